@@ -1,0 +1,389 @@
+/* analyzer.c - ICU segmentation, normalization, stopwords and stemming. */
+#include "analyzer.h"
+
+#include "data.h"
+#include "stemmer.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/ubrk.h>
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
+#include <unicode/utf16.h>
+#include <unicode/utf8.h>
+
+/* Words joined by hyphens: at most this many parts form one group. */
+#define MAX_GROUP 6
+
+typedef struct word {
+  int32_t u_start, u_end;   /* UTF-16 range */
+  size_t b_start, b_end;    /* byte range in the input */
+  size_t norm, norm_len;    /* normalized UTF-8 in the arena */
+  int flags;                /* TL_TERM_ACRONYM, TL_TERM_NUMBER */
+} word;
+
+struct tl_analyzer {
+  tl_stemmer *stemmer;
+  char **stop;
+  size_t nstop;
+  const UNormalizer2 *nfkc_cf;
+  UBreakIterator *bi;
+  UChar *u16;
+  size_t *off; /* byte offset of each UTF-16 unit, plus one past the end */
+  size_t u16_cap;
+  UChar *nbuf;
+  int32_t nbuf_cap;
+  char *arena;
+  size_t arena_len, arena_cap;
+  word *words;
+  size_t nwords, words_cap;
+  char join[TL_TERM_MAX * 2 + 8];
+};
+
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int load_stopwords(tl_analyzer *a, const char *dir, const char *names,
+                          tl_error *err) {
+  size_t cap = 0;
+  const char *p = names;
+  while (*p) {
+    char path[4096], name[256], lbuf[512];
+    size_t n = strcspn(p, ",");
+    FILE *f;
+    if (n == 0 || n >= sizeof name) {
+      p += n + (p[n] == ',');
+      continue;
+    }
+    memcpy(name, p, n);
+    name[n] = '\0';
+    p += n + (p[n] == ',');
+    snprintf(path, sizeof path, "%s/stopwords/%s", dir, name);
+    if (!(f = fopen(path, "r")))
+      return tl_error_set(err, errno == ENOENT ? TL_ERR_NOTFOUND : TL_ERR_IO,
+                          "stopword list %s: %s", path, strerror(errno));
+    while (fgets(lbuf, sizeof lbuf, f)) {
+      size_t k = strcspn(lbuf, "\r\n");
+      lbuf[k] = '\0';
+      while (k > 0 && (lbuf[k - 1] == ' ' || lbuf[k - 1] == '\t'))
+        lbuf[--k] = '\0';
+      if (k == 0 || lbuf[0] == '#')
+        continue;
+      if (a->nstop == cap) {
+        char **ns = realloc(a->stop, (cap = cap ? cap * 2 : 512) * sizeof *ns);
+        if (!ns) {
+          fclose(f);
+          return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+        }
+        a->stop = ns;
+      }
+      if (!(a->stop[a->nstop] = strdup(lbuf))) {
+        fclose(f);
+        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+      }
+      a->nstop++;
+    }
+    fclose(f);
+  }
+  if (a->nstop)
+    qsort(a->stop, a->nstop, sizeof *a->stop, cmp_str);
+  return TL_OK;
+}
+
+int tl_analyzer_create(const tl_analyzer_options *opts, tl_analyzer **out,
+                       tl_error *err) {
+  tl_analyzer *a;
+  UErrorCode st = U_ZERO_ERROR;
+  const char *dir = opts && opts->data_dir ? opts->data_dir : tl_data_dir();
+  const char *stem = opts && opts->stemmer ? opts->stemmer : "indonesian";
+  const char *stop = opts && opts->stopwords ? opts->stopwords : "tala.txt";
+  int rc;
+  *out = NULL;
+  if (!(a = calloc(1, sizeof *a)))
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  if ((rc = tl_stemmer_create(stem, dir, &a->stemmer, err)) != TL_OK ||
+      (rc = load_stopwords(a, dir, stop, err)) != TL_OK) {
+    tl_analyzer_free(a);
+    return rc;
+  }
+  a->nfkc_cf = unorm2_getNFKCCasefoldInstance(&st);
+  if (U_SUCCESS(st))
+    a->bi = ubrk_open(UBRK_WORD, "id", NULL, 0, &st);
+  if (U_FAILURE(st)) {
+    tl_analyzer_free(a);
+    return tl_error_set(err, TL_ERR_ICU, "ICU: %s", u_errorName(st));
+  }
+  *out = a;
+  return TL_OK;
+}
+
+void tl_analyzer_free(tl_analyzer *a) {
+  size_t i;
+  if (!a)
+    return;
+  tl_stemmer_free(a->stemmer);
+  for (i = 0; i < a->nstop; i++)
+    free(a->stop[i]);
+  free(a->stop);
+  if (a->bi)
+    ubrk_close(a->bi);
+  free(a->u16);
+  free(a->off);
+  free(a->nbuf);
+  free(a->arena);
+  free(a->words);
+  free(a);
+}
+
+int tl_analyzer_is_stopword(const tl_analyzer *a, const char *word, size_t len) {
+  char key[64];
+  const char *k = key;
+  if (len >= sizeof key || a->nstop == 0)
+    return 0;
+  memcpy(key, word, len);
+  key[len] = '\0';
+  return bsearch(&k, a->stop, a->nstop, sizeof *a->stop, cmp_str) != NULL;
+}
+
+const char *tl_analyzer_stemmer_name(const tl_analyzer *a) {
+  return tl_stemmer_name(a->stemmer);
+}
+
+const char *tl_analyzer_stem(tl_analyzer *a, const char *word, size_t len,
+                             size_t *stem_len) {
+  return tl_stemmer_stem(a->stemmer, word, len, stem_len);
+}
+
+/* Converts UTF-8 to UTF-16, keeping the byte offset of every unit. */
+static int to_utf16(tl_analyzer *a, const char *text, size_t len, size_t *n16) {
+  size_t i = 0, n = 0;
+  if (len + 1 > a->u16_cap) {
+    size_t cap = len + 1 + len / 4;
+    UChar *u = realloc(a->u16, cap * sizeof *u);
+    size_t *o;
+    if (!u)
+      return TL_ERR_NOMEM;
+    a->u16 = u;
+    if (!(o = realloc(a->off, (cap + 1) * sizeof *o)))
+      return TL_ERR_NOMEM;
+    a->off = o;
+    a->u16_cap = cap;
+  }
+  while (i < len) {
+    int32_t k = 0;
+    UChar32 c;
+    U8_NEXT((const uint8_t *)text + i, k, (int32_t)(len - i < 4 ? len - i : 4), c);
+    if (c < 0)
+      c = 0xFFFD;
+    a->off[n] = i;
+    if (c > 0xFFFF) {
+      a->u16[n++] = U16_LEAD(c);
+      a->off[n] = i;
+      a->u16[n++] = U16_TRAIL(c);
+    } else {
+      a->u16[n++] = (UChar)c;
+    }
+    i += (size_t)k;
+  }
+  a->off[n] = len;
+  *n16 = n;
+  return TL_OK;
+}
+
+static int is_apostrophe(UChar c) {
+  return c == 0x27 || c == 0x2019 || c == 0x2018 || c == 0x02BC || c == 0x60 ||
+         c == 0xB4;
+}
+
+static int is_hyphen(UChar c) { return c == 0x2D || c == 0x2010 || c == 0x2011; }
+
+/* Normalizes a->u16[s..e) into the arena; fills w. */
+static int normalize(tl_analyzer *a, word *w, tl_error *err) {
+  UErrorCode st = U_ZERO_ERROR;
+  int32_t n, i, j, letters = 0, upper = 0, out_len = 0;
+  int digits = 0;
+  for (i = w->u_start; i < w->u_end; i++) {
+    UChar c = a->u16[i];
+    if (u_isdigit(c))
+      digits = 1;
+    else if (u_isalpha(c)) {
+      letters++;
+      if (u_isupper(c))
+        upper++;
+    }
+  }
+  w->flags = 0;
+  if (digits)
+    w->flags |= TL_TERM_NUMBER;
+  else if (letters >= 2 && letters <= 6 && upper == letters)
+    w->flags |= TL_TERM_ACRONYM;
+  for (;;) {
+    n = unorm2_normalize(a->nfkc_cf, a->u16 + w->u_start, w->u_end - w->u_start,
+                         a->nbuf, a->nbuf_cap, &st);
+    if (st != U_BUFFER_OVERFLOW_ERROR)
+      break;
+    st = U_ZERO_ERROR;
+    free(a->nbuf);
+    a->nbuf_cap = n + 16;
+    if (!(a->nbuf = malloc((size_t)a->nbuf_cap * sizeof *a->nbuf)))
+      return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  }
+  if (U_FAILURE(st))
+    return tl_error_set(err, TL_ERR_ICU, "normalization: %s", u_errorName(st));
+  for (i = j = 0; i < n; i++)
+    if (!is_apostrophe(a->nbuf[i]))
+      a->nbuf[j++] = a->nbuf[i];
+  n = j;
+  if (a->arena_cap - a->arena_len < (size_t)n * 3 + 1) {
+    size_t cap = a->arena_cap * 2 + (size_t)n * 3 + 4096;
+    char *na = realloc(a->arena, cap);
+    if (!na)
+      return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    a->arena = na;
+    a->arena_cap = cap;
+  }
+  st = U_ZERO_ERROR;
+  u_strToUTF8(a->arena + a->arena_len, (int32_t)(a->arena_cap - a->arena_len), &out_len,
+              a->nbuf, n, &st);
+  if (U_FAILURE(st))
+    return tl_error_set(err, TL_ERR_ICU, "UTF-8 conversion: %s", u_errorName(st));
+  w->norm = a->arena_len;
+  w->norm_len = (size_t)out_len;
+  a->arena_len += (size_t)out_len;
+  return TL_OK;
+}
+
+/* Emits a stem term unless it is too long. */
+static int emit(tl_term_fn fn, void *ctx, int flags, const char *t, size_t n, size_t s,
+                size_t e, unsigned pos) {
+  if (n == 0 || n > TL_TERM_MAX)
+    return 0;
+  return fn(ctx, flags, t, n, s, e, pos);
+}
+
+/* Emits the terms of one word: its surface form and its stem. */
+static int emit_word(tl_analyzer *a, const word *w, unsigned pos, tl_term_fn fn,
+                     void *ctx) {
+  const char *t = a->arena + w->norm;
+  int flags = w->flags;
+  int rc;
+  size_t sl;
+  const char *stem;
+  if (tl_analyzer_is_stopword(a, t, w->norm_len))
+    flags |= TL_TERM_STOPWORD;
+  if ((rc = emit(fn, ctx, flags, t, w->norm_len, w->b_start, w->b_end, pos)))
+    return rc;
+  if (flags & (TL_TERM_ACRONYM | TL_TERM_NUMBER)) {
+    stem = t;
+    sl = w->norm_len;
+  } else {
+    stem = tl_stemmer_stem(a->stemmer, t, w->norm_len, &sl);
+  }
+  return emit(fn, ctx, flags | TL_TERM_STEM, stem, sl, w->b_start, w->b_end, pos);
+}
+
+/* Emits the joined terms of a hyphen group words[0..n). */
+static int emit_group(tl_analyzer *a, const word *g, size_t n, unsigned pos,
+                      tl_term_fn fn, void *ctx) {
+  size_t i, jl = 0, hl = 0, sl, jsl;
+  int flags = TL_TERM_JOINED, rc;
+  char hyph[sizeof a->join];
+  const char *stem, *jstem;
+  for (i = 0; i < n; i++) {
+    if (jl + g[i].norm_len + 1 >= sizeof a->join)
+      return 0;
+    memcpy(a->join + jl, a->arena + g[i].norm, g[i].norm_len);
+    memcpy(hyph + hl, a->arena + g[i].norm, g[i].norm_len);
+    jl += g[i].norm_len;
+    hl += g[i].norm_len;
+    if (i + 1 < n)
+      hyph[hl++] = '-';
+    flags |= g[i].flags & (TL_TERM_NUMBER | TL_TERM_ACRONYM);
+  }
+  if ((rc = emit(fn, ctx, flags, a->join, jl, g[0].b_start, g[n - 1].b_end, pos)))
+    return rc;
+  if (flags & (TL_TERM_NUMBER | TL_TERM_ACRONYM))
+    return emit(fn, ctx, flags | TL_TERM_STEM, a->join, jl, g[0].b_start,
+                g[n - 1].b_end, pos);
+  /* The stem of the whole hyphenated word (negara-negara -> negara), and
+   * of the joined spelling (kerja-sama -> kerjasama), when they differ. */
+  stem = tl_stemmer_stem(a->stemmer, hyph, hl, &sl);
+  if ((rc = emit(fn, ctx, flags | TL_TERM_STEM, stem, sl, g[0].b_start, g[n - 1].b_end,
+                 pos)))
+    return rc;
+  {
+    char first[sizeof a->join];
+    memcpy(first, stem, sl);
+    jstem = tl_stemmer_stem(a->stemmer, a->join, jl, &jsl);
+    if (jsl != sl || memcmp(jstem, first, sl) != 0)
+      return emit(fn, ctx, flags | TL_TERM_STEM, jstem, jsl, g[0].b_start,
+                  g[n - 1].b_end, pos);
+  }
+  return 0;
+}
+
+int tl_analyzer_run(tl_analyzer *a, const char *text, size_t len, unsigned first_pos,
+                    tl_term_fn fn, void *ctx, unsigned *next_pos, tl_error *err) {
+  size_t n16, i;
+  UErrorCode st = U_ZERO_ERROR;
+  int32_t b, prev;
+  unsigned pos = first_pos;
+  int rc;
+  if (next_pos)
+    *next_pos = first_pos;
+  if (len > ((size_t)1 << 30))
+    return tl_error_set(err, TL_ERR_LIMIT, "text longer than 1 GiB");
+  if (to_utf16(a, text, len, &n16) != TL_OK)
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  ubrk_setText(a->bi, a->u16, (int32_t)n16, &st);
+  if (U_FAILURE(st))
+    return tl_error_set(err, TL_ERR_ICU, "word break: %s", u_errorName(st));
+  a->arena_len = 0;
+  a->nwords = 0;
+  prev = 0;
+  for (b = ubrk_next(a->bi); b != UBRK_DONE; prev = b, b = ubrk_next(a->bi)) {
+    word *w;
+    if (ubrk_getRuleStatus(a->bi) < UBRK_WORD_NONE_LIMIT)
+      continue;
+    if (a->nwords == a->words_cap) {
+      size_t cap = a->words_cap ? a->words_cap * 2 : 256;
+      word *nw = realloc(a->words, cap * sizeof *nw);
+      if (!nw)
+        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+      a->words = nw;
+      a->words_cap = cap;
+    }
+    w = &a->words[a->nwords];
+    w->u_start = prev;
+    w->u_end = b;
+    w->b_start = a->off[prev];
+    w->b_end = a->off[b];
+    if ((rc = normalize(a, w, err)) != TL_OK)
+      return rc;
+    if (w->norm_len > 0)
+      a->nwords++;
+  }
+  for (i = 0; i < a->nwords;) {
+    size_t n = 1, k;
+    /* a group of words joined by single hyphens */
+    while (i + n < a->nwords && n < MAX_GROUP &&
+           a->words[i + n].u_start == a->words[i + n - 1].u_end + 1 &&
+           is_hyphen(a->u16[a->words[i + n - 1].u_end]))
+      n++;
+    for (k = 0; k < n; k++)
+      if ((rc = emit_word(a, &a->words[i + k], pos + (unsigned)k, fn, ctx)))
+        return rc;
+    if (n > 1 && (rc = emit_group(a, &a->words[i], n, pos, fn, ctx)))
+      return rc;
+    pos += (unsigned)n;
+    i += n;
+  }
+  if (next_pos)
+    *next_pos = pos;
+  return TL_OK;
+}

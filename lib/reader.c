@@ -1,0 +1,389 @@
+/* reader.c - files to articles: plain text and JSON Lines, gzip or not. */
+#include "reader.h"
+
+#include <errno.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/utf8.h>
+#include <zlib.h>
+
+#define CHUNK 65536
+
+struct tl_reader {
+  char *path;
+  enum tl_format format;
+  gzFile gz;
+  int done;         /* no more records can be read */
+  uint64_t consumed; /* decompressed bytes handed out so far */
+  uint64_t line;    /* lines read (JSON Lines) */
+  /* input buffer */
+  char *buf;
+  size_t buf_len, buf_pos, buf_cap;
+  int eof;
+  json_object *json;
+  json_tokener *tok;
+  char *owned_id;
+  tl_article article;
+};
+
+static int has_suffix(const char *s, size_t n, const char *suffix) {
+  size_t m = strlen(suffix);
+  return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+enum tl_format tl_reader_format(const char *path) {
+  size_t n = strlen(path);
+  if (has_suffix(path, n, ".gz"))
+    n -= 3;
+  if (has_suffix(path, n, ".txt") && n > 4)
+    return TL_FORMAT_TXT;
+  if ((has_suffix(path, n, ".jsonl") && n > 6) ||
+      (has_suffix(path, n, ".json") && n > 5))
+    return TL_FORMAT_JSONL;
+  return TL_FORMAT_UNKNOWN;
+}
+
+int tl_utf8_check(const char *s, size_t len, size_t *bad_offset) {
+  size_t done = 0;
+  /* U8_NEXT takes int32_t lengths: walk in slices of at most 1 GiB, each
+   * ended early so that no character is cut at a slice edge. */
+  while (done < len) {
+    size_t slice = len - done;
+    int32_t i = 0, n;
+    if (slice > ((size_t)1 << 30))
+      slice = (size_t)1 << 30;
+    n = (int32_t)slice;
+    while (i < n) {
+      UChar32 c;
+      int32_t at = i;
+      if (n - at < 4 && done + slice < len)
+        break; /* reread in the next slice */
+      U8_NEXT((const uint8_t *)s + done, i, n, c);
+      if (c <= 0) {
+        if (bad_offset)
+          *bad_offset = done + (size_t)at;
+        return c < 0 ? TL_ERR_UTF8 : TL_ERR_FORMAT;
+      }
+    }
+    done += (size_t)i;
+  }
+  return TL_OK;
+}
+
+int tl_reader_open(const char *path, tl_reader **out, tl_error *err) {
+  tl_reader *r;
+  *out = NULL;
+  if (tl_reader_format(path) == TL_FORMAT_UNKNOWN)
+    return tl_error_set(err, TL_ERR_USAGE, "%s: unknown file type", path);
+  r = calloc(1, sizeof *r);
+  if (!r || !(r->path = strdup(path))) {
+    free(r);
+    return tl_error_set(err, TL_ERR_NOMEM, "%s: out of memory", path);
+  }
+  r->format = tl_reader_format(path);
+  errno = 0;
+  r->gz = gzopen(path, "rb");
+  if (!r->gz) {
+    int e = errno;
+    tl_error_set(err, TL_ERR_IO, "%s: cannot open: %s", path,
+                 e ? strerror(e) : "out of memory");
+    free(r->path);
+    free(r);
+    return TL_ERR_IO;
+  }
+  gzbuffer(r->gz, CHUNK);
+  *out = r;
+  return TL_OK;
+}
+
+/* Refills the input buffer; returns TL_OK (maybe at eof) or an error. */
+static int fill(tl_reader *r, tl_error *err) {
+  int n, zerr;
+  const char *msg;
+  if (r->buf_pos > 0) {
+    memmove(r->buf, r->buf + r->buf_pos, r->buf_len - r->buf_pos);
+    r->buf_len -= r->buf_pos;
+    r->buf_pos = 0;
+  }
+  if (r->buf_cap - r->buf_len < CHUNK) {
+    size_t cap = r->buf_cap ? r->buf_cap * 2 : 4 * CHUNK;
+    char *nb = realloc(r->buf, cap + 1);
+    if (!nb)
+      return tl_error_set(err, TL_ERR_NOMEM, "%s: out of memory", r->path);
+    r->buf = nb;
+    r->buf_cap = cap;
+  }
+  n = gzread(r->gz, r->buf + r->buf_len, (unsigned)(r->buf_cap - r->buf_len));
+  msg = gzerror(r->gz, &zerr);
+  if (n < 0 || (zerr != Z_OK && zerr != Z_STREAM_END)) {
+    r->done = 1;
+    if (zerr == Z_BUF_ERROR)
+      return tl_error_set(err, TL_ERR_FORMAT,
+                          "%s: truncated gzip data after %llu bytes of "
+                          "output (compressed byte %lld)",
+                          r->path, (unsigned long long)(r->consumed + r->buf_len),
+                          (long long)gzoffset(r->gz));
+    if (zerr == Z_ERRNO)
+      return tl_error_set(err, TL_ERR_IO, "%s: read error at byte %llu: %s",
+                          r->path, (unsigned long long)(r->consumed + r->buf_len),
+                          strerror(errno));
+    return tl_error_set(err, TL_ERR_FORMAT,
+                        "%s: corrupt gzip data at compressed byte %lld: %s",
+                        r->path, (long long)gzoffset(r->gz), msg);
+  }
+  if (n == 0)
+    r->eof = 1;
+  r->buf_len += (size_t)n;
+  return TL_OK;
+}
+
+static const char *json_str(json_object *obj, const char *key) {
+  json_object *v;
+  if (!json_object_object_get_ex(obj, key, &v) || !v)
+    return "";
+  if (json_object_is_type(v, json_type_string) ||
+      json_object_is_type(v, json_type_int) ||
+      json_object_is_type(v, json_type_double))
+    return json_object_get_string(v);
+  return "";
+}
+
+static int next_txt(tl_reader *r, const tl_article **article, tl_error *err) {
+  size_t bad = 0, i, title_start, title_end;
+  int rc;
+  r->done = 1;
+  while (!r->eof) {
+    if ((rc = fill(r, err)) != TL_OK)
+      return rc;
+    if (r->buf_len > TL_READER_MAX_RECORD)
+      return tl_error_set(err, TL_ERR_LIMIT, "%s: larger than %zu MiB, skipped",
+                          r->path, TL_READER_MAX_RECORD >> 20);
+  }
+  r->buf[r->buf_len] = '\0';
+  rc = tl_utf8_check(r->buf, r->buf_len, &bad);
+  if (rc == TL_ERR_FORMAT)
+    return tl_error_set(err, rc, "%s: binary data (NUL byte at byte offset %zu), skipped",
+                        r->path, bad);
+  if (rc != TL_OK)
+    return tl_error_set(err, rc, "%s: invalid UTF-8 at byte offset %zu, skipped",
+                        r->path, bad);
+  /* The title is the first non-empty line. */
+  i = 0;
+  if (r->buf_len >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0)
+    i = 3; /* byte order mark */
+  for (;;) {
+    size_t s = i;
+    while (i < r->buf_len && r->buf[i] != '\n')
+      i++;
+    title_start = s;
+    title_end = i;
+    while (title_start < title_end && strchr(" \t\r", r->buf[title_start]))
+      title_start++;
+    while (title_end > title_start && strchr(" \t\r", r->buf[title_end - 1]))
+      title_end--;
+    if (title_end > title_start || i >= r->buf_len)
+      break;
+    i++;
+  }
+  if (i < r->buf_len)
+    i++;
+  r->buf[title_end] = '\0'; /* the title's line end is not part of the text */
+  memset(&r->article, 0, sizeof r->article);
+  r->article.id = r->path;
+  r->article.title = r->buf + title_start;
+  r->article.text = r->buf + i;
+  r->article.text_len = r->buf_len - i;
+  r->article.text_offset = i;
+  r->article.date = r->article.url = r->article.source = "";
+  r->article.path = r->path;
+  r->consumed = r->buf_len;
+  *article = &r->article;
+  return TL_OK;
+}
+
+/* Finds the next line in the buffer; sets *start and *len. TL_DONE at end. */
+static int next_line(tl_reader *r, char **start, size_t *len, tl_error *err) {
+  size_t scanned = 0;
+  for (;;) {
+    char *nl = memchr(r->buf + r->buf_pos + scanned, '\n',
+                      r->buf_len - r->buf_pos - scanned);
+    if (nl) {
+      *start = r->buf + r->buf_pos;
+      *len = (size_t)(nl - *start);
+      r->buf_pos += *len + 1;
+      r->consumed += *len + 1;
+      return TL_OK;
+    }
+    if (r->eof) {
+      if (r->buf_pos == r->buf_len)
+        return TL_DONE;
+      *start = r->buf + r->buf_pos;
+      *len = r->buf_len - r->buf_pos;
+      r->consumed += *len;
+      r->buf_pos = r->buf_len;
+      return TL_OK;
+    }
+    scanned = r->buf_len - r->buf_pos;
+    if (scanned > TL_READER_MAX_RECORD) {
+      /* Skip the rest of this line without keeping it. */
+      uint64_t at = r->consumed;
+      r->consumed += scanned;
+      r->buf_pos = r->buf_len;
+      r->line++;
+      for (;;) {
+        int rc = fill(r, err);
+        if (rc != TL_OK)
+          return rc;
+        nl = memchr(r->buf, '\n', r->buf_len);
+        if (nl || r->eof) {
+          size_t k = nl ? (size_t)(nl - r->buf) + 1 : r->buf_len;
+          r->consumed += k;
+          r->buf_pos = k;
+          break;
+        }
+        r->consumed += r->buf_len;
+        r->buf_pos = r->buf_len;
+      }
+      return tl_error_set(err, TL_ERR_LIMIT,
+                          "%s:%llu: line longer than %zu MiB (byte offset %llu), skipped",
+                          r->path, (unsigned long long)r->line,
+                          TL_READER_MAX_RECORD >> 20, (unsigned long long)at);
+    }
+    {
+      int rc = fill(r, err);
+      if (rc != TL_OK)
+        return rc;
+    }
+  }
+}
+
+static int next_jsonl(tl_reader *r, const tl_article **article, tl_error *err) {
+  for (;;) {
+    char *line = NULL;
+    size_t len = 0, bad = 0;
+    uint64_t offset = r->consumed;
+    int rc = next_line(r, &line, &len, err);
+    enum json_tokener_error jerr;
+    json_object *text;
+    if (rc == TL_DONE) {
+      r->done = 1;
+      return TL_DONE;
+    }
+    if (rc != TL_OK)
+      return rc;
+    r->line++;
+    while (len > 0 && (line[len - 1] == '\r' || line[len - 1] == ' ' ||
+                       line[len - 1] == '\t'))
+      len--;
+    {
+      size_t k = 0;
+      while (k < len && (line[k] == ' ' || line[k] == '\t'))
+        k++;
+      if (k == len)
+        continue; /* blank line */
+    }
+    rc = tl_utf8_check(line, len, &bad);
+    if (rc == TL_ERR_FORMAT)
+      return tl_error_set(err, rc,
+                          "%s:%llu: binary data (NUL byte at byte offset %llu), "
+                          "line skipped",
+                          r->path, (unsigned long long)r->line,
+                          (unsigned long long)(offset + bad));
+    if (rc != TL_OK)
+      return tl_error_set(err, rc,
+                          "%s:%llu: invalid UTF-8 at byte offset %llu, line skipped",
+                          r->path, (unsigned long long)r->line,
+                          (unsigned long long)(offset + bad));
+    if (r->json) {
+      json_object_put(r->json);
+      r->json = NULL;
+    }
+    if (!r->tok && !(r->tok = json_tokener_new()))
+      return tl_error_set(err, TL_ERR_NOMEM, "%s: out of memory", r->path);
+    json_tokener_reset(r->tok);
+    if (len > INT32_MAX)
+      return tl_error_set(err, TL_ERR_LIMIT, "%s:%llu: line too long, skipped",
+                          r->path, (unsigned long long)r->line);
+    r->json = json_tokener_parse_ex(r->tok, line, (int)len);
+    jerr = json_tokener_get_error(r->tok);
+    if (!r->json || jerr != json_tokener_success ||
+        json_tokener_get_parse_end(r->tok) != len) {
+      size_t at = r->json ? json_tokener_get_parse_end(r->tok) : len;
+      if (jerr != json_tokener_success && jerr != json_tokener_continue)
+        at = json_tokener_get_parse_end(r->tok);
+      if (r->json) {
+        json_object_put(r->json);
+        r->json = NULL;
+      }
+      return tl_error_set(err, TL_ERR_FORMAT,
+                          "%s:%llu: malformed JSON at column %zu: %s, line skipped",
+                          r->path, (unsigned long long)r->line, at + 1,
+                          jerr == json_tokener_success || jerr == json_tokener_continue
+                              ? "unexpected end or trailing data"
+                              : json_tokener_error_desc(jerr));
+    }
+    if (!json_object_is_type(r->json, json_type_object))
+      return tl_error_set(err, TL_ERR_FORMAT,
+                          "%s:%llu: not a JSON object, line skipped", r->path,
+                          (unsigned long long)r->line);
+    if (!json_object_object_get_ex(r->json, "text", &text) ||
+        !json_object_is_type(text, json_type_string))
+      return tl_error_set(err, TL_ERR_FORMAT,
+                          "%s:%llu: no \"text\" string, line skipped", r->path,
+                          (unsigned long long)r->line);
+    memset(&r->article, 0, sizeof r->article);
+    r->article.id = json_str(r->json, "id");
+    if (!*r->article.id) {
+      size_t n = strlen(r->path) + 32;
+      free(r->owned_id);
+      if (!(r->owned_id = malloc(n)))
+        return tl_error_set(err, TL_ERR_NOMEM, "%s: out of memory", r->path);
+      snprintf(r->owned_id, n, "%s:%llu", r->path, (unsigned long long)r->line);
+      r->article.id = r->owned_id;
+    }
+    r->article.title = json_str(r->json, "title");
+    r->article.text = json_object_get_string(text);
+    r->article.text_len = (size_t)json_object_get_string_len(text);
+    r->article.date = json_str(r->json, "date");
+    r->article.url = json_str(r->json, "url");
+    r->article.source = json_str(r->json, "source");
+    r->article.path = r->path;
+    r->article.line = r->line;
+    /* JSON escapes can still smuggle a NUL or a lone surrogate in. */
+    if (tl_utf8_check(r->article.text, r->article.text_len, &bad) != TL_OK)
+      return tl_error_set(err, TL_ERR_UTF8,
+                          "%s:%llu: \"text\" holds a NUL or invalid character "
+                          "at byte %zu of its value, line skipped",
+                          r->path, (unsigned long long)r->line, bad);
+    *article = &r->article;
+    return TL_OK;
+  }
+}
+
+int tl_reader_next(tl_reader *r, const tl_article **article, tl_error *err) {
+  *article = NULL;
+  if (r->done)
+    return TL_DONE;
+  if (r->format == TL_FORMAT_TXT)
+    return next_txt(r, article, err);
+  return next_jsonl(r, article, err);
+}
+
+uint64_t tl_reader_bytes(const tl_reader *r) { return r->consumed; }
+
+void tl_reader_free(tl_reader *r) {
+  if (!r)
+    return;
+  if (r->gz)
+    gzclose(r->gz);
+  if (r->json)
+    json_object_put(r->json);
+  if (r->tok)
+    json_tokener_free(r->tok);
+  free(r->buf);
+  free(r->owned_id);
+  free(r->path);
+  free(r);
+}

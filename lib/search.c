@@ -1,0 +1,418 @@
+/* search.c - query rewriting through the analyzer, ranking and snippets. */
+#include "search.h"
+
+#include "analyzer.h"
+#include "index.h"
+#include "reader.h"
+#include "store.h"
+
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Snippets: passages up to this many bytes are shown whole; longer ones as
+ * a window of about SNIPPET_WORDS words around the best cluster of matches. */
+#define SNIPPET_WHOLE 320
+#define SNIPPET_WORDS 36
+
+struct tl_searcher {
+  tl_store *store;
+  tl_analyzer *analyzer;       /* the index's analysis */
+  tl_analyzer *query_stop;     /* stopwords for queries (no stemming) */
+  double k1, b;
+};
+
+int tl_searcher_open(const char *db_path, const tl_searcher_options *opts,
+                     tl_searcher **out, tl_error *err) {
+  tl_searcher *s;
+  tl_analyzer_options ao;
+  char *stemmer = NULL;
+  int rc;
+  *out = NULL;
+  if (!(s = calloc(1, sizeof *s)))
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  if ((rc = tl_store_open(db_path, TL_STORE_READ, &s->store, err)) != TL_OK)
+    goto fail;
+  if ((rc = tl_store_get_metadata(s->store, TL_META_STEMMER, &stemmer, err)) != TL_OK)
+    goto fail;
+  memset(&ao, 0, sizeof ao);
+  ao.data_dir = opts ? opts->data_dir : NULL;
+  ao.stemmer = *stemmer ? stemmer : "indonesian";
+  if ((rc = tl_analyzer_create(&ao, &s->analyzer, err)) != TL_OK)
+    goto fail;
+  ao.stemmer = "none";
+  ao.stopwords = opts && opts->query_stopwords ? opts->query_stopwords
+                                               : "tala.txt,questions.txt";
+  if ((rc = tl_analyzer_create(&ao, &s->query_stop, err)) != TL_OK)
+    goto fail;
+  s->k1 = opts ? opts->k1 : 0;
+  s->b = opts ? opts->b : 0;
+  free(stemmer);
+  *out = s;
+  return TL_OK;
+fail:
+  free(stemmer);
+  tl_searcher_close(s);
+  return rc;
+}
+
+void tl_searcher_close(tl_searcher *s) {
+  if (!s)
+    return;
+  tl_store_close(s->store);
+  tl_analyzer_free(s->analyzer);
+  tl_analyzer_free(s->query_stop);
+  free(s);
+}
+
+/* A growable string. */
+typedef struct sbuf {
+  char *p;
+  size_t n, cap;
+  int failed;
+} sbuf;
+
+static void sb_add(sbuf *b, const char *s, size_t n) {
+  if (b->failed)
+    return;
+  if (b->n + n + 1 > b->cap) {
+    size_t cap = (b->n + n + 1) * 2;
+    char *np = realloc(b->p, cap);
+    if (!np) {
+      b->failed = 1;
+      return;
+    }
+    b->p = np;
+    b->cap = cap;
+  }
+  memcpy(b->p + b->n, s, n);
+  b->n += n;
+  b->p[b->n] = '\0';
+}
+
+static int is_operator(const char *s, size_t n) {
+  static const char *const ops[] = {"AND", "OR", "NOT", "XOR", "NEAR", "ADJ"};
+  size_t i;
+  for (i = 0; i < sizeof ops / sizeof *ops; i++)
+    if (strlen(ops[i]) == n && memcmp(ops[i], s, n) == 0)
+      return 1;
+  return 0;
+}
+
+typedef struct rewrite_ctx {
+  const char *q;
+  sbuf out;
+  size_t copied; /* bytes of q already copied */
+} rewrite_ctx;
+
+static int on_query_term(void *vctx, int flags, const char *term, size_t len,
+                         size_t start, size_t end, unsigned pos) {
+  rewrite_ctx *c = vctx;
+  (void)pos;
+  if (flags & (TL_TERM_STEM | TL_TERM_JOINED) || start < c->copied)
+    return 0;
+  sb_add(&c->out, c->q + c->copied, start - c->copied);
+  c->copied = end;
+  /* Operators, field names and acronyms stay as typed: Xapian's parser
+   * knows operators by their capitals, and does not stem capitalized
+   * words (STEM_SOME), which keeps acronyms whole. */
+  if (is_operator(c->q + start, end - start) || c->q[end] == ':' ||
+      (flags & TL_TERM_ACRONYM))
+    sb_add(&c->out, c->q + start, end - start);
+  else
+    sb_add(&c->out, term, len);
+  return 0;
+}
+
+int tl_search_rewrite(tl_searcher *s, const char *query, char **out, tl_error *err) {
+  rewrite_ctx c;
+  size_t len = strlen(query), bad;
+  int rc;
+  *out = NULL;
+  if (tl_utf8_check(query, len, &bad) != TL_OK)
+    return tl_error_set(err, TL_ERR_UTF8, "query: invalid UTF-8 at byte offset %zu", bad);
+  memset(&c, 0, sizeof c);
+  c.q = query;
+  rc = tl_analyzer_run(s->analyzer, query, len, 1, on_query_term, &c, NULL, err);
+  if (rc != TL_OK) {
+    free(c.out.p);
+    return rc;
+  }
+  sb_add(&c.out, query + c.copied, len - c.copied);
+  if (c.out.failed || !c.out.p) {
+    free(c.out.p);
+    return c.out.failed ? tl_error_set(err, TL_ERR_NOMEM, "out of memory")
+                        : (*out = strdup("")) ? TL_OK
+                                              : tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  }
+  *out = c.out.p;
+  return TL_OK;
+}
+
+static const char *stem_cb(void *ctx, const char *word, size_t len, size_t *stem_len) {
+  tl_searcher *s = ctx;
+  return tl_analyzer_stem(s->analyzer, word, len, stem_len);
+}
+
+static int stop_cb(void *ctx, const char *word, size_t len) {
+  tl_searcher *s = ctx;
+  return tl_analyzer_is_stopword(s->query_stop, word, len);
+}
+
+/* Snippet making: which words of the passage match a query term. */
+typedef struct match_ctx {
+  char **terms;
+  size_t nterms;
+  tl_range *words; /* every word */
+  int *hit;        /* whether words[i] matches */
+  size_t n, cap;
+  int failed;
+} match_ctx;
+
+static int term_in(char **terms, size_t n, const char *prefix, const char *t, size_t len) {
+  size_t i, p = strlen(prefix);
+  for (i = 0; i < n; i++)
+    if (strlen(terms[i]) == p + len && memcmp(terms[i], prefix, p) == 0 &&
+        memcmp(terms[i] + p, t, len) == 0)
+      return 1;
+  return 0;
+}
+
+static int on_snippet_term(void *vctx, int flags, const char *term, size_t len,
+                           size_t start, size_t end, unsigned pos) {
+  match_ctx *c = vctx;
+  int hit;
+  (void)pos;
+  hit = term_in(c->terms, c->nterms, (flags & TL_TERM_STEM) ? "Z" : "", term, len);
+  if (c->n > 0 && c->words[c->n - 1].start == start && c->words[c->n - 1].end == end) {
+    c->hit[c->n - 1] |= hit;
+    return 0;
+  }
+  if (flags & TL_TERM_JOINED) {
+    /* a joined form spans its parts: mark them all */
+    size_t i;
+    if (hit)
+      for (i = c->n; i-- > 0 && c->words[i].start >= start;)
+        c->hit[i] = 1;
+    return 0;
+  }
+  if (c->n == c->cap) {
+    size_t cap = c->cap ? c->cap * 2 : 64;
+    tl_range *w = realloc(c->words, cap * sizeof *w);
+    int *h;
+    if (!w)
+      return c->failed = 1;
+    c->words = w;
+    if (!(h = realloc(c->hit, cap * sizeof *h)))
+      return c->failed = 1;
+    c->hit = h;
+    c->cap = cap;
+  }
+  c->words[c->n].start = start;
+  c->words[c->n].end = end;
+  c->hit[c->n] = hit;
+  c->n++;
+  return 0;
+}
+
+static int make_snippet(tl_searcher *s, tl_hits *hits, tl_result *r, tl_error *err) {
+  match_ctx c;
+  size_t from = 0, to, i, best = 0, best_hits = 0, nh = 0, lo, hi, k, len = strlen(r->text);
+  sbuf b;
+  int rc;
+  memset(&c, 0, sizeof c);
+  memset(&b, 0, sizeof b);
+  c.terms = hits->terms;
+  c.nterms = hits->nterms;
+  rc = tl_analyzer_run(s->analyzer, r->text, len, 1, on_snippet_term, &c, NULL, err);
+  if (rc != TL_OK || c.failed) {
+    free(c.words);
+    free(c.hit);
+    return c.failed ? tl_error_set(err, TL_ERR_NOMEM, "out of memory") : rc;
+  }
+  if (len <= SNIPPET_WHOLE || c.n <= SNIPPET_WORDS) {
+    lo = 0;
+    hi = c.n;
+    from = 0;
+    to = len;
+  } else {
+    /* the window of SNIPPET_WORDS words with the most matches */
+    size_t cur = 0;
+    for (i = 0; i < c.n; i++) {
+      cur += (size_t)c.hit[i];
+      if (i >= SNIPPET_WORDS)
+        cur -= (size_t)c.hit[i - SNIPPET_WORDS];
+      if (i + 1 >= SNIPPET_WORDS && cur > best_hits) {
+        best_hits = cur;
+        best = i + 1 - SNIPPET_WORDS;
+      }
+    }
+    /* start a few words before the first match of the window */
+    for (k = best; k < best + SNIPPET_WORDS && !c.hit[k]; k++)
+      ;
+    lo = k < best + SNIPPET_WORDS && k >= 4 ? k - 4 : best;
+    if (lo + SNIPPET_WORDS > c.n)
+      lo = c.n - SNIPPET_WORDS;
+    hi = lo + SNIPPET_WORDS;
+    from = lo == 0 ? 0 : c.words[lo].start;
+    to = hi >= c.n ? len : c.words[hi - 1].end;
+    if (hi < c.n) {
+      /* keep the punctuation that ends the last word's sentence */
+      while (to < len && strchr(".,;:!?)\"", r->text[to]))
+        to++;
+    }
+  }
+  if (from > 0)
+    sb_add(&b, "\xE2\x80\xA6", 3);
+  r->highlights = calloc(hi - lo + 1, sizeof *r->highlights);
+  if (!r->highlights)
+    b.failed = 1;
+  /* Copy the window, runs of blank space (bullet lines) read as one space;
+   * the matching words' ranges are taken as they are copied. */
+  k = lo;
+  for (i = from; i < to && r->highlights; i++) {
+    int space = r->text[i] == '\n' || r->text[i] == ' ' || r->text[i] == '\t' ||
+                r->text[i] == '\r';
+    while (k < hi && c.words[k].end <= i)
+      k++;
+    if (k < hi && c.hit[k] && c.words[k].start == i)
+      r->highlights[nh].start = b.n;
+    if (space) {
+      if (b.n > 0 && b.p[b.n - 1] != ' ')
+        sb_add(&b, " ", 1);
+    } else {
+      sb_add(&b, r->text + i, 1);
+    }
+    if (k < hi && c.hit[k] && c.words[k].end == i + 1)
+      r->highlights[nh++].end = b.n;
+  }
+  r->nhighlights = nh;
+  if (to < len)
+    sb_add(&b, "\xE2\x80\xA6", 3);
+  free(c.words);
+  free(c.hit);
+  if (b.failed || !b.p) {
+    free(b.p);
+    if (b.failed)
+      return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    b.p = strdup("");
+  }
+  r->snippet = b.p;
+  return TL_OK;
+}
+
+static const char *rec_str(json_object *o, const char *key) {
+  json_object *v;
+  if (!json_object_object_get_ex(o, key, &v) || !v)
+    return "";
+  return json_object_get_string(v);
+}
+
+static int64_t rec_int(json_object *o, const char *key) {
+  json_object *v;
+  if (!json_object_object_get_ex(o, key, &v) || !v)
+    return 0;
+  return json_object_get_int64(v);
+}
+
+int tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned count,
+              int explain, tl_results **out, tl_error *err) {
+  tl_search_options so;
+  tl_hits *hits = NULL;
+  tl_results *res = NULL;
+  char *q = NULL;
+  size_t i;
+  int rc, attempt;
+  *out = NULL;
+  if ((rc = tl_search_rewrite(s, query, &q, err)) != TL_OK)
+    return rc;
+  {
+    size_t k;
+    for (k = 0; q[k] && strchr(" \t\r\n", q[k]); k++)
+      ;
+    if (!q[k]) {
+      free(q);
+      return tl_error_set(err, TL_ERR_USAGE, "empty query");
+    }
+  }
+  memset(&so, 0, sizeof so);
+  so.stem = stem_cb;
+  so.stop = stop_cb;
+  so.ctx = s;
+  so.offset = offset;
+  so.count = count;
+  so.k1 = s->k1;
+  so.b = s->b;
+  so.explain = explain;
+  for (attempt = 0;; attempt++) {
+    rc = tl_store_search(s->store, q, &so, &hits, err);
+    if (rc != TL_ERR_XAPIAN || attempt >= 3 || !strstr(err->msg, "DatabaseModifiedError"))
+      break;
+    if ((rc = tl_store_reopen(s->store, err)) != TL_OK)
+      break;
+  }
+  free(q);
+  if (rc != TL_OK)
+    return rc;
+  if (!(res = calloc(1, sizeof *res)) ||
+      !(res->items = calloc(hits->count + 1, sizeof *res->items)) ||
+      !(res->parsed = strdup(hits->query))) {
+    rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    goto fail;
+  }
+  res->estimated = hits->estimated;
+  for (i = 0; i < hits->count; i++) {
+    tl_result *r = &res->items[i];
+    json_object *o = json_tokener_parse(hits->items[i].data);
+    if (!o) {
+      rc = tl_error_set(err, TL_ERR_FORMAT, "passage %u: unreadable record",
+                        hits->items[i].docid);
+      goto fail;
+    }
+    r->rank = offset + (unsigned)i + 1;
+    r->score = hits->items[i].score;
+    r->article_id = rec_str(o, "article_id");
+    r->title = rec_str(o, "title");
+    r->passage = (unsigned)rec_int(o, "passage");
+    r->heading = rec_str(o, "heading");
+    r->text = rec_str(o, "text");
+    r->date = rec_str(o, "date");
+    r->url = rec_str(o, "url");
+    r->source = rec_str(o, "source");
+    r->path = rec_str(o, "path");
+    r->start = (size_t)rec_int(o, "start");
+    r->end = (size_t)rec_int(o, "end");
+    r->explain = hits->items[i].explain ? strdup(hits->items[i].explain) : strdup("");
+    r->owner_ = o; /* the record owns the strings above */
+    res->count++;
+    if (!r->explain) {
+      rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+      goto fail;
+    }
+    if ((rc = make_snippet(s, hits, r, err)) != TL_OK)
+      goto fail;
+  }
+  tl_hits_free(hits);
+  *out = res;
+  return TL_OK;
+fail:
+  tl_hits_free(hits);
+  tl_results_free(res);
+  return rc;
+}
+
+void tl_results_free(tl_results *r) {
+  size_t i;
+  if (!r)
+    return;
+  for (i = 0; i < r->count; i++) {
+    free((char *)r->items[i].snippet);
+    free((char *)r->items[i].explain);
+    free(r->items[i].highlights);
+    if (r->items[i].owner_)
+      json_object_put(r->items[i].owner_);
+  }
+  free(r->items);
+  free(r->parsed);
+  free(r);
+}

@@ -1,0 +1,96 @@
+/*
+ * search.h - queries to ranked passages with snippets.
+ *
+ * The query text goes through the same analyzer as the passages (ICU word
+ * segmentation, NFKC case folding, the index's stemmer), is rewritten word
+ * by word into its normalized form, and is then parsed with Xapian's query
+ * syntax (AND, OR, NOT, +/-, "phrases", NEAR, title:) and ranked by BM25.
+ */
+#ifndef TELUSUR_SEARCH_H
+#define TELUSUR_SEARCH_H
+
+#include "error.h"
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct tl_searcher tl_searcher;
+
+/** A byte range, 0-based, end exclusive. */
+typedef struct tl_range {
+  size_t start, end;
+} tl_range;
+
+/** One ranked passage. Strings are NUL-terminated UTF-8 owned by the results. */
+typedef struct tl_result {
+  unsigned rank;          /**< 1-based */
+  double score;           /**< BM25 relevance */
+  const char *article_id;
+  const char *title;
+  unsigned passage;       /**< 1-based ordinal within the article */
+  const char *heading;    /**< "" when none */
+  const char *text;       /**< the whole passage */
+  const char *snippet;    /**< a window of text around the matching words */
+  tl_range *highlights;   /**< matching words, as byte ranges of snippet */
+  size_t nhighlights;
+  const char *explain;    /**< with explain: "term=weight ..." else "" */
+  const char *date, *url, *source, *path;
+  size_t start, end;      /**< byte range of the passage in its source */
+  void *owner_;           /**< private: the record the strings live in */
+} tl_result;
+
+/** Results of one query; free with tl_results_free(). */
+typedef struct tl_results {
+  tl_result *items;
+  size_t count;
+  unsigned long estimated; /**< estimated number of matching passages */
+  char *parsed;            /**< the query as parsed (Xapian's description) */
+} tl_results;
+
+/** Options for a searcher; zero-initialize. */
+typedef struct tl_searcher_options {
+  const char *data_dir;      /**< NULL: tl_data_dir() */
+  const char *query_stopwords; /**< stopword files for queries, comma separated;
+                                  NULL: "tala.txt,questions.txt" */
+  double k1, b;              /**< BM25 parameters; both 0 for the defaults */
+} tl_searcher_options;
+
+/**
+ * Opens the index at db_path for searching, with the analyzer it was built
+ * with (its stemmer is read from the index's metadata).
+ * Errors: TL_ERR_NOTFOUND (no index there), TL_ERR_LOCK, TL_ERR_XAPIAN,
+ * TL_ERR_USAGE (an index made with an unknown stemmer), TL_ERR_NOMEM.
+ */
+int tl_searcher_open(const char *db_path, const tl_searcher_options *opts,
+                     tl_searcher **out, tl_error *err);
+
+/** Closes the searcher; NULL is allowed. */
+void tl_searcher_close(tl_searcher *s);
+
+/**
+ * Runs query (UTF-8) and returns passages offset .. offset+count-1 of the
+ * ranking. With explain, each result's explain holds per-term weights.
+ * A reader that sees the index change under it reopens and retries.
+ * Errors: TL_ERR_USAGE (empty query, or one with no searchable word),
+ * TL_ERR_UTF8 (query not valid UTF-8), TL_ERR_XAPIAN, TL_ERR_NOMEM.
+ */
+int tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned count,
+              int explain, tl_results **out, tl_error *err);
+
+/**
+ * The query rewritten by the analyzer, as handed to Xapian's parser
+ * (malloc'd; the caller frees it). Errors: TL_ERR_UTF8, TL_ERR_NOMEM.
+ */
+int tl_search_rewrite(tl_searcher *s, const char *query, char **out, tl_error *err);
+
+/** Frees results; NULL is allowed. */
+void tl_results_free(tl_results *r);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,899 @@
+/*
+ * stem_id.c - telusur's dictionary-aware Indonesian stemmer.
+ *
+ * Method. A word that is itself a known root is returned unchanged. Else
+ * every decomposition [prefix...] ROOT [-kan|-an|-i] [-ku|-mu|-nya]
+ * [-lah|-kah|-tah|-pun] allowed by the confix-stripping rules of Nazief &
+ * Adriani (1996) and Enhanced Confix Stripping (Arifin, Mahendra &
+ * Ciptaningtyas 2009) is generated, with the nasal of me(N)-/pe(N)-
+ * restored (menulis -> tulis, mengirim -> kirim, memukul -> pukul,
+ * menyapu -> sapu) and menge-/penge- allowed before one-syllable roots.
+ * Only decompositions whose ROOT is in the lexicon survive. Among them the
+ * best is chosen by:
+ *   1. licence: the hunspell-id affix flags of the root allow the prefix
+ *      and suffix that were removed (hunspell-id marks, for instance, that
+ *      `urus` takes pe(N)- but `kurus` does not, so pengurus -> urus);
+ *   2. the longer root (gerakan -> gerak, not gera);
+ *   3. the more productive root (more hunspell affix flags: mengukur ->
+ *      ukur, not kukur);
+ *   4. the fewest affixes, then rule order (suffix before prefix).
+ * A word no decomposition explains gets the conservative fallback: only
+ * the inflectional clitics (-lah, -kah, -tah, -pun, -ku, -mu, -nya) are
+ * removed, and only when at least four letters remain.
+ *
+ * Lexicon. The root words of Debian's hunspell-id dictionary (LGPL-3),
+ * /usr/share/hunspell/id_ID.dic or the file named by TELUSUR_HUNSPELL_DIC,
+ * read at run time, plus the project's lists in DATA_DIR/lexicon/:
+ * roots.txt (extra roots), compounds.txt (closed compounds), protected.txt
+ * (words never stemmed) and exceptions.txt (word -> root overrides). All of
+ * them live in one open-addressing hash table, read-only after loading.
+ *
+ * Cache. Each handle keeps a direct-mapped cache of recent word -> stem
+ * results, so that a repeated word costs one hash and one memcmp.
+ */
+#include "stem_id.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/** Longest word the stemmer analyses; longer words are returned as is. */
+#define MAX_WORD 120
+/** Longest word (and stem) kept in the per-handle cache. */
+#define CACHE_WORD 46
+/** Number of cache slots (a power of two). */
+#define CACHE_SLOTS 8192
+/** Productivity credited to roots from the project's own lists. */
+#define OWN_NFLAGS 64
+/** At most this many prefixes are stripped from one word. */
+#define MAX_PREFIXES 3
+/** At most this many prefix readings are considered per word. */
+#define MAX_READINGS 96
+
+/* What a lexicon entry is; an entry can be several at once. */
+enum {
+  LEX_DIC = 1,        /* a root of the hunspell dictionary */
+  LEX_ROOT = 2,       /* a root from lexicon/roots.txt */
+  LEX_COMPOUND = 4,   /* a closed compound from lexicon/compounds.txt */
+  LEX_PROTECTED = 8,  /* never stemmed (lexicon/protected.txt) */
+  LEX_EXCEPTION = 16  /* mapped by lexicon/exceptions.txt */
+};
+
+/* Derivational suffixes. */
+enum { SUF_NONE, SUF_KAN, SUF_AN, SUF_I };
+
+/* Prefixes; the hunspell-id flag letter of each is in prefix_letter[]. */
+enum {
+  PRE_NONE,
+  PRE_DI,
+  PRE_KE,
+  PRE_SE,
+  PRE_BER,
+  PRE_TER,
+  PRE_PER,
+  PRE_ME,
+  PRE_PE,
+  PRE_KU,
+  PRE_KAU,
+  PRE_COUNT
+};
+
+static const char prefix_letter[PRE_COUNT] = {0,   'D', 'K', 'S', 'B', 'T',
+                                              'R', 'M', 'P', 'O', 'O'};
+
+/** One lexicon entry: a word in the arena and what is known about it. */
+typedef struct lex_entry {
+  uint32_t off, len;   /* word bytes in the arena */
+  uint32_t hash;       /* hash of the word */
+  uint32_t kind;       /* LEX_* bits */
+  uint32_t pmask;      /* hunspell prefix letters taken alone (bit L-'A') */
+  uint32_t circ[4];    /* [SUF_*]: prefix letters taken with that suffix */
+  uint32_t smask;      /* bit SUF_*: the suffix is taken alone */
+  uint32_t nflags;     /* number of hunspell affix flags (productivity) */
+  uint32_t menge;      /* takes menge-/penge- (flags MG, PN) */
+  uint32_t toff, tlen; /* exceptions.txt: the root the word maps to */
+} lex_entry;
+
+/** One slot of the per-handle stem cache. */
+typedef struct cache_slot {
+  uint8_t wlen, slen; /* 0 wlen: empty */
+  char word[CACHE_WORD];
+  char stem[CACHE_WORD];
+} cache_slot;
+
+struct tl_idstem {
+  char *arena; /* all words, NUL-separated */
+  size_t arena_len, arena_cap;
+  lex_entry *entries;
+  size_t n_entries, cap_entries;
+  uint32_t *table; /* open addressing: entry index + 1, 0 = empty */
+  size_t table_mask;
+  cache_slot *cache;
+  char out[2 * MAX_WORD + 8]; /* result of the last uncached call */
+};
+
+/** A prefix reading of a word: what remains after stripping prefixes. */
+typedef struct reading {
+  char s[MAX_WORD + 4];
+  size_t len;
+  int chain[MAX_PREFIXES]; /* PRE_* from the outside in */
+  int n;                   /* number of prefixes removed */
+  int menge;               /* menge-/penge- used: root must be 1 syllable */
+} reading;
+
+/** A full decomposition that ended on a lexicon root. */
+typedef struct candidate {
+  const lex_entry *root;
+  int licence, nflags, naffix, order;
+  int npre;  /* prefixes removed */
+  int deriv; /* SUF_* removed */
+} candidate;
+
+/* ---------------------------------------------------------------- lexicon */
+
+/** FNV-1a over len bytes. */
+static uint32_t hash_bytes(const char *s, size_t len) {
+  uint32_t h = 2166136261u;
+  size_t i;
+  for (i = 0; i < len; i++) {
+    h ^= (unsigned char)s[i];
+    h *= 16777619u;
+  }
+  return h;
+}
+
+/** Finds the entry for the len bytes at w, or NULL. */
+static const lex_entry *lex_find(const tl_idstem *st, const char *w,
+                                 size_t len) {
+  uint32_t h = hash_bytes(w, len);
+  size_t i = h & st->table_mask;
+  for (;;) {
+    uint32_t slot = st->table[i];
+    const lex_entry *e;
+    if (!slot)
+      return NULL;
+    e = &st->entries[slot - 1];
+    if (e->hash == h && e->len == len &&
+        memcmp(st->arena + e->off, w, len) == 0)
+      return e;
+    i = (i + 1) & st->table_mask;
+  }
+}
+
+/** Doubles the hash table when it is half full. Returns TL_OK or NOMEM. */
+static int lex_grow_table(tl_idstem *st) {
+  size_t cap = st->table ? (st->table_mask + 1) * 2 : 65536, i;
+  uint32_t *t = calloc(cap, sizeof *t);
+  if (!t)
+    return TL_ERR_NOMEM;
+  for (i = 0; i < st->n_entries; i++) {
+    size_t j = st->entries[i].hash & (cap - 1);
+    while (t[j])
+      j = (j + 1) & (cap - 1);
+    t[j] = (uint32_t)(i + 1);
+  }
+  free(st->table);
+  st->table = t;
+  st->table_mask = cap - 1;
+  return TL_OK;
+}
+
+/** Appends len bytes and a NUL to the arena; *off gets their offset. */
+static int arena_add(tl_idstem *st, const char *w, size_t len, uint32_t *off) {
+  if (st->arena_len + len + 1 > st->arena_cap) {
+    size_t cap = st->arena_cap ? st->arena_cap * 2 : 1u << 20;
+    char *a;
+    while (cap < st->arena_len + len + 1)
+      cap *= 2;
+    a = realloc(st->arena, cap);
+    if (!a)
+      return TL_ERR_NOMEM;
+    st->arena = a;
+    st->arena_cap = cap;
+  }
+  memcpy(st->arena + st->arena_len, w, len);
+  st->arena[st->arena_len + len] = '\0';
+  *off = (uint32_t)st->arena_len;
+  st->arena_len += len + 1;
+  return TL_OK;
+}
+
+/**
+ * Returns the entry for w, adding an empty one when it is new; NULL when
+ * memory runs out.
+ */
+static lex_entry *lex_add(tl_idstem *st, const char *w, size_t len) {
+  const lex_entry *found;
+  lex_entry *e;
+  size_t j;
+  if (!st->table || (st->n_entries + 1) * 2 > st->table_mask + 1)
+    if (lex_grow_table(st) != TL_OK)
+      return NULL;
+  found = lex_find(st, w, len);
+  if (found)
+    return (lex_entry *)found;
+  if (st->n_entries == st->cap_entries) {
+    size_t cap = st->cap_entries ? st->cap_entries * 2 : 32768;
+    lex_entry *ne = realloc(st->entries, cap * sizeof *ne);
+    if (!ne)
+      return NULL;
+    st->entries = ne;
+    st->cap_entries = cap;
+  }
+  e = &st->entries[st->n_entries];
+  memset(e, 0, sizeof *e);
+  if (arena_add(st, w, len, &e->off) != TL_OK)
+    return NULL;
+  e->len = (uint32_t)len;
+  e->hash = hash_bytes(w, len);
+  j = e->hash & st->table_mask;
+  while (st->table[j])
+    j = (j + 1) & st->table_mask;
+  st->table[j] = (uint32_t)(++st->n_entries);
+  return e;
+}
+
+/** Records the hunspell-id flag string (long flags: 2 chars each) on e. */
+static void lex_note_flags(lex_entry *e, const char *f, size_t n) {
+  size_t i;
+  for (i = 0; i + 1 < n; i += 2) {
+    char a = f[i], b = f[i + 1];
+    e->nflags++;
+    if ((a == 'M' && b == 'G') || (a == 'P' && b == 'N'))
+      e->menge = 1;
+    if (a >= 'A' && a <= 'Z') {
+      uint32_t bit = 1u << (a - 'A');
+      if (b == 'a')
+        e->circ[SUF_AN] |= bit;
+      else if (b == 'k')
+        e->circ[SUF_KAN] |= bit;
+      else if (b == 'i')
+        e->circ[SUF_I] |= bit;
+      else if (!(b >= 'a' && b <= 'z'))
+        e->pmask |= bit;
+    } else if (b == '0') {
+      if (a == 'a')
+        e->smask |= 1u << SUF_AN;
+      else if (a == 'k')
+        e->smask |= 1u << SUF_KAN;
+      else if (a == 'i')
+        e->smask |= 1u << SUF_I;
+    }
+  }
+}
+
+/** Trims ASCII white space from both ends of [*s, *s + *n). */
+static void trim(const char **s, size_t *n) {
+  while (*n && isspace((unsigned char)**s)) {
+    (*s)++;
+    (*n)--;
+  }
+  while (*n && isspace((unsigned char)(*s)[*n - 1]))
+    (*n)--;
+}
+
+/**
+ * Reads one word list. hunspell: the file is a hunspell .dic (count line,
+ * then word[/FLAGS]); else one entry a line, '#' starts a comment, and for
+ * LEX_EXCEPTION a line is "word<TAB or spaces>root". Every entry gets kind.
+ */
+static int lex_load(tl_idstem *st, const char *path, uint32_t kind,
+                    int hunspell, tl_error *err) {
+  FILE *f = fopen(path, "rb");
+  char line[1024];
+  int first = 1;
+  if (!f) {
+    if (errno == ENOENT)
+      return tl_error_set(err, TL_ERR_NOTFOUND, "lexicon file missing: %s",
+                          path);
+    return tl_error_set(err, TL_ERR_IO, "%s: %s", path, strerror(errno));
+  }
+  while (fgets(line, sizeof line, f)) {
+    const char *w = line, *flags = NULL, *target = NULL;
+    size_t n = strlen(line), nflags = 0, ntarget = 0, i;
+    char low[sizeof line];
+    lex_entry *e;
+    if (hunspell) {
+      if (first) { /* the count line */
+        first = 0;
+        continue;
+      }
+      for (i = 0; i < n; i++)
+        if (line[i] == '/' || line[i] == '\t' || line[i] == '\n') {
+          if (line[i] == '/') {
+            flags = line + i + 1;
+            nflags = strcspn(flags, " \t\r\n");
+          }
+          n = i;
+          break;
+        }
+    } else {
+      char *hash = memchr(line, '#', n);
+      if (hash)
+        n = (size_t)(hash - line);
+    }
+    trim(&w, &n);
+    if (!hunspell && kind == LEX_EXCEPTION) {
+      for (i = 0; i < n && !isspace((unsigned char)w[i]); i++)
+        ;
+      target = w + i;
+      ntarget = n - i;
+      n = i;
+      trim(&target, &ntarget);
+      if (ntarget == 0 || ntarget > MAX_WORD)
+        continue;
+    }
+    if (n == 0 || n > MAX_WORD)
+      continue;
+    for (i = 0; i < n; i++) /* ASCII lower case: proper nouns in the .dic */
+      low[i] = (char)tolower((unsigned char)w[i]);
+    e = lex_add(st, low, n);
+    if (!e) {
+      fclose(f);
+      return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    }
+    e->kind |= kind;
+    if (flags)
+      lex_note_flags(e, flags, nflags);
+    if (target) {
+      uint32_t off;
+      size_t idx = (size_t)(e - st->entries);
+      if (arena_add(st, target, ntarget, &off) != TL_OK) {
+        fclose(f);
+        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+      }
+      st->entries[idx].toff = off;
+      st->entries[idx].tlen = (uint32_t)ntarget;
+    }
+  }
+  if (ferror(f)) {
+    fclose(f);
+    return tl_error_set(err, TL_ERR_IO, "%s: read error", path);
+  }
+  fclose(f);
+  return TL_OK;
+}
+
+int tl_idstem_create(const char *data_dir, tl_idstem **out, tl_error *err) {
+  static const struct {
+    const char *name;
+    uint32_t kind;
+  } lists[] = {{"roots.txt", LEX_ROOT},
+               {"compounds.txt", LEX_COMPOUND},
+               {"protected.txt", LEX_PROTECTED},
+               {"exceptions.txt", LEX_EXCEPTION}};
+  const char *dic = getenv("TELUSUR_HUNSPELL_DIC");
+  tl_idstem *st;
+  char path[4096];
+  size_t i;
+  int rc;
+  *out = NULL;
+  if (!data_dir)
+    return tl_error_set(err, TL_ERR_USAGE, "no data directory given");
+  st = calloc(1, sizeof *st);
+  if (!st)
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  if (!dic || !*dic)
+    dic = "/usr/share/hunspell/id_ID.dic";
+  rc = lex_load(st, dic, LEX_DIC, 1, err);
+  for (i = 0; rc == TL_OK && i < sizeof lists / sizeof lists[0]; i++) {
+    snprintf(path, sizeof path, "%s/lexicon/%s", data_dir, lists[i].name);
+    rc = lex_load(st, path, lists[i].kind, 0, err);
+  }
+  if (rc == TL_OK) {
+    st->cache = calloc(CACHE_SLOTS, sizeof *st->cache);
+    if (!st->cache)
+      rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  }
+  if (rc != TL_OK) {
+    tl_idstem_free(st);
+    return rc;
+  }
+  *out = st;
+  return TL_OK;
+}
+
+void tl_idstem_free(tl_idstem *s) {
+  if (!s)
+    return;
+  free(s->arena);
+  free(s->entries);
+  free(s->table);
+  free(s->cache);
+  free(s);
+}
+
+/* --------------------------------------------------------------- analysis */
+
+/** True for the ASCII vowels a, e, i, o, u. */
+static int is_vowel(char c) {
+  return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+}
+
+/** Number of vowel groups (syllable nuclei) in [s, s + n). */
+static int syllables(const char *s, size_t n) {
+  int k = 0, prev = 0;
+  size_t i;
+  for (i = 0; i < n; i++) {
+    int v = is_vowel(s[i]);
+    if (v && !prev)
+      k++;
+    prev = v;
+  }
+  return k;
+}
+
+/** True when [s, s + n) starts with the NUL-terminated p. */
+static int starts(const char *s, size_t n, const char *p) {
+  size_t k = strlen(p);
+  return n >= k && memcmp(s, p, k) == 0;
+}
+
+/** True when [s, s + n) ends with the NUL-terminated p. */
+static int ends(const char *s, size_t n, const char *p) {
+  size_t k = strlen(p);
+  return n >= k && memcmp(s + n - k, p, k) == 0;
+}
+
+/** Prefix readings collected for one word. */
+typedef struct readings {
+  reading r[MAX_READINGS];
+  int n;
+} readings;
+
+/**
+ * Adds the reading "restore + rest" reached from parent by removing prefix
+ * `pre`. Residues shorter than 3 bytes are not kept.
+ */
+static void add_reading(readings *rs, const reading *parent, int pre,
+                        const char *restore, const char *rest, size_t nrest,
+                        int menge) {
+  reading *r;
+  size_t nr = strlen(restore);
+  int i;
+  if (rs->n == MAX_READINGS || nr + nrest < 3 || nr + nrest > MAX_WORD)
+    return;
+  for (i = 0; i < parent->n; i++)
+    if (parent->chain[i] == pre)
+      return; /* the same prefix twice */
+  r = &rs->r[rs->n];
+  memcpy(r->s, restore, nr);
+  memcpy(r->s + nr, rest, nrest);
+  r->len = nr + nrest;
+  r->s[r->len] = '\0';
+  memcpy(r->chain, parent->chain, sizeof r->chain);
+  r->chain[parent->n] = pre;
+  for (i = 0; i < rs->n; i++) /* the same residue by the same route */
+    if (rs->r[i].len == r->len && memcmp(rs->r[i].s, r->s, r->len) == 0 &&
+        rs->r[i].n == parent->n + 1 &&
+        memcmp(rs->r[i].chain, r->chain, sizeof r->chain) == 0)
+      return;
+  r->n = parent->n + 1;
+  r->menge = menge || parent->menge;
+  rs->n++;
+}
+
+/**
+ * The nasal prefixes me(N)- and pe(N)-: w starts with "me" or "pe" (head),
+ * the rest is [s, s + n) after those two letters.
+ */
+static void nasal_readings(readings *rs, const reading *p, int pre,
+                           const char *s, size_t n) {
+  if (n < 2)
+    return;
+  if (starts(s, n, "nge") && n > 4 && !is_vowel(s[3]))
+    add_reading(rs, p, pre, "", s + 3, n - 3, 1); /* menge-bom */
+  if (starts(s, n, "ng")) {
+    if (n > 2 && is_vowel(s[2]))
+      add_reading(rs, p, pre, "k", s + 2, n - 2, 0); /* mengirim */
+    add_reading(rs, p, pre, "", s + 2, n - 2, 0);    /* mengambil, mengganti */
+    return;
+  }
+  if (starts(s, n, "ny") && n > 2 && is_vowel(s[2])) {
+    add_reading(rs, p, pre, "s", s + 2, n - 2, 0); /* menyapu */
+    add_reading(rs, p, pre, "", s, n, 0);          /* menyanyi */
+    return;
+  }
+  if (s[0] == 'n') {
+    if (is_vowel(s[1])) {
+      add_reading(rs, p, pre, "t", s + 1, n - 1, 0); /* menulis */
+      add_reading(rs, p, pre, "", s, n, 0);          /* menanti */
+    } else {
+      add_reading(rs, p, pre, "", s + 1, n - 1, 0); /* mendengar */
+    }
+    return;
+  }
+  if (s[0] == 'm') {
+    if (is_vowel(s[1]) || s[1] == 'r') {
+      add_reading(rs, p, pre, "", s, n, 0);          /* memakan */
+      add_reading(rs, p, pre, "p", s + 1, n - 1, 0); /* memukul, pemrograman */
+    }
+    if (!is_vowel(s[1]))
+      add_reading(rs, p, pre, "", s + 1, n - 1, 0); /* membaca, memproses */
+    return;
+  }
+  add_reading(rs, p, pre, "", s, n, 0); /* melihat, merawat, pekerja */
+}
+
+/** Adds every reading one prefix further in than parent rs->r[idx]. */
+static void strip_one_prefix(readings *rs, int idx) {
+  reading p = rs->r[idx];
+  const char *s = p.s;
+  size_t n = p.len;
+  if (n < 5 || p.n >= MAX_PREFIXES)
+    return;
+  if (starts(s, n, "di"))
+    add_reading(rs, &p, PRE_DI, "", s + 2, n - 2, 0);
+  if (starts(s, n, "ke"))
+    add_reading(rs, &p, PRE_KE, "", s + 2, n - 2, 0);
+  if (starts(s, n, "se"))
+    add_reading(rs, &p, PRE_SE, "", s + 2, n - 2, 0);
+  if (p.n == 0 && starts(s, n, "kau"))
+    add_reading(rs, &p, PRE_KAU, "", s + 3, n - 3, 0);
+  else if (p.n == 0 && starts(s, n, "ku"))
+    add_reading(rs, &p, PRE_KU, "", s + 2, n - 2, 0);
+  if (starts(s, n, "be")) {
+    if (starts(s, n, "ber"))
+      add_reading(rs, &p, PRE_BER, "", s + 3, n - 3, 0);
+    if (starts(s, n, "bel") && starts(s + 3, n - 3, "ajar"))
+      add_reading(rs, &p, PRE_BER, "", s + 3, n - 3, 0); /* belajar */
+    if (n > 5 && (s[2] == 'r' || (s[3] == 'e' && s[4] == 'r')))
+      add_reading(rs, &p, PRE_BER, "", s + 2, n - 2, 0); /* berumah, bekerja */
+  }
+  if (starts(s, n, "te")) {
+    if (starts(s, n, "ter"))
+      add_reading(rs, &p, PRE_TER, "", s + 3, n - 3, 0);
+    if (n > 5 && (s[2] == 'r' || (s[3] == 'e' && s[4] == 'r')))
+      add_reading(rs, &p, PRE_TER, "", s + 2, n - 2, 0); /* terasa */
+  }
+  if (starts(s, n, "pe")) {
+    if (starts(s, n, "per"))
+      add_reading(rs, &p, PRE_PER, "", s + 3, n - 3, 0);
+    if (starts(s, n, "pel") && starts(s + 3, n - 3, "ajar"))
+      add_reading(rs, &p, PRE_PER, "", s + 3, n - 3, 0); /* pelajar */
+    if (n > 3 && s[2] == 'r')
+      add_reading(rs, &p, PRE_PER, "", s + 2, n - 2, 0); /* perancang */
+    nasal_readings(rs, &p, PRE_PE, s + 2, n - 2);
+  }
+  if (starts(s, n, "me"))
+    nasal_readings(rs, &p, PRE_ME, s + 2, n - 2);
+}
+
+/** ECS: prefix/suffix pairs that never form a confix. */
+static int bad_confix(int pre, int suf) {
+  switch (pre) {
+  case PRE_BER:
+    return suf == SUF_I;
+  case PRE_DI:
+    return suf == SUF_AN;
+  case PRE_KE:
+    return suf == SUF_I || suf == SUF_KAN;
+  case PRE_ME:
+    return suf == SUF_AN;
+  case PRE_SE:
+    return suf == SUF_I || suf == SUF_KAN;
+  case PRE_TER:
+    return suf == SUF_AN;
+  default:
+    return 0;
+  }
+}
+
+/**
+ * Licence of a decomposition by the root's hunspell-id flags: 2 when the
+ * flags allow the innermost prefix together with the suffix, 1 when they
+ * allow one of them, 0 when they allow neither. Roots from the project's
+ * own lists (no flags) count as licensed.
+ */
+static int licence(const lex_entry *e, const reading *r, int suf) {
+  int pre = r->n ? r->chain[r->n - 1] : PRE_NONE;
+  int outer = r->n ? r->chain[0] : PRE_NONE;
+  uint32_t bit, obit;
+  int need, got;
+  if (!(e->kind & LEX_DIC) || (e->nflags == 0 && (e->kind & ~LEX_DIC)))
+    return 2;
+  if (pre == PRE_NONE && suf == SUF_NONE)
+    return 2;
+  if (r->menge)
+    return e->menge ? 3 : 0;
+  bit = pre == PRE_NONE ? 0 : 1u << (prefix_letter[pre] - 'A');
+  obit = outer == PRE_NONE ? 0 : 1u << (prefix_letter[outer] - 'A');
+  if (pre != PRE_NONE && suf != SUF_NONE && (e->circ[suf] & (bit | obit)))
+    return 2;
+  need = (pre != PRE_NONE) + (suf != SUF_NONE);
+  got = (pre != PRE_NONE && (e->pmask & (bit | obit))) +
+        (suf != SUF_NONE &&
+         ((e->smask & (1u << suf)) || e->circ[suf]));
+  return got == need ? 2 : got > 0 ? 1 : 0;
+}
+
+/** True when cand a is better than cand b. */
+static int better(const candidate *a, const candidate *b) {
+  if (a->licence != b->licence)
+    return a->licence > b->licence;
+  if (a->nflags != b->nflags)
+    return a->nflags > b->nflags;
+  if (a->root->len != b->root->len)
+    return a->root->len > b->root->len;
+  if (a->naffix != b->naffix)
+    return a->naffix < b->naffix;
+  return a->order < b->order;
+}
+
+/**
+ * True when e is a hunspell-id word without affix flags that none of the
+ * project's lists vouches for: such a word may be a derived form listed
+ * whole (sebelah), and is only kept when no licensed analysis exists.
+ */
+static int weak_root(const lex_entry *e) {
+  return e->kind == LEX_DIC && e->nflags == 0;
+}
+
+/** True when e may serve as the root of a decomposition. */
+static int usable_root(const lex_entry *e) {
+  return e && e->len >= 2 &&
+         (e->kind & (LEX_DIC | LEX_ROOT | LEX_COMPOUND | LEX_PROTECTED));
+}
+
+/**
+ * Tries every suffix reading of prefix reading r; keeps the best candidate
+ * in *best (best->root NULL when none yet).
+ */
+static void try_suffixes(const tl_idstem *st, const reading *r,
+                         candidate *best, int *order) {
+  static const char *const particles[] = {"", "lah", "kah", "tah", "pun"};
+  static const char *const possessives[] = {"", "ku", "mu", "nya"};
+  static const struct {
+    const char *s;
+    int suf;
+  } derivs[] = {{"", SUF_NONE}, {"kan", SUF_KAN}, {"an", SUF_AN}, {"i", SUF_I}};
+  size_t a, b, c;
+  int pre_out = r->n ? r->chain[0] : PRE_NONE;
+  for (a = 0; a < 5; a++) {
+    size_t n1;
+    if (!ends(r->s, r->len, particles[a]))
+      continue;
+    n1 = r->len - strlen(particles[a]);
+    for (b = 0; b < 4; b++) {
+      size_t n2;
+      if (!ends(r->s, n1, possessives[b]))
+        continue;
+      n2 = n1 - strlen(possessives[b]);
+      for (c = 0; c < 4; c++) {
+        size_t n3;
+        const lex_entry *e;
+        candidate cand;
+        if (!ends(r->s, n2, derivs[c].s))
+          continue;
+        n3 = n2 - strlen(derivs[c].s);
+        if (n3 < 2 || bad_confix(pre_out, derivs[c].suf))
+          continue;
+        if (r->menge && syllables(r->s, n3) != 1)
+          continue;
+        e = lex_find(st, r->s, n3);
+        if (!usable_root(e))
+          continue;
+        if (n3 < 3)
+          continue;
+        cand.root = e;
+        cand.licence = licence(e, r, derivs[c].suf);
+        cand.nflags = (e->kind & (LEX_ROOT | LEX_COMPOUND | LEX_PROTECTED))
+                          ? OWN_NFLAGS
+                          : (int)e->nflags;
+        cand.naffix = r->n + (a > 0) + (b > 0) + (c > 0);
+        cand.order = (*order)++;
+        cand.npre = r->n;
+        cand.deriv = derivs[c].suf;
+        if (!best->root || better(&cand, best))
+          *best = cand;
+      }
+    }
+  }
+}
+
+/**
+ * Conservative fallback for a word no decomposition explains: removes the
+ * clitics -lah/-kah/-tah/-pun and -ku/-mu/-nya when 4+ bytes remain.
+ */
+static size_t fallback(const char *w, size_t n) {
+  static const char *const clitics[] = {"lah", "kah", "tah", "pun",
+                                        "nya", "ku",  "mu"};
+  size_t i;
+  for (i = 0; i < sizeof clitics / sizeof clitics[0]; i++) {
+    size_t k = strlen(clitics[i]);
+    if (n >= k + 4 && ends(w, n, clitics[i])) {
+      n -= k;
+      if (i < 4)
+        continue; /* a possessive may stand before the particle */
+      break;
+    }
+  }
+  return n;
+}
+
+/**
+ * Stems a word without hyphens. Returns a pointer to the stem bytes (the
+ * word itself, the lexicon's arena, or buf) and sets *out_len.
+ */
+static const char *stem_simple(const tl_idstem *st, const char *w, size_t n,
+                               size_t *out_len) {
+  const lex_entry *e = lex_find(st, w, n);
+  readings *rs;
+  candidate best;
+  int i, order = 0;
+  if (e && (e->kind & LEX_EXCEPTION)) {
+    *out_len = e->tlen;
+    return st->arena + e->toff;
+  }
+  if (e && !(weak_root(e))) {
+    *out_len = n;
+    return w; /* a root, a compound or a protected word */
+  }
+  if (n < 4 || n > MAX_WORD) {
+    *out_len = n;
+    return w;
+  }
+  rs = malloc(sizeof *rs);
+  if (!rs) {
+    *out_len = n;
+    return w;
+  }
+  rs->n = 1;
+  memcpy(rs->r[0].s, w, n);
+  rs->r[0].s[n] = '\0';
+  rs->r[0].len = n;
+  rs->r[0].n = 0;
+  rs->r[0].menge = 0;
+  for (i = 0; i < rs->n; i++)
+    strip_one_prefix(rs, i);
+  memset(&best, 0, sizeof best);
+  for (i = 0; i < rs->n; i++)
+    try_suffixes(st, &rs->r[i], &best, &order);
+  free(rs);
+  if (e && (!best.root || best.licence < 2 || best.npre > 0 ||
+            (best.deriv != SUF_NONE && best.deriv != SUF_KAN) ||
+            best.nflags < 3)) {
+    *out_len = n;
+    return w;
+  }
+  if (best.root) {
+    *out_len = best.root->len;
+    return st->arena + best.root->off;
+  }
+  *out_len = fallback(w, n);
+  return w;
+}
+
+/** True when [s, s + n) is a clitic written after a hyphen ("-nya"). */
+static int is_clitic(const char *s, size_t n) {
+  static const char *const c[] = {"nya", "ku", "mu", "lah", "kah", "pun"};
+  size_t i;
+  for (i = 0; i < sizeof c / sizeof c[0]; i++)
+    if (strlen(c[i]) == n && memcmp(s, c[i], n) == 0)
+      return 1;
+  return 0;
+}
+
+/** True when [s, s + n) is a prefix written before a hyphen ("di-phk"). */
+static int is_hyphen_prefix(const char *s, size_t n) {
+  static const char *const c[] = {"di", "ke", "se", "ber", "ter", "per",
+                                  "me", "pe", "meng", "peng", "mem", "pem",
+                                  "men", "pen", "ku", "kau", "be", "te"};
+  size_t i;
+  for (i = 0; i < sizeof c / sizeof c[0]; i++)
+    if (strlen(c[i]) == n && memcmp(s, c[i], n) == 0)
+      return 1;
+  return 0;
+}
+
+/** True when e is a root the lexicon knows (not only a fallback). */
+static int known(const tl_idstem *st, const char *s, size_t n) {
+  return usable_root(lex_find(st, s, n));
+}
+
+/**
+ * Stems a hyphenated word: reduplication (negara-negara, bersama-sama,
+ * sebaik-baiknya, meniru-nirukan) or a hyphenated prefix (di-phk).
+ * Writes into buf (capacity 2 * MAX_WORD + 8).
+ */
+static const char *stem_hyphen(const tl_idstem *st, const char *w, size_t n,
+                               size_t *out_len, char *buf) {
+  const char *h = memchr(w, '-', n);
+  const char *x = w, *y = h + 1, *sx, *sy;
+  size_t nx = (size_t)(h - w), ny = n - nx - 1, lx, ly;
+  const char *h2 = memchr(y, '-', ny);
+  const lex_entry *e = lex_find(st, w, n);
+  if (e && (e->kind & (LEX_PROTECTED | LEX_EXCEPTION | LEX_COMPOUND))) {
+    if (e->kind & LEX_EXCEPTION) {
+      *out_len = e->tlen;
+      return st->arena + e->toff;
+    }
+    *out_len = n;
+    return w;
+  }
+  if (h2 && is_clitic(h2 + 1, (size_t)(w + n - h2 - 1)))
+    ny = (size_t)(h2 - y); /* malaikat-malaikat-nya */
+  else if (h2) {           /* three or more parts: leave as is */
+    *out_len = n;
+    return w;
+  }
+  if (nx == 0 || ny == 0) {
+    *out_len = n;
+    return w;
+  }
+  if (is_clitic(y, ny))
+    return stem_simple(st, x, nx, out_len);
+  if (is_hyphen_prefix(x, nx)) /* di-phk */
+    return stem_simple(st, y, ny, out_len);
+  if (nx + ny <= MAX_WORD) { /* kerja-sama -> kerjasama if closed compound */
+    const lex_entry *c;
+    memcpy(buf, x, nx);
+    memcpy(buf + nx, y, ny);
+    c = lex_find(st, buf, nx + ny);
+    if (c && (c->kind & LEX_COMPOUND)) {
+      *out_len = nx + ny;
+      return buf;
+    }
+  }
+  sx = stem_simple(st, x, nx, &lx);
+  /* sx may point into buf only if it is x or the arena: both stable */
+  sy = stem_simple(st, y, ny, &ly);
+  if (lx == ly && memcmp(sx, sy, lx) == 0) { /* negara-negara, anak-anaknya */
+    *out_len = lx;
+    return sx;
+  }
+  if (ny < nx && memcmp(x + nx - ny, y, ny) == 0 && known(st, sy, ly)) {
+    *out_len = ly; /* bersama-sama */
+    return sy;
+  }
+  if (known(st, sx, lx)) { /* meniru-nirukan, tarik-menarik, sayur-mayur */
+    *out_len = lx;
+    return sx;
+  }
+  if (e) { /* the whole form is a dictionary word (kupu-kupu) */
+    *out_len = n;
+    return w;
+  }
+  if (known(st, sy, ly)) { /* sebaik-baiknya */
+    *out_len = ly;
+    return sy;
+  }
+  *out_len = n;
+  return w;
+}
+
+const char *tl_idstem_stem(tl_idstem *s, const char *word, size_t len,
+                           size_t *stem_len) {
+  uint32_t h = hash_bytes(word, len);
+  cache_slot *slot = &s->cache[h & (CACHE_SLOTS - 1)];
+  const char *r;
+  size_t rl;
+  if (len < CACHE_WORD && slot->wlen == len &&
+      memcmp(slot->word, word, len) == 0) {
+    *stem_len = slot->slen;
+    return slot->stem;
+  }
+  if (len == 0 || len > MAX_WORD) {
+    *stem_len = len;
+    return word;
+  }
+  if (memchr(word, '-', len))
+    r = stem_hyphen(s, word, len, &rl, s->out);
+  else
+    r = stem_simple(s, word, len, &rl);
+  if (len < CACHE_WORD && rl < CACHE_WORD) {
+    memcpy(slot->word, word, len);
+    memmove(slot->stem, r, rl);
+    slot->wlen = (uint8_t)len;
+    slot->slen = (uint8_t)rl;
+    *stem_len = rl;
+    return slot->stem;
+  }
+  if (r != s->out)
+    memmove(s->out, r, rl);
+  *stem_len = rl;
+  return s->out;
+}

@@ -1,0 +1,43 @@
+/*
+ * stem_id.h - telusur's dictionary-aware Indonesian stemmer.
+ *
+ * Confix stripping in the style of Nazief & Adriani (1996) and Enhanced
+ * Confix Stripping (Arifin, Mahendra & Ciptaningtyas 2009): an affix is only
+ * removed when what remains is a known root.
+ */
+#ifndef TELUSUR_STEM_ID_H
+#define TELUSUR_STEM_ID_H
+
+#include "error.h"
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct tl_idstem tl_idstem;
+
+/**
+ * Loads the root lexicon from data_dir/lexicon/ and the system hunspell-id
+ * dictionary. Errors: TL_ERR_NOTFOUND (a lexicon file is missing),
+ * TL_ERR_IO, TL_ERR_NOMEM. *out is released with tl_idstem_free().
+ */
+int tl_idstem_create(const char *data_dir, tl_idstem **out, tl_error *err);
+
+/**
+ * Stems one case-folded UTF-8 word of len bytes (hyphens allowed).
+ * Returns the stem (memory owned by the handle, valid until the next call)
+ * and its length in bytes in *stem_len. One thread at a time per handle.
+ */
+const char *tl_idstem_stem(tl_idstem *s, const char *word, size_t len,
+                           size_t *stem_len);
+
+/** Releases the handle; NULL is allowed. */
+void tl_idstem_free(tl_idstem *s);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

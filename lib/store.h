@@ -1,0 +1,169 @@
+/*
+ * store.h - the C face of libxapian: the only module written in C++.
+ *
+ * Modelled on notmuch's C API over Xapian: opaque handles, status codes,
+ * and a try/catch at every C boundary, so that every Xapian::Error becomes
+ * TL_ERR_XAPIAN (TL_ERR_LOCK, TL_ERR_NOTFOUND for the lock and opening
+ * errors) with Xapian's own message, and no exception crosses into C.
+ *
+ * Term conventions (Xapian's omega conventions): unprefixed terms are word
+ * forms with positions; "Z" + stem is a stem without positions; "S" marks
+ * title terms; "Q" + id marks every passage of one article; "P" + id#n is a
+ * passage's unique term.
+ */
+#ifndef TELUSUR_STORE_H
+#define TELUSUR_STORE_H
+
+#include "error.h"
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct tl_store tl_store;
+typedef struct tl_doc tl_doc;
+
+/** Ways to open a store. */
+enum tl_store_mode {
+  TL_STORE_READ = 0,  /**< read only; the database must exist */
+  TL_STORE_WRITE = 1  /**< read and write; created when missing; takes
+                           the database's writer lock */
+};
+
+/**
+ * Opens the Xapian database (or stub database) at path.
+ * Errors: TL_ERR_NOTFOUND (read mode, no database there), TL_ERR_LOCK
+ * (another writer holds the lock: the message names the lock file),
+ * TL_ERR_XAPIAN, TL_ERR_NOMEM. Release with tl_store_close().
+ */
+int tl_store_open(const char *path, int mode, tl_store **out, tl_error *err);
+
+/**
+ * Closes the store. A write transaction still open is cancelled: nothing
+ * of it is written. NULL is allowed.
+ */
+void tl_store_close(tl_store *s);
+
+/** Number of documents (passages) in the store. */
+unsigned long tl_store_doc_count(const tl_store *s);
+
+/**
+ * Reads metadata key into *value (malloc'd, NUL-terminated, "" when unset;
+ * the caller frees it). Errors: TL_ERR_XAPIAN, TL_ERR_NOMEM.
+ */
+int tl_store_get_metadata(tl_store *s, const char *key, char **value, tl_error *err);
+
+/** Sets metadata key (write mode). Errors: TL_ERR_XAPIAN, TL_ERR_USAGE. */
+int tl_store_set_metadata(tl_store *s, const char *key, const char *value,
+                          tl_error *err);
+
+/**
+ * Starts a transaction (write mode): nothing of what follows is visible or
+ * written until tl_store_commit(), which writes it all at once.
+ * Errors: TL_ERR_XAPIAN, TL_ERR_USAGE (read-only store).
+ */
+int tl_store_begin(tl_store *s, tl_error *err);
+
+/** Commits the open transaction to disk. Errors: TL_ERR_XAPIAN. */
+int tl_store_commit(tl_store *s, tl_error *err);
+
+/** Deletes every document indexed with term. Errors: TL_ERR_XAPIAN. */
+int tl_store_delete_term(tl_store *s, const char *term, size_t len, tl_error *err);
+
+/** Adds a document (copied: doc stays the caller's). Errors: TL_ERR_XAPIAN. */
+int tl_store_add(tl_store *s, const tl_doc *doc, tl_error *err);
+
+/** Creates an empty document. Errors: TL_ERR_NOMEM. Free with tl_doc_free(). */
+int tl_doc_create(tl_doc **out, tl_error *err);
+
+/** Empties a document for reuse. */
+void tl_doc_clear(tl_doc *d);
+
+/** Frees a document; NULL is allowed. */
+void tl_doc_free(tl_doc *d);
+
+/**
+ * Adds a term occurrence at position pos (1-based, as Xapian counts).
+ * Errors: TL_ERR_USAGE (empty or over 245 bytes), TL_ERR_NOMEM.
+ */
+int tl_doc_add_posting(tl_doc *d, const char *term, size_t len, unsigned pos,
+                       tl_error *err);
+
+/** Adds a term without position, raising its frequency by wdf. Errors as above. */
+int tl_doc_add_term(tl_doc *d, const char *term, size_t len, unsigned wdf,
+                    tl_error *err);
+
+/** Sets the document's data (the passage record). Errors: TL_ERR_NOMEM. */
+int tl_doc_set_data(tl_doc *d, const char *data, size_t len, tl_error *err);
+
+/** Sets value slot to a string. Errors: TL_ERR_NOMEM. */
+int tl_doc_set_value(tl_doc *d, unsigned slot, const char *v, size_t len, tl_error *err);
+
+/**
+ * Query-side hooks: stem returns the stem of a word (memory owned by the
+ * callee, valid until its next call); stop says whether a word is a
+ * stopword. Both receive case-folded UTF-8.
+ */
+typedef const char *(*tl_stem_fn)(void *ctx, const char *word, size_t len,
+                                  size_t *stem_len);
+typedef int (*tl_stop_fn)(void *ctx, const char *word, size_t len);
+
+/** Options of a search; zero-initialize, then set. */
+typedef struct tl_search_options {
+  tl_stem_fn stem;      /**< required */
+  tl_stop_fn stop;      /**< NULL: no stopwords */
+  void *ctx;            /**< passed to stem and stop */
+  unsigned offset;      /**< 0-based rank of the first hit to return */
+  unsigned count;       /**< how many hits at most */
+  double k1, b;         /**< BM25 parameters (Robertson & Zaragoza 2009);
+                             both 0: Xapian's defaults k1=1, b=0.5 */
+  int explain;          /**< fill tl_hit.explain with per-term weights */
+} tl_search_options;
+
+/** One ranked passage. */
+typedef struct tl_hit {
+  unsigned docid;
+  double score;       /**< BM25 relevance */
+  char *data;         /**< the passage record, NUL-terminated */
+  size_t data_len;
+  char *explain;      /**< with explain: "term=weight " pairs, else NULL */
+} tl_hit;
+
+/** Results of a search. */
+typedef struct tl_hits {
+  tl_hit *items;
+  size_t count;
+  unsigned long estimated; /**< Xapian's estimate of all matches */
+  char *query;             /**< the parsed query, as Xapian describes it */
+  char **terms;            /**< the query's terms (for highlighting) */
+  size_t nterms;
+} tl_hits;
+
+/**
+ * Parses query (Xapian QueryParser syntax: AND, OR, NOT, +/-, "phrases",
+ * NEAR, title:) with the given stemmer and stopwords (stemming all words
+ * outside phrases and not in capitals, Xapian's STEM_SOME) and ranks the
+ * passages with BM25. *out is freed with tl_hits_free().
+ * Errors: TL_ERR_USAGE (a query Xapian cannot parse, or an empty query),
+ * TL_ERR_XAPIAN (including DatabaseModifiedError: reopen and retry),
+ * TL_ERR_NOMEM.
+ */
+int tl_store_search(tl_store *s, const char *query, const tl_search_options *opts,
+                    tl_hits **out, tl_error *err);
+
+/** Frees search results; NULL is allowed. */
+void tl_hits_free(tl_hits *h);
+
+/**
+ * Reopens a read-only store at its latest committed revision.
+ * Errors: TL_ERR_XAPIAN.
+ */
+int tl_store_reopen(tl_store *s, tl_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,332 @@
+/* telusur-query: rank the passages of a telusur index for a query. */
+#include "error.h"
+#include "search.h"
+
+#include <getopt.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define EXIT_NONE 1
+#define EXIT_ERROR 2
+
+static const char usage[] =
+    "Usage: telusur-query [OPTION]... QUERY...\n"
+    "       telusur-query [OPTION]... --batch FILE\n"
+    "Rank the passages (paragraphs) of a telusur index by BM25 relevance to QUERY.\n"
+    "Query syntax (Xapian's): words are ranked by relevance; AND, OR, NOT, XOR,\n"
+    "+word (must), -word (must not), \"a phrase\", a NEAR b, title:word. Words go\n"
+    "through the same Indonesian analysis as the index (case folding, stemming).\n"
+    "\n"
+    "  -d, --db=DB          the index (default: $TELUSUR_DB, else ./telusur.db)\n"
+    "  -n, --count=N        show N passages (default 10)\n"
+    "      --offset=K       skip the first K passages\n"
+    "  -f, --format=FMT     text (default), tsv, json (JSON Lines) or trec\n"
+    "      --color=WHEN     highlight matches: auto (default; on a terminal),\n"
+    "                       always, never; NO_COLOR in the environment disables it\n"
+    "      --explain        show the parsed query and each term's weight\n"
+    "      --batch=FILE     read 'qid<TAB>query' lines from FILE ('-': stdin)\n"
+    "      --run-tag=TAG    the tag column of TREC output (default telusur)\n"
+    "  -h, --help           show this help and exit\n"
+    "  -V, --version        show the version and exit\n"
+    "\n"
+    "Formats: text: rank, score, title, article id and passage number, heading,\n"
+    "and a snippet. tsv: rank, score, article_id, passage, title, heading,\n"
+    "snippet (tabs and newlines in fields become spaces). json: one object per\n"
+    "passage: rank, score, article_id, title, passage, heading, text, snippet,\n"
+    "highlights (byte ranges of snippet), path, start, end. trec: 'qid Q0 docid\n"
+    "rank score tag', where docid is the article id, or id#passage for articles\n"
+    "of several passages. In batch mode text, tsv and json lines carry the qid.\n"
+    "\n"
+    "Exit status: 0 a passage was found; 1 none was found; 2 error (bad usage,\n"
+    "an empty query, no index).\n";
+
+enum format { FMT_TEXT, FMT_TSV, FMT_JSON, FMT_TREC };
+
+typedef struct opts {
+  enum format format;
+  int color, explain;
+  unsigned count, offset;
+  const char *tag;
+} opts;
+
+/* Writes s with highlights: ANSI bold red when colour is on. */
+static void put_snippet(const tl_result *r, int color) {
+  size_t i, at = 0;
+  const char *s = r->snippet;
+  if (!color) {
+    fputs(s, stdout);
+    return;
+  }
+  for (i = 0; i < r->nhighlights; i++) {
+    fwrite(s + at, 1, r->highlights[i].start - at, stdout);
+    fputs("\x1b[1;31m", stdout);
+    fwrite(s + r->highlights[i].start, 1, r->highlights[i].end - r->highlights[i].start,
+           stdout);
+    fputs("\x1b[0m", stdout);
+    at = r->highlights[i].end;
+  }
+  fputs(s + at, stdout);
+}
+
+static void put_tsv_field(const char *s) {
+  for (; *s; s++)
+    putchar(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s);
+}
+
+static void print_results(const tl_results *res, const opts *o, const char *qid) {
+  size_t i;
+  for (i = 0; i < res->count; i++) {
+    const tl_result *r = &res->items[i];
+    switch (o->format) {
+    case FMT_TEXT:
+      if (qid)
+        printf("%s ", qid);
+      printf("%s%u.%s %s%s%s  [%s #%u]  %.3f\n", o->color ? "\x1b[1m" : "", r->rank,
+             o->color ? "\x1b[0m" : "", o->color ? "\x1b[32m" : "",
+             *r->title ? r->title : "(untitled)", o->color ? "\x1b[0m" : "", r->article_id,
+             r->passage, r->score);
+      if (*r->heading)
+        printf("   \xC2\xA7 %s\n", r->heading);
+      fputs("   ", stdout);
+      put_snippet(r, o->color);
+      putchar('\n');
+      if (o->explain && *r->explain)
+        printf("   weights: %s\n", r->explain);
+      putchar('\n');
+      break;
+    case FMT_TSV:
+      if (qid)
+        printf("%s\t", qid);
+      printf("%u\t%.4f\t", r->rank, r->score);
+      put_tsv_field(r->article_id);
+      printf("\t%u\t", r->passage);
+      put_tsv_field(r->title);
+      putchar('\t');
+      put_tsv_field(r->heading);
+      putchar('\t');
+      put_tsv_field(r->snippet);
+      putchar('\n');
+      break;
+    case FMT_JSON: {
+      json_object *j = json_object_new_object(), *hl = json_object_new_array();
+      size_t k;
+      if (qid)
+        json_object_object_add(j, "qid", json_object_new_string(qid));
+      json_object_object_add(j, "rank", json_object_new_int((int)r->rank));
+      json_object_object_add(j, "score", json_object_new_double(r->score));
+      json_object_object_add(j, "article_id", json_object_new_string(r->article_id));
+      json_object_object_add(j, "title", json_object_new_string(r->title));
+      json_object_object_add(j, "passage", json_object_new_int((int)r->passage));
+      json_object_object_add(j, "heading", json_object_new_string(r->heading));
+      json_object_object_add(j, "text", json_object_new_string(r->text));
+      json_object_object_add(j, "snippet", json_object_new_string(r->snippet));
+      for (k = 0; k < r->nhighlights; k++) {
+        json_object *pair = json_object_new_array();
+        json_object_array_add(pair, json_object_new_int64((int64_t)r->highlights[k].start));
+        json_object_array_add(pair, json_object_new_int64((int64_t)r->highlights[k].end));
+        json_object_array_add(hl, pair);
+      }
+      json_object_object_add(j, "highlights", hl);
+      json_object_object_add(j, "path", json_object_new_string(r->path));
+      json_object_object_add(j, "start", json_object_new_int64((int64_t)r->start));
+      json_object_object_add(j, "end", json_object_new_int64((int64_t)r->end));
+      if (o->explain)
+        json_object_object_add(j, "explain", json_object_new_string(r->explain));
+      puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN |
+                                                 JSON_C_TO_STRING_NOSLASHESCAPE));
+      json_object_put(j);
+      break;
+    }
+    case FMT_TREC: {
+      const char *id = r->article_id;
+      const char *q = qid ? qid : "1";
+      /* a passage of a several-passage article is id#n */
+      json_object *rec = r->owner_, *np;
+      long passages = 1;
+      if (rec && json_object_object_get_ex(rec, "passages", &np))
+        passages = (long)json_object_get_int64(np);
+      if (passages > 1)
+        printf("%s Q0 %s#%u %u %.6f %s\n", q, id, r->passage, r->rank, r->score, o->tag);
+      else
+        printf("%s Q0 %s %u %.6f %s\n", q, id, r->rank, r->score, o->tag);
+      break;
+    }
+    }
+  }
+}
+
+/* Runs one query; returns 0 found, 1 none, 2 error. */
+static int run_query(tl_searcher *s, const char *q, const opts *o, const char *qid) {
+  tl_results *res = NULL;
+  tl_error err;
+  int found;
+  tl_error_clear(&err);
+  if (tl_search(s, q, o->offset, o->count, o->explain, &res, &err) != TL_OK) {
+    if (qid)
+      fprintf(stderr, "telusur-query: query %s: %s\n", qid, err.msg);
+    else
+      fprintf(stderr, "telusur-query: %s\n", err.msg);
+    return EXIT_ERROR;
+  }
+  if (o->explain && o->format == FMT_TEXT)
+    printf("%s%squery: %s\n\n", qid ? qid : "", qid ? " " : "", res->parsed);
+  print_results(res, o, qid);
+  found = res->count > 0;
+  tl_results_free(res);
+  return found ? 0 : EXIT_NONE;
+}
+
+static int run_batch(tl_searcher *s, const char *file, const opts *o) {
+  FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "r");
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t n;
+  unsigned long lineno = 0;
+  int status = EXIT_NONE, errors = 0;
+  if (!f) {
+    fprintf(stderr, "telusur-query: %s: cannot open: ", file);
+    perror(NULL);
+    return EXIT_ERROR;
+  }
+  while ((n = getline(&line, &cap, f)) > 0) {
+    char *tab;
+    int rc;
+    lineno++;
+    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+      line[--n] = '\0';
+    if (n == 0 || line[0] == '#')
+      continue;
+    tab = strchr(line, '\t');
+    if (!tab) {
+      fprintf(stderr, "telusur-query: %s:%lu: expected 'qid<TAB>query', line skipped\n",
+              file, lineno);
+      errors++;
+      continue;
+    }
+    *tab = '\0';
+    rc = run_query(s, tab + 1, o, line);
+    if (rc == 0)
+      status = 0;
+    else if (rc == EXIT_ERROR)
+      errors++;
+  }
+  free(line);
+  if (f != stdin)
+    fclose(f);
+  fflush(stdout);
+  return errors ? EXIT_ERROR : status;
+}
+
+static int parse_uint(const char *arg, const char *name, unsigned max, unsigned *out) {
+  char *end;
+  long v = strtol(arg, &end, 10);
+  if (*arg == '\0' || *end || v < 0 || (unsigned long)v > max) {
+    fprintf(stderr, "telusur-query: %s takes a number from 0 to %u\n", name, max);
+    return -1;
+  }
+  *out = (unsigned)v;
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  enum { OPT_OFFSET = 256, OPT_COLOR, OPT_EXPLAIN, OPT_BATCH, OPT_TAG };
+  static const struct option longopts[] = {
+      {"db", required_argument, NULL, 'd'},      {"count", required_argument, NULL, 'n'},
+      {"offset", required_argument, NULL, OPT_OFFSET},
+      {"format", required_argument, NULL, 'f'},  {"color", required_argument, NULL, OPT_COLOR},
+      {"colour", required_argument, NULL, OPT_COLOR},
+      {"explain", no_argument, NULL, OPT_EXPLAIN},
+      {"batch", required_argument, NULL, OPT_BATCH},
+      {"run-tag", required_argument, NULL, OPT_TAG},
+      {"help", no_argument, NULL, 'h'},          {"version", no_argument, NULL, 'V'},
+      {NULL, 0, NULL, 0}};
+  const char *db = getenv("TELUSUR_DB"), *color = "auto", *batch = NULL;
+  const char *no_color = getenv("NO_COLOR");
+  opts o;
+  tl_searcher *s;
+  tl_error err;
+  int c, status;
+  memset(&o, 0, sizeof o);
+  o.count = 10;
+  o.tag = "telusur";
+  if (!db || !*db)
+    db = "telusur.db";
+  while ((c = getopt_long(argc, argv, "d:n:f:hV", longopts, NULL)) != -1) {
+    switch (c) {
+    case 'd': db = optarg; break;
+    case 'n':
+      if (parse_uint(optarg, "-n", 100000, &o.count))
+        return EXIT_ERROR;
+      break;
+    case OPT_OFFSET:
+      if (parse_uint(optarg, "--offset", 100000000, &o.offset))
+        return EXIT_ERROR;
+      break;
+    case 'f':
+      if (strcmp(optarg, "text") == 0) o.format = FMT_TEXT;
+      else if (strcmp(optarg, "tsv") == 0) o.format = FMT_TSV;
+      else if (strcmp(optarg, "json") == 0) o.format = FMT_JSON;
+      else if (strcmp(optarg, "trec") == 0) o.format = FMT_TREC;
+      else {
+        fprintf(stderr, "telusur-query: unknown format '%s' (text, tsv, json, trec)\n", optarg);
+        return EXIT_ERROR;
+      }
+      break;
+    case OPT_COLOR:
+      if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never")) {
+        fprintf(stderr, "telusur-query: --color takes auto, always or never\n");
+        return EXIT_ERROR;
+      }
+      color = optarg;
+      break;
+    case OPT_EXPLAIN: o.explain = 1; break;
+    case OPT_BATCH: batch = optarg; break;
+    case OPT_TAG: o.tag = optarg; break;
+    case 'h': fputs(usage, stdout); return 0;
+    case 'V': printf("telusur-query %s\n", TELUSUR_VERSION); return 0;
+    default: fputs("Try 'telusur-query --help' for more information.\n", stderr); return EXIT_ERROR;
+    }
+  }
+  o.color = (no_color && *no_color) ? 0
+            : strcmp(color, "always") == 0 ? 1
+            : strcmp(color, "never") == 0  ? 0
+                                           : isatty(STDOUT_FILENO);
+  if (o.format != FMT_TEXT)
+    o.color = 0;
+  if (!batch && optind >= argc) {
+    fputs("telusur-query: empty query\nTry 'telusur-query --help' for more information.\n", stderr);
+    return EXIT_ERROR;
+  }
+  if (tl_searcher_open(db, NULL, &s, &err) != TL_OK) {
+    fprintf(stderr, "telusur-query: %s\n", err.msg);
+    return EXIT_ERROR;
+  }
+  if (batch) {
+    status = run_batch(s, batch, &o);
+  } else {
+    size_t len = 1;
+    int i;
+    char *q;
+    for (i = optind; i < argc; i++)
+      len += strlen(argv[i]) + 1;
+    if (!(q = malloc(len))) {
+      tl_searcher_close(s);
+      return EXIT_ERROR;
+    }
+    q[0] = '\0';
+    for (i = optind; i < argc; i++) {
+      if (i > optind)
+        strcat(q, " ");
+      strcat(q, argv[i]);
+    }
+    status = run_query(s, q, &o, NULL);
+    free(q);
+  }
+  tl_searcher_close(s);
+  if (fflush(stdout) != 0)
+    status = EXIT_ERROR;
+  return status;
+}

@@ -1,0 +1,40 @@
+/* testutil.h - helpers shared by the Check suites. */
+#ifndef TELUSUR_TESTUTIL_H
+#define TELUSUR_TESTUTIL_H
+
+#include <stddef.h>
+
+/** Directory of the built programs (telusur-index, ...). */
+const char *tu_bin_dir(void);
+
+/** The project's source directory (holds tests/cases, corpus/, ...). */
+const char *tu_source_dir(void);
+
+/**
+ * Path of a file under the shared data directory (env TELUSUR_SHARED, else
+ * ../shared beside the source tree), or NULL when it does not exist.
+ * Returns malloc'd memory.
+ */
+char *tu_shared_path(const char *rel);
+
+/** Makes a fresh temporary directory; returns malloc'd path. */
+char *tu_tmpdir(void);
+
+/** Writes len bytes to path (creating it); returns 0 on success. */
+int tu_write_file(const char *path, const void *data, size_t len);
+
+/** Reads a whole file; returns malloc'd NUL-terminated data or NULL. */
+char *tu_read_file(const char *path, size_t *len);
+
+/**
+ * Runs a shell command line with /bin/sh -c; captures stdout and stderr into
+ * malloc'd NUL-terminated strings (either pointer may be NULL to discard).
+ * stdin is /dev/null unless the command redirects it. Returns the exit
+ * status (0-255), or -1 when the command did not exit normally.
+ */
+int tu_run(const char *cmd, char **out, char **err);
+
+/** Removes a directory tree (rm -rf). */
+void tu_rmtree(const char *path);
+
+#endif
