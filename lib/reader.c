@@ -14,7 +14,11 @@
 struct tl_reader {
   char *path;
   enum tl_format format;
-  gzFile gz;
+  FILE *file;
+  int gzip;         /* the file is gzip data, inflated through zlib */
+  z_stream zs;
+  unsigned char *zin; /* compressed input */
+  uint64_t zin_total; /* compressed bytes read from the file */
   int done;         /* no more records can be read */
   uint64_t consumed; /* decompressed bytes handed out so far */
   uint64_t line;    /* lines read (JSON Lines) */
@@ -30,7 +34,7 @@ struct tl_reader {
 
 static int has_suffix(const char *s, size_t n, const char *suffix) {
   size_t m = strlen(suffix);
-  return n >= m && strcmp(s + n - m, suffix) == 0;
+  return n >= m && memcmp(s + n - m, suffix, m) == 0;
 }
 
 enum tl_format tl_reader_format(const char *path) {
@@ -84,24 +88,105 @@ int tl_reader_open(const char *path, tl_reader **out, tl_error *err) {
   }
   r->format = tl_reader_format(path);
   errno = 0;
-  r->gz = gzopen(path, "rb");
-  if (!r->gz) {
+  r->file = fopen(path, "rb");
+  if (!r->file) {
     int e = errno;
-    tl_error_set(err, TL_ERR_IO, "%s: cannot open: %s", path,
-                 e ? strerror(e) : "out of memory");
+    tl_error_set(err, TL_ERR_IO, "%s: cannot open: %s", path, strerror(e));
     free(r->path);
     free(r);
     return TL_ERR_IO;
   }
-  gzbuffer(r->gz, CHUNK);
+  {
+    /* gzip data is known by its magic bytes, whatever the name says */
+    int c1 = getc(r->file), c2 = getc(r->file);
+    r->gzip = c1 == 0x1f && c2 == 0x8b;
+    rewind(r->file);
+  }
+  if (r->gzip) {
+    r->zin = malloc(CHUNK);
+    if (!r->zin || inflateInit2(&r->zs, 15 + 16) != Z_OK) {
+      free(r->zin);
+      fclose(r->file);
+      free(r->path);
+      free(r);
+      return tl_error_set(err, TL_ERR_NOMEM, "%s: out of memory", path);
+    }
+  }
   *out = r;
+  return TL_OK;
+}
+
+/* Reads up to cap bytes of (inflated) input into dst; sets *got. At the end
+ * of the input *got is 0. Errors name the file and the offset. */
+static int source_read(tl_reader *r, char *dst, size_t cap, size_t *got, tl_error *err) {
+  *got = 0;
+  if (!r->gzip) {
+    *got = fread(dst, 1, cap, r->file);
+    if (*got == 0 && ferror(r->file))
+      return tl_error_set(err, TL_ERR_IO, "%s: read error at byte %llu: %s", r->path,
+                          (unsigned long long)(r->consumed + r->buf_len), strerror(errno));
+    return TL_OK;
+  }
+  r->zs.next_out = (unsigned char *)dst;
+  r->zs.avail_out = (unsigned)(cap > UINT32_MAX ? UINT32_MAX : cap);
+  while (r->zs.avail_out > 0) {
+    int zrc;
+    if (r->zs.avail_in == 0) {
+      size_t n = fread(r->zin, 1, CHUNK, r->file);
+      if (n == 0) {
+        if (ferror(r->file))
+          return tl_error_set(err, TL_ERR_IO, "%s: read error at compressed byte %llu: %s",
+                              r->path, (unsigned long long)r->zin_total, strerror(errno));
+        if (r->zs.total_in == 0 && r->zin_total > 0 && *got == 0 &&
+            (unsigned char *)dst == r->zs.next_out)
+          break; /* the end, after a complete member */
+        *got = (size_t)((char *)r->zs.next_out - dst);
+        if (*got > 0)
+          return TL_OK; /* hand out what was inflated; report next time */
+        return tl_error_set(err, TL_ERR_FORMAT,
+                            "%s: truncated gzip data at compressed byte %llu "
+                            "(after %llu bytes of text)",
+                            r->path, (unsigned long long)r->zin_total,
+                            (unsigned long long)(r->consumed + r->buf_len));
+      }
+      r->zin_total += n;
+      r->zs.next_in = r->zin;
+      r->zs.avail_in = (unsigned)n;
+    }
+    zrc = inflate(&r->zs, Z_NO_FLUSH);
+    if (zrc == Z_STREAM_END) {
+      /* another gzip member may follow */
+      uint64_t in_left = r->zs.avail_in;
+      unsigned char *next = r->zs.next_in;
+      unsigned char *out = r->zs.next_out;
+      unsigned avail = r->zs.avail_out;
+      inflateReset(&r->zs);
+      r->zs.next_in = next;
+      r->zs.avail_in = (unsigned)in_left;
+      r->zs.next_out = out;
+      r->zs.avail_out = avail;
+      if (in_left == 0) {
+        int c = getc(r->file);
+        if (c == EOF)
+          break;
+        ungetc(c, r->file);
+      }
+      continue;
+    }
+    if (zrc != Z_OK && zrc != Z_BUF_ERROR)
+      return tl_error_set(err, TL_ERR_FORMAT, "%s: corrupt gzip data at compressed byte %llu: %s",
+                          r->path,
+                          (unsigned long long)(r->zin_total - r->zs.avail_in),
+                          r->zs.msg ? r->zs.msg : "inflate failed");
+  }
+  *got = (size_t)((char *)r->zs.next_out - dst);
   return TL_OK;
 }
 
 /* Refills the input buffer; returns TL_OK (maybe at eof) or an error. */
 static int fill(tl_reader *r, tl_error *err) {
-  int n, zerr;
-  const char *msg;
+  size_t got = 0;
+  int rc;
   if (r->buf_pos > 0) {
     memmove(r->buf, r->buf + r->buf_pos, r->buf_len - r->buf_pos);
     r->buf_len -= r->buf_pos;
@@ -115,27 +200,14 @@ static int fill(tl_reader *r, tl_error *err) {
     r->buf = nb;
     r->buf_cap = cap;
   }
-  n = gzread(r->gz, r->buf + r->buf_len, (unsigned)(r->buf_cap - r->buf_len));
-  msg = gzerror(r->gz, &zerr);
-  if (n < 0 || (zerr != Z_OK && zerr != Z_STREAM_END)) {
+  rc = source_read(r, r->buf + r->buf_len, r->buf_cap - r->buf_len, &got, err);
+  if (rc != TL_OK) {
     r->done = 1;
-    if (zerr == Z_BUF_ERROR)
-      return tl_error_set(err, TL_ERR_FORMAT,
-                          "%s: truncated gzip data after %llu bytes of "
-                          "output (compressed byte %lld)",
-                          r->path, (unsigned long long)(r->consumed + r->buf_len),
-                          (long long)gzoffset(r->gz));
-    if (zerr == Z_ERRNO)
-      return tl_error_set(err, TL_ERR_IO, "%s: read error at byte %llu: %s",
-                          r->path, (unsigned long long)(r->consumed + r->buf_len),
-                          strerror(errno));
-    return tl_error_set(err, TL_ERR_FORMAT,
-                        "%s: corrupt gzip data at compressed byte %lld: %s",
-                        r->path, (long long)gzoffset(r->gz), msg);
+    return rc;
   }
-  if (n == 0)
+  if (got == 0)
     r->eof = 1;
-  r->buf_len += (size_t)n;
+  r->buf_len += got;
   return TL_OK;
 }
 
@@ -376,8 +448,11 @@ uint64_t tl_reader_bytes(const tl_reader *r) { return r->consumed; }
 void tl_reader_free(tl_reader *r) {
   if (!r)
     return;
-  if (r->gz)
-    gzclose(r->gz);
+  if (r->file)
+    fclose(r->file);
+  if (r->gzip)
+    inflateEnd(&r->zs);
+  free(r->zin);
   if (r->json)
     json_object_put(r->json);
   if (r->tok)

@@ -19,7 +19,7 @@ struct tl_searcher {
   tl_store *store;
   tl_analyzer *analyzer;       /* the index's analysis */
   tl_analyzer *query_stop;     /* stopwords for queries (no stemming) */
-  double k1, b;
+  double k1, b, exact_weight;
 };
 
 int tl_searcher_open(const char *db_path, const tl_searcher_options *opts,
@@ -47,6 +47,9 @@ int tl_searcher_open(const char *db_path, const tl_searcher_options *opts,
     goto fail;
   s->k1 = opts ? opts->k1 : 0;
   s->b = opts ? opts->b : 0;
+  s->exact_weight = opts && opts->exact_weight > 0 ? opts->exact_weight
+                    : getenv("TELUSUR_EXACT_WEIGHT") ? atof(getenv("TELUSUR_EXACT_WEIGHT"))
+                                                     : TL_EXACT_WEIGHT;
   free(stemmer);
   *out = s;
   return TL_OK;
@@ -344,6 +347,7 @@ int tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned count
   so.k1 = s->k1;
   so.b = s->b;
   so.explain = explain;
+  so.exact_weight = s->exact_weight;
   for (attempt = 0;; attempt++) {
     rc = tl_store_search(s->store, q, &so, &hits, err);
     if (rc != TL_ERR_XAPIAN || attempt >= 3 || !strstr(err->msg, "DatabaseModifiedError"))

@@ -19,6 +19,10 @@ extern "C" {
 
 typedef struct tl_searcher tl_searcher;
 
+/** Default weight of the unstemmed forms of the query's words (see
+ * tl_search_options.exact_weight in store.h). */
+#define TL_EXACT_WEIGHT 0.5
+
 /** A byte range, 0-based, end exclusive. */
 typedef struct tl_range {
   size_t start, end;
@@ -56,6 +60,8 @@ typedef struct tl_searcher_options {
   const char *query_stopwords; /**< stopword files for queries, comma separated;
                                   NULL: "tala.txt,questions.txt" */
   double k1, b;              /**< BM25 parameters; both 0 for the defaults */
+  double exact_weight;       /**< weight of exact word forms beside stems;
+                                  0: TL_EXACT_WEIGHT */
 } tl_searcher_options;
 
 /**

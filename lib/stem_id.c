@@ -13,13 +13,16 @@
  *   1. licence: the hunspell-id affix flags of the root allow the prefix
  *      and suffix that were removed (hunspell-id marks, for instance, that
  *      `urus` takes pe(N)- but `kurus` does not, so pengurus -> urus);
- *   2. the longer root (gerakan -> gerak, not gera);
- *   3. the more productive root (more hunspell affix flags: mengukur ->
- *      ukur, not kukur);
+ *   2. the more productive root: more hunspell affix flags, a proxy for
+ *      how common the root is (mengukur -> ukur, not kukur; beradu -> adu,
+ *      not radu); roots from the project's own lists count as productive;
+ *   3. the longer root (gerakan -> gerak, not gera);
  *   4. the fewest affixes, then rule order (suffix before prefix).
+ * A word hunspell-id lists that has no affix flags (or is only a name) is
+ * a weak root: a fully licensed reading still wins (kepulauan -> pulau).
  * A word no decomposition explains gets the conservative fallback: only
- * the inflectional clitics (-lah, -kah, -tah, -pun, -ku, -mu, -nya) are
- * removed, and only when at least four letters remain.
+ * the possessive -nya is removed, and only when at least four letters
+ * remain (see fallback()).
  *
  * Lexicon. The root words of Debian's hunspell-id dictionary (LGPL-3),
  * /usr/share/hunspell/id_ID.dic or the file named by TELUSUR_HUNSPELL_DIC,
@@ -59,7 +62,9 @@ enum {
   LEX_ROOT = 2,       /* a root from lexicon/roots.txt */
   LEX_COMPOUND = 4,   /* a closed compound from lexicon/compounds.txt */
   LEX_PROTECTED = 8,  /* never stemmed (lexicon/protected.txt) */
-  LEX_EXCEPTION = 16  /* mapped by lexicon/exceptions.txt */
+  LEX_EXCEPTION = 16, /* mapped by lexicon/exceptions.txt */
+  LEX_PROPER = 32,    /* a capitalised hunspell entry (a name) */
+  LEX_COMMON = 64     /* a lower-case hunspell entry */
 };
 
 /* Derivational suffixes. */
@@ -336,6 +341,10 @@ static int lex_load(tl_idstem *st, const char *path, uint32_t kind,
       return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
     }
     e->kind |= kind;
+    if (hunspell && isupper((unsigned char)w[0]))
+      e->kind |= LEX_PROPER;
+    else if (hunspell)
+      e->kind |= LEX_COMMON;
     if (flags)
       lex_note_flags(e, flags, nflags);
     if (target) {
@@ -593,8 +602,8 @@ static int licence(const lex_entry *e, const reading *r, int suf) {
   int outer = r->n ? r->chain[0] : PRE_NONE;
   uint32_t bit, obit;
   int need, got;
-  if (!(e->kind & LEX_DIC) || (e->nflags == 0 && (e->kind & ~LEX_DIC)))
-    return 2;
+  if (e->kind & (LEX_ROOT | LEX_COMPOUND | LEX_PROTECTED))
+    return 2; /* the project's own lists carry no flags */
   if (pre == PRE_NONE && suf == SUF_NONE)
     return 2;
   if (r->menge)
@@ -605,8 +614,7 @@ static int licence(const lex_entry *e, const reading *r, int suf) {
     return 2;
   need = (pre != PRE_NONE) + (suf != SUF_NONE);
   got = (pre != PRE_NONE && (e->pmask & (bit | obit))) +
-        (suf != SUF_NONE &&
-         ((e->smask & (1u << suf)) || e->circ[suf]));
+        (suf != SUF_NONE && ((e->smask & (1u << suf)) || e->circ[suf]));
   return got == need ? 2 : got > 0 ? 1 : 0;
 }
 
@@ -629,7 +637,8 @@ static int better(const candidate *a, const candidate *b) {
  * whole (sebelah), and is only kept when no licensed analysis exists.
  */
 static int weak_root(const lex_entry *e) {
-  return e->kind == LEX_DIC && e->nflags == 0;
+  uint32_t own = LEX_ROOT | LEX_COMPOUND | LEX_PROTECTED;
+  return !(e->kind & own) && (e->nflags == 0 || !(e->kind & LEX_COMMON));
 }
 
 /** True when e may serve as the root of a decomposition. */
@@ -642,8 +651,8 @@ static int usable_root(const lex_entry *e) {
  * Tries every suffix reading of prefix reading r; keeps the best candidate
  * in *best (best->root NULL when none yet).
  */
-static void try_suffixes(const tl_idstem *st, const reading *r,
-                         candidate *best, int *order) {
+static void try_suffixes(const tl_idstem *st, const reading *r, candidate *best,
+                         int *order) {
   static const char *const particles[] = {"", "lah", "kah", "tah", "pun"};
   static const char *const possessives[] = {"", "ku", "mu", "nya"};
   static const struct {
@@ -680,6 +689,10 @@ static void try_suffixes(const tl_idstem *st, const reading *r,
           continue;
         cand.root = e;
         cand.licence = licence(e, r, derivs[c].suf);
+        if (cand.licence == 0 && r->n == 0 && e->nflags == 0 &&
+            (e->kind & LEX_DIC) && !(e->kind & LEX_ROOT) &&
+            !(derivs[c].suf == SUF_KAN && n3 >= 5))
+          continue; /* asean is not ase-an: ase takes no suffix */
         cand.nflags = (e->kind & (LEX_ROOT | LEX_COMPOUND | LEX_PROTECTED))
                           ? OWN_NFLAGS
                           : (int)e->nflags;
@@ -695,22 +708,18 @@ static void try_suffixes(const tl_idstem *st, const reading *r,
 }
 
 /**
- * Conservative fallback for a word no decomposition explains: removes the
- * clitics -lah/-kah/-tah/-pun and -ku/-mu/-nya when 4+ bytes remain.
+ * Conservative fallback for a word no decomposition explains (mostly
+ * names and loanwords the lexicon lacks): removes only the possessive
+ * -nya (syutingnya -> syuting), and only when 4+ bytes remain. Measured on
+ * the Snowball vocabulary with the Sastrawi list as oracle, stripping -nya
+ * turned 39 words into known roots and no known root into a non-root;
+ * stripping also -ku/-mu/-lah hurt names (bunraku, rifatullah), and
+ * stripping di-/me(N)-/ber-/ter- and -kan/-i made 19 roots but broke far
+ * more names than it fixed (terompet, padepokan, meerkat).
  */
 static size_t fallback(const char *w, size_t n) {
-  static const char *const clitics[] = {"lah", "kah", "tah", "pun",
-                                        "nya", "ku",  "mu"};
-  size_t i;
-  for (i = 0; i < sizeof clitics / sizeof clitics[0]; i++) {
-    size_t k = strlen(clitics[i]);
-    if (n >= k + 4 && ends(w, n, clitics[i])) {
-      n -= k;
-      if (i < 4)
-        continue; /* a possessive may stand before the particle */
-      break;
-    }
-  }
+  if (n >= 7 && ends(w, n, "nya"))
+    return n - 3;
   return n;
 }
 
@@ -753,11 +762,16 @@ static const char *stem_simple(const tl_idstem *st, const char *w, size_t n,
   for (i = 0; i < rs->n; i++)
     try_suffixes(st, &rs->r[i], &best, &order);
   free(rs);
-  if (e && (!best.root || best.licence < 2 || best.npre > 0 ||
-            (best.deriv != SUF_NONE && best.deriv != SUF_KAN) ||
-            best.nflags < 3)) {
+  if (e && !(best.root && best.licence >= 2 && best.nflags >= 3 &&
+             (!(e->kind & LEX_COMMON) ||
+              (best.npre == 0 &&
+               (best.deriv == SUF_NONE || best.deriv == SUF_KAN))))) {
     *out_len = n;
     return w;
+  }
+  if (best.root && (best.root->kind & LEX_EXCEPTION)) {
+    *out_len = best.root->tlen; /* pelajaran -> pelajar -> ajar */
+    return st->arena + best.root->toff;
   }
   if (best.root) {
     *out_len = best.root->len;
@@ -779,9 +793,9 @@ static int is_clitic(const char *s, size_t n) {
 
 /** True when [s, s + n) is a prefix written before a hyphen ("di-phk"). */
 static int is_hyphen_prefix(const char *s, size_t n) {
-  static const char *const c[] = {"di", "ke", "se", "ber", "ter", "per",
-                                  "me", "pe", "meng", "peng", "mem", "pem",
-                                  "men", "pen", "ku", "kau", "be", "te"};
+  static const char *const c[] = {"di",  "ke",  "se",   "ber",  "ter", "per",
+                                  "me",  "pe",  "meng", "peng", "mem", "pem",
+                                  "men", "pen", "ku",   "kau",  "be",  "te"};
   size_t i;
   for (i = 0; i < sizeof c / sizeof c[0]; i++)
     if (strlen(c[i]) == n && memcmp(s, c[i], n) == 0)

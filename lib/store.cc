@@ -306,10 +306,21 @@ extern "C" int tl_store_search(tl_store *s, const char *query,
       qp.set_stopper(stop->release());
     qp.set_default_op(Xapian::Query::OP_OR);
     qp.add_prefix("title", "S");
-    unsigned flags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_PURE_NOT;
+    unsigned flags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_PURE_NOT |
+                     Xapian::QueryParser::FLAG_WILDCARD;
     Xapian::Query q = qp.parse_query(query, flags);
     if (q.empty())
       return tl_error_set(err, TL_ERR_USAGE, "the query has no searchable words");
+    if (opts->exact_weight > 0) {
+      // The same query on unstemmed word forms, as extra evidence: a
+      // passage with the very forms typed ranks above one with their stems.
+      qp.set_stemming_strategy(Xapian::QueryParser::STEM_NONE);
+      Xapian::Query exact = qp.parse_query(query, flags);
+      if (!exact.empty())
+        q = Xapian::Query(Xapian::Query::OP_OR, q,
+                          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, exact,
+                                        opts->exact_weight));
+    }
 
     Xapian::Enquire enquire(*s->db);
     enquire.set_query(q);

@@ -120,6 +120,8 @@ typedef struct tl_search_options {
   double k1, b;         /**< BM25 parameters (Robertson & Zaragoza 2009);
                              both 0: Xapian's defaults k1=1, b=0.5 */
   int explain;          /**< fill tl_hit.explain with per-term weights */
+  double exact_weight;  /**< > 0: also match the unstemmed word forms, their
+                             BM25 weight scaled by this factor */
 } tl_search_options;
 
 /** One ranked passage. */

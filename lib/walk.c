@@ -32,6 +32,19 @@ static int walk(const char *path, int top, tl_walk_fn fn, void *ctx) {
   }
   if (!top && lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
     return fn(ctx, path, TL_WALK_SKIPPED, "symbolic link to a directory, not followed");
+  {
+    /* a Xapian database (an index) is not input */
+    size_t len = strlen(path) + 16;
+    char *probe = malloc(len);
+    if (probe) {
+      snprintf(probe, len, "%s/iamglass", path);
+      rc = stat(probe, &lst) == 0;
+      free(probe);
+      if (rc)
+        return fn(ctx, path, TL_WALK_SKIPPED, "a search index, not input");
+      rc = 0;
+    }
+  }
   n = scandir(path, &names, NULL, by_name);
   if (n < 0) {
     snprintf(msg, sizeof msg, "%s", strerror(errno));

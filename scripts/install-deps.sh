@@ -1,0 +1,10 @@
+#!/bin/sh
+# Installs what telusur needs to build, test and benchmark, from Debian 12
+# packages. Run as root.
+set -eu
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends \
+  build-essential cmake pkg-config clang \
+  libxapian-dev libicu-dev zlib1g-dev libjson-c-dev libstemmer-dev \
+  check hunspell-id xapian-tools >/dev/null

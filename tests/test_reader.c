@@ -1,0 +1,557 @@
+/*
+ * test_reader.c - Check suite for lib/reader.[ch]: .txt and .jsonl files,
+ * plain or gzip, every documented error with its code and a message that
+ * names the file and the line or byte offset, and tl_utf8_check.
+ */
+#include "reader.h"
+#include "testutil.h"
+
+#include <check.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+/* A temporary directory per test, removed by teardown. */
+static char *tmp;
+
+static void setup(void) {
+  tmp = tu_tmpdir();
+  ck_assert_ptr_nonnull(tmp);
+}
+
+static void teardown(void) {
+  tu_rmtree(tmp);
+  free(tmp);
+  tmp = NULL;
+}
+
+/* Path of tmp/name in a static buffer that the next call overwrites. */
+static const char *at(const char *name) {
+  static char path[512];
+  snprintf(path, sizeof path, "%s/%s", tmp, name);
+  return path;
+}
+
+/* Writes len bytes to tmp/name; returns the path (static buffer). */
+static const char *put_n(const char *name, const char *data, size_t len) {
+  const char *path = at(name);
+  ck_assert_int_eq(tu_write_file(path, data, len), 0);
+  return path;
+}
+
+static const char *put(const char *name, const char *text) {
+  return put_n(name, text, strlen(text));
+}
+
+/* Writes len bytes gzip-compressed to tmp/name; returns the path. */
+static const char *put_gz(const char *name, const char *data, size_t len) {
+  const char *path = at(name);
+  gzFile gz = gzopen(path, "wb9");
+  ck_assert_ptr_nonnull(gz);
+  ck_assert_int_eq(gzwrite(gz, data, (unsigned)len), (int)len);
+  ck_assert_int_eq(gzclose(gz), Z_OK);
+  return path;
+}
+
+/* Opens path, which must succeed. */
+static tl_reader *open_ok(const char *path) {
+  tl_reader *r = NULL;
+  tl_error err;
+  int rc = tl_reader_open(path, &r, &err);
+  ck_assert_msg(rc == TL_OK, "open %s: %d %s", path, rc, err.msg);
+  ck_assert_ptr_nonnull(r);
+  return r;
+}
+
+/* Reads the next article, which must exist. */
+static const tl_article *next_ok(tl_reader *r) {
+  const tl_article *a = NULL;
+  tl_error err;
+  int rc = tl_reader_next(r, &a, &err);
+  ck_assert_msg(rc == TL_OK, "next: %d %s", rc, rc > TL_DONE ? err.msg : "");
+  ck_assert_ptr_nonnull(a);
+  return a;
+}
+
+/* The next call must end the file, and so must the one after it. */
+static void expect_done(tl_reader *r) {
+  const tl_article *a = (const tl_article *)1;
+  tl_error err;
+  ck_assert_int_eq(tl_reader_next(r, &a, &err), TL_DONE);
+  ck_assert_ptr_null(a);
+  ck_assert_int_eq(tl_reader_next(r, &a, &err), TL_DONE);
+}
+
+/*
+ * The next call must fail with code, and the message must contain every
+ * one of the NULL-terminated strings given (the path, "path:line", an
+ * offset...), and be one line.
+ */
+static void expect_error(tl_reader *r, int code, ...) {
+  const tl_article *a = (const tl_article *)1;
+  tl_error err;
+  const char *want;
+  va_list ap;
+  int rc = tl_reader_next(r, &a, &err);
+  ck_assert_msg(rc == code, "want %d got %d (%s)", code, rc, rc > TL_DONE ? err.msg : "");
+  ck_assert_int_eq(err.code, code);
+  ck_assert_ptr_null(a);
+  ck_assert_ptr_null(strchr(err.msg, '\n'));
+  va_start(ap, code);
+  while ((want = va_arg(ap, const char *)) != NULL)
+    ck_assert_msg(strstr(err.msg, want) != NULL, "message '%s' lacks '%s'", err.msg,
+                  want);
+  va_end(ap);
+}
+
+/* The text of an article as a NUL-terminated copy check. */
+static void expect_text(const tl_article *a, const char *text) {
+  ck_assert_uint_eq(a->text_len, strlen(text));
+  ck_assert_int_eq(memcmp(a->text, text, a->text_len), 0);
+  ck_assert_int_eq(a->text[a->text_len], '\0');
+}
+
+START_TEST(test_format_names) {
+  ck_assert_int_eq(tl_reader_format("a.txt"), TL_FORMAT_TXT);
+  ck_assert_int_eq(tl_reader_format("dir/a.txt.gz"), TL_FORMAT_TXT);
+  ck_assert_int_eq(tl_reader_format("a.jsonl"), TL_FORMAT_JSONL);
+  ck_assert_int_eq(tl_reader_format("a.json"), TL_FORMAT_JSONL);
+  ck_assert_int_eq(tl_reader_format("a.jsonl.gz"), TL_FORMAT_JSONL);
+  ck_assert_int_eq(tl_reader_format("a.json.gz"), TL_FORMAT_JSONL);
+  ck_assert_int_eq(tl_reader_format("a.md"), TL_FORMAT_UNKNOWN);
+  ck_assert_int_eq(tl_reader_format("a.gz"), TL_FORMAT_UNKNOWN);
+  ck_assert_int_eq(tl_reader_format("a.txt.bz2"), TL_FORMAT_UNKNOWN);
+  ck_assert_int_eq(tl_reader_format("a.gz.txt.x"), TL_FORMAT_UNKNOWN);
+  ck_assert_int_eq(tl_reader_format("a.txt.gz.gz"), TL_FORMAT_UNKNOWN);
+  ck_assert_int_eq(tl_reader_format("txt"), TL_FORMAT_UNKNOWN);
+  ck_assert_int_eq(tl_reader_format(".txt"), TL_FORMAT_UNKNOWN);
+  ck_assert_int_eq(tl_reader_format(".jsonl"), TL_FORMAT_UNKNOWN);
+  ck_assert_int_eq(tl_reader_format(""), TL_FORMAT_UNKNOWN);
+}
+END_TEST
+
+START_TEST(test_utf8_check) {
+  size_t bad = 99;
+  ck_assert_int_eq(tl_utf8_check("", 0, &bad), TL_OK);
+  ck_assert_int_eq(tl_utf8_check("abc", 3, &bad), TL_OK);
+  /* é (2 bytes), € (3 bytes), 😀 (4 bytes) */
+  ck_assert_int_eq(tl_utf8_check("\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80", 9, &bad), TL_OK);
+  /* a lone continuation byte at offset 2 */
+  ck_assert_int_eq(tl_utf8_check("ab\x80" "cd", 5, &bad), TL_ERR_UTF8);
+  ck_assert_uint_eq(bad, 2);
+  /* a lead byte whose sequence is cut by a space: the lead byte is bad */
+  ck_assert_int_eq(tl_utf8_check("x\xC3 y", 4, &bad), TL_ERR_UTF8);
+  ck_assert_uint_eq(bad, 1);
+  /* a sequence cut by the end of the buffer */
+  ck_assert_int_eq(tl_utf8_check("abc\xE2\x82", 5, &bad), TL_ERR_UTF8);
+  ck_assert_uint_eq(bad, 3);
+  /* overlong NUL, CESU surrogate, 0xFF */
+  ck_assert_int_eq(tl_utf8_check("\xC0\x80", 2, &bad), TL_ERR_UTF8);
+  ck_assert_uint_eq(bad, 0);
+  ck_assert_int_eq(tl_utf8_check("ok\xED\xA0\x80", 5, &bad), TL_ERR_UTF8);
+  ck_assert_uint_eq(bad, 2);
+  ck_assert_int_eq(tl_utf8_check("\xC3\xA9\xFF", 3, &bad), TL_ERR_UTF8);
+  ck_assert_uint_eq(bad, 2);
+  /* NUL: binary data, a format error */
+  ck_assert_int_eq(tl_utf8_check("ab\0cd", 5, &bad), TL_ERR_FORMAT);
+  ck_assert_uint_eq(bad, 2);
+  /* the length is honoured: bytes past it are not looked at */
+  ck_assert_int_eq(tl_utf8_check("ab\xFF", 2, &bad), TL_OK);
+  /* bad_offset may be NULL */
+  ck_assert_int_eq(tl_utf8_check("\xFF", 1, NULL), TL_ERR_UTF8);
+}
+END_TEST
+
+/* Title: the first non-empty line, trimmed; text after its line end. */
+START_TEST(test_txt) {
+  static const char data[] = "\n  \n  Judul Artikel \t\r\n\nParagraf satu.\n\nParagraf dua.\n";
+  const char *path = put("a.txt", data);
+  char p[512];
+  tl_reader *r;
+  const tl_article *a;
+  snprintf(p, sizeof p, "%s", path);
+  r = open_ok(p);
+  a = next_ok(r);
+  ck_assert_str_eq(a->title, "Judul Artikel");
+  /* "\n  \n" is 4 bytes, "  Judul Artikel \t\r\n" 19: the text starts at 23 */
+  ck_assert_uint_eq(a->text_offset, 23);
+  expect_text(a, "\nParagraf satu.\n\nParagraf dua.\n");
+  ck_assert_int_eq(memcmp(data + a->text_offset, a->text, a->text_len), 0);
+  ck_assert_str_eq(a->id, p);
+  ck_assert_str_eq(a->path, p);
+  ck_assert_uint_eq(a->line, 0);
+  ck_assert_str_eq(a->date, "");
+  ck_assert_str_eq(a->url, "");
+  ck_assert_str_eq(a->source, "");
+  expect_done(r);
+  ck_assert_uint_eq(tl_reader_bytes(r), sizeof data - 1);
+  tl_reader_free(r);
+  tl_reader_free(NULL);
+}
+END_TEST
+
+/* A byte order mark is not part of the title; offsets still count it. */
+START_TEST(test_txt_bom_crlf) {
+  tl_reader *r = open_ok(put("bom.txt", "\xEF\xBB\xBFJudul\r\nBaris satu.\r\nBaris dua.\r\n"));
+  const tl_article *a = next_ok(r);
+  ck_assert_str_eq(a->title, "Judul");
+  ck_assert_uint_eq(a->text_offset, 10); /* 3 + "Judul\r\n" */
+  expect_text(a, "Baris satu.\r\nBaris dua.\r\n");
+  expect_done(r);
+  tl_reader_free(r);
+}
+END_TEST
+
+/* A title with no text, and a file with nothing in it. */
+START_TEST(test_txt_title_only_and_empty) {
+  tl_reader *r = open_ok(put("t.txt", "Hanya Judul"));
+  const tl_article *a = next_ok(r);
+  ck_assert_str_eq(a->title, "Hanya Judul");
+  ck_assert_uint_eq(a->text_offset, 11);
+  expect_text(a, "");
+  expect_done(r);
+  tl_reader_free(r);
+
+  r = open_ok(put("e.txt", ""));
+  a = next_ok(r);
+  ck_assert_str_eq(a->title, "");
+  expect_text(a, "");
+  expect_done(r);
+  tl_reader_free(r);
+}
+END_TEST
+
+START_TEST(test_txt_invalid_utf8) {
+  /* "Judul\n" is 6 bytes, "ab" 2 more: the bad byte is at offset 8 */
+  char p[512];
+  tl_reader *r;
+  snprintf(p, sizeof p, "%s", put("bad.txt", "Judul\nab\xFF" "cd\n"));
+  r = open_ok(p);
+  expect_error(r, TL_ERR_UTF8, p, "byte offset 8", NULL);
+  expect_done(r);
+  tl_reader_free(r);
+}
+END_TEST
+
+START_TEST(test_txt_nul) {
+  char p[512];
+  tl_reader *r;
+  snprintf(p, sizeof p, "%s", put_n("bin.txt", "Judul\nabc\0def", 13));
+  r = open_ok(p);
+  expect_error(r, TL_ERR_FORMAT, p, "binary", "byte offset 9", NULL);
+  expect_done(r);
+  tl_reader_free(r);
+}
+END_TEST
+
+/* JSON Lines: fields, the "PATH:LINE" id, blank lines and CRLF. */
+START_TEST(test_jsonl) {
+  static const char data[] =
+      "{\"id\":\"a1\",\"title\":\"Satu\",\"text\":\"Teks \\u00e9 satu.\","
+      "\"date\":\"2025-02-20\",\"url\":\"https://x.id/1\",\"source\":\"liputan6\"}\n"
+      "\n"
+      "  \t\r\n"
+      "{\"title\":\"Dua\",\"text\":\"Teks dua.\"}\r\n"
+      "{\"id\":42,\"text\":\"Tiga\",\"title\":null,\"extra\":[1,2]}\n"
+      "{\"id\":\"\",\"text\":\"\"}";
+  char p[512], id[600];
+  tl_reader *r;
+  const tl_article *a;
+  snprintf(p, sizeof p, "%s", put("a.jsonl", data));
+  r = open_ok(p);
+
+  a = next_ok(r);
+  ck_assert_str_eq(a->id, "a1");
+  ck_assert_str_eq(a->title, "Satu");
+  expect_text(a, "Teks \xC3\xA9 satu.");
+  ck_assert_str_eq(a->date, "2025-02-20");
+  ck_assert_str_eq(a->url, "https://x.id/1");
+  ck_assert_str_eq(a->source, "liputan6");
+  ck_assert_str_eq(a->path, p);
+  ck_assert_uint_eq(a->line, 1);
+  ck_assert_uint_eq(a->text_offset, 0);
+
+  a = next_ok(r);
+  snprintf(id, sizeof id, "%s:4", p);
+  ck_assert_str_eq(a->id, id);
+  ck_assert_str_eq(a->title, "Dua");
+  expect_text(a, "Teks dua.");
+  ck_assert_str_eq(a->date, "");
+  ck_assert_uint_eq(a->line, 4);
+
+  a = next_ok(r);
+  ck_assert_str_eq(a->id, "42");
+  ck_assert_str_eq(a->title, "");
+  expect_text(a, "Tiga");
+  ck_assert_uint_eq(a->line, 5);
+
+  /* an empty id is no id; the last line has no line end */
+  a = next_ok(r);
+  snprintf(id, sizeof id, "%s:6", p);
+  ck_assert_str_eq(a->id, id);
+  expect_text(a, "");
+  ck_assert_uint_eq(a->line, 6);
+
+  expect_done(r);
+  ck_assert_uint_eq(tl_reader_bytes(r), sizeof data - 1);
+  tl_reader_free(r);
+}
+END_TEST
+
+/* A malformed line is reported with its line number; reading goes on. */
+START_TEST(test_jsonl_bad_lines) {
+  static const char data[] =
+      "{\"text\": \"satu\"\n"                  /* 1: unterminated object */
+      "{\"id\":\"ok2\",\"text\":\"dua\"}\n"     /* 2 */
+      "[1, 2, 3]\n"                            /* 3: not an object */
+      "\"teks\"\n"                             /* 4: not an object */
+      "{\"id\":\"x\",\"title\":\"t\"}\n"       /* 5: no text */
+      "{\"id\":\"y\",\"text\":7}\n"            /* 6: text not a string */
+      "{\"text\":\"a\"} {\"text\":\"b\"}\n"    /* 7: trailing data */
+      "{\"text\":\"a\\u0000b\"}\n"             /* 8: NUL through an escape */
+      "{\"id\":\"ok9\",\"text\":\"sembilan\"}\n";
+  char p[512], l1[600], l3[600], l4[600], l5[600], l6[600], l7[600], l8[600];
+  tl_reader *r;
+  const tl_article *a;
+  snprintf(p, sizeof p, "%s", put("bad.jsonl", data));
+  snprintf(l1, sizeof l1, "%s:1:", p);
+  snprintf(l3, sizeof l3, "%s:3:", p);
+  snprintf(l4, sizeof l4, "%s:4:", p);
+  snprintf(l5, sizeof l5, "%s:5:", p);
+  snprintf(l6, sizeof l6, "%s:6:", p);
+  snprintf(l7, sizeof l7, "%s:7:", p);
+  snprintf(l8, sizeof l8, "%s:8:", p);
+  r = open_ok(p);
+  expect_error(r, TL_ERR_FORMAT, l1, "malformed JSON", NULL);
+  a = next_ok(r);
+  ck_assert_str_eq(a->id, "ok2");
+  ck_assert_uint_eq(a->line, 2);
+  expect_text(a, "dua");
+  expect_error(r, TL_ERR_FORMAT, l3, "not a JSON object", NULL);
+  expect_error(r, TL_ERR_FORMAT, l4, "not a JSON object", NULL);
+  expect_error(r, TL_ERR_FORMAT, l5, "\"text\"", NULL);
+  expect_error(r, TL_ERR_FORMAT, l6, "\"text\"", NULL);
+  expect_error(r, TL_ERR_FORMAT, l7, "malformed JSON", "column 14", NULL);
+  expect_error(r, TL_ERR_UTF8, l8, NULL);
+  a = next_ok(r);
+  ck_assert_str_eq(a->id, "ok9");
+  ck_assert_uint_eq(a->line, 9);
+  expect_done(r);
+  tl_reader_free(r);
+}
+END_TEST
+
+/* Invalid UTF-8 and NUL bytes in JSON Lines: line and file byte offset. */
+START_TEST(test_jsonl_utf8_nul) {
+  /* line 1 is 15 bytes + '\n'; line 2's bad byte is its 11th (offset 10):
+   * file offset 16 + 10 = 26. Line 2 is 13 bytes + '\n', so line 3 starts
+   * at 30; its NUL is at offset 10 in it: 40. */
+  static const char data[] = "{\"text\":\"satu\"}\n"
+                             "{\"text\":\"d\xFF\"}\n"
+                             "{\"text\":\"t\0\"}\n"
+                             "{\"text\":\"empat\"}\n";
+  char p[512], l2[600], l3[600];
+  tl_reader *r;
+  const tl_article *a;
+  snprintf(p, sizeof p, "%s", put_n("u.jsonl", data, sizeof data - 1));
+  snprintf(l2, sizeof l2, "%s:2:", p);
+  snprintf(l3, sizeof l3, "%s:3:", p);
+  r = open_ok(p);
+  expect_text(next_ok(r), "satu");
+  expect_error(r, TL_ERR_UTF8, l2, "byte offset 26", NULL);
+  expect_error(r, TL_ERR_FORMAT, l3, "NUL", "byte offset 40", NULL);
+  a = next_ok(r);
+  expect_text(a, "empat");
+  ck_assert_uint_eq(a->line, 4);
+  expect_done(r);
+  tl_reader_free(r);
+}
+END_TEST
+
+/* .gz of both formats reads as the plain files do. */
+START_TEST(test_gzip) {
+  static const char txt[] = "\xEF\xBB\xBFJudul Gz\n\nIsi teks.\n";
+  static const char jsonl[] = "{\"id\":\"g1\",\"text\":\"satu\"}\n\n{\"text\":\"dua\"}\n";
+  char p[512], id[600];
+  tl_reader *r;
+  const tl_article *a;
+  r = open_ok(put_gz("a.txt.gz", txt, sizeof txt - 1));
+  a = next_ok(r);
+  ck_assert_str_eq(a->title, "Judul Gz");
+  ck_assert_uint_eq(a->text_offset, 12);
+  expect_text(a, "\nIsi teks.\n");
+  expect_done(r);
+  ck_assert_uint_eq(tl_reader_bytes(r), sizeof txt - 1);
+  tl_reader_free(r);
+
+  snprintf(p, sizeof p, "%s", put_gz("b.jsonl.gz", jsonl, sizeof jsonl - 1));
+  r = open_ok(p);
+  a = next_ok(r);
+  ck_assert_str_eq(a->id, "g1");
+  expect_text(a, "satu");
+  a = next_ok(r);
+  snprintf(id, sizeof id, "%s:3", p);
+  ck_assert_str_eq(a->id, id);
+  expect_text(a, "dua");
+  expect_done(r);
+  ck_assert_uint_eq(tl_reader_bytes(r), sizeof jsonl - 1);
+  tl_reader_free(r);
+
+  /* a ".gz" name over plain data is read as it is (zlib's transparent mode) */
+  r = open_ok(put("plain.txt.gz", "Judul\nTeks."));
+  a = next_ok(r);
+  ck_assert_str_eq(a->title, "Judul");
+  expect_text(a, "Teks.");
+  tl_reader_free(r);
+}
+END_TEST
+
+/*
+ * Decompresses path with zlib until its first error; returns the number
+ * of complete lines ("\n"-ended) in what came out.
+ */
+static size_t complete_lines(const char *path) {
+  gzFile gz = gzopen(path, "rb");
+  char buf[4096];
+  size_t lines = 0;
+  int n, i;
+  ck_assert_ptr_nonnull(gz);
+  while ((n = gzread(gz, buf, sizeof buf)) > 0)
+    for (i = 0; i < n; i++)
+      lines += buf[i] == '\n';
+  gzclose(gz);
+  return lines;
+}
+
+/*
+ * A gzip file cut in half: the complete lines before the cut are read,
+ * then TL_ERR_FORMAT ("truncated"), then TL_DONE.
+ */
+START_TEST(test_gzip_truncated) {
+  char *data = malloc(200000), *gzdata, p[512], want[600];
+  size_t len = 0, gzlen = 0, expect, i;
+  tl_reader *r;
+  unsigned seed = 12345;
+  ck_assert_ptr_nonnull(data);
+  for (i = 1; i <= 2000; i++) {
+    /* pseudo-random words so that the data does not compress to nothing */
+    char words[64];
+    seed = seed * 1103515245u + 12345u;
+    snprintf(words, sizeof words, "kata%u %u", seed % 100000u, (seed >> 8) % 977u);
+    len += (size_t)snprintf(data + len, 200000 - len,
+                            "{\"id\":\"d%zu\",\"text\":\"%s\"}\n", i, words);
+  }
+  snprintf(p, sizeof p, "%s", put_gz("cut.jsonl.gz", data, len));
+  gzdata = tu_read_file(p, &gzlen);
+  ck_assert_ptr_nonnull(gzdata);
+  ck_assert_uint_gt(gzlen, 1000);
+  ck_assert_int_eq(tu_write_file(p, gzdata, gzlen / 2), 0);
+  free(gzdata);
+  expect = complete_lines(p);
+  ck_assert_uint_gt(expect, 10);
+  ck_assert_uint_lt(expect, 2000);
+
+  r = open_ok(p);
+  for (i = 1; i <= expect; i++) {
+    const tl_article *a = next_ok(r);
+    char id[32];
+    snprintf(id, sizeof id, "d%zu", i);
+    ck_assert_str_eq(a->id, id);
+    ck_assert_uint_eq(a->line, i);
+  }
+  snprintf(want, sizeof want, "%s:", p);
+  expect_error(r, TL_ERR_FORMAT, want, "truncated", NULL);
+  expect_done(r);
+  tl_reader_free(r);
+
+  /* the same cut in a .txt.gz: the one record is an error */
+  snprintf(p, sizeof p, "%s", put_gz("cut.txt.gz", data, len));
+  gzdata = tu_read_file(p, &gzlen);
+  ck_assert_int_eq(tu_write_file(p, gzdata, gzlen / 2), 0);
+  free(gzdata);
+  r = open_ok(p);
+  expect_error(r, TL_ERR_FORMAT, p, "truncated", NULL);
+  expect_done(r);
+  tl_reader_free(r);
+  free(data);
+}
+END_TEST
+
+/* Files that cannot be opened or read. */
+START_TEST(test_open_errors) {
+  tl_reader *r = (tl_reader *)1;
+  tl_error err;
+  char p[512];
+
+  /* missing file: TL_ERR_IO naming the path and the reason */
+  snprintf(p, sizeof p, "%s", at("missing.txt"));
+  ck_assert_int_eq(tl_reader_open(p, &r, &err), TL_ERR_IO);
+  ck_assert_ptr_null(r);
+  ck_assert_int_eq(err.code, TL_ERR_IO);
+  ck_assert_ptr_nonnull(strstr(err.msg, p));
+  ck_assert_ptr_nonnull(strstr(err.msg, "No such file"));
+
+  /* unknown format: TL_ERR_USAGE, before the file is touched */
+  snprintf(p, sizeof p, "%s", put("notes.md", "x"));
+  r = (tl_reader *)1;
+  ck_assert_int_eq(tl_reader_open(p, &r, &err), TL_ERR_USAGE);
+  ck_assert_ptr_null(r);
+  ck_assert_ptr_nonnull(strstr(err.msg, p));
+
+  /* a directory with a reader's name opens but cannot be read */
+  snprintf(p, sizeof p, "%s", at("dir.jsonl"));
+  ck_assert_int_eq(mkdir(p, 0755), 0);
+  r = open_ok(p);
+  expect_error(r, TL_ERR_IO, p, NULL);
+  expect_done(r);
+  tl_reader_free(r);
+
+  /* an unreadable file: only meaningful when permissions apply (not root) */
+  snprintf(p, sizeof p, "%s", put("secret.txt", "Judul\nteks"));
+  ck_assert_int_eq(chmod(p, 0), 0);
+  if (geteuid() != 0) {
+    r = (tl_reader *)1;
+    ck_assert_int_eq(tl_reader_open(p, &r, &err), TL_ERR_IO);
+    ck_assert_ptr_null(r);
+    ck_assert_ptr_nonnull(strstr(err.msg, p));
+    ck_assert_ptr_nonnull(strstr(err.msg, "Permission denied"));
+  }
+  chmod(p, 0644);
+}
+END_TEST
+
+/* Builds the suite. */
+static Suite *reader_suite(void) {
+  Suite *s = suite_create("reader");
+  TCase *tc = tcase_create("reader");
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_add_test(tc, test_format_names);
+  tcase_add_test(tc, test_utf8_check);
+  tcase_add_test(tc, test_txt);
+  tcase_add_test(tc, test_txt_bom_crlf);
+  tcase_add_test(tc, test_txt_title_only_and_empty);
+  tcase_add_test(tc, test_txt_invalid_utf8);
+  tcase_add_test(tc, test_txt_nul);
+  tcase_add_test(tc, test_jsonl);
+  tcase_add_test(tc, test_jsonl_bad_lines);
+  tcase_add_test(tc, test_jsonl_utf8_nul);
+  tcase_add_test(tc, test_gzip);
+  tcase_add_test(tc, test_gzip_truncated);
+  tcase_add_test(tc, test_open_errors);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+/* Runs the suite; exit status 0 when every test passed. */
+int main(void) {
+  SRunner *sr = srunner_create(reader_suite());
+  int failed;
+  srunner_run_all(sr, CK_NORMAL);
+  failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
