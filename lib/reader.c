@@ -279,8 +279,9 @@ static int next_txt(tl_reader *r, const tl_article **article, tl_error *err) {
 static int next_line(tl_reader *r, char **start, size_t *len, tl_error *err) {
   size_t scanned = 0;
   for (;;) {
-    char *nl = memchr(r->buf + r->buf_pos + scanned, '\n',
-                      r->buf_len - r->buf_pos - scanned);
+    char *nl = r->buf ? memchr(r->buf + r->buf_pos + scanned, '\n',
+                               r->buf_len - r->buf_pos - scanned)
+                      : NULL;
     if (nl) {
       *start = r->buf + r->buf_pos;
       *len = (size_t)(nl - *start);
