@@ -26,10 +26,17 @@ typedef struct word {
   int flags;                /* TL_TERM_ACRONYM, TL_TERM_NUMBER */
 } word;
 
+/* A sorted set of strings, searched with bsearch. */
+typedef struct strset {
+  char **items;
+  size_t n, cap;
+} strset;
+
 struct tl_analyzer {
   tl_stemmer *stemmer;
-  char **stop;
-  size_t nstop;
+  strset stop;      /* stopwords */
+  strset compounds; /* closed compounds (kerjasama) */
+  strset tails;     /* endings of compounds that are words (sama, kota) */
   const UNormalizer2 *nfkc_cf;
   UBreakIterator *bi;
   UChar *u16;
@@ -48,50 +55,113 @@ static int cmp_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static int set_add(strset *set, const char *s, size_t n) {
+  char *copy;
+  if (set->n == set->cap) {
+    size_t cap = set->cap ? set->cap * 2 : 256;
+    char **ni = realloc(set->items, cap * sizeof *ni);
+    if (!ni)
+      return TL_ERR_NOMEM;
+    set->items = ni;
+    set->cap = cap;
+  }
+  if (!(copy = malloc(n + 1)))
+    return TL_ERR_NOMEM;
+  memcpy(copy, s, n);
+  copy[n] = '\0';
+  set->items[set->n++] = copy;
+  return TL_OK;
+}
+
+/* Sorts the set and drops duplicates. */
+static void set_seal(strset *set) {
+  size_t i, j = 0;
+  if (set->n == 0)
+    return;
+  qsort(set->items, set->n, sizeof *set->items, cmp_str);
+  for (i = 1; i < set->n; i++) {
+    if (strcmp(set->items[i], set->items[j]) == 0)
+      free(set->items[i]);
+    else
+      set->items[++j] = set->items[i];
+  }
+  set->n = j + 1;
+}
+
+static int set_has(const strset *set, const char *s, size_t n) {
+  char key[128];
+  const char *k = key;
+  if (n >= sizeof key || set->n == 0)
+    return 0;
+  memcpy(key, s, n);
+  key[n] = '\0';
+  return bsearch(&k, set->items, set->n, sizeof *set->items, cmp_str) != NULL;
+}
+
+static void set_free(strset *set) {
+  size_t i;
+  for (i = 0; i < set->n; i++)
+    free(set->items[i]);
+  free(set->items);
+}
+
+/* Adds every word of the list file at path ('#' starts a comment line). */
+static int load_list(strset *set, const char *path, tl_error *err) {
+  char lbuf[512];
+  FILE *f = fopen(path, "r");
+  if (!f)
+    return tl_error_set(err, errno == ENOENT ? TL_ERR_NOTFOUND : TL_ERR_IO, "%s: %s", path,
+                        strerror(errno));
+  while (fgets(lbuf, sizeof lbuf, f)) {
+    size_t k = strcspn(lbuf, "\r\n#");
+    while (k > 0 && (lbuf[k - 1] == ' ' || lbuf[k - 1] == '\t'))
+      k--;
+    if (k == 0)
+      continue;
+    if (set_add(set, lbuf, k) != TL_OK) {
+      fclose(f);
+      return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    }
+  }
+  fclose(f);
+  set_seal(set);
+  return TL_OK;
+}
+
 static int load_stopwords(tl_analyzer *a, const char *dir, const char *names,
                           tl_error *err) {
-  size_t cap = 0;
   const char *p = names;
   while (*p) {
-    char path[4096], name[256], lbuf[512];
+    char path[4096];
     size_t n = strcspn(p, ",");
-    FILE *f;
-    if (n == 0 || n >= sizeof name) {
-      p += n + (p[n] == ',');
-      continue;
+    int rc;
+    if (n > 0 && n < 256) {
+      snprintf(path, sizeof path, "%s/stopwords/%.*s", dir, (int)n, p);
+      if ((rc = load_list(&a->stop, path, err)) != TL_OK)
+        return rc;
     }
-    memcpy(name, p, n);
-    name[n] = '\0';
     p += n + (p[n] == ',');
-    snprintf(path, sizeof path, "%s/stopwords/%s", dir, name);
-    if (!(f = fopen(path, "r")))
-      return tl_error_set(err, errno == ENOENT ? TL_ERR_NOTFOUND : TL_ERR_IO,
-                          "stopword list %s: %s", path, strerror(errno));
-    while (fgets(lbuf, sizeof lbuf, f)) {
-      size_t k = strcspn(lbuf, "\r\n");
-      lbuf[k] = '\0';
-      while (k > 0 && (lbuf[k - 1] == ' ' || lbuf[k - 1] == '\t'))
-        lbuf[--k] = '\0';
-      if (k == 0 || lbuf[0] == '#')
-        continue;
-      if (a->nstop == cap) {
-        char **ns = realloc(a->stop, (cap = cap ? cap * 2 : 512) * sizeof *ns);
-        if (!ns) {
-          fclose(f);
-          return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-        }
-        a->stop = ns;
-      }
-      if (!(a->stop[a->nstop] = strdup(lbuf))) {
-        fclose(f);
-        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-      }
-      a->nstop++;
-    }
-    fclose(f);
   }
-  if (a->nstop)
-    qsort(a->stop, a->nstop, sizeof *a->stop, cmp_str);
+  return TL_OK;
+}
+
+/* Loads the closed compounds and the set of their endings that could be
+ * the second word of an open spelling. */
+static int load_compounds(tl_analyzer *a, const char *dir, tl_error *err) {
+  char path[4096];
+  size_t i;
+  int rc;
+  snprintf(path, sizeof path, "%s/lexicon/compounds.txt", dir);
+  if ((rc = load_list(&a->compounds, path, err)) != TL_OK)
+    return rc;
+  for (i = 0; i < a->compounds.n; i++) {
+    const char *c = a->compounds.items[i];
+    size_t n = strlen(c), k;
+    for (k = 2; k + 3 <= n; k++)
+      if (set_add(&a->tails, c + k, n - k) != TL_OK)
+        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  }
+  set_seal(&a->tails);
   return TL_OK;
 }
 
@@ -107,7 +177,8 @@ int tl_analyzer_create(const tl_analyzer_options *opts, tl_analyzer **out,
   if (!(a = calloc(1, sizeof *a)))
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
   if ((rc = tl_stemmer_create(stem, dir, &a->stemmer, err)) != TL_OK ||
-      (rc = load_stopwords(a, dir, stop, err)) != TL_OK) {
+      (rc = load_stopwords(a, dir, stop, err)) != TL_OK ||
+      (rc = load_compounds(a, dir, err)) != TL_OK) {
     tl_analyzer_free(a);
     return rc;
   }
@@ -123,13 +194,12 @@ int tl_analyzer_create(const tl_analyzer_options *opts, tl_analyzer **out,
 }
 
 void tl_analyzer_free(tl_analyzer *a) {
-  size_t i;
   if (!a)
     return;
   tl_stemmer_free(a->stemmer);
-  for (i = 0; i < a->nstop; i++)
-    free(a->stop[i]);
-  free(a->stop);
+  set_free(&a->stop);
+  set_free(&a->compounds);
+  set_free(&a->tails);
   if (a->bi)
     ubrk_close(a->bi);
   free(a->u16);
@@ -141,13 +211,7 @@ void tl_analyzer_free(tl_analyzer *a) {
 }
 
 int tl_analyzer_is_stopword(const tl_analyzer *a, const char *word, size_t len) {
-  char key[64];
-  const char *k = key;
-  if (len >= sizeof key || a->nstop == 0)
-    return 0;
-  memcpy(key, word, len);
-  key[len] = '\0';
-  return bsearch(&k, a->stop, a->nstop, sizeof *a->stop, cmp_str) != NULL;
+  return set_has(&a->stop, word, len);
 }
 
 const char *tl_analyzer_stemmer_name(const tl_analyzer *a) {
@@ -316,15 +380,54 @@ static int emit_group(tl_analyzer *a, const word *g, size_t n, unsigned pos,
   if ((rc = emit(fn, ctx, flags | TL_TERM_STEM, stem, sl, g[0].b_start, g[n - 1].b_end,
                  pos)))
     return rc;
-  {
-    char first[sizeof a->join];
-    memcpy(first, stem, sl);
+  /* When the stemmer does not know the hyphenated word, try the joined
+   * spelling (e-ktp is not known, ektp may be). */
+  if (sl == hl && memcmp(stem, hyph, hl) == 0) {
     jstem = tl_stemmer_stem(a->stemmer, a->join, jl, &jsl);
-    if (jsl != sl || memcmp(jstem, first, sl) != 0)
-      return emit(fn, ctx, flags | TL_TERM_STEM, jstem, jsl, g[0].b_start,
-                  g[n - 1].b_end, pos);
+    return emit(fn, ctx, flags | TL_TERM_STEM, jstem, jsl, g[0].b_start, g[n - 1].b_end,
+                pos);
   }
   return 0;
+}
+
+/* Whether only blank space separates words v and w. */
+static int space_between(const tl_analyzer *a, const word *v, const word *w) {
+  int32_t i;
+  if (w->u_start <= v->u_end)
+    return 0;
+  for (i = v->u_end; i < w->u_start; i++)
+    if (!u_isWhitespace(a->u16[i]) && a->u16[i] != 0xA0)
+      return 0;
+  return 1;
+}
+
+/* Emits the joined form of two words that spell a closed compound (kerja
+ * sama, bekerja sama), at the first word's position. */
+static int emit_compound(tl_analyzer *a, const word *v, const word *w, unsigned pos,
+                         tl_term_fn fn, void *ctx) {
+  const char *t1 = a->arena + v->norm, *t2 = a->arena + w->norm, *stem;
+  size_t n = v->norm_len + w->norm_len, sl;
+  int flags = TL_TERM_JOINED | TL_TERM_COMPOUND, rc;
+  if ((v->flags | w->flags) & (TL_TERM_NUMBER | TL_TERM_ACRONYM) || n >= sizeof a->join ||
+      !set_has(&a->tails, t2, w->norm_len))
+    return 0;
+  memcpy(a->join, t1, v->norm_len);
+  memcpy(a->join + v->norm_len, t2, w->norm_len);
+  if (set_has(&a->compounds, a->join, n)) {
+    stem = a->join;
+    sl = n;
+  } else {
+    stem = tl_stemmer_stem(a->stemmer, a->join, n, &sl);
+    if (!set_has(&a->compounds, stem, sl))
+      return 0;
+  }
+  {
+    char joined[sizeof a->join];
+    memcpy(joined, stem, sl);
+    if ((rc = emit(fn, ctx, flags, a->join, n, v->b_start, w->b_end, pos)))
+      return rc;
+    return emit(fn, ctx, flags | TL_TERM_STEM, joined, sl, v->b_start, w->b_end, pos);
+  }
 }
 
 int tl_analyzer_run(tl_analyzer *a, const char *text, size_t len, unsigned first_pos,
@@ -379,6 +482,12 @@ int tl_analyzer_run(tl_analyzer *a, const char *text, size_t len, unsigned first
       if ((rc = emit_word(a, &a->words[i + k], pos + (unsigned)k, fn, ctx)))
         return rc;
     if (n > 1 && (rc = emit_group(a, &a->words[i], n, pos, fn, ctx)))
+      return rc;
+    /* an open compound: this word and the next, not hyphen-joined */
+    if (n == 1 && i + 1 < a->nwords && space_between(a, &a->words[i], &a->words[i + 1]) &&
+        !(i + 2 < a->nwords && a->words[i + 2].u_start == a->words[i + 1].u_end + 1 &&
+          is_hyphen(a->u16[a->words[i + 1].u_end])) &&
+        (rc = emit_compound(a, &a->words[i], &a->words[i + 1], pos, fn, ctx)))
       return rc;
     pos += (unsigned)n;
     i += n;

@@ -12,6 +12,10 @@
  *  3. Words joined by hyphens (negara-negara, di-PHK, COVID-19) are
  *     indexed part by part, and also as one joined term at the position of
  *     the first part, and stemmed as a whole.
+ *     Two words that spell a closed compound of lexicon/compounds.txt
+ *     (kerja sama, bekerja sama, ibu kota) are also indexed as the joined
+ *     word at the position of the first, so that every spelling of a
+ *     compound finds the others.
  *  4. Stemming through the stemmer interface (stemmer.h); acronyms (all
  *     capitals, 2 to 6 letters) and tokens with digits are never stemmed.
  *  5. Stopwords (a list under stopwords/) are flagged, not removed: they
@@ -39,7 +43,9 @@ enum tl_term_flags {
   TL_TERM_JOINED = 2,    /**< a joined form of hyphenated or compound words */
   TL_TERM_ACRONYM = 4,   /**< from an all-capital word */
   TL_TERM_NUMBER = 8,    /**< the word holds a digit */
-  TL_TERM_STOPWORD = 16  /**< the word is a stopword */
+  TL_TERM_STOPWORD = 16, /**< the word is a stopword */
+  TL_TERM_COMPOUND = 32  /**< with TL_TERM_JOINED: an open compound written
+                              as two words (kerja sama), joined */
 };
 
 /** Options for tl_analyzer_create; zero-initialize and set what you need. */

@@ -102,54 +102,117 @@ static int is_operator(const char *s, size_t n) {
   return 0;
 }
 
+/* One term of the query as the analyzer saw it. */
+typedef struct qterm {
+  int flags;
+  size_t start, end; /* bytes of the query */
+  size_t term, len;  /* the term, in the rewrite context's text buffer */
+} qterm;
+
 typedef struct rewrite_ctx {
-  const char *q;
-  sbuf out;
-  size_t copied; /* bytes of q already copied */
+  qterm *terms;
+  size_t n, cap;
+  sbuf text; /* the terms' bytes */
 } rewrite_ctx;
 
 static int on_query_term(void *vctx, int flags, const char *term, size_t len,
                          size_t start, size_t end, unsigned pos) {
   rewrite_ctx *c = vctx;
   (void)pos;
-  if (flags & (TL_TERM_STEM | TL_TERM_JOINED) || start < c->copied)
-    return 0;
-  sb_add(&c->out, c->q + c->copied, start - c->copied);
-  c->copied = end;
-  /* Operators, field names and acronyms stay as typed: Xapian's parser
-   * knows operators by their capitals, and does not stem capitalized
-   * words (STEM_SOME), which keeps acronyms whole. */
-  if (is_operator(c->q + start, end - start) || c->q[end] == ':' ||
-      (flags & TL_TERM_ACRONYM))
-    sb_add(&c->out, c->q + start, end - start);
-  else
-    sb_add(&c->out, term, len);
-  return 0;
+  if (c->n == c->cap) {
+    size_t cap = c->cap ? c->cap * 2 : 32;
+    qterm *nt = realloc(c->terms, cap * sizeof *nt);
+    if (!nt)
+      return TL_ERR_NOMEM;
+    c->terms = nt;
+    c->cap = cap;
+  }
+  c->terms[c->n].flags = flags;
+  c->terms[c->n].start = start;
+  c->terms[c->n].end = end;
+  c->terms[c->n].term = c->text.n;
+  c->terms[c->n].len = len;
+  sb_add(&c->text, term, len);
+  c->n++;
+  return c->text.failed ? TL_ERR_NOMEM : 0;
 }
 
+/* The first term from index i on starting at byte start, with all of
+ * flags_on and none of flags_off, or NULL. */
+static const qterm *find_term(const rewrite_ctx *c, size_t i, size_t start, int flags_on,
+                              int flags_off) {
+  for (; i < c->n; i++)
+    if (c->terms[i].start == start && (c->terms[i].flags & flags_on) == flags_on &&
+        !(c->terms[i].flags & flags_off))
+      return &c->terms[i];
+  return NULL;
+}
+
+/* Rewrites the query word by word into the analyzer's forms:
+ *  - a word becomes its normalized form (case folded, soft hyphens and
+ *    apostrophes gone); operators, field names and acronyms stay as typed:
+ *    Xapian's parser knows operators by their capitals and does not stem
+ *    capitalized words (STEM_SOME), which keeps acronyms whole;
+ *  - an open compound (kerja sama) becomes the joined word (kerjasama),
+ *    which every spelling of the compound is indexed under;
+ *  - outside quotes, a hyphenated word of letters (negara-negara,
+ *    sebaik-baiknya) becomes the stem of the whole word; inside quotes it
+ *    stays a phrase of its parts, so the exact form can still be asked for. */
 int tl_search_rewrite(tl_searcher *s, const char *query, char **out, tl_error *err) {
   rewrite_ctx c;
-  size_t len = strlen(query), bad;
-  int rc;
+  sbuf o;
+  size_t len = strlen(query), bad, i, copied = 0, quotes_pos = 0;
+  int rc, in_quotes = 0;
   *out = NULL;
   if (tl_utf8_check(query, len, &bad) != TL_OK)
     return tl_error_set(err, TL_ERR_UTF8, "query: invalid UTF-8 at byte offset %zu", bad);
   memset(&c, 0, sizeof c);
-  c.q = query;
+  memset(&o, 0, sizeof o);
   rc = tl_analyzer_run(s->analyzer, query, len, 1, on_query_term, &c, NULL, err);
   if (rc != TL_OK) {
-    free(c.out.p);
-    return rc;
+    if (rc == TL_ERR_NOMEM || c.text.failed)
+      rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    goto done;
   }
-  sb_add(&c.out, query + c.copied, len - c.copied);
-  if (c.out.failed || !c.out.p) {
-    free(c.out.p);
-    return c.out.failed ? tl_error_set(err, TL_ERR_NOMEM, "out of memory")
-                        : (*out = strdup("")) ? TL_OK
-                                              : tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  for (i = 0; i < c.n; i++) {
+    const qterm *t = &c.terms[i], *j;
+    const char *word = query + t->start;
+    size_t wlen = t->end - t->start;
+    if (t->flags & (TL_TERM_STEM | TL_TERM_JOINED) || t->start < copied)
+      continue;
+    for (; quotes_pos < t->start; quotes_pos++)
+      if (query[quotes_pos] == '"')
+        in_quotes = !in_quotes;
+    sb_add(&o, query + copied, t->start - copied);
+    copied = t->end;
+    if (is_operator(word, wlen) || query[t->end] == ':') {
+      sb_add(&o, word, wlen);
+    } else if ((j = find_term(&c, i + 1, t->start, TL_TERM_JOINED | TL_TERM_COMPOUND,
+                              TL_TERM_STEM))) {
+      sb_add(&o, c.text.p + j->term, j->len);
+      copied = j->end;
+    } else if (!in_quotes &&
+               (j = find_term(&c, i + 1, t->start, TL_TERM_JOINED | TL_TERM_STEM,
+                              TL_TERM_COMPOUND | TL_TERM_NUMBER | TL_TERM_ACRONYM))) {
+      sb_add(&o, c.text.p + j->term, j->len);
+      copied = j->end;
+    } else if (t->flags & TL_TERM_ACRONYM) {
+      sb_add(&o, word, wlen);
+    } else {
+      sb_add(&o, c.text.p + t->term, t->len);
+    }
   }
-  *out = c.out.p;
-  return TL_OK;
+  sb_add(&o, query + copied, len - copied);
+  if (o.failed || !(o.p || (o.p = strdup(""))))
+    rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  else
+    *out = o.p;
+done:
+  if (rc != TL_OK)
+    free(o.p);
+  free(c.terms);
+  free(c.text.p);
+  return rc;
 }
 
 static const char *stem_cb(void *ctx, const char *word, size_t len, size_t *stem_len) {
@@ -169,6 +232,7 @@ typedef struct match_ctx {
   tl_range *words; /* every word */
   int *hit;        /* whether words[i] matches */
   size_t n, cap;
+  size_t hit_until; /* words ending by here are part of a matching joined form */
   int failed;
 } match_ctx;
 
@@ -192,11 +256,14 @@ static int on_snippet_term(void *vctx, int flags, const char *term, size_t len,
     return 0;
   }
   if (flags & TL_TERM_JOINED) {
-    /* a joined form spans its parts: mark them all */
+    /* a joined form spans its parts: mark them all, also those to come */
     size_t i;
-    if (hit)
+    if (hit) {
       for (i = c->n; i-- > 0 && c->words[i].start >= start;)
         c->hit[i] = 1;
+      if (end > c->hit_until)
+        c->hit_until = end;
+    }
     return 0;
   }
   if (c->n == c->cap) {
@@ -213,7 +280,7 @@ static int on_snippet_term(void *vctx, int flags, const char *term, size_t len,
   }
   c->words[c->n].start = start;
   c->words[c->n].end = end;
-  c->hit[c->n] = hit;
+  c->hit[c->n] = hit || end <= c->hit_until;
   c->n++;
   return 0;
 }

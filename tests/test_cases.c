@@ -1,0 +1,288 @@
+/* test_cases.c - the handed cases: stems through telusur-analyze --stem,
+ * query cases over their documents, and the judged gold groups and pairs
+ * through a real index. */
+#include "index.h"
+#include "reader.h"
+#include "search.h"
+#include "testutil.h"
+
+#include <check.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *path_of(const char *rel) {
+  static char buf[4096];
+  snprintf(buf, sizeof buf, "%s/%s", tu_source_dir(), rel);
+  return buf;
+}
+
+/* Indexes texts[0..n) as articles with ids ids[0..n) into a fresh database
+ * in dir; returns a searcher over it. */
+static tl_searcher *make_index(const char *dir, char **texts, char **ids, size_t n) {
+  char db[1024];
+  tl_index *ix;
+  tl_searcher *s;
+  tl_error err;
+  size_t i;
+  snprintf(db, sizeof db, "%s/db", dir);
+  ck_assert_msg(tl_index_open(db, NULL, &ix, &err) == TL_OK, "%s", err.msg);
+  for (i = 0; i < n; i++) {
+    tl_article a;
+    memset(&a, 0, sizeof a);
+    a.id = ids[i];
+    a.title = a.date = a.url = a.source = "";
+    a.path = "test";
+    a.text = texts[i];
+    a.text_len = strlen(texts[i]);
+    ck_assert_msg(tl_index_add(ix, &a, NULL, &err) == TL_OK, "%s", err.msg);
+  }
+  ck_assert_msg(tl_index_commit(ix, &err) == TL_OK, "%s", err.msg);
+  tl_index_close(ix);
+  ck_assert_msg(tl_searcher_open(db, NULL, &s, &err) == TL_OK, "%s", err.msg);
+  return s;
+}
+
+/* Every case of tests/cases/stems.tsv through telusur-analyze --stem. */
+START_TEST(stems_through_analyze) {
+  char cmd[8192 + 512], *out = NULL, *err = NULL, *line, *save = NULL, *file;
+  char *expect[256];
+  size_t n = 0, i = 0;
+  snprintf(cmd, sizeof cmd, "grep -v '^#' '%.4000s' | cut -f1 | '%.4000s/telusur-analyze' --stem",
+           path_of("tests/cases/stems.tsv"), tu_bin_dir());
+  ck_assert_int_eq(tu_run(cmd, &out, &err), 0);
+  file = tu_read_file(path_of("tests/cases/stems.tsv"), NULL);
+  for (line = strtok_r(file, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+    char *tab = strchr(line, '\t');
+    if (line[0] == '#' || !tab)
+      continue;
+    ck_assert_uint_lt(n, 256);
+    expect[n++] = line;
+  }
+  ck_assert_uint_ge(n, 49);
+  save = NULL;
+  for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save), i++) {
+    char *word = expect[i], *root = strchr(word, '\t') + 1;
+    size_t rl = strcspn(root, "\t");
+    ck_assert_uint_lt(i, n);
+    ck_assert_msg(strlen(line) == rl && strncmp(line, root, rl) == 0,
+                  "%.*s: stem '%s', expected '%.*s'", (int)(root - word - 1), word, line, (int)rl,
+                  root);
+  }
+  ck_assert_uint_eq(i, n);
+  free(file);
+  free(out);
+  free(err);
+}
+END_TEST
+
+/* Every case of tests/cases/queries.jsonl behaves as it says. */
+START_TEST(query_cases) {
+  char *file = tu_read_file(path_of("tests/cases/queries.jsonl"), NULL), *line, *save = NULL;
+  int cases = 0;
+  ck_assert_ptr_nonnull(file);
+  for (line = strtok_r(file, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+    json_object *o = json_tokener_parse(line), *docs, *v;
+    const char *name, *query, *expect;
+    char *texts[16], *ids[16], idbuf[16][16];
+    char *dir = tu_tmpdir();
+    size_t n, i;
+    tl_searcher *s;
+    tl_results *res = NULL;
+    tl_error err;
+    int rc;
+    ck_assert_ptr_nonnull(o);
+    json_object_object_get_ex(o, "case", &v);
+    name = json_object_get_string(v);
+    json_object_object_get_ex(o, "query", &v);
+    query = json_object_get_string(v);
+    json_object_object_get_ex(o, "expect", &v);
+    expect = json_object_get_string(v);
+    json_object_object_get_ex(o, "docs", &docs);
+    n = json_object_array_length(docs);
+    ck_assert_uint_le(n, 16);
+    for (i = 0; i < n; i++) {
+      texts[i] = (char *)json_object_get_string(json_object_array_get_idx(docs, i));
+      snprintf(idbuf[i], sizeof idbuf[i], "d%zu", i);
+      ids[i] = idbuf[i];
+    }
+    s = make_index(dir, texts, ids, n);
+    rc = tl_search(s, query, 0, 10, 0, &res, &err);
+    if (strcmp(expect, "match") == 0) {
+      ck_assert_msg(rc == TL_OK && res->count > 0, "case %s: query '%s' found nothing (%s)", name,
+                    query, rc == TL_OK ? res->parsed : err.msg);
+    } else if (strcmp(expect, "nomatch") == 0) {
+      ck_assert_msg(rc == TL_OK && res->count == 0, "case %s: query '%s' matched (%s)", name,
+                    query, rc == TL_OK ? res->parsed : err.msg);
+    } else if (strcmp(expect, "error") == 0) {
+      ck_assert_msg(rc == TL_ERR_USAGE, "case %s: query '%s' gave %d, not a usage error", name,
+                    query, rc);
+    } else {
+      ck_assert_msg(rc == TL_OK || rc == TL_ERR_USAGE, "case %s: query '%s' gave %d (%s)", name,
+                    query, rc, err.msg);
+    }
+    tl_results_free(res);
+    tl_searcher_close(s);
+    tu_rmtree(dir);
+    free(dir);
+    json_object_put(o);
+    cases++;
+  }
+  ck_assert_int_eq(cases, 22);
+  free(file);
+}
+END_TEST
+
+/* Whether a search for query returns the article id among its first 1000. */
+static int finds(tl_searcher *s, const char *query, const char *id) {
+  tl_results *res = NULL;
+  tl_error err;
+  size_t i;
+  int found = 0;
+  if (tl_search(s, query, 0, 1000, 0, &res, &err) != TL_OK)
+    return 0;
+  for (i = 0; i < res->count; i++)
+    if (strcmp(res->items[i].article_id, id) == 0)
+      found = 1;
+  tl_results_free(res);
+  return found;
+}
+
+/* Reads a two-column TSV (skipping '#' lines) into a and b. */
+static size_t read_pairs(const char *rel, char ***a, char ***b, char **file) {
+  char *line, *save = NULL;
+  size_t n = 0, cap = 512;
+  *file = tu_read_file(path_of(rel), NULL);
+  ck_assert_ptr_nonnull(*file);
+  *a = malloc(cap * sizeof **a);
+  *b = malloc(cap * sizeof **b);
+  for (line = strtok_r(*file, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+    char *tab = strchr(line, '\t');
+    if (line[0] == '#' || !tab)
+      continue;
+    *tab = '\0';
+    tab[1 + strcspn(tab + 1, "\t\r")] = '\0';
+    if (n == cap) {
+      cap *= 2;
+      *a = realloc(*a, cap * sizeof **a);
+      *b = realloc(*b, cap * sizeof **b);
+    }
+    (*a)[n] = line;
+    (*b)[n] = tab + 1;
+    n++;
+  }
+  return n;
+}
+
+/* Gold conflation groups: each form indexed as a document, each form run as
+ * a query, finds every form of its group. */
+START_TEST(gold_groups_find_each_other) {
+  char **group, **form, *file, *dir = tu_tmpdir();
+  size_t n = read_pairs("tests/cases/gold/conflation.tsv", &group, &form, &file), i, j;
+  char **ids = malloc(n * sizeof *ids);
+  tl_searcher *s;
+  int failures = 0;
+  ck_assert_uint_ge(n, 200);
+  for (i = 0; i < n; i++) {
+    ids[i] = malloc(strlen(group[i]) + strlen(form[i]) + 2);
+    sprintf(ids[i], "%s/%s", group[i], form[i]);
+  }
+  s = make_index(dir, form, ids, n);
+  for (i = 0; i < n; i++)
+    for (j = 0; j < n; j++)
+      if (strcmp(group[i], group[j]) == 0 && !finds(s, form[i], ids[j])) {
+        fprintf(stderr, "group %s: '%s' does not find '%s'\n", group[i], form[i], form[j]);
+        failures++;
+      }
+  ck_assert_int_eq(failures, 0);
+  tl_searcher_close(s);
+  for (i = 0; i < n; i++)
+    free(ids[i]);
+  free(ids);
+  free(group);
+  free(form);
+  free(file);
+  tu_rmtree(dir);
+  free(dir);
+}
+END_TEST
+
+/* Gold must-not pairs: neither form finds the other. */
+START_TEST(gold_pairs_stay_apart) {
+  char **fa, **fb, *file, *dir = tu_tmpdir();
+  size_t n = read_pairs("tests/cases/gold/nonconflation.tsv", &fa, &fb, &file), i;
+  char **texts = malloc(2 * n * sizeof *texts), **ids = malloc(2 * n * sizeof *ids);
+  tl_searcher *s;
+  int failures = 0;
+  ck_assert_uint_ge(n, 25);
+  for (i = 0; i < n; i++) {
+    texts[2 * i] = fa[i];
+    texts[2 * i + 1] = fb[i];
+    ids[2 * i] = malloc(strlen(fa[i]) + 3);
+    ids[2 * i + 1] = malloc(strlen(fb[i]) + 3);
+    sprintf(ids[2 * i], "a:%s", fa[i]);
+    sprintf(ids[2 * i + 1], "b:%s", fb[i]);
+  }
+  s = make_index(dir, texts, ids, 2 * n);
+  for (i = 0; i < n; i++) {
+    if (finds(s, fa[i], ids[2 * i + 1])) {
+      fprintf(stderr, "'%s' finds '%s'\n", fa[i], fb[i]);
+      failures++;
+    }
+    if (finds(s, fb[i], ids[2 * i])) {
+      fprintf(stderr, "'%s' finds '%s'\n", fb[i], fa[i]);
+      failures++;
+    }
+  }
+  ck_assert_int_eq(failures, 0);
+  tl_searcher_close(s);
+  for (i = 0; i < 2 * n; i++)
+    free(ids[i]);
+  free(ids);
+  free(texts);
+  free(fa);
+  free(fb);
+  free(file);
+  tu_rmtree(dir);
+  free(dir);
+}
+END_TEST
+
+/* An unknown stemmer or a missing lexicon is an error at start-up. */
+START_TEST(startup_errors) {
+  char *err = NULL, cmd[2048];
+  int rc;
+  snprintf(cmd, sizeof cmd, "echo kerja | '%s/telusur-analyze' --stem --stemmer=klingon",
+           tu_bin_dir());
+  rc = tu_run(cmd, NULL, &err);
+  ck_assert_int_eq(rc, 2);
+  ck_assert_ptr_nonnull(strstr(err, "unknown stemmer 'klingon'"));
+  free(err);
+  snprintf(cmd, sizeof cmd,
+           "echo kerja | TELUSUR_DATA_DIR=/nonexistent '%s/telusur-analyze' --stem", tu_bin_dir());
+  rc = tu_run(cmd, NULL, &err);
+  ck_assert_int_eq(rc, 2);
+  ck_assert_ptr_nonnull(strstr(err, "/nonexistent/"));
+  free(err);
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("cases");
+  TCase *tc = tcase_create("handed");
+  SRunner *sr;
+  int failed;
+  tcase_set_timeout(tc, 300);
+  tcase_add_test(tc, stems_through_analyze);
+  tcase_add_test(tc, query_cases);
+  tcase_add_test(tc, gold_groups_find_each_other);
+  tcase_add_test(tc, gold_pairs_stay_apart);
+  tcase_add_test(tc, startup_errors);
+  suite_add_tcase(s, tc);
+  sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
