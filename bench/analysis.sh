@@ -15,7 +15,7 @@ if [ ! -f "$detik" ]; then
   echo "no $detik: skipping the speed benchmark"
   exit 0
 fi
-echo "Analyzer throughput on $detik (best of 3 rounds, one core):"
+echo "Analyzer throughput on $detik (best of 5 rounds, CPU time of one core):"
 "$build/analyzer-speed" "$detik" indonesian snowball none | tee /tmp/telusur-speed.$$
 awk '$1 == "indonesian" { i = $5 } $1 == "snowball" { s = $5 }
      END { if (s > 0) printf "indonesian / snowball speed: %.2f (target >= 0.80); indonesian >= 1M tokens/s: %s\n", i / s, (i >= 1000000 ? "yes" : "no") }' /tmp/telusur-speed.$$
