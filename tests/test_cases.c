@@ -77,9 +77,10 @@ START_TEST(stems_through_analyze) {
 }
 END_TEST
 
-/* Every case of tests/cases/queries.jsonl behaves as it says. */
-START_TEST(query_cases) {
-  char *file = tu_read_file(path_of("tests/cases/queries.jsonl"), NULL), *line, *save = NULL;
+/* Runs every case of a query-case file (JSON Lines: case, docs, query,
+ * expect); returns the number of cases. */
+static int run_query_cases(const char *rel) {
+  char *file = tu_read_file(path_of(rel), NULL), *line, *save = NULL;
   int cases = 0;
   ck_assert_ptr_nonnull(file);
   for (line = strtok_r(file, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -129,9 +130,16 @@ START_TEST(query_cases) {
     json_object_put(o);
     cases++;
   }
-  ck_assert_int_eq(cases, 22);
   free(file);
+  return cases;
 }
+
+/* Every case of the handed tests/cases/queries.jsonl behaves as it says. */
+START_TEST(query_cases) { ck_assert_int_eq(run_query_cases("tests/cases/queries.jsonl"), 22); }
+END_TEST
+
+/* The project's own cases of the same kind. */
+START_TEST(more_query_cases) { ck_assert_int_eq(run_query_cases("tests/more-queries.jsonl"), 16); }
 END_TEST
 
 /* Whether a search for query returns the article id among its first 1000. */
@@ -249,6 +257,31 @@ START_TEST(gold_pairs_stay_apart) {
 }
 END_TEST
 
+/* Question words are dropped from queries: they do not weigh in ranking. */
+START_TEST(question_words_dropped) {
+  char *texts[] = {"Apa arti matronimik? Matronimik adalah nama dari pihak ibu.",
+                   "Apa apa apa, siapa, kapan, bagaimana?"};
+  char *ids[] = {"m", "q"};
+  char *dir = tu_tmpdir();
+  tl_searcher *s = make_index(dir, texts, ids, 2);
+  tl_results *res = NULL;
+  tl_error err;
+  ck_assert_int_eq(tl_search(s, "Apakah pengertian matronimik? Siapa, kapan, di mana?", 0, 10, 0,
+                             &res, &err),
+                   TL_OK);
+  ck_assert_ptr_null(strstr(res->parsed, "apa"));
+  ck_assert_ptr_null(strstr(res->parsed, "siapa"));
+  ck_assert_ptr_null(strstr(res->parsed, "mana"));
+  ck_assert_ptr_nonnull(strstr(res->parsed, "matronimik"));
+  ck_assert_uint_eq(res->count, 1);
+  ck_assert_str_eq(res->items[0].article_id, "m");
+  tl_results_free(res);
+  tl_searcher_close(s);
+  tu_rmtree(dir);
+  free(dir);
+}
+END_TEST
+
 /* An unknown stemmer or a missing lexicon is an error at start-up. */
 START_TEST(startup_errors) {
   char *err = NULL, cmd[2048];
@@ -276,9 +309,11 @@ int main(void) {
   tcase_set_timeout(tc, 300);
   tcase_add_test(tc, stems_through_analyze);
   tcase_add_test(tc, query_cases);
+  tcase_add_test(tc, more_query_cases);
   tcase_add_test(tc, gold_groups_find_each_other);
   tcase_add_test(tc, gold_pairs_stay_apart);
   tcase_add_test(tc, startup_errors);
+  tcase_add_test(tc, question_words_dropped);
   suite_add_tcase(s, tc);
   sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
