@@ -20,6 +20,7 @@ struct tl_searcher {
   tl_analyzer *analyzer;       /* the index's analysis */
   tl_analyzer *query_stop;     /* stopwords for queries (no stemming) */
   double k1, b, exact_weight;
+  int no_snippets;
 };
 
 int tl_searcher_open(const char *db_path, const tl_searcher_options *opts,
@@ -45,6 +46,7 @@ int tl_searcher_open(const char *db_path, const tl_searcher_options *opts,
                                                : "tala.txt,questions.txt";
   if ((rc = tl_analyzer_create(&ao, &s->query_stop, err)) != TL_OK)
     goto fail;
+  s->no_snippets = opts ? opts->no_snippets : 0;
   s->k1 = opts ? opts->k1 : 0;
   s->b = opts ? opts->b : 0;
   s->exact_weight = opts && opts->exact_weight > 0 ? opts->exact_weight
@@ -161,7 +163,7 @@ static const qterm *find_term(const rewrite_ctx *c, size_t i, size_t start, int 
 int tl_search_rewrite(tl_searcher *s, const char *query, char **out, tl_error *err) {
   rewrite_ctx c;
   sbuf o;
-  size_t len = strlen(query), bad, i, copied = 0, quotes_pos = 0;
+  size_t len = strlen(query), bad, i, copied = 0, quotes_pos = 0, content = 0;
   int rc, in_quotes = 0;
   *out = NULL;
   if (tl_utf8_check(query, len, &bad) != TL_OK)
@@ -174,6 +176,15 @@ int tl_search_rewrite(tl_searcher *s, const char *query, char **out, tl_error *e
       rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
     goto done;
   }
+  /* Stopwords outside quotes are dropped, unless nothing else is left:
+   * Xapian's parser keeps a run of them ("di mana") together. */
+  for (i = 0; i < c.n; i++) {
+    const qterm *t = &c.terms[i];
+    if (!(t->flags & (TL_TERM_STEM | TL_TERM_JOINED)) &&
+        !tl_analyzer_is_stopword(s->query_stop, c.text.p + t->term, t->len) &&
+        !is_operator(query + t->start, t->end - t->start))
+      content++;
+  }
   for (i = 0; i < c.n; i++) {
     const qterm *t = &c.terms[i], *j;
     const char *word = query + t->start;
@@ -185,7 +196,12 @@ int tl_search_rewrite(tl_searcher *s, const char *query, char **out, tl_error *e
         in_quotes = !in_quotes;
     sb_add(&o, query + copied, t->start - copied);
     copied = t->end;
-    if (is_operator(word, wlen) || query[t->end] == ':') {
+    if (content > 0 && !in_quotes && query[t->end] != ':' && query[t->end] != '-' &&
+        (t->start == 0 || !strchr("+-:", query[t->start - 1])) &&
+        tl_analyzer_is_stopword(s->query_stop, c.text.p + t->term, t->len) &&
+        !find_term(&c, i + 1, t->start, TL_TERM_JOINED, 0)) {
+      /* dropped: a stopword */
+    } else if (is_operator(word, wlen) || query[t->end] == ':') {
       sb_add(&o, word, wlen);
     } else if ((j = find_term(&c, i + 1, t->start, TL_TERM_JOINED | TL_TERM_COMPOUND,
                               TL_TERM_STEM))) {
@@ -460,7 +476,12 @@ int tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned count
       rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
       goto fail;
     }
-    if ((rc = make_snippet(s, hits, r, err)) != TL_OK)
+    if (s->no_snippets) {
+      if (!(r->snippet = strdup(""))) {
+        rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+        goto fail;
+      }
+    } else if ((rc = make_snippet(s, hits, r, err)) != TL_OK)
       goto fail;
   }
   tl_hits_free(hits);
