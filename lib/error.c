@@ -23,13 +23,13 @@ const char *tl_status_name(int code) {
 }
 
 int tl_error_set(tl_error *err, int code, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
   if (err) {
-    va_list ap;
     err->code = code;
-    va_start(ap, fmt);
     vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-    va_end(ap);
   }
+  va_end(ap);
   return code;
 }
 

@@ -21,7 +21,12 @@ struct tl_searcher {
   tl_analyzer *query_stop;     /* stopwords for queries (no stemming) */
   double k1, b, exact_weight;
   int no_snippets;
+  double prox_weight, prf_weight;
+  unsigned prox_window, prf_docs, prf_terms;
 };
+
+/* An option's value: v when set (> 0), none when turned off (< 0), else def. */
+static double opt_or(double v, double def) { return v > 0 ? v : v < 0 ? 0 : def; }
 
 int tl_searcher_open(const char *db_path, const tl_searcher_options *opts,
                      tl_searcher **out, tl_error *err) {
@@ -38,7 +43,7 @@ int tl_searcher_open(const char *db_path, const tl_searcher_options *opts,
     goto fail;
   memset(&ao, 0, sizeof ao);
   ao.data_dir = opts ? opts->data_dir : NULL;
-  ao.stemmer = *stemmer ? stemmer : "indonesian";
+  ao.stemmer = stemmer && *stemmer ? stemmer : "indonesian";
   if ((rc = tl_analyzer_create(&ao, &s->analyzer, err)) != TL_OK)
     goto fail;
   ao.stemmer = "none";
@@ -47,9 +52,15 @@ int tl_searcher_open(const char *db_path, const tl_searcher_options *opts,
   if ((rc = tl_analyzer_create(&ao, &s->query_stop, err)) != TL_OK)
     goto fail;
   s->no_snippets = opts ? opts->no_snippets : 0;
-  s->k1 = opts ? opts->k1 : 0;
-  s->b = opts ? opts->b : 0;
-  s->exact_weight = opts && opts->exact_weight > 0 ? opts->exact_weight
+  s->k1 = opts && (opts->k1 != 0 || opts->b != 0) ? opts->k1 : TL_BM25_K1;
+  s->b = opts && (opts->k1 != 0 || opts->b != 0) ? opts->b : TL_BM25_B;
+  s->prox_weight = opt_or(opts ? opts->prox_weight : 0, TL_PROX_WEIGHT);
+  s->prox_window = (unsigned)opt_or(opts ? opts->prox_window : 0, TL_PROX_WINDOW);
+  s->prf_docs = (unsigned)opt_or(opts ? opts->prf_docs : 0, TL_PRF_DOCS);
+  s->prf_terms = (unsigned)opt_or(opts ? opts->prf_terms : 0, TL_PRF_TERMS);
+  s->prf_weight = opt_or(opts ? opts->prf_weight : 0, TL_PRF_WEIGHT);
+  s->exact_weight = opts && opts->exact_weight < 0  ? 0
+                    : opts && opts->exact_weight > 0 ? opts->exact_weight
                     : getenv("TELUSUR_EXACT_WEIGHT") ? atof(getenv("TELUSUR_EXACT_WEIGHT"))
                                                      : TL_EXACT_WEIGHT;
   free(stemmer);
@@ -196,36 +207,36 @@ int tl_search_rewrite(tl_searcher *s, const char *query, char **out, tl_error *e
         in_quotes = !in_quotes;
     sb_add(&o, query + copied, t->start - copied);
     copied = t->end;
-    if (content > 0 && !in_quotes && query[t->end] != ':' && query[t->end] != '-' &&
-        (t->start == 0 || !strchr("+-:", query[t->start - 1])) &&
-        tl_analyzer_is_stopword(s->query_stop, c.text.p + t->term, t->len) &&
-        !find_term(&c, i + 1, t->start, TL_TERM_JOINED, 0)) {
+    j = find_term(&c, i + 1, t->start, TL_TERM_JOINED | TL_TERM_COMPOUND, TL_TERM_STEM);
+    if (!j && !in_quotes)
+      j = find_term(&c, i + 1, t->start, TL_TERM_JOINED | TL_TERM_STEM,
+                    TL_TERM_COMPOUND | TL_TERM_NUMBER | TL_TERM_ACRONYM);
+    if (j) {
+      sb_add(&o, c.text.p + j->term, j->len);
+      copied = j->end;
+    } else if (content > 0 && !in_quotes && query[t->end] != ':' && query[t->end] != '-' &&
+               (t->start == 0 || !strchr("+-:", query[t->start - 1])) &&
+               tl_analyzer_is_stopword(s->query_stop, c.text.p + t->term, t->len) &&
+               !find_term(&c, i + 1, t->start, TL_TERM_JOINED, 0)) {
       /* dropped: a stopword */
-    } else if (is_operator(word, wlen) || query[t->end] == ':') {
-      sb_add(&o, word, wlen);
-    } else if ((j = find_term(&c, i + 1, t->start, TL_TERM_JOINED | TL_TERM_COMPOUND,
-                              TL_TERM_STEM))) {
-      sb_add(&o, c.text.p + j->term, j->len);
-      copied = j->end;
-    } else if (!in_quotes &&
-               (j = find_term(&c, i + 1, t->start, TL_TERM_JOINED | TL_TERM_STEM,
-                              TL_TERM_COMPOUND | TL_TERM_NUMBER | TL_TERM_ACRONYM))) {
-      sb_add(&o, c.text.p + j->term, j->len);
-      copied = j->end;
-    } else if (t->flags & TL_TERM_ACRONYM) {
+    } else if (is_operator(word, wlen) || query[t->end] == ':' ||
+               (t->flags & TL_TERM_ACRONYM)) {
       sb_add(&o, word, wlen);
     } else {
       sb_add(&o, c.text.p + t->term, t->len);
     }
   }
   sb_add(&o, query + copied, len - copied);
-  if (o.failed || !(o.p || (o.p = strdup(""))))
+  if (!o.p)
+    sb_add(&o, "", 0);
+  if (o.failed) {
     rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-  else
+  } else {
     *out = o.p;
+    o.p = NULL;
+  }
 done:
-  if (rc != TL_OK)
-    free(o.p);
+  free(o.p);
   free(c.terms);
   free(c.text.p);
   return rc;
@@ -412,6 +423,8 @@ int tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned count
   *out = NULL;
   if ((rc = tl_search_rewrite(s, query, &q, err)) != TL_OK)
     return rc;
+  if (!q)
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
   {
     size_t k;
     for (k = 0; q[k] && strchr(" \t\r\n", q[k]); k++)
@@ -431,6 +444,11 @@ int tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned count
   so.b = s->b;
   so.explain = explain;
   so.exact_weight = s->exact_weight;
+  so.prox_weight = s->prox_weight;
+  so.prox_window = s->prox_window;
+  so.prf_docs = s->prf_docs;
+  so.prf_terms = s->prf_terms;
+  so.prf_weight = s->prf_weight;
   for (attempt = 0;; attempt++) {
     rc = tl_store_search(s->store, q, &so, &hits, err);
     if (rc != TL_ERR_XAPIAN || attempt >= 3 || !strstr(err->msg, "DatabaseModifiedError"))

@@ -29,6 +29,18 @@ static const char usage[] =
     "      --explain        show the parsed query and each term's weight\n"
     "      --batch=FILE     read 'qid<TAB>query' lines from FILE ('-': stdin)\n"
     "      --run-tag=TAG    the tag column of TREC output (default telusur)\n"
+    "\n"
+    "Ranking (defaults: the best found by bench/relevance.sh; 0 turns a weight off):\n"
+    "      --k1=X, --b=X    BM25 parameters\n"
+    "      --exact-weight=X weight of the exact word forms beside their stems\n"
+    "      --proximity=X    weight of neighbouring query words found close\n"
+    "      --window=N       how close, in word positions\n"
+    "      --prf-docs=N, --prf-terms=N, --prf-weight=X\n"
+    "                       pseudo-relevance feedback: add the N best terms of\n"
+    "                       the first N passages, scaled by X\n"
+    "      --stopwords=LIST stopword files for queries, comma separated, from\n"
+    "                       the data directory's stopwords/ (default\n"
+    "                       tala.txt,questions.txt; 'none': keep every word)\n"
     "  -h, --help           show this help and exit\n"
     "  -V, --version        show the version and exit\n"
     "\n"
@@ -38,7 +50,8 @@ static const char usage[] =
     "passage: rank, score, article_id, title, passage, heading, text, snippet,\n"
     "highlights (byte ranges of snippet), path, start, end. trec: 'qid Q0 docid\n"
     "rank score tag', where docid is the article id, or id#passage for articles\n"
-    "of several passages. In batch mode text, tsv and json lines carry the qid.\n"
+    "of several paragraphs (each article, or passage, is listed once, at its\n"
+    "best passage's rank). In batch mode text, tsv and json lines carry the qid.\n"
     "\n"
     "Exit status: 0 a passage was found; 1 none was found; 2 error (bad usage,\n"
     "an empty query, no index).\n";
@@ -76,8 +89,36 @@ static void put_tsv_field(const char *s) {
     putchar(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s);
 }
 
+/* The docids a TREC run has listed for the query so far. */
+typedef struct seen_ids {
+  char **ids;
+  size_t n, cap;
+} seen_ids;
+
+/* Takes docid into the list; non-zero when out of memory. */
+static int seen_add(seen_ids *s, char *docid) {
+  if (s->n == s->cap) {
+    size_t cap = s->cap ? s->cap * 2 : 128;
+    char **p = realloc(s->ids, cap * sizeof *p);
+    if (!p)
+      return -1;
+    s->ids = p;
+    s->cap = cap;
+  }
+  s->ids[s->n++] = docid;
+  return 0;
+}
+
+static void seen_free(seen_ids *s) {
+  size_t i;
+  for (i = 0; i < s->n; i++)
+    free(s->ids[i]);
+  free(s->ids);
+}
+
 static void print_results(const tl_results *res, const opts *o, const char *qid) {
   size_t i;
+  seen_ids seen_list = {NULL, 0, 0}, *seen = &seen_list;
   for (i = 0; i < res->count; i++) {
     const tl_result *r = &res->items[i];
     switch (o->format) {
@@ -141,21 +182,36 @@ static void print_results(const tl_results *res, const opts *o, const char *qid)
       break;
     }
     case FMT_TREC: {
+      /* a passage of a several-paragraph article is id#n; the pieces of
+       * one long paragraph split for length are the article itself */
       const char *id = r->article_id;
       const char *q = qid ? qid : "1";
-      /* a passage of a several-passage article is id#n */
       json_object *rec = r->owner_, *np;
-      long passages = 1;
-      if (rec && json_object_object_get_ex(rec, "passages", &np))
-        passages = (long)json_object_get_int64(np);
-      if (passages > 1)
-        printf("%s Q0 %s#%u %u %.6f %s\n", q, id, r->passage, r->rank, r->score, o->tag);
-      else
-        printf("%s Q0 %s %u %.6f %s\n", q, id, r->rank, r->score, o->tag);
+      long paragraphs = 1;
+      char *docid;
+      size_t k;
+      if (rec && (json_object_object_get_ex(rec, "paragraphs", &np) ||
+                  json_object_object_get_ex(rec, "passages", &np)))
+        paragraphs = (long)json_object_get_int64(np);
+      if (paragraphs > 1) {
+        if (!(docid = malloc(strlen(id) + 24)))
+          break;
+        sprintf(docid, "%s#%u", id, r->passage);
+      } else if (!(docid = strdup(id))) {
+        break;
+      }
+      for (k = 0; k < seen->n && strcmp(seen->ids[k], docid) != 0; k++)
+        ;
+      if (k < seen->n || seen->n >= o->count || seen_add(seen, docid)) {
+        free(docid);
+        break;
+      }
+      printf("%s Q0 %s %zu %.6f %s\n", q, docid, o->offset + seen->n, r->score, o->tag);
       break;
     }
     }
   }
+  seen_free(seen);
 }
 
 /* Runs one query; returns 0 found, 1 none, 2 error. */
@@ -164,7 +220,10 @@ static int run_query(tl_searcher *s, const char *q, const opts *o, const char *q
   tl_error err;
   int found;
   tl_error_clear(&err);
-  if (tl_search(s, q, o->offset, o->count, o->explain, &res, &err) != TL_OK) {
+  /* TREC lists a split paragraph once: fetch more passages than needed */
+  if (tl_search(s, q, o->offset,
+                o->format == FMT_TREC ? o->count + o->count / 2 + 10 : o->count,
+                o->explain, &res, &err) != TL_OK) {
     if (qid)
       fprintf(stderr, "telusur-query: query %s: %s\n", qid, err.msg);
     else
@@ -220,6 +279,17 @@ static int run_batch(tl_searcher *s, const char *file, const opts *o) {
   return errors ? EXIT_ERROR : status;
 }
 
+static int parse_weight(const char *arg, double *out) {
+  char *end;
+  double v = strtod(arg, &end);
+  if (*arg == '\0' || *end || !(v >= 0 && v <= 1000)) {
+    fprintf(stderr, "telusur-query: '%s': expected a number from 0 to 1000\n", arg);
+    return -1;
+  }
+  *out = v;
+  return 0;
+}
+
 static int parse_uint(const char *arg, const char *name, unsigned max, unsigned *out) {
   char *end;
   long v = strtol(arg, &end, 10);
@@ -232,7 +302,9 @@ static int parse_uint(const char *arg, const char *name, unsigned max, unsigned 
 }
 
 int main(int argc, char **argv) {
-  enum { OPT_OFFSET = 256, OPT_COLOR, OPT_EXPLAIN, OPT_BATCH, OPT_TAG };
+  enum { OPT_OFFSET = 256, OPT_COLOR, OPT_EXPLAIN, OPT_BATCH, OPT_TAG, OPT_K1, OPT_B,
+         OPT_EXACT, OPT_PROX, OPT_WINDOW, OPT_PRF_DOCS, OPT_PRF_TERMS, OPT_PRF_WEIGHT,
+         OPT_STOP };
   static const struct option longopts[] = {
       {"db", required_argument, NULL, 'd'},      {"count", required_argument, NULL, 'n'},
       {"offset", required_argument, NULL, OPT_OFFSET},
@@ -241,15 +313,28 @@ int main(int argc, char **argv) {
       {"explain", no_argument, NULL, OPT_EXPLAIN},
       {"batch", required_argument, NULL, OPT_BATCH},
       {"run-tag", required_argument, NULL, OPT_TAG},
+      {"k1", required_argument, NULL, OPT_K1},   {"b", required_argument, NULL, OPT_B},
+      {"exact-weight", required_argument, NULL, OPT_EXACT},
+      {"proximity", required_argument, NULL, OPT_PROX},
+      {"window", required_argument, NULL, OPT_WINDOW},
+      {"prf-docs", required_argument, NULL, OPT_PRF_DOCS},
+      {"prf-terms", required_argument, NULL, OPT_PRF_TERMS},
+      {"prf-weight", required_argument, NULL, OPT_PRF_WEIGHT},
+      {"stopwords", required_argument, NULL, OPT_STOP},
       {"help", no_argument, NULL, 'h'},          {"version", no_argument, NULL, 'V'},
       {NULL, 0, NULL, 0}};
   const char *db = getenv("TELUSUR_DB"), *color = "auto", *batch = NULL;
   const char *no_color = getenv("NO_COLOR");
   opts o;
+  tl_searcher_options so;
+  unsigned u;
   tl_searcher *s;
   tl_error err;
   int c, status;
   memset(&o, 0, sizeof o);
+  memset(&so, 0, sizeof so);
+  so.k1 = TL_BM25_K1; /* --k1 or --b alone: the other keeps its default */
+  so.b = TL_BM25_B;
   o.count = 10;
   o.tag = "telusur";
   if (!db || !*db)
@@ -276,7 +361,8 @@ int main(int argc, char **argv) {
       }
       break;
     case OPT_COLOR:
-      if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never")) {
+      if (strcmp(optarg, "auto") != 0 && strcmp(optarg, "always") != 0 &&
+          strcmp(optarg, "never") != 0) {
         fprintf(stderr, "telusur-query: --color takes auto, always or never\n");
         return EXIT_ERROR;
       }
@@ -285,6 +371,24 @@ int main(int argc, char **argv) {
     case OPT_EXPLAIN: o.explain = 1; break;
     case OPT_BATCH: batch = optarg; break;
     case OPT_TAG: o.tag = optarg; break;
+    case OPT_K1: case OPT_B: case OPT_EXACT: case OPT_PROX: case OPT_PRF_WEIGHT: {
+      double *to = c == OPT_K1 ? &so.k1 : c == OPT_B ? &so.b : c == OPT_EXACT ? &so.exact_weight
+                   : c == OPT_PROX ? &so.prox_weight : &so.prf_weight;
+      if (parse_weight(optarg, &to[0]))
+        return EXIT_ERROR;
+      /* 0 turns a weight off (the library reads 0 as "the default") */
+      if (to[0] == 0 && c != OPT_K1 && c != OPT_B)
+        to[0] = -1;
+      break;
+    }
+    case OPT_WINDOW: case OPT_PRF_DOCS: case OPT_PRF_TERMS:
+      if (parse_uint(optarg, c == OPT_WINDOW ? "--window" : c == OPT_PRF_DOCS ? "--prf-docs"
+                             : "--prf-terms", 1000, &u))
+        return EXIT_ERROR;
+      *(c == OPT_WINDOW ? &so.prox_window : c == OPT_PRF_DOCS ? &so.prf_docs : &so.prf_terms) =
+          u ? (int)u : -1;
+      break;
+    case OPT_STOP: so.query_stopwords = strcmp(optarg, "none") == 0 ? "" : optarg; break;
     case 'h': fputs(usage, stdout); return 0;
     case 'V': printf("telusur-query %s\n", TELUSUR_VERSION); return 0;
     default: fputs("Try 'telusur-query --help' for more information.\n", stderr); return EXIT_ERROR;
@@ -300,7 +404,8 @@ int main(int argc, char **argv) {
     fputs("telusur-query: empty query\nTry 'telusur-query --help' for more information.\n", stderr);
     return EXIT_ERROR;
   }
-  if (tl_searcher_open(db, NULL, &s, &err) != TL_OK) {
+  so.no_snippets = o.format == FMT_TREC;
+  if (tl_searcher_open(db, &so, &s, &err) != TL_OK) {
     fprintf(stderr, "telusur-query: %s\n", err.msg);
     return EXIT_ERROR;
   }
@@ -316,12 +421,15 @@ int main(int argc, char **argv) {
       tl_searcher_close(s);
       return EXIT_ERROR;
     }
-    q[0] = '\0';
+    len = 0;
     for (i = optind; i < argc; i++) {
+      size_t n = strlen(argv[i]);
       if (i > optind)
-        strcat(q, " ");
-      strcat(q, argv[i]);
+        q[len++] = ' ';
+      memcpy(q + len, argv[i], n);
+      len += n;
     }
+    q[len] = '\0';
     status = run_query(s, q, &o, NULL);
     free(q);
   }
