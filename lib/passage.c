@@ -136,6 +136,8 @@ static int push_split(const char *text, size_t start, size_t end, size_t hs, siz
     U8_NEXT((const uint8_t *)text + i, k, (int32_t)(end - i < 4 ? end - i : 4), c);
     if (c < 0)
       c = 0xFFFD;
+    else if (c == '\n' || c == '\r')
+      c = ' '; /* a wrapped line end, not a paragraph separator for ICU */
     off[n16] = i;
     if (U16_LENGTH(c) == 2) {
       u16[n16++] = U16_LEAD(c);
@@ -195,13 +197,25 @@ static int split_lines(const char *text, size_t len, line **out, size_t *count) 
     e = i;
     if (i < len)
       i++;
-    while (s < e && is_space(text[s]))
-      s++;
-    /* non-breaking spaces at either end */
-    while (e - s >= 2 && (unsigned char)text[s] == 0xC2 && (unsigned char)text[s + 1] == 0xA0)
-      s += 2;
-    while (e > s && is_space(text[e - 1]))
-      e--;
+    /* blank space and non-breaking spaces (C2 A0) at either end */
+    for (;;) {
+      if (s < e && is_space(text[s]))
+        s++;
+      else if (e - s >= 2 && (unsigned char)text[s] == 0xC2 &&
+               (unsigned char)text[s + 1] == 0xA0)
+        s += 2;
+      else
+        break;
+    }
+    for (;;) {
+      if (e > s && is_space(text[e - 1]))
+        e--;
+      else if (e - s >= 2 && (unsigned char)text[e - 2] == 0xC2 &&
+               (unsigned char)text[e - 1] == 0xA0)
+        e -= 2;
+      else
+        break;
+    }
     if (n == cap) {
       line *nl = realloc(lines, cap * 2 * sizeof *nl);
       if (!nl) {

@@ -103,8 +103,7 @@ static void expect_error(tl_reader *r, int code, ...) {
   ck_assert_ptr_null(strchr(err.msg, '\n'));
   va_start(ap, code);
   while ((want = va_arg(ap, const char *)) != NULL)
-    ck_assert_msg(strstr(err.msg, want) != NULL, "message '%s' lacks '%s'", err.msg,
-                  want);
+    ck_assert_msg(strstr(err.msg, want) != NULL, "message '%s' lacks '%s'", err.msg, want);
   va_end(ap);
 }
 
@@ -141,7 +140,10 @@ START_TEST(test_utf8_check) {
   /* é (2 bytes), € (3 bytes), 😀 (4 bytes) */
   ck_assert_int_eq(tl_utf8_check("\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80", 9, &bad), TL_OK);
   /* a lone continuation byte at offset 2 */
-  ck_assert_int_eq(tl_utf8_check("ab\x80" "cd", 5, &bad), TL_ERR_UTF8);
+  ck_assert_int_eq(tl_utf8_check("ab\x80"
+                                 "cd",
+                                 5, &bad),
+                   TL_ERR_UTF8);
   ck_assert_uint_eq(bad, 2);
   /* a lead byte whose sequence is cut by a space: the lead byte is bad */
   ck_assert_int_eq(tl_utf8_check("x\xC3 y", 4, &bad), TL_ERR_UTF8);
@@ -229,7 +231,9 @@ START_TEST(test_txt_invalid_utf8) {
   /* "Judul\n" is 6 bytes, "ab" 2 more: the bad byte is at offset 8 */
   char p[512];
   tl_reader *r;
-  snprintf(p, sizeof p, "%s", put("bad.txt", "Judul\nab\xFF" "cd\n"));
+  snprintf(p, sizeof p, "%s",
+           put("bad.txt", "Judul\nab\xFF"
+                          "cd\n"));
   r = open_ok(p);
   expect_error(r, TL_ERR_UTF8, p, "byte offset 8", NULL);
   expect_done(r);
@@ -304,16 +308,15 @@ END_TEST
 
 /* A malformed line is reported with its line number; reading goes on. */
 START_TEST(test_jsonl_bad_lines) {
-  static const char data[] =
-      "{\"text\": \"satu\"\n"                  /* 1: unterminated object */
-      "{\"id\":\"ok2\",\"text\":\"dua\"}\n"     /* 2 */
-      "[1, 2, 3]\n"                            /* 3: not an object */
-      "\"teks\"\n"                             /* 4: not an object */
-      "{\"id\":\"x\",\"title\":\"t\"}\n"       /* 5: no text */
-      "{\"id\":\"y\",\"text\":7}\n"            /* 6: text not a string */
-      "{\"text\":\"a\"} {\"text\":\"b\"}\n"    /* 7: trailing data */
-      "{\"text\":\"a\\u0000b\"}\n"             /* 8: NUL through an escape */
-      "{\"id\":\"ok9\",\"text\":\"sembilan\"}\n";
+  static const char data[] = "{\"text\": \"satu\"\n"               /* 1: unterminated object */
+                             "{\"id\":\"ok2\",\"text\":\"dua\"}\n" /* 2 */
+                             "[1, 2, 3]\n"                         /* 3: not an object */
+                             "\"teks\"\n"                          /* 4: not an object */
+                             "{\"id\":\"x\",\"title\":\"t\"}\n"    /* 5: no text */
+                             "{\"id\":\"y\",\"text\":7}\n"         /* 6: text not a string */
+                             "{\"text\":\"a\"} {\"text\":\"b\"}\n" /* 7: trailing data */
+                             "{\"text\":\"a\\u0000b\"}\n"          /* 8: NUL through an escape */
+                             "{\"id\":\"ok9\",\"text\":\"sembilan\"}\n";
   char p[512], l1[600], l3[600], l4[600], l5[600], l6[600], l7[600], l8[600];
   tl_reader *r;
   const tl_article *a;
@@ -442,8 +445,8 @@ START_TEST(test_gzip_truncated) {
     char words[64];
     seed = seed * 1103515245u + 12345u;
     snprintf(words, sizeof words, "kata%u %u", seed % 100000u, (seed >> 8) % 977u);
-    len += (size_t)snprintf(data + len, 200000 - len,
-                            "{\"id\":\"d%zu\",\"text\":\"%s\"}\n", i, words);
+    len +=
+        (size_t)snprintf(data + len, 200000 - len, "{\"id\":\"d%zu\",\"text\":\"%s\"}\n", i, words);
   }
   snprintf(p, sizeof p, "%s", put_gz("cut.jsonl.gz", data, len));
   gzdata = tu_read_file(p, &gzlen);

@@ -1,0 +1,522 @@
+/*
+ * test_store.c - Check suite for lib/store.{h,cc}: writing and reading a
+ * Xapian database through the C shim, ranking, deletion, metadata,
+ * transactions, and above all that Xapian's errors reach the caller as
+ * status codes with Xapian's own message.
+ */
+#include "store.h"
+#include "testutil.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char *tmp;
+static char db[512];
+
+static void setup(void) {
+  tmp = tu_tmpdir();
+  ck_assert_ptr_nonnull(tmp);
+  snprintf(db, sizeof db, "%s/db", tmp);
+}
+
+static void teardown(void) {
+  tu_rmtree(tmp);
+  free(tmp);
+  tmp = NULL;
+}
+
+static tl_store *open_ok(const char *path, int mode) {
+  tl_store *s = NULL;
+  tl_error err;
+  int rc = tl_store_open(path, mode, &s, &err);
+  ck_assert_msg(rc == TL_OK, "open %s: %d %s", path, rc, err.msg);
+  ck_assert_ptr_nonnull(s);
+  return s;
+}
+
+/* Checks that call returns TL_OK, printing err's message otherwise. */
+#define OK(call)                                                                                   \
+  do {                                                                                             \
+    int rc_ = (call);                                                                              \
+    ck_assert_msg(rc_ == TL_OK, "%s: %d %s", #call, rc_, err.msg);                                 \
+  } while (0)
+
+/*
+ * Adds a passage: words at positions 1.., each also as "Z" + word (a stem
+ * without positions), the "Q" + id term, data and a value.
+ */
+static void add_doc(tl_store *s, const char *id, const char *const *words, const char *data) {
+  tl_doc *d = NULL;
+  tl_error err;
+  char buf[300];
+  unsigned pos;
+  OK(tl_doc_create(&d, &err));
+  for (pos = 1; words[pos - 1]; pos++) {
+    const char *w = words[pos - 1];
+    OK(tl_doc_add_posting(d, w, strlen(w), pos, &err));
+    snprintf(buf, sizeof buf, "Z%s", w);
+    OK(tl_doc_add_term(d, buf, strlen(buf), 1, &err));
+  }
+  snprintf(buf, sizeof buf, "Q%s", id);
+  OK(tl_doc_add_term(d, buf, strlen(buf), 0, &err));
+  OK(tl_doc_set_data(d, data, strlen(data), &err));
+  OK(tl_doc_set_value(d, 0, id, strlen(id), &err));
+  OK(tl_store_add(s, d, &err));
+  tl_doc_free(d);
+}
+
+static const char *stem_same(void *ctx, const char *w, size_t len, size_t *n) {
+  (void)ctx;
+  *n = len;
+  return w;
+}
+
+static int stop_dan(void *ctx, const char *w, size_t len) {
+  (void)ctx;
+  return len == 3 && memcmp(w, "dan", 3) == 0;
+}
+
+/* Searches, which must succeed. */
+static tl_hits *search(tl_store *s, const char *q) {
+  tl_search_options o;
+  tl_hits *h = NULL;
+  tl_error err;
+  int rc;
+  memset(&o, 0, sizeof o);
+  o.stem = stem_same;
+  o.stop = stop_dan;
+  o.count = 10;
+  rc = tl_store_search(s, q, &o, &h, &err);
+  ck_assert_msg(rc == TL_OK, "search '%s': %d %s", q, rc, err.msg);
+  ck_assert_ptr_nonnull(h);
+  return h;
+}
+
+static const char *const d1[] = {"kucing", "hitam", "tidur", "di", "sofa", NULL};
+static const char *const d2[] = {"anjing", "hitam", "mengejar", "kucing", "anjing", NULL};
+static const char *const d3[] = {"burung", "terbang", "dan", "bernyanyi", NULL};
+
+/* Writes the three passages above, committed, with metadata. */
+static void build(void) {
+  tl_store *s = open_ok(db, TL_STORE_WRITE);
+  tl_error err;
+  OK(tl_store_begin(s, &err));
+  add_doc(s, "a1", d1, "doc1");
+  add_doc(s, "a2", d2, "doc2");
+  add_doc(s, "a3", d3, "doc3");
+  OK(tl_store_set_metadata(s, "telusur.stemmer", "none", &err));
+  OK(tl_store_commit(s, &err));
+  ck_assert_uint_eq(tl_store_doc_count(s), 3);
+  tl_store_close(s);
+}
+
+START_TEST(test_write_and_search) {
+  tl_store *s;
+  tl_hits *h;
+  tl_error err;
+  char *v = NULL;
+  build();
+  s = open_ok(db, TL_STORE_READ);
+  ck_assert_uint_eq(tl_store_doc_count(s), 3);
+
+  /* a word: the passage holding it twice ranks first */
+  h = search(s, "anjing");
+  ck_assert_uint_eq(h->count, 1);
+  ck_assert_str_eq(h->items[0].data, "doc2");
+  ck_assert_uint_eq(h->items[0].data_len, 4);
+  ck_assert_double_gt(h->items[0].score, 0);
+  ck_assert_uint_eq(h->nterms, 1);
+  ck_assert_str_eq(h->terms[0], "Zanjing");
+  ck_assert_ptr_nonnull(h->query);
+  ck_assert_ptr_null(h->items[0].explain);
+  tl_hits_free(h);
+
+  /* a word in two passages: both found */
+  h = search(s, "kucing");
+  ck_assert_uint_eq(h->count, 2);
+  ck_assert_uint_eq(h->estimated, 2);
+  tl_hits_free(h);
+
+  /* a phrase: only the passage with the words side by side, in order */
+  h = search(s, "\"kucing hitam\"");
+  ck_assert_uint_eq(h->count, 1);
+  ck_assert_str_eq(h->items[0].data, "doc1");
+  tl_hits_free(h);
+  h = search(s, "\"hitam kucing\"");
+  ck_assert_uint_eq(h->count, 0);
+  tl_hits_free(h);
+  h = search(s, "\"anjing hitam\"");
+  ck_assert_uint_eq(h->count, 1);
+  ck_assert_str_eq(h->items[0].data, "doc2");
+  tl_hits_free(h);
+
+  /* OR of words: the passage with more of them first */
+  h = search(s, "anjing mengejar burung");
+  ck_assert_uint_eq(h->count, 2);
+  ck_assert_str_eq(h->items[0].data, "doc2");
+  ck_assert_str_eq(h->items[1].data, "doc3");
+  tl_hits_free(h);
+
+  /* boolean operators */
+  h = search(s, "kucing NOT anjing");
+  ck_assert_uint_eq(h->count, 1);
+  ck_assert_str_eq(h->items[0].data, "doc1");
+  tl_hits_free(h);
+
+  /* metadata round trip; an unset key reads as "" */
+  OK(tl_store_get_metadata(s, "telusur.stemmer", &v, &err));
+  ck_assert_str_eq(v, "none");
+  free(v);
+  OK(tl_store_get_metadata(s, "no.such.key", &v, &err));
+  ck_assert_str_eq(v, "");
+  free(v);
+  OK(tl_store_reopen(s, &err));
+  tl_store_close(s);
+  tl_store_close(NULL);
+  tl_hits_free(NULL);
+}
+END_TEST
+
+/* Explanations: one "term=weight" pair per matching query term. */
+START_TEST(test_explain) {
+  tl_store *s;
+  tl_search_options o;
+  tl_hits *h = NULL;
+  tl_error err;
+  build();
+  s = open_ok(db, TL_STORE_READ);
+  memset(&o, 0, sizeof o);
+  o.stem = stem_same;
+  o.count = 10;
+  o.explain = 1;
+  OK(tl_store_search(s, "anjing burung", &o, &h, &err));
+  ck_assert_uint_eq(h->count, 2);
+  ck_assert_ptr_nonnull(h->items[0].explain);
+  ck_assert_ptr_nonnull(strstr(h->items[0].explain, "Zanjing="));
+  ck_assert_ptr_null(strstr(h->items[0].explain, "Zburung="));
+  ck_assert_ptr_nonnull(strstr(h->items[1].explain, "Zburung="));
+  tl_hits_free(h);
+  tl_store_close(s);
+}
+END_TEST
+
+/* Queries with nothing to search for are usage errors. */
+START_TEST(test_empty_query) {
+  tl_store *s;
+  tl_search_options o;
+  tl_hits *h = (tl_hits *)1;
+  tl_error err;
+  build();
+  s = open_ok(db, TL_STORE_READ);
+  memset(&o, 0, sizeof o);
+  o.stem = stem_same;
+  o.stop = stop_dan;
+  o.count = 10;
+  ck_assert_int_eq(tl_store_search(s, "", &o, &h, &err), TL_ERR_USAGE);
+  ck_assert_ptr_null(h);
+  ck_assert_str_ne(err.msg, "");
+  h = (tl_hits *)1;
+  ck_assert_int_eq(tl_store_search(s, " , . ; ", &o, &h, &err), TL_ERR_USAGE);
+  ck_assert_ptr_null(h);
+  /* a query of stopwords only keeps them (Xapian's QueryParser rule) */
+  OK(tl_store_search(s, "dan", &o, &h, &err));
+  ck_assert_uint_eq(h->count, 1);
+  ck_assert_str_eq(h->items[0].data, "doc3");
+  tl_hits_free(h);
+  /* beside other words a stopword is dropped */
+  OK(tl_store_search(s, "dan anjing", &o, &h, &err));
+  ck_assert_uint_eq(h->count, 1);
+  ck_assert_str_eq(h->items[0].data, "doc2");
+  ck_assert_uint_eq(h->nterms, 1);
+  tl_hits_free(h);
+  tl_store_close(s);
+}
+END_TEST
+
+/* Deleting by the article's "Q" term removes its passages. */
+START_TEST(test_delete_term) {
+  tl_store *s;
+  tl_hits *h;
+  tl_error err;
+  build();
+  s = open_ok(db, TL_STORE_WRITE);
+  OK(tl_store_delete_term(s, "Qa2", 3, &err));
+  OK(tl_store_delete_term(s, "Qnone", 5, &err)); /* no document: not an error */
+  OK(tl_store_commit(s, &err));
+  ck_assert_uint_eq(tl_store_doc_count(s), 2);
+  tl_store_close(s);
+  s = open_ok(db, TL_STORE_READ);
+  ck_assert_uint_eq(tl_store_doc_count(s), 2);
+  h = search(s, "anjing");
+  ck_assert_uint_eq(h->count, 0);
+  tl_hits_free(h);
+  h = search(s, "kucing");
+  ck_assert_uint_eq(h->count, 1);
+  ck_assert_str_eq(h->items[0].data, "doc1");
+  tl_hits_free(h);
+  tl_store_close(s);
+}
+END_TEST
+
+/* A transaction not committed before close leaves nothing behind. */
+START_TEST(test_uncommitted_transaction) {
+  tl_store *s;
+  tl_error err;
+  build();
+  s = open_ok(db, TL_STORE_WRITE);
+  OK(tl_store_begin(s, &err));
+  add_doc(s, "a4", d3, "doc4");
+  OK(tl_store_delete_term(s, "Qa1", 3, &err));
+  OK(tl_store_set_metadata(s, "telusur.stemmer", "snowball", &err));
+  tl_store_close(s);
+
+  s = open_ok(db, TL_STORE_READ);
+  ck_assert_uint_eq(tl_store_doc_count(s), 3);
+  {
+    char *v = NULL;
+    OK(tl_store_get_metadata(s, "telusur.stemmer", &v, &err));
+    ck_assert_str_eq(v, "none");
+    free(v);
+  }
+  tl_store_close(s);
+
+  /* a fresh database: the transaction leaves it empty */
+  snprintf(db, sizeof db, "%s/db2", tmp);
+  s = open_ok(db, TL_STORE_WRITE);
+  OK(tl_store_begin(s, &err));
+  add_doc(s, "b1", d1, "x");
+  tl_store_close(s);
+  s = open_ok(db, TL_STORE_READ);
+  ck_assert_uint_eq(tl_store_doc_count(s), 0);
+  tl_store_close(s);
+}
+END_TEST
+
+/* A read-only store refuses every write with TL_ERR_USAGE. */
+START_TEST(test_read_only_refuses_writes) {
+  tl_store *s;
+  tl_doc *d = NULL;
+  tl_error err;
+  build();
+  s = open_ok(db, TL_STORE_READ);
+  ck_assert_int_eq(tl_store_begin(s, &err), TL_ERR_USAGE);
+  ck_assert_ptr_nonnull(strstr(err.msg, "read-only"));
+  ck_assert_int_eq(tl_store_commit(s, &err), TL_ERR_USAGE);
+  ck_assert_int_eq(tl_store_delete_term(s, "Qa1", 3, &err), TL_ERR_USAGE);
+  ck_assert_int_eq(tl_store_set_metadata(s, "k", "v", &err), TL_ERR_USAGE);
+  OK(tl_doc_create(&d, &err));
+  OK(tl_doc_add_term(d, "x", 1, 1, &err));
+  ck_assert_int_eq(tl_store_add(s, d, &err), TL_ERR_USAGE);
+  ck_assert_int_eq(err.code, TL_ERR_USAGE);
+  tl_doc_free(d);
+  ck_assert_uint_eq(tl_store_doc_count(s), 3);
+  tl_store_close(s);
+}
+END_TEST
+
+/* Terms: empty or over 245 bytes are refused before Xapian sees them. */
+START_TEST(test_term_limits) {
+  tl_doc *d = NULL;
+  tl_store *s;
+  tl_error err;
+  char t[300];
+  memset(t, 'a', sizeof t);
+  OK(tl_doc_create(&d, &err));
+  ck_assert_int_eq(tl_doc_add_posting(d, t, 246, 1, &err), TL_ERR_USAGE);
+  ck_assert_ptr_nonnull(strstr(err.msg, "246"));
+  ck_assert_int_eq(tl_doc_add_term(d, t, 300, 1, &err), TL_ERR_USAGE);
+  ck_assert_int_eq(tl_doc_add_term(d, t, 0, 1, &err), TL_ERR_USAGE);
+  ck_assert_int_eq(tl_doc_add_posting(d, t, 0, 1, &err), TL_ERR_USAGE);
+  /* 245 bytes is the most Xapian takes: stored and found */
+  OK(tl_doc_add_posting(d, t, 245, 1, &err));
+  OK(tl_doc_set_data(d, "long", 4, &err));
+  s = open_ok(db, TL_STORE_WRITE);
+  OK(tl_store_add(s, d, &err));
+  OK(tl_store_commit(s, &err));
+  ck_assert_uint_eq(tl_store_doc_count(s), 1);
+  /* a cleared document is empty again */
+  tl_doc_clear(d);
+  OK(tl_store_add(s, d, &err));
+  OK(tl_store_commit(s, &err));
+  ck_assert_uint_eq(tl_store_doc_count(s), 2);
+  tl_store_close(s);
+  tl_doc_free(d);
+  tl_doc_free(NULL);
+}
+END_TEST
+
+/*
+ * A term Xapian itself rejects (245 bytes, but NUL bytes take two bytes
+ * each in Xapian's keys) comes back as TL_ERR_XAPIAN with Xapian's message,
+ * from the add or from the commit, and the store stays usable.
+ */
+START_TEST(test_xapian_error_from_add) {
+  tl_doc *d = NULL;
+  tl_store *s;
+  tl_error err;
+  char t[245];
+  int rc;
+  memset(t, 0, sizeof t);
+  OK(tl_doc_create(&d, &err));
+  OK(tl_doc_add_term(d, t, sizeof t, 1, &err));
+  s = open_ok(db, TL_STORE_WRITE);
+  rc = tl_store_add(s, d, &err);
+  if (rc == TL_OK)
+    rc = tl_store_commit(s, &err);
+  ck_assert_int_eq(rc, TL_ERR_XAPIAN);
+  ck_assert_int_eq(err.code, TL_ERR_XAPIAN);
+  ck_assert_msg(strstr(err.msg, "InvalidArgumentError") != NULL, "%s", err.msg);
+  ck_assert_msg(strstr(err.msg, "too long") != NULL, "%s", err.msg);
+  tl_doc_free(d);
+  tl_store_close(s);
+}
+END_TEST
+
+/* Opening errors: Xapian's, as codes with Xapian's message. */
+START_TEST(test_open_errors) {
+  tl_store *s = (tl_store *)1;
+  tl_error err;
+  char path[600];
+
+  /* read-only, nothing there */
+  snprintf(path, sizeof path, "%s/missing", tmp);
+  ck_assert_int_eq(tl_store_open(path, TL_STORE_READ, &s, &err), TL_ERR_NOTFOUND);
+  ck_assert_ptr_null(s);
+  ck_assert_int_eq(err.code, TL_ERR_NOTFOUND);
+  ck_assert_msg(strstr(err.msg, path) != NULL, "%s", err.msg);
+  ck_assert_msg(strstr(err.msg, "DatabaseNotFoundError") != NULL, "%s", err.msg);
+  ck_assert_ptr_null(strchr(err.msg, '\n'));
+
+  /* read-only, a directory that is not a database */
+  snprintf(path, sizeof path, "%s/empty", tmp);
+  ck_assert_int_eq(mkdir(path, 0755), 0);
+  s = (tl_store *)1;
+  ck_assert_int_eq(tl_store_open(path, TL_STORE_READ, &s, &err), TL_ERR_NOTFOUND);
+  ck_assert_ptr_null(s);
+  ck_assert_msg(strstr(err.msg, path) != NULL, "%s", err.msg);
+  ck_assert_msg(strstr(err.msg, "DatabaseNotFoundError") != NULL, "%s", err.msg);
+
+  /* read-only, a regular file that is not a stub database */
+  snprintf(path, sizeof path, "%s/file", tmp);
+  ck_assert_int_eq(tu_write_file(path, "not a database\n", 15), 0);
+  s = (tl_store *)1;
+  ck_assert_int_eq(tl_store_open(path, TL_STORE_READ, &s, &err), TL_ERR_NOTFOUND);
+  ck_assert_ptr_null(s);
+  ck_assert_msg(strstr(err.msg, path) != NULL, "%s", err.msg);
+  ck_assert_msg(strstr(err.msg, "DatabaseOpeningError") != NULL, "%s", err.msg);
+
+  /* for writing, a regular file: Xapian reads it as a stub and fails */
+  s = (tl_store *)1;
+  ck_assert_int_eq(tl_store_open(path, TL_STORE_WRITE, &s, &err), TL_ERR_NOTFOUND);
+  ck_assert_ptr_null(s);
+  ck_assert_msg(strstr(err.msg, path) != NULL, "%s", err.msg);
+  ck_assert_msg(strstr(err.msg, "DatabaseOpeningError") != NULL, "%s", err.msg);
+
+  /* for writing, under a missing directory */
+  snprintf(path, sizeof path, "%s/no/such/dir/db", tmp);
+  s = (tl_store *)1;
+  ck_assert_int_eq(tl_store_open(path, TL_STORE_WRITE, &s, &err), TL_ERR_XAPIAN);
+  ck_assert_ptr_null(s);
+  ck_assert_msg(strstr(err.msg, path) != NULL, "%s", err.msg);
+  ck_assert_msg(strstr(err.msg, "DatabaseCreateError") != NULL, "%s", err.msg);
+}
+END_TEST
+
+/* Tries to open db for writing in a child process; returns the code. */
+static int writer_in_child(const char *path, char *msg, size_t msglen) {
+  int fd[2], status = 0;
+  pid_t pid;
+  ssize_t n;
+  ck_assert_int_eq(pipe(fd), 0);
+  pid = fork();
+  ck_assert_int_ge(pid, 0);
+  if (pid == 0) {
+    tl_store *s = NULL;
+    tl_error err;
+    int rc = tl_store_open(path, TL_STORE_WRITE, &s, &err);
+    if (rc == TL_OK) {
+      snprintf(err.msg, sizeof err.msg, "opened");
+      tl_store_close(s);
+    }
+    close(fd[0]);
+    if (write(fd[1], err.msg, strlen(err.msg)) < 0)
+      _exit(100);
+    close(fd[1]);
+    _exit(rc);
+  }
+  close(fd[1]);
+  n = read(fd[0], msg, msglen - 1);
+  msg[n > 0 ? n : 0] = '\0';
+  close(fd[0]);
+  ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+  ck_assert(WIFEXITED(status));
+  return WEXITSTATUS(status);
+}
+
+/*
+ * A second writer gets TL_ERR_LOCK, naming the lock file: from another
+ * process, and from the same process.
+ */
+START_TEST(test_lock) {
+  tl_store *w1, *w2 = (tl_store *)1;
+  tl_error err;
+  char msg[TL_ERROR_MSG_MAX];
+  char lockfile[600];
+  snprintf(lockfile, sizeof lockfile, "%s/flintlock", db);
+  w1 = open_ok(db, TL_STORE_WRITE);
+
+  ck_assert_int_eq(writer_in_child(db, msg, sizeof msg), TL_ERR_LOCK);
+  ck_assert_msg(strstr(msg, lockfile) != NULL, "%s", msg);
+  ck_assert_msg(strstr(msg, "locked") != NULL, "%s", msg);
+
+  ck_assert_int_eq(tl_store_open(db, TL_STORE_WRITE, &w2, &err), TL_ERR_LOCK);
+  ck_assert_ptr_null(w2);
+  ck_assert_msg(strstr(err.msg, lockfile) != NULL, "%s", err.msg);
+
+  /* readers are not locked out */
+  {
+    tl_store *r = open_ok(db, TL_STORE_READ);
+    ck_assert_uint_eq(tl_store_doc_count(r), 0);
+    tl_store_close(r);
+  }
+  tl_store_close(w1);
+  /* the lock goes with the writer */
+  ck_assert_int_eq(writer_in_child(db, msg, sizeof msg), TL_OK);
+  w2 = open_ok(db, TL_STORE_WRITE);
+  tl_store_close(w2);
+}
+END_TEST
+
+/* Builds the suite. */
+static Suite *store_suite(void) {
+  Suite *s = suite_create("store");
+  TCase *tc = tcase_create("store");
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_add_test(tc, test_write_and_search);
+  tcase_add_test(tc, test_explain);
+  tcase_add_test(tc, test_empty_query);
+  tcase_add_test(tc, test_delete_term);
+  tcase_add_test(tc, test_uncommitted_transaction);
+  tcase_add_test(tc, test_read_only_refuses_writes);
+  tcase_add_test(tc, test_term_limits);
+  tcase_add_test(tc, test_xapian_error_from_add);
+  tcase_add_test(tc, test_open_errors);
+  tcase_add_test(tc, test_lock);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+/* Runs the suite; exit status 0 when every test passed. */
+int main(void) {
+  SRunner *sr = srunner_create(store_suite());
+  int failed;
+  srunner_run_all(sr, CK_NORMAL);
+  failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
