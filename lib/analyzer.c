@@ -359,8 +359,8 @@ static int emit_group(tl_analyzer *a, const word *g, size_t n, unsigned pos,
   char hyph[sizeof a->join];
   const char *stem, *jstem;
   for (i = 0; i < n; i++) {
-    if (jl + g[i].norm_len + 1 >= sizeof a->join)
-      return 0;
+    if (hl + g[i].norm_len + 1 >= sizeof hyph)
+      return 0; /* too long to be a term (hyph is the longer spelling) */
     memcpy(a->join + jl, a->arena + g[i].norm, g[i].norm_len);
     memcpy(hyph + hl, a->arena + g[i].norm, g[i].norm_len);
     jl += g[i].norm_len;

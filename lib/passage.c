@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unicode/ubrk.h>
 #include <unicode/uchar.h>
 #include <unicode/utf16.h>
@@ -13,6 +14,7 @@ enum line_kind { LINE_BLANK, LINE_TEXT, LINE_HEADING, LINE_BULLET };
 
 typedef struct line {
   size_t start, end; /* trimmed content */
+  int indented;      /* blank space before the content */
   enum line_kind kind;
 } line;
 
@@ -159,7 +161,8 @@ static int push_split(const char *text, size_t start, size_t end, size_t hs, siz
   for (b = ubrk_next(bi); b != UBRK_DONE; prev = b, b = ubrk_next(bi)) {
     size_t s0 = off[prev], s1 = off[b];
     size_t w = count_words(text + s0, s1 - s0);
-    if (part_words > 0 && part_words + w > target + target / 4) {
+    /* cut at the sentence boundary nearest to the target length */
+    if (part_words > 0 && part_words + w / 2 > target) {
       size_t e = s0;
       while (e > part_start && (is_space(text[e - 1]) || text[e - 1] == '\n'))
         e--;
@@ -191,7 +194,7 @@ static int split_lines(const char *text, size_t len, line **out, size_t *count) 
   if (!lines)
     return TL_ERR_NOMEM;
   while (i < len) {
-    size_t s = i, e;
+    size_t s = i, e, raw = i;
     while (i < len && text[i] != '\n')
       i++;
     e = i;
@@ -227,6 +230,7 @@ static int split_lines(const char *text, size_t len, line **out, size_t *count) 
     }
     lines[n].start = s;
     lines[n].end = e;
+    lines[n].indented = s > raw;
     lines[n].kind = s == e ? LINE_BLANK
                     : bullet_len(text + s, e - s) ? LINE_BULLET
                                                    : LINE_TEXT;
@@ -237,11 +241,26 @@ static int split_lines(const char *text, size_t len, line **out, size_t *count) 
   return TL_OK;
 }
 
+/* Whether the line's last word is a preposition or conjunction: such a
+ * line is cut mid-sentence by wrapping, never a heading. */
+static int ends_with_function_word(const char *text, const line *l) {
+  static const char *const words[] = {"ke",   "di",     "dari", "dan",   "yang",  "untuk",
+                                      "pada", "dengan", "atau", "oleh",  "dalam", "bagi",
+                                      "serta", "bahwa", "akan", "sebagai", "tentang", "para"};
+  size_t e = l->end, s = e, i;
+  while (s > l->start && !is_space(text[s - 1]))
+    s--;
+  for (i = 0; i < sizeof words / sizeof *words; i++)
+    if (strlen(words[i]) == e - s && strncasecmp(text + s, words[i], e - s) == 0)
+      return 1;
+  return 0;
+}
+
 static int short_unpunctuated(const char *text, const line *l) {
   size_t n = l->end - l->start;
   return l->kind == LINE_TEXT && n <= 160 &&
          count_words(text + l->start, n) <= TL_HEADING_MAX_WORDS &&
-         !ends_sentence(text + l->start, n);
+         !ends_sentence(text + l->start, n) && !ends_with_function_word(text, l);
 }
 
 /* Marks heading lines: short, unpunctuated, and either alone between blank
@@ -318,10 +337,11 @@ int tl_passages_split(const char *text, size_t len, tl_passage_list *list,
       for (i++; i < nlines; i++) {
         if (lines[i].kind == LINE_BULLET)
           e = lines[i].end;
-        else if (lines[i].kind == LINE_TEXT && lines[i - 1].kind != LINE_BLANK &&
+        else if (lines[i].kind == LINE_TEXT && lines[i].indented &&
+                 lines[i - 1].kind != LINE_BLANK &&
                  !ends_sentence(text + lines[i - 1].start,
                                 lines[i - 1].end - lines[i - 1].start))
-          e = lines[i].end; /* wrapped bullet text */
+          e = lines[i].end; /* wrapped bullet text, indented under its item */
         else if (lines[i].kind == LINE_BLANK && i + 1 < nlines &&
                  lines[i + 1].kind == LINE_BULLET)
           continue;

@@ -372,6 +372,24 @@ START_TEST(test_robust) {
   ck_assert_uint_eq(g.t[12].end, 11);
   ck_assert_str_eq(g.text[15], "g");
   ck_assert_uint_eq(g.t[15].pos, 7);
+  /* a hyphen group whose hyphenated spelling would overflow a term: parts
+   * only, no joined terms (five parts of 80 letters and one of 6) */
+  {
+    size_t k, n = 0;
+    for (k = 0; k < 5; k++) {
+      memset(text + n, 'a', 80);
+      n += 80;
+      text[n++] = '-';
+    }
+    memcpy(text + n, "bbbbbb", 6);
+    n += 6;
+    memset(&g, 0, sizeof g);
+    ck_assert_int_eq(tl_analyzer_run(a, text, n, 1, collect, &g, &next, &err), TL_OK);
+    ck_assert_uint_eq(next, 7);
+    for (k = 0; k < g.n; k++)
+      ck_assert_int_eq(g.t[k].flags & J, 0);
+    ck_assert_uint_eq(g.n, 12);
+  }
   /* every byte value: no crash, ranges in bounds */
   for (i = 0; i < 256; i++)
     text[i] = (char)(i ? i : ' ');

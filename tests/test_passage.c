@@ -126,6 +126,18 @@ static const pcase cases[] = {
      "\xC2\xA0Kalimat satu.\xC2\xA0 \n \xC2\xA0 Kalimat dua:\n\xC2\xA0 - butir\xC2\xA0\n",
      2,
      {{"Kalimat satu.", ""}, {"Kalimat dua:\n\xC2\xA0 - butir", ""}}},
+    {"a wrapped line ending in a preposition is not a heading",
+     "Presiden berkunjung ke\nJakarta Selatan untuk rapat.\n",
+     1,
+     {{"Presiden berkunjung ke\nJakarta Selatan untuk rapat.", ""}}},
+    {"an unindented line after bullets starts a new paragraph",
+     "Syarat:\n- satu\n- dua\nParagraf baru dimulai di sini.\n",
+     2,
+     {{"Syarat:\n- satu\n- dua", ""}, {"Paragraf baru dimulai di sini.", ""}}},
+    {"an indented line after a bullet continues it",
+     "Syarat:\n- satu yang panjang\n  berlanjut di sini\n- dua\n",
+     1,
+     {{"Syarat:\n- satu yang panjang\n  berlanjut di sini\n- dua", ""}}},
 };
 
 /* The bytes of text[s..e) as a string, in a buffer the caller frees. */
