@@ -59,7 +59,8 @@ typedef struct tl_analyzer_options {
 typedef struct tl_analyzer tl_analyzer;
 
 /**
- * Called for each term, in order of position. term: len bytes, not
+ * Called for each term, word by word; the joined terms of a hyphen group
+ * or an open compound come after the terms of their parts. term: len bytes, not
  * NUL-terminated, valid only during the call. start/end: the byte range of
  * the word in the input. pos: the term's position (a stem has the position
  * of its word). Return 0 to go on; any other value stops the analysis and
