@@ -2,6 +2,7 @@
 #include "index.h"
 
 #include "analyzer.h"
+#include "manifest.h"
 #include "passage.h"
 #include "store.h"
 
@@ -15,17 +16,24 @@
  * phrase runs from one into the other. */
 #define HEADING_GAP 8
 
-struct tl_index {
-  tl_store *store;
+/* One thread's analysis: analyzer, passage list, the document being built. */
+struct tl_analysis {
   tl_analyzer *analyzer;
   tl_doc *doc;
   tl_passage_list passages;
   char term[TL_TERM_MAX + 8];
 };
 
+struct tl_index {
+  tl_store *store;
+  tl_analysis *an; /* created on the first tl_index_add */
+  char *stemmer;
+  char *data_dir;
+};
+
 /* Context of the term callback. */
 typedef struct doc_ctx {
-  tl_index *ix;
+  tl_analysis *ix;
   const char *prefix; /* "" for body words, "S" for the title */
   tl_error *err;
 } doc_ctx;
@@ -66,10 +74,37 @@ static int on_term(void *vctx, int flags, const char *term, size_t len, size_t s
   return tl_doc_add_posting(c->ix->doc, t, len + p, pos, c->err) != TL_OK;
 }
 
+int tl_analysis_create(const char *stemmer, const char *data_dir, tl_analysis **out,
+                       tl_error *err) {
+  tl_analysis *an;
+  tl_analyzer_options aopts;
+  int rc;
+  *out = NULL;
+  if (!(an = calloc(1, sizeof *an)))
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  memset(&aopts, 0, sizeof aopts);
+  aopts.stemmer = stemmer ? stemmer : "indonesian";
+  aopts.data_dir = data_dir;
+  if ((rc = tl_analyzer_create(&aopts, &an->analyzer, err)) != TL_OK) {
+    tl_analysis_free(an);
+    return rc;
+  }
+  *out = an;
+  return TL_OK;
+}
+
+void tl_analysis_free(tl_analysis *an) {
+  if (!an)
+    return;
+  tl_analyzer_free(an->analyzer);
+  tl_doc_free(an->doc);
+  tl_passage_list_free(&an->passages);
+  free(an);
+}
+
 int tl_index_open(const char *db_path, const tl_index_options *opts, tl_index **out,
                   tl_error *err) {
   tl_index *ix;
-  tl_analyzer_options aopts;
   char *have = NULL;
   const char *want = opts ? opts->stemmer : NULL;
   int rc;
@@ -87,14 +122,18 @@ int tl_index_open(const char *db_path, const tl_index_options *opts, tl_index **
                       db_path, have, want);
     goto fail;
   }
-  memset(&aopts, 0, sizeof aopts);
-  aopts.stemmer = *have ? have : want ? want : "indonesian";
-  aopts.data_dir = opts ? opts->data_dir : NULL;
-  if ((rc = tl_analyzer_create(&aopts, &ix->analyzer, err)) != TL_OK)
+  if (!*have && want && strcmp(want, "indonesian") != 0 && strcmp(want, "snowball") != 0 &&
+      strcmp(want, "none") != 0) {
+    rc = tl_error_set(err, TL_ERR_USAGE, "unknown stemmer '%s'", want);
     goto fail;
-  if ((rc = tl_doc_create(&ix->doc, err)) != TL_OK)
+  }
+  ix->stemmer = strdup(*have ? have : want ? want : "indonesian");
+  ix->data_dir = opts && opts->data_dir ? strdup(opts->data_dir) : NULL;
+  if (!ix->stemmer || (opts && opts->data_dir && !ix->data_dir)) {
+    rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
     goto fail;
-  if (!*have && (rc = tl_store_set_metadata(ix->store, TL_META_STEMMER, aopts.stemmer,
+  }
+  if (!*have && (rc = tl_store_set_metadata(ix->store, TL_META_STEMMER, ix->stemmer,
                                             err)) != TL_OK)
     goto fail;
   if ((rc = tl_store_begin(ix->store, err)) != TL_OK)
@@ -108,9 +147,25 @@ fail:
   return rc;
 }
 
+/* The number of paragraphs the article's passages come from: a passage
+ * starts a new paragraph unless it is the continuation of a long paragraph
+ * split at a sentence (no line break and no heading between it and the
+ * passage before). TREC runs name a one-paragraph article by its bare id. */
+static size_t count_paragraphs(const tl_article *a, const tl_passage_list *ps) {
+  size_t i, n = ps->count ? 1 : 0;
+  for (i = 1; i < ps->count; i++) {
+    const tl_passage *p = &ps->items[i];
+    size_t from = ps->items[i - 1].end, to = p->start;
+    if (p->heading_start != ps->items[i - 1].heading_start || to < from ||
+        memchr(a->text + from, '\n', to - from))
+      n++;
+  }
+  return n;
+}
+
 /* The passage record stored as document data. */
-static int set_record(tl_index *ix, const tl_article *a, const tl_passage *p,
-                      tl_error *err) {
+static int set_record(tl_analysis *ix, const tl_article *a, const tl_passage *p,
+                      size_t paragraphs, tl_error *err) {
   json_object *o = json_object_new_object();
   const char *s;
   size_t n;
@@ -121,6 +176,7 @@ static int set_record(tl_index *ix, const tl_article *a, const tl_passage *p,
   json_object_object_add(o, "title", json_object_new_string(a->title));
   json_object_object_add(o, "passage", json_object_new_int64((int64_t)p->ordinal));
   json_object_object_add(o, "passages", json_object_new_int64((int64_t)ix->passages.count));
+  json_object_object_add(o, "paragraphs", json_object_new_int64((int64_t)paragraphs));
   json_object_object_add(o, "heading",
                          json_object_new_string_len(a->text + p->heading_start,
                                                     (int)(p->heading_end - p->heading_start)));
@@ -142,51 +198,112 @@ static int set_record(tl_index *ix, const tl_article *a, const tl_passage *p,
   return rc;
 }
 
-int tl_index_add(tl_index *ix, const tl_article *a, size_t *npassages, tl_error *err) {
-  char qterm[TL_ID_TERM_MAX + 2];
-  size_t qlen = tl_index_article_term(a->id, qterm), i;
+void tl_prepared_free(tl_prepared *p) {
+  size_t i;
+  if (!p)
+    return;
+  for (i = 0; i < p->count; i++)
+    tl_doc_free(p->docs[i]);
+  free(p->docs);
+  free(p);
+}
+
+int tl_index_prepare(tl_analysis *ix, const tl_article *a, tl_prepared **out,
+                     tl_error *err) {
+  tl_prepared *pr;
+  char hash[17], gterm[18];
+  size_t i, paragraphs, glen = *a->path ? tl_file_term(a->path, gterm) : 0;
   int rc;
-  if (npassages)
-    *npassages = 0;
-  if ((rc = tl_store_delete_term(ix->store, qterm, qlen, err)) != TL_OK)
-    return rc;
+  *out = NULL;
+  if (!(pr = calloc(1, sizeof *pr)))
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  pr->qlen = tl_index_article_term(a->id, pr->qterm);
+  tl_hash_hex(tl_article_hash(a), hash);
   if ((rc = tl_passages_split(a->text, a->text_len, &ix->passages, err)) != TL_OK)
-    return rc;
+    goto fail;
+  paragraphs = count_paragraphs(a, &ix->passages);
+  if (ix->passages.count &&
+      !(pr->docs = calloc(ix->passages.count, sizeof *pr->docs))) {
+    rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    goto fail;
+  }
   for (i = 0; i < ix->passages.count; i++) {
     const tl_passage *p = &ix->passages.items[i];
     doc_ctx c = {ix, "", err};
     unsigned pos = 1;
-    char pterm[TL_ID_TERM_MAX + 32];
-    int n;
-    tl_doc_clear(ix->doc);
+    if ((rc = tl_doc_create(&ix->doc, err)) != TL_OK)
+      goto fail;
+    pr->docs[pr->count++] = ix->doc;
     if (p->heading_end > p->heading_start) {
       rc = tl_analyzer_run(ix->analyzer, a->text + p->heading_start,
                            p->heading_end - p->heading_start, pos, on_term, &c, &pos, err);
-      if (rc != TL_OK)
-        return err->code ? err->code : TL_ERR_XAPIAN;
+      if (rc != TL_OK) {
+        rc = err->code ? err->code : TL_ERR_XAPIAN;
+        goto fail;
+      }
       pos += HEADING_GAP;
     }
     rc = tl_analyzer_run(ix->analyzer, a->text + p->start, p->end - p->start, pos, on_term,
                          &c, &pos, err);
-    if (rc != TL_OK)
-      return err->code ? err->code : TL_ERR_XAPIAN;
+    if (rc != TL_OK) {
+      rc = err->code ? err->code : TL_ERR_XAPIAN;
+      goto fail;
+    }
     c.prefix = "S";
     rc = tl_analyzer_run(ix->analyzer, a->title, strlen(a->title), 1, on_term, &c, NULL, err);
-    if (rc != TL_OK)
-      return err->code ? err->code : TL_ERR_XAPIAN;
-    if ((rc = tl_doc_add_term(ix->doc, qterm, qlen, 0, err)) != TL_OK)
-      return rc;
-    n = snprintf(pterm, sizeof pterm, "P%s#%zu", qterm + 1, p->ordinal);
-    if ((rc = tl_doc_add_term(ix->doc, pterm, (size_t)n, 0, err)) != TL_OK ||
-        (rc = tl_doc_set_value(ix->doc, 0, a->date, strlen(a->date), err)) != TL_OK ||
+    if (rc != TL_OK) {
+      rc = err->code ? err->code : TL_ERR_XAPIAN;
+      goto fail;
+    }
+    if ((rc = tl_doc_add_term(ix->doc, pr->qterm, pr->qlen, 0, err)) != TL_OK ||
+        (glen && (rc = tl_doc_add_term(ix->doc, gterm, glen, 0, err)) != TL_OK))
+      goto fail;
+    if ((rc = tl_doc_set_value(ix->doc, 0, a->date, strlen(a->date), err)) != TL_OK ||
         (rc = tl_doc_set_value(ix->doc, 1, a->id, strlen(a->id), err)) != TL_OK ||
-        (rc = set_record(ix, a, p, err)) != TL_OK ||
-        (rc = tl_store_add(ix->store, ix->doc, err)) != TL_OK)
-      return rc;
-    if (npassages)
-      (*npassages)++;
+        (rc = tl_doc_set_value(ix->doc, TL_SLOT_ARTICLE_HASH, hash, 16, err)) != TL_OK ||
+        (rc = set_record(ix, a, p, paragraphs, err)) != TL_OK)
+      goto fail;
   }
+  ix->doc = NULL;
+  *out = pr;
   return TL_OK;
+fail:
+  ix->doc = NULL;
+  tl_prepared_free(pr);
+  return rc;
+}
+
+int tl_index_put(tl_index *ix, const tl_prepared *p, int *existed, tl_error *err) {
+  size_t i;
+  int rc;
+  if (existed) {
+    unsigned long n = 0;
+    if ((rc = tl_store_term_count(ix->store, p->qterm, p->qlen, &n, err)) != TL_OK)
+      return rc;
+    *existed = n > 0;
+  }
+  if ((rc = tl_store_delete_term(ix->store, p->qterm, p->qlen, err)) != TL_OK)
+    return rc;
+  for (i = 0; i < p->count; i++)
+    if ((rc = tl_store_add(ix->store, p->docs[i], err)) != TL_OK)
+      return rc;
+  return TL_OK;
+}
+
+int tl_index_add(tl_index *ix, const tl_article *a, size_t *npassages, tl_error *err) {
+  tl_prepared *p;
+  int rc;
+  if (npassages)
+    *npassages = 0;
+  if (!ix->an && (rc = tl_analysis_create(ix->stemmer, ix->data_dir, &ix->an, err)) != TL_OK)
+    return rc;
+  if ((rc = tl_index_prepare(ix->an, a, &p, err)) != TL_OK)
+    return rc;
+  rc = tl_index_put(ix, p, NULL, err);
+  if (rc == TL_OK && npassages)
+    *npassages = p->count;
+  tl_prepared_free(p);
+  return rc;
 }
 
 int tl_index_commit(tl_index *ix, tl_error *err) {
@@ -200,12 +317,16 @@ unsigned long tl_index_passage_count(const tl_index *ix) {
   return tl_store_doc_count(ix->store);
 }
 
+const char *tl_index_stemmer(const tl_index *ix) { return ix->stemmer; }
+
+tl_store *tl_index_store(tl_index *ix) { return ix->store; }
+
 void tl_index_close(tl_index *ix) {
   if (!ix)
     return;
   tl_store_close(ix->store);
-  tl_analyzer_free(ix->analyzer);
-  tl_doc_free(ix->doc);
-  tl_passage_list_free(&ix->passages);
+  tl_analysis_free(ix->an);
+  free(ix->stemmer);
+  free(ix->data_dir);
   free(ix);
 }

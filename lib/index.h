@@ -6,8 +6,10 @@
  *    first, then a gap, then the text), and their stems ("Z" + stem);
  *  - the article title's words under prefix "S" (searchable as title:);
  *  - "Q" + article id on every passage of the article, so that re-indexing
- *    an article replaces all its passages, and "P" + id + "#" + ordinal;
- *  - value 0: the article's date, value 1: the article id;
+ *    an article replaces all its passages;
+ *  - "G" + a hash of the path of the file it came from (manifest.h);
+ *  - value 0: the article's date, value 1: the article id, value 2 the
+ *    article's content hash (manifest.h);
  *  - as data, the passage record (JSON: article_id, title, passage, heading,
  *    text, start, end, path, date, url, source).
  * Metadata "telusur.stemmer" records the stemmer, so that queries analyze
@@ -18,6 +20,7 @@
 
 #include "error.h"
 #include "reader.h"
+#include "store.h"
 
 #include <stddef.h>
 
@@ -42,8 +45,10 @@ typedef struct tl_index_options {
 /**
  * Opens (creating when missing) the index at db_path for writing and
  * starts a transaction. Errors: TL_ERR_LOCK (another writer), TL_ERR_USAGE
- * (stemmer differs from the one the index was built with), TL_ERR_NOTFOUND
- * (lexicon or stopwords missing), TL_ERR_XAPIAN, TL_ERR_NOMEM.
+ * (stemmer differs from the one the index was built with, or is unknown),
+ * TL_ERR_XAPIAN, TL_ERR_NOMEM. The analyzer is created on the first
+ * tl_index_add (TL_ERR_NOTFOUND there when the lexicon or stopwords are
+ * missing).
  */
 int tl_index_open(const char *db_path, const tl_index_options *opts, tl_index **out,
                   tl_error *err);
@@ -62,6 +67,59 @@ int tl_index_add(tl_index *ix, const tl_article *article, size_t *npassages,
  * new transaction. Errors: TL_ERR_XAPIAN.
  */
 int tl_index_commit(tl_index *ix, tl_error *err);
+
+/**
+ * One thread's analysis for tl_index_prepare (an analyzer and buffers): not
+ * thread-safe, so create one per worker thread.
+ */
+typedef struct tl_analysis tl_analysis;
+
+/**
+ * Creates an analysis with the named stemmer (NULL: "indonesian"; use
+ * tl_index_stemmer() of the index it prepares for) and data directory
+ * (NULL: tl_data_dir()). Errors: TL_ERR_USAGE (unknown stemmer),
+ * TL_ERR_NOTFOUND (lexicon or stopwords missing), TL_ERR_ICU, TL_ERR_IO,
+ * TL_ERR_NOMEM. Free with tl_analysis_free().
+ */
+int tl_analysis_create(const char *stemmer, const char *data_dir, tl_analysis **out,
+                       tl_error *err);
+
+/** Frees an analysis; NULL is allowed. */
+void tl_analysis_free(tl_analysis *an);
+
+/** An article analyzed into its passages' documents, ready to be written. */
+typedef struct tl_prepared {
+  char qterm[TL_ID_TERM_MAX + 2]; /**< the article's "Q" term */
+  size_t qlen;
+  tl_doc **docs;                  /**< one per passage, owned */
+  size_t count;
+} tl_prepared;
+
+/**
+ * Splits the article into passages and analyzes them into documents (the
+ * thread-safe half of tl_index_add: any thread, with its own analysis).
+ * *out is freed with tl_prepared_free(). Errors: TL_ERR_ICU, TL_ERR_NOMEM,
+ * TL_ERR_LIMIT, TL_ERR_XAPIAN.
+ */
+int tl_index_prepare(tl_analysis *an, const tl_article *a, tl_prepared **out,
+                     tl_error *err);
+
+/** Frees a prepared article; NULL is allowed. */
+void tl_prepared_free(tl_prepared *p);
+
+/**
+ * Replaces every passage the index holds for the prepared article's id by
+ * its documents (the writing half of tl_index_add; the thread that owns
+ * ix). *existed (if not NULL) is set to 1 when the article was in the index
+ * before. Errors: TL_ERR_XAPIAN.
+ */
+int tl_index_put(tl_index *ix, const tl_prepared *p, int *existed, tl_error *err);
+
+/** The stemmer the index is built with (owned by ix). */
+const char *tl_index_stemmer(const tl_index *ix);
+
+/** The index's store, for metadata and deletions in its transaction. */
+tl_store *tl_index_store(tl_index *ix);
 
 /** The number of passages in the index. */
 unsigned long tl_index_passage_count(const tl_index *ix);

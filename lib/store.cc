@@ -36,6 +36,8 @@ int from_xapian(tl_error *err, const Xapian::Error &e, const char *what) {
   std::string msg = e.get_msg();
   if (!e.get_context().empty())
     msg += " (" + e.get_context() + ")";
+  if (e.get_error_string()) // the system's reason: "File too large", "No space left..."
+    msg += std::string(": ") + e.get_error_string();
   return tl_error_set(err, code, "%s: %s: %s", what, type.c_str(), msg.c_str());
 }
 
@@ -81,6 +83,49 @@ public:
 private:
   Xapian::docid id_;
 };
+
+// Accepts expand-set terms that are word forms or stems ("Z"), not
+// stopwords, and not in the query already.
+class ExpandTerms : public Xapian::ExpandDecider {
+public:
+  ExpandTerms(tl_stop_fn stop, void *ctx, const Xapian::Query &q) : stop_(stop), ctx_(ctx) {
+    for (auto t = q.get_unique_terms_begin(); t != q.get_unique_terms_end(); ++t)
+      seen_.push_back(*t);
+  }
+  bool operator()(const std::string &term) const override {
+    size_t at = term[0] == 'Z' ? 1 : 0;
+    if (term.size() <= at + 1 || (term[at] >= 'A' && term[at] <= 'Z') ||
+        (term[at] >= '0' && term[at] <= '9'))
+      return false;
+    for (const auto &t : seen_)
+      if (t == term)
+        return false;
+    return !(stop_ && stop_(ctx_, term.data() + at, term.size() - at));
+  }
+
+private:
+  tl_stop_fn stop_;
+  void *ctx_;
+  std::vector<std::string> seen_;
+};
+
+// Proximity evidence: each pair of neighbouring word forms of the query
+// (in query order, stopwords already left out by the parser) within
+// window positions of each other in a passage.
+Xapian::Query proximity_query(const Xapian::Query &words, unsigned window) {
+  std::vector<std::string> t;
+  for (auto it = words.get_terms_begin(); it != words.get_terms_end(); ++it)
+    if (!(*it).empty() && !((*it)[0] >= 'A' && (*it)[0] <= 'Z'))
+      t.push_back(*it);
+  std::vector<Xapian::Query> pairs;
+  for (size_t i = 0; i + 1 < t.size(); i++) {
+    if (t[i] == t[i + 1])
+      continue;
+    Xapian::Query two[2] = {Xapian::Query(t[i]), Xapian::Query(t[i + 1])};
+    pairs.push_back(Xapian::Query(Xapian::Query::OP_NEAR, two, two + 2, window));
+  }
+  return Xapian::Query(Xapian::Query::OP_OR, pairs.begin(), pairs.end());
+}
 
 class CStop : public Xapian::Stopper {
 public:
@@ -311,25 +356,66 @@ extern "C" int tl_store_search(tl_store *s, const char *query,
     Xapian::Query q = qp.parse_query(query, flags);
     if (q.empty())
       return tl_error_set(err, TL_ERR_USAGE, "the query has no searchable words");
-    if (opts->exact_weight > 0) {
+    // Parts of the score, for explain: the query's terms (each with the
+    // factor its weight is scaled by), then the proximity and feedback parts.
+    Xapian::Query words = q, exact, prox, feedback;
+    // Xapian 1.4.22 crashes in get_mset on an OR over two XOR queries that
+    // repeat a term ("a XOR b XOR b"): no extra evidence for XOR queries.
+    const bool has_xor = q.get_description().find(" XOR ") != std::string::npos;
+    if (!has_xor && (opts->exact_weight > 0 || opts->prox_weight > 0)) {
+      qp.set_stemming_strategy(Xapian::QueryParser::STEM_NONE);
+      exact = qp.parse_query(query, flags);
+    }
+    if (opts->exact_weight > 0 && !exact.empty()) {
       // The same query on unstemmed word forms, as extra evidence: a
       // passage with the very forms typed ranks above one with their stems.
-      qp.set_stemming_strategy(Xapian::QueryParser::STEM_NONE);
-      Xapian::Query exact = qp.parse_query(query, flags);
-      if (!exact.empty())
-        q = Xapian::Query(Xapian::Query::OP_OR, q,
-                          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, exact,
-                                        opts->exact_weight));
+      q = Xapian::Query(Xapian::Query::OP_OR, q,
+                        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, exact,
+                                      opts->exact_weight));
+    }
+    if (opts->prox_weight > 0 && !exact.empty()) {
+      prox = proximity_query(exact, opts->prox_window ? opts->prox_window : 8);
+      if (!prox.empty()) {
+        prox = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, prox, opts->prox_weight);
+        q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, prox);
+      }
     }
 
     Xapian::Enquire enquire(*s->db);
-    enquire.set_query(q);
     double k1 = opts->k1, b = opts->b;
     if (k1 == 0 && b == 0) {
       k1 = 1;
       b = 0.5;
     }
-    enquire.set_weighting_scheme(Xapian::BM25Weight(k1, 0, 1, b, 0.5));
+    // k3 = 0: a term's weight does not grow with its count in the query,
+    // so that the score is the sum of the parts explain shows.
+    Xapian::BM25Weight bm25(k1, 0, 0, b, 0.5);
+    enquire.set_weighting_scheme(bm25);
+    if (opts->prf_docs > 0 && opts->prf_terms > 0 && opts->prf_weight > 0) {
+      // Pseudo-relevance feedback: the best terms of the first passages
+      // (Xapian's expand set), weighted as the expand set ranks them.
+      enquire.set_query(q);
+      Xapian::MSet top = enquire.get_mset(0, opts->prf_docs);
+      Xapian::RSet rset;
+      for (auto it = top.begin(); it != top.end(); ++it)
+        rset.add_document(*it);
+      if (!rset.empty()) {
+        ExpandTerms decider(opts->stop, opts->ctx, q);
+        Xapian::ESet eset = enquire.get_eset(opts->prf_terms, rset, &decider);
+        std::vector<Xapian::Query> extra;
+        double top_weight = eset.empty() ? 0 : eset.begin().get_weight();
+        for (auto it = eset.begin(); it != eset.end(); ++it)
+          if (top_weight > 0)
+            extra.push_back(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                                          Xapian::Query(*it),
+                                          opts->prf_weight * it.get_weight() / top_weight));
+        if (!extra.empty()) {
+          feedback = Xapian::Query(Xapian::Query::OP_OR, extra.begin(), extra.end());
+          q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, feedback);
+        }
+      }
+    }
+    enquire.set_query(q);
     Xapian::MSet mset = enquire.get_mset(opts->offset, opts->count);
 
     h = static_cast<tl_hits *>(std::calloc(1, sizeof *h));
@@ -337,16 +423,32 @@ extern "C" int tl_store_search(tl_store *s, const char *query,
       throw std::bad_alloc();
     h->estimated = mset.get_matches_estimated();
     h->query = dup_string(q.get_description());
+    // The terms the user's words became (not those feedback added): they
+    // are highlighted, and explained one by one.
+    Xapian::Query typed = opts->exact_weight > 0 && !exact.empty()
+                              ? Xapian::Query(Xapian::Query::OP_OR, words, exact)
+                              : words;
     size_t nterms = 0;
-    for (auto t = q.get_unique_terms_begin(); t != q.get_unique_terms_end(); ++t)
+    for (auto t = typed.get_unique_terms_begin(); t != typed.get_unique_terms_end(); ++t)
       nterms++;
     h->terms = static_cast<char **>(std::calloc(nterms + 1, sizeof *h->terms));
     if (!h->terms || !h->query)
       throw std::bad_alloc();
-    for (auto t = q.get_unique_terms_begin(); t != q.get_unique_terms_end(); ++t) {
+    std::vector<double> factor;
+    for (auto t = typed.get_unique_terms_begin(); t != typed.get_unique_terms_end(); ++t) {
       if (!(h->terms[h->nterms] = dup_string(*t)))
         throw std::bad_alloc();
       h->nterms++;
+      // a term counts once for each of the two queries it is in
+      double f = 0;
+      for (auto w = words.get_unique_terms_begin(); w != words.get_unique_terms_end(); ++w)
+        if (*w == *t)
+          f += 1;
+      if (opts->exact_weight > 0)
+        for (auto w = exact.get_unique_terms_begin(); w != exact.get_unique_terms_end(); ++w)
+          if (*w == *t)
+            f += opts->exact_weight;
+      factor.push_back(f);
     }
     h->items = static_cast<tl_hit *>(std::calloc(mset.size() + 1, sizeof *h->items));
     if (!h->items)
@@ -366,12 +468,25 @@ extern "C" int tl_store_search(tl_store *s, const char *query,
         // BM25 is a sum over the query's terms: each term's share is the
         // weight the passage gets from a query of that term alone, under
         // the same collection statistics.
+        // Exact word forms count with their factor (exact_weight); the
+        // proximity and feedback parts are shown as a whole each.
         std::string ex;
         OneDoc only(hit->docid);
-        for (size_t i = 0; i < h->nterms; i++) {
+        std::vector<std::pair<std::string, Xapian::Query>> parts;
+        for (size_t i = 0; i < h->nterms; i++)
+          parts.emplace_back(h->terms[i],
+                             factor[i] == 1 ? Xapian::Query(h->terms[i])
+                                            : Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                                                            Xapian::Query(h->terms[i]),
+                                                            factor[i]));
+        if (!prox.empty())
+          parts.emplace_back("(proximity)", prox);
+        if (!feedback.empty())
+          parts.emplace_back("(feedback)", feedback);
+        for (const auto &part : parts) {
           Xapian::Enquire one(*s->db);
-          one.set_query(Xapian::Query(h->terms[i]));
-          one.set_weighting_scheme(Xapian::BM25Weight(k1, 0, 1, b, 0.5));
+          one.set_query(part.second);
+          one.set_weighting_scheme(bm25);
           Xapian::MSet m = one.get_mset(0, 1, nullptr, &only);
           if (m.empty())
             continue;
@@ -379,7 +494,7 @@ extern "C" int tl_store_search(tl_store *s, const char *query,
           std::snprintf(num, sizeof num, "%.4f", m.begin().get_weight());
           if (!ex.empty())
             ex += ' ';
-          ex += std::string(h->terms[i]) + "=" + num;
+          ex += part.first + "=" + num;
         }
         if (!(hit->explain = dup_string(ex)))
           throw std::bad_alloc();
@@ -412,4 +527,240 @@ extern "C" void tl_hits_free(tl_hits *h) {
   std::free(h->terms);
   std::free(h->query);
   std::free(h);
+}
+
+// ---- Maintenance, incremental indexing and shards (telusur-index) ----
+
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <set>
+#include <vector>
+#include <xxhash.h>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// The shard paths a stub database file lists, resolved against its
+// directory; empty when path is not a regular file.
+std::vector<std::string> stub_shards(const std::string &path) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec))
+    return out;
+  std::ifstream in(path);
+  std::string line;
+  fs::path dir = fs::path(path).parent_path();
+  while (std::getline(in, line)) {
+    size_t sp = line.find(' ');
+    if (line.empty() || line[0] == '#' || sp == std::string::npos)
+      continue;
+    std::string p = line.substr(sp + 1);
+    out.push_back(fs::path(p).is_absolute() ? p : (dir / p).string());
+  }
+  return out;
+}
+
+unsigned long long tree_bytes(const std::string &path) {
+  std::error_code ec;
+  unsigned long long n = 0;
+  if (fs::is_regular_file(path, ec))
+    return fs::file_size(path, ec);
+  for (auto it = fs::recursive_directory_iterator(path, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+    if (it->is_regular_file(ec))
+      n += it->file_size(ec);
+  return n;
+}
+
+// Compacts one glass database directory in place.
+void compact_one(const std::string &path) {
+  Xapian::WritableDatabase lock(path, Xapian::DB_OPEN); // the writer lock
+  std::string tmp = path + ".compact-tmp", old = path + ".compact-old";
+  std::error_code ec;
+  fs::remove_all(tmp, ec);
+  fs::remove_all(old, ec);
+  {
+    Xapian::Database src(path);
+    src.compact(tmp);
+  }
+  if (std::rename(path.c_str(), old.c_str()) != 0)
+    throw std::runtime_error("renaming " + path + ": " + std::strerror(errno));
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    int e = errno;
+    std::rename(old.c_str(), path.c_str());
+    throw std::runtime_error("renaming " + tmp + ": " + std::strerror(e));
+  }
+  lock.close();
+  fs::remove_all(old, ec);
+}
+
+} // namespace
+
+extern "C" int tl_store_term_count(tl_store *s, const char *term, size_t len,
+                                   unsigned long *n, tl_error *err) {
+  *n = 0;
+  try {
+    *n = s->db->get_termfreq(std::string(term, len));
+    return TL_OK;
+  }
+  TL_CATCH("counting a term")
+}
+
+extern "C" int tl_store_first_value(tl_store *s, const char *term, size_t len,
+                                    unsigned slot, char **value, tl_error *err) {
+  *value = nullptr;
+  try {
+    std::string t(term, len), v;
+    Xapian::PostingIterator it = s->db->postlist_begin(t);
+    if (it != s->db->postlist_end(t))
+      v = s->db->get_document(*it).get_value(slot);
+    *value = dup_string(v);
+    return *value ? TL_OK : tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  }
+  TL_CATCH("reading a value")
+}
+
+extern "C" int tl_store_delete_term_count(tl_store *s, const char *term, size_t len,
+                                          unsigned slot, unsigned long *narticles,
+                                          tl_error *err) {
+  if (narticles)
+    *narticles = 0;
+  if (!s->wdb)
+    return tl_error_set(err, TL_ERR_USAGE, "database %s is read-only", s->path.c_str());
+  try {
+    std::string t(term, len);
+    if (narticles) {
+      std::set<std::string> seen;
+      for (auto it = s->wdb->postlist_begin(t); it != s->wdb->postlist_end(t); ++it)
+        seen.insert(s->wdb->get_document(*it).get_value(slot));
+      *narticles = seen.size();
+    }
+    s->wdb->delete_document(t);
+    return TL_OK;
+  }
+  TL_CATCH("deleting documents")
+}
+
+extern "C" int tl_store_metadata_each(tl_store *s, const char *prefix, tl_meta_fn fn,
+                                      void *ctx, tl_error *err) {
+  try {
+    std::string p(prefix);
+    for (auto it = s->db->metadata_keys_begin(p); it != s->db->metadata_keys_end(p); ++it) {
+      std::string k = *it, v = s->db->get_metadata(k);
+      int rc = fn(ctx, k.c_str(), v.c_str());
+      if (rc)
+        return rc;
+    }
+    return TL_OK;
+  }
+  TL_CATCH("listing metadata")
+}
+
+extern "C" int tl_store_stats(const char *path, tl_store_stats_t *out, tl_error *err) {
+  std::memset(out, 0, sizeof *out);
+  try {
+    Xapian::Database db(path);
+    out->documents = db.get_doccount();
+    for (auto it = db.allterms_begin(); it != db.allterms_end(); ++it) {
+      out->terms++;
+      if (!(*it).empty() && (*it)[0] == 'Q')
+        out->articles++;
+    }
+    std::vector<std::string> shards = stub_shards(path);
+    out->shards = shards.empty() ? 1 : (unsigned)shards.size();
+    out->bytes = tree_bytes(path);
+    for (const auto &sh : shards)
+      out->bytes += tree_bytes(sh);
+    return TL_OK;
+  }
+  TL_CATCH("database statistics")
+}
+
+extern "C" int tl_store_compact(const char *path, unsigned long long *before,
+                                unsigned long long *after, tl_error *err) {
+  try {
+    std::vector<std::string> shards = stub_shards(path);
+    if (shards.empty())
+      shards.push_back(path);
+    unsigned long long b = 0, a = 0;
+    for (const auto &sh : shards)
+      b += tree_bytes(sh);
+    for (const auto &sh : shards) {
+      try {
+        compact_one(sh);
+      } catch (const Xapian::DatabaseLockError &e) {
+        return tl_error_set(err, TL_ERR_LOCK,
+                            "database %s is locked by another writer (lock file "
+                            "%s/flintlock): %s",
+                            sh.c_str(), sh.c_str(), e.get_msg().c_str());
+      }
+    }
+    for (const auto &sh : shards)
+      a += tree_bytes(sh);
+    if (before)
+      *before = b;
+    if (after)
+      *after = a;
+    return TL_OK;
+  }
+  TL_CATCH("compacting")
+}
+
+extern "C" int tl_store_write_stub(const char *stub_path, const char *const *shards,
+                                   size_t n, tl_error *err) {
+  std::string tmp = std::string(stub_path) + ".tmp";
+  FILE *f = std::fopen(tmp.c_str(), "w");
+  if (!f)
+    return tl_error_set(err, TL_ERR_IO, "%s: %s", tmp.c_str(), std::strerror(errno));
+  for (size_t i = 0; i < n; i++)
+    std::fprintf(f, "auto %s\n", shards[i]);
+  if (std::fclose(f) != 0 || std::rename(tmp.c_str(), stub_path) != 0) {
+    int e = errno;
+    std::remove(tmp.c_str());
+    return tl_error_set(err, TL_ERR_IO, "%s: %s", stub_path, std::strerror(e));
+  }
+  return TL_OK;
+}
+
+extern "C" int tl_store_digest(tl_store *s, unsigned long long *out, tl_error *err) {
+  *out = 0;
+  XXH64_state_t *h = XXH64_createState();
+  if (!h)
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  try {
+    XXH64_reset(h, 0);
+    auto put = [h](const std::string &x) {
+      uint64_t n = x.size();
+      XXH64_update(h, &n, sizeof n);
+      XXH64_update(h, x.data(), x.size());
+    };
+    auto num = [h](uint64_t n) { XXH64_update(h, &n, sizeof n); };
+    for (auto it = s->db->postlist_begin(""); it != s->db->postlist_end(""); ++it) {
+      Xapian::Document d = s->db->get_document(*it);
+      num(*it);
+      put(d.get_data());
+      for (auto t = d.termlist_begin(); t != d.termlist_end(); ++t) {
+        put(*t);
+        num(t.get_wdf());
+        for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p)
+          num(*p);
+      }
+      for (auto v = d.values_begin(); v != d.values_end(); ++v) {
+        num(v.get_valueno());
+        put(*v);
+      }
+    }
+    *out = XXH64_digest(h);
+    XXH64_freeState(h);
+    return TL_OK;
+  } catch (...) {
+    XXH64_freeState(h);
+    try {
+      throw;
+    }
+    TL_CATCH("digest")
+  }
 }

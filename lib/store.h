@@ -8,8 +8,7 @@
  *
  * Term conventions (Xapian's omega conventions): unprefixed terms are word
  * forms with positions; "Z" + stem is a stem without positions; "S" marks
- * title terms; "Q" + id marks every passage of one article; "P" + id#n is a
- * passage's unique term.
+ * title terms; "Q" + id marks every passage of one article.
  */
 #ifndef TELUSUR_STORE_H
 #define TELUSUR_STORE_H
@@ -122,6 +121,18 @@ typedef struct tl_search_options {
   int explain;          /**< fill tl_hit.explain with per-term weights */
   double exact_weight;  /**< > 0: also match the unstemmed word forms, their
                              BM25 weight scaled by this factor */
+  double prox_weight;   /**< > 0: proximity evidence: each pair of query
+                             words next to each other in the query (word
+                             forms, stopwords left out) adds, scaled by this
+                             factor, the pair's weight in passages where the
+                             two occur within prox_window positions */
+  unsigned prox_window; /**< 0: 8 */
+  unsigned prf_docs;    /**< > 0 with prf_terms: pseudo-relevance feedback:
+                             the prf_terms best terms (Xapian's expand set)
+                             of the query's first prf_docs passages are
+                             added to the query, scaled by prf_weight */
+  unsigned prf_terms;
+  double prf_weight;
 } tl_search_options;
 
 /** One ranked passage. */
@@ -163,6 +174,88 @@ void tl_hits_free(tl_hits *h);
  * Errors: TL_ERR_XAPIAN.
  */
 int tl_store_reopen(tl_store *s, tl_error *err);
+
+/* ---- Maintenance, incremental indexing and shards (telusur-index) ---- */
+
+/**
+ * Number of documents indexed with term, into *n (0 when none); in write
+ * mode it counts what the open transaction changed. Errors: TL_ERR_XAPIAN.
+ */
+int tl_store_term_count(tl_store *s, const char *term, size_t len, unsigned long *n,
+                        tl_error *err);
+
+/**
+ * The value in slot of the first document indexed with term, into *value
+ * (malloc'd, NUL-terminated, "" when no document has the term; the caller
+ * frees it). Errors: TL_ERR_XAPIAN (including DatabaseModifiedError: reopen
+ * and retry), TL_ERR_NOMEM.
+ */
+int tl_store_first_value(tl_store *s, const char *term, size_t len, unsigned slot,
+                         char **value, tl_error *err);
+
+/**
+ * Deletes every document indexed with term (write mode), and sets
+ * *narticles (if not NULL) to the number of distinct values of slot among
+ * them (the number of articles, with slot 1). Errors: TL_ERR_XAPIAN,
+ * TL_ERR_USAGE (read-only store).
+ */
+int tl_store_delete_term_count(tl_store *s, const char *term, size_t len, unsigned slot,
+                               unsigned long *narticles, tl_error *err);
+
+/**
+ * Calls fn for each metadata key starting with prefix, in key order, with
+ * the key and its value (NUL-terminated, valid during the call). fn returns
+ * 0 to go on, non-zero to stop (that value is returned). Errors:
+ * TL_ERR_XAPIAN, TL_ERR_NOMEM.
+ */
+typedef int (*tl_meta_fn)(void *ctx, const char *key, const char *value);
+int tl_store_metadata_each(tl_store *s, const char *prefix, tl_meta_fn fn, void *ctx,
+                           tl_error *err);
+
+/** Figures of a database, from tl_store_stats(). */
+typedef struct tl_store_stats_t {
+  unsigned long documents;      /**< passages */
+  unsigned long articles;       /**< distinct "Q" terms */
+  unsigned long long terms;     /**< distinct terms, all prefixes */
+  unsigned long long bytes;     /**< size of the database's files on disk */
+  unsigned shards;              /**< databases combined (1 unless a stub) */
+} tl_store_stats_t;
+
+/**
+ * Counts documents, articles and distinct terms of the database (or stub
+ * database) at path, and adds up the size of its files (of every shard for
+ * a stub). Errors: TL_ERR_NOTFOUND (no database there), TL_ERR_XAPIAN,
+ * TL_ERR_IO, TL_ERR_NOMEM.
+ */
+int tl_store_stats(const char *path, tl_store_stats_t *out, tl_error *err);
+
+/**
+ * Compacts the database at path in place (Xapian's compaction), safely:
+ * it holds the writer lock throughout, so that no indexer writes meanwhile,
+ * compacts into a new directory beside it (path + ".compact-tmp"), and
+ * only then swaps the two by renaming; on any error the database is left
+ * as it was. A stub database has each of its shards compacted. *before and
+ * *after (if not NULL) receive the sizes in bytes. Errors: TL_ERR_LOCK
+ * (another writer), TL_ERR_NOTFOUND, TL_ERR_XAPIAN, TL_ERR_IO.
+ */
+int tl_store_compact(const char *path, unsigned long long *before,
+                     unsigned long long *after, tl_error *err);
+
+/**
+ * Writes a Xapian stub database file at stub_path listing n shard
+ * databases (paths relative to the stub file's directory, written as
+ * "auto PATH" lines), atomically (a temporary file renamed over it).
+ * Errors: TL_ERR_IO.
+ */
+int tl_store_write_stub(const char *stub_path, const char *const *shards, size_t n,
+                        tl_error *err);
+
+/**
+ * A 64-bit XXH64 digest of every document's id, data, terms (with wdf and
+ * positions) and values, in docid order: equal digests mean the databases
+ * hold the same documents. Errors: TL_ERR_XAPIAN, TL_ERR_NOMEM.
+ */
+int tl_store_digest(tl_store *s, unsigned long long *out, tl_error *err);
 
 #ifdef __cplusplus
 }

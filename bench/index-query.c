@@ -1,0 +1,68 @@
+/* index-query.c - per-query latency of telusur's batch mode: one process,
+ * one searcher, the queries of a 'qid<TAB>query' file one after another,
+ * ranking only (no snippets, as for TREC runs), top 10.
+ * Usage: index-query DB QUERIES.tsv; prints "p50_ms p99_ms n". */
+#include "search.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static int cmp(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+int main(int argc, char **argv) {
+  tl_searcher *s;
+  tl_searcher_options o;
+  tl_error err;
+  FILE *f;
+  char line[8192];
+  double *lat = NULL;
+  size_t n = 0, cap = 0;
+  if (argc != 3) {
+    fputs("usage: index-query DB QUERIES.tsv\n", stderr);
+    return 2;
+  }
+  memset(&o, 0, sizeof o);
+  o.no_snippets = 1;
+  if (tl_searcher_open(argv[1], &o, &s, &err) != TL_OK) {
+    fprintf(stderr, "index-query: %s\n", err.msg);
+    return 2;
+  }
+  if (!(f = fopen(argv[2], "r"))) {
+    perror(argv[2]);
+    return 2;
+  }
+  while (fgets(line, sizeof line, f)) {
+    char *q = strchr(line, '\t');
+    tl_results *r = NULL;
+    struct timespec t0, t1;
+    if (!q)
+      continue;
+    q[strcspn(q, "\r\n")] = '\0';
+    q++;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    if (tl_search(s, q, 0, 10, 0, &r, &err) != TL_OK)
+      continue;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    tl_results_free(r);
+    if (n == cap) {
+      double *nl = realloc(lat, (cap = cap ? cap * 2 : 1024) * sizeof *nl);
+      if (!nl)
+        return 2;
+      lat = nl;
+    }
+    lat[n++] = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+  }
+  fclose(f);
+  tl_searcher_close(s);
+  if (!n)
+    return 1;
+  qsort(lat, n, sizeof *lat, cmp);
+  printf("%.3f %.3f %zu\n", lat[n / 2], lat[n * 99 / 100 < n ? n * 99 / 100 : n - 1], n);
+  free(lat);
+  return 0;
+}
