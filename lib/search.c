@@ -451,10 +451,13 @@ int tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned count
   so.prf_weight = s->prf_weight;
   for (attempt = 0;; attempt++) {
     rc = tl_store_search(s->store, q, &so, &hits, err);
-    if (rc != TL_ERR_XAPIAN || attempt >= 3 || !strstr(err->msg, "DatabaseModifiedError"))
+    /* a writer committing under the reader: modified, or (reading blocks
+     * being rewritten) seemingly corrupt; reopen, even after a reopen that
+     * failed the same way, and retry */
+    if (rc != TL_ERR_XAPIAN || attempt >= 5 ||
+        (!strstr(err->msg, "DatabaseModifiedError") && !strstr(err->msg, "DatabaseCorruptError")))
       break;
-    if ((rc = tl_store_reopen(s->store, err)) != TL_OK)
-      break;
+    tl_store_reopen(s->store, err);
   }
   free(q);
   if (rc != TL_OK)

@@ -23,6 +23,17 @@ typedef struct tl_searcher tl_searcher;
  * tl_search_options.exact_weight in store.h). */
 #define TL_EXACT_WEIGHT 0.5
 
+/** Ranking defaults, the best found by bench/relevance.sh (see
+ * bench/RESULTS-relevance.md): BM25 parameters, proximity evidence of
+ * neighbouring query words, pseudo-relevance feedback (0 terms: off). */
+#define TL_BM25_K1 0.6
+#define TL_BM25_B 0.75
+#define TL_PROX_WEIGHT 0.0
+#define TL_PROX_WINDOW 8
+#define TL_PRF_DOCS 0
+#define TL_PRF_TERMS 0
+#define TL_PRF_WEIGHT 0.0
+
 /** A byte range, 0-based, end exclusive. */
 typedef struct tl_range {
   size_t start, end;
@@ -62,6 +73,13 @@ typedef struct tl_searcher_options {
   double k1, b;              /**< BM25 parameters; both 0 for the defaults */
   double exact_weight;       /**< weight of exact word forms beside stems;
                                   0: TL_EXACT_WEIGHT */
+  int no_snippets;           /**< leave snippets "" and highlights empty
+                                  (ranking only, as for TREC runs) */
+  /* Ranking: 0 for the defaults above, < 0 to turn a weight off. */
+  double prox_weight;        /**< proximity evidence (tl_search_options) */
+  int prox_window;
+  int prf_docs, prf_terms;   /**< pseudo-relevance feedback */
+  double prf_weight;
 } tl_searcher_options;
 
 /**
