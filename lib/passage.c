@@ -107,6 +107,9 @@ static int push(tl_passage_list *list, size_t start, size_t end, size_t hs, size
   return TL_OK;
 }
 
+/* Paragraphs longer than this many bytes are split a window at a time. */
+#define SPLIT_WINDOW ((size_t)64 << 10)
+
 /* Splits the paragraph text[start..end) at sentence boundaries into parts
  * of at most about TL_PASSAGE_MAX_WORDS words. */
 static int push_split(const char *text, size_t start, size_t end, size_t hs, size_t he,
@@ -120,6 +123,30 @@ static int push_split(const char *text, size_t start, size_t end, size_t hs, siz
   int32_t b, prev;
   int rc = TL_OK;
 
+  if (end - start > SPLIT_WINDOW) {
+    /* A huge paragraph is split window by window, each cut at blank space
+     * (else at a character boundary), so that memory stays bounded (the
+     * UTF-16 copy and offsets take 10 bytes per byte of text) and no
+     * passage, even one without sentence ends, outgrows a window. */
+    while (start < end) {
+      size_t cut = end, e;
+      if (end - start > SPLIT_WINDOW) {
+        cut = start + SPLIT_WINDOW;
+        while (cut > start + SPLIT_WINDOW / 2 && !is_space(text[cut - 1]) && text[cut - 1] != '\n')
+          cut--;
+        if (cut == start + SPLIT_WINDOW / 2)
+          for (cut = start + SPLIT_WINDOW; ((unsigned char)text[cut] & 0xC0) == 0x80; cut--)
+            ;
+      }
+      for (e = cut; e > start && (is_space(text[e - 1]) || text[e - 1] == '\n'); e--)
+        ;
+      if ((rc = push_split(text, start, e, hs, he, list, err)) != TL_OK)
+        return rc;
+      for (start = cut; start < end && (is_space(text[start]) || text[start] == '\n'); start++)
+        ;
+    }
+    return TL_OK;
+  }
   if (words <= TL_PASSAGE_MAX_WORDS || end - start > INT32_MAX / 2)
     return push(list, start, end, hs, he) == TL_OK
                ? TL_OK

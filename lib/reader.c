@@ -275,6 +275,18 @@ static int next_txt(tl_reader *r, const tl_article **article, tl_error *err) {
   return TL_OK;
 }
 
+/* A line found whole in the buffer may still be over the record limit (the
+ * buffer grows to twice the limit): it is skipped like a longer one. */
+static int line_limit(tl_reader *r, size_t len, uint64_t at, tl_error *err) {
+  if (len <= TL_READER_MAX_RECORD)
+    return TL_OK;
+  r->line++;
+  return tl_error_set(err, TL_ERR_LIMIT,
+                      "%s:%llu: line longer than %zu MiB (byte offset %llu), skipped",
+                      r->path, (unsigned long long)r->line, TL_READER_MAX_RECORD >> 20,
+                      (unsigned long long)at);
+}
+
 /* Finds the next line in the buffer; sets *start and *len. TL_DONE at end. */
 static int next_line(tl_reader *r, char **start, size_t *len, tl_error *err) {
   size_t scanned = 0;
@@ -287,7 +299,7 @@ static int next_line(tl_reader *r, char **start, size_t *len, tl_error *err) {
       *len = (size_t)(nl - *start);
       r->buf_pos += *len + 1;
       r->consumed += *len + 1;
-      return TL_OK;
+      return line_limit(r, *len, r->consumed - *len - 1, err);
     }
     if (r->eof) {
       if (r->buf_pos == r->buf_len)
@@ -296,7 +308,7 @@ static int next_line(tl_reader *r, char **start, size_t *len, tl_error *err) {
       *len = r->buf_len - r->buf_pos;
       r->consumed += *len;
       r->buf_pos = r->buf_len;
-      return TL_OK;
+      return line_limit(r, *len, r->consumed - *len, err);
     }
     scanned = r->buf_len - r->buf_pos;
     if (scanned > TL_READER_MAX_RECORD) {

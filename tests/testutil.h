@@ -4,7 +4,8 @@
 
 #include <stddef.h>
 
-/** Directory of the built programs (telusur-index, ...). */
+/** Directory of the built programs (telusur-index, ...); the environment
+ * variable TELUSUR_TEST_BIN_DIR overrides it (valgrind wrappers). */
 const char *tu_bin_dir(void);
 
 /** The project's source directory (holds tests/cases, corpus/, ...). */
