@@ -60,9 +60,20 @@ int main(int argc, char **argv) {
       break;
     if (rc != TL_OK)
       continue;
-    if (ntexts == cap)
-      texts = realloc(texts, (cap = cap * 2 + 1024) * sizeof *texts);
+    if (ntexts == cap) {
+      text *nt = realloc(texts, (cap * 2 + 1024) * sizeof *texts);
+      if (!nt) {
+        fprintf(stderr, "out of memory\n");
+        return 2;
+      }
+      texts = nt;
+      cap = cap * 2 + 1024;
+    }
     texts[ntexts].p = malloc(a->text_len + 1);
+    if (!texts[ntexts].p) {
+      fprintf(stderr, "out of memory\n");
+      return 2;
+    }
     memcpy(texts[ntexts].p, a->text, a->text_len);
     texts[ntexts].n = a->text_len;
     bytes += a->text_len;

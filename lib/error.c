@@ -24,11 +24,11 @@ const char *tl_status_name(int code) {
 
 int tl_error_set(tl_error *err, int code, const char *fmt, ...) {
   va_list ap;
+  if (!err)
+    return code;
+  err->code = code;
   va_start(ap, fmt);
-  if (err) {
-    err->code = code;
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-  }
+  vsnprintf(err->msg, sizeof err->msg, fmt, ap); /* NOLINT(clang-analyzer-valist.Uninitialized): va_start above */
   va_end(ap);
   return code;
 }

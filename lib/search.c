@@ -59,9 +59,8 @@ int tl_searcher_open(const char *db_path, const tl_searcher_options *opts,
   s->prf_docs = (unsigned)opt_or(opts ? opts->prf_docs : 0, TL_PRF_DOCS);
   s->prf_terms = (unsigned)opt_or(opts ? opts->prf_terms : 0, TL_PRF_TERMS);
   s->prf_weight = opt_or(opts ? opts->prf_weight : 0, TL_PRF_WEIGHT);
-  s->exact_weight = opts && opts->exact_weight < 0  ? 0
+  s->exact_weight = opts && opts->exact_weight < 0 ? 0
                     : opts && opts->exact_weight > 0 ? opts->exact_weight
-                    : getenv("TELUSUR_EXACT_WEIGHT") ? atof(getenv("TELUSUR_EXACT_WEIGHT"))
                                                      : TL_EXACT_WEIGHT;
   free(stemmer);
   *out = s;

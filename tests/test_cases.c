@@ -47,7 +47,7 @@ static tl_searcher *make_index(const char *dir, char **texts, char **ids, size_t
 /* Every case of tests/cases/stems.tsv through telusur-analyze --stem. */
 START_TEST(stems_through_analyze) {
   char cmd[8192 + 512], *out = NULL, *err = NULL, *line, *save = NULL, *file;
-  char *expect[256];
+  char *expect[256] = {0};
   size_t n = 0, i = 0;
   snprintf(cmd, sizeof cmd, "grep -v '^#' '%.4000s' | cut -f1 | '%.4000s/telusur-analyze' --stem",
            path_of("tests/cases/stems.tsv"), tu_bin_dir());

@@ -235,7 +235,7 @@ START_TEST(test_txt_invalid_utf8) {
            put("bad.txt", "Judul\nab\xFF"
                           "cd\n"));
   r = open_ok(p);
-  expect_error(r, TL_ERR_UTF8, p, "byte offset 8", NULL);
+  expect_error(r, TL_ERR_UTF8, p, "byte offset 8", (const char *)NULL);
   expect_done(r);
   tl_reader_free(r);
 }
@@ -246,7 +246,7 @@ START_TEST(test_txt_nul) {
   tl_reader *r;
   snprintf(p, sizeof p, "%s", put_n("bin.txt", "Judul\nabc\0def", 13));
   r = open_ok(p);
-  expect_error(r, TL_ERR_FORMAT, p, "binary", "byte offset 9", NULL);
+  expect_error(r, TL_ERR_FORMAT, p, "binary", "byte offset 9", (const char *)NULL);
   expect_done(r);
   tl_reader_free(r);
 }
@@ -329,17 +329,17 @@ START_TEST(test_jsonl_bad_lines) {
   snprintf(l7, sizeof l7, "%s:7:", p);
   snprintf(l8, sizeof l8, "%s:8:", p);
   r = open_ok(p);
-  expect_error(r, TL_ERR_FORMAT, l1, "malformed JSON", NULL);
+  expect_error(r, TL_ERR_FORMAT, l1, "malformed JSON", (const char *)NULL);
   a = next_ok(r);
   ck_assert_str_eq(a->id, "ok2");
   ck_assert_uint_eq(a->line, 2);
   expect_text(a, "dua");
-  expect_error(r, TL_ERR_FORMAT, l3, "not a JSON object", NULL);
-  expect_error(r, TL_ERR_FORMAT, l4, "not a JSON object", NULL);
-  expect_error(r, TL_ERR_FORMAT, l5, "\"text\"", NULL);
-  expect_error(r, TL_ERR_FORMAT, l6, "\"text\"", NULL);
-  expect_error(r, TL_ERR_FORMAT, l7, "malformed JSON", "column 14", NULL);
-  expect_error(r, TL_ERR_UTF8, l8, NULL);
+  expect_error(r, TL_ERR_FORMAT, l3, "not a JSON object", (const char *)NULL);
+  expect_error(r, TL_ERR_FORMAT, l4, "not a JSON object", (const char *)NULL);
+  expect_error(r, TL_ERR_FORMAT, l5, "\"text\"", (const char *)NULL);
+  expect_error(r, TL_ERR_FORMAT, l6, "\"text\"", (const char *)NULL);
+  expect_error(r, TL_ERR_FORMAT, l7, "malformed JSON", "column 14", (const char *)NULL);
+  expect_error(r, TL_ERR_UTF8, l8, (const char *)NULL);
   a = next_ok(r);
   ck_assert_str_eq(a->id, "ok9");
   ck_assert_uint_eq(a->line, 9);
@@ -365,8 +365,8 @@ START_TEST(test_jsonl_utf8_nul) {
   snprintf(l3, sizeof l3, "%s:3:", p);
   r = open_ok(p);
   expect_text(next_ok(r), "satu");
-  expect_error(r, TL_ERR_UTF8, l2, "byte offset 26", NULL);
-  expect_error(r, TL_ERR_FORMAT, l3, "NUL", "byte offset 40", NULL);
+  expect_error(r, TL_ERR_UTF8, l2, "byte offset 26", (const char *)NULL);
+  expect_error(r, TL_ERR_FORMAT, l3, "NUL", "byte offset 40", (const char *)NULL);
   a = next_ok(r);
   expect_text(a, "empat");
   ck_assert_uint_eq(a->line, 4);
@@ -467,7 +467,7 @@ START_TEST(test_gzip_truncated) {
     ck_assert_uint_eq(a->line, i);
   }
   snprintf(want, sizeof want, "%s:", p);
-  expect_error(r, TL_ERR_FORMAT, want, "truncated", NULL);
+  expect_error(r, TL_ERR_FORMAT, want, "truncated", (const char *)NULL);
   expect_done(r);
   tl_reader_free(r);
 
@@ -477,7 +477,7 @@ START_TEST(test_gzip_truncated) {
   ck_assert_int_eq(tu_write_file(p, gzdata, gzlen / 2), 0);
   free(gzdata);
   r = open_ok(p);
-  expect_error(r, TL_ERR_FORMAT, p, "truncated", NULL);
+  expect_error(r, TL_ERR_FORMAT, p, "truncated", (const char *)NULL);
   expect_done(r);
   tl_reader_free(r);
   free(data);
@@ -509,7 +509,7 @@ START_TEST(test_open_errors) {
   snprintf(p, sizeof p, "%s", at("dir.jsonl"));
   ck_assert_int_eq(mkdir(p, 0755), 0);
   r = open_ok(p);
-  expect_error(r, TL_ERR_IO, p, NULL);
+  expect_error(r, TL_ERR_IO, p, (const char *)NULL);
   expect_done(r);
   tl_reader_free(r);
 

@@ -178,7 +178,9 @@ static void load_paragraphs(void) {
   for (line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
     json_object *o = json_tokener_parse(line), *t;
     if (o && json_object_object_get_ex(o, "text", &t) && json_object_get_string_len(t) > 40) {
-      paras = realloc(paras, (nparas + 1) * sizeof *paras);
+      char **np = realloc(paras, (nparas + 1) * sizeof *paras);
+      ck_assert_ptr_nonnull(np);
+      paras = np;
       paras[nparas++] = strdup(json_object_get_string(t));
     }
     json_object_put(o);
