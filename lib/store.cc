@@ -163,7 +163,17 @@ extern "C" int tl_store_open(const char *path, int mode, tl_store **out,
       s->wdb = new Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN);
       s->db = s->wdb;
     } else {
-      s->db = new Xapian::Database(path);
+      // A writer committing while we open can discard the revision being
+      // read: open again, a few times.
+      for (int attempt = 0;; attempt++) {
+        try {
+          s->db = new Xapian::Database(path);
+          break;
+        } catch (const Xapian::DatabaseModifiedError &) {
+          if (attempt >= 10)
+            throw;
+        }
+      }
     }
     *out = s;
     return TL_OK;
@@ -210,7 +220,18 @@ extern "C" int tl_store_get_metadata(tl_store *s, const char *key, char **value,
                                      tl_error *err) {
   *value = nullptr;
   try {
-    *value = dup_string(s->db->get_metadata(key));
+    std::string v;
+    for (int attempt = 0;; attempt++) {
+      try {
+        v = s->db->get_metadata(key);
+        break;
+      } catch (const Xapian::DatabaseModifiedError &) {
+        if (attempt >= 10 || s->wdb)
+          throw;
+        s->db->reopen(); // a writer committed: read its latest revision
+      }
+    }
+    *value = dup_string(v);
     return *value ? TL_OK : tl_error_set(err, TL_ERR_NOMEM, "out of memory");
   }
   TL_CATCH("reading metadata")
