@@ -10,7 +10,6 @@
 #include <string.h>
 
 static char *dir; /* a fresh temporary directory per test */
-static char cmd[16384];
 
 static void setup(void) {
   dir = tu_tmpdir();
@@ -20,16 +19,6 @@ static void setup(void) {
 static void teardown(void) {
   tu_rmtree(dir);
   free(dir);
-}
-
-static int run(char **out, char **err, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int run(char **out, char **err, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(cmd, sizeof cmd, fmt, ap);
-  va_end(ap);
-  return tu_run(cmd, out, err);
 }
 
 static void write_in_dir(const char *name, const char *data) {
@@ -69,7 +58,7 @@ static void make_collection(void) {
            "Gayo dari Aceh.\\n\\nParagraf kedua tentang teh hijau dari Jawa Barat.\"}\n",
            longtext);
   write_in_dir("c.jsonl", doc);
-  rc = run(NULL, &err, "'%s/telusur-index' -q -d '%s/db' '%s/c.jsonl'", tu_bin_dir(), dir, dir);
+  rc = tu_runf(NULL, &err, "'%s/telusur-index' -q -d '%s/db' '%s/c.jsonl'", tu_bin_dir(), dir, dir);
   ck_assert_msg(rc == 0, "index failed (%d): %s", rc, err);
   free(err);
 }
@@ -119,7 +108,7 @@ START_TEST(batch_trec_gives_corpus_ids) {
                         "q2\tApakah rumput laut kering?\n"
                         "q3\tteh hijau Jawa Barat\n"
                         "q4\tkopi Gayo\n");
-  rc = run(&out, &err, "'%s/telusur-query' -d '%s/db' -n 100 --format trec --run-tag exp1 "
+  rc = tu_runf(&out, &err, "'%s/telusur-query' -d '%s/db' -n 100 --format trec --run-tag exp1 "
                        "--batch '%s/q.tsv'", tu_bin_dir(), dir, dir);
   ck_assert_msg(rc == 0, "batch exit %d: %s", rc, err);
   ck_assert_int_ge(check_trec(out, "exp1"), 4);
@@ -142,7 +131,7 @@ START_TEST(batch_from_stdin_and_errors) {
   int rc;
   make_collection();
   /* '-' reads standard input; -n limits each query's list */
-  rc = run(&out, NULL, "printf 'a\\tharimau\\nb\\tgajah hutan\\n' | '%s/telusur-query' -d "
+  rc = tu_runf(&out, NULL, "printf 'a\\tharimau\\nb\\tgajah hutan\\n' | '%s/telusur-query' -d "
                        "'%s/db' -n 1 -f trec --batch -", tu_bin_dir(), dir);
   ck_assert_int_eq(rc, 0);
   ck_assert_int_eq(check_trec(out, "telusur"), 2);
@@ -150,13 +139,13 @@ START_TEST(batch_from_stdin_and_errors) {
   ck_assert_ptr_nonnull(strstr(out, "b Q0 doc-2 1 "));
   free(out);
   /* other formats carry the qid */
-  rc = run(&out, NULL, "printf 'qx\\tharimau\\n' | '%s/telusur-query' -d '%s/db' -f tsv "
+  rc = tu_runf(&out, NULL, "printf 'qx\\tharimau\\n' | '%s/telusur-query' -d '%s/db' -f tsv "
                        "--batch -", tu_bin_dir(), dir);
   ck_assert_int_eq(rc, 0);
   ck_assert_msg(strncmp(out, "qx\t1\t", 5) == 0, "tsv: %s", out);
   free(out);
   /* a line without a tab is reported with its line number; the rest runs */
-  rc = run(&out, &err, "printf 'a\\tharimau\\nno tab here\\n' | '%s/telusur-query' -d '%s/db' "
+  rc = tu_runf(&out, &err, "printf 'a\\tharimau\\nno tab here\\n' | '%s/telusur-query' -d '%s/db' "
                        "-f trec --batch -", tu_bin_dir(), dir);
   ck_assert_int_eq(rc, 2);
   ck_assert_ptr_nonnull(strstr(out, "a Q0 doc-1 1 "));
@@ -164,13 +153,13 @@ START_TEST(batch_from_stdin_and_errors) {
   free(out);
   free(err);
   /* nothing found for any query: exit 1, empty run */
-  rc = run(&out, NULL, "printf 'z\\tzzzqqq\\n' | '%s/telusur-query' -d '%s/db' -f trec "
+  rc = tu_runf(&out, NULL, "printf 'z\\tzzzqqq\\n' | '%s/telusur-query' -d '%s/db' -f trec "
                        "--batch -", tu_bin_dir(), dir);
   ck_assert_int_eq(rc, 1);
   ck_assert_str_eq(out, "");
   free(out);
   /* a missing batch file is an error */
-  ck_assert_int_eq(run(NULL, NULL, "'%s/telusur-query' -d '%s/db' --batch '%s/none.tsv'",
+  ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' --batch '%s/none.tsv'",
                        tu_bin_dir(), dir, dir), 2);
 }
 END_TEST
@@ -193,7 +182,7 @@ static double explain_sum(const char *ex, int *nparts) {
 static void check_explain(const char *extra) {
   char *out = NULL, *save = NULL, *line;
   int rc, lines = 0;
-  rc = run(&out, NULL, "'%s/telusur-query' -d '%s/db' -n 5 -f json --explain %s -- "
+  rc = tu_runf(&out, NULL, "'%s/telusur-query' -d '%s/db' -n 5 -f json --explain %s -- "
                        "'harimau Sumatera hidup di hutan'", tu_bin_dir(), dir, extra);
   ck_assert_int_eq(rc, 0);
   for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -224,7 +213,7 @@ START_TEST(explain_adds_up) {
   check_explain("--prf-docs=2 --prf-terms=5 --prf-weight=0.5");
   /* text format shows the parsed query and a weights line per passage;
    * stopwords and question words are not in the query */
-  ck_assert_int_eq(run(&out, NULL, "'%s/telusur-query' -d '%s/db' --explain --color=never -- "
+  ck_assert_int_eq(tu_runf(&out, NULL, "'%s/telusur-query' -d '%s/db' --explain --color=never -- "
                                    "'Di manakah harimau hidup?'", tu_bin_dir(), dir), 0);
   ck_assert_ptr_nonnull(strstr(out, "query: Query("));
   ck_assert_ptr_nonnull(strstr(out, "weights: "));
@@ -247,15 +236,15 @@ START_TEST(shared_collection_ids) {
     return;
   }
   base[strlen(base) - strlen("/corpus.jsonl")] = '\0';
-  rc = run(NULL, NULL, "'%s/telusur-index' -q -d '%s/db' '%s/corpus.jsonl'", tu_bin_dir(), dir,
+  rc = tu_runf(NULL, NULL, "'%s/telusur-index' -q -d '%s/db' '%s/corpus.jsonl'", tu_bin_dir(), dir,
            base);
   ck_assert_int_eq(rc, 0);
-  rc = run(NULL, NULL, "'%s/telusur-query' -d '%s/db' -n 100 -f trec --batch "
+  rc = tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' -n 100 -f trec --batch "
                        "'%s/queries.valid.tsv' > '%s/run'", tu_bin_dir(), dir, base, dir);
   ck_assert_int_eq(rc, 0);
-  rc = run(&ids, NULL, "sed 's/.*\"id\": *\"\\([^\"]*\\)\".*/\\1/' '%s/corpus.jsonl'", base);
+  rc = tu_runf(&ids, NULL, "sed 's/.*\"id\": *\"\\([^\"]*\\)\".*/\\1/' '%s/corpus.jsonl'", base);
   ck_assert_int_eq(rc, 0);
-  rc = run(&out, NULL, "cut -d' ' -f3 '%s/run' | sort -u", dir);
+  rc = tu_runf(&out, NULL, "cut -d' ' -f3 '%s/run' | sort -u", dir);
   ck_assert_int_eq(rc, 0);
   for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
     char needle[256];
@@ -264,7 +253,7 @@ START_TEST(shared_collection_ids) {
   }
   free(out);
   free(ids);
-  rc = run(&out, NULL, "'%s/telusur-eval' -f tsv '%s/qrels.valid.txt' '%s/run'", tu_bin_dir(),
+  rc = tu_runf(&out, NULL, "'%s/telusur-eval' -f tsv '%s/qrels.valid.txt' '%s/run'", tu_bin_dir(),
            base, dir);
   ck_assert_int_eq(rc, 0);
   {
@@ -285,8 +274,6 @@ END_TEST
 int main(void) {
   Suite *s = suite_create("batch");
   TCase *tc = tcase_create("end-to-end");
-  SRunner *sr;
-  int failed;
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_set_timeout(tc, 300);
   tcase_add_test(tc, batch_trec_gives_corpus_ids);
@@ -294,9 +281,5 @@ int main(void) {
   tcase_add_test(tc, explain_adds_up);
   tcase_add_test(tc, shared_collection_ids);
   suite_add_tcase(s, tc);
-  sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return tu_run_suite(s);
 }

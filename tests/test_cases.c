@@ -304,8 +304,6 @@ END_TEST
 int main(void) {
   Suite *s = suite_create("cases");
   TCase *tc = tcase_create("handed");
-  SRunner *sr;
-  int failed;
   tcase_set_timeout(tc, 300);
   tcase_add_test(tc, stems_through_analyze);
   tcase_add_test(tc, query_cases);
@@ -315,9 +313,5 @@ int main(void) {
   tcase_add_test(tc, startup_errors);
   tcase_add_test(tc, question_words_dropped);
   suite_add_tcase(s, tc);
-  sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return tu_run_suite(s);
 }

@@ -9,7 +9,6 @@
 #include <zlib.h>
 
 static char *dir;  /* a fresh temporary directory per test */
-static char cmd[8192];
 
 static void setup(void) {
   dir = tu_tmpdir();
@@ -22,16 +21,6 @@ static void teardown(void) {
 }
 
 /* Runs a command line built with printf-style arguments. */
-static int run(char **out, char **err, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int run(char **out, char **err, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(cmd, sizeof cmd, fmt, ap);
-  va_end(ap);
-  return tu_run(cmd, out, err);
-}
-
 static void write_in_dir(const char *name, const char *data, size_t len) {
   char path[1024];
   snprintf(path, sizeof path, "%s/%s", dir, name);
@@ -41,7 +30,7 @@ static void write_in_dir(const char *name, const char *data, size_t len) {
 /* Indexes the seed article alone into dir/db. */
 static void index_seed(void) {
   char *err = NULL;
-  int rc = run(NULL, &err, "cp '%s/corpus/000_2094494d46160138.txt' '%s/seed.txt' && "
+  int rc = tu_runf(NULL, &err, "cp '%s/corpus/000_2094494d46160138.txt' '%s/seed.txt' && "
                            "'%s/telusur-index' -d '%s/db' '%s/seed.txt'",
                tu_source_dir(), dir, tu_bin_dir(), dir, dir);
   ck_assert_msg(rc == 0, "index failed (%d): %s", rc, err);
@@ -52,7 +41,7 @@ static void index_seed(void) {
 static char *top_text(const char *db, const char *query) {
   char *out = NULL, *res = NULL;
   json_object *o;
-  int rc = run(&out, NULL, "'%s/telusur-query' -d '%s' -n 1 --format json -- '%s'",
+  int rc = tu_runf(&out, NULL, "'%s/telusur-query' -d '%s' -n 1 --format json -- '%s'",
                tu_bin_dir(), db, query);
   ck_assert_msg(rc == 0, "query '%s' exit %d", query, rc);
   o = json_tokener_parse(out);
@@ -104,7 +93,7 @@ END_TEST
 
 START_TEST(bundled_corpus_bilateral_first) {
   char db[1024], *text, *err = NULL;
-  int rc = run(NULL, &err, "'%s/telusur-index' -q -d '%s/db' '%s/corpus'", tu_bin_dir(), dir,
+  int rc = tu_runf(NULL, &err, "'%s/telusur-index' -q -d '%s/db' '%s/corpus'", tu_bin_dir(), dir,
                tu_source_dir());
   ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
   free(err);
@@ -120,7 +109,7 @@ START_TEST(json_output_parses) {
   char *out = NULL, *line, *save = NULL;
   int n = 0;
   index_seed();
-  ck_assert_int_eq(run(&out, NULL, "'%s/telusur-query' -d '%s/db' -n 5 -f json kerjasama",
+  ck_assert_int_eq(tu_runf(&out, NULL, "'%s/telusur-query' -d '%s/db' -n 5 -f json kerjasama",
                        tu_bin_dir(), dir),
                    0);
   for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -147,7 +136,7 @@ END_TEST
 START_TEST(tsv_and_text_formats) {
   char *out = NULL;
   index_seed();
-  ck_assert_int_eq(run(&out, NULL, "'%s/telusur-query' -d '%s/db' -n 1 -f tsv kerjasama bilateral",
+  ck_assert_int_eq(tu_runf(&out, NULL, "'%s/telusur-query' -d '%s/db' -n 1 -f tsv kerjasama bilateral",
                        tu_bin_dir(), dir),
                    0);
   {
@@ -161,18 +150,18 @@ START_TEST(tsv_and_text_formats) {
   }
   free(out);
   /* colour only when asked and NO_COLOR unset */
-  ck_assert_int_eq(run(&out, NULL, "'%s/telusur-query' -d '%s/db' -n 1 --color=always bilateral",
+  ck_assert_int_eq(tu_runf(&out, NULL, "'%s/telusur-query' -d '%s/db' -n 1 --color=always bilateral",
                        tu_bin_dir(), dir),
                    0);
   ck_assert_ptr_nonnull(strstr(out, "\x1b[1;31mbilateral\x1b[0m"));
   free(out);
-  ck_assert_int_eq(run(&out, NULL,
+  ck_assert_int_eq(tu_runf(&out, NULL,
                        "NO_COLOR=1 '%s/telusur-query' -d '%s/db' -n 1 --color=always bilateral",
                        tu_bin_dir(), dir),
                    0);
   ck_assert_ptr_null(strchr(out, '\x1b'));
   free(out);
-  ck_assert_int_eq(run(&out, NULL, "'%s/telusur-query' -d '%s/db' -n 1 bilateral", tu_bin_dir(),
+  ck_assert_int_eq(tu_runf(&out, NULL, "'%s/telusur-query' -d '%s/db' -n 1 bilateral", tu_bin_dir(),
                        dir),
                    0);
   ck_assert_ptr_null(strchr(out, '\x1b')); /* not a terminal */
@@ -184,23 +173,23 @@ END_TEST
 START_TEST(exit_statuses) {
   char *err = NULL;
   index_seed();
-  ck_assert_int_eq(run(NULL, NULL, "'%s/telusur-query' -d '%s/db' bilateral", tu_bin_dir(), dir), 0);
-  ck_assert_int_eq(run(NULL, NULL, "'%s/telusur-query' -d '%s/db' zzzqqqxxx", tu_bin_dir(), dir), 1);
-  ck_assert_int_eq(run(NULL, &err, "'%s/telusur-query' -d '%s/db'", tu_bin_dir(), dir), 2);
+  ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' bilateral", tu_bin_dir(), dir), 0);
+  ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' zzzqqqxxx", tu_bin_dir(), dir), 1);
+  ck_assert_int_eq(tu_runf(NULL, &err, "'%s/telusur-query' -d '%s/db'", tu_bin_dir(), dir), 2);
   ck_assert_ptr_nonnull(strstr(err, "empty query"));
   free(err);
-  ck_assert_int_eq(run(NULL, &err, "'%s/telusur-query' -d '%s/db' ''", tu_bin_dir(), dir), 2);
+  ck_assert_int_eq(tu_runf(NULL, &err, "'%s/telusur-query' -d '%s/db' ''", tu_bin_dir(), dir), 2);
   ck_assert_ptr_nonnull(strstr(err, "empty query"));
   free(err);
-  ck_assert_int_eq(run(NULL, &err, "'%s/telusur-query' -d '%s/nothere' bilateral", tu_bin_dir(), dir), 2);
+  ck_assert_int_eq(tu_runf(NULL, &err, "'%s/telusur-query' -d '%s/nothere' bilateral", tu_bin_dir(), dir), 2);
   ck_assert_ptr_nonnull(strstr(err, "nothere"));
   free(err);
-  ck_assert_int_eq(run(NULL, NULL, "'%s/telusur-query' --bogus x", tu_bin_dir()), 2);
-  ck_assert_int_eq(run(NULL, NULL, "'%s/telusur-query' -f xml -d '%s/db' x", tu_bin_dir(), dir), 2);
-  ck_assert_int_eq(run(NULL, NULL, "'%s/telusur-index' --bogus", tu_bin_dir()), 2);
-  ck_assert_int_eq(run(NULL, NULL, "'%s/telusur-index' -d '%s/db'", tu_bin_dir(), dir), 2);
+  ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-query' --bogus x", tu_bin_dir()), 2);
+  ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-query' -f xml -d '%s/db' x", tu_bin_dir(), dir), 2);
+  ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-index' --bogus", tu_bin_dir()), 2);
+  ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-index' -d '%s/db'", tu_bin_dir(), dir), 2);
   /* TELUSUR_DB is the default database */
-  ck_assert_int_eq(run(NULL, NULL, "TELUSUR_DB='%s/db' '%s/telusur-query' bilateral", dir,
+  ck_assert_int_eq(tu_runf(NULL, NULL, "TELUSUR_DB='%s/db' '%s/telusur-query' bilateral", dir,
                        tu_bin_dir()),
                    0);
 }
@@ -208,16 +197,16 @@ END_TEST
 
 START_TEST(help_and_version) {
   char *out = NULL;
-  ck_assert_int_eq(run(&out, NULL, "'%s/telusur-index' --help", tu_bin_dir()), 0);
+  ck_assert_int_eq(tu_runf(&out, NULL, "'%s/telusur-index' --help", tu_bin_dir()), 0);
   ck_assert_ptr_nonnull(strstr(out, "Exit status"));
   free(out);
-  ck_assert_int_eq(run(&out, NULL, "'%s/telusur-query' --help", tu_bin_dir()), 0);
+  ck_assert_int_eq(tu_runf(&out, NULL, "'%s/telusur-query' --help", tu_bin_dir()), 0);
   ck_assert_ptr_nonnull(strstr(out, "Exit status"));
   free(out);
-  ck_assert_int_eq(run(&out, NULL, "'%s/telusur-query' --version", tu_bin_dir()), 0);
+  ck_assert_int_eq(tu_runf(&out, NULL, "'%s/telusur-query' --version", tu_bin_dir()), 0);
   ck_assert(strncmp(out, "telusur-query ", 14) == 0);
   free(out);
-  ck_assert_int_eq(run(&out, NULL, "'%s/telusur-index' --version", tu_bin_dir()), 0);
+  ck_assert_int_eq(tu_runf(&out, NULL, "'%s/telusur-index' --version", tu_bin_dir()), 0);
   ck_assert(strncmp(out, "telusur-index ", 14) == 0);
   free(out);
 }
@@ -265,7 +254,7 @@ START_TEST(bad_inputs) {
     i += (size_t)n;
   }
   write_gz("cut.jsonl.gz", big, 3000);
-  rc = run(&out, &err, "'%s/telusur-index' -d '%s/db' '%s' '%s/missing.txt'", tu_bin_dir(), dir,
+  rc = tu_runf(&out, &err, "'%s/telusur-index' -d '%s/db' '%s' '%s/missing.txt'", tu_bin_dir(), dir,
            dir, dir);
   ck_assert_int_eq(rc, 1);
   ck_assert_msg(strstr(err, "good.jsonl:2: malformed JSON") != NULL, "%s", err);
@@ -278,13 +267,13 @@ START_TEST(bad_inputs) {
   free(out);
   free(err);
   /* the good articles around the bad ones are there */
-  ck_assert_int_eq(run(&out, NULL, "'%s/telusur-query' -d '%s/db' -f tsv pantai", tu_bin_dir(), dir), 0);
+  ck_assert_int_eq(tu_runf(&out, NULL, "'%s/telusur-query' -d '%s/db' -f tsv pantai", tu_bin_dir(), dir), 0);
   ck_assert_ptr_nonnull(strstr(out, "\ta3\t"));
   free(out);
-  ck_assert_int_eq(run(&out, NULL, "'%s/telusur-query' -d '%s/db' -f tsv -n 1 gempa", tu_bin_dir(), dir), 0);
+  ck_assert_int_eq(tu_runf(&out, NULL, "'%s/telusur-query' -d '%s/db' -f tsv -n 1 gempa", tu_bin_dir(), dir), 0);
   ck_assert_ptr_nonnull(strstr(out, "\tg"));
   free(out);
-  ck_assert_int_eq(run(NULL, NULL, "'%s/telusur-query' -d '%s/db' perdamaian", tu_bin_dir(), dir), 1);
+  ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' perdamaian", tu_bin_dir(), dir), 1);
 }
 END_TEST
 
@@ -293,13 +282,13 @@ START_TEST(earlier_index_kept) {
   char *err = NULL;
   index_seed();
   write_in_dir("bad.jsonl", "{not json\n", 10);
-  ck_assert_int_eq(run(NULL, &err, "'%s/telusur-index' -d '%s/db' '%s/bad.jsonl'", tu_bin_dir(),
+  ck_assert_int_eq(tu_runf(NULL, &err, "'%s/telusur-index' -d '%s/db' '%s/bad.jsonl'", tu_bin_dir(),
                        dir, dir),
                    1);
   free(err);
-  ck_assert_int_eq(run(NULL, NULL, "'%s/telusur-query' -d '%s/db' bilateral", tu_bin_dir(), dir), 0);
+  ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' bilateral", tu_bin_dir(), dir), 0);
   /* re-indexing the same, unchanged article analyzes nothing: counts stay */
-  ck_assert_int_eq(run(NULL, &err, "'%s/telusur-index' -d '%s/db' '%s/seed.txt'", tu_bin_dir(),
+  ck_assert_int_eq(tu_runf(NULL, &err, "'%s/telusur-index' -d '%s/db' '%s/seed.txt'", tu_bin_dir(),
                        dir, dir),
                    0);
   ck_assert_msg(strstr(err, "1 articles (0 passages)") && strstr(err, "unchanged 1") &&
@@ -313,14 +302,14 @@ START_TEST(paths_from_stdin_and_gzip) {
   char *err = NULL;
   write_gz("a.jsonl.gz", "{\"id\":\"z1\",\"title\":\"Zat\",\"text\":\"Vaksin baru diuji.\"}\n", 0);
   write_gz("b.txt.gz", "Judul Gz\n\nPetani menanam padi di sawah.\n", 0);
-  ck_assert_int_eq(run(NULL, &err, "printf '%%s\\n%%s\\n' '%s/a.jsonl.gz' '%s/b.txt.gz' | "
+  ck_assert_int_eq(tu_runf(NULL, &err, "printf '%%s\\n%%s\\n' '%s/a.jsonl.gz' '%s/b.txt.gz' | "
                                   "'%s/telusur-index' -d '%s/db' -",
                        dir, dir, tu_bin_dir(), dir),
                    0);
   ck_assert_msg(strstr(err, "2 articles (2 passages) from 2 files") != NULL, "%s", err);
   free(err);
-  ck_assert_int_eq(run(NULL, NULL, "'%s/telusur-query' -d '%s/db' vaksin", tu_bin_dir(), dir), 0);
-  ck_assert_int_eq(run(NULL, NULL, "'%s/telusur-query' -d '%s/db' sawah", tu_bin_dir(), dir), 0);
+  ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' vaksin", tu_bin_dir(), dir), 0);
+  ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' sawah", tu_bin_dir(), dir), 0);
 }
 END_TEST
 
@@ -328,26 +317,24 @@ START_TEST(query_syntax) {
   char *out = NULL;
   index_seed();
   /* a phrase, NOT, title: and +/- reach Xapian's parser */
-  ck_assert_int_eq(run(&out, NULL, "'%s/telusur-query' -d '%s/db' -n 100 -f tsv '\"energi terbarukan\"'",
+  ck_assert_int_eq(tu_runf(&out, NULL, "'%s/telusur-query' -d '%s/db' -n 100 -f tsv '\"energi terbarukan\"'",
                        tu_bin_dir(), dir), 0);
   ck_assert_ptr_nonnull(strstr(out, "energi terbarukan"));
   free(out);
-  ck_assert_int_eq(run(NULL, NULL, "'%s/telusur-query' -d '%s/db' '\"terbarukan energi\"'", tu_bin_dir(), dir), 1);
-  ck_assert_int_eq(run(NULL, NULL, "'%s/telusur-query' -d '%s/db' 'title:kerjasama'", tu_bin_dir(), dir), 0);
-  ck_assert_int_eq(run(NULL, NULL, "'%s/telusur-query' -d '%s/db' 'title:vaksin'", tu_bin_dir(), dir), 1);
-  ck_assert_int_eq(run(NULL, NULL, "'%s/telusur-query' -d '%s/db' 'vaksin AND opec'", tu_bin_dir(), dir), 1);
-  ck_assert_int_eq(run(NULL, NULL, "'%s/telusur-query' -d '%s/db' 'vaksin NOT covid'", tu_bin_dir(), dir), 1);
-  ck_assert_int_eq(run(NULL, NULL, "'%s/telusur-query' -d '%s/db' 'vaksin OR opec'", tu_bin_dir(), dir), 0);
-  ck_assert_int_eq(run(NULL, NULL, "'%s/telusur-query' -d '%s/db' '+vaksin -covid'", tu_bin_dir(), dir), 1);
-  ck_assert_int_eq(run(NULL, NULL, "'%s/telusur-query' -d '%s/db' 'vaksin NEAR/3 covid'", tu_bin_dir(), dir), 0);
+  ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' '\"terbarukan energi\"'", tu_bin_dir(), dir), 1);
+  ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' 'title:kerjasama'", tu_bin_dir(), dir), 0);
+  ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' 'title:vaksin'", tu_bin_dir(), dir), 1);
+  ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' 'vaksin AND opec'", tu_bin_dir(), dir), 1);
+  ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' 'vaksin NOT covid'", tu_bin_dir(), dir), 1);
+  ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' 'vaksin OR opec'", tu_bin_dir(), dir), 0);
+  ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' '+vaksin -covid'", tu_bin_dir(), dir), 1);
+  ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' 'vaksin NEAR/3 covid'", tu_bin_dir(), dir), 0);
 }
 END_TEST
 
 int main(void) {
   Suite *s = suite_create("cli");
   TCase *tc = tcase_create("end-to-end");
-  SRunner *sr;
-  int failed;
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_set_timeout(tc, 120);
   tcase_add_test(tc, seed_queries);
@@ -361,9 +348,5 @@ int main(void) {
   tcase_add_test(tc, paths_from_stdin_and_gzip);
   tcase_add_test(tc, query_syntax);
   suite_add_tcase(s, tc);
-  sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return tu_run_suite(s);
 }

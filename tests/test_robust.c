@@ -75,16 +75,6 @@ static double now(void) {
   return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-static int run(char **out, char **err, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int run(char **out, char **err, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(cmd, sizeof cmd, fmt, ap);
-  va_end(ap);
-  return tu_run(cmd, out, err);
-}
-
 /* Starts /bin/sh -c "exec CMD" with output to dir/NAME.out and .err. */
 static pid_t spawn(const char *name, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -128,7 +118,7 @@ static char *slurp(const char *name) {
 /* "articles N" and "passages M" from telusur-index --stats. */
 static void stats(const char *db, unsigned long *articles, unsigned long *passages) {
   char *out = NULL, *err = NULL, *p;
-  int rc = run(&out, &err, "'%s/telusur-index' -d '%s' --stats", tu_bin_dir(), db);
+  int rc = tu_runf(&out, &err, "'%s/telusur-index' -d '%s' --stats", tu_bin_dir(), db);
   ck_assert_msg(rc == 0, "--stats on %s: exit %d: %s", db, rc, err);
   p = strstr(out, "articles\t");
   ck_assert_msg(p != NULL, "--stats: %s", out);
@@ -149,11 +139,11 @@ static void check_db(const char *db, const char *when) {
   snprintf(path, sizeof path, "%s/iamglass", db);
   if (stat(path, &st) != 0)
     return; /* killed before the index was created: nothing to check */
-  rc = run(&out, &err, "xapian-check '%s'", db);
+  rc = tu_runf(&out, &err, "xapian-check '%s'", db);
   ck_assert_msg(rc == 0, "%s: xapian-check %s failed (%d): %s%s", when, db, rc, out, err);
   free(out);
   free(err);
-  rc = run(NULL, &err, "'%s/telusur-query' -d '%s' -n 3 -- 'indonesia'", tu_bin_dir(), db);
+  rc = tu_runf(NULL, &err, "'%s/telusur-query' -d '%s' -n 3 -- 'indonesia'", tu_bin_dir(), db);
   ck_assert_msg(rc == 0 || rc == 1, "%s: query failed (%d): %s", when, rc, err);
   free(err);
 }
@@ -255,7 +245,7 @@ START_TEST(kill_while_indexing) {
   snprintf(ref, sizeof ref, "%s/ref.db", dir);
   snprintf(db, sizeof db, "%s/killed.db", dir);
   t0 = now();
-  rc = run(NULL, &err, "'%s/telusur-index' -q --batch 100 -d '%s' '%s/in'", tu_bin_dir(), ref,
+  rc = tu_runf(NULL, &err, "'%s/telusur-index' -q --batch 100 -d '%s' '%s/in'", tu_bin_dir(), ref,
            dir);
   took = now() - t0;
   ck_assert_msg(rc == 0, "uninterrupted run: exit %d: %s", rc, err);
@@ -279,7 +269,7 @@ START_TEST(kill_while_indexing) {
       check_db(db, when);
     }
     err = NULL;
-    rc = run(NULL, &err, "'%s/telusur-index' -q --batch 100 -d '%s' '%s/in'", tu_bin_dir(), db,
+    rc = tu_runf(NULL, &err, "'%s/telusur-index' -q --batch 100 -d '%s' '%s/in'", tu_bin_dir(), db,
              dir);
     ck_assert_msg(rc == 0, "round %d: re-run after the kill: exit %d: %s", round, rc, err);
     free(err);
@@ -296,7 +286,7 @@ END_TEST
 static int has_option(const char *opt) {
   char *out = NULL;
   int yes;
-  run(&out, NULL, "'%s/telusur-index' --help", tu_bin_dir());
+  tu_runf(&out, NULL, "'%s/telusur-index' --help", tu_bin_dir());
   yes = out && strstr(out, opt) != NULL;
   free(out);
   return yes;
@@ -315,15 +305,15 @@ START_TEST(kill_while_compacting) {
   make_collection("in", "art", collection_size() / 2, 3);
   snprintf(db, sizeof db, "%s/c.db", dir);
   /* small batches: many revisions, much to compact */
-  rc = run(NULL, &err, "'%s/telusur-index' -q --batch 20 -d '%s' '%s/in'", tu_bin_dir(), db,
+  rc = tu_runf(NULL, &err, "'%s/telusur-index' -q --batch 20 -d '%s' '%s/in'", tu_bin_dir(), db,
            dir);
   ck_assert_msg(rc == 0, "index: exit %d: %s", rc, err);
   free(err);
   stats(db, &ra, &rp);
-  rc = run(NULL, NULL, "cp -a '%s' '%s/probe.db'", db, dir);
+  rc = tu_runf(NULL, NULL, "cp -a '%s' '%s/probe.db'", db, dir);
   ck_assert_int_eq(rc, 0);
   t0 = now();
-  rc = run(NULL, &err, "'%s/telusur-index' -q -d '%s/probe.db' --compact", tu_bin_dir(), dir);
+  rc = tu_runf(NULL, &err, "'%s/telusur-index' -q -d '%s/probe.db' --compact", tu_bin_dir(), dir);
   took = now() - t0;
   ck_assert_msg(rc == 0, "--compact: exit %d: %s", rc, err);
   free(err);
@@ -341,7 +331,7 @@ START_TEST(kill_while_compacting) {
                   a, p, ra, rp);
   }
   err = NULL;
-  rc = run(NULL, &err, "'%s/telusur-index' -q -d '%s' --compact", tu_bin_dir(), db);
+  rc = tu_runf(NULL, &err, "'%s/telusur-index' -q -d '%s' --compact", tu_bin_dir(), db);
   ck_assert_msg(rc == 0, "--compact after the kills: exit %d: %s", rc, err);
   free(err);
   stats(db, &a, &p);
@@ -366,7 +356,7 @@ START_TEST(queries_while_committing) {
   make_collection("a", "old", collection_size() / 2, 2);
   make_collection("b", "new", collection_size() / 2, 4);
   snprintf(db, sizeof db, "%s/db", dir);
-  rc = run(NULL, &e, "'%s/telusur-index' -q -d '%s' '%s/a'", tu_bin_dir(), db, dir);
+  rc = tu_runf(NULL, &e, "'%s/telusur-index' -q -d '%s' '%s/a'", tu_bin_dir(), db, dir);
   ck_assert_msg(rc == 0, "index: exit %d: %s", rc, e);
   free(e);
   ck_assert_int_eq(tl_searcher_open(db, NULL, &s, &err), TL_OK);
@@ -382,7 +372,7 @@ START_TEST(queries_while_committing) {
     if (nq % 25 == 0) {
       /* a new reader process, opening while the writer commits */
       char *qerr = NULL;
-      rc = run(NULL, &qerr, "'%s/telusur-query' -d '%s' -n 5 -- '%s'", tu_bin_dir(), db, q);
+      rc = tu_runf(NULL, &qerr, "'%s/telusur-query' -d '%s' -n 5 -- '%s'", tu_bin_dir(), db, q);
       ck_assert_msg(rc == 0 || rc == 1, "telusur-query '%s' during a commit: %d: %s", q, rc,
                     qerr);
       free(qerr);
@@ -408,7 +398,7 @@ START_TEST(second_indexer_is_refused) {
   char *out = NULL, *err = NULL;
   make_collection("a", "first", collection_size() / 2, 2);
   make_collection("b", "second", 50, 1);
-  ck_assert_int_eq(run(NULL, NULL,
+  ck_assert_int_eq(tu_runf(NULL, NULL,
                        "printf '{\"id\":\"zz\",\"text\":\"kata zzqxunik hanya di sini\"}\\n' "
                        ">> '%s/b/part-0.jsonl'",
                        dir),
@@ -426,7 +416,7 @@ START_TEST(second_indexer_is_refused) {
   }
   sleep_s(0.2);
   t0 = now();
-  rc = run(&out, &err, "'%s/telusur-index' -d '%s' '%s/b'", tu_bin_dir(), db, dir);
+  rc = tu_runf(&out, &err, "'%s/telusur-index' -d '%s' '%s/b'", tu_bin_dir(), db, dir);
   took = now() - t0;
   ck_assert_msg(waitpid(pid, &st, WNOHANG) == 0,
                 "the first indexer ended before the second started: make the collection larger");
@@ -439,14 +429,14 @@ START_TEST(second_indexer_is_refused) {
   ck_assert_msg(rc == 0, "first indexer: exit %d: %s", rc, slurp("first.err"));
   /* nothing of the second's input is in the index */
   err = NULL;
-  rc = run(NULL, &err, "'%s/telusur-query' -d '%s' zzqxunik", tu_bin_dir(), db);
+  rc = tu_runf(NULL, &err, "'%s/telusur-query' -d '%s' zzqxunik", tu_bin_dir(), db);
   ck_assert_msg(rc == 1, "the refused indexer's article is searchable (%d): %s", rc, err);
   free(err);
   stats(db, &a1, &p1);
   ck_assert_uint_eq(a1, collection_size() / 2);
   /* and the index is the same as one built by the first alone */
   snprintf(db, sizeof db, "%s/alone.db", dir);
-  rc = run(NULL, NULL, "'%s/telusur-index' -q -d '%s' '%s/a'", tu_bin_dir(), db, dir);
+  rc = tu_runf(NULL, NULL, "'%s/telusur-index' -q -d '%s' '%s/a'", tu_bin_dir(), db, dir);
   ck_assert_int_eq(rc, 0);
   stats(db, &a2, &p2);
   ck_assert_uint_eq(a1, a2);
@@ -518,7 +508,7 @@ START_TEST(line_of_200_mb) {
   ck_assert_msg(rss < RSS_LIMIT_KB, "300 MB line: peak RSS %ld kB", rss);
   free(err);
   out = NULL;
-  rc = run(&out, NULL, "'%s/telusur-query' -d '%s/db' sesudahnya", tu_bin_dir(), dir);
+  rc = tu_runf(&out, NULL, "'%s/telusur-query' -d '%s/db' sesudahnya", tu_bin_dir(), dir);
   ck_assert_msg(rc == 0, "the line after the long one was not indexed");
   free(out);
 }
@@ -588,29 +578,29 @@ START_TEST(deep_tree_and_link_loops) {
   n = (size_t)snprintf(path, 4096, "%s/deep", dir);
   for (i = 0; i < 1000; i++)
     n += (size_t)snprintf(path + n, 4096 - n, "/d");
-  rc = run(NULL, NULL, "mkdir -p '%s' && printf 'Dasar\\n\\nkata terdalam zzdeep\\n' > '%s/a.txt'",
+  rc = tu_runf(NULL, NULL, "mkdir -p '%s' && printf 'Dasar\\n\\nkata terdalam zzdeep\\n' > '%s/a.txt'",
            path, path);
   ck_assert_int_eq(rc, 0);
-  rc = run(NULL, &err, "'%s/telusur-index' -d '%s/db' '%s/deep'", tu_bin_dir(), dir, dir);
+  rc = tu_runf(NULL, &err, "'%s/telusur-index' -d '%s/db' '%s/deep'", tu_bin_dir(), dir, dir);
   ck_assert_msg(rc == 0, "1,000 levels: exit %d: %s", rc, err);
   free(err);
-  rc = run(&out, NULL, "'%s/telusur-query' -d '%s/db' zzdeep", tu_bin_dir(), dir);
+  rc = tu_runf(&out, NULL, "'%s/telusur-query' -d '%s/db' zzdeep", tu_bin_dir(), dir);
   ck_assert_int_eq(rc, 0);
   free(out);
   /* a link to itself, a loop of two, and a link to an ancestor */
-  rc = run(NULL, NULL,
+  rc = tu_runf(NULL, NULL,
            "mkdir -p '%s/loop/sub' && cd '%s/loop' && ln -s self self && ln -s b.txt a.txt && "
            "ln -s a.txt b.txt && ln -s .. sub/up && printf 'Judul\\n\\nkata zzloop\\n' > c.txt",
            dir, dir);
   ck_assert_int_eq(rc, 0);
   err = NULL;
-  rc = run(NULL, &err, "timeout 60 '%s/telusur-index' -d '%s/db' '%s/loop'", tu_bin_dir(), dir,
+  rc = tu_runf(NULL, &err, "timeout 60 '%s/telusur-index' -d '%s/db' '%s/loop'", tu_bin_dir(), dir,
            dir);
   ck_assert_msg(rc == 1, "link loops: exit %d: %s", rc, err);
   ck_assert_msg(strstr(err, "symbolic link") != NULL, "link loops: %s", err);
   free(err);
   out = NULL;
-  rc = run(&out, NULL, "'%s/telusur-query' -d '%s/db' zzloop", tu_bin_dir(), dir);
+  rc = tu_runf(&out, NULL, "'%s/telusur-query' -d '%s/db' zzloop", tu_bin_dir(), dir);
   ck_assert_int_eq(rc, 0);
   free(out);
   free(path);
@@ -622,7 +612,7 @@ START_TEST(files_that_vanish_or_shrink) {
   pid_t pid;
   int rc;
   /* a path that is gone by the time it is read */
-  rc = run(NULL, &err,
+  rc = tu_runf(NULL, &err,
            "printf 'Judul\\n\\nkata zzstay\\n' > '%s/stay.txt' && "
            "printf '%%s\\n' '%s/gone.txt' '%s/stay.txt' | '%s/telusur-index' -d '%s/db' -",
            dir, dir, dir, tu_bin_dir(), dir);
@@ -634,7 +624,7 @@ START_TEST(files_that_vanish_or_shrink) {
   pid = spawn("shrink", "'%s/telusur-index' --batch 50 -d '%s/db2' '%s/shrink/part-0.jsonl'",
               tu_bin_dir(), dir, dir);
   sleep_s(0.3);
-  rc = run(NULL, NULL, "truncate -s 100000 '%s/shrink/part-0.jsonl'", dir);
+  rc = tu_runf(NULL, NULL, "truncate -s 100000 '%s/shrink/part-0.jsonl'", dir);
   ck_assert_int_eq(rc, 0);
   rc = wait_for(pid, NULL);
   err = slurp("shrink.err");
@@ -656,14 +646,14 @@ START_TEST(full_disk) {
   make_collection("a", "first", 200, 1);
   make_collection("b", "more", collection_size(), 2);
   snprintf(db, sizeof db, "%s/db", dir);
-  rc = run(NULL, &err, "'%s/telusur-index' -q -d '%s' '%s/a'", tu_bin_dir(), db, dir);
+  rc = tu_runf(NULL, &err, "'%s/telusur-index' -q -d '%s' '%s/a'", tu_bin_dir(), db, dir);
   ck_assert_msg(rc == 0, "index: %d: %s", rc, err);
   free(err);
   stats(db, &a0, &p0);
   /* no file may grow past 4 MB (ulimit -f counts 512-byte blocks in dash,
    * 1024 in bash: 8192 is 4 or 8 MB); one commit, at the end */
   err = NULL;
-  rc = run(NULL, &err,
+  rc = tu_runf(NULL, &err,
            "ulimit -f 8192 && LSAN_OPTIONS=suppressions='%s/tests/lsan-xapian.supp' "
            "exec '%s/telusur-index' --batch 1000000 -d '%s' '%s/b'",
            tu_source_dir(), tu_bin_dir(), db, dir);
@@ -720,13 +710,13 @@ START_TEST(bad_queries) {
   size_t i;
   int rc;
   snprintf(db, sizeof db, "%s/db", dir);
-  rc = run(NULL, NULL, "'%s/telusur-index' -d '%s' '%s/corpus/000_2094494d46160138.txt'",
+  rc = tu_runf(NULL, NULL, "'%s/telusur-index' -d '%s' '%s/corpus/000_2094494d46160138.txt'",
            tu_bin_dir(), db, tu_source_dir());
   ck_assert_int_eq(rc, 0);
   for (i = 0; i < sizeof cases / sizeof *cases; i++) {
     const bad_query *c = &cases[i];
     out = err = NULL;
-    rc = run(&out, &err, "timeout 30 '%s/telusur-query' -d '%s' -n 5 %s-- %s", tu_bin_dir(), db,
+    rc = tu_runf(&out, &err, "timeout 30 '%s/telusur-query' -d '%s' -n 5 %s-- %s", tu_bin_dir(), db,
              i % 2 ? "--explain " : "", c->query);
     ck_assert_msg(rc >= 0 && rc <= 2 && (c->ok_statuses & (1 << rc)),
                   "%s: exit %d: %s%s", c->what, rc, err, out);
@@ -745,7 +735,7 @@ START_TEST(bad_queries) {
   snprintf(longq, sizeof longq, "%s/nul.tsv", dir);
   ck_assert_int_eq(tu_write_file(longq, "1\tkerja\0sama\n2\t\0\n3\tkerjasama\n", 29), 0);
   out = err = NULL;
-  rc = run(&out, &err, "timeout 30 '%s/telusur-query' -d '%s' --batch '%s' --format trec",
+  rc = tu_runf(&out, &err, "timeout 30 '%s/telusur-query' -d '%s' --batch '%s' --format trec",
            tu_bin_dir(), db, longq);
   ck_assert_msg(rc == 0 || rc == 2, "NUL bytes: exit %d: %s", rc, err);
   ck_assert_msg(strstr(out, "3 Q0 ") != NULL, "NUL bytes: the batch stopped: %s %s", out, err);
@@ -771,7 +761,7 @@ START_TEST(bad_queries) {
       out = err = NULL;
       t0 = now();
       /* as an argument too: 100,000 bytes fit in one argv string */
-      rc = run(&out, &err, "timeout 60 '%s/telusur-query' -d '%s' -- \"$(cut -f2 '%s')\"",
+      rc = tu_runf(&out, &err, "timeout 60 '%s/telusur-query' -d '%s' -- \"$(cut -f2 '%s')\"",
                tu_bin_dir(), db, longq);
       ck_assert_msg(rc >= 0 && rc <= 2, "a query of 100,000 characters: exit %d: %s", rc, err);
       if (rc == 2)
@@ -820,12 +810,7 @@ static Suite *robust_suite(void) {
 }
 
 int main(void) {
-  SRunner *sr = srunner_create(robust_suite());
   const char *s = getenv("TELUSUR_ROBUST_SEED");
-  int failed;
   seed = s && *s ? (unsigned)strtoul(s, NULL, 10) : (unsigned)time(NULL);
-  srunner_run_all(sr, CK_NORMAL);
-  failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return tu_run_suite(robust_suite());
 }

@@ -237,11 +237,4 @@ static Suite *walk_suite(void) {
 }
 
 /* Runs the suite; exit status 0 when every test passed. */
-int main(void) {
-  SRunner *sr = srunner_create(walk_suite());
-  int failed;
-  srunner_run_all(sr, CK_NORMAL);
-  failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+int main(void) { return tu_run_suite(walk_suite()); }

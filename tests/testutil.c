@@ -1,6 +1,8 @@
 /* testutil.c - helpers shared by the Check suites. */
 #include "testutil.h"
 
+#include <check.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,4 +125,25 @@ void tu_rmtree(const char *path) {
     /* nothing more to do: a leftover temporary directory is harmless */
   }
   free(cmd);
+}
+
+static char last_command[65536];
+
+int tu_runf(char **out, char **err, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(last_command, sizeof last_command, fmt, ap);
+  va_end(ap);
+  return tu_run(last_command, out, err);
+}
+
+const char *tu_last_command(void) { return last_command; }
+
+int tu_run_suite(struct Suite *s) {
+  SRunner *sr = srunner_create(s);
+  int failed;
+  srunner_run_all(sr, CK_NORMAL);
+  failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

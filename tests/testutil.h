@@ -35,6 +35,19 @@ char *tu_read_file(const char *path, size_t *len);
  */
 int tu_run(const char *cmd, char **out, char **err);
 
+/**
+ * tu_run() of a command line built printf-style (at most 64 KiB); the
+ * command line is kept for messages: tu_last_command().
+ */
+int tu_runf(char **out, char **err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/** The command line of the last tu_runf() call. */
+const char *tu_last_command(void);
+
+/** Runs every test of suite s; returns the exit status for main(). */
+struct Suite;
+int tu_run_suite(struct Suite *s);
+
 /** Removes a directory tree (rm -rf). */
 void tu_rmtree(const char *path);
 
