@@ -140,6 +140,12 @@ static unsigned long long content_size(const char *path, unsigned long long size
 
 /* ---- workers ---- */
 
+/* An article's passages go to the writer in chunks of at most this many
+ * passages and about this many bytes of text, so that a huge article is
+ * never held whole as documents. */
+#define CHUNK_PASSAGES 64
+#define CHUNK_BYTES (64u << 10)
+
 typedef struct worker {
   tl_analysis *an;
   tl_store *ro; /* the index as last committed, to tell what changed */
@@ -180,7 +186,7 @@ static void work_file(worker *w, const char *path, tl_pipeline_job *job) {
   const tl_article *a;
   item *it;
   uint64_t last_bytes = 0;
-  int rc, fatal;
+  int rc, fatal = 0;
   if (tl_file_stat(path, &now, &err) != TL_OK) {
     emit(job, item_new(IT_SKIP_FILE, err.msg, TL_ERR_IO));
     return;
@@ -216,42 +222,66 @@ static void work_file(worker *w, const char *path, tl_pipeline_job *job) {
     return;
   }
   for (;;) {
-    tl_prepared *p = NULL;
     char *oldhash = NULL, hex[17];
     unsigned long np = 0;
+    size_t npassages = 0;
     rc = tl_reader_next(rd, &a, &err);
     if (rc == TL_DONE)
       break;
+    fatal = 0;
     if (rc != TL_OK) {
       it = item_new(IT_NOTE, err.msg, rc);
+    } else if ((rc = tl_index_prepare_begin(w->an, a, &npassages, &err)) != TL_OK) {
+      it = item_new(IT_FATAL, err.msg, rc);
     } else {
-      /* an article whose hash the index holds is not analyzed again */
+      /* an article whose hash and passage count the index holds is not
+       * analyzed again (a count that differs: an article cut by an
+       * interrupted run, see COMMIT_BYTES) */
       tl_prepared probe;
       probe.qlen = tl_index_article_term(a->id, probe.qterm);
       tl_hash_hex(tl_article_hash(a), hex);
-      if (found && old_article(w, &probe, &oldhash, &np) == TL_OK && *oldhash &&
-          strcmp(oldhash, hex) == 0) {
+      int same = found && old_article(w, &probe, &oldhash, &np) == TL_OK && *oldhash &&
+                 strcmp(oldhash, hex) == 0 && np == npassages;
+      free(oldhash);
+      if (same) {
         it = item_new(IT_ARTICLE_SAME, NULL, TL_OK);
         if (it)
           it->st.passages = np;
-      } else if ((rc = tl_index_prepare(w->an, a, &p, &err)) != TL_OK) {
-        it = item_new(IT_FATAL, err.msg, rc);
-      } else if ((it = item_new(IT_ARTICLE, NULL, TL_OK))) {
-        it->prep = p;
-        it->existed = oldhash && *oldhash;
       } else {
-        tl_prepared_free(p);
+        /* the article's passages, a chunk at a time */
+        uint64_t b = tl_reader_bytes(rd);
+        tl_prepared *p = NULL;
+        int first = 1;
+        now.articles++;
+        while ((rc = tl_index_prepare_next(w->an, a, CHUNK_PASSAGES, CHUNK_BYTES, &p, &err)) ==
+               TL_OK) {
+          if (!(it = item_new(IT_ARTICLE, NULL, TL_OK))) {
+            tl_prepared_free(p);
+            break;
+          }
+          it->prep = p;
+          now.passages += p->count;
+          if (first) {
+            it->bytes = b - last_bytes;
+            last_bytes = b;
+            first = 0;
+          }
+          if (emit(job, it))
+            break;
+        }
+        if (rc == TL_DONE)
+          continue;
+        if (rc != TL_OK)
+          emit(job, item_new(IT_FATAL, err.msg, rc));
+        break; /* out of memory, a failed analysis, or cancelled */
       }
-      free(oldhash);
     }
     if (it) {
       uint64_t b = tl_reader_bytes(rd);
       it->bytes = b - last_bytes;
       last_bytes = b;
-      now.articles += it->kind == IT_ARTICLE || it->kind == IT_ARTICLE_SAME;
-      now.passages += it->kind == IT_ARTICLE ? it->prep->count
-                      : it->kind == IT_ARTICLE_SAME ? it->st.passages
-                                                    : 0;
+      now.articles += it->kind == IT_ARTICLE_SAME;
+      now.passages += it->kind == IT_ARTICLE_SAME ? it->st.passages : 0;
     }
     fatal = it && it->kind == IT_FATAL; /* it is the consumer's after emit */
     if (emit(job, it) || fatal)
@@ -286,9 +316,18 @@ typedef struct cmd {
 } cmd;
 
 #define QCAP 32
-/* A shard also commits when this many input bytes wait uncommitted, so that
- * memory stays bounded however long the articles are. */
-#define COMMIT_BYTES (24ULL << 20)
+/* ... and holds at most about this many bytes of passage text queued. */
+#define QBYTES (512u << 10)
+/* A shard also commits when this many bytes of passage text wait
+ * uncommitted (Xapian holds a transaction in memory: about 40 bytes per
+ * byte of text), so that memory stays bounded however long the articles are:
+ * also between two chunks of one article. The trade-off: such a huge
+ * article is not replaced atomically (a reader may see its old passages
+ * gone and only some of the new ones), and an interrupted run leaves it cut
+ * short; but its file's state is recorded only after the whole file, so the
+ * next run reads the file again, sees the article's passage count differ
+ * (work_file) and indexes it again, deleting what was there first. */
+#define COMMIT_BYTES (2ULL << 20)
 
 typedef struct shard {
   tl_index *ix;
@@ -299,6 +338,7 @@ typedef struct shard {
   pthread_cond_t cv;
   cmd q[QCAP];
   size_t head, count;
+  unsigned long long queued_bytes; /* text bytes of the chunks queued */
   unsigned batch, uncommitted;
   unsigned long long uncommitted_bytes;
   /* results, read after the thread is joined (failed also before, under mu) */
@@ -336,6 +376,7 @@ static void *shard_main(void *vs) {
     c = s->q[s->head];
     s->head = (s->head + 1) % QCAP;
     s->count--;
+    s->queued_bytes -= c.prep ? c.prep->bytes : 0;
     pthread_cond_broadcast(&s->cv);
     pthread_mutex_unlock(&s->mu);
     if (c.kind == CMD_STOP)
@@ -344,12 +385,16 @@ static void *shard_main(void *vs) {
       if (c.kind == CMD_PUT) {
         rc = tl_index_put(s->ix, c.prep, &existed, &s->err);
         if (rc == TL_OK) {
-          if (existed)
-            s->replaced++;
-          else
-            s->added++;
-          s->uncommitted_bytes += c.bytes;
-          if (++s->uncommitted >= s->batch || s->uncommitted_bytes >= COMMIT_BYTES)
+          if (c.prep->first == 0) {
+            if (existed)
+              s->replaced++;
+            else
+              s->added++;
+            s->uncommitted++;
+          }
+          s->uncommitted_bytes += c.prep->bytes;
+          /* may commit inside a huge article: see COMMIT_BYTES */
+          if (s->uncommitted >= s->batch || s->uncommitted_bytes >= COMMIT_BYTES)
             rc = shard_commit(s, &s->err);
         }
       } else {
@@ -372,12 +417,13 @@ static void *shard_main(void *vs) {
 static int shard_push(shard *s, cmd c) {
   int failed;
   pthread_mutex_lock(&s->mu);
-  while (s->count >= QCAP && !s->failed)
+  while ((s->count >= QCAP || (s->count && s->queued_bytes >= QBYTES)) && !s->failed)
     pthread_cond_wait(&s->cv, &s->mu);
   failed = s->failed && c.kind != CMD_STOP;
   if (!failed) {
     s->q[(s->head + s->count) % QCAP] = c;
     s->count++;
+    s->queued_bytes += c.prep ? c.prep->bytes : 0;
     pthread_cond_broadcast(&s->cv);
   }
   pthread_mutex_unlock(&s->mu);
@@ -529,7 +575,7 @@ static int consume(void *vr, void *vit) {
     c.bytes = it->bytes;
     c.prep = it->prep;
     it->prep = NULL;
-    r->articles++;
+    r->articles += c.prep->first == 0;
     r->passages += c.prep->count;
     if (shard_push(&r->shards[k], c)) {
       r->fatal = 1;
@@ -903,7 +949,7 @@ int main(int argc, char **argv) {
   po.consume_ctx = &r;
   po.free_item = item_free;
   po.free_job = free;
-  po.items_per_job = 16;
+  po.items_per_job = 8; /* chunks of up to CHUNK_BYTES each */
   if (tl_pipeline_create(&po, &r.pl, &err) != TL_OK) {
     fprintf(stderr, "telusur-index: %s\n", err.msg);
     status = EXIT_FATAL;

@@ -22,6 +22,9 @@ struct tl_analysis {
   tl_doc *doc;
   tl_passage_list passages;
   char term[TL_TERM_MAX + 8];
+  /* the article being prepared (tl_index_prepare_begin / _next) */
+  size_t next, paragraphs, glen, qlen;
+  char hash[17], gterm[18], qterm[TL_ID_TERM_MAX + 2];
 };
 
 struct tl_index {
@@ -208,26 +211,53 @@ void tl_prepared_free(tl_prepared *p) {
   free(p);
 }
 
-int tl_index_prepare(tl_analysis *ix, const tl_article *a, tl_prepared **out,
-                     tl_error *err) {
+int tl_index_prepare_begin(tl_analysis *ix, const tl_article *a, size_t *npassages,
+                           tl_error *err) {
+  int rc;
+  ix->next = 0;
+  ix->passages.count = 0;
+  if ((rc = tl_passages_split(a->text, a->text_len, &ix->passages, err)) != TL_OK) {
+    ix->passages.count = 0;
+    return rc;
+  }
+  ix->paragraphs = count_paragraphs(a, &ix->passages);
+  ix->glen = *a->path ? tl_file_term(a->path, ix->gterm) : 0;
+  ix->qlen = tl_index_article_term(a->id, ix->qterm);
+  tl_hash_hex(tl_article_hash(a), ix->hash);
+  if (npassages)
+    *npassages = ix->passages.count;
+  return TL_OK;
+}
+
+int tl_index_prepare_next(tl_analysis *ix, const tl_article *a, size_t max_passages,
+                          size_t max_bytes, tl_prepared **out, tl_error *err) {
   tl_prepared *pr;
-  char hash[17], gterm[18];
-  size_t i, paragraphs, glen = *a->path ? tl_file_term(a->path, gterm) : 0;
+  size_t i, n, bytes = 0;
   int rc;
   *out = NULL;
+  if (ix->next >= ix->passages.count && (ix->next > 0 || ix->passages.count > 0))
+    return TL_DONE;
+  if (!max_passages)
+    max_passages = (size_t)-1;
+  /* the chunk: up to max_passages passages and about max_bytes of text */
+  for (n = 0; ix->next + n < ix->passages.count && n < max_passages; n++) {
+    const tl_passage *p = &ix->passages.items[ix->next + n];
+    if (n && max_bytes && bytes + (p->end - p->start) > max_bytes)
+      break;
+    bytes += p->end - p->start;
+  }
   if (!(pr = calloc(1, sizeof *pr)))
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-  pr->qlen = tl_index_article_term(a->id, pr->qterm);
-  tl_hash_hex(tl_article_hash(a), hash);
-  if ((rc = tl_passages_split(a->text, a->text_len, &ix->passages, err)) != TL_OK)
-    goto fail;
-  paragraphs = count_paragraphs(a, &ix->passages);
-  if (ix->passages.count &&
-      !(pr->docs = calloc(ix->passages.count, sizeof *pr->docs))) {
-    rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-    goto fail;
+  memcpy(pr->qterm, ix->qterm, ix->qlen + 1);
+  pr->qlen = ix->qlen;
+  pr->first = ix->next;
+  pr->total = ix->passages.count;
+  pr->bytes = bytes;
+  if (n && !(pr->docs = calloc(n, sizeof *pr->docs))) {
+    free(pr);
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
   }
-  for (i = 0; i < ix->passages.count; i++) {
+  for (i = ix->next; i < ix->next + n; i++) {
     const tl_passage *p = &ix->passages.items[i];
     doc_ctx c = {ix, "", err};
     unsigned pos = 1;
@@ -256,14 +286,17 @@ int tl_index_prepare(tl_analysis *ix, const tl_article *a, tl_prepared **out,
       goto fail;
     }
     if ((rc = tl_doc_add_term(ix->doc, pr->qterm, pr->qlen, 0, err)) != TL_OK ||
-        (glen && (rc = tl_doc_add_term(ix->doc, gterm, glen, 0, err)) != TL_OK))
+        (ix->glen && (rc = tl_doc_add_term(ix->doc, ix->gterm, ix->glen, 0, err)) != TL_OK))
       goto fail;
     if ((rc = tl_doc_set_value(ix->doc, 0, a->date, strlen(a->date), err)) != TL_OK ||
         (rc = tl_doc_set_value(ix->doc, 1, a->id, strlen(a->id), err)) != TL_OK ||
-        (rc = tl_doc_set_value(ix->doc, TL_SLOT_ARTICLE_HASH, hash, 16, err)) != TL_OK ||
-        (rc = set_record(ix, a, p, paragraphs, err)) != TL_OK)
+        (rc = tl_doc_set_value(ix->doc, TL_SLOT_ARTICLE_HASH, ix->hash, 16, err)) != TL_OK ||
+        (rc = set_record(ix, a, p, ix->paragraphs, err)) != TL_OK)
       goto fail;
   }
+  ix->next += n;
+  if (!ix->passages.count)
+    ix->next = 1; /* an article without passages: one empty chunk, then TL_DONE */
   ix->doc = NULL;
   *out = pr;
   return TL_OK;
@@ -273,16 +306,27 @@ fail:
   return rc;
 }
 
+int tl_index_prepare(tl_analysis *ix, const tl_article *a, tl_prepared **out,
+                     tl_error *err) {
+  int rc;
+  *out = NULL;
+  if ((rc = tl_index_prepare_begin(ix, a, NULL, err)) != TL_OK)
+    return rc;
+  return tl_index_prepare_next(ix, a, 0, 0, out, err);
+}
+
 int tl_index_put(tl_index *ix, const tl_prepared *p, int *existed, tl_error *err) {
   size_t i;
   int rc;
-  if (existed) {
+  if (existed)
+    *existed = 0;
+  if (existed && p->first == 0) {
     unsigned long n = 0;
     if ((rc = tl_store_term_count(ix->store, p->qterm, p->qlen, &n, err)) != TL_OK)
       return rc;
     *existed = n > 0;
   }
-  if ((rc = tl_store_delete_term(ix->store, p->qterm, p->qlen, err)) != TL_OK)
+  if (p->first == 0 && (rc = tl_store_delete_term(ix->store, p->qterm, p->qlen, err)) != TL_OK)
     return rc;
   for (i = 0; i < p->count; i++)
     if ((rc = tl_store_add(ix->store, p->docs[i], err)) != TL_OK)

@@ -87,12 +87,19 @@ int tl_analysis_create(const char *stemmer, const char *data_dir, tl_analysis **
 /** Frees an analysis; NULL is allowed. */
 void tl_analysis_free(tl_analysis *an);
 
-/** An article analyzed into its passages' documents, ready to be written. */
+/**
+ * An article's passages analyzed into documents, ready to be written: all
+ * of them (tl_index_prepare), or one chunk of them (tl_index_prepare_next).
+ */
 typedef struct tl_prepared {
   char qterm[TL_ID_TERM_MAX + 2]; /**< the article's "Q" term */
   size_t qlen;
   tl_doc **docs;                  /**< one per passage, owned */
   size_t count;
+  size_t first;                   /**< 0-based index of docs[0] in the article:
+                                       0 for the article's first chunk */
+  size_t total;                   /**< passages of the whole article */
+  unsigned long long bytes;       /**< text bytes of these passages */
 } tl_prepared;
 
 /**
@@ -104,14 +111,35 @@ typedef struct tl_prepared {
 int tl_index_prepare(tl_analysis *an, const tl_article *a, tl_prepared **out,
                      tl_error *err);
 
+/**
+ * Streaming preparation, so that memory does not grow with an article's
+ * size: _begin splits the article into passages (*npassages, if not NULL,
+ * receives their number), then each _next analyzes the next chunk of at
+ * most max_passages passages (0: no limit) and about max_bytes bytes of
+ * text (0: no limit; a chunk holds at least one passage) into *out, and
+ * returns TL_DONE when the article has no passage left (an article without
+ * passages gives one empty chunk first). The article must stay valid and
+ * unchanged, and the analysis serve no other article, until TL_DONE.
+ * Errors as tl_index_prepare.
+ */
+int tl_index_prepare_begin(tl_analysis *an, const tl_article *a, size_t *npassages,
+                           tl_error *err);
+int tl_index_prepare_next(tl_analysis *an, const tl_article *a, size_t max_passages,
+                          size_t max_bytes, tl_prepared **out, tl_error *err);
+
 /** Frees a prepared article; NULL is allowed. */
 void tl_prepared_free(tl_prepared *p);
 
 /**
  * Replaces every passage the index holds for the prepared article's id by
  * its documents (the writing half of tl_index_add; the thread that owns
- * ix). *existed (if not NULL) is set to 1 when the article was in the index
- * before. Errors: TL_ERR_XAPIAN.
+ * ix). For a chunk (tl_index_prepare_next), the first chunk (first == 0)
+ * deletes the article's old passages and adds its documents, and each
+ * later chunk only adds its own: put the chunks in order. *existed (if not
+ * NULL) is set to 1 when the article was in the index before (first chunk
+ * only; 0 for later chunks). A commit between two chunks of one article
+ * makes the article's old passages gone and only some new ones present in
+ * the committed index. Errors: TL_ERR_XAPIAN.
  */
 int tl_index_put(tl_index *ix, const tl_prepared *p, int *existed, tl_error *err);
 

@@ -5,7 +5,9 @@
  * that skip what did not change, replace what did and prune what is gone;
  * compaction and statistics; shards that rank like one database.
  */
+#include "index.h"
 #include "manifest.h"
+#include "reader.h"
 #include "pipeline.h"
 #include "store.h"
 #include "testutil.h"
@@ -359,6 +361,80 @@ START_TEST(shards_rank_as_one) {
 }
 END_TEST
 
+/* An article of many passages goes to the index in chunks, with commits
+ * inside it (COMMIT_BYTES in indexer/main.c): all its passages arrive, a
+ * re-run skips it, and an article cut short by an interrupted run is
+ * indexed again. */
+static void put_many(const char *name, int n, const char *last) {
+  char path[1024];
+  FILE *f;
+  int i;
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  ck_assert_ptr_nonnull(f = fopen(path, "w"));
+  fputs("Artikel yang sangat panjang\n\n", f);
+  for (i = 1; i < n; i++)
+    fprintf(f, "Paragraf nomor %d membahas pembangunan jembatan desa ke-%d di Sumatera "
+               "Barat bersama warga setempat dan pemerintah kabupaten.\n\n", i, i);
+  fprintf(f, "%s\n", last);
+  ck_assert_int_eq(fclose(f), 0);
+}
+
+START_TEST(huge_article_in_chunks) {
+  char args[4096], path[1024], db[1024], *err;
+  tl_index *ix;
+  tl_analysis *an;
+  tl_reader *rd;
+  const tl_article *a;
+  tl_prepared *p;
+  tl_error e;
+  size_t n = 0;
+  snprintf(path, sizeof path, "%s/big.txt", dir);
+  snprintf(db, sizeof db, "%s/db", dir);
+  /* 20,000 paragraphs, about 2.6 MB: more than one commit's worth */
+  put_many("big.txt", 20000, "Kalimat terakhir menyebut kerbau albino.");
+  snprintf(args, sizeof args, "-j 2 -d '%s' '%s'", db, path);
+  err = index_run(0, args);
+  ASSERT_HAS(err, "1 articles (20000 passages) from 1 files");
+  ASSERT_HAS(err, "added 1, replaced 0");
+  ASSERT_HAS(err, "index: 20000 passages");
+  free(err);
+  ck_assert_int_eq(run(NULL, NULL, "'%s/telusur-query' -d '%s' albino", tu_bin_dir(), db), 0);
+  err = index_run(0, args);
+  ASSERT_HAS(err, "unchanged 1");
+  ASSERT_HAS(err, "index: 20000 passages");
+  free(err);
+
+  /* the file changes, and a run is cut short after a commit inside the
+   * article: the index holds the new article's first chunk only */
+  put_many("big.txt", 20000, "Kalimat terakhir menyebut kerbau bule.");
+  ck_assert_msg(tl_index_open(db, NULL, &ix, &e) == TL_OK, "%s", e.msg);
+  ck_assert_msg(tl_analysis_create(tl_index_stemmer(ix), NULL, &an, &e) == TL_OK, "%s", e.msg);
+  ck_assert_msg(tl_reader_open(path, &rd, &e) == TL_OK, "%s", e.msg);
+  ck_assert_int_eq(tl_reader_next(rd, &a, &e), TL_OK);
+  ck_assert_int_eq(tl_index_prepare_begin(an, a, &n, &e), TL_OK);
+  ck_assert_uint_eq(n, 20000);
+  ck_assert_int_eq(tl_index_prepare_next(an, a, 100, 0, &p, &e), TL_OK);
+  ck_assert_uint_eq(p->first, 0);
+  ck_assert_uint_eq(p->count, 100);
+  ck_assert_uint_eq(p->total, 20000);
+  ck_assert_int_eq(tl_index_put(ix, p, NULL, &e), TL_OK);
+  tl_prepared_free(p);
+  ck_assert_int_eq(tl_index_commit(ix, &e), TL_OK);
+  ck_assert_uint_eq(tl_index_passage_count(ix), 100);
+  tl_reader_free(rd);
+  tl_analysis_free(an);
+  tl_index_close(ix);
+
+  /* the next run sees the article incomplete and indexes it again */
+  err = index_run(0, args);
+  ASSERT_HAS(err, "1 articles (20000 passages) from 1 files");
+  ASSERT_HAS(err, "index: 20000 passages");
+  free(err);
+  ck_assert_int_eq(run(NULL, NULL, "'%s/telusur-query' -d '%s' albino", tu_bin_dir(), db), 1);
+  ck_assert_int_eq(run(NULL, NULL, "'%s/telusur-query' -d '%s' bule", tu_bin_dir(), db), 0);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("index");
   TCase *tc = tcase_create("index");
@@ -372,6 +448,7 @@ int main(void) {
   tcase_add_test(tc, manifest_roundtrip);
   tcase_add_test(tc, compact_and_stats);
   tcase_add_test(tc, shards_rank_as_one);
+  tcase_add_test(tc, huge_article_in_chunks);
   suite_add_tcase(s, tc);
   sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
