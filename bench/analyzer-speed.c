@@ -15,8 +15,8 @@ typedef struct text {
   size_t n;
 } text;
 
-static int count_word(void *ctx, int flags, const char *term, size_t len, size_t start,
-                      size_t end, unsigned pos) {
+static int count_word(void *ctx, int flags, const char *term, size_t len, size_t start, size_t end,
+                      unsigned pos) {
   (void)term;
   (void)len;
   (void)start;

@@ -73,10 +73,9 @@ int main(int argc, char **argv) {
         total++;
       }
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    sec = (double)(t1.tv_sec - t0.tv_sec) +
-          (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    fprintf(stderr, "%zu stems in %.3f s: %.0f words/s (checksum %zu)\n", total,
-            sec, (double)total / sec, sink);
+    sec = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    fprintf(stderr, "%zu stems in %.3f s: %.0f words/s (checksum %zu)\n", total, sec,
+            (double)total / sec, sink);
     for (i = 0; i < nwords; i++)
       free(words[i]);
     free(words);

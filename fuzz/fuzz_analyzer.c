@@ -24,8 +24,8 @@ typedef struct ctx {
   unsigned long terms;
 } ctx;
 
-static int on_term(void *vctx, int flags, const char *term, size_t len, size_t start,
-                   size_t end, unsigned pos) {
+static int on_term(void *vctx, int flags, const char *term, size_t len, size_t start, size_t end,
+                   unsigned pos) {
   ctx *c = vctx;
   size_t stem_len = 0;
   const char *stem;
@@ -63,8 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   memset(&c, 0, sizeof c);
   c.a = analyzers[which];
   c.len = size - 1;
-  if (tl_analyzer_run(c.a, (const char *)data + 1, size - 1, 1, on_term, &c, &next, &err) !=
-      TL_OK)
+  if (tl_analyzer_run(c.a, (const char *)data + 1, size - 1, 1, on_term, &c, &next, &err) != TL_OK)
     abort();
   if (c.terms > 0 && next <= c.max_pos)
     abort(); /* next_pos is the position after the last word */

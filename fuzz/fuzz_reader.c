@@ -27,8 +27,7 @@ static void init_paths(void) {
   if (!dir || !*dir)
     dir = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
   snprintf(path_txt, sizeof path_txt, "%s/telusur-fuzz-reader.%ld.txt", dir, (long)getpid());
-  snprintf(path_jsonl, sizeof path_jsonl, "%s/telusur-fuzz-reader.%ld.jsonl", dir,
-           (long)getpid());
+  snprintf(path_jsonl, sizeof path_jsonl, "%s/telusur-fuzz-reader.%ld.jsonl", dir, (long)getpid());
 }
 
 static int write_plain(const char *path, const uint8_t *data, size_t size) {

@@ -12,7 +12,6 @@
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,13 +71,13 @@ static const char usage[] =
 /* ---- what workers hand to the consumer ---- */
 
 enum item_kind {
-  IT_NOTE,            /* a skipped record: text, code */
-  IT_SKIP_FILE,       /* a file that could not be read: text, code */
-  IT_FATAL,           /* analysis failed: text */
-  IT_ARTICLE,         /* prep, existed */
-  IT_ARTICLE_SAME,    /* an unchanged article of a changed file */
-  IT_FILE_SAME,       /* an unchanged file: st (counts recorded), touched */
-  IT_FILE_DONE        /* a file read to its end: text = path, st */
+  IT_NOTE,         /* a skipped record: text, code */
+  IT_SKIP_FILE,    /* a file that could not be read: text, code */
+  IT_FATAL,        /* analysis failed: text */
+  IT_ARTICLE,      /* prep, existed */
+  IT_ARTICLE_SAME, /* an unchanged article of a changed file */
+  IT_FILE_SAME,    /* an unchanged file: st (counts recorded), touched */
+  IT_FILE_DONE     /* a file read to its end: text = path, st */
 };
 
 typedef struct item {
@@ -167,8 +166,7 @@ static int old_article(worker *w, const tl_prepared *p, char **hash, unsigned lo
   tl_error err;
   int tries;
   for (tries = 0; tries < 2; tries++) {
-    if (tl_store_first_value(w->ro, p->qterm, p->qlen, TL_SLOT_ARTICLE_HASH, hash, &err) ==
-            TL_OK &&
+    if (tl_store_first_value(w->ro, p->qterm, p->qlen, TL_SLOT_ARTICLE_HASH, hash, &err) == TL_OK &&
         tl_store_term_count(w->ro, p->qterm, p->qlen, np, &err) == TL_OK)
       return TL_OK;
     free(*hash);
@@ -460,10 +458,9 @@ typedef struct run {
   shard *shards;
   size_t nshards;
   tl_pipeline *pl;
-  int sharded;    /* file states wait for the end (several databases) */
+  int sharded; /* file states wait for the end (several databases) */
   int fatal, progress;
-  unsigned long files, articles, passages, unchanged, removed, skipped_files,
-      skipped_records;
+  unsigned long files, articles, passages, unchanged, removed, skipped_files, skipped_records;
   unsigned long reasons[NREASONS];
   unsigned long long bytes, done_bytes, total_bytes;
   unsigned long total_files;
@@ -485,8 +482,8 @@ static void progress_line(run *r, int force) {
   double el, mbs, left = -1;
   char eta[32];
   clock_gettime(CLOCK_MONOTONIC, &t);
-  if (!force && (double)(t.tv_sec - r->last.tv_sec) +
-                        (double)(t.tv_nsec - r->last.tv_nsec) / 1e9 < 0.25)
+  if (!force &&
+      (double)(t.tv_sec - r->last.tv_sec) + (double)(t.tv_nsec - r->last.tv_nsec) / 1e9 < 0.25)
     return;
   r->last = t;
   el = since(&r->t0);
@@ -498,8 +495,9 @@ static void progress_line(run *r, int force) {
   else
     snprintf(eta, sizeof eta, "--:-- left");
   if (r->total_files)
-    fprintf(stderr, "\r\033[Ktelusur-index: %lu/%lu files, %lu articles, %lu passages, "
-                    "%.1f MB/s, %s",
+    fprintf(stderr,
+            "\r\033[Ktelusur-index: %lu/%lu files, %lu articles, %lu passages, "
+            "%.1f MB/s, %s",
             r->files + r->skipped_files, r->total_files, r->articles, r->passages, mbs, eta);
   else
     fprintf(stderr, "\r\033[Ktelusur-index: %lu files, %lu articles, %lu passages, %.1f MB/s",
@@ -844,7 +842,8 @@ int main(int argc, char **argv) {
     }
   }
   if (optind >= argc && !compact && !stats) {
-    fputs("telusur-index: no PATH given\nTry 'telusur-index --help' for more information.\n", stderr);
+    fputs("telusur-index: no PATH given\nTry 'telusur-index --help' for more information.\n",
+          stderr);
     return EXIT_FATAL;
   }
   if (optind >= argc) {
@@ -882,7 +881,8 @@ int main(int argc, char **argv) {
       if (names[k][0] == '/' || !slash)
         snprintf(path, sizeof path, "%.4095s", names[k]);
       else
-        snprintf(path, sizeof path, "%.*s/%.4000s", (int)(slash - db < 4000 ? slash - db : 4000), db, names[k]);
+        snprintf(path, sizeof path, "%.*s/%.4000s", (int)(slash - db < 4000 ? slash - db : 4000),
+                 db, names[k]);
     } else {
       snprintf(path, sizeof path, "%s", db);
     }
@@ -923,10 +923,10 @@ int main(int argc, char **argv) {
     goto done;
   }
   for (k = 0; k < nw; k++) {
-    if (tl_analysis_create(tl_index_stemmer(r.shards[0].ix), opts.data_dir, &workers[k].an,
-                           &err) != TL_OK ||
-        tl_store_open(r.sharded ? db : r.shards[0].path, TL_STORE_READ, &workers[k].ro,
-                      &err) != TL_OK) {
+    if (tl_analysis_create(tl_index_stemmer(r.shards[0].ix), opts.data_dir, &workers[k].an, &err) !=
+            TL_OK ||
+        tl_store_open(r.sharded ? db : r.shards[0].path, TL_STORE_READ, &workers[k].ro, &err) !=
+            TL_OK) {
       fprintf(stderr, "telusur-index: %s\n", err.msg);
       status = EXIT_FATAL;
       goto done;
@@ -996,8 +996,7 @@ int main(int argc, char **argv) {
   }
   /* every writer thread is joined: the rest runs here */
   for (k = 0; !r.fatal && k < r.nst; k++)
-    if (tl_manifest_put(tl_index_store(r.shards[0].ix), r.st_paths[k], &r.sts[k], &err) !=
-        TL_OK) {
+    if (tl_manifest_put(tl_index_store(r.shards[0].ix), r.st_paths[k], &r.sts[k], &err) != TL_OK) {
       note(&r, err.msg);
       r.fatal = 1;
     }
@@ -1030,13 +1029,11 @@ int main(int argc, char **argv) {
             "telusur-index: %lu articles (%lu passages) from %lu files, %.1f MB, "
             "in %.2f s; added %lu, replaced %lu, unchanged %lu, removed %lu; "
             "skipped: %lu files, %lu records%s; index: %lu passages%s\n",
-            r.articles, r.passages, r.files, (double)r.bytes / 1e6, since(&r.t0), added,
-            replaced, r.unchanged, r.removed, r.skipped_files, r.skipped_records, why, total,
+            r.articles, r.passages, r.files, (double)r.bytes / 1e6, since(&r.t0), added, replaced,
+            r.unchanged, r.removed, r.skipped_files, r.skipped_records, why, total,
             r.fatal ? "; stopped by an error, the index keeps its last commit" : "");
   }
-  status = r.fatal ? EXIT_FATAL
-           : (r.skipped_files || r.skipped_records) ? EXIT_SKIPPED
-                                                    : 0;
+  status = r.fatal ? EXIT_FATAL : (r.skipped_files || r.skipped_records) ? EXIT_SKIPPED : 0;
   if (!r.fatal && compact) {
     for (k = 0; k < r.nshards; k++) {
       tl_index_close(r.shards[k].ix);

@@ -20,10 +20,10 @@
 #define MAX_GROUP 6
 
 typedef struct word {
-  int32_t u_start, u_end;   /* UTF-16 range */
-  size_t b_start, b_end;    /* byte range in the input */
-  size_t norm, norm_len;    /* normalized UTF-8 in the arena */
-  int flags;                /* TL_TERM_ACRONYM, TL_TERM_NUMBER */
+  int32_t u_start, u_end; /* UTF-16 range */
+  size_t b_start, b_end;  /* byte range in the input */
+  size_t norm, norm_len;  /* normalized UTF-8 in the arena */
+  int flags;              /* TL_TERM_ACRONYM, TL_TERM_NUMBER */
 } word;
 
 /* A sorted set of strings, searched with bsearch. */
@@ -128,8 +128,7 @@ static int load_list(strset *set, const char *path, tl_error *err) {
   return TL_OK;
 }
 
-static int load_stopwords(tl_analyzer *a, const char *dir, const char *names,
-                          tl_error *err) {
+static int load_stopwords(tl_analyzer *a, const char *dir, const char *names, tl_error *err) {
   const char *p = names;
   while (*p) {
     char path[4096];
@@ -165,8 +164,7 @@ static int load_compounds(tl_analyzer *a, const char *dir, tl_error *err) {
   return TL_OK;
 }
 
-int tl_analyzer_create(const tl_analyzer_options *opts, tl_analyzer **out,
-                       tl_error *err) {
+int tl_analyzer_create(const tl_analyzer_options *opts, tl_analyzer **out, tl_error *err) {
   tl_analyzer *a;
   UErrorCode st = U_ZERO_ERROR;
   const char *dir = opts && opts->data_dir ? opts->data_dir : tl_data_dir();
@@ -218,8 +216,7 @@ const char *tl_analyzer_stemmer_name(const tl_analyzer *a) {
   return tl_stemmer_name(a->stemmer);
 }
 
-const char *tl_analyzer_stem(tl_analyzer *a, const char *word, size_t len,
-                             size_t *stem_len) {
+const char *tl_analyzer_stem(tl_analyzer *a, const char *word, size_t len, size_t *stem_len) {
   return tl_stemmer_stem(a->stemmer, word, len, stem_len);
 }
 
@@ -260,11 +257,12 @@ static int to_utf16(tl_analyzer *a, const char *text, size_t len, size_t *n16) {
 }
 
 static int is_apostrophe(UChar c) {
-  return c == 0x27 || c == 0x2019 || c == 0x2018 || c == 0x02BC || c == 0x60 ||
-         c == 0xB4;
+  return c == 0x27 || c == 0x2019 || c == 0x2018 || c == 0x02BC || c == 0x60 || c == 0xB4;
 }
 
-static int is_hyphen(UChar c) { return c == 0x2D || c == 0x2010 || c == 0x2011; }
+static int is_hyphen(UChar c) {
+  return c == 0x2D || c == 0x2010 || c == 0x2011;
+}
 
 /* Normalizes a->u16[s..e) into the arena; fills w. */
 static int normalize(tl_analyzer *a, word *w, tl_error *err) {
@@ -287,8 +285,8 @@ static int normalize(tl_analyzer *a, word *w, tl_error *err) {
   else if (letters >= 2 && letters <= 6 && upper == letters)
     w->flags |= TL_TERM_ACRONYM;
   for (;;) {
-    n = unorm2_normalize(a->nfkc_cf, a->u16 + w->u_start, w->u_end - w->u_start,
-                         a->nbuf, a->nbuf_cap, &st);
+    n = unorm2_normalize(a->nfkc_cf, a->u16 + w->u_start, w->u_end - w->u_start, a->nbuf,
+                         a->nbuf_cap, &st);
     if (st != U_BUFFER_OVERFLOW_ERROR)
       break;
     st = U_ZERO_ERROR;
@@ -312,8 +310,8 @@ static int normalize(tl_analyzer *a, word *w, tl_error *err) {
     a->arena_cap = cap;
   }
   st = U_ZERO_ERROR;
-  u_strToUTF8(a->arena + a->arena_len, (int32_t)(a->arena_cap - a->arena_len), &out_len,
-              a->nbuf, n, &st);
+  u_strToUTF8(a->arena + a->arena_len, (int32_t)(a->arena_cap - a->arena_len), &out_len, a->nbuf, n,
+              &st);
   if (U_FAILURE(st))
     return tl_error_set(err, TL_ERR_ICU, "UTF-8 conversion: %s", u_errorName(st));
   w->norm = a->arena_len;
@@ -323,16 +321,15 @@ static int normalize(tl_analyzer *a, word *w, tl_error *err) {
 }
 
 /* Emits a stem term unless it is too long. */
-static int emit(tl_term_fn fn, void *ctx, int flags, const char *t, size_t n, size_t s,
-                size_t e, unsigned pos) {
+static int emit(tl_term_fn fn, void *ctx, int flags, const char *t, size_t n, size_t s, size_t e,
+                unsigned pos) {
   if (n == 0 || n > TL_TERM_MAX)
     return 0;
   return fn(ctx, flags, t, n, s, e, pos);
 }
 
 /* Emits the terms of one word: its surface form and its stem. */
-static int emit_word(tl_analyzer *a, const word *w, unsigned pos, tl_term_fn fn,
-                     void *ctx) {
+static int emit_word(tl_analyzer *a, const word *w, unsigned pos, tl_term_fn fn, void *ctx) {
   const char *t = a->arena + w->norm;
   int flags = w->flags;
   int rc;
@@ -352,8 +349,8 @@ static int emit_word(tl_analyzer *a, const word *w, unsigned pos, tl_term_fn fn,
 }
 
 /* Emits the joined terms of a hyphen group words[0..n). */
-static int emit_group(tl_analyzer *a, const word *g, size_t n, unsigned pos,
-                      tl_term_fn fn, void *ctx) {
+static int emit_group(tl_analyzer *a, const word *g, size_t n, unsigned pos, tl_term_fn fn,
+                      void *ctx) {
   size_t i, jl = 0, hl = 0, sl, jsl;
   int flags = TL_TERM_JOINED, rc;
   char hyph[sizeof a->join];
@@ -372,20 +369,17 @@ static int emit_group(tl_analyzer *a, const word *g, size_t n, unsigned pos,
   if ((rc = emit(fn, ctx, flags, a->join, jl, g[0].b_start, g[n - 1].b_end, pos)))
     return rc;
   if (flags & (TL_TERM_NUMBER | TL_TERM_ACRONYM))
-    return emit(fn, ctx, flags | TL_TERM_STEM, a->join, jl, g[0].b_start,
-                g[n - 1].b_end, pos);
+    return emit(fn, ctx, flags | TL_TERM_STEM, a->join, jl, g[0].b_start, g[n - 1].b_end, pos);
   /* The stem of the whole hyphenated word (negara-negara -> negara), and
    * of the joined spelling (kerja-sama -> kerjasama), when they differ. */
   stem = tl_stemmer_stem(a->stemmer, hyph, hl, &sl);
-  if ((rc = emit(fn, ctx, flags | TL_TERM_STEM, stem, sl, g[0].b_start, g[n - 1].b_end,
-                 pos)))
+  if ((rc = emit(fn, ctx, flags | TL_TERM_STEM, stem, sl, g[0].b_start, g[n - 1].b_end, pos)))
     return rc;
   /* When the stemmer does not know the hyphenated word, try the joined
    * spelling (e-ktp is not known, ektp may be). */
   if (sl == hl && memcmp(stem, hyph, hl) == 0) {
     jstem = tl_stemmer_stem(a->stemmer, a->join, jl, &jsl);
-    return emit(fn, ctx, flags | TL_TERM_STEM, jstem, jsl, g[0].b_start, g[n - 1].b_end,
-                pos);
+    return emit(fn, ctx, flags | TL_TERM_STEM, jstem, jsl, g[0].b_start, g[n - 1].b_end, pos);
   }
   return 0;
 }
@@ -403,8 +397,8 @@ static int space_between(const tl_analyzer *a, const word *v, const word *w) {
 
 /* Emits the joined form of two words that spell a closed compound (kerja
  * sama, bekerja sama), at the first word's position. */
-static int emit_compound(tl_analyzer *a, const word *v, const word *w, unsigned pos,
-                         tl_term_fn fn, void *ctx) {
+static int emit_compound(tl_analyzer *a, const word *v, const word *w, unsigned pos, tl_term_fn fn,
+                         void *ctx) {
   const char *t1 = a->arena + v->norm, *t2 = a->arena + w->norm, *stem;
   size_t n = v->norm_len + w->norm_len, sl;
   int flags = TL_TERM_JOINED | TL_TERM_COMPOUND, rc;
@@ -430,8 +424,8 @@ static int emit_compound(tl_analyzer *a, const word *v, const word *w, unsigned 
   }
 }
 
-int tl_analyzer_run(tl_analyzer *a, const char *text, size_t len, unsigned first_pos,
-                    tl_term_fn fn, void *ctx, unsigned *next_pos, tl_error *err) {
+int tl_analyzer_run(tl_analyzer *a, const char *text, size_t len, unsigned first_pos, tl_term_fn fn,
+                    void *ctx, unsigned *next_pos, tl_error *err) {
   size_t n16, i;
   UErrorCode st = U_ZERO_ERROR;
   int32_t b, prev;

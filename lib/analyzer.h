@@ -66,16 +66,15 @@ typedef struct tl_analyzer tl_analyzer;
  * of its word). Return 0 to go on; any other value stops the analysis and
  * is returned by tl_analyzer_run.
  */
-typedef int (*tl_term_fn)(void *ctx, int flags, const char *term, size_t len,
-                          size_t start, size_t end, unsigned pos);
+typedef int (*tl_term_fn)(void *ctx, int flags, const char *term, size_t len, size_t start,
+                          size_t end, unsigned pos);
 
 /**
  * Creates an analyzer. Errors: TL_ERR_USAGE (unknown stemmer),
  * TL_ERR_NOTFOUND (stopword list or lexicon missing), TL_ERR_ICU,
  * TL_ERR_IO, TL_ERR_NOMEM. One thread at a time per analyzer.
  */
-int tl_analyzer_create(const tl_analyzer_options *opts, tl_analyzer **out,
-                       tl_error *err);
+int tl_analyzer_create(const tl_analyzer_options *opts, tl_analyzer **out, tl_error *err);
 
 /**
  * Analyzes len bytes of UTF-8 text (invalid sequences are read as U+FFFD),
@@ -84,15 +83,14 @@ int tl_analyzer_create(const tl_analyzer_options *opts, tl_analyzer **out,
  * callback's non-zero value, or TL_ERR_NOMEM / TL_ERR_ICU / TL_ERR_LIMIT
  * (text over 1 GiB).
  */
-int tl_analyzer_run(tl_analyzer *a, const char *text, size_t len, unsigned first_pos,
-                    tl_term_fn fn, void *ctx, unsigned *next_pos, tl_error *err);
+int tl_analyzer_run(tl_analyzer *a, const char *text, size_t len, unsigned first_pos, tl_term_fn fn,
+                    void *ctx, unsigned *next_pos, tl_error *err);
 
 /**
  * Normalizes and stems one already case-folded word, as indexing does.
  * Returns memory owned by the analyzer, valid until its next call.
  */
-const char *tl_analyzer_stem(tl_analyzer *a, const char *word, size_t len,
-                             size_t *stem_len);
+const char *tl_analyzer_stem(tl_analyzer *a, const char *word, size_t len, size_t *stem_len);
 
 /** Whether a case-folded word is in the stopword list. */
 int tl_analyzer_is_stopword(const tl_analyzer *a, const char *word, size_t len);

@@ -28,7 +28,8 @@ int tl_error_set(tl_error *err, int code, const char *fmt, ...) {
     return code;
   err->code = code;
   va_start(ap, fmt);
-  vsnprintf(err->msg, sizeof err->msg, fmt, ap); /* NOLINT(clang-analyzer-valist.Uninitialized): va_start above */
+  vsnprintf(err->msg, sizeof err->msg, fmt,
+            ap); /* NOLINT(clang-analyzer-valist.Uninitialized): va_start above */
   va_end(ap);
   return code;
 }

@@ -17,17 +17,17 @@ extern "C" {
 /** Status codes. TL_DONE is not an error: an iterator has no more items. */
 enum tl_status {
   TL_OK = 0,
-  TL_DONE = 1,      /**< iteration finished */
-  TL_ERR_NOMEM,     /**< an allocation failed */
-  TL_ERR_IO,        /**< a file could not be opened, read or written */
-  TL_ERR_FORMAT,    /**< malformed input (JSON, gzip, binary data) */
-  TL_ERR_UTF8,      /**< input is not valid UTF-8 */
-  TL_ERR_ICU,       /**< an ICU call failed */
-  TL_ERR_XAPIAN,    /**< libxapian threw an exception */
-  TL_ERR_LOCK,      /**< the database is locked by another writer */
-  TL_ERR_USAGE,     /**< bad arguments or an invalid query */
-  TL_ERR_NOTFOUND,  /**< a database, lexicon or named resource is missing */
-  TL_ERR_LIMIT      /**< input over a size limit */
+  TL_DONE = 1,     /**< iteration finished */
+  TL_ERR_NOMEM,    /**< an allocation failed */
+  TL_ERR_IO,       /**< a file could not be opened, read or written */
+  TL_ERR_FORMAT,   /**< malformed input (JSON, gzip, binary data) */
+  TL_ERR_UTF8,     /**< input is not valid UTF-8 */
+  TL_ERR_ICU,      /**< an ICU call failed */
+  TL_ERR_XAPIAN,   /**< libxapian threw an exception */
+  TL_ERR_LOCK,     /**< the database is locked by another writer */
+  TL_ERR_USAGE,    /**< bad arguments or an invalid query */
+  TL_ERR_NOTFOUND, /**< a database, lexicon or named resource is missing */
+  TL_ERR_LIMIT     /**< input over a size limit */
 };
 
 /** Maximum length of an error message, in bytes, including the NUL. */

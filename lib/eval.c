@@ -151,8 +151,7 @@ static int ht_insert(htab *t, size_t ns, const char *key, size_t val) {
       return rc;
   }
   h = ht_hash(ns, key);
-  for (i = (size_t)h & (t->cap - 1); t->slots[i].key;
-       i = (i + 1) & (t->cap - 1))
+  for (i = (size_t)h & (t->cap - 1); t->slots[i].key; i = (i + 1) & (t->cap - 1))
     ;
   t->slots[i].key = key;
   t->slots[i].hash = h;
@@ -214,8 +213,7 @@ static size_t split_fields(char *line, char **fields, size_t max) {
     if (n < max)
       fields[n] = p;
     n++;
-    while (*p && *p != ' ' && *p != '\t' && *p != '\r' && *p != '\v' &&
-           *p != '\f')
+    while (*p && *p != ' ' && *p != '\t' && *p != '\r' && *p != '\v' && *p != '\f')
       p++;
   }
 }
@@ -332,9 +330,8 @@ static int cmp_long_desc(const void *a, const void *b) {
  * member must be its `const char *qid`. Sets *idx. Returns TL_OK or
  * TL_ERR_NOMEM.
  */
-static int intern_query(arena *strings, htab *qids, void **arr, size_t *count,
-                        size_t *cap, size_t elem, const char *qid,
-                        size_t *idx) {
+static int intern_query(arena *strings, htab *qids, void **arr, size_t *count, size_t *cap,
+                        size_t elem, const char *qid, size_t *idx) {
   ht_slot *s = ht_find(qids, 0, qid);
   const char *copy;
   char *e;
@@ -394,8 +391,7 @@ static int qrels_finish(tl_qrels *q) {
       q->queries[s->ns].gains[fill[s->ns]++] = rel;
   }
   for (i = 0; i < q->num_queries; i++)
-    qsort(q->queries[i].gains, q->queries[i].num_rel, sizeof(long),
-          cmp_long_desc);
+    qsort(q->queries[i].gains, q->queries[i].num_rel, sizeof(long), cmp_long_desc);
 cleanup:
   free(fill);
   return rc;
@@ -428,8 +424,7 @@ int tl_qrels_read(FILE *in, const char *name, tl_qrels **out, tl_error *err) {
       goto cleanup;
     }
     if (memchr(line, '\0', len)) {
-      rc = tl_error_set(err, TL_ERR_FORMAT, "%s:%lu: NUL byte in line", name,
-                        lineno);
+      rc = tl_error_set(err, TL_ERR_FORMAT, "%s:%lu: NUL byte in line", name, lineno);
       goto cleanup;
     }
     nf = split_fields(line, f, 4);
@@ -443,26 +438,27 @@ int tl_qrels_read(FILE *in, const char *name, tl_qrels **out, tl_error *err) {
       goto cleanup;
     }
     if (!parse_long(f[3], &rel)) {
-      rc = tl_error_set(err, TL_ERR_FORMAT,
-                        "%s:%lu: relevance '%.64s' is not an integer", name,
+      rc = tl_error_set(err, TL_ERR_FORMAT, "%s:%lu: relevance '%.64s' is not an integer", name,
                         lineno, f[3]);
       goto cleanup;
     }
-    rc = intern_query(&q->strings, &q->qids, (void **)&q->queries,
-                      &q->num_queries, &q->cap_queries, sizeof *q->queries,
-                      f[0], &qidx);
+    rc = intern_query(&q->strings, &q->qids, (void **)&q->queries, &q->num_queries, &q->cap_queries,
+                      sizeof *q->queries, f[0], &qidx);
     if (rc != TL_OK)
       goto nomem;
     s = ht_find(&q->docs, qidx, f[2]);
     if (s) {
-      rc = tl_error_set(err, TL_ERR_FORMAT,
-                        "%s:%lu: document '%.128s' judged twice for query "
-                        "'%.128s' (first at line %lu)",
-                        name, lineno, f[2], f[0], q->judgments[s->val].line); /* NOLINT(clang-analyzer-core.NullDereference): set when s or rq is */
+      rc = tl_error_set(
+          err, TL_ERR_FORMAT,
+          "%s:%lu: document '%.128s' judged twice for query "
+          "'%.128s' (first at line %lu)",
+          name, lineno, f[2], f[0],
+          q->judgments[s->val]
+              .line); /* NOLINT(clang-analyzer-core.NullDereference): set when s or rq is */
       goto cleanup;
     }
-    rc = grow_array((void **)&q->judgments, &q->cap_judgments,
-                    q->num_judgments + 1, sizeof *q->judgments);
+    rc = grow_array((void **)&q->judgments, &q->cap_judgments, q->num_judgments + 1,
+                    sizeof *q->judgments);
     if (rc != TL_OK)
       goto nomem;
     docid = arena_strdup(&q->strings, f[2], strlen(f[2]));
@@ -503,10 +499,11 @@ cleanup:
   return rc;
 }
 
-size_t tl_qrels_num_queries(const tl_qrels *q) { return q->num_queries; }
+size_t tl_qrels_num_queries(const tl_qrels *q) {
+  return q->num_queries;
+}
 
-int tl_qrels_grade(const tl_qrels *q, const char *qid, const char *docid,
-                   long *rel) {
+int tl_qrels_grade(const tl_qrels *q, const char *qid, const char *docid, long *rel) {
   const ht_slot *sq = ht_find(&q->qids, 0, qid), *sd;
   if (!sq)
     return TL_ERR_NOTFOUND;
@@ -592,8 +589,7 @@ int tl_run_read(FILE *in, const char *name, tl_run **out, tl_error *err) {
       goto cleanup;
     }
     if (memchr(line, '\0', len)) {
-      rc = tl_error_set(err, TL_ERR_FORMAT, "%s:%lu: NUL byte in line", name,
-                        lineno);
+      rc = tl_error_set(err, TL_ERR_FORMAT, "%s:%lu: NUL byte in line", name, lineno);
       goto cleanup;
     }
     nf = split_fields(line, f, 6);
@@ -607,20 +603,17 @@ int tl_run_read(FILE *in, const char *name, tl_run **out, tl_error *err) {
       goto cleanup;
     }
     if (!parse_long(f[3], &rank)) {
-      rc = tl_error_set(err, TL_ERR_FORMAT,
-                        "%s:%lu: rank '%.64s' is not an integer", name, lineno,
+      rc = tl_error_set(err, TL_ERR_FORMAT, "%s:%lu: rank '%.64s' is not an integer", name, lineno,
                         f[3]);
       goto cleanup;
     }
     if (!parse_double(f[4], &score)) {
-      rc = tl_error_set(err, TL_ERR_FORMAT,
-                        "%s:%lu: score '%.64s' is not a number", name, lineno,
+      rc = tl_error_set(err, TL_ERR_FORMAT, "%s:%lu: score '%.64s' is not a number", name, lineno,
                         f[4]);
       goto cleanup;
     }
-    rc = intern_query(&r->strings, &r->qids, (void **)&r->queries,
-                      &r->num_queries, &r->cap_queries, sizeof *r->queries,
-                      f[0], &qidx);
+    rc = intern_query(&r->strings, &r->qids, (void **)&r->queries, &r->num_queries, &r->cap_queries,
+                      sizeof *r->queries, f[0], &qidx);
     if (rc != TL_OK)
       goto nomem;
     s = ht_find(&r->docs, qidx, f[2]);
@@ -632,7 +625,9 @@ int tl_run_read(FILE *in, const char *name, tl_run **out, tl_error *err) {
       goto cleanup;
     }
     rq = &r->queries[qidx];
-    rc = grow_array((void **)&rq->docs, &rq->cap_docs, rq->num_docs + 1, /* NOLINT(clang-analyzer-core.NullDereference): set when s or rq is */
+    rc = grow_array((void **)&rq->docs, &rq->cap_docs,
+                    rq->num_docs +
+                        1, /* NOLINT(clang-analyzer-core.NullDereference): set when s or rq is */
                     sizeof *rq->docs);
     if (rc != TL_OK)
       goto nomem;
@@ -647,8 +642,7 @@ int tl_run_read(FILE *in, const char *name, tl_run **out, tl_error *err) {
     rq->num_docs++;
   }
   for (i = 0; i < r->num_queries; i++)
-    qsort(r->queries[i].docs, r->queries[i].num_docs, sizeof(run_doc),
-          cmp_run_doc);
+    qsort(r->queries[i].docs, r->queries[i].num_docs, sizeof(run_doc), cmp_run_doc);
   *out = r;
   r = NULL;
   rc = TL_OK;
@@ -674,7 +668,9 @@ cleanup:
   return rc;
 }
 
-size_t tl_run_num_queries(const tl_run *r) { return r->num_queries; }
+size_t tl_run_num_queries(const tl_run *r) {
+  return r->num_queries;
+}
 
 const char *tl_run_doc(const tl_run *r, const char *qid, size_t pos) {
   const ht_slot *s = ht_find(&r->qids, 0, qid);
@@ -719,9 +715,8 @@ static int cmp_query_ptr(const void *a, const void *b) {
  * Scores one qrels query (num_rel >= 1, qrels index qidx) against its
  * ranked run documents docs[0..n) (n may be 0) into *out.
  */
-static void score_query(const tl_qrels *qrels, size_t qidx,
-                        const qrels_query *qq, const run_doc *docs, size_t n,
-                        tl_eval_scores *out) {
+static void score_query(const tl_qrels *qrels, size_t qidx, const qrels_query *qq,
+                        const run_doc *docs, size_t n, tl_eval_scores *out) {
   double dcg = 0.0, idcg = 0.0;
   size_t i, rel_10 = 0, rel_100 = 0;
   memset(out, 0, sizeof *out);
@@ -745,15 +740,15 @@ static void score_query(const tl_qrels *qrels, size_t qidx,
   out->recall_100 = (double)rel_100 / (double)qq->num_rel;
 }
 
-int tl_eval_compute(const tl_qrels *qrels, const tl_run *run, tl_eval **out,
-                    tl_error *err) {
+int tl_eval_compute(const tl_qrels *qrels, const tl_run *run, tl_eval **out, tl_error *err) {
   tl_eval *e = NULL;
   const qrels_query **order = NULL;
   size_t i, n = 0;
   int rc = TL_OK;
   *out = NULL;
   e = calloc(1, sizeof *e);
-  order = malloc((qrels->num_queries ? qrels->num_queries : 1) * sizeof *order); /* NOLINT(bugprone-sizeof-expression): an array of pointers */
+  order = malloc((qrels->num_queries ? qrels->num_queries : 1) *
+                 sizeof *order); /* NOLINT(bugprone-sizeof-expression): an array of pointers */
   if (!e || !order)
     goto nomem;
   for (i = 0; i < qrels->num_queries; i++)
@@ -773,8 +768,8 @@ int tl_eval_compute(const tl_qrels *qrels, const tl_run *run, tl_eval **out,
       goto nomem;
     row->num_rel = qq->num_rel;
     row->num_ret = rq ? rq->num_docs : 0;
-    score_query(qrels, (size_t)(qq - qrels->queries), qq, rq ? rq->docs : NULL,
-                row->num_ret, &row->scores);
+    score_query(qrels, (size_t)(qq - qrels->queries), qq, rq ? rq->docs : NULL, row->num_ret,
+                &row->scores);
     e->mean.mrr_10 += row->scores.mrr_10;
     e->mean.ndcg_10 += row->scores.ndcg_10;
     e->mean.recall_10 += row->scores.recall_10;
@@ -788,7 +783,9 @@ int tl_eval_compute(const tl_qrels *qrels, const tl_run *run, tl_eval **out,
     e->mean.recall_100 /= (double)n;
   }
   for (i = 0; i < run->num_queries; i++) {
-    const ht_slot *s = ht_find(&qrels->qids, 0, run->queries[i].qid); /* NOLINT(clang-analyzer-core.NullDereference): set when s or rq is */
+    const ht_slot *s = ht_find(
+        &qrels->qids, 0,
+        run->queries[i].qid); /* NOLINT(clang-analyzer-core.NullDereference): set when s or rq is */
     if (!s || qrels->queries[s->val].num_rel == 0)
       e->num_ignored++;
   }
@@ -803,9 +800,13 @@ cleanup:
   return rc;
 }
 
-size_t tl_eval_num_queries(const tl_eval *e) { return e->num_rows; }
+size_t tl_eval_num_queries(const tl_eval *e) {
+  return e->num_rows;
+}
 
-size_t tl_eval_num_ignored(const tl_eval *e) { return e->num_ignored; }
+size_t tl_eval_num_ignored(const tl_eval *e) {
+  return e->num_ignored;
+}
 
 int tl_eval_query_at(const tl_eval *e, size_t i, tl_eval_query *out) {
   if (i >= e->num_rows)
@@ -814,7 +815,9 @@ int tl_eval_query_at(const tl_eval *e, size_t i, tl_eval_query *out) {
   return TL_OK;
 }
 
-void tl_eval_mean(const tl_eval *e, tl_eval_scores *out) { *out = e->mean; }
+void tl_eval_mean(const tl_eval *e, tl_eval_scores *out) {
+  *out = e->mean;
+}
 
 void tl_eval_free(tl_eval *e) {
   if (!e)

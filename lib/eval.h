@@ -115,8 +115,7 @@ size_t tl_qrels_num_queries(const tl_qrels *q);
  * The grade of docid for qid: sets *rel and returns TL_OK, or returns
  * TL_ERR_NOTFOUND (and leaves *rel alone) when the pair is not judged.
  */
-int tl_qrels_grade(const tl_qrels *q, const char *qid, const char *docid,
-                   long *rel);
+int tl_qrels_grade(const tl_qrels *q, const char *qid, const char *docid, long *rel);
 
 /** Releases the judgments; NULL is allowed. */
 void tl_qrels_free(tl_qrels *q);
@@ -161,8 +160,7 @@ void tl_run_free(tl_run *r);
  * On success *out owns a result to release with tl_eval_free().
  * Errors: TL_ERR_NOMEM (then *out is NULL).
  */
-int tl_eval_compute(const tl_qrels *qrels, const tl_run *run, tl_eval **out,
-                    tl_error *err);
+int tl_eval_compute(const tl_qrels *qrels, const tl_run *run, tl_eval **out, tl_error *err);
 
 /**
  * Number of evaluated queries: qrels queries with at least one relevant

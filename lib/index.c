@@ -59,8 +59,8 @@ size_t tl_index_article_term(const char *id, char *buf) {
   }
 }
 
-static int on_term(void *vctx, int flags, const char *term, size_t len, size_t start,
-                   size_t end, unsigned pos) {
+static int on_term(void *vctx, int flags, const char *term, size_t len, size_t start, size_t end,
+                   unsigned pos) {
   doc_ctx *c = vctx;
   size_t p = strlen(c->prefix);
   char *t = c->ix->term;
@@ -136,8 +136,7 @@ int tl_index_open(const char *db_path, const tl_index_options *opts, tl_index **
     rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
     goto fail;
   }
-  if (!*have && (rc = tl_store_set_metadata(ix->store, TL_META_STEMMER, ix->stemmer,
-                                            err)) != TL_OK)
+  if (!*have && (rc = tl_store_set_metadata(ix->store, TL_META_STEMMER, ix->stemmer, err)) != TL_OK)
     goto fail;
   if ((rc = tl_store_begin(ix->store, err)) != TL_OK)
     goto fail;
@@ -167,8 +166,8 @@ static size_t count_paragraphs(const tl_article *a, const tl_passage_list *ps) {
 }
 
 /* The passage record stored as document data. */
-static int set_record(tl_analysis *ix, const tl_article *a, const tl_passage *p,
-                      size_t paragraphs, tl_error *err) {
+static int set_record(tl_analysis *ix, const tl_article *a, const tl_passage *p, size_t paragraphs,
+                      tl_error *err) {
   json_object *o = json_object_new_object();
   const char *s;
   size_t n;
@@ -183,8 +182,8 @@ static int set_record(tl_analysis *ix, const tl_article *a, const tl_passage *p,
   json_object_object_add(o, "heading",
                          json_object_new_string_len(a->text + p->heading_start,
                                                     (int)(p->heading_end - p->heading_start)));
-  json_object_object_add(o, "text", json_object_new_string_len(a->text + p->start,
-                                                               (int)(p->end - p->start)));
+  json_object_object_add(o, "text",
+                         json_object_new_string_len(a->text + p->start, (int)(p->end - p->start)));
   json_object_object_add(o, "start", json_object_new_int64((int64_t)(a->text_offset + p->start)));
   json_object_object_add(o, "end", json_object_new_int64((int64_t)(a->text_offset + p->end)));
   json_object_object_add(o, "path", json_object_new_string(a->path));
@@ -194,9 +193,9 @@ static int set_record(tl_analysis *ix, const tl_article *a, const tl_passage *p,
     json_object_object_add(o, "url", json_object_new_string(a->url));
   if (*a->source)
     json_object_object_add(o, "source", json_object_new_string(a->source));
-  s = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
-  rc = s ? tl_doc_set_data(ix->doc, s, n, err)
-         : tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  s = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE,
+                                        &n);
+  rc = s ? tl_doc_set_data(ix->doc, s, n, err) : tl_error_set(err, TL_ERR_NOMEM, "out of memory");
   json_object_put(o);
   return rc;
 }
@@ -211,8 +210,7 @@ void tl_prepared_free(tl_prepared *p) {
   free(p);
 }
 
-int tl_index_prepare_begin(tl_analysis *ix, const tl_article *a, size_t *npassages,
-                           tl_error *err) {
+int tl_index_prepare_begin(tl_analysis *ix, const tl_article *a, size_t *npassages, tl_error *err) {
   int rc;
   ix->next = 0;
   ix->passages.count = 0;
@@ -273,8 +271,8 @@ int tl_index_prepare_next(tl_analysis *ix, const tl_article *a, size_t max_passa
       }
       pos += HEADING_GAP;
     }
-    rc = tl_analyzer_run(ix->analyzer, a->text + p->start, p->end - p->start, pos, on_term,
-                         &c, &pos, err);
+    rc = tl_analyzer_run(ix->analyzer, a->text + p->start, p->end - p->start, pos, on_term, &c,
+                         &pos, err);
     if (rc != TL_OK) {
       rc = err->code ? err->code : TL_ERR_XAPIAN;
       goto fail;
@@ -306,8 +304,7 @@ fail:
   return rc;
 }
 
-int tl_index_prepare(tl_analysis *ix, const tl_article *a, tl_prepared **out,
-                     tl_error *err) {
+int tl_index_prepare(tl_analysis *ix, const tl_article *a, tl_prepared **out, tl_error *err) {
   int rc;
   *out = NULL;
   if ((rc = tl_index_prepare_begin(ix, a, NULL, err)) != TL_OK)
@@ -361,9 +358,13 @@ unsigned long tl_index_passage_count(const tl_index *ix) {
   return tl_store_doc_count(ix->store);
 }
 
-const char *tl_index_stemmer(const tl_index *ix) { return ix->stemmer; }
+const char *tl_index_stemmer(const tl_index *ix) {
+  return ix->stemmer;
+}
 
-tl_store *tl_index_store(tl_index *ix) { return ix->store; }
+tl_store *tl_index_store(tl_index *ix) {
+  return ix->store;
+}
 
 void tl_index_close(tl_index *ix) {
   if (!ix)

@@ -50,8 +50,7 @@ typedef struct tl_index_options {
  * tl_index_add (TL_ERR_NOTFOUND there when the lexicon or stopwords are
  * missing).
  */
-int tl_index_open(const char *db_path, const tl_index_options *opts, tl_index **out,
-                  tl_error *err);
+int tl_index_open(const char *db_path, const tl_index_options *opts, tl_index **out, tl_error *err);
 
 /**
  * Splits the article into passages, analyzes them and replaces every
@@ -59,8 +58,7 @@ int tl_index_open(const char *db_path, const tl_index_options *opts, tl_index **
  * receives the number of passages written. Errors: TL_ERR_XAPIAN,
  * TL_ERR_ICU, TL_ERR_NOMEM.
  */
-int tl_index_add(tl_index *ix, const tl_article *article, size_t *npassages,
-                 tl_error *err);
+int tl_index_add(tl_index *ix, const tl_article *article, size_t *npassages, tl_error *err);
 
 /**
  * Commits everything added since the last commit, atomically, and starts a
@@ -81,8 +79,7 @@ typedef struct tl_analysis tl_analysis;
  * TL_ERR_NOTFOUND (lexicon or stopwords missing), TL_ERR_ICU, TL_ERR_IO,
  * TL_ERR_NOMEM. Free with tl_analysis_free().
  */
-int tl_analysis_create(const char *stemmer, const char *data_dir, tl_analysis **out,
-                       tl_error *err);
+int tl_analysis_create(const char *stemmer, const char *data_dir, tl_analysis **out, tl_error *err);
 
 /** Frees an analysis; NULL is allowed. */
 void tl_analysis_free(tl_analysis *an);
@@ -94,12 +91,12 @@ void tl_analysis_free(tl_analysis *an);
 typedef struct tl_prepared {
   char qterm[TL_ID_TERM_MAX + 2]; /**< the article's "Q" term */
   size_t qlen;
-  tl_doc **docs;                  /**< one per passage, owned */
+  tl_doc **docs; /**< one per passage, owned */
   size_t count;
-  size_t first;                   /**< 0-based index of docs[0] in the article:
-                                       0 for the article's first chunk */
-  size_t total;                   /**< passages of the whole article */
-  unsigned long long bytes;       /**< text bytes of these passages */
+  size_t first;             /**< 0-based index of docs[0] in the article:
+                                 0 for the article's first chunk */
+  size_t total;             /**< passages of the whole article */
+  unsigned long long bytes; /**< text bytes of these passages */
 } tl_prepared;
 
 /**
@@ -108,8 +105,7 @@ typedef struct tl_prepared {
  * *out is freed with tl_prepared_free(). Errors: TL_ERR_ICU, TL_ERR_NOMEM,
  * TL_ERR_LIMIT, TL_ERR_XAPIAN.
  */
-int tl_index_prepare(tl_analysis *an, const tl_article *a, tl_prepared **out,
-                     tl_error *err);
+int tl_index_prepare(tl_analysis *an, const tl_article *a, tl_prepared **out, tl_error *err);
 
 /**
  * Streaming preparation, so that memory does not grow with an article's
@@ -122,8 +118,7 @@ int tl_index_prepare(tl_analysis *an, const tl_article *a, tl_prepared **out,
  * unchanged, and the analysis serve no other article, until TL_DONE.
  * Errors as tl_index_prepare.
  */
-int tl_index_prepare_begin(tl_analysis *an, const tl_article *a, size_t *npassages,
-                           tl_error *err);
+int tl_index_prepare_begin(tl_analysis *an, const tl_article *a, size_t *npassages, tl_error *err);
 int tl_index_prepare_next(tl_analysis *an, const tl_article *a, size_t max_passages,
                           size_t max_bytes, tl_prepared **out, tl_error *err);
 

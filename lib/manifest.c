@@ -9,7 +9,9 @@
 #include <sys/stat.h>
 #include <xxhash.h>
 
-void tl_hash_hex(uint64_t h, char *buf) { snprintf(buf, 17, "%016" PRIx64, h); }
+void tl_hash_hex(uint64_t h, char *buf) {
+  snprintf(buf, 17, "%016" PRIx64, h);
+}
 
 void tl_manifest_key(const char *path, char *buf) {
   size_t n = strlen(path);
@@ -44,8 +46,7 @@ static const char *parse(const char *v, tl_file_state *st) {
   return tab + 1;
 }
 
-int tl_manifest_get(tl_store *s, const char *path, tl_file_state *st, int *found,
-                    tl_error *err) {
+int tl_manifest_get(tl_store *s, const char *path, tl_file_state *st, int *found, tl_error *err) {
   char key[TL_MANIFEST_KEY_MAX];
   char *v = NULL;
   const char *p;
@@ -70,8 +71,8 @@ int tl_manifest_put(tl_store *s, const char *path, const tl_file_state *st, tl_e
   int rc;
   if (!(v = malloc(n)))
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-  snprintf(v, n, "%" PRIu64 " %" PRId64 " %016" PRIx64 " %lu %lu\t%s", st->size,
-           st->mtime_ns, st->hash, st->articles, st->passages, path);
+  snprintf(v, n, "%" PRIu64 " %" PRId64 " %016" PRIx64 " %lu %lu\t%s", st->size, st->mtime_ns,
+           st->hash, st->articles, st->passages, path);
   tl_manifest_key(path, key);
   rc = tl_store_set_metadata(s, key, v, err);
   free(v);

@@ -57,8 +57,7 @@ void tl_manifest_key(const char *path, char *buf);
  * Reads the state of path into *st; *found is 1 when there is one, else 0
  * (and *st is zeroed). Errors: TL_ERR_XAPIAN, TL_ERR_NOMEM.
  */
-int tl_manifest_get(tl_store *s, const char *path, tl_file_state *st, int *found,
-                    tl_error *err);
+int tl_manifest_get(tl_store *s, const char *path, tl_file_state *st, int *found, tl_error *err);
 
 /** Records the state of path (write mode). Errors: TL_ERR_XAPIAN, TL_ERR_USAGE. */
 int tl_manifest_put(tl_store *s, const char *path, const tl_file_state *st, tl_error *err);

@@ -25,13 +25,14 @@ typedef struct para {
   enum para_kind kind;
 } para;
 
-static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
+static int is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
 
 /* Length of a bullet marker (with its space) at s, or 0. */
 static size_t bullet_len(const char *s, size_t n) {
-  static const char *const marks[] = {"\xE2\x80\xA2", "\xE2\x97\xA6", "\xE2\x96\xAA",
-                                      "\xC2\xB7",     "-",            "*",
-                                      "+"};
+  static const char *const marks[] = {
+      "\xE2\x80\xA2", "\xE2\x97\xA6", "\xE2\x96\xAA", "\xC2\xB7", "-", "*", "+"};
   size_t i;
   for (i = 0; i < sizeof marks / sizeof *marks; i++) {
     size_t m = strlen(marks[i]);
@@ -231,8 +232,7 @@ static int split_lines(const char *text, size_t len, line **out, size_t *count) 
     for (;;) {
       if (s < e && is_space(text[s]))
         s++;
-      else if (e - s >= 2 && (unsigned char)text[s] == 0xC2 &&
-               (unsigned char)text[s + 1] == 0xA0)
+      else if (e - s >= 2 && (unsigned char)text[s] == 0xC2 && (unsigned char)text[s + 1] == 0xA0)
         s += 2;
       else
         break;
@@ -258,9 +258,7 @@ static int split_lines(const char *text, size_t len, line **out, size_t *count) 
     lines[n].start = s;
     lines[n].end = e;
     lines[n].indented = s > raw;
-    lines[n].kind = s == e ? LINE_BLANK
-                    : bullet_len(text + s, e - s) ? LINE_BULLET
-                                                   : LINE_TEXT;
+    lines[n].kind = s == e ? LINE_BLANK : bullet_len(text + s, e - s) ? LINE_BULLET : LINE_TEXT;
     n++;
   }
   *out = lines;
@@ -271,9 +269,9 @@ static int split_lines(const char *text, size_t len, line **out, size_t *count) 
 /* Whether the line's last word is a preposition or conjunction: such a
  * line is cut mid-sentence by wrapping, never a heading. */
 static int ends_with_function_word(const char *text, const line *l) {
-  static const char *const words[] = {"ke",   "di",     "dari", "dan",   "yang",  "untuk",
-                                      "pada", "dengan", "atau", "oleh",  "dalam", "bagi",
-                                      "serta", "bahwa", "akan", "sebagai", "tentang", "para"};
+  static const char *const words[] = {"ke",    "di",     "dari", "dan",     "yang",    "untuk",
+                                      "pada",  "dengan", "atau", "oleh",    "dalam",   "bagi",
+                                      "serta", "bahwa",  "akan", "sebagai", "tentang", "para"};
   size_t e = l->end, s = e, i;
   while (s > l->start && !is_space(text[s - 1]))
     s--;
@@ -298,8 +296,7 @@ static void mark_headings(const char *text, line *lines, size_t n) {
     int blank_before = i == 0 || lines[i - 1].kind == LINE_BLANK;
     int blank_after = i + 1 == n || lines[i + 1].kind == LINE_BLANK;
     int prev_ends = i == 0 || lines[i - 1].kind != LINE_TEXT ||
-                    ends_sentence(text + lines[i - 1].start,
-                                  lines[i - 1].end - lines[i - 1].start);
+                    ends_sentence(text + lines[i - 1].start, lines[i - 1].end - lines[i - 1].start);
     if (!short_unpunctuated(text, &lines[i]))
       continue;
     if ((blank_before && blank_after) ||
@@ -310,11 +307,10 @@ static void mark_headings(const char *text, line *lines, size_t n) {
   }
 }
 
-int tl_passages_split(const char *text, size_t len, tl_passage_list *list,
-                      tl_error *err) {
+int tl_passages_split(const char *text, size_t len, tl_passage_list *list, tl_error *err) {
   line *lines = NULL;
   size_t nlines = 0, i;
-  size_t hs = 0, he = 0;              /* current section heading */
+  size_t hs = 0, he = 0;                   /* current section heading */
   size_t orphan_start = 0, orphan_end = 0; /* headings not yet used */
   int have_heading = 0, have_orphans = 0, heading_used = 0;
   int last_was_text = 0; /* the last passage is a paragraph that bullets may join */
@@ -362,12 +358,10 @@ int tl_passages_split(const char *text, size_t len, tl_passage_list *list,
       for (i++; i < nlines; i++) {
         /* an item, or wrapped item text indented under it */
         if (lines[i].kind == LINE_BULLET ||
-            (lines[i].kind == LINE_TEXT && lines[i].indented &&
-             lines[i - 1].kind != LINE_BLANK &&
+            (lines[i].kind == LINE_TEXT && lines[i].indented && lines[i - 1].kind != LINE_BLANK &&
              !ends_sentence(text + lines[i - 1].start, lines[i - 1].end - lines[i - 1].start)))
           e = lines[i].end;
-        else if (lines[i].kind == LINE_BLANK && i + 1 < nlines &&
-                 lines[i + 1].kind == LINE_BULLET)
+        else if (lines[i].kind == LINE_BLANK && i + 1 < nlines && lines[i + 1].kind == LINE_BULLET)
           continue;
         else
           break;
@@ -384,12 +378,10 @@ int tl_passages_split(const char *text, size_t len, tl_passage_list *list,
     {
       size_t s = l->start, e = l->end;
       for (i++; i < nlines && lines[i].kind == LINE_TEXT &&
-                !ends_sentence(text + lines[i - 1].start,
-                               lines[i - 1].end - lines[i - 1].start);
+                !ends_sentence(text + lines[i - 1].start, lines[i - 1].end - lines[i - 1].start);
            i++)
         e = lines[i].end;
-      rc = push_split(text, s, e, have_heading ? hs : 0, have_heading ? he : 0, list,
-                      err);
+      rc = push_split(text, s, e, have_heading ? hs : 0, have_heading ? he : 0, list, err);
       last_was_text = 1;
     }
   }

@@ -52,8 +52,7 @@ typedef struct tl_passage_list {
  * after clearing it (reuse one list across articles; free with
  * tl_passage_list_free). Errors: TL_ERR_NOMEM, TL_ERR_ICU.
  */
-int tl_passages_split(const char *text, size_t len, tl_passage_list *list,
-                      tl_error *err);
+int tl_passages_split(const char *text, size_t len, tl_passage_list *list, tl_error *err);
 
 /** Frees the items of list (the struct itself is the caller's). */
 void tl_passage_list_free(tl_passage_list *list);

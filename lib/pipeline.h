@@ -47,15 +47,15 @@ typedef int (*tl_pipeline_consume_fn)(void *ctx, void *item);
 
 /** Options of tl_pipeline_create; zero-initialize, then set. */
 typedef struct tl_pipeline_options {
-  size_t nworkers;            /**< threads, >= 1 */
-  void **workers;             /**< nworkers contexts, one per thread (not owned) */
-  tl_pipeline_work_fn work;   /**< required */
+  size_t nworkers;                /**< threads, >= 1 */
+  void **workers;                 /**< nworkers contexts, one per thread (not owned) */
+  tl_pipeline_work_fn work;       /**< required */
   tl_pipeline_consume_fn consume; /**< required */
   void *consume_ctx;
   void (*free_item)(void *item); /**< drops items never consumed (after a cancel) */
   void (*free_job)(void *data);  /**< frees job data; NULL: not freed */
-  size_t items_per_job;       /**< 0: 64 */
-  size_t max_jobs;            /**< jobs in flight; 0: 2 * nworkers + 2 */
+  size_t items_per_job;          /**< 0: 64 */
+  size_t max_jobs;               /**< jobs in flight; 0: 2 * nworkers + 2 */
 } tl_pipeline_options;
 
 /**

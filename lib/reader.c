@@ -15,13 +15,13 @@ struct tl_reader {
   char *path;
   enum tl_format format;
   FILE *file;
-  int gzip;         /* the file is gzip data, inflated through zlib */
+  int gzip; /* the file is gzip data, inflated through zlib */
   z_stream zs;
   unsigned char *zin; /* compressed input */
   uint64_t zin_total; /* compressed bytes read from the file */
-  int done;         /* no more records can be read */
-  uint64_t consumed; /* decompressed bytes handed out so far */
-  uint64_t line;    /* lines read (JSON Lines) */
+  int done;           /* no more records can be read */
+  uint64_t consumed;  /* decompressed bytes handed out so far */
+  uint64_t line;      /* lines read (JSON Lines) */
   /* input buffer */
   char *buf;
   size_t buf_len, buf_pos, buf_cap;
@@ -43,8 +43,7 @@ enum tl_format tl_reader_format(const char *path) {
     n -= 3;
   if (has_suffix(path, n, ".txt") && n > 4)
     return TL_FORMAT_TXT;
-  if ((has_suffix(path, n, ".jsonl") && n > 6) ||
-      (has_suffix(path, n, ".json") && n > 5))
+  if ((has_suffix(path, n, ".jsonl") && n > 6) || (has_suffix(path, n, ".json") && n > 5))
     return TL_FORMAT_JSONL;
   return TL_FORMAT_UNKNOWN;
 }
@@ -135,8 +134,8 @@ static int source_read(tl_reader *r, char *dst, size_t cap, size_t *got, tl_erro
       size_t n = fread(r->zin, 1, CHUNK, r->file);
       if (n == 0) {
         if (ferror(r->file))
-          return tl_error_set(err, TL_ERR_IO, "%s: read error at compressed byte %llu: %s",
-                              r->path, (unsigned long long)r->zin_total, strerror(errno));
+          return tl_error_set(err, TL_ERR_IO, "%s: read error at compressed byte %llu: %s", r->path,
+                              (unsigned long long)r->zin_total, strerror(errno));
         if (r->zs.total_in == 0 && r->zin_total > 0 && *got == 0 &&
             (unsigned char *)dst == r->zs.next_out)
           break; /* the end, after a complete member */
@@ -175,8 +174,7 @@ static int source_read(tl_reader *r, char *dst, size_t cap, size_t *got, tl_erro
     }
     if (zrc != Z_OK && zrc != Z_BUF_ERROR)
       return tl_error_set(err, TL_ERR_FORMAT, "%s: corrupt gzip data at compressed byte %llu: %s",
-                          r->path,
-                          (unsigned long long)(r->zin_total - r->zs.avail_in),
+                          r->path, (unsigned long long)(r->zin_total - r->zs.avail_in),
                           r->zs.msg ? r->zs.msg : "inflate failed");
   }
   *got = (size_t)((char *)r->zs.next_out - dst);
@@ -215,8 +213,7 @@ static const char *json_str(json_object *obj, const char *key) {
   json_object *v;
   if (!json_object_object_get_ex(obj, key, &v) || !v)
     return "";
-  if (json_object_is_type(v, json_type_string) ||
-      json_object_is_type(v, json_type_int) ||
+  if (json_object_is_type(v, json_type_string) || json_object_is_type(v, json_type_int) ||
       json_object_is_type(v, json_type_double))
     return json_object_get_string(v);
   return "";
@@ -230,17 +227,16 @@ static int next_txt(tl_reader *r, const tl_article **article, tl_error *err) {
     if ((rc = fill(r, err)) != TL_OK)
       return rc;
     if (r->buf_len > TL_READER_MAX_RECORD)
-      return tl_error_set(err, TL_ERR_LIMIT, "%s: larger than %zu MiB, skipped",
-                          r->path, TL_READER_MAX_RECORD >> 20);
+      return tl_error_set(err, TL_ERR_LIMIT, "%s: larger than %zu MiB, skipped", r->path,
+                          TL_READER_MAX_RECORD >> 20);
   }
   r->buf[r->buf_len] = '\0';
   rc = tl_utf8_check(r->buf, r->buf_len, &bad);
   if (rc == TL_ERR_FORMAT)
-    return tl_error_set(err, rc, "%s: binary data (NUL byte at byte offset %zu), skipped",
-                        r->path, bad);
+    return tl_error_set(err, rc, "%s: binary data (NUL byte at byte offset %zu), skipped", r->path,
+                        bad);
   if (rc != TL_OK)
-    return tl_error_set(err, rc, "%s: invalid UTF-8 at byte offset %zu, skipped",
-                        r->path, bad);
+    return tl_error_set(err, rc, "%s: invalid UTF-8 at byte offset %zu, skipped", r->path, bad);
   /* The title is the first non-empty line. */
   i = 0;
   if (r->buf_len >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0)
@@ -281,19 +277,18 @@ static int line_limit(tl_reader *r, size_t len, uint64_t at, tl_error *err) {
   if (len <= TL_READER_MAX_RECORD)
     return TL_OK;
   r->line++;
-  return tl_error_set(err, TL_ERR_LIMIT,
-                      "%s:%llu: line longer than %zu MiB (byte offset %llu), skipped",
-                      r->path, (unsigned long long)r->line, TL_READER_MAX_RECORD >> 20,
-                      (unsigned long long)at);
+  return tl_error_set(
+      err, TL_ERR_LIMIT, "%s:%llu: line longer than %zu MiB (byte offset %llu), skipped", r->path,
+      (unsigned long long)r->line, TL_READER_MAX_RECORD >> 20, (unsigned long long)at);
 }
 
 /* Finds the next line in the buffer; sets *start and *len. TL_DONE at end. */
 static int next_line(tl_reader *r, char **start, size_t *len, tl_error *err) {
   size_t scanned = 0;
   for (;;) {
-    char *nl = r->buf ? memchr(r->buf + r->buf_pos + scanned, '\n',
-                               r->buf_len - r->buf_pos - scanned)
-                      : NULL;
+    char *nl = r->buf
+                   ? memchr(r->buf + r->buf_pos + scanned, '\n', r->buf_len - r->buf_pos - scanned)
+                   : NULL;
     if (nl) {
       *start = r->buf + r->buf_pos;
       *len = (size_t)(nl - *start);
@@ -331,10 +326,9 @@ static int next_line(tl_reader *r, char **start, size_t *len, tl_error *err) {
         r->consumed += r->buf_len;
         r->buf_pos = r->buf_len;
       }
-      return tl_error_set(err, TL_ERR_LIMIT,
-                          "%s:%llu: line longer than %zu MiB (byte offset %llu), skipped",
-                          r->path, (unsigned long long)r->line,
-                          TL_READER_MAX_RECORD >> 20, (unsigned long long)at);
+      return tl_error_set(
+          err, TL_ERR_LIMIT, "%s:%llu: line longer than %zu MiB (byte offset %llu), skipped",
+          r->path, (unsigned long long)r->line, TL_READER_MAX_RECORD >> 20, (unsigned long long)at);
     }
     {
       int rc = fill(r, err);
@@ -359,8 +353,7 @@ static int next_jsonl(tl_reader *r, const tl_article **article, tl_error *err) {
     if (rc != TL_OK)
       return rc;
     r->line++;
-    while (len > 0 && (line[len - 1] == '\r' || line[len - 1] == ' ' ||
-                       line[len - 1] == '\t'))
+    while (len > 0 && (line[len - 1] == '\r' || line[len - 1] == ' ' || line[len - 1] == '\t'))
       len--;
     {
       size_t k = 0;
@@ -374,13 +367,10 @@ static int next_jsonl(tl_reader *r, const tl_article **article, tl_error *err) {
       return tl_error_set(err, rc,
                           "%s:%llu: binary data (NUL byte at byte offset %llu), "
                           "line skipped",
-                          r->path, (unsigned long long)r->line,
-                          (unsigned long long)offset + bad);
+                          r->path, (unsigned long long)r->line, (unsigned long long)offset + bad);
     if (rc != TL_OK)
-      return tl_error_set(err, rc,
-                          "%s:%llu: invalid UTF-8 at byte offset %llu, line skipped",
-                          r->path, (unsigned long long)r->line,
-                          (unsigned long long)offset + bad);
+      return tl_error_set(err, rc, "%s:%llu: invalid UTF-8 at byte offset %llu, line skipped",
+                          r->path, (unsigned long long)r->line, (unsigned long long)offset + bad);
     if (r->json) {
       json_object_put(r->json);
       r->json = NULL;
@@ -389,12 +379,11 @@ static int next_jsonl(tl_reader *r, const tl_article **article, tl_error *err) {
       return tl_error_set(err, TL_ERR_NOMEM, "%s: out of memory", r->path);
     json_tokener_reset(r->tok);
     if (len > INT32_MAX)
-      return tl_error_set(err, TL_ERR_LIMIT, "%s:%llu: line too long, skipped",
-                          r->path, (unsigned long long)r->line);
+      return tl_error_set(err, TL_ERR_LIMIT, "%s:%llu: line too long, skipped", r->path,
+                          (unsigned long long)r->line);
     r->json = json_tokener_parse_ex(r->tok, line, (int)len);
     jerr = json_tokener_get_error(r->tok);
-    if (!r->json || jerr != json_tokener_success ||
-        json_tokener_get_parse_end(r->tok) != len) {
+    if (!r->json || jerr != json_tokener_success || json_tokener_get_parse_end(r->tok) != len) {
       size_t at = r->json ? json_tokener_get_parse_end(r->tok) : len;
       if (jerr != json_tokener_success && jerr != json_tokener_continue)
         at = json_tokener_get_parse_end(r->tok);
@@ -403,20 +392,18 @@ static int next_jsonl(tl_reader *r, const tl_article **article, tl_error *err) {
         r->json = NULL;
       }
       return tl_error_set(err, TL_ERR_FORMAT,
-                          "%s:%llu: malformed JSON at column %zu: %s, line skipped",
-                          r->path, (unsigned long long)r->line, at + 1,
+                          "%s:%llu: malformed JSON at column %zu: %s, line skipped", r->path,
+                          (unsigned long long)r->line, at + 1,
                           jerr == json_tokener_success || jerr == json_tokener_continue
                               ? "unexpected end or trailing data"
                               : json_tokener_error_desc(jerr));
     }
     if (!json_object_is_type(r->json, json_type_object))
-      return tl_error_set(err, TL_ERR_FORMAT,
-                          "%s:%llu: not a JSON object, line skipped", r->path,
+      return tl_error_set(err, TL_ERR_FORMAT, "%s:%llu: not a JSON object, line skipped", r->path,
                           (unsigned long long)r->line);
     if (!json_object_object_get_ex(r->json, "text", &text) ||
         !json_object_is_type(text, json_type_string))
-      return tl_error_set(err, TL_ERR_FORMAT,
-                          "%s:%llu: no \"text\" string, line skipped", r->path,
+      return tl_error_set(err, TL_ERR_FORMAT, "%s:%llu: no \"text\" string, line skipped", r->path,
                           (unsigned long long)r->line);
     memset(&r->article, 0, sizeof r->article);
     r->article.id = json_str(r->json, "id");
@@ -456,7 +443,9 @@ int tl_reader_next(tl_reader *r, const tl_article **article, tl_error *err) {
   return next_jsonl(r, article, err);
 }
 
-uint64_t tl_reader_bytes(const tl_reader *r) { return r->consumed; }
+uint64_t tl_reader_bytes(const tl_reader *r) {
+  return r->consumed;
+}
 
 void tl_reader_free(tl_reader *r) {
   if (!r)

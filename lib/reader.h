@@ -37,18 +37,18 @@ enum tl_format tl_reader_format(const char *path);
 
 /** One article. Every string is NUL-terminated UTF-8 owned by the reader. */
 typedef struct tl_article {
-  const char *id;     /**< unique id: the JSON "id", else the path */
-  const char *title;  /**< "" when absent */
-  const char *text;   /**< the body the passages come from */
-  size_t text_len;    /**< bytes in text */
+  const char *id;       /**< unique id: the JSON "id", else the path */
+  const char *title;    /**< "" when absent */
+  const char *text;     /**< the body the passages come from */
+  size_t text_len;      /**< bytes in text */
   uint64_t text_offset; /**< byte offset of text in the (decompressed)
                            file for .txt; 0 for JSON Lines, whose passage
                            offsets count bytes of the decoded "text" value */
-  const char *date;   /**< "" when absent */
-  const char *url;    /**< "" when absent */
-  const char *source; /**< "" when absent */
-  const char *path;   /**< the file it came from, as given */
-  uint64_t line;      /**< 1-based line for JSON Lines, 0 for .txt */
+  const char *date;     /**< "" when absent */
+  const char *url;      /**< "" when absent */
+  const char *source;   /**< "" when absent */
+  const char *path;     /**< the file it came from, as given */
+  uint64_t line;        /**< 1-based line for JSON Lines, 0 for .txt */
 } tl_article;
 
 typedef struct tl_reader tl_reader;

@@ -17,8 +17,8 @@
 
 struct tl_searcher {
   tl_store *store;
-  tl_analyzer *analyzer;       /* the index's analysis */
-  tl_analyzer *query_stop;     /* stopwords for queries (no stemming) */
+  tl_analyzer *analyzer;   /* the index's analysis */
+  tl_analyzer *query_stop; /* stopwords for queries (no stemming) */
   double k1, b, exact_weight;
   int no_snippets;
   double prox_weight, prf_weight;
@@ -26,10 +26,12 @@ struct tl_searcher {
 };
 
 /* An option's value: v when set (> 0), none when turned off (< 0), else def. */
-static double opt_or(double v, double def) { return v > 0 ? v : v < 0 ? 0 : def; }
+static double opt_or(double v, double def) {
+  return v > 0 ? v : v < 0 ? 0 : def;
+}
 
-int tl_searcher_open(const char *db_path, const tl_searcher_options *opts,
-                     tl_searcher **out, tl_error *err) {
+int tl_searcher_open(const char *db_path, const tl_searcher_options *opts, tl_searcher **out,
+                     tl_error *err) {
   tl_searcher *s;
   tl_analyzer_options ao;
   char *stemmer = NULL;
@@ -47,8 +49,7 @@ int tl_searcher_open(const char *db_path, const tl_searcher_options *opts,
   if ((rc = tl_analyzer_create(&ao, &s->analyzer, err)) != TL_OK)
     goto fail;
   ao.stemmer = "none";
-  ao.stopwords = opts && opts->query_stopwords ? opts->query_stopwords
-                                               : "tala.txt,questions.txt";
+  ao.stopwords = opts && opts->query_stopwords ? opts->query_stopwords : "tala.txt,questions.txt";
   if ((rc = tl_analyzer_create(&ao, &s->query_stop, err)) != TL_OK)
     goto fail;
   s->no_snippets = opts ? opts->no_snippets : 0;
@@ -59,7 +60,7 @@ int tl_searcher_open(const char *db_path, const tl_searcher_options *opts,
   s->prf_docs = (unsigned)opt_or(opts ? opts->prf_docs : 0, TL_PRF_DOCS);
   s->prf_terms = (unsigned)opt_or(opts ? opts->prf_terms : 0, TL_PRF_TERMS);
   s->prf_weight = opt_or(opts ? opts->prf_weight : 0, TL_PRF_WEIGHT);
-  s->exact_weight = opts && opts->exact_weight < 0 ? 0
+  s->exact_weight = opts && opts->exact_weight < 0   ? 0
                     : opts && opts->exact_weight > 0 ? opts->exact_weight
                                                      : TL_EXACT_WEIGHT;
   free(stemmer);
@@ -127,8 +128,8 @@ typedef struct rewrite_ctx {
   sbuf text; /* the terms' bytes */
 } rewrite_ctx;
 
-static int on_query_term(void *vctx, int flags, const char *term, size_t len,
-                         size_t start, size_t end, unsigned pos) {
+static int on_query_term(void *vctx, int flags, const char *term, size_t len, size_t start,
+                         size_t end, unsigned pos) {
   rewrite_ctx *c = vctx;
   (void)pos;
   if (c->n == c->cap) {
@@ -218,8 +219,7 @@ int tl_search_rewrite(tl_searcher *s, const char *query, char **out, tl_error *e
                tl_analyzer_is_stopword(s->query_stop, c.text.p + t->term, t->len) &&
                !find_term(&c, i + 1, t->start, TL_TERM_JOINED, 0)) {
       /* dropped: a stopword */
-    } else if (is_operator(word, wlen) || query[t->end] == ':' ||
-               (t->flags & TL_TERM_ACRONYM)) {
+    } else if (is_operator(word, wlen) || query[t->end] == ':' || (t->flags & TL_TERM_ACRONYM)) {
       sb_add(&o, word, wlen);
     } else {
       sb_add(&o, c.text.p + t->term, t->len);
@@ -271,8 +271,8 @@ static int term_in(char **terms, size_t n, const char *prefix, const char *t, si
   return 0;
 }
 
-static int on_snippet_term(void *vctx, int flags, const char *term, size_t len,
-                           size_t start, size_t end, unsigned pos) {
+static int on_snippet_term(void *vctx, int flags, const char *term, size_t len, size_t start,
+                           size_t end, unsigned pos) {
   match_ctx *c = vctx;
   int hit;
   (void)pos;
@@ -367,8 +367,7 @@ static int make_snippet(tl_searcher *s, tl_hits *hits, tl_result *r, tl_error *e
    * the matching words' ranges are taken as they are copied. */
   k = lo;
   for (i = from; i < to && r->highlights; i++) {
-    int space = r->text[i] == '\n' || r->text[i] == ' ' || r->text[i] == '\t' ||
-                r->text[i] == '\r';
+    int space = r->text[i] == '\n' || r->text[i] == ' ' || r->text[i] == '\t' || r->text[i] == '\r';
     while (k < hi && c.words[k].end <= i)
       k++;
     if (k < hi && c.hit[k] && c.words[k].start == i)
@@ -411,8 +410,8 @@ static int64_t rec_int(json_object *o, const char *key) {
   return json_object_get_int64(v);
 }
 
-int tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned count,
-              int explain, tl_results **out, tl_error *err) {
+int tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned count, int explain,
+              tl_results **out, tl_error *err) {
   tl_search_options so;
   tl_hits *hits = NULL;
   tl_results *res = NULL;
@@ -472,8 +471,7 @@ int tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned count
     tl_result *r = &res->items[i];
     json_object *o = json_tokener_parse(hits->items[i].data);
     if (!o) {
-      rc = tl_error_set(err, TL_ERR_FORMAT, "passage %u: unreadable record",
-                        hits->items[i].docid);
+      rc = tl_error_set(err, TL_ERR_FORMAT, "passage %u: unreadable record", hits->items[i].docid);
       goto fail;
     }
     r->rank = offset + (unsigned)i + 1;

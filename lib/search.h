@@ -41,20 +41,20 @@ typedef struct tl_range {
 
 /** One ranked passage. Strings are NUL-terminated UTF-8 owned by the results. */
 typedef struct tl_result {
-  unsigned rank;          /**< 1-based */
-  double score;           /**< BM25 relevance */
+  unsigned rank; /**< 1-based */
+  double score;  /**< BM25 relevance */
   const char *article_id;
   const char *title;
-  unsigned passage;       /**< 1-based ordinal within the article */
-  const char *heading;    /**< "" when none */
-  const char *text;       /**< the whole passage */
-  const char *snippet;    /**< a window of text around the matching words */
-  tl_range *highlights;   /**< matching words, as byte ranges of snippet */
+  unsigned passage;     /**< 1-based ordinal within the article */
+  const char *heading;  /**< "" when none */
+  const char *text;     /**< the whole passage */
+  const char *snippet;  /**< a window of text around the matching words */
+  tl_range *highlights; /**< matching words, as byte ranges of snippet */
   size_t nhighlights;
-  const char *explain;    /**< with explain: "term=weight ..." else "" */
+  const char *explain; /**< with explain: "term=weight ..." else "" */
   const char *date, *url, *source, *path;
-  size_t start, end;      /**< byte range of the passage in its source */
-  void *owner_;           /**< private: the record the strings live in */
+  size_t start, end; /**< byte range of the passage in its source */
+  void *owner_;      /**< private: the record the strings live in */
 } tl_result;
 
 /** Results of one query; free with tl_results_free(). */
@@ -67,18 +67,18 @@ typedef struct tl_results {
 
 /** Options for a searcher; zero-initialize. */
 typedef struct tl_searcher_options {
-  const char *data_dir;      /**< NULL: tl_data_dir() */
+  const char *data_dir;        /**< NULL: tl_data_dir() */
   const char *query_stopwords; /**< stopword files for queries, comma separated;
                                   NULL: "tala.txt,questions.txt" */
-  double k1, b;              /**< BM25 parameters; both 0 for the defaults */
-  double exact_weight;       /**< weight of exact word forms beside stems;
-                                  0: TL_EXACT_WEIGHT */
-  int no_snippets;           /**< leave snippets "" and highlights empty
-                                  (ranking only, as for TREC runs) */
+  double k1, b;                /**< BM25 parameters; both 0 for the defaults */
+  double exact_weight;         /**< weight of exact word forms beside stems;
+                                    0: TL_EXACT_WEIGHT */
+  int no_snippets;             /**< leave snippets "" and highlights empty
+                                    (ranking only, as for TREC runs) */
   /* Ranking: 0 for the defaults above, < 0 to turn a weight off. */
-  double prox_weight;        /**< proximity evidence (tl_search_options) */
+  double prox_weight; /**< proximity evidence (tl_search_options) */
   int prox_window;
-  int prf_docs, prf_terms;   /**< pseudo-relevance feedback */
+  int prf_docs, prf_terms; /**< pseudo-relevance feedback */
   double prf_weight;
 } tl_searcher_options;
 
@@ -88,8 +88,8 @@ typedef struct tl_searcher_options {
  * Errors: TL_ERR_NOTFOUND (no index there), TL_ERR_LOCK, TL_ERR_XAPIAN,
  * TL_ERR_USAGE (an index made with an unknown stemmer), TL_ERR_NOMEM.
  */
-int tl_searcher_open(const char *db_path, const tl_searcher_options *opts,
-                     tl_searcher **out, tl_error *err);
+int tl_searcher_open(const char *db_path, const tl_searcher_options *opts, tl_searcher **out,
+                     tl_error *err);
 
 /** Closes the searcher; NULL is allowed. */
 void tl_searcher_close(tl_searcher *s);
@@ -101,8 +101,8 @@ void tl_searcher_close(tl_searcher *s);
  * Errors: TL_ERR_USAGE (empty query, or one with no searchable word),
  * TL_ERR_UTF8 (query not valid UTF-8), TL_ERR_XAPIAN, TL_ERR_NOMEM.
  */
-int tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned count,
-              int explain, tl_results **out, tl_error *err);
+int tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned count, int explain,
+              tl_results **out, tl_error *err);
 
 /**
  * The query rewritten by the analyzer, as handed to Xapian's parser

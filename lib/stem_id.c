@@ -86,8 +86,7 @@ enum {
   PRE_COUNT
 };
 
-static const char prefix_letter[PRE_COUNT] = {0,   'D', 'K', 'S', 'B', 'T',
-                                              'R', 'M', 'P', 'O', 'O'};
+static const char prefix_letter[PRE_COUNT] = {0, 'D', 'K', 'S', 'B', 'T', 'R', 'M', 'P', 'O', 'O'};
 
 /** One lexicon entry: a word in the arena and what is known about it. */
 typedef struct lex_entry {
@@ -151,8 +150,7 @@ static uint32_t hash_bytes(const char *s, size_t len) {
 }
 
 /** Finds the entry for the len bytes at w, or NULL. */
-static const lex_entry *lex_find(const tl_idstem *st, const char *w,
-                                 size_t len) {
+static const lex_entry *lex_find(const tl_idstem *st, const char *w, size_t len) {
   uint32_t h = hash_bytes(w, len);
   size_t i = h & st->table_mask;
   for (;;) {
@@ -161,8 +159,7 @@ static const lex_entry *lex_find(const tl_idstem *st, const char *w,
     if (!slot)
       return NULL;
     e = &st->entries[slot - 1];
-    if (e->hash == h && e->len == len &&
-        memcmp(st->arena + e->off, w, len) == 0)
+    if (e->hash == h && e->len == len && memcmp(st->arena + e->off, w, len) == 0)
       return e;
     i = (i + 1) & st->table_mask;
   }
@@ -285,15 +282,13 @@ static void trim(const char **s, size_t *n) {
  * then word[/FLAGS]); else one entry a line, '#' starts a comment, and for
  * LEX_EXCEPTION a line is "word<TAB or spaces>root". Every entry gets kind.
  */
-static int lex_load(tl_idstem *st, const char *path, uint32_t kind,
-                    int hunspell, tl_error *err) {
+static int lex_load(tl_idstem *st, const char *path, uint32_t kind, int hunspell, tl_error *err) {
   FILE *f = fopen(path, "rb");
   char line[1024];
   int first = 1;
   if (!f) {
     if (errno == ENOENT)
-      return tl_error_set(err, TL_ERR_NOTFOUND, "lexicon file missing: %s",
-                          path);
+      return tl_error_set(err, TL_ERR_NOTFOUND, "lexicon file missing: %s", path);
     return tl_error_set(err, TL_ERR_IO, "%s: %s", path, strerror(errno));
   }
   while (fgets(line, sizeof line, f)) {
@@ -457,9 +452,8 @@ typedef struct readings {
  * Adds the reading "restore + rest" reached from parent by removing prefix
  * `pre`. Residues shorter than 3 bytes are not kept.
  */
-static void add_reading(readings *rs, const reading *parent, int pre,
-                        const char *restore, const char *rest, size_t nrest,
-                        int menge) {
+static void add_reading(readings *rs, const reading *parent, int pre, const char *restore,
+                        const char *rest, size_t nrest, int menge) {
   reading *r;
   size_t nr = strlen(restore);
   int i;
@@ -477,8 +471,7 @@ static void add_reading(readings *rs, const reading *parent, int pre,
   r->chain[parent->n] = pre;
   for (i = 0; i < rs->n; i++) /* the same residue by the same route */
     if (rs->r[i].len == r->len && memcmp(rs->r[i].s, r->s, r->len) == 0 &&
-        rs->r[i].n == parent->n + 1 &&
-        memcmp(rs->r[i].chain, r->chain, sizeof r->chain) == 0)
+        rs->r[i].n == parent->n + 1 && memcmp(rs->r[i].chain, r->chain, sizeof r->chain) == 0)
       return;
   r->n = parent->n + 1;
   r->menge = menge || parent->menge;
@@ -489,8 +482,7 @@ static void add_reading(readings *rs, const reading *parent, int pre,
  * The nasal prefixes me(N)- and pe(N)-: w starts with "me" or "pe" (head),
  * the rest is [s, s + n) after those two letters.
  */
-static void nasal_readings(readings *rs, const reading *p, int pre,
-                           const char *s, size_t n) {
+static void nasal_readings(readings *rs, const reading *p, int pre, const char *s, size_t n) {
   if (n < 2)
     return;
   if (starts(s, n, "nge") && n > 4 && !is_vowel(s[3]))
@@ -574,20 +566,13 @@ static void strip_one_prefix(readings *rs, int idx) {
 /** ECS: prefix/suffix pairs that never form a confix. */
 static int bad_confix(int pre, int suf) {
   switch (pre) {
-  case PRE_BER:
-    return suf == SUF_I;
-  case PRE_DI:
-    return suf == SUF_AN;
-  case PRE_KE:
-    return suf == SUF_I || suf == SUF_KAN;
-  case PRE_ME:
-    return suf == SUF_AN;
-  case PRE_SE:
-    return suf == SUF_I || suf == SUF_KAN;
-  case PRE_TER:
-    return suf == SUF_AN;
-  default:
-    return 0;
+  case PRE_BER: return suf == SUF_I;
+  case PRE_DI: return suf == SUF_AN;
+  case PRE_KE: return suf == SUF_I || suf == SUF_KAN;
+  case PRE_ME: return suf == SUF_AN;
+  case PRE_SE: return suf == SUF_I || suf == SUF_KAN;
+  case PRE_TER: return suf == SUF_AN;
+  default: return 0;
   }
 }
 
@@ -643,16 +628,14 @@ static int weak_root(const lex_entry *e) {
 
 /** True when e may serve as the root of a decomposition. */
 static int usable_root(const lex_entry *e) {
-  return e && e->len >= 2 &&
-         (e->kind & (LEX_DIC | LEX_ROOT | LEX_COMPOUND | LEX_PROTECTED));
+  return e && e->len >= 2 && (e->kind & (LEX_DIC | LEX_ROOT | LEX_COMPOUND | LEX_PROTECTED));
 }
 
 /**
  * Tries every suffix reading of prefix reading r; keeps the best candidate
  * in *best (best->root NULL when none yet).
  */
-static void try_suffixes(const tl_idstem *st, const reading *r, candidate *best,
-                         int *order) {
+static void try_suffixes(const tl_idstem *st, const reading *r, candidate *best, int *order) {
   static const char *const particles[] = {"", "lah", "kah", "tah", "pun"};
   static const char *const possessives[] = {"", "ku", "mu", "nya"};
   static const struct {
@@ -689,13 +672,11 @@ static void try_suffixes(const tl_idstem *st, const reading *r, candidate *best,
           continue;
         cand.root = e;
         cand.licence = licence(e, r, derivs[c].suf);
-        if (cand.licence == 0 && r->n == 0 && e->nflags == 0 &&
-            (e->kind & LEX_DIC) && !(e->kind & LEX_ROOT) &&
-            !(derivs[c].suf == SUF_KAN && n3 >= 5))
+        if (cand.licence == 0 && r->n == 0 && e->nflags == 0 && (e->kind & LEX_DIC) &&
+            !(e->kind & LEX_ROOT) && !(derivs[c].suf == SUF_KAN && n3 >= 5))
           continue; /* asean is not ase-an: ase takes no suffix */
-        cand.nflags = (e->kind & (LEX_ROOT | LEX_COMPOUND | LEX_PROTECTED))
-                          ? OWN_NFLAGS
-                          : (int)e->nflags;
+        cand.nflags =
+            (e->kind & (LEX_ROOT | LEX_COMPOUND | LEX_PROTECTED)) ? OWN_NFLAGS : (int)e->nflags;
         cand.naffix = r->n + (a > 0) + (b > 0) + (c > 0);
         cand.order = (*order)++;
         cand.npre = r->n;
@@ -727,8 +708,7 @@ static size_t fallback(const char *w, size_t n) {
  * Stems a word without hyphens. Returns a pointer to the stem bytes (the
  * word itself, the lexicon's arena, or buf) and sets *out_len.
  */
-static const char *stem_simple(const tl_idstem *st, const char *w, size_t n,
-                               size_t *out_len) {
+static const char *stem_simple(const tl_idstem *st, const char *w, size_t n, size_t *out_len) {
   const lex_entry *e = lex_find(st, w, n);
   readings *rs;
   candidate best;
@@ -764,8 +744,7 @@ static const char *stem_simple(const tl_idstem *st, const char *w, size_t n,
   free(rs);
   if (e && !(best.root && best.licence >= 2 && best.nflags >= 3 &&
              (!(e->kind & LEX_COMMON) ||
-              (best.npre == 0 &&
-               (best.deriv == SUF_NONE || best.deriv == SUF_KAN))))) {
+              (best.npre == 0 && (best.deriv == SUF_NONE || best.deriv == SUF_KAN))))) {
     *out_len = n;
     return w;
   }
@@ -793,9 +772,8 @@ static int is_clitic(const char *s, size_t n) {
 
 /** True when [s, s + n) is a prefix written before a hyphen ("di-phk"). */
 static int is_hyphen_prefix(const char *s, size_t n) {
-  static const char *const c[] = {"di",  "ke",  "se",   "ber",  "ter", "per",
-                                  "me",  "pe",  "meng", "peng", "mem", "pem",
-                                  "men", "pen", "ku",   "kau",  "be",  "te"};
+  static const char *const c[] = {"di",   "ke",  "se",  "ber", "ter", "per", "me",  "pe", "meng",
+                                  "peng", "mem", "pem", "men", "pen", "ku",  "kau", "be", "te"};
   size_t i;
   for (i = 0; i < sizeof c / sizeof c[0]; i++)
     if (strlen(c[i]) == n && memcmp(s, c[i], n) == 0)
@@ -813,8 +791,8 @@ static int known(const tl_idstem *st, const char *s, size_t n) {
  * sebaik-baiknya, meniru-nirukan) or a hyphenated prefix (di-phk).
  * Writes into buf (capacity 2 * MAX_WORD + 8).
  */
-static const char *stem_hyphen(const tl_idstem *st, const char *w, size_t n,
-                               size_t *out_len, char *buf) {
+static const char *stem_hyphen(const tl_idstem *st, const char *w, size_t n, size_t *out_len,
+                               char *buf) {
   const char *h = memchr(w, '-', n);
   const char *x = w, *y = h + 1, *sx, *sy;
   size_t nx = (size_t)(h - w), ny = n - nx - 1, lx, ly;
@@ -879,14 +857,12 @@ static const char *stem_hyphen(const tl_idstem *st, const char *w, size_t n,
   return w;
 }
 
-const char *tl_idstem_stem(tl_idstem *s, const char *word, size_t len,
-                           size_t *stem_len) {
+const char *tl_idstem_stem(tl_idstem *s, const char *word, size_t len, size_t *stem_len) {
   uint32_t h = hash_bytes(word, len);
   cache_slot *slot = &s->cache[h & (CACHE_SLOTS - 1)];
   const char *r;
   size_t rl;
-  if (len < CACHE_WORD && slot->wlen == len &&
-      memcmp(slot->word, word, len) == 0) {
+  if (len < CACHE_WORD && slot->wlen == len && memcmp(slot->word, word, len) == 0) {
     *stem_len = slot->slen;
     return slot->stem;
   }

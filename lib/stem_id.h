@@ -21,8 +21,8 @@ typedef struct tl_idstem tl_idstem;
 /**
  * Loads the root lexicon: the hunspell-id dictionary (env
  * TELUSUR_HUNSPELL_DIC, else /usr/share/hunspell/id_ID.dic) and
- * data_dir/lexicon/{roots,compounds,protected,exceptions}.txt. Errors: TL_ERR_NOTFOUND (a lexicon file is missing),
- * TL_ERR_IO, TL_ERR_NOMEM. *out is released with tl_idstem_free().
+ * data_dir/lexicon/{roots,compounds,protected,exceptions}.txt. Errors: TL_ERR_NOTFOUND (a lexicon
+ * file is missing), TL_ERR_IO, TL_ERR_NOMEM. *out is released with tl_idstem_free().
  */
 int tl_idstem_create(const char *data_dir, tl_idstem **out, tl_error *err);
 
@@ -31,8 +31,7 @@ int tl_idstem_create(const char *data_dir, tl_idstem **out, tl_error *err);
  * Returns the stem (memory owned by the handle, valid until the next call)
  * and its length in bytes in *stem_len. One thread at a time per handle.
  */
-const char *tl_idstem_stem(tl_idstem *s, const char *word, size_t len,
-                           size_t *stem_len);
+const char *tl_idstem_stem(tl_idstem *s, const char *word, size_t len, size_t *stem_len);
 
 /** Releases the handle; NULL is allowed. */
 void tl_idstem_free(tl_idstem *s);

@@ -16,8 +16,7 @@ struct tl_stemmer {
   tl_idstem *idstem;
 };
 
-int tl_stemmer_create(const char *name, const char *data_dir, tl_stemmer **out,
-                      tl_error *err) {
+int tl_stemmer_create(const char *name, const char *data_dir, tl_stemmer **out, tl_error *err) {
   tl_stemmer *s;
   *out = NULL;
   s = calloc(1, sizeof *s);
@@ -30,8 +29,7 @@ int tl_stemmer_create(const char *name, const char *data_dir, tl_stemmer **out,
     s->snowball = sb_stemmer_new("indonesian", "UTF_8");
     if (!s->snowball) {
       free(s);
-      return tl_error_set(err, TL_ERR_NOTFOUND,
-                          "libstemmer has no 'indonesian' stemmer");
+      return tl_error_set(err, TL_ERR_NOTFOUND, "libstemmer has no 'indonesian' stemmer");
     }
   } else if (strcmp(name, "indonesian") == 0) {
     int rc;
@@ -44,15 +42,13 @@ int tl_stemmer_create(const char *name, const char *data_dir, tl_stemmer **out,
   } else {
     free(s);
     return tl_error_set(err, TL_ERR_USAGE,
-                        "unknown stemmer '%s' (known: indonesian, snowball, none)",
-                        name);
+                        "unknown stemmer '%s' (known: indonesian, snowball, none)", name);
   }
   *out = s;
   return TL_OK;
 }
 
-const char *tl_stemmer_stem(tl_stemmer *s, const char *word, size_t len,
-                            size_t *stem_len) {
+const char *tl_stemmer_stem(tl_stemmer *s, const char *word, size_t len, size_t *stem_len) {
   switch (s->kind) {
   case KIND_SNOWBALL: {
     const sb_symbol *r = sb_stemmer_stem(s->snowball, (const sb_symbol *)word, (int)len);
@@ -61,10 +57,8 @@ const char *tl_stemmer_stem(tl_stemmer *s, const char *word, size_t len,
     *stem_len = (size_t)sb_stemmer_length(s->snowball);
     return (const char *)r;
   }
-  case KIND_INDONESIAN:
-    return tl_idstem_stem(s->idstem, word, len, stem_len);
-  case KIND_NONE:
-    break;
+  case KIND_INDONESIAN: return tl_idstem_stem(s->idstem, word, len, stem_len);
+  case KIND_NONE: break;
   }
   *stem_len = len;
   return word;

@@ -32,8 +32,7 @@ typedef struct tl_stemmer tl_stemmer;
  * Errors: TL_ERR_USAGE (unknown name), TL_ERR_NOTFOUND (a lexicon file is
  * missing), TL_ERR_IO, TL_ERR_NOMEM.
  */
-int tl_stemmer_create(const char *name, const char *data_dir, tl_stemmer **out,
-                      tl_error *err);
+int tl_stemmer_create(const char *name, const char *data_dir, tl_stemmer **out, tl_error *err);
 
 /**
  * Stems one word. word: `len` bytes of UTF-8, already case-folded (NFKC
@@ -42,8 +41,7 @@ int tl_stemmer_create(const char *name, const char *data_dir, tl_stemmer **out,
  * memory belongs to the handle and stays valid until the next call on it.
  * Never fails: a word it cannot stem is returned unchanged.
  */
-const char *tl_stemmer_stem(tl_stemmer *s, const char *word, size_t len,
-                            size_t *stem_len);
+const char *tl_stemmer_stem(tl_stemmer *s, const char *word, size_t len, size_t *stem_len);
 
 /** The name the handle was created with (static string). */
 const char *tl_stemmer_name(const tl_stemmer *s);

@@ -65,7 +65,9 @@ public:
     const char *s = fn_(ctx_, word.data(), word.size(), &n);
     return std::string(s, n);
   }
-  std::string get_description() const override { return "telusur"; }
+  std::string get_description() const override {
+    return "telusur";
+  }
 
 private:
   tl_stem_fn fn_;
@@ -141,19 +143,18 @@ private:
 
 } // namespace
 
-#define TL_CATCH(what)                                                         \
-  catch (const Xapian::Error &e) {                                             \
-    return from_xapian(err, e, what);                                          \
-  }                                                                            \
-  catch (const std::exception &e) {                                            \
-    return from_std(err, e, what);                                             \
-  }                                                                            \
-  catch (...) {                                                                \
-    return tl_error_set(err, TL_ERR_XAPIAN, "%s: unknown exception", what);    \
+#define TL_CATCH(what)                                                                             \
+  catch (const Xapian::Error &e) {                                                                 \
+    return from_xapian(err, e, what);                                                              \
+  }                                                                                                \
+  catch (const std::exception &e) {                                                                \
+    return from_std(err, e, what);                                                                 \
+  }                                                                                                \
+  catch (...) {                                                                                    \
+    return tl_error_set(err, TL_ERR_XAPIAN, "%s: unknown exception", what);                        \
   }
 
-extern "C" int tl_store_open(const char *path, int mode, tl_store **out,
-                             tl_error *err) {
+extern "C" int tl_store_open(const char *path, int mode, tl_store **out, tl_error *err) {
   *out = nullptr;
   tl_store *s = nullptr;
   try {
@@ -216,8 +217,7 @@ extern "C" unsigned long tl_store_doc_count(const tl_store *s) {
   }
 }
 
-extern "C" int tl_store_get_metadata(tl_store *s, const char *key, char **value,
-                                     tl_error *err) {
+extern "C" int tl_store_get_metadata(tl_store *s, const char *key, char **value, tl_error *err) {
   *value = nullptr;
   try {
     std::string v;
@@ -274,8 +274,7 @@ extern "C" int tl_store_commit(tl_store *s, tl_error *err) {
   TL_CATCH("committing")
 }
 
-extern "C" int tl_store_delete_term(tl_store *s, const char *term, size_t len,
-                                    tl_error *err) {
+extern "C" int tl_store_delete_term(tl_store *s, const char *term, size_t len, tl_error *err) {
   if (!s->wdb)
     return tl_error_set(err, TL_ERR_USAGE, "database %s is read-only", s->path.c_str());
   try {
@@ -313,9 +312,13 @@ extern "C" int tl_doc_create(tl_doc **out, tl_error *err) {
   }
 }
 
-extern "C" void tl_doc_clear(tl_doc *d) { d->doc = Xapian::Document(); }
+extern "C" void tl_doc_clear(tl_doc *d) {
+  d->doc = Xapian::Document();
+}
 
-extern "C" void tl_doc_free(tl_doc *d) { delete d; }
+extern "C" void tl_doc_free(tl_doc *d) {
+  delete d;
+}
 
 extern "C" int tl_doc_add_posting(tl_doc *d, const char *term, size_t len, unsigned pos,
                                   tl_error *err) {
@@ -356,9 +359,8 @@ extern "C" int tl_doc_set_value(tl_doc *d, unsigned slot, const char *v, size_t 
   TL_CATCH("setting a value")
 }
 
-extern "C" int tl_store_search(tl_store *s, const char *query,
-                               const tl_search_options *opts, tl_hits **out,
-                               tl_error *err) {
+extern "C" int tl_store_search(tl_store *s, const char *query, const tl_search_options *opts,
+                               tl_hits **out, tl_error *err) {
   *out = nullptr;
   tl_hits *h = nullptr;
   try {
@@ -391,8 +393,7 @@ extern "C" int tl_store_search(tl_store *s, const char *query,
       // The same query on unstemmed word forms, as extra evidence: a
       // passage with the very forms typed ranks above one with their stems.
       q = Xapian::Query(Xapian::Query::OP_OR, q,
-                        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, exact,
-                                      opts->exact_weight));
+                        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, exact, opts->exact_weight));
     }
     if (opts->prox_weight > 0 && !exact.empty()) {
       prox = proximity_query(exact, opts->prox_window ? opts->prox_window : 8);
@@ -427,8 +428,7 @@ extern "C" int tl_store_search(tl_store *s, const char *query,
         double top_weight = eset.empty() ? 0 : eset.begin().get_weight();
         for (auto it = eset.begin(); it != eset.end(); ++it)
           if (top_weight > 0)
-            extra.push_back(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
-                                          Xapian::Query(*it),
+            extra.push_back(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(*it),
                                           opts->prf_weight * it.get_weight() / top_weight));
         if (!extra.empty()) {
           feedback = Xapian::Query(Xapian::Query::OP_OR, extra.begin(), extra.end());
@@ -498,8 +498,7 @@ extern "C" int tl_store_search(tl_store *s, const char *query,
           parts.emplace_back(h->terms[i],
                              factor[i] == 1 ? Xapian::Query(h->terms[i])
                                             : Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
-                                                            Xapian::Query(h->terms[i]),
-                                                            factor[i]));
+                                                            Xapian::Query(h->terms[i]), factor[i]));
         if (!prox.empty())
           parts.emplace_back("(proximity)", prox);
         if (!feedback.empty())
@@ -555,8 +554,8 @@ extern "C" void tl_hits_free(tl_hits *h) {
 #include <cerrno>
 #include <filesystem>
 #include <fstream>
-#include <stdexcept>
 #include <set>
+#include <stdexcept>
 #include <vector>
 #include <xxhash.h>
 
@@ -620,8 +619,8 @@ void compact_one(const std::string &path) {
 
 } // namespace
 
-extern "C" int tl_store_term_count(tl_store *s, const char *term, size_t len,
-                                   unsigned long *n, tl_error *err) {
+extern "C" int tl_store_term_count(tl_store *s, const char *term, size_t len, unsigned long *n,
+                                   tl_error *err) {
   *n = 0;
   try {
     *n = s->db->get_termfreq(std::string(term, len));
@@ -630,8 +629,8 @@ extern "C" int tl_store_term_count(tl_store *s, const char *term, size_t len,
   TL_CATCH("counting a term")
 }
 
-extern "C" int tl_store_first_value(tl_store *s, const char *term, size_t len,
-                                    unsigned slot, char **value, tl_error *err) {
+extern "C" int tl_store_first_value(tl_store *s, const char *term, size_t len, unsigned slot,
+                                    char **value, tl_error *err) {
   *value = nullptr;
   try {
     std::string t(term, len), v;
@@ -644,9 +643,8 @@ extern "C" int tl_store_first_value(tl_store *s, const char *term, size_t len,
   TL_CATCH("reading a value")
 }
 
-extern "C" int tl_store_delete_term_count(tl_store *s, const char *term, size_t len,
-                                          unsigned slot, unsigned long *narticles,
-                                          tl_error *err) {
+extern "C" int tl_store_delete_term_count(tl_store *s, const char *term, size_t len, unsigned slot,
+                                          unsigned long *narticles, tl_error *err) {
   if (narticles)
     *narticles = 0;
   if (!s->wdb)
@@ -665,8 +663,8 @@ extern "C" int tl_store_delete_term_count(tl_store *s, const char *term, size_t 
   TL_CATCH("deleting documents")
 }
 
-extern "C" int tl_store_metadata_each(tl_store *s, const char *prefix, tl_meta_fn fn,
-                                      void *ctx, tl_error *err) {
+extern "C" int tl_store_metadata_each(tl_store *s, const char *prefix, tl_meta_fn fn, void *ctx,
+                                      tl_error *err) {
   try {
     std::string p(prefix);
     for (auto it = s->db->metadata_keys_begin(p); it != s->db->metadata_keys_end(p); ++it) {
@@ -730,8 +728,8 @@ extern "C" int tl_store_compact(const char *path, unsigned long long *before,
   TL_CATCH("compacting")
 }
 
-extern "C" int tl_store_write_stub(const char *stub_path, const char *const *shards,
-                                   size_t n, tl_error *err) {
+extern "C" int tl_store_write_stub(const char *stub_path, const char *const *shards, size_t n,
+                                   tl_error *err) {
   std::string tmp = std::string(stub_path) + ".tmp";
   FILE *f = std::fopen(tmp.c_str(), "w");
   if (!f)

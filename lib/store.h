@@ -26,9 +26,9 @@ typedef struct tl_doc tl_doc;
 
 /** Ways to open a store. */
 enum tl_store_mode {
-  TL_STORE_READ = 0,  /**< read only; the database must exist */
-  TL_STORE_WRITE = 1  /**< read and write; created when missing; takes
-                           the database's writer lock */
+  TL_STORE_READ = 0, /**< read only; the database must exist */
+  TL_STORE_WRITE = 1 /**< read and write; created when missing; takes
+                          the database's writer lock */
 };
 
 /**
@@ -55,8 +55,7 @@ unsigned long tl_store_doc_count(const tl_store *s);
 int tl_store_get_metadata(tl_store *s, const char *key, char **value, tl_error *err);
 
 /** Sets metadata key (write mode). Errors: TL_ERR_XAPIAN, TL_ERR_USAGE. */
-int tl_store_set_metadata(tl_store *s, const char *key, const char *value,
-                          tl_error *err);
+int tl_store_set_metadata(tl_store *s, const char *key, const char *value, tl_error *err);
 
 /**
  * Starts a transaction (write mode): nothing of what follows is visible or
@@ -87,12 +86,10 @@ void tl_doc_free(tl_doc *d);
  * Adds a term occurrence at position pos (1-based, as Xapian counts).
  * Errors: TL_ERR_USAGE (empty or over 245 bytes), TL_ERR_NOMEM.
  */
-int tl_doc_add_posting(tl_doc *d, const char *term, size_t len, unsigned pos,
-                       tl_error *err);
+int tl_doc_add_posting(tl_doc *d, const char *term, size_t len, unsigned pos, tl_error *err);
 
 /** Adds a term without position, raising its frequency by wdf. Errors as above. */
-int tl_doc_add_term(tl_doc *d, const char *term, size_t len, unsigned wdf,
-                    tl_error *err);
+int tl_doc_add_term(tl_doc *d, const char *term, size_t len, unsigned wdf, tl_error *err);
 
 /** Sets the document's data (the passage record). Errors: TL_ERR_NOMEM. */
 int tl_doc_set_data(tl_doc *d, const char *data, size_t len, tl_error *err);
@@ -105,8 +102,7 @@ int tl_doc_set_value(tl_doc *d, unsigned slot, const char *v, size_t len, tl_err
  * callee, valid until its next call); stop says whether a word is a
  * stopword. Both receive case-folded UTF-8.
  */
-typedef const char *(*tl_stem_fn)(void *ctx, const char *word, size_t len,
-                                  size_t *stem_len);
+typedef const char *(*tl_stem_fn)(void *ctx, const char *word, size_t len, size_t *stem_len);
 typedef int (*tl_stop_fn)(void *ctx, const char *word, size_t len);
 
 /** Options of a search; zero-initialize, then set. */
@@ -138,10 +134,10 @@ typedef struct tl_search_options {
 /** One ranked passage. */
 typedef struct tl_hit {
   unsigned docid;
-  double score;       /**< BM25 relevance */
-  char *data;         /**< the passage record, NUL-terminated */
+  double score; /**< BM25 relevance */
+  char *data;   /**< the passage record, NUL-terminated */
   size_t data_len;
-  char *explain;      /**< with explain: "term=weight " pairs, else NULL */
+  char *explain; /**< with explain: "term=weight " pairs, else NULL */
 } tl_hit;
 
 /** Results of a search. */
@@ -163,8 +159,8 @@ typedef struct tl_hits {
  * TL_ERR_XAPIAN (including DatabaseModifiedError: reopen and retry),
  * TL_ERR_NOMEM.
  */
-int tl_store_search(tl_store *s, const char *query, const tl_search_options *opts,
-                    tl_hits **out, tl_error *err);
+int tl_store_search(tl_store *s, const char *query, const tl_search_options *opts, tl_hits **out,
+                    tl_error *err);
 
 /** Frees search results; NULL is allowed. */
 void tl_hits_free(tl_hits *h);
@@ -181,8 +177,7 @@ int tl_store_reopen(tl_store *s, tl_error *err);
  * Number of documents indexed with term, into *n (0 when none); in write
  * mode it counts what the open transaction changed. Errors: TL_ERR_XAPIAN.
  */
-int tl_store_term_count(tl_store *s, const char *term, size_t len, unsigned long *n,
-                        tl_error *err);
+int tl_store_term_count(tl_store *s, const char *term, size_t len, unsigned long *n, tl_error *err);
 
 /**
  * The value in slot of the first document indexed with term, into *value
@@ -190,8 +185,8 @@ int tl_store_term_count(tl_store *s, const char *term, size_t len, unsigned long
  * frees it). Errors: TL_ERR_XAPIAN (including DatabaseModifiedError: reopen
  * and retry), TL_ERR_NOMEM.
  */
-int tl_store_first_value(tl_store *s, const char *term, size_t len, unsigned slot,
-                         char **value, tl_error *err);
+int tl_store_first_value(tl_store *s, const char *term, size_t len, unsigned slot, char **value,
+                         tl_error *err);
 
 /**
  * Deletes every document indexed with term (write mode), and sets
@@ -214,11 +209,11 @@ int tl_store_metadata_each(tl_store *s, const char *prefix, tl_meta_fn fn, void 
 
 /** Figures of a database, from tl_store_stats(). */
 typedef struct tl_store_stats_t {
-  unsigned long documents;      /**< passages */
-  unsigned long articles;       /**< distinct "Q" terms */
-  unsigned long long terms;     /**< distinct terms, all prefixes */
-  unsigned long long bytes;     /**< size of the database's files on disk */
-  unsigned shards;              /**< databases combined (1 unless a stub) */
+  unsigned long documents;  /**< passages */
+  unsigned long articles;   /**< distinct "Q" terms */
+  unsigned long long terms; /**< distinct terms, all prefixes */
+  unsigned long long bytes; /**< size of the database's files on disk */
+  unsigned shards;          /**< databases combined (1 unless a stub) */
 } tl_store_stats_t;
 
 /**
@@ -238,8 +233,8 @@ int tl_store_stats(const char *path, tl_store_stats_t *out, tl_error *err);
  * *after (if not NULL) receive the sizes in bytes. Errors: TL_ERR_LOCK
  * (another writer), TL_ERR_NOTFOUND, TL_ERR_XAPIAN, TL_ERR_IO.
  */
-int tl_store_compact(const char *path, unsigned long long *before,
-                     unsigned long long *after, tl_error *err);
+int tl_store_compact(const char *path, unsigned long long *before, unsigned long long *after,
+                     tl_error *err);
 
 /**
  * Writes a Xapian stub database file at stub_path listing n shard
@@ -247,8 +242,7 @@ int tl_store_compact(const char *path, unsigned long long *before,
  * "auto PATH" lines), atomically (a temporary file renamed over it).
  * Errors: TL_ERR_IO.
  */
-int tl_store_write_stub(const char *stub_path, const char *const *shards, size_t n,
-                        tl_error *err);
+int tl_store_write_stub(const char *stub_path, const char *const *shards, size_t n, tl_error *err);
 
 /**
  * A 64-bit XXH64 digest of every document's id, data, terms (with wdf and

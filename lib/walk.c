@@ -27,7 +27,8 @@ static int walk(const char *path, int top, tl_walk_fn fn, void *ctx) {
     if (!S_ISREG(st.st_mode))
       return fn(ctx, path, TL_WALK_SKIPPED, "not a regular file");
     if (tl_reader_format(path) == TL_FORMAT_UNKNOWN)
-      return fn(ctx, path, TL_WALK_SKIPPED, "unknown file type (known: .txt, .jsonl, and .gz of them)");
+      return fn(ctx, path, TL_WALK_SKIPPED,
+                "unknown file type (known: .txt, .jsonl, and .gz of them)");
     return fn(ctx, path, TL_WALK_FILE, NULL);
   }
   if (!top && lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
@@ -70,4 +71,6 @@ static int walk(const char *path, int top, tl_walk_fn fn, void *ctx) {
   return rc;
 }
 
-int tl_walk(const char *path, tl_walk_fn fn, void *ctx) { return walk(path, 1, fn, ctx); }
+int tl_walk(const char *path, tl_walk_fn fn, void *ctx) {
+  return walk(path, 1, fn, ctx);
+}

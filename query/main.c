@@ -76,8 +76,7 @@ static void put_snippet(const tl_result *r, int color) {
   for (i = 0; i < r->nhighlights; i++) {
     fwrite(s + at, 1, r->highlights[i].start - at, stdout);
     fputs("\x1b[1;31m", stdout);
-    fwrite(s + r->highlights[i].start, 1, r->highlights[i].end - r->highlights[i].start,
-           stdout);
+    fwrite(s + r->highlights[i].start, 1, r->highlights[i].end - r->highlights[i].start, stdout);
     fputs("\x1b[0m", stdout);
     at = r->highlights[i].end;
   }
@@ -176,8 +175,8 @@ static void print_results(const tl_results *res, const opts *o, const char *qid)
       json_object_object_add(j, "end", json_object_new_int64((int64_t)r->end));
       if (o->explain)
         json_object_object_add(j, "explain", json_object_new_string(r->explain));
-      puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN |
-                                                 JSON_C_TO_STRING_NOSLASHESCAPE));
+      puts(json_object_to_json_string_ext(j,
+                                          JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
       json_object_put(j);
       break;
     }
@@ -221,8 +220,7 @@ static int run_query(tl_searcher *s, const char *q, const opts *o, const char *q
   int found;
   tl_error_clear(&err);
   /* TREC lists a split paragraph once: fetch more passages than needed */
-  if (tl_search(s, q, o->offset,
-                o->format == FMT_TREC ? o->count + o->count / 2 + 10 : o->count,
+  if (tl_search(s, q, o->offset, o->format == FMT_TREC ? o->count + o->count / 2 + 10 : o->count,
                 o->explain, &res, &err) != TL_OK) {
     if (qid)
       fprintf(stderr, "telusur-query: query %s: %s\n", qid, err.msg);
@@ -260,8 +258,8 @@ static int run_batch(tl_searcher *s, const char *file, const opts *o) {
       continue;
     tab = strchr(line, '\t');
     if (!tab) {
-      fprintf(stderr, "telusur-query: %s:%lu: expected 'qid<TAB>query', line skipped\n",
-              file, lineno);
+      fprintf(stderr, "telusur-query: %s:%lu: expected 'qid<TAB>query', line skipped\n", file,
+              lineno);
       errors++;
       continue;
     }
@@ -302,27 +300,43 @@ static int parse_uint(const char *arg, const char *name, unsigned max, unsigned 
 }
 
 int main(int argc, char **argv) {
-  enum { OPT_OFFSET = 256, OPT_COLOR, OPT_EXPLAIN, OPT_BATCH, OPT_TAG, OPT_K1, OPT_B,
-         OPT_EXACT, OPT_PROX, OPT_WINDOW, OPT_PRF_DOCS, OPT_PRF_TERMS, OPT_PRF_WEIGHT,
-         OPT_STOP };
-  static const struct option longopts[] = {
-      {"db", required_argument, NULL, 'd'},      {"count", required_argument, NULL, 'n'},
-      {"offset", required_argument, NULL, OPT_OFFSET},
-      {"format", required_argument, NULL, 'f'},  {"color", required_argument, NULL, OPT_COLOR},
-      {"colour", required_argument, NULL, OPT_COLOR},
-      {"explain", no_argument, NULL, OPT_EXPLAIN},
-      {"batch", required_argument, NULL, OPT_BATCH},
-      {"run-tag", required_argument, NULL, OPT_TAG},
-      {"k1", required_argument, NULL, OPT_K1},   {"b", required_argument, NULL, OPT_B},
-      {"exact-weight", required_argument, NULL, OPT_EXACT},
-      {"proximity", required_argument, NULL, OPT_PROX},
-      {"window", required_argument, NULL, OPT_WINDOW},
-      {"prf-docs", required_argument, NULL, OPT_PRF_DOCS},
-      {"prf-terms", required_argument, NULL, OPT_PRF_TERMS},
-      {"prf-weight", required_argument, NULL, OPT_PRF_WEIGHT},
-      {"stopwords", required_argument, NULL, OPT_STOP},
-      {"help", no_argument, NULL, 'h'},          {"version", no_argument, NULL, 'V'},
-      {NULL, 0, NULL, 0}};
+  enum {
+    OPT_OFFSET = 256,
+    OPT_COLOR,
+    OPT_EXPLAIN,
+    OPT_BATCH,
+    OPT_TAG,
+    OPT_K1,
+    OPT_B,
+    OPT_EXACT,
+    OPT_PROX,
+    OPT_WINDOW,
+    OPT_PRF_DOCS,
+    OPT_PRF_TERMS,
+    OPT_PRF_WEIGHT,
+    OPT_STOP
+  };
+  static const struct option longopts[] = {{"db", required_argument, NULL, 'd'},
+                                           {"count", required_argument, NULL, 'n'},
+                                           {"offset", required_argument, NULL, OPT_OFFSET},
+                                           {"format", required_argument, NULL, 'f'},
+                                           {"color", required_argument, NULL, OPT_COLOR},
+                                           {"colour", required_argument, NULL, OPT_COLOR},
+                                           {"explain", no_argument, NULL, OPT_EXPLAIN},
+                                           {"batch", required_argument, NULL, OPT_BATCH},
+                                           {"run-tag", required_argument, NULL, OPT_TAG},
+                                           {"k1", required_argument, NULL, OPT_K1},
+                                           {"b", required_argument, NULL, OPT_B},
+                                           {"exact-weight", required_argument, NULL, OPT_EXACT},
+                                           {"proximity", required_argument, NULL, OPT_PROX},
+                                           {"window", required_argument, NULL, OPT_WINDOW},
+                                           {"prf-docs", required_argument, NULL, OPT_PRF_DOCS},
+                                           {"prf-terms", required_argument, NULL, OPT_PRF_TERMS},
+                                           {"prf-weight", required_argument, NULL, OPT_PRF_WEIGHT},
+                                           {"stopwords", required_argument, NULL, OPT_STOP},
+                                           {"help", no_argument, NULL, 'h'},
+                                           {"version", no_argument, NULL, 'V'},
+                                           {NULL, 0, NULL, 0}};
   const char *db = getenv("TELUSUR_DB"), *color = "auto", *batch = NULL;
   const char *no_color = getenv("NO_COLOR");
   opts o;
@@ -351,10 +365,14 @@ int main(int argc, char **argv) {
         return EXIT_ERROR;
       break;
     case 'f':
-      if (strcmp(optarg, "text") == 0) o.format = FMT_TEXT;
-      else if (strcmp(optarg, "tsv") == 0) o.format = FMT_TSV;
-      else if (strcmp(optarg, "json") == 0) o.format = FMT_JSON;
-      else if (strcmp(optarg, "trec") == 0) o.format = FMT_TREC;
+      if (strcmp(optarg, "text") == 0)
+        o.format = FMT_TEXT;
+      else if (strcmp(optarg, "tsv") == 0)
+        o.format = FMT_TSV;
+      else if (strcmp(optarg, "json") == 0)
+        o.format = FMT_JSON;
+      else if (strcmp(optarg, "trec") == 0)
+        o.format = FMT_TREC;
       else {
         fprintf(stderr, "telusur-query: unknown format '%s' (text, tsv, json, trec)\n", optarg);
         return EXIT_ERROR;
@@ -371,9 +389,16 @@ int main(int argc, char **argv) {
     case OPT_EXPLAIN: o.explain = 1; break;
     case OPT_BATCH: batch = optarg; break;
     case OPT_TAG: o.tag = optarg; break;
-    case OPT_K1: case OPT_B: case OPT_EXACT: case OPT_PROX: case OPT_PRF_WEIGHT: {
-      double *to = c == OPT_K1 ? &so.k1 : c == OPT_B ? &so.b : c == OPT_EXACT ? &so.exact_weight
-                   : c == OPT_PROX ? &so.prox_weight : &so.prf_weight;
+    case OPT_K1:
+    case OPT_B:
+    case OPT_EXACT:
+    case OPT_PROX:
+    case OPT_PRF_WEIGHT: {
+      double *to = c == OPT_K1      ? &so.k1
+                   : c == OPT_B     ? &so.b
+                   : c == OPT_EXACT ? &so.exact_weight
+                   : c == OPT_PROX  ? &so.prox_weight
+                                    : &so.prf_weight;
       if (parse_weight(optarg, &to[0]))
         return EXIT_ERROR;
       /* 0 turns a weight off (the library reads 0 as "the default") */
@@ -381,12 +406,18 @@ int main(int argc, char **argv) {
         to[0] = -1;
       break;
     }
-    case OPT_WINDOW: case OPT_PRF_DOCS: case OPT_PRF_TERMS:
-      if (parse_uint(optarg, c == OPT_WINDOW ? "--window" : c == OPT_PRF_DOCS ? "--prf-docs"
-                             : "--prf-terms", 1000, &u))
+    case OPT_WINDOW:
+    case OPT_PRF_DOCS:
+    case OPT_PRF_TERMS:
+      if (parse_uint(optarg,
+                     c == OPT_WINDOW     ? "--window"
+                     : c == OPT_PRF_DOCS ? "--prf-docs"
+                                         : "--prf-terms",
+                     1000, &u))
         return EXIT_ERROR;
-      *(c == OPT_WINDOW ? &so.prox_window : c == OPT_PRF_DOCS ? &so.prf_docs : &so.prf_terms) =
-          u ? (int)u : -1;
+      *(c == OPT_WINDOW     ? &so.prox_window
+        : c == OPT_PRF_DOCS ? &so.prf_docs
+                            : &so.prf_terms) = u ? (int)u : -1;
       break;
     case OPT_STOP: so.query_stopwords = strcmp(optarg, "none") == 0 ? "" : optarg; break;
     case 'h': fputs(usage, stdout); return 0;
@@ -394,7 +425,7 @@ int main(int argc, char **argv) {
     default: fputs("Try 'telusur-query --help' for more information.\n", stderr); return EXIT_ERROR;
     }
   }
-  o.color = (no_color && *no_color) ? 0
+  o.color = (no_color && *no_color)        ? 0
             : strcmp(color, "always") == 0 ? 1
             : strcmp(color, "never") == 0  ? 0
                                            : isatty(STDOUT_FILENO);

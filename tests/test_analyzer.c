@@ -420,4 +420,6 @@ static Suite *analyzer_suite(void) {
 }
 
 /* Runs the suite; exit status 0 when every test passed. */
-int main(void) { return tu_run_suite(analyzer_suite()); }
+int main(void) {
+  return tu_run_suite(analyzer_suite());
+}

@@ -108,8 +108,10 @@ START_TEST(batch_trec_gives_corpus_ids) {
                         "q2\tApakah rumput laut kering?\n"
                         "q3\tteh hijau Jawa Barat\n"
                         "q4\tkopi Gayo\n");
-  rc = tu_runf(&out, &err, "'%s/telusur-query' -d '%s/db' -n 100 --format trec --run-tag exp1 "
-                       "--batch '%s/q.tsv'", tu_bin_dir(), dir, dir);
+  rc = tu_runf(&out, &err,
+               "'%s/telusur-query' -d '%s/db' -n 100 --format trec --run-tag exp1 "
+               "--batch '%s/q.tsv'",
+               tu_bin_dir(), dir, dir);
   ck_assert_msg(rc == 0, "batch exit %d: %s", rc, err);
   ck_assert_int_ge(check_trec(out, "exp1"), 4);
   /* single-passage articles give their corpus ids, as the qrels name them */
@@ -131,36 +133,45 @@ START_TEST(batch_from_stdin_and_errors) {
   int rc;
   make_collection();
   /* '-' reads standard input; -n limits each query's list */
-  rc = tu_runf(&out, NULL, "printf 'a\\tharimau\\nb\\tgajah hutan\\n' | '%s/telusur-query' -d "
-                       "'%s/db' -n 1 -f trec --batch -", tu_bin_dir(), dir);
+  rc = tu_runf(&out, NULL,
+               "printf 'a\\tharimau\\nb\\tgajah hutan\\n' | '%s/telusur-query' -d "
+               "'%s/db' -n 1 -f trec --batch -",
+               tu_bin_dir(), dir);
   ck_assert_int_eq(rc, 0);
   ck_assert_int_eq(check_trec(out, "telusur"), 2);
   ck_assert_ptr_nonnull(strstr(out, "a Q0 doc-1 1 "));
   ck_assert_ptr_nonnull(strstr(out, "b Q0 doc-2 1 "));
   free(out);
   /* other formats carry the qid */
-  rc = tu_runf(&out, NULL, "printf 'qx\\tharimau\\n' | '%s/telusur-query' -d '%s/db' -f tsv "
-                       "--batch -", tu_bin_dir(), dir);
+  rc = tu_runf(&out, NULL,
+               "printf 'qx\\tharimau\\n' | '%s/telusur-query' -d '%s/db' -f tsv "
+               "--batch -",
+               tu_bin_dir(), dir);
   ck_assert_int_eq(rc, 0);
   ck_assert_msg(strncmp(out, "qx\t1\t", 5) == 0, "tsv: %s", out);
   free(out);
   /* a line without a tab is reported with its line number; the rest runs */
-  rc = tu_runf(&out, &err, "printf 'a\\tharimau\\nno tab here\\n' | '%s/telusur-query' -d '%s/db' "
-                       "-f trec --batch -", tu_bin_dir(), dir);
+  rc = tu_runf(&out, &err,
+               "printf 'a\\tharimau\\nno tab here\\n' | '%s/telusur-query' -d '%s/db' "
+               "-f trec --batch -",
+               tu_bin_dir(), dir);
   ck_assert_int_eq(rc, 2);
   ck_assert_ptr_nonnull(strstr(out, "a Q0 doc-1 1 "));
   ck_assert_ptr_nonnull(strstr(err, "-:2:"));
   free(out);
   free(err);
   /* nothing found for any query: exit 1, empty run */
-  rc = tu_runf(&out, NULL, "printf 'z\\tzzzqqq\\n' | '%s/telusur-query' -d '%s/db' -f trec "
-                       "--batch -", tu_bin_dir(), dir);
+  rc = tu_runf(&out, NULL,
+               "printf 'z\\tzzzqqq\\n' | '%s/telusur-query' -d '%s/db' -f trec "
+               "--batch -",
+               tu_bin_dir(), dir);
   ck_assert_int_eq(rc, 1);
   ck_assert_str_eq(out, "");
   free(out);
   /* a missing batch file is an error */
   ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' --batch '%s/none.tsv'",
-                       tu_bin_dir(), dir, dir), 2);
+                           tu_bin_dir(), dir, dir),
+                   2);
 }
 END_TEST
 
@@ -182,8 +193,10 @@ static double explain_sum(const char *ex, int *nparts) {
 static void check_explain(const char *extra) {
   char *out = NULL, *save = NULL, *line;
   int rc, lines = 0;
-  rc = tu_runf(&out, NULL, "'%s/telusur-query' -d '%s/db' -n 5 -f json --explain %s -- "
-                       "'harimau Sumatera hidup di hutan'", tu_bin_dir(), dir, extra);
+  rc = tu_runf(&out, NULL,
+               "'%s/telusur-query' -d '%s/db' -n 5 -f json --explain %s -- "
+               "'harimau Sumatera hidup di hutan'",
+               tu_bin_dir(), dir, extra);
   ck_assert_int_eq(rc, 0);
   for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
     json_object *o = json_tokener_parse(line), *v;
@@ -213,8 +226,11 @@ START_TEST(explain_adds_up) {
   check_explain("--prf-docs=2 --prf-terms=5 --prf-weight=0.5");
   /* text format shows the parsed query and a weights line per passage;
    * stopwords and question words are not in the query */
-  ck_assert_int_eq(tu_runf(&out, NULL, "'%s/telusur-query' -d '%s/db' --explain --color=never -- "
-                                   "'Di manakah harimau hidup?'", tu_bin_dir(), dir), 0);
+  ck_assert_int_eq(tu_runf(&out, NULL,
+                           "'%s/telusur-query' -d '%s/db' --explain --color=never -- "
+                           "'Di manakah harimau hidup?'",
+                           tu_bin_dir(), dir),
+                   0);
   ck_assert_ptr_nonnull(strstr(out, "query: Query("));
   ck_assert_ptr_nonnull(strstr(out, "weights: "));
   ck_assert_ptr_nonnull(strstr(out, "harimau="));
@@ -237,10 +253,12 @@ START_TEST(shared_collection_ids) {
   }
   base[strlen(base) - strlen("/corpus.jsonl")] = '\0';
   rc = tu_runf(NULL, NULL, "'%s/telusur-index' -q -d '%s/db' '%s/corpus.jsonl'", tu_bin_dir(), dir,
-           base);
+               base);
   ck_assert_int_eq(rc, 0);
-  rc = tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' -n 100 -f trec --batch "
-                       "'%s/queries.valid.tsv' > '%s/run'", tu_bin_dir(), dir, base, dir);
+  rc = tu_runf(NULL, NULL,
+               "'%s/telusur-query' -d '%s/db' -n 100 -f trec --batch "
+               "'%s/queries.valid.tsv' > '%s/run'",
+               tu_bin_dir(), dir, base, dir);
   ck_assert_int_eq(rc, 0);
   rc = tu_runf(&ids, NULL, "sed 's/.*\"id\": *\"\\([^\"]*\\)\".*/\\1/' '%s/corpus.jsonl'", base);
   ck_assert_int_eq(rc, 0);
@@ -254,7 +272,7 @@ START_TEST(shared_collection_ids) {
   free(out);
   free(ids);
   rc = tu_runf(&out, NULL, "'%s/telusur-eval' -f tsv '%s/qrels.valid.txt' '%s/run'", tu_bin_dir(),
-           base, dir);
+               base, dir);
   ck_assert_int_eq(rc, 0);
   {
     /* last line: all, queries, MRR@10, nDCG@10, R@10, R@100 */

@@ -114,8 +114,8 @@ static int run_query_cases(const char *rel) {
       ck_assert_msg(rc == TL_OK && res->count > 0, "case %s: query '%s' found nothing (%s)", name,
                     query, rc == TL_OK ? res->parsed : err.msg);
     } else if (strcmp(expect, "nomatch") == 0) {
-      ck_assert_msg(rc == TL_OK && res->count == 0, "case %s: query '%s' matched (%s)", name,
-                    query, rc == TL_OK ? res->parsed : err.msg);
+      ck_assert_msg(rc == TL_OK && res->count == 0, "case %s: query '%s' matched (%s)", name, query,
+                    rc == TL_OK ? res->parsed : err.msg);
     } else if (strcmp(expect, "error") == 0) {
       ck_assert_msg(rc == TL_ERR_USAGE, "case %s: query '%s' gave %d, not a usage error", name,
                     query, rc);
@@ -135,11 +135,15 @@ static int run_query_cases(const char *rel) {
 }
 
 /* Every case of the handed tests/cases/queries.jsonl behaves as it says. */
-START_TEST(query_cases) { ck_assert_int_eq(run_query_cases("tests/cases/queries.jsonl"), 22); }
+START_TEST(query_cases) {
+  ck_assert_int_eq(run_query_cases("tests/cases/queries.jsonl"), 22);
+}
 END_TEST
 
 /* The project's own cases of the same kind. */
-START_TEST(more_query_cases) { ck_assert_int_eq(run_query_cases("tests/more-queries.jsonl"), 16); }
+START_TEST(more_query_cases) {
+  ck_assert_int_eq(run_query_cases("tests/more-queries.jsonl"), 16);
+}
 END_TEST
 
 /* Whether a search for query returns the article id among its first 1000. */
@@ -266,9 +270,9 @@ START_TEST(question_words_dropped) {
   tl_searcher *s = make_index(dir, texts, ids, 2);
   tl_results *res = NULL;
   tl_error err;
-  ck_assert_int_eq(tl_search(s, "Apakah pengertian matronimik? Siapa, kapan, di mana?", 0, 10, 0,
-                             &res, &err),
-                   TL_OK);
+  ck_assert_int_eq(
+      tl_search(s, "Apakah pengertian matronimik? Siapa, kapan, di mana?", 0, 10, 0, &res, &err),
+      TL_OK);
   ck_assert_ptr_null(strstr(res->parsed, "apa"));
   ck_assert_ptr_null(strstr(res->parsed, "siapa"));
   ck_assert_ptr_null(strstr(res->parsed, "mana"));

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <zlib.h>
 
-static char *dir;  /* a fresh temporary directory per test */
+static char *dir; /* a fresh temporary directory per test */
 
 static void setup(void) {
   dir = tu_tmpdir();
@@ -30,9 +30,10 @@ static void write_in_dir(const char *name, const char *data, size_t len) {
 /* Indexes the seed article alone into dir/db. */
 static void index_seed(void) {
   char *err = NULL;
-  int rc = tu_runf(NULL, &err, "cp '%s/corpus/000_2094494d46160138.txt' '%s/seed.txt' && "
-                           "'%s/telusur-index' -d '%s/db' '%s/seed.txt'",
-               tu_source_dir(), dir, tu_bin_dir(), dir, dir);
+  int rc = tu_runf(NULL, &err,
+                   "cp '%s/corpus/000_2094494d46160138.txt' '%s/seed.txt' && "
+                   "'%s/telusur-index' -d '%s/db' '%s/seed.txt'",
+                   tu_source_dir(), dir, tu_bin_dir(), dir, dir);
   ck_assert_msg(rc == 0, "index failed (%d): %s", rc, err);
   free(err);
 }
@@ -42,7 +43,7 @@ static char *top_text(const char *db, const char *query) {
   char *out = NULL, *res = NULL;
   json_object *o;
   int rc = tu_runf(&out, NULL, "'%s/telusur-query' -d '%s' -n 1 --format json -- '%s'",
-               tu_bin_dir(), db, query);
+                   tu_bin_dir(), db, query);
   ck_assert_msg(rc == 0, "query '%s' exit %d", query, rc);
   o = json_tokener_parse(out);
   ck_assert_msg(o != NULL, "query '%s': output is not JSON: %s", query, out);
@@ -94,7 +95,7 @@ END_TEST
 START_TEST(bundled_corpus_bilateral_first) {
   char db[1024], *text, *err = NULL;
   int rc = tu_runf(NULL, &err, "'%s/telusur-index' -q -d '%s/db' '%s/corpus'", tu_bin_dir(), dir,
-               tu_source_dir());
+                   tu_source_dir());
   ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
   free(err);
   snprintf(db, sizeof db, "%s/db", dir);
@@ -110,12 +111,12 @@ START_TEST(json_output_parses) {
   int n = 0;
   index_seed();
   ck_assert_int_eq(tu_runf(&out, NULL, "'%s/telusur-query' -d '%s/db' -n 5 -f json kerjasama",
-                       tu_bin_dir(), dir),
+                           tu_bin_dir(), dir),
                    0);
   for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
     json_object *o = json_tokener_parse(line), *v;
-    static const char *const keys[] = {"rank",    "score", "article_id", "title",
-                                       "passage", "heading", "text",     "snippet"};
+    static const char *const keys[] = {"rank",    "score",   "article_id", "title",
+                                       "passage", "heading", "text",       "snippet"};
     size_t k;
     ck_assert_msg(o != NULL, "not JSON: %s", line);
     for (k = 0; k < sizeof keys / sizeof *keys; k++)
@@ -136,8 +137,9 @@ END_TEST
 START_TEST(tsv_and_text_formats) {
   char *out = NULL;
   index_seed();
-  ck_assert_int_eq(tu_runf(&out, NULL, "'%s/telusur-query' -d '%s/db' -n 1 -f tsv kerjasama bilateral",
-                       tu_bin_dir(), dir),
+  ck_assert_int_eq(tu_runf(&out, NULL,
+                           "'%s/telusur-query' -d '%s/db' -n 1 -f tsv kerjasama bilateral",
+                           tu_bin_dir(), dir),
                    0);
   {
     int tabs = 0;
@@ -150,20 +152,20 @@ START_TEST(tsv_and_text_formats) {
   }
   free(out);
   /* colour only when asked and NO_COLOR unset */
-  ck_assert_int_eq(tu_runf(&out, NULL, "'%s/telusur-query' -d '%s/db' -n 1 --color=always bilateral",
-                       tu_bin_dir(), dir),
+  ck_assert_int_eq(tu_runf(&out, NULL,
+                           "'%s/telusur-query' -d '%s/db' -n 1 --color=always bilateral",
+                           tu_bin_dir(), dir),
                    0);
   ck_assert_ptr_nonnull(strstr(out, "\x1b[1;31mbilateral\x1b[0m"));
   free(out);
   ck_assert_int_eq(tu_runf(&out, NULL,
-                       "NO_COLOR=1 '%s/telusur-query' -d '%s/db' -n 1 --color=always bilateral",
-                       tu_bin_dir(), dir),
+                           "NO_COLOR=1 '%s/telusur-query' -d '%s/db' -n 1 --color=always bilateral",
+                           tu_bin_dir(), dir),
                    0);
   ck_assert_ptr_null(strchr(out, '\x1b'));
   free(out);
-  ck_assert_int_eq(tu_runf(&out, NULL, "'%s/telusur-query' -d '%s/db' -n 1 bilateral", tu_bin_dir(),
-                       dir),
-                   0);
+  ck_assert_int_eq(
+      tu_runf(&out, NULL, "'%s/telusur-query' -d '%s/db' -n 1 bilateral", tu_bin_dir(), dir), 0);
   ck_assert_ptr_null(strchr(out, '\x1b')); /* not a terminal */
   ck_assert_ptr_nonnull(strstr(out, "\xC2\xA7 1. Kerjasama Bilateral"));
   free(out);
@@ -173,25 +175,28 @@ END_TEST
 START_TEST(exit_statuses) {
   char *err = NULL;
   index_seed();
-  ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' bilateral", tu_bin_dir(), dir), 0);
-  ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' zzzqqqxxx", tu_bin_dir(), dir), 1);
+  ck_assert_int_eq(
+      tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' bilateral", tu_bin_dir(), dir), 0);
+  ck_assert_int_eq(
+      tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' zzzqqqxxx", tu_bin_dir(), dir), 1);
   ck_assert_int_eq(tu_runf(NULL, &err, "'%s/telusur-query' -d '%s/db'", tu_bin_dir(), dir), 2);
   ck_assert_ptr_nonnull(strstr(err, "empty query"));
   free(err);
   ck_assert_int_eq(tu_runf(NULL, &err, "'%s/telusur-query' -d '%s/db' ''", tu_bin_dir(), dir), 2);
   ck_assert_ptr_nonnull(strstr(err, "empty query"));
   free(err);
-  ck_assert_int_eq(tu_runf(NULL, &err, "'%s/telusur-query' -d '%s/nothere' bilateral", tu_bin_dir(), dir), 2);
+  ck_assert_int_eq(
+      tu_runf(NULL, &err, "'%s/telusur-query' -d '%s/nothere' bilateral", tu_bin_dir(), dir), 2);
   ck_assert_ptr_nonnull(strstr(err, "nothere"));
   free(err);
   ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-query' --bogus x", tu_bin_dir()), 2);
-  ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-query' -f xml -d '%s/db' x", tu_bin_dir(), dir), 2);
+  ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-query' -f xml -d '%s/db' x", tu_bin_dir(), dir),
+                   2);
   ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-index' --bogus", tu_bin_dir()), 2);
   ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-index' -d '%s/db'", tu_bin_dir(), dir), 2);
   /* TELUSUR_DB is the default database */
-  ck_assert_int_eq(tu_runf(NULL, NULL, "TELUSUR_DB='%s/db' '%s/telusur-query' bilateral", dir,
-                       tu_bin_dir()),
-                   0);
+  ck_assert_int_eq(
+      tu_runf(NULL, NULL, "TELUSUR_DB='%s/db' '%s/telusur-query' bilateral", dir, tu_bin_dir()), 0);
 }
 END_TEST
 
@@ -237,25 +242,27 @@ START_TEST(bad_inputs) {
   static char big[200000];
   size_t i;
   int rc;
-  write_in_dir("good.jsonl",
-               "{\"id\":\"a1\",\"title\":\"Satu\",\"text\":\"Kerjasama ekonomi kedua negara.\"}\n"
-               "{\"id\":\"a2\",\"title\":\"Dua\",\"text\":\"Perdamaian dunia dijaga. \"\n"
-               "{\"id\":\"a3\",\"title\":\"Tiga\",\"text\":\"Pantai Kuta ramai.\"}\n",
-               0 + strlen("{\"id\":\"a1\",\"title\":\"Satu\",\"text\":\"Kerjasama ekonomi kedua negara.\"}\n"
-                          "{\"id\":\"a2\",\"title\":\"Dua\",\"text\":\"Perdamaian dunia dijaga. \"\n"
-                          "{\"id\":\"a3\",\"title\":\"Tiga\",\"text\":\"Pantai Kuta ramai.\"}\n"));
+  write_in_dir(
+      "good.jsonl",
+      "{\"id\":\"a1\",\"title\":\"Satu\",\"text\":\"Kerjasama ekonomi kedua negara.\"}\n"
+      "{\"id\":\"a2\",\"title\":\"Dua\",\"text\":\"Perdamaian dunia dijaga. \"\n"
+      "{\"id\":\"a3\",\"title\":\"Tiga\",\"text\":\"Pantai Kuta ramai.\"}\n",
+      0 + strlen("{\"id\":\"a1\",\"title\":\"Satu\",\"text\":\"Kerjasama ekonomi kedua negara.\"}\n"
+                 "{\"id\":\"a2\",\"title\":\"Dua\",\"text\":\"Perdamaian dunia dijaga. \"\n"
+                 "{\"id\":\"a3\",\"title\":\"Tiga\",\"text\":\"Pantai Kuta ramai.\"}\n"));
   write_in_dir("bad-utf8.txt", "Judul\n\nTeks \xC3\x28 rusak.\n", 21);
   write_in_dir("binary.txt", "Judul\n\x00\x01\x02\x03", 10);
   /* a truncated gzip file: its first complete lines are still indexed */
-  for (i = 0; i + 120 < sizeof big; ) {
-    int n = snprintf(big + i, sizeof big - i,
-                     "{\"id\":\"g%zu\",\"title\":\"G\",\"text\":\"Gempa bumi %zu guncang pesisir %x.\"}\n",
-                     i, i * 7919, (unsigned)(i * 2654435761u));
+  for (i = 0; i + 120 < sizeof big;) {
+    int n = snprintf(
+        big + i, sizeof big - i,
+        "{\"id\":\"g%zu\",\"title\":\"G\",\"text\":\"Gempa bumi %zu guncang pesisir %x.\"}\n", i,
+        i * 7919, (unsigned)(i * 2654435761u));
     i += (size_t)n;
   }
   write_gz("cut.jsonl.gz", big, 3000);
   rc = tu_runf(&out, &err, "'%s/telusur-index' -d '%s/db' '%s' '%s/missing.txt'", tu_bin_dir(), dir,
-           dir, dir);
+               dir, dir);
   ck_assert_int_eq(rc, 1);
   ck_assert_msg(strstr(err, "good.jsonl:2: malformed JSON") != NULL, "%s", err);
   ck_assert_msg(strstr(err, "bad-utf8.txt: invalid UTF-8 at byte offset 12") != NULL, "%s", err);
@@ -267,13 +274,16 @@ START_TEST(bad_inputs) {
   free(out);
   free(err);
   /* the good articles around the bad ones are there */
-  ck_assert_int_eq(tu_runf(&out, NULL, "'%s/telusur-query' -d '%s/db' -f tsv pantai", tu_bin_dir(), dir), 0);
+  ck_assert_int_eq(
+      tu_runf(&out, NULL, "'%s/telusur-query' -d '%s/db' -f tsv pantai", tu_bin_dir(), dir), 0);
   ck_assert_ptr_nonnull(strstr(out, "\ta3\t"));
   free(out);
-  ck_assert_int_eq(tu_runf(&out, NULL, "'%s/telusur-query' -d '%s/db' -f tsv -n 1 gempa", tu_bin_dir(), dir), 0);
+  ck_assert_int_eq(
+      tu_runf(&out, NULL, "'%s/telusur-query' -d '%s/db' -f tsv -n 1 gempa", tu_bin_dir(), dir), 0);
   ck_assert_ptr_nonnull(strstr(out, "\tg"));
   free(out);
-  ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' perdamaian", tu_bin_dir(), dir), 1);
+  ck_assert_int_eq(
+      tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' perdamaian", tu_bin_dir(), dir), 1);
 }
 END_TEST
 
@@ -282,15 +292,16 @@ START_TEST(earlier_index_kept) {
   char *err = NULL;
   index_seed();
   write_in_dir("bad.jsonl", "{not json\n", 10);
-  ck_assert_int_eq(tu_runf(NULL, &err, "'%s/telusur-index' -d '%s/db' '%s/bad.jsonl'", tu_bin_dir(),
-                       dir, dir),
-                   1);
+  ck_assert_int_eq(
+      tu_runf(NULL, &err, "'%s/telusur-index' -d '%s/db' '%s/bad.jsonl'", tu_bin_dir(), dir, dir),
+      1);
   free(err);
-  ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' bilateral", tu_bin_dir(), dir), 0);
+  ck_assert_int_eq(
+      tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' bilateral", tu_bin_dir(), dir), 0);
   /* re-indexing the same, unchanged article analyzes nothing: counts stay */
-  ck_assert_int_eq(tu_runf(NULL, &err, "'%s/telusur-index' -d '%s/db' '%s/seed.txt'", tu_bin_dir(),
-                       dir, dir),
-                   0);
+  ck_assert_int_eq(
+      tu_runf(NULL, &err, "'%s/telusur-index' -d '%s/db' '%s/seed.txt'", tu_bin_dir(), dir, dir),
+      0);
   ck_assert_msg(strstr(err, "1 articles (0 passages)") && strstr(err, "unchanged 1") &&
                     strstr(err, "index: 48 passages"),
                 "%s", err);
@@ -302,14 +313,17 @@ START_TEST(paths_from_stdin_and_gzip) {
   char *err = NULL;
   write_gz("a.jsonl.gz", "{\"id\":\"z1\",\"title\":\"Zat\",\"text\":\"Vaksin baru diuji.\"}\n", 0);
   write_gz("b.txt.gz", "Judul Gz\n\nPetani menanam padi di sawah.\n", 0);
-  ck_assert_int_eq(tu_runf(NULL, &err, "printf '%%s\\n%%s\\n' '%s/a.jsonl.gz' '%s/b.txt.gz' | "
-                                  "'%s/telusur-index' -d '%s/db' -",
-                       dir, dir, tu_bin_dir(), dir),
+  ck_assert_int_eq(tu_runf(NULL, &err,
+                           "printf '%%s\\n%%s\\n' '%s/a.jsonl.gz' '%s/b.txt.gz' | "
+                           "'%s/telusur-index' -d '%s/db' -",
+                           dir, dir, tu_bin_dir(), dir),
                    0);
   ck_assert_msg(strstr(err, "2 articles (2 passages) from 2 files") != NULL, "%s", err);
   free(err);
-  ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' vaksin", tu_bin_dir(), dir), 0);
-  ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' sawah", tu_bin_dir(), dir), 0);
+  ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' vaksin", tu_bin_dir(), dir),
+                   0);
+  ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' sawah", tu_bin_dir(), dir),
+                   0);
 }
 END_TEST
 
@@ -317,18 +331,31 @@ START_TEST(query_syntax) {
   char *out = NULL;
   index_seed();
   /* a phrase, NOT, title: and +/- reach Xapian's parser */
-  ck_assert_int_eq(tu_runf(&out, NULL, "'%s/telusur-query' -d '%s/db' -n 100 -f tsv '\"energi terbarukan\"'",
-                       tu_bin_dir(), dir), 0);
+  ck_assert_int_eq(tu_runf(&out, NULL,
+                           "'%s/telusur-query' -d '%s/db' -n 100 -f tsv '\"energi terbarukan\"'",
+                           tu_bin_dir(), dir),
+                   0);
   ck_assert_ptr_nonnull(strstr(out, "energi terbarukan"));
   free(out);
-  ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' '\"terbarukan energi\"'", tu_bin_dir(), dir), 1);
-  ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' 'title:kerjasama'", tu_bin_dir(), dir), 0);
-  ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' 'title:vaksin'", tu_bin_dir(), dir), 1);
-  ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' 'vaksin AND opec'", tu_bin_dir(), dir), 1);
-  ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' 'vaksin NOT covid'", tu_bin_dir(), dir), 1);
-  ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' 'vaksin OR opec'", tu_bin_dir(), dir), 0);
-  ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' '+vaksin -covid'", tu_bin_dir(), dir), 1);
-  ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' 'vaksin NEAR/3 covid'", tu_bin_dir(), dir), 0);
+  ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' '\"terbarukan energi\"'",
+                           tu_bin_dir(), dir),
+                   1);
+  ck_assert_int_eq(
+      tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' 'title:kerjasama'", tu_bin_dir(), dir), 0);
+  ck_assert_int_eq(
+      tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' 'title:vaksin'", tu_bin_dir(), dir), 1);
+  ck_assert_int_eq(
+      tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' 'vaksin AND opec'", tu_bin_dir(), dir), 1);
+  ck_assert_int_eq(
+      tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' 'vaksin NOT covid'", tu_bin_dir(), dir),
+      1);
+  ck_assert_int_eq(
+      tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' 'vaksin OR opec'", tu_bin_dir(), dir), 0);
+  ck_assert_int_eq(
+      tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' '+vaksin -covid'", tu_bin_dir(), dir), 1);
+  ck_assert_int_eq(
+      tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' 'vaksin NEAR/3 covid'", tu_bin_dir(), dir),
+      0);
 }
 END_TEST
 

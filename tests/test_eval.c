@@ -55,8 +55,7 @@ static tl_eval *eval_texts(const char *qrels_text, const char *run_text) {
   char qpath[512];
   snprintf(qpath, sizeof qpath, "%s", put("qrels", qrels_text));
   ck_assert_msg(tl_qrels_load(qpath, &q, &err) == TL_OK, "%s", err.msg);
-  ck_assert_msg(tl_run_load(put("run", run_text), &r, &err) == TL_OK, "%s",
-                err.msg);
+  ck_assert_msg(tl_run_load(put("run", run_text), &r, &err) == TL_OK, "%s", err.msg);
   ck_assert_msg(tl_eval_compute(q, r, &e, &err) == TL_OK, "%s", err.msg);
   tl_run_free(r);
   tl_qrels_free(q);
@@ -72,8 +71,7 @@ static tl_eval_query row(const tl_eval *e, size_t i, const char *qid) {
 }
 
 /* Asserts the four scores s equal the expected values within EPS. */
-static void expect_scores(tl_eval_scores s, double mrr, double ndcg, double r10,
-                          double r100) {
+static void expect_scores(tl_eval_scores s, double mrr, double ndcg, double r10, double r100) {
   ck_assert_double_eq_tol(s.mrr_10, mrr, EPS);
   ck_assert_double_eq_tol(s.ndcg_10, ndcg, EPS);
   ck_assert_double_eq_tol(s.recall_10, r10, EPS);
@@ -84,8 +82,7 @@ static void expect_scores(tl_eval_scores s, double mrr, double ndcg, double r10,
  * Loads text as qrels (is_run 0) or run (is_run 1) from tmp/name; it must
  * fail with TL_ERR_FORMAT and a message containing want.
  */
-static void expect_bad(int is_run, const char *name, const char *text,
-                       const char *want) {
+static void expect_bad(int is_run, const char *name, const char *text, const char *want) {
   tl_error err;
   int rc;
   const char *path = put(name, text);
@@ -100,8 +97,7 @@ static void expect_bad(int is_run, const char *name, const char *text,
   }
   ck_assert_int_eq(rc, TL_ERR_FORMAT);
   ck_assert_int_eq(err.code, TL_ERR_FORMAT);
-  ck_assert_msg(strstr(err.msg, want) != NULL, "message '%s' lacks '%s'",
-                err.msg, want);
+  ck_assert_msg(strstr(err.msg, want) != NULL, "message '%s' lacks '%s'", err.msg, want);
   ck_assert_ptr_null(strchr(err.msg, '\n'));
 }
 
@@ -124,8 +120,7 @@ START_TEST(test_graded) {
   q = row(e, 0, "q1");
   ck_assert_uint_eq(q.num_rel, 2);
   ck_assert_uint_eq(q.num_ret, 4);
-  expect_scores(q.scores, 0.5, (2 / log2(3) + 1 / log2(5)) / (2 + 1 / log2(3)),
-                1.0, 1.0);
+  expect_scores(q.scores, 0.5, (2 / log2(3) + 1 / log2(5)) / (2 + 1 / log2(3)), 1.0, 1.0);
   ck_assert_double_eq_tol(q.scores.ndcg_10, 0.643322, 1e-6);
   tl_eval_mean(e, &m);
   expect_scores(m, q.scores.mrr_10, q.scores.ndcg_10, 1.0, 1.0);
@@ -277,8 +272,7 @@ END_TEST
 
 /* A (qid, docid) pair twice is an error in a run and in qrels. */
 START_TEST(test_duplicates) {
-  expect_bad(1, "dup.run",
-             "q1 Q0 a 1 2 run\nq1 Q0 b 2 1 run\nq1 Q0 a 3 0 run\n",
+  expect_bad(1, "dup.run", "q1 Q0 a 1 2 run\nq1 Q0 b 2 1 run\nq1 Q0 a 3 0 run\n",
              "dup.run:3: document 'a' listed twice for query 'q1' (first at "
              "line 1)");
   expect_bad(0, "dup.qrels", "q1 0 a 1\nq2 0 a 1\n\nq1 0 a 0\n",
@@ -289,8 +283,7 @@ END_TEST
 
 /* The same docid under two queries is not a duplicate. */
 START_TEST(test_same_doc_two_queries) {
-  tl_eval *e =
-      eval_texts("q1 0 a 1\nq2 0 a 1\n", "q1 Q0 a 1 1 run\nq2 Q0 a 1 1 run\n");
+  tl_eval *e = eval_texts("q1 0 a 1\nq2 0 a 1\n", "q1 Q0 a 1 1 run\nq2 Q0 a 1 1 run\n");
   tl_eval_scores m;
   tl_eval_mean(e, &m);
   expect_scores(m, 1, 1, 1, 1);
@@ -320,16 +313,13 @@ START_TEST(test_malformed) {
   expect_bad(0, "a.qrels", "q1 0 d1 1\nq1 0 d2\n",
              "a.qrels:2: expected 4 fields (qid iter docid rel), found 3");
   expect_bad(0, "b.qrels", "q1 0 d1 1 extra\n", "b.qrels:1: expected 4");
-  expect_bad(0, "c.qrels", "\n  \nq1 0 d1 1.5\n",
-             "c.qrels:3: relevance '1.5' is not an integer");
+  expect_bad(0, "c.qrels", "\n  \nq1 0 d1 1.5\n", "c.qrels:3: relevance '1.5' is not an integer");
   expect_bad(0, "d.qrels", "q1 0 d1 high\n", "d.qrels:1: relevance 'high'");
   expect_bad(1, "a.run", "q1 Q0 d1 1 1.0 run\nq1 Q0 d2 2 0.5\n",
              "a.run:2: expected 6 fields (qid Q0 docid rank score tag), "
              "found 5");
-  expect_bad(1, "b.run", "q1 Q0 d1 first 1.0 run\n",
-             "b.run:1: rank 'first' is not an integer");
-  expect_bad(1, "c.run", "q1 Q0 d1 1 1.0x run\n",
-             "c.run:1: score '1.0x' is not a number");
+  expect_bad(1, "b.run", "q1 Q0 d1 first 1.0 run\n", "b.run:1: rank 'first' is not an integer");
+  expect_bad(1, "c.run", "q1 Q0 d1 1 1.0x run\n", "c.run:1: score '1.0x' is not a number");
   expect_bad(1, "d.run", "q1 Q0 d1 1 nan run\n", "d.run:1: score 'nan'");
   expect_bad(1, "e.run", "q1 0 d1 1\n", "e.run:1: expected 6 fields");
 }
@@ -337,8 +327,7 @@ END_TEST
 
 /* Tabs, runs of spaces, CRLF endings, blank lines and no final newline. */
 START_TEST(test_whitespace) {
-  tl_eval *e = eval_texts("q1\t0\td1\t1\r\n\r\n  q1  0 d2 0",
-                          "q1\tQ0\td1\t1\t-1.5E1\ttag\r\n");
+  tl_eval *e = eval_texts("q1\t0\td1\t1\r\n\r\n  q1  0 d2 0", "q1\tQ0\td1\t1\t-1.5E1\ttag\r\n");
   tl_eval_query q = row(e, 0, "q1");
   ck_assert_uint_eq(q.num_rel, 1);
   expect_scores(q.scores, 1, 1, 1, 1);
@@ -356,8 +345,7 @@ START_TEST(test_io_and_grade) {
   ck_assert_ptr_nonnull(strstr(err.msg, "/nonexistent/qrels"));
   ck_assert_int_eq(tl_run_load("/nonexistent/run", &r, &err), TL_ERR_IO);
   ck_assert_ptr_null(r);
-  ck_assert_int_eq(
-      tl_qrels_load(put("q", "x 0 a 2\nx 0 b 0\ny 0 a 1\n"), &q, &err), TL_OK);
+  ck_assert_int_eq(tl_qrels_load(put("q", "x 0 a 2\nx 0 b 0\ny 0 a 1\n"), &q, &err), TL_OK);
   ck_assert_uint_eq(tl_qrels_num_queries(q), 2);
   ck_assert_int_eq(tl_qrels_grade(q, "x", "a", &rel), TL_OK);
   ck_assert_int_eq(rel, 2);
@@ -425,8 +413,7 @@ END_TEST
  */
 static int cli(const char *args, char **out, char **err) {
   char cmd[2048];
-  snprintf(cmd, sizeof cmd, "cd '%s' && '%s/telusur-eval' %s", tmp,
-           tu_bin_dir(), args);
+  snprintf(cmd, sizeof cmd, "cd '%s' && '%s/telusur-eval' %s", tmp, tu_bin_dir(), args);
   return tu_run(cmd, out, err);
 }
 
@@ -456,16 +443,15 @@ START_TEST(test_cli) {
   free(err);
 
   ck_assert_int_eq(cli("-q -f json qrels - < run", &out, &err), 0);
-  ck_assert_str_eq(
-      out, "{\"type\":\"query\",\"qid\":\"q1\",\"num_rel\":2,\"num_ret\":4,"
-           "\"mrr@10\":0.500000,\"ndcg@10\":0.643322,\"recall@10\":1.000000,"
-           "\"recall@100\":1.000000}\n"
-           "{\"type\":\"query\",\"qid\":\"q2\",\"num_rel\":1,\"num_ret\":0,"
-           "\"mrr@10\":0.000000,\"ndcg@10\":0.000000,\"recall@10\":0.000000,"
-           "\"recall@100\":0.000000}\n"
-           "{\"type\":\"summary\",\"queries\":2,\"ignored\":0,"
-           "\"mrr@10\":0.250000,\"ndcg@10\":0.321661,\"recall@10\":0.500000,"
-           "\"recall@100\":0.500000}\n");
+  ck_assert_str_eq(out, "{\"type\":\"query\",\"qid\":\"q1\",\"num_rel\":2,\"num_ret\":4,"
+                        "\"mrr@10\":0.500000,\"ndcg@10\":0.643322,\"recall@10\":1.000000,"
+                        "\"recall@100\":1.000000}\n"
+                        "{\"type\":\"query\",\"qid\":\"q2\",\"num_rel\":1,\"num_ret\":0,"
+                        "\"mrr@10\":0.000000,\"ndcg@10\":0.000000,\"recall@10\":0.000000,"
+                        "\"recall@100\":0.000000}\n"
+                        "{\"type\":\"summary\",\"queries\":2,\"ignored\":0,"
+                        "\"mrr@10\":0.250000,\"ndcg@10\":0.321661,\"recall@10\":0.500000,"
+                        "\"recall@100\":0.500000}\n");
   free(out);
   free(err);
 
@@ -543,4 +529,6 @@ static Suite *eval_suite(void) {
 }
 
 /* Runs the suite; exit status 0 when every test passed. */
-int main(void) { return tu_run_suite(eval_suite()); }
+int main(void) {
+  return tu_run_suite(eval_suite());
+}

@@ -7,8 +7,8 @@
  */
 #include "index.h"
 #include "manifest.h"
-#include "reader.h"
 #include "pipeline.h"
+#include "reader.h"
 #include "store.h"
 #include "testutil.h"
 
@@ -33,8 +33,7 @@ static void teardown(void) {
   free(dir);
 }
 
-static int run(char **out, char **err, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+static int run(char **out, char **err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int run(char **out, char **err, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
@@ -67,7 +66,7 @@ static char *index_run(int want, const char *args) {
   return err;
 }
 
-#define ASSERT_HAS(hay, needle) \
+#define ASSERT_HAS(hay, needle)                                                                    \
   ck_assert_msg(strstr((hay), (needle)) != NULL, "no '%s' in: %s", (needle), (hay))
 
 /* Part 1: the documents are the same whatever the number of threads. */
@@ -235,8 +234,8 @@ START_TEST(manifest_roundtrip) {
   ck_assert_int_eq(tl_manifest_put(s, longpath, &st, &err), TL_OK);
   ck_assert_int_eq(tl_manifest_get(s, "a b\tc.txt", &got, &found, &err), TL_OK);
   ck_assert_int_eq(found, 1);
-  ck_assert(got.size == 123 && got.mtime_ns == 456789 && got.hash == st.hash &&
-            got.articles == 7 && got.passages == 42);
+  ck_assert(got.size == 123 && got.mtime_ns == 456789 && got.hash == st.hash && got.articles == 7 &&
+            got.passages == 42);
   ck_assert_int_eq(tl_manifest_get(s, longpath, &got, &found, &err), TL_OK);
   ck_assert_int_eq(found, 1);
   ck_assert_int_eq(tl_manifest_get(s, "nope.txt", &got, &found, &err), TL_OK);
@@ -302,13 +301,15 @@ static size_t results(const char *db, const char *q, char rows[][512], size_t ma
   return n;
 }
 
-static int cmp_rows(const void *a, const void *b) { return strcmp(a, b); }
+static int cmp_rows(const void *a, const void *b) {
+  return strcmp(a, b);
+}
 
 /* Part 6: N shards behind a stub rank as one database. */
 START_TEST(shards_rank_as_one) {
-  static const char *queries[] = {"kerjasama bilateral", "perdamaian dunia", "ekonomi",
-                                  "menteri luar negeri", "\"energi terbarukan\"",
-                                  "pendidikan anak", "sungai"};
+  static const char *queries[] = {
+      "kerjasama bilateral",   "perdamaian dunia", "ekonomi", "menteri luar negeri",
+      "\"energi terbarukan\"", "pendidikan anak",  "sungai"};
   char args[4096], one[1024], stub[1024], *out = NULL, *err;
   static char a[20][512], b[20][512];
   size_t i, na, nb;
@@ -373,8 +374,10 @@ static void put_many(const char *name, int n, const char *last) {
   ck_assert_ptr_nonnull(f = fopen(path, "w"));
   fputs("Artikel yang sangat panjang\n\n", f);
   for (i = 1; i < n; i++)
-    fprintf(f, "Paragraf nomor %d membahas pembangunan jembatan desa ke-%d di Sumatera "
-               "Barat bersama warga setempat dan pemerintah kabupaten.\n\n", i, i);
+    fprintf(f,
+            "Paragraf nomor %d membahas pembangunan jembatan desa ke-%d di Sumatera "
+            "Barat bersama warga setempat dan pemerintah kabupaten.\n\n",
+            i, i);
   fprintf(f, "%s\n", last);
   ck_assert_int_eq(fclose(f), 0);
 }

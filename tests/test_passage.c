@@ -443,4 +443,6 @@ static Suite *passage_suite(void) {
 }
 
 /* Runs the suite; exit status 0 when every test passed. */
-int main(void) { return tu_run_suite(passage_suite()); }
+int main(void) {
+  return tu_run_suite(passage_suite());
+}

@@ -550,4 +550,6 @@ static Suite *reader_suite(void) {
 }
 
 /* Runs the suite; exit status 0 when every test passed. */
-int main(void) { return tu_run_suite(reader_suite()); }
+int main(void) {
+  return tu_run_suite(reader_suite());
+}

@@ -76,8 +76,7 @@ static double now(void) {
 }
 
 /* Starts /bin/sh -c "exec CMD" with output to dir/NAME.out and .err. */
-static pid_t spawn(const char *name, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+static pid_t spawn(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static pid_t spawn(const char *name, const char *fmt, ...) {
   char line[16384], full[17000];
   va_list ap;
@@ -85,8 +84,8 @@ static pid_t spawn(const char *name, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(line, sizeof line, fmt, ap);
   va_end(ap);
-  snprintf(full, sizeof full, "exec %s </dev/null >'%s/%s.out' 2>'%s/%s.err'", line, dir,
-           name, dir, name);
+  snprintf(full, sizeof full, "exec %s </dev/null >'%s/%s.out' 2>'%s/%s.err'", line, dir, name, dir,
+           name);
   pid = fork();
   ck_assert_int_ge(pid, 0);
   if (pid == 0) {
@@ -246,20 +245,20 @@ START_TEST(kill_while_indexing) {
   snprintf(db, sizeof db, "%s/killed.db", dir);
   t0 = now();
   rc = tu_runf(NULL, &err, "'%s/telusur-index' -q --batch 100 -d '%s' '%s/in'", tu_bin_dir(), ref,
-           dir);
+               dir);
   took = now() - t0;
   ck_assert_msg(rc == 0, "uninterrupted run: exit %d: %s", rc, err);
   free(err);
   stats(ref, &ra, &rp);
   ck_assert_uint_eq(ra, collection_size());
-  fprintf(stderr, "test_robust: %lu articles, %lu passages in %.1f s; kill seed %u\n", ra, rp,
-          took, seed);
+  fprintf(stderr, "test_robust: %lu articles, %lu passages in %.1f s; kill seed %u\n", ra, rp, took,
+          seed);
   for (round = 0; round < 3; round++) {
     int kills = round == 2 ? 2 : 1, k; /* the last round kills the resumed run too */
     tu_rmtree(db);
     for (k = 0; k < kills; k++) {
-      pid_t pid = spawn("kill", "'%s/telusur-index' -q --batch 100 -d '%s' '%s/in'",
-                        tu_bin_dir(), db, dir);
+      pid_t pid =
+          spawn("kill", "'%s/telusur-index' -q --batch 100 -d '%s' '%s/in'", tu_bin_dir(), db, dir);
       double at = uniform(0.05, 0.95) * took;
       char when[128];
       sleep_s(at);
@@ -270,7 +269,7 @@ START_TEST(kill_while_indexing) {
     }
     err = NULL;
     rc = tu_runf(NULL, &err, "'%s/telusur-index' -q --batch 100 -d '%s' '%s/in'", tu_bin_dir(), db,
-             dir);
+                 dir);
     ck_assert_msg(rc == 0, "round %d: re-run after the kill: exit %d: %s", round, rc, err);
     free(err);
     stats(db, &a, &p);
@@ -306,7 +305,7 @@ START_TEST(kill_while_compacting) {
   snprintf(db, sizeof db, "%s/c.db", dir);
   /* small batches: many revisions, much to compact */
   rc = tu_runf(NULL, &err, "'%s/telusur-index' -q --batch 20 -d '%s' '%s/in'", tu_bin_dir(), db,
-           dir);
+               dir);
   ck_assert_msg(rc == 0, "index: exit %d: %s", rc, err);
   free(err);
   stats(db, &ra, &rp);
@@ -327,8 +326,8 @@ START_TEST(kill_while_compacting) {
     snprintf(when, sizeof when, "compaction killed at %.3f s of %.3f (status %d)", at, took, rc);
     check_db(db, when);
     stats(db, &a, &p);
-    ck_assert_msg(a == ra && p == rp, "%s: %lu articles, %lu passages; before: %lu, %lu", when,
-                  a, p, ra, rp);
+    ck_assert_msg(a == ra && p == rp, "%s: %lu articles, %lu passages; before: %lu, %lu", when, a,
+                  p, ra, rp);
   }
   err = NULL;
   rc = tu_runf(NULL, &err, "'%s/telusur-index' -q -d '%s' --compact", tu_bin_dir(), db);
@@ -360,8 +359,7 @@ START_TEST(queries_while_committing) {
   ck_assert_msg(rc == 0, "index: exit %d: %s", rc, e);
   free(e);
   ck_assert_int_eq(tl_searcher_open(db, NULL, &s, &err), TL_OK);
-  pid = spawn("writer", "'%s/telusur-index' -q --batch 10 -d '%s' '%s/b'", tu_bin_dir(), db,
-              dir);
+  pid = spawn("writer", "'%s/telusur-index' -q --batch 10 -d '%s' '%s/b'", tu_bin_dir(), db, dir);
   while (!done) {
     tl_results *res = NULL;
     const char *q = qs[nq % (sizeof qs / sizeof *qs)];
@@ -373,8 +371,7 @@ START_TEST(queries_while_committing) {
       /* a new reader process, opening while the writer commits */
       char *qerr = NULL;
       rc = tu_runf(NULL, &qerr, "'%s/telusur-query' -d '%s' -n 5 -- '%s'", tu_bin_dir(), db, q);
-      ck_assert_msg(rc == 0 || rc == 1, "telusur-query '%s' during a commit: %d: %s", q, rc,
-                    qerr);
+      ck_assert_msg(rc == 0 || rc == 1, "telusur-query '%s' during a commit: %d: %s", q, rc, qerr);
       free(qerr);
       nproc++;
     }
@@ -382,8 +379,8 @@ START_TEST(queries_while_committing) {
       done = 1;
   }
   ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "writer failed: %s", slurp("writer.err"));
-  fprintf(stderr, "test_robust: %lu queries in process, %lu in new processes, during commits\n",
-          nq, nproc);
+  fprintf(stderr, "test_robust: %lu queries in process, %lu in new processes, during commits\n", nq,
+          nproc);
   ck_assert_uint_gt(nq, 5);
   tl_searcher_close(s);
 }
@@ -399,9 +396,9 @@ START_TEST(second_indexer_is_refused) {
   make_collection("a", "first", collection_size() / 2, 2);
   make_collection("b", "second", 50, 1);
   ck_assert_int_eq(tu_runf(NULL, NULL,
-                       "printf '{\"id\":\"zz\",\"text\":\"kata zzqxunik hanya di sini\"}\\n' "
-                       ">> '%s/b/part-0.jsonl'",
-                       dir),
+                           "printf '{\"id\":\"zz\",\"text\":\"kata zzqxunik hanya di sini\"}\\n' "
+                           ">> '%s/b/part-0.jsonl'",
+                           dir),
                    0);
   snprintf(db, sizeof db, "%s/db", dir);
   pid = spawn("first", "'%s/telusur-index' -q --batch 50 -d '%s' '%s/a'", tu_bin_dir(), db, dir);
@@ -555,8 +552,9 @@ START_TEST(gzip_bombs) {
   write_bomb("bomb.txt.gz", 'a', 1024);
   /* NUL bytes: binary data */
   write_bomb("zeros.txt.gz", 0, 64);
-  pid = spawn("bomb", "'%s/telusur-index' -d '%s/db' '%s/bomb.jsonl.gz' '%s/bomb.txt.gz' "
-                      "'%s/zeros.txt.gz'",
+  pid = spawn("bomb",
+              "'%s/telusur-index' -d '%s/db' '%s/bomb.jsonl.gz' '%s/bomb.txt.gz' "
+              "'%s/zeros.txt.gz'",
               tu_bin_dir(), dir, dir, dir, dir);
   rc = wait_for(pid, &rss);
   err = slurp("bomb.err");
@@ -578,8 +576,9 @@ START_TEST(deep_tree_and_link_loops) {
   n = (size_t)snprintf(path, 4096, "%s/deep", dir);
   for (i = 0; i < 1000; i++)
     n += (size_t)snprintf(path + n, 4096 - n, "/d");
-  rc = tu_runf(NULL, NULL, "mkdir -p '%s' && printf 'Dasar\\n\\nkata terdalam zzdeep\\n' > '%s/a.txt'",
-           path, path);
+  rc = tu_runf(NULL, NULL,
+               "mkdir -p '%s' && printf 'Dasar\\n\\nkata terdalam zzdeep\\n' > '%s/a.txt'", path,
+               path);
   ck_assert_int_eq(rc, 0);
   rc = tu_runf(NULL, &err, "'%s/telusur-index' -d '%s/db' '%s/deep'", tu_bin_dir(), dir, dir);
   ck_assert_msg(rc == 0, "1,000 levels: exit %d: %s", rc, err);
@@ -589,13 +588,13 @@ START_TEST(deep_tree_and_link_loops) {
   free(out);
   /* a link to itself, a loop of two, and a link to an ancestor */
   rc = tu_runf(NULL, NULL,
-           "mkdir -p '%s/loop/sub' && cd '%s/loop' && ln -s self self && ln -s b.txt a.txt && "
-           "ln -s a.txt b.txt && ln -s .. sub/up && printf 'Judul\\n\\nkata zzloop\\n' > c.txt",
-           dir, dir);
+               "mkdir -p '%s/loop/sub' && cd '%s/loop' && ln -s self self && ln -s b.txt a.txt && "
+               "ln -s a.txt b.txt && ln -s .. sub/up && printf 'Judul\\n\\nkata zzloop\\n' > c.txt",
+               dir, dir);
   ck_assert_int_eq(rc, 0);
   err = NULL;
   rc = tu_runf(NULL, &err, "timeout 60 '%s/telusur-index' -d '%s/db' '%s/loop'", tu_bin_dir(), dir,
-           dir);
+               dir);
   ck_assert_msg(rc == 1, "link loops: exit %d: %s", rc, err);
   ck_assert_msg(strstr(err, "symbolic link") != NULL, "link loops: %s", err);
   free(err);
@@ -613,9 +612,9 @@ START_TEST(files_that_vanish_or_shrink) {
   int rc;
   /* a path that is gone by the time it is read */
   rc = tu_runf(NULL, &err,
-           "printf 'Judul\\n\\nkata zzstay\\n' > '%s/stay.txt' && "
-           "printf '%%s\\n' '%s/gone.txt' '%s/stay.txt' | '%s/telusur-index' -d '%s/db' -",
-           dir, dir, dir, tu_bin_dir(), dir);
+               "printf 'Judul\\n\\nkata zzstay\\n' > '%s/stay.txt' && "
+               "printf '%%s\\n' '%s/gone.txt' '%s/stay.txt' | '%s/telusur-index' -d '%s/db' -",
+               dir, dir, dir, tu_bin_dir(), dir);
   ck_assert_msg(rc == 1, "vanished file: exit %d: %s", rc, err);
   ck_assert_msg(strstr(err, "gone.txt") != NULL, "the message does not name the file: %s", err);
   free(err);
@@ -654,9 +653,9 @@ START_TEST(full_disk) {
    * 1024 in bash: 8192 is 4 or 8 MB); one commit, at the end */
   err = NULL;
   rc = tu_runf(NULL, &err,
-           "ulimit -f 8192 && LSAN_OPTIONS=suppressions='%s/tests/lsan-xapian.supp' "
-           "exec '%s/telusur-index' --batch 1000000 -d '%s' '%s/b'",
-           tu_source_dir(), tu_bin_dir(), db, dir);
+               "ulimit -f 8192 && LSAN_OPTIONS=suppressions='%s/tests/lsan-xapian.supp' "
+               "exec '%s/telusur-index' --batch 1000000 -d '%s' '%s/b'",
+               tu_source_dir(), tu_bin_dir(), db, dir);
   ck_assert_msg(rc == 2, "full disk: exit %d (want 2): %s", rc, err);
   ck_assert_msg(strstr(err, "too large") != NULL || strstr(err, "space") != NULL ||
                     strstr(err, "Too large") != NULL,
@@ -700,7 +699,8 @@ START_TEST(bad_queries) {
       {"a NEAR with nothing", "'kerjasama NEAR'", 7, NULL},
       {"fuzz_query crash (SEGV in Xapian's get_mset, store.cc of 30 Nov)",
        "'otal luas daase00000a puphrase0000000004584805158151520255a ekonomfyan beker* "
-       "O(XOR damai Xma puergnang'", 7, NULL},
+       "O(XOR damai Xma puergnang'",
+       7, NULL},
       {"fuzz_query crash, minimized: a wildcard XOR a word twice (SEGV in get_mset)",
        "'ekonom* XOR damai XOR damai'", 7, NULL},
       {"control characters", "\"$(printf 'kerja\\001\\033[31msama')\"", 7, NULL},
@@ -711,15 +711,15 @@ START_TEST(bad_queries) {
   int rc;
   snprintf(db, sizeof db, "%s/db", dir);
   rc = tu_runf(NULL, NULL, "'%s/telusur-index' -d '%s' '%s/corpus/000_2094494d46160138.txt'",
-           tu_bin_dir(), db, tu_source_dir());
+               tu_bin_dir(), db, tu_source_dir());
   ck_assert_int_eq(rc, 0);
   for (i = 0; i < sizeof cases / sizeof *cases; i++) {
     const bad_query *c = &cases[i];
     out = err = NULL;
     rc = tu_runf(&out, &err, "timeout 30 '%s/telusur-query' -d '%s' -n 5 %s-- %s", tu_bin_dir(), db,
-             i % 2 ? "--explain " : "", c->query);
-    ck_assert_msg(rc >= 0 && rc <= 2 && (c->ok_statuses & (1 << rc)),
-                  "%s: exit %d: %s%s", c->what, rc, err, out);
+                 i % 2 ? "--explain " : "", c->query);
+    ck_assert_msg(rc >= 0 && rc <= 2 && (c->ok_statuses & (1 << rc)), "%s: exit %d: %s%s", c->what,
+                  rc, err, out);
     if (rc == 2) {
       ck_assert_msg(err && strncmp(err, "telusur-query: ", 15) == 0 && strchr(err, '\n') &&
                         strlen(err) < 600,
@@ -736,7 +736,7 @@ START_TEST(bad_queries) {
   ck_assert_int_eq(tu_write_file(longq, "1\tkerja\0sama\n2\t\0\n3\tkerjasama\n", 29), 0);
   out = err = NULL;
   rc = tu_runf(&out, &err, "timeout 30 '%s/telusur-query' -d '%s' --batch '%s' --format trec",
-           tu_bin_dir(), db, longq);
+               tu_bin_dir(), db, longq);
   ck_assert_msg(rc == 0 || rc == 2, "NUL bytes: exit %d: %s", rc, err);
   ck_assert_msg(strstr(out, "3 Q0 ") != NULL, "NUL bytes: the batch stopped: %s %s", out, err);
   free(out);
@@ -762,7 +762,7 @@ START_TEST(bad_queries) {
       t0 = now();
       /* as an argument too: 100,000 bytes fit in one argv string */
       rc = tu_runf(&out, &err, "timeout 60 '%s/telusur-query' -d '%s' -- \"$(cut -f2 '%s')\"",
-               tu_bin_dir(), db, longq);
+                   tu_bin_dir(), db, longq);
       ck_assert_msg(rc >= 0 && rc <= 2, "a query of 100,000 characters: exit %d: %s", rc, err);
       if (rc == 2)
         ck_assert_msg(strncmp(err, "telusur-query: ", 15) == 0 && strlen(err) < 600,

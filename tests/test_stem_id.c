@@ -78,8 +78,8 @@ START_TEST(test_handed_cases) {
   while ((n = next_line(&p, f, 3)) >= 0) {
     if (n < 2 || f[0][0] == '#' || !f[0][0])
       continue;
-    ck_assert_msg(strcmp(stem(s, f[0], buf, sizeof buf), f[1]) == 0,
-                  "%s -> %s, expected %s", f[0], buf, f[1]);
+    ck_assert_msg(strcmp(stem(s, f[0], buf, sizeof buf), f[1]) == 0, "%s -> %s, expected %s", f[0],
+                  buf, f[1]);
     checked++;
   }
   ck_assert_int_ge(checked, 40);
@@ -106,15 +106,13 @@ START_TEST(test_gold_rate) {
       rright += ok;
     }
     if (!ok)
-      printf("gold miss: %s -> %s (expected %s, %s)\n", f[0], buf, f[1],
-             n == 3 ? f[2] : "");
+      printf("gold miss: %s -> %s (expected %s, %s)\n", f[0], buf, f[1], n == 3 ? f[2] : "");
   }
   rate = total ? (double)right / total : 0.0;
-  printf("gold roots right: %d/%d = %.2f%% (redup %d/%d)\n", right, total,
-         100.0 * rate, rright, rtotal);
+  printf("gold roots right: %d/%d = %.2f%% (redup %d/%d)\n", right, total, 100.0 * rate, rright,
+         rtotal);
   ck_assert_int_ge(total, 1000);
-  ck_assert_msg(rate >= GOLD_MIN_RATE, "gold rate %.4f below %.2f", rate,
-                GOLD_MIN_RATE);
+  ck_assert_msg(rate >= GOLD_MIN_RATE, "gold rate %.4f below %.2f", rate, GOLD_MIN_RATE);
   free(data);
   tl_idstem_free(s);
 }
@@ -140,13 +138,12 @@ START_TEST(test_conflation_groups) {
       groups++;
     } else {
       ck_assert_msg(strcmp(stem(s, f[1], buf, sizeof buf), first) == 0,
-                    "group %s: %s -> %s but %s -> %s", group, f[1], buf, firstw,
-                    first);
+                    "group %s: %s -> %s but %s -> %s", group, f[1], buf, firstw, first);
     }
     forms++;
   }
-  printf("conflation: %d groups, %d single-word forms, %d multiword skipped\n",
-         groups, forms, skipped);
+  printf("conflation: %d groups, %d single-word forms, %d multiword skipped\n", groups, forms,
+         skipped);
   ck_assert_int_ge(groups, 40);
   free(data);
   tl_idstem_free(s);
@@ -163,8 +160,7 @@ START_TEST(test_nonconflation_pairs) {
       continue;
     stem(s, f[0], a, sizeof a);
     stem(s, f[1], b, sizeof b);
-    ck_assert_msg(strcmp(a, b) != 0, "%s and %s share the stem %s", f[0], f[1],
-                  a);
+    ck_assert_msg(strcmp(a, b) != 0, "%s and %s share the stem %s", f[0], f[1], a);
     pairs++;
   }
   ck_assert_int_ge(pairs, 20);
@@ -174,15 +170,10 @@ START_TEST(test_nonconflation_pairs) {
 END_TEST
 
 START_TEST(test_reduplication_and_hyphens) {
-  static const char *const cases[][2] = {{"negara-negara", "negara"},
-                                         {"bersama-sama", "sama"},
-                                         {"sebaik-baiknya", "baik"},
-                                         {"meniru-nirukan", "tiru"},
-                                         {"di-phk", "phk"},
-                                         {"kerja-sama", "kerjasama"},
-                                         {"anak-anaknya", "anak"},
-                                         {"kata-kata", "kata"},
-                                         {"malaikat-malaikat-nya", "malaikat"}};
+  static const char *const cases[][2] = {
+      {"negara-negara", "negara"}, {"bersama-sama", "sama"}, {"sebaik-baiknya", "baik"},
+      {"meniru-nirukan", "tiru"},  {"di-phk", "phk"},        {"kerja-sama", "kerjasama"},
+      {"anak-anaknya", "anak"},    {"kata-kata", "kata"},    {"malaikat-malaikat-nya", "malaikat"}};
   tl_idstem *s = make_stemmer();
   char buf[256];
   size_t i;
@@ -233,8 +224,7 @@ START_TEST(test_missing_lexicon_is_error) {
   rc = tl_idstem_create(dir, &s, &err);
   ck_assert_int_eq(rc, TL_ERR_NOTFOUND);
   ck_assert_ptr_null(s);
-  ck_assert_msg(strstr(err.msg, dir) != NULL, "message lacks path: %s",
-                err.msg);
+  ck_assert_msg(strstr(err.msg, dir) != NULL, "message lacks path: %s", err.msg);
   tu_rmtree(dir);
   free(dir);
 }
@@ -273,4 +263,6 @@ static Suite *stem_id_suite(void) {
 }
 
 /** Runs the suite; exit status 0 when every test passed. */
-int main(void) { return tu_run_suite(stem_id_suite()); }
+int main(void) {
+  return tu_run_suite(stem_id_suite());
+}

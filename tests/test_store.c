@@ -512,4 +512,6 @@ static Suite *store_suite(void) {
 }
 
 /* Runs the suite; exit status 0 when every test passed. */
-int main(void) { return tu_run_suite(store_suite()); }
+int main(void) {
+  return tu_run_suite(store_suite());
+}

@@ -237,4 +237,6 @@ static Suite *walk_suite(void) {
 }
 
 /* Runs the suite; exit status 0 when every test passed. */
-int main(void) { return tu_run_suite(walk_suite()); }
+int main(void) {
+  return tu_run_suite(walk_suite());
+}

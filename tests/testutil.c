@@ -17,7 +17,9 @@ const char *tu_bin_dir(void) {
   return d && *d ? d : TELUSUR_BIN_DIR;
 }
 
-const char *tu_source_dir(void) { return TELUSUR_SOURCE_DATA_DIR; }
+const char *tu_source_dir(void) {
+  return TELUSUR_SOURCE_DATA_DIR;
+}
 
 char *tu_shared_path(const char *rel) {
   const char *base = getenv("TELUSUR_SHARED");
@@ -137,7 +139,9 @@ int tu_runf(char **out, char **err, const char *fmt, ...) {
   return tu_run(last_command, out, err);
 }
 
-const char *tu_last_command(void) { return last_command; }
+const char *tu_last_command(void) {
+  return last_command;
+}
 
 int tu_run_suite(struct Suite *s) {
   SRunner *sr = srunner_create(s);

@@ -35,14 +35,14 @@ typedef struct show_ctx {
   const char *text;
 } show_ctx;
 
-static int show_term(void *vctx, int flags, const char *term, size_t len, size_t start,
-                     size_t end, unsigned pos) {
+static int show_term(void *vctx, int flags, const char *term, size_t len, size_t start, size_t end,
+                     unsigned pos) {
   show_ctx *c = vctx;
   const char *kind = (flags & TL_TERM_JOINED) ? ((flags & TL_TERM_STEM) ? "joined-stem" : "joined")
                      : (flags & TL_TERM_STEM) ? "stem"
                                               : "word";
-  printf("%u\t%zu-%zu\t%.*s\t%s\t%.*s", pos, start, end, (int)(end - start), c->text + start,
-         kind, (int)len, term);
+  printf("%u\t%zu-%zu\t%.*s\t%s\t%.*s", pos, start, end, (int)(end - start), c->text + start, kind,
+         (int)len, term);
   if (flags & TL_TERM_ACRONYM)
     fputs("\tacronym", stdout);
   if (flags & TL_TERM_NUMBER)
@@ -57,15 +57,15 @@ static int show_term(void *vctx, int flags, const char *term, size_t len, size_t
 
 /* The stem the index keeps for a whole line. */
 typedef struct stem_ctx {
-  size_t len;      /* bytes of the line */
-  char *whole;     /* a joined stem spanning the whole line */
-  char *words;     /* the stems of the words, space separated */
+  size_t len;  /* bytes of the line */
+  char *whole; /* a joined stem spanning the whole line */
+  char *words; /* the stems of the words, space separated */
   size_t words_len, words_cap;
   int failed;
 } stem_ctx;
 
-static int stem_term(void *vctx, int flags, const char *term, size_t len, size_t start,
-                     size_t end, unsigned pos) {
+static int stem_term(void *vctx, int flags, const char *term, size_t len, size_t start, size_t end,
+                     unsigned pos) {
   stem_ctx *c = vctx;
   (void)pos;
   if (!(flags & TL_TERM_STEM))
@@ -107,8 +107,7 @@ static int run_stem(tl_analyzer *a) {
       s++;
     memset(&c, 0, sizeof c);
     c.len = (size_t)n - s;
-    if (tl_analyzer_run(a, line + s, c.len, 1, stem_term, &c, NULL, &err) != TL_OK ||
-        c.failed) {
+    if (tl_analyzer_run(a, line + s, c.len, 1, stem_term, &c, NULL, &err) != TL_OK || c.failed) {
       fprintf(stderr, "telusur-analyze: %s\n", c.failed ? "out of memory" : err.msg);
       free(c.whole);
       free(c.words);
@@ -135,12 +134,10 @@ static int run_show(tl_analyzer *a, const char *text, size_t len) {
 
 int main(int argc, char **argv) {
   enum { OPT_STEMMER = 256, OPT_STEM };
-  static const struct option longopts[] = {{"db", required_argument, NULL, 'd'},
-                                           {"stemmer", required_argument, NULL, OPT_STEMMER},
-                                           {"stem", no_argument, NULL, OPT_STEM},
-                                           {"help", no_argument, NULL, 'h'},
-                                           {"version", no_argument, NULL, 'V'},
-                                           {NULL, 0, NULL, 0}};
+  static const struct option longopts[] = {
+      {"db", required_argument, NULL, 'd'},  {"stemmer", required_argument, NULL, OPT_STEMMER},
+      {"stem", no_argument, NULL, OPT_STEM}, {"help", no_argument, NULL, 'h'},
+      {"version", no_argument, NULL, 'V'},   {NULL, 0, NULL, 0}};
   const char *db = NULL, *stemmer = NULL;
   char *from_db = NULL;
   int c, stem_mode = 0, status = 0;

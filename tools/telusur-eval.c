@@ -21,7 +21,8 @@ enum out_format { FORMAT_TABLE, FORMAT_TSV, FORMAT_JSON };
 /* Prints the usage text to f. */
 static void usage(FILE *f) {
   static const char *const text[] = {
-      "Usage: " PROG " [OPTION]... QRELS RUN", /* NOLINT(bugprone-suspicious-missing-comma): PROG is spliced in */
+      "Usage: " PROG
+      " [OPTION]... QRELS RUN", /* NOLINT(bugprone-suspicious-missing-comma): PROG is spliced in */
       "Score a ranked run against relevance judgments, as trec_eval does.",
       "",
       "  QRELS  TREC qrels, `qid iter docid rel` per line: rel an integer,",
@@ -87,25 +88,23 @@ static void print_result(const tl_eval *e, enum out_format fmt, int per_query) {
       json_string(stdout, q.qid);
       printf(",\"num_rel\":%zu,\"num_ret\":%zu,\"mrr@10\":%.6f,"
              "\"ndcg@10\":%.6f,\"recall@10\":%.6f,\"recall@100\":%.6f}\n",
-             q.num_rel, q.num_ret, q.scores.mrr_10, q.scores.ndcg_10,
-             q.scores.recall_10, q.scores.recall_100);
+             q.num_rel, q.num_ret, q.scores.mrr_10, q.scores.ndcg_10, q.scores.recall_10,
+             q.scores.recall_100);
     }
     printf("{\"type\":\"summary\",\"queries\":%zu,\"ignored\":%zu,"
            "\"mrr@10\":%.6f,\"ndcg@10\":%.6f,\"recall@10\":%.6f,"
            "\"recall@100\":%.6f}\n",
-           n, tl_eval_num_ignored(e), m.mrr_10, m.ndcg_10, m.recall_10,
-           m.recall_100);
+           n, tl_eval_num_ignored(e), m.mrr_10, m.ndcg_10, m.recall_10, m.recall_100);
     return;
   }
   if (fmt == FORMAT_TSV) {
     puts("qid\tqueries\tmrr@10\tndcg@10\trecall@10\trecall@100");
     for (i = 0; per_query && i < n; i++) {
       tl_eval_query_at(e, i, &q);
-      printf("%s\t1\t%.6f\t%.6f\t%.6f\t%.6f\n", q.qid, q.scores.mrr_10,
-             q.scores.ndcg_10, q.scores.recall_10, q.scores.recall_100);
+      printf("%s\t1\t%.6f\t%.6f\t%.6f\t%.6f\n", q.qid, q.scores.mrr_10, q.scores.ndcg_10,
+             q.scores.recall_10, q.scores.recall_100);
     }
-    printf("all\t%zu\t%.6f\t%.6f\t%.6f\t%.6f\n", n, m.mrr_10, m.ndcg_10,
-           m.recall_10, m.recall_100);
+    printf("all\t%zu\t%.6f\t%.6f\t%.6f\t%.6f\n", n, m.mrr_10, m.ndcg_10, m.recall_10, m.recall_100);
     return;
   }
   for (i = 0; per_query && i < n; i++) {
@@ -113,16 +112,15 @@ static void print_result(const tl_eval *e, enum out_format fmt, int per_query) {
     if (strlen(q.qid) > w)
       w = strlen(q.qid);
   }
-  printf("%-*s  %7s  %6s  %7s  %9s  %10s\n", (int)w, "query", "queries",
-         "MRR@10", "nDCG@10", "Recall@10", "Recall@100");
+  printf("%-*s  %7s  %6s  %7s  %9s  %10s\n", (int)w, "query", "queries", "MRR@10", "nDCG@10",
+         "Recall@10", "Recall@100");
   for (i = 0; per_query && i < n; i++) {
     tl_eval_query_at(e, i, &q);
-    printf("%-*s  %7d  %6.4f  %7.4f  %9.4f  %10.4f\n", (int)w, q.qid, 1,
-           q.scores.mrr_10, q.scores.ndcg_10, q.scores.recall_10,
-           q.scores.recall_100);
+    printf("%-*s  %7d  %6.4f  %7.4f  %9.4f  %10.4f\n", (int)w, q.qid, 1, q.scores.mrr_10,
+           q.scores.ndcg_10, q.scores.recall_10, q.scores.recall_100);
   }
-  printf("%-*s  %7zu  %6.4f  %7.4f  %9.4f  %10.4f\n", (int)w, "all", n,
-         m.mrr_10, m.ndcg_10, m.recall_10, m.recall_100);
+  printf("%-*s  %7zu  %6.4f  %7.4f  %9.4f  %10.4f\n", (int)w, "all", n, m.mrr_10, m.ndcg_10,
+         m.recall_10, m.recall_100);
 }
 
 /*
@@ -145,9 +143,7 @@ int main(int argc, char **argv) {
   tl_error_clear(&err);
   while ((c = getopt_long(argc, argv, "qf:hV", opts, NULL)) != -1) {
     switch (c) {
-    case 'q':
-      per_query = 1;
-      break;
+    case 'q': per_query = 1; break;
     case 'f':
       if (strcmp(optarg, "table") == 0)
         fmt = FORMAT_TABLE;
@@ -156,9 +152,7 @@ int main(int argc, char **argv) {
       else if (strcmp(optarg, "json") == 0)
         fmt = FORMAT_JSON;
       else {
-        fprintf(stderr,
-                PROG ": unknown format '%s' (expected table, tsv or json)\n",
-                optarg);
+        fprintf(stderr, PROG ": unknown format '%s' (expected table, tsv or json)\n", optarg);
         goto cleanup;
       }
       break;
@@ -170,9 +164,7 @@ int main(int argc, char **argv) {
       printf(PROG " (telusur) %s\n", TELUSUR_VERSION);
       rc = 0;
       goto cleanup;
-    default:
-      fprintf(stderr, "Try '" PROG " --help' for more information.\n");
-      goto cleanup;
+    default: fprintf(stderr, "Try '" PROG " --help' for more information.\n"); goto cleanup;
     }
   }
   if (argc - optind != 2) {
@@ -196,8 +188,7 @@ int main(int argc, char **argv) {
     fprintf(stderr,
             PROG ": warning: %zu of %zu queries in %s have no relevant "
                  "document in %s and were ignored\n",
-            tl_eval_num_ignored(e), tl_run_num_queries(run), argv[optind + 1],
-            argv[optind]);
+            tl_eval_num_ignored(e), tl_run_num_queries(run), argv[optind + 1], argv[optind]);
   print_result(e, fmt, per_query);
   rc = 0;
 cleanup:
