@@ -226,7 +226,6 @@ static void work_file(worker *w, const char *path, tl_pipeline_job *job) {
     rc = tl_reader_next(rd, &a, &err);
     if (rc == TL_DONE)
       break;
-    fatal = 0;
     if (rc != TL_OK) {
       it = item_new(IT_NOTE, err.msg, rc);
     } else if ((rc = tl_index_prepare_begin(w->an, a, &npassages, &err)) != TL_OK) {
@@ -705,8 +704,8 @@ static int read_stub(const char *db, char names[][4096], int max) {
   while (fgets(line, sizeof line, f) && n < max) {
     size_t k = strcspn(line, "\r\n");
     line[k] = '\0';
-    if (strncmp(line, "auto ", 5) == 0 && strlen(line + 5) < 4096)
-      strcpy(names[n++], line + 5);
+    if (strncmp(line, "auto ", 5) == 0 && k - 5 < 4096)
+      memcpy(names[n++], line + 5, k - 5 + 1);
   }
   fclose(f);
   return n;

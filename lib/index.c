@@ -251,7 +251,7 @@ int tl_index_prepare_next(tl_analysis *ix, const tl_article *a, size_t max_passa
   pr->first = ix->next;
   pr->total = ix->passages.count;
   pr->bytes = bytes;
-  if (n && !(pr->docs = calloc(n, sizeof *pr->docs))) {
+  if (n && !(pr->docs = calloc(n, sizeof *pr->docs))) { /* NOLINT(bugprone-sizeof-expression) */
     free(pr);
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
   }
@@ -338,8 +338,12 @@ int tl_index_add(tl_index *ix, const tl_article *a, size_t *npassages, tl_error 
     *npassages = 0;
   if (!ix->an && (rc = tl_analysis_create(ix->stemmer, ix->data_dir, &ix->an, err)) != TL_OK)
     return rc;
+  if (!ix->an)
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
   if ((rc = tl_index_prepare(ix->an, a, &p, err)) != TL_OK)
     return rc;
+  if (!p)
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
   rc = tl_index_put(ix, p, NULL, err);
   if (rc == TL_OK && npassages)
     *npassages = p->count;
