@@ -174,19 +174,24 @@ static int set_record(tl_analysis *ix, const tl_article *a, const tl_passage *p,
   int rc;
   if (!o)
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  /* Fields at their defaults are left out: the record is stored with every
+   * passage, so its size counts (an empty title or heading, one paragraph,
+   * a path equal to the id). */
   json_object_object_add(o, "article_id", json_object_new_string(a->id));
-  json_object_object_add(o, "title", json_object_new_string(a->title));
+  if (*a->title)
+    json_object_object_add(o, "title", json_object_new_string(a->title));
   json_object_object_add(o, "passage", json_object_new_int64((int64_t)p->ordinal));
-  json_object_object_add(o, "passages", json_object_new_int64((int64_t)ix->passages.count));
-  json_object_object_add(o, "paragraphs", json_object_new_int64((int64_t)paragraphs));
-  json_object_object_add(o, "heading",
-                         json_object_new_string_len(a->text + p->heading_start,
-                                                    (int)(p->heading_end - p->heading_start)));
+  if (paragraphs > 1)
+    json_object_object_add(o, "paragraphs", json_object_new_int64((int64_t)paragraphs));
+  if (p->heading_end > p->heading_start)
+    json_object_object_add(o, "heading",
+                           json_object_new_string_len(a->text + p->heading_start,
+                                                      (int)(p->heading_end - p->heading_start)));
   json_object_object_add(o, "text",
                          json_object_new_string_len(a->text + p->start, (int)(p->end - p->start)));
   json_object_object_add(o, "start", json_object_new_int64((int64_t)(a->text_offset + p->start)));
-  json_object_object_add(o, "end", json_object_new_int64((int64_t)(a->text_offset + p->end)));
-  json_object_object_add(o, "path", json_object_new_string(a->path));
+  if (strcmp(a->path, a->id) != 0)
+    json_object_object_add(o, "path", json_object_new_string(a->path));
   if (*a->date)
     json_object_object_add(o, "date", json_object_new_string(a->date));
   if (*a->url)

@@ -10,8 +10,11 @@
  *  - "G" + a hash of the path of the file it came from (manifest.h);
  *  - value 0: the article's date, value 1: the article id, value 2 the
  *    article's content hash (manifest.h);
- *  - as data, the passage record (JSON: article_id, title, passage, heading,
- *    text, start, end, path, date, url, source).
+ *  - as data, the passage record (JSON: article_id, passage (1-based), text,
+ *    start (byte offset in the source), and only when they are not empty or
+ *    at their default: title, heading, paragraphs (the number of paragraphs
+ *    of the article, 1 when absent), path (the article id when absent),
+ *    date, url, source).
  * Metadata "telusur.stemmer" records the stemmer, so that queries analyze
  * their words the same way.
  */

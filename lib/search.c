@@ -484,9 +484,9 @@ int tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned count
     r->date = rec_str(o, "date");
     r->url = rec_str(o, "url");
     r->source = rec_str(o, "source");
-    r->path = rec_str(o, "path");
+    r->path = json_object_object_get_ex(o, "path", NULL) ? rec_str(o, "path") : r->article_id;
     r->start = (size_t)rec_int(o, "start");
-    r->end = (size_t)rec_int(o, "end");
+    r->end = r->start + strlen(r->text);
     r->explain = hits->items[i].explain ? strdup(hits->items[i].explain) : strdup("");
     r->owner_ = o; /* the record owns the strings above */
     res->count++;

@@ -189,8 +189,7 @@ static void print_results(const tl_results *res, const opts *o, const char *qid)
       long paragraphs = 1;
       char *docid;
       size_t k;
-      if (rec && (json_object_object_get_ex(rec, "paragraphs", &np) ||
-                  json_object_object_get_ex(rec, "passages", &np)))
+      if (rec && json_object_object_get_ex(rec, "paragraphs", &np))
         paragraphs = (long)json_object_get_int64(np);
       if (paragraphs > 1) {
         if (!(docid = malloc(strlen(id) + 24)))
