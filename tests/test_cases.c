@@ -286,6 +286,43 @@ START_TEST(question_words_dropped) {
 }
 END_TEST
 
+/* The query rewrite, as a table of {query, what Xapian's parser gets}. */
+START_TEST(query_rewrite_table) {
+  static const char *const cases[][2] = {
+      {"Kerjasama Bilateral", "kerjasama bilateral"},
+      {"kerja sama ekonomi", "kerjasama ekonomi"},
+      {"\"kerja sama\" NEAR ekonomi", "\"kerjasama\" NEAR ekonomi"},
+      {"negara-negara", "negara"},
+      {"\"negara-negara\"", "\"negara-negara\""},
+      {"sebaik-baiknya", "baik"},
+      {"ASEAN AND PBB", "ASEAN AND PBB"},
+      {"di-PHK", "di-PHK"},
+      {"Jum'at", "jumat"},
+      {"ker\xC2\xADja", "kerja"},
+      {"title:Damai -perang +dunia", "title:damai -perang +dunia"},
+      {"apa arti damai di mana", " arti damai  "},
+      {"yang dan", "yang dan"},
+      {"damai XOR perang", "damai xor perang"},
+  };
+  char *texts[] = {"Damai."};
+  char *ids[] = {"d"};
+  char *dir = tu_tmpdir();
+  tl_searcher *s = make_index(dir, texts, ids, 1);
+  size_t i;
+  for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+    char *out = NULL;
+    tl_error err;
+    ck_assert_int_eq(tl_search_rewrite(s, cases[i][0], &out, &err), TL_OK);
+    ck_assert_msg(strcmp(out, cases[i][1]) == 0, "'%s' became '%s', expected '%s'", cases[i][0],
+                  out, cases[i][1]);
+    free(out);
+  }
+  tl_searcher_close(s);
+  tu_rmtree(dir);
+  free(dir);
+}
+END_TEST
+
 /* An unknown stemmer or a missing lexicon is an error at start-up. */
 START_TEST(startup_errors) {
   char *err = NULL, cmd[2048];
@@ -316,6 +353,7 @@ int main(void) {
   tcase_add_test(tc, gold_pairs_stay_apart);
   tcase_add_test(tc, startup_errors);
   tcase_add_test(tc, question_words_dropped);
+  tcase_add_test(tc, query_rewrite_table);
   suite_add_tcase(s, tc);
   return tu_run_suite(s);
 }
