@@ -9,21 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *dir; /* a fresh temporary directory per test */
-
-static void setup(void) {
-  dir = tu_tmpdir();
-  ck_assert_ptr_nonnull(dir);
-}
-
-static void teardown(void) {
-  tu_rmtree(dir);
-  free(dir);
-}
-
 static void write_in_dir(const char *name, const char *data) {
   char path[1024];
-  snprintf(path, sizeof path, "%s/%s", dir, name);
+  snprintf(path, sizeof path, "%s/%s", tu_dir, name);
   ck_assert_int_eq(tu_write_file(path, data, strlen(data)), 0);
 }
 
@@ -58,7 +46,8 @@ static void make_collection(void) {
            "Gayo dari Aceh.\\n\\nParagraf kedua tentang teh hijau dari Jawa Barat.\"}\n",
            longtext);
   write_in_dir("c.jsonl", doc);
-  rc = tu_runf(NULL, &err, "'%s/telusur-index' -q -d '%s/db' '%s/c.jsonl'", tu_bin_dir(), dir, dir);
+  rc = tu_runf(NULL, &err, "'%s/telusur-index' -q -d '%s/db' '%s/c.jsonl'", tu_bin_dir(), tu_dir,
+               tu_dir);
   ck_assert_msg(rc == 0, "index failed (%d): %s", rc, err);
   free(err);
 }
@@ -111,7 +100,7 @@ START_TEST(batch_trec_gives_corpus_ids) {
   rc = tu_runf(&out, &err,
                "'%s/telusur-query' -d '%s/db' -n 100 --format trec --run-tag exp1 "
                "--batch '%s/q.tsv'",
-               tu_bin_dir(), dir, dir);
+               tu_bin_dir(), tu_dir, tu_dir);
   ck_assert_msg(rc == 0, "batch exit %d: %s", rc, err);
   ck_assert_int_ge(check_trec(out, "exp1"), 4);
   /* single-passage articles give their corpus ids, as the qrels name them */
@@ -136,7 +125,7 @@ START_TEST(batch_from_stdin_and_errors) {
   rc = tu_runf(&out, NULL,
                "printf 'a\\tharimau\\nb\\tgajah hutan\\n' | '%s/telusur-query' -d "
                "'%s/db' -n 1 -f trec --batch -",
-               tu_bin_dir(), dir);
+               tu_bin_dir(), tu_dir);
   ck_assert_int_eq(rc, 0);
   ck_assert_int_eq(check_trec(out, "telusur"), 2);
   ck_assert_ptr_nonnull(strstr(out, "a Q0 doc-1 1 "));
@@ -146,7 +135,7 @@ START_TEST(batch_from_stdin_and_errors) {
   rc = tu_runf(&out, NULL,
                "printf 'qx\\tharimau\\n' | '%s/telusur-query' -d '%s/db' -f tsv "
                "--batch -",
-               tu_bin_dir(), dir);
+               tu_bin_dir(), tu_dir);
   ck_assert_int_eq(rc, 0);
   ck_assert_msg(strncmp(out, "qx\t1\t", 5) == 0, "tsv: %s", out);
   free(out);
@@ -154,7 +143,7 @@ START_TEST(batch_from_stdin_and_errors) {
   rc = tu_runf(&out, &err,
                "printf 'a\\tharimau\\nno tab here\\n' | '%s/telusur-query' -d '%s/db' "
                "-f trec --batch -",
-               tu_bin_dir(), dir);
+               tu_bin_dir(), tu_dir);
   ck_assert_int_eq(rc, 2);
   ck_assert_ptr_nonnull(strstr(out, "a Q0 doc-1 1 "));
   ck_assert_ptr_nonnull(strstr(err, "-:2:"));
@@ -164,13 +153,13 @@ START_TEST(batch_from_stdin_and_errors) {
   rc = tu_runf(&out, NULL,
                "printf 'z\\tzzzqqq\\n' | '%s/telusur-query' -d '%s/db' -f trec "
                "--batch -",
-               tu_bin_dir(), dir);
+               tu_bin_dir(), tu_dir);
   ck_assert_int_eq(rc, 1);
   ck_assert_str_eq(out, "");
   free(out);
   /* a missing batch file is an error */
   ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' --batch '%s/none.tsv'",
-                           tu_bin_dir(), dir, dir),
+                           tu_bin_dir(), tu_dir, tu_dir),
                    2);
 }
 END_TEST
@@ -196,7 +185,7 @@ static void check_explain(const char *extra) {
   rc = tu_runf(&out, NULL,
                "'%s/telusur-query' -d '%s/db' -n 5 -f json --explain %s -- "
                "'harimau Sumatera hidup di hutan'",
-               tu_bin_dir(), dir, extra);
+               tu_bin_dir(), tu_dir, extra);
   ck_assert_int_eq(rc, 0);
   for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
     json_object *o = json_tokener_parse(line), *v;
@@ -229,7 +218,7 @@ START_TEST(explain_adds_up) {
   ck_assert_int_eq(tu_runf(&out, NULL,
                            "'%s/telusur-query' -d '%s/db' --explain --color=never -- "
                            "'Di manakah harimau hidup?'",
-                           tu_bin_dir(), dir),
+                           tu_bin_dir(), tu_dir),
                    0);
   ck_assert_ptr_nonnull(strstr(out, "query: Query("));
   ck_assert_ptr_nonnull(strstr(out, "weights: "));
@@ -252,17 +241,17 @@ START_TEST(shared_collection_ids) {
     return;
   }
   base[strlen(base) - strlen("/corpus.jsonl")] = '\0';
-  rc = tu_runf(NULL, NULL, "'%s/telusur-index' -q -d '%s/db' '%s/corpus.jsonl'", tu_bin_dir(), dir,
-               base);
+  rc = tu_runf(NULL, NULL, "'%s/telusur-index' -q -d '%s/db' '%s/corpus.jsonl'", tu_bin_dir(),
+               tu_dir, base);
   ck_assert_int_eq(rc, 0);
   rc = tu_runf(NULL, NULL,
                "'%s/telusur-query' -d '%s/db' -n 100 -f trec --batch "
                "'%s/queries.valid.tsv' > '%s/run'",
-               tu_bin_dir(), dir, base, dir);
+               tu_bin_dir(), tu_dir, base, tu_dir);
   ck_assert_int_eq(rc, 0);
   rc = tu_runf(&ids, NULL, "sed 's/.*\"id\": *\"\\([^\"]*\\)\".*/\\1/' '%s/corpus.jsonl'", base);
   ck_assert_int_eq(rc, 0);
-  rc = tu_runf(&out, NULL, "cut -d' ' -f3 '%s/run' | sort -u", dir);
+  rc = tu_runf(&out, NULL, "cut -d' ' -f3 '%s/run' | sort -u", tu_dir);
   ck_assert_int_eq(rc, 0);
   for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
     char needle[256];
@@ -272,7 +261,7 @@ START_TEST(shared_collection_ids) {
   free(out);
   free(ids);
   rc = tu_runf(&out, NULL, "'%s/telusur-eval' -f tsv '%s/qrels.valid.txt' '%s/run'", tu_bin_dir(),
-               base, dir);
+               base, tu_dir);
   ck_assert_int_eq(rc, 0);
   {
     /* last line: all, queries, MRR@10, nDCG@10, R@10, R@100 */
@@ -292,7 +281,7 @@ END_TEST
 int main(void) {
   Suite *s = suite_create("batch");
   TCase *tc = tcase_create("end-to-end");
-  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_add_checked_fixture(tc, tu_dir_setup, tu_dir_teardown);
   tcase_set_timeout(tc, 300);
   tcase_add_test(tc, batch_trec_gives_corpus_ids);
   tcase_add_test(tc, batch_from_stdin_and_errors);

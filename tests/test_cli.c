@@ -8,32 +8,20 @@
 #include <string.h>
 #include <zlib.h>
 
-static char *dir; /* a fresh temporary directory per test */
-
-static void setup(void) {
-  dir = tu_tmpdir();
-  ck_assert_ptr_nonnull(dir);
-}
-
-static void teardown(void) {
-  tu_rmtree(dir);
-  free(dir);
-}
-
 /* Runs a command line built with printf-style arguments. */
 static void write_in_dir(const char *name, const char *data, size_t len) {
   char path[1024];
-  snprintf(path, sizeof path, "%s/%s", dir, name);
+  snprintf(path, sizeof path, "%s/%s", tu_dir, name);
   ck_assert_int_eq(tu_write_file(path, data, len), 0);
 }
 
-/* Indexes the seed article alone into dir/db. */
+/* Indexes the seed article alone into tu_dir/db. */
 static void index_seed(void) {
   char *err = NULL;
   int rc = tu_runf(NULL, &err,
                    "cp '%s/corpus/000_2094494d46160138.txt' '%s/seed.txt' && "
                    "'%s/telusur-index' -d '%s/db' '%s/seed.txt'",
-                   tu_source_dir(), dir, tu_bin_dir(), dir, dir);
+                   tu_source_dir(), tu_dir, tu_bin_dir(), tu_dir, tu_dir);
   ck_assert_msg(rc == 0, "index failed (%d): %s", rc, err);
   free(err);
 }
@@ -62,7 +50,7 @@ START_TEST(seed_queries) {
   FILE *f;
   int n = 0;
   index_seed();
-  snprintf(db, sizeof db, "%s/db", dir);
+  snprintf(db, sizeof db, "%s/db", tu_dir);
   snprintf(path, sizeof path, "%s/tests/cases/seed-queries.tsv", tu_source_dir());
   f = fopen(path, "r");
   ck_assert_ptr_nonnull(f);
@@ -94,11 +82,11 @@ END_TEST
 
 START_TEST(bundled_corpus_bilateral_first) {
   char db[1024], *text, *err = NULL;
-  int rc = tu_runf(NULL, &err, "'%s/telusur-index' -q -d '%s/db' '%s/corpus'", tu_bin_dir(), dir,
+  int rc = tu_runf(NULL, &err, "'%s/telusur-index' -q -d '%s/db' '%s/corpus'", tu_bin_dir(), tu_dir,
                    tu_source_dir());
   ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
   free(err);
-  snprintf(db, sizeof db, "%s/db", dir);
+  snprintf(db, sizeof db, "%s/db", tu_dir);
   text = top_text(db, "kerjasama bilateral");
   ck_assert_msg(strncmp(text, "Kerjasama bilateral adalah hubungan kerjasama", 45) == 0, "%s",
                 text);
@@ -111,7 +99,7 @@ START_TEST(json_output_parses) {
   int n = 0;
   index_seed();
   ck_assert_int_eq(tu_runf(&out, NULL, "'%s/telusur-query' -d '%s/db' -n 5 -f json kerjasama",
-                           tu_bin_dir(), dir),
+                           tu_bin_dir(), tu_dir),
                    0);
   for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
     json_object *o = json_tokener_parse(line), *v;
@@ -139,7 +127,7 @@ START_TEST(tsv_and_text_formats) {
   index_seed();
   ck_assert_int_eq(tu_runf(&out, NULL,
                            "'%s/telusur-query' -d '%s/db' -n 1 -f tsv kerjasama bilateral",
-                           tu_bin_dir(), dir),
+                           tu_bin_dir(), tu_dir),
                    0);
   {
     int tabs = 0;
@@ -154,18 +142,18 @@ START_TEST(tsv_and_text_formats) {
   /* colour only when asked and NO_COLOR unset */
   ck_assert_int_eq(tu_runf(&out, NULL,
                            "'%s/telusur-query' -d '%s/db' -n 1 --color=always bilateral",
-                           tu_bin_dir(), dir),
+                           tu_bin_dir(), tu_dir),
                    0);
   ck_assert_ptr_nonnull(strstr(out, "\x1b[1;31mbilateral\x1b[0m"));
   free(out);
   ck_assert_int_eq(tu_runf(&out, NULL,
                            "NO_COLOR=1 '%s/telusur-query' -d '%s/db' -n 1 --color=always bilateral",
-                           tu_bin_dir(), dir),
+                           tu_bin_dir(), tu_dir),
                    0);
   ck_assert_ptr_null(strchr(out, '\x1b'));
   free(out);
   ck_assert_int_eq(
-      tu_runf(&out, NULL, "'%s/telusur-query' -d '%s/db' -n 1 bilateral", tu_bin_dir(), dir), 0);
+      tu_runf(&out, NULL, "'%s/telusur-query' -d '%s/db' -n 1 bilateral", tu_bin_dir(), tu_dir), 0);
   ck_assert_ptr_null(strchr(out, '\x1b')); /* not a terminal */
   ck_assert_ptr_nonnull(strstr(out, "\xC2\xA7 1. Kerjasama Bilateral"));
   free(out);
@@ -176,27 +164,29 @@ START_TEST(exit_statuses) {
   char *err = NULL;
   index_seed();
   ck_assert_int_eq(
-      tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' bilateral", tu_bin_dir(), dir), 0);
+      tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' bilateral", tu_bin_dir(), tu_dir), 0);
   ck_assert_int_eq(
-      tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' zzzqqqxxx", tu_bin_dir(), dir), 1);
-  ck_assert_int_eq(tu_runf(NULL, &err, "'%s/telusur-query' -d '%s/db'", tu_bin_dir(), dir), 2);
+      tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' zzzqqqxxx", tu_bin_dir(), tu_dir), 1);
+  ck_assert_int_eq(tu_runf(NULL, &err, "'%s/telusur-query' -d '%s/db'", tu_bin_dir(), tu_dir), 2);
   ck_assert_ptr_nonnull(strstr(err, "empty query"));
   free(err);
-  ck_assert_int_eq(tu_runf(NULL, &err, "'%s/telusur-query' -d '%s/db' ''", tu_bin_dir(), dir), 2);
+  ck_assert_int_eq(tu_runf(NULL, &err, "'%s/telusur-query' -d '%s/db' ''", tu_bin_dir(), tu_dir),
+                   2);
   ck_assert_ptr_nonnull(strstr(err, "empty query"));
   free(err);
   ck_assert_int_eq(
-      tu_runf(NULL, &err, "'%s/telusur-query' -d '%s/nothere' bilateral", tu_bin_dir(), dir), 2);
+      tu_runf(NULL, &err, "'%s/telusur-query' -d '%s/nothere' bilateral", tu_bin_dir(), tu_dir), 2);
   ck_assert_ptr_nonnull(strstr(err, "nothere"));
   free(err);
   ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-query' --bogus x", tu_bin_dir()), 2);
-  ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-query' -f xml -d '%s/db' x", tu_bin_dir(), dir),
-                   2);
+  ck_assert_int_eq(
+      tu_runf(NULL, NULL, "'%s/telusur-query' -f xml -d '%s/db' x", tu_bin_dir(), tu_dir), 2);
   ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-index' --bogus", tu_bin_dir()), 2);
-  ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-index' -d '%s/db'", tu_bin_dir(), dir), 2);
+  ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-index' -d '%s/db'", tu_bin_dir(), tu_dir), 2);
   /* TELUSUR_DB is the default database */
   ck_assert_int_eq(
-      tu_runf(NULL, NULL, "TELUSUR_DB='%s/db' '%s/telusur-query' bilateral", dir, tu_bin_dir()), 0);
+      tu_runf(NULL, NULL, "TELUSUR_DB='%s/db' '%s/telusur-query' bilateral", tu_dir, tu_bin_dir()),
+      0);
 }
 END_TEST
 
@@ -221,7 +211,7 @@ END_TEST
 static void write_gz(const char *name, const char *data, size_t keep) {
   char path[1024];
   gzFile gz;
-  snprintf(path, sizeof path, "%s/%s", dir, name);
+  snprintf(path, sizeof path, "%s/%s", tu_dir, name);
   gz = gzopen(path, "wb");
   ck_assert_ptr_nonnull(gz);
   ck_assert_int_eq(gzwrite(gz, data, (unsigned)strlen(data)), (int)strlen(data));
@@ -261,8 +251,8 @@ START_TEST(bad_inputs) {
     i += (size_t)n;
   }
   write_gz("cut.jsonl.gz", big, 3000);
-  rc = tu_runf(&out, &err, "'%s/telusur-index' -d '%s/db' '%s' '%s/missing.txt'", tu_bin_dir(), dir,
-               dir, dir);
+  rc = tu_runf(&out, &err, "'%s/telusur-index' -d '%s/db' '%s' '%s/missing.txt'", tu_bin_dir(),
+               tu_dir, tu_dir, tu_dir);
   ck_assert_int_eq(rc, 1);
   ck_assert_msg(strstr(err, "good.jsonl:2: malformed JSON") != NULL, "%s", err);
   ck_assert_msg(strstr(err, "bad-utf8.txt: invalid UTF-8 at byte offset 12") != NULL, "%s", err);
@@ -275,15 +265,16 @@ START_TEST(bad_inputs) {
   free(err);
   /* the good articles around the bad ones are there */
   ck_assert_int_eq(
-      tu_runf(&out, NULL, "'%s/telusur-query' -d '%s/db' -f tsv pantai", tu_bin_dir(), dir), 0);
+      tu_runf(&out, NULL, "'%s/telusur-query' -d '%s/db' -f tsv pantai", tu_bin_dir(), tu_dir), 0);
   ck_assert_ptr_nonnull(strstr(out, "\ta3\t"));
   free(out);
   ck_assert_int_eq(
-      tu_runf(&out, NULL, "'%s/telusur-query' -d '%s/db' -f tsv -n 1 gempa", tu_bin_dir(), dir), 0);
+      tu_runf(&out, NULL, "'%s/telusur-query' -d '%s/db' -f tsv -n 1 gempa", tu_bin_dir(), tu_dir),
+      0);
   ck_assert_ptr_nonnull(strstr(out, "\tg"));
   free(out);
   ck_assert_int_eq(
-      tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' perdamaian", tu_bin_dir(), dir), 1);
+      tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' perdamaian", tu_bin_dir(), tu_dir), 1);
 }
 END_TEST
 
@@ -292,16 +283,16 @@ START_TEST(earlier_index_kept) {
   char *err = NULL;
   index_seed();
   write_in_dir("bad.jsonl", "{not json\n", 10);
-  ck_assert_int_eq(
-      tu_runf(NULL, &err, "'%s/telusur-index' -d '%s/db' '%s/bad.jsonl'", tu_bin_dir(), dir, dir),
-      1);
+  ck_assert_int_eq(tu_runf(NULL, &err, "'%s/telusur-index' -d '%s/db' '%s/bad.jsonl'", tu_bin_dir(),
+                           tu_dir, tu_dir),
+                   1);
   free(err);
   ck_assert_int_eq(
-      tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' bilateral", tu_bin_dir(), dir), 0);
+      tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' bilateral", tu_bin_dir(), tu_dir), 0);
   /* re-indexing the same, unchanged article analyzes nothing: counts stay */
-  ck_assert_int_eq(
-      tu_runf(NULL, &err, "'%s/telusur-index' -d '%s/db' '%s/seed.txt'", tu_bin_dir(), dir, dir),
-      0);
+  ck_assert_int_eq(tu_runf(NULL, &err, "'%s/telusur-index' -d '%s/db' '%s/seed.txt'", tu_bin_dir(),
+                           tu_dir, tu_dir),
+                   0);
   ck_assert_msg(strstr(err, "1 articles (0 passages)") && strstr(err, "unchanged 1") &&
                     strstr(err, "index: 48 passages"),
                 "%s", err);
@@ -316,13 +307,13 @@ START_TEST(paths_from_stdin_and_gzip) {
   ck_assert_int_eq(tu_runf(NULL, &err,
                            "printf '%%s\\n%%s\\n' '%s/a.jsonl.gz' '%s/b.txt.gz' | "
                            "'%s/telusur-index' -d '%s/db' -",
-                           dir, dir, tu_bin_dir(), dir),
+                           tu_dir, tu_dir, tu_bin_dir(), tu_dir),
                    0);
   ck_assert_msg(strstr(err, "2 articles (2 passages) from 2 files") != NULL, "%s", err);
   free(err);
-  ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' vaksin", tu_bin_dir(), dir),
-                   0);
-  ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' sawah", tu_bin_dir(), dir),
+  ck_assert_int_eq(
+      tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' vaksin", tu_bin_dir(), tu_dir), 0);
+  ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' sawah", tu_bin_dir(), tu_dir),
                    0);
 }
 END_TEST
@@ -333,36 +324,40 @@ START_TEST(query_syntax) {
   /* a phrase, NOT, title: and +/- reach Xapian's parser */
   ck_assert_int_eq(tu_runf(&out, NULL,
                            "'%s/telusur-query' -d '%s/db' -n 100 -f tsv '\"energi terbarukan\"'",
-                           tu_bin_dir(), dir),
+                           tu_bin_dir(), tu_dir),
                    0);
   ck_assert_ptr_nonnull(strstr(out, "energi terbarukan"));
   free(out);
   ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' '\"terbarukan energi\"'",
-                           tu_bin_dir(), dir),
+                           tu_bin_dir(), tu_dir),
                    1);
   ck_assert_int_eq(
-      tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' 'title:kerjasama'", tu_bin_dir(), dir), 0);
+      tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' 'title:kerjasama'", tu_bin_dir(), tu_dir),
+      0);
   ck_assert_int_eq(
-      tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' 'title:vaksin'", tu_bin_dir(), dir), 1);
+      tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' 'title:vaksin'", tu_bin_dir(), tu_dir), 1);
   ck_assert_int_eq(
-      tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' 'vaksin AND opec'", tu_bin_dir(), dir), 1);
-  ck_assert_int_eq(
-      tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' 'vaksin NOT covid'", tu_bin_dir(), dir),
+      tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' 'vaksin AND opec'", tu_bin_dir(), tu_dir),
       1);
   ck_assert_int_eq(
-      tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' 'vaksin OR opec'", tu_bin_dir(), dir), 0);
+      tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' 'vaksin NOT covid'", tu_bin_dir(), tu_dir),
+      1);
   ck_assert_int_eq(
-      tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' '+vaksin -covid'", tu_bin_dir(), dir), 1);
-  ck_assert_int_eq(
-      tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' 'vaksin NEAR/3 covid'", tu_bin_dir(), dir),
+      tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' 'vaksin OR opec'", tu_bin_dir(), tu_dir),
       0);
+  ck_assert_int_eq(
+      tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' '+vaksin -covid'", tu_bin_dir(), tu_dir),
+      1);
+  ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' 'vaksin NEAR/3 covid'",
+                           tu_bin_dir(), tu_dir),
+                   0);
 }
 END_TEST
 
 int main(void) {
   Suite *s = suite_create("cli");
   TCase *tc = tcase_create("end-to-end");
-  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_add_checked_fixture(tc, tu_dir_setup, tu_dir_teardown);
   tcase_set_timeout(tc, 120);
   tcase_add_test(tc, seed_queries);
   tcase_add_test(tc, bundled_corpus_bilateral_first);

@@ -17,28 +17,14 @@
 #define EPS 1e-9
 
 /* A temporary directory per test, removed by teardown. */
-static char *tmp;
-
-/* Makes the test's temporary directory. */
-static void setup(void) {
-  tmp = tu_tmpdir();
-  ck_assert_ptr_nonnull(tmp);
-}
-
-/* Removes the test's temporary directory. */
-static void teardown(void) {
-  tu_rmtree(tmp);
-  free(tmp);
-  tmp = NULL;
-}
 
 /*
- * Writes text to tmp/name and returns the path in a static buffer that the
+ * Writes text to tu_dir/name and returns the path in a static buffer that the
  * next call overwrites (copy it when two paths are needed at once).
  */
 static const char *put(const char *name, const char *text) {
   static char path[512];
-  snprintf(path, sizeof path, "%s/%s", tmp, name);
+  snprintf(path, sizeof path, "%s/%s", tu_dir, name);
   ck_assert_int_eq(tu_write_file(path, text, strlen(text)), 0);
   return path;
 }
@@ -79,7 +65,7 @@ static void expect_scores(tl_eval_scores s, double mrr, double ndcg, double r10,
 }
 
 /*
- * Loads text as qrels (is_run 0) or run (is_run 1) from tmp/name; it must
+ * Loads text as qrels (is_run 0) or run (is_run 1) from tu_dir/name; it must
  * fail with TL_ERR_FORMAT and a message containing want.
  */
 static void expect_bad(int is_run, const char *name, const char *text, const char *want) {
@@ -256,7 +242,7 @@ START_TEST(test_ties) {
   expect_scores(row(e, 1, "q2").scores, 1, 1, 1, 1);
   tl_eval_free(e);
   /* The order itself, as tl_run_doc exposes it (run file from above). */
-  snprintf(path, sizeof path, "%s/run", tmp);
+  snprintf(path, sizeof path, "%s/run", tu_dir);
   ck_assert_int_eq(tl_run_load(path, &r, &err), TL_OK);
   ck_assert_uint_eq(tl_run_num_queries(r), 2);
   ck_assert_str_eq(tl_run_doc(r, "q1", 0), "d9");
@@ -371,8 +357,8 @@ START_TEST(test_many) {
   tl_error err;
   tl_eval_scores m;
   int i, j;
-  snprintf(qp, sizeof qp, "%s/big.qrels", tmp);
-  snprintf(rp, sizeof rp, "%s/big.run", tmp);
+  snprintf(qp, sizeof qp, "%s/big.qrels", tu_dir);
+  snprintf(rp, sizeof rp, "%s/big.run", tu_dir);
   fq = fopen(qp, "w");
   fr = fopen(rp, "w");
   ck_assert_ptr_nonnull(fq);
@@ -413,7 +399,7 @@ END_TEST
  */
 static int cli(const char *args, char **out, char **err) {
   char cmd[2048];
-  snprintf(cmd, sizeof cmd, "cd '%s' && '%s/telusur-eval' %s", tmp, tu_bin_dir(), args);
+  snprintf(cmd, sizeof cmd, "cd '%s' && '%s/telusur-eval' %s", tu_dir, tu_bin_dir(), args);
   return tu_run(cmd, out, err);
 }
 
@@ -508,7 +494,7 @@ END_TEST
 static Suite *eval_suite(void) {
   Suite *s = suite_create("eval");
   TCase *tc = tcase_create("eval");
-  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_add_checked_fixture(tc, tu_dir_setup, tu_dir_teardown);
   tcase_add_test(tc, test_graded);
   tcase_add_test(tc, test_ideal_from_qrels);
   tcase_add_test(tc, test_ideal_cut);

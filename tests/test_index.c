@@ -20,18 +20,7 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 
-static char *dir;
 static char cmd[16384];
-
-static void setup(void) {
-  dir = tu_tmpdir();
-  ck_assert_ptr_nonnull(dir);
-}
-
-static void teardown(void) {
-  tu_rmtree(dir);
-  free(dir);
-}
 
 static int run(char **out, char **err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int run(char **out, char **err, const char *fmt, ...) {
@@ -44,7 +33,7 @@ static int run(char **out, char **err, const char *fmt, ...) {
 
 static void put(const char *name, const char *text) {
   char path[1024];
-  snprintf(path, sizeof path, "%s/%s", dir, name);
+  snprintf(path, sizeof path, "%s/%s", tu_dir, name);
   ck_assert_int_eq(tu_write_file(path, text, strlen(text)), 0);
 }
 
@@ -76,7 +65,7 @@ START_TEST(same_output_any_jobs) {
   const char *jobs[3] = {"1", "2", "5"};
   int i;
   for (i = 0; i < 3; i++) {
-    snprintf(db, sizeof db, "%s/j%s.db", dir, jobs[i]);
+    snprintf(db, sizeof db, "%s/j%s.db", tu_dir, jobs[i]);
     snprintf(args, sizeof args, "-q -j %s --batch 50 -d '%s' '%s/corpus'", jobs[i], db,
              tu_source_dir());
     free(index_run(0, args));
@@ -146,7 +135,7 @@ END_TEST
 static void set_mtime(const char *name, long sec) {
   char path[1024];
   struct timeval tv[2];
-  snprintf(path, sizeof path, "%s/%s", dir, name);
+  snprintf(path, sizeof path, "%s/%s", tu_dir, name);
   tv[0].tv_sec = tv[1].tv_sec = sec;
   tv[0].tv_usec = tv[1].tv_usec = 0;
   ck_assert_int_eq(utimes(path, tv), 0);
@@ -156,14 +145,14 @@ static void set_mtime(const char *name, long sec) {
  * files pruned. */
 START_TEST(incremental_runs) {
   char args[4096], *err;
-  snprintf(cmd, sizeof cmd, "%s/in", dir);
+  snprintf(cmd, sizeof cmd, "%s/in", tu_dir);
   ck_assert_int_eq(mkdir(cmd, 0700), 0);
   put("in/a.txt", "Pantai Kuta\n\nWisatawan berselancar di pantai Kuta setiap sore.\n");
   put("in/b.jsonl",
       "{\"id\":\"b1\",\"title\":\"Gempa\",\"text\":\"Gempa mengguncang Lombok pagi ini.\"}\n"
       "{\"id\":\"b2\",\"title\":\"Padi\",\"text\":\"Petani menanam padi di sawah.\"}\n"
       "{\"id\":\"b3\",\"title\":\"Vaksin\",\"text\":\"Vaksin baru diuji di Bandung.\"}\n");
-  snprintf(args, sizeof args, "-d '%s/db' '%s/in'", dir, dir);
+  snprintf(args, sizeof args, "-d '%s/db' '%s/in'", tu_dir, tu_dir);
   err = index_run(0, args);
   ASSERT_HAS(err, "4 articles (4 passages) from 2 files");
   ASSERT_HAS(err, "added 4, replaced 0, unchanged 0, removed 0");
@@ -193,24 +182,27 @@ START_TEST(incremental_runs) {
   ASSERT_HAS(err, "added 1, replaced 1, unchanged 3, removed 0");
   ASSERT_HAS(err, "index: 5 passages");
   free(err);
-  ck_assert_int_eq(run(NULL, NULL, "'%s/telusur-query' -d '%s/db' sawah", tu_bin_dir(), dir), 1);
-  ck_assert_int_eq(run(NULL, NULL, "'%s/telusur-query' -d '%s/db' jagung", tu_bin_dir(), dir), 0);
+  ck_assert_int_eq(run(NULL, NULL, "'%s/telusur-query' -d '%s/db' sawah", tu_bin_dir(), tu_dir), 1);
+  ck_assert_int_eq(run(NULL, NULL, "'%s/telusur-query' -d '%s/db' jagung", tu_bin_dir(), tu_dir),
+                   0);
 
   /* a file gone: kept without --prune, removed with it */
-  snprintf(cmd, sizeof cmd, "%s/in/a.txt", dir);
+  snprintf(cmd, sizeof cmd, "%s/in/a.txt", tu_dir);
   ck_assert_int_eq(remove(cmd), 0);
   err = index_run(0, args);
   ASSERT_HAS(err, "removed 0");
   free(err);
-  ck_assert_int_eq(run(NULL, NULL, "'%s/telusur-query' -d '%s/db' selancar", tu_bin_dir(), dir), 0);
-  snprintf(args, sizeof args, "--prune -d '%s/db' '%s/in'", dir, dir);
+  ck_assert_int_eq(run(NULL, NULL, "'%s/telusur-query' -d '%s/db' selancar", tu_bin_dir(), tu_dir),
+                   0);
+  snprintf(args, sizeof args, "--prune -d '%s/db' '%s/in'", tu_dir, tu_dir);
   err = index_run(0, args);
   ASSERT_HAS(err, "added 0, replaced 0, unchanged 4, removed 1");
   ASSERT_HAS(err, "index: 4 passages");
   free(err);
-  ck_assert_int_eq(run(NULL, NULL, "'%s/telusur-query' -d '%s/db' selancar", tu_bin_dir(), dir), 1);
+  ck_assert_int_eq(run(NULL, NULL, "'%s/telusur-query' -d '%s/db' selancar", tu_bin_dir(), tu_dir),
+                   1);
   /* no progress line when stderr is not a terminal */
-  snprintf(args, sizeof args, "-d '%s/db' '%s/in'", dir, dir);
+  snprintf(args, sizeof args, "-d '%s/db' '%s/in'", tu_dir, tu_dir);
   err = index_run(0, args);
   ck_assert_ptr_null(strchr(err, '\r'));
   free(err);
@@ -225,7 +217,7 @@ START_TEST(manifest_roundtrip) {
   tl_file_state st = {123, 456789, 0xabcdef0123456789ULL, 7, 42}, got;
   int found;
   char longpath[600];
-  snprintf(db, sizeof db, "%s/m.db", dir);
+  snprintf(db, sizeof db, "%s/m.db", tu_dir);
   memset(longpath, 'x', sizeof longpath - 1);
   longpath[0] = '/';
   longpath[sizeof longpath - 1] = '\0';
@@ -251,7 +243,7 @@ END_TEST
 START_TEST(compact_and_stats) {
   char args[4096], db[1024], *out = NULL, *err;
   unsigned long long before;
-  snprintf(db, sizeof db, "%s/c.db", dir);
+  snprintf(db, sizeof db, "%s/c.db", tu_dir);
   snprintf(args, sizeof args, "-q -d '%s' '%s/corpus'", db, tu_source_dir());
   free(index_run(0, args));
   before = digest(db);
@@ -273,7 +265,7 @@ START_TEST(compact_and_stats) {
   ASSERT_HAS(err, "added 0, replaced 0, unchanged 389");
   free(err);
   /* a missing database is an error */
-  snprintf(args, sizeof args, "-d '%s/none.db' --stats", dir);
+  snprintf(args, sizeof args, "-d '%s/none.db' --stats", tu_dir);
   free(index_run(2, args));
 }
 END_TEST
@@ -313,8 +305,8 @@ START_TEST(shards_rank_as_one) {
   char args[4096], one[1024], stub[1024], *out = NULL, *err;
   static char a[20][512], b[20][512];
   size_t i, na, nb;
-  snprintf(one, sizeof one, "%s/one.db", dir);
-  snprintf(stub, sizeof stub, "%s/stub.db", dir);
+  snprintf(one, sizeof one, "%s/one.db", tu_dir);
+  snprintf(stub, sizeof stub, "%s/stub.db", tu_dir);
   snprintf(args, sizeof args, "-q -d '%s' '%s/corpus'", one, tu_source_dir());
   free(index_run(0, args));
   snprintf(args, sizeof args, "--shards 3 -d '%s' '%s/corpus'", stub, tu_source_dir());
@@ -370,7 +362,7 @@ static void put_many(const char *name, int n, const char *last) {
   char path[1024];
   FILE *f;
   int i;
-  snprintf(path, sizeof path, "%s/%s", dir, name);
+  snprintf(path, sizeof path, "%s/%s", tu_dir, name);
   ck_assert_ptr_nonnull(f = fopen(path, "w"));
   fputs("Artikel yang sangat panjang\n\n", f);
   for (i = 1; i < n; i++)
@@ -391,8 +383,8 @@ START_TEST(huge_article_in_chunks) {
   tl_prepared *p;
   tl_error e;
   size_t n = 0;
-  snprintf(path, sizeof path, "%s/big.txt", dir);
-  snprintf(db, sizeof db, "%s/db", dir);
+  snprintf(path, sizeof path, "%s/big.txt", tu_dir);
+  snprintf(db, sizeof db, "%s/db", tu_dir);
   /* 20,000 paragraphs, about 2.6 MB: more than one commit's worth */
   put_many("big.txt", 20000, "Kalimat terakhir menyebut kerbau albino.");
   snprintf(args, sizeof args, "-j 2 -d '%s' '%s'", db, path);
@@ -443,7 +435,7 @@ int main(void) {
   TCase *tc = tcase_create("index");
   SRunner *sr;
   int failed;
-  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_add_checked_fixture(tc, tu_dir_setup, tu_dir_teardown);
   tcase_set_timeout(tc, 120);
   tcase_add_test(tc, same_output_any_jobs);
   tcase_add_test(tc, pipeline_keeps_order);

@@ -16,27 +16,15 @@
 #include <zlib.h>
 
 /* A temporary directory per test, removed by teardown. */
-static char *tmp;
 
-static void setup(void) {
-  tmp = tu_tmpdir();
-  ck_assert_ptr_nonnull(tmp);
-}
-
-static void teardown(void) {
-  tu_rmtree(tmp);
-  free(tmp);
-  tmp = NULL;
-}
-
-/* Path of tmp/name in a static buffer that the next call overwrites. */
+/* Path of tu_dir/name in a static buffer that the next call overwrites. */
 static const char *at(const char *name) {
   static char path[512];
-  snprintf(path, sizeof path, "%s/%s", tmp, name);
+  snprintf(path, sizeof path, "%s/%s", tu_dir, name);
   return path;
 }
 
-/* Writes len bytes to tmp/name; returns the path (static buffer). */
+/* Writes len bytes to tu_dir/name; returns the path (static buffer). */
 static const char *put_n(const char *name, const char *data, size_t len) {
   const char *path = at(name);
   ck_assert_int_eq(tu_write_file(path, data, len), 0);
@@ -47,7 +35,7 @@ static const char *put(const char *name, const char *text) {
   return put_n(name, text, strlen(text));
 }
 
-/* Writes len bytes gzip-compressed to tmp/name; returns the path. */
+/* Writes len bytes gzip-compressed to tu_dir/name; returns the path. */
 static const char *put_gz(const char *name, const char *data, size_t len) {
   const char *path = at(name);
   gzFile gz = gzopen(path, "wb9");
@@ -531,7 +519,7 @@ END_TEST
 static Suite *reader_suite(void) {
   Suite *s = suite_create("reader");
   TCase *tc = tcase_create("reader");
-  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_add_checked_fixture(tc, tu_dir_setup, tu_dir_teardown);
   tcase_add_test(tc, test_format_names);
   tcase_add_test(tc, test_utf8_check);
   tcase_add_test(tc, test_txt);

@@ -55,19 +55,8 @@
  * record, json-c a parse buffer and the decoded value). */
 #define RSS_LIMIT_KB (UNDER_ASAN ? 4000000L : 1400000L)
 
-static char *dir; /* a fresh temporary directory per test */
 static char cmd[16384];
 static unsigned seed;
-
-static void setup(void) {
-  dir = tu_tmpdir();
-  ck_assert_ptr_nonnull(dir);
-}
-
-static void teardown(void) {
-  tu_rmtree(dir);
-  free(dir);
-}
 
 static double now(void) {
   struct timespec t;
@@ -84,8 +73,8 @@ static pid_t spawn(const char *name, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(line, sizeof line, fmt, ap);
   va_end(ap);
-  snprintf(full, sizeof full, "exec %s </dev/null >'%s/%s.out' 2>'%s/%s.err'", line, dir, name, dir,
-           name);
+  snprintf(full, sizeof full, "exec %s </dev/null >'%s/%s.out' 2>'%s/%s.err'", line, tu_dir, name,
+           tu_dir, name);
   pid = fork();
   ck_assert_int_ge(pid, 0);
   if (pid == 0) {
@@ -109,7 +98,7 @@ static int wait_for(pid_t pid, long *maxrss_kb) {
 static char *slurp(const char *name) {
   char path[1024];
   char *s;
-  snprintf(path, sizeof path, "%s/%s", dir, name);
+  snprintf(path, sizeof path, "%s/%s", tu_dir, name);
   s = tu_read_file(path, NULL);
   return s ? s : strdup("");
 }
@@ -180,17 +169,17 @@ static void load_paragraphs(void) {
 }
 
 /* Writes n articles of three paragraphs, ids PREFIX-k, into nfiles JSON
- * Lines files dir/SUB/part-i.jsonl. */
+ * Lines files tu_dir/SUB/part-i.jsonl. */
 static void make_collection(const char *sub, const char *prefix, size_t n, int nfiles) {
   char path[1024];
   int f;
   size_t k;
   load_paragraphs();
-  snprintf(path, sizeof path, "%s/%s", dir, sub);
+  snprintf(path, sizeof path, "%s/%s", tu_dir, sub);
   ck_assert_int_eq(mkdir(path, 0755), 0);
   for (f = 0; f < nfiles; f++) {
     FILE *out;
-    snprintf(path, sizeof path, "%s/%s/part-%d.jsonl", dir, sub, f);
+    snprintf(path, sizeof path, "%s/%s/part-%d.jsonl", tu_dir, sub, f);
     out = fopen(path, "w");
     ck_assert_ptr_nonnull(out);
     for (k = (size_t)f; k < n; k += (size_t)nfiles) {
@@ -241,11 +230,11 @@ START_TEST(kill_while_indexing) {
   int rc, round;
   char *err = NULL;
   make_collection("in", "art", collection_size(), 6);
-  snprintf(ref, sizeof ref, "%s/ref.db", dir);
-  snprintf(db, sizeof db, "%s/killed.db", dir);
+  snprintf(ref, sizeof ref, "%s/ref.db", tu_dir);
+  snprintf(db, sizeof db, "%s/killed.db", tu_dir);
   t0 = now();
   rc = tu_runf(NULL, &err, "'%s/telusur-index' -q --batch 100 -d '%s' '%s/in'", tu_bin_dir(), ref,
-               dir);
+               tu_dir);
   took = now() - t0;
   ck_assert_msg(rc == 0, "uninterrupted run: exit %d: %s", rc, err);
   free(err);
@@ -257,8 +246,8 @@ START_TEST(kill_while_indexing) {
     int kills = round == 2 ? 2 : 1, k; /* the last round kills the resumed run too */
     tu_rmtree(db);
     for (k = 0; k < kills; k++) {
-      pid_t pid =
-          spawn("kill", "'%s/telusur-index' -q --batch 100 -d '%s' '%s/in'", tu_bin_dir(), db, dir);
+      pid_t pid = spawn("kill", "'%s/telusur-index' -q --batch 100 -d '%s' '%s/in'", tu_bin_dir(),
+                        db, tu_dir);
       double at = uniform(0.05, 0.95) * took;
       char when[128];
       sleep_s(at);
@@ -269,7 +258,7 @@ START_TEST(kill_while_indexing) {
     }
     err = NULL;
     rc = tu_runf(NULL, &err, "'%s/telusur-index' -q --batch 100 -d '%s' '%s/in'", tu_bin_dir(), db,
-                 dir);
+                 tu_dir);
     ck_assert_msg(rc == 0, "round %d: re-run after the kill: exit %d: %s", round, rc, err);
     free(err);
     stats(db, &a, &p);
@@ -302,17 +291,18 @@ START_TEST(kill_while_compacting) {
     return;
   }
   make_collection("in", "art", collection_size() / 2, 3);
-  snprintf(db, sizeof db, "%s/c.db", dir);
+  snprintf(db, sizeof db, "%s/c.db", tu_dir);
   /* small batches: many revisions, much to compact */
   rc = tu_runf(NULL, &err, "'%s/telusur-index' -q --batch 20 -d '%s' '%s/in'", tu_bin_dir(), db,
-               dir);
+               tu_dir);
   ck_assert_msg(rc == 0, "index: exit %d: %s", rc, err);
   free(err);
   stats(db, &ra, &rp);
-  rc = tu_runf(NULL, NULL, "cp -a '%s' '%s/probe.db'", db, dir);
+  rc = tu_runf(NULL, NULL, "cp -a '%s' '%s/probe.db'", db, tu_dir);
   ck_assert_int_eq(rc, 0);
   t0 = now();
-  rc = tu_runf(NULL, &err, "'%s/telusur-index' -q -d '%s/probe.db' --compact", tu_bin_dir(), dir);
+  rc =
+      tu_runf(NULL, &err, "'%s/telusur-index' -q -d '%s/probe.db' --compact", tu_bin_dir(), tu_dir);
   took = now() - t0;
   ck_assert_msg(rc == 0, "--compact: exit %d: %s", rc, err);
   free(err);
@@ -354,12 +344,13 @@ START_TEST(queries_while_committing) {
   char *e = NULL;
   make_collection("a", "old", collection_size() / 2, 2);
   make_collection("b", "new", collection_size() / 2, 4);
-  snprintf(db, sizeof db, "%s/db", dir);
-  rc = tu_runf(NULL, &e, "'%s/telusur-index' -q -d '%s' '%s/a'", tu_bin_dir(), db, dir);
+  snprintf(db, sizeof db, "%s/db", tu_dir);
+  rc = tu_runf(NULL, &e, "'%s/telusur-index' -q -d '%s' '%s/a'", tu_bin_dir(), db, tu_dir);
   ck_assert_msg(rc == 0, "index: exit %d: %s", rc, e);
   free(e);
   ck_assert_int_eq(tl_searcher_open(db, NULL, &s, &err), TL_OK);
-  pid = spawn("writer", "'%s/telusur-index' -q --batch 10 -d '%s' '%s/b'", tu_bin_dir(), db, dir);
+  pid =
+      spawn("writer", "'%s/telusur-index' -q --batch 10 -d '%s' '%s/b'", tu_bin_dir(), db, tu_dir);
   while (!done) {
     tl_results *res = NULL;
     const char *q = qs[nq % (sizeof qs / sizeof *qs)];
@@ -398,10 +389,10 @@ START_TEST(second_indexer_is_refused) {
   ck_assert_int_eq(tu_runf(NULL, NULL,
                            "printf '{\"id\":\"zz\",\"text\":\"kata zzqxunik hanya di sini\"}\\n' "
                            ">> '%s/b/part-0.jsonl'",
-                           dir),
+                           tu_dir),
                    0);
-  snprintf(db, sizeof db, "%s/db", dir);
-  pid = spawn("first", "'%s/telusur-index' -q --batch 50 -d '%s' '%s/a'", tu_bin_dir(), db, dir);
+  snprintf(db, sizeof db, "%s/db", tu_dir);
+  pid = spawn("first", "'%s/telusur-index' -q --batch 50 -d '%s' '%s/a'", tu_bin_dir(), db, tu_dir);
   /* wait until the first writer has created the index and holds its lock */
   for (rc = 0; rc < 200; rc++) {
     char p[1100];
@@ -413,7 +404,7 @@ START_TEST(second_indexer_is_refused) {
   }
   sleep_s(0.2);
   t0 = now();
-  rc = tu_runf(&out, &err, "'%s/telusur-index' -d '%s' '%s/b'", tu_bin_dir(), db, dir);
+  rc = tu_runf(&out, &err, "'%s/telusur-index' -d '%s' '%s/b'", tu_bin_dir(), db, tu_dir);
   took = now() - t0;
   ck_assert_msg(waitpid(pid, &st, WNOHANG) == 0,
                 "the first indexer ended before the second started: make the collection larger");
@@ -432,8 +423,8 @@ START_TEST(second_indexer_is_refused) {
   stats(db, &a1, &p1);
   ck_assert_uint_eq(a1, collection_size() / 2);
   /* and the index is the same as one built by the first alone */
-  snprintf(db, sizeof db, "%s/alone.db", dir);
-  rc = tu_runf(NULL, NULL, "'%s/telusur-index' -q -d '%s' '%s/a'", tu_bin_dir(), db, dir);
+  snprintf(db, sizeof db, "%s/alone.db", tu_dir);
+  rc = tu_runf(NULL, NULL, "'%s/telusur-index' -q -d '%s' '%s/a'", tu_bin_dir(), db, tu_dir);
   ck_assert_int_eq(rc, 0);
   stats(db, &a2, &p2);
   ck_assert_uint_eq(a1, a2);
@@ -443,14 +434,14 @@ END_TEST
 
 /* ---- resource limits ---- */
 
-/* Writes dir/name: prefix, then n bytes of filler words (no newline), then
+/* Writes tu_dir/name: prefix, then n bytes of filler words (no newline), then
  * suffix. */
 static void write_long_line(const char *name, const char *prefix, size_t n, const char *suffix) {
   static const char words[] = "kerjasama bilateral perdamaian dunia ekonomi menteri ";
   char path[1024], *chunk;
   size_t cs = (size_t)1 << 20, i, done = 0;
   FILE *f;
-  snprintf(path, sizeof path, "%s/%s", dir, name);
+  snprintf(path, sizeof path, "%s/%s", tu_dir, name);
   f = fopen(path, "w");
   ck_assert_ptr_nonnull(f);
   chunk = malloc(cs);
@@ -475,7 +466,7 @@ START_TEST(line_of_200_mb) {
   /* one JSON line of 200 MB: a huge field beside a short text */
   write_long_line("big.jsonl", "{\"id\":\"big\",\"text\":\"Kerjasama bilateral.\",\"blob\":\"",
                   200u << 20, "\"}\n{\"id\":\"small\",\"text\":\"perdamaian dunia\"}\n");
-  pid = spawn("big", "'%s/telusur-index' -d '%s/db' '%s/big.jsonl'", tu_bin_dir(), dir, dir);
+  pid = spawn("big", "'%s/telusur-index' -d '%s/db' '%s/big.jsonl'", tu_bin_dir(), tu_dir, tu_dir);
   rc = wait_for(pid, &rss);
   err = slurp("big.err");
   ck_assert_msg(rc == 0, "200 MB JSON line: exit %d: %s", rc, err);
@@ -486,7 +477,7 @@ START_TEST(line_of_200_mb) {
   /* one .txt line of 200 MB that ends in invalid UTF-8: read, checked and
    * reported with its offset, in bounded memory */
   write_long_line("big.txt", "Judul\n\n", 200u << 20, "\xff\n");
-  pid = spawn("bigtxt", "'%s/telusur-index' -d '%s/db' '%s/big.txt'", tu_bin_dir(), dir, dir);
+  pid = spawn("bigtxt", "'%s/telusur-index' -d '%s/db' '%s/big.txt'", tu_bin_dir(), tu_dir, tu_dir);
   rc = wait_for(pid, &rss);
   err = slurp("bigtxt.err");
   ck_assert_msg(rc == 1, "200 MB text line: exit %d: %s", rc, err);
@@ -495,9 +486,10 @@ START_TEST(line_of_200_mb) {
   free(err);
   /* a line over the 256 MiB record limit is skipped with a message */
   write_long_line("huge.jsonl", "{\"text\":\"", 300u << 20, "\"}\n{\"text\":\"sesudahnya\"}\n");
-  unlink(strcat(strcpy(cmd, dir), "/big.txt"));
-  unlink(strcat(strcpy(cmd, dir), "/big.jsonl"));
-  pid = spawn("huge", "'%s/telusur-index' -d '%s/db' '%s/huge.jsonl'", tu_bin_dir(), dir, dir);
+  unlink(strcat(strcpy(cmd, tu_dir), "/big.txt"));
+  unlink(strcat(strcpy(cmd, tu_dir), "/big.jsonl"));
+  pid =
+      spawn("huge", "'%s/telusur-index' -d '%s/db' '%s/huge.jsonl'", tu_bin_dir(), tu_dir, tu_dir);
   rc = wait_for(pid, &rss);
   err = slurp("huge.err");
   ck_assert_msg(rc == 1, "300 MB line: exit %d: %s", rc, err);
@@ -505,7 +497,7 @@ START_TEST(line_of_200_mb) {
   ck_assert_msg(rss < RSS_LIMIT_KB, "300 MB line: peak RSS %ld kB", rss);
   free(err);
   out = NULL;
-  rc = tu_runf(&out, NULL, "'%s/telusur-query' -d '%s/db' sesudahnya", tu_bin_dir(), dir);
+  rc = tu_runf(&out, NULL, "'%s/telusur-query' -d '%s/db' sesudahnya", tu_bin_dir(), tu_dir);
   ck_assert_msg(rc == 0, "the line after the long one was not indexed");
   free(out);
 }
@@ -530,7 +522,7 @@ static void write_bomb(const char *name, int fill, int members) {
   ck_assert_int_eq(deflate(&zs, Z_FINISH), Z_STREAM_END);
   zn = zs.total_out;
   deflateEnd(&zs);
-  snprintf(path, sizeof path, "%s/%s", dir, name);
+  snprintf(path, sizeof path, "%s/%s", tu_dir, name);
   f = fopen(path, "wb");
   for (i = 0; i < members; i++)
     ck_assert_uint_eq(fwrite(z, 1, zn, f), zn);
@@ -555,7 +547,7 @@ START_TEST(gzip_bombs) {
   pid = spawn("bomb",
               "'%s/telusur-index' -d '%s/db' '%s/bomb.jsonl.gz' '%s/bomb.txt.gz' "
               "'%s/zeros.txt.gz'",
-              tu_bin_dir(), dir, dir, dir, dir);
+              tu_bin_dir(), tu_dir, tu_dir, tu_dir, tu_dir);
   rc = wait_for(pid, &rss);
   err = slurp("bomb.err");
   ck_assert_msg(rc == 1, "gzip bombs: exit %d: %s", rc, err);
@@ -573,33 +565,33 @@ START_TEST(deep_tree_and_link_loops) {
   char *path = malloc(4096), *err = NULL, *out = NULL;
   size_t n;
   int i, rc;
-  n = (size_t)snprintf(path, 4096, "%s/deep", dir);
+  n = (size_t)snprintf(path, 4096, "%s/deep", tu_dir);
   for (i = 0; i < 1000; i++)
     n += (size_t)snprintf(path + n, 4096 - n, "/d");
   rc = tu_runf(NULL, NULL,
                "mkdir -p '%s' && printf 'Dasar\\n\\nkata terdalam zzdeep\\n' > '%s/a.txt'", path,
                path);
   ck_assert_int_eq(rc, 0);
-  rc = tu_runf(NULL, &err, "'%s/telusur-index' -d '%s/db' '%s/deep'", tu_bin_dir(), dir, dir);
+  rc = tu_runf(NULL, &err, "'%s/telusur-index' -d '%s/db' '%s/deep'", tu_bin_dir(), tu_dir, tu_dir);
   ck_assert_msg(rc == 0, "1,000 levels: exit %d: %s", rc, err);
   free(err);
-  rc = tu_runf(&out, NULL, "'%s/telusur-query' -d '%s/db' zzdeep", tu_bin_dir(), dir);
+  rc = tu_runf(&out, NULL, "'%s/telusur-query' -d '%s/db' zzdeep", tu_bin_dir(), tu_dir);
   ck_assert_int_eq(rc, 0);
   free(out);
   /* a link to itself, a loop of two, and a link to an ancestor */
   rc = tu_runf(NULL, NULL,
                "mkdir -p '%s/loop/sub' && cd '%s/loop' && ln -s self self && ln -s b.txt a.txt && "
                "ln -s a.txt b.txt && ln -s .. sub/up && printf 'Judul\\n\\nkata zzloop\\n' > c.txt",
-               dir, dir);
+               tu_dir, tu_dir);
   ck_assert_int_eq(rc, 0);
   err = NULL;
-  rc = tu_runf(NULL, &err, "timeout 60 '%s/telusur-index' -d '%s/db' '%s/loop'", tu_bin_dir(), dir,
-               dir);
+  rc = tu_runf(NULL, &err, "timeout 60 '%s/telusur-index' -d '%s/db' '%s/loop'", tu_bin_dir(),
+               tu_dir, tu_dir);
   ck_assert_msg(rc == 1, "link loops: exit %d: %s", rc, err);
   ck_assert_msg(strstr(err, "symbolic link") != NULL, "link loops: %s", err);
   free(err);
   out = NULL;
-  rc = tu_runf(&out, NULL, "'%s/telusur-query' -d '%s/db' zzloop", tu_bin_dir(), dir);
+  rc = tu_runf(&out, NULL, "'%s/telusur-query' -d '%s/db' zzloop", tu_bin_dir(), tu_dir);
   ck_assert_int_eq(rc, 0);
   free(out);
   free(path);
@@ -614,16 +606,16 @@ START_TEST(files_that_vanish_or_shrink) {
   rc = tu_runf(NULL, &err,
                "printf 'Judul\\n\\nkata zzstay\\n' > '%s/stay.txt' && "
                "printf '%%s\\n' '%s/gone.txt' '%s/stay.txt' | '%s/telusur-index' -d '%s/db' -",
-               dir, dir, dir, tu_bin_dir(), dir);
+               tu_dir, tu_dir, tu_dir, tu_bin_dir(), tu_dir);
   ck_assert_msg(rc == 1, "vanished file: exit %d: %s", rc, err);
   ck_assert_msg(strstr(err, "gone.txt") != NULL, "the message does not name the file: %s", err);
   free(err);
   /* a file cut short while it is read */
   make_collection("shrink", "shr", collection_size(), 1);
   pid = spawn("shrink", "'%s/telusur-index' --batch 50 -d '%s/db2' '%s/shrink/part-0.jsonl'",
-              tu_bin_dir(), dir, dir);
+              tu_bin_dir(), tu_dir, tu_dir);
   sleep_s(0.3);
-  rc = tu_runf(NULL, NULL, "truncate -s 100000 '%s/shrink/part-0.jsonl'", dir);
+  rc = tu_runf(NULL, NULL, "truncate -s 100000 '%s/shrink/part-0.jsonl'", tu_dir);
   ck_assert_int_eq(rc, 0);
   rc = wait_for(pid, NULL);
   err = slurp("shrink.err");
@@ -631,7 +623,7 @@ START_TEST(files_that_vanish_or_shrink) {
   free(err);
   {
     char db2[1024];
-    snprintf(db2, sizeof db2, "%s/db2", dir);
+    snprintf(db2, sizeof db2, "%s/db2", tu_dir);
     check_db(db2, "after a file shrank");
   }
 }
@@ -644,8 +636,8 @@ START_TEST(full_disk) {
   char *err = NULL;
   make_collection("a", "first", 200, 1);
   make_collection("b", "more", collection_size(), 2);
-  snprintf(db, sizeof db, "%s/db", dir);
-  rc = tu_runf(NULL, &err, "'%s/telusur-index' -q -d '%s' '%s/a'", tu_bin_dir(), db, dir);
+  snprintf(db, sizeof db, "%s/db", tu_dir);
+  rc = tu_runf(NULL, &err, "'%s/telusur-index' -q -d '%s' '%s/a'", tu_bin_dir(), db, tu_dir);
   ck_assert_msg(rc == 0, "index: %d: %s", rc, err);
   free(err);
   stats(db, &a0, &p0);
@@ -655,7 +647,7 @@ START_TEST(full_disk) {
   rc = tu_runf(NULL, &err,
                "ulimit -f 8192 && LSAN_OPTIONS=suppressions='%s/tests/lsan-xapian.supp' "
                "exec '%s/telusur-index' --batch 1000000 -d '%s' '%s/b'",
-               tu_source_dir(), tu_bin_dir(), db, dir);
+               tu_source_dir(), tu_bin_dir(), db, tu_dir);
   ck_assert_msg(rc == 2, "full disk: exit %d (want 2): %s", rc, err);
   ck_assert_msg(strstr(err, "too large") != NULL || strstr(err, "space") != NULL ||
                     strstr(err, "Too large") != NULL,
@@ -709,7 +701,7 @@ START_TEST(bad_queries) {
   char db[1024], longq[1024];
   size_t i;
   int rc;
-  snprintf(db, sizeof db, "%s/db", dir);
+  snprintf(db, sizeof db, "%s/db", tu_dir);
   rc = tu_runf(NULL, NULL, "'%s/telusur-index' -d '%s' '%s/corpus/000_2094494d46160138.txt'",
                tu_bin_dir(), db, tu_source_dir());
   ck_assert_int_eq(rc, 0);
@@ -732,7 +724,7 @@ START_TEST(bad_queries) {
   }
   /* NUL bytes (only a batch file can hold them): the line is cut at the
    * NUL, the rest of the batch runs */
-  snprintf(longq, sizeof longq, "%s/nul.tsv", dir);
+  snprintf(longq, sizeof longq, "%s/nul.tsv", tu_dir);
   ck_assert_int_eq(tu_write_file(longq, "1\tkerja\0sama\n2\t\0\n3\tkerjasama\n", 29), 0);
   out = err = NULL;
   rc = tu_runf(&out, &err, "timeout 30 '%s/telusur-query' -d '%s' --batch '%s' --format trec",
@@ -752,7 +744,7 @@ START_TEST(bad_queries) {
       for (j = 0; j < 100000; j++)
         q[j] = fills[k][j % fl];
       q[100000] = '\0';
-      snprintf(longq, sizeof longq, "%s/long.tsv", dir);
+      snprintf(longq, sizeof longq, "%s/long.tsv", tu_dir);
       {
         FILE *f = fopen(longq, "w");
         fprintf(f, "1\t%s\n", q);
@@ -781,19 +773,19 @@ static Suite *robust_suite(void) {
   Suite *s = suite_create("robust");
   TCase *tc;
   tc = tcase_create("crash");
-  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_add_checked_fixture(tc, tu_dir_setup, tu_dir_teardown);
   tcase_set_timeout(tc, 600);
   tcase_add_test(tc, kill_while_indexing);
   tcase_add_test(tc, kill_while_compacting);
   suite_add_tcase(s, tc);
   tc = tcase_create("concurrency");
-  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_add_checked_fixture(tc, tu_dir_setup, tu_dir_teardown);
   tcase_set_timeout(tc, 300);
   tcase_add_test(tc, queries_while_committing);
   tcase_add_test(tc, second_indexer_is_refused);
   suite_add_tcase(s, tc);
   tc = tcase_create("limits");
-  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_add_checked_fixture(tc, tu_dir_setup, tu_dir_teardown);
   tcase_set_timeout(tc, 300);
   tcase_add_test(tc, line_of_200_mb);
   tcase_add_test(tc, gzip_bombs);
@@ -802,7 +794,7 @@ static Suite *robust_suite(void) {
   tcase_add_test(tc, full_disk);
   suite_add_tcase(s, tc);
   tc = tcase_create("queries");
-  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_add_checked_fixture(tc, tu_dir_setup, tu_dir_teardown);
   tcase_set_timeout(tc, 300);
   tcase_add_test(tc, bad_queries);
   suite_add_tcase(s, tc);

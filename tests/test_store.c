@@ -15,19 +15,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static char *tmp;
 static char db[512];
 
 static void setup(void) {
-  tmp = tu_tmpdir();
-  ck_assert_ptr_nonnull(tmp);
-  snprintf(db, sizeof db, "%s/db", tmp);
-}
-
-static void teardown(void) {
-  tu_rmtree(tmp);
-  free(tmp);
-  tmp = NULL;
+  tu_dir_setup();
+  snprintf(db, sizeof db, "%s/db", tu_dir);
 }
 
 static tl_store *open_ok(const char *path, int mode) {
@@ -286,7 +278,7 @@ START_TEST(test_uncommitted_transaction) {
   tl_store_close(s);
 
   /* a fresh database: the transaction leaves it empty */
-  snprintf(db, sizeof db, "%s/db2", tmp);
+  snprintf(db, sizeof db, "%s/db2", tu_dir);
   s = open_ok(db, TL_STORE_WRITE);
   OK(tl_store_begin(s, &err));
   add_doc(s, "b1", d1, "x");
@@ -384,7 +376,7 @@ START_TEST(test_open_errors) {
   char path[600];
 
   /* read-only, nothing there */
-  snprintf(path, sizeof path, "%s/missing", tmp);
+  snprintf(path, sizeof path, "%s/missing", tu_dir);
   ck_assert_int_eq(tl_store_open(path, TL_STORE_READ, &s, &err), TL_ERR_NOTFOUND);
   ck_assert_ptr_null(s);
   ck_assert_int_eq(err.code, TL_ERR_NOTFOUND);
@@ -393,7 +385,7 @@ START_TEST(test_open_errors) {
   ck_assert_ptr_null(strchr(err.msg, '\n'));
 
   /* read-only, a directory that is not a database */
-  snprintf(path, sizeof path, "%s/empty", tmp);
+  snprintf(path, sizeof path, "%s/empty", tu_dir);
   ck_assert_int_eq(mkdir(path, 0755), 0);
   s = (tl_store *)1;
   ck_assert_int_eq(tl_store_open(path, TL_STORE_READ, &s, &err), TL_ERR_NOTFOUND);
@@ -402,7 +394,7 @@ START_TEST(test_open_errors) {
   ck_assert_msg(strstr(err.msg, "DatabaseNotFoundError") != NULL, "%s", err.msg);
 
   /* read-only, a regular file that is not a stub database */
-  snprintf(path, sizeof path, "%s/file", tmp);
+  snprintf(path, sizeof path, "%s/file", tu_dir);
   ck_assert_int_eq(tu_write_file(path, "not a database\n", 15), 0);
   s = (tl_store *)1;
   ck_assert_int_eq(tl_store_open(path, TL_STORE_READ, &s, &err), TL_ERR_NOTFOUND);
@@ -418,7 +410,7 @@ START_TEST(test_open_errors) {
   ck_assert_msg(strstr(err.msg, "DatabaseOpeningError") != NULL, "%s", err.msg);
 
   /* for writing, under a missing directory */
-  snprintf(path, sizeof path, "%s/no/such/dir/db", tmp);
+  snprintf(path, sizeof path, "%s/no/such/dir/db", tu_dir);
   s = (tl_store *)1;
   ck_assert_int_eq(tl_store_open(path, TL_STORE_WRITE, &s, &err), TL_ERR_XAPIAN);
   ck_assert_ptr_null(s);
@@ -496,7 +488,7 @@ END_TEST
 static Suite *store_suite(void) {
   Suite *s = suite_create("store");
   TCase *tc = tcase_create("store");
-  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_add_checked_fixture(tc, setup, tu_dir_teardown);
   tcase_add_test(tc, test_write_and_search);
   tcase_add_test(tc, test_explain);
   tcase_add_test(tc, test_empty_query);

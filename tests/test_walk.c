@@ -13,19 +13,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char *tmp;
-
-static void setup(void) {
-  tmp = tu_tmpdir();
-  ck_assert_ptr_nonnull(tmp);
-}
-
-static void teardown(void) {
-  tu_rmtree(tmp);
-  free(tmp);
-  tmp = NULL;
-}
-
 /* The visits of a walk, as "KIND path-relative-to-tmp" lines. */
 typedef struct visits {
   char log[8192];
@@ -37,8 +24,8 @@ typedef struct visits {
 static int record(void *ctx, const char *path, int kind, const char *msg) {
   visits *v = ctx;
   static const char *const names[] = {"FILE", "SKIPPED", "ERROR"};
-  size_t n = strlen(tmp);
-  const char *rel = strncmp(path, tmp, n) == 0 ? path + n + (path[n] == '/') : path;
+  size_t n = strlen(tu_dir);
+  const char *rel = strncmp(path, tu_dir, n) == 0 ? path + n + (path[n] == '/') : path;
   ck_assert(kind >= TL_WALK_FILE && kind <= TL_WALK_ERROR);
   /* a message exactly for the skipped and the failed, one line */
   if (kind == TL_WALK_FILE)
@@ -54,22 +41,22 @@ static int record(void *ctx, const char *path, int kind, const char *msg) {
   return v->calls == v->stop_at ? 5 : 0;
 }
 
-/* Creates tmp/rel with some text; directories must exist. */
+/* Creates tu_dir/rel with some text; directories must exist. */
 static void file(const char *rel) {
   char p[1024];
-  snprintf(p, sizeof p, "%s/%s", tmp, rel);
+  snprintf(p, sizeof p, "%s/%s", tu_dir, rel);
   ck_assert_int_eq(tu_write_file(p, "Judul\nTeks.\n", 12), 0);
 }
 
 static void dir(const char *rel) {
   char p[1024];
-  snprintf(p, sizeof p, "%s/%s", tmp, rel);
+  snprintf(p, sizeof p, "%s/%s", tu_dir, rel);
   ck_assert_int_eq(mkdir(p, 0755), 0);
 }
 
 static void link_to(const char *target, const char *rel) {
   char p[1024];
-  snprintf(p, sizeof p, "%s/%s", tmp, rel);
+  snprintf(p, sizeof p, "%s/%s", tu_dir, rel);
   ck_assert_int_eq(symlink(target, p), 0);
 }
 
@@ -97,7 +84,7 @@ static void tree(void) {
   link_to("nowhere.txt", "root/dangling.txt"); /* a link to nothing */
   {
     char p[1024];
-    snprintf(p, sizeof p, "%s/root/fifo.txt", tmp);
+    snprintf(p, sizeof p, "%s/root/fifo.txt", tu_dir);
     ck_assert_int_eq(mkfifo(p, 0644), 0);
   }
   dir("root/index"); /* a Xapian database is not input */
@@ -127,7 +114,7 @@ START_TEST(test_order) {
   char p[1024];
   tree();
   memset(&v, 0, sizeof v);
-  snprintf(p, sizeof p, "%s/root", tmp);
+  snprintf(p, sizeof p, "%s/root", tu_dir);
   ck_assert_int_eq(tl_walk(p, record, &v), TL_OK);
   ck_assert_str_eq(v.log, expected);
 }
@@ -139,7 +126,7 @@ START_TEST(test_trailing_slash) {
   char p[1024];
   tree();
   memset(&v, 0, sizeof v);
-  snprintf(p, sizeof p, "%s/root/", tmp);
+  snprintf(p, sizeof p, "%s/root/", tu_dir);
   ck_assert_int_eq(tl_walk(p, record, &v), TL_OK);
   ck_assert_str_eq(v.log, expected);
 }
@@ -151,14 +138,14 @@ START_TEST(test_single_paths) {
   char p[1024];
   tree();
   memset(&v, 0, sizeof v);
-  snprintf(p, sizeof p, "%s/root/sub/y.jsonl", tmp);
+  snprintf(p, sizeof p, "%s/root/sub/y.jsonl", tu_dir);
   ck_assert_int_eq(tl_walk(p, record, &v), TL_OK);
-  snprintf(p, sizeof p, "%s/root/notes.md", tmp);
+  snprintf(p, sizeof p, "%s/root/notes.md", tu_dir);
   ck_assert_int_eq(tl_walk(p, record, &v), TL_OK);
-  snprintf(p, sizeof p, "%s/root/empty", tmp);
+  snprintf(p, sizeof p, "%s/root/empty", tu_dir);
   ck_assert_int_eq(tl_walk(p, record, &v), TL_OK);
   /* a link given at the top is followed: the walker was asked for it */
-  snprintf(p, sizeof p, "%s/root/sub/loop", tmp);
+  snprintf(p, sizeof p, "%s/root/sub/loop", tu_dir);
   ck_assert_int_eq(tl_walk(p, record, &v), TL_OK);
   ck_assert_int_eq(strncmp(v.log,
                            "FILE root/sub/y.jsonl\n"
@@ -178,11 +165,11 @@ START_TEST(test_missing) {
   visits v;
   char p[1024];
   memset(&v, 0, sizeof v);
-  snprintf(p, sizeof p, "%s/nope", tmp);
+  snprintf(p, sizeof p, "%s/nope", tu_dir);
   ck_assert_int_eq(tl_walk(p, record, &v), TL_OK);
   ck_assert_str_eq(v.log, "ERROR nope\n");
   memset(&v, 0, sizeof v);
-  snprintf(p, sizeof p, "%s/nope/deeper.txt", tmp);
+  snprintf(p, sizeof p, "%s/nope/deeper.txt", tu_dir);
   ck_assert_int_eq(tl_walk(p, record, &v), TL_OK);
   ck_assert_str_eq(v.log, "ERROR nope/deeper.txt\n");
 }
@@ -195,7 +182,7 @@ START_TEST(test_stop) {
   tree();
   memset(&v, 0, sizeof v);
   v.stop_at = 4;
-  snprintf(p, sizeof p, "%s/root", tmp);
+  snprintf(p, sizeof p, "%s/root", tu_dir);
   ck_assert_int_eq(tl_walk(p, record, &v), 5);
   ck_assert_int_eq(v.calls, 4);
   ck_assert_str_eq(v.log, "FILE root/10.txt\nFILE root/9.txt\nFILE root/B.txt\n"
@@ -209,7 +196,7 @@ START_TEST(test_unreadable_dir) {
   char p[1024];
   dir("locked");
   file("locked/a.txt");
-  snprintf(p, sizeof p, "%s/locked", tmp);
+  snprintf(p, sizeof p, "%s/locked", tu_dir);
   ck_assert_int_eq(chmod(p, 0), 0);
   memset(&v, 0, sizeof v);
   ck_assert_int_eq(tl_walk(p, record, &v), TL_OK);
@@ -225,7 +212,7 @@ END_TEST
 static Suite *walk_suite(void) {
   Suite *s = suite_create("walk");
   TCase *tc = tcase_create("walk");
-  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_add_checked_fixture(tc, tu_dir_setup, tu_dir_teardown);
   tcase_add_test(tc, test_order);
   tcase_add_test(tc, test_trailing_slash);
   tcase_add_test(tc, test_single_paths);

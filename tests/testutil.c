@@ -40,6 +40,19 @@ char *tu_shared_path(const char *rel) {
   return p;
 }
 
+char *tu_dir;
+
+void tu_dir_setup(void) {
+  tu_dir = tu_tmpdir();
+  ck_assert_ptr_nonnull(tu_dir);
+}
+
+void tu_dir_teardown(void) {
+  tu_rmtree(tu_dir);
+  free(tu_dir);
+  tu_dir = NULL;
+}
+
 char *tu_tmpdir(void) {
   char tmpl[] = "/tmp/telusur-test.XXXXXX";
   char *d = mkdtemp(tmpl);

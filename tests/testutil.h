@@ -18,6 +18,14 @@ const char *tu_source_dir(void);
  */
 char *tu_shared_path(const char *rel);
 
+/**
+ * The temporary directory of the running test: made by tu_dir_setup() and
+ * removed by tu_dir_teardown(), a Check checked fixture.
+ */
+extern char *tu_dir;
+void tu_dir_setup(void);
+void tu_dir_teardown(void);
+
 /** Makes a fresh temporary directory; returns malloc'd path. */
 char *tu_tmpdir(void);
 
