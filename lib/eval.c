@@ -397,10 +397,36 @@ cleanup:
   return rc;
 }
 
+/* Reads the next non-blank line of in and splits it into exactly n fields
+ * (f[0..n)); `what` names them for the message. Returns TL_OK, TL_DONE at
+ * the end, or an error naming name:LINE. */
+static int next_record(FILE *in, const char *name, char **line, size_t *cap, unsigned long *lineno,
+                       char **f, size_t n, const char *what, tl_error *err) {
+  for (;;) {
+    size_t len, nf;
+    int rc = next_line(in, line, cap, &len);
+    if (rc == TL_DONE)
+      return TL_DONE;
+    ++*lineno;
+    if (rc != TL_OK)
+      return tl_error_set(err, rc, "%s:%lu: %s", name, *lineno,
+                          rc == TL_ERR_IO ? strerror(errno) : "out of memory");
+    if (memchr(*line, '\0', len))
+      return tl_error_set(err, TL_ERR_FORMAT, "%s:%lu: NUL byte in line", name, *lineno);
+    nf = split_fields(*line, f, n);
+    if (nf == 0)
+      continue;
+    if (nf != n)
+      return tl_error_set(err, TL_ERR_FORMAT, "%s:%lu: expected %zu fields (%s), found %zu", name,
+                          *lineno, n, what, nf);
+    return TL_OK;
+  }
+}
+
 int tl_qrels_read(FILE *in, const char *name, tl_qrels **out, tl_error *err) {
   tl_qrels *q = NULL;
   char *line = NULL, *f[4];
-  size_t cap = 0, len, nf;
+  size_t cap = 0;
   unsigned long lineno = 0;
   int rc;
   *out = NULL;
@@ -414,29 +440,11 @@ int tl_qrels_read(FILE *in, const char *name, tl_qrels **out, tl_error *err) {
     long rel;
     ht_slot *s;
     const char *docid;
-    rc = next_line(in, &line, &cap, &len);
+    rc = next_record(in, name, &line, &cap, &lineno, f, 4, "qid iter docid rel", err);
     if (rc == TL_DONE)
       break;
-    lineno++;
-    if (rc != TL_OK) {
-      rc = tl_error_set(err, rc, "%s:%lu: %s", name, lineno,
-                        rc == TL_ERR_IO ? strerror(errno) : "out of memory");
+    if (rc != TL_OK)
       goto cleanup;
-    }
-    if (memchr(line, '\0', len)) {
-      rc = tl_error_set(err, TL_ERR_FORMAT, "%s:%lu: NUL byte in line", name, lineno);
-      goto cleanup;
-    }
-    nf = split_fields(line, f, 4);
-    if (nf == 0)
-      continue;
-    if (nf != 4) {
-      rc = tl_error_set(err, TL_ERR_FORMAT,
-                        "%s:%lu: expected 4 fields (qid iter docid rel), "
-                        "found %zu",
-                        name, lineno, nf);
-      goto cleanup;
-    }
     if (!parse_long(f[3], &rel)) {
       rc = tl_error_set(err, TL_ERR_FORMAT, "%s:%lu: relevance '%.64s' is not an integer", name,
                         lineno, f[3]);
@@ -563,7 +571,7 @@ static int cmp_run_doc(const void *a, const void *b) {
 int tl_run_read(FILE *in, const char *name, tl_run **out, tl_error *err) {
   tl_run *r = NULL;
   char *line = NULL, *f[6];
-  size_t cap = 0, len, nf, i;
+  size_t cap = 0, i;
   unsigned long lineno = 0;
   int rc;
   *out = NULL;
@@ -579,29 +587,11 @@ int tl_run_read(FILE *in, const char *name, tl_run **out, tl_error *err) {
     ht_slot *s;
     run_query *rq;
     const char *docid;
-    rc = next_line(in, &line, &cap, &len);
+    rc = next_record(in, name, &line, &cap, &lineno, f, 6, "qid Q0 docid rank score tag", err);
     if (rc == TL_DONE)
       break;
-    lineno++;
-    if (rc != TL_OK) {
-      rc = tl_error_set(err, rc, "%s:%lu: %s", name, lineno,
-                        rc == TL_ERR_IO ? strerror(errno) : "out of memory");
+    if (rc != TL_OK)
       goto cleanup;
-    }
-    if (memchr(line, '\0', len)) {
-      rc = tl_error_set(err, TL_ERR_FORMAT, "%s:%lu: NUL byte in line", name, lineno);
-      goto cleanup;
-    }
-    nf = split_fields(line, f, 6);
-    if (nf == 0)
-      continue;
-    if (nf != 6) {
-      rc = tl_error_set(err, TL_ERR_FORMAT,
-                        "%s:%lu: expected 6 fields (qid Q0 docid rank score "
-                        "tag), found %zu",
-                        name, lineno, nf);
-      goto cleanup;
-    }
     if (!parse_long(f[3], &rank)) {
       rc = tl_error_set(err, TL_ERR_FORMAT, "%s:%lu: rank '%.64s' is not an integer", name, lineno,
                         f[3]);

@@ -382,10 +382,7 @@ extern "C" int tl_store_search(tl_store *s, const char *query, const tl_search_o
     // Parts of the score, for explain: the query's terms (each with the
     // factor its weight is scaled by), then the proximity and feedback parts.
     Xapian::Query words = q, exact, prox, feedback;
-    // Xapian 1.4.22 crashes in get_mset on an OR over two XOR queries that
-    // repeat a term ("a XOR b XOR b"): no extra evidence for XOR queries.
-    const bool has_xor = q.get_description().find(" XOR ") != std::string::npos;
-    if (!has_xor && (opts->exact_weight > 0 || opts->prox_weight > 0)) {
+    if (opts->exact_weight > 0 || opts->prox_weight > 0) {
       qp.set_stemming_strategy(Xapian::QueryParser::STEM_NONE);
       exact = qp.parse_query(query, flags);
     }

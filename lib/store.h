@@ -154,7 +154,9 @@ typedef struct tl_hits {
  * Parses query (Xapian QueryParser syntax: AND, OR, NOT, +/-, "phrases",
  * NEAR, title:) with the given stemmer and stopwords (stemming all words
  * outside phrases and not in capitals, Xapian's STEM_SOME) and ranks the
- * passages with BM25. *out is freed with tl_hits_free().
+ * passages with BM25. *out is freed with tl_hits_free(). The query must
+ * not hold the XOR operator: Xapian 1.4.22 crashes in get_mset on some XOR
+ * queries (tl_search_rewrite turns XOR into a plain word).
  * Errors: TL_ERR_USAGE (a query Xapian cannot parse, or an empty query),
  * TL_ERR_XAPIAN (including DatabaseModifiedError: reopen and retry),
  * TL_ERR_NOMEM.
