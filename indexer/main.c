@@ -679,7 +679,8 @@ static int prune(run *r, tl_error *err) {
     size_t tl = tl_file_term(g.paths[i], term);
     for (k = 0; rc == TL_OK && k < r->nshards; k++) {
       unsigned long n = 0;
-      rc = tl_store_delete_term_count(tl_index_store(r->shards[k].ix), term, tl, 1, &n, err);
+      rc = tl_store_delete_term_count(tl_index_store(r->shards[k].ix), term, tl, TL_SLOT_ARTICLE_ID,
+                                      &n, err);
       r->removed += n;
     }
     if (rc == TL_OK)

@@ -291,10 +291,13 @@ int tl_index_prepare_next(tl_analysis *ix, const tl_article *a, size_t max_passa
     if ((rc = tl_doc_add_term(ix->doc, pr->qterm, pr->qlen, 0, err)) != TL_OK ||
         (ix->glen && (rc = tl_doc_add_term(ix->doc, ix->gterm, ix->glen, 0, err)) != TL_OK))
       goto fail;
-    if ((rc = tl_doc_set_value(ix->doc, 0, a->date, strlen(a->date), err)) != TL_OK ||
-        (rc = tl_doc_set_value(ix->doc, 1, a->id, strlen(a->id), err)) != TL_OK ||
-        (rc = tl_doc_set_value(ix->doc, TL_SLOT_ARTICLE_HASH, ix->hash, 16, err)) != TL_OK ||
-        (rc = set_record(ix, a, p, ix->paragraphs, err)) != TL_OK)
+    /* the article's id and hash only on its first passage: values cost
+     * the writer per document, and these are read per article */
+    if (i == 0 &&
+        ((rc = tl_doc_set_value(ix->doc, TL_SLOT_ARTICLE_ID, a->id, strlen(a->id), err)) != TL_OK ||
+         (rc = tl_doc_set_value(ix->doc, TL_SLOT_ARTICLE_HASH, ix->hash, 16, err)) != TL_OK))
+      goto fail;
+    if ((rc = set_record(ix, a, p, ix->paragraphs, err)) != TL_OK)
       goto fail;
   }
   ix->next += n;

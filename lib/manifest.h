@@ -10,11 +10,11 @@
  * 64-bit hash of the file's bytes (as stored: compressed for .gz) in hex.
  *
  * A file is unchanged when its size and mtime are those recorded (no byte is
- * read), or, when they differ, when its content hash is. Each passage also
- * carries, in value slot TL_SLOT_ARTICLE_HASH, the hash of its article
- * (tl_article_hash), so that only the articles of a changed JSON Lines file
- * whose fields changed are analyzed again, and the term tl_file_term(path),
- * so that the articles of a file that is gone can be removed.
+ * read), or, when they differ, when its content hash is. Each article's first
+ * passage carries, in value slot TL_SLOT_ARTICLE_HASH, the
+ * hash of its article (tl_article_hash) and in TL_SLOT_ARTICLE_ID its id, so that only the articles
+ * of a changed JSON Lines file whose fields changed are analyzed again, and the term
+ * tl_file_term(path), so that the articles of a file that is gone can be removed.
  */
 #ifndef TELUSUR_MANIFEST_H
 #define TELUSUR_MANIFEST_H
@@ -36,7 +36,9 @@ extern "C" {
 #define TL_META_UPDATED "telusur.updated"
 /** Longest path used as is in a key; longer ones are hashed. */
 #define TL_MANIFEST_PATH_MAX 200
-/** Value slot holding the article's hash (16 hex digits) on each passage. */
+/** Value slot holding the article's id, on its first passage. */
+#define TL_SLOT_ARTICLE_ID 1
+/** Value slot holding the article's hash (16 hex digits), on its first passage. */
 #define TL_SLOT_ARTICLE_HASH 2
 /** Bytes a key buffer needs. */
 #define TL_MANIFEST_KEY_MAX (sizeof TL_META_FILE_PREFIX + TL_MANIFEST_PATH_MAX + 2)

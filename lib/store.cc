@@ -650,8 +650,11 @@ extern "C" int tl_store_delete_term_count(tl_store *s, const char *term, size_t 
     std::string t(term, len);
     if (narticles) {
       std::set<std::string> seen;
-      for (auto it = s->wdb->postlist_begin(t); it != s->wdb->postlist_end(t); ++it)
-        seen.insert(s->wdb->get_document(*it).get_value(slot));
+      for (auto it = s->wdb->postlist_begin(t); it != s->wdb->postlist_end(t); ++it) {
+        std::string v = s->wdb->get_document(*it).get_value(slot);
+        if (!v.empty())
+          seen.insert(v);
+      }
       *narticles = seen.size();
     }
     s->wdb->delete_document(t);

@@ -192,8 +192,8 @@ int tl_store_first_value(tl_store *s, const char *term, size_t len, unsigned slo
 
 /**
  * Deletes every document indexed with term (write mode), and sets
- * *narticles (if not NULL) to the number of distinct values of slot among
- * them (the number of articles, with slot 1). Errors: TL_ERR_XAPIAN,
+ * *narticles (if not NULL) to the number of distinct non-empty values of
+ * slot among them (the number of articles, with TL_SLOT_ARTICLE_ID). Errors: TL_ERR_XAPIAN,
  * TL_ERR_USAGE (read-only store).
  */
 int tl_store_delete_term_count(tl_store *s, const char *term, size_t len, unsigned slot,
