@@ -1,7 +1,8 @@
 /* index-query.c - per-query latency of telusur's batch mode: one process,
  * one searcher, the queries of a 'qid<TAB>query' file one after another,
  * ranking only (no snippets, as for TREC runs), top 10.
- * Usage: index-query DB QUERIES.tsv; prints "p50_ms p99_ms n". */
+ * Usage: index-query DB QUERIES.tsv [RERANK_DEPTH]; prints "p50_ms p99_ms n".
+ * RERANK_DEPTH: passages reranked (0: none; default: the searcher's). */
 #include "search.h"
 
 #include <stdio.h>
@@ -22,12 +23,14 @@ int main(int argc, char **argv) {
   char line[8192];
   double *lat = NULL;
   size_t n = 0, cap = 0;
-  if (argc != 3) {
-    fputs("usage: index-query DB QUERIES.tsv\n", stderr);
+  if (argc != 3 && argc != 4) {
+    fputs("usage: index-query DB QUERIES.tsv [RERANK_DEPTH]\n", stderr);
     return 2;
   }
   memset(&o, 0, sizeof o);
   o.no_snippets = 1;
+  if (argc == 4)
+    o.rerank_depth = atoi(argv[3]) > 0 ? atoi(argv[3]) : -1;
   if (tl_searcher_open(argv[1], &o, &s, &err) != TL_OK) {
     fprintf(stderr, "index-query: %s\n", err.msg);
     return 2;

@@ -4,9 +4,11 @@
 #include "analyzer.h"
 #include "index.h"
 #include "reader.h"
+#include "rerank.h"
 #include "store.h"
 
 #include <json-c/json.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +21,9 @@ struct tl_searcher {
   tl_store *store;
   tl_analyzer *analyzer;   /* the index's analysis */
   tl_analyzer *query_stop; /* stopwords for queries (no stemming) */
+  tl_analyzer *questions;  /* the question words, as stopwords */
+  tl_reranker *reranker;
+  unsigned rerank_depth; /* 0: off */
   double k1, b, exact_weight;
   int no_snippets;
   double prox_weight, prf_weight;
@@ -52,6 +57,15 @@ int tl_searcher_open(const char *db_path, const tl_searcher_options *opts, tl_se
   ao.stopwords = opts && opts->query_stopwords ? opts->query_stopwords : "tala.txt,questions.txt";
   if ((rc = tl_analyzer_create(&ao, &s->query_stop, err)) != TL_OK)
     goto fail;
+  s->rerank_depth = !opts || opts->rerank_depth == 0 ? TL_RERANK_DEPTH
+                    : opts->rerank_depth < 0         ? 0
+                                                     : (unsigned)opts->rerank_depth;
+  if (s->rerank_depth > 0) {
+    ao.stopwords = "questions.txt";
+    if ((rc = tl_analyzer_create(&ao, &s->questions, err)) != TL_OK ||
+        (rc = tl_reranker_create(s->analyzer, s->questions, NULL, &s->reranker, err)) != TL_OK)
+      goto fail;
+  }
   s->no_snippets = opts ? opts->no_snippets : 0;
   s->k1 = opts && (opts->k1 != 0 || opts->b != 0) ? opts->k1 : TL_BM25_K1;
   s->b = opts && (opts->k1 != 0 || opts->b != 0) ? opts->b : TL_BM25_B;
@@ -78,6 +92,8 @@ void tl_searcher_close(tl_searcher *s) {
   tl_store_close(s->store);
   tl_analyzer_free(s->analyzer);
   tl_analyzer_free(s->query_stop);
+  tl_reranker_free(s->reranker);
+  tl_analyzer_free(s->questions);
   free(s);
 }
 
@@ -415,14 +431,130 @@ static int64_t rec_int(json_object *o, const char *key) {
   return json_object_get_int64(v);
 }
 
+static int df_cb(void *ctx, const char *term, size_t len, unsigned long *df, tl_error *err) {
+  tl_searcher *s = ctx;
+  return tl_store_term_count(s->store, term, len, df, err);
+}
+
+/* Reranks the first nd of the hits (records parsed into recs): order[]
+ * receives the hits' new order (all of them), score[] each hit's final
+ * score, features (nd rows) the features. Hits below nd keep their order,
+ * their BM25 scores shifted to continue below the reranked ones
+ * (*shift: what was taken off). */
+static int rerank_hits(tl_searcher *s, const char *query, const tl_hits *hits, json_object **recs,
+                       size_t nd, size_t *order, double *score, double *features, double *shift,
+                       tl_error *err) {
+  tl_rerank_collection coll;
+  tl_rerank_candidate *c;
+  double lowest;
+  size_t i;
+  int rc;
+  *shift = 0;
+  if (!(c = calloc(nd + 1, sizeof *c)))
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  coll.passages = tl_store_doc_count(s->store);
+  coll.avg_length = tl_store_avg_length(s->store);
+  if (coll.avg_length <= 0)
+    coll.avg_length = 1;
+  coll.df = df_cb;
+  coll.ctx = s;
+  for (i = 0; i < nd; i++) {
+    c[i].text = rec_str(recs[i], "text");
+    c[i].len = strlen(c[i].text);
+    c[i].score = hits->items[i].score;
+    c[i].rank = (unsigned)i + 1;
+    c[i].length = (double)hits->items[i].length;
+  }
+  rc = tl_rerank(s->reranker, query, &coll, c, nd, features, score, order, err);
+  free(c);
+  if (rc != TL_OK)
+    return rc;
+  lowest = score[order[nd - 1]];
+  if (nd < hits->count)
+    *shift = hits->items[nd].score - lowest;
+  for (i = nd; i < hits->count; i++) {
+    order[i] = i;
+    score[i] = hits->items[i].score - *shift;
+  }
+  return TL_OK;
+}
+
+/* The explain string of a reranked passage: each feature's value and
+ * contribution, then the first stage's parts. */
+static char *rerank_explain(const tl_reranker *rr, const double *x, const char *first_stage) {
+  const double *w = tl_reranker_weights(rr);
+  sbuf b;
+  size_t j;
+  char num[160];
+  memset(&b, 0, sizeof b);
+  for (j = 0; j < TL_RERANK_FEATURES; j++) {
+    if (w[j] == 0)
+      continue;
+    snprintf(num, sizeof num, "%s%s(%.6g)=%.6f", b.n ? " " : "", tl_rerank_feature_name(j), x[j],
+             w[j] * x[j]);
+    sb_add(&b, num, strlen(num));
+  }
+  sb_add(&b, " | first stage: ", 16);
+  sb_add(&b, first_stage ? first_stage : "", first_stage ? strlen(first_stage) : 0);
+  if (b.failed) {
+    free(b.p);
+    return NULL;
+  }
+  return b.p;
+}
+
+static void free_ranking(tl_hits *hits, json_object **recs, size_t *order, double *score,
+                         double *features) {
+  size_t i;
+  if (recs && hits)
+    for (i = 0; i < hits->count; i++)
+      if (recs[i])
+        json_object_put(recs[i]);
+  free(recs);
+  free(order);
+  free(score);
+  free(features);
+  tl_hits_free(hits);
+}
+
+/* Parses the hits' records and, with reranking on, reranks the first
+ * *nd = min(depth, hits) of them (see rerank_hits). */
+static int rank_hits(tl_searcher *s, const char *query, unsigned depth, const tl_hits *hits,
+                     json_object ***recs, size_t **order, double **score, double **features,
+                     size_t *nd, double *shift, tl_error *err) {
+  size_t i;
+  *nd = 0;
+  *shift = 0;
+  if (!(*recs = calloc(hits->count + 1, sizeof(json_object *))) ||
+      !(*order = calloc(hits->count + 1, sizeof **order)) ||
+      !(*score = calloc(hits->count + 1, sizeof **score)))
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  for (i = 0; i < hits->count; i++) {
+    if (!((*recs)[i] = json_tokener_parse(hits->items[i].data)))
+      return tl_error_set(err, TL_ERR_FORMAT, "passage %u: unreadable record",
+                          hits->items[i].docid);
+    (*order)[i] = i;
+    (*score)[i] = hits->items[i].score;
+  }
+  if (depth == 0 || hits->count == 0)
+    return TL_OK;
+  *nd = hits->count < depth ? hits->count : depth;
+  if (!(*features = calloc(*nd * TL_RERANK_FEATURES, sizeof **features)))
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  return rerank_hits(s, query, hits, *recs, *nd, *order, *score, *features, shift, err);
+}
+
 int tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned count, int explain,
               tl_results **out, tl_error *err) {
   tl_search_options so;
   tl_hits *hits = NULL;
   tl_results *res = NULL;
+  json_object **recs = NULL;
+  size_t *order = NULL, nd = 0, from, i;
+  double *score = NULL, *features = NULL, shift = 0;
   char *q = NULL;
-  size_t i;
   int rc, attempt;
+  unsigned depth = 0;
   *out = NULL;
   if ((rc = tl_search_rewrite(s, query, &q, err)) != TL_OK)
     return rc;
@@ -443,6 +575,20 @@ int tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned count
   so.ctx = s;
   so.offset = offset;
   so.count = count;
+  if (s->rerank_depth > 0) {
+    /* only questions are reranked (see tl_rerank_is_question) */
+    int question = 0;
+    if ((rc = tl_rerank_is_question(s->reranker, query, &question, err)) != TL_OK) {
+      free(q);
+      return rc;
+    }
+    depth = question ? s->rerank_depth : 0;
+  }
+  if (depth > 0) {
+    /* the reranked window always starts at the first passage */
+    so.offset = 0;
+    so.count = offset + count > depth ? offset + count : depth;
+  }
   so.k1 = s->k1;
   so.b = s->b;
   so.explain = explain;
@@ -454,17 +600,30 @@ int tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned count
   so.prf_weight = s->prf_weight;
   for (attempt = 0;; attempt++) {
     rc = tl_store_search(s->store, q, &so, &hits, err);
+    if (rc == TL_OK)
+      rc = rank_hits(s, query, depth, hits, &recs, &order, &score, &features, &nd, &shift, err);
     /* a writer committing under the reader: modified, or (reading blocks
      * being rewritten) seemingly corrupt; reopen, even after a reopen that
-     * failed the same way, and retry */
+     * failed the same way, and retry (the reranker reads term statistics
+     * too, so the search is run again with it) */
     if (rc != TL_ERR_XAPIAN || attempt >= 5 ||
         (!strstr(err->msg, "DatabaseModifiedError") && !strstr(err->msg, "DatabaseCorruptError")))
       break;
+    free_ranking(hits, recs, order, score, features);
+    hits = NULL;
+    recs = NULL;
+    order = NULL;
+    score = NULL;
+    features = NULL;
     tl_store_reopen(s->store, err);
   }
   free(q);
+  if (rc == TL_OK && (!recs || !order || !score)) {
+    tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    rc = TL_ERR_NOMEM;
+  }
   if (rc != TL_OK)
-    return rc;
+    goto fail;
   if (!(res = calloc(1, sizeof *res)) ||
       !(res->items = calloc(hits->count + 1, sizeof *res->items)) ||
       !(res->parsed = strdup(hits->query))) {
@@ -472,15 +631,18 @@ int tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned count
     goto fail;
   }
   res->estimated = hits->estimated;
-  for (i = 0; i < hits->count; i++) {
-    tl_result *r = &res->items[i];
-    json_object *o = json_tokener_parse(hits->items[i].data);
-    if (!o) {
-      rc = tl_error_set(err, TL_ERR_FORMAT, "passage %u: unreadable record", hits->items[i].docid);
-      goto fail;
-    }
-    r->rank = offset + (unsigned)i + 1;
-    r->score = hits->items[i].score;
+  from = depth > 0 ? offset : 0;
+  res->features_ = features;
+  features = NULL;
+  for (i = from; i < hits->count && i < (size_t)from + count; i++) {
+    tl_result *r = &res->items[res->count];
+    size_t h = order[i];
+    json_object *o = recs[h];
+    const char *ex = hits->items[h].explain;
+    r->rank = offset + (unsigned)(i - from) + 1;
+    r->first_rank = (depth > 0 ? 0 : offset) + (unsigned)h + 1;
+    r->score = score[h];
+    r->features = h < nd ? res->features_ + h * TL_RERANK_FEATURES : NULL;
     r->article_id = rec_str(o, "article_id");
     r->title = rec_str(o, "title");
     r->passage = (unsigned)rec_int(o, "passage");
@@ -492,8 +654,25 @@ int tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned count
     r->path = json_object_object_get_ex(o, "path", NULL) ? rec_str(o, "path") : r->article_id;
     r->start = (size_t)rec_int(o, "start");
     r->end = r->start + strlen(r->text);
-    r->explain = hits->items[i].explain ? strdup(hits->items[i].explain) : strdup("");
+    if (!explain || !ex)
+      r->explain = strdup("");
+    else if (h < nd)
+      r->explain = rerank_explain(s->reranker, r->features, ex);
+    else if (depth > 0) {
+      char tail[96];
+      size_t n = strlen(ex), t;
+      char *e;
+      snprintf(tail, sizeof tail, " (below the rerank depth)=%.6f", -shift);
+      t = strlen(tail);
+      if ((e = malloc(n + t + 1))) {
+        memcpy(e, ex, n);
+        memcpy(e + n, tail, t + 1);
+      }
+      r->explain = e;
+    } else
+      r->explain = strdup(ex);
     r->owner_ = o; /* the record owns the strings above */
+    recs[h] = NULL;
     res->count++;
     if (!r->explain) {
       rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
@@ -507,11 +686,11 @@ int tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned count
     } else if ((rc = make_snippet(s, hits, r, err)) != TL_OK)
       goto fail;
   }
-  tl_hits_free(hits);
+  rc = TL_OK;
   *out = res;
-  return TL_OK;
+  res = NULL;
 fail:
-  tl_hits_free(hits);
+  free_ranking(hits, recs, order, score, features);
   tl_results_free(res);
   return rc;
 }
@@ -529,5 +708,6 @@ void tl_results_free(tl_results *r) {
   }
   free(r->items);
   free(r->parsed);
+  free(r->features_);
   free(r);
 }

@@ -4,7 +4,9 @@
  * The query text goes through the same analyzer as the passages (ICU word
  * segmentation, NFKC case folding, the index's stemmer), is rewritten word
  * by word into its normalized form, and is then parsed with Xapian's query
- * syntax (AND, OR, NOT, +/-, "phrases", NEAR, title:) and ranked by BM25.
+ * syntax (AND, OR, NOT, +/-, "phrases", NEAR, title:) and ranked by BM25;
+ * the best passages of that ranking are then reranked by a linear model
+ * over features of the query and each passage (rerank.h).
  */
 #ifndef TELUSUR_SEARCH_H
 #define TELUSUR_SEARCH_H
@@ -42,7 +44,10 @@ typedef struct tl_range {
 /** One ranked passage. Strings are NUL-terminated UTF-8 owned by the results. */
 typedef struct tl_result {
   unsigned rank; /**< 1-based */
-  double score;  /**< BM25 relevance */
+  double score;  /**< the reranker's score (rerank.h) for passages within
+                      the rerank depth; below it, the BM25 score shifted
+                      down to continue below them; BM25 when reranking is
+                      off */
   const char *article_id;
   const char *title;
   unsigned passage;     /**< 1-based ordinal within the article */
@@ -51,7 +56,16 @@ typedef struct tl_result {
   const char *snippet;  /**< a window of text around the matching words */
   tl_range *highlights; /**< matching words, as byte ranges of snippet */
   size_t nhighlights;
-  const char *explain; /**< with explain: "term=weight ..." else "" */
+  const char *explain;    /**< with explain: "term=weight ..." (BM25 parts);
+                               reranked: "feature(value)=contribution ... |
+                               first stage: term=weight ...", the parts before
+                               '|' adding up to score; below the rerank depth:
+                               the BM25 parts and "(below the rerank
+                               depth)=-shift"; else "" */
+  unsigned first_rank;    /**< 1-based rank in the first (BM25) stage */
+  const double *features; /**< reranked: TL_RERANK_FEATURES values (names:
+                               tl_rerank_feature_name), owned by the
+                               results; else NULL */
   const char *date, *url, *source, *path;
   size_t start, end; /**< byte range of the passage in its source */
   void *owner_;      /**< private: the record the strings live in */
@@ -63,6 +77,7 @@ typedef struct tl_results {
   size_t count;
   unsigned long estimated; /**< estimated number of matching passages */
   char *parsed;            /**< the query as parsed (Xapian's description) */
+  double *features_;       /**< private: the items' features */
 } tl_results;
 
 /** Options for a searcher; zero-initialize. */
@@ -80,6 +95,8 @@ typedef struct tl_searcher_options {
   int prox_window;
   int prf_docs, prf_terms; /**< pseudo-relevance feedback */
   double prf_weight;
+  int rerank_depth; /**< passages reranked (rerank.h): 0 for TL_RERANK_DEPTH,
+                         < 0 for none (BM25 order) */
 } tl_searcher_options;
 
 /**
@@ -96,10 +113,14 @@ void tl_searcher_close(tl_searcher *s);
 
 /**
  * Runs query (UTF-8) and returns passages offset .. offset+count-1 of the
- * ranking. With explain, each result's explain holds per-term weights.
+ * ranking: BM25 asked for max(depth, offset + count) passages, of which the
+ * first depth are reranked (rerank.h; ties keep the BM25 order) and the
+ * rest follow in BM25 order. With explain, each result's explain holds
+ * per-term weights and, reranked, per-feature contributions.
  * A reader that sees the index change under it reopens and retries.
  * Errors: TL_ERR_USAGE (empty query, or one with no searchable word),
- * TL_ERR_UTF8 (query not valid UTF-8), TL_ERR_XAPIAN, TL_ERR_NOMEM.
+ * TL_ERR_UTF8 (query not valid UTF-8), TL_ERR_XAPIAN, TL_ERR_NOMEM,
+ * TL_ERR_FORMAT (an unreadable passage record), TL_ERR_ICU.
  */
 int tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned count, int explain,
               tl_results **out, tl_error *err);

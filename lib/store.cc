@@ -219,6 +219,14 @@ extern "C" unsigned long tl_store_doc_count(const tl_store *s) {
   }
 }
 
+extern "C" double tl_store_avg_length(const tl_store *s) {
+  try {
+    return s->db->get_avlength();
+  } catch (...) {
+    return 0;
+  }
+}
+
 extern "C" int tl_store_get_metadata(tl_store *s, const char *key, char **value, tl_error *err) {
   *value = nullptr;
   try {
@@ -481,6 +489,7 @@ extern "C" int tl_store_search(tl_store *s, const char *query, const tl_search_o
       hit->score = it.get_weight();
       hit->data = dup_string(data);
       hit->data_len = data.size();
+      hit->length = s->db->get_doclength(hit->docid);
       if (!hit->data)
         throw std::bad_alloc();
       h->count++;

@@ -48,6 +48,11 @@ void tl_store_close(tl_store *s);
 /** Number of documents (passages) in the store. */
 unsigned long tl_store_doc_count(const tl_store *s);
 
+/** Mean document length (Xapian's: term occurrences, wdf summed over the
+ * document's terms) over the store; 0 for an empty store, or when Xapian
+ * fails (as tl_store_doc_count). */
+double tl_store_avg_length(const tl_store *s);
+
 /**
  * Reads metadata key into *value (malloc'd, NUL-terminated, "" when unset;
  * the caller frees it). Errors: TL_ERR_XAPIAN, TL_ERR_NOMEM.
@@ -137,7 +142,8 @@ typedef struct tl_hit {
   double score; /**< BM25 relevance */
   char *data;   /**< the passage record, NUL-terminated */
   size_t data_len;
-  char *explain; /**< with explain: "term=weight " pairs, else NULL */
+  char *explain;        /**< with explain: "term=weight " pairs, else NULL */
+  unsigned long length; /**< the document's length (as tl_store_avg_length) */
 } tl_hit;
 
 /** Results of a search. */

@@ -1,5 +1,6 @@
 /* telusur-query: rank the passages of a telusur index for a query. */
 #include "error.h"
+#include "rerank.h"
 #include "search.h"
 
 #include <getopt.h>
@@ -24,7 +25,8 @@ static const char usage[] =
     "  -d, --db=DB          the index (default: $TELUSUR_DB, else ./telusur.db)\n"
     "  -n, --count=N        show N passages (default 10)\n"
     "      --offset=K       skip the first K passages\n"
-    "  -f, --format=FMT     text (default), tsv, json (JSON Lines) or trec\n"
+    "  -f, --format=FMT     text (default), tsv, json (JSON Lines), trec or\n"
+    "                       features (the reranker's features, for training)\n"
     "      --color=WHEN     highlight matches: auto (default; on a terminal),\n"
     "                       always, never; NO_COLOR in the environment disables it\n"
     "      --explain        show the parsed query and each term's weight\n"
@@ -39,6 +41,8 @@ static const char usage[] =
     "      --prf-docs=N, --prf-terms=N, --prf-weight=X\n"
     "                       pseudo-relevance feedback: add the N best terms of\n"
     "                       the first N passages, scaled by X\n"
+    "      --rerank-depth=N rerank the N best BM25 passages by the reranker's\n"
+    "                       features (default %d; 0: BM25 order only)\n"
     "      --stopwords=LIST stopword files for queries, comma separated, from\n"
     "                       the data directory's stopwords/ (default\n"
     "                       tala.txt,questions.txt; 'none': keep every word)\n"
@@ -52,17 +56,20 @@ static const char usage[] =
     "highlights (byte ranges of snippet), path, start, end. trec: 'qid Q0 docid\n"
     "rank score tag', where docid is the article id, or id#passage for articles\n"
     "of several paragraphs (each article, or passage, is listed once, at its\n"
-    "best passage's rank). In batch mode text, tsv and json lines carry the qid.\n"
+    "best passage's rank). features: a header line, then per passage reranked:\n"
+    "qid, docid (as in trec), the BM25 rank, and the reranker's features, tab\n"
+    "separated. In batch mode text, tsv and json lines carry the qid.\n"
     "\n"
     "Exit status: 0 a passage was found; 1 none was found; 2 error (bad usage,\n"
     "an empty query, no index).\n";
 
-enum format { FMT_TEXT, FMT_TSV, FMT_JSON, FMT_TREC };
+enum format { FMT_TEXT, FMT_TSV, FMT_JSON, FMT_TREC, FMT_FEATURES };
 
 typedef struct opts {
   enum format format;
   int color, explain;
   unsigned count, offset;
+  unsigned rerank_depth; /* for the features format */
   const char *tag;
 } opts;
 
@@ -114,6 +121,22 @@ static void seen_free(seen_ids *s) {
   for (i = 0; i < s->n; i++)
     free(s->ids[i]);
   free(s->ids);
+}
+
+/* The TREC docid of a result (malloc'd): the article id, or id#passage
+ * for a passage of an article of several paragraphs (the pieces of one
+ * long paragraph split for length are the article itself). */
+static char *trec_docid(const tl_result *r) {
+  json_object *rec = r->owner_, *np;
+  long paragraphs = 1;
+  char *docid;
+  if (rec && json_object_object_get_ex(rec, "paragraphs", &np))
+    paragraphs = (long)json_object_get_int64(np);
+  if (paragraphs <= 1)
+    return strdup(r->article_id);
+  if ((docid = malloc(strlen(r->article_id) + 24)))
+    sprintf(docid, "%s#%u", r->article_id, r->passage);
+  return docid;
 }
 
 static void print_results(const tl_results *res, const opts *o, const char *qid) {
@@ -182,23 +205,11 @@ static void print_results(const tl_results *res, const opts *o, const char *qid)
       break;
     }
     case FMT_TREC: {
-      /* a passage of a several-paragraph article is id#n; the pieces of
-       * one long paragraph split for length are the article itself */
-      const char *id = r->article_id;
       const char *q = qid ? qid : "1";
-      json_object *rec = r->owner_, *np;
-      long paragraphs = 1;
-      char *docid;
+      char *docid = trec_docid(r);
       size_t k;
-      if (rec && json_object_object_get_ex(rec, "paragraphs", &np))
-        paragraphs = (long)json_object_get_int64(np);
-      if (paragraphs > 1) {
-        if (!(docid = malloc(strlen(id) + 24)))
-          break;
-        sprintf(docid, "%s#%u", id, r->passage);
-      } else if (!(docid = strdup(id))) {
+      if (!docid)
         break;
-      }
       for (k = 0; k < seen->n && strcmp(seen->ids[k], docid) != 0; k++)
         ;
       if (k < seen->n || seen->n >= o->count || seen_add(seen, docid)) {
@@ -206,6 +217,18 @@ static void print_results(const tl_results *res, const opts *o, const char *qid)
         break;
       }
       printf("%s Q0 %s %zu %.6f %s\n", q, docid, o->offset + seen->n, r->score, o->tag);
+      break;
+    }
+    case FMT_FEATURES: {
+      char *docid;
+      size_t k;
+      if (!r->features || !(docid = trec_docid(r)))
+        break;
+      printf("%s\t%s\t%u", qid ? qid : "1", docid, r->first_rank);
+      for (k = 0; k < TL_RERANK_FEATURES; k++)
+        printf("\t%.6g", r->features[k]);
+      putchar('\n');
+      free(docid);
       break;
     }
     }
@@ -220,7 +243,10 @@ static int run_query(tl_searcher *s, const char *q, const opts *o, const char *q
   int found;
   tl_error_clear(&err);
   /* TREC lists a split paragraph once: fetch more passages than needed */
-  if (tl_search(s, q, o->offset, o->format == FMT_TREC ? o->count + o->count / 2 + 10 : o->count,
+  if (tl_search(s, q, o->format == FMT_FEATURES ? 0 : o->offset,
+                o->format == FMT_TREC       ? o->count + o->count / 2 + 10
+                : o->format == FMT_FEATURES ? o->rerank_depth
+                                            : o->count,
                 o->explain, &res, &err) != TL_OK) {
     if (qid)
       fprintf(stderr, "telusur-query: query %s: %s\n", qid, err.msg);
@@ -314,7 +340,8 @@ int main(int argc, char **argv) {
     OPT_PRF_DOCS,
     OPT_PRF_TERMS,
     OPT_PRF_WEIGHT,
-    OPT_STOP
+    OPT_STOP,
+    OPT_RERANK
   };
   static const struct option longopts[] = {{"db", required_argument, NULL, 'd'},
                                            {"count", required_argument, NULL, 'n'},
@@ -334,6 +361,7 @@ int main(int argc, char **argv) {
                                            {"prf-terms", required_argument, NULL, OPT_PRF_TERMS},
                                            {"prf-weight", required_argument, NULL, OPT_PRF_WEIGHT},
                                            {"stopwords", required_argument, NULL, OPT_STOP},
+                                           {"rerank-depth", required_argument, NULL, OPT_RERANK},
                                            {"help", no_argument, NULL, 'h'},
                                            {"version", no_argument, NULL, 'V'},
                                            {NULL, 0, NULL, 0}};
@@ -373,8 +401,11 @@ int main(int argc, char **argv) {
         o.format = FMT_JSON;
       else if (strcmp(optarg, "trec") == 0)
         o.format = FMT_TREC;
+      else if (strcmp(optarg, "features") == 0)
+        o.format = FMT_FEATURES;
       else {
-        fprintf(stderr, "telusur-query: unknown format '%s' (text, tsv, json, trec)\n", optarg);
+        fprintf(stderr, "telusur-query: unknown format '%s' (text, tsv, json, trec, features)\n",
+                optarg);
         return EXIT_ERROR;
       }
       break;
@@ -419,8 +450,13 @@ int main(int argc, char **argv) {
         : c == OPT_PRF_DOCS ? &so.prf_docs
                             : &so.prf_terms) = u ? (int)u : -1;
       break;
+    case OPT_RERANK:
+      if (parse_uint(optarg, "--rerank-depth", 100000, &u))
+        return EXIT_ERROR;
+      so.rerank_depth = u ? (int)u : -1;
+      break;
     case OPT_STOP: so.query_stopwords = strcmp(optarg, "none") == 0 ? "" : optarg; break;
-    case 'h': fputs(usage, stdout); return 0;
+    case 'h': printf(usage, TL_RERANK_DEPTH); return 0;
     case 'V': printf("telusur-query %s\n", TELUSUR_VERSION); return 0;
     default: fputs("Try 'telusur-query --help' for more information.\n", stderr); return EXIT_ERROR;
     }
@@ -435,7 +471,21 @@ int main(int argc, char **argv) {
     fputs("telusur-query: empty query\nTry 'telusur-query --help' for more information.\n", stderr);
     return EXIT_ERROR;
   }
-  so.no_snippets = o.format == FMT_TREC;
+  so.no_snippets = o.format == FMT_TREC || o.format == FMT_FEATURES;
+  o.rerank_depth = so.rerank_depth == 0  ? TL_RERANK_DEPTH
+                   : so.rerank_depth < 0 ? 0
+                                         : (unsigned)so.rerank_depth;
+  if (o.format == FMT_FEATURES) {
+    size_t k;
+    if (o.rerank_depth == 0) {
+      fputs("telusur-query: --format=features needs reranking (--rerank-depth above 0)\n", stderr);
+      return EXIT_ERROR;
+    }
+    fputs("qid\tdocid\tfirst_rank", stdout);
+    for (k = 0; k < TL_RERANK_FEATURES; k++)
+      printf("\t%s", tl_rerank_feature_name(k));
+    putchar('\n');
+  }
   if (tl_searcher_open(db, &so, &s, &err) != TL_OK) {
     fprintf(stderr, "telusur-query: %s\n", err.msg);
     return EXIT_ERROR;

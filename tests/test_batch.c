@@ -164,12 +164,14 @@ START_TEST(batch_from_stdin_and_errors) {
 }
 END_TEST
 
-/* Sums the "term=weight" parts of an explain string. */
+/* Sums the "term=weight" parts of an explain string; of a reranked
+ * passage's, the "feature(value)=contribution" parts before '|' (those
+ * after it are the first stage's). */
 static double explain_sum(const char *ex, int *nparts) {
   double sum = 0;
-  const char *p = ex;
+  const char *p = ex, *bar = strchr(ex, '|');
   *nparts = 0;
-  while ((p = strchr(p, '='))) {
+  while ((p = strchr(p, '=')) && (!bar || p < bar)) {
     sum += strtod(p + 1, NULL);
     (*nparts)++;
     p++;
@@ -179,13 +181,11 @@ static double explain_sum(const char *ex, int *nparts) {
 
 /* --explain: the parts add up to each passage's score, with every
  * ranking feature on. */
-static void check_explain(const char *extra) {
+static void check_explain(const char *extra, const char *query, int reranked) {
   char *out = NULL, *save = NULL, *line;
   int rc, lines = 0;
-  rc = tu_runf(&out, NULL,
-               "'%s/telusur-query' -d '%s/db' -n 5 -f json --explain %s -- "
-               "'harimau Sumatera hidup di hutan'",
-               tu_bin_dir(), tu_dir, extra);
+  rc = tu_runf(&out, NULL, "'%s/telusur-query' -d '%s/db' -n 5 -f json --explain %s -- '%s'",
+               tu_bin_dir(), tu_dir, extra, query);
   ck_assert_int_eq(rc, 0);
   for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
     json_object *o = json_tokener_parse(line), *v;
@@ -197,6 +197,8 @@ static void check_explain(const char *extra) {
     ck_assert(json_object_object_get_ex(o, "explain", &v));
     sum = explain_sum(json_object_get_string(v), &n);
     ck_assert_int_ge(n, 1);
+    if (lines == 0)
+      ck_assert_int_eq(strstr(json_object_get_string(v), "bm25n(") != NULL, reranked);
     ck_assert_msg(fabs(sum - score) < 1e-3 * (1 + score), "%s: parts %s add up to %f, score %f",
                   extra, json_object_get_string(v), sum, score);
     json_object_put(o);
@@ -209,10 +211,20 @@ static void check_explain(const char *extra) {
 START_TEST(explain_adds_up) {
   char *out = NULL;
   make_collection();
-  check_explain("");
-  check_explain("--exact-weight=0");
-  check_explain("--exact-weight=1 --proximity=1 --window=4");
-  check_explain("--prf-docs=2 --prf-terms=5 --prf-weight=0.5");
+  const char *kw = "harimau Sumatera hidup di hutan", *qn = "di mana harimau Sumatera hidup";
+  check_explain("--rerank-depth=0", kw, 0);
+  check_explain("--rerank-depth=0 --exact-weight=0", kw, 0);
+  check_explain("--rerank-depth=0 --exact-weight=1 --proximity=1 --window=4", kw, 0);
+  check_explain("--rerank-depth=0 --prf-docs=2 --prf-terms=5 --prf-weight=0.5", kw, 0);
+  check_explain("--rerank-depth=0", qn, 0);
+  /* keyword queries are not reranked, questions are: the features'
+   * contributions add up to the score */
+  check_explain("", kw, 0);
+  check_explain("", qn, 1);
+  check_explain("", "harimau Sumatera hidup di hutan?", 1);
+  check_explain("--rerank-depth=3 --exact-weight=0", qn, 1);
+  /* below the rerank depth: BM25 parts and the shift */
+  check_explain("--rerank-depth=1", qn, 1);
   /* text format shows the parsed query and a weights line per passage;
    * stopwords and question words are not in the query */
   ck_assert_int_eq(tu_runf(&out, NULL,

@@ -1,0 +1,1019 @@
+/* rerank.c - features of first-stage candidates and their linear score. */
+#include "rerank.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
+/* BM25 parameters of the recomputed stem and word-form BM25 (the shipping
+ * first-stage defaults, search.h). */
+#define RR_K1 0.6
+#define RR_B 0.75
+/* "Near": within RR_WINDOW - 1 positions. */
+#define RR_WINDOW 8
+/* The query's first RR_QUERY_TOKENS terms (words and stems: about half as
+ * many words) are used; the rest of a longer query is left out, which keeps
+ * the features' cost linear in the passages' length. */
+#define RR_QUERY_TOKENS 256
+/* lead8 looks at the first RR_LEAD words; defcue at the first RR_DEF_LEAD. */
+#define RR_LEAD 8
+#define RR_DEF_LEAD 12
+
+static const char *const feature_names[TL_RERANK_FEATURES] = {
+    "bm25n",         "logrank",      "bm25s_n",       "bm25e_n",       "cov",          "idfcov",
+    "missing",       "rarest",       "bigram",        "win8",          "span",         "sentcov",
+    "at_person_cap", "at_time_year", "at_time_month", "at_number_num", "at_place_cap", "cap_near",
+    "num_near",      "year_near",    "loglen",        "lead8",         "firstmatch",   "defcue",
+    "at_other_def",  "lcsub",        "exbigram"};
+
+enum {
+  F_BM25N,
+  F_LOGRANK,
+  F_BM25S,
+  F_BM25E,
+  F_COV,
+  F_IDFCOV,
+  F_MISSING,
+  F_RAREST,
+  F_BIGRAM,
+  F_WIN8,
+  F_SPAN,
+  F_SENTCOV,
+  F_AT_PERSON_CAP,
+  F_AT_TIME_YEAR,
+  F_AT_TIME_MONTH,
+  F_AT_NUMBER_NUM,
+  F_AT_PLACE_CAP,
+  F_CAP_NEAR,
+  F_NUM_NEAR,
+  F_YEAR_NEAR,
+  F_LOGLEN,
+  F_LEAD8,
+  F_FIRSTMATCH,
+  F_DEFCUE,
+  F_AT_OTHER_DEF,
+  F_LCSUB,
+  F_EXBIGRAM
+};
+
+/* The trained weights (bench/rerank-train.py; bench/RESULTS-relevance.md),
+ * on the raw features, in the order of feature_names. */
+static const double default_weights[TL_RERANK_FEATURES] = {
+    1,           /* bm25n */
+    -0.189188,   /* logrank */
+    0.60997,     /* bm25s_n */
+    0.0216379,   /* bm25e_n */
+    -0.014438,   /* cov */
+    -0.0238696,  /* idfcov */
+    -0.0759727,  /* missing */
+    0.413706,    /* rarest */
+    -0.00516543, /* bigram */
+    0.010329,    /* win8 */
+    0.00354441,  /* span */
+    0.53411,     /* sentcov */
+    0.346258,    /* at_person_cap */
+    0.307571,    /* at_time_year */
+    0.179485,    /* at_time_month */
+    0.714156,    /* at_number_num */
+    0.231048,    /* at_place_cap */
+    -0.0134133,  /* cap_near */
+    -0.00984011, /* num_near */
+    -0.0506429,  /* year_near */
+    0.000918219, /* loglen */
+    0.606951,    /* lead8 */
+    0.15793,     /* firstmatch */
+    0,           /* defcue */
+    0.178843,    /* at_other_def */
+    0.46275,     /* lcsub */
+    0.0285993,   /* exbigram */
+};
+
+/*
+ * Answer types from Indonesian question words (kata tanya). A question
+ * asks for a person with siapa, a time with kapan (or bilamana, bilakah,
+ * the older forms) or with a time noun followed by berapa/apa ("tahun
+ * berapa", "pada tanggal apa"), a number with berapa, a place with
+ * dimana/kemana/darimana, written as one word or two (di mana); each may
+ * carry the question particle -kah. Checked in this order: "tahun berapa"
+ * asks for a time, not a number.
+ */
+static const char *const person_words[] = {"siapa", "siapakah"};
+static const char *const time_words[] = {"kapan", "kapankah", "bilamana", "bilakah"};
+static const char *const time_nouns[] = {"tahun", "tanggal", "bulan", "abad", "hari"};
+static const char *const time_asks[] = {"berapa", "apa"};
+static const char *const number_words[] = {"berapa", "berapakah"};
+static const char *const place_words[] = {"dimana",    "dimanakah", "kemana",
+                                          "kemanakah", "darimana",  "darimanakah"};
+static const char *const place_preps[] = {"di", "ke", "dari"};
+static const char *const place_asks[] = {"mana", "manakah"};
+
+/* Month names (Indonesian), for at_time_month. */
+static const char *const month_words[] = {"januari",   "februari", "maret",    "april",
+                                          "mei",       "juni",     "juli",     "agustus",
+                                          "september", "oktober",  "november", "desember"};
+
+/* Words that open a definition ("X adalah ..."), for defcue. */
+static const char *const definition_words[] = {"adalah", "merupakan", "ialah", "yaitu"};
+
+#define COUNT(a) (sizeof(a) / sizeof *(a))
+
+static int eq(const char *a, size_t alen, const char *b, size_t blen) {
+  return alen == blen && memcmp(a, b, alen) == 0;
+}
+
+static int in_table(const char *w, size_t len, const char *const *table, size_t n) {
+  size_t i;
+  for (i = 0; i < n; i++)
+    if (eq(w, len, table[i], strlen(table[i])))
+      return 1;
+  return 0;
+}
+
+const char *tl_rerank_feature_name(size_t i) {
+  return i < TL_RERANK_FEATURES ? feature_names[i] : NULL;
+}
+
+enum tl_answer_type tl_rerank_answer_type(const char *const *words, const size_t *words_len,
+                                          size_t n) {
+  size_t i;
+#define ANY(table)                                                                                 \
+  for (i = 0; i < n; i++)                                                                          \
+    if (in_table(words[i], words_len[i], table, COUNT(table)))
+#define PAIR(first, second)                                                                        \
+  for (i = 0; i + 1 < n; i++)                                                                      \
+    if (in_table(words[i], words_len[i], first, COUNT(first)) &&                                   \
+        in_table(words[i + 1], words_len[i + 1], second, COUNT(second)))
+  ANY(person_words) return TL_ANSWER_PERSON;
+  ANY(time_words) return TL_ANSWER_TIME;
+  PAIR(time_nouns, time_asks) return TL_ANSWER_TIME;
+  ANY(number_words) return TL_ANSWER_NUMBER;
+  ANY(place_words) return TL_ANSWER_PLACE;
+  PAIR(place_preps, place_asks) return TL_ANSWER_PLACE;
+#undef ANY
+#undef PAIR
+  return TL_ANSWER_OTHER;
+}
+
+/* ---- Tokens, as the analyzer reports them ---- */
+
+typedef struct token {
+  int flags;
+  size_t start, end; /* bytes of the analyzed text */
+  unsigned pos;
+  size_t term, len; /* the term, in the token list's arena */
+} token;
+
+typedef struct tokens {
+  token *t;
+  size_t n, cap;
+  char *arena;
+  size_t used, arena_cap;
+  size_t limit; /* tokens kept at most; 0: all */
+  int failed;
+} tokens;
+
+static int on_token(void *vctx, int flags, const char *term, size_t len, size_t start, size_t end,
+                    unsigned pos) {
+  tokens *c = vctx;
+  if (c->limit && c->n >= c->limit)
+    return TL_DONE; /* stops the analysis */
+  if (c->n == c->cap) {
+    size_t cap = c->cap ? c->cap * 2 : 256;
+    token *nt = realloc(c->t, cap * sizeof *nt);
+    if (!nt)
+      return c->failed = TL_ERR_NOMEM;
+    c->t = nt;
+    c->cap = cap;
+  }
+  if (c->used + len + 1 > c->arena_cap) {
+    size_t cap = (c->used + len + 1) * 2;
+    char *na = realloc(c->arena, cap);
+    if (!na)
+      return c->failed = TL_ERR_NOMEM;
+    c->arena = na;
+    c->arena_cap = cap;
+  }
+  memcpy(c->arena + c->used, term, len);
+  c->t[c->n].flags = flags;
+  c->t[c->n].start = start;
+  c->t[c->n].end = end;
+  c->t[c->n].pos = pos;
+  c->t[c->n].term = c->used;
+  c->t[c->n].len = len;
+  c->used += len + 1;
+  c->arena[c->used - 1] = '\0';
+  c->n++;
+  return 0;
+}
+
+static int analyze(tl_analyzer *a, const char *text, size_t len, tokens *out, tl_error *err) {
+  int rc;
+  out->n = out->used = 0;
+  out->failed = 0;
+  rc = tl_analyzer_run(a, text, len, 1, on_token, out, NULL, err);
+  if (rc == TL_ERR_NOMEM || out->failed)
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  return rc == TL_DONE ? TL_OK : rc;
+}
+
+#define TERM(ts, k) ((ts)->arena + (ts)->t[k].term)
+#define IS_WORD(f) (!((f) & (TL_TERM_STEM | TL_TERM_JOINED)))
+
+/* ---- A growable list of positions ---- */
+
+typedef struct posl {
+  unsigned *p;
+  size_t n, cap;
+} posl;
+
+static int posl_add(posl *l, unsigned p) {
+  if (l->n == l->cap) {
+    size_t cap = l->cap ? l->cap * 2 : 16;
+    unsigned *np = realloc(l->p, cap * sizeof *np);
+    if (!np)
+      return -1;
+    l->p = np;
+    l->cap = cap;
+  }
+  l->p[l->n++] = p;
+  return 0;
+}
+
+static int cmp_unsigned(const void *a, const void *b) {
+  unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+  return (x > y) - (x < y);
+}
+
+/* Sorts the list and drops repeats. */
+static void posl_sort(posl *l) {
+  size_t i, k = 0;
+  if (l->n > 1)
+    qsort(l->p, l->n, sizeof *l->p, cmp_unsigned);
+  for (i = 0; i < l->n; i++)
+    if (k == 0 || l->p[k - 1] != l->p[i])
+      l->p[k++] = l->p[i];
+  l->n = k;
+}
+
+/* Whether a sorted list holds a position p - RR_WINDOW + 1 .. p + RR_WINDOW - 1. */
+static int near(const posl *l, unsigned p) {
+  size_t lo = 0, hi = l->n;
+  long from = (long)p - RR_WINDOW + 1;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if ((long)l->p[mid] < from)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo < l->n && l->p[lo] <= p + RR_WINDOW - 1;
+}
+
+static int holds(const posl *l, unsigned p) {
+  return bsearch(&p, l->p, l->n, sizeof *l->p, cmp_unsigned) != NULL;
+}
+
+/* ---- The query ---- */
+
+typedef struct query_info {
+  tokens tok;
+  size_t *stem, nstems; /* token index of each distinct query term (stem) */
+  double *idf;          /* per query term */
+  double tot_idf;
+  size_t rarest;                   /* index of the term of highest idf */
+  size_t *pair_a, *pair_b, npairs; /* neighbouring query-term pairs */
+  size_t *word, nwords;            /* distinct word forms: query terms' words, then all words */
+  double *word_idf;                /* idf of the query terms' word forms; 0 for the others */
+  int *word_of_term;               /* whether word[i] is a query term's word form */
+  size_t *seq, nseq;               /* lcsub's words: indices into word[] */
+  enum tl_answer_type at;
+} query_info;
+
+struct tl_reranker {
+  tl_analyzer *analyzer, *questions;
+  double w[TL_RERANK_FEATURES];
+  query_info q;
+  tokens ptok;    /* the passage being scored */
+  posl *stem_pos; /* per query term */
+  posl *word_pos; /* per query word form */
+  size_t pos_cap;
+  posl all;               /* positions of all matched query terms */
+  posl run_prev, run_cur; /* lcsub's runs */
+  unsigned *run_len_prev, *run_len_cur;
+  size_t run_cap;
+  unsigned *sent; /* sentence of each position */
+  size_t sent_cap;
+  double *sent_idf;
+  size_t sent_idf_cap;
+  unsigned *ev_pos; /* span: events (position, term) */
+  size_t *ev_term, ev_cap;
+  size_t *ev_cnt;
+};
+
+int tl_reranker_create(tl_analyzer *analyzer, tl_analyzer *questions, const double *weights,
+                       tl_reranker **out, tl_error *err) {
+  tl_reranker *r = calloc(1, sizeof *r);
+  *out = NULL;
+  if (!r)
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  r->analyzer = analyzer;
+  r->questions = questions;
+  memcpy(r->w, weights ? weights : default_weights, sizeof r->w);
+  *out = r;
+  return TL_OK;
+}
+
+static void query_clear(query_info *q) {
+  free(q->stem);
+  free(q->idf);
+  free(q->pair_a);
+  free(q->pair_b);
+  free(q->word);
+  free(q->word_idf);
+  free(q->word_of_term);
+  free(q->seq);
+  q->stem = q->pair_a = q->pair_b = q->word = q->seq = NULL;
+  q->idf = q->word_idf = NULL;
+  q->word_of_term = NULL;
+  q->nstems = q->npairs = q->nwords = q->nseq = 0;
+}
+
+void tl_reranker_free(tl_reranker *r) {
+  size_t i;
+  if (!r)
+    return;
+  query_clear(&r->q);
+  free(r->q.tok.t);
+  free(r->q.tok.arena);
+  free(r->ptok.t);
+  free(r->ptok.arena);
+  for (i = 0; i < r->pos_cap; i++) {
+    free(r->stem_pos[i].p);
+    free(r->word_pos[i].p);
+  }
+  free(r->stem_pos);
+  free(r->word_pos);
+  free(r->all.p);
+  free(r->run_prev.p);
+  free(r->run_cur.p);
+  free(r->run_len_prev);
+  free(r->run_len_cur);
+  free(r->sent);
+  free(r->sent_idf);
+  free(r->ev_pos);
+  free(r->ev_term);
+  free(r->ev_cnt);
+  free(r);
+}
+
+const double *tl_reranker_weights(const tl_reranker *r) {
+  return r->w;
+}
+
+static int is_question(tl_reranker *r, const char *w, size_t len) {
+  return r->questions && tl_analyzer_is_stopword(r->questions, w, len);
+}
+
+typedef struct question_ctx {
+  tl_reranker *r;
+  int found;
+} question_ctx;
+
+static int on_question_word(void *vctx, int flags, const char *term, size_t len, size_t start,
+                            size_t end, unsigned pos) {
+  question_ctx *c = vctx;
+  (void)start;
+  (void)end;
+  (void)pos;
+  if (!(flags & (TL_TERM_STEM | TL_TERM_JOINED)) && is_question(c->r, term, len))
+    c->found = 1;
+  return 0;
+}
+
+int tl_rerank_is_question(tl_reranker *r, const char *query, int *out, tl_error *err) {
+  question_ctx c = {r, 0};
+  size_t n = strlen(query);
+  int rc;
+  *out = 0;
+  while (n > 0 && strchr(" \t\r\n", query[n - 1]))
+    n--;
+  if (n > 0 && query[n - 1] == '?') {
+    *out = 1;
+    return TL_OK;
+  }
+  if ((rc = tl_analyzer_run(r->analyzer, query, n, 1, on_question_word, &c, NULL, err)) != TL_OK)
+    return rc;
+  *out = c.found;
+  return TL_OK;
+}
+
+static double idf_of(unsigned long n, unsigned long df) {
+  double N = (double)n, d = (double)df;
+  if (d > N)
+    d = N;
+  return log(1 + (N - d + 0.5) / (d + 0.5));
+}
+
+/* The plain word token of the stem token k (the analyzer reports a word
+ * before its stem, at the same position), or (size_t)-1. */
+static size_t word_at(const tokens *ts, size_t k) {
+  unsigned pos = ts->t[k].pos;
+  while (k-- > 0 && ts->t[k].pos == pos)
+    if (IS_WORD(ts->t[k].flags))
+      return k;
+  return (size_t)-1;
+}
+
+/* Index of word form w among the query's word forms, or nwords. */
+static size_t find_word(const query_info *q, const char *w, size_t len) {
+  size_t i;
+  for (i = 0; i < q->nwords; i++)
+    if (eq(w, len, TERM(&q->tok, q->word[i]), q->tok.t[q->word[i]].len))
+      return i;
+  return q->nwords;
+}
+
+static size_t find_stem(const query_info *q, const char *s, size_t len) {
+  size_t i;
+  for (i = 0; i < q->nstems; i++)
+    if (eq(s, len, TERM(&q->tok, q->stem[i]), q->tok.t[q->stem[i]].len))
+      return i;
+  return q->nstems;
+}
+
+/* Analyzes the query: its terms, their idf, pairs, words, answer type. */
+static int query_prepare(tl_reranker *r, const char *query, const tl_rerank_collection *coll,
+                         tl_error *err) {
+  query_info *q = &r->q;
+  tokens *ts = &q->tok;
+  size_t k, n, nterms = 0, *term_stem = NULL, *term_word = NULL;
+  const char **wl = NULL;
+  size_t *wlen = NULL, nw = 0;
+  int rc;
+  query_clear(q);
+  ts->limit = RR_QUERY_TOKENS;
+  if ((rc = analyze(r->analyzer, query, strlen(query), ts, err)) != TL_OK)
+    return rc;
+  n = ts->n;
+  q->stem = calloc(n + 1, sizeof *q->stem);
+  q->idf = calloc(n + 1, sizeof *q->idf);
+  q->pair_a = calloc(n + 1, sizeof *q->pair_a);
+  q->pair_b = calloc(n + 1, sizeof *q->pair_b);
+  q->word = calloc(2 * n + 1, sizeof *q->word);
+  q->word_idf = calloc(2 * n + 1, sizeof *q->word_idf);
+  q->word_of_term = calloc(2 * n + 1, sizeof *q->word_of_term);
+  q->seq = calloc(n + 1, sizeof *q->seq);
+  term_stem = calloc(n + 1, sizeof *term_stem);
+  term_word = calloc(n + 1, sizeof *term_word);
+  wl = calloc(n + 1, sizeof *wl);
+  wlen = calloc(n + 1, sizeof *wlen);
+  if (!q->stem || !q->idf || !q->pair_a || !q->pair_b || !q->word || !q->word_idf ||
+      !q->word_of_term || !q->seq || !term_stem || !term_word || !wl || !wlen) {
+    rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    goto done;
+  }
+  /* Query terms: stems of words (not joined forms) that are neither
+   * stopwords nor question words, in order. */
+  for (k = 0; k < n; k++) {
+    const token *t = &ts->t[k];
+    size_t w, i;
+    if ((t->flags & (TL_TERM_STEM | TL_TERM_JOINED)) != TL_TERM_STEM ||
+        (t->flags & TL_TERM_STOPWORD))
+      continue;
+    w = word_at(ts, k);
+    if (w == (size_t)-1)
+      w = k;
+    if (is_question(r, TERM(ts, w), ts->t[w].len) || is_question(r, TERM(ts, k), t->len))
+      continue;
+    i = find_stem(q, TERM(ts, k), t->len);
+    if (i == q->nstems)
+      q->stem[q->nstems++] = k;
+    term_stem[nterms] = i;
+    term_word[nterms++] = w;
+  }
+  /* neighbouring pairs of terms (a term next to itself is no pair) */
+  for (k = 0; k + 1 < nterms; k++)
+    if (term_stem[k] != term_stem[k + 1]) {
+      q->pair_a[q->npairs] = term_stem[k];
+      q->pair_b[q->npairs++] = term_stem[k + 1];
+    }
+  /* word forms: the terms' words first (with their own idf), then every
+   * other plain word (for lcsub, exbigram, and "is a query word") */
+  for (k = 0; k < nterms; k++) {
+    size_t w = term_word[k];
+    if (find_word(q, TERM(ts, w), ts->t[w].len) == q->nwords) {
+      q->word_of_term[q->nwords] = 1;
+      q->word[q->nwords++] = w;
+    }
+  }
+  for (k = 0; k < n; k++) {
+    const token *t = &ts->t[k];
+    size_t i;
+    if (!IS_WORD(t->flags))
+      continue;
+    wl[nw] = TERM(ts, k);
+    wlen[nw++] = t->len;
+    i = find_word(q, TERM(ts, k), t->len);
+    if (i == q->nwords)
+      q->word[q->nwords++] = k;
+    if (!is_question(r, TERM(ts, k), t->len))
+      q->seq[q->nseq++] = i;
+  }
+  q->at = tl_rerank_answer_type(wl, wlen, nw);
+  /* collection statistics */
+  q->tot_idf = 0;
+  q->rarest = 0;
+  for (k = 0; k < q->nstems; k++) {
+    const token *t = &ts->t[q->stem[k]];
+    char buf[TL_TERM_MAX + 2];
+    unsigned long df = 0;
+    buf[0] = 'Z';
+    memcpy(buf + 1, TERM(ts, q->stem[k]), t->len);
+    if ((rc = coll->df(coll->ctx, buf, t->len + 1, &df, err)) != TL_OK)
+      goto done;
+    q->idf[k] = idf_of(coll->passages, df);
+    q->tot_idf += q->idf[k];
+    if (q->idf[k] > q->idf[q->rarest])
+      q->rarest = k;
+  }
+  for (k = 0; k < q->nwords; k++) {
+    unsigned long df = 0;
+    if (!q->word_of_term[k])
+      continue;
+    if ((rc = coll->df(coll->ctx, TERM(ts, q->word[k]), ts->t[q->word[k]].len, &df, err)) != TL_OK)
+      goto done;
+    q->word_idf[k] = idf_of(coll->passages, df);
+  }
+  rc = TL_OK;
+done:
+  free(term_stem);
+  free(term_word);
+  free(wl);
+  free(wlen);
+  return rc;
+}
+
+/* ---- Passages ---- */
+
+/* Makes room for per-term position lists. */
+static int reserve_lists(tl_reranker *r, size_t n) {
+  size_t i;
+  if (n <= r->pos_cap)
+    return 0;
+  {
+    posl *s = realloc(r->stem_pos, n * sizeof *s), *w;
+    if (!s)
+      return -1;
+    r->stem_pos = s;
+    if (!(w = realloc(r->word_pos, n * sizeof *w)))
+      return -1;
+    r->word_pos = w;
+  }
+  for (i = r->pos_cap; i < n; i++) {
+    memset(&r->stem_pos[i], 0, sizeof r->stem_pos[i]);
+    memset(&r->word_pos[i], 0, sizeof r->word_pos[i]);
+  }
+  r->pos_cap = n;
+  return 0;
+}
+
+static int grow(void **p, size_t *cap, size_t n, size_t size) {
+  if (n <= *cap)
+    return 0;
+  {
+    size_t c = n * 2;
+    void *np = realloc(*p, c * size);
+    if (!np)
+      return -1;
+    *p = np;
+    *cap = c;
+  }
+  return 0;
+}
+
+static int is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+static int is_mark(char c, const char *set) {
+  return c != '\0' && strchr(set, c) != NULL;
+}
+
+/* The end of the next sentence boundary from *from on: [.!?]+, closing
+ * quotes or brackets ["')\]]*, then white space (ASCII). Returns its end
+ * offset and moves *from there; SIZE_MAX when there is none. */
+static size_t next_boundary(const char *text, size_t len, size_t *from) {
+  size_t i = *from;
+  while (i < len) {
+    size_t j = i;
+    if (!is_mark(text[i], ".!?")) {
+      i++;
+      continue;
+    }
+    while (j < len && is_mark(text[j], ".!?"))
+      j++;
+    while (j < len && is_mark(text[j], "\"')]"))
+      j++;
+    if (j < len && is_space(text[j])) {
+      while (j < len && is_space(text[j]))
+        j++;
+      *from = j;
+      return j;
+    }
+    i = j;
+  }
+  *from = len;
+  return SIZE_MAX;
+}
+
+/* Capitalisation of the word text[0..len): *upper_first: its first letter
+ * is a capital; *all_upper: it has a cased letter and no small one;
+ * *chars: its code points. */
+static void word_case(const char *text, size_t len, int *upper_first, int *all_upper,
+                      size_t *chars) {
+  int32_t i = 0, n = (int32_t)len;
+  int cased = 0, lower = 0;
+  *upper_first = 0;
+  *chars = 0;
+  while (i < n) {
+    UChar32 c;
+    U8_NEXT(text, i, n, c);
+    if (c < 0)
+      c = 0xFFFD;
+    if (*chars == 0)
+      *upper_first = u_isupper(c) != 0;
+    (*chars)++;
+    if (u_isupper(c) || u_istitle(c))
+      cased = 1;
+    if (u_islower(c))
+      lower = cased = 1;
+  }
+  *all_upper = cased && !lower;
+}
+
+static int is_year(const char *t, size_t len) {
+  size_t i;
+  if (len != 4)
+    return 0;
+  for (i = 0; i < 4; i++)
+    if (t[i] < '0' || t[i] > '9')
+      return 0;
+  return t[0] == '1' || (t[0] == '2' && t[1] == '0');
+}
+
+static int cmp_event(const tl_reranker *r, size_t a, size_t b) {
+  if (r->ev_pos[a] != r->ev_pos[b])
+    return r->ev_pos[a] < r->ev_pos[b] ? -1 : 1;
+  return (r->ev_term[a] > r->ev_term[b]) - (r->ev_term[a] < r->ev_term[b]);
+}
+
+/* The shortest window holding every matched term (events sorted by
+ * position). */
+static unsigned shortest_span(tl_reranker *r, size_t nev, size_t m) {
+  size_t i, j = 0, have = 0;
+  unsigned best = UINT32_MAX;
+  memset(r->ev_cnt, 0, r->q.nstems * sizeof *r->ev_cnt);
+  for (i = 0; i < nev; i++) {
+    if (r->ev_cnt[r->ev_term[i]]++ == 0)
+      have++;
+    while (have == m) {
+      unsigned w = r->ev_pos[i] - r->ev_pos[j] + 1;
+      if (w < best)
+        best = w;
+      if (--r->ev_cnt[r->ev_term[j]] == 0)
+        have--;
+      j++;
+    }
+  }
+  return best;
+}
+
+/* Features of one passage into x (bm25s_n and bm25e_n not yet normalized). */
+static int passage_features(tl_reranker *r, const tl_rerank_collection *coll,
+                            const tl_rerank_candidate *c, double top_score, double *x,
+                            tl_error *err) {
+  query_info *q = &r->q;
+  tokens *ts = &r->ptok;
+  const char *text = c->text;
+  size_t k, i, m = 0, nwords = 0, nev = 0, maxpos = 0, nsent = 0;
+  unsigned first = 0, last_sent = UINT32_MAX;
+  double norm, bs = 0, be = 0, idfcov = 0, lead = 0, best_sent = 0;
+  int capn = 0, numn = 0, yearn = 0, monthn = 0, rc;
+  unsigned def_pos = 0;
+  int have_def = 0;
+  memset(x, 0, TL_RERANK_FEATURES * sizeof *x);
+  if ((rc = analyze(r->analyzer, text, c->len, ts, err)) != TL_OK)
+    return rc;
+  if (reserve_lists(r, q->nstems > q->nwords ? q->nstems + 1 : q->nwords + 1))
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  for (i = 0; i < q->nstems; i++)
+    r->stem_pos[i].n = 0;
+  for (i = 0; i < q->nwords; i++)
+    r->word_pos[i].n = 0;
+  /* positions of the query's stems and word forms */
+  for (k = 0; k < ts->n; k++) {
+    const token *t = &ts->t[k];
+    if (t->pos > maxpos)
+      maxpos = t->pos;
+    if (t->flags & TL_TERM_STEM) {
+      i = find_stem(q, TERM(ts, k), t->len);
+      if (i < q->nstems && posl_add(&r->stem_pos[i], t->pos))
+        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    } else {
+      i = find_word(q, TERM(ts, k), t->len);
+      if (i < q->nwords && posl_add(&r->word_pos[i], t->pos))
+        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    }
+  }
+  for (i = 0; i < q->nstems; i++)
+    posl_sort(&r->stem_pos[i]);
+  for (i = 0; i < q->nwords; i++)
+    posl_sort(&r->word_pos[i]);
+  /* sentences: a boundary after [.!?]+, closing quotes or brackets, and
+   * white space; sent[pos] is the sentence of the word at pos */
+  if (grow((void **)&r->sent, &r->sent_cap, maxpos + 2, sizeof *r->sent))
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  memset(r->sent, 0, (maxpos + 2) * sizeof *r->sent);
+  {
+    size_t scan = 0, bnd = next_boundary(text, c->len, &scan);
+    unsigned sid = 0;
+    for (k = 0; k < ts->n; k++) {
+      const token *t = &ts->t[k];
+      if (!IS_WORD(t->flags))
+        continue;
+      while (bnd <= t->start) {
+        sid++;
+        bnd = next_boundary(text, c->len, &scan);
+      }
+      r->sent[t->pos] = sid;
+      if (nwords == 0)
+        first = t->pos;
+      nwords++;
+    }
+    nsent = sid + 1;
+  }
+  /* matched terms */
+  r->all.n = 0;
+  for (i = 0; i < q->nstems; i++) {
+    const posl *l = &r->stem_pos[i];
+    double tf = (double)l->n;
+    if (l->n == 0)
+      continue;
+    m++;
+    idfcov += q->idf[i];
+    for (k = 0; k < l->n; k++)
+      if (posl_add(&r->all, l->p[k]))
+        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    if (l->p[0] < first + RR_LEAD)
+      lead += q->idf[i];
+    norm = RR_K1 * (1 - RR_B + RR_B * c->length / coll->avg_length);
+    bs += q->idf[i] * tf * (RR_K1 + 1) / (tf + norm);
+  }
+  posl_sort(&r->all);
+  norm = RR_K1 * (1 - RR_B + RR_B * c->length / coll->avg_length);
+  for (i = 0; i < q->nwords; i++) {
+    double tf = (double)r->word_pos[i].n;
+    if (q->word_of_term[i] && tf > 0)
+      be += q->word_idf[i] * tf * (RR_K1 + 1) / (tf + norm);
+  }
+  x[F_BM25N] = c->score / (top_score != 0 ? top_score : 1.0);
+  x[F_LOGRANK] = c->rank > 1 ? -log((double)c->rank) / log(100.0) : 0.0;
+  x[F_BM25S] = bs;
+  x[F_BM25E] = be;
+  {
+    double tot = q->tot_idf > 0 ? q->tot_idf : 1.0;
+    x[F_COV] = (double)m / (double)(q->nstems ? q->nstems : 1);
+    x[F_IDFCOV] = idfcov / tot;
+    x[F_MISSING] = (double)(q->nstems - m);
+    x[F_RAREST] = q->nstems && r->stem_pos[q->rarest].n ? 1.0 : 0.0;
+    x[F_LEAD8] = lead / tot;
+  }
+  /* proximity of query-term pairs */
+  if (q->npairs) {
+    size_t bg = 0, w8 = 0;
+    for (i = 0; i < q->npairs; i++) {
+      const posl *a = &r->stem_pos[q->pair_a[i]], *b = &r->stem_pos[q->pair_b[i]];
+      int found_bg = 0, found_w8 = 0;
+      for (k = 0; k < a->n && !(found_bg && found_w8); k++) {
+        if (!found_bg && holds(b, a->p[k] + 1))
+          found_bg = 1;
+        if (!found_w8 && near(b, a->p[k]))
+          found_w8 = 1;
+      }
+      bg += (size_t)found_bg;
+      w8 += (size_t)found_w8;
+    }
+    x[F_BIGRAM] = (double)bg / (double)q->npairs;
+    x[F_WIN8] = (double)w8 / (double)q->npairs;
+  }
+  /* span */
+  if (m >= 2) {
+    size_t total = 0;
+    for (i = 0; i < q->nstems; i++)
+      total += r->stem_pos[i].n;
+    if (grow((void **)&r->ev_pos, &r->ev_cap, total + 1, sizeof *r->ev_pos))
+      return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    {
+      size_t *nt = realloc(r->ev_term, r->ev_cap * sizeof *nt), *cnt;
+      if (!nt)
+        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+      r->ev_term = nt;
+      if (!(cnt = realloc(r->ev_cnt, (q->nstems + 1) * sizeof *cnt)))
+        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+      r->ev_cnt = cnt;
+    }
+    for (i = 0; i < q->nstems; i++)
+      for (k = 0; k < r->stem_pos[i].n; k++) {
+        /* insertion into position order (lists are short) */
+        size_t j = nev++;
+        r->ev_pos[j] = r->stem_pos[i].p[k];
+        r->ev_term[j] = i;
+        while (j > 0 && cmp_event(r, j - 1, j) > 0) {
+          unsigned tp = r->ev_pos[j];
+          size_t tt = r->ev_term[j];
+          r->ev_pos[j] = r->ev_pos[j - 1];
+          r->ev_term[j] = r->ev_term[j - 1];
+          r->ev_pos[j - 1] = tp;
+          r->ev_term[j - 1] = tt;
+          j--;
+        }
+      }
+    x[F_SPAN] = (double)m / (double)shortest_span(r, nev, m);
+  }
+  /* sentcov */
+  if (m > 0) {
+    if (grow((void **)&r->sent_idf, &r->sent_idf_cap, nsent + 1, sizeof *r->sent_idf))
+      return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    memset(r->sent_idf, 0, (nsent + 1) * sizeof *r->sent_idf);
+    for (i = 0; i < q->nstems; i++) {
+      const posl *l = &r->stem_pos[i];
+      unsigned prev = UINT32_MAX;
+      /* each sentence once per term: positions are sorted, so are sentences */
+      for (k = 0; k < l->n; k++) {
+        unsigned s = l->p[k] <= maxpos ? r->sent[l->p[k]] : 0;
+        if (s != prev)
+          r->sent_idf[s] += q->idf[i];
+        prev = s;
+      }
+    }
+    for (i = 0; i < nsent; i++)
+      if (r->sent_idf[i] > best_sent)
+        best_sent = r->sent_idf[i];
+    x[F_SENTCOV] = best_sent / (q->tot_idf > 0 ? q->tot_idf : 1.0);
+  }
+  /* capitalised words, numbers, years, months near the matches; definition
+   * words; length */
+  for (k = 0; k < ts->n; k++) {
+    const token *t = &ts->t[k];
+    int upper_first, all_upper, cap, num, year, month, sentence_start;
+    size_t chars, s;
+    const char *stem;
+    size_t stem_len;
+    if (!IS_WORD(t->flags))
+      continue;
+    if (in_table(TERM(ts, k), t->len, definition_words, COUNT(definition_words)) && !have_def &&
+        t->pos < first + RR_DEF_LEAD) {
+      have_def = 1;
+      def_pos = t->pos;
+    }
+    sentence_start = r->sent[t->pos] != last_sent;
+    last_sent = r->sent[t->pos];
+    if (!near(&r->all, t->pos)) /* what follows counts only near a match */
+      continue;
+    word_case(text + t->start, t->end - t->start, &upper_first, &all_upper, &chars);
+    /* capitalised: not as the first word of a sentence, nor as a stopword */
+    cap = (upper_first && !(t->flags & TL_TERM_STOPWORD) && !sentence_start && !all_upper) ||
+          (all_upper && chars > 1 && (t->flags & TL_TERM_ACRONYM));
+    num = (t->flags & TL_TERM_NUMBER) != 0;
+    year = is_year(text + t->start, t->end - t->start);
+    month = in_table(TERM(ts, k), t->len, month_words, COUNT(month_words));
+    if (!(cap || num || year || month))
+      continue;
+    /* the word's stem: the stem token at its position */
+    stem = TERM(ts, k);
+    stem_len = t->len;
+    for (s = k + 1; s < ts->n && ts->t[s].pos == t->pos; s++)
+      if ((ts->t[s].flags & (TL_TERM_STEM | TL_TERM_JOINED)) == TL_TERM_STEM) {
+        stem = TERM(ts, s);
+        stem_len = ts->t[s].len;
+        break;
+      }
+    if (find_stem(q, stem, stem_len) < q->nstems || find_word(q, TERM(ts, k), t->len) < q->nwords ||
+        !near(&r->all, t->pos))
+      continue;
+    capn |= cap;
+    numn |= num;
+    yearn |= year;
+    monthn |= month;
+  }
+  x[F_AT_PERSON_CAP] = capn && q->at == TL_ANSWER_PERSON;
+  x[F_AT_TIME_YEAR] = yearn && q->at == TL_ANSWER_TIME;
+  x[F_AT_TIME_MONTH] = monthn && q->at == TL_ANSWER_TIME;
+  x[F_AT_NUMBER_NUM] = numn && q->at == TL_ANSWER_NUMBER;
+  x[F_AT_PLACE_CAP] = capn && q->at == TL_ANSWER_PLACE;
+  x[F_CAP_NEAR] = capn;
+  x[F_NUM_NEAR] = numn;
+  x[F_YEAR_NEAR] = yearn;
+  x[F_LOGLEN] = log(1.0 + (double)nwords);
+  if (r->all.n > 0) {
+    x[F_FIRSTMATCH] = 1.0 / (1.0 + (double)(r->all.p[0] - first));
+    if (have_def && r->all.p[0] < def_pos && r->sent[r->all.p[0]] == r->sent[def_pos])
+      x[F_DEFCUE] = 1;
+  }
+  x[F_AT_OTHER_DEF] = x[F_DEFCUE] && q->at == TL_ANSWER_OTHER;
+  /* verbatim runs of the query's words */
+  if (q->nseq > 0) {
+    size_t lcs = 0, eb = 0;
+    r->run_prev.n = 0;
+    for (i = 0; i < q->nseq; i++) {
+      const posl *l = &r->word_pos[q->seq[i]];
+      int any = 0;
+      r->run_cur.n = 0;
+      if (grow((void **)&r->run_len_cur, &r->run_cap, l->n + 1, sizeof *r->run_len_cur))
+        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+      {
+        unsigned *np = realloc(r->run_len_prev, r->run_cap * sizeof *np);
+        if (!np)
+          return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+        r->run_len_prev = np;
+      }
+      for (k = 0; k < l->n; k++) {
+        unsigned p = l->p[k], len = 1;
+        size_t j;
+        for (j = 0; j < r->run_prev.n; j++)
+          if (r->run_prev.p[j] + 1 == p) {
+            len = r->run_len_prev[j] + 1;
+            any = 1;
+            break;
+          }
+        if (posl_add(&r->run_cur, p))
+          return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+        r->run_len_cur[r->run_cur.n - 1] = len;
+        if (len > lcs)
+          lcs = len;
+      }
+      if (i > 0 && any)
+        eb++;
+      {
+        posl tp = r->run_prev;
+        unsigned *tl = r->run_len_prev;
+        r->run_prev = r->run_cur;
+        r->run_cur = tp;
+        r->run_len_prev = r->run_len_cur;
+        r->run_len_cur = tl;
+      }
+    }
+    x[F_LCSUB] = (double)lcs / (double)q->nseq;
+    x[F_EXBIGRAM] = q->nseq > 1 ? (double)eb / (double)(q->nseq - 1) : 0.0;
+  }
+  return TL_OK;
+}
+
+int tl_rerank(tl_reranker *r, const char *query, const tl_rerank_collection *coll,
+              const tl_rerank_candidate *candidates, size_t n, double *features, double *scores,
+              size_t *order, tl_error *err) {
+  double *x = features, max_s = 0, max_e = 0;
+  size_t i, j;
+  int rc;
+  if (n == 0)
+    return TL_OK;
+  if (!x && !(x = malloc(n * TL_RERANK_FEATURES * sizeof *x)))
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  if ((rc = query_prepare(r, query, coll, err)) != TL_OK)
+    goto done;
+  for (i = 0; i < n; i++) {
+    double *xi = x + i * TL_RERANK_FEATURES;
+    if ((rc = passage_features(r, coll, &candidates[i], candidates[0].score, xi, err)) != TL_OK)
+      goto done;
+    if (xi[F_BM25S] > max_s)
+      max_s = xi[F_BM25S];
+    if (xi[F_BM25E] > max_e)
+      max_e = xi[F_BM25E];
+  }
+  for (i = 0; i < n; i++) {
+    double *xi = x + i * TL_RERANK_FEATURES, s = 0;
+    xi[F_BM25S] /= max_s > 0 ? max_s : 1.0;
+    xi[F_BM25E] /= max_e > 0 ? max_e : 1.0;
+    for (j = 0; j < TL_RERANK_FEATURES; j++)
+      s += r->w[j] * xi[j];
+    scores[i] = s;
+  }
+  if (order) {
+    /* insertion sort: stable, and n is a reranking depth (tens) */
+    for (i = 0; i < n; i++) {
+      size_t at = i;
+      while (at > 0 && scores[order[at - 1]] < scores[i])
+        at--;
+      memmove(order + at + 1, order + at, (i - at) * sizeof *order);
+      order[at] = i;
+    }
+  }
+  rc = TL_OK;
+done:
+  if (x != features)
+    free(x);
+  return rc;
+}

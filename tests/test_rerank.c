@@ -1,0 +1,393 @@
+/* test_rerank.c - the reranker's features on hand-made queries and
+ * passages, its order, and reranking in tl_search. */
+#include "analyzer.h"
+#include "error.h"
+#include "rerank.h"
+#include "search.h"
+#include "store.h"
+#include "testutil.h"
+
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static tl_analyzer *analyzer, *questions;
+
+static void analyzers_setup(void) {
+  tl_analyzer_options ao;
+  tl_error err;
+  memset(&ao, 0, sizeof ao);
+  ao.data_dir = tu_source_dir();
+  ck_assert_int_eq(tl_analyzer_create(&ao, &analyzer, &err), TL_OK);
+  ao.stemmer = "none";
+  ao.stopwords = "questions.txt";
+  ck_assert_int_eq(tl_analyzer_create(&ao, &questions, &err), TL_OK);
+}
+
+static void analyzers_teardown(void) {
+  tl_analyzer_free(analyzer);
+  tl_analyzer_free(questions);
+}
+
+/* Document frequencies of a collection of 100 passages. */
+static int fake_df(void *ctx, const char *term, size_t len, unsigned long *df, tl_error *err) {
+  static const struct {
+    const char *term;
+    unsigned long df;
+  } dfs[] = {{"presiden", 10}, {"pertama", 30}, {"indonesia", 50}};
+  size_t i;
+  (void)ctx;
+  (void)err;
+  if (len > 0 && term[0] == 'Z') { /* stems: as their word forms here */
+    term++;
+    len--;
+  }
+  *df = 5;
+  for (i = 0; i < sizeof dfs / sizeof *dfs; i++)
+    if (strlen(dfs[i].term) == len && memcmp(dfs[i].term, term, len) == 0)
+      *df = dfs[i].df;
+  return TL_OK;
+}
+
+static double idf(double df) {
+  return log(1 + (100 - df + 0.5) / (df + 0.5));
+}
+
+static size_t feature(const char *name) {
+  size_t i;
+  for (i = 0; i < TL_RERANK_FEATURES; i++)
+    if (strcmp(tl_rerank_feature_name(i), name) == 0)
+      return i;
+  ck_abort_msg("no feature %s", name);
+  return 0;
+}
+
+#define X(row, name) (x[(row)*TL_RERANK_FEATURES + feature(name)])
+#define NEAR(a, b) ck_assert_msg(fabs((a) - (b)) < 1e-6, "%s = %.9f, expected %.9f", #a, (a), (b))
+
+static const char *const passage_b =
+    "Indonesia memiliki presiden. Pertama kali pemilihan umum diadakan pada 1955.";
+static const char *const passage_a =
+    "Soekarno adalah presiden pertama Indonesia yang lahir di Surabaya.";
+
+/* Runs the reranker over texts (in first-stage order, scores 10, 9.9,
+ * ...; the first twice the mean length, the others of mean length). */
+static void rerank(const double *weights, const char *query, const char *const *texts, size_t n,
+                   double *x, double *scores, size_t *order) {
+  tl_rerank_collection coll = {100, 50.0, fake_df, NULL};
+  tl_rerank_candidate c[8];
+  tl_reranker *r;
+  tl_error err;
+  size_t i;
+  for (i = 0; i < n; i++) {
+    c[i].text = texts[i];
+    c[i].len = strlen(texts[i]);
+    c[i].score = 10.0 - 0.1 * (double)i;
+    c[i].rank = (unsigned)i + 1;
+    c[i].length = i == 0 ? 100.0 : 50.0;
+  }
+  ck_assert_int_eq(tl_reranker_create(analyzer, questions, weights, &r, &err), TL_OK);
+  ck_assert_msg(tl_rerank(r, query, &coll, c, n, x, scores, order, &err) == TL_OK, "%s", err.msg);
+  tl_reranker_free(r);
+}
+
+/*
+ * "Siapa presiden pertama Indonesia?": query terms presiden, pertama,
+ * indonesia (siapa is a question word); it asks for a person.
+ * Passage B (first stage 1st): Indonesia(1) memiliki(2) presiden(3).
+ * Pertama(4) kali(5) pemilihan(6) umum(7) diadakan(8) pada(9) 1955(10).
+ * Passage A (2nd): Soekarno(1) adalah(2) presiden(3) pertama(4)
+ * Indonesia(5) yang(6) lahir(7) di(8) Surabaya(9).
+ */
+START_TEST(features_by_hand) {
+  const char *texts[2] = {passage_b, passage_a};
+  double x[2 * TL_RERANK_FEATURES], s[2];
+  double ip = idf(10), i1 = idf(30), ii = idf(50), tot = ip + i1 + ii;
+  size_t order[2];
+  rerank(NULL, "Siapa presiden pertama Indonesia?", texts, 2, x, s, order);
+  /* first stage */
+  NEAR(X(0, "bm25n"), 1.0);
+  NEAR(X(1, "bm25n"), 0.99);
+  NEAR(X(0, "logrank"), 0.0);
+  NEAR(X(1, "logrank"), -log(2) / log(100));
+  /* BM25 (k1 0.6, b 0.75), tf 1 each: A of mean length weighs sum(idf);
+   * B, twice the mean, sum(idf) * 1.6 / (1 + 0.6 * 1.75); / the max */
+  NEAR(X(1, "bm25s_n"), 1.0);
+  NEAR(X(0, "bm25s_n"), 1.6 / (1 + 0.6 * 1.75));
+  NEAR(X(0, "bm25e_n"), 1.6 / (1 + 0.6 * 1.75));
+  /* coverage: every term in both */
+  NEAR(X(0, "cov"), 1.0);
+  NEAR(X(0, "idfcov"), 1.0);
+  NEAR(X(0, "missing"), 0.0);
+  NEAR(X(0, "rarest"), 1.0);
+  /* pairs (presiden, pertama), (pertama, indonesia): A has both next to
+   * each other; B has presiden-pertama (3, 4) and pertama near indonesia */
+  NEAR(X(1, "bigram"), 1.0);
+  NEAR(X(0, "bigram"), 0.5);
+  NEAR(X(0, "win8"), 1.0);
+  NEAR(X(1, "span"), 1.0);       /* 3 terms in 3 positions */
+  NEAR(X(0, "span"), 3.0 / 4.0); /* positions 1, 3, 4 */
+  /* B's sentences: {indonesia, presiden} and {pertama} */
+  NEAR(X(1, "sentcov"), 1.0);
+  NEAR(X(0, "sentcov"), (ip + ii) / tot);
+  /* answer type person: A has Surabaya (capitalised, not first in its
+   * sentence) 4 positions after Indonesia; B's capitals open sentences
+   * or are query words, but 1955 (number, year) is 6 after pertama */
+  NEAR(X(1, "at_person_cap"), 1.0);
+  NEAR(X(1, "cap_near"), 1.0);
+  NEAR(X(1, "num_near"), 0.0);
+  NEAR(X(0, "at_person_cap"), 0.0);
+  NEAR(X(0, "cap_near"), 0.0);
+  NEAR(X(0, "num_near"), 1.0);
+  NEAR(X(0, "year_near"), 1.0);
+  NEAR(X(0, "at_time_year"), 0.0);
+  NEAR(X(0, "at_number_num"), 0.0);
+  /* lead: all terms within the first 8 words in both */
+  NEAR(X(1, "lead8"), 1.0);
+  NEAR(X(1, "firstmatch"), 1.0 / 3.0);
+  NEAR(X(0, "firstmatch"), 1.0);
+  NEAR(X(1, "loglen"), log(10));
+  NEAR(X(0, "loglen"), log(11));
+  /* adalah (2) comes before A's first match: no definition cue */
+  NEAR(X(1, "defcue"), 0.0);
+  /* verbatim: "presiden pertama indonesia" in A; "presiden. Pertama" in B */
+  NEAR(X(1, "lcsub"), 1.0);
+  NEAR(X(1, "exbigram"), 1.0);
+  NEAR(X(0, "lcsub"), 2.0 / 3.0);
+  NEAR(X(0, "exbigram"), 0.5);
+  /* the score is the weighted sum; the trained model puts A first */
+  ck_assert_uint_eq(order[0], 1);
+  ck_assert_uint_eq(order[1], 0);
+  ck_assert(s[1] > s[0]);
+}
+END_TEST
+
+/* Lead position and the definition cue: the matched words open the
+ * passage, before "adalah". */
+START_TEST(lead_and_definition) {
+  const char *texts[2] = {
+      "Sejarah kota ini panjang dan berliku sejak zaman kolonial Belanda, dan presiden "
+      "pertama lahir di sana.",
+      "Presiden pertama adalah kepala negara yang pertama kali menjabat."};
+  double x[2 * TL_RERANK_FEATURES], s[2];
+  double ip = idf(10), i1 = idf(30), ii = idf(50);
+  size_t order[2];
+  rerank(NULL, "presiden pertama Indonesia", texts, 2, x, s, order);
+  /* the second: presiden at 1, pertama at 2 (and 8): lead8 counts both */
+  NEAR(X(1, "lead8"), (ip + i1) / (ip + i1 + ii));
+  NEAR(X(1, "firstmatch"), 1.0);
+  NEAR(X(1, "defcue"), 1.0);
+  NEAR(X(1, "at_other_def"), 1.0); /* no question word: answer type other */
+  NEAR(X(1, "cov"), 2.0 / 3.0);
+  NEAR(X(1, "missing"), 1.0);
+  NEAR(X(1, "rarest"), 1.0); /* presiden has the highest idf */
+  /* the first: presiden at 12, pertama at 13 */
+  NEAR(X(0, "lead8"), 0.0);
+  NEAR(X(0, "firstmatch"), 1.0 / 12.0);
+  NEAR(X(0, "defcue"), 0.0);
+  NEAR(X(0, "bigram"), 1.0 / 2.0);
+  ck_assert_uint_eq(order[0], 1);
+}
+END_TEST
+
+/* Time and number questions: a year and a month name, a number, near
+ * the matched words. */
+START_TEST(answer_types) {
+  const char *when[2] = {"Soekarno lahir di Blitar.", "Soekarno lahir pada 6 Juni 1901 di Blitar."};
+  const char *howmany[1] = {"Penduduk Jakarta berjumlah 10 juta jiwa."};
+  double x[2 * TL_RERANK_FEATURES], s[2];
+  size_t order[2];
+  rerank(NULL, "Kapan Soekarno lahir?", when, 2, x, s, order);
+  NEAR(X(0, "at_time_year"), 0.0);
+  NEAR(X(0, "cap_near"), 1.0); /* Blitar */
+  NEAR(X(0, "at_person_cap"), 0.0);
+  NEAR(X(1, "at_time_year"), 1.0);
+  NEAR(X(1, "at_time_month"), 1.0);
+  NEAR(X(1, "num_near"), 1.0);
+  NEAR(X(1, "at_number_num"), 0.0);
+  ck_assert_uint_eq(order[0], 1); /* the passage with the date first */
+  rerank(NULL, "Berapa jumlah penduduk Jakarta?", howmany, 1, x, s, order);
+  NEAR(X(0, "at_number_num"), 1.0);
+  NEAR(X(0, "at_time_year"), 0.0);
+}
+END_TEST
+
+static enum tl_answer_type answer_type(const char *words) {
+  const char *w[16];
+  size_t len[16], n = 0;
+  char *copy = strdup(words), *save = NULL, *t;
+  enum tl_answer_type at;
+  for (t = strtok_r(copy, " ", &save); t && n < 16; t = strtok_r(NULL, " ", &save)) {
+    w[n] = t;
+    len[n++] = strlen(t);
+  }
+  at = tl_rerank_answer_type(w, len, n);
+  free(copy);
+  return at;
+}
+
+/* Only questions are reranked: a question word, or a final '?'. */
+static int is_question(const char *query) {
+  tl_reranker *r;
+  tl_error err;
+  int q = -1;
+  ck_assert_int_eq(tl_reranker_create(analyzer, questions, NULL, &r, &err), TL_OK);
+  ck_assert_int_eq(tl_rerank_is_question(r, query, &q, &err), TL_OK);
+  tl_reranker_free(r);
+  return q;
+}
+
+START_TEST(questions_only) {
+  ck_assert_int_eq(is_question("Siapakah presiden pertama Indonesia"), 1);
+  ck_assert_int_eq(is_question("presiden pertama Indonesia itu siapa"), 1);
+  ck_assert_int_eq(is_question("DIMANAKAH Danau Toba"), 1);
+  ck_assert_int_eq(is_question("Danau Toba ada di provinsi mana"), 1);
+  ck_assert_int_eq(is_question("presiden pertama Indonesia? "), 1);
+  ck_assert_int_eq(is_question("prinsip kerjasama internasional"), 0);
+  ck_assert_int_eq(is_question("\"perdagangan bebas\" AND AFTA"), 0);
+  ck_assert_int_eq(is_question(""), 0);
+}
+END_TEST
+
+START_TEST(answer_type_table) {
+  ck_assert_int_eq(answer_type("siapakah penemu telepon"), TL_ANSWER_PERSON);
+  ck_assert_int_eq(answer_type("kapan perang dunia berakhir"), TL_ANSWER_TIME);
+  ck_assert_int_eq(answer_type("pada tahun berapa candi borobudur dibangun"), TL_ANSWER_TIME);
+  ck_assert_int_eq(answer_type("berapa jumlah provinsi"), TL_ANSWER_NUMBER);
+  ck_assert_int_eq(answer_type("di mana ibu kota jepang"), TL_ANSWER_PLACE);
+  ck_assert_int_eq(answer_type("dimanakah danau toba"), TL_ANSWER_PLACE);
+  ck_assert_int_eq(answer_type("apa itu fotosintesis"), TL_ANSWER_OTHER);
+  ck_assert_int_eq(answer_type("mana yang lebih besar"), TL_ANSWER_OTHER);
+  ck_assert_int_eq(answer_type(""), TL_ANSWER_OTHER);
+}
+END_TEST
+
+/* Weights decide the order; equal scores keep the first-stage order. */
+START_TEST(order_by_weights) {
+  const char *texts[3] = {passage_b, passage_a, passage_b};
+  double w[TL_RERANK_FEATURES], x[3 * TL_RERANK_FEATURES], s[3];
+  size_t order[3];
+  memset(w, 0, sizeof w);
+  w[feature("bm25n")] = 1;
+  rerank(w, "Siapa presiden pertama Indonesia?", texts, 3, x, s, order);
+  ck_assert_uint_eq(order[0], 0);
+  ck_assert_uint_eq(order[1], 1);
+  ck_assert_uint_eq(order[2], 2);
+  NEAR(s[1], 0.99);
+  /* lcsub outweighs the 0.01 of bm25n: A moves up */
+  w[feature("lcsub")] = 1;
+  rerank(w, "Siapa presiden pertama Indonesia?", texts, 3, x, s, order);
+  ck_assert_uint_eq(order[0], 1);
+  ck_assert_uint_eq(order[1], 0);
+  ck_assert_uint_eq(order[2], 2);
+  NEAR(s[1], 0.99 + 1.0);
+  /* all weights 0: every score 0, first-stage order kept */
+  memset(w, 0, sizeof w);
+  rerank(w, "Siapa presiden pertama Indonesia?", texts, 3, x, s, order);
+  ck_assert_uint_eq(order[0], 0);
+  ck_assert_uint_eq(order[1], 1);
+  ck_assert_uint_eq(order[2], 2);
+}
+END_TEST
+
+/* A small index: tl_search with reranking off is BM25's order; with it on,
+ * the top passages are a reordering of BM25's, and the rest follow. */
+START_TEST(search_depth) {
+  static const char *const lines[] = {
+      "Presiden pertama Indonesia adalah Soekarno yang lahir di Surabaya.",
+      "Indonesia memiliki presiden. Pertama kali pemilihan umum diadakan pada 1955.",
+      "Presiden Indonesia dipilih setiap lima tahun sekali.",
+      "Wakil presiden pertama adalah Mohammad Hatta dari Bukittinggi.",
+      "Indonesia adalah negara kepulauan terbesar di dunia.",
+      "Pemilihan presiden Indonesia yang pertama secara langsung terjadi pada 2004.",
+      "Ibu kota Indonesia adalah Jakarta."};
+  char path[1024], *doc = calloc(1, 65536), *err_out = NULL;
+  tl_searcher_options so;
+  tl_searcher *off, *on;
+  tl_results *a = NULL, *b = NULL;
+  tl_error err;
+  size_t i, j, len = 0;
+  int rc;
+  for (i = 0; i < sizeof lines / sizeof *lines; i++)
+    len += (size_t)snprintf(doc + len, 65536 - len,
+                            "{\"id\": \"d%zu\", \"title\": \"\", \"text\": \"%s\"}\n", i, lines[i]);
+  snprintf(path, sizeof path, "%s/c.jsonl", tu_dir);
+  ck_assert_int_eq(tu_write_file(path, doc, len), 0);
+  free(doc);
+  rc = tu_runf(NULL, &err_out, "'%s/telusur-index' -q -d '%s/db' '%s'", tu_bin_dir(), tu_dir, path);
+  ck_assert_msg(rc == 0, "index: %s", err_out);
+  free(err_out);
+  snprintf(path, sizeof path, "%s/db", tu_dir);
+  memset(&so, 0, sizeof so);
+  so.data_dir = tu_source_dir();
+  so.no_snippets = 1;
+  so.rerank_depth = -1;
+  ck_assert_int_eq(tl_searcher_open(path, &so, &off, &err), TL_OK);
+  so.rerank_depth = 4;
+  ck_assert_int_eq(tl_searcher_open(path, &so, &on, &err), TL_OK);
+  ck_assert_int_eq(tl_search(off, "Siapa presiden pertama Indonesia?", 0, 10, 0, &a, &err), TL_OK);
+  ck_assert_int_eq(tl_search(on, "Siapa presiden pertama Indonesia?", 0, 10, 0, &b, &err), TL_OK);
+  ck_assert_uint_ge(a->count, 6);
+  ck_assert_uint_eq(a->count, b->count);
+  for (i = 0; i < a->count; i++) {
+    ck_assert_uint_eq(a->items[i].first_rank, i + 1);
+    ck_assert_ptr_null(a->items[i].features);
+    if (i > 0)
+      ck_assert(a->items[i].score <= a->items[i - 1].score);
+  }
+  for (i = 0; i < b->count; i++) {
+    const tl_result *r = &b->items[i];
+    if (i > 0)
+      ck_assert(r->score <= b->items[i - 1].score);
+    if (i < 4) {
+      /* a passage of BM25's top 4, with its features */
+      ck_assert_uint_le(r->first_rank, 4);
+      ck_assert_ptr_nonnull(r->features);
+      for (j = 0; j < i; j++)
+        ck_assert_uint_ne(b->items[j].first_rank, r->first_rank);
+    } else {
+      ck_assert_uint_eq(r->first_rank, i + 1);
+      ck_assert_ptr_null(r->features);
+      ck_assert_str_eq(r->article_id, a->items[i].article_id);
+    }
+    ck_assert_str_eq(r->article_id, a->items[r->first_rank - 1].article_id);
+  }
+  /* an offset is a window of the reranked list */
+  tl_results_free(a);
+  ck_assert_int_eq(tl_search(on, "Siapa presiden pertama Indonesia?", 2, 3, 0, &a, &err), TL_OK);
+  ck_assert_uint_eq(a->count, 3);
+  for (i = 0; i < 3; i++) {
+    ck_assert_uint_eq(a->items[i].rank, i + 3);
+    ck_assert_str_eq(a->items[i].article_id, b->items[i + 2].article_id);
+    ck_assert(fabs(a->items[i].score - b->items[i + 2].score) < 1e-12);
+  }
+  tl_results_free(a);
+  tl_results_free(b);
+  tl_searcher_close(off);
+  tl_searcher_close(on);
+}
+END_TEST
+
+static Suite *rerank_suite(void) {
+  Suite *s = suite_create("rerank");
+  TCase *tc = tcase_create("features");
+  tcase_add_checked_fixture(tc, analyzers_setup, analyzers_teardown);
+  tcase_add_test(tc, features_by_hand);
+  tcase_add_test(tc, lead_and_definition);
+  tcase_add_test(tc, answer_types);
+  tcase_add_test(tc, answer_type_table);
+  tcase_add_test(tc, questions_only);
+  tcase_add_test(tc, order_by_weights);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("search");
+  tcase_add_checked_fixture(tc, tu_dir_setup, tu_dir_teardown);
+  tcase_add_test(tc, search_depth);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+int main(void) {
+  return tu_run_suite(rerank_suite());
+}
