@@ -72,6 +72,7 @@ q=$work/queries.tsv
 { head -n 500 "$data/tydiqa-goldp-id-retrieval/queries.train.tsv"
   head -n 500 "$data/facqa-news-retrieval/queries.train.tsv"; } >"$q"
 lat_t=$("$build/index-query" "$w/t.db" "$q")
+lat_t0=$("$build/index-query" "$w/t.db" "$q" 0)
 lat_x=$($py "$peers" xapian-query "$w/x.db" "$q")
 lat_f=$($py "$peers" fts5-query "$w/f.sqlite" "$q")
 
@@ -90,6 +91,7 @@ echo
 echo "Query latency, 1,000 queries (TyDi + FacQA), top 10, one process each, mixed-30mb passages"
 echo
 printf '| system | p50 ms | p99 ms | queries |\n|---|---:|---:|---:|\n'
-set -- $lat_t; printf '| telusur (batch, Indonesian analysis) | %s | %s | %s |\n' "$1" "$2" "$3"
+set -- $lat_t; printf '| telusur (batch, Indonesian analysis, questions reranked) | %s | %s | %s |\n' "$1" "$2" "$3"
+set -- $lat_t0; printf '| telusur, BM25 only (--rerank-depth=0) | %s | %s | %s |\n' "$1" "$2" "$3"
 set -- $lat_x; printf '| Xapian QueryParser + Enquire (Snowball indonesian) | %s | %s | %s |\n' "$1" "$2" "$3"
 set -- $lat_f; printf '| FTS5 (OR of the words, bm25) | %s | %s | %s |\n' "$1" "$2" "$3"
