@@ -43,8 +43,7 @@ static const char usage[] =
     "      --batch=N        commit every N articles (default 1000), and at the\n"
     "                       latest every 2 MB of passage text per database\n"
     "  -j, --jobs=N         analysis threads (default: the number of cores)\n"
-    "      --prune          remove the articles of indexed files that are gone,\n"
-    "                       and those no longer in a changed file\n"
+    "      --prune          remove the articles of indexed files that are gone\n"
     "      --shards=N       build N shard databases in parallel and a stub\n"
     "                       database DB that lists them (search it with\n"
     "                       telusur-query -d DB); fixed when DB is created\n"
@@ -78,9 +77,7 @@ enum item_kind {
   IT_ARTICLE,      /* prep, existed */
   IT_ARTICLE_SAME, /* an unchanged article of a changed file */
   IT_FILE_SAME,    /* an unchanged file: st (counts recorded), touched */
-  IT_FILE_DONE,    /* a file read to its end: text = path, st */
-  IT_REMOVE        /* with --prune, an article no longer in its file: text = its
-                      article term, gterm = the file's term */
+  IT_FILE_DONE     /* a file read to its end: text = path, st */
 };
 
 typedef struct item {
@@ -89,7 +86,6 @@ typedef struct item {
   tl_prepared *prep;
   tl_file_state st;
   unsigned long long bytes; /* input bytes consumed since the last item */
-  char gterm[18];
 } item;
 
 static void item_free(void *v) {
@@ -152,7 +148,6 @@ static unsigned long long content_size(const char *path, unsigned long long size
 typedef struct worker {
   tl_analysis *an;
   tl_store *ro; /* the index as last committed, to tell what changed */
-  int prune;    /* also remove the articles gone from a changed file */
 } worker;
 
 static int emit(tl_pipeline_job *job, item *it) {
@@ -181,75 +176,6 @@ static int old_article(worker *w, const tl_prepared *p, char **hash, unsigned lo
   return TL_ERR_XAPIAN;
 }
 
-/* The articles met in a file, as hashes of their article terms. */
-typedef struct seen_set {
-  uint64_t *h;
-  size_t n, cap;
-  int failed;
-} seen_set;
-
-static void seen_add(seen_set *s, const char *term, size_t len) {
-  if (s->n == s->cap) {
-    size_t cap = s->cap ? s->cap * 2 : 64;
-    uint64_t *h = realloc(s->h, cap * sizeof *h);
-    if (!h) {
-      s->failed = 1;
-      return;
-    }
-    s->h = h;
-    s->cap = cap;
-  }
-  s->h[s->n++] = XXH3_64bits(term, len);
-}
-
-static int cmp_u64(const void *a, const void *b) {
-  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-  return x < y ? -1 : x > y;
-}
-
-typedef struct gone_ctx {
-  seen_set *seen;
-  tl_pipeline_job *job;
-  const char *gterm;
-  int failed;
-} gone_ctx;
-
-/* tl_store_term_values callback: an article id recorded for the file. */
-static int on_recorded_id(void *vctx, const char *id) {
-  gone_ctx *c = vctx;
-  char term[TL_ID_TERM_MAX + 2];
-  size_t n = tl_index_article_term(id, term);
-  uint64_t h = XXH3_64bits(term, n);
-  item *it;
-  if (c->seen->n && bsearch(&h, c->seen->h, c->seen->n, sizeof h, cmp_u64))
-    return 0;
-  if (!(it = item_new(IT_REMOVE, term, TL_OK)))
-    return c->failed = 1;
-  memcpy(it->gterm, c->gterm, sizeof it->gterm);
-  return c->failed = emit(c->job, it);
-}
-
-/* With --prune, after a changed file was read whole without a skipped
- * record: the articles the index holds from it that it no longer has. Only
- * their passages that came from this file are removed (an article that moved
- * to another file stays). */
-static void remove_gone(worker *w, const char *path, seen_set *seen, tl_pipeline_job *job) {
-  char gterm[18];
-  size_t glen = tl_file_term(path, gterm);
-  gone_ctx c = {seen, job, gterm, 0};
-  tl_error err;
-  int tries;
-  if (seen->n)
-    qsort(seen->h, seen->n, sizeof *seen->h, cmp_u64);
-  for (tries = 0; tries < 2; tries++) {
-    if (tl_store_term_values(w->ro, gterm, glen, TL_SLOT_ARTICLE_ID, on_recorded_id, &c, &err) ==
-            TL_OK ||
-        c.failed)
-      return;
-    tl_store_reopen(w->ro, &err); /* DatabaseModifiedError: a newer revision */
-  }
-}
-
 static void work_file(worker *w, const char *path, tl_pipeline_job *job) {
   tl_error err;
   tl_file_state now, old;
@@ -258,9 +184,7 @@ static void work_file(worker *w, const char *path, tl_pipeline_job *job) {
   const tl_article *a;
   item *it;
   uint64_t last_bytes = 0;
-  int rc, fatal = 0, complete = 1, whole = 0;
-  seen_set seen;
-  memset(&seen, 0, sizeof seen);
+  int rc, fatal = 0;
   if (tl_file_stat(path, &now, &err) != TL_OK) {
     emit(job, item_new(IT_SKIP_FILE, err.msg, TL_ERR_IO));
     return;
@@ -300,13 +224,10 @@ static void work_file(worker *w, const char *path, tl_pipeline_job *job) {
     unsigned long np = 0;
     size_t npassages = 0;
     rc = tl_reader_next(rd, &a, &err);
-    if (rc == TL_DONE) {
-      whole = 1;
+    if (rc == TL_DONE)
       break;
-    }
     if (rc != TL_OK) {
       it = item_new(IT_NOTE, err.msg, rc);
-      complete = 0;
     } else if ((rc = tl_index_prepare_begin(w->an, a, &npassages, &err)) != TL_OK) {
       it = item_new(IT_FATAL, err.msg, rc);
     } else {
@@ -315,8 +236,6 @@ static void work_file(worker *w, const char *path, tl_pipeline_job *job) {
        * interrupted run, see COMMIT_BYTES) */
       tl_prepared probe;
       probe.qlen = tl_index_article_term(a->id, probe.qterm);
-      if (w->prune && found)
-        seen_add(&seen, probe.qterm, probe.qlen);
       tl_hash_hex(tl_article_hash(a), hex);
       int same = found && old_article(w, &probe, &oldhash, &np) == TL_OK && *oldhash &&
                  strcmp(oldhash, hex) == 0 && np == npassages;
@@ -365,9 +284,6 @@ static void work_file(worker *w, const char *path, tl_pipeline_job *job) {
     if (emit(job, it) || fatal)
       break;
   }
-  if (w->prune && found && whole && complete && !seen.failed)
-    remove_gone(w, path, &seen, job);
-  free(seen.h);
   if ((it = item_new(IT_FILE_DONE, path, TL_OK))) {
     it->st = now;
     it->bytes = tl_reader_bytes(rd) - last_bytes;
@@ -386,15 +302,14 @@ static void work(void *vw, void *vjob, tl_pipeline_job *pj) {
 
 /* ---- shard writers: one thread per database ---- */
 
-enum cmd_kind { CMD_PUT, CMD_META, CMD_REMOVE, CMD_STOP };
+enum cmd_kind { CMD_PUT, CMD_META, CMD_STOP };
 
 typedef struct cmd {
   int kind;
   unsigned long long bytes; /* CMD_PUT: the article's input bytes */
   tl_prepared *prep;
-  char *path; /* CMD_META: the file; CMD_REMOVE: the article term */
+  char *path;
   tl_file_state st;
-  char gterm[18]; /* CMD_REMOVE: the file's term */
 } cmd;
 
 #define QCAP 32
@@ -426,7 +341,7 @@ typedef struct shard {
   /* results, read after the thread is joined (failed also before, under mu) */
   int failed;
   tl_error err;
-  unsigned long added, replaced, removed;
+  unsigned long added, replaced;
 } shard;
 
 static void now_iso(char *buf, size_t n) {
@@ -479,11 +394,6 @@ static void *shard_main(void *vs) {
           if (s->uncommitted >= s->batch || s->uncommitted_bytes >= COMMIT_BYTES)
             rc = shard_commit(s, &s->err);
         }
-      } else if (c.kind == CMD_REMOVE) {
-        unsigned long n = 0;
-        rc = tl_store_delete_both(tl_index_store(s->ix), c.path, strlen(c.path), c.gterm,
-                                  strlen(c.gterm), &n, &s->err);
-        s->removed += n > 0;
       } else {
         rc = tl_manifest_put(tl_index_store(s->ix), c.path, &c.st, &s->err);
       }
@@ -681,18 +591,6 @@ static int consume(void *vr, void *vit) {
     if (it->touched && keep_state(r, it->text, &it->st))
       r->fatal = stop = 1;
     break;
-  case IT_REMOVE: {
-    cmd c;
-    size_t k = r->nshards > 1 ? XXH3_64bits(it->text, strlen(it->text)) % r->nshards : 0;
-    memset(&c, 0, sizeof c);
-    c.kind = CMD_REMOVE;
-    c.path = it->text; /* the article term */
-    it->text = NULL;
-    memcpy(c.gterm, it->gterm, sizeof c.gterm);
-    if (shard_push(&r->shards[k], c))
-      r->fatal = stop = 1;
-    break;
-  }
   case IT_FILE_DONE:
     r->files++;
     if (keep_state(r, it->text, &it->st))
@@ -1033,7 +931,6 @@ int main(int argc, char **argv) {
       status = EXIT_FATAL;
       goto done;
     }
-    workers[k].prune = do_prune;
     wctx[k] = &workers[k];
   }
   for (k = 0; k < r.nshards; k++) {
@@ -1120,7 +1017,6 @@ int main(int argc, char **argv) {
     for (k = 0; k < r.nshards; k++) {
       added += r.shards[k].added;
       replaced += r.shards[k].replaced;
-      r.removed += r.shards[k].removed;
       total += tl_index_passage_count(r.shards[k].ix);
     }
     for (k = 0; k < NREASONS; k++)

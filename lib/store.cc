@@ -9,9 +9,7 @@
 #include <cstring>
 #include <map>
 #include <new>
-#include <set>
 #include <string>
-#include <vector>
 
 struct tl_store {
   Xapian::Database *db = nullptr;
@@ -669,50 +667,6 @@ extern "C" int tl_store_delete_term_count(tl_store *s, const char *term, size_t 
       *narticles = seen.size();
     }
     s->wdb->delete_document(t);
-    return TL_OK;
-  }
-  TL_CATCH("deleting documents")
-}
-
-extern "C" int tl_store_term_values(tl_store *s, const char *term, size_t len, unsigned slot,
-                                    tl_value_fn fn, void *ctx, tl_error *err) {
-  try {
-    std::string t(term, len);
-    std::set<std::string> values;
-    for (auto it = s->db->postlist_begin(t); it != s->db->postlist_end(t); ++it) {
-      std::string v = s->db->get_document(*it).get_value(slot);
-      if (!v.empty())
-        values.insert(v);
-    }
-    for (const std::string &v : values) {
-      int rc = fn(ctx, v.c_str());
-      if (rc)
-        return rc;
-    }
-    return TL_OK;
-  }
-  TL_CATCH("reading values")
-}
-
-extern "C" int tl_store_delete_both(tl_store *s, const char *term1, size_t len1, const char *term2,
-                                    size_t len2, unsigned long *ndocs, tl_error *err) {
-  *ndocs = 0;
-  if (!s->wdb)
-    return tl_error_set(err, TL_ERR_USAGE, "database %s is read-only", s->path.c_str());
-  try {
-    std::string t1(term1, len1), t2(term2, len2);
-    std::vector<Xapian::docid> ids;
-    Xapian::PostingIterator b = s->wdb->postlist_begin(t2);
-    for (auto a = s->wdb->postlist_begin(t1); a != s->wdb->postlist_end(t1); ++a) {
-      b.skip_to(*a);
-      if (b == s->wdb->postlist_end(t2))
-        break;
-      if (*b == *a)
-        ids.push_back(*a);
-    }
-    for (Xapian::docid id : ids)
-      s->wdb->delete_document(id);
-    *ndocs = ids.size();
     return TL_OK;
   }
   TL_CATCH("deleting documents")

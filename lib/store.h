@@ -206,25 +206,6 @@ int tl_store_delete_term_count(tl_store *s, const char *term, size_t len, unsign
                                unsigned long *narticles, tl_error *err);
 
 /**
- * Calls fn once for each distinct non-empty value of slot among the
- * documents indexed with term (value NUL-terminated, valid during the call),
- * in value order; fn returns 0 to go on, non-zero to stop (that value is
- * returned). Errors: TL_ERR_XAPIAN (including DatabaseModifiedError: reopen
- * and retry), TL_ERR_NOMEM.
- */
-typedef int (*tl_value_fn)(void *ctx, const char *value);
-int tl_store_term_values(tl_store *s, const char *term, size_t len, unsigned slot, tl_value_fn fn,
-                         void *ctx, tl_error *err);
-
-/**
- * Deletes every document indexed with both term1 and term2 (write mode; the
- * open transaction's changes included) and sets *ndocs to how many.
- * Errors: TL_ERR_XAPIAN, TL_ERR_USAGE (read-only store).
- */
-int tl_store_delete_both(tl_store *s, const char *term1, size_t len1, const char *term2,
-                         size_t len2, unsigned long *ndocs, tl_error *err);
-
-/**
  * Calls fn for each metadata key starting with prefix, in key order, with
  * the key and its value (NUL-terminated, valid during the call). fn returns
  * 0 to go on, non-zero to stop (that value is returned). Errors:

@@ -201,51 +201,6 @@ START_TEST(incremental_runs) {
   free(err);
   ck_assert_int_eq(run(NULL, NULL, "'%s/telusur-query' -d '%s/db' selancar", tu_bin_dir(), tu_dir),
                    1);
-
-  /* articles gone from a changed JSON Lines file: kept without --prune ... */
-  put("in/b.jsonl",
-      "{\"id\":\"b1\",\"title\":\"Gempa\",\"text\":\"Gempa mengguncang Lombok pagi ini.\"}\n"
-      "{\"id\":\"b2\",\"title\":\"Padi\",\"text\":\"Petani memanen jagung di ladang.\"}\n"
-      "{\"id\":\"b4\",\"title\":\"Banjir\",\"text\":\"Banjir merendam Jakarta Utara.\"}\n");
-  snprintf(args, sizeof args, "-d '%s/db' '%s/in'", tu_dir, tu_dir);
-  err = index_run(0, args);
-  ASSERT_HAS(err, "added 0, replaced 0, unchanged 3, removed 0");
-  ASSERT_HAS(err, "index: 4 passages");
-  free(err);
-  /* ... removed with it, once the file changes again */
-  put("in/b.jsonl",
-      "{\"id\":\"b1\",\"title\":\"Gempa\",\"text\":\"Gempa mengguncang Lombok pagi ini.\"}\n"
-      "{\"id\":\"b4\",\"title\":\"Banjir\",\"text\":\"Banjir merendam Jakarta Utara.\"}\n");
-  snprintf(args, sizeof args, "--prune -d '%s/db' '%s/in'", tu_dir, tu_dir);
-  err = index_run(0, args);
-  ASSERT_HAS(err, "added 0, replaced 0, unchanged 2, removed 2");
-  ASSERT_HAS(err, "index: 2 passages");
-  free(err);
-  ck_assert_int_eq(run(NULL, NULL, "'%s/telusur-query' -d '%s/db' vaksin", tu_bin_dir(), tu_dir),
-                   1);
-  ck_assert_int_eq(run(NULL, NULL, "'%s/telusur-query' -d '%s/db' jagung", tu_bin_dir(), tu_dir),
-                   1);
-  /* an article moved to another file in the same run stays; a file with a
-   * skipped line keeps the articles it may still hold */
-  put("in/b.jsonl",
-      "{\"id\":\"b4\",\"title\":\"Banjir\",\"text\":\"Banjir merendam Jakarta Utara.\"}\n"
-      "{\"id\":\"b5\",\"title\":\"Kopi\",\"text\":\"Kopi Gayo dipanen di Aceh.\"}\n");
-  put("in/c.jsonl",
-      "{\"id\":\"b1\",\"title\":\"Gempa\",\"text\":\"Gempa mengguncang Lombok pagi ini.\"}\n");
-  err = index_run(0, args);
-  ASSERT_HAS(err, "added 2, replaced 0, unchanged 1, removed 1");
-  ASSERT_HAS(err, "index: 3 passages");
-  free(err);
-  ck_assert_int_eq(run(NULL, NULL, "'%s/telusur-query' -d '%s/db' lombok", tu_bin_dir(), tu_dir),
-                   0);
-  put("in/b.jsonl", "{\"id\":\"b5\",\"title\":\"Kopi\",\"text\":\"Kopi Gayo dipanen di Aceh.\"}\n"
-                    "{\"id\": broken\n");
-  err = index_run(1, args);
-  ASSERT_HAS(err, "removed 0");
-  ASSERT_HAS(err, "index: 3 passages");
-  free(err);
-  ck_assert_int_eq(run(NULL, NULL, "'%s/telusur-query' -d '%s/db' banjir", tu_bin_dir(), tu_dir),
-                   0);
   /* no progress line when stderr is not a terminal */
   snprintf(args, sizeof args, "-d '%s/db' '%s/in'", tu_dir, tu_dir);
   err = index_run(0, args);
