@@ -180,6 +180,31 @@ static const qterm *find_term(const rewrite_ctx *c, size_t i, size_t start, int 
   return NULL;
 }
 
+/* What the rewrite made of a query term (0: not a word of its own). */
+enum { ACT_WORD = 1, ACT_DROPPED, ACT_OPERATOR };
+
+/* Whether the operator at term i keeps an operand in direction end (-1:
+ * to the left, else to the right, up to end): a word kept before the next
+ * operator, or no dropped stopword there either (the query as typed is then
+ * Xapian's to judge). */
+static int has_operand(const unsigned char *act, size_t i, size_t end) {
+  int dropped = 0;
+  if (end == (size_t)-1) {
+    while (i-- > 0 && act[i] != ACT_OPERATOR) {
+      if (act[i] == ACT_WORD)
+        return 1;
+      dropped |= act[i] == ACT_DROPPED;
+    }
+    return !dropped;
+  }
+  for (i++; i < end && act[i] != ACT_OPERATOR; i++) {
+    if (act[i] == ACT_WORD)
+      return 1;
+    dropped |= act[i] == ACT_DROPPED;
+  }
+  return !dropped;
+}
+
 /* Rewrites the query word by word into the analyzer's forms:
  *  - a word becomes its normalized form (case folded, soft hyphens and
  *    apostrophes gone); operators, field names and acronyms stay as typed:
@@ -194,7 +219,8 @@ int tl_search_rewrite(tl_searcher *s, const char *query, char **out, tl_error *e
   rewrite_ctx c;
   sbuf o;
   size_t len = strlen(query), bad, i, copied = 0, quotes_pos = 0, content = 0;
-  int rc, in_quotes = 0;
+  int rc, in_quotes = 0, pass, changed;
+  unsigned char *act = NULL; /* per term, from the first pass: ACT_* */
   *out = NULL;
   if (tl_utf8_check(query, len, &bad) != TL_OK)
     return tl_error_set(err, TL_ERR_UTF8, "query: invalid UTF-8 at byte offset %zu", bad);
@@ -215,38 +241,68 @@ int tl_search_rewrite(tl_searcher *s, const char *query, char **out, tl_error *e
         !is_operator(query + t->start, t->end - t->start))
       content++;
   }
-  for (i = 0; i < c.n; i++) {
-    const qterm *t = &c.terms[i], *j;
-    const char *word = query + t->start;
-    size_t wlen = t->end - t->start;
-    if (t->flags & (TL_TERM_STEM | TL_TERM_JOINED) || t->start < copied)
-      continue;
-    for (; quotes_pos < t->start; quotes_pos++)
-      if (query[quotes_pos] == '"')
-        in_quotes = !in_quotes;
-    sb_add(&o, query + copied, t->start - copied);
-    copied = t->end;
-    j = find_term(&c, i + 1, t->start, TL_TERM_JOINED | TL_TERM_COMPOUND, TL_TERM_STEM);
-    if (!j && !in_quotes)
-      j = find_term(&c, i + 1, t->start, TL_TERM_JOINED | TL_TERM_STEM,
-                    TL_TERM_COMPOUND | TL_TERM_NUMBER | TL_TERM_ACRONYM);
-    if (j) {
-      sb_add(&o, c.text.p + j->term, j->len);
-      copied = j->end;
-    } else if (content > 0 && !in_quotes && query[t->end] != ':' && query[t->end] != '-' &&
-               (t->start == 0 || !strchr("+-:", query[t->start - 1])) &&
-               tl_analyzer_is_stopword(s->query_stop, c.text.p + t->term, t->len) &&
-               !find_term(&c, i + 1, t->start, TL_TERM_JOINED, 0)) {
-      /* dropped: a stopword */
-    } else if (wlen == 3 && memcmp(word, "XOR", 3) == 0) {
-      sb_add(&o, "xor", 3);
-    } else if (is_operator(word, wlen) || query[t->end] == ':' || (t->flags & TL_TERM_ACRONYM)) {
-      sb_add(&o, word, wlen);
-    } else {
-      sb_add(&o, c.text.p + t->term, t->len);
+  /* Two passes: the first marks what each word becomes, the second writes
+   * the query, leaving out an operator that a dropped stopword left without
+   * an operand on one side ("siapa AND presiden"), which Xapian's parser
+   * would reject. */
+  if (!(act = calloc(c.n + 1, 1))) {
+    rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    goto done;
+  }
+  for (pass = 0; pass < 2; pass++) {
+    copied = quotes_pos = 0;
+    in_quotes = 0;
+    o.n = 0;
+    for (i = 0; i < c.n; i++) {
+      const qterm *t = &c.terms[i], *j;
+      const char *word = query + t->start;
+      size_t wlen = t->end - t->start;
+      if (t->flags & (TL_TERM_STEM | TL_TERM_JOINED) || t->start < copied)
+        continue;
+      for (; quotes_pos < t->start; quotes_pos++)
+        if (query[quotes_pos] == '"')
+          in_quotes = !in_quotes;
+      sb_add(&o, query + copied, t->start - copied);
+      copied = t->end;
+      j = find_term(&c, i + 1, t->start, TL_TERM_JOINED | TL_TERM_COMPOUND, TL_TERM_STEM);
+      if (!j && !in_quotes)
+        j = find_term(&c, i + 1, t->start, TL_TERM_JOINED | TL_TERM_STEM,
+                      TL_TERM_COMPOUND | TL_TERM_NUMBER | TL_TERM_ACRONYM);
+      if (j) {
+        sb_add(&o, c.text.p + j->term, j->len);
+        copied = j->end;
+      } else if (content > 0 && !in_quotes && query[t->end] != ':' && query[t->end] != '-' &&
+                 (t->start == 0 || !strchr("+-:", query[t->start - 1])) &&
+                 tl_analyzer_is_stopword(s->query_stop, c.text.p + t->term, t->len) &&
+                 !find_term(&c, i + 1, t->start, TL_TERM_JOINED, 0)) {
+        act[i] = ACT_DROPPED; /* a stopword */
+      } else if (wlen == 3 && memcmp(word, "XOR", 3) == 0) {
+        sb_add(&o, "xor", 3);
+      } else if (is_operator(word, wlen)) {
+        if (pass == 0)
+          act[i] = ACT_OPERATOR;
+        else if (act[i] == ACT_OPERATOR)
+          sb_add(&o, word, wlen);
+      } else if (query[t->end] == ':' || (t->flags & TL_TERM_ACRONYM)) {
+        sb_add(&o, word, wlen);
+      } else {
+        sb_add(&o, c.text.p + t->term, t->len);
+      }
+      if (!act[i])
+        act[i] = ACT_WORD;
+    }
+    sb_add(&o, query + copied, len - copied);
+    /* operators left without an operand read as dropped, until none is */
+    for (changed = pass == 0; changed;) {
+      changed = 0;
+      for (i = c.n; i-- > 0;)
+        if (act[i] == ACT_OPERATOR &&
+            !(has_operand(act, i, (size_t)-1) && has_operand(act, i, c.n))) {
+          act[i] = ACT_DROPPED;
+          changed = 1;
+        }
     }
   }
-  sb_add(&o, query + copied, len - copied);
   if (!o.p)
     sb_add(&o, "", 0);
   if (o.failed) {
@@ -256,6 +312,7 @@ int tl_search_rewrite(tl_searcher *s, const char *query, char **out, tl_error *e
     o.p = NULL;
   }
 done:
+  free(act);
   free(o.p);
   free(c.terms);
   free(c.text.p);

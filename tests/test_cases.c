@@ -303,6 +303,13 @@ START_TEST(query_rewrite_table) {
       {"apa arti damai di mana", " arti damai  "},
       {"yang dan", "yang dan"},
       {"damai XOR perang", "damai xor perang"},
+      /* an operator a dropped stopword leaves without an operand goes too */
+      {"siapa AND damai", "  damai"},
+      {"damai OR yang", "damai  "},
+      {"damai AND NOT yang", "damai   "},
+      {"(apa OR yang) AND damai", "(  )  damai"},
+      {"damai yang AND perang", "damai  AND perang"},
+      {"NOT damai", "NOT damai"},
   };
   char *texts[] = {"Damai."};
   char *ids[] = {"d"};
