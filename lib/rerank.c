@@ -273,7 +273,7 @@ static int near(const posl *l, unsigned p) {
 }
 
 static int holds(const posl *l, unsigned p) {
-  return bsearch(&p, l->p, l->n, sizeof *l->p, cmp_unsigned) != NULL;
+  return l->n > 0 && bsearch(&p, l->p, l->n, sizeof *l->p, cmp_unsigned) != NULL;
 }
 
 /* ---- The query ---- */

@@ -485,9 +485,9 @@ extern "C" int tl_store_search(tl_store *s, const char *query, const tl_search_o
       std::string data = doc.get_data();
       hit->docid = *it;
       hit->score = it.get_weight();
+      hit->length = s->db->get_doclength(hit->docid); // may throw: before any allocation
       hit->data = dup_string(data);
       hit->data_len = data.size();
-      hit->length = s->db->get_doclength(hit->docid);
       if (!hit->data)
         throw std::bad_alloc();
       h->count++;
