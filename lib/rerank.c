@@ -398,9 +398,11 @@ int tl_rerank_is_question(tl_reranker *r, const char *query, int *out, tl_error 
   size_t n = strlen(query);
   int rc;
   *out = 0;
-  while (n > 0 && strchr(" \t\r\n", query[n - 1]))
+  /* the last mark before closing quotes, brackets, '!' and spaces: '?' or
+   * the full-width U+FF1F */
+  while (n > 0 && strchr(" \t\r\n\"')]!", query[n - 1]))
     n--;
-  if (n > 0 && query[n - 1] == '?') {
+  if ((n > 0 && query[n - 1] == '?') || (n >= 3 && memcmp(query + n - 3, "\xEF\xBC\x9F", 3) == 0)) {
     *out = 1;
     return TL_OK;
   }

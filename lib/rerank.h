@@ -148,7 +148,8 @@ const double *tl_reranker_weights(const tl_reranker *r);
 /**
  * Whether query (UTF-8, NUL-terminated) asks a question, into *out: 1 when
  * one of its words is a question word (the reranker's question list,
- * stopwords/questions.txt) or its last non-space character is '?', else 0.
+ * stopwords/questions.txt) or it ends with '?' or U+FF1F (before closing
+ * quotes, brackets, '!' and spaces), else 0.
  * The weights were trained on questions (bench/RESULTS-relevance.md), so
  * tl_search reranks only these; keyword queries keep the first stage's
  * order. Errors: TL_ERR_NOMEM, TL_ERR_ICU, TL_ERR_UTF8 (from the analyzer).

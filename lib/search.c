@@ -498,11 +498,46 @@ static int df_cb(void *ctx, const char *term, size_t len, unsigned long *df, tl_
  * score, features (nd rows) the features. Hits below nd keep their order,
  * their BM25 scores shifted to continue below the reranked ones
  * (*shift: what was taken off). */
+/* A copy of query (malloc'd) with its negated parts blanked: a word or
+ * "phrase" after NOT, and one led by '-', so that the reranker's features
+ * count only what the query asks for. NULL when out of memory. */
+static char *without_negated(const char *query) {
+  char *q = strdup(query), *p;
+  if (!q)
+    return NULL;
+  for (p = q; *p;) {
+    int negate = 0;
+    char *start;
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+      p++;
+    start = p;
+    if (*p == '-') {
+      negate = 1;
+    } else if (strncmp(p, "NOT", 3) == 0 && (p[3] == ' ' || p[3] == '\t')) {
+      negate = 1;
+      p += 3;
+      while (*p == ' ' || *p == '\t')
+        p++;
+    }
+    if (*p == '"') {
+      char *e = strchr(p + 1, '"');
+      p = e ? e + 1 : p + strlen(p);
+    } else {
+      while (*p && !strchr(" \t\n\r", *p))
+        p++;
+    }
+    if (negate)
+      memset(start, ' ', (size_t)(p - start));
+  }
+  return q;
+}
+
 static int rerank_hits(tl_searcher *s, const char *query, const tl_hits *hits, json_object **recs,
                        size_t nd, size_t *order, double *score, double *features, double *shift,
                        tl_error *err) {
   tl_rerank_collection coll;
   tl_rerank_candidate *c;
+  char *asked;
   double lowest;
   size_t i;
   int rc;
@@ -522,7 +557,12 @@ static int rerank_hits(tl_searcher *s, const char *query, const tl_hits *hits, j
     c[i].rank = (unsigned)i + 1;
     c[i].length = (double)hits->items[i].length;
   }
-  rc = tl_rerank(s->reranker, query, &coll, c, nd, features, score, order, err);
+  if (!(asked = without_negated(query))) {
+    free(c);
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  }
+  rc = tl_rerank(s->reranker, asked, &coll, c, nd, features, score, order, err);
+  free(asked);
   free(c);
   if (rc != TL_OK)
     return rc;

@@ -58,7 +58,8 @@ static const char usage[] =
     "of several paragraphs (each article, or passage, is listed once, at its\n"
     "best passage's rank). features: a header line, then per passage reranked:\n"
     "qid, docid (as in trec), the BM25 rank, and the reranker's features, tab\n"
-    "separated. In batch mode text, tsv and json lines carry the qid.\n"
+    "separated (every reranked passage of each question: -n and --offset do not\n"
+    "apply). In batch mode text, tsv and json lines carry the qid.\n"
     "\n"
     "Exit status: 0 a passage was found; 1 none was found; 2 error (bad usage,\n"
     "an empty query, no index).\n";

@@ -245,6 +245,10 @@ START_TEST(questions_only) {
   ck_assert_int_eq(is_question("DIMANAKAH Danau Toba"), 1);
   ck_assert_int_eq(is_question("Danau Toba ada di provinsi mana"), 1);
   ck_assert_int_eq(is_question("presiden pertama Indonesia? "), 1);
+  ck_assert_int_eq(is_question("presiden pertama Indonesia?!"), 1);
+  ck_assert_int_eq(is_question("\"presiden pertama Indonesia?\""), 1);
+  ck_assert_int_eq(is_question("presiden pertama Indonesia\xEF\xBC\x9F"), 1);
+  ck_assert_int_eq(is_question("presiden pertama Indonesia!"), 0);
   ck_assert_int_eq(is_question("prinsip kerjasama internasional"), 0);
   ck_assert_int_eq(is_question("\"perdagangan bebas\" AND AFTA"), 0);
   ck_assert_int_eq(is_question(""), 0);
@@ -362,6 +366,20 @@ START_TEST(search_depth) {
     ck_assert_uint_eq(a->items[i].rank, i + 3);
     ck_assert_str_eq(a->items[i].article_id, b->items[i + 2].article_id);
     ck_assert(fabs(a->items[i].score - b->items[i + 2].score) < 1e-12);
+  }
+  tl_results_free(a);
+  /* negated words (NOT, -) are not part of what the features look for:
+   * the passages that remain have the features they have without them */
+  ck_assert_int_eq(
+      tl_search(on, "Siapa presiden pertama Indonesia NOT Hatta -Jakarta?", 0, 10, 0, &a, &err),
+      TL_OK);
+  ck_assert_uint_ge(a->count, 3);
+  for (i = 0; i < a->count && a->items[i].features; i++) {
+    for (j = 0; j < b->count; j++)
+      if (strcmp(b->items[j].article_id, a->items[i].article_id) == 0 && b->items[j].features)
+        ck_assert_int_eq(memcmp(a->items[i].features + feature("cov"),
+                                b->items[j].features + feature("cov"), 3 * sizeof(double)),
+                         0);
   }
   tl_results_free(a);
   tl_results_free(b);
