@@ -8,6 +8,7 @@
 #include "store.h"
 
 #include <json-c/json.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -183,24 +184,16 @@ static const qterm *find_term(const rewrite_ctx *c, size_t i, size_t start, int 
 /* What the rewrite made of a query term (0: not a word of its own). */
 enum { ACT_WORD = 1, ACT_DROPPED, ACT_OPERATOR };
 
-/* Whether the operator at term i keeps an operand in direction end (-1:
- * to the left, else to the right, up to end): a word kept before the next
- * operator, or no dropped stopword there either (the query as typed is then
- * Xapian's to judge). */
-static int has_operand(const unsigned char *act, size_t i, size_t end) {
+/* Whether the operator at term i of n keeps an operand on the side step
+ * (-1 left, +1 right): a word kept before the next operator, or no dropped
+ * stopword there either (the query as typed is then Xapian's to judge). */
+static int has_operand(const unsigned char *act, size_t i, size_t n, int step) {
+  ptrdiff_t k;
   int dropped = 0;
-  if (end == (size_t)-1) {
-    while (i-- > 0 && act[i] != ACT_OPERATOR) {
-      if (act[i] == ACT_WORD)
-        return 1;
-      dropped |= act[i] == ACT_DROPPED;
-    }
-    return !dropped;
-  }
-  for (i++; i < end && act[i] != ACT_OPERATOR; i++) {
-    if (act[i] == ACT_WORD)
+  for (k = (ptrdiff_t)i + step; k >= 0 && (size_t)k < n && act[k] != ACT_OPERATOR; k += step) {
+    if (act[k] == ACT_WORD)
       return 1;
-    dropped |= act[i] == ACT_DROPPED;
+    dropped |= act[k] == ACT_DROPPED;
   }
   return !dropped;
 }
@@ -297,7 +290,7 @@ int tl_search_rewrite(tl_searcher *s, const char *query, char **out, tl_error *e
       changed = 0;
       for (i = c.n; i-- > 0;)
         if (act[i] == ACT_OPERATOR &&
-            !(has_operand(act, i, (size_t)-1) && has_operand(act, i, c.n))) {
+            !(has_operand(act, i, c.n, -1) && has_operand(act, i, c.n, 1))) {
           act[i] = ACT_DROPPED;
           changed = 1;
         }
