@@ -2,8 +2,8 @@
  * normalization, stopwords, stemming) over the texts of a JSON Lines file,
  * on one core, for each stemmer named on the command line.
  * Usage: analyzer-speed FILE.jsonl[.gz] [STEMMER]... (default: indonesian snowball) */
-#include "analyzer.h"
-#include "reader.h"
+#include "telusur/analysis.h"
+#include "text/reader.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * ranking only (no snippets, as for TREC runs), top 10.
  * Usage: index-query DB QUERIES.tsv [RERANK_DEPTH]; prints "p50_ms p99_ms n".
  * RERANK_DEPTH: passages reranked (0: none; default: the searcher's). */
-#include "search.h"
+#include "telusur/search.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""rerank-train.py - train the reranker's weights (lib/rerank.c) by coordinate ascent.
+"""rerank-train.py - train the reranker's weights (lib/search/rerank.c) by coordinate ascent.
 
 Reads feature dumps of telusur-query (--format features --rerank-depth D) for
 the train and valid queries of TyDi QA GoldP and FacQA, and their qrels;
@@ -8,7 +8,7 @@ trains a linear model on globally z-scored features by coordinate ascent
 retrieval"; RankLib's line search over fixed step sizes) on the mean of the
 two collections' nDCG@10 over their train queries; prints train and valid
 figures and the weights on the raw features as a C initialiser to paste into
-lib/rerank.c (default_weights).
+lib/search/rerank.c (default_weights).
 
 Usage:
   bench/rerank-train.py --work DIR [--build BUILD] [--depth D] [--use FEATURES]
@@ -16,7 +16,7 @@ DIR holds the indexes bench/relevance.sh builds (RELEVANCE_WORK=DIR
 sh bench/relevance.sh -B build --no-peers); the dumps are made there
 (DIR/features.COLL.SPLIT.D.tsv) when missing, with BUILD/telusur-query (the
 features do not depend on the weights; delete the dumps after changing how
-lib/rerank.c computes them).
+lib/search/rerank.c computes them).
 --use: comma-separated feature names (bm25n is always in), default all;
 --drop: features to leave out (ablations). Needs python3-numpy.
 

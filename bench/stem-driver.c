@@ -8,7 +8,7 @@
  * writes "word<TAB>stem" a line. With -t it stems the input 20 times over
  * and prints the throughput to standard error instead.
  */
-#include "stemmer.h"
+#include "text/stemmer.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -8,7 +8,7 @@
  * inside the input, positions below the one run returns as next; and that the stemmer
  * and stopword lookup take every term back without trouble.
  */
-#include "analyzer.h"
+#include "telusur/analysis.h"
 
 #include <stdint.h>
 #include <stdlib.h>

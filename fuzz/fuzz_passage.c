@@ -6,8 +6,8 @@
  * passages are in order, inside the text, not overlapping, not empty, and
  * numbered 1, 2, ..., with headings inside the text too.
  */
-#include "passage.h"
-#include "reader.h"
+#include "text/passage.h"
+#include "text/reader.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -8,9 +8,9 @@
  * TL_ERR_USAGE or TL_ERR_UTF8 with a message); results must be well formed:
  * ranks in order, highlights inside their snippet.
  */
-#include "index.h"
-#include "reader.h"
-#include "search.h"
+#include "index/documents.h"
+#include "text/reader.h"
+#include "telusur/search.h"
 
 #include <stdint.h>
 #include <stdio.h>

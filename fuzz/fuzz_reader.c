@@ -9,7 +9,7 @@
  * Checks that every article the reader hands out is well formed: NUL-
  * terminated strings, text_len matching, valid UTF-8 text.
  */
-#include "reader.h"
+#include "text/reader.h"
 
 #include <stdint.h>
 #include <stdio.h>

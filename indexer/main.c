@@ -1,12 +1,12 @@
 /* telusur-index: index articles into a telusur database, in parallel and
  * incrementally; compact it; print its figures. */
-#include "error.h"
-#include "index.h"
-#include "manifest.h"
-#include "pipeline.h"
-#include "reader.h"
-#include "store.h"
-#include "walk.h"
+#include "telusur/error.h"
+#include "index/documents.h"
+#include "index/manifest.h"
+#include "util/pipeline.h"
+#include "text/reader.h"
+#include "xapian/store.h"
+#include "text/walk.h"
 
 #include <errno.h>
 #include <getopt.h>

@@ -1,7 +1,7 @@
 /* telusur-query: rank the passages of a telusur index for a query. */
-#include "error.h"
-#include "rerank.h"
-#include "search.h"
+#include "telusur/error.h"
+#include "search/rerank.h"
+#include "telusur/search.h"
 
 #include <getopt.h>
 #include <json-c/json.h>

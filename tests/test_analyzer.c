@@ -7,7 +7,7 @@
  * stemmer has its own suite. Inputs avoid the closed compounds of
  * lexicon/compounds.txt except where a case is about them.
  */
-#include "analyzer.h"
+#include "telusur/analysis.h"
 #include "testutil.h"
 
 #include <check.h>

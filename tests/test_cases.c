@@ -1,9 +1,9 @@
 /* test_cases.c - the handed cases: stems through telusur-analyze --stem,
  * query cases over their documents, and the judged gold groups and pairs
  * through a real index. */
-#include "index.h"
-#include "reader.h"
-#include "search.h"
+#include "index/documents.h"
+#include "text/reader.h"
+#include "telusur/search.h"
 #include "testutil.h"
 
 #include <check.h>

@@ -5,7 +5,7 @@
  * from trec_eval's definitions (see eval.h): DCG@10 = sum rel_i /
  * log2(i + 1) over ranks i = 1..10, ideal DCG from the qrels grades.
  */
-#include "eval.h"
+#include "telusur/eval.h"
 #include "testutil.h"
 
 #include <check.h>

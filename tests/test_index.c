@@ -5,11 +5,11 @@
  * that skip what did not change, replace what did and prune what is gone;
  * compaction and statistics; shards that rank like one database.
  */
-#include "index.h"
-#include "manifest.h"
-#include "pipeline.h"
-#include "reader.h"
-#include "store.h"
+#include "index/documents.h"
+#include "index/manifest.h"
+#include "util/pipeline.h"
+#include "text/reader.h"
+#include "xapian/store.h"
 #include "testutil.h"
 
 #include <check.h>

@@ -3,7 +3,7 @@
  * plain or gzip, every documented error with its code and a message that
  * names the file and the line or byte offset, and tl_utf8_check.
  */
-#include "reader.h"
+#include "text/reader.h"
 #include "testutil.h"
 
 #include <check.h>

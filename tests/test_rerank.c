@@ -1,10 +1,10 @@
 /* test_rerank.c - the reranker's features on hand-made queries and
  * passages, its order, and reranking in tl_search. */
-#include "analyzer.h"
-#include "error.h"
-#include "rerank.h"
-#include "search.h"
-#include "store.h"
+#include "telusur/analysis.h"
+#include "telusur/error.h"
+#include "search/rerank.h"
+#include "telusur/search.h"
+#include "xapian/store.h"
 #include "testutil.h"
 
 #include <check.h>

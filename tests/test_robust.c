@@ -20,7 +20,7 @@
  * collection (default 2000 articles of three paragraphs each, made from
  * TyDi QA passages when ../shared/data holds them, else from corpus/).
  */
-#include "search.h"
+#include "telusur/search.h"
 #include "testutil.h"
 
 #include <check.h>

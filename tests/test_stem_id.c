@@ -1,9 +1,9 @@
 /*
  * test_stem_id.c - Check suite for the dictionary-aware Indonesian stemmer
- * (lib/stem_id.c): the handed cases, the judged gold roots, conflation and
+ * (lib/text/stem_id.c): the handed cases, the judged gold roots, conflation and
  * non-conflation groups, reduplication, lexicon errors and the cache.
  */
-#include "stem_id.h"
+#include "text/stem_id.h"
 #include "testutil.h"
 
 #include <check.h>

@@ -4,7 +4,7 @@
  * transactions, and above all that Xapian's errors reach the caller as
  * status codes with Xapian's own message.
  */
-#include "store.h"
+#include "xapian/store.h"
 #include "testutil.h"
 
 #include <check.h>

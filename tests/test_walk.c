@@ -4,7 +4,7 @@
  * types, symbolic links (a loop must not trap the walk), errors.
  */
 #include "testutil.h"
-#include "walk.h"
+#include "text/walk.h"
 
 #include <check.h>
 #include <stdio.h>

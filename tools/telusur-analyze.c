@@ -1,8 +1,8 @@
 /* telusur-analyze: show how telusur analyzes text, term by term. */
-#include "analyzer.h"
-#include "error.h"
-#include "index.h"
-#include "store.h"
+#include "telusur/analysis.h"
+#include "telusur/error.h"
+#include "index/documents.h"
+#include "xapian/store.h"
 
 #include <getopt.h>
 #include <stdio.h>

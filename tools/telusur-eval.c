@@ -1,12 +1,12 @@
 /*
  * telusur-eval - scores a TREC run against TREC qrels: MRR@10, nDCG@10,
  * Recall@10, Recall@100 and the number of queries, as trec_eval defines
- * them (see lib/eval.h for the exact definitions and tie-breaking).
+ * them (see include/telusur/eval.h for the exact definitions and tie-breaking).
  *
  * Exit status: 0 success, 2 any error (bad arguments, unreadable file,
  * malformed line), as grep and ripgrep do.
  */
-#include "eval.h"
+#include "telusur/eval.h"
 
 #include <getopt.h>
 #include <stdio.h>

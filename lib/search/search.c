@@ -1,11 +1,11 @@
 /* search.c - query rewriting through the analyzer, ranking and snippets. */
-#include "search.h"
+#include "telusur/search.h"
 
-#include "analyzer.h"
-#include "index.h"
-#include "reader.h"
-#include "rerank.h"
-#include "store.h"
+#include "telusur/analysis.h"
+#include "index/documents.h"
+#include "text/reader.h"
+#include "search/rerank.h"
+#include "xapian/store.h"
 
 #include <json-c/json.h>
 #include <stddef.h>

@@ -1,10 +1,10 @@
 /* index.c - articles to passages to analyzed Xapian documents. */
-#include "index.h"
+#include "index/documents.h"
 
-#include "analyzer.h"
-#include "manifest.h"
-#include "passage.h"
-#include "store.h"
+#include "telusur/analysis.h"
+#include "index/manifest.h"
+#include "text/passage.h"
+#include "xapian/store.h"
 
 #include <json-c/json.h>
 #include <stdint.h>

@@ -20,7 +20,7 @@
 #ifndef TELUSUR_PASSAGE_H
 #define TELUSUR_PASSAGE_H
 
-#include "error.h"
+#include "telusur/error.h"
 
 #include <stddef.h>
 

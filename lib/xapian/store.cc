@@ -1,6 +1,6 @@
 // store.cc - the extern "C" shim over libxapian. Every function catches
 // every exception and turns it into a status code with a message.
-#include "store.h"
+#include "xapian/store.h"
 
 #include <xapian.h>
 

@@ -1,5 +1,5 @@
 /* rerank.c - features of first-stage candidates and their linear score. */
-#include "rerank.h"
+#include "search/rerank.h"
 
 #include <math.h>
 #include <stdint.h>

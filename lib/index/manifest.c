@@ -1,5 +1,5 @@
 /* manifest.c - the file-state table in Xapian metadata, and content hashes. */
-#include "manifest.h"
+#include "index/manifest.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -1,5 +1,5 @@
 /* error.c - status names and error records. */
-#include "error.h"
+#include "telusur/error.h"
 
 #include <stdarg.h>
 #include <stdio.h>

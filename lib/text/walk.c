@@ -1,7 +1,7 @@
 /* walk.c - recursive directory walk in byte order of names. */
-#include "walk.h"
+#include "text/walk.h"
 
-#include "reader.h"
+#include "text/reader.h"
 
 #include <dirent.h>
 #include <errno.h>

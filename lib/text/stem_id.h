@@ -8,7 +8,7 @@
 #ifndef TELUSUR_STEM_ID_H
 #define TELUSUR_STEM_ID_H
 
-#include "error.h"
+#include "telusur/error.h"
 
 #include <stddef.h>
 

@@ -1,5 +1,5 @@
 /* data.c - locating telusur's data directory. */
-#include "data.h"
+#include "util/data.h"
 
 #include <stdlib.h>
 #include <sys/stat.h>

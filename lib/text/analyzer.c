@@ -1,8 +1,8 @@
 /* analyzer.c - ICU segmentation, normalization, stopwords and stemming. */
-#include "analyzer.h"
+#include "telusur/analysis.h"
 
-#include "data.h"
-#include "stemmer.h"
+#include "util/data.h"
+#include "text/stemmer.h"
 
 #include <errno.h>
 #include <stdint.h>

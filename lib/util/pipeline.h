@@ -19,7 +19,7 @@
 #ifndef TELUSUR_PIPELINE_H
 #define TELUSUR_PIPELINE_H
 
-#include "error.h"
+#include "telusur/error.h"
 
 #include <stddef.h>
 

@@ -4,7 +4,7 @@
 #ifndef TELUSUR_WALK_H
 #define TELUSUR_WALK_H
 
-#include "error.h"
+#include "telusur/error.h"
 
 #ifdef __cplusplus
 extern "C" {

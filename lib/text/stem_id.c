@@ -34,7 +34,7 @@
  * Cache. Each handle keeps a direct-mapped cache of recent word -> stem
  * results, so that a repeated word costs one hash and one memcmp.
  */
-#include "stem_id.h"
+#include "text/stem_id.h"
 
 #include <ctype.h>
 #include <errno.h>

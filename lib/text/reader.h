@@ -14,7 +14,7 @@
 #ifndef TELUSUR_READER_H
 #define TELUSUR_READER_H
 
-#include "error.h"
+#include "telusur/error.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -21,9 +21,9 @@
 #ifndef TELUSUR_INDEX_H
 #define TELUSUR_INDEX_H
 
-#include "error.h"
-#include "reader.h"
-#include "store.h"
+#include "telusur/error.h"
+#include "text/reader.h"
+#include "xapian/store.h"
 
 #include <stddef.h>
 

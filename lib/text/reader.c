@@ -1,5 +1,5 @@
 /* reader.c - files to articles: plain text and JSON Lines, gzip or not. */
-#include "reader.h"
+#include "text/reader.h"
 
 #include <errno.h>
 #include <json-c/json.h>

@@ -1,5 +1,5 @@
 /* passage.c - paragraphs, headings, bullet runs and long-paragraph splits. */
-#include "passage.h"
+#include "text/passage.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -22,8 +22,8 @@
 #ifndef TELUSUR_RERANK_H
 #define TELUSUR_RERANK_H
 
-#include "analyzer.h"
-#include "error.h"
+#include "telusur/analysis.h"
+#include "telusur/error.h"
 
 #include <stddef.h>
 

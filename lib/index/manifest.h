@@ -19,9 +19,9 @@
 #ifndef TELUSUR_MANIFEST_H
 #define TELUSUR_MANIFEST_H
 
-#include "error.h"
-#include "reader.h"
-#include "store.h"
+#include "telusur/error.h"
+#include "text/reader.h"
+#include "xapian/store.h"
 
 #include <stddef.h>
 #include <stdint.h>

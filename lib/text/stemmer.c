@@ -1,8 +1,8 @@
 /* stemmer.c - dispatch to the stemmer chosen by name. */
-#include "stemmer.h"
+#include "text/stemmer.h"
 
-#include "data.h"
-#include "stem_id.h"
+#include "util/data.h"
+#include "text/stem_id.h"
 
 #include <libstemmer.h>
 #include <stdlib.h>

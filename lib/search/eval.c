@@ -6,7 +6,7 @@
  * small open-addressing hash table keyed by (namespace, string), where the
  * namespace is 0 for query ids and the query's index for docids.
  */
-#include "eval.h"
+#include "telusur/eval.h"
 
 #include <errno.h>
 #include <math.h>

@@ -11,7 +11,7 @@
 #ifndef TELUSUR_STEMMER_H
 #define TELUSUR_STEMMER_H
 
-#include "error.h"
+#include "telusur/error.h"
 
 #include <stddef.h>
 

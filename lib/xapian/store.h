@@ -13,7 +13,7 @@
 #ifndef TELUSUR_STORE_H
 #define TELUSUR_STORE_H
 
-#include "error.h"
+#include "telusur/error.h"
 
 #include <stddef.h>
 

@@ -1,5 +1,5 @@
 /* pipeline.c - an ordered pool of worker threads (POSIX threads). */
-#include "pipeline.h"
+#include "util/pipeline.h"
 
 #include <pthread.h>
 #include <stdlib.h>
