@@ -9,8 +9,8 @@
  * ranks in order, highlights inside their snippet.
  */
 #include "index/documents.h"
-#include "text/reader.h"
 #include "telusur/search.h"
+#include "text/reader.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -1,12 +1,12 @@
 /* telusur-index: index articles into a telusur database, in parallel and
  * incrementally; compact it; print its figures. */
-#include "telusur/error.h"
 #include "index/documents.h"
 #include "index/manifest.h"
-#include "util/pipeline.h"
+#include "telusur/error.h"
 #include "text/reader.h"
-#include "xapian/store.h"
 #include "text/walk.h"
+#include "util/pipeline.h"
+#include "xapian/store.h"
 
 #include <errno.h>
 #include <getopt.h>

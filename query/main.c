@@ -1,6 +1,6 @@
 /* telusur-query: rank the passages of a telusur index for a query. */
-#include "telusur/error.h"
 #include "search/rerank.h"
+#include "telusur/error.h"
 #include "telusur/search.h"
 
 #include <getopt.h>

@@ -2,9 +2,9 @@
  * query cases over their documents, and the judged gold groups and pairs
  * through a real index. */
 #include "index/documents.h"
-#include "text/reader.h"
 #include "telusur/search.h"
 #include "testutil.h"
+#include "text/reader.h"
 
 #include <check.h>
 #include <json-c/json.h>

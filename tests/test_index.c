@@ -7,10 +7,10 @@
  */
 #include "index/documents.h"
 #include "index/manifest.h"
-#include "util/pipeline.h"
-#include "text/reader.h"
-#include "xapian/store.h"
 #include "testutil.h"
+#include "text/reader.h"
+#include "util/pipeline.h"
+#include "xapian/store.h"
 
 #include <check.h>
 #include <stdarg.h>

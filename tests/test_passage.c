@@ -7,8 +7,8 @@
  * 1..n, ranges in order and trimmed of blank space, and no text lost (every
  * non-blank byte lies in a passage or in the heading of one).
  */
-#include "text/passage.h"
 #include "testutil.h"
+#include "text/passage.h"
 
 #include <check.h>
 #include <stdio.h>

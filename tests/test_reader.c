@@ -3,8 +3,8 @@
  * plain or gzip, every documented error with its code and a message that
  * names the file and the line or byte offset, and tl_utf8_check.
  */
-#include "text/reader.h"
 #include "testutil.h"
+#include "text/reader.h"
 
 #include <check.h>
 #include <stdarg.h>

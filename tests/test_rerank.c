@@ -1,11 +1,11 @@
 /* test_rerank.c - the reranker's features on hand-made queries and
  * passages, its order, and reranking in tl_search. */
+#include "search/rerank.h"
 #include "telusur/analysis.h"
 #include "telusur/error.h"
-#include "search/rerank.h"
 #include "telusur/search.h"
-#include "xapian/store.h"
 #include "testutil.h"
+#include "xapian/store.h"
 
 #include <check.h>
 #include <math.h>

@@ -3,8 +3,8 @@
  * (lib/text/stem_id.c): the handed cases, the judged gold roots, conflation and
  * non-conflation groups, reduplication, lexicon errors and the cache.
  */
-#include "text/stem_id.h"
 #include "testutil.h"
+#include "text/stem_id.h"
 
 #include <check.h>
 #include <stdio.h>

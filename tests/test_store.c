@@ -4,8 +4,8 @@
  * transactions, and above all that Xapian's errors reach the caller as
  * status codes with Xapian's own message.
  */
-#include "xapian/store.h"
 #include "testutil.h"
+#include "xapian/store.h"
 
 #include <check.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* telusur-analyze: show how telusur analyzes text, term by term. */
+#include "index/documents.h"
 #include "telusur/analysis.h"
 #include "telusur/error.h"
-#include "index/documents.h"
 #include "xapian/store.h"
 
 #include <getopt.h>

@@ -1,8 +1,8 @@
 /* index.c - articles to passages to analyzed Xapian documents. */
 #include "index/documents.h"
 
-#include "telusur/analysis.h"
 #include "index/manifest.h"
+#include "telusur/analysis.h"
 #include "text/passage.h"
 #include "xapian/store.h"
 

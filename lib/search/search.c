@@ -1,10 +1,10 @@
 /* search.c - query rewriting through the analyzer, ranking and snippets. */
 #include "telusur/search.h"
 
-#include "telusur/analysis.h"
 #include "index/documents.h"
-#include "text/reader.h"
 #include "search/rerank.h"
+#include "telusur/analysis.h"
+#include "text/reader.h"
 #include "xapian/store.h"
 
 #include <json-c/json.h>

@@ -1,8 +1,8 @@
 /* analyzer.c - ICU segmentation, normalization, stopwords and stemming. */
 #include "telusur/analysis.h"
 
-#include "util/data.h"
 #include "text/stemmer.h"
+#include "util/data.h"
 
 #include <errno.h>
 #include <stdint.h>

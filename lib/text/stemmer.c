@@ -1,8 +1,8 @@
 /* stemmer.c - dispatch to the stemmer chosen by name. */
 #include "text/stemmer.h"
 
-#include "util/data.h"
 #include "text/stem_id.h"
+#include "util/data.h"
 
 #include <libstemmer.h>
 #include <stdlib.h>
