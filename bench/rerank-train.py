@@ -7,8 +7,8 @@ trains a linear model on globally z-scored features by coordinate ascent
 (Metzler & Croft 2007, "Linear feature-based models for information
 retrieval"; RankLib's line search over fixed step sizes) on the mean of the
 two collections' nDCG@10 over their train queries; prints train and valid
-figures and the weights on the raw features as a C initialiser to paste into
-lib/search/rerank.c (default_weights).
+figures and the weights on the raw features, one "name weight" line each, for
+the weight column of the RR_FEATURES table in lib/search/rerank.c.
 
 Usage:
   bench/rerank-train.py --work DIR [--build BUILD] [--depth D] [--use FEATURES]
@@ -170,10 +170,9 @@ def main():
     raw[cols] = w / sd[cols]
     if raw[0] != 0:
         raw = raw / abs(raw[0])
-    print("static const double default_weights[TL_RERANK_FEATURES] = {")
+    print("weights (the RR_FEATURES table in lib/search/rerank.c):")
     for i, n in enumerate(names):
-        print("    %.6g, /* %s */" % (raw[i], n))
-    print("};")
+        print("%-14s %.6g" % (n, raw[i]))
 
 
 if __name__ == "__main__":

@@ -296,6 +296,38 @@ START_TEST(order_by_weights) {
 }
 END_TEST
 
+/* The feature table: TL_RERANK_FEATURES features, each with a unique name
+ * fit for a TSV header and for bench/rerank-train.py's comma-separated
+ * --use (letters, digits, '_'), a one-line definition, and a finite default
+ * weight, bm25n's being 1 (the trainer's scale). */
+START_TEST(feature_table) {
+  tl_reranker *r;
+  tl_error err;
+  const double *w;
+  size_t i, j, n = 0;
+  ck_assert_int_eq(tl_reranker_create(analyzer, questions, NULL, &r, &err), TL_OK);
+  w = tl_reranker_weights(r);
+  while (tl_rerank_feature_name(n))
+    n++;
+  ck_assert_uint_eq(n, TL_RERANK_FEATURES);
+  ck_assert_ptr_null(tl_rerank_feature_doc(TL_RERANK_FEATURES));
+  for (i = 0; i < TL_RERANK_FEATURES; i++) {
+    const char *name = tl_rerank_feature_name(i), *doc = tl_rerank_feature_doc(i);
+    ck_assert_uint_gt(strlen(name), 0);
+    ck_assert_uint_eq(strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_"), strlen(name));
+    ck_assert_ptr_nonnull(doc);
+    ck_assert_uint_gt(strlen(doc), 0);
+    ck_assert_ptr_null(strchr(doc, '\n'));
+    ck_assert(isfinite(w[i]));
+    for (j = 0; j < i; j++)
+      ck_assert_str_ne(tl_rerank_feature_name(j), name);
+  }
+  ck_assert_str_eq(tl_rerank_feature_name(0), "bm25n");
+  ck_assert(w[0] == 1.0);
+  tl_reranker_free(r);
+}
+END_TEST
+
 /* A small index: tl_search with reranking off is BM25's order; with it on,
  * the top passages are a reordering of BM25's, and the rest follow. */
 START_TEST(search_depth) {
@@ -397,6 +429,7 @@ static Suite *rerank_suite(void) {
   tcase_add_test(tc, answer_type_table);
   tcase_add_test(tc, questions_only);
   tcase_add_test(tc, order_by_weights);
+  tcase_add_test(tc, feature_table);
   suite_add_tcase(s, tc);
   tc = tcase_create("search");
   tcase_add_checked_fixture(tc, tu_dir_setup, tu_dir_teardown);

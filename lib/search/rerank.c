@@ -22,74 +22,88 @@
 #define RR_LEAD 8
 #define RR_DEF_LEAD 12
 
-static const char *const feature_names[TL_RERANK_FEATURES] = {
-    "bm25n",         "logrank",      "bm25s_n",       "bm25e_n",       "cov",          "idfcov",
-    "missing",       "rarest",       "bigram",        "win8",          "span",         "sentcov",
-    "at_person_cap", "at_time_year", "at_time_month", "at_number_num", "at_place_cap", "cap_near",
-    "num_near",      "year_near",    "loglen",        "lead8",         "firstmatch",   "defcue",
-    "at_other_def",  "lcsub",        "exbigram"};
+/*
+ * The features, each declared once here and in this order (their indices;
+ * the names are the header of --format features, which
+ * bench/rerank-train.py reads): X(id, name, weight, group, doc). F_<id> is
+ * the feature's index; weight its trained default (bench/rerank-train.py;
+ * bench/RESULTS-relevance.md), on the raw feature; group the function that
+ * computes it together with the other features of its group; doc its
+ * definition, in the terms of tl_rerank_feature_name() (rerank.h).
+ */
+#define RR_FEATURES(X)                                                                             \
+  X(BM25N, "bm25n", 1, group_first_stage,                                                          \
+    "first-stage score / the first candidate's first-stage score")                                 \
+  X(LOGRANK, "logrank", -0.189188, group_first_stage, "-ln(first-stage rank) / ln(100)")           \
+  X(BM25S, "bm25s_n", 0.60997, group_bm25,                                                         \
+    "BM25 (k1 0.6, b 0.75; Robertson & Zaragoza 2009) of the query terms' stems in the passage, "  \
+    "/ its maximum over the candidates")                                                           \
+  X(BM25E, "bm25e_n", 0.0216379, group_bm25, "bm25s_n over the query terms' unstemmed word forms") \
+  X(COV, "cov", -0.014438, group_coverage, "share of the query terms in the passage")              \
+  X(IDFCOV, "idfcov", -0.0238696, group_coverage,                                                  \
+    "idf-weighted share of the query terms in the passage")                                        \
+  X(MISSING, "missing", -0.0759727, group_coverage, "number of query terms not in the passage")    \
+  X(RAREST, "rarest", 0.413706, group_coverage,                                                    \
+    "1 when the query term of highest idf is in the passage")                                      \
+  X(BIGRAM, "bigram", -0.00516543, group_proximity,                                                \
+    "share of neighbouring query-term pairs found next to each other, in order")                   \
+  X(WIN8, "win8", 0.010329, group_proximity,                                                       \
+    "share of neighbouring query-term pairs found near each other")                                \
+  X(SPAN, "span", 0.00354441, group_span,                                                          \
+    "matched terms / the shortest window (in positions) holding them all "                         \
+    "(0 under two matched terms)")                                                                 \
+  X(SENTCOV, "sentcov", 0.53411, group_sentence,                                                   \
+    "the largest idf-weighted share of the query terms in one sentence")                           \
+  X(AT_PERSON_CAP, "at_person_cap", 0.346258, group_answer,                                        \
+    "the question asks for a person (tl_rerank_answer_type) and cap_near")                         \
+  X(AT_TIME_YEAR, "at_time_year", 0.307571, group_answer,                                          \
+    "the question asks for a time and year_near")                                                  \
+  X(AT_TIME_MONTH, "at_time_month", 0.179485, group_answer,                                        \
+    "the question asks for a time and a month name that is not a query word lies near a "          \
+    "matched term")                                                                                \
+  X(AT_NUMBER_NUM, "at_number_num", 0.714156, group_answer,                                        \
+    "the question asks for a number and num_near")                                                 \
+  X(AT_PLACE_CAP, "at_place_cap", 0.231048, group_answer,                                          \
+    "the question asks for a place and cap_near")                                                  \
+  X(CAP_NEAR, "cap_near", -0.0134133, group_answer,                                                \
+    "a capitalised word (not first in its sentence nor a stopword, or an acronym) that is not a "  \
+    "query word lies near a matched term")                                                         \
+  X(NUM_NEAR, "num_near", -0.00984011, group_answer,                                               \
+    "a number that is not a query word lies near a matched term")                                  \
+  X(YEAR_NEAR, "year_near", -0.0506429, group_answer,                                              \
+    "a year (1000-2099, four digits) that is not a query word lies near a matched term")           \
+  X(LOGLEN, "loglen", 0.000918219, group_length, "ln(1 + words of the passage)")                   \
+  X(LEAD8, "lead8", 0.606951, group_lead,                                                          \
+    "idf-weighted share of query terms first seen in the passage's first 8 words")                 \
+  X(FIRSTMATCH, "firstmatch", 0.15793, group_lead,                                                 \
+    "1 / (1 + position of the first match, 0-based)")                                              \
+  X(DEFCUE, "defcue", 0, group_lead,                                                               \
+    "the first match precedes a definition word (adalah, merupakan, ialah, yaitu) within the "     \
+    "first 12 words, in the same sentence")                                                        \
+  X(AT_OTHER_DEF, "at_other_def", 0.178843, group_lead,                                            \
+    "defcue for a question of no answer type above")                                               \
+  X(LCSUB, "lcsub", 0.46275, group_verbatim,                                                       \
+    "the longest run of consecutive query words (word forms, stopwords kept, question words left " \
+    "out) found consecutively in the passage, / the query's words")                                \
+  X(EXBIGRAM, "exbigram", 0.0285993, group_verbatim,                                               \
+    "share of consecutive query word pairs found consecutively")
 
-enum {
-  F_BM25N,
-  F_LOGRANK,
-  F_BM25S,
-  F_BM25E,
-  F_COV,
-  F_IDFCOV,
-  F_MISSING,
-  F_RAREST,
-  F_BIGRAM,
-  F_WIN8,
-  F_SPAN,
-  F_SENTCOV,
-  F_AT_PERSON_CAP,
-  F_AT_TIME_YEAR,
-  F_AT_TIME_MONTH,
-  F_AT_NUMBER_NUM,
-  F_AT_PLACE_CAP,
-  F_CAP_NEAR,
-  F_NUM_NEAR,
-  F_YEAR_NEAR,
-  F_LOGLEN,
-  F_LEAD8,
-  F_FIRSTMATCH,
-  F_DEFCUE,
-  F_AT_OTHER_DEF,
-  F_LCSUB,
-  F_EXBIGRAM
-};
+#define RR_ENUM(id, name, weight, group, doc) F_##id,
+enum { RR_FEATURES(RR_ENUM) F_COUNT };
+#undef RR_ENUM
+_Static_assert(F_COUNT == TL_RERANK_FEATURES, "TL_RERANK_FEATURES counts RR_FEATURES");
 
-/* The trained weights (bench/rerank-train.py; bench/RESULTS-relevance.md),
- * on the raw features, in the order of feature_names. */
-static const double default_weights[TL_RERANK_FEATURES] = {
-    1,           /* bm25n */
-    -0.189188,   /* logrank */
-    0.60997,     /* bm25s_n */
-    0.0216379,   /* bm25e_n */
-    -0.014438,   /* cov */
-    -0.0238696,  /* idfcov */
-    -0.0759727,  /* missing */
-    0.413706,    /* rarest */
-    -0.00516543, /* bigram */
-    0.010329,    /* win8 */
-    0.00354441,  /* span */
-    0.53411,     /* sentcov */
-    0.346258,    /* at_person_cap */
-    0.307571,    /* at_time_year */
-    0.179485,    /* at_time_month */
-    0.714156,    /* at_number_num */
-    0.231048,    /* at_place_cap */
-    -0.0134133,  /* cap_near */
-    -0.00984011, /* num_near */
-    -0.0506429,  /* year_near */
-    0.000918219, /* loglen */
-    0.606951,    /* lead8 */
-    0.15793,     /* firstmatch */
-    0,           /* defcue */
-    0.178843,    /* at_other_def */
-    0.46275,     /* lcsub */
-    0.0285993,   /* exbigram */
-};
+#define RR_NAME(id, name, weight, group, doc) name,
+static const char *const feature_names[TL_RERANK_FEATURES] = {RR_FEATURES(RR_NAME)};
+#undef RR_NAME
+
+#define RR_DOC(id, name, weight, group, doc) doc,
+static const char *const feature_docs[TL_RERANK_FEATURES] = {RR_FEATURES(RR_DOC)};
+#undef RR_DOC
+
+#define RR_WEIGHT(id, name, weight, group, doc) weight,
+static const double default_weights[TL_RERANK_FEATURES] = {RR_FEATURES(RR_WEIGHT)};
+#undef RR_WEIGHT
 
 /*
  * Answer types from Indonesian question words (kata tanya). A question
@@ -134,6 +148,10 @@ static int in_table(const char *w, size_t len, const char *const *table, size_t 
 
 const char *tl_rerank_feature_name(size_t i) {
   return i < TL_RERANK_FEATURES ? feature_names[i] : NULL;
+}
+
+const char *tl_rerank_feature_doc(size_t i) {
+  return i < TL_RERANK_FEATURES ? feature_docs[i] : NULL;
 }
 
 enum tl_answer_type tl_rerank_answer_type(const char *const *words, const size_t *words_len,
