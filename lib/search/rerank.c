@@ -711,21 +711,28 @@ static unsigned shortest_span(tl_reranker *r, size_t nev, size_t m) {
   return best;
 }
 
-/* Features of one passage into x (bm25s_n and bm25e_n not yet normalized). */
-static int passage_features(tl_reranker *r, const tl_rerank_collection *coll,
-                            const tl_rerank_candidate *c, double top_score, double *x,
-                            tl_error *err) {
+/* What the feature groups share about the passage being scored, besides
+ * the reranker's position lists (stem_pos, word_pos, all) and sentences
+ * (sent). */
+typedef struct passage {
+  const tl_rerank_candidate *c;
+  const tl_rerank_collection *coll;
+  double top_score; /* the first candidate's first-stage score */
+  size_t maxpos;    /* the highest position */
+  size_t nwords;    /* plain words */
+  unsigned first;   /* position of the first word */
+  size_t nsent;     /* sentences */
+  size_t m;         /* query terms found */
+} passage;
+
+/* Analyzes the passage into r->ptok and lists the positions of the query's
+ * stems and word forms (sorted), and the highest position. */
+static int find_positions(tl_reranker *r, passage *p, tl_error *err) {
   query_info *q = &r->q;
   tokens *ts = &r->ptok;
-  const char *text = c->text;
-  size_t k, i, m = 0, nwords = 0, nev = 0, maxpos = 0, nsent = 0;
-  unsigned first = 0, last_sent = UINT32_MAX;
-  double norm, bs = 0, be = 0, idfcov = 0, lead = 0, best_sent = 0;
-  int capn = 0, numn = 0, yearn = 0, monthn = 0, rc;
-  unsigned def_pos = 0;
-  int have_def = 0;
-  memset(x, 0, TL_RERANK_FEATURES * sizeof *x);
-  if ((rc = analyze(r->analyzer, text, c->len, ts, err)) != TL_OK)
+  size_t k, i;
+  int rc;
+  if ((rc = analyze(r->analyzer, p->c->text, p->c->len, ts, err)) != TL_OK)
     return rc;
   if (reserve_lists(r, q->nstems > q->nwords ? q->nstems + 1 : q->nwords + 1))
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
@@ -733,11 +740,11 @@ static int passage_features(tl_reranker *r, const tl_rerank_collection *coll,
     r->stem_pos[i].n = 0;
   for (i = 0; i < q->nwords; i++)
     r->word_pos[i].n = 0;
-  /* positions of the query's stems and word forms */
+  p->maxpos = 0;
   for (k = 0; k < ts->n; k++) {
     const token *t = &ts->t[k];
-    if (t->pos > maxpos)
-      maxpos = t->pos;
+    if (t->pos > p->maxpos)
+      p->maxpos = t->pos;
     if (t->flags & TL_TERM_STEM) {
       i = find_stem(q, TERM(ts, k), t->len);
       if (i < q->nstems && posl_add(&r->stem_pos[i], t->pos))
@@ -752,153 +759,232 @@ static int passage_features(tl_reranker *r, const tl_rerank_collection *coll,
     posl_sort(&r->stem_pos[i]);
   for (i = 0; i < q->nwords; i++)
     posl_sort(&r->word_pos[i]);
-  /* sentences: a boundary after [.!?]+, closing quotes or brackets, and
-   * white space; sent[pos] is the sentence of the word at pos */
-  if (grow((void **)&r->sent, &r->sent_cap, maxpos + 2, sizeof *r->sent))
+  return TL_OK;
+}
+
+/* Sentences: a boundary after [.!?]+, closing quotes or brackets, and white
+ * space; r->sent[pos] is the sentence of the word at pos. Also counts the
+ * words and finds the first one. */
+static int find_sentences(tl_reranker *r, passage *p, tl_error *err) {
+  const tokens *ts = &r->ptok;
+  size_t k, scan = 0, bnd;
+  unsigned sid = 0;
+  if (grow((void **)&r->sent, &r->sent_cap, p->maxpos + 2, sizeof *r->sent))
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-  memset(r->sent, 0, (maxpos + 2) * sizeof *r->sent);
-  {
-    size_t scan = 0, bnd = next_boundary(text, c->len, &scan);
-    unsigned sid = 0;
-    for (k = 0; k < ts->n; k++) {
-      const token *t = &ts->t[k];
-      if (!IS_WORD(t->flags))
-        continue;
-      while (bnd <= t->start) {
-        sid++;
-        bnd = next_boundary(text, c->len, &scan);
-      }
-      r->sent[t->pos] = sid;
-      if (nwords == 0)
-        first = t->pos;
-      nwords++;
-    }
-    nsent = sid + 1;
-  }
-  /* matched terms */
-  r->all.n = 0;
-  for (i = 0; i < q->nstems; i++) {
-    const posl *l = &r->stem_pos[i];
-    double tf = (double)l->n;
-    if (l->n == 0)
+  memset(r->sent, 0, (p->maxpos + 2) * sizeof *r->sent);
+  p->nwords = 0;
+  p->first = 0;
+  bnd = next_boundary(p->c->text, p->c->len, &scan);
+  for (k = 0; k < ts->n; k++) {
+    const token *t = &ts->t[k];
+    if (!IS_WORD(t->flags))
       continue;
-    m++;
-    idfcov += q->idf[i];
+    while (bnd <= t->start) {
+      sid++;
+      bnd = next_boundary(p->c->text, p->c->len, &scan);
+    }
+    r->sent[t->pos] = sid;
+    if (p->nwords == 0)
+      p->first = t->pos;
+    p->nwords++;
+  }
+  p->nsent = sid + 1;
+  return TL_OK;
+}
+
+/* The query terms found (p->m) and all their positions, sorted (r->all). */
+static int find_matches(tl_reranker *r, passage *p, tl_error *err) {
+  size_t i, k;
+  r->all.n = 0;
+  p->m = 0;
+  for (i = 0; i < r->q.nstems; i++) {
+    const posl *l = &r->stem_pos[i];
+    if (l->n > 0)
+      p->m++;
     for (k = 0; k < l->n; k++)
       if (posl_add(&r->all, l->p[k]))
         return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-    if (l->p[0] < first + RR_LEAD)
-      lead += q->idf[i];
-    norm = RR_K1 * (1 - RR_B + RR_B * c->length / coll->avg_length);
-    bs += q->idf[i] * tf * (RR_K1 + 1) / (tf + norm);
   }
   posl_sort(&r->all);
-  norm = RR_K1 * (1 - RR_B + RR_B * c->length / coll->avg_length);
+  return TL_OK;
+}
+
+/* ---- Feature groups: each computes its features (RR_FEATURES) into x,
+ * reading only the passage and the query, not other groups' features ---- */
+
+static int group_first_stage(tl_reranker *r, const passage *p, double *x, tl_error *err) {
+  (void)r;
+  (void)err;
+  x[F_BM25N] = p->c->score / (p->top_score != 0 ? p->top_score : 1.0);
+  x[F_LOGRANK] = p->c->rank > 1 ? -log((double)p->c->rank) / log(100.0) : 0.0;
+  return TL_OK;
+}
+
+/* bm25s_n and bm25e_n, not yet normalized (tl_rerank divides them by their
+ * maximum). */
+static int group_bm25(tl_reranker *r, const passage *p, double *x, tl_error *err) {
+  const query_info *q = &r->q;
+  double norm = RR_K1 * (1 - RR_B + RR_B * p->c->length / p->coll->avg_length), bs = 0, be = 0;
+  size_t i;
+  (void)err;
+  for (i = 0; i < q->nstems; i++) {
+    double tf = (double)r->stem_pos[i].n;
+    if (tf > 0)
+      bs += q->idf[i] * tf * (RR_K1 + 1) / (tf + norm);
+  }
   for (i = 0; i < q->nwords; i++) {
     double tf = (double)r->word_pos[i].n;
     if (q->word_of_term[i] && tf > 0)
       be += q->word_idf[i] * tf * (RR_K1 + 1) / (tf + norm);
   }
-  x[F_BM25N] = c->score / (top_score != 0 ? top_score : 1.0);
-  x[F_LOGRANK] = c->rank > 1 ? -log((double)c->rank) / log(100.0) : 0.0;
   x[F_BM25S] = bs;
   x[F_BM25E] = be;
-  {
-    double tot = q->tot_idf > 0 ? q->tot_idf : 1.0;
-    x[F_COV] = (double)m / (double)(q->nstems ? q->nstems : 1);
-    x[F_IDFCOV] = idfcov / tot;
-    x[F_MISSING] = (double)(q->nstems - m);
-    x[F_RAREST] = q->nstems && r->stem_pos[q->rarest].n ? 1.0 : 0.0;
-    x[F_LEAD8] = lead / tot;
-  }
-  /* proximity of query-term pairs */
-  if (q->npairs) {
-    size_t bg = 0, w8 = 0;
-    for (i = 0; i < q->npairs; i++) {
-      const posl *a = &r->stem_pos[q->pair_a[i]], *b = &r->stem_pos[q->pair_b[i]];
-      int found_bg = 0, found_w8 = 0;
-      for (k = 0; k < a->n && !(found_bg && found_w8); k++) {
-        if (!found_bg && holds(b, a->p[k] + 1))
-          found_bg = 1;
-        if (!found_w8 && near(b, a->p[k]))
-          found_w8 = 1;
-      }
-      bg += (size_t)found_bg;
-      w8 += (size_t)found_w8;
+  return TL_OK;
+}
+
+static int group_coverage(tl_reranker *r, const passage *p, double *x, tl_error *err) {
+  const query_info *q = &r->q;
+  double idfcov = 0;
+  size_t i;
+  (void)err;
+  for (i = 0; i < q->nstems; i++)
+    if (r->stem_pos[i].n > 0)
+      idfcov += q->idf[i];
+  x[F_COV] = (double)p->m / (double)(q->nstems ? q->nstems : 1);
+  x[F_IDFCOV] = idfcov / (q->tot_idf > 0 ? q->tot_idf : 1.0);
+  x[F_MISSING] = (double)(q->nstems - p->m);
+  x[F_RAREST] = q->nstems && r->stem_pos[q->rarest].n ? 1.0 : 0.0;
+  return TL_OK;
+}
+
+/* Neighbouring query-term pairs next to and near each other. */
+static int group_proximity(tl_reranker *r, const passage *p, double *x, tl_error *err) {
+  const query_info *q = &r->q;
+  size_t i, k, bg = 0, w8 = 0;
+  (void)p;
+  (void)err;
+  if (q->npairs == 0)
+    return TL_OK;
+  for (i = 0; i < q->npairs; i++) {
+    const posl *a = &r->stem_pos[q->pair_a[i]], *b = &r->stem_pos[q->pair_b[i]];
+    int found_bg = 0, found_w8 = 0;
+    for (k = 0; k < a->n && !(found_bg && found_w8); k++) {
+      if (!found_bg && holds(b, a->p[k] + 1))
+        found_bg = 1;
+      if (!found_w8 && near(b, a->p[k]))
+        found_w8 = 1;
     }
-    x[F_BIGRAM] = (double)bg / (double)q->npairs;
-    x[F_WIN8] = (double)w8 / (double)q->npairs;
+    bg += (size_t)found_bg;
+    w8 += (size_t)found_w8;
   }
-  /* span */
-  if (m >= 2) {
-    size_t total = 0;
-    for (i = 0; i < q->nstems; i++)
-      total += r->stem_pos[i].n;
-    if (grow((void **)&r->ev_pos, &r->ev_cap, total + 1, sizeof *r->ev_pos))
-      return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-    {
-      size_t *nt = realloc(r->ev_term, r->ev_cap * sizeof *nt), *cnt;
-      if (!nt)
-        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-      r->ev_term = nt;
-      if (!(cnt = realloc(r->ev_cnt, (q->nstems + 1) * sizeof *cnt)))
-        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-      r->ev_cnt = cnt;
-    }
-    for (i = 0; i < q->nstems; i++)
-      for (k = 0; k < r->stem_pos[i].n; k++) {
-        /* insertion into position order (lists are short) */
-        size_t j = nev++;
-        r->ev_pos[j] = r->stem_pos[i].p[k];
-        r->ev_term[j] = i;
-        while (j > 0 && cmp_event(r, j - 1, j) > 0) {
-          unsigned tp = r->ev_pos[j];
-          size_t tt = r->ev_term[j];
-          r->ev_pos[j] = r->ev_pos[j - 1];
-          r->ev_term[j] = r->ev_term[j - 1];
-          r->ev_pos[j - 1] = tp;
-          r->ev_term[j - 1] = tt;
-          j--;
-        }
-      }
-    x[F_SPAN] = (double)m / (double)shortest_span(r, nev, m);
-  }
-  /* sentcov */
-  if (m > 0) {
-    if (grow((void **)&r->sent_idf, &r->sent_idf_cap, nsent + 1, sizeof *r->sent_idf))
-      return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-    memset(r->sent_idf, 0, (nsent + 1) * sizeof *r->sent_idf);
-    for (i = 0; i < q->nstems; i++) {
-      const posl *l = &r->stem_pos[i];
-      unsigned prev = UINT32_MAX;
-      /* each sentence once per term: positions are sorted, so are sentences */
-      for (k = 0; k < l->n; k++) {
-        unsigned s = l->p[k] <= maxpos ? r->sent[l->p[k]] : 0;
-        if (s != prev)
-          r->sent_idf[s] += q->idf[i];
-        prev = s;
+  x[F_BIGRAM] = (double)bg / (double)q->npairs;
+  x[F_WIN8] = (double)w8 / (double)q->npairs;
+  return TL_OK;
+}
+
+/* Makes room for the span's events: total of them, over nterms terms. */
+static int reserve_events(tl_reranker *r, size_t total, size_t nterms) {
+  size_t *nt, *cnt;
+  if (grow((void **)&r->ev_pos, &r->ev_cap, total, sizeof *r->ev_pos))
+    return -1;
+  if (!(nt = realloc(r->ev_term, r->ev_cap * sizeof *nt)))
+    return -1;
+  r->ev_term = nt;
+  if (!(cnt = realloc(r->ev_cnt, nterms * sizeof *cnt)))
+    return -1;
+  r->ev_cnt = cnt;
+  return 0;
+}
+
+static int group_span(tl_reranker *r, const passage *p, double *x, tl_error *err) {
+  const query_info *q = &r->q;
+  size_t i, k, total = 0, nev = 0;
+  if (p->m < 2)
+    return TL_OK;
+  for (i = 0; i < q->nstems; i++)
+    total += r->stem_pos[i].n;
+  if (reserve_events(r, total + 1, q->nstems + 1))
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  for (i = 0; i < q->nstems; i++)
+    for (k = 0; k < r->stem_pos[i].n; k++) {
+      /* insertion into position order (lists are short) */
+      size_t j = nev++;
+      r->ev_pos[j] = r->stem_pos[i].p[k];
+      r->ev_term[j] = i;
+      while (j > 0 && cmp_event(r, j - 1, j) > 0) {
+        unsigned tp = r->ev_pos[j];
+        size_t tt = r->ev_term[j];
+        r->ev_pos[j] = r->ev_pos[j - 1];
+        r->ev_term[j] = r->ev_term[j - 1];
+        r->ev_pos[j - 1] = tp;
+        r->ev_term[j - 1] = tt;
+        j--;
       }
     }
-    for (i = 0; i < nsent; i++)
-      if (r->sent_idf[i] > best_sent)
-        best_sent = r->sent_idf[i];
-    x[F_SENTCOV] = best_sent / (q->tot_idf > 0 ? q->tot_idf : 1.0);
+  x[F_SPAN] = (double)p->m / (double)shortest_span(r, nev, p->m);
+  return TL_OK;
+}
+
+static int group_sentence(tl_reranker *r, const passage *p, double *x, tl_error *err) {
+  const query_info *q = &r->q;
+  size_t i, k;
+  double best = 0;
+  if (p->m == 0)
+    return TL_OK;
+  if (grow((void **)&r->sent_idf, &r->sent_idf_cap, p->nsent + 1, sizeof *r->sent_idf))
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  memset(r->sent_idf, 0, (p->nsent + 1) * sizeof *r->sent_idf);
+  for (i = 0; i < q->nstems; i++) {
+    const posl *l = &r->stem_pos[i];
+    unsigned prev = UINT32_MAX;
+    /* each sentence once per term: positions are sorted, so are sentences */
+    for (k = 0; k < l->n; k++) {
+      unsigned s = l->p[k] <= p->maxpos ? r->sent[l->p[k]] : 0;
+      if (s != prev)
+        r->sent_idf[s] += q->idf[i];
+      prev = s;
+    }
   }
-  /* capitalised words, numbers, years, months near the matches; definition
-   * words; length */
+  for (i = 0; i < p->nsent; i++)
+    if (r->sent_idf[i] > best)
+      best = r->sent_idf[i];
+  x[F_SENTCOV] = best / (q->tot_idf > 0 ? q->tot_idf : 1.0);
+  return TL_OK;
+}
+
+/* Whether the word token k is a query word: its stem (the stem token at its
+ * position, else the word itself) is a query term, or it is one of the
+ * query's word forms. */
+static int is_query_word(const tl_reranker *r, size_t k) {
+  const tokens *ts = &r->ptok;
+  const char *stem = TERM(ts, k);
+  size_t s, stem_len = ts->t[k].len;
+  for (s = k + 1; s < ts->n && ts->t[s].pos == ts->t[k].pos; s++)
+    if ((ts->t[s].flags & (TL_TERM_STEM | TL_TERM_JOINED)) == TL_TERM_STEM) {
+      stem = TERM(ts, s);
+      stem_len = ts->t[s].len;
+      break;
+    }
+  return find_stem(&r->q, stem, stem_len) < r->q.nstems ||
+         find_word(&r->q, TERM(ts, k), ts->t[k].len) < r->q.nwords;
+}
+
+/* Capitalised words, numbers, years and month names that are not query
+ * words, near the matches, and what the question asks for. */
+static int group_answer(tl_reranker *r, const passage *p, double *x, tl_error *err) {
+  const tokens *ts = &r->ptok;
+  const char *text = p->c->text;
+  enum tl_answer_type at = r->q.at;
+  unsigned last_sent = UINT32_MAX;
+  int capn = 0, numn = 0, yearn = 0, monthn = 0;
+  size_t k;
+  (void)err;
   for (k = 0; k < ts->n; k++) {
     const token *t = &ts->t[k];
     int upper_first, all_upper, cap, num, year, month, sentence_start;
-    size_t chars, s;
-    const char *stem;
-    size_t stem_len;
+    size_t chars;
     if (!IS_WORD(t->flags))
       continue;
-    if (in_table(TERM(ts, k), t->len, definition_words, COUNT(definition_words)) && !have_def &&
-        t->pos < first + RR_DEF_LEAD) {
-      have_def = 1;
-      def_pos = t->pos;
-    }
     sentence_start = r->sent[t->pos] != last_sent;
     last_sent = r->sent[t->pos];
     if (!near(&r->all, t->pos)) /* what follows counts only near a match */
@@ -910,84 +996,145 @@ static int passage_features(tl_reranker *r, const tl_rerank_collection *coll,
     num = (t->flags & TL_TERM_NUMBER) != 0;
     year = is_year(text + t->start, t->end - t->start);
     month = in_table(TERM(ts, k), t->len, month_words, COUNT(month_words));
-    if (!(cap || num || year || month))
-      continue;
-    /* the word's stem: the stem token at its position */
-    stem = TERM(ts, k);
-    stem_len = t->len;
-    for (s = k + 1; s < ts->n && ts->t[s].pos == t->pos; s++)
-      if ((ts->t[s].flags & (TL_TERM_STEM | TL_TERM_JOINED)) == TL_TERM_STEM) {
-        stem = TERM(ts, s);
-        stem_len = ts->t[s].len;
-        break;
-      }
-    if (find_stem(q, stem, stem_len) < q->nstems || find_word(q, TERM(ts, k), t->len) < q->nwords ||
-        !near(&r->all, t->pos))
+    if (!(cap || num || year || month) || is_query_word(r, k))
       continue;
     capn |= cap;
     numn |= num;
     yearn |= year;
     monthn |= month;
   }
-  x[F_AT_PERSON_CAP] = capn && q->at == TL_ANSWER_PERSON;
-  x[F_AT_TIME_YEAR] = yearn && q->at == TL_ANSWER_TIME;
-  x[F_AT_TIME_MONTH] = monthn && q->at == TL_ANSWER_TIME;
-  x[F_AT_NUMBER_NUM] = numn && q->at == TL_ANSWER_NUMBER;
-  x[F_AT_PLACE_CAP] = capn && q->at == TL_ANSWER_PLACE;
+  x[F_AT_PERSON_CAP] = capn && at == TL_ANSWER_PERSON;
+  x[F_AT_TIME_YEAR] = yearn && at == TL_ANSWER_TIME;
+  x[F_AT_TIME_MONTH] = monthn && at == TL_ANSWER_TIME;
+  x[F_AT_NUMBER_NUM] = numn && at == TL_ANSWER_NUMBER;
+  x[F_AT_PLACE_CAP] = capn && at == TL_ANSWER_PLACE;
   x[F_CAP_NEAR] = capn;
   x[F_NUM_NEAR] = numn;
   x[F_YEAR_NEAR] = yearn;
-  x[F_LOGLEN] = log(1.0 + (double)nwords);
-  if (r->all.n > 0) {
-    x[F_FIRSTMATCH] = 1.0 / (1.0 + (double)(r->all.p[0] - first));
-    if (have_def && r->all.p[0] < def_pos && r->sent[r->all.p[0]] == r->sent[def_pos])
-      x[F_DEFCUE] = 1;
+  return TL_OK;
+}
+
+static int group_length(tl_reranker *r, const passage *p, double *x, tl_error *err) {
+  (void)r;
+  (void)err;
+  x[F_LOGLEN] = log(1.0 + (double)p->nwords);
+  return TL_OK;
+}
+
+/* Where the matches are: in the lead, first, before a definition word. */
+static int group_lead(tl_reranker *r, const passage *p, double *x, tl_error *err) {
+  const query_info *q = &r->q;
+  const tokens *ts = &r->ptok;
+  double lead = 0;
+  size_t i, k;
+  (void)err;
+  for (i = 0; i < q->nstems; i++)
+    if (r->stem_pos[i].n > 0 && r->stem_pos[i].p[0] < p->first + RR_LEAD)
+      lead += q->idf[i];
+  x[F_LEAD8] = lead / (q->tot_idf > 0 ? q->tot_idf : 1.0);
+  if (r->all.n == 0)
+    return TL_OK;
+  x[F_FIRSTMATCH] = 1.0 / (1.0 + (double)(r->all.p[0] - p->first));
+  for (k = 0; k < ts->n; k++) {
+    const token *t = &ts->t[k];
+    if (IS_WORD(t->flags) && t->pos < p->first + RR_DEF_LEAD &&
+        in_table(TERM(ts, k), t->len, definition_words, COUNT(definition_words))) {
+      if (r->all.p[0] < t->pos && r->sent[r->all.p[0]] == r->sent[t->pos])
+        x[F_DEFCUE] = 1;
+      break;
+    }
   }
   x[F_AT_OTHER_DEF] = x[F_DEFCUE] && q->at == TL_ANSWER_OTHER;
-  /* verbatim runs of the query's words */
-  if (q->nseq > 0) {
-    size_t lcs = 0, eb = 0;
-    r->run_prev.n = 0;
-    for (i = 0; i < q->nseq; i++) {
-      const posl *l = &r->word_pos[q->seq[i]];
-      int any = 0;
-      r->run_cur.n = 0;
-      if (grow((void **)&r->run_len_cur, &r->run_cap, l->n + 1, sizeof *r->run_len_cur))
-        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-      {
-        unsigned *np = realloc(r->run_len_prev, r->run_cap * sizeof *np);
-        if (!np)
-          return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-        r->run_len_prev = np;
+  return TL_OK;
+}
+
+/* One query word's step of the verbatim runs: its positions l extend the
+ * runs ending just before them (r->run_prev) into r->run_cur; *lcs keeps
+ * the longest run, *any whether one was extended. */
+static int verbatim_step(tl_reranker *r, const posl *l, size_t *lcs, int *any) {
+  size_t k, j;
+  r->run_cur.n = 0;
+  if (grow((void **)&r->run_len_cur, &r->run_cap, l->n + 1, sizeof *r->run_len_cur))
+    return -1;
+  {
+    unsigned *np = realloc(r->run_len_prev, r->run_cap * sizeof *np);
+    if (!np)
+      return -1;
+    r->run_len_prev = np;
+  }
+  for (k = 0; k < l->n; k++) {
+    unsigned p = l->p[k], len = 1;
+    for (j = 0; j < r->run_prev.n; j++)
+      if (r->run_prev.p[j] + 1 == p) {
+        len = r->run_len_prev[j] + 1;
+        *any = 1;
+        break;
       }
-      for (k = 0; k < l->n; k++) {
-        unsigned p = l->p[k], len = 1;
-        size_t j;
-        for (j = 0; j < r->run_prev.n; j++)
-          if (r->run_prev.p[j] + 1 == p) {
-            len = r->run_len_prev[j] + 1;
-            any = 1;
-            break;
-          }
-        if (posl_add(&r->run_cur, p))
-          return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-        r->run_len_cur[r->run_cur.n - 1] = len;
-        if (len > lcs)
-          lcs = len;
-      }
-      if (i > 0 && any)
-        eb++;
-      {
-        posl tp = r->run_prev;
-        unsigned *tl = r->run_len_prev;
-        r->run_prev = r->run_cur;
-        r->run_cur = tp;
-        r->run_len_prev = r->run_len_cur;
-        r->run_len_cur = tl;
-      }
+    if (posl_add(&r->run_cur, p))
+      return -1;
+    r->run_len_cur[r->run_cur.n - 1] = len;
+    if (len > *lcs)
+      *lcs = len;
+  }
+  return 0;
+}
+
+/* Verbatim runs of the query's words. */
+static int group_verbatim(tl_reranker *r, const passage *p, double *x, tl_error *err) {
+  const query_info *q = &r->q;
+  size_t i, lcs = 0, eb = 0;
+  (void)p;
+  if (q->nseq == 0)
+    return TL_OK;
+  r->run_prev.n = 0;
+  for (i = 0; i < q->nseq; i++) {
+    int any = 0;
+    if (verbatim_step(r, &r->word_pos[q->seq[i]], &lcs, &any))
+      return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    if (i > 0 && any)
+      eb++;
+    {
+      posl tp = r->run_prev;
+      unsigned *tl = r->run_len_prev;
+      r->run_prev = r->run_cur;
+      r->run_cur = tp;
+      r->run_len_prev = r->run_len_cur;
+      r->run_len_cur = tl;
     }
-    x[F_LCSUB] = (double)lcs / (double)q->nseq;
-    x[F_EXBIGRAM] = q->nseq > 1 ? (double)eb / (double)(q->nseq - 1) : 0.0;
+  }
+  x[F_LCSUB] = (double)lcs / (double)q->nseq;
+  x[F_EXBIGRAM] = q->nseq > 1 ? (double)eb / (double)(q->nseq - 1) : 0.0;
+  return TL_OK;
+}
+
+typedef int (*feature_group)(tl_reranker *r, const passage *p, double *x, tl_error *err);
+
+#define RR_GROUP(id, name, weight, group, doc) group,
+static const feature_group feature_groups[TL_RERANK_FEATURES] = {RR_FEATURES(RR_GROUP)};
+#undef RR_GROUP
+
+/* Features of one passage into x (bm25s_n and bm25e_n not yet normalized):
+ * the passage's positions, sentences and matches, then each group of
+ * RR_FEATURES once, in the table's order. */
+static int passage_features(tl_reranker *r, const tl_rerank_collection *coll,
+                            const tl_rerank_candidate *c, double top_score, double *x,
+                            tl_error *err) {
+  passage p;
+  size_t f, g;
+  int rc;
+  memset(x, 0, TL_RERANK_FEATURES * sizeof *x);
+  memset(&p, 0, sizeof p);
+  p.c = c;
+  p.coll = coll;
+  p.top_score = top_score;
+  if ((rc = find_positions(r, &p, err)) != TL_OK || (rc = find_sentences(r, &p, err)) != TL_OK ||
+      (rc = find_matches(r, &p, err)) != TL_OK)
+    return rc;
+  for (f = 0; f < TL_RERANK_FEATURES; f++) {
+    for (g = 0; g < f && feature_groups[g] != feature_groups[f]; g++)
+      ;
+    if (g == f && (rc = feature_groups[f](r, &p, x, err)) != TL_OK)
+      return rc;
   }
   return TL_OK;
 }
