@@ -11,7 +11,7 @@
 /** Slots of a new table (a power of two). */
 #define MIN_SLOTS 16
 /** Size in bytes of the first block of key copies; later ones double. */
-#define FIRST_BLOCK 4096
+#define FIRST_BLOCK 512
 /** Largest block size reached by doubling. */
 #define MAX_BLOCK (1u << 20)
 
