@@ -33,7 +33,9 @@ int tl_array_reserve(void **items, size_t *cap, size_t need, size_t item_size);
  * A growable byte buffer: data[0..len) are the bytes, followed by a NUL
  * whenever data is not NULL, so text can be read as a C string. cap is the
  * allocated size in bytes. Zero-initialize (TL_BUF_INIT) before use; read
- * data and len directly, change them only through the functions below.
+ * data and len directly, change them only through the functions below, or
+ * fill reserved room: after tl_buf_reserve(b, n), write up to n bytes at
+ * data + len, add their count to len and store the NUL at data[len].
  */
 typedef struct tl_buf {
   char *data;
