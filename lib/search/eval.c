@@ -380,6 +380,7 @@ int tl_run_read(FILE *in, const char *name, tl_run **out, tl_error *err) {
       break;
     if (rc != TL_OK)
       goto cleanup;
+    /* NOLINTNEXTLINE(clang-analyzer-core.CallAndMessage): next_record filled f[0..6) */
     if (!parse_long(f[3], &rank)) {
       rc = tl_error_set(err, TL_ERR_FORMAT, "%s:%lu: rank '%.64s' is not an integer", name, lineno,
                         f[3]);
@@ -557,6 +558,7 @@ int tl_eval_compute(const tl_qrels *qrels, const tl_run *run, tl_eval **out, tl_
     e->mean.recall_100 /= (double)n;
   }
   for (i = 0; i < run->num_queries; i++) {
+    /* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): queries holds num_queries */
     const char *qid = run->queries[i].qid;
     size_t qi;
     if (!tl_strset_has(qrels->qids, qid, strlen(qid), &qi) || qrels->queries[qi].num_rel == 0)
