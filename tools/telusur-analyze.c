@@ -2,6 +2,7 @@
 #include "index/documents.h"
 #include "telusur/analysis.h"
 #include "telusur/error.h"
+#include "util/buf.h"
 #include "xapian/store.h"
 
 #include <getopt.h>
@@ -57,10 +58,9 @@ static int show_term(void *vctx, int flags, const char *term, size_t len, size_t
 
 /* The stem the index keeps for a whole line. */
 typedef struct stem_ctx {
-  size_t len;  /* bytes of the line */
-  char *whole; /* a joined stem spanning the whole line */
-  char *words; /* the stems of the words, space separated */
-  size_t words_len, words_cap;
+  size_t len;   /* bytes of the line */
+  char *whole;  /* a joined stem spanning the whole line */
+  tl_buf words; /* the stems of the words, space separated */
   int failed;
 } stem_ctx;
 
@@ -77,19 +77,9 @@ static int stem_term(void *vctx, int flags, const char *term, size_t len, size_t
     }
     return 0;
   }
-  if (c->words_len + len + 2 > c->words_cap) {
-    size_t cap = (c->words_len + len + 2) * 2;
-    char *n = realloc(c->words, cap);
-    if (!n)
-      return c->failed = 1;
-    c->words = n;
-    c->words_cap = cap;
-  }
-  if (c->words_len)
-    c->words[c->words_len++] = ' ';
-  memcpy(c->words + c->words_len, term, len);
-  c->words_len += len;
-  c->words[c->words_len] = '\0';
+  if ((c->words.len && tl_buf_append(&c->words, " ", 1) != TL_OK) ||
+      tl_buf_append(&c->words, term, len) != TL_OK)
+    return c->failed = 1;
   return 0;
 }
 
@@ -110,13 +100,13 @@ static int run_stem(tl_analyzer *a) {
     if (tl_analyzer_run(a, line + s, c.len, 1, stem_term, &c, NULL, &err) != TL_OK || c.failed) {
       fprintf(stderr, "telusur-analyze: %s\n", c.failed ? "out of memory" : err.msg);
       free(c.whole);
-      free(c.words);
+      tl_buf_free(&c.words);
       free(line);
       return 2;
     }
-    puts(c.whole ? c.whole : c.words ? c.words : "");
+    puts(c.whole ? c.whole : c.words.data ? c.words.data : "");
     free(c.whole);
-    free(c.words);
+    tl_buf_free(&c.words);
   }
   free(line);
   return fflush(stdout) == 0 ? 0 : 2;
@@ -179,26 +169,23 @@ int main(int argc, char **argv) {
     for (i = optind; i < argc && status == 0; i++)
       status = run_show(a, argv[i], strlen(argv[i]));
   } else {
-    size_t n = 0, cap = 0, r;
-    char *buf = NULL;
+    tl_buf in = TL_BUF_INIT;
+    size_t r;
     for (;;) {
-      if (cap - n < 65536) {
-        char *nb = realloc(buf, cap = cap * 2 + 65536);
-        if (!nb) {
-          fputs("telusur-analyze: out of memory\n", stderr);
-          status = 2;
-          break;
-        }
-        buf = nb;
+      if (tl_buf_reserve(&in, 65536) != TL_OK) {
+        fputs("telusur-analyze: out of memory\n", stderr);
+        status = 2;
+        break;
       }
-      r = fread(buf + n, 1, cap - n, stdin);
-      n += r;
+      r = fread(in.data + in.len, 1, in.cap - 1 - in.len, stdin);
+      in.len += r;
+      in.data[in.len] = '\0';
       if (r == 0)
         break;
     }
     if (status == 0)
-      status = run_show(a, buf ? buf : "", n);
-    free(buf);
+      status = run_show(a, in.data ? in.data : "", in.len);
+    tl_buf_free(&in);
   }
   tl_analyzer_free(a);
   free(from_db);

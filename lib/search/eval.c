@@ -2,11 +2,14 @@
  * eval.c - TREC qrels and run readers and the trec_eval-compatible
  * measures declared in eval.h.
  *
- * Strings (qids, docids) live in per-handle arenas; lookups go through a
- * small open-addressing hash table keyed by (namespace, string), where the
- * namespace is 0 for query ids and the query's index for docids.
+ * Strings (qids, docids) live in string sets (util/strset.h): one of the
+ * query ids per handle, whose ids index the queries, and one of the docids
+ * per query, whose ids index that query's judgments or documents.
  */
 #include "telusur/eval.h"
+
+#include "util/buf.h"
+#include "util/strset.h"
 
 #include <errno.h>
 #include <math.h>
@@ -15,186 +18,7 @@
 #include <string.h>
 #include <sys/types.h>
 
-/* ---- string arena --------------------------------------------------- */
-
-typedef struct arena_block {
-  struct arena_block *next;
-  size_t used, cap;
-  char data[];
-} arena_block;
-
-typedef struct arena {
-  arena_block *head;
-} arena;
-
-#define ARENA_BLOCK 65536
-
-/*
- * Copies len bytes of s plus a NUL into the arena. Returns the copy, owned
- * by the arena until arena_free(), or NULL when out of memory.
- */
-static char *arena_strdup(arena *a, const char *s, size_t len) {
-  arena_block *b = a->head;
-  char *p;
-  if (!b || b->cap - b->used < len + 1) {
-    size_t cap = len + 1 > ARENA_BLOCK ? len + 1 : ARENA_BLOCK;
-    b = malloc(sizeof *b + cap);
-    if (!b)
-      return NULL;
-    b->next = a->head;
-    b->used = 0;
-    b->cap = cap;
-    a->head = b;
-  }
-  p = b->data + b->used;
-  memcpy(p, s, len);
-  p[len] = '\0';
-  b->used += len + 1;
-  return p;
-}
-
-/* Releases every block of the arena and leaves it empty. */
-static void arena_free(arena *a) {
-  arena_block *b = a->head;
-  while (b) {
-    arena_block *next = b->next;
-    free(b);
-    b = next;
-  }
-  a->head = NULL;
-}
-
-/* ---- hash table: (ns, string) -> size_t ------------------------------ */
-
-typedef struct ht_slot {
-  const char *key; /* NULL: empty; borrowed, must outlive the table */
-  uint64_t hash;
-  size_t ns;
-  size_t val;
-} ht_slot;
-
-typedef struct htab {
-  ht_slot *slots;
-  size_t cap; /* 0 or a power of two */
-  size_t n;
-} htab;
-
-/* FNV-1a over the string, mixed with the namespace; any 64-bit value. */
-static uint64_t ht_hash(size_t ns, const char *key) {
-  uint64_t h = 1469598103934665603ULL ^ ((uint64_t)ns * 0x9E3779B97F4A7C15ULL);
-  const unsigned char *p = (const unsigned char *)key;
-  for (; *p; p++) {
-    h ^= *p;
-    h *= 1099511628211ULL;
-  }
-  h ^= h >> 29;
-  return h;
-}
-
-/*
- * Finds (ns, key): returns its slot, or NULL when absent. An empty table
- * (cap 0) is allowed.
- */
-static ht_slot *ht_find(const htab *t, size_t ns, const char *key) {
-  uint64_t h;
-  size_t i;
-  if (t->cap == 0)
-    return NULL;
-  h = ht_hash(ns, key);
-  for (i = (size_t)h & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
-    ht_slot *s = &t->slots[i];
-    if (!s->key)
-      return NULL;
-    if (s->hash == h && s->ns == ns && strcmp(s->key, key) == 0)
-      return s;
-  }
-}
-
-/*
- * Doubles the table (or makes the first 64 slots), rehashing every entry.
- * Returns TL_OK or TL_ERR_NOMEM (the table is then unchanged).
- */
-static int ht_grow(htab *t) {
-  size_t cap = t->cap ? t->cap * 2 : 64, i;
-  ht_slot *slots;
-  if (cap < t->cap || cap > SIZE_MAX / sizeof *slots)
-    return TL_ERR_NOMEM;
-  slots = calloc(cap, sizeof *slots);
-  if (!slots)
-    return TL_ERR_NOMEM;
-  for (i = 0; i < t->cap; i++) {
-    const ht_slot *s = &t->slots[i];
-    size_t j;
-    if (!s->key)
-      continue;
-    for (j = (size_t)s->hash & (cap - 1); slots[j].key; j = (j + 1) & (cap - 1))
-      ;
-    slots[j] = *s;
-  }
-  free(t->slots);
-  t->slots = slots;
-  t->cap = cap;
-  return TL_OK;
-}
-
-/*
- * Inserts (ns, key) -> val; the key must not be in the table yet (check
- * with ht_find first) and must outlive the table. Returns TL_OK or
- * TL_ERR_NOMEM.
- */
-static int ht_insert(htab *t, size_t ns, const char *key, size_t val) {
-  uint64_t h;
-  size_t i;
-  if ((t->n + 1) * 10 > t->cap * 7) {
-    int rc = ht_grow(t);
-    if (rc != TL_OK)
-      return rc;
-  }
-  h = ht_hash(ns, key);
-  for (i = (size_t)h & (t->cap - 1); t->slots[i].key; i = (i + 1) & (t->cap - 1))
-    ;
-  t->slots[i].key = key;
-  t->slots[i].hash = h;
-  t->slots[i].ns = ns;
-  t->slots[i].val = val;
-  t->n++;
-  return TL_OK;
-}
-
-/* Releases the table's slots (not the keys) and leaves it empty. */
-static void ht_free(htab *t) {
-  free(t->slots);
-  t->slots = NULL;
-  t->cap = t->n = 0;
-}
-
 /* ---- small helpers -------------------------------------------------- */
-
-/*
- * Makes room for at least need elements of size elem in *p (capacity
- * *cap, in elements), growing geometrically. Returns TL_OK or
- * TL_ERR_NOMEM (then *p and *cap are unchanged).
- */
-static int grow_array(void **p, size_t *cap, size_t need, size_t elem) {
-  size_t ncap;
-  void *np;
-  if (need <= *cap)
-    return TL_OK;
-  ncap = *cap ? *cap : 8;
-  while (ncap < need) {
-    if (ncap > SIZE_MAX / 2)
-      return TL_ERR_NOMEM;
-    ncap *= 2;
-  }
-  if (ncap > SIZE_MAX / elem)
-    return TL_ERR_NOMEM;
-  np = realloc(*p, ncap * elem);
-  if (!np)
-    return TL_ERR_NOMEM;
-  *p = np;
-  *cap = ncap;
-  return TL_OK;
-}
 
 /*
  * Splits line (len bytes, NUL-terminated, without its newline) in place at
@@ -295,25 +119,24 @@ static void close_input(FILE *f) {
 
 /* ---- qrels ---------------------------------------------------------- */
 
-typedef struct qrels_query {
-  const char *qid;
-  size_t num_rel;
-  long *gains; /* num_rel positive grades, descending; inside q->gains */
-} qrels_query;
-
 typedef struct qrels_judgment {
   long rel;
   unsigned long line;
 } qrels_judgment;
 
+typedef struct qrels_query {
+  const char *qid;
+  size_t num_rel;
+  long *gains;     /* num_rel positive grades, descending; inside q->gains */
+  tl_strset *docs; /* the judged docids; ids index judgments */
+  qrels_judgment *judgments;
+  size_t cap_judgments;
+} qrels_query;
+
 struct tl_qrels {
-  arena strings;
-  htab qids; /* ns 0: qid -> index into queries */
-  htab docs; /* ns query index: docid -> index into judgments */
+  tl_strset *qids; /* ids index queries */
   qrels_query *queries;
   size_t num_queries, cap_queries;
-  qrels_judgment *judgments;
-  size_t num_judgments, cap_judgments;
   long *gains; /* every query's gains, back to back */
 };
 
@@ -324,35 +147,26 @@ static int cmp_long_desc(const void *a, const void *b) {
 }
 
 /*
- * Finds qid among the queries of a table mapping qid -> index, adding it
- * (copied into strings) at index *count when new; growing *arr (elements
- * of size elem, capacity *cap) and zeroing the new element, whose first
- * member must be its `const char *qid`. Sets *idx. Returns TL_OK or
- * TL_ERR_NOMEM.
+ * Finds qid in qids, adding it at index *count when new: grows *arr
+ * (elements of size elem, capacity *cap) and zeroes the new element, whose
+ * first member must be its `const char *qid` (set to the copy in qids).
+ * Sets *idx. Returns TL_OK or TL_ERR_NOMEM.
  */
-static int intern_query(arena *strings, htab *qids, void **arr, size_t *count, size_t *cap,
-                        size_t elem, const char *qid, size_t *idx) {
-  ht_slot *s = ht_find(qids, 0, qid);
+static int intern_query(tl_strset *qids, void **arr, size_t *count, size_t *cap, size_t elem,
+                        const char *qid, size_t *idx) {
   const char *copy;
   char *e;
-  int rc;
-  if (s) {
-    *idx = s->val;
-    return TL_OK;
-  }
-  rc = grow_array(arr, cap, *count + 1, elem);
-  if (rc != TL_OK)
-    return rc;
-  copy = arena_strdup(strings, qid, strlen(qid));
-  if (!copy)
+  int added;
+  if (tl_array_reserve(arr, cap, *count + 1, elem) != TL_OK ||
+      tl_strset_add(qids, qid, strlen(qid), idx, &added) != TL_OK)
     return TL_ERR_NOMEM;
-  rc = ht_insert(qids, 0, copy, *count);
-  if (rc != TL_OK)
-    return rc;
-  e = (char *)*arr + *count * elem;
+  if (!added)
+    return TL_OK;
+  e = (char *)*arr + *idx * elem;
   memset(e, 0, elem);
+  copy = tl_strset_key(qids, *idx, NULL);
   memcpy(e, &copy, sizeof copy);
-  *idx = (*count)++;
+  *count = tl_strset_count(qids);
   return TL_OK;
 }
 
@@ -361,40 +175,24 @@ static int intern_query(arena *strings, htab *qids, void **arr, size_t *count, s
  * descending) once every judgment is read. Returns TL_OK or TL_ERR_NOMEM.
  */
 static int qrels_finish(tl_qrels *q) {
-  size_t i, total = 0, *fill = NULL;
-  int rc = TL_OK;
-  for (i = 0; i < q->docs.cap; i++) {
-    const ht_slot *s = &q->docs.slots[i];
-    if (s->key && q->judgments[s->val].rel > 0) {
-      q->queries[s->ns].num_rel++;
-      total++;
-    }
-  }
+  size_t i, j, total = 0;
+  for (i = 0; i < q->num_queries; i++)
+    for (j = 0; j < tl_strset_count(q->queries[i].docs); j++)
+      total += q->queries[i].judgments[j].rel > 0;
   q->gains = malloc((total ? total : 1) * sizeof *q->gains);
-  fill = calloc(q->num_queries ? q->num_queries : 1, sizeof *fill);
-  if (!q->gains || !fill) {
-    rc = TL_ERR_NOMEM;
-    goto cleanup;
-  }
+  if (!q->gains)
+    return TL_ERR_NOMEM;
   total = 0;
   for (i = 0; i < q->num_queries; i++) {
-    q->queries[i].gains = q->gains + total;
-    total += q->queries[i].num_rel;
+    qrels_query *qq = &q->queries[i];
+    qq->gains = q->gains + total;
+    for (j = 0; j < tl_strset_count(qq->docs); j++)
+      if (qq->judgments[j].rel > 0)
+        qq->gains[qq->num_rel++] = qq->judgments[j].rel;
+    total += qq->num_rel;
+    qsort(qq->gains, qq->num_rel, sizeof(long), cmp_long_desc);
   }
-  for (i = 0; i < q->docs.cap; i++) {
-    const ht_slot *s = &q->docs.slots[i];
-    long rel;
-    if (!s->key)
-      continue;
-    rel = q->judgments[s->val].rel;
-    if (rel > 0)
-      q->queries[s->ns].gains[fill[s->ns]++] = rel;
-  }
-  for (i = 0; i < q->num_queries; i++)
-    qsort(q->queries[i].gains, q->queries[i].num_rel, sizeof(long), cmp_long_desc);
-cleanup:
-  free(fill);
-  return rc;
+  return TL_OK;
 }
 
 /* Reads the next non-blank line of in and splits it into exactly n fields
@@ -431,15 +229,15 @@ int tl_qrels_read(FILE *in, const char *name, tl_qrels **out, tl_error *err) {
   int rc;
   *out = NULL;
   q = calloc(1, sizeof *q);
-  if (!q) {
+  if (!q || tl_strset_create(&q->qids) != TL_OK) {
     rc = tl_error_set(err, TL_ERR_NOMEM, "%s: out of memory", name);
     goto cleanup;
   }
   for (;;) {
-    size_t qidx;
+    size_t qidx, d;
     long rel;
-    ht_slot *s;
-    const char *docid;
+    int added;
+    qrels_query *qq;
     rc = next_record(in, name, &line, &cap, &lineno, f, 4, "qid iter docid rel", err);
     if (rc == TL_DONE)
       break;
@@ -450,34 +248,25 @@ int tl_qrels_read(FILE *in, const char *name, tl_qrels **out, tl_error *err) {
                         lineno, f[3]);
       goto cleanup;
     }
-    rc = intern_query(&q->strings, &q->qids, (void **)&q->queries, &q->num_queries, &q->cap_queries,
+    rc = intern_query(q->qids, (void **)&q->queries, &q->num_queries, &q->cap_queries,
                       sizeof *q->queries, f[0], &qidx);
     if (rc != TL_OK)
       goto nomem;
-    s = ht_find(&q->docs, qidx, f[2]);
-    if (s) {
-      rc = tl_error_set(
-          err, TL_ERR_FORMAT,
-          "%s:%lu: document '%.128s' judged twice for query "
-          "'%.128s' (first at line %lu)",
-          name, lineno, f[2], f[0],
-          q->judgments[s->val]
-              .line); /* NOLINT(clang-analyzer-core.NullDereference): set when s or rq is */
+    qq = &q->queries[qidx];
+    if ((!qq->docs && tl_strset_create(&qq->docs) != TL_OK) ||
+        tl_array_reserve((void **)&qq->judgments, &qq->cap_judgments, tl_strset_count(qq->docs) + 1,
+                         sizeof *qq->judgments) != TL_OK ||
+        tl_strset_add(qq->docs, f[2], strlen(f[2]), &d, &added) != TL_OK)
+      goto nomem;
+    if (!added) {
+      rc = tl_error_set(err, TL_ERR_FORMAT,
+                        "%s:%lu: document '%.128s' judged twice for query "
+                        "'%.128s' (first at line %lu)",
+                        name, lineno, f[2], f[0], qq->judgments[d].line);
       goto cleanup;
     }
-    rc = grow_array((void **)&q->judgments, &q->cap_judgments, q->num_judgments + 1,
-                    sizeof *q->judgments);
-    if (rc != TL_OK)
-      goto nomem;
-    docid = arena_strdup(&q->strings, f[2], strlen(f[2]));
-    if (!docid)
-      goto nomem;
-    rc = ht_insert(&q->docs, qidx, docid, q->num_judgments);
-    if (rc != TL_OK)
-      goto nomem;
-    q->judgments[q->num_judgments].rel = rel;
-    q->judgments[q->num_judgments].line = lineno;
-    q->num_judgments++;
+    qq->judgments[d].rel = rel;
+    qq->judgments[d].line = lineno;
   }
   rc = qrels_finish(q);
   if (rc != TL_OK)
@@ -512,24 +301,24 @@ size_t tl_qrels_num_queries(const tl_qrels *q) {
 }
 
 int tl_qrels_grade(const tl_qrels *q, const char *qid, const char *docid, long *rel) {
-  const ht_slot *sq = ht_find(&q->qids, 0, qid), *sd;
-  if (!sq)
+  size_t qi, d;
+  if (!tl_strset_has(q->qids, qid, strlen(qid), &qi) ||
+      !tl_strset_has(q->queries[qi].docs, docid, strlen(docid), &d))
     return TL_ERR_NOTFOUND;
-  sd = ht_find(&q->docs, sq->val, docid);
-  if (!sd)
-    return TL_ERR_NOTFOUND;
-  *rel = q->judgments[sd->val].rel;
+  *rel = q->queries[qi].judgments[d].rel;
   return TL_OK;
 }
 
 void tl_qrels_free(tl_qrels *q) {
+  size_t i;
   if (!q)
     return;
-  arena_free(&q->strings);
-  ht_free(&q->qids);
-  ht_free(&q->docs);
+  for (i = 0; i < q->num_queries; i++) {
+    tl_strset_free(q->queries[i].docs);
+    free(q->queries[i].judgments);
+  }
+  tl_strset_free(q->qids);
   free(q->queries);
-  free(q->judgments);
   free(q->gains);
   free(q);
 }
@@ -537,20 +326,20 @@ void tl_qrels_free(tl_qrels *q) {
 /* ---- run ------------------------------------------------------------ */
 
 typedef struct run_doc {
-  const char *docid;
+  const char *docid; /* in the query's docids */
   double score;
+  unsigned long line; /* the line that listed it */
 } run_doc;
 
 typedef struct run_query {
   const char *qid;
+  tl_strset *docids; /* ids index docs until they are sorted */
   run_doc *docs;
   size_t num_docs, cap_docs;
 } run_query;
 
 struct tl_run {
-  arena strings;
-  htab qids; /* ns 0: qid -> index into queries */
-  htab docs; /* ns query index: docid -> line number of its first line */
+  tl_strset *qids; /* ids index queries */
   run_query *queries;
   size_t num_queries, cap_queries;
 };
@@ -576,22 +365,22 @@ int tl_run_read(FILE *in, const char *name, tl_run **out, tl_error *err) {
   int rc;
   *out = NULL;
   r = calloc(1, sizeof *r);
-  if (!r) {
+  if (!r || tl_strset_create(&r->qids) != TL_OK) {
     rc = tl_error_set(err, TL_ERR_NOMEM, "%s: out of memory", name);
     goto cleanup;
   }
   for (;;) {
-    size_t qidx;
+    size_t qidx, d;
     long rank;
     double score;
-    ht_slot *s;
+    int added;
     run_query *rq;
-    const char *docid;
     rc = next_record(in, name, &line, &cap, &lineno, f, 6, "qid Q0 docid rank score tag", err);
     if (rc == TL_DONE)
       break;
     if (rc != TL_OK)
       goto cleanup;
+    /* NOLINTNEXTLINE(clang-analyzer-core.CallAndMessage): next_record filled f[0..6) */
     if (!parse_long(f[3], &rank)) {
       rc = tl_error_set(err, TL_ERR_FORMAT, "%s:%lu: rank '%.64s' is not an integer", name, lineno,
                         f[3]);
@@ -602,33 +391,26 @@ int tl_run_read(FILE *in, const char *name, tl_run **out, tl_error *err) {
                         f[4]);
       goto cleanup;
     }
-    rc = intern_query(&r->strings, &r->qids, (void **)&r->queries, &r->num_queries, &r->cap_queries,
+    rc = intern_query(r->qids, (void **)&r->queries, &r->num_queries, &r->cap_queries,
                       sizeof *r->queries, f[0], &qidx);
     if (rc != TL_OK)
       goto nomem;
-    s = ht_find(&r->docs, qidx, f[2]);
-    if (s) {
+    rq = &r->queries[qidx];
+    if ((!rq->docids && tl_strset_create(&rq->docids) != TL_OK) ||
+        tl_array_reserve((void **)&rq->docs, &rq->cap_docs, rq->num_docs + 1, sizeof *rq->docs) !=
+            TL_OK ||
+        tl_strset_add(rq->docids, f[2], strlen(f[2]), &d, &added) != TL_OK)
+      goto nomem;
+    if (!added) {
       rc = tl_error_set(err, TL_ERR_FORMAT,
                         "%s:%lu: document '%.128s' listed twice for query "
-                        "'%.128s' (first at line %zu)",
-                        name, lineno, f[2], f[0], s->val);
+                        "'%.128s' (first at line %lu)",
+                        name, lineno, f[2], f[0], rq->docs[d].line);
       goto cleanup;
     }
-    rq = &r->queries[qidx];
-    rc = grow_array((void **)&rq->docs, &rq->cap_docs,
-                    rq->num_docs +
-                        1, /* NOLINT(clang-analyzer-core.NullDereference): set when s or rq is */
-                    sizeof *rq->docs);
-    if (rc != TL_OK)
-      goto nomem;
-    docid = arena_strdup(&r->strings, f[2], strlen(f[2]));
-    if (!docid)
-      goto nomem;
-    rc = ht_insert(&r->docs, qidx, docid, (size_t)lineno);
-    if (rc != TL_OK)
-      goto nomem;
-    rq->docs[rq->num_docs].docid = docid;
-    rq->docs[rq->num_docs].score = score;
+    rq->docs[d].docid = tl_strset_key(rq->docids, d, NULL);
+    rq->docs[d].score = score;
+    rq->docs[d].line = lineno;
     rq->num_docs++;
   }
   for (i = 0; i < r->num_queries; i++)
@@ -663,11 +445,11 @@ size_t tl_run_num_queries(const tl_run *r) {
 }
 
 const char *tl_run_doc(const tl_run *r, const char *qid, size_t pos) {
-  const ht_slot *s = ht_find(&r->qids, 0, qid);
   const run_query *rq;
-  if (!s)
+  size_t qi;
+  if (!tl_strset_has(r->qids, qid, strlen(qid), &qi))
     return NULL;
-  rq = &r->queries[s->val];
+  rq = &r->queries[qi];
   return pos < rq->num_docs ? rq->docs[pos].docid : NULL;
 }
 
@@ -675,19 +457,19 @@ void tl_run_free(tl_run *r) {
   size_t i;
   if (!r)
     return;
-  for (i = 0; i < r->num_queries; i++)
+  for (i = 0; i < r->num_queries; i++) {
+    tl_strset_free(r->queries[i].docids);
     free(r->queries[i].docs);
+  }
   free(r->queries);
-  ht_free(&r->qids);
-  ht_free(&r->docs);
-  arena_free(&r->strings);
+  tl_strset_free(r->qids);
   free(r);
 }
 
 /* ---- evaluation ----------------------------------------------------- */
 
 struct tl_eval {
-  arena strings;
+  tl_strset *qids; /* the rows' qids */
   tl_eval_query *rows;
   size_t num_rows;
   size_t num_ignored;
@@ -702,17 +484,18 @@ static int cmp_query_ptr(const void *a, const void *b) {
 }
 
 /*
- * Scores one qrels query (num_rel >= 1, qrels index qidx) against its
- * ranked run documents docs[0..n) (n may be 0) into *out.
+ * Scores one qrels query (num_rel >= 1) against its ranked run documents
+ * docs[0..n) (n may be 0) into *out.
  */
-static void score_query(const tl_qrels *qrels, size_t qidx, const qrels_query *qq,
-                        const run_doc *docs, size_t n, tl_eval_scores *out) {
+static void score_query(const qrels_query *qq, const run_doc *docs, size_t n, tl_eval_scores *out) {
   double dcg = 0.0, idcg = 0.0;
   size_t i, rel_10 = 0, rel_100 = 0;
   memset(out, 0, sizeof *out);
   for (i = 0; i < n && i < TL_EVAL_CUT_LARGE; i++) {
-    const ht_slot *s = ht_find(&qrels->docs, qidx, docs[i].docid);
-    long rel = s ? qrels->judgments[s->val].rel : 0;
+    size_t d;
+    long rel = tl_strset_has(qq->docs, docs[i].docid, strlen(docs[i].docid), &d)
+                   ? qq->judgments[d].rel
+                   : 0;
     if (rel <= 0)
       continue;
     rel_100++;
@@ -737,6 +520,8 @@ int tl_eval_compute(const tl_qrels *qrels, const tl_run *run, tl_eval **out, tl_
   int rc = TL_OK;
   *out = NULL;
   e = calloc(1, sizeof *e);
+  if (e && tl_strset_create(&e->qids) != TL_OK)
+    goto nomem;
   order = malloc((qrels->num_queries ? qrels->num_queries : 1) *
                  sizeof *order); /* NOLINT(bugprone-sizeof-expression): an array of pointers */
   if (!e || !order)
@@ -750,16 +535,16 @@ int tl_eval_compute(const tl_qrels *qrels, const tl_run *run, tl_eval **out, tl_
     goto nomem;
   for (i = 0; i < n; i++) {
     const qrels_query *qq = order[i];
-    const ht_slot *s = ht_find(&run->qids, 0, qq->qid);
-    const run_query *rq = s ? &run->queries[s->val] : NULL;
+    size_t qi, k;
+    const run_query *rq =
+        tl_strset_has(run->qids, qq->qid, strlen(qq->qid), &qi) ? &run->queries[qi] : NULL;
     tl_eval_query *row = &e->rows[i];
-    row->qid = arena_strdup(&e->strings, qq->qid, strlen(qq->qid));
-    if (!row->qid)
+    if (tl_strset_add(e->qids, qq->qid, strlen(qq->qid), &k, NULL) != TL_OK)
       goto nomem;
+    row->qid = tl_strset_key(e->qids, k, NULL);
     row->num_rel = qq->num_rel;
     row->num_ret = rq ? rq->num_docs : 0;
-    score_query(qrels, (size_t)(qq - qrels->queries), qq, rq ? rq->docs : NULL, row->num_ret,
-                &row->scores);
+    score_query(qq, rq ? rq->docs : NULL, row->num_ret, &row->scores);
     e->mean.mrr_10 += row->scores.mrr_10;
     e->mean.ndcg_10 += row->scores.ndcg_10;
     e->mean.recall_10 += row->scores.recall_10;
@@ -773,10 +558,10 @@ int tl_eval_compute(const tl_qrels *qrels, const tl_run *run, tl_eval **out, tl_
     e->mean.recall_100 /= (double)n;
   }
   for (i = 0; i < run->num_queries; i++) {
-    const ht_slot *s = ht_find(
-        &qrels->qids, 0,
-        run->queries[i].qid); /* NOLINT(clang-analyzer-core.NullDereference): set when s or rq is */
-    if (!s || qrels->queries[s->val].num_rel == 0)
+    /* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): queries holds num_queries */
+    const char *qid = run->queries[i].qid;
+    size_t qi;
+    if (!tl_strset_has(qrels->qids, qid, strlen(qid), &qi) || qrels->queries[qi].num_rel == 0)
       e->num_ignored++;
   }
   *out = e;
@@ -813,6 +598,6 @@ void tl_eval_free(tl_eval *e) {
   if (!e)
     return;
   free(e->rows);
-  arena_free(&e->strings);
+  tl_strset_free(e->qids);
   free(e);
 }

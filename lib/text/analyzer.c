@@ -2,7 +2,9 @@
 #include "telusur/analysis.h"
 
 #include "text/stemmer.h"
+#include "util/buf.h"
 #include "util/data.h"
+#include "util/strset.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -26,22 +28,16 @@ typedef struct word {
   int flags;              /* TL_TERM_ACRONYM, TL_TERM_NUMBER */
 } word;
 
-/* A sorted set of strings, searched with bsearch. */
-typedef struct strset {
-  char **items;
-  size_t n, cap;
-} strset;
-
 struct tl_analyzer {
   tl_stemmer *stemmer;
-  strset stop;      /* stopwords */
-  strset compounds; /* closed compounds (kerjasama) */
-  strset tails;     /* endings of compounds that are words (sama, kota) */
+  tl_strset *stop;      /* stopwords */
+  tl_strset *compounds; /* closed compounds (kerjasama) */
+  tl_strset *tails;     /* endings of compounds that are words (sama, kota) */
   const UNormalizer2 *nfkc_cf;
   UBreakIterator *bi;
   UChar *u16;
   size_t *off; /* byte offset of each UTF-16 unit, plus one past the end */
-  size_t u16_cap;
+  size_t u16_cap, off_cap;
   UChar *nbuf;
   int32_t nbuf_cap;
   char *arena;
@@ -51,62 +47,8 @@ struct tl_analyzer {
   char join[TL_TERM_MAX * 2 + 8];
 };
 
-static int cmp_str(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int set_add(strset *set, const char *s, size_t n) {
-  char *copy;
-  if (set->n == set->cap) {
-    size_t cap = set->cap ? set->cap * 2 : 256;
-    char **ni = realloc(set->items, cap * sizeof *ni);
-    if (!ni)
-      return TL_ERR_NOMEM;
-    set->items = ni;
-    set->cap = cap;
-  }
-  if (!(copy = malloc(n + 1)))
-    return TL_ERR_NOMEM;
-  memcpy(copy, s, n);
-  copy[n] = '\0';
-  set->items[set->n++] = copy;
-  return TL_OK;
-}
-
-/* Sorts the set and drops duplicates. */
-static void set_seal(strset *set) {
-  size_t i, j = 0;
-  if (set->n == 0)
-    return;
-  qsort(set->items, set->n, sizeof *set->items, cmp_str);
-  for (i = 1; i < set->n; i++) {
-    if (strcmp(set->items[i], set->items[j]) == 0)
-      free(set->items[i]);
-    else
-      set->items[++j] = set->items[i];
-  }
-  set->n = j + 1;
-}
-
-static int set_has(const strset *set, const char *s, size_t n) {
-  char key[128];
-  const char *k = key;
-  if (n >= sizeof key || set->n == 0)
-    return 0;
-  memcpy(key, s, n);
-  key[n] = '\0';
-  return bsearch(&k, set->items, set->n, sizeof *set->items, cmp_str) != NULL;
-}
-
-static void set_free(strset *set) {
-  size_t i;
-  for (i = 0; i < set->n; i++)
-    free(set->items[i]);
-  free(set->items);
-}
-
 /* Adds every word of the list file at path ('#' starts a comment line). */
-static int load_list(strset *set, const char *path, tl_error *err) {
+static int load_list(tl_strset *set, const char *path, tl_error *err) {
   char lbuf[512];
   FILE *f = fopen(path, "r");
   if (!f)
@@ -118,13 +60,12 @@ static int load_list(strset *set, const char *path, tl_error *err) {
       k--;
     if (k == 0)
       continue;
-    if (set_add(set, lbuf, k) != TL_OK) {
+    if (tl_strset_add(set, lbuf, k, NULL, NULL) != TL_OK) {
       fclose(f);
       return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
     }
   }
   fclose(f);
-  set_seal(set);
   return TL_OK;
 }
 
@@ -136,7 +77,7 @@ static int load_stopwords(tl_analyzer *a, const char *dir, const char *names, tl
     int rc;
     if (n > 0 && n < 256) {
       snprintf(path, sizeof path, "%s/stopwords/%.*s", dir, (int)n, p);
-      if ((rc = load_list(&a->stop, path, err)) != TL_OK)
+      if ((rc = load_list(a->stop, path, err)) != TL_OK)
         return rc;
     }
     p += n + (p[n] == ',');
@@ -151,16 +92,15 @@ static int load_compounds(tl_analyzer *a, const char *dir, tl_error *err) {
   size_t i;
   int rc;
   snprintf(path, sizeof path, "%s/lexicon/compounds.txt", dir);
-  if ((rc = load_list(&a->compounds, path, err)) != TL_OK)
+  if ((rc = load_list(a->compounds, path, err)) != TL_OK)
     return rc;
-  for (i = 0; i < a->compounds.n; i++) {
-    const char *c = a->compounds.items[i];
-    size_t n = strlen(c), k;
+  for (i = 0; i < tl_strset_count(a->compounds); i++) {
+    size_t n, k;
+    const char *c = tl_strset_key(a->compounds, i, &n);
     for (k = 2; k + 3 <= n; k++)
-      if (set_add(&a->tails, c + k, n - k) != TL_OK)
+      if (tl_strset_add(a->tails, c + k, n - k, NULL, NULL) != TL_OK)
         return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
   }
-  set_seal(&a->tails);
   return TL_OK;
 }
 
@@ -174,6 +114,11 @@ int tl_analyzer_create(const tl_analyzer_options *opts, tl_analyzer **out, tl_er
   *out = NULL;
   if (!(a = calloc(1, sizeof *a)))
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  if (tl_strset_create(&a->stop) != TL_OK || tl_strset_create(&a->compounds) != TL_OK ||
+      tl_strset_create(&a->tails) != TL_OK) {
+    tl_analyzer_free(a);
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  }
   if ((rc = tl_stemmer_create(stem, dir, &a->stemmer, err)) != TL_OK ||
       (rc = load_stopwords(a, dir, stop, err)) != TL_OK ||
       (rc = load_compounds(a, dir, err)) != TL_OK) {
@@ -195,9 +140,9 @@ void tl_analyzer_free(tl_analyzer *a) {
   if (!a)
     return;
   tl_stemmer_free(a->stemmer);
-  set_free(&a->stop);
-  set_free(&a->compounds);
-  set_free(&a->tails);
+  tl_strset_free(a->stop);
+  tl_strset_free(a->compounds);
+  tl_strset_free(a->tails);
   if (a->bi)
     ubrk_close(a->bi);
   free(a->u16);
@@ -209,7 +154,7 @@ void tl_analyzer_free(tl_analyzer *a) {
 }
 
 int tl_analyzer_is_stopword(const tl_analyzer *a, const char *word, size_t len) {
-  return set_has(&a->stop, word, len);
+  return tl_strset_has(a->stop, word, len, NULL);
 }
 
 const char *tl_analyzer_stemmer_name(const tl_analyzer *a) {
@@ -223,18 +168,9 @@ const char *tl_analyzer_stem(tl_analyzer *a, const char *word, size_t len, size_
 /* Converts UTF-8 to UTF-16, keeping the byte offset of every unit. */
 static int to_utf16(tl_analyzer *a, const char *text, size_t len, size_t *n16) {
   size_t i = 0, n = 0;
-  if (len + 1 > a->u16_cap) {
-    size_t cap = len + 1 + len / 4;
-    UChar *u = realloc(a->u16, cap * sizeof *u);
-    size_t *o;
-    if (!u)
-      return TL_ERR_NOMEM;
-    a->u16 = u;
-    if (!(o = realloc(a->off, (cap + 1) * sizeof *o)))
-      return TL_ERR_NOMEM;
-    a->off = o;
-    a->u16_cap = cap;
-  }
+  if (tl_array_reserve((void **)&a->u16, &a->u16_cap, len + 1, sizeof *a->u16) != TL_OK ||
+      tl_array_reserve((void **)&a->off, &a->off_cap, len + 2, sizeof *a->off) != TL_OK)
+    return TL_ERR_NOMEM;
   while (i < len) {
     int32_t k = 0;
     UChar32 c;
@@ -301,14 +237,9 @@ static int normalize(tl_analyzer *a, word *w, tl_error *err) {
     if (!is_apostrophe(a->nbuf[i]))
       a->nbuf[j++] = a->nbuf[i];
   n = j;
-  if (a->arena_cap - a->arena_len < (size_t)n * 3 + 1) {
-    size_t cap = a->arena_cap * 2 + (size_t)n * 3 + 4096;
-    char *na = realloc(a->arena, cap);
-    if (!na)
-      return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-    a->arena = na;
-    a->arena_cap = cap;
-  }
+  if (tl_array_reserve((void **)&a->arena, &a->arena_cap, a->arena_len + (size_t)n * 3 + 1, 1) !=
+      TL_OK)
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
   st = U_ZERO_ERROR;
   u_strToUTF8(a->arena + a->arena_len, (int32_t)(a->arena_cap - a->arena_len), &out_len, a->nbuf, n,
               &st);
@@ -403,16 +334,16 @@ static int emit_compound(tl_analyzer *a, const word *v, const word *w, unsigned 
   size_t n = v->norm_len + w->norm_len, sl;
   int flags = TL_TERM_JOINED | TL_TERM_COMPOUND, rc;
   if ((v->flags | w->flags) & (TL_TERM_NUMBER | TL_TERM_ACRONYM) || n >= sizeof a->join ||
-      !set_has(&a->tails, t2, w->norm_len))
+      !tl_strset_has(a->tails, t2, w->norm_len, NULL))
     return 0;
   memcpy(a->join, t1, v->norm_len);
   memcpy(a->join + v->norm_len, t2, w->norm_len);
-  if (set_has(&a->compounds, a->join, n)) {
+  if (tl_strset_has(a->compounds, a->join, n, NULL)) {
     stem = a->join;
     sl = n;
   } else {
     stem = tl_stemmer_stem(a->stemmer, a->join, n, &sl);
-    if (!set_has(&a->compounds, stem, sl))
+    if (!tl_strset_has(a->compounds, stem, sl, NULL))
       return 0;
   }
   {
@@ -447,14 +378,9 @@ int tl_analyzer_run(tl_analyzer *a, const char *text, size_t len, unsigned first
     word *w;
     if (ubrk_getRuleStatus(a->bi) < UBRK_WORD_NONE_LIMIT)
       continue;
-    if (a->nwords == a->words_cap) {
-      size_t cap = a->words_cap ? a->words_cap * 2 : 256;
-      word *nw = realloc(a->words, cap * sizeof *nw);
-      if (!nw)
-        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-      a->words = nw;
-      a->words_cap = cap;
-    }
+    if (tl_array_reserve((void **)&a->words, &a->words_cap, a->nwords + 1, sizeof *a->words) !=
+        TL_OK)
+      return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
     w = &a->words[a->nwords];
     w->u_start = prev;
     w->u_end = b;

@@ -1,6 +1,8 @@
 /* passage.c - paragraphs, headings, bullet runs and long-paragraph splits. */
 #include "text/passage.h"
 
+#include "util/buf.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,14 +93,9 @@ static int starts_capital(const char *s, size_t n) {
 
 static int push(tl_passage_list *list, size_t start, size_t end, size_t hs, size_t he) {
   tl_passage *p;
-  if (list->count == list->cap) {
-    size_t cap = list->cap ? list->cap * 2 : 16;
-    tl_passage *n = realloc(list->items, cap * sizeof *n);
-    if (!n)
-      return TL_ERR_NOMEM;
-    list->items = n;
-    list->cap = cap;
-  }
+  if (tl_array_reserve((void **)&list->items, &list->cap, list->count + 1, sizeof *list->items) !=
+      TL_OK)
+    return TL_ERR_NOMEM;
   p = &list->items[list->count++];
   p->ordinal = list->count;
   p->start = start;
@@ -217,10 +214,8 @@ done:
 
 /* Splits text into classified lines. */
 static int split_lines(const char *text, size_t len, line **out, size_t *count) {
-  size_t i = 0, n = 0, cap = 64;
-  line *lines = malloc(cap * sizeof *lines);
-  if (!lines)
-    return TL_ERR_NOMEM;
+  size_t i = 0, n = 0, cap = 0;
+  line *lines = NULL;
   while (i < len) {
     size_t s = i, e, raw = i;
     while (i < len && text[i] != '\n')
@@ -246,14 +241,9 @@ static int split_lines(const char *text, size_t len, line **out, size_t *count) 
       else
         break;
     }
-    if (n == cap) {
-      line *nl = realloc(lines, cap * 2 * sizeof *nl);
-      if (!nl) {
-        free(lines);
-        return TL_ERR_NOMEM;
-      }
-      lines = nl;
-      cap *= 2;
+    if (tl_array_reserve((void **)&lines, &cap, n + 1, sizeof *lines) != TL_OK) {
+      free(lines);
+      return TL_ERR_NOMEM;
     }
     lines[n].start = s;
     lines[n].end = e;

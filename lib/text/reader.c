@@ -1,6 +1,8 @@
 /* reader.c - files to articles: plain text and JSON Lines, gzip or not. */
 #include "text/reader.h"
 
+#include "util/buf.h"
+
 #include <errno.h>
 #include <json-c/json.h>
 #include <stdio.h>
@@ -190,15 +192,10 @@ static int fill(tl_reader *r, tl_error *err) {
     r->buf_len -= r->buf_pos;
     r->buf_pos = 0;
   }
-  if (r->buf_cap - r->buf_len < CHUNK) {
-    size_t cap = r->buf_cap ? r->buf_cap * 2 : 4 * CHUNK;
-    char *nb = realloc(r->buf, cap + 1);
-    if (!nb)
-      return tl_error_set(err, TL_ERR_NOMEM, "%s: out of memory", r->path);
-    r->buf = nb;
-    r->buf_cap = cap;
-  }
-  rc = source_read(r, r->buf + r->buf_len, r->buf_cap - r->buf_len, &got, err);
+  /* room for a chunk and the NUL that ends a record */
+  if (tl_array_reserve((void **)&r->buf, &r->buf_cap, r->buf_len + CHUNK + 1, 1) != TL_OK)
+    return tl_error_set(err, TL_ERR_NOMEM, "%s: out of memory", r->path);
+  rc = source_read(r, r->buf + r->buf_len, r->buf_cap - 1 - r->buf_len, &got, err);
   if (rc != TL_OK) {
     r->done = 1;
     return rc;

@@ -29,12 +29,16 @@
  * read at run time, plus the project's lists in DATA_DIR/lexicon/:
  * roots.txt (extra roots), compounds.txt (closed compounds), protected.txt
  * (words never stemmed) and exceptions.txt (word -> root overrides). All of
- * them live in one open-addressing hash table, read-only after loading.
+ * them live in one string set (util/strset.h), read-only after loading,
+ * whose dense ids index the array of entries.
  *
  * Cache. Each handle keeps a direct-mapped cache of recent word -> stem
  * results, so that a repeated word costs one hash and one memcmp.
  */
 #include "text/stem_id.h"
+
+#include "util/buf.h"
+#include "util/strset.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -42,6 +46,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 /** Longest word the stemmer analyses; longer words are returned as is. */
 #define MAX_WORD 120
@@ -88,17 +93,16 @@ enum {
 
 static const char prefix_letter[PRE_COUNT] = {0, 'D', 'K', 'S', 'B', 'T', 'R', 'M', 'P', 'O', 'O'};
 
-/** One lexicon entry: a word in the arena and what is known about it. */
+/** One lexicon entry: what is known about the word of the same id. */
 typedef struct lex_entry {
-  uint32_t off, len;   /* word bytes in the arena */
-  uint32_t hash;       /* hash of the word */
+  uint32_t len;        /* length of the word in bytes */
   uint32_t kind;       /* LEX_* bits */
   uint32_t pmask;      /* hunspell prefix letters taken alone (bit L-'A') */
   uint32_t circ[4];    /* [SUF_*]: prefix letters taken with that suffix */
   uint32_t smask;      /* bit SUF_*: the suffix is taken alone */
   uint32_t nflags;     /* number of hunspell affix flags (productivity) */
   uint32_t menge;      /* takes menge-/penge- (flags MG, PN) */
-  uint32_t toff, tlen; /* exceptions.txt: the root the word maps to */
+  uint32_t toff, tlen; /* exceptions.txt: the root the word maps to, in targets */
 } lex_entry;
 
 /** One slot of the per-handle stem cache. */
@@ -109,12 +113,10 @@ typedef struct cache_slot {
 } cache_slot;
 
 struct tl_idstem {
-  char *arena; /* all words, NUL-separated */
-  size_t arena_len, arena_cap;
-  lex_entry *entries;
-  size_t n_entries, cap_entries;
-  uint32_t *table; /* open addressing: entry index + 1, 0 = empty */
-  size_t table_mask;
+  tl_strset *words;   /* every word of the lexicon */
+  lex_entry *entries; /* [id of the word in words] */
+  size_t cap_entries;
+  tl_buf targets; /* the roots of exceptions.txt, back to back */
   cache_slot *cache;
   char out[2 * MAX_WORD + 8]; /* result of the last uncached call */
 };
@@ -138,69 +140,15 @@ typedef struct candidate {
 
 /* ---------------------------------------------------------------- lexicon */
 
-/** FNV-1a over len bytes. */
-static uint32_t hash_bytes(const char *s, size_t len) {
-  uint32_t h = 2166136261u;
-  size_t i;
-  for (i = 0; i < len; i++) {
-    h ^= (unsigned char)s[i];
-    h *= 16777619u;
-  }
-  return h;
-}
-
 /** Finds the entry for the len bytes at w, or NULL. */
 static const lex_entry *lex_find(const tl_idstem *st, const char *w, size_t len) {
-  uint32_t h = hash_bytes(w, len);
-  size_t i = h & st->table_mask;
-  for (;;) {
-    uint32_t slot = st->table[i];
-    const lex_entry *e;
-    if (!slot)
-      return NULL;
-    e = &st->entries[slot - 1];
-    if (e->hash == h && e->len == len && memcmp(st->arena + e->off, w, len) == 0)
-      return e;
-    i = (i + 1) & st->table_mask;
-  }
+  size_t id;
+  return tl_strset_has(st->words, w, len, &id) ? &st->entries[id] : NULL;
 }
 
-/** Doubles the hash table when it is half full. Returns TL_OK or NOMEM. */
-static int lex_grow_table(tl_idstem *st) {
-  size_t cap = st->table ? (st->table_mask + 1) * 2 : 65536, i;
-  uint32_t *t = calloc(cap, sizeof *t);
-  if (!t)
-    return TL_ERR_NOMEM;
-  for (i = 0; i < st->n_entries; i++) {
-    size_t j = st->entries[i].hash & (cap - 1);
-    while (t[j])
-      j = (j + 1) & (cap - 1);
-    t[j] = (uint32_t)(i + 1);
-  }
-  free(st->table);
-  st->table = t;
-  st->table_mask = cap - 1;
-  return TL_OK;
-}
-
-/** Appends len bytes and a NUL to the arena; *off gets their offset. */
-static int arena_add(tl_idstem *st, const char *w, size_t len, uint32_t *off) {
-  if (st->arena_len + len + 1 > st->arena_cap) {
-    size_t cap = st->arena_cap ? st->arena_cap * 2 : 1u << 20;
-    char *a;
-    while (cap < st->arena_len + len + 1)
-      cap *= 2;
-    a = realloc(st->arena, cap);
-    if (!a)
-      return TL_ERR_NOMEM;
-    st->arena = a;
-    st->arena_cap = cap;
-  }
-  memcpy(st->arena + st->arena_len, w, len);
-  st->arena[st->arena_len + len] = '\0';
-  *off = (uint32_t)st->arena_len;
-  st->arena_len += len + 1;
-  return TL_OK;
+/** The word of entry e (NUL-terminated, e->len bytes). */
+static const char *lex_word(const tl_idstem *st, const lex_entry *e) {
+  return tl_strset_key(st->words, (size_t)(e - st->entries), NULL);
 }
 
 /**
@@ -208,34 +156,17 @@ static int arena_add(tl_idstem *st, const char *w, size_t len, uint32_t *off) {
  * memory runs out.
  */
 static lex_entry *lex_add(tl_idstem *st, const char *w, size_t len) {
-  const lex_entry *found;
-  lex_entry *e;
-  size_t j;
-  if (!st->table || (st->n_entries + 1) * 2 > st->table_mask + 1)
-    if (lex_grow_table(st) != TL_OK)
-      return NULL;
-  found = lex_find(st, w, len);
-  if (found)
-    return (lex_entry *)found;
-  if (st->n_entries == st->cap_entries) {
-    size_t cap = st->cap_entries ? st->cap_entries * 2 : 32768;
-    lex_entry *ne = realloc(st->entries, cap * sizeof *ne);
-    if (!ne)
-      return NULL;
-    st->entries = ne;
-    st->cap_entries = cap;
-  }
-  e = &st->entries[st->n_entries];
-  memset(e, 0, sizeof *e);
-  if (arena_add(st, w, len, &e->off) != TL_OK)
+  size_t id;
+  int added;
+  if (tl_array_reserve((void **)&st->entries, &st->cap_entries, tl_strset_count(st->words) + 1,
+                       sizeof *st->entries) != TL_OK ||
+      tl_strset_add(st->words, w, len, &id, &added) != TL_OK)
     return NULL;
-  e->len = (uint32_t)len;
-  e->hash = hash_bytes(w, len);
-  j = e->hash & st->table_mask;
-  while (st->table[j])
-    j = (j + 1) & st->table_mask;
-  st->table[j] = (uint32_t)(++st->n_entries);
-  return e;
+  if (added) {
+    memset(&st->entries[id], 0, sizeof st->entries[id]);
+    st->entries[id].len = (uint32_t)len;
+  }
+  return &st->entries[id];
 }
 
 /** Records the hunspell-id flag string (long flags: 2 chars each) on e. */
@@ -343,14 +274,12 @@ static int lex_load(tl_idstem *st, const char *path, uint32_t kind, int hunspell
     if (flags)
       lex_note_flags(e, flags, nflags);
     if (target) {
-      uint32_t off;
-      size_t idx = (size_t)(e - st->entries);
-      if (arena_add(st, target, ntarget, &off) != TL_OK) {
+      e->toff = (uint32_t)st->targets.len;
+      e->tlen = (uint32_t)ntarget;
+      if (tl_buf_append(&st->targets, target, ntarget) != TL_OK) {
         fclose(f);
         return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
       }
-      st->entries[idx].toff = off;
-      st->entries[idx].tlen = (uint32_t)ntarget;
     }
   }
   if (ferror(f)) {
@@ -378,8 +307,10 @@ int tl_idstem_create(const char *data_dir, tl_idstem **out, tl_error *err) {
   if (!data_dir)
     return tl_error_set(err, TL_ERR_USAGE, "no data directory given");
   st = calloc(1, sizeof *st);
-  if (!st)
+  if (!st || tl_strset_create(&st->words) != TL_OK) {
+    tl_idstem_free(st);
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  }
   if (!dic || !*dic)
     dic = "/usr/share/hunspell/id_ID.dic";
   rc = lex_load(st, dic, LEX_DIC, 1, err);
@@ -403,9 +334,9 @@ int tl_idstem_create(const char *data_dir, tl_idstem **out, tl_error *err) {
 void tl_idstem_free(tl_idstem *s) {
   if (!s)
     return;
-  free(s->arena);
+  tl_strset_free(s->words);
   free(s->entries);
-  free(s->table);
+  tl_buf_free(&s->targets);
   free(s->cache);
   free(s);
 }
@@ -706,7 +637,7 @@ static size_t fallback(const char *w, size_t n) {
 
 /**
  * Stems a word without hyphens. Returns a pointer to the stem bytes (the
- * word itself, the lexicon's arena, or buf) and sets *out_len.
+ * word itself, the lexicon, or buf) and sets *out_len.
  */
 static const char *stem_simple(const tl_idstem *st, const char *w, size_t n, size_t *out_len) {
   const lex_entry *e = lex_find(st, w, n);
@@ -715,7 +646,7 @@ static const char *stem_simple(const tl_idstem *st, const char *w, size_t n, siz
   int i, order = 0;
   if (e && (e->kind & LEX_EXCEPTION)) {
     *out_len = e->tlen;
-    return st->arena + e->toff;
+    return st->targets.data + e->toff;
   }
   if (e && !(weak_root(e))) {
     *out_len = n;
@@ -750,11 +681,11 @@ static const char *stem_simple(const tl_idstem *st, const char *w, size_t n, siz
   }
   if (best.root && (best.root->kind & LEX_EXCEPTION)) {
     *out_len = best.root->tlen; /* pelajaran -> pelajar -> ajar */
-    return st->arena + best.root->toff;
+    return st->targets.data + best.root->toff;
   }
   if (best.root) {
     *out_len = best.root->len;
-    return st->arena + best.root->off;
+    return lex_word(st, best.root);
   }
   *out_len = fallback(w, n);
   return w;
@@ -801,7 +732,7 @@ static const char *stem_hyphen(const tl_idstem *st, const char *w, size_t n, siz
   if (e && (e->kind & (LEX_PROTECTED | LEX_EXCEPTION | LEX_COMPOUND))) {
     if (e->kind & LEX_EXCEPTION) {
       *out_len = e->tlen;
-      return st->arena + e->toff;
+      return st->targets.data + e->toff;
     }
     *out_len = n;
     return w;
@@ -831,7 +762,7 @@ static const char *stem_hyphen(const tl_idstem *st, const char *w, size_t n, siz
     }
   }
   sx = stem_simple(st, x, nx, &lx);
-  /* sx may point into buf only if it is x or the arena: both stable */
+  /* sx may point into buf only if it is x or the lexicon: both stable */
   sy = stem_simple(st, y, ny, &ly);
   if (lx == ly && memcmp(sx, sy, lx) == 0) { /* negara-negara, anak-anaknya */
     *out_len = lx;
@@ -858,8 +789,7 @@ static const char *stem_hyphen(const tl_idstem *st, const char *w, size_t n, siz
 }
 
 const char *tl_idstem_stem(tl_idstem *s, const char *word, size_t len, size_t *stem_len) {
-  uint32_t h = hash_bytes(word, len);
-  cache_slot *slot = &s->cache[h & (CACHE_SLOTS - 1)];
+  cache_slot *slot = &s->cache[XXH3_64bits(word, len) & (CACHE_SLOTS - 1)];
   const char *r;
   size_t rl;
   if (len < CACHE_WORD && slot->wlen == len && memcmp(slot->word, word, len) == 0) {
