@@ -196,8 +196,9 @@ START_TEST(test_txt_bom_crlf) {
 }
 END_TEST
 
-/* A title with no text, and a file with nothing in it. */
+/* A title with no text, and files with nothing in them: noted, skipped. */
 START_TEST(test_txt_title_only_and_empty) {
+  char p[512];
   tl_reader *r = open_ok(put("t.txt", "Hanya Judul"));
   const tl_article *a = next_ok(r);
   ck_assert_str_eq(a->title, "Hanya Judul");
@@ -206,10 +207,28 @@ START_TEST(test_txt_title_only_and_empty) {
   expect_done(r);
   tl_reader_free(r);
 
-  r = open_ok(put("e.txt", ""));
-  a = next_ok(r);
-  ck_assert_str_eq(a->title, "");
-  expect_text(a, "");
+  snprintf(p, sizeof p, "%s", put("e.txt", ""));
+  r = open_ok(p);
+  expect_error(r, TL_ERR_FORMAT, p, "no text (empty file)", (const char *)NULL);
+  expect_done(r);
+  tl_reader_free(r);
+
+  snprintf(p, sizeof p, "%s", put("w.txt", "\xEF\xBB\xBF \r\n\t\n  \n"));
+  r = open_ok(p);
+  expect_error(r, TL_ERR_FORMAT, p, "no text (empty file)", (const char *)NULL);
+  expect_done(r);
+  ck_assert_uint_eq(tl_reader_bytes(r), 11);
+  tl_reader_free(r);
+
+  snprintf(p, sizeof p, "%s", put("e.jsonl", "\n \r\n\n"));
+  r = open_ok(p);
+  expect_error(r, TL_ERR_FORMAT, p, "no text (empty file)", (const char *)NULL);
+  expect_done(r);
+  tl_reader_free(r);
+
+  snprintf(p, sizeof p, "%s", put_gz("e.html.gz", "", 0));
+  r = open_ok(p);
+  expect_error(r, TL_ERR_FORMAT, p, "no text (empty file)", (const char *)NULL);
   expect_done(r);
   tl_reader_free(r);
 }
@@ -275,7 +294,11 @@ START_TEST(test_jsonl) {
   ck_assert_str_eq(a->date, "");
   ck_assert_uint_eq(a->line, 4);
 
+  snprintf(id, sizeof id, "%s:5: \"id\" is a number, read as \"42\" (article kept)", p);
+  expect_error(r, TL_ERR_FORMAT, id, (const char *)NULL);
+  ck_assert_int_eq(tl_reader_warned(r), 1);
   a = next_ok(r);
+  ck_assert_int_eq(tl_reader_warned(r), 0);
   ck_assert_str_eq(a->id, "42");
   ck_assert_str_eq(a->title, "");
   expect_text(a, "Tiga");
@@ -392,12 +415,21 @@ START_TEST(test_gzip) {
   ck_assert_uint_eq(tl_reader_bytes(r), sizeof jsonl - 1);
   tl_reader_free(r);
 
-  /* a ".gz" name over plain data is read as it is (zlib's transparent mode) */
-  r = open_ok(put("plain.txt.gz", "Judul\nTeks."));
-  a = next_ok(r);
-  ck_assert_str_eq(a->title, "Judul");
-  expect_text(a, "Teks.");
-  tl_reader_free(r);
+  /* a ".gz" name over data that is not gzip says so, whatever the data */
+  {
+    static const char *const names[] = {"plain.txt.gz", "plain.JSONL.GZ", "empty.html.gz"};
+    static const char *const data[] = {"Judul\nTeks.", "{\"text\":\"x\"}\n", ""};
+    size_t k;
+    for (k = 0; k < 3; k++) {
+      tl_error err;
+      snprintf(p, sizeof p, "%s", put(names[k], data[k]));
+      r = (tl_reader *)1;
+      ck_assert_int_eq(tl_reader_open(p, &r, &err), TL_ERR_FORMAT);
+      ck_assert_ptr_null(r);
+      snprintf(id, sizeof id, "%s: not gzip data", p);
+      ck_assert_str_eq(err.msg, id);
+    }
+  }
 }
 END_TEST
 
