@@ -141,14 +141,20 @@ typedef struct walker {
   sbuf out;  /* the blocks so far */
   sbuf para; /* the block being read */
   int in_block;
+  int in_item;   /* <li> elements open */
+  int last_item; /* the last block was a list item */
 } walker;
 
 static void flush(walker *w) {
   sb_trim(&w->para);
   if (w->para.len == 0)
     return;
+  /* list items are bullet lines, one under the other */
   if (w->out.len > 0)
-    sb_add(&w->out, "\n\n", 2);
+    sb_add(&w->out, "\n\n", w->in_item && w->last_item ? 1 : 2);
+  if (w->in_item)
+    sb_add(&w->out, "\xE2\x80\xA2 ", 4);
+  w->last_item = w->in_item > 0;
   sb_add(&w->out, w->para.s, w->para.len);
   w->para.len = 0;
   if (w->para.s)
@@ -173,12 +179,14 @@ static void text_of(walker *w, const GumboNode *n, int depth) {
   if (is_block(n->v.element.tag)) {
     flush(w);
     w->in_block++;
+    w->in_item += n->v.element.tag == GUMBO_TAG_LI;
   }
   for (i = 0; i < n->v.element.children.length; i++)
     text_of(w, n->v.element.children.data[i], depth + 1);
   if (is_block(n->v.element.tag)) {
     flush(w);
     w->in_block--;
+    w->in_item -= n->v.element.tag == GUMBO_TAG_LI;
   }
 }
 

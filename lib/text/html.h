@@ -8,7 +8,9 @@
  * aside, noscript, form or template is taken. Each such block becomes one
  * line (white space, &nbsp; included, folded to single spaces) and blocks
  * are separated by a blank line, as paragraphs are in a .txt file, so that
- * a heading is a short line between blank lines.
+ * a heading is a short line between blank lines; the text of a list item
+ * is a bullet line ("• " and the text), with no blank line between items
+ * that follow each other (text/passage.h: a run of bulleted items).
  */
 #ifndef TELUSUR_HTML_H
 #define TELUSUR_HTML_H
