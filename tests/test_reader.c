@@ -548,6 +548,12 @@ START_TEST(test_open_errors) {
   expect_error(r, TL_ERR_IO, p, (const char *)NULL);
   expect_done(r);
   tl_reader_free(r);
+  snprintf(p, sizeof p, "%s", at("dir.txt.gz"));
+  ck_assert_int_eq(mkdir(p, 0755), 0);
+  r = open_ok(p);
+  expect_error(r, TL_ERR_IO, p, (const char *)NULL);
+  expect_done(r);
+  tl_reader_free(r);
 
   /* an unreadable file: only meaningful when permissions apply (not root) */
   snprintf(p, sizeof p, "%s", put("secret.txt", "Judul\nteks"));

@@ -113,10 +113,10 @@ int tl_reader_open(const char *path, tl_reader **out, tl_error *err) {
   {
     /* gzip data is known by its magic bytes, whatever the name says */
     int c1 = getc(r->file), c2 = getc(r->file);
-    size_t n = strlen(path);
+    int unreadable = ferror(r->file); /* reported by the first read */
     r->gzip = c1 == 0x1f && c2 == 0x8b;
     rewind(r->file);
-    if (!r->gzip && has_suffix(path, n, ".gz") && !ferror(r->file)) {
+    if (!r->gzip && !unreadable && has_suffix(path, strlen(path), ".gz")) {
       fclose(r->file);
       free(r->path);
       free(r);
