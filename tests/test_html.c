@@ -113,7 +113,7 @@ END_TEST
  * the date from the published-time meta, else the first <time>. */
 START_TEST(test_fallbacks) {
   static const char main_page[] =
-      "<html><head><title>\n  Judul   Biasa </title>"
+      "<html><head><title>\n  Judul   Biasa </title><meta property=\"og:title\" content=\"\">"
       "<meta property=\"article:published_time\" content=\"2025-10-21\">"
       "<script type=\"application/ld+json\">[{\"datePublished\":\"2001-01-01\"}]</script>"
       "</head><body><p>DILUAR main</p><main><p>Di dalam main.</p></main>"

@@ -234,7 +234,7 @@ static void read_meta(meta *m, const GumboNode *n, int depth) {
     const char *p = attr(n, "property"), *c = attr(n, "content");
     if (!p)
       p = attr(n, "name");
-    if (p && c) {
+    if (p && c && *c) {
       if (!m->og_title && strcasecmp(p, "og:title") == 0)
         m->og_title = c;
       else if (!m->site_name && strcasecmp(p, "og:site_name") == 0)
@@ -246,7 +246,7 @@ static void read_meta(meta *m, const GumboNode *n, int depth) {
     m->title = n;
   } else if (t == GUMBO_TAG_LINK && !m->canonical) {
     const char *rel = attr(n, "rel"), *href = attr(n, "href");
-    if (rel && href && strcasecmp(rel, "canonical") == 0)
+    if (rel && href && *href && strcasecmp(rel, "canonical") == 0)
       m->canonical = href;
   } else if (t == GUMBO_TAG_SCRIPT && !m->ld_date && attr(n, "type") &&
              strcasecmp(attr(n, "type"), "application/ld+json") == 0 &&
