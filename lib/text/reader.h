@@ -60,8 +60,9 @@ typedef struct tl_article {
   const char *text;     /**< the body the passages come from */
   size_t text_len;      /**< bytes in text */
   uint64_t text_offset; /**< byte offset of text in the (decompressed)
-                           file for .txt; 0 for JSON Lines, whose passage
-                           offsets count bytes of the decoded "text" value */
+                           file for .txt; 0 for JSON Lines and HTML, whose
+                           passage offsets count bytes of the decoded "text"
+                           value or of the extracted text */
   const char *date;     /**< as written; "" when absent or not understood */
   const char *url;      /**< "" when absent */
   const char *source;   /**< "" when absent */
@@ -71,8 +72,8 @@ typedef struct tl_article {
    * each string of a top-level array, other than "id", "title" and "text"
    * (other values are not fields), so that a name may come several times;
    * "date" only when understood. HTML: "date", "url", "source" when found.
-   * Both: "site", the host of "url" in lower case, unless the source has a
-   * "site" of its own. NULL when nfields is 0. */
+   * Both, last: "site", the host of "url" in lower case, unless the source
+   * has a "site" of its own. NULL when nfields is 0. */
   const tl_field *fields;
   size_t nfields;   /**< entries in fields */
   int has_time;     /**< 1 when date was understood: time holds it */
