@@ -1,9 +1,10 @@
 /*
- * fuzz_reader.c - libFuzzer harness for the readers: plain text, JSON Lines
- * and gzip.
+ * fuzz_reader.c - libFuzzer harness for the readers: plain text, JSON Lines,
+ * HTML and gzip.
  *
  * Input: one selector byte, then the file's bytes. Selector bit 0: the file
- * is named .jsonl (else .txt); bit 1: the harness gzip-compresses the bytes
+ * is named .jsonl (else .txt), bit 2: .html (over bit 0); bit 1: the
+ * harness gzip-compresses the bytes
  * first (so that valid gzip streams of arbitrary text are read; raw bytes
  * starting with the gzip magic exercise the inflate loop on corrupt data).
  * Checks that every article the reader hands out is well formed: NUL-
@@ -18,7 +19,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-static char path_txt[256], path_jsonl[256];
+static char path_txt[256], path_jsonl[256], path_html[256];
 
 static void init_paths(void) {
   const char *dir = getenv("TMPDIR");
@@ -28,6 +29,7 @@ static void init_paths(void) {
     dir = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
   snprintf(path_txt, sizeof path_txt, "%s/telusur-fuzz-reader.%ld.txt", dir, (long)getpid());
   snprintf(path_jsonl, sizeof path_jsonl, "%s/telusur-fuzz-reader.%ld.jsonl", dir, (long)getpid());
+  snprintf(path_html, sizeof path_html, "%s/telusur-fuzz-reader.%ld.html", dir, (long)getpid());
 }
 
 static int write_plain(const char *path, const uint8_t *data, size_t size) {
@@ -80,7 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size < 1)
     return 0;
   init_paths();
-  path = (data[0] & 1) ? path_jsonl : path_txt;
+  path = (data[0] & 4) ? path_html : (data[0] & 1) ? path_jsonl : path_txt;
   if (((data[0] & 2) ? write_gzip : write_plain)(path, data + 1, size - 1) != 0)
     return 0;
   if (tl_reader_open(path, &r, &err) != TL_OK)
@@ -102,6 +104,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     check_str(a->url);
     check_str(a->source);
     check_str(a->path);
+    for (size_t i = 0; i < a->nfields; i++) {
+      check_str(a->fields[i].name);
+      check_str(a->fields[i].value);
+    }
+    if (a->has_time && a->date_invalid)
+      abort();
     if (!a->text || a->text[a->text_len] != '\0')
       abort();
     if (tl_utf8_check(a->text, a->text_len, NULL) != TL_OK)

@@ -1,7 +1,9 @@
 /*
- * test_reader.c - Check suite for lib/reader.[ch]: .txt and .jsonl files,
- * plain or gzip, every documented error with its code and a message that
- * names the file and the line or byte offset, and tl_utf8_check.
+ * test_reader.c - Check suite for lib/text/reader.[ch]: .txt, .jsonl and
+ * .html files, plain or gzip, names in any letter case, byte order marks,
+ * fields and dates, every documented error and warning with its code and a
+ * message that names the file and the line or byte offset, and
+ * tl_utf8_check.
  */
 #include "testutil.h"
 #include "text/reader.h"
@@ -118,6 +120,20 @@ START_TEST(test_format_names) {
   ck_assert_int_eq(tl_reader_format(".txt"), TL_FORMAT_UNKNOWN);
   ck_assert_int_eq(tl_reader_format(".jsonl"), TL_FORMAT_UNKNOWN);
   ck_assert_int_eq(tl_reader_format(""), TL_FORMAT_UNKNOWN);
+  /* HTML, and any letter case */
+  ck_assert_int_eq(tl_reader_format("a.html"), TL_FORMAT_HTML);
+  ck_assert_int_eq(tl_reader_format("a.htm"), TL_FORMAT_HTML);
+  ck_assert_int_eq(tl_reader_format("a.html.gz"), TL_FORMAT_HTML);
+  ck_assert_int_eq(tl_reader_format("a.htm.gz"), TL_FORMAT_HTML);
+  ck_assert_int_eq(tl_reader_format("A.HTML"), TL_FORMAT_HTML);
+  ck_assert_int_eq(tl_reader_format("a.TXT"), TL_FORMAT_TXT);
+  ck_assert_int_eq(tl_reader_format("a.Txt.GZ"), TL_FORMAT_TXT);
+  ck_assert_int_eq(tl_reader_format("a.JSONL"), TL_FORMAT_JSONL);
+  ck_assert_int_eq(tl_reader_format("a.JSON.Gz"), TL_FORMAT_JSONL);
+  ck_assert_int_eq(tl_reader_format("a.xhtml"), TL_FORMAT_UNKNOWN);
+  ck_assert_int_eq(tl_reader_format(".html"), TL_FORMAT_UNKNOWN);
+  ck_assert_int_eq(tl_reader_format(".HTM.gz"), TL_FORMAT_UNKNOWN);
+  ck_assert_int_eq(tl_reader_format("a.GZ"), TL_FORMAT_UNKNOWN);
 }
 END_TEST
 
@@ -196,8 +212,9 @@ START_TEST(test_txt_bom_crlf) {
 }
 END_TEST
 
-/* A title with no text, and a file with nothing in it. */
+/* A title with no text, and files with nothing in them: noted, skipped. */
 START_TEST(test_txt_title_only_and_empty) {
+  char p[512];
   tl_reader *r = open_ok(put("t.txt", "Hanya Judul"));
   const tl_article *a = next_ok(r);
   ck_assert_str_eq(a->title, "Hanya Judul");
@@ -206,10 +223,28 @@ START_TEST(test_txt_title_only_and_empty) {
   expect_done(r);
   tl_reader_free(r);
 
-  r = open_ok(put("e.txt", ""));
-  a = next_ok(r);
-  ck_assert_str_eq(a->title, "");
-  expect_text(a, "");
+  snprintf(p, sizeof p, "%s", put("e.txt", ""));
+  r = open_ok(p);
+  expect_error(r, TL_ERR_FORMAT, p, "no text (empty file)", (const char *)NULL);
+  expect_done(r);
+  tl_reader_free(r);
+
+  snprintf(p, sizeof p, "%s", put("w.txt", "\xEF\xBB\xBF \r\n\t\n  \n"));
+  r = open_ok(p);
+  expect_error(r, TL_ERR_FORMAT, p, "no text (empty file)", (const char *)NULL);
+  expect_done(r);
+  ck_assert_uint_eq(tl_reader_bytes(r), 11);
+  tl_reader_free(r);
+
+  snprintf(p, sizeof p, "%s", put("e.jsonl", "\n \r\n\n"));
+  r = open_ok(p);
+  expect_error(r, TL_ERR_FORMAT, p, "no text (empty file)", (const char *)NULL);
+  expect_done(r);
+  tl_reader_free(r);
+
+  snprintf(p, sizeof p, "%s", put_gz("e.html.gz", "", 0));
+  r = open_ok(p);
+  expect_error(r, TL_ERR_FORMAT, p, "no text (empty file)", (const char *)NULL);
   expect_done(r);
   tl_reader_free(r);
 }
@@ -275,7 +310,11 @@ START_TEST(test_jsonl) {
   ck_assert_str_eq(a->date, "");
   ck_assert_uint_eq(a->line, 4);
 
+  snprintf(id, sizeof id, "%s:5: \"id\" is a number, read as \"42\" (article kept)", p);
+  expect_error(r, TL_ERR_FORMAT, id, (const char *)NULL);
+  ck_assert_int_eq(tl_reader_warned(r), 1);
   a = next_ok(r);
+  ck_assert_int_eq(tl_reader_warned(r), 0);
   ck_assert_str_eq(a->id, "42");
   ck_assert_str_eq(a->title, "");
   expect_text(a, "Tiga");
@@ -392,12 +431,21 @@ START_TEST(test_gzip) {
   ck_assert_uint_eq(tl_reader_bytes(r), sizeof jsonl - 1);
   tl_reader_free(r);
 
-  /* a ".gz" name over plain data is read as it is (zlib's transparent mode) */
-  r = open_ok(put("plain.txt.gz", "Judul\nTeks."));
-  a = next_ok(r);
-  ck_assert_str_eq(a->title, "Judul");
-  expect_text(a, "Teks.");
-  tl_reader_free(r);
+  /* a ".gz" name over data that is not gzip says so, whatever the data */
+  {
+    static const char *const names[] = {"plain.txt.gz", "plain.JSONL.GZ", "empty.html.gz"};
+    static const char *const data[] = {"Judul\nTeks.", "{\"text\":\"x\"}\n", ""};
+    size_t k;
+    for (k = 0; k < 3; k++) {
+      tl_error err;
+      snprintf(p, sizeof p, "%s", put(names[k], data[k]));
+      r = (tl_reader *)1;
+      ck_assert_int_eq(tl_reader_open(p, &r, &err), TL_ERR_FORMAT);
+      ck_assert_ptr_null(r);
+      snprintf(id, sizeof id, "%s: not gzip data", p);
+      ck_assert_str_eq(err.msg, id);
+    }
+  }
 }
 END_TEST
 
@@ -500,6 +548,12 @@ START_TEST(test_open_errors) {
   expect_error(r, TL_ERR_IO, p, (const char *)NULL);
   expect_done(r);
   tl_reader_free(r);
+  snprintf(p, sizeof p, "%s", at("dir.txt.gz"));
+  ck_assert_int_eq(mkdir(p, 0755), 0);
+  r = open_ok(p);
+  expect_error(r, TL_ERR_IO, p, (const char *)NULL);
+  expect_done(r);
+  tl_reader_free(r);
 
   /* an unreadable file: only meaningful when permissions apply (not root) */
   snprintf(p, sizeof p, "%s", put("secret.txt", "Judul\nteks"));
@@ -512,6 +566,281 @@ START_TEST(test_open_errors) {
     ck_assert_ptr_nonnull(strstr(err.msg, "Permission denied"));
   }
   chmod(p, 0644);
+}
+END_TEST
+
+/* The fields of an article as "name=value;" pairs. */
+static void expect_fields(const tl_article *a, const char *want) {
+  char got[1024] = "";
+  size_t i, n = 0;
+  for (i = 0; i < a->nfields; i++)
+    n += (size_t)snprintf(got + n, sizeof got - n, "%s=%s;", a->fields[i].name, a->fields[i].value);
+  ck_assert_uint_lt(n, sizeof got);
+  ck_assert_str_eq(got, want);
+}
+
+/* Top-level strings and arrays of strings are fields; "site" from "url". */
+START_TEST(test_jsonl_fields) {
+  static const char data[] =
+      "{\"id\":\"f1\",\"title\":\"T\",\"text\":\"x\",\"source\":\"detik\","
+      "\"url\":\"https://user@News.Detik.COM:8080/berita/1?a=b\",\"topic\":\"Ekonomi\","
+      "\"author\":[\"Budi\",7,\"Sari\",null,[\"x\"]],\"views\":120,\"draft\":false,"
+      "\"meta\":{\"a\":\"b\"},\"date\":\"2025-10-21\",\"empty\":\"\",\"nothing\":null}\n"
+      "{\"text\":\"y\",\"url\":\"http://[::1]:80/x\",\"site\":\"sendiri\"}\n"
+      "{\"text\":\"z\",\"url\":\"/relatif\",\"tags\":[]}\n"
+      "{\"text\":\"w\",\"url\":\"https://kompas.id\"}\n";
+  tl_reader *r = open_ok(put("f.jsonl", data));
+  const tl_article *a = next_ok(r);
+  ck_assert_str_eq(a->source, "detik");
+  ck_assert_str_eq(a->url, "https://user@News.Detik.COM:8080/berita/1?a=b");
+  ck_assert_str_eq(a->date, "2025-10-21");
+  ck_assert_int_eq(a->has_time, 1);
+  ck_assert_int_eq(a->time.seconds, 1761004800);
+  ck_assert_int_eq(a->time.date_only, 1);
+  ck_assert_int_eq(a->date_invalid, 0);
+  expect_fields(a, "source=detik;url=https://user@News.Detik.COM:8080/berita/1?a=b;"
+                   "topic=Ekonomi;author=Budi;author=Sari;date=2025-10-21;empty=;"
+                   "site=news.detik.com;");
+  a = next_ok(r);
+  expect_fields(a, "url=http://[::1]:80/x;site=sendiri;");
+  ck_assert_int_eq(a->has_time, 0);
+  ck_assert_int_eq(a->date_invalid, 0);
+  a = next_ok(r);
+  expect_fields(a, "url=/relatif;");
+  a = next_ok(r);
+  expect_fields(a, "url=https://kompas.id;site=kompas.id;");
+  expect_done(r);
+  tl_reader_free(r);
+
+  /* .txt has none */
+  r = open_ok(put("f.txt", "Judul\nTeks."));
+  a = next_ok(r);
+  ck_assert_uint_eq(a->nfields, 0);
+  ck_assert_int_eq(a->has_time, 0);
+  tl_reader_free(r);
+}
+END_TEST
+
+/* Dates: every form, the caller's format, and a bad date as a warning. */
+START_TEST(test_jsonl_dates) {
+  static const char data[] =
+      "{\"id\":\"d1\",\"text\":\"x\",\"date\":\"10/21/2025 20:43\"}\n"
+      "{\"id\":\"d2\",\"text\":\"x\",\"date\":\"Tue, 21 Oct 2025 20:43:00 +0700\"}\n"
+      "{\"id\":\"d3\",\"text\":\"x\",\"date\":\"2025-10-21T20:43:00+07:00\"}\n"
+      "{\"id\":\"d4\",\"text\":\"x\",\"date\":\"kemarin sore\",\"topic\":\"T\"}\n"
+      "{\"id\":\"d5\",\"text\":\"x\",\"date\":20251021}\n"
+      "{\"id\":\"d6\",\"text\":\"x\",\"date\":\"\"}\n";
+  char p[512], w4[600], w5[600];
+  tl_reader *r;
+  const tl_article *a;
+  tl_error err;
+  snprintf(p, sizeof p, "%s", put("d.jsonl", data));
+  r = open_ok(p);
+  ck_assert_int_eq(tl_reader_set_date_format(r, "%m/%d/%Y %H:%M", &err), TL_OK);
+  a = next_ok(r);
+  ck_assert_str_eq(a->date, "10/21/2025 20:43");
+  ck_assert_int_eq(a->has_time, 1);
+  ck_assert_int_eq(a->time.seconds, 1761079380); /* 20:43 taken as UTC */
+  ck_assert_int_eq(a->time.date_only, 0);
+  expect_fields(a, "date=10/21/2025 20:43;");
+  a = next_ok(r);
+  ck_assert_int_eq(a->time.seconds, 1761054180);
+  a = next_ok(r);
+  ck_assert_int_eq(a->time.seconds, 1761054180);
+  /* not understood: a warning naming file, line and the text; the article
+   * is kept without a date */
+  snprintf(w4, sizeof w4, "%s:4: date \"kemarin sore\" not understood (article kept)", p);
+  expect_error(r, TL_ERR_FORMAT, w4, (const char *)NULL);
+  ck_assert_int_eq(tl_reader_warned(r), 1);
+  a = next_ok(r);
+  ck_assert_str_eq(a->id, "d4");
+  ck_assert_str_eq(a->date, "");
+  ck_assert_int_eq(a->has_time, 0);
+  ck_assert_int_eq(a->date_invalid, 1);
+  expect_fields(a, "topic=T;");
+  snprintf(w5, sizeof w5, "%s:5: date \"20251021\" not understood (article kept)", p);
+  expect_error(r, TL_ERR_FORMAT, w5, (const char *)NULL);
+  a = next_ok(r);
+  ck_assert_str_eq(a->id, "d5");
+  ck_assert_int_eq(a->date_invalid, 1);
+  expect_fields(a, "");
+  /* an empty date is no date, and no warning */
+  a = next_ok(r);
+  ck_assert_str_eq(a->id, "d6");
+  ck_assert_int_eq(a->date_invalid, 0);
+  ck_assert_int_eq(a->has_time, 0);
+  ck_assert_int_eq(tl_reader_warned(r), 0);
+  expect_done(r);
+  /* without the format the first date is not understood */
+  tl_reader_free(r);
+  r = open_ok(p);
+  ck_assert_int_eq(tl_reader_set_date_format(r, "%m/%d/%Y", &err), TL_OK);
+  ck_assert_int_eq(tl_reader_set_date_format(r, NULL, &err), TL_OK);
+  expect_error(r, TL_ERR_FORMAT, "10/21/2025 20:43", "(article kept)", (const char *)NULL);
+  a = next_ok(r);
+  ck_assert_int_eq(a->date_invalid, 1);
+  tl_reader_free(r);
+}
+END_TEST
+
+/* "id" and "title" of the wrong type. */
+START_TEST(test_jsonl_id_title_types) {
+  static const char data[] = "{\"id\":{\"a\":1},\"text\":\"x\"}\n"
+                             "{\"id\":[\"a\"],\"text\":\"x\"}\n"
+                             "{\"id\":true,\"text\":\"x\"}\n"
+                             "{\"id\":\"t4\",\"title\":2025,\"text\":\"x\"}\n"
+                             "{\"id\":\"t5\",\"title\":{\"x\":1},\"text\":\"x\"}\n"
+                             "{\"id\":1.5,\"title\":[1],\"text\":\"x\",\"date\":\"?\"}\n"
+                             "{\"id\":null,\"title\":null,\"text\":\"x\"}\n";
+  char p[512], want[900];
+  tl_reader *r;
+  const tl_article *a;
+  snprintf(p, sizeof p, "%s", put("t.jsonl", data));
+  r = open_ok(p);
+  snprintf(want, sizeof want, "%s:1: \"id\" is an object, not a string, line skipped", p);
+  expect_error(r, TL_ERR_FORMAT, want, (const char *)NULL);
+  ck_assert_int_eq(tl_reader_warned(r), 0);
+  snprintf(want, sizeof want, "%s:2: \"id\" is an array, not a string, line skipped", p);
+  expect_error(r, TL_ERR_FORMAT, want, (const char *)NULL);
+  snprintf(want, sizeof want, "%s:3: \"id\" is a boolean, not a string, line skipped", p);
+  expect_error(r, TL_ERR_FORMAT, want, (const char *)NULL);
+  snprintf(want, sizeof want, "%s:4: \"title\" is a number, read as its text (article kept)", p);
+  expect_error(r, TL_ERR_FORMAT, want, (const char *)NULL);
+  a = next_ok(r);
+  ck_assert_str_eq(a->id, "t4");
+  ck_assert_str_eq(a->title, "2025");
+  snprintf(want, sizeof want, "%s:5: \"title\" is an object, left empty (article kept)", p);
+  expect_error(r, TL_ERR_FORMAT, want, (const char *)NULL);
+  a = next_ok(r);
+  ck_assert_str_eq(a->title, "");
+  /* several warnings in one message */
+  snprintf(want, sizeof want,
+           "%s:6: \"id\" is a number, read as \"1.5\"; \"title\" is an array, left empty; "
+           "date \"?\" not understood (article kept)",
+           p);
+  expect_error(r, TL_ERR_FORMAT, want, (const char *)NULL);
+  a = next_ok(r);
+  ck_assert_str_eq(a->id, "1.5");
+  ck_assert_int_eq(a->date_invalid, 1);
+  /* null is absent, without a word */
+  a = next_ok(r);
+  snprintf(want, sizeof want, "%s:7", p);
+  ck_assert_str_eq(a->id, want);
+  ck_assert_str_eq(a->title, "");
+  expect_done(r);
+  tl_reader_free(r);
+}
+END_TEST
+
+/* A byte order mark starts JSON Lines, plain or gzip, and HTML. */
+START_TEST(test_bom) {
+  static const char jsonl[] = "\xEF\xBB\xBF{\"id\":\"b1\",\"text\":\"satu\"}\n"
+                              "{\"id\":\"b2\",\"text\":\"dua\"}\n";
+  static const char txt[] = "\xEF\xBB\xBF\nJudul\n\nIsi.\n";
+  static const char html[] = "\xEF\xBB\xBF<title>Judul</title><p>Isi.</p>";
+  const char *names[] = {"bom.jsonl", "bom.JSONL.GZ"};
+  size_t k;
+  for (k = 0; k < 2; k++) {
+    tl_reader *r = open_ok(k ? put_gz(names[k], jsonl, sizeof jsonl - 1) : put(names[k], jsonl));
+    const tl_article *a = next_ok(r);
+    ck_assert_str_eq(a->id, "b1");
+    ck_assert_uint_eq(a->line, 1);
+    expect_text(a, "satu");
+    a = next_ok(r);
+    ck_assert_str_eq(a->id, "b2");
+    expect_done(r);
+    ck_assert_uint_eq(tl_reader_bytes(r), sizeof jsonl - 1);
+    tl_reader_free(r);
+  }
+  {
+    tl_reader *r = open_ok(put_gz("bom.TXT.gz", txt, sizeof txt - 1));
+    const tl_article *a = next_ok(r);
+    ck_assert_str_eq(a->title, "Judul");
+    expect_text(a, "\nIsi.\n");
+    tl_reader_free(r);
+    r = open_ok(put("bom.html", html));
+    a = next_ok(r);
+    ck_assert_str_eq(a->title, "Judul");
+    expect_text(a, "Isi.");
+    tl_reader_free(r);
+  }
+}
+END_TEST
+
+/* HTML pages, plain and gzip: the article, its date and fields. */
+START_TEST(test_html_pages) {
+  static const char html[] =
+      "<html><head><meta property=\"og:title\" content=\"Judul OG\">"
+      "<meta property=\"og:site_name\" content=\"Kabar\">"
+      "<meta property=\"article:published_time\" content=\"2025-10-21T20:43:00+07:00\">"
+      "<link rel=\"canonical\" href=\"https://Www.Kabar.example/a\"></head>"
+      "<body><nav><p>Menu</p></nav><article><h1>Kepala</h1><p>Isi satu.</p>"
+      "<script>x()</script><p>Isi dua.</p></article></body></html>";
+  static const char bad_date[] = "<time datetime=\"besok\"></time><p>Isi.</p>";
+  char p[512], want[600];
+  tl_reader *r;
+  const tl_article *a;
+  snprintf(p, sizeof p, "%s", put_gz("page.HTM.GZ", html, sizeof html - 1));
+  r = open_ok(p);
+  a = next_ok(r);
+  ck_assert_str_eq(a->id, p);
+  ck_assert_str_eq(a->path, p);
+  ck_assert_str_eq(a->title, "Judul OG");
+  expect_text(a, "Kepala\n\nIsi satu.\n\nIsi dua.");
+  ck_assert_uint_eq(a->text_offset, 0);
+  ck_assert_uint_eq(a->line, 0);
+  ck_assert_str_eq(a->date, "2025-10-21T20:43:00+07:00");
+  ck_assert_int_eq(a->has_time, 1);
+  ck_assert_int_eq(a->time.seconds, 1761054180);
+  ck_assert_str_eq(a->url, "https://Www.Kabar.example/a");
+  ck_assert_str_eq(a->source, "Kabar");
+  expect_fields(a, "date=2025-10-21T20:43:00+07:00;url=https://Www.Kabar.example/a;source=Kabar;"
+                   "site=www.kabar.example;");
+  expect_done(r);
+  ck_assert_uint_eq(tl_reader_bytes(r), sizeof html - 1);
+  tl_reader_free(r);
+
+  snprintf(p, sizeof p, "%s", put("bad.html", bad_date));
+  r = open_ok(p);
+  snprintf(want, sizeof want, "%s: date \"besok\" not understood (article kept)", p);
+  expect_error(r, TL_ERR_FORMAT, want, (const char *)NULL);
+  a = next_ok(r);
+  expect_text(a, "Isi.");
+  ck_assert_int_eq(a->date_invalid, 1);
+  ck_assert_str_eq(a->date, "");
+  expect_fields(a, "");
+  expect_done(r);
+  tl_reader_free(r);
+
+  /* a page with nothing to read is noted; invalid UTF-8 as in .txt */
+  snprintf(p, sizeof p, "%s", put("kosong.html", "<html><script>x()</script></html>"));
+  r = open_ok(p);
+  expect_error(r, TL_ERR_FORMAT, p, "no text in the page", (const char *)NULL);
+  expect_done(r);
+  tl_reader_free(r);
+  snprintf(p, sizeof p, "%s", put("rusak.html", "<p>a\xFF</p>"));
+  r = open_ok(p);
+  expect_error(r, TL_ERR_UTF8, p, "byte offset 4", (const char *)NULL);
+  expect_done(r);
+  tl_reader_free(r);
+}
+END_TEST
+
+/* Upper-case names are read as their format. */
+START_TEST(test_upper_case_names) {
+  tl_reader *r = open_ok(put("A.TXT", "Judul\nIsi."));
+  const tl_article *a = next_ok(r);
+  ck_assert_str_eq(a->title, "Judul");
+  tl_reader_free(r);
+  r = open_ok(put("B.JSONL", "{\"id\":\"u\",\"text\":\"isi\"}\n"));
+  a = next_ok(r);
+  ck_assert_str_eq(a->id, "u");
+  tl_reader_free(r);
+  r = open_ok(put_gz("C.Jsonl.Gz", "{\"id\":\"v\",\"text\":\"isi\"}\n", 24));
+  a = next_ok(r);
+  ck_assert_str_eq(a->id, "v");
+  expect_done(r);
+  tl_reader_free(r);
 }
 END_TEST
 
@@ -533,6 +862,12 @@ static Suite *reader_suite(void) {
   tcase_add_test(tc, test_gzip);
   tcase_add_test(tc, test_gzip_truncated);
   tcase_add_test(tc, test_open_errors);
+  tcase_add_test(tc, test_jsonl_fields);
+  tcase_add_test(tc, test_jsonl_dates);
+  tcase_add_test(tc, test_jsonl_id_title_types);
+  tcase_add_test(tc, test_bom);
+  tcase_add_test(tc, test_html_pages);
+  tcase_add_test(tc, test_upper_case_names);
   suite_add_tcase(s, tc);
   return s;
 }

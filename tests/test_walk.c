@@ -1,7 +1,8 @@
 /*
  * test_walk.c - Check suite for lib/walk.[ch]: the exact visit order
  * (strcmp of names, whatever the creation order), hidden names, unknown
- * types, symbolic links (a loop must not trap the walk), errors.
+ * types, names in any letter case, HTML pages, symbolic links (a loop must
+ * not trap the walk), errors.
  */
 #include "testutil.h"
 #include "text/walk.h"
@@ -208,6 +209,49 @@ START_TEST(test_unreadable_dir) {
 }
 END_TEST
 
+/* The message of the last skipped path. */
+static int last_msg(void *ctx, const char *path, int kind, const char *msg) {
+  (void)path;
+  if (kind == TL_WALK_SKIPPED)
+    snprintf(ctx, 256, "%s", msg);
+  return 0;
+}
+
+/* HTML pages and names in any letter case are input; look-alikes are not. */
+START_TEST(test_formats) {
+  static const char *const names[] = {"j.GZ",    "a.HTML",    "i.html.bz2", "b.htm",
+                                      "h.xhtml", "c.html.gz", "d.Htm.GZ",   "e.TXT",
+                                      "f.JSONL", "g.JSON.GZ", "k.htmlx",    "l.Txt.Gz"};
+  visits v;
+  char p[1024], msg[256] = "";
+  size_t i;
+  dir("fmt");
+  for (i = 0; i < sizeof names / sizeof *names; i++) {
+    snprintf(p, sizeof p, "fmt/%s", names[i]);
+    file(p);
+  }
+  memset(&v, 0, sizeof v);
+  snprintf(p, sizeof p, "%s/fmt", tu_dir);
+  ck_assert_int_eq(tl_walk(p, record, &v), TL_OK);
+  ck_assert_str_eq(v.log, "FILE fmt/a.HTML\n"
+                          "FILE fmt/b.htm\n"
+                          "FILE fmt/c.html.gz\n"
+                          "FILE fmt/d.Htm.GZ\n"
+                          "FILE fmt/e.TXT\n"
+                          "FILE fmt/f.JSONL\n"
+                          "FILE fmt/g.JSON.GZ\n"
+                          "SKIPPED fmt/h.xhtml\n"
+                          "SKIPPED fmt/i.html.bz2\n"
+                          "SKIPPED fmt/j.GZ\n"
+                          "SKIPPED fmt/k.htmlx\n"
+                          "FILE fmt/l.Txt.Gz\n");
+  snprintf(p, sizeof p, "%s/fmt/h.xhtml", tu_dir);
+  ck_assert_int_eq(tl_walk(p, last_msg, msg), TL_OK);
+  ck_assert_str_eq(msg, "unknown file type (known: .txt, .jsonl, .json, .html, .htm, and .gz of "
+                        "them)");
+}
+END_TEST
+
 /* Builds the suite. */
 static Suite *walk_suite(void) {
   Suite *s = suite_create("walk");
@@ -219,6 +263,7 @@ static Suite *walk_suite(void) {
   tcase_add_test(tc, test_missing);
   tcase_add_test(tc, test_stop);
   tcase_add_test(tc, test_unreadable_dir);
+  tcase_add_test(tc, test_formats);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -1,13 +1,16 @@
-/* reader.c - files to articles: plain text and JSON Lines, gzip or not. */
+/* reader.c - files to articles: plain text, JSON Lines and HTML, gzip or not. */
 #include "text/reader.h"
 
+#include "text/html.h"
 #include "util/buf.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unicode/utf8.h>
 #include <zlib.h>
 
@@ -31,22 +34,33 @@ struct tl_reader {
   json_object *json;
   json_tokener *tok;
   char *owned_id;
+  char *owned_site;  /* the "site" field's value */
+  char *date_format; /* strptime format tried first, or NULL */
+  tl_field *fields;
+  size_t fields_cap;
+  tl_html_page page; /* the HTML article's strings */
+  int seen_text;     /* a record (JSON Lines: a non-blank line) was read */
+  int pending;       /* the article is ready for the next call (a warning) */
+  int warned;        /* the last call returned a warning */
+  char warning[TL_ERROR_MSG_MAX];
   tl_article article;
 };
 
 static int has_suffix(const char *s, size_t n, const char *suffix) {
   size_t m = strlen(suffix);
-  return n >= m && memcmp(s + n - m, suffix, m) == 0;
+  return n > m && strncasecmp(s + n - m, suffix, m) == 0;
 }
 
 enum tl_format tl_reader_format(const char *path) {
   size_t n = strlen(path);
   if (has_suffix(path, n, ".gz"))
     n -= 3;
-  if (has_suffix(path, n, ".txt") && n > 4)
+  if (has_suffix(path, n, ".txt"))
     return TL_FORMAT_TXT;
-  if ((has_suffix(path, n, ".jsonl") && n > 6) || (has_suffix(path, n, ".json") && n > 5))
+  if (has_suffix(path, n, ".jsonl") || has_suffix(path, n, ".json"))
     return TL_FORMAT_JSONL;
+  if (has_suffix(path, n, ".html") || has_suffix(path, n, ".htm"))
+    return TL_FORMAT_HTML;
   return TL_FORMAT_UNKNOWN;
 }
 
@@ -100,8 +114,15 @@ int tl_reader_open(const char *path, tl_reader **out, tl_error *err) {
   {
     /* gzip data is known by its magic bytes, whatever the name says */
     int c1 = getc(r->file), c2 = getc(r->file);
+    int unreadable = ferror(r->file); /* reported by the first read */
     r->gzip = c1 == 0x1f && c2 == 0x8b;
     rewind(r->file);
+    if (!r->gzip && !unreadable && has_suffix(path, strlen(path), ".gz")) {
+      fclose(r->file);
+      free(r->path);
+      free(r);
+      return tl_error_set(err, TL_ERR_FORMAT, "%s: not gzip data", path);
+    }
   }
   if (r->gzip) {
     r->zin = malloc(CHUNK);
@@ -216,8 +237,102 @@ static const char *json_str(json_object *obj, const char *key) {
   return "";
 }
 
-static int next_txt(tl_reader *r, const tl_article **article, tl_error *err) {
-  size_t bad = 0, i, title_start, title_end;
+/* Appends a field; TL_ERR_NOMEM when it cannot. */
+static int add_field(tl_reader *r, const char *name, const char *value, tl_error *err) {
+  if (tl_array_reserve((void **)&r->fields, &r->fields_cap, r->article.nfields + 1,
+                       sizeof *r->fields) != TL_OK)
+    return tl_error_set(err, TL_ERR_NOMEM, "%s: out of memory", r->path);
+  r->fields[r->article.nfields].name = name;
+  r->fields[r->article.nfields].value = value;
+  r->article.nfields++;
+  r->article.fields = r->fields;
+  return TL_OK;
+}
+
+/* Adds the field "site": the host of url ("scheme://user@HOST:port/..."),
+ * in lower case; nothing when url has no host. */
+static int add_site(tl_reader *r, const char *url, tl_error *err) {
+  const char *p = strstr(url, "://"), *end, *at;
+  size_t i, n;
+  if (!p)
+    return TL_OK;
+  p += 3;
+  end = p + strcspn(p, "/?#");
+  for (at = p; at < end; at++)
+    if (*at == '@')
+      p = at + 1; /* user information */
+  if (*p == '[') {
+    const char *close = memchr(p, ']', (size_t)(end - p));
+    if (!close)
+      return TL_OK;
+    end = close + 1; /* an IPv6 address keeps its brackets */
+  } else {
+    const char *colon = memchr(p, ':', (size_t)(end - p));
+    if (colon)
+      end = colon; /* a port */
+  }
+  n = (size_t)(end - p);
+  if (n == 0)
+    return TL_OK;
+  free(r->owned_site);
+  if (!(r->owned_site = malloc(n + 1)))
+    return tl_error_set(err, TL_ERR_NOMEM, "%s: out of memory", r->path);
+  for (i = 0; i < n; i++)
+    r->owned_site[i] = (char)tolower((unsigned char)p[i]);
+  r->owned_site[n] = '\0';
+  return add_field(r, "site", r->owned_site, err);
+}
+
+/* Adds a warning to r->warning ("; " between warnings). */
+static void warn(tl_reader *r, const char *what) {
+  size_t n = strlen(r->warning);
+  snprintf(r->warning + n, sizeof r->warning - n, "%s%s", n ? "; " : "", what);
+}
+
+/* Reads the article's date: understood, it is kept (date, time, a "date"
+ * field when add is set); not, a warning, and no date. */
+static int read_date(tl_reader *r, const char *text, int add, tl_error *err) {
+  tl_error derr;
+  r->article.date = "";
+  if (!*text)
+    return TL_OK;
+  if (tl_date_parse(text, r->date_format, &r->article.time, &derr) != TL_OK) {
+    r->article.date_invalid = 1;
+    warn(r, derr.msg);
+    return TL_OK;
+  }
+  r->article.date = text;
+  r->article.has_time = 1;
+  return add ? add_field(r, "date", text, err) : TL_OK;
+}
+
+/* Hands out the article, or first the warnings about it. */
+static int hand_out(tl_reader *r, const tl_article **article, tl_error *err) {
+  if (!r->warning[0]) {
+    *article = &r->article;
+    return TL_OK;
+  }
+  r->pending = 1;
+  r->warned = 1;
+  if (r->article.line)
+    return tl_error_set(err, TL_ERR_FORMAT, "%s:%llu: %s (article kept)", r->path,
+                        (unsigned long long)r->article.line, r->warning);
+  return tl_error_set(err, TL_ERR_FORMAT, "%s: %s (article kept)", r->path, r->warning);
+}
+
+/* Whether len bytes are all white space. */
+static int blank(const char *s, size_t len) {
+  size_t i;
+  for (i = 0; i < len; i++)
+    if (!strchr(" \t\r\n\f\v", s[i]))
+      return 0;
+  return 1;
+}
+
+/* Reads the whole (decompressed) file into r->buf, NUL-terminated, and
+ * checks that it is UTF-8 text. */
+static int read_all(tl_reader *r, tl_error *err) {
+  size_t bad = 0;
   int rc;
   r->done = 1;
   while (!r->eof) {
@@ -234,10 +349,20 @@ static int next_txt(tl_reader *r, const tl_article **article, tl_error *err) {
                         bad);
   if (rc != TL_OK)
     return tl_error_set(err, rc, "%s: invalid UTF-8 at byte offset %zu, skipped", r->path, bad);
-  /* The title is the first non-empty line. */
-  i = 0;
-  if (r->buf_len >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0)
-    i = 3; /* byte order mark */
+  r->consumed = r->buf_len;
+  r->buf_pos = r->buf_len >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+  if (blank(r->buf + r->buf_pos, r->buf_len - r->buf_pos))
+    return tl_error_set(err, TL_ERR_FORMAT, "%s: no text (empty file), skipped", r->path);
+  return TL_OK;
+}
+
+static int next_txt(tl_reader *r, const tl_article **article, tl_error *err) {
+  size_t i, title_start, title_end;
+  int rc = read_all(r, err);
+  if (rc != TL_OK)
+    return rc;
+  /* The title is the first non-empty line, after a byte order mark. */
+  i = r->buf_pos;
   for (;;) {
     size_t s = i;
     while (i < r->buf_len && r->buf[i] != '\n')
@@ -263,9 +388,33 @@ static int next_txt(tl_reader *r, const tl_article **article, tl_error *err) {
   r->article.text_offset = i;
   r->article.date = r->article.url = r->article.source = "";
   r->article.path = r->path;
-  r->consumed = r->buf_len;
   *article = &r->article;
   return TL_OK;
+}
+
+static int next_html(tl_reader *r, const tl_article **article, tl_error *err) {
+  int rc = read_all(r, err);
+  tl_html_page *p = &r->page;
+  if (rc != TL_OK)
+    return rc;
+  if (tl_html_extract(r->buf + r->buf_pos, r->buf_len - r->buf_pos, p, err) != TL_OK)
+    return tl_error_set(err, TL_ERR_NOMEM, "%s: out of memory", r->path);
+  if (!p->text_len && !*p->title)
+    return tl_error_set(err, TL_ERR_FORMAT, "%s: no text in the page, skipped", r->path);
+  memset(&r->article, 0, sizeof r->article);
+  r->article.id = r->path;
+  r->article.title = p->title;
+  r->article.text = p->text;
+  r->article.text_len = p->text_len;
+  r->article.url = p->url;
+  r->article.source = p->source;
+  r->article.path = r->path;
+  if ((rc = read_date(r, p->date, 1, err)) != TL_OK ||
+      (*p->url && (rc = add_field(r, "url", p->url, err)) != TL_OK) ||
+      (*p->source && (rc = add_field(r, "source", p->source, err)) != TL_OK) ||
+      (rc = add_site(r, p->url, err)) != TL_OK)
+    return rc;
+  return hand_out(r, article, err);
 }
 
 /* A line found whole in the buffer may still be over the record limit (the
@@ -335,6 +484,71 @@ static int next_line(tl_reader *r, char **start, size_t *len, tl_error *err) {
   }
 }
 
+/* The name of a JSON value's type, for messages. */
+static const char *type_name(json_object *v) {
+  switch (json_object_get_type(v)) {
+  case json_type_boolean: return "a boolean";
+  case json_type_int:
+  case json_type_double: return "a number";
+  case json_type_object: return "an object";
+  case json_type_array: return "an array";
+  default: return "not a string";
+  }
+}
+
+/* "id" and "title" should be strings (or null): a number is read as its
+ * text with a warning; an "id" of another type skips the line, a "title"
+ * of another type is left empty with a warning. */
+static int check_id_title(tl_reader *r, tl_error *err) {
+  json_object *v;
+  char what[160];
+  if (json_object_object_get_ex(r->json, "id", &v) && v &&
+      !json_object_is_type(v, json_type_string)) {
+    if (!json_object_is_type(v, json_type_int) && !json_object_is_type(v, json_type_double))
+      return tl_error_set(err, TL_ERR_FORMAT, "%s:%llu: \"id\" is %s, not a string, line skipped",
+                          r->path, (unsigned long long)r->line, type_name(v));
+    snprintf(what, sizeof what, "\"id\" is a number, read as \"%.64s\"", json_object_get_string(v));
+    warn(r, what);
+  }
+  if (json_object_object_get_ex(r->json, "title", &v) && v &&
+      !json_object_is_type(v, json_type_string)) {
+    int number = json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double);
+    snprintf(what, sizeof what, "\"title\" is %s, %s", type_name(v),
+             number ? "read as its text" : "left empty");
+    warn(r, what);
+  }
+  return TL_OK;
+}
+
+/* The fields of a JSON line, its "site" and its date. */
+static int json_fields(tl_reader *r, tl_error *err) {
+  json_object *v;
+  int rc, has_site = json_object_object_get_ex(r->json, "site", &v);
+  r->article.date = "";
+  json_object_object_foreach(r->json, key, val) {
+    if (!val || strcmp(key, "id") == 0 || strcmp(key, "title") == 0 || strcmp(key, "text") == 0)
+      continue;
+    if (strcmp(key, "date") == 0) {
+      /* a field only when it is a string that is understood */
+      if ((rc = read_date(r, json_str(r->json, "date"), json_object_is_type(val, json_type_string),
+                          err)) != TL_OK)
+        return rc;
+    } else if (json_object_is_type(val, json_type_string)) {
+      if ((rc = add_field(r, key, json_object_get_string(val), err)) != TL_OK)
+        return rc;
+    } else if (json_object_is_type(val, json_type_array)) {
+      size_t i, n = json_object_array_length(val);
+      for (i = 0; i < n; i++) {
+        json_object *e = json_object_array_get_idx(val, i);
+        if (e && json_object_is_type(e, json_type_string) &&
+            (rc = add_field(r, key, json_object_get_string(e), err)) != TL_OK)
+          return rc;
+      }
+    }
+  }
+  return has_site ? TL_OK : add_site(r, r->article.url, err);
+}
+
 static int next_jsonl(tl_reader *r, const tl_article **article, tl_error *err) {
   for (;;) {
     char *line = NULL;
@@ -345,11 +559,18 @@ static int next_jsonl(tl_reader *r, const tl_article **article, tl_error *err) {
     json_object *text;
     if (rc == TL_DONE) {
       r->done = 1;
+      if (!r->seen_text)
+        return tl_error_set(err, TL_ERR_FORMAT, "%s: no text (empty file), skipped", r->path);
       return TL_DONE;
     }
     if (rc != TL_OK)
       return rc;
     r->line++;
+    if (r->line == 1 && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
+      line += 3; /* byte order mark */
+      len -= 3;
+      offset += 3;
+    }
     while (len > 0 && (line[len - 1] == '\r' || line[len - 1] == ' ' || line[len - 1] == '\t'))
       len--;
     {
@@ -359,6 +580,7 @@ static int next_jsonl(tl_reader *r, const tl_article **article, tl_error *err) {
       if (k == len)
         continue; /* blank line */
     }
+    r->seen_text = 1;
     rc = tl_utf8_check(line, len, &bad);
     if (rc == TL_ERR_FORMAT)
       return tl_error_set(err, rc,
@@ -403,6 +625,9 @@ static int next_jsonl(tl_reader *r, const tl_article **article, tl_error *err) {
       return tl_error_set(err, TL_ERR_FORMAT, "%s:%llu: no \"text\" string, line skipped", r->path,
                           (unsigned long long)r->line);
     memset(&r->article, 0, sizeof r->article);
+    r->warning[0] = '\0';
+    if ((rc = check_id_title(r, err)) != TL_OK)
+      return rc;
     r->article.id = json_str(r->json, "id");
     if (!*r->article.id) {
       size_t n = strlen(r->path) + 32;
@@ -415,7 +640,6 @@ static int next_jsonl(tl_reader *r, const tl_article **article, tl_error *err) {
     r->article.title = json_str(r->json, "title");
     r->article.text = json_object_get_string(text);
     r->article.text_len = (size_t)json_object_get_string_len(text);
-    r->article.date = json_str(r->json, "date");
     r->article.url = json_str(r->json, "url");
     r->article.source = json_str(r->json, "source");
     r->article.path = r->path;
@@ -426,18 +650,41 @@ static int next_jsonl(tl_reader *r, const tl_article **article, tl_error *err) {
                           "%s:%llu: \"text\" holds a NUL or invalid character "
                           "at byte %zu of its value, line skipped",
                           r->path, (unsigned long long)r->line, bad);
-    *article = &r->article;
-    return TL_OK;
+    if ((rc = json_fields(r, err)) != TL_OK)
+      return rc;
+    return hand_out(r, article, err);
   }
+}
+
+int tl_reader_set_date_format(tl_reader *r, const char *format, tl_error *err) {
+  char *f = NULL;
+  if (format && !(f = strdup(format)))
+    return tl_error_set(err, TL_ERR_NOMEM, "%s: out of memory", r->path);
+  free(r->date_format);
+  r->date_format = f;
+  return TL_OK;
 }
 
 int tl_reader_next(tl_reader *r, const tl_article **article, tl_error *err) {
   *article = NULL;
+  r->warned = 0;
+  if (r->pending) {
+    r->pending = 0;
+    *article = &r->article;
+    return TL_OK;
+  }
   if (r->done)
     return TL_DONE;
+  r->warning[0] = '\0';
   if (r->format == TL_FORMAT_TXT)
     return next_txt(r, article, err);
+  if (r->format == TL_FORMAT_HTML)
+    return next_html(r, article, err);
   return next_jsonl(r, article, err);
+}
+
+int tl_reader_warned(const tl_reader *r) {
+  return r->warned;
 }
 
 uint64_t tl_reader_bytes(const tl_reader *r) {
@@ -458,6 +705,10 @@ void tl_reader_free(tl_reader *r) {
     json_tokener_free(r->tok);
   free(r->buf);
   free(r->owned_id);
+  free(r->owned_site);
+  free(r->date_format);
+  free(r->fields);
+  tl_html_page_free(&r->page);
   free(r->path);
   free(r);
 }

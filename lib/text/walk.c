@@ -28,7 +28,7 @@ static int walk(const char *path, int top, tl_walk_fn fn, void *ctx) {
       return fn(ctx, path, TL_WALK_SKIPPED, "not a regular file");
     if (tl_reader_format(path) == TL_FORMAT_UNKNOWN)
       return fn(ctx, path, TL_WALK_SKIPPED,
-                "unknown file type (known: .txt, .jsonl, and .gz of them)");
+                "unknown file type (known: .txt, .jsonl, .json, .html, .htm, and .gz of them)");
     return fn(ctx, path, TL_WALK_FILE, NULL);
   }
   if (!top && lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))

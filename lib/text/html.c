@@ -1,0 +1,337 @@
+/* html.c - title, text, date, canonical url and site name of an HTML page. */
+#include "text/html.h"
+
+#include <gumbo.h>
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Elements deeper than this are passed over (the walks recurse). */
+#define MAX_DEPTH 512
+
+/* A growable string; oom is set when an allocation failed. */
+typedef struct sbuf {
+  char *s;
+  size_t len, cap;
+  int oom;
+} sbuf;
+
+static void sb_add(sbuf *b, const char *s, size_t n) {
+  if (b->oom)
+    return;
+  if (b->len + n + 1 > b->cap) {
+    size_t cap = b->cap ? b->cap : 256;
+    char *ns;
+    while (cap < b->len + n + 1)
+      cap *= 2;
+    if (!(ns = realloc(b->s, cap))) {
+      b->oom = 1;
+      return;
+    }
+    b->s = ns;
+    b->cap = cap;
+  }
+  memcpy(b->s + b->len, s, n);
+  b->len += n;
+  b->s[b->len] = '\0';
+}
+
+/* Appends s with white space (and no-break spaces) folded to one space;
+ * none at the start of b. */
+static void sb_add_folded(sbuf *b, const char *s) {
+  while (*s) {
+    size_t n = 0;
+    if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '\f')
+      n = 1;
+    else if ((unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA0)
+      n = 2;
+    if (n) {
+      if (b->len > 0 && b->s[b->len - 1] != ' ')
+        sb_add(b, " ", 1);
+      s += n;
+    } else {
+      size_t k = 0;
+      while (s[k] && !strchr(" \t\n\r\f\xC2", s[k]))
+        k++;
+      if (k == 0)
+        k = 1; /* a 0xC2 lead byte of another character */
+      sb_add(b, s, k);
+      s += k;
+    }
+  }
+}
+
+/* Drops a trailing space. */
+static void sb_trim(sbuf *b) {
+  while (b->len > 0 && b->s[b->len - 1] == ' ')
+    b->s[--b->len] = '\0';
+}
+
+/* A malloc'd copy of s with white space folded, trimmed; NULL when out of memory. */
+static char *folded(const char *s) {
+  sbuf b = {NULL, 0, 0, 0};
+  sb_add(&b, "", 0);
+  while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '\f')
+    s++;
+  sb_add_folded(&b, s);
+  sb_trim(&b);
+  if (b.oom) {
+    free(b.s);
+    return NULL;
+  }
+  return b.s;
+}
+
+static const char *attr(const GumboNode *n, const char *name) {
+  const GumboAttribute *a = gumbo_get_attribute(&n->v.element.attributes, name);
+  return a ? a->value : NULL;
+}
+
+static int is_skipped(GumboTag t) {
+  return t == GUMBO_TAG_SCRIPT || t == GUMBO_TAG_STYLE || t == GUMBO_TAG_NAV ||
+         t == GUMBO_TAG_HEADER || t == GUMBO_TAG_FOOTER || t == GUMBO_TAG_ASIDE ||
+         t == GUMBO_TAG_NOSCRIPT || t == GUMBO_TAG_FORM || t == GUMBO_TAG_TEMPLATE;
+}
+
+static int is_block(GumboTag t) {
+  return t == GUMBO_TAG_P || t == GUMBO_TAG_H1 || t == GUMBO_TAG_H2 || t == GUMBO_TAG_H3 ||
+         t == GUMBO_TAG_H4 || t == GUMBO_TAG_H5 || t == GUMBO_TAG_H6 || t == GUMBO_TAG_LI ||
+         t == GUMBO_TAG_BLOCKQUOTE;
+}
+
+/* The first element with tag t under n (n included), in document order. */
+static const GumboNode *find(const GumboNode *n, GumboTag t, int depth) {
+  unsigned i;
+  if (n->type != GUMBO_NODE_ELEMENT && n->type != GUMBO_NODE_DOCUMENT)
+    return NULL;
+  if (n->type == GUMBO_NODE_ELEMENT && n->v.element.tag == t)
+    return n;
+  if (depth > MAX_DEPTH)
+    return NULL;
+  {
+    const GumboVector *c =
+        n->type == GUMBO_NODE_DOCUMENT ? &n->v.document.children : &n->v.element.children;
+    for (i = 0; i < c->length; i++) {
+      const GumboNode *f = find(c->data[i], t, depth + 1);
+      if (f)
+        return f;
+    }
+  }
+  return NULL;
+}
+
+/* The first <time datetime> under n. */
+static const char *find_time(const GumboNode *n, int depth) {
+  unsigned i;
+  if (n->type != GUMBO_NODE_ELEMENT || depth > MAX_DEPTH)
+    return NULL;
+  if (n->v.element.tag == GUMBO_TAG_TIME && attr(n, "datetime"))
+    return attr(n, "datetime");
+  for (i = 0; i < n->v.element.children.length; i++) {
+    const char *s = find_time(n->v.element.children.data[i], depth + 1);
+    if (s)
+      return s;
+  }
+  return NULL;
+}
+
+/* Text extraction state. */
+typedef struct walker {
+  sbuf out;  /* the blocks so far */
+  sbuf para; /* the block being read */
+  int in_block;
+  int in_item;   /* <li> elements open */
+  int last_item; /* the last block was a list item */
+} walker;
+
+static void flush(walker *w) {
+  sb_trim(&w->para);
+  if (w->para.len == 0)
+    return;
+  /* list items are bullet lines, one under the other */
+  if (w->out.len > 0)
+    sb_add(&w->out, "\n\n", w->in_item && w->last_item ? 1 : 2);
+  if (w->in_item)
+    sb_add(&w->out, "\xE2\x80\xA2 ", 4);
+  w->last_item = w->in_item > 0;
+  sb_add(&w->out, w->para.s, w->para.len);
+  w->para.len = 0;
+  if (w->para.s)
+    w->para.s[0] = '\0';
+}
+
+static void text_of(walker *w, const GumboNode *n, int depth) {
+  unsigned i;
+  if (n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_WHITESPACE ||
+      n->type == GUMBO_NODE_CDATA) {
+    if (w->in_block)
+      sb_add_folded(&w->para, n->v.text.text);
+    return;
+  }
+  if (n->type != GUMBO_NODE_ELEMENT || depth > MAX_DEPTH || is_skipped(n->v.element.tag))
+    return;
+  if (n->v.element.tag == GUMBO_TAG_BR) {
+    if (w->in_block && w->para.len > 0)
+      sb_add_folded(&w->para, " ");
+    return;
+  }
+  if (is_block(n->v.element.tag)) {
+    flush(w);
+    w->in_block++;
+    w->in_item += n->v.element.tag == GUMBO_TAG_LI;
+  }
+  for (i = 0; i < n->v.element.children.length; i++)
+    text_of(w, n->v.element.children.data[i], depth + 1);
+  if (is_block(n->v.element.tag)) {
+    flush(w);
+    w->in_block--;
+    w->in_item -= n->v.element.tag == GUMBO_TAG_LI;
+  }
+}
+
+/* The first string "datePublished" in a JSON value, or NULL. */
+static const char *date_published(json_object *o, int depth) {
+  if (!o || depth > 64)
+    return NULL;
+  if (json_object_is_type(o, json_type_object)) {
+    json_object *v;
+    if (json_object_object_get_ex(o, "datePublished", &v) &&
+        json_object_is_type(v, json_type_string))
+      return json_object_get_string(v);
+    json_object_object_foreach(o, key, val) {
+      const char *s = date_published(val, depth + 1);
+      (void)key;
+      if (s)
+        return s;
+    }
+  } else if (json_object_is_type(o, json_type_array)) {
+    size_t i, n = json_object_array_length(o);
+    for (i = 0; i < n; i++) {
+      const char *s = date_published(json_object_array_get_idx(o, i), depth + 1);
+      if (s)
+        return s;
+    }
+  }
+  return NULL;
+}
+
+/* What the head (and the rest) of the page says about the article. */
+typedef struct meta {
+  const char *og_title, *title_text, *site_name, *published, *canonical;
+  const GumboNode *title;
+  char *ld_date; /* malloc'd */
+  int oom;
+} meta;
+
+static void read_meta(meta *m, const GumboNode *n, int depth) {
+  unsigned i;
+  GumboTag t;
+  if (n->type != GUMBO_NODE_ELEMENT || depth > MAX_DEPTH)
+    return;
+  t = n->v.element.tag;
+  if (t == GUMBO_TAG_META) {
+    const char *p = attr(n, "property"), *c = attr(n, "content");
+    if (!p)
+      p = attr(n, "name");
+    if (p && c && *c) {
+      if (!m->og_title && strcasecmp(p, "og:title") == 0)
+        m->og_title = c;
+      else if (!m->site_name && strcasecmp(p, "og:site_name") == 0)
+        m->site_name = c;
+      else if (!m->published && strcasecmp(p, "article:published_time") == 0)
+        m->published = c;
+    }
+  } else if (t == GUMBO_TAG_TITLE && !m->title) {
+    m->title = n;
+  } else if (t == GUMBO_TAG_LINK && !m->canonical) {
+    const char *rel = attr(n, "rel"), *href = attr(n, "href");
+    if (rel && href && *href && strcasecmp(rel, "canonical") == 0)
+      m->canonical = href;
+  } else if (t == GUMBO_TAG_SCRIPT && !m->ld_date && attr(n, "type") &&
+             strcasecmp(attr(n, "type"), "application/ld+json") == 0 &&
+             n->v.element.children.length > 0) {
+    const GumboNode *c = n->v.element.children.data[0];
+    if (c->type == GUMBO_NODE_TEXT || c->type == GUMBO_NODE_WHITESPACE) {
+      json_object *o = json_tokener_parse(c->v.text.text);
+      const char *d = date_published(o, 0);
+      if (d && !(m->ld_date = strdup(d)))
+        m->oom = 1;
+      json_object_put(o);
+    }
+  }
+  for (i = 0; i < n->v.element.children.length; i++)
+    read_meta(m, n->v.element.children.data[i], depth + 1);
+}
+
+void tl_html_page_free(tl_html_page *page) {
+  if (!page)
+    return;
+  free(page->title);
+  free(page->text);
+  free(page->date);
+  free(page->url);
+  free(page->source);
+  memset(page, 0, sizeof *page);
+}
+
+int tl_html_extract(const char *html, size_t len, tl_html_page *page, tl_error *err) {
+  GumboOptions opt = kGumboDefaultOptions;
+  GumboOutput *g;
+  meta m;
+  walker w;
+  const GumboNode *root;
+  const char *date;
+  memset(page, 0, sizeof *page);
+  memset(&m, 0, sizeof m);
+  memset(&w, 0, sizeof w);
+  opt.max_errors = 0; /* parse errors are not kept */
+  g = gumbo_parse_with_options(&opt, html, len);
+  if (!g)
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory parsing HTML");
+  read_meta(&m, g->root, 0);
+  if (!m.og_title && m.title) {
+    sbuf t = {NULL, 0, 0, 0};
+    unsigned i;
+    sb_add(&t, "", 0);
+    for (i = 0; i < m.title->v.element.children.length; i++) {
+      const GumboNode *c = m.title->v.element.children.data[i];
+      if (c->type == GUMBO_NODE_TEXT || c->type == GUMBO_NODE_WHITESPACE)
+        sb_add(&t, c->v.text.text, strlen(c->v.text.text));
+    }
+    page->title = t.oom ? NULL : folded(t.s);
+    free(t.s);
+  } else {
+    page->title = folded(m.og_title ? m.og_title : "");
+  }
+  root = find(g->root, GUMBO_TAG_ARTICLE, 0);
+  if (!root)
+    root = find(g->root, GUMBO_TAG_MAIN, 0);
+  if (!root)
+    root = find(g->root, GUMBO_TAG_BODY, 0);
+  if (!root)
+    root = g->root;
+  sb_add(&w.out, "", 0);
+  sb_add(&w.para, "", 0);
+  text_of(&w, root, 0);
+  flush(&w);
+  date = m.published ? m.published : m.ld_date;
+  if (!date)
+    date = find_time(root, 0);
+  if (!date)
+    date = find_time(g->root, 0);
+  page->date = folded(date ? date : "");
+  page->url = folded(m.canonical ? m.canonical : "");
+  page->source = folded(m.site_name ? m.site_name : "");
+  page->text = w.out.s;
+  page->text_len = w.out.len;
+  free(w.para.s);
+  free(m.ld_date);
+  gumbo_destroy_output(&opt, g);
+  if (w.out.oom || w.para.oom || m.oom || !page->title || !page->date || !page->url ||
+      !page->source) {
+    tl_html_page_free(page);
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory reading HTML");
+  }
+  return TL_OK;
+}
