@@ -24,6 +24,7 @@
 
 #include "telusur/analysis.h"
 #include "telusur/error.h"
+#include "telusur/search.h"
 
 #include <stddef.h>
 
@@ -31,53 +32,8 @@
 extern "C" {
 #endif
 
-/** Number of features of a candidate. */
-#define TL_RERANK_FEATURES 27
-
-/** Default reranking depth: how many first-stage passages are reranked
- * (chosen in bench/RESULTS-relevance.md, "Reranking"). */
-#define TL_RERANK_DEPTH 20
-
-/**
- * The name of feature i (0-based, < TL_RERANK_FEATURES), a static string;
- * NULL for i out of range. Definitions (query terms: the stems of the
- * query's words that are neither stopwords nor question words, each once;
- * idf(t) = ln(1 + (N - df + 0.5) / (df + 0.5)); positions are word
- * positions; "near": within 7 positions, i.e. inside a window of 8):
- *  0 bm25n: first-stage score / the first candidate's first-stage score
- *  1 logrank: -ln(first-stage rank) / ln(100)
- *  2 bm25s_n: BM25 (k1 0.6, b 0.75; Robertson & Zaragoza 2009) of the
- *    query terms' stems in the passage, / its maximum over the candidates
- *  3 bm25e_n: the same over the query terms' unstemmed word forms
- *  4 cov: share of the query terms in the passage
- *  5 idfcov: idf-weighted share of the query terms in the passage
- *  6 missing: number of query terms not in the passage
- *  7 rarest: 1 when the query term of highest idf is in the passage
- *  8 bigram: share of neighbouring query-term pairs found next to each
- *    other, in order
- *  9 win8: share of neighbouring query-term pairs found near each other
- * 10 span: matched terms / the shortest window (in positions) holding them
- *    all (0 under two matched terms)
- * 11 sentcov: the largest idf-weighted share of the query terms in one
- *    sentence
- * 12-16 at_person_cap, at_time_year, at_time_month, at_number_num,
- *    at_place_cap: the question asks for that answer type (see
- *    tl_rerank_answer_type) and a capitalised word / year / month name /
- *    number that is not a query word lies near a matched term
- * 17-19 cap_near, num_near, year_near: the same, whatever the question asks
- * 20 loglen: ln(1 + words of the passage)
- * 21 lead8: idf-weighted share of query terms first seen in the passage's
- *    first 8 words
- * 22 firstmatch: 1 / (1 + position of the first match, 0-based)
- * 23 defcue: the first match precedes a definition word (adalah, merupakan,
- *    ialah, yaitu) within the first 12 words, in the same sentence
- * 24 at_other_def: defcue for a question of no answer type above
- * 25 lcsub: the longest run of consecutive query words (word forms,
- *    stopwords kept, question words left out) found consecutively in the
- *    passage, / the query's words
- * 26 exbigram: share of consecutive query word pairs found consecutively
- */
-const char *tl_rerank_feature_name(size_t i);
+/* TL_RERANK_FEATURES, TL_RERANK_DEPTH and tl_rerank_feature_name(), which
+ * defines each feature, are public: telusur/search.h. */
 
 /** Answer types a question word asks for. */
 enum tl_answer_type {
