@@ -1,5 +1,4 @@
 /* telusur-query: rank the passages of a telusur index for a query. */
-#include "search/rerank.h"
 #include "telusur/error.h"
 #include "telusur/search.h"
 

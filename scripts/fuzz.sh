@@ -24,7 +24,7 @@ shared=${TELUSUR_SHARED:-$src/../shared}
 harnesses="fuzz_reader fuzz_passage fuzz_analyzer fuzz_query"
 
 CC=clang CXX=clang++ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DTELUSUR_FUZZ=ON >/dev/null
+  -DTELUSUR_FUZZ=ON -DTELUSUR_WERROR=ON >/dev/null
 cmake --build "$build" -j"$(nproc 2>/dev/null || echo 2)" --target $harnesses >/dev/null
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:allocator_may_return_null=1

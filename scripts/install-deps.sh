@@ -8,4 +8,4 @@ apt-get install -y -qq --no-install-recommends \
   build-essential cmake pkg-config clang \
   libxapian-dev libicu-dev zlib1g-dev libjson-c-dev libgumbo-dev libstemmer-dev \
   check hunspell-id xapian-tools python3 python3-xapian python3-numpy libxxhash-dev xapian-omega \
-  sqlite3 time valgrind >/dev/null
+  sqlite3 time valgrind man-db >/dev/null

@@ -6,10 +6,10 @@
 set -eu
 cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTELUSUR_WERROR=ON >/dev/null
 cmake --build build -j"$jobs"
 (cd build && ctest --output-on-failure -j"$jobs")
-cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DTELUSUR_SANITIZE=ON >/dev/null
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DTELUSUR_SANITIZE=ON -DTELUSUR_WERROR=ON >/dev/null
 cmake --build build-asan -j"$jobs"
 # LeakSanitizer passes over memory that libxapian itself allocates and
 # loses on its error paths (a failed commit, a revision discarded under a

@@ -134,6 +134,27 @@ int tl_search_rewrite(tl_searcher *s, const char *query, char **out, tl_error *e
 /** Frees results; NULL is allowed. */
 void tl_results_free(tl_results *r);
 
+/** Number of the reranker's features of a passage (tl_result.features). */
+#define TL_RERANK_FEATURES 27
+
+/** Default reranking depth: how many first-stage passages are reranked
+ * (chosen in bench/RESULTS-relevance.md, "Reranking"). */
+#define TL_RERANK_DEPTH 20
+
+/**
+ * The name of feature i (0-based, < TL_RERANK_FEATURES), a static string;
+ * NULL for i out of range. Terms of the definitions
+ * (tl_rerank_feature_doc): query terms: the stems of the query's words that
+ * are neither stopwords nor question words, each once;
+ * idf(t) = ln(1 + (N - df + 0.5) / (df + 0.5)); positions are word
+ * positions; "near": within 7 positions, i.e. inside a window of 8.
+ */
+const char *tl_rerank_feature_name(size_t i);
+
+/** The definition of feature i (0-based, < TL_RERANK_FEATURES), one line
+ * without a newline, a static string; NULL for i out of range. */
+const char *tl_rerank_feature_doc(size_t i);
+
 #ifdef __cplusplus
 }
 #endif

@@ -24,6 +24,7 @@
 
 #include "telusur/analysis.h"
 #include "telusur/error.h"
+#include "telusur/search.h"
 
 #include <stddef.h>
 
@@ -31,29 +32,10 @@
 extern "C" {
 #endif
 
-/** Number of features of a candidate (the length of the RR_FEATURES table
- * of rerank.c, checked there when compiling). */
-#define TL_RERANK_FEATURES 27
-
-/** Default reranking depth: how many first-stage passages are reranked
- * (chosen in bench/RESULTS-relevance.md, "Reranking"). */
-#define TL_RERANK_DEPTH 20
-
-/**
- * The name of feature i (0-based, < TL_RERANK_FEATURES), a static string;
- * NULL for i out of range. The features, their order, names, definitions
- * and default weights are declared once, in the RR_FEATURES table of
- * rerank.c; tl_rerank_feature_doc() gives each one's definition. Terms of
- * the definitions: query terms: the stems of the query's words that are
- * neither stopwords nor question words, each once;
- * idf(t) = ln(1 + (N - df + 0.5) / (df + 0.5)); positions are word
- * positions; "near": within 7 positions, i.e. inside a window of 8.
- */
-const char *tl_rerank_feature_name(size_t i);
-
-/** The definition of feature i (0-based, < TL_RERANK_FEATURES), one line
- * without a newline, a static string; NULL for i out of range. */
-const char *tl_rerank_feature_doc(size_t i);
+/* TL_RERANK_FEATURES, TL_RERANK_DEPTH, tl_rerank_feature_name() and
+ * tl_rerank_feature_doc() are public: telusur/search.h. The features, their
+ * order, names, definitions and default weights are declared once, in the
+ * RR_FEATURES table of rerank.c. */
 
 /** Answer types a question word asks for. */
 enum tl_answer_type {
