@@ -617,7 +617,7 @@ static int open_writers(tl_update *u, const char *db, shard_name *names, tl_erro
     return tl_error_set(err, TL_ERR_USAGE, "%s is a single database, not shards", db);
   u->sharded = v > 0 || nshards > 1;
   u->nw = v > 0 ? (size_t)v : u->sharded ? (size_t)nshards : 1;
-  if (!(u->w = calloc(u->nw, sizeof *u->w)))
+  if (!(u->w = calloc(u->nw, sizeof(tl_writer *))))
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
   memset(&io, 0, sizeof io);
   io.stemmer = u->o.stemmer;
