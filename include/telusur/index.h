@@ -110,10 +110,13 @@ typedef struct tl_update tl_update;
  * file at db_path is read as a stub database listing the shards), starts
  * the analysis and writer threads. opts NULL: the defaults. Errors:
  * TL_ERR_USAGE (db_path is not a stub database; a stub with another number
- * of shards, or a single database where shards were asked; a stemmer other
+ * of shards, or a single database where shards were asked; more than
+ * TL_UPDATE_MAX_SHARDS shards; a stemmer other
  * than the index's, or unknown), TL_ERR_LOCK (another writer),
  * TL_ERR_NOTFOUND (lexicon or stopwords missing), TL_ERR_XAPIAN,
- * TL_ERR_IO, TL_ERR_NOMEM. Free with tl_update_free().
+ * TL_ERR_IO, TL_ERR_NOMEM. Free with tl_update_free(). The update's
+ * functions belong to the thread that opened it (it runs threads of its
+ * own); several updates of one index cannot run at once (TL_ERR_LOCK).
  */
 int tl_update_open(const char *db_path, const tl_update_options *opts, tl_update **out,
                    tl_error *err);

@@ -4,9 +4,10 @@
  * A writer owns an open index (documents.h) and, once started, a thread
  * that takes prepared articles and file states from a bounded queue and
  * writes them into the index's transaction, committing every `batch`
- * articles and whenever WRITER_COMMIT_BYTES of passage text wait
- * uncommitted. Before tl_writer_start and after tl_writer_stop the index
- * belongs to the calling thread (tl_writer_index, tl_writer_commit).
+ * articles and whenever 2 MB of passage text wait uncommitted
+ * (COMMIT_BYTES in writer.c). Before tl_writer_start and after
+ * tl_writer_stop the index belongs to the calling thread (tl_writer_index,
+ * tl_writer_commit).
  */
 #ifndef TELUSUR_WRITER_H
 #define TELUSUR_WRITER_H
