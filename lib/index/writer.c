@@ -146,12 +146,12 @@ int tl_writer_start(tl_writer *w, tl_error *err) {
 /* Queues a command (taking c's pointers); returns the writer's error when
  * it has failed (the command is then dropped). */
 static int push(tl_writer *s, cmd c, tl_error *err) {
-  int failed;
+  int rc = TL_OK;
   pthread_mutex_lock(&s->mu);
   while ((s->count >= QCAP || (s->count && s->queued_bytes >= QBYTES)) && !s->failed)
     pthread_cond_wait(&s->cv, &s->mu);
-  failed = s->failed;
-  if (failed) {
+  if (s->failed) {
+    rc = s->err.code ? s->err.code : TL_ERR_XAPIAN;
     if (err)
       *err = s->err;
   } else {
@@ -161,12 +161,11 @@ static int push(tl_writer *s, cmd c, tl_error *err) {
     pthread_cond_broadcast(&s->cv);
   }
   pthread_mutex_unlock(&s->mu);
-  if (failed) {
+  if (rc != TL_OK) {
     tl_prepared_free(c.prep);
     free(c.path);
-    return s->err.code ? s->err.code : TL_ERR_XAPIAN;
   }
-  return TL_OK;
+  return rc;
 }
 
 int tl_writer_put(tl_writer *w, tl_prepared *p, tl_error *err) {
