@@ -355,7 +355,7 @@ START_TEST(shards_rank_as_one) {
 END_TEST
 
 /* An article of many passages goes to the index in chunks, with commits
- * inside it (COMMIT_BYTES in indexer/main.c): all its passages arrive, a
+ * inside it (COMMIT_BYTES in lib/index/writer.c): all its passages arrive, a
  * re-run skips it, and an article cut short by an interrupted run is
  * indexed again. */
 static void put_many(const char *name, int n, const char *last) {

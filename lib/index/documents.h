@@ -18,8 +18,8 @@
  * Metadata "telusur.stemmer" records the stemmer, so that queries analyze
  * their words the same way.
  */
-#ifndef TELUSUR_INDEX_H
-#define TELUSUR_INDEX_H
+#ifndef TELUSUR_DOCUMENTS_H
+#define TELUSUR_DOCUMENTS_H
 
 #include "telusur/error.h"
 #include "text/reader.h"

@@ -1,0 +1,769 @@
+/* update.c - an indexing run: which files and articles changed, their
+ * analysis on worker threads, the writers, pruning, the shard stub. */
+#include "telusur/index.h"
+
+#include "index/documents.h"
+#include "index/manifest.h"
+#include "index/writer.h"
+#include "telusur/error.h"
+#include "text/reader.h"
+#include "text/walk.h"
+#include "util/pipeline.h"
+#include "xapian/store.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+/* ---- what workers hand to the consumer ---- */
+
+enum item_kind {
+  IT_NOTE,         /* a skipped record: text, code */
+  IT_SKIP_FILE,    /* a file that could not be read: text, code */
+  IT_FATAL,        /* analysis failed: text */
+  IT_ARTICLE,      /* prep, existed */
+  IT_ARTICLE_SAME, /* an unchanged article of a changed file */
+  IT_FILE_SAME,    /* an unchanged file: st (counts recorded), touched */
+  IT_FILE_DONE     /* a file read to its end: text = path, st */
+};
+
+typedef struct item {
+  int kind, code, existed, touched;
+  char *text;
+  tl_prepared *prep;
+  tl_file_state st;
+  unsigned long long bytes; /* input bytes consumed since the last item */
+} item;
+
+static void item_free(void *v) {
+  item *it = v;
+  if (!it)
+    return;
+  free(it->text);
+  tl_prepared_free(it->prep);
+  free(it);
+}
+
+static item *item_new(int kind, const char *text, int code) {
+  item *it = calloc(1, sizeof *it);
+  if (!it)
+    return NULL;
+  it->kind = kind;
+  it->code = code;
+  if (text && !(it->text = strdup(text))) {
+    free(it);
+    return NULL;
+  }
+  return it;
+}
+
+/* ---- jobs ---- */
+
+enum { JOB_FILE, JOB_NOTE };
+
+typedef struct job {
+  int kind, code; /* JOB_NOTE: code TL_OK when not a skip */
+  char text[];    /* the path, or the note */
+} job;
+
+/* Bytes of text a file holds: for .gz, the size gzip recorded in its last
+ * four bytes (mod 4 GiB), else its size. For progress only. */
+static unsigned long long content_size(const char *path, unsigned long long size) {
+  size_t n = strlen(path);
+  unsigned long long isize = size;
+  if (n > 3 && strcmp(path + n - 3, ".gz") == 0 && size >= 18) {
+    FILE *f = fopen(path, "rb");
+    unsigned char b[4];
+    if (f) {
+      if (fseek(f, -4, SEEK_END) == 0 && fread(b, 1, 4, f) == 4)
+        isize = (unsigned long long)b[0] | (unsigned long long)b[1] << 8 |
+                (unsigned long long)b[2] << 16 | (unsigned long long)b[3] << 24;
+      fclose(f);
+    }
+  }
+  return isize;
+}
+
+/* ---- workers ---- */
+
+/* An article's passages go to the writer in chunks of at most this many
+ * passages and about this many bytes of text, so that a huge article is
+ * never held whole as documents. */
+#define CHUNK_PASSAGES 64
+#define CHUNK_BYTES (64u << 10)
+
+typedef struct worker {
+  tl_analysis *an;
+  tl_store *ro; /* the index as last committed, to tell what changed */
+} worker;
+
+static int emit(tl_pipeline_job *job, item *it) {
+  if (!it)
+    return 1;
+  if (tl_pipeline_emit(job, it) != 0) {
+    item_free(it);
+    return 1;
+  }
+  return 0;
+}
+
+/* The article's content hash as the index holds it ("" when absent), and
+ * its passage count. Errors only when the index cannot be read. */
+static int old_article(worker *w, const tl_prepared *p, char **hash, unsigned long *np) {
+  tl_error err;
+  int tries;
+  for (tries = 0; tries < 2; tries++) {
+    if (tl_store_first_value(w->ro, p->qterm, p->qlen, TL_SLOT_ARTICLE_HASH, hash, &err) == TL_OK &&
+        tl_store_term_count(w->ro, p->qterm, p->qlen, np, &err) == TL_OK)
+      return TL_OK;
+    free(*hash);
+    *hash = NULL;
+    tl_store_reopen(w->ro, &err); /* DatabaseModifiedError: a newer revision */
+  }
+  return TL_ERR_XAPIAN;
+}
+
+static void work_file(worker *w, const char *path, tl_pipeline_job *job) {
+  tl_error err;
+  tl_file_state now, old;
+  int found = 0;
+  tl_reader *rd;
+  const tl_article *a;
+  item *it;
+  uint64_t last_bytes = 0;
+  int rc, fatal = 0;
+  if (tl_file_stat(path, &now, &err) != TL_OK) {
+    emit(job, item_new(IT_SKIP_FILE, err.msg, TL_ERR_IO));
+    return;
+  }
+  tl_store_reopen(w->ro, &err);
+  if (tl_manifest_get(w->ro, path, &old, &found, &err) != TL_OK)
+    found = 0;
+  if (found && old.size == now.size && old.mtime_ns == now.mtime_ns) {
+    if ((it = item_new(IT_FILE_SAME, path, TL_OK))) {
+      it->st = old;
+      it->bytes = content_size(path, now.size);
+    }
+    emit(job, it);
+    return;
+  }
+  if (tl_file_hash(path, &now.hash, &err) != TL_OK) {
+    emit(job, item_new(IT_SKIP_FILE, err.msg, TL_ERR_IO));
+    return;
+  }
+  if (found && old.hash == now.hash) {
+    if ((it = item_new(IT_FILE_SAME, path, TL_OK))) {
+      it->st = now;
+      it->st.articles = old.articles;
+      it->st.passages = old.passages;
+      it->touched = 1;
+      it->bytes = content_size(path, now.size);
+    }
+    emit(job, it);
+    return;
+  }
+  if ((rc = tl_reader_open(path, &rd, &err)) != TL_OK) {
+    emit(job, item_new(IT_SKIP_FILE, err.msg, rc));
+    return;
+  }
+  for (;;) {
+    char *oldhash = NULL, hex[17];
+    unsigned long np = 0;
+    size_t npassages = 0;
+    rc = tl_reader_next(rd, &a, &err);
+    if (rc == TL_DONE)
+      break;
+    if (rc != TL_OK) {
+      it = item_new(IT_NOTE, err.msg, rc);
+    } else if ((rc = tl_index_prepare_begin(w->an, a, &npassages, &err)) != TL_OK) {
+      it = item_new(IT_FATAL, err.msg, rc);
+    } else {
+      /* an article whose hash and passage count the index holds is not
+       * analyzed again (a count that differs: an article cut by an
+       * interrupted run, see COMMIT_BYTES in writer.c) */
+      tl_prepared probe;
+      probe.qlen = tl_index_article_term(a->id, probe.qterm);
+      tl_hash_hex(tl_article_hash(a), hex);
+      int same = found && old_article(w, &probe, &oldhash, &np) == TL_OK && *oldhash &&
+                 strcmp(oldhash, hex) == 0 && np == npassages;
+      free(oldhash);
+      if (same) {
+        it = item_new(IT_ARTICLE_SAME, NULL, TL_OK);
+        if (it)
+          it->st.passages = np;
+      } else {
+        /* the article's passages, a chunk at a time */
+        uint64_t b = tl_reader_bytes(rd);
+        tl_prepared *p = NULL;
+        int first = 1;
+        now.articles++;
+        while ((rc = tl_index_prepare_next(w->an, a, CHUNK_PASSAGES, CHUNK_BYTES, &p, &err)) ==
+               TL_OK) {
+          if (!(it = item_new(IT_ARTICLE, NULL, TL_OK))) {
+            tl_prepared_free(p);
+            break;
+          }
+          it->prep = p;
+          now.passages += p->count;
+          if (first) {
+            it->bytes = b - last_bytes;
+            last_bytes = b;
+            first = 0;
+          }
+          if (emit(job, it))
+            break;
+        }
+        if (rc == TL_DONE)
+          continue;
+        if (rc != TL_OK)
+          emit(job, item_new(IT_FATAL, err.msg, rc));
+        break; /* out of memory, a failed analysis, or cancelled */
+      }
+    }
+    if (it) {
+      uint64_t b = tl_reader_bytes(rd);
+      it->bytes = b - last_bytes;
+      last_bytes = b;
+      now.articles += it->kind == IT_ARTICLE_SAME;
+      now.passages += it->kind == IT_ARTICLE_SAME ? it->st.passages : 0;
+    }
+    fatal = it && it->kind == IT_FATAL; /* it is the consumer's after emit */
+    if (emit(job, it) || fatal)
+      break;
+  }
+  if ((it = item_new(IT_FILE_DONE, path, TL_OK))) {
+    it->st = now;
+    it->bytes = tl_reader_bytes(rd) - last_bytes;
+  }
+  tl_reader_free(rd);
+  emit(job, it);
+}
+
+static void work(void *vw, void *vjob, tl_pipeline_job *pj) {
+  job *j = vjob;
+  if (j->kind == JOB_NOTE)
+    emit(pj, item_new(j->code != TL_OK ? IT_SKIP_FILE : IT_NOTE, j->text, j->code));
+  else
+    work_file(vw, j->text, pj);
+}
+
+/* ---- the run ---- */
+
+struct tl_update {
+  tl_update_options o;
+  tl_writer **w;
+  size_t nw;
+  int sharded; /* file states wait for the end (several databases) */
+  worker *workers;
+  void **wctx;
+  size_t nworkers;
+  tl_pipeline *pl;
+  int fatal, finished;
+  tl_error err; /* what stopped the run */
+  tl_update_progress p;
+  unsigned long unchanged, removed;
+  unsigned long reasons[TL_UPDATE_REASONS];
+  unsigned long long bytes;
+  struct timespec t0;
+  /* sharded: file states, applied once every shard has committed */
+  char **st_paths;
+  tl_file_state *sts;
+  size_t nst, cap_st;
+};
+
+tl_update_options tl_update_options_default(void) {
+  tl_update_options o;
+  memset(&o, 0, sizeof o);
+  o.batch = 1000;
+  return o;
+}
+
+const char *tl_update_reason_name(int code) {
+  switch (code) {
+  case TL_ERR_IO: return "unreadable";
+  case TL_ERR_FORMAT: return "malformed";
+  case TL_ERR_UTF8: return "invalid UTF-8";
+  case TL_ERR_LIMIT: return "too large";
+  case TL_ERR_USAGE: return "unknown format";
+  case TL_ERR_NOMEM: return "out of memory";
+  default: return "other";
+  }
+}
+
+static double since(const struct timespec *t0) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* Stops the run on its first error (later ones are dropped). */
+static void stop(tl_update *u, const tl_error *e) {
+  if (u->fatal)
+    return;
+  u->fatal = 1;
+  u->err = *e;
+  if (u->err.code == TL_OK)
+    u->err.code = TL_ERR_XAPIAN;
+}
+
+static void stop_nomem(tl_update *u) {
+  tl_error e;
+  tl_error_set(&e, TL_ERR_NOMEM, "out of memory");
+  stop(u, &e);
+}
+
+static void note(tl_update *u, int code, const char *msg) {
+  if (u->o.note)
+    u->o.note(u->o.ctx, code, msg);
+}
+
+static int keep_state(tl_update *u, const char *path, const tl_file_state *st) {
+  tl_error e;
+  if (!u->sharded) {
+    if (tl_writer_put_state(u->w[0], path, st, &e) == TL_OK)
+      return 0;
+    stop(u, &e);
+    return 1;
+  }
+  if (u->nst == u->cap_st) {
+    size_t cap = u->cap_st ? u->cap_st * 2 : 64;
+    char **np = realloc(u->st_paths, cap * sizeof *np);
+    tl_file_state *ns;
+    if (!np)
+      goto nomem;
+    u->st_paths = np;
+    if (!(ns = realloc(u->sts, cap * sizeof *ns)))
+      goto nomem;
+    u->sts = ns;
+    u->cap_st = cap;
+  }
+  if (!(u->st_paths[u->nst] = strdup(path)))
+    goto nomem;
+  u->sts[u->nst++] = *st;
+  return 0;
+nomem:
+  stop_nomem(u);
+  return 1;
+}
+
+static int consume(void *vu, void *vit) {
+  tl_update *u = vu;
+  item *it = vit;
+  tl_error e;
+  int halt = 0;
+  u->bytes += it->kind == IT_FILE_SAME ? 0 : it->bytes;
+  u->p.bytes_done += it->bytes;
+  switch (it->kind) {
+  case IT_NOTE:
+  case IT_SKIP_FILE:
+    note(u, it->code, it->text);
+    if (it->code != TL_OK) {
+      if (it->kind == IT_SKIP_FILE)
+        u->p.skipped_files++;
+      else
+        u->p.skipped_records++;
+      u->reasons[it->code > 0 && it->code < TL_UPDATE_REASONS ? it->code : 0]++;
+    }
+    break;
+  case IT_FATAL:
+    tl_error_set(&e, it->code, "%s", it->text);
+    stop(u, &e);
+    halt = 1;
+    break;
+  case IT_ARTICLE: {
+    tl_prepared *p = it->prep;
+    size_t k = u->nw > 1 ? XXH3_64bits(p->qterm, p->qlen) % u->nw : 0;
+    it->prep = NULL;
+    u->p.articles += p->first == 0;
+    u->p.passages += p->count;
+    if (tl_writer_put(u->w[k], p, &e) != TL_OK) {
+      stop(u, &e);
+      halt = 1;
+    }
+    break;
+  }
+  case IT_ARTICLE_SAME:
+    u->p.articles++;
+    u->unchanged++;
+    break;
+  case IT_FILE_SAME:
+    u->p.files++;
+    u->p.articles += it->st.articles;
+    u->unchanged += it->st.articles;
+    if (it->touched && keep_state(u, it->text, &it->st))
+      halt = 1;
+    break;
+  case IT_FILE_DONE:
+    u->p.files++;
+    if (keep_state(u, it->text, &it->st))
+      halt = 1;
+    break;
+  }
+  item_free(it);
+  if (u->o.progress) {
+    u->p.seconds = since(&u->t0);
+    u->o.progress(u->o.ctx, &u->p);
+  }
+  return halt;
+}
+
+static int submit(tl_update *u, int kind, int code, const char *text) {
+  size_t n = strlen(text) + 1;
+  job *j = malloc(sizeof *j + n);
+  if (!j) {
+    stop_nomem(u);
+    return 1;
+  }
+  j->kind = kind;
+  j->code = code;
+  memcpy(j->text, text, n);
+  if (tl_pipeline_submit(u->pl, j) != 0)
+    stop_nomem(u); /* unless consume stopped the run first */
+  return u->fatal;
+}
+
+static int on_path(void *ctx, const char *path, int kind, const char *msg) {
+  tl_update *u = ctx;
+  char buf[4096 + 512];
+  if (kind == TL_WALK_FILE)
+    return submit(u, JOB_FILE, TL_OK, path);
+  snprintf(buf, sizeof buf, "%s: %s%s", path, msg, kind == TL_WALK_SKIPPED ? "" : ", skipped");
+  return submit(u, JOB_NOTE, kind == TL_WALK_ERROR ? TL_ERR_IO : TL_OK, buf);
+}
+
+/* Counts the files and their text bytes under a path, for progress. */
+static int count_path(void *ctx, const char *path, int kind, const char *msg) {
+  tl_update *u = ctx;
+  struct stat sb;
+  (void)msg;
+  if (kind == TL_WALK_FILE && stat(path, &sb) == 0) {
+    u->p.total_files++;
+    u->p.bytes_total += content_size(path, (unsigned long long)sb.st_size);
+  }
+  return 0;
+}
+
+void tl_update_expect(tl_update *u, const char *path) {
+  tl_walk(path, count_path, u);
+}
+
+int tl_update_add_path(tl_update *u, const char *path, tl_error *err) {
+  if (!u->fatal && !u->finished)
+    tl_walk(path, on_path, u);
+  if (u->finished && !u->fatal)
+    return tl_error_set(err, TL_ERR_USAGE, "the update is finished");
+  if (!u->fatal)
+    return TL_OK;
+  if (err)
+    *err = u->err;
+  return u->err.code;
+}
+
+/* ---- prune ---- */
+
+typedef struct gone {
+  char **paths;
+  size_t n, cap;
+  int nomem;
+} gone;
+
+static int on_state(void *ctx, const char *path, const tl_file_state *st) {
+  gone *g = ctx;
+  struct stat sb;
+  (void)st;
+  if (stat(path, &sb) == 0 || errno != ENOENT)
+    return 0;
+  if (g->n == g->cap) {
+    size_t cap = g->cap ? g->cap * 2 : 16;
+    char **np = realloc(g->paths, cap * sizeof *np);
+    if (!np)
+      return g->nomem = 1;
+    g->paths = np;
+    g->cap = cap;
+  }
+  if (!(g->paths[g->n] = strdup(path)))
+    return g->nomem = 1;
+  g->n++;
+  return 0;
+}
+
+/* Removes the articles of files that are gone (every writer stopped). */
+static int prune(tl_update *u, tl_error *err) {
+  tl_store *s0 = tl_index_store(tl_writer_index(u->w[0]));
+  gone g;
+  size_t i, k;
+  int rc;
+  memset(&g, 0, sizeof g);
+  rc = tl_manifest_each(s0, on_state, &g, err);
+  if (g.nomem)
+    rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  for (i = 0; rc == TL_OK && i < g.n; i++) {
+    char term[18];
+    size_t tl = tl_file_term(g.paths[i], term);
+    for (k = 0; rc == TL_OK && k < u->nw; k++) {
+      unsigned long n = 0;
+      rc = tl_store_delete_term_count(tl_index_store(tl_writer_index(u->w[k])), term, tl,
+                                      TL_SLOT_ARTICLE_ID, &n, err);
+      u->removed += n;
+    }
+    if (rc == TL_OK)
+      rc = tl_manifest_delete(s0, g.paths[i], err);
+  }
+  for (i = 0; i < g.n; i++)
+    free(g.paths[i]);
+  free(g.paths);
+  return rc;
+}
+
+int tl_update_finish(tl_update *u, tl_update_summary *sum, tl_error *err) {
+  tl_error e;
+  size_t k;
+  if (u->finished)
+    return tl_error_set(err, TL_ERR_USAGE, "the update is finished");
+  u->finished = 1;
+  if (tl_pipeline_finish(u->pl) != 0)
+    stop_nomem(u); /* unless consume stopped the run first */
+  tl_pipeline_free(u->pl);
+  u->pl = NULL;
+  for (k = 0; k < u->nw; k++)
+    if (tl_writer_stop(u->w[k], &e) != TL_OK)
+      stop(u, &e);
+  /* every writer thread is joined: the rest runs here */
+  for (k = 0; !u->fatal && k < u->nst; k++)
+    if (tl_manifest_put(tl_index_store(tl_writer_index(u->w[0])), u->st_paths[k], &u->sts[k], &e) !=
+        TL_OK)
+      stop(u, &e);
+  if (!u->fatal && u->o.prune && prune(u, &e) != TL_OK)
+    stop(u, &e);
+  for (k = 0; !u->fatal && k < u->nw; k++)
+    if (tl_writer_commit(u->w[k], &e) != TL_OK)
+      stop(u, &e);
+  if (sum) {
+    memset(sum, 0, sizeof *sum);
+    for (k = 0; k < u->nw; k++) {
+      unsigned long added, replaced;
+      tl_writer_counts(u->w[k], &added, &replaced);
+      sum->added += added;
+      sum->replaced += replaced;
+      sum->index_passages += tl_index_passage_count(tl_writer_index(u->w[k]));
+    }
+    sum->files = u->p.files;
+    sum->articles = u->p.articles;
+    sum->unchanged = u->unchanged;
+    sum->removed = u->removed;
+    sum->passages = u->p.passages;
+    sum->bytes = u->bytes;
+    sum->seconds = since(&u->t0);
+    sum->skipped_files = u->p.skipped_files;
+    sum->skipped_records = u->p.skipped_records;
+    memcpy(sum->reasons, u->reasons, sizeof sum->reasons);
+    sum->stopped = u->fatal;
+  }
+  if (!u->fatal)
+    return TL_OK;
+  if (err)
+    *err = u->err;
+  return u->err.code;
+}
+
+/* ---- opening: the databases, one or the shards a stub lists ---- */
+
+typedef char shard_name[4096];
+
+/* Reads the shard paths of a stub file (relative to its directory, as
+ * written) into names; returns how many, or -1 when it is not one. */
+static int read_stub(const char *db, shard_name *names, int max) {
+  FILE *f = fopen(db, "r");
+  char line[4200];
+  int n = 0;
+  if (!f)
+    return -1;
+  while (fgets(line, sizeof line, f) && n < max) {
+    size_t k = strcspn(line, "\r\n");
+    line[k] = '\0';
+    if (strncmp(line, "auto ", 5) == 0 && k - 5 < 4096)
+      memcpy(names[n++], line + 5, k - 5 + 1);
+  }
+  fclose(f);
+  return n;
+}
+
+static const char *base_name(const char *p) {
+  const char *s = strrchr(p, '/');
+  return s ? s + 1 : p;
+}
+
+/* Opens the writers (and, for new shards, writes the stub). */
+static int open_writers(tl_update *u, const char *db, shard_name *names, tl_error *err) {
+  tl_index_options io;
+  struct stat sb;
+  unsigned nshards = u->o.shards;
+  size_t k;
+  int rc, v = stat(db, &sb) == 0 && S_ISREG(sb.st_mode) ? read_stub(db, names, TL_UPDATE_MAX_SHARDS)
+                                                        : -1;
+  if (nshards > TL_UPDATE_MAX_SHARDS)
+    return tl_error_set(err, TL_ERR_USAGE, "%u shards: at most %d", nshards, TL_UPDATE_MAX_SHARDS);
+  if (v == 0 || (v > 0 && nshards && nshards != (unsigned)v))
+    return tl_error_set(err, TL_ERR_USAGE, "%s is %s", db,
+                        v == 0 ? "not a stub database"
+                               : "a stub database with another number of shards");
+  if (v < 0 && nshards > 1 && stat(db, &sb) == 0)
+    return tl_error_set(err, TL_ERR_USAGE, "%s is a single database, not shards", db);
+  u->sharded = v > 0 || nshards > 1;
+  u->nw = v > 0 ? (size_t)v : u->sharded ? (size_t)nshards : 1;
+  if (!(u->w = calloc(u->nw, sizeof(tl_writer *))))
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  memset(&io, 0, sizeof io);
+  io.stemmer = u->o.stemmer;
+  io.data_dir = u->o.data_dir;
+  for (k = 0; k < u->nw; k++) {
+    char path[8192];
+    if (u->sharded) {
+      const char *slash = strrchr(db, '/');
+      if (v < 0)
+        snprintf(names[k], sizeof names[k], "%s.shard%zu", base_name(db), k);
+      if (names[k][0] == '/' || !slash)
+        snprintf(path, sizeof path, "%.4095s", names[k]);
+      else
+        snprintf(path, sizeof path, "%.*s/%.4000s", (int)(slash - db < 4000 ? slash - db : 4000),
+                 db, names[k]);
+    } else {
+      snprintf(path, sizeof path, "%s", db);
+    }
+    if ((rc = tl_writer_open(path, &io, u->o.batch, &u->w[k], err)) != TL_OK)
+      return rc;
+  }
+  if (u->sharded && v < 0) {
+    const char *list[TL_UPDATE_MAX_SHARDS];
+    for (k = 0; k < u->nw; k++)
+      list[k] = names[k];
+    /* commit the empty shards, so that the stub opens for reading */
+    for (k = 0; k < u->nw; k++)
+      if ((rc = tl_writer_commit(u->w[k], err)) != TL_OK)
+        return rc;
+    if ((rc = tl_store_write_stub(db, list, u->nw, err)) != TL_OK)
+      return rc;
+  }
+  return TL_OK;
+}
+
+/* Starts the workers (an analysis and a read-only view of the index each:
+ * the database, or the stub), the writer threads and the pipeline. */
+static int start(tl_update *u, const char *db, tl_error *err) {
+  const char *stemmer = tl_index_stemmer(tl_writer_index(u->w[0]));
+  tl_pipeline_options po;
+  size_t k;
+  int rc;
+  long jobs = u->o.jobs ? (long)u->o.jobs : sysconf(_SC_NPROCESSORS_ONLN);
+  u->nworkers = jobs < 1 ? 1 : (size_t)jobs;
+  u->workers = calloc(u->nworkers, sizeof *u->workers);
+  u->wctx = calloc(u->nworkers, sizeof *u->wctx);
+  if (!u->workers || !u->wctx)
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  for (k = 0; k < u->nworkers; k++) {
+    if ((rc = tl_analysis_create(stemmer, u->o.data_dir, &u->workers[k].an, err)) != TL_OK ||
+        (rc = tl_store_open(db, TL_STORE_READ, &u->workers[k].ro, err)) != TL_OK)
+      return rc;
+    u->wctx[k] = &u->workers[k];
+  }
+  for (k = 0; k < u->nw; k++)
+    if ((rc = tl_writer_start(u->w[k], err)) != TL_OK)
+      return rc;
+  memset(&po, 0, sizeof po);
+  po.nworkers = u->nworkers;
+  po.workers = u->wctx;
+  po.work = work;
+  po.consume = consume;
+  po.consume_ctx = u;
+  po.free_item = item_free;
+  po.free_job = free;
+  po.items_per_job = 8; /* chunks of up to CHUNK_BYTES each */
+  return tl_pipeline_create(&po, &u->pl, err);
+}
+
+int tl_update_open(const char *db_path, const tl_update_options *opts, tl_update **out,
+                   tl_error *err) {
+  tl_update *u = calloc(1, sizeof *u);
+  shard_name *names = calloc(TL_UPDATE_MAX_SHARDS, sizeof *names);
+  int rc;
+  *out = NULL;
+  if (!u || !names) {
+    free(u);
+    free(names);
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  }
+  u->o = opts ? *opts : tl_update_options_default();
+  if (!u->o.batch)
+    u->o.batch = 1000;
+  clock_gettime(CLOCK_MONOTONIC, &u->t0);
+  rc = open_writers(u, db_path, names, err);
+  free(names);
+  if (rc == TL_OK)
+    rc = start(u, db_path, err);
+  if (rc != TL_OK) {
+    tl_update_free(u);
+    return rc;
+  }
+  *out = u;
+  return TL_OK;
+}
+
+void tl_update_free(tl_update *u) {
+  size_t k;
+  if (!u)
+    return;
+  tl_pipeline_free(u->pl);
+  for (k = 0; u->w && k < u->nw; k++)
+    tl_writer_free(u->w[k]);
+  free(u->w);
+  for (k = 0; u->workers && k < u->nworkers; k++) {
+    tl_analysis_free(u->workers[k].an);
+    tl_store_close(u->workers[k].ro);
+  }
+  free(u->workers);
+  free(u->wctx);
+  for (k = 0; k < u->nst; k++)
+    free(u->st_paths[k]);
+  free(u->st_paths);
+  free(u->sts);
+  free(u);
+}
+
+/* ---- maintenance ---- */
+
+int tl_index_stats(const char *path, tl_index_stats_t *out, tl_error *err) {
+  tl_store_stats_t st;
+  tl_store *s;
+  int rc;
+  memset(out, 0, sizeof *out);
+  if ((rc = tl_store_stats(path, &st, err)) != TL_OK)
+    return rc;
+  out->articles = st.articles;
+  out->passages = st.documents;
+  out->terms = st.terms;
+  out->bytes = st.bytes;
+  out->shards = st.shards;
+  if (tl_store_open(path, TL_STORE_READ, &s, err) == TL_OK) {
+    char *updated = NULL, *stemmer = NULL;
+    tl_store_get_metadata(s, TL_META_UPDATED, &updated, err);
+    tl_store_get_metadata(s, TL_META_STEMMER, &stemmer, err);
+    tl_store_close(s);
+    snprintf(out->updated, sizeof out->updated, "%s", updated ? updated : "");
+    snprintf(out->stemmer, sizeof out->stemmer, "%s", stemmer ? stemmer : "");
+    free(updated);
+    free(stemmer);
+  }
+  tl_error_clear(err);
+  return TL_OK;
+}
+
+int tl_index_compact(const char *path, unsigned long long *before, unsigned long long *after,
+                     tl_error *err) {
+  return tl_store_compact(path, before, after, err);
+}

@@ -1,0 +1,228 @@
+/* writer.c - one database and the thread that writes it. */
+#include "index/writer.h"
+
+#include "xapian/store.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum cmd_kind { CMD_PUT, CMD_META, CMD_STOP };
+
+typedef struct cmd {
+  int kind;
+  tl_prepared *prep;
+  char *path;
+  tl_file_state st;
+} cmd;
+
+/* The queue holds at most this many commands ... */
+#define QCAP 32
+/* ... and holds at most about this many bytes of passage text queued. */
+#define QBYTES (512u << 10)
+/* A shard also commits when this many bytes of passage text wait
+ * uncommitted (Xapian holds a transaction in memory: about 40 bytes per
+ * byte of text), so that memory stays bounded however long the articles are:
+ * also between two chunks of one article. The trade-off: such a huge
+ * article is not replaced atomically (a reader may see its old passages
+ * gone and only some of the new ones), and an interrupted run leaves it cut
+ * short; but its file's state is recorded only after the whole file, so the
+ * next run reads the file again, sees the article's passage count differ
+ * (update.c) and indexes it again, deleting what was there first. */
+#define COMMIT_BYTES (2ULL << 20)
+
+struct tl_writer {
+  tl_index *ix;
+  pthread_t thread;
+  int started;
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  cmd q[QCAP];
+  size_t head, count;
+  unsigned long long queued_bytes; /* text bytes of the chunks queued */
+  unsigned batch, uncommitted;
+  unsigned long long uncommitted_bytes;
+  /* results, read after the thread is joined (failed also before, under mu) */
+  int failed;
+  tl_error err;
+  unsigned long added, replaced;
+};
+
+int tl_writer_open(const char *path, const tl_index_options *opts, unsigned batch, tl_writer **out,
+                   tl_error *err) {
+  tl_writer *w = calloc(1, sizeof *w);
+  int rc;
+  *out = NULL;
+  if (!w)
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  if ((rc = tl_index_open(path, opts, &w->ix, err)) != TL_OK) {
+    free(w);
+    return rc;
+  }
+  pthread_mutex_init(&w->mu, NULL);
+  pthread_cond_init(&w->cv, NULL);
+  w->batch = batch ? batch : 1;
+  *out = w;
+  return TL_OK;
+}
+
+static void now_iso(char *buf, size_t n) {
+  time_t t = time(NULL);
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int commit(tl_writer *w, tl_error *err) {
+  char ts[32];
+  int rc;
+  now_iso(ts, sizeof ts);
+  if ((rc = tl_store_set_metadata(tl_index_store(w->ix), TL_META_UPDATED, ts, err)) != TL_OK)
+    return rc;
+  w->uncommitted = 0;
+  w->uncommitted_bytes = 0;
+  return tl_index_commit(w->ix, err);
+}
+
+int tl_writer_commit(tl_writer *w, tl_error *err) {
+  return commit(w, err);
+}
+
+static void *writer_main(void *vw) {
+  tl_writer *s = vw;
+  for (;;) {
+    cmd c;
+    int rc = TL_OK, existed = 0;
+    pthread_mutex_lock(&s->mu);
+    while (!s->count)
+      pthread_cond_wait(&s->cv, &s->mu);
+    c = s->q[s->head];
+    s->head = (s->head + 1) % QCAP;
+    s->count--;
+    s->queued_bytes -= c.prep ? c.prep->bytes : 0;
+    pthread_cond_broadcast(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+    if (c.kind == CMD_STOP)
+      break;
+    if (!s->failed) {
+      if (c.kind == CMD_PUT) {
+        rc = tl_index_put(s->ix, c.prep, &existed, &s->err);
+        if (rc == TL_OK) {
+          if (c.prep->first == 0) {
+            if (existed)
+              s->replaced++;
+            else
+              s->added++;
+            s->uncommitted++;
+          }
+          s->uncommitted_bytes += c.prep->bytes;
+          /* may commit inside a huge article: see COMMIT_BYTES */
+          if (s->uncommitted >= s->batch || s->uncommitted_bytes >= COMMIT_BYTES)
+            rc = commit(s, &s->err);
+        }
+      } else {
+        rc = tl_manifest_put(tl_index_store(s->ix), c.path, &c.st, &s->err);
+      }
+      if (rc != TL_OK) {
+        pthread_mutex_lock(&s->mu);
+        s->failed = 1;
+        pthread_mutex_unlock(&s->mu);
+      }
+    }
+    tl_prepared_free(c.prep);
+    free(c.path);
+  }
+  return NULL;
+}
+
+int tl_writer_start(tl_writer *w, tl_error *err) {
+  if (pthread_create(&w->thread, NULL, writer_main, w) != 0)
+    return tl_error_set(err, TL_ERR_NOMEM, "cannot start a writer thread");
+  w->started = 1;
+  return TL_OK;
+}
+
+/* Queues a command (taking c's pointers); returns the writer's error when
+ * it has failed (the command is then dropped). */
+static int push(tl_writer *s, cmd c, tl_error *err) {
+  int rc = TL_OK;
+  pthread_mutex_lock(&s->mu);
+  while ((s->count >= QCAP || (s->count && s->queued_bytes >= QBYTES)) && !s->failed)
+    pthread_cond_wait(&s->cv, &s->mu);
+  if (s->failed) {
+    rc = s->err.code ? s->err.code : TL_ERR_XAPIAN;
+    if (err)
+      *err = s->err;
+  } else {
+    s->q[(s->head + s->count) % QCAP] = c;
+    s->count++;
+    s->queued_bytes += c.prep ? c.prep->bytes : 0;
+    pthread_cond_broadcast(&s->cv);
+  }
+  pthread_mutex_unlock(&s->mu);
+  if (rc != TL_OK) {
+    tl_prepared_free(c.prep);
+    free(c.path);
+  }
+  return rc;
+}
+
+int tl_writer_put(tl_writer *w, tl_prepared *p, tl_error *err) {
+  cmd c;
+  memset(&c, 0, sizeof c);
+  c.kind = CMD_PUT;
+  c.prep = p;
+  return push(w, c, err);
+}
+
+int tl_writer_put_state(tl_writer *w, const char *path, const tl_file_state *st, tl_error *err) {
+  cmd c;
+  memset(&c, 0, sizeof c);
+  c.kind = CMD_META;
+  c.st = *st;
+  if (!(c.path = strdup(path)))
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  return push(w, c, err);
+}
+
+int tl_writer_stop(tl_writer *s, tl_error *err) {
+  if (s->started) {
+    cmd stop;
+    memset(&stop, 0, sizeof stop);
+    stop.kind = CMD_STOP;
+    pthread_mutex_lock(&s->mu);
+    while (s->count >= QCAP)
+      pthread_cond_wait(&s->cv, &s->mu);
+    s->q[(s->head + s->count) % QCAP] = stop;
+    s->count++;
+    pthread_cond_broadcast(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+    pthread_join(s->thread, NULL);
+    s->started = 0;
+  }
+  if (!s->failed)
+    return TL_OK;
+  if (err)
+    *err = s->err;
+  return s->err.code ? s->err.code : TL_ERR_XAPIAN;
+}
+
+tl_index *tl_writer_index(tl_writer *w) {
+  return w->ix;
+}
+
+void tl_writer_counts(const tl_writer *w, unsigned long *added, unsigned long *replaced) {
+  *added = w->added;
+  *replaced = w->replaced;
+}
+
+void tl_writer_free(tl_writer *w) {
+  if (!w)
+    return;
+  tl_writer_stop(w, NULL);
+  tl_index_close(w->ix);
+  pthread_mutex_destroy(&w->mu);
+  pthread_cond_destroy(&w->cv);
+  free(w);
+}
