@@ -13,6 +13,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/* The layout of the indexes written before TL_META_SCHEMA was. */
+#define UNKEYED_VERSION 1
+
 /* The longest terms: a title word's stem, and the hashed id term. */
 _Static_assert(sizeof TL_PREFIX_STEM TL_PREFIX_TITLE - 1 + TL_TERM_MAX <= TL_INDEX_TERM_MAX,
                "a prefixed term over Xapian's limit");
@@ -176,9 +179,11 @@ int tl_schema_check(tl_store *s, const char *path, int *keyed, tl_error *err) {
   if ((rc = tl_store_get_metadata(s, TL_META_SCHEMA, &v, err)) != TL_OK)
     return rc;
   if (!*v) {
-    /* no key: a new index, or one of the layout before the key (1) */
+    /* no key: a new index, or one written before the key was */
     free(v);
-    version = tl_store_doc_count(s) > 0 ? 1 : TL_SCHEMA_VERSION;
+    version = TL_SCHEMA_VERSION;
+    if (tl_store_doc_count(s) > 0)
+      version = UNKEYED_VERSION;
   } else {
     errno = 0;
     version = strtol(v, &end, 10);
