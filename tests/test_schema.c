@@ -344,6 +344,7 @@ START_TEST(stub_reads_first_shard) {
   char stub[512], sh[2][1024], want[4096];
   const char *names[2] = {"s.shard0", "s.shard1"};
   tl_searcher *se = NULL;
+  tl_index *ix = NULL;
   tl_error err;
   int k;
   snprintf(stub, sizeof stub, "%.500s/s", tu_dir);
@@ -364,6 +365,11 @@ START_TEST(stub_reads_first_shard) {
            stub, stub, stub, stub);
   ck_assert_int_eq(tl_searcher_open(stub, NULL, &se, &err), TL_ERR_SCHEMA);
   ck_assert_str_eq(err.msg, want);
+  /* a writer opens the shard itself, and is told to rebuild the stub */
+  ck_assert_int_eq(tl_index_open(sh[0], NULL, &ix, &err), TL_ERR_SCHEMA);
+  ck_assert_ptr_null(ix);
+  ck_assert_uint_eq(strncmp(err.msg, sh[0], strlen(sh[0])), 0);
+  ASSERT_HAS(err.msg, strchr(want, ';'));
 }
 END_TEST
 

@@ -156,14 +156,24 @@ void tl_record_release(tl_passage_record *r) {
 }
 
 /* The refusal of an older index, with the command line that rebuilds it:
- * a stub database (a file) has its shards beside it, path.shardN. */
+ * a stub database (a file) has its shards beside it, STUB.shardN, and a
+ * shard (as telusur-index opens them) is rebuilt through its stub. */
 static int older(const char *path, long version, tl_error *err) {
   struct stat sb;
-  if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
+  char stub[4096];
+  const char *dot = strrchr(path, '.');
+  size_t n = dot ? (size_t)(dot - path) : 0;
+  if (dot && strncmp(dot, ".shard", 6) == 0 && dot[6] &&
+      strspn(dot + 6, "0123456789") == strlen(dot + 6) && n < sizeof stub) {
+    memcpy(stub, path, n);
+    stub[n] = '\0';
+  } else
+    snprintf(stub, sizeof stub, "%s", path);
+  if (stat(stub, &sb) == 0 && S_ISREG(sb.st_mode))
     return tl_error_set(err, TL_ERR_SCHEMA,
                         "%s: index schema %ld is older than this telusur's %d; rebuild it: "
                         "rm -r %s %s.shard* && telusur-index -d %s --shards=N PATH...",
-                        path, version, TL_SCHEMA_VERSION, path, path, path);
+                        path, version, TL_SCHEMA_VERSION, stub, stub, stub);
   return tl_error_set(err, TL_ERR_SCHEMA,
                       "%s: index schema %ld is older than this telusur's %d; rebuild it: "
                       "rm -r %s && telusur-index -d %s PATH...",
