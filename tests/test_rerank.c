@@ -1,5 +1,6 @@
 /* test_rerank.c - the reranker's features on hand-made queries and
  * passages, its order, and reranking in tl_search. */
+#include "index/schema.h"
 #include "search/rerank.h"
 #include "telusur/analysis.h"
 #include "telusur/error.h"
@@ -40,7 +41,7 @@ static int fake_df(void *ctx, const char *term, size_t len, unsigned long *df, t
   size_t i;
   (void)ctx;
   (void)err;
-  if (len > 0 && term[0] == 'Z') { /* stems: as their word forms here */
+  if (len > 0 && term[0] == TL_PREFIX_STEM[0]) { /* stems: as their word forms here */
     term++;
     len--;
   }

@@ -4,6 +4,7 @@
  * transactions, and above all that Xapian's errors reach the caller as
  * status codes with Xapian's own message.
  */
+#include "index/schema.h"
 #include "testutil.h"
 #include "xapian/store.h"
 
@@ -39,8 +40,8 @@ static tl_store *open_ok(const char *path, int mode) {
   } while (0)
 
 /*
- * Adds a passage: words at positions 1.., each also as "Z" + word (a stem
- * without positions), the "Q" + id term, data and a value.
+ * Adds a passage: words at positions 1.., each also as TL_PREFIX_STEM + word
+ * (a stem without positions), the TL_PREFIX_ID + id term, data and a value.
  */
 static void add_doc(tl_store *s, const char *id, const char *const *words, const char *data) {
   tl_doc *d = NULL;
@@ -51,13 +52,13 @@ static void add_doc(tl_store *s, const char *id, const char *const *words, const
   for (pos = 1; words[pos - 1]; pos++) {
     const char *w = words[pos - 1];
     OK(tl_doc_add_posting(d, w, strlen(w), pos, &err));
-    snprintf(buf, sizeof buf, "Z%s", w);
+    snprintf(buf, sizeof buf, TL_PREFIX_STEM "%s", w);
     OK(tl_doc_add_term(d, buf, strlen(buf), 1, &err));
   }
-  snprintf(buf, sizeof buf, "Q%s", id);
+  snprintf(buf, sizeof buf, TL_PREFIX_ID "%s", id);
   OK(tl_doc_add_term(d, buf, strlen(buf), 0, &err));
   OK(tl_doc_set_data(d, data, strlen(data), &err));
-  OK(tl_doc_set_value(d, 0, id, strlen(id), &err));
+  OK(tl_doc_set_value(d, TL_SLOT_ARTICLE_ID, id, strlen(id), &err));
   OK(tl_store_add(s, d, &err));
   tl_doc_free(d);
 }

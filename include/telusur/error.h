@@ -27,7 +27,8 @@ enum tl_status {
   TL_ERR_LOCK,     /**< the database is locked by another writer */
   TL_ERR_USAGE,    /**< bad arguments or an invalid query */
   TL_ERR_NOTFOUND, /**< a database, lexicon or named resource is missing */
-  TL_ERR_LIMIT     /**< input over a size limit */
+  TL_ERR_LIMIT,    /**< input over a size limit */
+  TL_ERR_SCHEMA    /**< an index of another layout version (schema.h) */
 };
 
 /** Maximum length of an error message, in bytes, including the NUL. */

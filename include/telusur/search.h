@@ -103,7 +103,10 @@ typedef struct tl_searcher_options {
  * Opens the index at db_path for searching, with the analyzer it was built
  * with (its stemmer is read from the index's metadata).
  * Errors: TL_ERR_NOTFOUND (no index there), TL_ERR_LOCK, TL_ERR_XAPIAN,
- * TL_ERR_USAGE (an index made with an unknown stemmer), TL_ERR_NOMEM.
+ * TL_ERR_USAGE (an index made with an unknown stemmer), TL_ERR_SCHEMA (an
+ * index of another layout version: the message says whether it is newer or
+ * how to rebuild it), TL_ERR_FORMAT (an unreadable layout version),
+ * TL_ERR_NOMEM.
  */
 int tl_searcher_open(const char *db_path, const tl_searcher_options *opts, tl_searcher **out,
                      tl_error *err);

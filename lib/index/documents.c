@@ -2,11 +2,11 @@
 #include "index/documents.h"
 
 #include "index/manifest.h"
+#include "index/schema.h"
 #include "telusur/analysis.h"
 #include "text/passage.h"
 #include "xapian/store.h"
 
-#include <json-c/json.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +25,8 @@ struct tl_analysis {
   /* the article being prepared (tl_index_prepare_begin / _next) */
   size_t next, paragraphs, glen, qlen;
   char hash[17], gterm[18], qterm[TL_ID_TERM_MAX + 2];
+  char *record; /* the passage record being encoded, record_cap bytes */
+  size_t record_cap;
 };
 
 struct tl_index {
@@ -37,14 +39,14 @@ struct tl_index {
 /* Context of the term callback. */
 typedef struct doc_ctx {
   tl_analysis *ix;
-  const char *prefix; /* "" for body words, "S" for the title */
+  const char *prefix; /* "" for body words, TL_PREFIX_TITLE for the title */
   tl_error *err;
 } doc_ctx;
 
 size_t tl_index_article_term(const char *id, char *buf) {
   size_t n = strlen(id);
   if (n <= TL_ID_TERM_MAX) {
-    buf[0] = 'Q';
+    buf[0] = TL_PREFIX_ID[0];
     memcpy(buf + 1, id, n);
     buf[n + 1] = '\0';
     return n + 1;
@@ -55,7 +57,8 @@ size_t tl_index_article_term(const char *id, char *buf) {
       h ^= (unsigned char)id[i];
       h *= 1099511628211ULL;
     }
-    return (size_t)snprintf(buf, TL_ID_TERM_MAX + 2, "Q#%016llx", (unsigned long long)h);
+    return (size_t)snprintf(buf, TL_ID_TERM_MAX + 2, TL_PREFIX_ID "#%016llx",
+                            (unsigned long long)h);
   }
 }
 
@@ -67,7 +70,7 @@ static int on_term(void *vctx, int flags, const char *term, size_t len, size_t s
   (void)start;
   (void)end;
   if (flags & TL_TERM_STEM) {
-    t[0] = 'Z';
+    t[0] = TL_PREFIX_STEM[0];
     memcpy(t + 1, c->prefix, p);
     memcpy(t + 1 + p, term, len);
     return tl_doc_add_term(c->ix->doc, t, len + p + 1, 1, c->err) != TL_OK;
@@ -102,6 +105,7 @@ void tl_analysis_free(tl_analysis *an) {
   tl_analyzer_free(an->analyzer);
   tl_doc_free(an->doc);
   tl_passage_list_free(&an->passages);
+  free(an->record);
   free(an);
 }
 
@@ -110,11 +114,13 @@ int tl_index_open(const char *db_path, const tl_index_options *opts, tl_index **
   tl_index *ix;
   char *have = NULL;
   const char *want = opts ? opts->stemmer : NULL;
-  int rc;
+  int rc, keyed = 0;
   *out = NULL;
   if (!(ix = calloc(1, sizeof *ix)))
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-  if ((rc = tl_store_open(db_path, TL_STORE_WRITE, &ix->store, err)) != TL_OK)
+  if ((rc = tl_store_open(db_path, TL_STORE_WRITE, &ix->store, err)) != TL_OK ||
+      (rc = tl_schema_check(ix->store, db_path, &keyed, err)) != TL_OK ||
+      (!keyed && (rc = tl_schema_write(ix->store, err)) != TL_OK))
     goto fail;
   if ((rc = tl_store_get_metadata(ix->store, TL_META_STEMMER, &have, err)) != TL_OK)
     goto fail;
@@ -168,41 +174,26 @@ static size_t count_paragraphs(const tl_article *a, const tl_passage_list *ps) {
 /* The passage record stored as document data. */
 static int set_record(tl_analysis *ix, const tl_article *a, const tl_passage *p, size_t paragraphs,
                       tl_error *err) {
-  json_object *o = json_object_new_object();
-  const char *s;
+  tl_passage_record r;
   size_t n;
   int rc;
-  if (!o)
-    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-  /* Fields at their defaults are left out: the record is stored with every
-   * passage, so its size counts (an empty title or heading, one paragraph,
-   * a path equal to the id). */
-  json_object_object_add(o, "article_id", json_object_new_string(a->id));
-  if (*a->title)
-    json_object_object_add(o, "title", json_object_new_string(a->title));
-  json_object_object_add(o, "passage", json_object_new_int64((int64_t)p->ordinal));
-  if (paragraphs > 1)
-    json_object_object_add(o, "paragraphs", json_object_new_int64((int64_t)paragraphs));
-  if (p->heading_end > p->heading_start)
-    json_object_object_add(o, "heading",
-                           json_object_new_string_len(a->text + p->heading_start,
-                                                      (int)(p->heading_end - p->heading_start)));
-  json_object_object_add(o, "text",
-                         json_object_new_string_len(a->text + p->start, (int)(p->end - p->start)));
-  json_object_object_add(o, "start", json_object_new_int64((int64_t)(a->text_offset + p->start)));
-  if (strcmp(a->path, a->id) != 0)
-    json_object_object_add(o, "path", json_object_new_string(a->path));
-  if (*a->date)
-    json_object_object_add(o, "date", json_object_new_string(a->date));
-  if (*a->url)
-    json_object_object_add(o, "url", json_object_new_string(a->url));
-  if (*a->source)
-    json_object_object_add(o, "source", json_object_new_string(a->source));
-  s = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE,
-                                        &n);
-  rc = s ? tl_doc_set_data(ix->doc, s, n, err) : tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-  json_object_put(o);
-  return rc;
+  memset(&r, 0, sizeof r);
+  r.article_id = a->id;
+  r.title = a->title;
+  r.passage = p->ordinal;
+  r.paragraphs = paragraphs;
+  r.heading = a->text + p->heading_start;
+  r.heading_len = p->heading_end > p->heading_start ? p->heading_end - p->heading_start : 0;
+  r.text = a->text + p->start;
+  r.text_len = p->end - p->start;
+  r.start = a->text_offset + p->start;
+  r.path = a->path;
+  r.date = a->date;
+  r.url = a->url;
+  r.source = a->source;
+  if ((rc = tl_record_encode(&r, &ix->record, &ix->record_cap, &n, err)) != TL_OK)
+    return rc;
+  return tl_doc_set_data(ix->doc, ix->record, n, err);
 }
 
 void tl_prepared_free(tl_prepared *p) {
@@ -282,7 +273,7 @@ int tl_index_prepare_next(tl_analysis *ix, const tl_article *a, size_t max_passa
       rc = err->code ? err->code : TL_ERR_XAPIAN;
       goto fail;
     }
-    c.prefix = "S";
+    c.prefix = TL_PREFIX_TITLE;
     rc = tl_analyzer_run(ix->analyzer, a->title, strlen(a->title), 1, on_term, &c, NULL, err);
     if (rc != TL_OK) {
       rc = err->code ? err->code : TL_ERR_XAPIAN;

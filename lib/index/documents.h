@@ -1,26 +1,13 @@
 /*
  * index.h - articles into the store: passages, analysis, documents.
  *
- * Each passage becomes one Xapian document with
- *  - its heading's and its text's word forms, with positions (the heading
- *    first, then a gap, then the text), and their stems ("Z" + stem);
- *  - the article title's words under prefix "S" (searchable as title:);
- *  - "Q" + article id on every passage of the article, so that re-indexing
- *    an article replaces all its passages;
- *  - "G" + a hash of the path of the file it came from (manifest.h);
- *  - value 0: the article's date, value 1: the article id, value 2 the
- *    article's content hash (manifest.h);
- *  - as data, the passage record (JSON: article_id, passage (1-based), text,
- *    start (byte offset in the source), and only when they are not empty or
- *    at their default: title, heading, paragraphs (the number of paragraphs
- *    of the article, 1 when absent), path (the article id when absent),
- *    date, url, source).
- * Metadata "telusur.stemmer" records the stemmer, so that queries analyze
- * their words the same way.
+ * Each passage becomes one Xapian document: its terms, values and record
+ * are described in schema.h, with the index's metadata.
  */
 #ifndef TELUSUR_DOCUMENTS_H
 #define TELUSUR_DOCUMENTS_H
 
+#include "index/schema.h"
 #include "telusur/error.h"
 #include "text/reader.h"
 #include "xapian/store.h"
@@ -30,12 +17,6 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/** Metadata key holding the stemmer the index was built with. */
-#define TL_META_STEMMER "telusur.stemmer"
-
-/** Longest article id used as is in a term; longer ones are hashed. */
-#define TL_ID_TERM_MAX 180
 
 typedef struct tl_index tl_index;
 
@@ -47,9 +28,11 @@ typedef struct tl_index_options {
 
 /**
  * Opens (creating when missing) the index at db_path for writing and
- * starts a transaction. Errors: TL_ERR_LOCK (another writer), TL_ERR_USAGE
- * (stemmer differs from the one the index was built with, or is unknown),
- * TL_ERR_XAPIAN, TL_ERR_NOMEM. The analyzer is created on the first
+ * starts a transaction; an index without a layout version (a new one, or
+ * one written before versions were recorded) gets TL_SCHEMA_VERSION.
+ * Errors: TL_ERR_LOCK (another writer), TL_ERR_USAGE (stemmer differs from
+ * the one the index was built with, or is unknown), TL_ERR_SCHEMA and
+ * TL_ERR_FORMAT (see tl_schema_check), TL_ERR_XAPIAN, TL_ERR_NOMEM. The analyzer is created on the first
  * tl_index_add (TL_ERR_NOTFOUND there when the lexicon or stopwords are
  * missing).
  */
@@ -92,7 +75,7 @@ void tl_analysis_free(tl_analysis *an);
  * of them (tl_index_prepare), or one chunk of them (tl_index_prepare_next).
  */
 typedef struct tl_prepared {
-  char qterm[TL_ID_TERM_MAX + 2]; /**< the article's "Q" term */
+  char qterm[TL_ID_TERM_MAX + 2]; /**< the article's id term (TL_PREFIX_ID) */
   size_t qlen;
   tl_doc **docs; /**< one per passage, owned */
   size_t count;
@@ -157,8 +140,8 @@ unsigned long tl_index_passage_count(const tl_index *ix);
 void tl_index_close(tl_index *ix);
 
 /**
- * Writes the term that marks all passages of an article: "Q" + id, or
- * "Q#" + a 64-bit FNV-1a hash of id in hex when id is longer than
+ * Writes the term that marks all passages of an article: TL_PREFIX_ID + id,
+ * or TL_PREFIX_ID "#" + a 64-bit FNV-1a hash of id in hex when id is longer than
  * TL_ID_TERM_MAX bytes. buf must hold TL_ID_TERM_MAX + 2 bytes; returns
  * the term's length.
  */

@@ -25,7 +25,7 @@ void tl_manifest_key(const char *path, char *buf) {
 }
 
 size_t tl_file_term(const char *path, char *buf) {
-  buf[0] = 'G';
+  buf[0] = TL_PREFIX_FILE[0];
   tl_hash_hex(XXH3_64bits(path, strlen(path)), buf + 1);
   return 17;
 }

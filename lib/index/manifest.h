@@ -19,6 +19,7 @@
 #ifndef TELUSUR_MANIFEST_H
 #define TELUSUR_MANIFEST_H
 
+#include "index/schema.h"
 #include "telusur/error.h"
 #include "text/reader.h"
 #include "xapian/store.h"
@@ -30,16 +31,8 @@
 extern "C" {
 #endif
 
-/** Prefix of the metadata keys of the file-state table. */
-#define TL_META_FILE_PREFIX "telusur.file:"
-/** Metadata key: time of the last update, ISO 8601 UTC. */
-#define TL_META_UPDATED "telusur.updated"
 /** Longest path used as is in a key; longer ones are hashed. */
 #define TL_MANIFEST_PATH_MAX 200
-/** Value slot holding the article's id, on its first passage. */
-#define TL_SLOT_ARTICLE_ID 1
-/** Value slot holding the article's hash (16 hex digits), on its first passage. */
-#define TL_SLOT_ARTICLE_HASH 2
 /** Bytes a key buffer needs. */
 #define TL_MANIFEST_KEY_MAX (sizeof TL_META_FILE_PREFIX + TL_MANIFEST_PATH_MAX + 2)
 
@@ -94,7 +87,7 @@ uint64_t tl_article_hash(const tl_article *a);
 void tl_hash_hex(uint64_t h, char *buf);
 
 /**
- * Writes the term marking every passage that came from path, "G" + the hex
+ * Writes the term marking every passage that came from path, TL_PREFIX_FILE + the hex
  * XXH3-64 of the path, into buf (18 bytes); returns its length (17).
  */
 size_t tl_file_term(const char *path, char *buf);

@@ -180,7 +180,8 @@ static void work_file(worker *w, const char *path, tl_pipeline_job *job) {
     if (rc == TL_DONE)
       break;
     if (rc != TL_OK) {
-      it = item_new(IT_NOTE, err.msg, rc);
+      /* a warning about an article that is kept is a note, not a skip */
+      it = item_new(IT_NOTE, err.msg, tl_reader_warned(rd) ? TL_OK : rc);
     } else if ((rc = tl_index_prepare_begin(w->an, a, &npassages, &err)) != TL_OK) {
       it = item_new(IT_FATAL, err.msg, rc);
     } else {

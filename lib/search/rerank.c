@@ -1,6 +1,8 @@
 /* rerank.c - features of first-stage candidates and their linear score. */
 #include "search/rerank.h"
 
+#include "index/schema.h"
+
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -550,7 +552,7 @@ static int query_prepare(tl_reranker *r, const char *query, const tl_rerank_coll
     const token *t = &ts->t[q->stem[k]];
     char buf[TL_TERM_MAX + 2];
     unsigned long df = 0;
-    buf[0] = 'Z';
+    buf[0] = TL_PREFIX_STEM[0];
     memcpy(buf + 1, TERM(ts, q->stem[k]), t->len);
     if ((rc = coll->df(coll->ctx, buf, t->len + 1, &df, err)) != TL_OK)
       goto done;

@@ -58,7 +58,7 @@ enum tl_answer_type {
 enum tl_answer_type tl_rerank_answer_type(const char *const *words, const size_t *words_len,
                                           size_t n);
 
-/** Document frequency of a term (as indexed: "Z" + stem for a stem, the
+/** Document frequency of a term (as indexed: TL_PREFIX_STEM + stem for a stem, the
  * word form itself for a word): passages holding it, into *df. Returns
  * TL_OK or an error code with err set. */
 typedef int (*tl_df_fn)(void *ctx, const char *term, size_t len, unsigned long *df, tl_error *err);

@@ -2,6 +2,7 @@
 #include "telusur/search.h"
 
 #include "index/documents.h"
+#include "index/schema.h"
 #include "search/rerank.h"
 #include "telusur/analysis.h"
 #include "text/reader.h"
@@ -45,7 +46,8 @@ int tl_searcher_open(const char *db_path, const tl_searcher_options *opts, tl_se
   *out = NULL;
   if (!(s = calloc(1, sizeof *s)))
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-  if ((rc = tl_store_open(db_path, TL_STORE_READ, &s->store, err)) != TL_OK)
+  if ((rc = tl_store_open(db_path, TL_STORE_READ, &s->store, err)) != TL_OK ||
+      (rc = tl_schema_check(s->store, db_path, NULL, err)) != TL_OK)
     goto fail;
   if ((rc = tl_store_get_metadata(s->store, TL_META_STEMMER, &stemmer, err)) != TL_OK)
     goto fail;
@@ -347,7 +349,7 @@ static int on_snippet_term(void *vctx, int flags, const char *term, size_t len, 
   match_ctx *c = vctx;
   int hit;
   (void)pos;
-  hit = term_in(c->terms, c->nterms, (flags & TL_TERM_STEM) ? "Z" : "", term, len);
+  hit = term_in(c->terms, c->nterms, (flags & TL_TERM_STEM) ? TL_PREFIX_STEM : "", term, len);
   if (c->n > 0 && c->words[c->n - 1].start == start && c->words[c->n - 1].end == end) {
     c->hit[c->n - 1] |= hit;
     return 0;
@@ -467,20 +469,6 @@ static int make_snippet(tl_searcher *s, tl_hits *hits, tl_result *r, tl_error *e
   return TL_OK;
 }
 
-static const char *rec_str(json_object *o, const char *key) {
-  json_object *v;
-  if (!json_object_object_get_ex(o, key, &v) || !v)
-    return "";
-  return json_object_get_string(v);
-}
-
-static int64_t rec_int(json_object *o, const char *key) {
-  json_object *v;
-  if (!json_object_object_get_ex(o, key, &v) || !v)
-    return 0;
-  return json_object_get_int64(v);
-}
-
 static int df_cb(void *ctx, const char *term, size_t len, unsigned long *df, tl_error *err) {
   tl_searcher *s = ctx;
   return tl_store_term_count(s->store, term, len, df, err);
@@ -525,9 +513,9 @@ static char *without_negated(const char *query) {
   return q;
 }
 
-static int rerank_hits(tl_searcher *s, const char *query, const tl_hits *hits, json_object **recs,
-                       size_t nd, size_t *order, double *score, double *features, double *shift,
-                       tl_error *err) {
+static int rerank_hits(tl_searcher *s, const char *query, const tl_hits *hits,
+                       const tl_passage_record *recs, size_t nd, size_t *order, double *score,
+                       double *features, double *shift, tl_error *err) {
   tl_rerank_collection coll;
   tl_rerank_candidate *c;
   char *asked;
@@ -544,7 +532,7 @@ static int rerank_hits(tl_searcher *s, const char *query, const tl_hits *hits, j
   coll.df = df_cb;
   coll.ctx = s;
   for (i = 0; i < nd; i++) {
-    c[i].text = rec_str(recs[i], "text");
+    c[i].text = recs[i].text;
     c[i].len = strlen(c[i].text);
     c[i].score = hits->items[i].score;
     c[i].rank = (unsigned)i + 1;
@@ -593,13 +581,12 @@ static char *rerank_explain(const tl_reranker *rr, const double *x, const char *
   return b.p;
 }
 
-static void free_ranking(tl_hits *hits, json_object **recs, size_t *order, double *score,
+static void free_ranking(tl_hits *hits, tl_passage_record *recs, size_t *order, double *score,
                          double *features) {
   size_t i;
   if (recs && hits)
     for (i = 0; i < hits->count; i++)
-      if (recs[i])
-        json_object_put(recs[i]);
+      tl_record_release(&recs[i]);
   free(recs);
   free(order);
   free(score);
@@ -610,17 +597,17 @@ static void free_ranking(tl_hits *hits, json_object **recs, size_t *order, doubl
 /* Parses the hits' records and, with reranking on, reranks the first
  * *nd = min(depth, hits) of them (see rerank_hits). */
 static int rank_hits(tl_searcher *s, const char *query, unsigned depth, const tl_hits *hits,
-                     json_object ***recs, size_t **order, double **score, double **features,
+                     tl_passage_record **recs, size_t **order, double **score, double **features,
                      size_t *nd, double *shift, tl_error *err) {
   size_t i;
   *nd = 0;
   *shift = 0;
-  if (!(*recs = calloc(hits->count + 1, sizeof(json_object *))) ||
+  if (!(*recs = calloc(hits->count + 1, sizeof **recs)) ||
       !(*order = calloc(hits->count + 1, sizeof **order)) ||
       !(*score = calloc(hits->count + 1, sizeof **score)))
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
   for (i = 0; i < hits->count; i++) {
-    if (!((*recs)[i] = json_tokener_parse(hits->items[i].data)))
+    if (tl_record_decode(hits->items[i].data, hits->items[i].data_len, &(*recs)[i], err) != TL_OK)
       return tl_error_set(err, TL_ERR_FORMAT, "passage %u: unreadable record",
                           hits->items[i].docid);
     (*order)[i] = i;
@@ -639,7 +626,7 @@ int tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned count
   tl_search_options so;
   tl_hits *hits = NULL;
   tl_results *res = NULL;
-  json_object **recs = NULL;
+  tl_passage_record *recs = NULL;
   size_t *order = NULL, nd = 0, from, i;
   double *score = NULL, *features = NULL, shift = 0;
   char *q = NULL;
@@ -727,22 +714,22 @@ int tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned count
   for (i = from; i < hits->count && i < (size_t)from + count; i++) {
     tl_result *r = &res->items[res->count];
     size_t h = order[i];
-    json_object *o = recs[h];
+    tl_passage_record *o = &recs[h];
     const char *ex = hits->items[h].explain;
     r->rank = offset + (unsigned)(i - from) + 1;
     r->first_rank = (depth > 0 ? 0 : offset) + (unsigned)h + 1;
     r->score = score[h];
     r->features = h < nd ? res->features_ + h * TL_RERANK_FEATURES : NULL;
-    r->article_id = rec_str(o, "article_id");
-    r->title = rec_str(o, "title");
-    r->passage = (unsigned)rec_int(o, "passage");
-    r->heading = rec_str(o, "heading");
-    r->text = rec_str(o, "text");
-    r->date = rec_str(o, "date");
-    r->url = rec_str(o, "url");
-    r->source = rec_str(o, "source");
-    r->path = json_object_object_get_ex(o, "path", NULL) ? rec_str(o, "path") : r->article_id;
-    r->start = (size_t)rec_int(o, "start");
+    r->article_id = o->article_id;
+    r->title = o->title;
+    r->passage = (unsigned)o->passage;
+    r->heading = o->heading;
+    r->text = o->text;
+    r->date = o->date;
+    r->url = o->url;
+    r->source = o->source;
+    r->path = o->path;
+    r->start = (size_t)o->start;
     r->end = r->start + strlen(r->text);
     if (!explain || !ex)
       r->explain = strdup("");
@@ -761,8 +748,8 @@ int tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned count
       r->explain = e;
     } else
       r->explain = strdup(ex);
-    r->owner_ = o; /* the record owns the strings above */
-    recs[h] = NULL;
+    r->owner_ = o->owner; /* the record's JSON object owns the strings above */
+    o->owner = NULL;
     res->count++;
     if (!r->explain) {
       rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");

@@ -18,6 +18,7 @@ const char *tl_status_name(int code) {
   case TL_ERR_USAGE: return "usage error";
   case TL_ERR_NOTFOUND: return "not found";
   case TL_ERR_LIMIT: return "size limit exceeded";
+  case TL_ERR_SCHEMA: return "index schema mismatch";
   default: return "unknown status";
   }
 }

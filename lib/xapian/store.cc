@@ -2,6 +2,8 @@
 // every exception and turns it into a status code with a message.
 #include "xapian/store.h"
 
+#include "index/schema.h"
+
 #include <xapian.h>
 
 #include <cstdio>
@@ -86,8 +88,8 @@ private:
   Xapian::docid id_;
 };
 
-// Accepts expand-set terms that are word forms or stems ("Z"), not
-// stopwords, and not in the query already.
+// Accepts expand-set terms that are word forms or stems (TL_PREFIX_STEM),
+// not stopwords, and not in the query already (prefixes are capitals).
 class ExpandTerms : public Xapian::ExpandDecider {
 public:
   ExpandTerms(tl_stop_fn stop, void *ctx, const Xapian::Query &q) : stop_(stop), ctx_(ctx) {
@@ -95,7 +97,7 @@ public:
       seen_.push_back(*t);
   }
   bool operator()(const std::string &term) const override {
-    size_t at = term[0] == 'Z' ? 1 : 0;
+    size_t at = term[0] == TL_PREFIX_STEM[0] ? 1 : 0;
     if (term.size() <= at + 1 || (term[at] >= 'A' && term[at] <= 'Z') ||
         (term[at] >= '0' && term[at] <= '9'))
       return false;
@@ -330,7 +332,7 @@ extern "C" void tl_doc_free(tl_doc *d) {
 
 extern "C" int tl_doc_add_posting(tl_doc *d, const char *term, size_t len, unsigned pos,
                                   tl_error *err) {
-  if (len == 0 || len > 245)
+  if (len == 0 || len > TL_INDEX_TERM_MAX)
     return tl_error_set(err, TL_ERR_USAGE, "term of %zu bytes", len);
   try {
     d->doc.add_posting(std::string(term, len), pos);
@@ -341,7 +343,7 @@ extern "C" int tl_doc_add_posting(tl_doc *d, const char *term, size_t len, unsig
 
 extern "C" int tl_doc_add_term(tl_doc *d, const char *term, size_t len, unsigned wdf,
                                tl_error *err) {
-  if (len == 0 || len > 245)
+  if (len == 0 || len > TL_INDEX_TERM_MAX)
     return tl_error_set(err, TL_ERR_USAGE, "term of %zu bytes", len);
   try {
     d->doc.add_term(std::string(term, len), wdf);
@@ -381,7 +383,7 @@ extern "C" int tl_store_search(tl_store *s, const char *query, const tl_search_o
     if (stop)
       qp.set_stopper(stop->release());
     qp.set_default_op(Xapian::Query::OP_OR);
-    qp.add_prefix("title", "S");
+    qp.add_prefix(TL_FIELD_TITLE, TL_PREFIX_TITLE);
     unsigned flags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_PURE_NOT |
                      Xapian::QueryParser::FLAG_WILDCARD;
     Xapian::Query q = qp.parse_query(query, flags);
@@ -694,7 +696,7 @@ extern "C" int tl_store_stats(const char *path, tl_store_stats_t *out, tl_error 
     out->documents = db.get_doccount();
     for (auto it = db.allterms_begin(); it != db.allterms_end(); ++it) {
       out->terms++;
-      if (!(*it).empty() && (*it)[0] == 'Q')
+      if (!(*it).empty() && (*it)[0] == TL_PREFIX_ID[0])
         out->articles++;
     }
     std::vector<std::string> shards = stub_shards(path);

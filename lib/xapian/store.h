@@ -6,9 +6,8 @@
  * TL_ERR_XAPIAN (TL_ERR_LOCK, TL_ERR_NOTFOUND for the lock and opening
  * errors) with Xapian's own message, and no exception crosses into C.
  *
- * Term conventions (Xapian's omega conventions): unprefixed terms are word
- * forms with positions; "Z" + stem is a stem without positions; "S" marks
- * title terms; "Q" + id marks every passage of one article.
+ * The terms, values and data an index's documents hold are described in
+ * index/schema.h (Xapian omega's prefix conventions).
  */
 #ifndef TELUSUR_STORE_H
 #define TELUSUR_STORE_H
@@ -89,7 +88,8 @@ void tl_doc_free(tl_doc *d);
 
 /**
  * Adds a term occurrence at position pos (1-based, as Xapian counts).
- * Errors: TL_ERR_USAGE (empty or over 245 bytes), TL_ERR_NOMEM.
+ * Errors: TL_ERR_USAGE (empty or over TL_INDEX_TERM_MAX, 245, bytes),
+ * TL_ERR_NOMEM.
  */
 int tl_doc_add_posting(tl_doc *d, const char *term, size_t len, unsigned pos, tl_error *err);
 
@@ -218,7 +218,7 @@ int tl_store_metadata_each(tl_store *s, const char *prefix, tl_meta_fn fn, void 
 /** Figures of a database, from tl_store_stats(). */
 typedef struct tl_store_stats_t {
   unsigned long documents;  /**< passages */
-  unsigned long articles;   /**< distinct "Q" terms */
+  unsigned long articles;   /**< distinct article id terms (TL_PREFIX_ID) */
   unsigned long long terms; /**< distinct terms, all prefixes */
   unsigned long long bytes; /**< size of the database's files on disk */
   unsigned shards;          /**< databases combined (1 unless a stub) */

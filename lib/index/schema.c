@@ -1,0 +1,223 @@
+/* schema.c - the passage record and the layout version of an index. */
+#include "index/schema.h"
+
+#include "telusur/analysis.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <json-c/json.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* The layout of the indexes written before TL_META_SCHEMA was. */
+#define UNKEYED_VERSION 1
+
+/* The longest terms: a title word's stem, and the hashed id term. */
+_Static_assert(sizeof TL_PREFIX_STEM TL_PREFIX_TITLE - 1 + TL_TERM_MAX <= TL_INDEX_TERM_MAX,
+               "a prefixed term over Xapian's limit");
+_Static_assert(sizeof TL_PREFIX_ID - 1 + TL_ID_TERM_MAX <= TL_INDEX_TERM_MAX,
+               "an id term over Xapian's limit");
+
+static int add(json_object *o, const char *key, json_object *v) {
+  if (!v)
+    return -1;
+  if (json_object_object_add(o, key, v) != 0) {
+    json_object_put(v);
+    return -1;
+  }
+  return 0;
+}
+
+static const char *or_empty(const char *s) {
+  return s ? s : "";
+}
+
+int tl_record_encode(const tl_passage_record *r, char **buf, size_t *cap, size_t *len,
+                     tl_error *err) {
+  const char *id = or_empty(r->article_id), *s;
+  json_object *o;
+  size_t n;
+  int bad = 0;
+  *len = 0;
+  if (r->heading_len > INT_MAX || r->text_len > INT_MAX)
+    return tl_error_set(err, TL_ERR_LIMIT, "passage of %zu bytes: too large for its record",
+                        r->text_len > r->heading_len ? r->text_len : r->heading_len);
+  if (!(o = json_object_new_object()))
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  bad |= add(o, "article_id", json_object_new_string(id));
+  if (r->title && *r->title)
+    bad |= add(o, "title", json_object_new_string(r->title));
+  bad |= add(o, "passage", json_object_new_int64((int64_t)r->passage));
+  if (r->paragraphs > 1)
+    bad |= add(o, "paragraphs", json_object_new_int64((int64_t)r->paragraphs));
+  if (r->heading && r->heading_len > 0)
+    bad |= add(o, "heading", json_object_new_string_len(r->heading, (int)r->heading_len));
+  bad |= add(o, "text", json_object_new_string_len(r->text ? r->text : "", (int)r->text_len));
+  bad |= add(o, "start", json_object_new_int64((int64_t)r->start));
+  if (r->path && strcmp(r->path, id) != 0)
+    bad |= add(o, "path", json_object_new_string(r->path));
+  if (r->date && *r->date)
+    bad |= add(o, "date", json_object_new_string(r->date));
+  if (r->url && *r->url)
+    bad |= add(o, "url", json_object_new_string(r->url));
+  if (r->source && *r->source)
+    bad |= add(o, "source", json_object_new_string(r->source));
+  s = bad ? NULL
+          : json_object_to_json_string_length(
+                o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
+  if (s && n + 1 > *cap) {
+    char *nb = realloc(*buf, n + 1);
+    if (nb) {
+      *buf = nb;
+      *cap = n + 1;
+    } else
+      s = NULL;
+  }
+  if (!s) {
+    json_object_put(o);
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  }
+  memcpy(*buf, s, n + 1);
+  *len = n;
+  json_object_put(o);
+  return TL_OK;
+}
+
+/* A field as a string ("" when absent or null) and its length in bytes. */
+static const char *field_str(json_object *o, const char *key, size_t *len) {
+  json_object *v;
+  const char *s;
+  if (!json_object_object_get_ex(o, key, &v) || !v) {
+    if (len)
+      *len = 0;
+    return "";
+  }
+  s = json_object_get_string(v);
+  if (len)
+    *len = json_object_is_type(v, json_type_string) ? (size_t)json_object_get_string_len(v)
+                                                    : strlen(s);
+  return s;
+}
+
+/* A field as an integer (def when absent or null). */
+static int64_t field_int(json_object *o, const char *key, int64_t def) {
+  json_object *v;
+  if (!json_object_object_get_ex(o, key, &v) || !v)
+    return def;
+  return json_object_get_int64(v);
+}
+
+int tl_record_decode(const char *data, size_t len, tl_passage_record *out, tl_error *err) {
+  json_tokener *tok;
+  json_object *o;
+  enum json_tokener_error jerr;
+  memset(out, 0, sizeof *out);
+  if (len > INT_MAX)
+    return tl_error_set(err, TL_ERR_FORMAT, "passage record of %zu bytes: too large", len);
+  if (!(tok = json_tokener_new()))
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  o = json_tokener_parse_ex(tok, data, (int)len);
+  jerr = json_tokener_get_error(tok);
+  if (!o && jerr == json_tokener_continue) /* ended early: no closing brace */
+    jerr = json_tokener_error_parse_eof;
+  json_tokener_free(tok);
+  if (!o || jerr != json_tokener_success || !json_object_is_type(o, json_type_object)) {
+    json_object_put(o);
+    return tl_error_set(err, TL_ERR_FORMAT, "unreadable passage record: %s",
+                        o && jerr == json_tokener_success ? "not a JSON object"
+                                                          : json_tokener_error_desc(jerr));
+  }
+  out->owner = o;
+  out->article_id = field_str(o, "article_id", NULL);
+  out->title = field_str(o, "title", NULL);
+  out->passage = (unsigned long)field_int(o, "passage", 0);
+  out->paragraphs = (unsigned long)field_int(o, "paragraphs", 1);
+  out->heading = field_str(o, "heading", &out->heading_len);
+  out->text = field_str(o, "text", &out->text_len);
+  out->start = (unsigned long long)field_int(o, "start", 0);
+  out->path =
+      json_object_object_get_ex(o, "path", NULL) ? field_str(o, "path", NULL) : out->article_id;
+  out->date = field_str(o, "date", NULL);
+  out->url = field_str(o, "url", NULL);
+  out->source = field_str(o, "source", NULL);
+  return TL_OK;
+}
+
+void tl_record_release(tl_passage_record *r) {
+  if (!r)
+    return;
+  if (r->owner)
+    json_object_put(r->owner);
+  memset(r, 0, sizeof *r);
+}
+
+/* The refusal of an older index, with the command line that rebuilds it:
+ * a stub database (a file) has its shards beside it, STUB.shardN, and a
+ * shard (as telusur-index opens them) is rebuilt through its stub. */
+static int older(const char *path, long version, tl_error *err) {
+  struct stat sb;
+  char stub[4096];
+  const char *dot = strrchr(path, '.');
+  size_t n = dot ? (size_t)(dot - path) : 0;
+  if (dot && strncmp(dot, ".shard", 6) == 0 && dot[6] &&
+      strspn(dot + 6, "0123456789") == strlen(dot + 6) && n < sizeof stub) {
+    memcpy(stub, path, n);
+    stub[n] = '\0';
+  } else
+    snprintf(stub, sizeof stub, "%s", path);
+  if (stat(stub, &sb) == 0 && S_ISREG(sb.st_mode))
+    return tl_error_set(err, TL_ERR_SCHEMA,
+                        "%s: index schema %ld is older than this telusur's %d; rebuild it: "
+                        "rm -r %s %s.shard* && telusur-index -d %s --shards=N PATH...",
+                        path, version, TL_SCHEMA_VERSION, stub, stub, stub);
+  return tl_error_set(err, TL_ERR_SCHEMA,
+                      "%s: index schema %ld is older than this telusur's %d; rebuild it: "
+                      "rm -r %s && telusur-index -d %s PATH...",
+                      path, version, TL_SCHEMA_VERSION, path, path);
+}
+
+int tl_schema_check(tl_store *s, const char *path, int *keyed, tl_error *err) {
+  char *v = NULL, *end;
+  long version;
+  int rc;
+  if (keyed)
+    *keyed = 0;
+  if ((rc = tl_store_get_metadata(s, TL_META_SCHEMA, &v, err)) != TL_OK)
+    return rc;
+  if (!*v) {
+    /* no key: a new index, or one written before the key was */
+    free(v);
+    version = TL_SCHEMA_VERSION;
+    if (tl_store_doc_count(s) > 0)
+      version = UNKEYED_VERSION;
+  } else {
+    errno = 0;
+    version = strtol(v, &end, 10);
+    if (errno || end == v || *end || !(isdigit((unsigned char)*v) || *v == '-')) {
+      rc = tl_error_set(err, TL_ERR_FORMAT, "%s: unreadable index schema version '%s'", path, v);
+      free(v);
+      return rc;
+    }
+    free(v);
+    if (keyed)
+      *keyed = 1;
+  }
+  if (version > TL_SCHEMA_VERSION)
+    return tl_error_set(err, TL_ERR_SCHEMA,
+                        "%s: index schema %ld is newer than this telusur's %d: the index was "
+                        "built by a newer telusur",
+                        path, version, TL_SCHEMA_VERSION);
+  if (version < TL_SCHEMA_VERSION)
+    return older(path, version, err);
+  return TL_OK;
+}
+
+int tl_schema_write(tl_store *s, tl_error *err) {
+  char v[24];
+  snprintf(v, sizeof v, "%d", TL_SCHEMA_VERSION);
+  return tl_store_set_metadata(s, TL_META_SCHEMA, v, err);
+}

@@ -1,0 +1,173 @@
+/*
+ * schema.h - the layout of a telusur index: what every Xapian document
+ * holds, and the database's metadata. The one place that names a prefix, a
+ * value slot, a metadata key or a field of the passage record.
+ *
+ * Each passage of an article is one Xapian document with
+ *  - terms (prefixes follow Xapian omega's conventions: a capital letter,
+ *    so that no prefixed term is mistaken for a lowercase word form):
+ *    - its heading's and its text's word forms, unprefixed, with positions
+ *      (1-based: the heading first, then a gap, then the text);
+ *    - TL_PREFIX_STEM + stem of each word, without positions (omega's "Z");
+ *    - the article title's word forms as TL_PREFIX_TITLE + word with
+ *      positions, and their stems as TL_PREFIX_STEM TL_PREFIX_TITLE + stem
+ *      (omega's "S", subject; searchable as title:);
+ *    - TL_PREFIX_ID + article id on every passage of the article, or
+ *      TL_PREFIX_ID "#" + a 64-bit FNV-1a hash of the id in hex when the id
+ *      is over TL_ID_TERM_MAX bytes (omega's "Q", unique id), so that
+ *      re-indexing an article replaces all its passages;
+ *    - TL_PREFIX_FILE + the hex XXH3-64 of the path of the file the article
+ *      came from (manifest.h), when it came from a file;
+ *    no term is longer than TL_INDEX_TERM_MAX bytes (word forms and stems
+ *    are at most TL_TERM_MAX bytes, analysis.h);
+ *  - values, only on the article's first passage: TL_SLOT_ARTICLE_ID the
+ *    article id, TL_SLOT_ARTICLE_HASH the article's content hash (16 hex
+ *    digits, manifest.h); slot 0 is unused;
+ *  - data: the passage record, a JSON object (tl_passage_record below).
+ * The database's metadata: TL_META_SCHEMA (the layout's version),
+ * TL_META_STEMMER (the stemmer, so that queries analyze their words the
+ * same way), TL_META_UPDATED (time of the last update) and one key
+ * TL_META_FILE_PREFIX + path per file indexed (manifest.h). A stub database
+ * (shards) reads its metadata from its first shard, as Xapian does.
+ */
+#ifndef TELUSUR_SCHEMA_H
+#define TELUSUR_SCHEMA_H
+
+#include "telusur/error.h"
+#include "xapian/store.h"
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * Version of the layout described above. Indexes written before the
+ * version was recorded have no TL_META_SCHEMA key and this same layout
+ * (version 1). Any change to the layout (a prefix, a slot, the record, the
+ * analysis of words) bumps it, so that older indexes are refused with the
+ * way to rebuild them instead of giving wrong results.
+ */
+#define TL_SCHEMA_VERSION 1
+
+/* ---- term prefixes (strings; PREFIX[0] is the letter) ---- */
+
+/** Stems, without positions (omega: stemmed term). */
+#define TL_PREFIX_STEM "Z"
+/** Words of the article's title (omega: subject). */
+#define TL_PREFIX_TITLE "S"
+/** The article's id, on each of its passages (omega: unique id). */
+#define TL_PREFIX_ID "Q"
+/** The hash of the path of the file the article came from. */
+#define TL_PREFIX_FILE "G"
+/** The field name of title terms in queries (title:word). */
+#define TL_FIELD_TITLE "title"
+
+/* ---- value slots ---- */
+
+/** Value slot holding the article's id, on its first passage. */
+#define TL_SLOT_ARTICLE_ID 1
+/** Value slot holding the article's hash (16 hex digits), on its first passage. */
+#define TL_SLOT_ARTICLE_HASH 2
+
+/* ---- limits, in bytes ---- */
+
+/** Longest term Xapian stores, prefix included. */
+#define TL_INDEX_TERM_MAX 245
+/** Longest article id used as is in a term; longer ones are hashed. */
+#define TL_ID_TERM_MAX 180
+
+/* ---- metadata keys ---- */
+
+/** The layout's version (decimal integer, TL_SCHEMA_VERSION). */
+#define TL_META_SCHEMA "telusur.schema"
+/** The stemmer the index was built with. */
+#define TL_META_STEMMER "telusur.stemmer"
+/** Time of the last update, ISO 8601 UTC. */
+#define TL_META_UPDATED "telusur.updated"
+/** Prefix of the keys of the file-state table (manifest.h). */
+#define TL_META_FILE_PREFIX "telusur.file:"
+
+/* ---- the passage record (document data) ---- */
+
+/**
+ * A passage's record, stored as the document's data: a JSON object with,
+ * in this order, "article_id", "title" (left out when ""), "passage",
+ * "paragraphs" (left out when at most 1), "heading" (left out when empty),
+ * "text", "start", "path" (left out when equal to the article id), "date",
+ * "url", "source" (each left out when ""): fields at their defaults are left
+ * out because the record is stored with every passage. The passage ends at
+ * byte start + text_len of its source.
+ */
+typedef struct tl_passage_record {
+  const char *article_id;   /**< the article's id */
+  const char *title;        /**< the article's title; "" when none */
+  unsigned long passage;    /**< 1-based ordinal of the passage in the article */
+  unsigned long paragraphs; /**< paragraphs of the article (1 when absent) */
+  const char *heading;      /**< the section heading: heading_len bytes */
+  size_t heading_len;       /**< 0: none */
+  const char *text;         /**< the passage: text_len bytes */
+  size_t text_len;
+  unsigned long long start;        /**< byte offset of text in its source */
+  const char *path;                /**< the file it came from; NULL or equal to
+                                        article_id: left out (decoded as article_id) */
+  const char *date, *url, *source; /**< NULL or "": none */
+  void *owner;                     /**< decoded: the parsed JSON object (json_object *) that
+                                        owns every string above; released by tl_record_release */
+} tl_passage_record;
+
+/**
+ * Encodes r (its owner is ignored) as the JSON record described above, into
+ * *buf: a malloc'd buffer of *cap bytes that is grown (realloc) as needed
+ * and stays the caller's (*buf NULL and *cap 0 to start; free it when
+ * done, even after an error). *len receives the record's length in bytes;
+ * (*buf)[*len] is a NUL. The heading and the text are copied as they are
+ * (heading_len and text_len bytes); NULL strings count as "" (article_id
+ * and text included). Errors: TL_ERR_NOMEM, TL_ERR_LIMIT (a heading or text
+ * of 2 GiB or more).
+ */
+int tl_record_encode(const tl_passage_record *r, char **buf, size_t *cap, size_t *len,
+                     tl_error *err);
+
+/**
+ * Decodes a record of len bytes at data into *out. Every string of *out is
+ * NUL-terminated and owned by out->owner (the parsed JSON object), valid
+ * until tl_record_release(out); a field left out reads as its default: ""
+ * (title, heading, date, url, source; also article_id and text), 1
+ * (paragraphs), 0 (passage, start), the article id (path). A field of
+ * another JSON type than expected reads as json-c converts it. Errors:
+ * TL_ERR_FORMAT (not a JSON object), TL_ERR_NOMEM; *out is then zeroed.
+ */
+int tl_record_decode(const char *data, size_t len, tl_passage_record *out, tl_error *err);
+
+/** Releases a decoded record's owner and zeroes *r; NULL, or a record
+ * without an owner, is allowed. */
+void tl_record_release(tl_passage_record *r);
+
+/* ---- the schema version ---- */
+
+/**
+ * Checks the layout version of the index open in s (path: the index's
+ * path, for messages). The version is the value of TL_META_SCHEMA; without
+ * the key, an index with documents is of version 1 (the layout before the
+ * key), an empty index is new. *keyed (if not NULL) is set to 1 when the key
+ * is there, else 0 (a writer then records it with tl_schema_write).
+ * Errors: TL_ERR_SCHEMA (a version other than TL_SCHEMA_VERSION: a newer
+ * one "built by a newer telusur", an older one with the commands that
+ * rebuild the index), TL_ERR_FORMAT (a value that is not a decimal
+ * integer), TL_ERR_XAPIAN, TL_ERR_NOMEM.
+ */
+int tl_schema_check(tl_store *s, const char *path, int *keyed, tl_error *err);
+
+/**
+ * Records TL_SCHEMA_VERSION as the index's TL_META_SCHEMA (write mode).
+ * Errors: TL_ERR_XAPIAN, TL_ERR_USAGE (read-only store).
+ */
+int tl_schema_write(tl_store *s, tl_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

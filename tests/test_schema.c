@@ -1,0 +1,397 @@
+/*
+ * test_schema.c - Check suite for lib/index/schema.{h,c}: the passage
+ * record's bytes (as documents.c has always written them) and its round
+ * trip, and the layout version an index records and is checked against.
+ */
+#include "index/documents.h"
+#include "index/schema.h"
+#include "telusur/search.h"
+#include "testutil.h"
+#include "xapian/store.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define OK(call)                                                                                   \
+  do {                                                                                             \
+    int rc_ = (call);                                                                              \
+    ck_assert_msg(rc_ == TL_OK, "%s: %d %s", #call, rc_, err.msg);                                 \
+  } while (0)
+
+#define ASSERT_HAS(hay, needle)                                                                    \
+  ck_assert_msg(strstr((hay), (needle)) != NULL, "no '%s' in: %s", (needle), (hay))
+
+/* A record with every field set; the heading and text are slices of a
+ * longer buffer (not NUL-terminated where they end). */
+static const char full_buf[] = "Bab 1|Baris \"satu\"\n\tbaris dua / garis \x01 \xc3\xa9|rest";
+static const char full_json[] =
+    "{\"article_id\":\"a1\",\"title\":\"Judul \\\"A\\\"\",\"passage\":2,\"paragraphs\":3,"
+    "\"heading\":\"Bab 1\",\"text\":\"Baris \\\"satu\\\"\\n\\tbaris dua / garis \\u0001 "
+    "\xc3\xa9\",\"start\":42,\"path\":\"dir/f.jsonl\",\"date\":\"2024-01-02\",\"url\":"
+    "\"https://x.id/a?b=1\",\"source\":\"Kompas\"}";
+
+static tl_passage_record full_record(void) {
+  tl_passage_record r;
+  memset(&r, 0, sizeof r);
+  r.article_id = "a1";
+  r.title = "Judul \"A\"";
+  r.passage = 2;
+  r.paragraphs = 3;
+  r.heading = full_buf;
+  r.heading_len = 5;
+  r.text = full_buf + 6;
+  r.text_len = strchr(full_buf + 6, '|') - (full_buf + 6);
+  r.start = 42;
+  r.path = "dir/f.jsonl";
+  r.date = "2024-01-02";
+  r.url = "https://x.id/a?b=1";
+  r.source = "Kompas";
+  return r;
+}
+
+/* Every field set: the exact bytes, and back. */
+START_TEST(record_full_round_trip) {
+  tl_passage_record r = full_record(), d;
+  tl_error err;
+  char *buf = NULL;
+  size_t cap = 0, len = 0;
+  OK(tl_record_encode(&r, &buf, &cap, &len, &err));
+  ck_assert_uint_eq(len, strlen(full_json));
+  ck_assert_str_eq(buf, full_json);
+  ck_assert_uint_ge(cap, len + 1);
+  OK(tl_record_decode(buf, len, &d, &err));
+  ck_assert_ptr_nonnull(d.owner);
+  ck_assert_str_eq(d.article_id, "a1");
+  ck_assert_str_eq(d.title, "Judul \"A\"");
+  ck_assert_uint_eq(d.passage, 2);
+  ck_assert_uint_eq(d.paragraphs, 3);
+  ck_assert_uint_eq(d.heading_len, 5);
+  ck_assert_str_eq(d.heading, "Bab 1");
+  ck_assert_uint_eq(d.text_len, r.text_len);
+  ck_assert_int_eq(memcmp(d.text, r.text, r.text_len), 0);
+  ck_assert_uint_eq(strlen(d.text), r.text_len);
+  ck_assert_uint_eq(d.start, 42);
+  ck_assert_str_eq(d.path, "dir/f.jsonl");
+  ck_assert_str_eq(d.date, "2024-01-02");
+  ck_assert_str_eq(d.url, "https://x.id/a?b=1");
+  ck_assert_str_eq(d.source, "Kompas");
+  tl_record_release(&d);
+  ck_assert_ptr_null(d.owner);
+  ck_assert_ptr_null(d.text);
+  tl_record_release(&d); /* twice: nothing left to release */
+  tl_record_release(NULL);
+  free(buf);
+}
+END_TEST
+
+/* Fields at their defaults are left out, NULL or "" alike, and decode to
+ * their defaults; a path equal to the id is left out, an empty one is not. */
+START_TEST(record_defaults_left_out) {
+  tl_passage_record r, d;
+  tl_error err;
+  char *buf = NULL;
+  size_t cap = 0, len = 0;
+  static const char want[] = "{\"article_id\":\"b7\",\"passage\":1,\"text\":\"Isi.\",\"start\":0}";
+  memset(&r, 0, sizeof r);
+  r.article_id = "b7";
+  r.passage = 1;
+  r.text = "Isi.";
+  r.text_len = 4;
+  OK(tl_record_encode(&r, &buf, &cap, &len, &err)); /* NULL strings, paragraphs 0 */
+  ck_assert_str_eq(buf, want);
+  r.title = r.date = r.url = r.source = "";
+  r.heading = "ignored";
+  r.heading_len = 0;
+  r.paragraphs = 1;
+  r.path = "b7";
+  OK(tl_record_encode(&r, &buf, &cap, &len, &err)); /* "" strings, path = id */
+  ck_assert_str_eq(buf, want);
+  ck_assert_uint_eq(len, sizeof want - 1);
+  OK(tl_record_decode(buf, len, &d, &err));
+  ck_assert_str_eq(d.article_id, "b7");
+  ck_assert_str_eq(d.title, "");
+  ck_assert_uint_eq(d.passage, 1);
+  ck_assert_uint_eq(d.paragraphs, 1);
+  ck_assert_str_eq(d.heading, "");
+  ck_assert_uint_eq(d.heading_len, 0);
+  ck_assert_str_eq(d.text, "Isi.");
+  ck_assert_uint_eq(d.text_len, 4);
+  ck_assert_uint_eq(d.start, 0);
+  ck_assert_str_eq(d.path, "b7");
+  ck_assert_str_eq(d.date, "");
+  ck_assert_str_eq(d.url, "");
+  ck_assert_str_eq(d.source, "");
+  tl_record_release(&d);
+  r.path = "";
+  OK(tl_record_encode(&r, &buf, &cap, &len, &err));
+  ck_assert_str_eq(buf, "{\"article_id\":\"b7\",\"passage\":1,\"text\":\"Isi.\",\"start\":0,"
+                        "\"path\":\"\"}");
+  OK(tl_record_decode(buf, len, &d, &err));
+  ck_assert_str_eq(d.path, "");
+  tl_record_release(&d);
+  free(buf);
+}
+END_TEST
+
+/* A buffer grown for a long record serves a shorter one after it. */
+START_TEST(record_buffer_reused) {
+  tl_passage_record r = full_record();
+  tl_error err;
+  char *buf = NULL, *first;
+  size_t cap = 0, len = 0, cap1;
+  OK(tl_record_encode(&r, &buf, &cap, &len, &err));
+  first = buf;
+  cap1 = cap;
+  memset(&r, 0, sizeof r);
+  r.article_id = "x";
+  OK(tl_record_encode(&r, &buf, &cap, &len, &err));
+  ck_assert_ptr_eq(buf, first);
+  ck_assert_uint_eq(cap, cap1);
+  ck_assert_str_eq(buf, "{\"article_id\":\"x\",\"passage\":0,\"text\":\"\",\"start\":0}");
+  ck_assert_uint_eq(len, strlen(buf));
+  free(buf);
+}
+END_TEST
+
+/* Bad data is TL_ERR_FORMAT with a zeroed record, never a crash. */
+START_TEST(record_decode_errors) {
+  static const char *const bad[] = {"",         "not json",        "[1,2]",
+                                    "\"text\"", "{\"text\":\"a\"", "{\"text\":"};
+  tl_passage_record d;
+  tl_error err;
+  size_t i;
+  for (i = 0; i < sizeof bad / sizeof *bad; i++) {
+    memset(&d, 0xab, sizeof d);
+    ck_assert_int_eq(tl_record_decode(bad[i], strlen(bad[i]), &d, &err), TL_ERR_FORMAT);
+    ck_assert_int_eq(err.code, TL_ERR_FORMAT);
+    ASSERT_HAS(err.msg, "unreadable passage record");
+    ck_assert_ptr_null(d.owner);
+    ck_assert_ptr_null(d.text);
+  }
+  /* only len bytes are read: a record cut short is unreadable */
+  ck_assert_int_eq(tl_record_decode(full_json, 20, &d, &err), TL_ERR_FORMAT);
+  /* numbers where strings are expected read as their text */
+  {
+    static const char nums[] = "{\"article_id\":12,\"passage\":\"3\"}";
+    OK(tl_record_decode(nums, sizeof nums - 1, &d, &err));
+  }
+  ck_assert_str_eq(d.article_id, "12");
+  ck_assert_str_eq(d.path, "12");
+  ck_assert_uint_eq(d.passage, 3);
+  tl_record_release(&d);
+}
+END_TEST
+
+static const char *stem_same(void *ctx, const char *w, size_t len, size_t *n) {
+  (void)ctx;
+  *n = len;
+  return w;
+}
+
+/* Indexes one article into a new index at db. */
+static void make_index(const char *db) {
+  tl_index *ix;
+  tl_error err;
+  tl_article a;
+  size_t n = 0;
+  memset(&a, 0, sizeof a);
+  a.id = "a1";
+  a.title = "Judul";
+  a.text = "Gempa bumi mengguncang pesisir.";
+  a.text_len = strlen(a.text);
+  a.date = "2024-01-02";
+  a.url = "https://x.id/a";
+  a.source = "Kompas";
+  a.path = "berita/a.jsonl";
+  OK(tl_index_open(db, NULL, &ix, &err));
+  OK(tl_index_add(ix, &a, &n, &err));
+  ck_assert_uint_eq(n, 1);
+  OK(tl_index_commit(ix, &err));
+  tl_index_close(ix);
+}
+
+/* Sets (value "" deletes) the index's schema key. */
+static void set_schema(const char *db, const char *value) {
+  tl_store *s;
+  tl_error err;
+  OK(tl_store_open(db, TL_STORE_WRITE, &s, &err));
+  OK(tl_store_set_metadata(s, TL_META_SCHEMA, value, &err));
+  OK(tl_store_commit(s, &err));
+  tl_store_close(s);
+}
+
+static char *get_meta(const char *db, const char *key) {
+  tl_store *s;
+  tl_error err;
+  char *v = NULL;
+  OK(tl_store_open(db, TL_STORE_READ, &s, &err));
+  OK(tl_store_get_metadata(s, key, &v, &err));
+  tl_store_close(s);
+  return v;
+}
+
+/* A new index records the version, and documents.c writes the record
+ * through tl_record_encode, byte for byte as before. */
+START_TEST(index_records_version_and_record) {
+  char db[1024], *v;
+  tl_store *s;
+  tl_search_options o;
+  tl_hits *h = NULL;
+  tl_searcher *se;
+  tl_error err;
+  snprintf(db, sizeof db, "%.500s/db", tu_dir);
+  make_index(db);
+  v = get_meta(db, TL_META_SCHEMA);
+  ck_assert_str_eq(v, "1");
+  free(v);
+  OK(tl_store_open(db, TL_STORE_READ, &s, &err));
+  memset(&o, 0, sizeof o);
+  o.stem = stem_same;
+  o.count = 10;
+  OK(tl_store_search(s, "gempa", &o, &h, &err));
+  ck_assert_uint_eq(h->count, 1);
+  ck_assert_str_eq(h->items[0].data,
+                   "{\"article_id\":\"a1\",\"title\":\"Judul\",\"passage\":1,\"text\":\"Gempa bumi "
+                   "mengguncang pesisir.\",\"start\":0,\"path\":\"berita/a.jsonl\",\"date\":"
+                   "\"2024-01-02\",\"url\":\"https://x.id/a\",\"source\":\"Kompas\"}");
+  tl_hits_free(h);
+  tl_store_close(s);
+  OK(tl_searcher_open(db, NULL, &se, &err));
+  tl_searcher_close(se);
+}
+END_TEST
+
+/* A newer version is refused, for reading and for writing. */
+START_TEST(newer_version_refused) {
+  char db[1024];
+  tl_searcher *se = NULL;
+  tl_index *ix = NULL;
+  tl_error err;
+  snprintf(db, sizeof db, "%.500s/db", tu_dir);
+  make_index(db);
+  set_schema(db, "2");
+  ck_assert_int_eq(tl_searcher_open(db, NULL, &se, &err), TL_ERR_SCHEMA);
+  ck_assert_ptr_null(se);
+  ck_assert_int_eq(err.code, TL_ERR_SCHEMA);
+  ck_assert_uint_eq(strncmp(err.msg, db, strlen(db)), 0);
+  ASSERT_HAS(err.msg, ": index schema 2 is newer than this telusur's 1");
+  ASSERT_HAS(err.msg, "built by a newer telusur");
+  ck_assert_int_eq(tl_index_open(db, NULL, &ix, &err), TL_ERR_SCHEMA);
+  ck_assert_ptr_null(ix);
+  ASSERT_HAS(err.msg, "index schema 2 is newer than this telusur's 1");
+  ck_assert_str_eq(tl_status_name(TL_ERR_SCHEMA), "index schema mismatch");
+}
+END_TEST
+
+/* An older version is refused with the commands that rebuild the index. */
+START_TEST(older_version_says_how_to_rebuild) {
+  char db[512], want[4096], *out = NULL, *errs = NULL;
+  tl_searcher *se = NULL;
+  tl_index *ix = NULL;
+  tl_error err;
+  snprintf(db, sizeof db, "%.500s/db", tu_dir);
+  make_index(db);
+  set_schema(db, "0");
+  snprintf(want, sizeof want,
+           "%s: index schema 0 is older than this telusur's 1; rebuild it: rm -r %s && "
+           "telusur-index -d %s PATH...",
+           db, db, db);
+  ck_assert_int_eq(tl_searcher_open(db, NULL, &se, &err), TL_ERR_SCHEMA);
+  ck_assert_str_eq(err.msg, want);
+  ck_assert_int_eq(tl_index_open(db, NULL, &ix, &err), TL_ERR_SCHEMA);
+  ck_assert_str_eq(err.msg, want);
+  /* the command-line programs say it too */
+  ck_assert_int_ne(tu_runf(&out, &errs, "'%s/telusur-query' -d '%s' gempa", tu_bin_dir(), db), 0);
+  ASSERT_HAS(errs, want);
+  free(out);
+  free(errs);
+  /* and a value that is no number is unreadable */
+  set_schema(db, "1x");
+  ck_assert_int_eq(tl_searcher_open(db, NULL, &se, &err), TL_ERR_FORMAT);
+  ASSERT_HAS(err.msg, "unreadable index schema version '1x'");
+}
+END_TEST
+
+/* An index written before the key existed (documents, no key) is of the
+ * current layout: it opens, and a writer records the key. */
+START_TEST(no_key_with_documents_opens) {
+  char db[1024], *v;
+  tl_searcher *se;
+  tl_index *ix;
+  tl_error err;
+  snprintf(db, sizeof db, "%.500s/db", tu_dir);
+  make_index(db);
+  set_schema(db, "");
+  v = get_meta(db, TL_META_SCHEMA);
+  ck_assert_str_eq(v, "");
+  free(v);
+  OK(tl_searcher_open(db, NULL, &se, &err));
+  tl_searcher_close(se);
+  OK(tl_index_open(db, NULL, &ix, &err));
+  ck_assert_uint_eq(tl_index_passage_count(ix), 1);
+  tl_index_close(ix);
+  v = get_meta(db, TL_META_SCHEMA);
+  ck_assert_str_eq(v, "1");
+  free(v);
+}
+END_TEST
+
+/* A stub database reads the version of its first shard; the rebuild
+ * command removes the shards too. */
+START_TEST(stub_reads_first_shard) {
+  char stub[512], sh[2][1024], want[4096];
+  const char *names[2] = {"s.shard0", "s.shard1"};
+  tl_searcher *se = NULL;
+  tl_index *ix = NULL;
+  tl_error err;
+  int k;
+  snprintf(stub, sizeof stub, "%.500s/s", tu_dir);
+  for (k = 0; k < 2; k++) {
+    snprintf(sh[k], sizeof sh[k], "%s/%s", tu_dir, names[k]);
+    make_index(sh[k]);
+  }
+  OK(tl_store_write_stub(stub, names, 2, &err));
+  OK(tl_searcher_open(stub, NULL, &se, &err));
+  tl_searcher_close(se);
+  set_schema(sh[1], "0"); /* not read */
+  OK(tl_searcher_open(stub, NULL, &se, &err));
+  tl_searcher_close(se);
+  set_schema(sh[0], "0");
+  snprintf(want, sizeof want,
+           "%s: index schema 0 is older than this telusur's 1; rebuild it: rm -r %s %s.shard* && "
+           "telusur-index -d %s --shards=N PATH...",
+           stub, stub, stub, stub);
+  ck_assert_int_eq(tl_searcher_open(stub, NULL, &se, &err), TL_ERR_SCHEMA);
+  ck_assert_str_eq(err.msg, want);
+  /* a writer opens the shard itself, and is told to rebuild the stub */
+  ck_assert_int_eq(tl_index_open(sh[0], NULL, &ix, &err), TL_ERR_SCHEMA);
+  ck_assert_ptr_null(ix);
+  ck_assert_uint_eq(strncmp(err.msg, sh[0], strlen(sh[0])), 0);
+  ASSERT_HAS(err.msg, strchr(want, ';'));
+}
+END_TEST
+
+static Suite *schema_suite(void) {
+  Suite *s = suite_create("schema");
+  TCase *tc = tcase_create("record");
+  TCase *tv = tcase_create("version");
+  tcase_add_test(tc, record_full_round_trip);
+  tcase_add_test(tc, record_defaults_left_out);
+  tcase_add_test(tc, record_buffer_reused);
+  tcase_add_test(tc, record_decode_errors);
+  suite_add_tcase(s, tc);
+  tcase_add_checked_fixture(tv, tu_dir_setup, tu_dir_teardown);
+  tcase_add_test(tv, index_records_version_and_record);
+  tcase_add_test(tv, newer_version_refused);
+  tcase_add_test(tv, older_version_says_how_to_rebuild);
+  tcase_add_test(tv, no_key_with_documents_opens);
+  tcase_add_test(tv, stub_reads_first_shard);
+  suite_add_tcase(s, tv);
+  return s;
+}
+
+int main(void) {
+  return tu_run_suite(schema_suite());
+}
