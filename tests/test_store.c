@@ -80,6 +80,8 @@ static tl_hits *search(tl_store *s, const char *q) {
   tl_error err;
   int rc;
   memset(&o, 0, sizeof o);
+  o.rank.k1 = 1; /* Xapian's BM25 defaults */
+  o.rank.b = 0.5;
   o.stem = stem_same;
   o.stop = stop_dan;
   o.count = 10;
@@ -183,6 +185,8 @@ START_TEST(test_explain) {
   build();
   s = open_ok(db, TL_STORE_READ);
   memset(&o, 0, sizeof o);
+  o.rank.k1 = 1; /* Xapian's BM25 defaults */
+  o.rank.b = 0.5;
   o.stem = stem_same;
   o.count = 10;
   o.explain = 1;
@@ -206,6 +210,8 @@ START_TEST(test_empty_query) {
   build();
   s = open_ok(db, TL_STORE_READ);
   memset(&o, 0, sizeof o);
+  o.rank.k1 = 1; /* Xapian's BM25 defaults */
+  o.rank.b = 0.5;
   o.stem = stem_same;
   o.stop = stop_dan;
   o.count = 10;
