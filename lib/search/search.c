@@ -129,7 +129,7 @@ typedef struct sbuf {
 static void sb_add(sbuf *b, const char *s, size_t n) {
   if (b->failed)
     return;
-  if (b->n + n + 1 > b->cap) {
+  if (!b->p || b->n + n + 1 > b->cap) {
     size_t cap = (b->n + n + 1) * 2;
     char *np = realloc(b->p, cap);
     if (!np) {
@@ -603,9 +603,9 @@ tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned
   /* the query is analyzed once: its rewrite and the reranker read it */
   if ((rc = tl_query_parse(s->analyzer, s->questions, query, &pq, err)) != TL_OK)
     return rc;
-  if ((rc = rewrite(s, pq, &q, err)) != TL_OK) {
+  if ((rc = rewrite(s, pq, &q, err)) != TL_OK || !q) {
     tl_query_free(pq);
-    return rc;
+    return rc != TL_OK ? rc : tl_error_set(err, TL_ERR_NOMEM, "out of memory");
   }
   {
     size_t k;
