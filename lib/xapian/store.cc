@@ -183,12 +183,16 @@ extern "C" tl_status tl_store_open(const char *path, int mode, tl_store **out, t
       s->db = s->wdb;
     } else {
       // A writer committing while we open can discard the revision being
-      // read: open again, a few times.
+      // read, or rewrite blocks as we read them (seemingly corrupt): open
+      // again, a few times.
       for (int attempt = 0;; attempt++) {
         try {
           s->db = new Xapian::Database(path);
           break;
         } catch (const Xapian::DatabaseModifiedError &) {
+          if (attempt >= 10)
+            throw;
+        } catch (const Xapian::DatabaseCorruptError &) {
           if (attempt >= 10)
             throw;
         }
