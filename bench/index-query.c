@@ -18,6 +18,7 @@ static int cmp(const void *a, const void *b) {
 int main(int argc, char **argv) {
   tl_searcher *s;
   tl_searcher_options o;
+  tl_rank_params rp;
   tl_error err;
   FILE *f;
   char line[8192];
@@ -29,9 +30,10 @@ int main(int argc, char **argv) {
   }
   memset(&o, 0, sizeof o);
   o.no_snippets = 1;
+  tl_rank_params_default(&rp);
   if (argc == 4)
-    o.rerank_depth = atoi(argv[3]) > 0 ? atoi(argv[3]) : -1;
-  if (tl_searcher_open(argv[1], &o, &s, &err) != TL_OK) {
+    rp.rerank_depth = atoi(argv[3]) > 0 ? (unsigned)atoi(argv[3]) : 0;
+  if (tl_searcher_open(argv[1], &o, &rp, &s, &err) != TL_OK) {
     fprintf(stderr, "index-query: %s\n", err.msg);
     return 2;
   }

@@ -19,7 +19,7 @@ int main(int argc, char **argv) {
     fputs("usage: search DB QUERY\n", stderr);
     return 2;
   }
-  if (tl_searcher_open(argv[1], NULL, &s, &err) != TL_OK) { /* NULL: default options */
+  if (tl_searcher_open(argv[1], NULL, NULL, &s, &err) != TL_OK) { /* NULL: the defaults */
     fprintf(stderr, "search: %s\n", err.msg);
     return 2;
   }

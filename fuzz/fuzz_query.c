@@ -53,7 +53,7 @@ static void build_index(void) {
   if (tl_index_commit(ix, &err) != TL_OK)
     abort();
   tl_index_close(ix);
-  if (tl_searcher_open(dbdir, NULL, &searcher, &err) != TL_OK) {
+  if (tl_searcher_open(dbdir, NULL, NULL, &searcher, &err) != TL_OK) {
     fprintf(stderr, "fuzz_query: %s\n", err.msg);
     abort();
   }

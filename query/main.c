@@ -3,7 +3,7 @@
 #include "telusur/search.h"
 
 #include <getopt.h>
-#include <json-c/json.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,15 +33,15 @@ static const char usage[] =
     "      --run-tag=TAG    the tag column of TREC output (default telusur)\n"
     "\n"
     "Ranking (defaults: the best found by bench/relevance.sh; 0 turns a weight off):\n"
-    "      --k1=X, --b=X    BM25 parameters\n"
-    "      --exact-weight=X weight of the exact word forms beside their stems\n"
-    "      --proximity=X    weight of neighbouring query words found close\n"
-    "      --window=N       how close, in word positions\n"
+    "      --k1=X, --b=X    BM25 parameters (default %g and %g; b from 0 to 1)\n"
+    "      --exact-weight=X weight of the exact word forms beside their stems (%g)\n"
+    "      --proximity=X    weight of neighbouring query words found close (%g)\n"
+    "      --window=N       how close, in word positions (default %u; 1 or more)\n"
     "      --prf-docs=N, --prf-terms=N, --prf-weight=X\n"
     "                       pseudo-relevance feedback: add the N best terms of\n"
-    "                       the first N passages, scaled by X\n"
+    "                       the first N passages, scaled by X (default %u, %u, %g)\n"
     "      --rerank-depth=N rerank the N best BM25 passages by the reranker's\n"
-    "                       features (default %d; 0: BM25 order only)\n"
+    "                       features (default %u; 0: BM25 order only)\n"
     "      --stopwords=LIST stopword files for queries, comma separated, from\n"
     "                       the data directory's stopwords/ (default\n"
     "                       tala.txt,questions.txt; 'none': keep every word)\n"
@@ -64,6 +64,7 @@ static const char usage[] =
     "an empty query, no index).\n";
 
 enum format { FMT_TEXT, FMT_TSV, FMT_JSON, FMT_TREC, FMT_FEATURES };
+static const char *const formats[] = {"text", "tsv", "json", "trec", "features"};
 
 typedef struct opts {
   enum format format;
@@ -77,11 +78,7 @@ typedef struct opts {
 static void put_snippet(const tl_result *r, int color) {
   size_t i, at = 0;
   const char *s = r->snippet;
-  if (!color) {
-    fputs(s, stdout);
-    return;
-  }
-  for (i = 0; i < r->nhighlights; i++) {
+  for (i = 0; color && i < r->nhighlights; i++) {
     fwrite(s + at, 1, r->highlights[i].start - at, stdout);
     fputs("\x1b[1;31m", stdout);
     fwrite(s + r->highlights[i].start, 1, r->highlights[i].end - r->highlights[i].start, stdout);
@@ -96,52 +93,10 @@ static void put_tsv_field(const char *s) {
     putchar(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s);
 }
 
-/* The docids a TREC run has listed for the query so far. */
-typedef struct seen_ids {
-  char **ids;
-  size_t n, cap;
-} seen_ids;
-
-/* Takes docid into the list; non-zero when out of memory. */
-static int seen_add(seen_ids *s, char *docid) {
-  if (s->n == s->cap) {
-    size_t cap = s->cap ? s->cap * 2 : 128;
-    char **p = realloc(s->ids, cap * sizeof *p);
-    if (!p)
-      return -1;
-    s->ids = p;
-    s->cap = cap;
-  }
-  s->ids[s->n++] = docid;
-  return 0;
-}
-
-static void seen_free(seen_ids *s) {
-  size_t i;
-  for (i = 0; i < s->n; i++)
-    free(s->ids[i]);
-  free(s->ids);
-}
-
-/* The TREC docid of a result (malloc'd): the article id, or id#passage
- * for a passage of an article of several paragraphs (the pieces of one
- * long paragraph split for length are the article itself). */
-static char *trec_docid(const tl_result *r) {
-  json_object *rec = r->owner_, *np;
-  long paragraphs = 1;
-  char *docid;
-  if (rec && json_object_object_get_ex(rec, "paragraphs", &np))
-    paragraphs = (long)json_object_get_int64(np);
-  if (paragraphs <= 1)
-    return strdup(r->article_id);
-  if ((docid = malloc(strlen(r->article_id) + 24)))
-    sprintf(docid, "%s#%u", r->article_id, r->passage);
-  return docid;
-}
-
 static void print_results(const tl_results *res, const opts *o, const char *qid) {
-  size_t i;
-  seen_ids seen_list = {NULL, 0, 0}, *seen = &seen_list;
+  /* the docids a TREC run has listed for the query so far */
+  const char **seen = calloc(res->count + 1, sizeof *seen);
+  size_t i, nseen = 0;
   for (i = 0; i < res->count; i++) {
     const tl_result *r = &res->items[i];
     switch (o->format) {
@@ -175,65 +130,36 @@ static void print_results(const tl_results *res, const opts *o, const char *qid)
       putchar('\n');
       break;
     case FMT_JSON: {
-      json_object *j = json_object_new_object(), *hl = json_object_new_array();
-      size_t k;
-      if (qid)
-        json_object_object_add(j, "qid", json_object_new_string(qid));
-      json_object_object_add(j, "rank", json_object_new_int((int)r->rank));
-      json_object_object_add(j, "score", json_object_new_double(r->score));
-      json_object_object_add(j, "article_id", json_object_new_string(r->article_id));
-      json_object_object_add(j, "title", json_object_new_string(r->title));
-      json_object_object_add(j, "passage", json_object_new_int((int)r->passage));
-      json_object_object_add(j, "heading", json_object_new_string(r->heading));
-      json_object_object_add(j, "text", json_object_new_string(r->text));
-      json_object_object_add(j, "snippet", json_object_new_string(r->snippet));
-      for (k = 0; k < r->nhighlights; k++) {
-        json_object *pair = json_object_new_array();
-        json_object_array_add(pair, json_object_new_int64((int64_t)r->highlights[k].start));
-        json_object_array_add(pair, json_object_new_int64((int64_t)r->highlights[k].end));
-        json_object_array_add(hl, pair);
-      }
-      json_object_object_add(j, "highlights", hl);
-      json_object_object_add(j, "path", json_object_new_string(r->path));
-      json_object_object_add(j, "start", json_object_new_int64((int64_t)r->start));
-      json_object_object_add(j, "end", json_object_new_int64((int64_t)r->end));
-      if (o->explain)
-        json_object_object_add(j, "explain", json_object_new_string(r->explain));
-      puts(json_object_to_json_string_ext(j,
-                                          JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-      json_object_put(j);
+      char *j = tl_result_json(r, qid, o->explain);
+      if (j)
+        puts(j);
+      free(j);
       break;
     }
     case FMT_TREC: {
-      const char *q = qid ? qid : "1";
-      char *docid = trec_docid(r);
       size_t k;
-      if (!docid)
-        break;
-      for (k = 0; k < seen->n && strcmp(seen->ids[k], docid) != 0; k++)
+      for (k = 0; seen && k < nseen && strcmp(seen[k], r->docid) != 0; k++)
         ;
-      if (k < seen->n || seen->n >= o->count || seen_add(seen, docid)) {
-        free(docid);
+      if (!seen || k < nseen || nseen >= o->count)
         break;
-      }
-      printf("%s Q0 %s %zu %.6f %s\n", q, docid, o->offset + seen->n, r->score, o->tag);
+      seen[nseen++] = r->docid;
+      printf("%s Q0 %s %zu %.6f %s\n", qid ? qid : "1", r->docid, o->offset + nseen, r->score,
+             o->tag);
       break;
     }
     case FMT_FEATURES: {
-      char *docid;
       size_t k;
-      if (!r->features || !(docid = trec_docid(r)))
+      if (!r->features)
         break;
-      printf("%s\t%s\t%u", qid ? qid : "1", docid, r->first_rank);
-      for (k = 0; k < TL_RERANK_FEATURES; k++)
+      printf("%s\t%s\t%u", qid ? qid : "1", r->docid, r->first_rank);
+      for (k = 0; tl_rerank_feature_name(k); k++)
         printf("\t%.6g", r->features[k]);
       putchar('\n');
-      free(docid);
       break;
     }
     }
   }
-  seen_free(seen);
+  free(seen);
 }
 
 /* Runs one query; returns 0 found, 1 none, 2 error. */
@@ -248,10 +174,8 @@ static int run_query(tl_searcher *s, const char *q, const opts *o, const char *q
                 : o->format == FMT_FEATURES ? o->rerank_depth
                                             : o->count,
                 o->explain, &res, &err) != TL_OK) {
-    if (qid)
-      fprintf(stderr, "telusur-query: query %s: %s\n", qid, err.msg);
-    else
-      fprintf(stderr, "telusur-query: %s\n", err.msg);
+    fprintf(stderr, "telusur-query: %s%s%s%s\n", qid ? "query " : "", qid ? qid : "",
+            qid ? ": " : "", err.msg);
     return EXIT_ERROR;
   }
   if (o->explain && o->format == FMT_TEXT)
@@ -291,10 +215,8 @@ static int run_batch(tl_searcher *s, const char *file, const opts *o) {
     }
     *tab = '\0';
     rc = run_query(s, tab + 1, o, line);
-    if (rc == 0)
-      status = 0;
-    else if (rc == EXIT_ERROR)
-      errors++;
+    status = rc == 0 ? 0 : status;
+    errors += rc == EXIT_ERROR;
   }
   free(line);
   if (f != stdin)
@@ -303,16 +225,21 @@ static int run_batch(tl_searcher *s, const char *file, const opts *o) {
   return errors ? EXIT_ERROR : status;
 }
 
-static int parse_weight(const char *arg, double *out) {
-  char *end;
-  double v = strtod(arg, &end);
-  if (*arg == '\0' || *end || !(v >= 0 && v <= 1000)) {
-    fprintf(stderr, "telusur-query: '%s': expected a number from 0 to 1000\n", arg);
-    return -1;
-  }
-  *out = v;
-  return 0;
-}
+/* The ranking options: the tl_rank_params field each sets, a weight
+ * (double, 0 to 1000) or, with max > 0, a count (0 to max). */
+static const struct rank_opt {
+  const char *name;
+  size_t at;
+  unsigned max;
+} rank_opts[] = {{"k1", offsetof(tl_rank_params, k1), 0},
+                 {"b", offsetof(tl_rank_params, b), 0},
+                 {"exact-weight", offsetof(tl_rank_params, exact_weight), 0},
+                 {"proximity", offsetof(tl_rank_params, prox_weight), 0},
+                 {"window", offsetof(tl_rank_params, prox_window), 1000},
+                 {"prf-docs", offsetof(tl_rank_params, prf_docs), 1000},
+                 {"prf-terms", offsetof(tl_rank_params, prf_terms), 1000},
+                 {"prf-weight", offsetof(tl_rank_params, prf_weight), 0},
+                 {"rerank-depth", offsetof(tl_rank_params, rerank_depth), 100000}};
 
 static int parse_uint(const char *arg, const char *name, unsigned max, unsigned *out) {
   char *end;
@@ -325,58 +252,58 @@ static int parse_uint(const char *arg, const char *name, unsigned max, unsigned 
   return 0;
 }
 
+/* Sets the field of ranking option o from arg; non-zero (with a message)
+ * when arg is no number in the option's range. */
+static int set_rank(const struct rank_opt *o, const char *arg, tl_rank_params *rp) {
+  char *end, name[32];
+  void *field = (char *)rp + o->at;
+  double v;
+  if (o->max > 0) {
+    snprintf(name, sizeof name, "--%s", o->name);
+    return parse_uint(arg, name, o->max, field);
+  }
+  v = strtod(arg, &end);
+  if (*arg == '\0' || *end || !(v >= 0 && v <= 1000)) {
+    fprintf(stderr, "telusur-query: '%s': expected a number from 0 to 1000\n", arg);
+    return -1;
+  }
+  memcpy(field, &v, sizeof v);
+  return 0;
+}
+
 int main(int argc, char **argv) {
-  enum {
-    OPT_OFFSET = 256,
-    OPT_COLOR,
-    OPT_EXPLAIN,
-    OPT_BATCH,
-    OPT_TAG,
-    OPT_K1,
-    OPT_B,
-    OPT_EXACT,
-    OPT_PROX,
-    OPT_WINDOW,
-    OPT_PRF_DOCS,
-    OPT_PRF_TERMS,
-    OPT_PRF_WEIGHT,
-    OPT_STOP,
-    OPT_RERANK
-  };
-  static const struct option longopts[] = {{"db", required_argument, NULL, 'd'},
-                                           {"count", required_argument, NULL, 'n'},
-                                           {"offset", required_argument, NULL, OPT_OFFSET},
-                                           {"format", required_argument, NULL, 'f'},
-                                           {"color", required_argument, NULL, OPT_COLOR},
-                                           {"colour", required_argument, NULL, OPT_COLOR},
-                                           {"explain", no_argument, NULL, OPT_EXPLAIN},
-                                           {"batch", required_argument, NULL, OPT_BATCH},
-                                           {"run-tag", required_argument, NULL, OPT_TAG},
-                                           {"k1", required_argument, NULL, OPT_K1},
-                                           {"b", required_argument, NULL, OPT_B},
-                                           {"exact-weight", required_argument, NULL, OPT_EXACT},
-                                           {"proximity", required_argument, NULL, OPT_PROX},
-                                           {"window", required_argument, NULL, OPT_WINDOW},
-                                           {"prf-docs", required_argument, NULL, OPT_PRF_DOCS},
-                                           {"prf-terms", required_argument, NULL, OPT_PRF_TERMS},
-                                           {"prf-weight", required_argument, NULL, OPT_PRF_WEIGHT},
-                                           {"stopwords", required_argument, NULL, OPT_STOP},
-                                           {"rerank-depth", required_argument, NULL, OPT_RERANK},
-                                           {"help", no_argument, NULL, 'h'},
-                                           {"version", no_argument, NULL, 'V'},
-                                           {NULL, 0, NULL, 0}};
+  /* the ranking options are OPT_RANK + their index in rank_opts */
+  enum { OPT_OFFSET = 256, OPT_COLOR, OPT_EXPLAIN, OPT_BATCH, OPT_TAG, OPT_STOP, OPT_RANK };
+  /* the ranking options follow, from rank_opts */
+  struct option longopts[32] = {{"db", required_argument, NULL, 'd'},
+                                {"count", required_argument, NULL, 'n'},
+                                {"offset", required_argument, NULL, OPT_OFFSET},
+                                {"format", required_argument, NULL, 'f'},
+                                {"color", required_argument, NULL, OPT_COLOR},
+                                {"colour", required_argument, NULL, OPT_COLOR},
+                                {"explain", no_argument, NULL, OPT_EXPLAIN},
+                                {"batch", required_argument, NULL, OPT_BATCH},
+                                {"run-tag", required_argument, NULL, OPT_TAG},
+                                {"stopwords", required_argument, NULL, OPT_STOP},
+                                {"help", no_argument, NULL, 'h'},
+                                {"version", no_argument, NULL, 'V'}};
+  const size_t nfixed = 12, nrank = sizeof rank_opts / sizeof *rank_opts;
   const char *db = getenv("TELUSUR_DB"), *color = "auto", *batch = NULL;
   const char *no_color = getenv("NO_COLOR");
   opts o;
   tl_searcher_options so;
-  unsigned u;
+  tl_rank_params rp;
   tl_searcher *s;
   tl_error err;
   int c, status;
+  size_t k;
   memset(&o, 0, sizeof o);
   memset(&so, 0, sizeof so);
-  so.k1 = TL_BM25_K1; /* --k1 or --b alone: the other keeps its default */
-  so.b = TL_BM25_B;
+  tl_rank_params_default(&rp);
+  for (k = 0; k < nrank; k++) {
+    struct option ro = {rank_opts[k].name, required_argument, NULL, OPT_RANK + (int)k};
+    longopts[nfixed + k] = ro;
+  }
   o.count = 10;
   o.tag = "telusur";
   if (!db || !*db)
@@ -393,21 +320,14 @@ int main(int argc, char **argv) {
         return EXIT_ERROR;
       break;
     case 'f':
-      if (strcmp(optarg, "text") == 0)
-        o.format = FMT_TEXT;
-      else if (strcmp(optarg, "tsv") == 0)
-        o.format = FMT_TSV;
-      else if (strcmp(optarg, "json") == 0)
-        o.format = FMT_JSON;
-      else if (strcmp(optarg, "trec") == 0)
-        o.format = FMT_TREC;
-      else if (strcmp(optarg, "features") == 0)
-        o.format = FMT_FEATURES;
-      else {
+      for (k = 0; k <= FMT_FEATURES && strcmp(optarg, formats[k]) != 0; k++)
+        ;
+      if (k > FMT_FEATURES) {
         fprintf(stderr, "telusur-query: unknown format '%s' (text, tsv, json, trec, features)\n",
                 optarg);
         return EXIT_ERROR;
       }
+      o.format = (enum format)k;
       break;
     case OPT_COLOR:
       if (strcmp(optarg, "auto") != 0 && strcmp(optarg, "always") != 0 &&
@@ -420,98 +340,55 @@ int main(int argc, char **argv) {
     case OPT_EXPLAIN: o.explain = 1; break;
     case OPT_BATCH: batch = optarg; break;
     case OPT_TAG: o.tag = optarg; break;
-    case OPT_K1:
-    case OPT_B:
-    case OPT_EXACT:
-    case OPT_PROX:
-    case OPT_PRF_WEIGHT: {
-      double *to = c == OPT_K1      ? &so.k1
-                   : c == OPT_B     ? &so.b
-                   : c == OPT_EXACT ? &so.exact_weight
-                   : c == OPT_PROX  ? &so.prox_weight
-                                    : &so.prf_weight;
-      if (parse_weight(optarg, &to[0]))
-        return EXIT_ERROR;
-      /* 0 turns a weight off (the library reads 0 as "the default") */
-      if (to[0] == 0 && c != OPT_K1 && c != OPT_B)
-        to[0] = -1;
-      break;
-    }
-    case OPT_WINDOW:
-    case OPT_PRF_DOCS:
-    case OPT_PRF_TERMS:
-      if (parse_uint(optarg,
-                     c == OPT_WINDOW     ? "--window"
-                     : c == OPT_PRF_DOCS ? "--prf-docs"
-                                         : "--prf-terms",
-                     1000, &u))
-        return EXIT_ERROR;
-      *(c == OPT_WINDOW     ? &so.prox_window
-        : c == OPT_PRF_DOCS ? &so.prf_docs
-                            : &so.prf_terms) = u ? (int)u : -1;
-      break;
-    case OPT_RERANK:
-      if (parse_uint(optarg, "--rerank-depth", 100000, &u))
-        return EXIT_ERROR;
-      so.rerank_depth = u ? (int)u : -1;
-      break;
     case OPT_STOP: so.query_stopwords = strcmp(optarg, "none") == 0 ? "" : optarg; break;
-    case 'h': printf(usage, TL_RERANK_DEPTH); return 0;
+    case 'h':
+      printf(usage, rp.k1, rp.b, rp.exact_weight, rp.prox_weight, rp.prox_window, rp.prf_docs,
+             rp.prf_terms, rp.prf_weight, rp.rerank_depth);
+      return 0;
     case 'V': printf("telusur-query %s\n", TELUSUR_VERSION); return 0;
-    default: fputs("Try 'telusur-query --help' for more information.\n", stderr); return EXIT_ERROR;
+    default:
+      if (c >= OPT_RANK && c < OPT_RANK + (int)nrank) {
+        if (set_rank(&rank_opts[c - OPT_RANK], optarg, &rp))
+          return EXIT_ERROR;
+        break;
+      }
+      fputs("Try 'telusur-query --help' for more information.\n", stderr);
+      return EXIT_ERROR;
     }
   }
-  o.color = (no_color && *no_color)        ? 0
-            : strcmp(color, "always") == 0 ? 1
-            : strcmp(color, "never") == 0  ? 0
-                                           : isatty(STDOUT_FILENO);
-  if (o.format != FMT_TEXT)
-    o.color = 0;
+  o.color = o.format == FMT_TEXT && !(no_color && *no_color) &&
+            (strcmp(color, "always") == 0 || (strcmp(color, "auto") == 0 && isatty(STDOUT_FILENO)));
   if (!batch && optind >= argc) {
     fputs("telusur-query: empty query\nTry 'telusur-query --help' for more information.\n", stderr);
     return EXIT_ERROR;
   }
   so.no_snippets = o.format == FMT_TREC || o.format == FMT_FEATURES;
-  o.rerank_depth = so.rerank_depth == 0  ? TL_RERANK_DEPTH
-                   : so.rerank_depth < 0 ? 0
-                                         : (unsigned)so.rerank_depth;
+  o.rerank_depth = rp.rerank_depth;
   if (o.format == FMT_FEATURES) {
-    size_t k;
     if (o.rerank_depth == 0) {
       fputs("telusur-query: --format=features needs reranking (--rerank-depth above 0)\n", stderr);
       return EXIT_ERROR;
     }
     fputs("qid\tdocid\tfirst_rank", stdout);
-    for (k = 0; k < TL_RERANK_FEATURES; k++)
+    for (k = 0; tl_rerank_feature_name(k); k++)
       printf("\t%s", tl_rerank_feature_name(k));
     putchar('\n');
   }
-  if (tl_searcher_open(db, &so, &s, &err) != TL_OK) {
+  if (tl_searcher_open(db, &so, &rp, &s, &err) != TL_OK) {
     fprintf(stderr, "telusur-query: %s\n", err.msg);
     return EXIT_ERROR;
   }
   if (batch) {
     status = run_batch(s, batch, &o);
   } else {
-    size_t len = 1;
+    /* the words of the query, one space apart */
+    char *q = NULL;
+    size_t len;
+    FILE *m = open_memstream(&q, &len);
     int i;
-    char *q;
-    for (i = optind; i < argc; i++)
-      len += strlen(argv[i]) + 1;
-    if (!(q = malloc(len))) {
-      tl_searcher_close(s);
-      return EXIT_ERROR;
-    }
-    len = 0;
-    for (i = optind; i < argc; i++) {
-      size_t n = strlen(argv[i]);
-      if (i > optind)
-        q[len++] = ' ';
-      memcpy(q + len, argv[i], n);
-      len += n;
-    }
-    q[len] = '\0';
-    status = run_query(s, q, &o, NULL);
+    for (i = optind; m && i < argc; i++)
+      fprintf(m, "%s%s", i > optind ? " " : "", argv[i]);
+    status = m && fclose(m) == 0 ? run_query(s, q, &o, NULL) : EXIT_ERROR;
     free(q);
   }
   tl_searcher_close(s);

@@ -40,7 +40,7 @@ static tl_searcher *make_index(const char *dir, char **texts, char **ids, size_t
   }
   ck_assert_msg(tl_index_commit(ix, &err) == TL_OK, "%s", err.msg);
   tl_index_close(ix);
-  ck_assert_msg(tl_searcher_open(db, NULL, &s, &err) == TL_OK, "%s", err.msg);
+  ck_assert_msg(tl_searcher_open(db, NULL, NULL, &s, &err) == TL_OK, "%s", err.msg);
   return s;
 }
 

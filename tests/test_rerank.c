@@ -80,6 +80,7 @@ static void rerank(const double *weights, const char *query, const char *const *
   tl_rerank_collection coll = {100, 50.0, fake_df, NULL};
   tl_rerank_candidate c[8];
   tl_reranker *r;
+  tl_query *q;
   tl_error err;
   size_t i;
   for (i = 0; i < n; i++) {
@@ -90,7 +91,9 @@ static void rerank(const double *weights, const char *query, const char *const *
     c[i].length = i == 0 ? 100.0 : 50.0;
   }
   ck_assert_int_eq(tl_reranker_create(analyzer, questions, weights, &r, &err), TL_OK);
-  ck_assert_msg(tl_rerank(r, query, &coll, c, n, x, scores, order, &err) == TL_OK, "%s", err.msg);
+  ck_assert_int_eq(tl_query_parse(analyzer, questions, query, &q, &err), TL_OK);
+  ck_assert_msg(tl_rerank(r, q, &coll, c, n, x, scores, order, &err) == TL_OK, "%s", err.msg);
+  tl_query_free(q);
   tl_reranker_free(r);
 }
 
@@ -231,13 +234,13 @@ static enum tl_answer_type answer_type(const char *words) {
 
 /* Only questions are reranked: a question word, or a final '?'. */
 static int is_question(const char *query) {
-  tl_reranker *r;
+  tl_query *q;
   tl_error err;
-  int q = -1;
-  ck_assert_int_eq(tl_reranker_create(analyzer, questions, NULL, &r, &err), TL_OK);
-  ck_assert_int_eq(tl_rerank_is_question(r, query, &q, &err), TL_OK);
-  tl_reranker_free(r);
-  return q;
+  int question;
+  ck_assert_int_eq(tl_query_parse(analyzer, questions, query, &q, &err), TL_OK);
+  question = q->question;
+  tl_query_free(q);
+  return question;
 }
 
 START_TEST(questions_only) {
@@ -342,6 +345,7 @@ START_TEST(search_depth) {
       "Ibu kota Indonesia adalah Jakarta."};
   char path[1024], *doc = calloc(1, 65536), *err_out = NULL;
   tl_searcher_options so;
+  tl_rank_params rp;
   tl_searcher *off, *on;
   tl_results *a = NULL, *b = NULL;
   tl_error err;
@@ -360,10 +364,11 @@ START_TEST(search_depth) {
   memset(&so, 0, sizeof so);
   so.data_dir = tu_source_dir();
   so.no_snippets = 1;
-  so.rerank_depth = -1;
-  ck_assert_int_eq(tl_searcher_open(path, &so, &off, &err), TL_OK);
-  so.rerank_depth = 4;
-  ck_assert_int_eq(tl_searcher_open(path, &so, &on, &err), TL_OK);
+  tl_rank_params_default(&rp);
+  rp.rerank_depth = 0;
+  ck_assert_int_eq(tl_searcher_open(path, &so, &rp, &off, &err), TL_OK);
+  rp.rerank_depth = 4;
+  ck_assert_int_eq(tl_searcher_open(path, &so, &rp, &on, &err), TL_OK);
   ck_assert_int_eq(tl_search(off, "Siapa presiden pertama Indonesia?", 0, 10, 0, &a, &err), TL_OK);
   ck_assert_int_eq(tl_search(on, "Siapa presiden pertama Indonesia?", 0, 10, 0, &b, &err), TL_OK);
   ck_assert_uint_ge(a->count, 6);

@@ -348,7 +348,7 @@ START_TEST(queries_while_committing) {
   rc = tu_runf(NULL, &e, "'%s/telusur-index' -q -d '%s' '%s/a'", tu_bin_dir(), db, tu_dir);
   ck_assert_msg(rc == 0, "index: exit %d: %s", rc, e);
   free(e);
-  ck_assert_int_eq(tl_searcher_open(db, NULL, &s, &err), TL_OK);
+  ck_assert_int_eq(tl_searcher_open(db, NULL, NULL, &s, &err), TL_OK);
   pid =
       spawn("writer", "'%s/telusur-index' -q --batch 10 -d '%s' '%s/b'", tu_bin_dir(), db, tu_dir);
   while (!done) {

@@ -258,7 +258,7 @@ START_TEST(index_records_version_and_record) {
                    "\"2024-01-02\",\"url\":\"https://x.id/a\",\"source\":\"Kompas\"}");
   tl_hits_free(h);
   tl_store_close(s);
-  OK(tl_searcher_open(db, NULL, &se, &err));
+  OK(tl_searcher_open(db, NULL, NULL, &se, &err));
   tl_searcher_close(se);
 }
 END_TEST
@@ -272,7 +272,7 @@ START_TEST(newer_version_refused) {
   snprintf(db, sizeof db, "%.500s/db", tu_dir);
   make_index(db);
   set_schema(db, "2");
-  ck_assert_int_eq(tl_searcher_open(db, NULL, &se, &err), TL_ERR_SCHEMA);
+  ck_assert_int_eq(tl_searcher_open(db, NULL, NULL, &se, &err), TL_ERR_SCHEMA);
   ck_assert_ptr_null(se);
   ck_assert_int_eq(err.code, TL_ERR_SCHEMA);
   ck_assert_uint_eq(strncmp(err.msg, db, strlen(db)), 0);
@@ -298,7 +298,7 @@ START_TEST(older_version_says_how_to_rebuild) {
            "%s: index schema 0 is older than this telusur's 1; rebuild it: rm -r %s && "
            "telusur-index -d %s PATH...",
            db, db, db);
-  ck_assert_int_eq(tl_searcher_open(db, NULL, &se, &err), TL_ERR_SCHEMA);
+  ck_assert_int_eq(tl_searcher_open(db, NULL, NULL, &se, &err), TL_ERR_SCHEMA);
   ck_assert_str_eq(err.msg, want);
   ck_assert_int_eq(tl_index_open(db, NULL, &ix, &err), TL_ERR_SCHEMA);
   ck_assert_str_eq(err.msg, want);
@@ -309,7 +309,7 @@ START_TEST(older_version_says_how_to_rebuild) {
   free(errs);
   /* and a value that is no number is unreadable */
   set_schema(db, "1x");
-  ck_assert_int_eq(tl_searcher_open(db, NULL, &se, &err), TL_ERR_FORMAT);
+  ck_assert_int_eq(tl_searcher_open(db, NULL, NULL, &se, &err), TL_ERR_FORMAT);
   ASSERT_HAS(err.msg, "unreadable index schema version '1x'");
 }
 END_TEST
@@ -327,7 +327,7 @@ START_TEST(no_key_with_documents_opens) {
   v = get_meta(db, TL_META_SCHEMA);
   ck_assert_str_eq(v, "");
   free(v);
-  OK(tl_searcher_open(db, NULL, &se, &err));
+  OK(tl_searcher_open(db, NULL, NULL, &se, &err));
   tl_searcher_close(se);
   OK(tl_index_open(db, NULL, &ix, &err));
   ck_assert_uint_eq(tl_index_passage_count(ix), 1);
@@ -353,17 +353,17 @@ START_TEST(stub_reads_first_shard) {
     make_index(sh[k]);
   }
   OK(tl_store_write_stub(stub, names, 2, &err));
-  OK(tl_searcher_open(stub, NULL, &se, &err));
+  OK(tl_searcher_open(stub, NULL, NULL, &se, &err));
   tl_searcher_close(se);
   set_schema(sh[1], "0"); /* not read */
-  OK(tl_searcher_open(stub, NULL, &se, &err));
+  OK(tl_searcher_open(stub, NULL, NULL, &se, &err));
   tl_searcher_close(se);
   set_schema(sh[0], "0");
   snprintf(want, sizeof want,
            "%s: index schema 0 is older than this telusur's 1; rebuild it: rm -r %s %s.shard* && "
            "telusur-index -d %s --shards=N PATH...",
            stub, stub, stub, stub);
-  ck_assert_int_eq(tl_searcher_open(stub, NULL, &se, &err), TL_ERR_SCHEMA);
+  ck_assert_int_eq(tl_searcher_open(stub, NULL, NULL, &se, &err), TL_ERR_SCHEMA);
   ck_assert_str_eq(err.msg, want);
   /* a writer opens the shard itself, and is told to rebuild the stub */
   ck_assert_int_eq(tl_index_open(sh[0], NULL, &ix, &err), TL_ERR_SCHEMA);

@@ -81,6 +81,8 @@ static tl_hits *search(tl_store *s, const char *q) {
   tl_error err;
   int rc;
   memset(&o, 0, sizeof o);
+  o.rank.k1 = 1; /* Xapian's BM25 defaults */
+  o.rank.b = 0.5;
   o.stem = stem_same;
   o.stop = stop_dan;
   o.count = 10;
@@ -184,6 +186,8 @@ START_TEST(test_explain) {
   build();
   s = open_ok(db, TL_STORE_READ);
   memset(&o, 0, sizeof o);
+  o.rank.k1 = 1; /* Xapian's BM25 defaults */
+  o.rank.b = 0.5;
   o.stem = stem_same;
   o.count = 10;
   o.explain = 1;
@@ -207,6 +211,8 @@ START_TEST(test_empty_query) {
   build();
   s = open_ok(db, TL_STORE_READ);
   memset(&o, 0, sizeof o);
+  o.rank.k1 = 1; /* Xapian's BM25 defaults */
+  o.rank.b = 0.5;
   o.stem = stem_same;
   o.stop = stop_dan;
   o.count = 10;
@@ -485,6 +491,62 @@ START_TEST(test_lock) {
 }
 END_TEST
 
+/* A reader whose revision the writer's commits have discarded gets
+ * TL_ERR_MODIFIED, from the search and from reading statistics, until it
+ * reopens at the latest revision. */
+START_TEST(test_modified) {
+  tl_store *r, *w;
+  tl_search_options o;
+  tl_hits *h = NULL;
+  tl_error err;
+  unsigned long n = 0;
+  int commit, i, rc = TL_OK;
+  char id[32], word[32], q[32];
+  const char *words[] = {"anjing", word, NULL};
+  /* enough passages for trees of several levels, which the reader reads
+   * block by block as it goes */
+  w = open_ok(db, TL_STORE_WRITE);
+  OK(tl_store_begin(w, &err));
+  for (i = 0; i < 3000; i++) {
+    snprintf(id, sizeof id, "a%d", i);
+    snprintf(word, sizeof word, "w%d", i);
+    add_doc(w, id, words, id);
+  }
+  OK(tl_store_commit(w, &err));
+  r = open_ok(db, TL_STORE_READ);
+  memset(&o, 0, sizeof o);
+  o.rank.k1 = 1;
+  o.rank.b = 0.5;
+  o.stem = stem_same;
+  o.count = 10;
+  for (commit = 0; commit < 20 && rc == TL_OK; commit++) {
+    OK(tl_store_begin(w, &err));
+    for (i = 0; i < 300; i++) {
+      snprintf(id, sizeof id, "n%d-%d", commit, i);
+      snprintf(word, sizeof word, "w%d", (commit * 300 + i) % 3000);
+      add_doc(w, id, words, id);
+    }
+    OK(tl_store_commit(w, &err));
+    snprintf(q, sizeof q, "w%d", (commit * 797) % 3000);
+    rc = tl_store_search(r, q, &o, &h, &err);
+    if (rc == TL_OK)
+      tl_hits_free(h);
+    h = NULL;
+  }
+  ck_assert_msg(rc == TL_ERR_MODIFIED, "after %d commits: %d %s", commit, rc, err.msg);
+  ck_assert_int_eq(err.code, TL_ERR_MODIFIED);
+  ck_assert_int_ge(commit, 2); /* the revision read outlives one commit */
+  OK(tl_store_reopen(r, &err));
+  OK(tl_store_term_count(r, "Zanjing", 7, &n, &err));
+  ck_assert_uint_eq(n, 3000 + 300 * (unsigned long)commit);
+  OK(tl_store_search(r, "w0", &o, &h, &err));
+  ck_assert_uint_eq(h->count, 1 + (unsigned)commit / 10 + (commit % 10 > 0));
+  tl_hits_free(h);
+  tl_store_close(w);
+  tl_store_close(r);
+}
+END_TEST
+
 /* Builds the suite. */
 static Suite *store_suite(void) {
   Suite *s = suite_create("store");
@@ -500,6 +562,7 @@ static Suite *store_suite(void) {
   tcase_add_test(tc, test_xapian_error_from_add);
   tcase_add_test(tc, test_open_errors);
   tcase_add_test(tc, test_lock);
+  tcase_add_test(tc, test_modified);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -167,7 +167,7 @@ static size_t passages(const char *db, const char *q, char rows[][256], size_t m
   tl_results *r = NULL;
   tl_error err;
   size_t i;
-  ck_assert_msg(tl_searcher_open(db, NULL, &s, &err) == TL_OK, "%s", err.msg);
+  ck_assert_msg(tl_searcher_open(db, NULL, NULL, &s, &err) == TL_OK, "%s", err.msg);
   ck_assert_msg(tl_search(s, q, 0, (unsigned)max, 0, &r, &err) == TL_OK, "%s: %s", q, err.msg);
   ck_assert_uint_lt(r->count, max);
   for (i = 0; i < r->count; i++)

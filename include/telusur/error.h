@@ -1,7 +1,7 @@
 /*
  * error.h - status codes and error records shared by every telusur module.
  *
- * Every fallible function returns an int status (TL_OK on success) and,
+ * Every fallible function returns a tl_status (TL_OK on success) and,
  * where it can say more, fills a caller-owned tl_error with the code and a
  * one-line message. No global state: the error lives on the caller's stack.
  */
@@ -28,8 +28,13 @@ enum tl_status {
   TL_ERR_USAGE,    /**< bad arguments or an invalid query */
   TL_ERR_NOTFOUND, /**< a database, lexicon or named resource is missing */
   TL_ERR_LIMIT,    /**< input over a size limit */
-  TL_ERR_SCHEMA    /**< an index of another layout version (schema.h) */
+  TL_ERR_SCHEMA,   /**< an index of another layout version (schema.h) */
+  TL_ERR_MODIFIED  /**< the index changed under a reader (a writer
+                        committed and the revision read was discarded):
+                        reopen and retry */
 };
+
+typedef enum tl_status tl_status;
 
 /** Maximum length of an error message, in bytes, including the NUL. */
 #define TL_ERROR_MSG_MAX 512
@@ -51,7 +56,7 @@ const char *tl_status_name(int code);
  * TL_ERROR_MSG_MAX - 1 bytes. Returns code, so that callers can write
  * `return tl_error_set(err, TL_ERR_IO, "%s: %s", path, strerror(errno));`.
  */
-int tl_error_set(tl_error *err, int code, const char *fmt, ...)
+tl_status tl_error_set(tl_error *err, tl_status code, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))
 #endif

@@ -21,20 +21,48 @@ extern "C" {
 
 typedef struct tl_searcher tl_searcher;
 
-/** Default weight of the unstemmed forms of the query's words (see
- * tl_search_options.exact_weight in store.h). */
-#define TL_EXACT_WEIGHT 0.5
+/**
+ * Ranking parameters, one meaning per value: 0 is zero (a weight or a
+ * feature turned off), never "the default". Fill with
+ * tl_rank_params_default(), then change what you need; tl_searcher_open()
+ * refuses values out of the ranges below (TL_ERR_USAGE).
+ */
+typedef struct tl_rank_params {
+  double k1;            /**< BM25 k1 (Robertson & Zaragoza 2009), >= 0 */
+  double b;             /**< BM25 b, length normalization, in [0, 1] */
+  double exact_weight;  /**< >= 0: the unstemmed word forms of the query
+                             also match, their BM25 weight scaled by this
+                             factor; 0: stems only */
+  double prox_weight;   /**< >= 0: proximity evidence: each pair of query
+                             words next to each other in the query adds,
+                             scaled by this factor, the pair's weight in
+                             passages where the two occur within
+                             prox_window positions; 0: off */
+  unsigned prox_window; /**< word positions, >= 1 */
+  unsigned prf_docs;    /**< pseudo-relevance feedback: the prf_terms best
+                             terms (Xapian's expand set) of the first
+                             prf_docs passages are added to the query,
+                             scaled by prf_weight; on when all three are
+                             above 0 */
+  unsigned prf_terms;
+  double prf_weight;     /**< >= 0 */
+  unsigned rerank_depth; /**< passages reranked (rerank.h) for a question;
+                              0: none (BM25 order) */
+} tl_rank_params;
 
-/** Ranking defaults, the best found by bench/relevance.sh (see
- * bench/RESULTS-relevance.md): BM25 parameters, proximity evidence of
- * neighbouring query words, pseudo-relevance feedback (0 terms: off). */
-#define TL_BM25_K1 0.6
-#define TL_BM25_B 0.75
-#define TL_PROX_WEIGHT 0.0
-#define TL_PROX_WINDOW 8
-#define TL_PRF_DOCS 0
-#define TL_PRF_TERMS 0
-#define TL_PRF_WEIGHT 0.0
+/**
+ * Sets p to the ranking defaults, the best found by bench/relevance.sh
+ * (bench/RESULTS-relevance.md): k1 0.6, b 0.75, exact_weight 0.5,
+ * prox_weight 0 (off), prox_window 8, pseudo-relevance feedback off (0
+ * documents, 0 terms, weight 0), rerank_depth 20.
+ */
+void tl_rank_params_default(tl_rank_params *p);
+
+/**
+ * Checks p against the ranges documented in tl_rank_params. Errors:
+ * TL_ERR_USAGE (with the offending parameter and value in err).
+ */
+tl_status tl_rank_params_check(const tl_rank_params *p, tl_error *err);
 
 /** A byte range, 0-based, end exclusive. */
 typedef struct tl_range {
@@ -63,11 +91,16 @@ typedef struct tl_result {
                                the BM25 parts and "(below the rerank
                                depth)=-shift"; else "" */
   unsigned first_rank;    /**< 1-based rank in the first (BM25) stage */
-  const double *features; /**< reranked: TL_RERANK_FEATURES values (names:
+  const double *features; /**< reranked: one value per feature (names:
                                tl_rerank_feature_name), owned by the
                                results; else NULL */
   const char *date, *url, *source, *path;
   size_t start, end; /**< byte range of the passage in its source */
+  const char *docid; /**< the id evaluation runs (TREC) give the passage:
+                          the article id, or "id#passage" for a passage of
+                          an article of several paragraphs (the pieces of
+                          one long paragraph split for length are the
+                          article itself) */
   void *owner_;      /**< private: the record the strings live in */
 } tl_result;
 
@@ -80,36 +113,28 @@ typedef struct tl_results {
   double *features_;       /**< private: the items' features */
 } tl_results;
 
-/** Options for a searcher; zero-initialize. */
+/** Options for a searcher besides ranking; zero-initialize. */
 typedef struct tl_searcher_options {
   const char *data_dir;        /**< NULL: tl_data_dir() */
   const char *query_stopwords; /**< stopword files for queries, comma separated;
                                   NULL: "tala.txt,questions.txt" */
-  double k1, b;                /**< BM25 parameters; both 0 for the defaults */
-  double exact_weight;         /**< weight of exact word forms beside stems;
-                                    0: TL_EXACT_WEIGHT */
   int no_snippets;             /**< leave snippets "" and highlights empty
                                     (ranking only, as for TREC runs) */
-  /* Ranking: 0 for the defaults above, < 0 to turn a weight off. */
-  double prox_weight; /**< proximity evidence (tl_search_options) */
-  int prox_window;
-  int prf_docs, prf_terms; /**< pseudo-relevance feedback */
-  double prf_weight;
-  int rerank_depth; /**< passages reranked (rerank.h): 0 for TL_RERANK_DEPTH,
-                         < 0 for none (BM25 order) */
 } tl_searcher_options;
 
 /**
  * Opens the index at db_path for searching, with the analyzer it was built
- * with (its stemmer is read from the index's metadata).
- * Errors: TL_ERR_NOTFOUND (no index there), TL_ERR_LOCK, TL_ERR_XAPIAN,
- * TL_ERR_USAGE (an index made with an unknown stemmer), TL_ERR_SCHEMA (an
- * index of another layout version: the message says whether it is newer or
- * how to rebuild it), TL_ERR_FORMAT (an unreadable layout version),
- * TL_ERR_NOMEM.
+ * with (its stemmer is read from the index's metadata). opts NULL: all
+ * zero; rank (copied) NULL: tl_rank_params_default().
+ * Errors: TL_ERR_USAGE (a ranking parameter out of range, see
+ * tl_rank_params_check; an index made with an unknown stemmer),
+ * TL_ERR_NOTFOUND (no index there), TL_ERR_LOCK, TL_ERR_XAPIAN,
+ * TL_ERR_SCHEMA (an index of another layout version: the message says
+ * whether it is newer or how to rebuild it), TL_ERR_FORMAT (an unreadable
+ * layout version), TL_ERR_NOMEM.
  */
-int tl_searcher_open(const char *db_path, const tl_searcher_options *opts, tl_searcher **out,
-                     tl_error *err);
+tl_status tl_searcher_open(const char *db_path, const tl_searcher_options *opts,
+                           const tl_rank_params *rank, tl_searcher **out, tl_error *err);
 
 /** Closes the searcher; NULL is allowed. */
 void tl_searcher_close(tl_searcher *s);
@@ -122,17 +147,27 @@ void tl_searcher_close(tl_searcher *s);
  * per-term weights and, reranked, per-feature contributions.
  * A reader that sees the index change under it reopens and retries.
  * Errors: TL_ERR_USAGE (empty query, or one with no searchable word),
- * TL_ERR_UTF8 (query not valid UTF-8), TL_ERR_XAPIAN, TL_ERR_NOMEM,
+ * TL_ERR_UTF8 (query not valid UTF-8), TL_ERR_XAPIAN, TL_ERR_MODIFIED
+ * (the index kept changing through five reopens), TL_ERR_NOMEM,
  * TL_ERR_FORMAT (an unreadable passage record), TL_ERR_ICU.
  */
-int tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned count, int explain,
-              tl_results **out, tl_error *err);
+tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned count, int explain,
+                    tl_results **out, tl_error *err);
 
 /**
  * The query rewritten by the analyzer, as handed to Xapian's parser
  * (malloc'd; the caller frees it). Errors: TL_ERR_UTF8, TL_ERR_NOMEM.
  */
-int tl_search_rewrite(tl_searcher *s, const char *query, char **out, tl_error *err);
+tl_status tl_search_rewrite(tl_searcher *s, const char *query, char **out, tl_error *err);
+
+/**
+ * The result as one line of JSON (JSON Lines; malloc'd, the caller frees
+ * it; NULL when out of memory): an object of qid (when qid is not NULL),
+ * rank, score, article_id, title, passage, heading, text, snippet,
+ * highlights (byte ranges of snippet, as [start, end] pairs), path, start,
+ * end, and with explain its explain, in that order; '/' is not escaped.
+ */
+char *tl_result_json(const tl_result *r, const char *qid, int explain);
 
 /** Frees results; NULL is allowed. */
 void tl_results_free(tl_results *r);

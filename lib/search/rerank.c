@@ -397,41 +397,6 @@ static int is_question(tl_reranker *r, const char *w, size_t len) {
   return r->questions && tl_analyzer_is_stopword(r->questions, w, len);
 }
 
-typedef struct question_ctx {
-  tl_reranker *r;
-  int found;
-} question_ctx;
-
-static int on_question_word(void *vctx, int flags, const char *term, size_t len, size_t start,
-                            size_t end, unsigned pos) {
-  question_ctx *c = vctx;
-  (void)start;
-  (void)end;
-  (void)pos;
-  if (!(flags & (TL_TERM_STEM | TL_TERM_JOINED)) && is_question(c->r, term, len))
-    c->found = 1;
-  return 0;
-}
-
-int tl_rerank_is_question(tl_reranker *r, const char *query, int *out, tl_error *err) {
-  question_ctx c = {r, 0};
-  size_t n = strlen(query);
-  int rc;
-  *out = 0;
-  /* the last mark before closing quotes, brackets, '!' and spaces: '?' or
-   * the full-width U+FF1F */
-  while (n > 0 && strchr(" \t\r\n\"')]!", query[n - 1]))
-    n--;
-  if ((n > 0 && query[n - 1] == '?') || (n >= 3 && memcmp(query + n - 3, "\xEF\xBC\x9F", 3) == 0)) {
-    *out = 1;
-    return TL_OK;
-  }
-  if ((rc = tl_analyzer_run(r->analyzer, query, n, 1, on_question_word, &c, NULL, err)) != TL_OK)
-    return rc;
-  *out = c.found;
-  return TL_OK;
-}
-
 static double idf_of(unsigned long n, unsigned long df) {
   double N = (double)n, d = (double)df;
   if (d > N)
@@ -466,8 +431,25 @@ static size_t find_stem(const query_info *q, const char *s, size_t len) {
   return q->nstems;
 }
 
-/* Analyzes the query: its terms, their idf, pairs, words, answer type. */
-static int query_prepare(tl_reranker *r, const char *query, const tl_rerank_collection *coll,
+/* The query's terms but its negated ones (only what the query asks for
+ * counts), up to ts->limit, as tokens. */
+static int query_tokens(const tl_query *query, tokens *ts, tl_error *err) {
+  size_t i;
+  int rc = TL_OK;
+  ts->n = ts->used = 0;
+  ts->failed = 0;
+  for (i = 0; i < query->nterms && rc == TL_OK; i++) {
+    const tl_query_term *t = &query->terms[i];
+    if (!t->negated)
+      rc = on_token(ts, t->flags, t->term, t->len, t->start, t->end, t->pos);
+  }
+  if (ts->failed)
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  return TL_OK;
+}
+
+/* The query's terms, their idf, pairs, words, answer type. */
+static int query_prepare(tl_reranker *r, const tl_query *query, const tl_rerank_collection *coll,
                          tl_error *err) {
   query_info *q = &r->q;
   tokens *ts = &q->tok;
@@ -477,7 +459,7 @@ static int query_prepare(tl_reranker *r, const char *query, const tl_rerank_coll
   int rc;
   query_clear(q);
   ts->limit = RR_QUERY_TOKENS;
-  if ((rc = analyze(r->analyzer, query, strlen(query), ts, err)) != TL_OK)
+  if ((rc = query_tokens(query, ts, err)) != TL_OK)
     return rc;
   n = ts->n;
   q->stem = calloc(n + 1, sizeof *q->stem);
@@ -1141,7 +1123,7 @@ static int passage_features(tl_reranker *r, const tl_rerank_collection *coll,
   return TL_OK;
 }
 
-int tl_rerank(tl_reranker *r, const char *query, const tl_rerank_collection *coll,
+int tl_rerank(tl_reranker *r, const tl_query *query, const tl_rerank_collection *coll,
               const tl_rerank_candidate *candidates, size_t n, double *features, double *scores,
               size_t *order, tl_error *err) {
   double *x = features, max_s = 0, max_e = 0;

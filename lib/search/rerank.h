@@ -22,6 +22,7 @@
 #ifndef TELUSUR_RERANK_H
 #define TELUSUR_RERANK_H
 
+#include "search/query.h"
 #include "telusur/analysis.h"
 #include "telusur/error.h"
 #include "telusur/search.h"
@@ -104,30 +105,18 @@ void tl_reranker_free(tl_reranker *r);
 const double *tl_reranker_weights(const tl_reranker *r);
 
 /**
- * Whether query (UTF-8, NUL-terminated) asks a question, into *out: 1 when
- * one of its words is a question word (the reranker's question list,
- * stopwords/questions.txt) or it ends with '?' or U+FF1F (before closing
- * quotes, brackets, '!' and spaces), else 0.
- * The weights were trained on questions (bench/RESULTS-relevance.md), so
- * tl_search reranks only these; keyword queries keep the first stage's
- * order. Errors: TL_ERR_NOMEM, TL_ERR_ICU, TL_ERR_UTF8 (from the analyzer).
+ * Computes the features of n candidates for query (query.h: analyzed by
+ * the reranker's analyzer; its negated terms are left out) into features (n * TL_RERANK_FEATURES
+ * doubles, row i for candidates[i]), their scores (sum of weight x feature) into scores (n
+ * doubles), and the order into order (n indices of candidates, best first; equal scores keep the
+ * candidates' order, which should be the first stage's). Any of features and order may be NULL.
+ * With n == 0 nothing is done. The query is read as words (operators and field names count as
+ * words); of a long query, the first 256 terms the analyzer reported (about 128 words) are used.
+ * The weights were trained on questions (bench/RESULTS-relevance.md), so tl_search reranks only
+ * queries that ask one (tl_query.question). Cost: one analysis of each candidate's text. Errors:
+ * TL_ERR_NOMEM, TL_ERR_ICU, TL_ERR_LIMIT (from the analyzer), and whatever coll->df returns.
  */
-int tl_rerank_is_question(tl_reranker *r, const char *query, int *out, tl_error *err);
-
-/**
- * Computes the features of n candidates for query (UTF-8, NUL-terminated)
- * into features (n * TL_RERANK_FEATURES doubles, row i for candidates[i]),
- * their scores (sum of weight x feature) into scores (n doubles), and the
- * order into order (n indices of candidates, best first; equal scores keep
- * the candidates' order, which should be the first stage's). Any of
- * features and order may be NULL. With n == 0 nothing is done. The query
- * is read as words (operators and field names count as words); of a long
- * query, the first 256 terms the analyzer reports (about 128 words) are
- * used. Cost: one analysis of each candidate's text.
- * Errors: TL_ERR_NOMEM, TL_ERR_ICU, TL_ERR_LIMIT (from the analyzer),
- * and whatever coll->df returns.
- */
-int tl_rerank(tl_reranker *r, const char *query, const tl_rerank_collection *coll,
+int tl_rerank(tl_reranker *r, const tl_query *query, const tl_rerank_collection *coll,
               const tl_rerank_candidate *candidates, size_t n, double *features, double *scores,
               size_t *order, tl_error *err);
 

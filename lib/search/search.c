@@ -3,6 +3,7 @@
 
 #include "index/documents.h"
 #include "index/schema.h"
+#include "search/query.h"
 #include "search/rerank.h"
 #include "telusur/analysis.h"
 #include "text/reader.h"
@@ -24,28 +25,61 @@ struct tl_searcher {
   tl_analyzer *analyzer;   /* the index's analysis */
   tl_analyzer *query_stop; /* stopwords for queries (no stemming) */
   tl_analyzer *questions;  /* the question words, as stopwords */
-  tl_reranker *reranker;
-  unsigned rerank_depth; /* 0: off */
-  double k1, b, exact_weight;
+  tl_reranker *reranker;   /* NULL when rank.rerank_depth is 0 */
+  tl_rank_params rank;
   int no_snippets;
-  double prox_weight, prf_weight;
-  unsigned prox_window, prf_docs, prf_terms;
 };
 
-/* An option's value: v when set (> 0), none when turned off (< 0), else def. */
-static double opt_or(double v, double def) {
-  return v > 0 ? v : v < 0 ? 0 : def;
+void tl_rank_params_default(tl_rank_params *p) {
+  memset(p, 0, sizeof *p);
+  p->k1 = 0.6;
+  p->b = 0.75;
+  p->exact_weight = 0.5;
+  p->prox_weight = 0;
+  p->prox_window = 8;
+  p->prf_docs = 0;
+  p->prf_terms = 0;
+  p->prf_weight = 0;
+  p->rerank_depth = 20;
 }
 
-int tl_searcher_open(const char *db_path, const tl_searcher_options *opts, tl_searcher **out,
-                     tl_error *err) {
+tl_status tl_rank_params_check(const tl_rank_params *p, tl_error *err) {
+  static const struct {
+    const char *name;
+    size_t at;
+  } weights[] = {{"k1", offsetof(tl_rank_params, k1)},
+                 {"exact weight", offsetof(tl_rank_params, exact_weight)},
+                 {"proximity weight", offsetof(tl_rank_params, prox_weight)},
+                 {"feedback weight", offsetof(tl_rank_params, prf_weight)}};
+  size_t i;
+  for (i = 0; i < sizeof weights / sizeof *weights; i++) {
+    double v = *(const double *)(const void *)((const char *)p + weights[i].at);
+    if (!(v >= 0))
+      return tl_error_set(err, TL_ERR_USAGE, "%s %g out of range (expected 0 or more)",
+                          weights[i].name, v);
+  }
+  if (!(p->b >= 0 && p->b <= 1))
+    return tl_error_set(err, TL_ERR_USAGE, "b %g out of range (expected 0 to 1)", p->b);
+  if (p->prox_window == 0)
+    return tl_error_set(err, TL_ERR_USAGE, "proximity window 0 out of range (expected 1 or more)");
+  return TL_OK;
+}
+
+tl_status tl_searcher_open(const char *db_path, const tl_searcher_options *opts,
+                           const tl_rank_params *rank, tl_searcher **out, tl_error *err) {
   tl_searcher *s;
   tl_analyzer_options ao;
   char *stemmer = NULL;
-  int rc;
+  tl_status rc;
   *out = NULL;
+  if (rank && (rc = tl_rank_params_check(rank, err)) != TL_OK)
+    return rc;
   if (!(s = calloc(1, sizeof *s)))
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  if (rank)
+    s->rank = *rank;
+  else
+    tl_rank_params_default(&s->rank);
   if ((rc = tl_store_open(db_path, TL_STORE_READ, &s->store, err)) != TL_OK ||
       (rc = tl_schema_check(s->store, db_path, NULL, err)) != TL_OK)
     goto fail;
@@ -60,26 +94,13 @@ int tl_searcher_open(const char *db_path, const tl_searcher_options *opts, tl_se
   ao.stopwords = opts && opts->query_stopwords ? opts->query_stopwords : "tala.txt,questions.txt";
   if ((rc = tl_analyzer_create(&ao, &s->query_stop, err)) != TL_OK)
     goto fail;
-  s->rerank_depth = !opts || opts->rerank_depth == 0 ? TL_RERANK_DEPTH
-                    : opts->rerank_depth < 0         ? 0
-                                                     : (unsigned)opts->rerank_depth;
-  if (s->rerank_depth > 0) {
-    ao.stopwords = "questions.txt";
-    if ((rc = tl_analyzer_create(&ao, &s->questions, err)) != TL_OK ||
-        (rc = tl_reranker_create(s->analyzer, s->questions, NULL, &s->reranker, err)) != TL_OK)
-      goto fail;
-  }
+  ao.stopwords = "questions.txt";
+  if ((rc = tl_analyzer_create(&ao, &s->questions, err)) != TL_OK)
+    goto fail;
+  if (s->rank.rerank_depth > 0 &&
+      (rc = tl_reranker_create(s->analyzer, s->questions, NULL, &s->reranker, err)) != TL_OK)
+    goto fail;
   s->no_snippets = opts ? opts->no_snippets : 0;
-  s->k1 = opts && (opts->k1 != 0 || opts->b != 0) ? opts->k1 : TL_BM25_K1;
-  s->b = opts && (opts->k1 != 0 || opts->b != 0) ? opts->b : TL_BM25_B;
-  s->prox_weight = opt_or(opts ? opts->prox_weight : 0, TL_PROX_WEIGHT);
-  s->prox_window = (unsigned)opt_or(opts ? opts->prox_window : 0, TL_PROX_WINDOW);
-  s->prf_docs = (unsigned)opt_or(opts ? opts->prf_docs : 0, TL_PRF_DOCS);
-  s->prf_terms = (unsigned)opt_or(opts ? opts->prf_terms : 0, TL_PRF_TERMS);
-  s->prf_weight = opt_or(opts ? opts->prf_weight : 0, TL_PRF_WEIGHT);
-  s->exact_weight = opts && opts->exact_weight < 0   ? 0
-                    : opts && opts->exact_weight > 0 ? opts->exact_weight
-                                                     : TL_EXACT_WEIGHT;
   free(stemmer);
   *out = s;
   return TL_OK;
@@ -110,7 +131,7 @@ typedef struct sbuf {
 static void sb_add(sbuf *b, const char *s, size_t n) {
   if (b->failed)
     return;
-  if (b->n + n + 1 > b->cap) {
+  if (!b->p || b->n + n + 1 > b->cap) {
     size_t cap = (b->n + n + 1) * 2;
     char *np = realloc(b->p, cap);
     if (!np) {
@@ -125,61 +146,14 @@ static void sb_add(sbuf *b, const char *s, size_t n) {
   b->p[b->n] = '\0';
 }
 
-/* Xapian's operators, as typed. XOR is not among them: Xapian 1.4.22
- * crashes in get_mset on some queries that hold XOR (found by fuzzing), so
- * the rewrite turns it into the plain word "xor". */
-static int is_operator(const char *s, size_t n) {
-  static const char *const ops[] = {"AND", "OR", "NOT", "NEAR", "ADJ"};
-  size_t i;
-  for (i = 0; i < sizeof ops / sizeof *ops; i++)
-    if (strlen(ops[i]) == n && memcmp(ops[i], s, n) == 0)
-      return 1;
-  return 0;
-}
-
-/* One term of the query as the analyzer saw it. */
-typedef struct qterm {
-  int flags;
-  size_t start, end; /* bytes of the query */
-  size_t term, len;  /* the term, in the rewrite context's text buffer */
-} qterm;
-
-typedef struct rewrite_ctx {
-  qterm *terms;
-  size_t n, cap;
-  sbuf text; /* the terms' bytes */
-} rewrite_ctx;
-
-static int on_query_term(void *vctx, int flags, const char *term, size_t len, size_t start,
-                         size_t end, unsigned pos) {
-  rewrite_ctx *c = vctx;
-  (void)pos;
-  if (c->n == c->cap) {
-    size_t cap = c->cap ? c->cap * 2 : 32;
-    qterm *nt = realloc(c->terms, cap * sizeof *nt);
-    if (!nt)
-      return TL_ERR_NOMEM;
-    c->terms = nt;
-    c->cap = cap;
-  }
-  c->terms[c->n].flags = flags;
-  c->terms[c->n].start = start;
-  c->terms[c->n].end = end;
-  c->terms[c->n].term = c->text.n;
-  c->terms[c->n].len = len;
-  sb_add(&c->text, term, len);
-  c->n++;
-  return c->text.failed ? TL_ERR_NOMEM : 0;
-}
-
 /* The first term from index i on starting at byte start, with all of
  * flags_on and none of flags_off, or NULL. */
-static const qterm *find_term(const rewrite_ctx *c, size_t i, size_t start, int flags_on,
-                              int flags_off) {
-  for (; i < c->n; i++)
-    if (c->terms[i].start == start && (c->terms[i].flags & flags_on) == flags_on &&
-        !(c->terms[i].flags & flags_off))
-      return &c->terms[i];
+static const tl_query_term *find_term(const tl_query *q, size_t i, size_t start, int flags_on,
+                                      int flags_off) {
+  for (; i < q->nterms; i++)
+    if (q->terms[i].start == start && (q->terms[i].flags & flags_on) == flags_on &&
+        !(q->terms[i].flags & flags_off))
+      return &q->terms[i];
   return NULL;
 }
 
@@ -210,37 +184,29 @@ static int has_operand(const unsigned char *act, size_t i, size_t n, int step) {
  *  - outside quotes, a hyphenated word of letters (negara-negara,
  *    sebaik-baiknya) becomes the stem of the whole word; inside quotes it
  *    stays a phrase of its parts, so the exact form can still be asked for. */
-int tl_search_rewrite(tl_searcher *s, const char *query, char **out, tl_error *err) {
-  rewrite_ctx c;
+static tl_status rewrite(const tl_searcher *s, const tl_query *pq, char **out, tl_error *err) {
+  const char *query = pq->text;
+  const tl_query_term *terms = pq->terms;
   sbuf o;
-  size_t len = strlen(query), bad, i, copied = 0, quotes_pos = 0, content = 0;
-  int rc, in_quotes = 0, pass, changed;
+  size_t len = pq->len, n = pq->nterms, i, copied = 0, quotes_pos = 0, content = 0;
+  tl_status rc = TL_OK;
+  int in_quotes = 0, pass, changed;
   unsigned char *act = NULL; /* per term, from the first pass: ACT_* */
   *out = NULL;
-  if (tl_utf8_check(query, len, &bad) != TL_OK)
-    return tl_error_set(err, TL_ERR_UTF8, "query: invalid UTF-8 at byte offset %zu", bad);
-  memset(&c, 0, sizeof c);
   memset(&o, 0, sizeof o);
-  rc = tl_analyzer_run(s->analyzer, query, len, 1, on_query_term, &c, NULL, err);
-  if (rc != TL_OK) {
-    if (rc == TL_ERR_NOMEM || c.text.failed)
-      rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-    goto done;
-  }
   /* Stopwords outside quotes are dropped, unless nothing else is left:
    * Xapian's parser keeps a run of them ("di mana") together. */
-  for (i = 0; i < c.n; i++) {
-    const qterm *t = &c.terms[i];
+  for (i = 0; i < n; i++) {
+    const tl_query_term *t = &terms[i];
     if (!(t->flags & (TL_TERM_STEM | TL_TERM_JOINED)) &&
-        !tl_analyzer_is_stopword(s->query_stop, c.text.p + t->term, t->len) &&
-        !is_operator(query + t->start, t->end - t->start))
+        !tl_analyzer_is_stopword(s->query_stop, t->term, t->len) && !t->operator_)
       content++;
   }
   /* Two passes: the first marks what each word becomes, the second writes
    * the query, leaving out an operator that a dropped stopword left without
    * an operand on one side ("siapa AND presiden"), which Xapian's parser
    * would reject. */
-  if (!(act = calloc(c.n + 1, 1))) {
+  if (!(act = calloc(n + 1, 1))) {
     rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
     goto done;
   }
@@ -248,8 +214,8 @@ int tl_search_rewrite(tl_searcher *s, const char *query, char **out, tl_error *e
     copied = quotes_pos = 0;
     in_quotes = 0;
     o.n = 0;
-    for (i = 0; i < c.n; i++) {
-      const qterm *t = &c.terms[i], *j;
+    for (i = 0; i < n; i++) {
+      const tl_query_term *t = &terms[i], *j;
       const char *word = query + t->start;
       size_t wlen = t->end - t->start;
       if (t->flags & (TL_TERM_STEM | TL_TERM_JOINED) || t->start < copied)
@@ -259,21 +225,21 @@ int tl_search_rewrite(tl_searcher *s, const char *query, char **out, tl_error *e
           in_quotes = !in_quotes;
       sb_add(&o, query + copied, t->start - copied);
       copied = t->end;
-      j = find_term(&c, i + 1, t->start, TL_TERM_JOINED | TL_TERM_COMPOUND, TL_TERM_STEM);
+      j = find_term(pq, i + 1, t->start, TL_TERM_JOINED | TL_TERM_COMPOUND, TL_TERM_STEM);
       if (!j && !in_quotes)
-        j = find_term(&c, i + 1, t->start, TL_TERM_JOINED | TL_TERM_STEM,
+        j = find_term(pq, i + 1, t->start, TL_TERM_JOINED | TL_TERM_STEM,
                       TL_TERM_COMPOUND | TL_TERM_NUMBER | TL_TERM_ACRONYM);
       if (j) {
-        sb_add(&o, c.text.p + j->term, j->len);
+        sb_add(&o, j->term, j->len);
         copied = j->end;
       } else if (content > 0 && !in_quotes && query[t->end] != ':' && query[t->end] != '-' &&
                  (t->start == 0 || !strchr("+-:", query[t->start - 1])) &&
-                 tl_analyzer_is_stopword(s->query_stop, c.text.p + t->term, t->len) &&
-                 !find_term(&c, i + 1, t->start, TL_TERM_JOINED, 0)) {
+                 tl_analyzer_is_stopword(s->query_stop, t->term, t->len) &&
+                 !find_term(pq, i + 1, t->start, TL_TERM_JOINED, 0)) {
         act[i] = ACT_DROPPED; /* a stopword */
       } else if (wlen == 3 && memcmp(word, "XOR", 3) == 0) {
         sb_add(&o, "xor", 3);
-      } else if (is_operator(word, wlen)) {
+      } else if (t->operator_) {
         if (pass == 0)
           act[i] = ACT_OPERATOR;
         else if (act[i] == ACT_OPERATOR)
@@ -281,7 +247,7 @@ int tl_search_rewrite(tl_searcher *s, const char *query, char **out, tl_error *e
       } else if (query[t->end] == ':' || (t->flags & TL_TERM_ACRONYM)) {
         sb_add(&o, word, wlen);
       } else {
-        sb_add(&o, c.text.p + t->term, t->len);
+        sb_add(&o, t->term, t->len);
       }
       if (!act[i])
         act[i] = ACT_WORD;
@@ -290,9 +256,8 @@ int tl_search_rewrite(tl_searcher *s, const char *query, char **out, tl_error *e
     /* operators left without an operand read as dropped, until none is */
     for (changed = pass == 0; changed;) {
       changed = 0;
-      for (i = c.n; i-- > 0;)
-        if (act[i] == ACT_OPERATOR &&
-            !(has_operand(act, i, c.n, -1) && has_operand(act, i, c.n, 1))) {
+      for (i = n; i-- > 0;)
+        if (act[i] == ACT_OPERATOR && !(has_operand(act, i, n, -1) && has_operand(act, i, n, 1))) {
           act[i] = ACT_DROPPED;
           changed = 1;
         }
@@ -309,8 +274,17 @@ int tl_search_rewrite(tl_searcher *s, const char *query, char **out, tl_error *e
 done:
   free(act);
   free(o.p);
-  free(c.terms);
-  free(c.text.p);
+  return rc;
+}
+
+tl_status tl_search_rewrite(tl_searcher *s, const char *query, char **out, tl_error *err) {
+  tl_query *pq;
+  tl_status rc;
+  *out = NULL;
+  if ((rc = tl_query_parse(s->analyzer, s->questions, query, &pq, err)) != TL_OK)
+    return rc;
+  rc = rewrite(s, pq, out, err);
+  tl_query_free(pq);
   return rc;
 }
 
@@ -397,7 +371,7 @@ static int make_snippet(tl_searcher *s, tl_hits *hits, tl_result *r, tl_error *e
   if (rc != TL_OK || c.failed) {
     free(c.words);
     free(c.hit);
-    return c.failed ? tl_error_set(err, TL_ERR_NOMEM, "out of memory") : rc;
+    return c.failed ? (int)tl_error_set(err, TL_ERR_NOMEM, "out of memory") : rc;
   }
   if (len <= SNIPPET_WHOLE || c.n <= SNIPPET_WORDS) {
     lo = 0;
@@ -469,6 +443,18 @@ static int make_snippet(tl_searcher *s, tl_hits *hits, tl_result *r, tl_error *e
   return TL_OK;
 }
 
+/* The result's docid (tl_result.docid; malloc'd, NULL when out of memory):
+ * an article of several paragraphs tells its passages apart by number. */
+static char *make_docid(const tl_result *r, const tl_passage_record *rec) {
+  size_t n = strlen(r->article_id) + 24;
+  char *docid = malloc(n);
+  if (docid && rec->paragraphs <= 1)
+    snprintf(docid, n, "%s", r->article_id);
+  else if (docid)
+    snprintf(docid, n, "%s#%u", r->article_id, r->passage);
+  return docid;
+}
+
 static int df_cb(void *ctx, const char *term, size_t len, unsigned long *df, tl_error *err) {
   tl_searcher *s = ctx;
   return tl_store_term_count(s->store, term, len, df, err);
@@ -479,46 +465,11 @@ static int df_cb(void *ctx, const char *term, size_t len, unsigned long *df, tl_
  * score, features (nd rows) the features. Hits below nd keep their order,
  * their BM25 scores shifted to continue below the reranked ones
  * (*shift: what was taken off). */
-/* A copy of query (malloc'd) with its negated parts blanked: a word or
- * "phrase" after NOT, and one led by '-', so that the reranker's features
- * count only what the query asks for. NULL when out of memory. */
-static char *without_negated(const char *query) {
-  char *q = strdup(query), *p;
-  if (!q)
-    return NULL;
-  for (p = q; *p;) {
-    int negate = 0;
-    char *start;
-    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-      p++;
-    start = p;
-    if (*p == '-') {
-      negate = 1;
-    } else if (strncmp(p, "NOT", 3) == 0 && (p[3] == ' ' || p[3] == '\t')) {
-      negate = 1;
-      p += 3;
-      while (*p == ' ' || *p == '\t')
-        p++;
-    }
-    if (*p == '"') {
-      char *e = strchr(p + 1, '"');
-      p = e ? e + 1 : p + strlen(p);
-    } else {
-      while (*p && !strchr(" \t\n\r", *p))
-        p++;
-    }
-    if (negate)
-      memset(start, ' ', (size_t)(p - start));
-  }
-  return q;
-}
-
-static int rerank_hits(tl_searcher *s, const char *query, const tl_hits *hits,
+static int rerank_hits(tl_searcher *s, const tl_query *query, const tl_hits *hits,
                        const tl_passage_record *recs, size_t nd, size_t *order, double *score,
                        double *features, double *shift, tl_error *err) {
   tl_rerank_collection coll;
   tl_rerank_candidate *c;
-  char *asked;
   double lowest;
   size_t i;
   int rc;
@@ -538,12 +489,7 @@ static int rerank_hits(tl_searcher *s, const char *query, const tl_hits *hits,
     c[i].rank = (unsigned)i + 1;
     c[i].length = (double)hits->items[i].length;
   }
-  if (!(asked = without_negated(query))) {
-    free(c);
-    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-  }
-  rc = tl_rerank(s->reranker, asked, &coll, c, nd, features, score, order, err);
-  free(asked);
+  rc = tl_rerank(s->reranker, query, &coll, c, nd, features, score, order, err);
   free(c);
   if (rc != TL_OK)
     return rc;
@@ -596,7 +542,7 @@ static void free_ranking(tl_hits *hits, tl_passage_record *recs, size_t *order, 
 
 /* Parses the hits' records and, with reranking on, reranks the first
  * *nd = min(depth, hits) of them (see rerank_hits). */
-static int rank_hits(tl_searcher *s, const char *query, unsigned depth, const tl_hits *hits,
+static int rank_hits(tl_searcher *s, const tl_query *query, unsigned depth, const tl_hits *hits,
                      tl_passage_record **recs, size_t **order, double **score, double **features,
                      size_t *nd, double *shift, tl_error *err) {
   size_t i;
@@ -621,28 +567,34 @@ static int rank_hits(tl_searcher *s, const char *query, unsigned depth, const tl
   return rerank_hits(s, query, hits, *recs, *nd, *order, *score, *features, shift, err);
 }
 
-int tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned count, int explain,
-              tl_results **out, tl_error *err) {
+tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned count, int explain,
+                    tl_results **out, tl_error *err) {
   tl_search_options so;
+  tl_query *pq = NULL;
   tl_hits *hits = NULL;
   tl_results *res = NULL;
   tl_passage_record *recs = NULL;
   size_t *order = NULL, nd = 0, from, i;
   double *score = NULL, *features = NULL, shift = 0;
   char *q = NULL;
-  int rc, attempt;
+  tl_status rc;
+  int attempt;
   unsigned depth = 0;
   *out = NULL;
-  if ((rc = tl_search_rewrite(s, query, &q, err)) != TL_OK)
+  /* the query is analyzed once: its rewrite and the reranker read it */
+  if ((rc = tl_query_parse(s->analyzer, s->questions, query, &pq, err)) != TL_OK)
     return rc;
-  if (!q)
-    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  if ((rc = rewrite(s, pq, &q, err)) != TL_OK || !q) {
+    tl_query_free(pq);
+    return rc != TL_OK ? rc : tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  }
   {
     size_t k;
     for (k = 0; q[k] && strchr(" \t\r\n", q[k]); k++)
       ;
     if (!q[k]) {
       free(q);
+      tl_query_free(pq);
       return tl_error_set(err, TL_ERR_USAGE, "empty query");
     }
   }
@@ -652,39 +604,23 @@ int tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned count
   so.ctx = s;
   so.offset = offset;
   so.count = count;
-  if (s->rerank_depth > 0) {
-    /* only questions are reranked (see tl_rerank_is_question) */
-    int question = 0;
-    if ((rc = tl_rerank_is_question(s->reranker, query, &question, err)) != TL_OK) {
-      free(q);
-      return rc;
-    }
-    depth = question ? s->rerank_depth : 0;
-  }
+  /* only questions are reranked (see tl_rerank) */
+  depth = pq->question ? s->rank.rerank_depth : 0;
   if (depth > 0) {
     /* the reranked window always starts at the first passage */
     so.offset = 0;
     so.count = offset + count > depth ? offset + count : depth;
   }
-  so.k1 = s->k1;
-  so.b = s->b;
   so.explain = explain;
-  so.exact_weight = s->exact_weight;
-  so.prox_weight = s->prox_weight;
-  so.prox_window = s->prox_window;
-  so.prf_docs = s->prf_docs;
-  so.prf_terms = s->prf_terms;
-  so.prf_weight = s->prf_weight;
+  so.rank = s->rank;
   for (attempt = 0;; attempt++) {
     rc = tl_store_search(s->store, q, &so, &hits, err);
     if (rc == TL_OK)
-      rc = rank_hits(s, query, depth, hits, &recs, &order, &score, &features, &nd, &shift, err);
-    /* a writer committing under the reader: modified, or (reading blocks
-     * being rewritten) seemingly corrupt; reopen, even after a reopen that
-     * failed the same way, and retry (the reranker reads term statistics
-     * too, so the search is run again with it) */
-    if (rc != TL_ERR_XAPIAN || attempt >= 5 ||
-        (!strstr(err->msg, "DatabaseModifiedError") && !strstr(err->msg, "DatabaseCorruptError")))
+      rc = rank_hits(s, pq, depth, hits, &recs, &order, &score, &features, &nd, &shift, err);
+    /* a writer committing under the reader: reopen, even after a reopen
+     * that failed the same way, and retry (the reranker reads term
+     * statistics too, so the search is run again with it) */
+    if (rc != TL_ERR_MODIFIED || attempt >= 5)
       break;
     free_ranking(hits, recs, order, score, features);
     hits = NULL;
@@ -731,6 +667,7 @@ int tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned count
     r->path = o->path;
     r->start = (size_t)o->start;
     r->end = r->start + strlen(r->text);
+    r->docid = make_docid(r, o);
     if (!explain || !ex)
       r->explain = strdup("");
     else if (h < nd)
@@ -751,7 +688,7 @@ int tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned count
     r->owner_ = o->owner; /* the record's JSON object owns the strings above */
     o->owner = NULL;
     res->count++;
-    if (!r->explain) {
+    if (!r->explain || !r->docid) {
       rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
       goto fail;
     }
@@ -769,7 +706,40 @@ int tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned count
 fail:
   free_ranking(hits, recs, order, score, features);
   tl_results_free(res);
+  tl_query_free(pq);
   return rc;
+}
+
+char *tl_result_json(const tl_result *r, const char *qid, int explain) {
+  json_object *j = json_object_new_object(), *hl = json_object_new_array();
+  char *line;
+  size_t k;
+  if (qid)
+    json_object_object_add(j, "qid", json_object_new_string(qid));
+  json_object_object_add(j, "rank", json_object_new_int((int)r->rank));
+  json_object_object_add(j, "score", json_object_new_double(r->score));
+  json_object_object_add(j, "article_id", json_object_new_string(r->article_id));
+  json_object_object_add(j, "title", json_object_new_string(r->title));
+  json_object_object_add(j, "passage", json_object_new_int((int)r->passage));
+  json_object_object_add(j, "heading", json_object_new_string(r->heading));
+  json_object_object_add(j, "text", json_object_new_string(r->text));
+  json_object_object_add(j, "snippet", json_object_new_string(r->snippet));
+  for (k = 0; k < r->nhighlights; k++) {
+    json_object *pair = json_object_new_array();
+    json_object_array_add(pair, json_object_new_int64((int64_t)r->highlights[k].start));
+    json_object_array_add(pair, json_object_new_int64((int64_t)r->highlights[k].end));
+    json_object_array_add(hl, pair);
+  }
+  json_object_object_add(j, "highlights", hl);
+  json_object_object_add(j, "path", json_object_new_string(r->path));
+  json_object_object_add(j, "start", json_object_new_int64((int64_t)r->start));
+  json_object_object_add(j, "end", json_object_new_int64((int64_t)r->end));
+  if (explain)
+    json_object_object_add(j, "explain", json_object_new_string(r->explain));
+  line = strdup(
+      json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+  json_object_put(j);
+  return line;
 }
 
 void tl_results_free(tl_results *r) {
@@ -779,6 +749,7 @@ void tl_results_free(tl_results *r) {
   for (i = 0; i < r->count; i++) {
     free((char *)r->items[i].snippet);
     free((char *)r->items[i].explain);
+    free((char *)r->items[i].docid);
     free(r->items[i].highlights);
     if (r->items[i].owner_)
       json_object_put(r->items[i].owner_);

@@ -19,11 +19,12 @@ const char *tl_status_name(int code) {
   case TL_ERR_NOTFOUND: return "not found";
   case TL_ERR_LIMIT: return "size limit exceeded";
   case TL_ERR_SCHEMA: return "index schema mismatch";
+  case TL_ERR_MODIFIED: return "index modified";
   default: return "unknown status";
   }
 }
 
-int tl_error_set(tl_error *err, int code, const char *fmt, ...) {
+tl_status tl_error_set(tl_error *err, tl_status code, const char *fmt, ...) {
   va_list ap;
   if (!err)
     return code;

@@ -26,11 +26,13 @@ struct tl_doc {
 
 namespace {
 
-int from_xapian(tl_error *err, const Xapian::Error &e, const char *what) {
-  int code = TL_ERR_XAPIAN;
+tl_status from_xapian(tl_error *err, const Xapian::Error &e, const char *what) {
+  tl_status code = TL_ERR_XAPIAN;
   const std::string type = e.get_type();
   if (type == "DatabaseLockError")
     code = TL_ERR_LOCK;
+  else if (type == "DatabaseModifiedError")
+    code = TL_ERR_MODIFIED;
   else if (type == "DatabaseNotFoundError" || type == "DatabaseOpeningError")
     code = TL_ERR_NOTFOUND;
   else if (type == "QueryParserError")
@@ -43,10 +45,26 @@ int from_xapian(tl_error *err, const Xapian::Error &e, const char *what) {
   return tl_error_set(err, code, "%s: %s: %s", what, type.c_str(), msg.c_str());
 }
 
-int from_std(tl_error *err, const std::exception &e, const char *what) {
+tl_status from_std(tl_error *err, const std::exception &e, const char *what) {
   if (dynamic_cast<const std::bad_alloc *>(&e))
     return tl_error_set(err, TL_ERR_NOMEM, "%s: out of memory", what);
   return tl_error_set(err, TL_ERR_XAPIAN, "%s: %s", what, e.what());
+}
+
+// An error of a reader: Xapian reports blocks being rewritten by a writer's
+// commit as DatabaseCorruptError; when the database on disk has moved on
+// from the reader's revision, that is the index changing under the reader
+// (TL_ERR_MODIFIED), else real corruption.
+tl_status from_reader(tl_store *s, tl_error *err, const Xapian::Error &e, const char *what) {
+  tl_status code = from_xapian(err, e, what);
+  if (code != TL_ERR_XAPIAN || s->wdb || e.get_type() != std::string("DatabaseCorruptError"))
+    return code;
+  try {
+    if (Xapian::Database(s->path).get_revision() != s->db->get_revision())
+      err->code = code = TL_ERR_MODIFIED;
+  } catch (...) { // a stub database has no one revision: left as it is
+  }
+  return code;
 }
 
 char *dup_string(const std::string &s) {
@@ -156,7 +174,7 @@ private:
     return tl_error_set(err, TL_ERR_XAPIAN, "%s: unknown exception", what);                        \
   }
 
-extern "C" int tl_store_open(const char *path, int mode, tl_store **out, tl_error *err) {
+extern "C" tl_status tl_store_open(const char *path, int mode, tl_store **out, tl_error *err) {
   *out = nullptr;
   tl_store *s = nullptr;
   try {
@@ -167,12 +185,16 @@ extern "C" int tl_store_open(const char *path, int mode, tl_store **out, tl_erro
       s->db = s->wdb;
     } else {
       // A writer committing while we open can discard the revision being
-      // read: open again, a few times.
+      // read, or rewrite blocks as we read them (seemingly corrupt): open
+      // again, a few times.
       for (int attempt = 0;; attempt++) {
         try {
           s->db = new Xapian::Database(path);
           break;
         } catch (const Xapian::DatabaseModifiedError &) {
+          if (attempt >= 10)
+            throw;
+        } catch (const Xapian::DatabaseCorruptError &) {
           if (attempt >= 10)
             throw;
         }
@@ -227,7 +249,8 @@ extern "C" double tl_store_avg_length(const tl_store *s) {
   }
 }
 
-extern "C" int tl_store_get_metadata(tl_store *s, const char *key, char **value, tl_error *err) {
+extern "C" tl_status tl_store_get_metadata(tl_store *s, const char *key, char **value,
+                                           tl_error *err) {
   *value = nullptr;
   try {
     std::string v;
@@ -247,8 +270,8 @@ extern "C" int tl_store_get_metadata(tl_store *s, const char *key, char **value,
   TL_CATCH("reading metadata")
 }
 
-extern "C" int tl_store_set_metadata(tl_store *s, const char *key, const char *value,
-                                     tl_error *err) {
+extern "C" tl_status tl_store_set_metadata(tl_store *s, const char *key, const char *value,
+                                           tl_error *err) {
   if (!s->wdb)
     return tl_error_set(err, TL_ERR_USAGE, "database %s is read-only", s->path.c_str());
   try {
@@ -258,7 +281,7 @@ extern "C" int tl_store_set_metadata(tl_store *s, const char *key, const char *v
   TL_CATCH("writing metadata")
 }
 
-extern "C" int tl_store_begin(tl_store *s, tl_error *err) {
+extern "C" tl_status tl_store_begin(tl_store *s, tl_error *err) {
   if (!s->wdb)
     return tl_error_set(err, TL_ERR_USAGE, "database %s is read-only", s->path.c_str());
   try {
@@ -269,7 +292,7 @@ extern "C" int tl_store_begin(tl_store *s, tl_error *err) {
   TL_CATCH("starting a transaction")
 }
 
-extern "C" int tl_store_commit(tl_store *s, tl_error *err) {
+extern "C" tl_status tl_store_commit(tl_store *s, tl_error *err) {
   if (!s->wdb)
     return tl_error_set(err, TL_ERR_USAGE, "database %s is read-only", s->path.c_str());
   try {
@@ -284,7 +307,8 @@ extern "C" int tl_store_commit(tl_store *s, tl_error *err) {
   TL_CATCH("committing")
 }
 
-extern "C" int tl_store_delete_term(tl_store *s, const char *term, size_t len, tl_error *err) {
+extern "C" tl_status tl_store_delete_term(tl_store *s, const char *term, size_t len,
+                                          tl_error *err) {
   if (!s->wdb)
     return tl_error_set(err, TL_ERR_USAGE, "database %s is read-only", s->path.c_str());
   try {
@@ -294,7 +318,7 @@ extern "C" int tl_store_delete_term(tl_store *s, const char *term, size_t len, t
   TL_CATCH("deleting documents")
 }
 
-extern "C" int tl_store_add(tl_store *s, const tl_doc *doc, tl_error *err) {
+extern "C" tl_status tl_store_add(tl_store *s, const tl_doc *doc, tl_error *err) {
   if (!s->wdb)
     return tl_error_set(err, TL_ERR_USAGE, "database %s is read-only", s->path.c_str());
   try {
@@ -304,7 +328,7 @@ extern "C" int tl_store_add(tl_store *s, const tl_doc *doc, tl_error *err) {
   TL_CATCH("adding a document")
 }
 
-extern "C" int tl_store_reopen(tl_store *s, tl_error *err) {
+extern "C" tl_status tl_store_reopen(tl_store *s, tl_error *err) {
   try {
     s->db->reopen();
     return TL_OK;
@@ -312,7 +336,7 @@ extern "C" int tl_store_reopen(tl_store *s, tl_error *err) {
   TL_CATCH("reopening the database")
 }
 
-extern "C" int tl_doc_create(tl_doc **out, tl_error *err) {
+extern "C" tl_status tl_doc_create(tl_doc **out, tl_error *err) {
   try {
     *out = new tl_doc;
     return TL_OK;
@@ -330,8 +354,8 @@ extern "C" void tl_doc_free(tl_doc *d) {
   delete d;
 }
 
-extern "C" int tl_doc_add_posting(tl_doc *d, const char *term, size_t len, unsigned pos,
-                                  tl_error *err) {
+extern "C" tl_status tl_doc_add_posting(tl_doc *d, const char *term, size_t len, unsigned pos,
+                                        tl_error *err) {
   if (len == 0 || len > TL_INDEX_TERM_MAX)
     return tl_error_set(err, TL_ERR_USAGE, "term of %zu bytes", len);
   try {
@@ -341,8 +365,8 @@ extern "C" int tl_doc_add_posting(tl_doc *d, const char *term, size_t len, unsig
   TL_CATCH("adding a posting")
 }
 
-extern "C" int tl_doc_add_term(tl_doc *d, const char *term, size_t len, unsigned wdf,
-                               tl_error *err) {
+extern "C" tl_status tl_doc_add_term(tl_doc *d, const char *term, size_t len, unsigned wdf,
+                                     tl_error *err) {
   if (len == 0 || len > TL_INDEX_TERM_MAX)
     return tl_error_set(err, TL_ERR_USAGE, "term of %zu bytes", len);
   try {
@@ -352,7 +376,7 @@ extern "C" int tl_doc_add_term(tl_doc *d, const char *term, size_t len, unsigned
   TL_CATCH("adding a term")
 }
 
-extern "C" int tl_doc_set_data(tl_doc *d, const char *data, size_t len, tl_error *err) {
+extern "C" tl_status tl_doc_set_data(tl_doc *d, const char *data, size_t len, tl_error *err) {
   try {
     d->doc.set_data(std::string(data, len));
     return TL_OK;
@@ -360,8 +384,8 @@ extern "C" int tl_doc_set_data(tl_doc *d, const char *data, size_t len, tl_error
   TL_CATCH("setting document data")
 }
 
-extern "C" int tl_doc_set_value(tl_doc *d, unsigned slot, const char *v, size_t len,
-                                tl_error *err) {
+extern "C" tl_status tl_doc_set_value(tl_doc *d, unsigned slot, const char *v, size_t len,
+                                      tl_error *err) {
   try {
     d->doc.add_value(slot, std::string(v, len));
     return TL_OK;
@@ -369,8 +393,8 @@ extern "C" int tl_doc_set_value(tl_doc *d, unsigned slot, const char *v, size_t 
   TL_CATCH("setting a value")
 }
 
-extern "C" int tl_store_search(tl_store *s, const char *query, const tl_search_options *opts,
-                               tl_hits **out, tl_error *err) {
+extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_search_options *opts,
+                                     tl_hits **out, tl_error *err) {
   *out = nullptr;
   tl_hits *h = nullptr;
   try {
@@ -392,51 +416,47 @@ extern "C" int tl_store_search(tl_store *s, const char *query, const tl_search_o
     // Parts of the score, for explain: the query's terms (each with the
     // factor its weight is scaled by), then the proximity and feedback parts.
     Xapian::Query words = q, exact, prox, feedback;
-    if (opts->exact_weight > 0 || opts->prox_weight > 0) {
+    const tl_rank_params *rp = &opts->rank;
+    if (rp->exact_weight > 0 || rp->prox_weight > 0) {
       qp.set_stemming_strategy(Xapian::QueryParser::STEM_NONE);
       exact = qp.parse_query(query, flags);
     }
-    if (opts->exact_weight > 0 && !exact.empty()) {
+    if (rp->exact_weight > 0 && !exact.empty()) {
       // The same query on unstemmed word forms, as extra evidence: a
       // passage with the very forms typed ranks above one with their stems.
       q = Xapian::Query(Xapian::Query::OP_OR, q,
-                        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, exact, opts->exact_weight));
+                        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, exact, rp->exact_weight));
     }
-    if (opts->prox_weight > 0 && !exact.empty()) {
-      prox = proximity_query(exact, opts->prox_window ? opts->prox_window : 8);
+    if (rp->prox_weight > 0 && !exact.empty()) {
+      prox = proximity_query(exact, rp->prox_window);
       if (!prox.empty()) {
-        prox = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, prox, opts->prox_weight);
+        prox = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, prox, rp->prox_weight);
         q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, prox);
       }
     }
 
     Xapian::Enquire enquire(*s->db);
-    double k1 = opts->k1, b = opts->b;
-    if (k1 == 0 && b == 0) {
-      k1 = 1;
-      b = 0.5;
-    }
     // k3 = 0: a term's weight does not grow with its count in the query,
     // so that the score is the sum of the parts explain shows.
-    Xapian::BM25Weight bm25(k1, 0, 0, b, 0.5);
+    Xapian::BM25Weight bm25(rp->k1, 0, 0, rp->b, 0.5);
     enquire.set_weighting_scheme(bm25);
-    if (opts->prf_docs > 0 && opts->prf_terms > 0 && opts->prf_weight > 0) {
+    if (rp->prf_docs > 0 && rp->prf_terms > 0 && rp->prf_weight > 0) {
       // Pseudo-relevance feedback: the best terms of the first passages
       // (Xapian's expand set), weighted as the expand set ranks them.
       enquire.set_query(q);
-      Xapian::MSet top = enquire.get_mset(0, opts->prf_docs);
+      Xapian::MSet top = enquire.get_mset(0, rp->prf_docs);
       Xapian::RSet rset;
       for (auto it = top.begin(); it != top.end(); ++it)
         rset.add_document(*it);
       if (!rset.empty()) {
         ExpandTerms decider(opts->stop, opts->ctx, q);
-        Xapian::ESet eset = enquire.get_eset(opts->prf_terms, rset, &decider);
+        Xapian::ESet eset = enquire.get_eset(rp->prf_terms, rset, &decider);
         std::vector<Xapian::Query> extra;
         double top_weight = eset.empty() ? 0 : eset.begin().get_weight();
         for (auto it = eset.begin(); it != eset.end(); ++it)
           if (top_weight > 0)
             extra.push_back(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(*it),
-                                          opts->prf_weight * it.get_weight() / top_weight));
+                                          rp->prf_weight * it.get_weight() / top_weight));
         if (!extra.empty()) {
           feedback = Xapian::Query(Xapian::Query::OP_OR, extra.begin(), extra.end());
           q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, feedback);
@@ -453,7 +473,7 @@ extern "C" int tl_store_search(tl_store *s, const char *query, const tl_search_o
     h->query = dup_string(q.get_description());
     // The terms the user's words became (not those feedback added): they
     // are highlighted, and explained one by one.
-    Xapian::Query typed = opts->exact_weight > 0 && !exact.empty()
+    Xapian::Query typed = rp->exact_weight > 0 && !exact.empty()
                               ? Xapian::Query(Xapian::Query::OP_OR, words, exact)
                               : words;
     size_t nterms = 0;
@@ -472,10 +492,10 @@ extern "C" int tl_store_search(tl_store *s, const char *query, const tl_search_o
       for (auto w = words.get_unique_terms_begin(); w != words.get_unique_terms_end(); ++w)
         if (*w == *t)
           f += 1;
-      if (opts->exact_weight > 0)
+      if (rp->exact_weight > 0)
         for (auto w = exact.get_unique_terms_begin(); w != exact.get_unique_terms_end(); ++w)
           if (*w == *t)
-            f += opts->exact_weight;
+            f += rp->exact_weight;
       factor.push_back(f);
     }
     h->items = static_cast<tl_hit *>(std::calloc(mset.size() + 1, sizeof *h->items));
@@ -532,7 +552,7 @@ extern "C" int tl_store_search(tl_store *s, const char *query, const tl_search_o
     return TL_OK;
   } catch (const Xapian::Error &e) {
     tl_hits_free(h);
-    return from_xapian(err, e, "search");
+    return from_reader(s, err, e, "search");
   } catch (const std::exception &e) {
     tl_hits_free(h);
     return from_std(err, e, "search");
@@ -627,18 +647,23 @@ void compact_one(const std::string &path) {
 
 } // namespace
 
-extern "C" int tl_store_term_count(tl_store *s, const char *term, size_t len, unsigned long *n,
-                                   tl_error *err) {
+extern "C" tl_status tl_store_term_count(tl_store *s, const char *term, size_t len,
+                                         unsigned long *n, tl_error *err) {
   *n = 0;
   try {
     *n = s->db->get_termfreq(std::string(term, len));
     return TL_OK;
+  } catch (const Xapian::Error &e) {
+    return from_reader(s, err, e, "counting a term");
+  } catch (const std::exception &e) {
+    return from_std(err, e, "counting a term");
+  } catch (...) {
+    return tl_error_set(err, TL_ERR_XAPIAN, "counting a term: unknown exception");
   }
-  TL_CATCH("counting a term")
 }
 
-extern "C" int tl_store_first_value(tl_store *s, const char *term, size_t len, unsigned slot,
-                                    char **value, tl_error *err) {
+extern "C" tl_status tl_store_first_value(tl_store *s, const char *term, size_t len, unsigned slot,
+                                          char **value, tl_error *err) {
   *value = nullptr;
   try {
     std::string t(term, len), v;
@@ -651,8 +676,9 @@ extern "C" int tl_store_first_value(tl_store *s, const char *term, size_t len, u
   TL_CATCH("reading a value")
 }
 
-extern "C" int tl_store_delete_term_count(tl_store *s, const char *term, size_t len, unsigned slot,
-                                          unsigned long *narticles, tl_error *err) {
+extern "C" tl_status tl_store_delete_term_count(tl_store *s, const char *term, size_t len,
+                                                unsigned slot, unsigned long *narticles,
+                                                tl_error *err) {
   if (narticles)
     *narticles = 0;
   if (!s->wdb)
@@ -674,22 +700,22 @@ extern "C" int tl_store_delete_term_count(tl_store *s, const char *term, size_t 
   TL_CATCH("deleting documents")
 }
 
-extern "C" int tl_store_metadata_each(tl_store *s, const char *prefix, tl_meta_fn fn, void *ctx,
-                                      tl_error *err) {
+extern "C" tl_status tl_store_metadata_each(tl_store *s, const char *prefix, tl_meta_fn fn,
+                                            void *ctx, tl_error *err) {
   try {
     std::string p(prefix);
     for (auto it = s->db->metadata_keys_begin(p); it != s->db->metadata_keys_end(p); ++it) {
       std::string k = *it, v = s->db->get_metadata(k);
       int rc = fn(ctx, k.c_str(), v.c_str());
       if (rc)
-        return rc;
+        return static_cast<tl_status>(rc);
     }
     return TL_OK;
   }
   TL_CATCH("listing metadata")
 }
 
-extern "C" int tl_store_stats(const char *path, tl_store_stats_t *out, tl_error *err) {
+extern "C" tl_status tl_store_stats(const char *path, tl_store_stats_t *out, tl_error *err) {
   std::memset(out, 0, sizeof *out);
   try {
     Xapian::Database db(path);
@@ -709,8 +735,8 @@ extern "C" int tl_store_stats(const char *path, tl_store_stats_t *out, tl_error 
   TL_CATCH("database statistics")
 }
 
-extern "C" int tl_store_compact(const char *path, unsigned long long *before,
-                                unsigned long long *after, tl_error *err) {
+extern "C" tl_status tl_store_compact(const char *path, unsigned long long *before,
+                                      unsigned long long *after, tl_error *err) {
   try {
     std::vector<std::string> shards = stub_shards(path);
     if (shards.empty())
@@ -739,8 +765,8 @@ extern "C" int tl_store_compact(const char *path, unsigned long long *before,
   TL_CATCH("compacting")
 }
 
-extern "C" int tl_store_write_stub(const char *stub_path, const char *const *shards, size_t n,
-                                   tl_error *err) {
+extern "C" tl_status tl_store_write_stub(const char *stub_path, const char *const *shards, size_t n,
+                                         tl_error *err) {
   std::string tmp = std::string(stub_path) + ".tmp";
   FILE *f = std::fopen(tmp.c_str(), "w");
   if (!f)
@@ -755,7 +781,7 @@ extern "C" int tl_store_write_stub(const char *stub_path, const char *const *sha
   return TL_OK;
 }
 
-extern "C" int tl_store_digest(tl_store *s, unsigned long long *out, tl_error *err) {
+extern "C" tl_status tl_store_digest(tl_store *s, unsigned long long *out, tl_error *err) {
   *out = 0;
   XXH64_state_t *h = XXH64_createState();
   if (!h)

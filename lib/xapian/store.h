@@ -4,7 +4,8 @@
  * Modelled on notmuch's C API over Xapian: opaque handles, status codes,
  * and a try/catch at every C boundary, so that every Xapian::Error becomes
  * TL_ERR_XAPIAN (TL_ERR_LOCK, TL_ERR_NOTFOUND for the lock and opening
- * errors) with Xapian's own message, and no exception crosses into C.
+ * errors, TL_ERR_MODIFIED when the revision a reader reads was discarded
+ * by a writer's commits) with Xapian's own message, and no exception crosses into C.
  *
  * The terms, values and data an index's documents hold are described in
  * index/schema.h (Xapian omega's prefix conventions).
@@ -13,6 +14,7 @@
 #define TELUSUR_STORE_H
 
 #include "telusur/error.h"
+#include "telusur/search.h"
 
 #include <stddef.h>
 
@@ -36,7 +38,7 @@ enum tl_store_mode {
  * (another writer holds the lock: the message names the lock file),
  * TL_ERR_XAPIAN, TL_ERR_NOMEM. Release with tl_store_close().
  */
-int tl_store_open(const char *path, int mode, tl_store **out, tl_error *err);
+tl_status tl_store_open(const char *path, int mode, tl_store **out, tl_error *err);
 
 /**
  * Closes the store. A write transaction still open is cancelled: nothing
@@ -56,29 +58,29 @@ double tl_store_avg_length(const tl_store *s);
  * Reads metadata key into *value (malloc'd, NUL-terminated, "" when unset;
  * the caller frees it). Errors: TL_ERR_XAPIAN, TL_ERR_NOMEM.
  */
-int tl_store_get_metadata(tl_store *s, const char *key, char **value, tl_error *err);
+tl_status tl_store_get_metadata(tl_store *s, const char *key, char **value, tl_error *err);
 
 /** Sets metadata key (write mode). Errors: TL_ERR_XAPIAN, TL_ERR_USAGE. */
-int tl_store_set_metadata(tl_store *s, const char *key, const char *value, tl_error *err);
+tl_status tl_store_set_metadata(tl_store *s, const char *key, const char *value, tl_error *err);
 
 /**
  * Starts a transaction (write mode): nothing of what follows is visible or
  * written until tl_store_commit(), which writes it all at once.
  * Errors: TL_ERR_XAPIAN, TL_ERR_USAGE (read-only store).
  */
-int tl_store_begin(tl_store *s, tl_error *err);
+tl_status tl_store_begin(tl_store *s, tl_error *err);
 
 /** Commits the open transaction to disk. Errors: TL_ERR_XAPIAN. */
-int tl_store_commit(tl_store *s, tl_error *err);
+tl_status tl_store_commit(tl_store *s, tl_error *err);
 
 /** Deletes every document indexed with term. Errors: TL_ERR_XAPIAN. */
-int tl_store_delete_term(tl_store *s, const char *term, size_t len, tl_error *err);
+tl_status tl_store_delete_term(tl_store *s, const char *term, size_t len, tl_error *err);
 
 /** Adds a document (copied: doc stays the caller's). Errors: TL_ERR_XAPIAN. */
-int tl_store_add(tl_store *s, const tl_doc *doc, tl_error *err);
+tl_status tl_store_add(tl_store *s, const tl_doc *doc, tl_error *err);
 
 /** Creates an empty document. Errors: TL_ERR_NOMEM. Free with tl_doc_free(). */
-int tl_doc_create(tl_doc **out, tl_error *err);
+tl_status tl_doc_create(tl_doc **out, tl_error *err);
 
 /** Empties a document for reuse. */
 void tl_doc_clear(tl_doc *d);
@@ -91,16 +93,16 @@ void tl_doc_free(tl_doc *d);
  * Errors: TL_ERR_USAGE (empty or over TL_INDEX_TERM_MAX, 245, bytes),
  * TL_ERR_NOMEM.
  */
-int tl_doc_add_posting(tl_doc *d, const char *term, size_t len, unsigned pos, tl_error *err);
+tl_status tl_doc_add_posting(tl_doc *d, const char *term, size_t len, unsigned pos, tl_error *err);
 
 /** Adds a term without position, raising its frequency by wdf. Errors as above. */
-int tl_doc_add_term(tl_doc *d, const char *term, size_t len, unsigned wdf, tl_error *err);
+tl_status tl_doc_add_term(tl_doc *d, const char *term, size_t len, unsigned wdf, tl_error *err);
 
 /** Sets the document's data (the passage record). Errors: TL_ERR_NOMEM. */
-int tl_doc_set_data(tl_doc *d, const char *data, size_t len, tl_error *err);
+tl_status tl_doc_set_data(tl_doc *d, const char *data, size_t len, tl_error *err);
 
 /** Sets value slot to a string. Errors: TL_ERR_NOMEM. */
-int tl_doc_set_value(tl_doc *d, unsigned slot, const char *v, size_t len, tl_error *err);
+tl_status tl_doc_set_value(tl_doc *d, unsigned slot, const char *v, size_t len, tl_error *err);
 
 /**
  * Query-side hooks: stem returns the stem of a word (memory owned by the
@@ -110,30 +112,19 @@ int tl_doc_set_value(tl_doc *d, unsigned slot, const char *v, size_t len, tl_err
 typedef const char *(*tl_stem_fn)(void *ctx, const char *word, size_t len, size_t *stem_len);
 typedef int (*tl_stop_fn)(void *ctx, const char *word, size_t len);
 
-/** Options of a search; zero-initialize, then set. */
+/** Options of a search; zero-initialize, then set (rank too: all zero is
+ * BM25 with k1 = 0 and b = 0, no other evidence). */
 typedef struct tl_search_options {
-  tl_stem_fn stem;      /**< required */
-  tl_stop_fn stop;      /**< NULL: no stopwords */
-  void *ctx;            /**< passed to stem and stop */
-  unsigned offset;      /**< 0-based rank of the first hit to return */
-  unsigned count;       /**< how many hits at most */
-  double k1, b;         /**< BM25 parameters (Robertson & Zaragoza 2009);
-                             both 0: Xapian's defaults k1=1, b=0.5 */
-  int explain;          /**< fill tl_hit.explain with per-term weights */
-  double exact_weight;  /**< > 0: also match the unstemmed word forms, their
-                             BM25 weight scaled by this factor */
-  double prox_weight;   /**< > 0: proximity evidence: each pair of query
-                             words next to each other in the query (word
-                             forms, stopwords left out) adds, scaled by this
-                             factor, the pair's weight in passages where the
-                             two occur within prox_window positions */
-  unsigned prox_window; /**< 0: 8 */
-  unsigned prf_docs;    /**< > 0 with prf_terms: pseudo-relevance feedback:
-                             the prf_terms best terms (Xapian's expand set)
-                             of the query's first prf_docs passages are
-                             added to the query, scaled by prf_weight */
-  unsigned prf_terms;
-  double prf_weight;
+  tl_stem_fn stem;     /**< required */
+  tl_stop_fn stop;     /**< NULL: no stopwords */
+  void *ctx;           /**< passed to stem and stop */
+  unsigned offset;     /**< 0-based rank of the first hit to return */
+  unsigned count;      /**< how many hits at most */
+  int explain;         /**< fill tl_hit.explain with per-term weights */
+  tl_rank_params rank; /**< k1, b, exact_weight, prox_weight and
+                            prox_window, prf_*, in the ranges documented
+                            in search.h (tl_rank_params_check);
+                            rerank_depth is not the store's */
 } tl_search_options;
 
 /** One ranked passage. */
@@ -164,11 +155,11 @@ typedef struct tl_hits {
  * not hold the XOR operator: Xapian 1.4.22 crashes in get_mset on some XOR
  * queries (tl_search_rewrite turns XOR into a plain word).
  * Errors: TL_ERR_USAGE (a query Xapian cannot parse, or an empty query),
- * TL_ERR_XAPIAN (including DatabaseModifiedError: reopen and retry),
- * TL_ERR_NOMEM.
+ * TL_ERR_MODIFIED (the index changed under the reader: tl_store_reopen
+ * and retry), TL_ERR_XAPIAN, TL_ERR_NOMEM.
  */
-int tl_store_search(tl_store *s, const char *query, const tl_search_options *opts, tl_hits **out,
-                    tl_error *err);
+tl_status tl_store_search(tl_store *s, const char *query, const tl_search_options *opts,
+                          tl_hits **out, tl_error *err);
 
 /** Frees search results; NULL is allowed. */
 void tl_hits_free(tl_hits *h);
@@ -177,24 +168,26 @@ void tl_hits_free(tl_hits *h);
  * Reopens a read-only store at its latest committed revision.
  * Errors: TL_ERR_XAPIAN.
  */
-int tl_store_reopen(tl_store *s, tl_error *err);
+tl_status tl_store_reopen(tl_store *s, tl_error *err);
 
 /* ---- Maintenance, incremental indexing and shards (telusur-index) ---- */
 
 /**
  * Number of documents indexed with term, into *n (0 when none); in write
- * mode it counts what the open transaction changed. Errors: TL_ERR_XAPIAN.
+ * mode it counts what the open transaction changed. Errors: TL_ERR_MODIFIED
+ * (reopen and retry), TL_ERR_XAPIAN.
  */
-int tl_store_term_count(tl_store *s, const char *term, size_t len, unsigned long *n, tl_error *err);
+tl_status tl_store_term_count(tl_store *s, const char *term, size_t len, unsigned long *n,
+                              tl_error *err);
 
 /**
  * The value in slot of the first document indexed with term, into *value
  * (malloc'd, NUL-terminated, "" when no document has the term; the caller
- * frees it). Errors: TL_ERR_XAPIAN (including DatabaseModifiedError: reopen
- * and retry), TL_ERR_NOMEM.
+ * frees it). Errors: TL_ERR_MODIFIED (reopen and retry), TL_ERR_XAPIAN,
+ * TL_ERR_NOMEM.
  */
-int tl_store_first_value(tl_store *s, const char *term, size_t len, unsigned slot, char **value,
-                         tl_error *err);
+tl_status tl_store_first_value(tl_store *s, const char *term, size_t len, unsigned slot,
+                               char **value, tl_error *err);
 
 /**
  * Deletes every document indexed with term (write mode), and sets
@@ -202,18 +195,18 @@ int tl_store_first_value(tl_store *s, const char *term, size_t len, unsigned slo
  * slot among them (the number of articles, with TL_SLOT_ARTICLE_ID). Errors: TL_ERR_XAPIAN,
  * TL_ERR_USAGE (read-only store).
  */
-int tl_store_delete_term_count(tl_store *s, const char *term, size_t len, unsigned slot,
-                               unsigned long *narticles, tl_error *err);
+tl_status tl_store_delete_term_count(tl_store *s, const char *term, size_t len, unsigned slot,
+                                     unsigned long *narticles, tl_error *err);
 
 /**
  * Calls fn for each metadata key starting with prefix, in key order, with
  * the key and its value (NUL-terminated, valid during the call). fn returns
- * 0 to go on, non-zero to stop (that value is returned). Errors:
+ * 0 to go on, a tl_status to stop (that status is returned). Errors:
  * TL_ERR_XAPIAN, TL_ERR_NOMEM.
  */
 typedef int (*tl_meta_fn)(void *ctx, const char *key, const char *value);
-int tl_store_metadata_each(tl_store *s, const char *prefix, tl_meta_fn fn, void *ctx,
-                           tl_error *err);
+tl_status tl_store_metadata_each(tl_store *s, const char *prefix, tl_meta_fn fn, void *ctx,
+                                 tl_error *err);
 
 /** Figures of a database, from tl_store_stats(). */
 typedef struct tl_store_stats_t {
@@ -230,7 +223,7 @@ typedef struct tl_store_stats_t {
  * a stub). Errors: TL_ERR_NOTFOUND (no database there), TL_ERR_XAPIAN,
  * TL_ERR_IO, TL_ERR_NOMEM.
  */
-int tl_store_stats(const char *path, tl_store_stats_t *out, tl_error *err);
+tl_status tl_store_stats(const char *path, tl_store_stats_t *out, tl_error *err);
 
 /**
  * Compacts the database at path in place (Xapian's compaction), safely:
@@ -241,8 +234,8 @@ int tl_store_stats(const char *path, tl_store_stats_t *out, tl_error *err);
  * *after (if not NULL) receive the sizes in bytes. Errors: TL_ERR_LOCK
  * (another writer), TL_ERR_NOTFOUND, TL_ERR_XAPIAN, TL_ERR_IO.
  */
-int tl_store_compact(const char *path, unsigned long long *before, unsigned long long *after,
-                     tl_error *err);
+tl_status tl_store_compact(const char *path, unsigned long long *before, unsigned long long *after,
+                           tl_error *err);
 
 /**
  * Writes a Xapian stub database file at stub_path listing n shard
@@ -250,14 +243,15 @@ int tl_store_compact(const char *path, unsigned long long *before, unsigned long
  * "auto PATH" lines), atomically (a temporary file renamed over it).
  * Errors: TL_ERR_IO.
  */
-int tl_store_write_stub(const char *stub_path, const char *const *shards, size_t n, tl_error *err);
+tl_status tl_store_write_stub(const char *stub_path, const char *const *shards, size_t n,
+                              tl_error *err);
 
 /**
  * A 64-bit XXH64 digest of every document's id, data, terms (with wdf and
  * positions) and values, in docid order: equal digests mean the databases
  * hold the same documents. Errors: TL_ERR_XAPIAN, TL_ERR_NOMEM.
  */
-int tl_store_digest(tl_store *s, unsigned long long *out, tl_error *err);
+tl_status tl_store_digest(tl_store *s, unsigned long long *out, tl_error *err);
 
 #ifdef __cplusplus
 }

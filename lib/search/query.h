@@ -1,0 +1,69 @@
+/*
+ * query.h - a query analyzed once.
+ *
+ * tl_search runs the query text through the index's analyzer once and
+ * hands the result to what reads the query's words: the rewrite for
+ * Xapian's parser (search.c) and the reranker (rerank.h), which asks
+ * whether it is a question and takes its terms for its features.
+ */
+#ifndef TELUSUR_QUERY_H
+#define TELUSUR_QUERY_H
+
+#include "telusur/analysis.h"
+#include "telusur/error.h"
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** One term of the query, as the analyzer reported it. */
+typedef struct tl_query_term {
+  int flags;         /**< TL_TERM_* (analysis.h) */
+  size_t start, end; /**< the word's bytes in the query text, end exclusive */
+  unsigned pos;      /**< the analyzer's word position, 1-based */
+  const char *term;  /**< the term (word form, stem or joined form),
+                          NUL-terminated, owned by the query */
+  size_t len;        /**< bytes of term */
+  int negated;       /**< within what the query excludes: a word or "phrase"
+                          led by '-' or after NOT (and the NOT itself) */
+  int operator_;     /**< the word as typed is an operator: AND, OR, NOT,
+                          NEAR, ADJ (capitals) */
+  int question;      /**< a word form (no stem, no joined form) that is a
+                          question word */
+} tl_query_term;
+
+/** An analyzed query; free with tl_query_free(). */
+typedef struct tl_query {
+  char *text;           /**< the query as typed, NUL-terminated */
+  size_t len;           /**< bytes of text */
+  tl_query_term *terms; /**< in the analyzer's order */
+  size_t nterms;
+  int question;              /**< it asks a question: one of its words is a
+                                  question word, or it ends with '?' or U+FF1F
+                                  (before closing quotes, brackets, '!' and
+                                  spaces) */
+  const char *question_word; /**< the first question word's term, or NULL */
+  char *arena_;              /**< private: the terms' bytes */
+} tl_query;
+
+/**
+ * Analyzes text (UTF-8, NUL-terminated) with analyzer (the index's) into
+ * *out; questions is an analyzer whose stopword list is the question words
+ * (stopwords/questions.txt), asked only through tl_analyzer_is_stopword
+ * (NULL: no question words). Both analyzers are used, not kept.
+ * Errors: TL_ERR_UTF8 ("query: invalid UTF-8 at byte offset N"),
+ * TL_ERR_NOMEM, TL_ERR_ICU, TL_ERR_LIMIT (from the analyzer).
+ */
+tl_status tl_query_parse(tl_analyzer *analyzer, const tl_analyzer *questions, const char *text,
+                         tl_query **out, tl_error *err);
+
+/** Frees the query; NULL is allowed. */
+void tl_query_free(tl_query *q);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,286 @@
+/*
+ * test_rank.c - the ranking contract (tl_rank_params): its defaults, the
+ * ranges tl_searcher_open accepts, the status of an index changed under a
+ * reader, and rankings of the bundled corpus that stay what they were.
+ */
+#include "telusur/error.h"
+#include "telusur/search.h"
+#include "testutil.h"
+
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The defaults, as search.h documents them. */
+START_TEST(defaults) {
+  tl_rank_params p;
+  tl_error err;
+  memset(&p, 0xff, sizeof p);
+  tl_rank_params_default(&p);
+  ck_assert_double_eq(p.k1, 0.6);
+  ck_assert_double_eq(p.b, 0.75);
+  ck_assert_double_eq(p.exact_weight, 0.5);
+  ck_assert_double_eq(p.prox_weight, 0);
+  ck_assert_uint_eq(p.prox_window, 8);
+  ck_assert_uint_eq(p.prf_docs, 0);
+  ck_assert_uint_eq(p.prf_terms, 0);
+  ck_assert_double_eq(p.prf_weight, 0);
+  ck_assert_uint_eq(p.rerank_depth, 20);
+  ck_assert_int_eq(tl_rank_params_check(&p, &err), TL_OK);
+}
+END_TEST
+
+/* One value changed from the defaults, and whether it is accepted; the
+ * message of a refusal names the parameter. */
+static const struct {
+  const char *field;
+  double value;
+  tl_status want;
+  const char *msg;
+} ranges[] = {{"k1", 0, TL_OK, NULL},
+              {"k1", 1000, TL_OK, NULL},
+              {"k1", -0.1, TL_ERR_USAGE, "k1 -0.1 out of range"},
+              {"k1", NAN, TL_ERR_USAGE, "k1 nan out of range"},
+              {"b", 0, TL_OK, NULL},
+              {"b", 1, TL_OK, NULL},
+              {"b", 5, TL_ERR_USAGE, "b 5 out of range (expected 0 to 1)"},
+              {"b", -0.5, TL_ERR_USAGE, "b -0.5 out of range"},
+              {"exact_weight", 0, TL_OK, NULL},
+              {"exact_weight", -1, TL_ERR_USAGE, "exact weight -1 out of range"},
+              {"prox_weight", 2, TL_OK, NULL},
+              {"prox_weight", -1, TL_ERR_USAGE, "proximity weight -1 out of range"},
+              {"prf_weight", -2, TL_ERR_USAGE, "feedback weight -2 out of range"},
+              {"prox_window", 1, TL_OK, NULL},
+              {"prox_window", 0, TL_ERR_USAGE, "proximity window 0 out of range"},
+              {"rerank_depth", 0, TL_OK, NULL},
+              {"prf_docs", 0, TL_OK, NULL}};
+
+static void set_field(tl_rank_params *p, const char *field, double v) {
+  if (strcmp(field, "k1") == 0)
+    p->k1 = v;
+  else if (strcmp(field, "b") == 0)
+    p->b = v;
+  else if (strcmp(field, "exact_weight") == 0)
+    p->exact_weight = v;
+  else if (strcmp(field, "prox_weight") == 0)
+    p->prox_weight = v;
+  else if (strcmp(field, "prf_weight") == 0)
+    p->prf_weight = v;
+  else if (strcmp(field, "prox_window") == 0)
+    p->prox_window = (unsigned)v;
+  else if (strcmp(field, "rerank_depth") == 0)
+    p->rerank_depth = (unsigned)v;
+  else if (strcmp(field, "prf_docs") == 0)
+    p->prf_docs = (unsigned)v;
+  else
+    ck_abort_msg("no field %s", field);
+}
+
+static char db[1024];
+
+/* Indexes the bundled corpus into tu_dir/db. */
+static void setup(void) {
+  char *err = NULL;
+  int rc;
+  tu_dir_setup();
+  snprintf(db, sizeof db, "%s/db", tu_dir);
+  rc = tu_runf(NULL, &err, "'%s/telusur-index' -q -d '%s' '%s/corpus'", tu_bin_dir(), db,
+               tu_source_dir());
+  ck_assert_msg(rc == 0, "index: %s", err);
+  free(err);
+}
+
+START_TEST(ranges_checked) {
+  size_t i;
+  for (i = 0; i < sizeof ranges / sizeof *ranges; i++) {
+    tl_rank_params p;
+    tl_searcher_options so;
+    tl_searcher *s = (tl_searcher *)1;
+    tl_error err;
+    tl_status rc;
+    tl_rank_params_default(&p);
+    set_field(&p, ranges[i].field, ranges[i].value);
+    tl_error_clear(&err);
+    ck_assert_int_eq(tl_rank_params_check(&p, &err), ranges[i].want);
+    memset(&so, 0, sizeof so);
+    so.data_dir = tu_source_dir();
+    rc = tl_searcher_open(db, &so, &p, &s, &err);
+    ck_assert_msg(rc == ranges[i].want, "%s = %g: %d %s", ranges[i].field, ranges[i].value, rc,
+                  err.msg);
+    if (ranges[i].msg) {
+      ck_assert_ptr_null(s);
+      ck_assert_int_eq(err.code, TL_ERR_USAGE);
+      ck_assert_msg(strncmp(err.msg, ranges[i].msg, strlen(ranges[i].msg)) == 0, "%s", err.msg);
+    }
+    tl_searcher_close(s);
+  }
+}
+END_TEST
+
+/* telusur-query refuses an out-of-range value with the library's message. */
+START_TEST(cli_refuses) {
+  char *out = NULL, *err = NULL;
+  int rc = tu_runf(&out, &err, "'%s/telusur-query' -d '%s' --b=5 kucing", tu_bin_dir(), db);
+  ck_assert_int_eq(rc, 2);
+  ck_assert_str_eq(out, "");
+  ck_assert_str_eq(err, "telusur-query: b 5 out of range (expected 0 to 1)\n");
+  free(out);
+  free(err);
+  rc = tu_runf(&out, &err, "'%s/telusur-query' -d '%s' --window=0 kucing", tu_bin_dir(), db);
+  ck_assert_int_eq(rc, 2);
+  ck_assert_str_eq(err, "telusur-query: proximity window 0 out of range (expected 1 or more)\n");
+  free(out);
+  free(err);
+}
+END_TEST
+
+START_TEST(modified_has_a_name) {
+  ck_assert_str_eq(tl_status_name(TL_ERR_MODIFIED), "index modified");
+  ck_assert_str_eq(tl_status_name(TL_ERR_MODIFIED + 1), "unknown status");
+}
+END_TEST
+
+static const char *const queries[] = {
+    "Siapa presiden pertama Indonesia?", "kucing pasir",
+    "Kapan Ernest Douwes Dekker wafat?", "di mana kucing pasir -afrika ditemukan?",
+    "\"padang pasir\" NOT asia",         "berapa jumlah penduduk Jakarta",
+    "Apa ibu kota kerja sama?"};
+
+/* The top 5 of each query, as the ranking gave them before the ranking
+ * parameters became one struct: set 0 the defaults, set 1 BM25 only with
+ * k1 1.2, b 0.5, no exact forms, proximity 0.3 in a window of 4, and
+ * feedback of 5 terms from 3 passages at 0.5. */
+static const struct {
+  int set;
+  size_t query;
+  const char *article_id;
+  unsigned passage, first_rank;
+  double score;
+} expected[] = {{0, 0, "tydi-id-00553", 1, 2, 3.2199627337798415},
+                {0, 0, "tydi-id-00649", 1, 1, 3.2197815634860731},
+                {0, 0, "tydi-id-00421", 1, 3, 2.6388007521983017},
+                {0, 0, "tydi-id-01273", 1, 4, 2.6245662781968742},
+                {0, 0, "tydi-id-02197", 1, 5, 2.4018596733142541},
+                {0, 1, "tydi-id-00013", 1, 1, 19.723253687574307},
+                {0, 1, "tydi-id-03541", 1, 2, 10.898078633188241},
+                {0, 1, "tydi-id-02701", 1, 3, 6.5865583658918689},
+                {0, 1, "tydi-id-03385", 1, 4, 5.7832497692056499},
+                {0, 1, "tydi-id-03889", 1, 5, 5.7014429090567198},
+                {0, 2, "tydi-id-00001", 1, 1, 4.2223061850097139},
+                {0, 2, "tydi-id-02329", 1, 3, 0.74520337810630832},
+                {0, 2, "tydi-id-04297", 1, 2, 0.57765855568988744},
+                {0, 3, "tydi-id-03541", 1, 1, 2.6316164505444073},
+                {0, 3, "tydi-id-02701", 1, 2, 1.3719138996866032},
+                {0, 3, "tydi-id-03889", 1, 4, 1.2693833853696286},
+                {0, 3, "tydi-id-03385", 1, 3, 1.2680927374161459},
+                {0, 3, "tydi-id-04321", 1, 5, 1.1840918313383644},
+                {0, 4, "tydi-id-00025", 1, 1, 8.8518071510937961},
+                {0, 4, "tydi-id-00025", 3, 2, 8.7573313870641734},
+                {0, 5, "tydi-id-01381", 1, 1, 3.5674033522163291},
+                {0, 5, "tydi-id-03673", 1, 2, 3.1248019795453716},
+                {0, 5, "tydi-id-00649", 1, 3, 2.7220542614925236},
+                {0, 5, "tydi-id-02749", 1, 5, 2.3941501558232456},
+                {0, 5, "tydi-id-02341", 1, 4, 2.2371361979822089},
+                {0, 6, "tydi-id-01609", 1, 10, 2.674958101521197},
+                {0, 6, "tydi-id-02569", 1, 8, 2.3545913799505223},
+                {0, 6, "tydi-id-03025", 1, 9, 2.2991703588704619},
+                {0, 6, "tydi-id-02437", 1, 7, 2.2978900030836984},
+                {0, 6, "tydi-id-01465", 1, 2, 2.2544791756917797},
+                {1, 0, "tydi-id-00421", 1, 1, 28.962574589939152},
+                {1, 0, "tydi-id-00649", 1, 2, 14.442434900265351},
+                {1, 0, "tydi-id-04225", 1, 3, 11.387563532538755},
+                {1, 0, "tydi-id-00553", 1, 4, 11.274791482783113},
+                {1, 0, "tydi-id-01273", 1, 5, 8.6271451900999701},
+                {1, 1, "tydi-id-03541", 1, 1, 25.905761008204525},
+                {1, 1, "tydi-id-00013", 1, 2, 24.241980566250177},
+                {1, 1, "tydi-id-02701", 1, 3, 4.3805938994509122},
+                {1, 1, "tydi-id-03385", 1, 4, 3.8616871713487235},
+                {1, 1, "tydi-id-03889", 1, 5, 3.8086104682124184},
+                {1, 2, "tydi-id-00001", 1, 1, 41.837536835735868},
+                {1, 2, "tydi-id-04297", 1, 2, 17.136206596439223},
+                {1, 2, "tydi-id-02329", 1, 3, 8.275720390264512},
+                {1, 3, "tydi-id-03541", 1, 1, 27.17850096806902},
+                {1, 3, "tydi-id-00037", 1, 2, 5.3856072801463606},
+                {1, 3, "tydi-id-02701", 1, 3, 4.3805938994509122},
+                {1, 3, "tydi-id-03385", 1, 4, 3.8616871713487235},
+                {1, 3, "tydi-id-00853", 1, 5, 3.8096549853883523},
+                {1, 4, "tydi-id-00025", 3, 1, 25.40632575354536},
+                {1, 4, "tydi-id-00025", 1, 2, 24.525077427899582},
+                {1, 5, "tydi-id-03673", 1, 1, 17.22930448935654},
+                {1, 5, "tydi-id-01381", 1, 2, 15.350340836320532},
+                {1, 5, "tydi-id-00649", 1, 3, 10.306068562274126},
+                {1, 5, "tydi-id-02341", 1, 4, 8.4345885092346453},
+                {1, 5, "tydi-id-04225", 1, 5, 7.9806751168532495},
+                {1, 6, "tydi-id-02305", 1, 1, 9.6688304464234403},
+                {1, 6, "tydi-id-01465", 1, 2, 9.3874466962196355},
+                {1, 6, "tydi-id-03685", 1, 3, 7.9799420172961968},
+                {1, 6, "tydi-id-03025", 1, 4, 7.8498890279914182},
+                {1, 6, "tydi-id-02845", 1, 5, 7.7284043677592367}};
+
+START_TEST(rankings_unchanged) {
+  size_t q, i, row = 0;
+  int set;
+  for (set = 0; set < 2; set++) {
+    tl_searcher_options so;
+    tl_rank_params p;
+    tl_searcher *s;
+    tl_error err;
+    memset(&so, 0, sizeof so);
+    so.data_dir = tu_source_dir();
+    so.no_snippets = 1;
+    tl_rank_params_default(&p);
+    if (set == 1) {
+      p.rerank_depth = 0;
+      p.k1 = 1.2;
+      p.b = 0.5;
+      p.exact_weight = 0;
+      p.prox_weight = 0.3;
+      p.prox_window = 4;
+      p.prf_docs = 3;
+      p.prf_terms = 5;
+      p.prf_weight = 0.5;
+    }
+    ck_assert_msg(tl_searcher_open(db, &so, &p, &s, &err) == TL_OK, "%s", err.msg);
+    for (q = 0; q < sizeof queries / sizeof *queries; q++) {
+      tl_results *r = NULL;
+      ck_assert_msg(tl_search(s, queries[q], 0, 5, 0, &r, &err) == TL_OK, "%s", err.msg);
+      for (i = 0; i < r->count; i++, row++) {
+        ck_assert_uint_lt(row, sizeof expected / sizeof *expected);
+        ck_assert_int_eq(expected[row].set, set);
+        ck_assert_uint_eq(expected[row].query, q);
+        ck_assert_str_eq(r->items[i].article_id, expected[row].article_id);
+        ck_assert_uint_eq(r->items[i].passage, expected[row].passage);
+        ck_assert_uint_eq(r->items[i].first_rank, expected[row].first_rank);
+        ck_assert_msg(fabs(r->items[i].score - expected[row].score) < 1e-9,
+                      "set %d query %zu rank %zu: %.17g, expected %.17g", set, q, i + 1,
+                      r->items[i].score, expected[row].score);
+      }
+      tl_results_free(r);
+    }
+    tl_searcher_close(s);
+  }
+  ck_assert_uint_eq(row, sizeof expected / sizeof *expected);
+}
+END_TEST
+
+static Suite *rank_suite(void) {
+  Suite *s = suite_create("rank");
+  TCase *tc = tcase_create("params");
+  TCase *corpus = tcase_create("corpus");
+  tcase_add_test(tc, defaults);
+  tcase_add_test(tc, modified_has_a_name);
+  suite_add_tcase(s, tc);
+  tcase_add_checked_fixture(corpus, setup, tu_dir_teardown);
+  tcase_set_timeout(corpus, 300);
+  tcase_add_test(corpus, ranges_checked);
+  tcase_add_test(corpus, cli_refuses);
+  tcase_add_test(corpus, rankings_unchanged);
+  suite_add_tcase(s, corpus);
+  return s;
+}
+
+int main(void) {
+  return tu_run_suite(rank_suite());
+}
