@@ -142,8 +142,8 @@ void tl_results_free(tl_results *r);
 #define TL_RERANK_DEPTH 20
 
 /**
- * The name of feature i (0-based, < TL_RERANK_FEATURES), a static string;
- * NULL for i out of range. Definitions (query terms: the stems of the
+ * The name of the reranker's feature i (0-based, < TL_RERANK_FEATURES), a
+ * static string; NULL for i out of range. Definitions (query terms: the stems of the
  * query's words that are neither stopwords nor question words, each once;
  * idf(t) = ln(1 + (N - df + 0.5) / (df + 0.5)); positions are word
  * positions; "near": within 7 positions, i.e. inside a window of 8):
