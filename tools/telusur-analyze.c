@@ -1,9 +1,7 @@
 /* telusur-analyze: show how telusur analyzes text, term by term. */
-#include "index/documents.h"
 #include "telusur/analysis.h"
 #include "telusur/error.h"
-#include "util/buf.h"
-#include "xapian/store.h"
+#include "telusur/index.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -58,9 +56,11 @@ static int show_term(void *vctx, int flags, const char *term, size_t len, size_t
 
 /* The stem the index keeps for a whole line. */
 typedef struct stem_ctx {
-  size_t len;   /* bytes of the line */
-  char *whole;  /* a joined stem spanning the whole line */
-  tl_buf words; /* the stems of the words, space separated */
+  size_t len;  /* bytes of the line */
+  char *whole; /* a joined stem spanning the whole line */
+  FILE *words; /* the stems of the words, space separated (open_memstream) */
+  char *wbuf;
+  size_t wlen;
   int failed;
 } stem_ctx;
 
@@ -77,8 +77,7 @@ static int stem_term(void *vctx, int flags, const char *term, size_t len, size_t
     }
     return 0;
   }
-  if ((c->words.len && tl_buf_append(&c->words, " ", 1) != TL_OK) ||
-      tl_buf_append(&c->words, term, len) != TL_OK)
+  if ((ftell(c->words) > 0 && fputc(' ', c->words) == EOF) || fwrite(term, 1, len, c->words) != len)
     return c->failed = 1;
   return 0;
 }
@@ -97,16 +96,23 @@ static int run_stem(tl_analyzer *a) {
       s++;
     memset(&c, 0, sizeof c);
     c.len = (size_t)n - s;
-    if (tl_analyzer_run(a, line + s, c.len, 1, stem_term, &c, NULL, &err) != TL_OK || c.failed) {
-      fprintf(stderr, "telusur-analyze: %s\n", c.failed ? "out of memory" : err.msg);
-      free(c.whole);
-      tl_buf_free(&c.words);
+    if (!(c.words = open_memstream(&c.wbuf, &c.wlen))) {
+      fputs("telusur-analyze: out of memory\n", stderr);
       free(line);
       return 2;
     }
-    puts(c.whole ? c.whole : c.words.data ? c.words.data : "");
+    if (tl_analyzer_run(a, line + s, c.len, 1, stem_term, &c, NULL, &err) != TL_OK || c.failed) {
+      fprintf(stderr, "telusur-analyze: %s\n", c.failed ? "out of memory" : err.msg);
+      free(c.whole);
+      fclose(c.words);
+      free(c.wbuf);
+      free(line);
+      return 2;
+    }
+    fclose(c.words);
+    puts(c.whole ? c.whole : c.wbuf);
     free(c.whole);
-    tl_buf_free(&c.words);
+    free(c.wbuf);
   }
   free(line);
   return fflush(stdout) == 0 ? 0 : 2;
@@ -129,7 +135,7 @@ int main(int argc, char **argv) {
       {"stem", no_argument, NULL, OPT_STEM}, {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, 'V'},   {NULL, 0, NULL, 0}};
   const char *db = NULL, *stemmer = NULL;
-  char *from_db = NULL;
+  char from_db[64] = "";
   int c, stem_mode = 0, status = 0;
   tl_analyzer_options ao;
   tl_analyzer *a;
@@ -145,13 +151,10 @@ int main(int argc, char **argv) {
     }
   }
   if (db) {
-    tl_store *st;
-    if (tl_store_open(db, TL_STORE_READ, &st, &err) != TL_OK ||
-        tl_store_get_metadata(st, TL_META_STEMMER, &from_db, &err) != TL_OK) {
+    if (tl_index_read_stemmer(db, from_db, sizeof from_db, &err) != TL_OK) {
       fprintf(stderr, "telusur-analyze: %s\n", err.msg);
       return 2;
     }
-    tl_store_close(st);
     if (*from_db)
       stemmer = from_db;
   }
@@ -159,7 +162,6 @@ int main(int argc, char **argv) {
   ao.stemmer = stemmer;
   if (tl_analyzer_create(&ao, &a, &err) != TL_OK) {
     fprintf(stderr, "telusur-analyze: %s\n", err.msg);
-    free(from_db);
     return 2;
   }
   if (stem_mode) {
@@ -169,25 +171,19 @@ int main(int argc, char **argv) {
     for (i = optind; i < argc && status == 0; i++)
       status = run_show(a, argv[i], strlen(argv[i]));
   } else {
-    tl_buf in = TL_BUF_INIT;
-    size_t r;
-    for (;;) {
-      if (tl_buf_reserve(&in, 65536) != TL_OK) {
-        fputs("telusur-analyze: out of memory\n", stderr);
-        status = 2;
+    char *in = NULL, chunk[65536];
+    size_t len = 0, r;
+    FILE *f = open_memstream(&in, &len);
+    while (f && (r = fread(chunk, 1, sizeof chunk, stdin)) > 0)
+      if (fwrite(chunk, 1, r, f) != r)
         break;
-      }
-      r = fread(in.data + in.len, 1, in.cap - 1 - in.len, stdin);
-      in.len += r;
-      in.data[in.len] = '\0';
-      if (r == 0)
-        break;
-    }
-    if (status == 0)
-      status = run_show(a, in.data ? in.data : "", in.len);
-    tl_buf_free(&in);
+    if (!f || fclose(f) != 0) {
+      fputs("telusur-analyze: out of memory\n", stderr);
+      status = 2;
+    } else
+      status = run_show(a, in, len);
+    free(in);
   }
   tl_analyzer_free(a);
-  free(from_db);
   return status;
 }

@@ -174,6 +174,16 @@ typedef struct tl_index_stats_t {
 int tl_index_stats(const char *path, tl_index_stats_t *out, tl_error *err);
 
 /**
+ * Reads the name of the stemmer the index (or stub database) at path was
+ * built with into buf (size bytes, NUL-terminated; "" when the index does
+ * not record one), without counting anything: what telusur-analyze -d
+ * needs to analyze words as the index does. Errors: TL_ERR_NOTFOUND (no
+ * database there), TL_ERR_XAPIAN, TL_ERR_LIMIT (the name does not fit),
+ * TL_ERR_NOMEM.
+ */
+int tl_index_read_stemmer(const char *path, char *buf, size_t size, tl_error *err);
+
+/**
  * Compacts the index at path in place (Xapian's compaction; each shard of
  * a stub), safely: under the writer lock, into a new directory that then
  * replaces the old one; on any error the index is left as it was. *before

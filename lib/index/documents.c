@@ -378,3 +378,21 @@ void tl_index_close(tl_index *ix) {
   free(ix->data_dir);
   free(ix);
 }
+
+int tl_index_read_stemmer(const char *path, char *buf, size_t size, tl_error *err) {
+  tl_store *s;
+  char *name = NULL;
+  int rc;
+  if ((rc = tl_store_open(path, TL_STORE_READ, &s, err)) != TL_OK)
+    return rc;
+  rc = tl_store_get_metadata(s, TL_META_STEMMER, &name, err);
+  tl_store_close(s);
+  if (rc != TL_OK)
+    return rc;
+  if (strlen(name) >= size)
+    rc = tl_error_set(err, TL_ERR_LIMIT, "%s: stemmer name too long", path);
+  else
+    memcpy(buf, name, strlen(name) + 1);
+  free(name);
+  return rc;
+}
