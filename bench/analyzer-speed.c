@@ -4,6 +4,7 @@
  * Usage: analyzer-speed FILE.jsonl[.gz] [STEMMER]... (default: indonesian snowball) */
 #include "telusur/analysis.h"
 #include "text/reader.h"
+#include "util/buf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,17 +61,8 @@ int main(int argc, char **argv) {
       break;
     if (rc != TL_OK)
       continue;
-    if (ntexts == cap) {
-      text *nt = realloc(texts, (cap * 2 + 1024) * sizeof *texts);
-      if (!nt) {
-        fprintf(stderr, "out of memory\n");
-        return 2;
-      }
-      texts = nt;
-      cap = cap * 2 + 1024;
-    }
-    texts[ntexts].p = malloc(a->text_len + 1);
-    if (!texts[ntexts].p) {
+    if (tl_array_reserve((void **)&texts, &cap, ntexts + 1, sizeof *texts) != TL_OK ||
+        !(texts[ntexts].p = malloc(a->text_len + 1))) {
       fprintf(stderr, "out of memory\n");
       return 2;
     }

@@ -4,6 +4,7 @@
  * Usage: index-query DB QUERIES.tsv [RERANK_DEPTH]; prints "p50_ms p99_ms n".
  * RERANK_DEPTH: passages reranked (0: none; default: the searcher's). */
 #include "telusur/search.h"
+#include "util/buf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,12 +55,8 @@ int main(int argc, char **argv) {
       continue;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     tl_results_free(r);
-    if (n == cap) {
-      double *nl = realloc(lat, (cap = cap ? cap * 2 : 1024) * sizeof *nl);
-      if (!nl)
-        return 2;
-      lat = nl;
-    }
+    if (tl_array_reserve((void **)&lat, &cap, n + 1, sizeof *lat) != TL_OK)
+      return 2;
     lat[n++] = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
   }
   fclose(f);

@@ -9,6 +9,7 @@
  * and prints the throughput to standard error instead.
  */
 #include "text/stemmer.h"
+#include "util/buf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,14 +50,8 @@ int main(int argc, char **argv) {
       printf("%s\t%.*s\n", line, (int)sl, st);
       continue;
     }
-    if (nwords == cap) {
-      char **nw = realloc(words, (cap = cap ? cap * 2 : 1024) * sizeof *nw);
-      if (!nw)
-        return 1;
-      words = nw;
-    }
-    words[nwords] = strdup(line);
-    if (!words[nwords])
+    if (tl_array_reserve((void **)&words, &cap, nwords + 1, sizeof *words) != TL_OK ||
+        !(words[nwords] = strdup(line)))
       return 1;
     nwords++;
   }

@@ -2,6 +2,7 @@
 #include "search/query.h"
 
 #include "text/reader.h"
+#include "util/buf.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -9,7 +10,8 @@
 
 typedef struct parse_ctx {
   tl_query *q;
-  size_t cap, used, arena_cap;
+  size_t cap;
+  tl_buf arena; /* the terms' bytes, each followed by a NUL */
   int failed;
 } parse_ctx;
 
@@ -18,33 +20,18 @@ static int on_term(void *vctx, int flags, const char *term, size_t len, size_t s
   parse_ctx *c = vctx;
   tl_query *q = c->q;
   tl_query_term *t;
-  if (q->nterms == c->cap) {
-    size_t cap = c->cap ? c->cap * 2 : 32;
-    tl_query_term *nt = realloc(q->terms, cap * sizeof *nt);
-    if (!nt)
-      return c->failed = TL_ERR_NOMEM;
-    q->terms = nt;
-    c->cap = cap;
-  }
-  if (c->used + len + 1 > c->arena_cap) {
-    size_t cap = (c->used + len + 1) * 2;
-    char *na = realloc(q->arena_, cap);
-    if (!na)
-      return c->failed = TL_ERR_NOMEM;
-    q->arena_ = na;
-    c->arena_cap = cap;
-  }
-  memcpy(q->arena_ + c->used, term, len);
-  q->arena_[c->used + len] = '\0';
+  size_t used = c->arena.len;
+  if (tl_array_reserve((void **)&q->terms, &c->cap, q->nterms + 1, sizeof *q->terms) != TL_OK ||
+      tl_buf_append(&c->arena, term, len) != TL_OK || tl_buf_append(&c->arena, "", 1) != TL_OK)
+    return c->failed = TL_ERR_NOMEM;
   t = &q->terms[q->nterms++];
   memset(t, 0, sizeof *t);
   t->flags = flags;
   t->start = start;
   t->end = end;
   t->pos = pos;
-  t->term = (const char *)(uintptr_t)c->used; /* an offset until the arena is final */
+  t->term = (const char *)(uintptr_t)used; /* an offset until the arena is final */
   t->len = len;
-  c->used += len + 1;
   return 0;
 }
 
@@ -119,6 +106,9 @@ tl_status tl_query_parse(tl_analyzer *analyzer, const tl_analyzer *questions, co
   memset(&c, 0, sizeof c);
   c.q = q;
   rc = tl_analyzer_run(analyzer, q->text, q->len, 1, on_term, &c, NULL, err);
+  if (rc == TL_OK && !(q->arena_ = tl_buf_take(&c.arena, NULL)))
+    rc = TL_ERR_NOMEM;
+  tl_buf_free(&c.arena);
   if (rc != TL_OK) {
     tl_query_free(q);
     if (rc == TL_ERR_NOMEM || c.failed)

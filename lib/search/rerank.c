@@ -2,6 +2,8 @@
 #include "search/rerank.h"
 
 #include "index/schema.h"
+#include "util/buf.h"
+#include "util/strset.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -189,8 +191,7 @@ typedef struct token {
 typedef struct tokens {
   token *t;
   size_t n, cap;
-  char *arena;
-  size_t used, arena_cap;
+  tl_buf arena; /* the terms' bytes, each followed by a NUL */
   size_t limit; /* tokens kept at most; 0: all */
   int failed;
 } tokens;
@@ -200,38 +201,24 @@ static int on_token(void *vctx, int flags, const char *term, size_t len, size_t 
   tokens *c = vctx;
   if (c->limit && c->n >= c->limit)
     return TL_DONE; /* stops the analysis */
-  if (c->n == c->cap) {
-    size_t cap = c->cap ? c->cap * 2 : 256;
-    token *nt = realloc(c->t, cap * sizeof *nt);
-    if (!nt)
-      return c->failed = TL_ERR_NOMEM;
-    c->t = nt;
-    c->cap = cap;
-  }
-  if (c->used + len + 1 > c->arena_cap) {
-    size_t cap = (c->used + len + 1) * 2;
-    char *na = realloc(c->arena, cap);
-    if (!na)
-      return c->failed = TL_ERR_NOMEM;
-    c->arena = na;
-    c->arena_cap = cap;
-  }
-  memcpy(c->arena + c->used, term, len);
+  if (tl_array_reserve((void **)&c->t, &c->cap, c->n + 1, sizeof *c->t) != TL_OK)
+    return c->failed = TL_ERR_NOMEM;
+  c->t[c->n].term = c->arena.len;
+  if (tl_buf_append(&c->arena, term, len) != TL_OK || tl_buf_append(&c->arena, "", 1) != TL_OK)
+    return c->failed = TL_ERR_NOMEM;
   c->t[c->n].flags = flags;
   c->t[c->n].start = start;
   c->t[c->n].end = end;
   c->t[c->n].pos = pos;
-  c->t[c->n].term = c->used;
   c->t[c->n].len = len;
-  c->used += len + 1;
-  c->arena[c->used - 1] = '\0';
   c->n++;
   return 0;
 }
 
 static int analyze(tl_analyzer *a, const char *text, size_t len, tokens *out, tl_error *err) {
   int rc;
-  out->n = out->used = 0;
+  out->n = 0;
+  tl_buf_reset(&out->arena);
   out->failed = 0;
   rc = tl_analyzer_run(a, text, len, 1, on_token, out, NULL, err);
   if (rc == TL_ERR_NOMEM || out->failed)
@@ -239,7 +226,7 @@ static int analyze(tl_analyzer *a, const char *text, size_t len, tokens *out, tl
   return rc == TL_DONE ? TL_OK : rc;
 }
 
-#define TERM(ts, k) ((ts)->arena + (ts)->t[k].term)
+#define TERM(ts, k) ((ts)->arena.data + (ts)->t[k].term)
 #define IS_WORD(f) (!((f) & (TL_TERM_STEM | TL_TERM_JOINED)))
 
 /* ---- A growable list of positions ---- */
@@ -250,14 +237,8 @@ typedef struct posl {
 } posl;
 
 static int posl_add(posl *l, unsigned p) {
-  if (l->n == l->cap) {
-    size_t cap = l->cap ? l->cap * 2 : 16;
-    unsigned *np = realloc(l->p, cap * sizeof *np);
-    if (!np)
-      return -1;
-    l->p = np;
-    l->cap = cap;
-  }
+  if (tl_array_reserve((void **)&l->p, &l->cap, l->n + 1, sizeof *l->p) != TL_OK)
+    return -1;
   l->p[l->n++] = p;
   return 0;
 }
@@ -309,6 +290,7 @@ typedef struct query_info {
   double *word_idf;                /* idf of the query terms' word forms; 0 for the others */
   int *word_of_term;               /* whether word[i] is a query term's word form */
   size_t *seq, nseq;               /* lcsub's words: indices into word[] */
+  tl_strset *stems, *words;        /* the terms of stem[] and word[], by index */
   enum tl_answer_type at;
 } query_info;
 
@@ -319,18 +301,19 @@ struct tl_reranker {
   tokens ptok;    /* the passage being scored */
   posl *stem_pos; /* per query term */
   posl *word_pos; /* per query word form */
-  size_t pos_cap;
+  size_t stem_pos_cap, word_pos_cap;
   posl all;               /* positions of all matched query terms */
   posl run_prev, run_cur; /* lcsub's runs */
   unsigned *run_len_prev, *run_len_cur;
-  size_t run_cap;
+  size_t run_len_prev_cap, run_len_cur_cap;
   unsigned *sent; /* sentence of each position */
   size_t sent_cap;
   double *sent_idf;
   size_t sent_idf_cap;
   unsigned *ev_pos; /* span: events (position, term) */
-  size_t *ev_term, ev_cap;
-  size_t *ev_cnt;
+  size_t *ev_term;
+  size_t *ev_cnt; /* per query term */
+  size_t ev_pos_cap, ev_term_cap, ev_cnt_cap;
 };
 
 int tl_reranker_create(tl_analyzer *analyzer, tl_analyzer *questions, const double *weights,
@@ -339,6 +322,11 @@ int tl_reranker_create(tl_analyzer *analyzer, tl_analyzer *questions, const doub
   *out = NULL;
   if (!r)
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  if (tl_strset_create(&r->q.stems) != TL_OK || tl_strset_create(&r->q.words) != TL_OK) {
+    tl_strset_free(r->q.stems);
+    free(r);
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  }
   r->analyzer = analyzer;
   r->questions = questions;
   memcpy(r->w, weights ? weights : default_weights, sizeof r->w);
@@ -359,6 +347,8 @@ static void query_clear(query_info *q) {
   q->idf = q->word_idf = NULL;
   q->word_of_term = NULL;
   q->nstems = q->npairs = q->nwords = q->nseq = 0;
+  tl_strset_clear(q->stems);
+  tl_strset_clear(q->words);
 }
 
 void tl_reranker_free(tl_reranker *r) {
@@ -366,14 +356,16 @@ void tl_reranker_free(tl_reranker *r) {
   if (!r)
     return;
   query_clear(&r->q);
+  tl_strset_free(r->q.stems);
+  tl_strset_free(r->q.words);
   free(r->q.tok.t);
-  free(r->q.tok.arena);
+  tl_buf_free(&r->q.tok.arena);
   free(r->ptok.t);
-  free(r->ptok.arena);
-  for (i = 0; i < r->pos_cap; i++) {
+  tl_buf_free(&r->ptok.arena);
+  for (i = 0; i < r->stem_pos_cap; i++)
     free(r->stem_pos[i].p);
+  for (i = 0; i < r->word_pos_cap; i++)
     free(r->word_pos[i].p);
-  }
   free(r->stem_pos);
   free(r->word_pos);
   free(r->all.p);
@@ -417,18 +409,13 @@ static size_t word_at(const tokens *ts, size_t k) {
 /* Index of word form w among the query's word forms, or nwords. */
 static size_t find_word(const query_info *q, const char *w, size_t len) {
   size_t i;
-  for (i = 0; i < q->nwords; i++)
-    if (eq(w, len, TERM(&q->tok, q->word[i]), q->tok.t[q->word[i]].len))
-      return i;
-  return q->nwords;
+  return tl_strset_has(q->words, w, len, &i) ? i : q->nwords;
 }
 
+/* Index of stem s among the query's terms, or nstems. */
 static size_t find_stem(const query_info *q, const char *s, size_t len) {
   size_t i;
-  for (i = 0; i < q->nstems; i++)
-    if (eq(s, len, TERM(&q->tok, q->stem[i]), q->tok.t[q->stem[i]].len))
-      return i;
-  return q->nstems;
+  return tl_strset_has(q->stems, s, len, &i) ? i : q->nstems;
 }
 
 /* The query's terms but its negated ones (only what the query asks for
@@ -436,7 +423,8 @@ static size_t find_stem(const query_info *q, const char *s, size_t len) {
 static int query_tokens(const tl_query *query, tokens *ts, tl_error *err) {
   size_t i;
   int rc = TL_OK;
-  ts->n = ts->used = 0;
+  ts->n = 0;
+  tl_buf_reset(&ts->arena);
   ts->failed = 0;
   for (i = 0; i < query->nterms && rc == TL_OK; i++) {
     const tl_query_term *t = &query->terms[i];
@@ -456,7 +444,7 @@ static int query_prepare(tl_reranker *r, const tl_query *query, const tl_rerank_
   size_t k, n, nterms = 0, *term_stem = NULL, *term_word = NULL;
   const char **wl = NULL;
   size_t *wlen = NULL, nw = 0;
-  int rc;
+  int rc, added;
   query_clear(q);
   ts->limit = RR_QUERY_TOKENS;
   if ((rc = query_tokens(query, ts, err)) != TL_OK)
@@ -492,8 +480,11 @@ static int query_prepare(tl_reranker *r, const tl_query *query, const tl_rerank_
       w = k;
     if (is_question(r, TERM(ts, w), ts->t[w].len) || is_question(r, TERM(ts, k), t->len))
       continue;
-    i = find_stem(q, TERM(ts, k), t->len);
-    if (i == q->nstems)
+    if (tl_strset_add(q->stems, TERM(ts, k), t->len, &i, &added) != TL_OK) {
+      rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+      goto done;
+    }
+    if (added)
       q->stem[q->nstems++] = k;
     term_stem[nterms] = i;
     term_word[nterms++] = w;
@@ -508,7 +499,11 @@ static int query_prepare(tl_reranker *r, const tl_query *query, const tl_rerank_
    * other plain word (for lcsub, exbigram, and "is a query word") */
   for (k = 0; k < nterms; k++) {
     size_t w = term_word[k];
-    if (find_word(q, TERM(ts, w), ts->t[w].len) == q->nwords) {
+    if (tl_strset_add(q->words, TERM(ts, w), ts->t[w].len, NULL, &added) != TL_OK) {
+      rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+      goto done;
+    }
+    if (added) {
       q->word_of_term[q->nwords] = 1;
       q->word[q->nwords++] = w;
     }
@@ -520,8 +515,11 @@ static int query_prepare(tl_reranker *r, const tl_query *query, const tl_rerank_
       continue;
     wl[nw] = TERM(ts, k);
     wlen[nw++] = t->len;
-    i = find_word(q, TERM(ts, k), t->len);
-    if (i == q->nwords)
+    if (tl_strset_add(q->words, TERM(ts, k), t->len, &i, &added) != TL_OK) {
+      rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+      goto done;
+    }
+    if (added)
       q->word[q->nwords++] = k;
     if (!is_question(r, TERM(ts, k), t->len))
       q->seq[q->nseq++] = i;
@@ -562,39 +560,13 @@ done:
 
 /* ---- Passages ---- */
 
-/* Makes room for per-term position lists. */
-static int reserve_lists(tl_reranker *r, size_t n) {
-  size_t i;
-  if (n <= r->pos_cap)
-    return 0;
-  {
-    posl *s = realloc(r->stem_pos, n * sizeof *s), *w;
-    if (!s)
-      return -1;
-    r->stem_pos = s;
-    if (!(w = realloc(r->word_pos, n * sizeof *w)))
-      return -1;
-    r->word_pos = w;
-  }
-  for (i = r->pos_cap; i < n; i++) {
-    memset(&r->stem_pos[i], 0, sizeof r->stem_pos[i]);
-    memset(&r->word_pos[i], 0, sizeof r->word_pos[i]);
-  }
-  r->pos_cap = n;
-  return 0;
-}
-
-static int grow(void **p, size_t *cap, size_t n, size_t size) {
-  if (n <= *cap)
-    return 0;
-  {
-    size_t c = n * 2;
-    void *np = realloc(*p, c * size);
-    if (!np)
-      return -1;
-    *p = np;
-    *cap = c;
-  }
+/* Makes room for n position lists in *lists (capacity *cap), new ones
+ * empty. */
+static int reserve_lists(posl **lists, size_t *cap, size_t n) {
+  size_t old = *cap;
+  if (tl_array_reserve((void **)lists, cap, n, sizeof **lists) != TL_OK)
+    return -1;
+  memset(*lists + old, 0, (*cap - old) * sizeof **lists);
   return 0;
 }
 
@@ -718,7 +690,8 @@ static int find_positions(tl_reranker *r, passage *p, tl_error *err) {
   int rc;
   if ((rc = analyze(r->analyzer, p->c->text, p->c->len, ts, err)) != TL_OK)
     return rc;
-  if (reserve_lists(r, q->nstems > q->nwords ? q->nstems + 1 : q->nwords + 1))
+  if (reserve_lists(&r->stem_pos, &r->stem_pos_cap, q->nstems + 1) ||
+      reserve_lists(&r->word_pos, &r->word_pos_cap, q->nwords + 1))
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
   for (i = 0; i < q->nstems; i++)
     r->stem_pos[i].n = 0;
@@ -753,7 +726,7 @@ static int find_sentences(tl_reranker *r, passage *p, tl_error *err) {
   const tokens *ts = &r->ptok;
   size_t k, scan = 0, bnd;
   unsigned sid = 0;
-  if (grow((void **)&r->sent, &r->sent_cap, p->maxpos + 2, sizeof *r->sent))
+  if (tl_array_reserve((void **)&r->sent, &r->sent_cap, p->maxpos + 2, sizeof *r->sent) != TL_OK)
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
   memset(r->sent, 0, (p->maxpos + 2) * sizeof *r->sent);
   p->nwords = 0;
@@ -868,16 +841,9 @@ static int group_proximity(tl_reranker *r, const passage *p, double *x, tl_error
 
 /* Makes room for the span's events: total of them, over nterms terms. */
 static int reserve_events(tl_reranker *r, size_t total, size_t nterms) {
-  size_t *nt, *cnt;
-  if (grow((void **)&r->ev_pos, &r->ev_cap, total, sizeof *r->ev_pos))
-    return -1;
-  if (!(nt = realloc(r->ev_term, r->ev_cap * sizeof *nt)))
-    return -1;
-  r->ev_term = nt;
-  if (!(cnt = realloc(r->ev_cnt, nterms * sizeof *cnt)))
-    return -1;
-  r->ev_cnt = cnt;
-  return 0;
+  return tl_array_reserve((void **)&r->ev_pos, &r->ev_pos_cap, total, sizeof *r->ev_pos) ||
+         tl_array_reserve((void **)&r->ev_term, &r->ev_term_cap, total, sizeof *r->ev_term) ||
+         tl_array_reserve((void **)&r->ev_cnt, &r->ev_cnt_cap, nterms, sizeof *r->ev_cnt);
 }
 
 static int group_span(tl_reranker *r, const passage *p, double *x, tl_error *err) {
@@ -915,7 +881,8 @@ static int group_sentence(tl_reranker *r, const passage *p, double *x, tl_error 
   double best = 0;
   if (p->m == 0)
     return TL_OK;
-  if (grow((void **)&r->sent_idf, &r->sent_idf_cap, p->nsent + 1, sizeof *r->sent_idf))
+  if (tl_array_reserve((void **)&r->sent_idf, &r->sent_idf_cap, p->nsent + 1,
+                       sizeof *r->sent_idf) != TL_OK)
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
   memset(r->sent_idf, 0, (p->nsent + 1) * sizeof *r->sent_idf);
   for (i = 0; i < q->nstems; i++) {
@@ -1038,14 +1005,10 @@ static int group_lead(tl_reranker *r, const passage *p, double *x, tl_error *err
 static int verbatim_step(tl_reranker *r, const posl *l, size_t *lcs, int *any) {
   size_t k, j;
   r->run_cur.n = 0;
-  if (grow((void **)&r->run_len_cur, &r->run_cap, l->n + 1, sizeof *r->run_len_cur))
+  /* run_len_prev holds run_prev.n lengths: it was run_len_cur */
+  if (tl_array_reserve((void **)&r->run_len_cur, &r->run_len_cur_cap, l->n + 1,
+                       sizeof *r->run_len_cur) != TL_OK)
     return -1;
-  {
-    unsigned *np = realloc(r->run_len_prev, r->run_cap * sizeof *np);
-    if (!np)
-      return -1;
-    r->run_len_prev = np;
-  }
   for (k = 0; k < l->n; k++) {
     unsigned p = l->p[k], len = 1;
     for (j = 0; j < r->run_prev.n; j++)
@@ -1080,10 +1043,13 @@ static int group_verbatim(tl_reranker *r, const passage *p, double *x, tl_error 
     {
       posl tp = r->run_prev;
       unsigned *tl = r->run_len_prev;
+      size_t tc = r->run_len_prev_cap;
       r->run_prev = r->run_cur;
       r->run_cur = tp;
       r->run_len_prev = r->run_len_cur;
+      r->run_len_prev_cap = r->run_len_cur_cap;
       r->run_len_cur = tl;
+      r->run_len_cur_cap = tc;
     }
   }
   x[F_LCSUB] = (double)lcs / (double)q->nseq;

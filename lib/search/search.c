@@ -7,6 +7,8 @@
 #include "search/rerank.h"
 #include "telusur/analysis.h"
 #include "text/reader.h"
+#include "util/buf.h"
+#include "util/strset.h"
 #include "xapian/store.h"
 
 #include <json-c/json.h>
@@ -121,31 +123,6 @@ void tl_searcher_close(tl_searcher *s) {
   free(s);
 }
 
-/* A growable string. */
-typedef struct sbuf {
-  char *p;
-  size_t n, cap;
-  int failed;
-} sbuf;
-
-static void sb_add(sbuf *b, const char *s, size_t n) {
-  if (b->failed)
-    return;
-  if (!b->p || b->n + n + 1 > b->cap) {
-    size_t cap = (b->n + n + 1) * 2;
-    char *np = realloc(b->p, cap);
-    if (!np) {
-      b->failed = 1;
-      return;
-    }
-    b->p = np;
-    b->cap = cap;
-  }
-  memcpy(b->p + b->n, s, n);
-  b->n += n;
-  b->p[b->n] = '\0';
-}
-
 /* The first term from index i on starting at byte start, with all of
  * flags_on and none of flags_off, or NULL. */
 static const tl_query_term *find_term(const tl_query *q, size_t i, size_t start, int flags_on,
@@ -187,13 +164,12 @@ static int has_operand(const unsigned char *act, size_t i, size_t n, int step) {
 static tl_status rewrite(const tl_searcher *s, const tl_query *pq, char **out, tl_error *err) {
   const char *query = pq->text;
   const tl_query_term *terms = pq->terms;
-  sbuf o;
+  tl_buf o = TL_BUF_INIT;
   size_t len = pq->len, n = pq->nterms, i, copied = 0, quotes_pos = 0, content = 0;
   tl_status rc = TL_OK;
-  int in_quotes = 0, pass, changed;
+  int in_quotes = 0, pass, changed, failed = 0;
   unsigned char *act = NULL; /* per term, from the first pass: ACT_* */
   *out = NULL;
-  memset(&o, 0, sizeof o);
   /* Stopwords outside quotes are dropped, unless nothing else is left:
    * Xapian's parser keeps a run of them ("di mana") together. */
   for (i = 0; i < n; i++) {
@@ -213,7 +189,7 @@ static tl_status rewrite(const tl_searcher *s, const tl_query *pq, char **out, t
   for (pass = 0; pass < 2; pass++) {
     copied = quotes_pos = 0;
     in_quotes = 0;
-    o.n = 0;
+    tl_buf_reset(&o);
     for (i = 0; i < n; i++) {
       const tl_query_term *t = &terms[i], *j;
       const char *word = query + t->start;
@@ -223,14 +199,14 @@ static tl_status rewrite(const tl_searcher *s, const tl_query *pq, char **out, t
       for (; quotes_pos < t->start; quotes_pos++)
         if (query[quotes_pos] == '"')
           in_quotes = !in_quotes;
-      sb_add(&o, query + copied, t->start - copied);
+      failed |= tl_buf_append(&o, query + copied, t->start - copied);
       copied = t->end;
       j = find_term(pq, i + 1, t->start, TL_TERM_JOINED | TL_TERM_COMPOUND, TL_TERM_STEM);
       if (!j && !in_quotes)
         j = find_term(pq, i + 1, t->start, TL_TERM_JOINED | TL_TERM_STEM,
                       TL_TERM_COMPOUND | TL_TERM_NUMBER | TL_TERM_ACRONYM);
       if (j) {
-        sb_add(&o, j->term, j->len);
+        failed |= tl_buf_append(&o, j->term, j->len);
         copied = j->end;
       } else if (content > 0 && !in_quotes && query[t->end] != ':' && query[t->end] != '-' &&
                  (t->start == 0 || !strchr("+-:", query[t->start - 1])) &&
@@ -238,21 +214,21 @@ static tl_status rewrite(const tl_searcher *s, const tl_query *pq, char **out, t
                  !find_term(pq, i + 1, t->start, TL_TERM_JOINED, 0)) {
         act[i] = ACT_DROPPED; /* a stopword */
       } else if (wlen == 3 && memcmp(word, "XOR", 3) == 0) {
-        sb_add(&o, "xor", 3);
+        failed |= tl_buf_append(&o, "xor", 3);
       } else if (t->operator_) {
         if (pass == 0)
           act[i] = ACT_OPERATOR;
         else if (act[i] == ACT_OPERATOR)
-          sb_add(&o, word, wlen);
+          failed |= tl_buf_append(&o, word, wlen);
       } else if (query[t->end] == ':' || (t->flags & TL_TERM_ACRONYM)) {
-        sb_add(&o, word, wlen);
+        failed |= tl_buf_append(&o, word, wlen);
       } else {
-        sb_add(&o, t->term, t->len);
+        failed |= tl_buf_append(&o, t->term, t->len);
       }
       if (!act[i])
         act[i] = ACT_WORD;
     }
-    sb_add(&o, query + copied, len - copied);
+    failed |= tl_buf_append(&o, query + copied, len - copied);
     /* operators left without an operand read as dropped, until none is */
     for (changed = pass == 0; changed;) {
       changed = 0;
@@ -263,17 +239,11 @@ static tl_status rewrite(const tl_searcher *s, const tl_query *pq, char **out, t
         }
     }
   }
-  if (!o.p)
-    sb_add(&o, "", 0);
-  if (o.failed) {
+  if (failed || !(*out = tl_buf_take(&o, NULL)))
     rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-  } else {
-    *out = o.p;
-    o.p = NULL;
-  }
 done:
   free(act);
-  free(o.p);
+  tl_buf_free(&o);
   return rc;
 }
 
@@ -300,22 +270,24 @@ static int stop_cb(void *ctx, const char *word, size_t len) {
 
 /* Snippet making: which words of the passage match a query term. */
 typedef struct match_ctx {
-  char **terms;
-  size_t nterms;
-  tl_range *words; /* every word */
-  int *hit;        /* whether words[i] matches */
-  size_t n, cap;
+  const tl_strset *terms; /* the query's terms */
+  tl_buf key;             /* a prefixed term being looked up */
+  tl_range *words;        /* every word */
+  int *hit;               /* whether words[i] matches */
+  size_t n, words_cap, hit_cap;
   size_t hit_until; /* words ending by here are part of a matching joined form */
   int failed;
 } match_ctx;
 
-static int term_in(char **terms, size_t n, const char *prefix, const char *t, size_t len) {
-  size_t i, p = strlen(prefix);
-  for (i = 0; i < n; i++)
-    if (strlen(terms[i]) == p + len && memcmp(terms[i], prefix, p) == 0 &&
-        memcmp(terms[i] + p, t, len) == 0)
-      return 1;
-  return 0;
+/* Whether prefix followed by the len bytes at t is a query term (-1: out
+ * of memory). */
+static int term_in(match_ctx *c, const char *prefix, const char *t, size_t len) {
+  if (!*prefix)
+    return tl_strset_has(c->terms, t, len, NULL);
+  tl_buf_reset(&c->key);
+  if (tl_buf_append_str(&c->key, prefix) != TL_OK || tl_buf_append(&c->key, t, len) != TL_OK)
+    return -1;
+  return tl_strset_has(c->terms, c->key.data, c->key.len, NULL);
 }
 
 static int on_snippet_term(void *vctx, int flags, const char *term, size_t len, size_t start,
@@ -323,7 +295,8 @@ static int on_snippet_term(void *vctx, int flags, const char *term, size_t len, 
   match_ctx *c = vctx;
   int hit;
   (void)pos;
-  hit = term_in(c->terms, c->nterms, (flags & TL_TERM_STEM) ? TL_PREFIX_STEM : "", term, len);
+  if ((hit = term_in(c, (flags & TL_TERM_STEM) ? TL_PREFIX_STEM : "", term, len)) < 0)
+    return c->failed = 1;
   if (c->n > 0 && c->words[c->n - 1].start == start && c->words[c->n - 1].end == end) {
     c->hit[c->n - 1] |= hit;
     return 0;
@@ -339,18 +312,9 @@ static int on_snippet_term(void *vctx, int flags, const char *term, size_t len, 
     }
     return 0;
   }
-  if (c->n == c->cap) {
-    size_t cap = c->cap ? c->cap * 2 : 64;
-    tl_range *w = realloc(c->words, cap * sizeof *w);
-    int *h;
-    if (!w)
-      return c->failed = 1;
-    c->words = w;
-    if (!(h = realloc(c->hit, cap * sizeof *h)))
-      return c->failed = 1;
-    c->hit = h;
-    c->cap = cap;
-  }
+  if (tl_array_reserve((void **)&c->words, &c->words_cap, c->n + 1, sizeof *c->words) != TL_OK ||
+      tl_array_reserve((void **)&c->hit, &c->hit_cap, c->n + 1, sizeof *c->hit) != TL_OK)
+    return c->failed = 1;
   c->words[c->n].start = start;
   c->words[c->n].end = end;
   c->hit[c->n] = hit || end <= c->hit_until;
@@ -358,16 +322,15 @@ static int on_snippet_term(void *vctx, int flags, const char *term, size_t len, 
   return 0;
 }
 
-static int make_snippet(tl_searcher *s, tl_hits *hits, tl_result *r, tl_error *err) {
+static int make_snippet(tl_searcher *s, const tl_strset *terms, tl_result *r, tl_error *err) {
   match_ctx c;
   size_t from = 0, to, i, best = 0, best_hits = 0, nh = 0, lo, hi, k, len = strlen(r->text);
-  sbuf b;
-  int rc;
+  tl_buf b = TL_BUF_INIT;
+  int rc, failed = 0;
   memset(&c, 0, sizeof c);
-  memset(&b, 0, sizeof b);
-  c.terms = hits->terms;
-  c.nterms = hits->nterms;
+  c.terms = terms;
   rc = tl_analyzer_run(s->analyzer, r->text, len, 1, on_snippet_term, &c, NULL, err);
+  tl_buf_free(&c.key);
   if (rc != TL_OK || c.failed) {
     free(c.words);
     free(c.hit);
@@ -406,10 +369,10 @@ static int make_snippet(tl_searcher *s, tl_hits *hits, tl_result *r, tl_error *e
     }
   }
   if (from > 0)
-    sb_add(&b, "\xE2\x80\xA6", 3);
+    failed |= tl_buf_append(&b, "\xE2\x80\xA6", 3);
   r->highlights = calloc(hi - lo + 1, sizeof *r->highlights);
   if (!r->highlights)
-    b.failed = 1;
+    failed = 1;
   /* Copy the window, runs of blank space (bullet lines) read as one space;
    * the matching words' ranges are taken as they are copied. */
   k = lo;
@@ -418,28 +381,36 @@ static int make_snippet(tl_searcher *s, tl_hits *hits, tl_result *r, tl_error *e
     while (k < hi && c.words[k].end <= i)
       k++;
     if (k < hi && c.hit[k] && c.words[k].start == i)
-      r->highlights[nh].start = b.n;
+      r->highlights[nh].start = b.len;
     if (space) {
-      if (b.n > 0 && b.p[b.n - 1] != ' ')
-        sb_add(&b, " ", 1);
+      if (b.len > 0 && b.data[b.len - 1] != ' ')
+        failed |= tl_buf_append(&b, " ", 1);
     } else {
-      sb_add(&b, r->text + i, 1);
+      failed |= tl_buf_append(&b, r->text + i, 1);
     }
     if (k < hi && c.hit[k] && c.words[k].end == i + 1)
-      r->highlights[nh++].end = b.n;
+      r->highlights[nh++].end = b.len;
   }
   r->nhighlights = nh;
   if (to < len)
-    sb_add(&b, "\xE2\x80\xA6", 3);
+    failed |= tl_buf_append(&b, "\xE2\x80\xA6", 3);
   free(c.words);
   free(c.hit);
-  if (b.failed || !b.p) {
-    free(b.p);
-    if (b.failed)
-      return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-    b.p = strdup("");
+  if (failed || !(r->snippet = tl_buf_take(&b, NULL))) {
+    tl_buf_free(&b);
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
   }
-  r->snippet = b.p;
+  return TL_OK;
+}
+
+/* The set of the hits' query terms, for make_snippet, in *out. */
+static tl_status terms_set(const tl_hits *hits, tl_strset **out, tl_error *err) {
+  size_t i;
+  if (tl_strset_create(out) != TL_OK)
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  for (i = 0; i < hits->nterms; i++)
+    if (tl_strset_add(*out, hits->terms[i], strlen(hits->terms[i]), NULL, NULL) != TL_OK)
+      return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
   return TL_OK;
 }
 
@@ -507,24 +478,22 @@ static int rerank_hits(tl_searcher *s, const tl_query *query, const tl_hits *hit
  * contribution, then the first stage's parts. */
 static char *rerank_explain(const tl_reranker *rr, const double *x, const char *first_stage) {
   const double *w = tl_reranker_weights(rr);
-  sbuf b;
+  tl_buf b = TL_BUF_INIT;
   size_t j;
-  char num[160];
-  memset(&b, 0, sizeof b);
+  int failed = 0;
   for (j = 0; j < TL_RERANK_FEATURES; j++) {
     if (w[j] == 0)
       continue;
-    snprintf(num, sizeof num, "%s%s(%.6g)=%.6f", b.n ? " " : "", tl_rerank_feature_name(j), x[j],
-             w[j] * x[j]);
-    sb_add(&b, num, strlen(num));
+    failed |= tl_buf_printf(&b, "%s%s(%.6g)=%.6f", b.len ? " " : "", tl_rerank_feature_name(j),
+                            x[j], w[j] * x[j]);
   }
-  sb_add(&b, " | first stage: ", 16);
-  sb_add(&b, first_stage ? first_stage : "", first_stage ? strlen(first_stage) : 0);
-  if (b.failed) {
-    free(b.p);
+  failed |= tl_buf_append_str(&b, " | first stage: ");
+  failed |= tl_buf_append_str(&b, first_stage ? first_stage : "");
+  if (failed) {
+    tl_buf_free(&b);
     return NULL;
   }
-  return b.p;
+  return tl_buf_take(&b, NULL);
 }
 
 static void free_ranking(tl_hits *hits, tl_passage_record *recs, size_t *order, double *score,
@@ -573,6 +542,7 @@ tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned
   tl_query *pq = NULL;
   tl_hits *hits = NULL;
   tl_results *res = NULL;
+  tl_strset *terms = NULL;
   tl_passage_record *recs = NULL;
   size_t *order = NULL, nd = 0, from, i;
   double *score = NULL, *features = NULL, shift = 0;
@@ -643,6 +613,8 @@ tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned
     rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
     goto fail;
   }
+  if (!s->no_snippets && (rc = terms_set(hits, &terms, err)) != TL_OK)
+    goto fail;
   res->estimated = hits->estimated;
   from = depth > 0 ? offset : 0;
   res->features_ = features;
@@ -697,13 +669,14 @@ tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned
         rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
         goto fail;
       }
-    } else if ((rc = make_snippet(s, hits, r, err)) != TL_OK)
+    } else if ((rc = make_snippet(s, terms, r, err)) != TL_OK)
       goto fail;
   }
   rc = TL_OK;
   *out = res;
   res = NULL;
 fail:
+  tl_strset_free(terms);
   free_ranking(hits, recs, order, score, features);
   tl_results_free(res);
   tl_query_free(pq);
