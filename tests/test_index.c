@@ -443,6 +443,11 @@ int main(void) {
   tcase_add_test(tc, manifest_roundtrip);
   tcase_add_test(tc, compact_and_stats);
   tcase_add_test(tc, shards_rank_as_one);
+  suite_add_tcase(s, tc);
+  /* 20,000 passages: minutes under the sanitizers on a loaded machine */
+  tc = tcase_create("huge");
+  tcase_add_checked_fixture(tc, tu_dir_setup, tu_dir_teardown);
+  tcase_set_timeout(tc, 480);
   tcase_add_test(tc, huge_article_in_chunks);
   suite_add_tcase(s, tc);
   sr = srunner_create(s);
