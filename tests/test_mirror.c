@@ -223,6 +223,15 @@ START_TEST(file_renamed) {
   ck_assert_int_eq(rename(from, to), 0);
   free(rerun("in"));
   assert_mirror("in");
+  /* a folder of files deleted whole */
+  mkdir_in("in/sub");
+  put("in/sub/s.txt", "Kopi\n\nKopi Gayo diekspor ke Eropa.\n");
+  free(rerun("in"));
+  assert_mirror("in");
+  remove_in("in/sub/s.txt");
+  remove_in("in/sub");
+  free(rerun("in"));
+  assert_mirror("in");
 }
 END_TEST
 

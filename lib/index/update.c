@@ -584,10 +584,11 @@ static int on_state(void *ctx, const char *path, const tl_file_state *st) {
   char *canon = tl_canonical_path(path);
   int stale;
   (void)st;
-  if (!canon)
+  if (!canon && errno != ENOENT)
     return errno == ENOMEM ? (g->nomem = 1) : 0;
-  stale = under_roots(g->u, canon) &&
-          (strcmp(canon, path) != 0 || (stat(path, &sb) != 0 && errno == ENOENT));
+  /* no canonical path: its folder is gone too */
+  stale = under_roots(g->u, canon ? canon : path) &&
+          (!canon || strcmp(canon, path) != 0 || (stat(path, &sb) != 0 && errno == ENOENT));
   free(canon);
   if (!stale)
     return 0;
