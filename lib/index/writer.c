@@ -109,7 +109,7 @@ static int on_id(void *vctx, const char *id) {
   char q[TL_ID_TERM_MAX + 2];
   size_t ql = tl_index_article_term(id, q);
   uint64_t h = XXH3_64bits(q, ql);
-  if (bsearch(&h, x->c->keep, x->c->nkeep, sizeof h, cmp_u64))
+  if (x->c->nkeep && bsearch(&h, x->c->keep, x->c->nkeep, sizeof h, cmp_u64))
     return 0;
   if (x->n == x->cap) {
     size_t cap = x->cap ? x->cap * 2 : 16;
@@ -262,7 +262,8 @@ int tl_writer_sweep(tl_writer *w, const char *fterm, uint64_t *keep, size_t nkee
     free(keep);
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
   }
-  qsort(keep, nkeep, sizeof *keep, cmp_u64);
+  if (nkeep)
+    qsort(keep, nkeep, sizeof *keep, cmp_u64);
   return push(w, c, err);
 }
 
