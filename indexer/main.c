@@ -24,8 +24,10 @@ static const char usage[] =
     "separated by blank lines), .jsonl (one article per line: id, title, text,\n"
     "and optional date, url, source), and both gzip-compressed (.gz).\n"
     "Re-indexing an article (same id) replaces its passages. Re-running over\n"
-    "the same paths skips unchanged files (same size and mtime, or the same\n"
-    "content hash) and, in a changed JSON Lines file, unchanged articles.\n"
+    "the same paths mirrors them: unchanged files (same size and mtime, or the\n"
+    "same content hash) and, in a changed JSON Lines file, unchanged articles\n"
+    "are skipped; articles gone from a changed file are removed, and so are\n"
+    "the articles of files recorded under a PATH given that are gone.\n"
     "\n"
     "  -d, --db=DB          the index (default: $TELUSUR_DB, else ./telusur.db)\n"
     "      --stemmer=NAME   indonesian (default), snowball or none; fixed when\n"
@@ -33,7 +35,9 @@ static const char usage[] =
     "      --batch=N        commit every N articles (default 1000), and at the\n"
     "                       latest every 2 MB of passage text per database\n"
     "  -j, --jobs=N         analysis threads (default: the number of cores)\n"
-    "      --prune          remove the articles of indexed files that are gone\n"
+    "      --no-delete      keep the articles of indexed files under PATH that\n"
+    "                       are gone (by default they are removed)\n"
+    "      --prune          accepted for compatibility: removing is the default\n"
     "      --shards=N       build N shard databases in parallel and a stub\n"
     "                       database DB that lists them (search it with\n"
     "                       telusur-query -d DB); fixed when DB is created\n"
@@ -193,14 +197,20 @@ static int add_paths(tl_update *u, char **paths, int n, tl_error *err) {
 }
 
 int main(int argc, char **argv) {
-  enum { O_STEMMER = 256, O_BATCH, O_PRUNE, O_SHARDS, O_COMPACT, O_STATS };
-  static const struct option longopts[] = {
-      {"db", required_argument, NULL, 'd'},        {"stemmer", required_argument, NULL, O_STEMMER},
-      {"batch", required_argument, NULL, O_BATCH}, {"jobs", required_argument, NULL, 'j'},
-      {"prune", no_argument, NULL, O_PRUNE},       {"shards", required_argument, NULL, O_SHARDS},
-      {"compact", no_argument, NULL, O_COMPACT},   {"stats", no_argument, NULL, O_STATS},
-      {"quiet", no_argument, NULL, 'q'},           {"help", no_argument, NULL, 'h'},
-      {"version", no_argument, NULL, 'V'},         {NULL, 0, NULL, 0}};
+  enum { O_STEMMER = 256, O_BATCH, O_PRUNE, O_NO_DELETE, O_SHARDS, O_COMPACT, O_STATS };
+  static const struct option longopts[] = {{"db", required_argument, NULL, 'd'},
+                                           {"stemmer", required_argument, NULL, O_STEMMER},
+                                           {"batch", required_argument, NULL, O_BATCH},
+                                           {"jobs", required_argument, NULL, 'j'},
+                                           {"prune", no_argument, NULL, O_PRUNE},
+                                           {"shards", required_argument, NULL, O_SHARDS},
+                                           {"compact", no_argument, NULL, O_COMPACT},
+                                           {"stats", no_argument, NULL, O_STATS},
+                                           {"quiet", no_argument, NULL, 'q'},
+                                           {"help", no_argument, NULL, 'h'},
+                                           {"version", no_argument, NULL, 'V'},
+                                           {"no-delete", no_argument, NULL, O_NO_DELETE},
+                                           {NULL, 0, NULL, 0}};
   const char *db = getenv("TELUSUR_DB");
   tl_update_options opts = tl_update_options_default();
   tl_update_summary sum;
@@ -233,7 +243,8 @@ int main(int argc, char **argv) {
         return EXIT_FATAL;
       opts.shards = (unsigned)v;
       break;
-    case O_PRUNE: opts.prune = 1; break;
+    case O_PRUNE: break; /* the default now */
+    case O_NO_DELETE: opts.no_delete = 1; break;
     case O_COMPACT: compact = 1; break;
     case O_STATS: stats = 1; break;
     case 'q': quiet = 1; break;

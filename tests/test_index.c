@@ -186,9 +186,11 @@ START_TEST(incremental_runs) {
   ck_assert_int_eq(run(NULL, NULL, "'%s/telusur-query' -d '%s/db' jagung", tu_bin_dir(), tu_dir),
                    0);
 
-  /* a file gone: kept without --prune, removed with it */
+  /* a file gone: kept with --no-delete, removed without it (--prune is
+   * accepted, and the default) */
   snprintf(cmd, sizeof cmd, "%s/in/a.txt", tu_dir);
   ck_assert_int_eq(remove(cmd), 0);
+  snprintf(args, sizeof args, "--no-delete -d '%s/db' '%s/in'", tu_dir, tu_dir);
   err = index_run(0, args);
   ASSERT_HAS(err, "removed 0");
   free(err);

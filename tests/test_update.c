@@ -87,12 +87,13 @@ START_TEST(incremental_summaries) {
   s = update(&o);
   assert_counts(&s, 2, 4, 0, 1, 3, 0, 1, 4);
 
-  /* a file gone: kept without prune, its article removed with it */
+  /* a file gone: kept with no_delete, its article removed without */
   snprintf(path, sizeof path, "%s/in/a.txt", tu_dir);
   ck_assert_int_eq(remove(path), 0);
+  o.no_delete = 1;
   s = update(&o);
   assert_counts(&s, 1, 3, 0, 0, 3, 0, 0, 4);
-  o.prune = 1;
+  o.no_delete = 0;
   s = update(&o);
   assert_counts(&s, 1, 3, 0, 0, 3, 1, 0, 3);
   s = update(&o);

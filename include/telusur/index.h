@@ -57,8 +57,10 @@ typedef struct tl_update_options {
                              passage text per database); 0: 1000 */
   unsigned shards;      /**< 0 or 1: as the index is (one database when new); N > 1:
                              N shard databases and a stub (must match an existing stub) */
-  int prune;            /**< non-zero: tl_update_finish removes the articles of
-                             indexed files that are gone */
+  int prune;            /**< ignored: gone files are removed unless no_delete */
+  int no_delete;        /**< non-zero: keep the articles of the files recorded
+                             under the paths given that are gone (by default
+                             tl_update_finish removes them) */
   /** Called after each piece of work (a file passed over, an article, a
    * file done), on the thread calling tl_update_add_path or
    * tl_update_finish; p is valid during the call. NULL: none. */
@@ -73,7 +75,7 @@ typedef struct tl_update_options {
 } tl_update_options;
 
 /** The default options: stemmer and data_dir NULL, jobs 0, batch 1000,
- * shards 0, no prune, no callbacks. */
+ * shards 0, gone files removed, no callbacks. */
 tl_update_options tl_update_options_default(void);
 
 /** What an update did, from tl_update_finish. */
@@ -83,7 +85,8 @@ typedef struct tl_update_summary {
   unsigned long added;           /**< articles new to the index */
   unsigned long replaced;        /**< articles whose passages were replaced */
   unsigned long unchanged;       /**< articles of unchanged files or unchanged lines */
-  unsigned long removed;         /**< articles removed by prune */
+  unsigned long removed;         /**< articles removed: gone from a file read
+                                      again, or of a file that is gone */
   unsigned long passages;        /**< passages analyzed and written */
   unsigned long index_passages;  /**< passages the index holds at the end */
   unsigned long long bytes;      /**< bytes of text read (uncompressed) */
@@ -142,7 +145,9 @@ int tl_update_add_path(tl_update *u, const char *path, tl_error *err);
 /**
  * Waits for the work queued, then, unless an error stopped the update,
  * records the files' states, removes the articles of gone files
- * (opts->prune) and commits every database. Fills *summary (if not NULL)
+ * that were recorded under a path given to tl_update_add_path (unless
+ * opts->no_delete; files recorded under other paths are not touched), and
+ * commits every database. Fills *summary (if not NULL)
  * in every case. Returns TL_OK, or the error that stopped the update (the
  * same as an earlier tl_update_add_path returned, if one did); the index
  * then keeps its last commit. Call it once; then tl_update_free().

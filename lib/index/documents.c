@@ -26,6 +26,7 @@ struct tl_analysis {
   size_t next, paragraphs, glen, qlen;
   char hash[17], gterm[18], qterm[TL_ID_TERM_MAX + 2];
   char *record; /* the passage record being encoded, record_cap bytes */
+  char *file;   /* the file term's path (tl_analysis_set_file); NULL: the article's */
   size_t record_cap;
 };
 
@@ -99,6 +100,15 @@ int tl_analysis_create(const char *stemmer, const char *data_dir, tl_analysis **
   return TL_OK;
 }
 
+int tl_analysis_set_file(tl_analysis *an, const char *file, tl_error *err) {
+  char *f = file ? strdup(file) : NULL;
+  if (file && !f)
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  free(an->file);
+  an->file = f;
+  return TL_OK;
+}
+
 void tl_analysis_free(tl_analysis *an) {
   if (!an)
     return;
@@ -106,6 +116,7 @@ void tl_analysis_free(tl_analysis *an) {
   tl_doc_free(an->doc);
   tl_passage_list_free(&an->passages);
   free(an->record);
+  free(an->file);
   free(an);
 }
 
@@ -215,7 +226,9 @@ int tl_index_prepare_begin(tl_analysis *ix, const tl_article *a, size_t *npassag
     return rc;
   }
   ix->paragraphs = count_paragraphs(a, &ix->passages);
-  ix->glen = *a->path ? tl_file_term(a->path, ix->gterm) : 0;
+  ix->glen = ix->file   ? tl_file_term(ix->file, ix->gterm)
+             : *a->path ? tl_file_term(a->path, ix->gterm)
+                        : 0;
   ix->qlen = tl_index_article_term(a->id, ix->qterm);
   tl_hash_hex(tl_article_hash(a), ix->hash);
   if (npassages)

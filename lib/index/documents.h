@@ -32,9 +32,8 @@ typedef struct tl_index_options {
  * one written before versions were recorded) gets TL_SCHEMA_VERSION.
  * Errors: TL_ERR_LOCK (another writer), TL_ERR_USAGE (stemmer differs from
  * the one the index was built with, or is unknown), TL_ERR_SCHEMA and
- * TL_ERR_FORMAT (see tl_schema_check), TL_ERR_XAPIAN, TL_ERR_NOMEM. The analyzer is created on the first
- * tl_index_add (TL_ERR_NOTFOUND there when the lexicon or stopwords are
- * missing).
+ * TL_ERR_FORMAT (see tl_schema_check), TL_ERR_XAPIAN, TL_ERR_NOMEM. The analyzer is created on the
+ * first tl_index_add (TL_ERR_NOTFOUND there when the lexicon or stopwords are missing).
  */
 int tl_index_open(const char *db_path, const tl_index_options *opts, tl_index **out, tl_error *err);
 
@@ -66,6 +65,14 @@ typedef struct tl_analysis tl_analysis;
  * TL_ERR_NOMEM. Free with tl_analysis_free().
  */
 int tl_analysis_create(const char *stemmer, const char *data_dir, tl_analysis **out, tl_error *err);
+
+/**
+ * Names the file whose term (tl_file_term) marks the passages of the
+ * articles prepared next: file (copied; its canonical path, so that every
+ * spelling of a path gives one term), or NULL for each article's own path.
+ * Errors: TL_ERR_NOMEM.
+ */
+int tl_analysis_set_file(tl_analysis *an, const char *file, tl_error *err);
 
 /** Frees an analysis; NULL is allowed. */
 void tl_analysis_free(tl_analysis *an);

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,4 +164,35 @@ uint64_t tl_article_hash(const tl_article *a) {
   h = XXH3_64bits_digest(st);
   XXH3_freeState(st);
   return h;
+}
+
+char *tl_canonical_path(const char *path) {
+  char *r = realpath(path, NULL), *dir, *slash, *out;
+  const char *base;
+  size_t n;
+  if (r || errno != ENOENT)
+    return r;
+  /* gone: its directory's canonical path and its name */
+  if (!(dir = strdup(path)))
+    return NULL;
+  n = strlen(dir);
+  while (n > 1 && dir[n - 1] == '/')
+    dir[--n] = '\0';
+  slash = strrchr(dir, '/');
+  base = slash ? slash + 1 : dir;
+  if (slash == dir)
+    r = strdup("/");
+  else {
+    if (slash)
+      *slash = '\0';
+    r = realpath(slash ? dir : ".", NULL);
+  }
+  out = r ? malloc(strlen(r) + strlen(base) + 2) : NULL;
+  if (out)
+    sprintf(out, "%s%s%s", r, strcmp(r, "/") == 0 ? "" : "/", base); /* NOLINT */
+  free(r);
+  free(dir);
+  if (!out && !errno)
+    errno = ENOMEM;
+  return out;
 }

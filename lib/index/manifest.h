@@ -80,6 +80,16 @@ int tl_file_stat(const char *path, tl_file_state *st, tl_error *err);
  */
 int tl_file_hash(const char *path, uint64_t *hash, tl_error *err);
 
+/**
+ * The canonical path of path (realpath(3): absolute, no symbolic link, no
+ * "." or ".." component), malloc'd (the caller frees it); for a path that
+ * does not exist, its directory's canonical path joined to its last
+ * component. File states are recorded, and file terms made, from canonical
+ * paths, so that every spelling of a file's path names one file. NULL on
+ * error, with errno set (ENOENT: not even its directory exists; ENOMEM).
+ */
+char *tl_canonical_path(const char *path);
+
 /** XXH3-64 of an article's id, title, text, text offset, date, url, source and path. */
 uint64_t tl_article_hash(const tl_article *a);
 

@@ -11,6 +11,7 @@
 #include "util/pipeline.h"
 #include "xapian/store.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -30,7 +31,7 @@ enum item_kind {
   IT_ARTICLE,      /* prep, existed */
   IT_ARTICLE_SAME, /* an unchanged article of a changed file */
   IT_FILE_SAME,    /* an unchanged file: st (counts recorded), touched */
-  IT_FILE_DONE     /* a file read to its end: text = path, st */
+  IT_FILE_DONE     /* a file read: text = canonical path, st, keep, bad, complete */
 };
 
 typedef struct item {
@@ -39,6 +40,10 @@ typedef struct item {
   tl_prepared *prep;
   tl_file_state st;
   unsigned long long bytes; /* input bytes consumed since the last item */
+  uint64_t *keep;           /* IT_FILE_DONE: XXH3-64 of the id terms the file holds */
+  size_t nkeep, capkeep;
+  int bad;      /* IT_FILE_DONE: records were skipped: the state is not recorded */
+  int complete; /* IT_FILE_DONE: read to its end */
 } item;
 
 static void item_free(void *v) {
@@ -46,6 +51,7 @@ static void item_free(void *v) {
   if (!it)
     return;
   free(it->text);
+  free(it->keep);
   tl_prepared_free(it->prep);
   free(it);
 }
@@ -129,46 +135,80 @@ static int old_article(worker *w, const tl_prepared *p, char **hash, unsigned lo
   return TL_ERR_XAPIAN;
 }
 
+/* Adds the hash of an id term to the file's list; 1 when out of memory. */
+static int keep_id(item *done, const char *id) {
+  char q[TL_ID_TERM_MAX + 2];
+  size_t ql = tl_index_article_term(id, q);
+  if (done->nkeep == done->capkeep) {
+    size_t cap = done->capkeep ? done->capkeep * 2 : 64;
+    uint64_t *nk = realloc(done->keep, cap * sizeof *nk);
+    if (!nk)
+      return 1;
+    done->keep = nk;
+    done->capkeep = cap;
+  }
+  done->keep[done->nkeep++] = XXH3_64bits(q, ql);
+  return 0;
+}
+
 static void work_file(worker *w, const char *path, tl_pipeline_job *job) {
   tl_error err;
   tl_file_state now, old;
   int found = 0;
   tl_reader *rd;
   const tl_article *a;
-  item *it;
+  item *it, *done;
   uint64_t last_bytes = 0;
   int rc, fatal = 0;
+  char *canon;
   if (tl_file_stat(path, &now, &err) != TL_OK) {
     emit(job, item_new(IT_SKIP_FILE, err.msg, TL_ERR_IO));
     return;
   }
+  /* one file, one state and one file term, whatever spelling of its path */
+  if (!(canon = tl_canonical_path(path))) {
+    emit(job, item_new(IT_SKIP_FILE, strerror(errno), errno == ENOMEM ? TL_ERR_NOMEM : TL_ERR_IO));
+    return;
+  }
   tl_store_reopen(w->ro, &err);
-  if (tl_manifest_get(w->ro, path, &old, &found, &err) != TL_OK)
+  if (tl_manifest_get(w->ro, canon, &old, &found, &err) != TL_OK)
     found = 0;
   if (found && old.size == now.size && old.mtime_ns == now.mtime_ns) {
-    if ((it = item_new(IT_FILE_SAME, path, TL_OK))) {
+    if ((it = item_new(IT_FILE_SAME, canon, TL_OK))) {
       it->st = old;
       it->bytes = content_size(path, now.size);
     }
+    free(canon);
     emit(job, it);
     return;
   }
   if (tl_file_hash(path, &now.hash, &err) != TL_OK) {
+    free(canon);
     emit(job, item_new(IT_SKIP_FILE, err.msg, TL_ERR_IO));
     return;
   }
   if (found && old.hash == now.hash) {
-    if ((it = item_new(IT_FILE_SAME, path, TL_OK))) {
+    if ((it = item_new(IT_FILE_SAME, canon, TL_OK))) {
       it->st = now;
       it->st.articles = old.articles;
       it->st.passages = old.passages;
       it->touched = 1;
       it->bytes = content_size(path, now.size);
     }
+    free(canon);
     emit(job, it);
     return;
   }
+  done = item_new(IT_FILE_DONE, canon, TL_OK);
+  if (!done || tl_analysis_set_file(w->an, canon, &err) != TL_OK) {
+    free(canon);
+    item_free(done);
+    emit(job, item_new(IT_FATAL, "out of memory", TL_ERR_NOMEM));
+    return;
+  }
+  free(canon);
   if ((rc = tl_reader_open(path, &rd, &err)) != TL_OK) {
+    item_free(done);
     emit(job, item_new(IT_SKIP_FILE, err.msg, rc));
     return;
   }
@@ -177,11 +217,16 @@ static void work_file(worker *w, const char *path, tl_pipeline_job *job) {
     unsigned long np = 0;
     size_t npassages = 0;
     rc = tl_reader_next(rd, &a, &err);
-    if (rc == TL_DONE)
+    if (rc == TL_DONE) {
+      done->complete = 1;
       break;
+    }
     if (rc != TL_OK) {
       /* a warning about an article that is kept is a note, not a skip */
       it = item_new(IT_NOTE, err.msg, tl_reader_warned(rd) ? TL_OK : rc);
+      done->bad += !tl_reader_warned(rd);
+    } else if (keep_id(done, a->id)) {
+      it = item_new(IT_FATAL, "out of memory", TL_ERR_NOMEM);
     } else if ((rc = tl_index_prepare_begin(w->an, a, &npassages, &err)) != TL_OK) {
       it = item_new(IT_FATAL, err.msg, rc);
     } else {
@@ -238,12 +283,10 @@ static void work_file(worker *w, const char *path, tl_pipeline_job *job) {
     if (emit(job, it) || fatal)
       break;
   }
-  if ((it = item_new(IT_FILE_DONE, path, TL_OK))) {
-    it->st = now;
-    it->bytes = tl_reader_bytes(rd) - last_bytes;
-  }
+  done->st = now;
+  done->bytes = tl_reader_bytes(rd) - last_bytes;
   tl_reader_free(rd);
-  emit(job, it);
+  emit(job, done);
 }
 
 static void work(void *vw, void *vjob, tl_pipeline_job *pj) {
@@ -274,8 +317,13 @@ struct tl_update {
   struct timespec t0;
   /* sharded: file states, applied once every shard has committed */
   char **st_paths;
-  tl_file_state *sts;
+  tl_file_state *sts; /* a NULL-state (a state to remove): size UINT64_MAX */
   size_t nst, cap_st;
+  /* the canonical paths given to tl_update_add_path: the files recorded
+   * under them that are gone are removed at the end */
+  char **roots;
+  size_t nroots;
+  const char *given; /* the path tl_update_add_path walks */
 };
 
 tl_update_options tl_update_options_default(void) {
@@ -324,6 +372,7 @@ static void note(tl_update *u, int code, const char *msg) {
     u->o.note(u->o.ctx, code, msg);
 }
 
+/* Records a file's state (st NULL: removes it). */
 static int keep_state(tl_update *u, const char *path, const tl_file_state *st) {
   tl_error e;
   if (!u->sharded) {
@@ -346,7 +395,12 @@ static int keep_state(tl_update *u, const char *path, const tl_file_state *st) {
   }
   if (!(u->st_paths[u->nst] = strdup(path)))
     goto nomem;
-  u->sts[u->nst++] = *st;
+  if (st) {
+    u->sts[u->nst++] = *st;
+  } else {
+    memset(&u->sts[u->nst], 0, sizeof *u->sts);
+    u->sts[u->nst++].size = UINT64_MAX;
+  }
   return 0;
 nomem:
   stop_nomem(u);
@@ -400,11 +454,31 @@ static int consume(void *vu, void *vit) {
     if (it->touched && keep_state(u, it->text, &it->st))
       halt = 1;
     break;
-  case IT_FILE_DONE:
+  case IT_FILE_DONE: {
+    /* the articles the file no longer holds go; a file with records skipped
+     * is read again next time, to report them again */
+    char fterm[18];
+    size_t k;
     u->p.files++;
-    if (keep_state(u, it->text, &it->st))
+    tl_file_term(it->text, fterm);
+    for (k = 0; it->complete && !halt && k < u->nw; k++) {
+      uint64_t *keep = NULL;
+      if (it->nkeep && !(keep = malloc(it->nkeep * sizeof *keep))) {
+        stop_nomem(u);
+        halt = 1;
+        break;
+      }
+      if (it->nkeep)
+        memcpy(keep, it->keep, it->nkeep * sizeof *keep);
+      if (tl_writer_sweep(u->w[k], fterm, keep, it->nkeep, &e) != TL_OK) {
+        stop(u, &e);
+        halt = 1;
+      }
+    }
+    if (!halt && keep_state(u, it->text, it->bad || !it->complete ? NULL : &it->st))
       halt = 1;
     break;
+  }
   }
   item_free(it);
   if (u->o.progress) {
@@ -432,10 +506,13 @@ static int submit(tl_update *u, int kind, int code, const char *text) {
 static int on_path(void *ctx, const char *path, int kind, const char *msg) {
   tl_update *u = ctx;
   char buf[4096 + 512];
+  /* a path given that is passed over (a FIFO, an unknown format) is skipped */
+  int named = kind == TL_WALK_SKIPPED && strcmp(path, u->given) == 0;
   if (kind == TL_WALK_FILE)
     return submit(u, JOB_FILE, TL_OK, path);
-  snprintf(buf, sizeof buf, "%s: %s%s", path, msg, kind == TL_WALK_SKIPPED ? "" : ", skipped");
-  return submit(u, JOB_NOTE, kind == TL_WALK_ERROR ? TL_ERR_IO : TL_OK, buf);
+  snprintf(buf, sizeof buf, "%s: %s%s", path, msg,
+           kind == TL_WALK_SKIPPED && !named ? "" : ", skipped");
+  return submit(u, JOB_NOTE, kind == TL_WALK_ERROR ? TL_ERR_IO : named ? TL_ERR_USAGE : TL_OK, buf);
 }
 
 /* Counts the files and their text bytes under a path, for progress. */
@@ -455,8 +532,19 @@ void tl_update_expect(tl_update *u, const char *path) {
 }
 
 int tl_update_add_path(tl_update *u, const char *path, tl_error *err) {
-  if (!u->fatal && !u->finished)
-    tl_walk(path, on_path, u);
+  if (!u->fatal && !u->finished) {
+    char *canon = tl_canonical_path(path), **nr;
+    if (canon && (nr = realloc(u->roots, (u->nroots + 1) * sizeof *nr))) {
+      u->roots = nr;
+      u->roots[u->nroots++] = canon;
+    } else if (canon || errno == ENOMEM) {
+      free(canon);
+      stop_nomem(u);
+    }
+    u->given = path;
+    if (!u->fatal)
+      tl_walk(path, on_path, u);
+  }
   if (u->finished && !u->fatal)
     return tl_error_set(err, TL_ERR_USAGE, "the update is finished");
   if (!u->fatal)
@@ -469,16 +557,40 @@ int tl_update_add_path(tl_update *u, const char *path, tl_error *err) {
 /* ---- prune ---- */
 
 typedef struct gone {
+  tl_update *u;
   char **paths;
   size_t n, cap;
   int nomem;
 } gone;
 
+/* 1 when canonical path p is a root given to the run or below one. */
+static int under_roots(const tl_update *u, const char *p) {
+  size_t i;
+  for (i = 0; i < u->nroots; i++) {
+    const char *r = u->roots[i];
+    size_t n = strlen(r);
+    if (strncmp(p, r, n) == 0 && (p[n] == '\0' || p[n] == '/' || (n == 1 && *r == '/')))
+      return 1;
+  }
+  return 0;
+}
+
+/* Lists the files recorded under the run's paths that are gone, and the
+ * states recorded under another spelling than the canonical path (an index
+ * written before paths were canonical): their passages are stale. */
 static int on_state(void *ctx, const char *path, const tl_file_state *st) {
   gone *g = ctx;
   struct stat sb;
+  char *canon = tl_canonical_path(path);
+  int stale;
   (void)st;
-  if (stat(path, &sb) == 0 || errno != ENOENT)
+  if (!canon && errno != ENOENT)
+    return errno == ENOMEM ? (g->nomem = 1) : 0;
+  /* no canonical path: its folder is gone too */
+  stale = under_roots(g->u, canon ? canon : path) &&
+          (!canon || strcmp(canon, path) != 0 || (stat(path, &sb) != 0 && errno == ENOENT));
+  free(canon);
+  if (!stale)
     return 0;
   if (g->n == g->cap) {
     size_t cap = g->cap ? g->cap * 2 : 16;
@@ -501,6 +613,7 @@ static int prune(tl_update *u, tl_error *err) {
   size_t i, k;
   int rc;
   memset(&g, 0, sizeof g);
+  g.u = u;
   rc = tl_manifest_each(s0, on_state, &g, err);
   if (g.nomem)
     rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
@@ -536,11 +649,14 @@ int tl_update_finish(tl_update *u, tl_update_summary *sum, tl_error *err) {
     if (tl_writer_stop(u->w[k], &e) != TL_OK)
       stop(u, &e);
   /* every writer thread is joined: the rest runs here */
-  for (k = 0; !u->fatal && k < u->nst; k++)
-    if (tl_manifest_put(tl_index_store(tl_writer_index(u->w[0])), u->st_paths[k], &u->sts[k], &e) !=
-        TL_OK)
+  for (k = 0; !u->fatal && k < u->nst; k++) {
+    tl_store *s0 = tl_index_store(tl_writer_index(u->w[0]));
+    if ((u->sts[k].size == UINT64_MAX
+             ? tl_manifest_delete(s0, u->st_paths[k], &e)
+             : tl_manifest_put(s0, u->st_paths[k], &u->sts[k], &e)) != TL_OK)
       stop(u, &e);
-  if (!u->fatal && u->o.prune && prune(u, &e) != TL_OK)
+  }
+  if (!u->fatal && !u->o.no_delete && prune(u, &e) != TL_OK)
     stop(u, &e);
   for (k = 0; !u->fatal && k < u->nw; k++)
     if (tl_writer_commit(u->w[k], &e) != TL_OK)
@@ -548,16 +664,17 @@ int tl_update_finish(tl_update *u, tl_update_summary *sum, tl_error *err) {
   if (sum) {
     memset(sum, 0, sizeof *sum);
     for (k = 0; k < u->nw; k++) {
-      unsigned long added, replaced;
-      tl_writer_counts(u->w[k], &added, &replaced);
+      unsigned long added, replaced, removed;
+      tl_writer_counts(u->w[k], &added, &replaced, &removed);
       sum->added += added;
       sum->replaced += replaced;
+      sum->removed += removed;
       sum->index_passages += tl_index_passage_count(tl_writer_index(u->w[k]));
     }
     sum->files = u->p.files;
     sum->articles = u->p.articles;
     sum->unchanged = u->unchanged;
-    sum->removed = u->removed;
+    sum->removed += u->removed;
     sum->passages = u->p.passages;
     sum->bytes = u->bytes;
     sum->seconds = since(&u->t0);
@@ -600,6 +717,25 @@ static const char *base_name(const char *p) {
   return s ? s + 1 : p;
 }
 
+/* 1 when path is a directory that holds files but no Xapian database: not
+ * an index, and not to be written into. */
+static int foreign_dir(const char *path) {
+  char probe[4096 + 16];
+  struct stat sb;
+  DIR *d;
+  struct dirent *e;
+  int any = 0;
+  if (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode))
+    return 0;
+  snprintf(probe, sizeof probe, "%.4095s/iamglass", path);
+  if (stat(probe, &sb) == 0 || !(d = opendir(path)))
+    return 0;
+  while (!any && (e = readdir(d)))
+    any = strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+  closedir(d);
+  return any;
+}
+
 /* Opens the writers (and, for new shards, writes the stub). */
 static int open_writers(tl_update *u, const char *db, shard_name *names, tl_error *err) {
   tl_index_options io;
@@ -608,6 +744,8 @@ static int open_writers(tl_update *u, const char *db, shard_name *names, tl_erro
   size_t k;
   int rc, v = stat(db, &sb) == 0 && S_ISREG(sb.st_mode) ? read_stub(db, names, TL_UPDATE_MAX_SHARDS)
                                                         : -1;
+  if (foreign_dir(db))
+    return tl_error_set(err, TL_ERR_USAGE, "%s: a folder that is not empty and not an index", db);
   if (nshards > TL_UPDATE_MAX_SHARDS)
     return tl_error_set(err, TL_ERR_USAGE, "%u shards: at most %d", nshards, TL_UPDATE_MAX_SHARDS);
   if (v == 0 || (v > 0 && nshards && nshards != (unsigned)v))
@@ -733,6 +871,9 @@ void tl_update_free(tl_update *u) {
     free(u->st_paths[k]);
   free(u->st_paths);
   free(u->sts);
+  for (k = 0; k < u->nroots; k++)
+    free(u->roots[k]);
+  free(u->roots);
   free(u);
 }
 

@@ -4,17 +4,21 @@
 #include "xapian/store.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <xxhash.h>
 
-enum cmd_kind { CMD_PUT, CMD_META, CMD_STOP };
+enum cmd_kind { CMD_PUT, CMD_META, CMD_DROP, CMD_SWEEP, CMD_STOP };
 
 typedef struct cmd {
   int kind;
   tl_prepared *prep;
   char *path;
   tl_file_state st;
+  uint64_t *keep; /* CMD_SWEEP: sorted hashes of the id terms kept */
+  size_t nkeep;
 } cmd;
 
 /* The queue holds at most this many commands ... */
@@ -46,7 +50,7 @@ struct tl_writer {
   /* results, read after the thread is joined (failed also before, under mu) */
   int failed;
   tl_error err;
-  unsigned long added, replaced;
+  unsigned long added, replaced, removed;
 };
 
 int tl_writer_open(const char *path, const tl_index_options *opts, unsigned batch, tl_writer **out,
@@ -89,6 +93,61 @@ int tl_writer_commit(tl_writer *w, tl_error *err) {
   return commit(w, err);
 }
 
+static int cmp_u64(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+typedef struct sweep_ctx {
+  const cmd *c;
+  char **ids; /* ids of the file's articles not kept */
+  size_t n, cap;
+} sweep_ctx;
+
+static int on_id(void *vctx, const char *id) {
+  sweep_ctx *x = vctx;
+  char q[TL_ID_TERM_MAX + 2];
+  size_t ql = tl_index_article_term(id, q);
+  uint64_t h = XXH3_64bits(q, ql);
+  if (x->c->nkeep && bsearch(&h, x->c->keep, x->c->nkeep, sizeof h, cmp_u64))
+    return 0;
+  if (x->n == x->cap) {
+    size_t cap = x->cap ? x->cap * 2 : 16;
+    char **np = realloc(x->ids, cap * sizeof *np);
+    if (!np)
+      return TL_ERR_NOMEM;
+    x->ids = np;
+    x->cap = cap;
+  }
+  if (!(x->ids[x->n] = strdup(id)))
+    return TL_ERR_NOMEM;
+  x->n++;
+  return 0;
+}
+
+/* Removes the articles whose passages carry the file term c->path but whose
+ * id term is not in c->keep: those the file no longer holds. */
+static int sweep(tl_writer *s, const cmd *c, tl_error *err) {
+  tl_store *st = tl_index_store(s->ix);
+  sweep_ctx x;
+  size_t i;
+  int rc;
+  memset(&x, 0, sizeof x);
+  x.c = c;
+  rc = tl_store_term_values(st, c->path, strlen(c->path), TL_SLOT_ARTICLE_ID, on_id, &x, err);
+  if (rc == TL_ERR_NOMEM)
+    tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  for (i = 0; i < x.n; i++) {
+    char q[TL_ID_TERM_MAX + 2];
+    size_t ql = tl_index_article_term(x.ids[i], q);
+    if (rc == TL_OK && (rc = tl_store_delete_term(st, q, ql, err)) == TL_OK)
+      s->removed++;
+    free(x.ids[i]);
+  }
+  free(x.ids);
+  return rc;
+}
+
 static void *writer_main(void *vw) {
   tl_writer *s = vw;
   for (;;) {
@@ -121,8 +180,12 @@ static void *writer_main(void *vw) {
           if (s->uncommitted >= s->batch || s->uncommitted_bytes >= COMMIT_BYTES)
             rc = commit(s, &s->err);
         }
-      } else {
+      } else if (c.kind == CMD_META) {
         rc = tl_manifest_put(tl_index_store(s->ix), c.path, &c.st, &s->err);
+      } else if (c.kind == CMD_DROP) {
+        rc = tl_manifest_delete(tl_index_store(s->ix), c.path, &s->err);
+      } else {
+        rc = sweep(s, &c, &s->err);
       }
       if (rc != TL_OK) {
         pthread_mutex_lock(&s->mu);
@@ -132,6 +195,7 @@ static void *writer_main(void *vw) {
     }
     tl_prepared_free(c.prep);
     free(c.path);
+    free(c.keep);
   }
   return NULL;
 }
@@ -164,6 +228,7 @@ static int push(tl_writer *s, cmd c, tl_error *err) {
   if (rc != TL_OK) {
     tl_prepared_free(c.prep);
     free(c.path);
+    free(c.keep);
   }
   return rc;
 }
@@ -179,10 +244,26 @@ int tl_writer_put(tl_writer *w, tl_prepared *p, tl_error *err) {
 int tl_writer_put_state(tl_writer *w, const char *path, const tl_file_state *st, tl_error *err) {
   cmd c;
   memset(&c, 0, sizeof c);
-  c.kind = CMD_META;
-  c.st = *st;
+  c.kind = st ? CMD_META : CMD_DROP;
+  if (st)
+    c.st = *st;
   if (!(c.path = strdup(path)))
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  return push(w, c, err);
+}
+
+int tl_writer_sweep(tl_writer *w, const char *fterm, uint64_t *keep, size_t nkeep, tl_error *err) {
+  cmd c;
+  memset(&c, 0, sizeof c);
+  c.kind = CMD_SWEEP;
+  c.keep = keep;
+  c.nkeep = nkeep;
+  if (!(c.path = strdup(fterm))) {
+    free(keep);
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  }
+  if (nkeep)
+    qsort(keep, nkeep, sizeof *keep, cmp_u64);
   return push(w, c, err);
 }
 
@@ -212,9 +293,11 @@ tl_index *tl_writer_index(tl_writer *w) {
   return w->ix;
 }
 
-void tl_writer_counts(const tl_writer *w, unsigned long *added, unsigned long *replaced) {
+void tl_writer_counts(const tl_writer *w, unsigned long *added, unsigned long *replaced,
+                      unsigned long *removed) {
   *added = w->added;
   *replaced = w->replaced;
+  *removed = w->removed;
 }
 
 void tl_writer_free(tl_writer *w) {

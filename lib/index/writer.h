@@ -16,6 +16,9 @@
 #include "index/manifest.h"
 #include "telusur/error.h"
 
+#include <stddef.h>
+#include <stdint.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -40,8 +43,18 @@ int tl_writer_start(tl_writer *w, tl_error *err);
  */
 int tl_writer_put(tl_writer *w, tl_prepared *p, tl_error *err);
 
-/** Queues a file's state (path copied), as tl_writer_put. */
+/** Queues a file's state (path copied), as tl_writer_put; st NULL: removes
+ * the state recorded for path, so that the next run reads the file again. */
 int tl_writer_put_state(tl_writer *w, const char *path, const tl_file_state *st, tl_error *err);
+
+/**
+ * Queues the removal of the articles of a file that it no longer holds:
+ * those whose passages carry the file term fterm (tl_file_term, copied)
+ * but whose id term's XXH3-64 is not among the nkeep hashes of keep
+ * (malloc'd, taken: freed by the writer in every case; NULL when nkeep is
+ * 0). Put it after the file's articles. Returns as tl_writer_put.
+ */
+int tl_writer_sweep(tl_writer *w, const char *fterm, uint64_t *keep, size_t nkeep, tl_error *err);
 
 /**
  * Stops the thread after the commands queued and joins it (nothing when
@@ -58,8 +71,10 @@ int tl_writer_commit(tl_writer *w, tl_error *err);
 /** The writer's index (the thread must not be running to write it). */
 tl_index *tl_writer_index(tl_writer *w);
 
-/** Articles added and replaced so far (read after tl_writer_stop). */
-void tl_writer_counts(const tl_writer *w, unsigned long *added, unsigned long *replaced);
+/** Articles added, replaced and removed (tl_writer_sweep) so far (read
+ * after tl_writer_stop). */
+void tl_writer_counts(const tl_writer *w, unsigned long *added, unsigned long *replaced,
+                      unsigned long *removed);
 
 /** Stops the thread, closes the index (discarding what was not committed)
  * and frees; NULL is allowed. */

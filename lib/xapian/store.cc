@@ -700,6 +700,44 @@ extern "C" tl_status tl_store_delete_term_count(tl_store *s, const char *term, s
   TL_CATCH("deleting documents")
 }
 
+extern "C" tl_status tl_store_term_values(tl_store *s, const char *term, size_t len, unsigned slot,
+                                          tl_value_fn fn, void *ctx, tl_error *err) {
+  try {
+    std::string t(term, len);
+    for (auto it = s->db->postlist_begin(t); it != s->db->postlist_end(t); ++it) {
+      std::string v = s->db->get_document(*it).get_value(slot);
+      int rc = v.empty() ? 0 : fn(ctx, v.c_str());
+      if (rc)
+        return static_cast<tl_status>(rc);
+    }
+    return TL_OK;
+  } catch (const Xapian::Error &e) {
+    return from_reader(s, err, e, "listing values");
+  } catch (const std::exception &e) {
+    return from_std(err, e, "listing values");
+  } catch (...) {
+    return tl_error_set(err, TL_ERR_XAPIAN, "listing values: unknown exception");
+  }
+}
+
+extern "C" tl_status tl_store_each_data(tl_store *s, tl_data_fn fn, void *ctx, tl_error *err) {
+  try {
+    for (auto it = s->db->postlist_begin(""); it != s->db->postlist_end(""); ++it) {
+      std::string d = s->db->get_document(*it).get_data();
+      int rc = fn(ctx, d.c_str(), d.size());
+      if (rc)
+        return static_cast<tl_status>(rc);
+    }
+    return TL_OK;
+  } catch (const Xapian::Error &e) {
+    return from_reader(s, err, e, "reading documents");
+  } catch (const std::exception &e) {
+    return from_std(err, e, "reading documents");
+  } catch (...) {
+    return tl_error_set(err, TL_ERR_XAPIAN, "reading documents: unknown exception");
+  }
+}
+
 extern "C" tl_status tl_store_metadata_each(tl_store *s, const char *prefix, tl_meta_fn fn,
                                             void *ctx, tl_error *err) {
   try {

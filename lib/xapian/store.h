@@ -199,6 +199,26 @@ tl_status tl_store_delete_term_count(tl_store *s, const char *term, size_t len, 
                                      unsigned long *narticles, tl_error *err);
 
 /**
+ * Calls fn for each document indexed with term whose value in slot is not
+ * empty, with that value (NUL-terminated, valid during the call); in write
+ * mode it sees what the open transaction changed. fn returns 0 to go on, a
+ * tl_status to stop (that status is returned). Errors: TL_ERR_MODIFIED
+ * (reopen and retry), TL_ERR_XAPIAN, TL_ERR_NOMEM.
+ */
+typedef int (*tl_value_fn)(void *ctx, const char *value);
+tl_status tl_store_term_values(tl_store *s, const char *term, size_t len, unsigned slot,
+                               tl_value_fn fn, void *ctx, tl_error *err);
+
+/**
+ * Calls fn for each document, in docid order, with its data (the passage
+ * record: len bytes, NUL-terminated, valid during the call). fn returns 0
+ * to go on, a tl_status to stop (that status is returned). Errors:
+ * TL_ERR_MODIFIED (reopen and retry), TL_ERR_XAPIAN, TL_ERR_NOMEM.
+ */
+typedef int (*tl_data_fn)(void *ctx, const char *data, size_t len);
+tl_status tl_store_each_data(tl_store *s, tl_data_fn fn, void *ctx, tl_error *err);
+
+/**
  * Calls fn for each metadata key starting with prefix, in key order, with
  * the key and its value (NUL-terminated, valid during the call). fn returns
  * 0 to go on, a tl_status to stop (that status is returned). Errors:

@@ -1,0 +1,402 @@
+/*
+ * test_mirror.c - Check suite: re-indexing mirrors the collection. After
+ * each change to the input (lines removed, an article rewritten, a file
+ * deleted or renamed, an id moved between files or held by two, lines
+ * without id shifted, another spelling of a path), a re-run of
+ * telusur-index leaves the index with the same articles, passages and
+ * distinct terms, and the same (article id, passage, text) records, as a
+ * fresh build of the same files. Also: -d on a folder that is not an index,
+ * and bad input reported again on every run.
+ */
+#include "index/schema.h"
+#include "telusur/index.h"
+#include "testutil.h"
+#include "xapian/store.h"
+
+#include <check.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void put(const char *name, const char *text) {
+  char path[1024];
+  snprintf(path, sizeof path, "%s/%s", tu_dir, name);
+  ck_assert_int_eq(tu_write_file(path, text, strlen(text)), 0);
+}
+
+static void mkdir_in(const char *name) {
+  char path[1024];
+  snprintf(path, sizeof path, "%s/%s", tu_dir, name);
+  ck_assert_int_eq(mkdir(path, 0700), 0);
+}
+
+static void remove_in(const char *name) {
+  char path[1024];
+  snprintf(path, sizeof path, "%s/%s", tu_dir, name);
+  ck_assert_int_eq(remove(path), 0);
+}
+
+/* Runs telusur-index ARGS in directory cwd (tu_dir when NULL); returns its
+ * exit status and its stderr in *err (if not NULL; the caller frees it). */
+static int index_in(const char *cwd, char **err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int index_in(const char *cwd, char **err, const char *fmt, ...) {
+  char args[4096], *e = NULL;
+  va_list ap;
+  int rc;
+  va_start(ap, fmt);
+  vsnprintf(args, sizeof args, fmt, ap);
+  va_end(ap);
+  rc =
+      tu_runf(NULL, &e, "cd '%s' && '%s/telusur-index' %s", cwd ? cwd : tu_dir, tu_bin_dir(), args);
+  if (err)
+    *err = e;
+  else
+    free(e);
+  return rc;
+}
+
+/* What an index holds: its figures and its records, one
+ * "ID\tPASSAGE\tTITLE\tTEXT" line each, sorted. */
+typedef struct snap {
+  unsigned long articles, passages;
+  unsigned long long terms;
+  char **lines;
+  size_t n, cap;
+} snap;
+
+static int on_data(void *ctx, const char *data, size_t len) {
+  snap *s = ctx;
+  tl_passage_record r;
+  tl_error err;
+  size_t n;
+  ck_assert_int_eq(tl_record_decode(data, len, &r, &err), TL_OK);
+  if (s->n == s->cap) {
+    s->cap = s->cap ? s->cap * 2 : 64;
+    s->lines = realloc(s->lines, s->cap * sizeof *s->lines);
+    ck_assert_ptr_nonnull(s->lines);
+  }
+  n = strlen(r.article_id) + strlen(r.title) + r.text_len + 64;
+  s->lines[s->n] = malloc(n);
+  ck_assert_ptr_nonnull(s->lines[s->n]);
+  snprintf(s->lines[s->n++], n, "%s\t%lu\t%s\t%.*s", r.article_id, r.passage, r.title,
+           (int)r.text_len, r.text);
+  tl_record_release(&r);
+  return 0;
+}
+
+static int by_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static snap snapshot(const char *name) {
+  char db[1024];
+  snap s;
+  tl_index_stats_t st;
+  tl_store *store;
+  tl_error err;
+  memset(&s, 0, sizeof s);
+  snprintf(db, sizeof db, "%s/%s", tu_dir, name);
+  ck_assert_msg(tl_index_stats(db, &st, &err) == TL_OK, "%s", err.msg);
+  s.articles = st.articles;
+  s.passages = st.passages;
+  s.terms = st.terms;
+  ck_assert_msg(tl_store_open(db, TL_STORE_READ, &store, &err) == TL_OK, "%s", err.msg);
+  ck_assert_int_eq(tl_store_each_data(store, on_data, &s, &err), TL_OK);
+  tl_store_close(store);
+  qsort(s.lines, s.n, sizeof *s.lines, by_str);
+  return s;
+}
+
+static void snap_free(snap *s) {
+  size_t i;
+  for (i = 0; i < s->n; i++)
+    free(s->lines[i]);
+  free(s->lines);
+}
+
+/* The number of articles in the index tu_dir/name. */
+static unsigned long articles(const char *name) {
+  snap s = snapshot(name);
+  unsigned long n = s.articles;
+  snap_free(&s);
+  return n;
+}
+
+/* Asserts that the index db holds what a fresh build of paths (as given,
+ * from tu_dir; exit status status) holds. */
+static void assert_mirror_status(const char *paths, int status) {
+  char fresh[1024];
+  snap a, b;
+  size_t i;
+  snprintf(fresh, sizeof fresh, "%s/fresh", tu_dir);
+  tu_rmtree(fresh);
+  ck_assert_int_eq(index_in(NULL, NULL, "-q -d fresh %s", paths), status);
+  a = snapshot("db");
+  b = snapshot("fresh");
+  ck_assert_uint_eq(a.articles, b.articles);
+  ck_assert_uint_eq(a.passages, b.passages);
+  ck_assert_uint_eq(a.terms, b.terms);
+  ck_assert_uint_eq(a.n, b.n);
+  for (i = 0; i < a.n; i++)
+    ck_assert_str_eq(a.lines[i], b.lines[i]);
+  snap_free(&a);
+  snap_free(&b);
+}
+
+static void assert_mirror(const char *paths) {
+  assert_mirror_status(paths, 0);
+}
+
+/* Re-indexes paths into db (from tu_dir); returns the summary line. */
+static char *rerun(const char *paths) {
+  char *err = NULL, args[1024];
+  snprintf(args, sizeof args, "-d db %s", paths);
+  ck_assert_int_eq(index_in(NULL, &err, "%s", args), 0);
+  return err;
+}
+
+#define ASSERT_HAS(s, sub) ck_assert_msg(strstr((s), (sub)) != NULL, "no '%s' in: %s", (sub), (s))
+
+static const char *const jsonl3 =
+    "{\"id\":\"b1\",\"title\":\"Gempa\",\"text\":\"Gempa mengguncang Lombok pagi ini.\"}\n"
+    "{\"id\":\"b2\",\"title\":\"Padi\",\"text\":\"Petani menanam padi di sawah.\"}\n"
+    "{\"id\":\"b3\",\"title\":\"Vaksin\",\"text\":\"Vaksin baru diuji di Bandung.\"}\n";
+
+static void make_in(void) {
+  mkdir_in("in");
+  put("in/a.txt", "Pantai Kuta\n\nWisatawan berselancar di pantai Kuta setiap sore.\n");
+  put("in/b.jsonl", jsonl3);
+  free(rerun("in"));
+  assert_mirror("in");
+}
+
+START_TEST(lines_removed) {
+  char *e;
+  make_in();
+  put("in/b.jsonl",
+      "{\"id\":\"b1\",\"title\":\"Gempa\",\"text\":\"Gempa mengguncang Lombok pagi ini.\"}\n"
+      "{\"id\":\"b3\",\"title\":\"Vaksin\",\"text\":\"Vaksin baru diuji di Bandung.\"}\n");
+  e = rerun("in");
+  ASSERT_HAS(e, "removed 1;");
+  free(e);
+  assert_mirror("in");
+}
+END_TEST
+
+START_TEST(article_rewritten) {
+  char *e;
+  make_in();
+  put("in/b.jsonl",
+      "{\"id\":\"b1\",\"title\":\"Gempa\",\"text\":\"Gempa mengguncang Lombok pagi ini.\"}\n"
+      "{\"id\":\"b2\",\"title\":\"Jagung\",\"text\":\"Petani memanen jagung.\\n\\nHarga naik.\"}\n"
+      "{\"id\":\"b3\",\"title\":\"Vaksin\",\"text\":\"Vaksin baru diuji di Bandung.\"}\n");
+  e = rerun("in");
+  ASSERT_HAS(e, "replaced 1, unchanged 3, removed 0;");
+  free(e);
+  assert_mirror("in");
+}
+END_TEST
+
+START_TEST(file_deleted_and_kept) {
+  char *e;
+  make_in();
+  remove_in("in/a.txt");
+  ck_assert_int_eq(index_in(NULL, &e, "--no-delete -d db in"), 0);
+  ASSERT_HAS(e, "removed 0;");
+  free(e);
+  ck_assert_uint_eq(articles("db"), 4); /* kept */
+  e = rerun("--prune in");              /* accepted: the default */
+  ASSERT_HAS(e, "removed 1;");
+  free(e);
+  assert_mirror("in");
+}
+END_TEST
+
+START_TEST(file_renamed) {
+  char from[1024], to[1024];
+  char *e;
+  make_in();
+  snprintf(from, sizeof from, "%s/in/b.jsonl", tu_dir);
+  snprintf(to, sizeof to, "%s/in/c.jsonl", tu_dir);
+  ck_assert_int_eq(rename(from, to), 0);
+  e = rerun("in");
+  free(e);
+  assert_mirror("in");
+  snprintf(from, sizeof from, "%s/in/a.txt", tu_dir);
+  snprintf(to, sizeof to, "%s/in/d.txt", tu_dir);
+  ck_assert_int_eq(rename(from, to), 0);
+  free(rerun("in"));
+  assert_mirror("in");
+  /* a folder of files deleted whole */
+  mkdir_in("in/sub");
+  put("in/sub/s.txt", "Kopi\n\nKopi Gayo diekspor ke Eropa.\n");
+  free(rerun("in"));
+  assert_mirror("in");
+  remove_in("in/sub/s.txt");
+  remove_in("in/sub");
+  free(rerun("in"));
+  assert_mirror("in");
+}
+END_TEST
+
+START_TEST(id_moved_between_files) {
+  make_in();
+  put("in/b.jsonl",
+      "{\"id\":\"b1\",\"title\":\"Gempa\",\"text\":\"Gempa mengguncang Lombok pagi ini.\"}\n"
+      "{\"id\":\"b3\",\"title\":\"Vaksin\",\"text\":\"Vaksin baru diuji di Bandung.\"}\n");
+  put("in/c.jsonl", "{\"id\":\"b2\",\"title\":\"Padi\",\"text\":\"Petani menanam padi.\"}\n");
+  free(rerun("in"));
+  assert_mirror("in");
+  /* and back, to a file before it in walk order */
+  put("in/b.jsonl", jsonl3);
+  put("in/c.jsonl", "{\"id\":\"c1\",\"title\":\"Kopi\",\"text\":\"Kopi Gayo diekspor.\"}\n");
+  free(rerun("in"));
+  assert_mirror("in");
+}
+END_TEST
+
+START_TEST(id_in_two_files) {
+  char *e;
+  make_in();
+  /* b2 in b.jsonl and c.jsonl: the copy shown is c.jsonl's, the last */
+  put("in/c.jsonl", "{\"id\":\"b2\",\"title\":\"Padi\",\"text\":\"Sawah di Karawang.\"}\n");
+  free(rerun("in"));
+  assert_mirror("in");
+  /* removed from b.jsonl: c.jsonl's copy stays */
+  put("in/b.jsonl",
+      "{\"id\":\"b1\",\"title\":\"Gempa\",\"text\":\"Gempa mengguncang Lombok pagi ini.\"}\n"
+      "{\"id\":\"b3\",\"title\":\"Vaksin\",\"text\":\"Vaksin baru diuji di Bandung.\"}\n");
+  e = rerun("in");
+  ASSERT_HAS(e, "removed 0;");
+  free(e);
+  assert_mirror("in");
+}
+END_TEST
+
+START_TEST(lines_without_id) {
+  char *e;
+  mkdir_in("in");
+  put("in/n.jsonl", "{\"title\":\"Satu\",\"text\":\"Gempa mengguncang Lombok.\"}\n"
+                    "{\"title\":\"Dua\",\"text\":\"Petani menanam padi.\"}\n"
+                    "{\"title\":\"Tiga\",\"text\":\"Vaksin baru diuji.\"}\n");
+  free(rerun("in"));
+  assert_mirror("in");
+  /* the first line deleted: the others' PATH:LINE ids move up */
+  put("in/n.jsonl", "{\"title\":\"Dua\",\"text\":\"Petani menanam padi.\"}\n"
+                    "{\"title\":\"Tiga\",\"text\":\"Vaksin baru diuji.\"}\n");
+  e = rerun("in");
+  ASSERT_HAS(e, "removed 1;");
+  free(e);
+  assert_mirror("in");
+}
+END_TEST
+
+/* The same file named by an absolute path from another working directory
+ * is the same file: nothing removed, nothing doubled. */
+START_TEST(path_spellings) {
+  char abs[1024], args[2048], *e;
+  make_in();
+  snprintf(abs, sizeof abs, "%s/in/a.txt", tu_dir);
+  snprintf(args, sizeof args, "-d '%s/db' --prune '%s'", tu_dir, abs);
+  ck_assert_int_eq(index_in("/", &e, "%s", args), 0);
+  ASSERT_HAS(e, "added 0, replaced 0, unchanged 1, removed 0;");
+  free(e);
+  snprintf(args, sizeof args, "-d '%s/db' '%s/in/../in'", tu_dir, tu_dir);
+  ck_assert_int_eq(index_in("/", &e, "%s", args), 0);
+  ASSERT_HAS(e, "added 0, replaced 0, unchanged 4, removed 0;");
+  free(e);
+  assert_mirror("in");
+  /* a file removed, named through another spelling of its folder */
+  remove_in("in/a.txt");
+  snprintf(args, sizeof args, "-d '%s/db' ./in/", tu_dir);
+  ck_assert_int_eq(index_in(NULL, &e, "%s", args), 0);
+  ASSERT_HAS(e, "removed 1;");
+  free(e);
+  assert_mirror("in");
+}
+END_TEST
+
+/* Files recorded under other paths than those given are not touched. */
+START_TEST(other_paths_untouched) {
+  char *e;
+  make_in();
+  mkdir_in("more");
+  put("more/m.txt", "Kopi\n\nKopi Gayo diekspor ke Eropa.\n");
+  free(rerun("more"));
+  remove_in("in/a.txt");
+  e = rerun("more");
+  ASSERT_HAS(e, "removed 0;");
+  free(e);
+  ck_assert_uint_eq(articles("db"), 5);
+}
+END_TEST
+
+START_TEST(db_not_an_index) {
+  char *e;
+  mkdir_in("in");
+  put("in/a.txt", "Pantai\n\nPantai Kuta.\n");
+  mkdir_in("notes");
+  put("notes/todo.md", "keep me\n");
+  ck_assert_int_eq(index_in(NULL, &e, "-d notes in"), 2);
+  ASSERT_HAS(e, "notes: a folder that is not empty and not an index");
+  ck_assert_ptr_eq(strchr(e, '\n'), e + strlen(e) - 1); /* one line */
+  free(e);
+  /* an empty folder is fine */
+  mkdir_in("empty");
+  ck_assert_int_eq(index_in(NULL, NULL, "-q -d empty in"), 0);
+  ck_assert_int_eq(index_in(NULL, NULL, "-q -d empty in"), 0); /* an index now */
+}
+END_TEST
+
+/* A bad file is not recorded as done: every run reports it and exits 1. */
+START_TEST(bad_input_reported_again) {
+  static const char nul[] = "Judul\n\nTeks\0biner.\n";
+  char path[1024], *e;
+  int run;
+  make_in();
+  put("in/bad.jsonl", "{\"id\":\"x1\",\"text\":\"Baik sekali.\"}\n{\"id\":\n");
+  snprintf(path, sizeof path, "%s/in/nul.txt", tu_dir);
+  ck_assert_int_eq(tu_write_file(path, nul, sizeof nul - 1), 0);
+  put("in/trunc.txt.gz", "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03");
+  for (run = 0; run < 2; run++) {
+    ck_assert_int_eq(index_in(NULL, &e, "-d db in"), 1);
+    ASSERT_HAS(e, "bad.jsonl:2");
+    ASSERT_HAS(e, "nul.txt");
+    ASSERT_HAS(e, "trunc.txt.gz");
+    free(e);
+  }
+  assert_mirror_status("in", 1);
+  /* a FIFO named alone is skipped: exit 1 */
+  snprintf(path, sizeof path, "%s/in/fifo.txt", tu_dir);
+  ck_assert_int_eq(mkfifo(path, 0600), 0);
+  ck_assert_int_eq(index_in(NULL, &e, "-d db in/fifo.txt"), 1);
+  ASSERT_HAS(e, "fifo.txt");
+  free(e);
+  put("in/unknown.doc", "not a known format\n");
+  ck_assert_int_eq(index_in(NULL, NULL, "-q -d db in/unknown.doc"), 1);
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("mirror");
+  TCase *tc = tcase_create("mirror");
+  tcase_add_checked_fixture(tc, tu_dir_setup, tu_dir_teardown);
+  tcase_set_timeout(tc, 120);
+  tcase_add_test(tc, lines_removed);
+  tcase_add_test(tc, article_rewritten);
+  tcase_add_test(tc, file_deleted_and_kept);
+  tcase_add_test(tc, file_renamed);
+  tcase_add_test(tc, id_moved_between_files);
+  tcase_add_test(tc, id_in_two_files);
+  tcase_add_test(tc, lines_without_id);
+  tcase_add_test(tc, path_spellings);
+  tcase_add_test(tc, other_paths_untouched);
+  tcase_add_test(tc, db_not_an_index);
+  tcase_add_test(tc, bad_input_reported_again);
+  suite_add_tcase(s, tc);
+  return tu_run_suite(s);
+}
