@@ -34,6 +34,10 @@ static const char usage[] =
     "                       latest every 2 MB of passage text per database\n"
     "  -j, --jobs=N         analysis threads (default: the number of cores)\n"
     "      --prune          remove the articles of indexed files that are gone\n"
+    "      --date-format=FMT  a strptime(3) format tried first on dates (e.g.\n"
+    "                       '%m/%d/%Y %H:%M'), before ISO 8601 and RFC 2822;\n"
+    "                       a date not understood is named on stderr and its\n"
+    "                       article indexed without a date\n"
     "      --shards=N       build N shard databases in parallel and a stub\n"
     "                       database DB that lists them (search it with\n"
     "                       telusur-query -d DB); fixed when DB is created\n"
@@ -101,7 +105,7 @@ static void on_progress(void *ctx, const tl_update_progress *p) {
 }
 
 static void print_summary(const tl_update_summary *s) {
-  char why[256] = "";
+  char why[256] = "", undated[64] = "";
   size_t wl = 0;
   int k;
   for (k = 0; k < TL_UPDATE_REASONS; k++)
@@ -110,12 +114,14 @@ static void print_summary(const tl_update_summary *s) {
                              tl_update_reason_name(k), s->reasons[k]);
   if (wl)
     snprintf(why + wl, sizeof why - wl, ")");
+  if (s->undated)
+    snprintf(undated, sizeof undated, "%lu articles without a parseable date; ", s->undated);
   fprintf(stderr,
           "telusur-index: %lu articles (%lu passages) from %lu files, %.1f MB, "
           "in %.2f s; added %lu, replaced %lu, unchanged %lu, removed %lu; "
-          "skipped: %lu files, %lu records%s; index: %lu passages%s\n",
+          "skipped: %lu files, %lu records%s; %sindex: %lu passages%s\n",
           s->articles, s->passages, s->files, (double)s->bytes / 1e6, s->seconds, s->added,
-          s->replaced, s->unchanged, s->removed, s->skipped_files, s->skipped_records, why,
+          s->replaced, s->unchanged, s->removed, s->skipped_files, s->skipped_records, why, undated,
           s->index_passages,
           s->stopped ? "; stopped by an error, the index keeps its last commit" : "");
 }
@@ -193,14 +199,20 @@ static int add_paths(tl_update *u, char **paths, int n, tl_error *err) {
 }
 
 int main(int argc, char **argv) {
-  enum { O_STEMMER = 256, O_BATCH, O_PRUNE, O_SHARDS, O_COMPACT, O_STATS };
-  static const struct option longopts[] = {
-      {"db", required_argument, NULL, 'd'},        {"stemmer", required_argument, NULL, O_STEMMER},
-      {"batch", required_argument, NULL, O_BATCH}, {"jobs", required_argument, NULL, 'j'},
-      {"prune", no_argument, NULL, O_PRUNE},       {"shards", required_argument, NULL, O_SHARDS},
-      {"compact", no_argument, NULL, O_COMPACT},   {"stats", no_argument, NULL, O_STATS},
-      {"quiet", no_argument, NULL, 'q'},           {"help", no_argument, NULL, 'h'},
-      {"version", no_argument, NULL, 'V'},         {NULL, 0, NULL, 0}};
+  enum { O_STEMMER = 256, O_BATCH, O_PRUNE, O_SHARDS, O_COMPACT, O_STATS, O_DATE_FORMAT };
+  static const struct option longopts[] = {{"db", required_argument, NULL, 'd'},
+                                           {"stemmer", required_argument, NULL, O_STEMMER},
+                                           {"batch", required_argument, NULL, O_BATCH},
+                                           {"jobs", required_argument, NULL, 'j'},
+                                           {"prune", no_argument, NULL, O_PRUNE},
+                                           {"date-format", required_argument, NULL, O_DATE_FORMAT},
+                                           {"shards", required_argument, NULL, O_SHARDS},
+                                           {"compact", no_argument, NULL, O_COMPACT},
+                                           {"stats", no_argument, NULL, O_STATS},
+                                           {"quiet", no_argument, NULL, 'q'},
+                                           {"help", no_argument, NULL, 'h'},
+                                           {"version", no_argument, NULL, 'V'},
+                                           {NULL, 0, NULL, 0}};
   const char *db = getenv("TELUSUR_DB");
   tl_update_options opts = tl_update_options_default();
   tl_update_summary sum;
@@ -234,6 +246,7 @@ int main(int argc, char **argv) {
       opts.shards = (unsigned)v;
       break;
     case O_PRUNE: opts.prune = 1; break;
+    case O_DATE_FORMAT: opts.date_format = optarg; break;
     case O_COMPACT: compact = 1; break;
     case O_STATS: stats = 1; break;
     case 'q': quiet = 1; break;

@@ -49,10 +49,11 @@ static const char usage[] =
     "  -V, --version        show the version and exit\n"
     "\n"
     "Formats: text: rank, score, title, article id and passage number, heading,\n"
-    "and a snippet. tsv: rank, score, article_id, passage, title, heading,\n"
+    "date (ISO 8601 UTC) and a snippet. tsv: rank, score, article_id, passage, title, heading,\n"
     "snippet (tabs and newlines in fields become spaces). json: one object per\n"
     "passage: rank, score, article_id, title, passage, heading, text, snippet,\n"
-    "highlights (byte ranges of snippet), path, start, end. trec: 'qid Q0 docid\n"
+    "highlights (byte ranges of snippet), path, start, end, date (ISO 8601\n"
+    "UTC) and fields (the article's keyword fields) when it has them. trec: 'qid Q0 docid\n"
     "rank score tag', where docid is the article id, or id#passage for articles\n"
     "of several paragraphs (each article, or passage, is listed once, at its\n"
     "best passage's rank). features: a header line, then per passage reranked:\n"
@@ -109,6 +110,8 @@ static void print_results(const tl_results *res, const opts *o, const char *qid)
              r->passage, r->score);
       if (*r->heading)
         printf("   \xC2\xA7 %s\n", r->heading);
+      if (*r->date)
+        printf("   %s\n", r->date);
       fputs("   ", stdout);
       put_snippet(r, o->color);
       putchar('\n');

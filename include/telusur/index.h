@@ -50,15 +50,19 @@ typedef struct tl_update_progress {
 
 /** Options of tl_update_open; start from tl_update_options_default(). */
 typedef struct tl_update_options {
-  const char *stemmer;  /**< NULL: the index's own, or "indonesian" for a new one */
-  const char *data_dir; /**< NULL: tl_data_dir() */
-  unsigned jobs;        /**< analysis threads; 0: the number of cores */
-  unsigned batch;       /**< articles per commit (also at the latest every 2 MB of
-                             passage text per database); 0: 1000 */
-  unsigned shards;      /**< 0 or 1: as the index is (one database when new); N > 1:
-                             N shard databases and a stub (must match an existing stub) */
-  int prune;            /**< non-zero: tl_update_finish removes the articles of
-                             indexed files that are gone */
+  const char *stemmer;     /**< NULL: the index's own, or "indonesian" for a new one */
+  const char *data_dir;    /**< NULL: tl_data_dir() */
+  unsigned jobs;           /**< analysis threads; 0: the number of cores */
+  unsigned batch;          /**< articles per commit (also at the latest every 2 MB of
+                                passage text per database); 0: 1000 */
+  unsigned shards;         /**< 0 or 1: as the index is (one database when new); N > 1:
+                                N shard databases and a stub (must match an existing stub) */
+  int prune;               /**< non-zero: tl_update_finish removes the articles of
+                                indexed files that are gone */
+  const char *date_format; /**< a strptime(3) format tried first on article
+                                dates (e.g. "%m/%d/%Y %H:%M"), before ISO 8601
+                                and RFC 2822; NULL: none. Must stay valid
+                                until tl_update_free */
   /** Called after each piece of work (a file passed over, an article, a
    * file done), on the thread calling tl_update_add_path or
    * tl_update_finish; p is valid during the call. NULL: none. */
@@ -73,7 +77,7 @@ typedef struct tl_update_options {
 } tl_update_options;
 
 /** The default options: stemmer and data_dir NULL, jobs 0, batch 1000,
- * shards 0, no prune, no callbacks. */
+ * shards 0, no prune, no date format, no callbacks. */
 tl_update_options tl_update_options_default(void);
 
 /** What an update did, from tl_update_finish. */
@@ -84,6 +88,9 @@ typedef struct tl_update_summary {
   unsigned long replaced;        /**< articles whose passages were replaced */
   unsigned long unchanged;       /**< articles of unchanged files or unchanged lines */
   unsigned long removed;         /**< articles removed by prune */
+  unsigned long undated;         /**< articles read whose date was not understood
+                                      (indexed without a date; each also
+                                      reported by a note of code TL_OK) */
   unsigned long passages;        /**< passages analyzed and written */
   unsigned long index_passages;  /**< passages the index holds at the end */
   unsigned long long bytes;      /**< bytes of text read (uncompressed) */

@@ -94,7 +94,14 @@ typedef struct tl_result {
   const double *features; /**< reranked: one value per feature (names:
                                tl_rerank_feature_name), owned by the
                                results; else NULL */
-  const char *date, *url, *source, *path;
+  const char *date;       /**< the article's date, ISO 8601 UTC
+                               ("2025-10-21T13:43:00Z", or "2025-10-21" for a
+                               day); "" when none */
+  const char *fields;     /**< the article's keyword fields other than date,
+                               url and source, as a JSON object ({"topic":
+                               "Ekonomi"}, an array for a name given several
+                               times), the values as in the source; "" none */
+  const char *url, *source, *path;
   size_t start, end; /**< byte range of the passage in its source */
   const char *docid; /**< the id evaluation runs (TREC) give the passage:
                           the article id, or "id#passage" for a passage of
@@ -165,7 +172,8 @@ tl_status tl_search_rewrite(tl_searcher *s, const char *query, char **out, tl_er
  * it; NULL when out of memory): an object of qid (when qid is not NULL),
  * rank, score, article_id, title, passage, heading, text, snippet,
  * highlights (byte ranges of snippet, as [start, end] pairs), path, start,
- * end, and with explain its explain, in that order; '/' is not escaped.
+ * end, date (when not ""), fields (the object, when not ""), and with
+ * explain its explain, in that order; '/' is not escaped.
  */
 char *tl_result_json(const tl_result *r, const char *qid, int explain);
 

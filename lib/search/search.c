@@ -662,6 +662,7 @@ tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned
     r->heading = o->heading;
     r->text = o->text;
     r->date = o->date;
+    r->fields = o->fields_json;
     r->url = o->url;
     r->source = o->source;
     r->path = o->path;
@@ -734,6 +735,13 @@ char *tl_result_json(const tl_result *r, const char *qid, int explain) {
   json_object_object_add(j, "path", json_object_new_string(r->path));
   json_object_object_add(j, "start", json_object_new_int64((int64_t)r->start));
   json_object_object_add(j, "end", json_object_new_int64((int64_t)r->end));
+  if (r->date && *r->date)
+    json_object_object_add(j, "date", json_object_new_string(r->date));
+  if (r->fields && *r->fields) {
+    json_object *f = json_tokener_parse(r->fields);
+    if (f)
+      json_object_object_add(j, "fields", f);
+  }
   if (explain)
     json_object_object_add(j, "explain", json_object_new_string(r->explain));
   line = strdup(

@@ -393,6 +393,14 @@ extern "C" tl_status tl_doc_set_value(tl_doc *d, unsigned slot, const char *v, s
   TL_CATCH("setting a value")
 }
 
+extern "C" tl_status tl_doc_set_sortable(tl_doc *d, unsigned slot, double v, tl_error *err) {
+  try {
+    d->doc.add_value(slot, Xapian::sortable_serialise(v));
+    return TL_OK;
+  }
+  TL_CATCH("setting a value")
+}
+
 extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_search_options *opts,
                                      tl_hits **out, tl_error *err) {
   *out = nullptr;

@@ -105,6 +105,13 @@ tl_status tl_doc_set_data(tl_doc *d, const char *data, size_t len, tl_error *err
 tl_status tl_doc_set_value(tl_doc *d, unsigned slot, const char *v, size_t len, tl_error *err);
 
 /**
+ * Sets value slot to v as Xapian::sortable_serialise writes it: strings
+ * that sort, byte by byte, in the order of the numbers (for sorting and
+ * value ranges). Errors: TL_ERR_NOMEM.
+ */
+tl_status tl_doc_set_sortable(tl_doc *d, unsigned slot, double v, tl_error *err);
+
+/**
  * Query-side hooks: stem returns the stem of a word (memory owned by the
  * callee, valid until its next call); stop says whether a word is a
  * stopword. Both receive case-folded UTF-8.
