@@ -42,6 +42,19 @@ static const char usage[] =
     "                       the first N passages, scaled by X (default %u, %u, %g)\n"
     "      --rerank-depth=N rerank the N best BM25 passages by the reranker's\n"
     "                       features (default %u; 0: BM25 order only)\n"
+    "      --since=DATE, --until=DATE\n"
+    "                       only articles dated from / through DATE (YYYY,\n"
+    "                       YYYY-MM or YYYY-MM-DD, UTC; --until 2025-10: through\n"
+    "                       October 31); as date:FROM..TO in the query\n"
+    "      --filter=FIELD=VALUE  only articles whose field (topic, site, year,\n"
+    "                       month, any keyword field of the source) has VALUE,\n"
+    "                       in any letter case; repeatable: values of one field\n"
+    "                       ORed, fields ANDed; as FIELD:value in the query.\n"
+    "                       Filters never change scores\n"
+    "      --sort=ORDER     relevance (default), newest or oldest (ties by\n"
+    "                       relevance; no reranking)\n"
+    "      --per-article=N  at most N passages per article (default: 1 for\n"
+    "                       text output of one query, else 0: no limit)\n"
     "      --stopwords=LIST stopword files for queries, comma separated, from\n"
     "                       the data directory's stopwords/ (default\n"
     "                       tala.txt,questions.txt; 'none': keep every word)\n"
@@ -276,7 +289,20 @@ static int set_rank(const struct rank_opt *o, const char *arg, tl_rank_params *r
 
 int main(int argc, char **argv) {
   /* the ranking options are OPT_RANK + their index in rank_opts */
-  enum { OPT_OFFSET = 256, OPT_COLOR, OPT_EXPLAIN, OPT_BATCH, OPT_TAG, OPT_STOP, OPT_RANK };
+  enum {
+    OPT_OFFSET = 256,
+    OPT_COLOR,
+    OPT_EXPLAIN,
+    OPT_BATCH,
+    OPT_TAG,
+    OPT_STOP,
+    OPT_SINCE,
+    OPT_UNTIL,
+    OPT_FILTER,
+    OPT_SORT,
+    OPT_PER_ARTICLE,
+    OPT_RANK
+  };
   /* the ranking options follow, from rank_opts */
   struct option longopts[32] = {{"db", required_argument, NULL, 'd'},
                                 {"count", required_argument, NULL, 'n'},
@@ -288,9 +314,14 @@ int main(int argc, char **argv) {
                                 {"batch", required_argument, NULL, OPT_BATCH},
                                 {"run-tag", required_argument, NULL, OPT_TAG},
                                 {"stopwords", required_argument, NULL, OPT_STOP},
+                                {"since", required_argument, NULL, OPT_SINCE},
+                                {"until", required_argument, NULL, OPT_UNTIL},
+                                {"filter", required_argument, NULL, OPT_FILTER},
+                                {"sort", required_argument, NULL, OPT_SORT},
+                                {"per-article", required_argument, NULL, OPT_PER_ARTICLE},
                                 {"help", no_argument, NULL, 'h'},
                                 {"version", no_argument, NULL, 'V'}};
-  const size_t nfixed = 12, nrank = sizeof rank_opts / sizeof *rank_opts;
+  const size_t nfixed = 17, nrank = sizeof rank_opts / sizeof *rank_opts;
   const char *db = getenv("TELUSUR_DB"), *color = "auto", *batch = NULL;
   const char *no_color = getenv("NO_COLOR");
   opts o;
@@ -298,8 +329,15 @@ int main(int argc, char **argv) {
   tl_rank_params rp;
   tl_searcher *s;
   tl_error err;
-  int c, status;
-  size_t k;
+  int c, status, per_article = -1;
+  size_t k, nf = 0;
+  /* the filters, and the texts of the date ranges they point to */
+  tl_filter *filters = calloc((size_t)argc + 1, sizeof *filters);
+  char **ranges = calloc((size_t)argc + 1, sizeof *ranges);
+  if (!filters || !ranges) {
+    fputs("telusur-query: out of memory\n", stderr);
+    return EXIT_ERROR;
+  }
   memset(&o, 0, sizeof o);
   memset(&so, 0, sizeof so);
   tl_rank_params_default(&rp);
@@ -344,6 +382,50 @@ int main(int argc, char **argv) {
     case OPT_BATCH: batch = optarg; break;
     case OPT_TAG: o.tag = optarg; break;
     case OPT_STOP: so.query_stopwords = strcmp(optarg, "none") == 0 ? "" : optarg; break;
+    case OPT_SINCE:
+    case OPT_UNTIL: {
+      size_t n = strlen(optarg) + 3;
+      if (!(ranges[nf] = malloc(n))) {
+        fputs("telusur-query: out of memory\n", stderr);
+        return EXIT_ERROR;
+      }
+      snprintf(ranges[nf], n, c == OPT_SINCE ? "%s.." : "..%s", optarg);
+      filters[nf].field = "date";
+      filters[nf].value = ranges[nf];
+      nf++;
+      break;
+    }
+    case OPT_FILTER: {
+      char *eq = strchr(optarg, '=');
+      if (!eq || eq == optarg) {
+        fprintf(stderr, "telusur-query: --filter takes FIELD=VALUE, not '%s'\n", optarg);
+        return EXIT_ERROR;
+      }
+      *eq = '\0';
+      filters[nf].field = optarg;
+      filters[nf].value = eq + 1;
+      nf++;
+      break;
+    }
+    case OPT_SORT:
+      if (strcmp(optarg, "relevance") == 0)
+        so.sort = TL_SORT_RELEVANCE;
+      else if (strcmp(optarg, "newest") == 0)
+        so.sort = TL_SORT_NEWEST;
+      else if (strcmp(optarg, "oldest") == 0)
+        so.sort = TL_SORT_OLDEST;
+      else {
+        fprintf(stderr, "telusur-query: --sort takes relevance, newest or oldest\n");
+        return EXIT_ERROR;
+      }
+      break;
+    case OPT_PER_ARTICLE: {
+      unsigned v;
+      if (parse_uint(optarg, "--per-article", 100000, &v))
+        return EXIT_ERROR;
+      per_article = (int)v;
+      break;
+    }
     case 'h':
       printf(usage, rp.k1, rp.b, rp.exact_weight, rp.prox_weight, rp.prox_window, rp.prf_docs,
              rp.prf_terms, rp.prf_weight, rp.rerank_depth);
@@ -366,6 +448,13 @@ int main(int argc, char **argv) {
     return EXIT_ERROR;
   }
   so.no_snippets = o.format == FMT_TREC || o.format == FMT_FEATURES;
+  so.filters = filters;
+  so.nfilters = nf;
+  /* a person reading sees each article once; machine formats keep every
+   * passage */
+  so.per_article = per_article >= 0                 ? (unsigned)per_article
+                   : o.format == FMT_TEXT && !batch ? 1
+                                                    : 0;
   o.rerank_depth = rp.rerank_depth;
   if (o.format == FMT_FEATURES) {
     if (o.rerank_depth == 0) {
@@ -377,7 +466,12 @@ int main(int argc, char **argv) {
       printf("\t%s", tl_rerank_feature_name(k));
     putchar('\n');
   }
-  if (tl_searcher_open(db, &so, &rp, &s, &err) != TL_OK) {
+  status = tl_searcher_open(db, &so, &rp, &s, &err);
+  for (k = 0; k < nf; k++)
+    free(ranges[k]);
+  free(ranges);
+  free(filters);
+  if (status != TL_OK) {
     fprintf(stderr, "telusur-query: %s\n", err.msg);
     return EXIT_ERROR;
   }

@@ -120,6 +120,28 @@ typedef struct tl_results {
   double *features_;       /**< private: the items' features */
 } tl_results;
 
+/** Orders of the results. */
+enum tl_sort {
+  TL_SORT_RELEVANCE = 0, /**< by score */
+  TL_SORT_NEWEST = 1,    /**< by the article's date, newest first, ties by
+                              score; undated articles last */
+  TL_SORT_OLDEST = 2     /**< oldest first, ties by score; undated first */
+};
+
+/**
+ * A filter: only passages of articles whose keyword field (tl_result.fields,
+ * also "site", the host of the url, and the derived "year", "2025", and
+ * "month", "2025-10") has the value, compared case-folded. The field
+ * "date" takes a range instead, "FROM..TO", both ends included, each a day
+ * (YYYY-MM-DD), a month (YYYY-MM) or a year (YYYY), either end left out
+ * ("2025-10.." from October 2025 on, "..2025" through 2025), or one day,
+ * month or year alone; an article without a date never matches it.
+ */
+typedef struct tl_filter {
+  const char *field;
+  const char *value;
+} tl_filter;
+
 /** Options for a searcher besides ranking; zero-initialize. */
 typedef struct tl_searcher_options {
   const char *data_dir;        /**< NULL: tl_data_dir() */
@@ -127,6 +149,16 @@ typedef struct tl_searcher_options {
                                   NULL: "tala.txt,questions.txt" */
   int no_snippets;             /**< leave snippets "" and highlights empty
                                     (ranking only, as for TREC runs) */
+  /** Filters every search applies (copied): filters of one field are
+   * ORed, of different fields ANDed; date ranges are ANDed. Filters never
+   * change a score: they only drop passages. */
+  const tl_filter *filters;
+  size_t nfilters;
+  int sort;             /**< enum tl_sort; other than relevance, nothing is
+                             reranked (rerank_depth is ignored) */
+  unsigned per_article; /**< at most this many passages of one article
+                             (Xapian's collapse on the article id, kept
+                             through reranking); 0: no limit */
 } tl_searcher_options;
 
 /**
@@ -134,7 +166,9 @@ typedef struct tl_searcher_options {
  * with (its stemmer is read from the index's metadata). opts NULL: all
  * zero; rank (copied) NULL: tl_rank_params_default().
  * Errors: TL_ERR_USAGE (a ranking parameter out of range, see
- * tl_rank_params_check; an index made with an unknown stemmer),
+ * tl_rank_params_check; an index made with an unknown stemmer; a filter
+ * with an empty field, or a date range not understood; a sort out of
+ * range),
  * TL_ERR_NOTFOUND (no index there), TL_ERR_LOCK, TL_ERR_XAPIAN,
  * TL_ERR_SCHEMA (an index of another layout version: the message says
  * whether it is newer or how to rebuild it), TL_ERR_FORMAT (an unreadable

@@ -6,6 +6,8 @@
 #include "search/query.h"
 #include "search/rerank.h"
 #include "telusur/analysis.h"
+#include "text/date.h"
+#include "text/fold.h"
 #include "text/reader.h"
 #include "xapian/store.h"
 
@@ -28,7 +30,59 @@ struct tl_searcher {
   tl_reranker *reranker;   /* NULL when rank.rerank_depth is 0 */
   tl_rank_params rank;
   int no_snippets;
+  char **fterms; /* the field filters' terms (schema.h), nfterms */
+  size_t nfterms;
+  int has_date, sort;
+  double date_from, date_to;
+  unsigned per_article;
 };
+
+/* Reads the filters of opts into s: field terms, and one date range (the
+ * intersection of the date filters). */
+static tl_status set_filters(tl_searcher *s, const tl_searcher_options *o, tl_error *err) {
+  size_t i;
+  tl_status rc;
+  s->sort = o->sort;
+  s->per_article = o->per_article;
+  if (o->sort < TL_SORT_RELEVANCE || o->sort > TL_SORT_OLDEST)
+    return tl_error_set(err, TL_ERR_USAGE, "sort %d: out of range", o->sort);
+  if (o->nfilters && !(s->fterms = calloc(o->nfilters, sizeof *s->fterms)))
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  for (i = 0; i < o->nfilters; i++) {
+    const char *f = o->filters[i].field, *v = o->filters[i].value ? o->filters[i].value : "";
+    if (!f || !*f)
+      return tl_error_set(err, TL_ERR_USAGE, "a filter without a field name");
+    if (strcmp(f, TL_FIELD_DATE) == 0) {
+      const char *dots = strstr(v, "..");
+      size_t la = dots ? (size_t)(dots - v) : strlen(v);
+      const char *b = dots ? dots + 2 : v;
+      int64_t from = INT64_MIN, to = INT64_MAX;
+      if (!*v || (dots && !la && !*b))
+        return tl_error_set(err, TL_ERR_USAGE, "an empty date range");
+      if ((la && (rc = tl_date_bound(v, la, 0, &from, err)) != TL_OK) ||
+          (*b && (rc = tl_date_bound(b, strlen(b), 1, &to, err)) != TL_OK))
+        return rc;
+      if (!s->has_date || (double)from > s->date_from)
+        s->date_from = (double)from;
+      if (!s->has_date || (double)to < s->date_to)
+        s->date_to = (double)to;
+      s->has_date = 1;
+    } else {
+      char term[TL_INDEX_TERM_MAX + 1], *folded;
+      size_t flen, n;
+      if ((rc = tl_fold(v, strlen(v), &folded, &flen, err)) != TL_OK)
+        return rc;
+      n = tl_field_term(f, folded, flen, term);
+      free(folded);
+      if (!n) /* too long for a term: no article has it */
+        snprintf(term, sizeof term, "%s", TL_PREFIX_FIELD);
+      if (!(s->fterms[s->nfterms] = strdup(term)))
+        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+      s->nfterms++;
+    }
+  }
+  return TL_OK;
+}
 
 void tl_rank_params_default(tl_rank_params *p) {
   memset(p, 0, sizeof *p);
@@ -101,6 +155,8 @@ tl_status tl_searcher_open(const char *db_path, const tl_searcher_options *opts,
       (rc = tl_reranker_create(s->analyzer, s->questions, NULL, &s->reranker, err)) != TL_OK)
     goto fail;
   s->no_snippets = opts ? opts->no_snippets : 0;
+  if (opts && (rc = set_filters(s, opts, err)) != TL_OK)
+    goto fail;
   free(stemmer);
   *out = s;
   return TL_OK;
@@ -118,6 +174,9 @@ void tl_searcher_close(tl_searcher *s) {
   tl_analyzer_free(s->query_stop);
   tl_reranker_free(s->reranker);
   tl_analyzer_free(s->questions);
+  for (size_t i = 0; i < s->nfterms; i++)
+    free(s->fterms[i]);
+  free(s->fterms);
   free(s);
 }
 
@@ -605,7 +664,7 @@ tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned
   so.offset = offset;
   so.count = count;
   /* only questions are reranked (see tl_rerank) */
-  depth = pq->question ? s->rank.rerank_depth : 0;
+  depth = pq->question && s->sort == TL_SORT_RELEVANCE ? s->rank.rerank_depth : 0;
   if (depth > 0) {
     /* the reranked window always starts at the first passage */
     so.offset = 0;
@@ -613,6 +672,13 @@ tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned
   }
   so.explain = explain;
   so.rank = s->rank;
+  so.filters = (const char *const *)s->fterms;
+  so.nfilters = s->nfterms;
+  so.has_date = s->has_date;
+  so.date_from = s->date_from;
+  so.date_to = s->date_to;
+  so.sort = s->sort;
+  so.per_article = s->per_article;
   for (attempt = 0;; attempt++) {
     rc = tl_store_search(s->store, q, &so, &hits, err);
     if (rc == TL_OK)

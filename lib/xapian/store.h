@@ -122,16 +122,26 @@ typedef int (*tl_stop_fn)(void *ctx, const char *word, size_t len);
 /** Options of a search; zero-initialize, then set (rank too: all zero is
  * BM25 with k1 = 0 and b = 0, no other evidence). */
 typedef struct tl_search_options {
-  tl_stem_fn stem;     /**< required */
-  tl_stop_fn stop;     /**< NULL: no stopwords */
-  void *ctx;           /**< passed to stem and stop */
-  unsigned offset;     /**< 0-based rank of the first hit to return */
-  unsigned count;      /**< how many hits at most */
-  int explain;         /**< fill tl_hit.explain with per-term weights */
-  tl_rank_params rank; /**< k1, b, exact_weight, prox_weight and
-                            prox_window, prf_*, in the ranges documented
-                            in search.h (tl_rank_params_check);
-                            rerank_depth is not the store's */
+  tl_stem_fn stem;            /**< required */
+  tl_stop_fn stop;            /**< NULL: no stopwords */
+  void *ctx;                  /**< passed to stem and stop */
+  unsigned offset;            /**< 0-based rank of the first hit to return */
+  unsigned count;             /**< how many hits at most */
+  int explain;                /**< fill tl_hit.explain with per-term weights */
+  tl_rank_params rank;        /**< k1, b, exact_weight, prox_weight and
+                                   prox_window, prf_*, in the ranges documented
+                                   in search.h (tl_rank_params_check);
+                                   rerank_depth is not the store's */
+  const char *const *filters; /**< field terms (tl_field_term) the passages
+                                   must have: those of one field (the same
+                                   prefix up to ':') ORed, fields ANDed */
+  size_t nfilters;
+  int has_date;              /**< 1: only passages dated in the range: */
+  double date_from, date_to; /**< POSIX seconds, both included */
+  int sort;                  /**< TL_SORT_RELEVANCE, _NEWEST or _OLDEST */
+  unsigned per_article;      /**< at most this many passages of an article
+                                  (Xapian's collapse on TL_SLOT_ARTICLE_ID);
+                                  0: no limit */
 } tl_search_options;
 
 /** One ranked passage. */
@@ -156,7 +166,9 @@ typedef struct tl_hits {
 
 /**
  * Parses query (Xapian QueryParser syntax: AND, OR, NOT, +/-, "phrases",
- * NEAR, title:) with the given stemmer and stopwords (stemming all words
+ * NEAR, title:, NAME:value for a keyword field as a boolean filter,
+ * date:FROM..TO with days, months or years, either end optional, see
+ * tl_date_bound) with the given stemmer and stopwords (stemming all words
  * outside phrases and not in capitals, Xapian's STEM_SOME) and ranks the
  * passages with BM25. *out is freed with tl_hits_free(). The query must
  * not hold the XOR operator: Xapian 1.4.22 crashes in get_mset on some XOR
