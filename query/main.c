@@ -53,6 +53,10 @@ static const char usage[] =
     "                       Filters never change scores\n"
     "      --sort=ORDER     relevance (default), newest or oldest (ties by\n"
     "                       relevance; no reranking)\n"
+    "      --facets=FIELD[,FIELD...]  count the matching articles by each value\n"
+    "                       of the fields (a keyword field, source, year or\n"
+    "                       month): after the results in text, as one line\n"
+    "                       {\"facets\": {...}} after them in json\n"
     "      --per-article=N  at most N passages per article (default: 1 for\n"
     "                       text output of one query, else 0: no limit)\n"
     "      --stopwords=LIST stopword files for queries, comma separated, from\n"
@@ -197,6 +201,21 @@ static int run_query(tl_searcher *s, const char *q, const opts *o, const char *q
   if (o->explain && o->format == FMT_TEXT)
     printf("%s%squery: %s\n\n", qid ? qid : "", qid ? " " : "", res->parsed);
   print_results(res, o, qid);
+  if (res->counted && o->format == FMT_TEXT) {
+    size_t i, k;
+    printf("%lu passages of %lu articles matched\n", res->passages_matched, res->articles_matched);
+    for (i = 0; i < res->nfacets; i++) {
+      printf("\n%s:\n", res->facets[i].field);
+      for (k = 0; k < res->facets[i].nvalues; k++)
+        printf("  %6lu  %s\n", res->facets[i].values[k].articles, res->facets[i].values[k].value);
+    }
+  }
+  if (res->nfacets && o->format == FMT_JSON) {
+    char *j = tl_results_facets_json(res);
+    if (j)
+      puts(j);
+    free(j);
+  }
   found = res->count > 0;
   tl_results_free(res);
   return found ? 0 : EXIT_NONE;
@@ -301,6 +320,7 @@ int main(int argc, char **argv) {
     OPT_FILTER,
     OPT_SORT,
     OPT_PER_ARTICLE,
+    OPT_FACETS,
     OPT_RANK
   };
   /* the ranking options follow, from rank_opts */
@@ -319,9 +339,10 @@ int main(int argc, char **argv) {
                                 {"filter", required_argument, NULL, OPT_FILTER},
                                 {"sort", required_argument, NULL, OPT_SORT},
                                 {"per-article", required_argument, NULL, OPT_PER_ARTICLE},
+                                {"facets", required_argument, NULL, OPT_FACETS},
                                 {"help", no_argument, NULL, 'h'},
                                 {"version", no_argument, NULL, 'V'}};
-  const size_t nfixed = 17, nrank = sizeof rank_opts / sizeof *rank_opts;
+  const size_t nfixed = 18, nrank = sizeof rank_opts / sizeof *rank_opts;
   const char *db = getenv("TELUSUR_DB"), *color = "auto", *batch = NULL;
   const char *no_color = getenv("NO_COLOR");
   opts o;
@@ -330,11 +351,12 @@ int main(int argc, char **argv) {
   tl_searcher *s;
   tl_error err;
   int c, status, per_article = -1;
-  size_t k, nf = 0;
+  size_t k, nf = 0, nfacets = 0;
+  const char **facets = calloc((size_t)argc + 1, sizeof *facets);
   /* the filters, and the texts of the date ranges they point to */
   tl_filter *filters = calloc((size_t)argc + 1, sizeof *filters);
   char **ranges = calloc((size_t)argc + 1, sizeof *ranges);
-  if (!filters || !ranges) {
+  if (!filters || !ranges || !facets) {
     fputs("telusur-query: out of memory\n", stderr);
     return EXIT_ERROR;
   }
@@ -419,6 +441,19 @@ int main(int argc, char **argv) {
         return EXIT_ERROR;
       }
       break;
+    case OPT_FACETS: {
+      char *f;
+      for (f = strtok(optarg, ","); f; f = strtok(NULL, ",")) {
+        const char **nf2 = realloc(facets, (nfacets + 2) * sizeof *facets);
+        if (!nf2) {
+          fputs("telusur-query: out of memory\n", stderr);
+          return EXIT_ERROR;
+        }
+        facets = nf2;
+        facets[nfacets++] = f;
+      }
+      break;
+    }
     case OPT_PER_ARTICLE: {
       unsigned v;
       if (parse_uint(optarg, "--per-article", 100000, &v))
@@ -450,6 +485,9 @@ int main(int argc, char **argv) {
   so.no_snippets = o.format == FMT_TREC || o.format == FMT_FEATURES;
   so.filters = filters;
   so.nfilters = nf;
+  so.facets = facets;
+  so.nfacets = nfacets;
+  so.count_matches = o.format == FMT_TEXT && !batch;
   /* a person reading sees each article once; machine formats keep every
    * passage */
   so.per_article = per_article >= 0                 ? (unsigned)per_article
@@ -471,6 +509,7 @@ int main(int argc, char **argv) {
     free(ranges[k]);
   free(ranges);
   free(filters);
+  free(facets);
   if (status != TL_OK) {
     fprintf(stderr, "telusur-query: %s\n", err.msg);
     return EXIT_ERROR;

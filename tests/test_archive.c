@@ -298,6 +298,66 @@ START_TEST(one_passage_per_article) {
 }
 END_TEST
 
+/* The count of value in the facet (0 when absent). */
+static unsigned long facet_count(const tl_facet *f, const char *value) {
+  size_t i;
+  for (i = 0; i < f->nvalues; i++)
+    if (strcmp(f->values[i].value, value) == 0)
+      return f->values[i].articles;
+  return 0;
+}
+
+START_TEST(facets_count_articles) {
+  static const char *const fields[] = {"topic", "source", "year", "month"};
+  static const char *const topics[] = {"Ekonomi", "Politik", "Olahraga"};
+  tl_searcher_options so;
+  tl_searcher *s;
+  tl_results *r;
+  tl_error err;
+  tl_filter since = {"date", "2024-02.."};
+  size_t i, k, total = 0;
+  build();
+  memset(&so, 0, sizeof so);
+  so.facets = fields;
+  so.nfacets = 4;
+  so.filters = &since;
+  so.nfilters = 1;
+  ck_assert_msg(tl_searcher_open(db, &so, NULL, &s, &err) == TL_OK, "%s", err.msg);
+  ck_assert_msg(tl_search(s, "pasar", 0, 3, 0, &r, &err) == TL_OK, "%s", err.msg);
+  ck_assert_int_eq(r->counted, 1);
+  ck_assert_uint_eq(r->count, 3);
+  ck_assert_uint_eq(r->nfacets, 4);
+  for (i = 0; i < N; i++) /* the articles dated from February 2024 on */
+    total += arts[i].y && seconds(i) >= 1706745600LL;
+  ck_assert_uint_eq(total, 7);
+  ck_assert_uint_eq(r->articles_matched, total);
+  ck_assert_uint_eq(r->passages_matched, 2 * total);
+  for (k = 0; k < 3; k++) {
+    unsigned long want = 0;
+    for (i = 0; i < N; i++)
+      want += arts[i].y && seconds(i) >= 1706745600LL && strcmp(arts[i].topic, topics[k]) == 0;
+    ck_assert_uint_eq(facet_count(&r->facets[0], topics[k]), want);
+  }
+  ck_assert_str_eq(r->facets[0].field, "topic");
+  ck_assert_uint_eq(facet_count(&r->facets[1], "Kompas"), 2); /* a2, a5 */
+  ck_assert_uint_eq(facet_count(&r->facets[2], "2025"), 6);
+  ck_assert_uint_eq(facet_count(&r->facets[2], "2024"), 1);
+  ck_assert_uint_eq(facet_count(&r->facets[2], "2023"), 0);
+  ck_assert_uint_eq(facet_count(&r->facets[3], "2025-02"), 1);
+  ck_assert_uint_eq(r->facets[2].values[0].articles, 6); /* most first */
+  {
+    char *j = tl_results_facets_json(r);
+    ck_assert_ptr_nonnull(j);
+    ck_assert_msg(strstr(j, "{\"facets\":{\"topic\":{") == j, "%s", j);
+    ck_assert_msg(strstr(j, "\"year\":{\"2025\":6,\"2024\":1}") != NULL, "%s", j);
+    free(j);
+  }
+  tl_results_free(r);
+  tl_searcher_close(s);
+  tu_dir_teardown();
+}
+END_TEST
+
 START_TEST(bad_filters_refused) {
   tl_searcher_options so;
   tl_searcher *s = NULL;
@@ -323,6 +383,7 @@ int main(void) {
   tcase_add_test(tc, field_filters_narrow);
   tcase_add_test(tc, sort_by_date);
   tcase_add_test(tc, one_passage_per_article);
+  tcase_add_test(tc, facets_count_articles);
   tcase_add_test(tc, bad_filters_refused);
   suite_add_tcase(s, tc);
   return tu_run_suite(s);

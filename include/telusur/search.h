@@ -111,13 +111,34 @@ typedef struct tl_result {
   void *owner_;      /**< private: the record the strings live in */
 } tl_result;
 
+/** A value of a facet and the number of matching articles that have it. */
+typedef struct tl_facet_value {
+  const char *value; /**< as in the source (year "2025", month "2025-10") */
+  unsigned long articles;
+} tl_facet_value;
+
+/** The counts of one field over all the matching articles. */
+typedef struct tl_facet {
+  const char *field;
+  tl_facet_value *values; /**< most articles first, ties by value (bytes) */
+  size_t nvalues;
+} tl_facet;
+
 /** Results of one query; free with tl_results_free(). */
 typedef struct tl_results {
   tl_result *items;
   size_t count;
-  unsigned long estimated; /**< estimated number of matching passages */
-  char *parsed;            /**< the query as parsed (Xapian's description) */
-  double *features_;       /**< private: the items' features */
+  unsigned long estimated;        /**< estimated number of matching passages */
+  char *parsed;                   /**< the query as parsed (Xapian's description) */
+  int counted;                    /**< 1 when the searcher counts matches
+                                       (tl_searcher_options.count_matches or facets):
+                                       the two counts and the facets below are set */
+  unsigned long passages_matched; /**< every matching passage, exactly */
+  unsigned long articles_matched; /**< every article with a matching passage */
+  tl_facet *facets;               /**< one per field of tl_searcher_options.facets,
+                                       in that order */
+  size_t nfacets;
+  double *features_; /**< private: the items' features */
 } tl_results;
 
 /** Orders of the results. */
@@ -159,6 +180,14 @@ typedef struct tl_searcher_options {
   unsigned per_article; /**< at most this many passages of one article
                              (Xapian's collapse on the article id, kept
                              through reranking); 0: no limit */
+  int count_matches;    /**< count every matching passage and article
+                             (tl_results.passages_matched, articles_matched):
+                             a full match, slower on large indexes */
+  /** Fields to count values of over every matching article (also counts
+   * the matches): a keyword field (tl_result.fields), "source", "year" or
+   * "month" (of the article's date, UTC). Copied. */
+  const char *const *facets;
+  size_t nfacets;
 } tl_searcher_options;
 
 /**
@@ -210,6 +239,13 @@ tl_status tl_search_rewrite(tl_searcher *s, const char *query, char **out, tl_er
  * explain its explain, in that order; '/' is not escaped.
  */
 char *tl_result_json(const tl_result *r, const char *qid, int explain);
+
+/**
+ * The facets of r as one line of JSON (malloc'd, the caller frees it; NULL
+ * when out of memory): {"facets": {FIELD: {VALUE: articles, ...}, ...}},
+ * fields and values in the order of r->facets; '/' is not escaped.
+ */
+char *tl_results_facets_json(const tl_results *r);
 
 /** Frees results; NULL is allowed. */
 void tl_results_free(tl_results *r);

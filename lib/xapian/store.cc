@@ -554,6 +554,25 @@ extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_se
     if (!h)
       throw std::bad_alloc();
     h->estimated = mset.get_matches_estimated();
+    if (opts->count_matches) {
+      // every match counted: the passages, and one record per article
+      Xapian::doccount all = s->db->get_doccount();
+      Xapian::Enquire e(*s->db);
+      e.set_query(q);
+      e.set_weighting_scheme(Xapian::BoolWeight());
+      h->passages_matched = e.get_mset(0, 0, all).get_matches_estimated();
+      e.set_collapse_key(TL_SLOT_ARTICLE_ID, 1);
+      e.set_docid_order(Xapian::Enquire::ASCENDING);
+      Xapian::MSet arts = e.get_mset(0, all, all);
+      h->article_data = static_cast<char **>(std::calloc(arts.size() + 1, sizeof(char *)));
+      if (!h->article_data)
+        throw std::bad_alloc();
+      for (auto it = arts.begin(); it != arts.end(); ++it) {
+        if (!(h->article_data[h->narticles] = dup_string(it.get_document().get_data())))
+          throw std::bad_alloc();
+        h->narticles++;
+      }
+    }
     h->query = dup_string(q.get_description());
     // The terms the user's words became (not those feedback added): they
     // are highlighted, and explained one by one.
@@ -654,6 +673,9 @@ extern "C" void tl_hits_free(tl_hits *h) {
     std::free(h->items[i].explain);
   }
   std::free(h->items);
+  for (size_t i = 0; i < h->narticles; i++)
+    std::free(h->article_data[i]);
+  std::free(h->article_data);
   for (size_t i = 0; i < h->nterms; i++)
     std::free(h->terms[i]);
   std::free(h->terms);
