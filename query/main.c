@@ -12,6 +12,11 @@
 #define EXIT_NONE 1
 #define EXIT_ERROR 2
 
+/* Most filters (--since, --until, --filter) and facets, and the longest
+ * date, in bytes, of a command line. */
+#define MAX_FILTERS 64
+#define MAX_DATE 64
+
 static const char usage[] =
     "Usage: telusur-query [OPTION]... QUERY...\n"
     "       telusur-query [OPTION]... --batch FILE\n"
@@ -352,14 +357,10 @@ int main(int argc, char **argv) {
   tl_error err;
   int c, status, per_article = -1;
   size_t k, nf = 0, nfacets = 0;
-  const char **facets = calloc((size_t)argc + 1, sizeof *facets);
-  /* the filters, and the texts of the date ranges they point to */
-  tl_filter *filters = calloc((size_t)argc + 1, sizeof *filters);
-  char **ranges = calloc((size_t)argc + 1, sizeof *ranges);
-  if (!filters || !ranges || !facets) {
-    fputs("telusur-query: out of memory\n", stderr);
-    return EXIT_ERROR;
-  }
+  /* the filters, the texts of the date ranges they point to, the facets */
+  tl_filter filters[MAX_FILTERS];
+  char ranges[MAX_FILTERS][MAX_DATE + 3];
+  const char *facets[MAX_FILTERS];
   memset(&o, 0, sizeof o);
   memset(&so, 0, sizeof so);
   tl_rank_params_default(&rp);
@@ -405,20 +406,23 @@ int main(int argc, char **argv) {
     case OPT_TAG: o.tag = optarg; break;
     case OPT_STOP: so.query_stopwords = strcmp(optarg, "none") == 0 ? "" : optarg; break;
     case OPT_SINCE:
-    case OPT_UNTIL: {
-      size_t n = strlen(optarg) + 3;
-      if (!(ranges[nf] = malloc(n))) {
-        fputs("telusur-query: out of memory\n", stderr);
+    case OPT_UNTIL:
+      if (strlen(optarg) > MAX_DATE || nf == MAX_FILTERS) {
+        fprintf(stderr, "telusur-query: '%.64s': %s\n", optarg,
+                nf == MAX_FILTERS ? "too many filters" : "not a date");
         return EXIT_ERROR;
       }
-      snprintf(ranges[nf], n, c == OPT_SINCE ? "%s.." : "..%s", optarg);
+      snprintf(ranges[nf], sizeof ranges[nf], c == OPT_SINCE ? "%s.." : "..%s", optarg);
       filters[nf].field = "date";
       filters[nf].value = ranges[nf];
       nf++;
       break;
-    }
     case OPT_FILTER: {
       char *eq = strchr(optarg, '=');
+      if (nf == MAX_FILTERS) {
+        fputs("telusur-query: too many filters\n", stderr);
+        return EXIT_ERROR;
+      }
       if (!eq || eq == optarg) {
         fprintf(stderr, "telusur-query: --filter takes FIELD=VALUE, not '%s'\n", optarg);
         return EXIT_ERROR;
@@ -443,13 +447,12 @@ int main(int argc, char **argv) {
       break;
     case OPT_FACETS: {
       char *f;
-      for (f = strtok(optarg, ","); f; f = strtok(NULL, ",")) {
-        const char **nf2 = realloc(facets, (nfacets + 2) * sizeof *facets);
-        if (!nf2) {
-          fputs("telusur-query: out of memory\n", stderr);
+      char *save = NULL;
+      for (f = strtok_r(optarg, ",", &save); f; f = strtok_r(NULL, ",", &save)) {
+        if (nfacets == MAX_FILTERS) {
+          fputs("telusur-query: too many facets\n", stderr);
           return EXIT_ERROR;
         }
-        facets = nf2;
         facets[nfacets++] = f;
       }
       break;
@@ -504,13 +507,7 @@ int main(int argc, char **argv) {
       printf("\t%s", tl_rerank_feature_name(k));
     putchar('\n');
   }
-  status = tl_searcher_open(db, &so, &rp, &s, &err);
-  for (k = 0; k < nf; k++)
-    free(ranges[k]);
-  free(ranges);
-  free(filters);
-  free(facets);
-  if (status != TL_OK) {
+  if (tl_searcher_open(db, &so, &rp, &s, &err) != TL_OK) {
     fprintf(stderr, "telusur-query: %s\n", err.msg);
     return EXIT_ERROR;
   }

@@ -37,10 +37,10 @@ static const struct {
 static char notes[4096];
 
 static void on_note(void *ctx, int code, const char *msg) {
+  size_t n = strlen(notes);
   (void)ctx;
   (void)code;
-  strncat(notes, msg, sizeof notes - strlen(notes) - 2);
-  strcat(notes, "\n");
+  snprintf(notes + n, sizeof notes - n, "%s\n", msg);
 }
 
 static long long seconds(int i) {
