@@ -354,6 +354,16 @@ START_TEST(facets_count_articles) {
   }
   tl_results_free(r);
   tl_searcher_close(s);
+  so.nfacets = 0; /* the counts alone */
+  so.count_matches = 1;
+  ck_assert_msg(tl_searcher_open(db, &so, NULL, &s, &err) == TL_OK, "%s", err.msg);
+  ck_assert_msg(tl_search(s, "pasar", 0, 3, 0, &r, &err) == TL_OK, "%s", err.msg);
+  ck_assert_int_eq(r->counted, 1);
+  ck_assert_uint_eq(r->articles_matched, total);
+  ck_assert_uint_eq(r->passages_matched, 2 * total);
+  ck_assert_uint_eq(r->nfacets, 0);
+  tl_results_free(r);
+  tl_searcher_close(s);
   tu_dir_teardown();
 }
 END_TEST

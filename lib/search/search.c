@@ -677,7 +677,7 @@ static tl_status count_facets(tl_searcher *s, const tl_hits *hits, tl_results *r
   size_t a, i, *cap;
   res->counted = 1;
   res->passages_matched = hits->passages_matched;
-  res->articles_matched = hits->narticles;
+  res->articles_matched = hits->articles_matched;
   if (!s->nfacets)
     return TL_OK;
   if (!(res->facets = calloc(s->nfacets, sizeof *res->facets)) ||
@@ -818,7 +818,7 @@ tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned
   so.date_to = s->date_to;
   so.sort = s->sort;
   so.per_article = s->per_article;
-  so.count_matches = s->count_matches;
+  so.count_matches = s->count_matches ? (s->nfacets ? 2 : 1) : 0;
   for (attempt = 0;; attempt++) {
     rc = tl_store_search(s->store, q, &so, &hits, err);
     if (rc == TL_OK)

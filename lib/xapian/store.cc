@@ -564,13 +564,16 @@ extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_se
       e.set_collapse_key(TL_SLOT_ARTICLE_ID, 1);
       e.set_docid_order(Xapian::Enquire::ASCENDING);
       Xapian::MSet arts = e.get_mset(0, all, all);
-      h->article_data = static_cast<char **>(std::calloc(arts.size() + 1, sizeof(char *)));
-      if (!h->article_data)
-        throw std::bad_alloc();
-      for (auto it = arts.begin(); it != arts.end(); ++it) {
-        if (!(h->article_data[h->narticles] = dup_string(it.get_document().get_data())))
+      h->articles_matched = arts.size();
+      if (opts->count_matches > 1) {
+        h->article_data = static_cast<char **>(std::calloc(arts.size() + 1, sizeof(char *)));
+        if (!h->article_data)
           throw std::bad_alloc();
-        h->narticles++;
+        for (auto it = arts.begin(); it != arts.end(); ++it) {
+          if (!(h->article_data[h->narticles] = dup_string(it.get_document().get_data())))
+            throw std::bad_alloc();
+          h->narticles++;
+        }
       }
     }
     h->query = dup_string(q.get_description());

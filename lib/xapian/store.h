@@ -142,9 +142,10 @@ typedef struct tl_search_options {
   unsigned per_article;      /**< at most this many passages of an article
                                   (Xapian's collapse on TL_SLOT_ARTICLE_ID);
                                   0: no limit */
-  int count_matches;         /**< count every match: tl_hits.passages_matched
-                                  and one record per matching article
-                                  (tl_hits.article_data); costs a full match */
+  int count_matches;         /**< 1: count every match (tl_hits.passages_matched,
+                                  articles_matched; a full match); 2: also
+                                  one record per matching article
+                                  (tl_hits.article_data) */
 } tl_search_options;
 
 /** One ranked passage. */
@@ -166,7 +167,8 @@ typedef struct tl_hits {
   char **terms;            /**< the query's terms (for highlighting) */
   size_t nterms;
   unsigned long passages_matched; /**< with count_matches: every matching passage */
-  char **article_data;            /**< with count_matches: the record of one
+  unsigned long articles_matched; /**< with count_matches: every matching article */
+  char **article_data;            /**< with count_matches 2: the record of one
                                        matching passage per article, NUL-terminated */
   size_t narticles;               /**< entries in article_data: matching articles */
 } tl_hits;
