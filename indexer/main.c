@@ -38,6 +38,10 @@ static const char usage[] =
     "      --no-delete      keep the articles of indexed files under PATH that\n"
     "                       are gone (by default they are removed)\n"
     "      --prune          accepted for compatibility: removing is the default\n"
+    "      --date-format=FMT  a strptime(3) format tried first on dates (e.g.\n"
+    "                       '%m/%d/%Y %H:%M'), before ISO 8601 and RFC 2822;\n"
+    "                       a date not understood is named on stderr and its\n"
+    "                       article indexed without a date\n"
     "      --shards=N       build N shard databases in parallel and a stub\n"
     "                       database DB that lists them (search it with\n"
     "                       telusur-query -d DB); fixed when DB is created\n"
@@ -105,7 +109,7 @@ static void on_progress(void *ctx, const tl_update_progress *p) {
 }
 
 static void print_summary(const tl_update_summary *s) {
-  char why[256] = "";
+  char why[256] = "", undated[64] = "";
   size_t wl = 0;
   int k;
   for (k = 0; k < TL_UPDATE_REASONS; k++)
@@ -114,12 +118,14 @@ static void print_summary(const tl_update_summary *s) {
                              tl_update_reason_name(k), s->reasons[k]);
   if (wl)
     snprintf(why + wl, sizeof why - wl, ")");
+  if (s->undated)
+    snprintf(undated, sizeof undated, "%lu articles without a parseable date; ", s->undated);
   fprintf(stderr,
           "telusur-index: %lu articles (%lu passages) from %lu files, %.1f MB, "
           "in %.2f s; added %lu, replaced %lu, unchanged %lu, removed %lu; "
-          "skipped: %lu files, %lu records%s; index: %lu passages%s\n",
+          "skipped: %lu files, %lu records%s; %sindex: %lu passages%s\n",
           s->articles, s->passages, s->files, (double)s->bytes / 1e6, s->seconds, s->added,
-          s->replaced, s->unchanged, s->removed, s->skipped_files, s->skipped_records, why,
+          s->replaced, s->unchanged, s->removed, s->skipped_files, s->skipped_records, why, undated,
           s->index_passages,
           s->stopped ? "; stopped by an error, the index keeps its last commit" : "");
 }
@@ -197,12 +203,13 @@ static int add_paths(tl_update *u, char **paths, int n, tl_error *err) {
 }
 
 int main(int argc, char **argv) {
-  enum { O_STEMMER = 256, O_BATCH, O_PRUNE, O_NO_DELETE, O_SHARDS, O_COMPACT, O_STATS };
+  enum { O_STEMMER = 256, O_BATCH, O_PRUNE, O_NO_DELETE, O_SHARDS, O_COMPACT, O_STATS, O_DATE_FORMAT };
   static const struct option longopts[] = {{"db", required_argument, NULL, 'd'},
                                            {"stemmer", required_argument, NULL, O_STEMMER},
                                            {"batch", required_argument, NULL, O_BATCH},
                                            {"jobs", required_argument, NULL, 'j'},
                                            {"prune", no_argument, NULL, O_PRUNE},
+                                           {"date-format", required_argument, NULL, O_DATE_FORMAT},
                                            {"shards", required_argument, NULL, O_SHARDS},
                                            {"compact", no_argument, NULL, O_COMPACT},
                                            {"stats", no_argument, NULL, O_STATS},
@@ -245,6 +252,7 @@ int main(int argc, char **argv) {
       break;
     case O_PRUNE: break; /* the default now */
     case O_NO_DELETE: opts.no_delete = 1; break;
+    case O_DATE_FORMAT: opts.date_format = optarg; break;
     case O_COMPACT: compact = 1; break;
     case O_STATS: stats = 1; break;
     case 'q': quiet = 1; break;

@@ -12,6 +12,11 @@
 #define EXIT_NONE 1
 #define EXIT_ERROR 2
 
+/* Most filters (--since, --until, --filter) and facets, and the longest
+ * date, in bytes, of a command line. */
+#define MAX_FILTERS 64
+#define MAX_DATE 64
+
 static const char usage[] =
     "Usage: telusur-query [OPTION]... QUERY...\n"
     "       telusur-query [OPTION]... --batch FILE\n"
@@ -42,6 +47,23 @@ static const char usage[] =
     "                       the first N passages, scaled by X (default %u, %u, %g)\n"
     "      --rerank-depth=N rerank the N best BM25 passages by the reranker's\n"
     "                       features (default %u; 0: BM25 order only)\n"
+    "      --since=DATE, --until=DATE\n"
+    "                       only articles dated from / through DATE (YYYY,\n"
+    "                       YYYY-MM or YYYY-MM-DD, UTC; --until 2025-10: through\n"
+    "                       October 31); as date:FROM..TO in the query\n"
+    "      --filter=FIELD=VALUE  only articles whose field (topic, site, year,\n"
+    "                       month, any keyword field of the source) has VALUE,\n"
+    "                       in any letter case; repeatable: values of one field\n"
+    "                       ORed, fields ANDed; as FIELD:value in the query.\n"
+    "                       Filters never change scores\n"
+    "      --sort=ORDER     relevance (default), newest or oldest (ties by\n"
+    "                       relevance; no reranking)\n"
+    "      --facets=FIELD[,FIELD...]  count the matching articles by each value\n"
+    "                       of the fields (a keyword field, source, year or\n"
+    "                       month): after the results in text, as one line\n"
+    "                       {\"facets\": {...}} after them in json\n"
+    "      --per-article=N  at most N passages per article (default: 1 for\n"
+    "                       text output of one query, else 0: no limit)\n"
     "      --stopwords=LIST stopword files for queries, comma separated, from\n"
     "                       the data directory's stopwords/ (default\n"
     "                       tala.txt,questions.txt; 'none': keep every word)\n"
@@ -49,10 +71,11 @@ static const char usage[] =
     "  -V, --version        show the version and exit\n"
     "\n"
     "Formats: text: rank, score, title, article id and passage number, heading,\n"
-    "and a snippet. tsv: rank, score, article_id, passage, title, heading,\n"
+    "date (ISO 8601 UTC) and a snippet. tsv: rank, score, article_id, passage, title, heading,\n"
     "snippet (tabs and newlines in fields become spaces). json: one object per\n"
     "passage: rank, score, article_id, title, passage, heading, text, snippet,\n"
-    "highlights (byte ranges of snippet), path, start, end. trec: 'qid Q0 docid\n"
+    "highlights (byte ranges of snippet), path, start, end, date (ISO 8601\n"
+    "UTC) and fields (the article's keyword fields) when it has them. trec: 'qid Q0 docid\n"
     "rank score tag', where docid is the article id, or id#passage for articles\n"
     "of several paragraphs (each article, or passage, is listed once, at its\n"
     "best passage's rank). features: a header line, then per passage reranked:\n"
@@ -109,6 +132,8 @@ static void print_results(const tl_results *res, const opts *o, const char *qid)
              r->passage, r->score);
       if (*r->heading)
         printf("   \xC2\xA7 %s\n", r->heading);
+      if (*r->date)
+        printf("   %s\n", r->date);
       fputs("   ", stdout);
       put_snippet(r, o->color);
       putchar('\n');
@@ -181,6 +206,21 @@ static int run_query(tl_searcher *s, const char *q, const opts *o, const char *q
   if (o->explain && o->format == FMT_TEXT)
     printf("%s%squery: %s\n\n", qid ? qid : "", qid ? " " : "", res->parsed);
   print_results(res, o, qid);
+  if (res->counted && o->format == FMT_TEXT) {
+    size_t i, k;
+    printf("%lu passages of %lu articles matched\n", res->passages_matched, res->articles_matched);
+    for (i = 0; i < res->nfacets; i++) {
+      printf("\n%s:\n", res->facets[i].field);
+      for (k = 0; k < res->facets[i].nvalues; k++)
+        printf("  %6lu  %s\n", res->facets[i].values[k].articles, res->facets[i].values[k].value);
+    }
+  }
+  if (res->nfacets && o->format == FMT_JSON) {
+    char *j = tl_results_facets_json(res);
+    if (j)
+      puts(j);
+    free(j);
+  }
   found = res->count > 0;
   tl_results_free(res);
   return found ? 0 : EXIT_NONE;
@@ -273,7 +313,21 @@ static int set_rank(const struct rank_opt *o, const char *arg, tl_rank_params *r
 
 int main(int argc, char **argv) {
   /* the ranking options are OPT_RANK + their index in rank_opts */
-  enum { OPT_OFFSET = 256, OPT_COLOR, OPT_EXPLAIN, OPT_BATCH, OPT_TAG, OPT_STOP, OPT_RANK };
+  enum {
+    OPT_OFFSET = 256,
+    OPT_COLOR,
+    OPT_EXPLAIN,
+    OPT_BATCH,
+    OPT_TAG,
+    OPT_STOP,
+    OPT_SINCE,
+    OPT_UNTIL,
+    OPT_FILTER,
+    OPT_SORT,
+    OPT_PER_ARTICLE,
+    OPT_FACETS,
+    OPT_RANK
+  };
   /* the ranking options follow, from rank_opts */
   struct option longopts[32] = {{"db", required_argument, NULL, 'd'},
                                 {"count", required_argument, NULL, 'n'},
@@ -285,9 +339,15 @@ int main(int argc, char **argv) {
                                 {"batch", required_argument, NULL, OPT_BATCH},
                                 {"run-tag", required_argument, NULL, OPT_TAG},
                                 {"stopwords", required_argument, NULL, OPT_STOP},
+                                {"since", required_argument, NULL, OPT_SINCE},
+                                {"until", required_argument, NULL, OPT_UNTIL},
+                                {"filter", required_argument, NULL, OPT_FILTER},
+                                {"sort", required_argument, NULL, OPT_SORT},
+                                {"per-article", required_argument, NULL, OPT_PER_ARTICLE},
+                                {"facets", required_argument, NULL, OPT_FACETS},
                                 {"help", no_argument, NULL, 'h'},
                                 {"version", no_argument, NULL, 'V'}};
-  const size_t nfixed = 12, nrank = sizeof rank_opts / sizeof *rank_opts;
+  const size_t nfixed = 18, nrank = sizeof rank_opts / sizeof *rank_opts;
   const char *db = getenv("TELUSUR_DB"), *color = "auto", *batch = NULL;
   const char *no_color = getenv("NO_COLOR");
   opts o;
@@ -295,8 +355,12 @@ int main(int argc, char **argv) {
   tl_rank_params rp;
   tl_searcher *s;
   tl_error err;
-  int c, status;
-  size_t k;
+  int c, status, per_article = -1;
+  size_t k, nf = 0, nfacets = 0;
+  /* the filters, the texts of the date ranges they point to, the facets */
+  tl_filter filters[MAX_FILTERS];
+  char ranges[MAX_FILTERS][MAX_DATE + 3];
+  const char *facets[MAX_FILTERS];
   memset(&o, 0, sizeof o);
   memset(&so, 0, sizeof so);
   tl_rank_params_default(&rp);
@@ -341,6 +405,65 @@ int main(int argc, char **argv) {
     case OPT_BATCH: batch = optarg; break;
     case OPT_TAG: o.tag = optarg; break;
     case OPT_STOP: so.query_stopwords = strcmp(optarg, "none") == 0 ? "" : optarg; break;
+    case OPT_SINCE:
+    case OPT_UNTIL:
+      if (strlen(optarg) > MAX_DATE || nf == MAX_FILTERS) {
+        fprintf(stderr, "telusur-query: '%.64s': %s\n", optarg,
+                nf == MAX_FILTERS ? "too many filters" : "not a date");
+        return EXIT_ERROR;
+      }
+      snprintf(ranges[nf], sizeof ranges[nf], c == OPT_SINCE ? "%s.." : "..%s", optarg);
+      filters[nf].field = "date";
+      filters[nf].value = ranges[nf];
+      nf++;
+      break;
+    case OPT_FILTER: {
+      char *eq = strchr(optarg, '=');
+      if (nf == MAX_FILTERS) {
+        fputs("telusur-query: too many filters\n", stderr);
+        return EXIT_ERROR;
+      }
+      if (!eq || eq == optarg) {
+        fprintf(stderr, "telusur-query: --filter takes FIELD=VALUE, not '%s'\n", optarg);
+        return EXIT_ERROR;
+      }
+      *eq = '\0';
+      filters[nf].field = optarg;
+      filters[nf].value = eq + 1;
+      nf++;
+      break;
+    }
+    case OPT_SORT:
+      if (strcmp(optarg, "relevance") == 0)
+        so.sort = TL_SORT_RELEVANCE;
+      else if (strcmp(optarg, "newest") == 0)
+        so.sort = TL_SORT_NEWEST;
+      else if (strcmp(optarg, "oldest") == 0)
+        so.sort = TL_SORT_OLDEST;
+      else {
+        fprintf(stderr, "telusur-query: --sort takes relevance, newest or oldest\n");
+        return EXIT_ERROR;
+      }
+      break;
+    case OPT_FACETS: {
+      char *f;
+      char *save = NULL;
+      for (f = strtok_r(optarg, ",", &save); f; f = strtok_r(NULL, ",", &save)) {
+        if (nfacets == MAX_FILTERS) {
+          fputs("telusur-query: too many facets\n", stderr);
+          return EXIT_ERROR;
+        }
+        facets[nfacets++] = f;
+      }
+      break;
+    }
+    case OPT_PER_ARTICLE: {
+      unsigned v;
+      if (parse_uint(optarg, "--per-article", 100000, &v))
+        return EXIT_ERROR;
+      per_article = (int)v;
+      break;
+    }
     case 'h':
       printf(usage, rp.k1, rp.b, rp.exact_weight, rp.prox_weight, rp.prox_window, rp.prf_docs,
              rp.prf_terms, rp.prf_weight, rp.rerank_depth);
@@ -363,6 +486,16 @@ int main(int argc, char **argv) {
     return EXIT_ERROR;
   }
   so.no_snippets = o.format == FMT_TREC || o.format == FMT_FEATURES;
+  so.filters = filters;
+  so.nfilters = nf;
+  so.facets = facets;
+  so.nfacets = nfacets;
+  so.count_matches = o.format == FMT_TEXT && !batch;
+  /* a person reading sees each article once; machine formats keep every
+   * passage */
+  so.per_article = per_article >= 0                 ? (unsigned)per_article
+                   : o.format == FMT_TEXT && !batch ? 1
+                                                    : 0;
   o.rerank_depth = rp.rerank_depth;
   if (o.format == FMT_FEATURES) {
     if (o.rerank_depth == 0) {

@@ -61,6 +61,10 @@ typedef struct tl_update_options {
   int no_delete;        /**< non-zero: keep the articles of the files recorded
                              under the paths given that are gone (by default
                              tl_update_finish removes them) */
+  const char *date_format; /**< a strptime(3) format tried first on article
+                                dates (e.g. "%m/%d/%Y %H:%M"), before ISO 8601
+                                and RFC 2822; NULL: none. Must stay valid
+                                until tl_update_free */
   /** Called after each piece of work (a file passed over, an article, a
    * file done), on the thread calling tl_update_add_path or
    * tl_update_finish; p is valid during the call. NULL: none. */
@@ -75,7 +79,7 @@ typedef struct tl_update_options {
 } tl_update_options;
 
 /** The default options: stemmer and data_dir NULL, jobs 0, batch 1000,
- * shards 0, gone files removed, no callbacks. */
+ * shards 0, gone files removed, no date format, no callbacks. */
 tl_update_options tl_update_options_default(void);
 
 /** What an update did, from tl_update_finish. */
@@ -87,6 +91,9 @@ typedef struct tl_update_summary {
   unsigned long unchanged;       /**< articles of unchanged files or unchanged lines */
   unsigned long removed;         /**< articles removed: gone from a file read
                                       again, or of a file that is gone */
+  unsigned long undated;         /**< articles read whose date was not understood
+                                      (indexed without a date; each also
+                                      reported by a note of code TL_OK) */
   unsigned long passages;        /**< passages analyzed and written */
   unsigned long index_passages;  /**< passages the index holds at the end */
   unsigned long long bytes;      /**< bytes of text read (uncompressed) */

@@ -94,7 +94,14 @@ typedef struct tl_result {
   const double *features; /**< reranked: one value per feature (names:
                                tl_rerank_feature_name), owned by the
                                results; else NULL */
-  const char *date, *url, *source, *path;
+  const char *date;       /**< the article's date, ISO 8601 UTC
+                               ("2025-10-21T13:43:00Z", or "2025-10-21" for a
+                               day); "" when none */
+  const char *fields;     /**< the article's keyword fields other than date,
+                               url and source, as a JSON object ({"topic":
+                               "Ekonomi"}, an array for a name given several
+                               times), the values as in the source; "" none */
+  const char *url, *source, *path;
   size_t start, end; /**< byte range of the passage in its source */
   const char *docid; /**< the id evaluation runs (TREC) give the passage:
                           the article id, or "id#passage" for a passage of
@@ -104,14 +111,57 @@ typedef struct tl_result {
   void *owner_;      /**< private: the record the strings live in */
 } tl_result;
 
+/** A value of a facet and the number of matching articles that have it. */
+typedef struct tl_facet_value {
+  const char *value; /**< as in the source (year "2025", month "2025-10") */
+  unsigned long articles;
+} tl_facet_value;
+
+/** The counts of one field over all the matching articles. */
+typedef struct tl_facet {
+  const char *field;
+  tl_facet_value *values; /**< most articles first, ties by value (bytes) */
+  size_t nvalues;
+} tl_facet;
+
 /** Results of one query; free with tl_results_free(). */
 typedef struct tl_results {
   tl_result *items;
   size_t count;
-  unsigned long estimated; /**< estimated number of matching passages */
-  char *parsed;            /**< the query as parsed (Xapian's description) */
-  double *features_;       /**< private: the items' features */
+  unsigned long estimated;        /**< estimated number of matching passages */
+  char *parsed;                   /**< the query as parsed (Xapian's description) */
+  int counted;                    /**< 1 when the searcher counts matches
+                                       (tl_searcher_options.count_matches or facets):
+                                       the two counts and the facets below are set */
+  unsigned long passages_matched; /**< every matching passage, exactly */
+  unsigned long articles_matched; /**< every article with a matching passage */
+  tl_facet *facets;               /**< one per field of tl_searcher_options.facets,
+                                       in that order */
+  size_t nfacets;
+  double *features_; /**< private: the items' features */
 } tl_results;
+
+/** Orders of the results. */
+enum tl_sort {
+  TL_SORT_RELEVANCE = 0, /**< by score */
+  TL_SORT_NEWEST = 1,    /**< by the article's date, newest first, ties by
+                              score; undated articles last */
+  TL_SORT_OLDEST = 2     /**< oldest first, ties by score; undated first */
+};
+
+/**
+ * A filter: only passages of articles whose keyword field (tl_result.fields,
+ * also "site", the host of the url, and the derived "year", "2025", and
+ * "month", "2025-10") has the value, compared case-folded. The field
+ * "date" takes a range instead, "FROM..TO", both ends included, each a day
+ * (YYYY-MM-DD), a month (YYYY-MM) or a year (YYYY), either end left out
+ * ("2025-10.." from October 2025 on, "..2025" through 2025), or one day,
+ * month or year alone; an article without a date never matches it.
+ */
+typedef struct tl_filter {
+  const char *field;
+  const char *value;
+} tl_filter;
 
 /** Options for a searcher besides ranking; zero-initialize. */
 typedef struct tl_searcher_options {
@@ -120,6 +170,24 @@ typedef struct tl_searcher_options {
                                   NULL: "tala.txt,questions.txt" */
   int no_snippets;             /**< leave snippets "" and highlights empty
                                     (ranking only, as for TREC runs) */
+  /** Filters every search applies (copied): filters of one field are
+   * ORed, of different fields ANDed; date ranges are ANDed. Filters never
+   * change a score: they only drop passages. */
+  const tl_filter *filters;
+  size_t nfilters;
+  int sort;             /**< enum tl_sort; other than relevance, nothing is
+                             reranked (rerank_depth is ignored) */
+  unsigned per_article; /**< at most this many passages of one article
+                             (Xapian's collapse on the article id, kept
+                             through reranking); 0: no limit */
+  int count_matches;    /**< count every matching passage and article
+                             (tl_results.passages_matched, articles_matched):
+                             a full match, slower on large indexes */
+  /** Fields to count values of over every matching article (also counts
+   * the matches): a keyword field (tl_result.fields), "source", "year" or
+   * "month" (of the article's date, UTC). Copied. */
+  const char *const *facets;
+  size_t nfacets;
 } tl_searcher_options;
 
 /**
@@ -127,7 +195,9 @@ typedef struct tl_searcher_options {
  * with (its stemmer is read from the index's metadata). opts NULL: all
  * zero; rank (copied) NULL: tl_rank_params_default().
  * Errors: TL_ERR_USAGE (a ranking parameter out of range, see
- * tl_rank_params_check; an index made with an unknown stemmer),
+ * tl_rank_params_check; an index made with an unknown stemmer; a filter
+ * with an empty field, or a date range not understood; a sort out of
+ * range),
  * TL_ERR_NOTFOUND (no index there), TL_ERR_LOCK, TL_ERR_XAPIAN,
  * TL_ERR_SCHEMA (an index of another layout version: the message says
  * whether it is newer or how to rebuild it), TL_ERR_FORMAT (an unreadable
@@ -165,9 +235,17 @@ tl_status tl_search_rewrite(tl_searcher *s, const char *query, char **out, tl_er
  * it; NULL when out of memory): an object of qid (when qid is not NULL),
  * rank, score, article_id, title, passage, heading, text, snippet,
  * highlights (byte ranges of snippet, as [start, end] pairs), path, start,
- * end, and with explain its explain, in that order; '/' is not escaped.
+ * end, date (when not ""), fields (the object, when not ""), and with
+ * explain its explain, in that order; '/' is not escaped.
  */
 char *tl_result_json(const tl_result *r, const char *qid, int explain);
+
+/**
+ * The facets of r as one line of JSON (malloc'd, the caller frees it; NULL
+ * when out of memory): {"facets": {FIELD: {VALUE: articles, ...}, ...}},
+ * fields and values in the order of r->facets; '/' is not escaped.
+ */
+char *tl_results_facets_json(const tl_results *r);
 
 /** Frees results; NULL is allowed. */
 void tl_results_free(tl_results *r);

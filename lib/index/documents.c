@@ -4,6 +4,7 @@
 #include "index/manifest.h"
 #include "index/schema.h"
 #include "telusur/analysis.h"
+#include "text/fold.h"
 #include "text/passage.h"
 #include "xapian/store.h"
 
@@ -28,6 +29,9 @@ struct tl_analysis {
   char *record; /* the passage record being encoded, record_cap bytes */
   char *file;   /* the file term's path (tl_analysis_set_file); NULL: the article's */
   size_t record_cap;
+  char *fterms; /* the article's field terms, each NUL-terminated, in fterms_len bytes */
+  size_t fterms_len, fterms_cap;
+  char date[TL_DATE_TEXT_MAX]; /* the article's date, ISO 8601 UTC; "" none */
 };
 
 struct tl_index {
@@ -117,6 +121,7 @@ void tl_analysis_free(tl_analysis *an) {
   tl_passage_list_free(&an->passages);
   free(an->record);
   free(an->file);
+  free(an->fterms);
   free(an);
 }
 
@@ -199,9 +204,11 @@ static int set_record(tl_analysis *ix, const tl_article *a, const tl_passage *p,
   r.text_len = p->end - p->start;
   r.start = a->text_offset + p->start;
   r.path = a->path;
-  r.date = a->date;
+  r.date = *ix->date ? ix->date : a->date;
   r.url = a->url;
   r.source = a->source;
+  r.fields = a->fields;
+  r.nfields = a->nfields;
   if ((rc = tl_record_encode(&r, &ix->record, &ix->record_cap, &n, err)) != TL_OK)
     return rc;
   return tl_doc_set_data(ix->doc, ix->record, n, err);
@@ -217,8 +224,62 @@ void tl_prepared_free(tl_prepared *p) {
   free(p);
 }
 
+/* Appends the term of field name with value (folded here) to ix->fterms. */
+static int add_field_term(tl_analysis *ix, const char *name, const char *value, tl_error *err) {
+  char term[TL_INDEX_TERM_MAX + 1], *folded;
+  size_t flen, n = strlen(value);
+  int rc;
+  if (n > TL_INDEX_TERM_MAX)
+    return TL_OK; /* a text, not a keyword */
+  if ((rc = tl_fold(value, n, &folded, &flen, err)) != TL_OK)
+    return rc;
+  n = tl_field_term(name, folded, flen, term);
+  free(folded);
+  if (!n)
+    return TL_OK; /* too long for a term: not a keyword */
+  if (ix->fterms_len + n + 1 > ix->fterms_cap) {
+    size_t cap = (ix->fterms_len + n + 1) * 2;
+    char *nb = realloc(ix->fterms, cap);
+    if (!nb)
+      return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    ix->fterms = nb;
+    ix->fterms_cap = cap;
+  }
+  memcpy(ix->fterms + ix->fterms_len, term, n + 1);
+  ix->fterms_len += n + 1;
+  return TL_OK;
+}
+
+/* The article's field terms (schema.h) and its date as text. */
+static int prepare_fields(tl_analysis *ix, const tl_article *a, tl_error *err) {
+  size_t i;
+  int rc;
+  ix->fterms_len = 0;
+  ix->date[0] = '\0';
+  for (i = 0; i < a->nfields; i++) {
+    const char *name = a->fields[i].name;
+    if (strcmp(name, TL_FIELD_DATE) == 0 || strcmp(name, "url") == 0)
+      continue;
+    if ((rc = add_field_term(ix, name, a->fields[i].value, err)) != TL_OK)
+      return rc;
+  }
+  if (a->has_time && tl_date_format(&a->time, ix->date, sizeof ix->date) >= 7) {
+    char ym[8];
+    memcpy(ym, ix->date, 7);
+    ym[7] = '\0';
+    if ((rc = add_field_term(ix, TL_FIELD_MONTH, ym, err)) != TL_OK)
+      return rc;
+    ym[4] = '\0';
+    if ((rc = add_field_term(ix, TL_FIELD_YEAR, ym, err)) != TL_OK)
+      return rc;
+  }
+  return TL_OK;
+}
+
 int tl_index_prepare_begin(tl_analysis *ix, const tl_article *a, size_t *npassages, tl_error *err) {
   int rc;
+  if ((rc = prepare_fields(ix, a, err)) != TL_OK)
+    return rc;
   ix->next = 0;
   ix->passages.count = 0;
   if ((rc = tl_passages_split(a->text, a->text_len, &ix->passages, err)) != TL_OK) {
@@ -295,10 +356,16 @@ int tl_index_prepare_next(tl_analysis *ix, const tl_article *a, size_t max_passa
     if ((rc = tl_doc_add_term(ix->doc, pr->qterm, pr->qlen, 0, err)) != TL_OK ||
         (ix->glen && (rc = tl_doc_add_term(ix->doc, ix->gterm, ix->glen, 0, err)) != TL_OK))
       goto fail;
-    /* the article's id and hash only on its first passage: values cost
-     * the writer per document, and these are read per article */
-    if (i == 0 &&
-        ((rc = tl_doc_set_value(ix->doc, TL_SLOT_ARTICLE_ID, a->id, strlen(a->id), err)) != TL_OK ||
+    for (size_t k = 0; k < ix->fterms_len; k += strlen(ix->fterms + k) + 1)
+      if ((rc = tl_doc_add_term(ix->doc, ix->fterms + k, strlen(ix->fterms + k), 0, err)) != TL_OK)
+        goto fail;
+    /* the article's id on every passage (the collapse key), its date for
+     * sorting and ranges; its hash only on its first passage: values cost
+     * the writer per document, and it is read per article */
+    if ((rc = tl_doc_set_value(ix->doc, TL_SLOT_ARTICLE_ID, a->id, strlen(a->id), err)) != TL_OK ||
+        (a->has_time && (rc = tl_doc_set_sortable(ix->doc, TL_SLOT_DATE, (double)a->time.seconds,
+                                                  err)) != TL_OK) ||
+        (i == 0 &&
          (rc = tl_doc_set_value(ix->doc, TL_SLOT_ARTICLE_HASH, ix->hash, 16, err)) != TL_OK))
       goto fail;
     if ((rc = set_record(ix, a, p, ix->paragraphs, err)) != TL_OK)

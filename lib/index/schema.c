@@ -36,6 +36,60 @@ static const char *or_empty(const char *s) {
   return s ? s : "";
 }
 
+/* Whether a field is kept in the record's own members. */
+static int own_field(const char *name) {
+  return strcmp(name, "date") == 0 || strcmp(name, "url") == 0 || strcmp(name, "source") == 0;
+}
+
+/* The "fields" object: a string per name, an array for a name given
+ * several times; nothing when there are no fields. */
+static int add_fields(json_object *o, const tl_field *f, size_t n) {
+  json_object *fo = NULL, *v;
+  size_t i;
+  for (i = 0; i < n; i++) {
+    json_object *s;
+    if (own_field(f[i].name) || strlen(f[i].value) > TL_INDEX_TERM_MAX)
+      continue;
+    if (!fo && (!(fo = json_object_new_object()) || add(o, "fields", fo) != 0))
+      return -1;
+    if (!(s = json_object_new_string(f[i].value)))
+      return -1;
+    if (!json_object_object_get_ex(fo, f[i].name, &v)) {
+      if (add(fo, f[i].name, s) != 0)
+        return -1;
+      continue;
+    }
+    if (!json_object_is_type(v, json_type_array)) {
+      json_object *a = json_object_new_array();
+      if (!a || json_object_array_add(a, json_object_get(v)) != 0 || add(fo, f[i].name, a) != 0) {
+        json_object_put(s);
+        return -1;
+      }
+      v = a;
+    }
+    if (json_object_array_add(v, s) != 0) {
+      json_object_put(s);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+size_t tl_field_term(const char *name, const char *folded, size_t flen, char *buf) {
+  size_t p = sizeof TL_PREFIX_FIELD - 1, n = strlen(name), i;
+  if (p + n + 1 + flen > TL_INDEX_TERM_MAX) {
+    buf[0] = '\0';
+    return 0;
+  }
+  memcpy(buf, TL_PREFIX_FIELD, p);
+  for (i = 0; i < n; i++)
+    buf[p + i] = name[i] >= 'a' && name[i] <= 'z' ? (char)(name[i] - 'a' + 'A') : name[i];
+  buf[p + n] = ':';
+  memcpy(buf + p + n + 1, folded, flen);
+  buf[p + n + 1 + flen] = '\0';
+  return p + n + 1 + flen;
+}
+
 int tl_record_encode(const tl_passage_record *r, char **buf, size_t *cap, size_t *len,
                      tl_error *err) {
   const char *id = or_empty(r->article_id), *s;
@@ -66,6 +120,8 @@ int tl_record_encode(const tl_passage_record *r, char **buf, size_t *cap, size_t
     bad |= add(o, "url", json_object_new_string(r->url));
   if (r->source && *r->source)
     bad |= add(o, "source", json_object_new_string(r->source));
+  if (!bad)
+    bad |= add_fields(o, r->fields, r->nfields);
   s = bad ? NULL
           : json_object_to_json_string_length(
                 o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
@@ -144,6 +200,13 @@ int tl_record_decode(const char *data, size_t len, tl_passage_record *out, tl_er
   out->date = field_str(o, "date", NULL);
   out->url = field_str(o, "url", NULL);
   out->source = field_str(o, "source", NULL);
+  {
+    json_object *f;
+    out->fields_json = json_object_object_get_ex(o, "fields", &f) && f
+                           ? json_object_to_json_string_ext(f, JSON_C_TO_STRING_PLAIN |
+                                                                   JSON_C_TO_STRING_NOSLASHESCAPE)
+                           : "";
+  }
   return TL_OK;
 }
 

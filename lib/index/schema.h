@@ -18,10 +18,20 @@
  *      re-indexing an article replaces all its passages;
  *    - TL_PREFIX_FILE + the hex XXH3-64 of the path of the file the article
  *      came from (manifest.h), when it came from a file;
+ *    - for each keyword field of the article (tl_article.fields) but date
+ *      and url, a boolean term (tl_field_term): TL_PREFIX_FIELD + the
+ *      field's name in capitals + ":" + its value case-folded (text/fold.h),
+ *      left out when over TL_INDEX_TERM_MAX bytes (a value over that
+ *      is a text, not a keyword: neither a term nor in the record); with a date, the same
+ *      for the derived fields TL_FIELD_YEAR ("2025") and TL_FIELD_MONTH
+ *      ("2025-10"), in UTC (omega's "X" prefixes, user-defined fields);
  *    no term is longer than TL_INDEX_TERM_MAX bytes (word forms and stems
  *    are at most TL_TERM_MAX bytes, analysis.h);
- *  - values, only on the article's first passage: TL_SLOT_ARTICLE_ID the
- *    article id, TL_SLOT_ARTICLE_HASH the article's content hash (16 hex
+ *  - values: on every passage TL_SLOT_ARTICLE_ID the article id (the key
+ *    results are collapsed on, one article at a time) and, when the article
+ *    has a date, TL_SLOT_DATE its seconds since the epoch, UTC, as
+ *    Xapian::sortable_serialise writes them; only on the article's first
+ *    passage TL_SLOT_ARTICLE_HASH the article's content hash (16 hex
  *    digits, manifest.h); slot 0 is unused;
  *  - data: the passage record, a JSON object (tl_passage_record below).
  * The database's metadata: TL_META_SCHEMA (the layout's version),
@@ -34,6 +44,7 @@
 #define TELUSUR_SCHEMA_H
 
 #include "telusur/error.h"
+#include "text/reader.h"
 #include "xapian/store.h"
 
 #include <stddef.h>
@@ -49,7 +60,7 @@ extern "C" {
  * analysis of words) bumps it, so that older indexes are refused with the
  * way to rebuild them instead of giving wrong results.
  */
-#define TL_SCHEMA_VERSION 1
+#define TL_SCHEMA_VERSION 2
 
 /* ---- term prefixes (strings; PREFIX[0] is the letter) ---- */
 
@@ -63,13 +74,24 @@ extern "C" {
 #define TL_PREFIX_FILE "G"
 /** The field name of title terms in queries (title:word). */
 #define TL_FIELD_TITLE "title"
+/** Keyword fields: "X" + the name in capitals + ":" + the folded value. */
+#define TL_PREFIX_FIELD "X"
+/** The derived field of an article's year ("2025"), UTC. */
+#define TL_FIELD_YEAR "year"
+/** The derived field of an article's month ("2025-10"), UTC. */
+#define TL_FIELD_MONTH "month"
+/** The field name of the date range in queries (date:2025-10..2025-12). */
+#define TL_FIELD_DATE "date"
 
 /* ---- value slots ---- */
 
-/** Value slot holding the article's id, on its first passage. */
+/** Value slot holding the article's id, on every passage. */
 #define TL_SLOT_ARTICLE_ID 1
 /** Value slot holding the article's hash (16 hex digits), on its first passage. */
 #define TL_SLOT_ARTICLE_HASH 2
+/** Value slot holding the article's date (sortable_serialise of its POSIX
+ * seconds), on every passage of an article with a date. */
+#define TL_SLOT_DATE 3
 
 /* ---- limits, in bytes ---- */
 
@@ -96,9 +118,14 @@ extern "C" {
  * in this order, "article_id", "title" (left out when ""), "passage",
  * "paragraphs" (left out when at most 1), "heading" (left out when empty),
  * "text", "start", "path" (left out when equal to the article id), "date",
- * "url", "source" (each left out when ""): fields at their defaults are left
- * out because the record is stored with every passage. The passage ends at
- * byte start + text_len of its source.
+ * "url", "source" (each left out when ""), "fields" (an object of the
+ * article's keyword fields other than date, url and source, by name, each
+ * a string or, for a name given several times, an array of strings, the
+ * values as in the source, those over TL_INDEX_TERM_MAX bytes left out;
+ * left out when there are none): fields at their
+ * defaults are left out because the record is stored with every passage.
+ * "date" is ISO 8601 UTC (text/date.h). The passage ends at byte
+ * start + text_len of its source.
  */
 typedef struct tl_passage_record {
   const char *article_id;   /**< the article's id */
@@ -113,8 +140,14 @@ typedef struct tl_passage_record {
   const char *path;                /**< the file it came from; NULL or equal to
                                         article_id: left out (decoded as article_id) */
   const char *date, *url, *source; /**< NULL or "": none */
-  void *owner;                     /**< decoded: the parsed JSON object (json_object *) that
-                                        owns every string above; released by tl_record_release */
+  const tl_field *fields;          /**< encoded: the article's fields (those
+                                        named date, url and source are left
+                                        out); decoded: NULL */
+  size_t nfields;
+  const char *fields_json; /**< decoded: the "fields" object as JSON
+                                text, "" when none; encoded: ignored */
+  void *owner;             /**< decoded: the parsed JSON object (json_object *) that
+                                owns every string above; released by tl_record_release */
 } tl_passage_record;
 
 /**
@@ -144,6 +177,15 @@ int tl_record_decode(const char *data, size_t len, tl_passage_record *out, tl_er
 /** Releases a decoded record's owner and zeroes *r; NULL, or a record
  * without an owner, is allowed. */
 void tl_record_release(tl_passage_record *r);
+
+/**
+ * Writes the term of keyword field name (ASCII letters put in capitals) with
+ * the value folded (flen bytes, already case-folded, text/fold.h) into buf
+ * (TL_INDEX_TERM_MAX + 1 bytes): TL_PREFIX_FIELD NAME ":" value, NUL-
+ * terminated. Returns its length, or 0 when it would be over
+ * TL_INDEX_TERM_MAX bytes (buf then holds "").
+ */
+size_t tl_field_term(const char *name, const char *folded, size_t flen, char *buf);
 
 /* ---- the schema version ---- */
 

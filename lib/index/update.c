@@ -36,6 +36,7 @@ enum item_kind {
 
 typedef struct item {
   int kind, code, existed, touched;
+  int undated; /* IT_ARTICLE (first chunk), IT_ARTICLE_SAME: a date not understood */
   char *text;
   tl_prepared *prep;
   tl_file_state st;
@@ -106,7 +107,8 @@ static unsigned long long content_size(const char *path, unsigned long long size
 
 typedef struct worker {
   tl_analysis *an;
-  tl_store *ro; /* the index as last committed, to tell what changed */
+  tl_store *ro;            /* the index as last committed, to tell what changed */
+  const char *date_format; /* tl_update_options.date_format */
 } worker;
 
 static int emit(tl_pipeline_job *job, item *it) {
@@ -155,7 +157,7 @@ static void work_file(worker *w, const char *path, tl_pipeline_job *job) {
   tl_error err;
   tl_file_state now, old;
   int found = 0;
-  tl_reader *rd;
+  tl_reader *rd = NULL;
   const tl_article *a;
   item *it, *done;
   uint64_t last_bytes = 0;
@@ -207,7 +209,9 @@ static void work_file(worker *w, const char *path, tl_pipeline_job *job) {
     return;
   }
   free(canon);
-  if ((rc = tl_reader_open(path, &rd, &err)) != TL_OK) {
+  if ((rc = tl_reader_open(path, &rd, &err)) != TL_OK ||
+      (rc = tl_reader_set_date_format(rd, w->date_format, &err)) != TL_OK) {
+    tl_reader_free(rd);
     item_free(done);
     emit(job, item_new(IT_SKIP_FILE, err.msg, rc));
     return;
@@ -241,8 +245,10 @@ static void work_file(worker *w, const char *path, tl_pipeline_job *job) {
       free(oldhash);
       if (same) {
         it = item_new(IT_ARTICLE_SAME, NULL, TL_OK);
-        if (it)
+        if (it) {
           it->st.passages = np;
+          it->undated = a->date_invalid;
+        }
       } else {
         /* the article's passages, a chunk at a time */
         uint64_t b = tl_reader_bytes(rd);
@@ -258,6 +264,7 @@ static void work_file(worker *w, const char *path, tl_pipeline_job *job) {
           it->prep = p;
           now.passages += p->count;
           if (first) {
+            it->undated = a->date_invalid;
             it->bytes = b - last_bytes;
             last_bytes = b;
             first = 0;
@@ -311,7 +318,7 @@ struct tl_update {
   int fatal, finished;
   tl_error err; /* what stopped the run */
   tl_update_progress p;
-  unsigned long unchanged, removed;
+  unsigned long unchanged, removed, undated;
   unsigned long reasons[TL_UPDATE_REASONS];
   unsigned long long bytes;
   struct timespec t0;
@@ -437,6 +444,7 @@ static int consume(void *vu, void *vit) {
     it->prep = NULL;
     u->p.articles += p->first == 0;
     u->p.passages += p->count;
+    u->undated += (unsigned long)it->undated;
     if (tl_writer_put(u->w[k], p, &e) != TL_OK) {
       stop(u, &e);
       halt = 1;
@@ -446,6 +454,7 @@ static int consume(void *vu, void *vit) {
   case IT_ARTICLE_SAME:
     u->p.articles++;
     u->unchanged++;
+    u->undated += (unsigned long)it->undated;
     break;
   case IT_FILE_SAME:
     u->p.files++;
@@ -675,6 +684,7 @@ int tl_update_finish(tl_update *u, tl_update_summary *sum, tl_error *err) {
     sum->articles = u->p.articles;
     sum->unchanged = u->unchanged;
     sum->removed += u->removed;
+    sum->undated = u->undated;
     sum->passages = u->p.passages;
     sum->bytes = u->bytes;
     sum->seconds = since(&u->t0);
@@ -809,6 +819,7 @@ static int start(tl_update *u, const char *db, tl_error *err) {
     if ((rc = tl_analysis_create(stemmer, u->o.data_dir, &u->workers[k].an, err)) != TL_OK ||
         (rc = tl_store_open(db, TL_STORE_READ, &u->workers[k].ro, err)) != TL_OK)
       return rc;
+    u->workers[k].date_format = u->o.date_format;
     u->wctx[k] = &u->workers[k];
   }
   for (k = 0; k < u->nw; k++)

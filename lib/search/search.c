@@ -6,6 +6,8 @@
 #include "search/query.h"
 #include "search/rerank.h"
 #include "telusur/analysis.h"
+#include "text/date.h"
+#include "text/fold.h"
 #include "text/reader.h"
 #include "util/buf.h"
 #include "util/strset.h"
@@ -30,7 +32,72 @@ struct tl_searcher {
   tl_reranker *reranker;   /* NULL when rank.rerank_depth is 0 */
   tl_rank_params rank;
   int no_snippets;
+  char **fterms; /* the field filters' terms (schema.h), nfterms */
+  size_t nfterms;
+  int has_date, sort;
+  double date_from, date_to;
+  unsigned per_article;
+  int count_matches;
+  char **facets; /* the fields counted, nfacets */
+  size_t nfacets;
 };
+
+/* Reads the filters of opts into s: field terms, and one date range (the
+ * intersection of the date filters). */
+static tl_status set_filters(tl_searcher *s, const tl_searcher_options *o, tl_error *err) {
+  size_t i;
+  tl_status rc;
+  s->sort = o->sort;
+  s->per_article = o->per_article;
+  s->count_matches = o->count_matches || o->nfacets > 0;
+  if (o->nfacets && !(s->facets = calloc(o->nfacets, sizeof *s->facets)))
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  for (i = 0; i < o->nfacets; i++) {
+    if (!o->facets[i] || !*o->facets[i])
+      return tl_error_set(err, TL_ERR_USAGE, "a facet without a field name");
+    if (!(s->facets[s->nfacets] = strdup(o->facets[i])))
+      return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    s->nfacets++;
+  }
+  if (o->sort < TL_SORT_RELEVANCE || o->sort > TL_SORT_OLDEST)
+    return tl_error_set(err, TL_ERR_USAGE, "sort %d: out of range", o->sort);
+  if (o->nfilters && !(s->fterms = calloc(o->nfilters, sizeof *s->fterms)))
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  for (i = 0; i < o->nfilters; i++) {
+    const char *f = o->filters[i].field, *v = o->filters[i].value ? o->filters[i].value : "";
+    if (!f || !*f)
+      return tl_error_set(err, TL_ERR_USAGE, "a filter without a field name");
+    if (strcmp(f, TL_FIELD_DATE) == 0) {
+      const char *dots = strstr(v, "..");
+      size_t la = dots ? (size_t)(dots - v) : strlen(v);
+      const char *b = dots ? dots + 2 : v;
+      int64_t from = INT64_MIN, to = INT64_MAX;
+      if (!*v || (dots && !la && !*b))
+        return tl_error_set(err, TL_ERR_USAGE, "an empty date range");
+      if ((la && (rc = tl_date_bound(v, la, 0, &from, err)) != TL_OK) ||
+          (*b && (rc = tl_date_bound(b, strlen(b), 1, &to, err)) != TL_OK))
+        return rc;
+      if (!s->has_date || (double)from > s->date_from)
+        s->date_from = (double)from;
+      if (!s->has_date || (double)to < s->date_to)
+        s->date_to = (double)to;
+      s->has_date = 1;
+    } else {
+      char term[TL_INDEX_TERM_MAX + 1], *folded;
+      size_t flen, n;
+      if ((rc = tl_fold(v, strlen(v), &folded, &flen, err)) != TL_OK)
+        return rc;
+      n = tl_field_term(f, folded, flen, term);
+      free(folded);
+      if (!n) /* too long for a term: no article has it */
+        snprintf(term, sizeof term, "%s", TL_PREFIX_FIELD);
+      if (!(s->fterms[s->nfterms] = strdup(term)))
+        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+      s->nfterms++;
+    }
+  }
+  return TL_OK;
+}
 
 void tl_rank_params_default(tl_rank_params *p) {
   memset(p, 0, sizeof *p);
@@ -103,6 +170,8 @@ tl_status tl_searcher_open(const char *db_path, const tl_searcher_options *opts,
       (rc = tl_reranker_create(s->analyzer, s->questions, NULL, &s->reranker, err)) != TL_OK)
     goto fail;
   s->no_snippets = opts ? opts->no_snippets : 0;
+  if (opts && (rc = set_filters(s, opts, err)) != TL_OK)
+    goto fail;
   free(stemmer);
   *out = s;
   return TL_OK;
@@ -120,6 +189,12 @@ void tl_searcher_close(tl_searcher *s) {
   tl_analyzer_free(s->query_stop);
   tl_reranker_free(s->reranker);
   tl_analyzer_free(s->questions);
+  for (size_t i = 0; i < s->nfterms; i++)
+    free(s->fterms[i]);
+  free(s->fterms);
+  for (size_t i = 0; i < s->nfacets; i++)
+    free(s->facets[i]);
+  free(s->facets);
   free(s);
 }
 
@@ -536,6 +611,129 @@ static int rank_hits(tl_searcher *s, const tl_query *query, unsigned depth, cons
   return rerank_hits(s, query, hits, *recs, *nd, *order, *score, *features, shift, err);
 }
 
+/* Adds one article with value v (n bytes) to facet f (*cap: room in
+ * f->values); -1 when out of memory. */
+static int facet_add(tl_facet *f, size_t *cap, const char *v, size_t n) {
+  size_t i;
+  for (i = 0; i < f->nvalues; i++)
+    if (strlen(f->values[i].value) == n && memcmp(f->values[i].value, v, n) == 0) {
+      f->values[i].articles++;
+      return 0;
+    }
+  if (f->nvalues == *cap) {
+    size_t c = *cap ? *cap * 2 : 16;
+    tl_facet_value *nv = realloc(f->values, c * sizeof *nv);
+    if (!nv)
+      return -1;
+    f->values = nv;
+    *cap = c;
+  }
+  if (!(f->values[f->nvalues].value = strndup(v, n)))
+    return -1;
+  f->values[f->nvalues++].articles = 1;
+  return 0;
+}
+
+static int facet_cmp(const void *a, const void *b) {
+  const tl_facet_value *x = a, *y = b;
+  if (x->articles != y->articles)
+    return x->articles > y->articles ? -1 : 1;
+  return strcmp(x->value, y->value);
+}
+
+/* The counts of every match and the facets, from one record per article. */
+static tl_status count_facets(tl_searcher *s, const tl_hits *hits, tl_results *res, tl_error *err) {
+  size_t a, i, *cap;
+  res->counted = 1;
+  res->passages_matched = hits->passages_matched;
+  res->articles_matched = hits->articles_matched;
+  if (!s->nfacets)
+    return TL_OK;
+  if (!(res->facets = calloc(s->nfacets, sizeof *res->facets)) ||
+      !(cap = calloc(s->nfacets, sizeof *cap)))
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  res->nfacets = s->nfacets;
+  for (i = 0; i < s->nfacets; i++)
+    res->facets[i].field = s->facets[i];
+  for (a = 0; a < hits->narticles; a++) {
+    tl_passage_record r;
+    json_object *fields = NULL;
+    int bad = 0;
+    if (tl_record_decode(hits->article_data[a], strlen(hits->article_data[a]), &r, err) != TL_OK) {
+      free(cap);
+      return err->code;
+    }
+    json_object_object_get_ex((json_object *)r.owner, "fields", &fields);
+    for (i = 0; i < s->nfacets && !bad; i++) {
+      tl_facet *f = &res->facets[i];
+      const char *name = s->facets[i];
+      size_t d = strlen(r.date);
+      json_object *v;
+      if (strcmp(name, TL_FIELD_YEAR) == 0 || strcmp(name, TL_FIELD_MONTH) == 0) {
+        size_t n = name[0] == 'y' ? 4 : 7;
+        if (d >= n)
+          bad = facet_add(f, &cap[i], r.date, n);
+      } else if (strcmp(name, "source") == 0) {
+        if (*r.source)
+          bad = facet_add(f, &cap[i], r.source, strlen(r.source));
+      } else if (fields && json_object_object_get_ex(fields, name, &v) && v) {
+        if (json_object_is_type(v, json_type_array)) {
+          size_t k, m = json_object_array_length(v);
+          for (k = 0; k < m && !bad; k++) {
+            const char *t = json_object_get_string(json_object_array_get_idx(v, k));
+            size_t j;
+            int dup = 0;
+            for (j = 0; j < k; j++) /* a value given twice counts the article once */
+              dup |= strcmp(t, json_object_get_string(json_object_array_get_idx(v, j))) == 0;
+            if (!dup)
+              bad = facet_add(f, &cap[i], t, strlen(t));
+          }
+        } else {
+          const char *t = json_object_get_string(v);
+          bad = facet_add(f, &cap[i], t, strlen(t));
+        }
+      }
+    }
+    tl_record_release(&r);
+    if (bad) {
+      free(cap);
+      return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    }
+  }
+  free(cap);
+  for (i = 0; i < res->nfacets; i++)
+    if (res->facets[i].nvalues > 1)
+      qsort(res->facets[i].values, res->facets[i].nvalues, sizeof *res->facets[i].values,
+            facet_cmp);
+  return TL_OK;
+}
+
+char *tl_results_facets_json(const tl_results *r) {
+  json_object *j = json_object_new_object(), *all = json_object_new_object();
+  char *line = NULL;
+  size_t i, k;
+  if (!j || !all || json_object_object_add(j, "facets", all) != 0) {
+    json_object_put(j);
+    json_object_put(all);
+    return NULL;
+  }
+  for (i = 0; i < r->nfacets; i++) {
+    json_object *f = json_object_new_object();
+    if (!f || json_object_object_add(all, r->facets[i].field, f) != 0) {
+      json_object_put(f);
+      json_object_put(j);
+      return NULL;
+    }
+    for (k = 0; k < r->facets[i].nvalues; k++)
+      json_object_object_add(f, r->facets[i].values[k].value,
+                             json_object_new_int64((int64_t)r->facets[i].values[k].articles));
+  }
+  line = strdup(
+      json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+  json_object_put(j);
+  return line;
+}
+
 tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned count, int explain,
                     tl_results **out, tl_error *err) {
   tl_search_options so;
@@ -575,7 +773,7 @@ tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned
   so.offset = offset;
   so.count = count;
   /* only questions are reranked (see tl_rerank) */
-  depth = pq->question ? s->rank.rerank_depth : 0;
+  depth = pq->question && s->sort == TL_SORT_RELEVANCE ? s->rank.rerank_depth : 0;
   if (depth > 0) {
     /* the reranked window always starts at the first passage */
     so.offset = 0;
@@ -583,6 +781,14 @@ tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned
   }
   so.explain = explain;
   so.rank = s->rank;
+  so.filters = (const char *const *)s->fterms;
+  so.nfilters = s->nfterms;
+  so.has_date = s->has_date;
+  so.date_from = s->date_from;
+  so.date_to = s->date_to;
+  so.sort = s->sort;
+  so.per_article = s->per_article;
+  so.count_matches = s->count_matches ? (s->nfacets ? 2 : 1) : 0;
   for (attempt = 0;; attempt++) {
     rc = tl_store_search(s->store, q, &so, &hits, err);
     if (rc == TL_OK)
@@ -616,6 +822,8 @@ tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned
   if (!s->no_snippets && (rc = terms_set(hits, &terms, err)) != TL_OK)
     goto fail;
   res->estimated = hits->estimated;
+  if (s->count_matches && (rc = count_facets(s, hits, res, err)) != TL_OK)
+    goto fail;
   from = depth > 0 ? offset : 0;
   res->features_ = features;
   features = NULL;
@@ -634,6 +842,7 @@ tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned
     r->heading = o->heading;
     r->text = o->text;
     r->date = o->date;
+    r->fields = o->fields_json;
     r->url = o->url;
     r->source = o->source;
     r->path = o->path;
@@ -707,6 +916,13 @@ char *tl_result_json(const tl_result *r, const char *qid, int explain) {
   json_object_object_add(j, "path", json_object_new_string(r->path));
   json_object_object_add(j, "start", json_object_new_int64((int64_t)r->start));
   json_object_object_add(j, "end", json_object_new_int64((int64_t)r->end));
+  if (r->date && *r->date)
+    json_object_object_add(j, "date", json_object_new_string(r->date));
+  if (r->fields && *r->fields) {
+    json_object *f = json_tokener_parse(r->fields);
+    if (f)
+      json_object_object_add(j, "fields", f);
+  }
   if (explain)
     json_object_object_add(j, "explain", json_object_new_string(r->explain));
   line = strdup(
@@ -729,6 +945,13 @@ void tl_results_free(tl_results *r) {
   }
   free(r->items);
   free(r->parsed);
+  for (i = 0; i < r->nfacets; i++) {
+    size_t k;
+    for (k = 0; k < r->facets[i].nvalues; k++)
+      free((char *)r->facets[i].values[k].value);
+    free(r->facets[i].values);
+  }
+  free(r->facets);
   free(r->features_);
   free(r);
 }

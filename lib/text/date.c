@@ -257,3 +257,33 @@ size_t tl_date_format(const tl_date *d, char *buf, size_t cap) {
                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
   return n > 0 ? (size_t)n : 0;
 }
+
+int tl_date_bound(const char *text, size_t len, int end, int64_t *out, tl_error *err) {
+  const char *p = text;
+  parts t;
+  int64_t s;
+  memset(&t, 0, sizeof t);
+  t.month = t.day = 1;
+  int ok = len >= 4 && digits(&p, 4, &t.year);
+  if (ok && len > 4)
+    ok = len >= 7 && *p++ == '-' && digits(&p, 2, &t.month);
+  if (ok && len > 7)
+    ok = len == 10 && *p++ == '-' && digits(&p, 2, &t.day);
+  if (ok && (size_t)(p - text) == len && to_seconds(&t, &s)) {
+    if (end) { /* the last second of the year, month or day */
+      struct tm tm;
+      time_t next;
+      memset(&tm, 0, sizeof tm);
+      tm.tm_year = t.year - 1900 + (len == 4);
+      tm.tm_mon = t.month - 1 + (len == 7);
+      tm.tm_mday = t.day + (len == 10);
+      next = timegm(&tm);
+      s = (int64_t)next - 1;
+    }
+    *out = s;
+    return TL_OK;
+  }
+  return tl_error_set(err, TL_ERR_USAGE,
+                      "date '%.*s' not understood: give YYYY, YYYY-MM or YYYY-MM-DD",
+                      len > 64 ? 64 : (int)len, text);
+}

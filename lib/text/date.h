@@ -56,6 +56,16 @@ int tl_date_parse(const char *text, const char *format, tl_date *out, tl_error *
  */
 size_t tl_date_format(const tl_date *d, char *buf, size_t cap);
 
+/**
+ * Reads len bytes at text as a day, a month or a year of a date range,
+ * "YYYY-MM-DD", "YYYY-MM" or "YYYY" (UTC), into *out: its first second
+ * (POSIX time) when end is 0, its last second when end is 1 (so that
+ * "2025-10" as an end means through October 31, 23:59:59). Returns TL_OK,
+ * or TL_ERR_USAGE (another form, or a day that does not exist) with a
+ * one-line message quoting the text.
+ */
+int tl_date_bound(const char *text, size_t len, int end, int64_t *out, tl_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -3,6 +3,7 @@
 #include "xapian/store.h"
 
 #include "index/schema.h"
+#include "text/date.h"
 
 #include <xapian.h>
 
@@ -393,6 +394,79 @@ extern "C" tl_status tl_doc_set_value(tl_doc *d, unsigned slot, const char *v, s
   TL_CATCH("setting a value")
 }
 
+extern "C" tl_status tl_doc_set_sortable(tl_doc *d, unsigned slot, double v, tl_error *err) {
+  try {
+    d->doc.add_value(slot, Xapian::sortable_serialise(v));
+    return TL_OK;
+  }
+  TL_CATCH("setting a value")
+}
+
+// date:FROM..TO in a query: days, months or years (tl_date_bound), either
+// end optional, as a range of the date slot.
+class DateRange : public Xapian::RangeProcessor {
+public:
+  DateRange() : Xapian::RangeProcessor(TL_SLOT_DATE, TL_FIELD_DATE ":") {}
+  Xapian::Query operator()(const std::string &from, const std::string &to) override {
+    int64_t a = 0, b = 0;
+    tl_error e;
+    if ((!from.empty() && tl_date_bound(from.data(), from.size(), 0, &a, &e) != TL_OK) ||
+        (!to.empty() && tl_date_bound(to.data(), to.size(), 1, &b, &e) != TL_OK))
+      throw Xapian::QueryParserError(e.msg);
+    if (from.empty())
+      return Xapian::Query(Xapian::Query::OP_VALUE_LE, TL_SLOT_DATE,
+                           Xapian::sortable_serialise((double)b));
+    if (to.empty())
+      return Xapian::Query(Xapian::Query::OP_VALUE_GE, TL_SLOT_DATE,
+                           Xapian::sortable_serialise((double)a));
+    return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, TL_SLOT_DATE,
+                         Xapian::sortable_serialise((double)a),
+                         Xapian::sortable_serialise((double)b));
+  }
+};
+
+// The boolean prefixes of the keyword fields a query names (NAME:value),
+// title and date aside.
+static void add_field_prefixes(Xapian::QueryParser &qp, const char *query) {
+  const char *p = query;
+  while (*p) {
+    const char *b = p;
+    while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+           *p == '_')
+      p++;
+    if (p > b && *p == ':' && (b == query || !std::isalnum((unsigned char)b[-1]))) {
+      std::string name(b, (size_t)(p - b)), prefix(TL_PREFIX_FIELD);
+      if (name != TL_FIELD_TITLE && name != TL_FIELD_DATE) {
+        for (char c : name)
+          prefix += (c >= 'a' && c <= 'z') ? (char)(c - 'a' + 'A') : c;
+        qp.add_boolean_prefix(name, prefix + ":");
+      }
+    }
+    if (p == b)
+      p++;
+  }
+}
+
+// The filter of the options: field terms ORed within a field (the terms
+// sharing the prefix up to ':'), fields ANDed, and the date range.
+static Xapian::Query filter_query(const tl_search_options *o) {
+  std::map<std::string, std::vector<Xapian::Query>> by_field;
+  std::vector<Xapian::Query> parts;
+  for (size_t i = 0; i < o->nfilters; i++) {
+    std::string t(o->filters[i]);
+    by_field[t.substr(0, t.find(':') + 1)].push_back(Xapian::Query(t));
+  }
+  for (auto &f : by_field)
+    parts.push_back(Xapian::Query(Xapian::Query::OP_OR, f.second.begin(), f.second.end()));
+  if (o->has_date)
+    parts.push_back(Xapian::Query(Xapian::Query::OP_VALUE_RANGE, TL_SLOT_DATE,
+                                  Xapian::sortable_serialise(o->date_from),
+                                  Xapian::sortable_serialise(o->date_to)));
+  if (parts.empty())
+    return Xapian::Query();
+  return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
+}
+
 extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_search_options *opts,
                                      tl_hits **out, tl_error *err) {
   *out = nullptr;
@@ -408,6 +482,8 @@ extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_se
       qp.set_stopper(stop->release());
     qp.set_default_op(Xapian::Query::OP_OR);
     qp.add_prefix(TL_FIELD_TITLE, TL_PREFIX_TITLE);
+    add_field_prefixes(qp, query);
+    qp.add_rangeprocessor((new DateRange())->release());
     unsigned flags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_PURE_NOT |
                      Xapian::QueryParser::FLAG_WILDCARD;
     Xapian::Query q = qp.parse_query(query, flags);
@@ -434,6 +510,10 @@ extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_se
         q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, prox);
       }
     }
+
+    Xapian::Query filter = filter_query(opts);
+    if (!filter.empty()) // a filter never changes a score
+      q = Xapian::Query(Xapian::Query::OP_FILTER, q, filter);
 
     Xapian::Enquire enquire(*s->db);
     // k3 = 0: a term's weight does not grow with its count in the query,
@@ -464,12 +544,38 @@ extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_se
       }
     }
     enquire.set_query(q);
+    if (opts->sort)
+      enquire.set_sort_by_value_then_relevance(TL_SLOT_DATE, opts->sort == TL_SORT_NEWEST);
+    if (opts->per_article)
+      enquire.set_collapse_key(TL_SLOT_ARTICLE_ID, opts->per_article);
     Xapian::MSet mset = enquire.get_mset(opts->offset, opts->count);
 
     h = static_cast<tl_hits *>(std::calloc(1, sizeof *h));
     if (!h)
       throw std::bad_alloc();
     h->estimated = mset.get_matches_estimated();
+    if (opts->count_matches) {
+      // every match counted: the passages, and one record per article
+      Xapian::doccount all = s->db->get_doccount();
+      Xapian::Enquire e(*s->db);
+      e.set_query(q);
+      e.set_weighting_scheme(Xapian::BoolWeight());
+      h->passages_matched = e.get_mset(0, 0, all).get_matches_estimated();
+      e.set_collapse_key(TL_SLOT_ARTICLE_ID, 1);
+      e.set_docid_order(Xapian::Enquire::ASCENDING);
+      Xapian::MSet arts = e.get_mset(0, all, all);
+      h->articles_matched = arts.size();
+      if (opts->count_matches > 1) {
+        h->article_data = static_cast<char **>(std::calloc(arts.size() + 1, sizeof(char *)));
+        if (!h->article_data)
+          throw std::bad_alloc();
+        for (auto it = arts.begin(); it != arts.end(); ++it) {
+          if (!(h->article_data[h->narticles] = dup_string(it.get_document().get_data())))
+            throw std::bad_alloc();
+          h->narticles++;
+        }
+      }
+    }
     h->query = dup_string(q.get_description());
     // The terms the user's words became (not those feedback added): they
     // are highlighted, and explained one by one.
@@ -570,6 +676,9 @@ extern "C" void tl_hits_free(tl_hits *h) {
     std::free(h->items[i].explain);
   }
   std::free(h->items);
+  for (size_t i = 0; i < h->narticles; i++)
+    std::free(h->article_data[i]);
+  std::free(h->article_data);
   for (size_t i = 0; i < h->nterms; i++)
     std::free(h->terms[i]);
   std::free(h->terms);

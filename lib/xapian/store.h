@@ -105,6 +105,13 @@ tl_status tl_doc_set_data(tl_doc *d, const char *data, size_t len, tl_error *err
 tl_status tl_doc_set_value(tl_doc *d, unsigned slot, const char *v, size_t len, tl_error *err);
 
 /**
+ * Sets value slot to v as Xapian::sortable_serialise writes it: strings
+ * that sort, byte by byte, in the order of the numbers (for sorting and
+ * value ranges). Errors: TL_ERR_NOMEM.
+ */
+tl_status tl_doc_set_sortable(tl_doc *d, unsigned slot, double v, tl_error *err);
+
+/**
  * Query-side hooks: stem returns the stem of a word (memory owned by the
  * callee, valid until its next call); stop says whether a word is a
  * stopword. Both receive case-folded UTF-8.
@@ -115,16 +122,30 @@ typedef int (*tl_stop_fn)(void *ctx, const char *word, size_t len);
 /** Options of a search; zero-initialize, then set (rank too: all zero is
  * BM25 with k1 = 0 and b = 0, no other evidence). */
 typedef struct tl_search_options {
-  tl_stem_fn stem;     /**< required */
-  tl_stop_fn stop;     /**< NULL: no stopwords */
-  void *ctx;           /**< passed to stem and stop */
-  unsigned offset;     /**< 0-based rank of the first hit to return */
-  unsigned count;      /**< how many hits at most */
-  int explain;         /**< fill tl_hit.explain with per-term weights */
-  tl_rank_params rank; /**< k1, b, exact_weight, prox_weight and
-                            prox_window, prf_*, in the ranges documented
-                            in search.h (tl_rank_params_check);
-                            rerank_depth is not the store's */
+  tl_stem_fn stem;            /**< required */
+  tl_stop_fn stop;            /**< NULL: no stopwords */
+  void *ctx;                  /**< passed to stem and stop */
+  unsigned offset;            /**< 0-based rank of the first hit to return */
+  unsigned count;             /**< how many hits at most */
+  int explain;                /**< fill tl_hit.explain with per-term weights */
+  tl_rank_params rank;        /**< k1, b, exact_weight, prox_weight and
+                                   prox_window, prf_*, in the ranges documented
+                                   in search.h (tl_rank_params_check);
+                                   rerank_depth is not the store's */
+  const char *const *filters; /**< field terms (tl_field_term) the passages
+                                   must have: those of one field (the same
+                                   prefix up to ':') ORed, fields ANDed */
+  size_t nfilters;
+  int has_date;              /**< 1: only passages dated in the range: */
+  double date_from, date_to; /**< POSIX seconds, both included */
+  int sort;                  /**< TL_SORT_RELEVANCE, _NEWEST or _OLDEST */
+  unsigned per_article;      /**< at most this many passages of an article
+                                  (Xapian's collapse on TL_SLOT_ARTICLE_ID);
+                                  0: no limit */
+  int count_matches;         /**< 1: count every match (tl_hits.passages_matched,
+                                  articles_matched; a full match); 2: also
+                                  one record per matching article
+                                  (tl_hits.article_data) */
 } tl_search_options;
 
 /** One ranked passage. */
@@ -145,11 +166,18 @@ typedef struct tl_hits {
   char *query;             /**< the parsed query, as Xapian describes it */
   char **terms;            /**< the query's terms (for highlighting) */
   size_t nterms;
+  unsigned long passages_matched; /**< with count_matches: every matching passage */
+  unsigned long articles_matched; /**< with count_matches: every matching article */
+  char **article_data;            /**< with count_matches 2: the record of one
+                                       matching passage per article, NUL-terminated */
+  size_t narticles;               /**< entries in article_data: matching articles */
 } tl_hits;
 
 /**
  * Parses query (Xapian QueryParser syntax: AND, OR, NOT, +/-, "phrases",
- * NEAR, title:) with the given stemmer and stopwords (stemming all words
+ * NEAR, title:, NAME:value for a keyword field as a boolean filter,
+ * date:FROM..TO with days, months or years, either end optional, see
+ * tl_date_bound) with the given stemmer and stopwords (stemming all words
  * outside phrases and not in capitals, Xapian's STEM_SOME) and ranks the
  * passages with BM25. *out is freed with tl_hits_free(). The query must
  * not hold the XOR operator: Xapian 1.4.22 crashes in get_mset on some XOR
