@@ -248,6 +248,10 @@ START_TEST(field_filters_narrow) {
   so.nfilters = 1;
   nf = search(&so, "pasar", f);
   assert_narrowed(all, nall, f, nf, year_2025);
+  /* NAME:value of a field the index does not hold is text, not a filter
+   * that matches nothing ("dari 30:1 menjadi 78:1" in a question) */
+  so.nfilters = 0;
+  ck_assert_uint_eq(search(&so, "pasar 30:1 penulis:budi", f), nall);
   tu_dir_teardown();
 }
 END_TEST

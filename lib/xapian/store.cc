@@ -426,8 +426,10 @@ public:
 };
 
 // The boolean prefixes of the keyword fields a query names (NAME:value),
-// title and date aside.
-static void add_field_prefixes(Xapian::QueryParser &qp, const char *query) {
+// title and date aside, for the fields the index holds: "30:1" in a query
+// stays text.
+static void add_field_prefixes(Xapian::QueryParser &qp, const Xapian::Database &db,
+                               const char *query) {
   const char *p = query;
   while (*p) {
     const char *b = p;
@@ -439,7 +441,9 @@ static void add_field_prefixes(Xapian::QueryParser &qp, const char *query) {
       if (name != TL_FIELD_TITLE && name != TL_FIELD_DATE) {
         for (char c : name)
           prefix += (c >= 'a' && c <= 'z') ? (char)(c - 'a' + 'A') : c;
-        qp.add_boolean_prefix(name, prefix + ":");
+        prefix += ":";
+        if (db.allterms_begin(prefix) != db.allterms_end(prefix))
+          qp.add_boolean_prefix(name, prefix);
       }
     }
     if (p == b)
@@ -482,7 +486,7 @@ extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_se
       qp.set_stopper(stop->release());
     qp.set_default_op(Xapian::Query::OP_OR);
     qp.add_prefix(TL_FIELD_TITLE, TL_PREFIX_TITLE);
-    add_field_prefixes(qp, query);
+    add_field_prefixes(qp, *s->db, query);
     qp.add_rangeprocessor((new DateRange())->release());
     unsigned flags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_PURE_NOT |
                      Xapian::QueryParser::FLAG_WILDCARD;
