@@ -1,8 +1,11 @@
 /* index-query.c - per-query latency of telusur's batch mode: one process,
  * one searcher, the queries of a 'qid<TAB>query' file one after another,
  * ranking only (no snippets, as for TREC runs), top 10.
- * Usage: index-query DB QUERIES.tsv [RERANK_DEPTH]; prints "p50_ms p99_ms n".
- * RERANK_DEPTH: passages reranked (0: none; default: the searcher's). */
+ * Usage: index-query DB QUERIES.tsv [RERANK_DEPTH [FIELD=VALUE|- [FACETS]]];
+ * prints "p50_ms p99_ms n". RERANK_DEPTH: passages reranked (0: none; "-"
+ * or absent: the searcher's); FIELD=VALUE: a filter (telusur-query
+ * --filter); FACETS: one field whose matching articles are counted per
+ * value (telusur-query --facets). */
 #include "telusur/search.h"
 #include "util/buf.h"
 
@@ -25,15 +28,29 @@ int main(int argc, char **argv) {
   char line[8192];
   double *lat = NULL;
   size_t n = 0, cap = 0;
-  if (argc != 3 && argc != 4) {
-    fputs("usage: index-query DB QUERIES.tsv [RERANK_DEPTH]\n", stderr);
+  tl_filter filter;
+  const char *facet;
+  if (argc < 3 || argc > 6) {
+    fputs("usage: index-query DB QUERIES.tsv [RERANK_DEPTH [FIELD=VALUE|- [FACETS]]]\n", stderr);
     return 2;
   }
   memset(&o, 0, sizeof o);
   o.no_snippets = 1;
   tl_rank_params_default(&rp);
-  if (argc == 4)
+  if (argc >= 4 && strcmp(argv[3], "-") != 0)
     rp.rerank_depth = atoi(argv[3]) > 0 ? (unsigned)atoi(argv[3]) : 0;
+  if (argc >= 5 && strchr(argv[4], '=')) {
+    *strchr(argv[4], '=') = '\0';
+    filter.field = argv[4];
+    filter.value = argv[4] + strlen(argv[4]) + 1;
+    o.filters = &filter;
+    o.nfilters = 1;
+  }
+  if (argc == 6) {
+    facet = argv[5];
+    o.facets = &facet;
+    o.nfacets = 1;
+  }
   if (tl_searcher_open(argv[1], &o, &rp, &s, &err) != TL_OK) {
     fprintf(stderr, "index-query: %s\n", err.msg);
     return 2;

@@ -74,7 +74,7 @@ typedef int (*tl_term_fn)(void *ctx, int flags, const char *term, size_t len, si
  * TL_ERR_NOTFOUND (stopword list or lexicon missing), TL_ERR_ICU,
  * TL_ERR_IO, TL_ERR_NOMEM. One thread at a time per analyzer.
  */
-int tl_analyzer_create(const tl_analyzer_options *opts, tl_analyzer **out, tl_error *err);
+tl_status tl_analyzer_create(const tl_analyzer_options *opts, tl_analyzer **out, tl_error *err);
 
 /**
  * Analyzes len bytes of UTF-8 text (invalid sequences are read as U+FFFD),
@@ -83,8 +83,8 @@ int tl_analyzer_create(const tl_analyzer_options *opts, tl_analyzer **out, tl_er
  * callback's non-zero value, or TL_ERR_NOMEM / TL_ERR_ICU / TL_ERR_LIMIT
  * (text over 1 GiB).
  */
-int tl_analyzer_run(tl_analyzer *a, const char *text, size_t len, unsigned first_pos, tl_term_fn fn,
-                    void *ctx, unsigned *next_pos, tl_error *err);
+tl_status tl_analyzer_run(tl_analyzer *a, const char *text, size_t len, unsigned first_pos,
+                          tl_term_fn fn, void *ctx, unsigned *next_pos, tl_error *err);
 
 /**
  * Normalizes and stems one already case-folded word, as indexing does.

@@ -96,14 +96,14 @@ typedef struct tl_eval_query {
  * pair judged twice), TL_ERR_IO (a read error), TL_ERR_NOMEM. On error
  * *out is NULL.
  */
-int tl_qrels_read(FILE *in, const char *name, tl_qrels **out, tl_error *err);
+tl_status tl_qrels_read(FILE *in, const char *name, tl_qrels **out, tl_error *err);
 
 /**
  * Loads a qrels file: as tl_qrels_read() on the file at path ("-" reads
  * standard input). Errors: as tl_qrels_read(), and TL_ERR_IO when the file
  * cannot be opened.
  */
-int tl_qrels_load(const char *path, tl_qrels **out, tl_error *err);
+tl_status tl_qrels_load(const char *path, tl_qrels **out, tl_error *err);
 
 /**
  * Number of distinct query ids in the qrels, including those with no
@@ -132,14 +132,14 @@ void tl_qrels_free(tl_qrels *q);
  * is NaN, a NUL byte, or a docid given twice for one query), TL_ERR_IO (a
  * read error), TL_ERR_NOMEM. On error *out is NULL.
  */
-int tl_run_read(FILE *in, const char *name, tl_run **out, tl_error *err);
+tl_status tl_run_read(FILE *in, const char *name, tl_run **out, tl_error *err);
 
 /**
  * Loads a run file: as tl_run_read() on the file at path ("-" reads
  * standard input). Errors: as tl_run_read(), and TL_ERR_IO when the file
  * cannot be opened.
  */
-int tl_run_load(const char *path, tl_run **out, tl_error *err);
+tl_status tl_run_load(const char *path, tl_run **out, tl_error *err);
 
 /** Number of distinct query ids in the run. r may not be NULL. */
 size_t tl_run_num_queries(const tl_run *r);
@@ -160,7 +160,7 @@ void tl_run_free(tl_run *r);
  * On success *out owns a result to release with tl_eval_free().
  * Errors: TL_ERR_NOMEM (then *out is NULL).
  */
-int tl_eval_compute(const tl_qrels *qrels, const tl_run *run, tl_eval **out, tl_error *err);
+tl_status tl_eval_compute(const tl_qrels *qrels, const tl_run *run, tl_eval **out, tl_error *err);
 
 /**
  * Number of evaluated queries: qrels queries with at least one relevant

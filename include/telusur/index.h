@@ -50,17 +50,17 @@ typedef struct tl_update_progress {
 
 /** Options of tl_update_open; start from tl_update_options_default(). */
 typedef struct tl_update_options {
-  const char *stemmer;  /**< NULL: the index's own, or "indonesian" for a new one */
-  const char *data_dir; /**< NULL: tl_data_dir() */
-  unsigned jobs;        /**< analysis threads; 0: the number of cores */
-  unsigned batch;       /**< articles per commit (also at the latest every 2 MB of
-                             passage text per database); 0: 1000 */
-  unsigned shards;      /**< 0 or 1: as the index is (one database when new); N > 1:
-                             N shard databases and a stub (must match an existing stub) */
-  int prune;            /**< ignored: gone files are removed unless no_delete */
-  int no_delete;        /**< non-zero: keep the articles of the files recorded
-                             under the paths given that are gone (by default
-                             tl_update_finish removes them) */
+  const char *stemmer;     /**< NULL: the index's own, or "indonesian" for a new one */
+  const char *data_dir;    /**< NULL: tl_data_dir() */
+  unsigned jobs;           /**< analysis threads; 0: the number of cores */
+  unsigned batch;          /**< articles per commit (also at the latest every 2 MB of
+                                passage text per database); 0: 1000 */
+  unsigned shards;         /**< 0 or 1: as the index is (one database when new); N > 1:
+                                N shard databases and a stub (must match an existing stub) */
+  int prune;               /**< ignored: gone files are removed unless no_delete */
+  int no_delete;           /**< non-zero: keep the articles of the files recorded
+                                under the paths given that are gone (by default
+                                tl_update_finish removes them) */
   const char *date_format; /**< a strptime(3) format tried first on article
                                 dates (e.g. "%m/%d/%Y %H:%M"), before ISO 8601
                                 and RFC 2822; NULL: none. Must stay valid
@@ -128,8 +128,8 @@ typedef struct tl_update tl_update;
  * functions belong to the thread that opened it (it runs threads of its
  * own); several updates of one index cannot run at once (TL_ERR_LOCK).
  */
-int tl_update_open(const char *db_path, const tl_update_options *opts, tl_update **out,
-                   tl_error *err);
+tl_status tl_update_open(const char *db_path, const tl_update_options *opts, tl_update **out,
+                         tl_error *err);
 
 /**
  * Adds the files under path to the totals that progress reports
@@ -147,7 +147,7 @@ void tl_update_expect(tl_update *u, const char *path);
  * for the summary): TL_ERR_XAPIAN, TL_ERR_IO (the index could not be
  * written), TL_ERR_ICU, TL_ERR_NOMEM, or the error of an earlier call.
  */
-int tl_update_add_path(tl_update *u, const char *path, tl_error *err);
+tl_status tl_update_add_path(tl_update *u, const char *path, tl_error *err);
 
 /**
  * Waits for the work queued, then, unless an error stopped the update,
@@ -159,7 +159,7 @@ int tl_update_add_path(tl_update *u, const char *path, tl_error *err);
  * same as an earlier tl_update_add_path returned, if one did); the index
  * then keeps its last commit. Call it once; then tl_update_free().
  */
-int tl_update_finish(tl_update *u, tl_update_summary *summary, tl_error *err);
+tl_status tl_update_finish(tl_update *u, tl_update_summary *summary, tl_error *err);
 
 /**
  * Stops the threads, closes the index and frees. Before tl_update_finish
@@ -183,7 +183,7 @@ typedef struct tl_index_stats_t {
  * Errors: TL_ERR_NOTFOUND (no database there), TL_ERR_XAPIAN, TL_ERR_IO,
  * TL_ERR_NOMEM.
  */
-int tl_index_stats(const char *path, tl_index_stats_t *out, tl_error *err);
+tl_status tl_index_stats(const char *path, tl_index_stats_t *out, tl_error *err);
 
 /**
  * Reads the name of the stemmer the index (or stub database) at path was
@@ -193,7 +193,7 @@ int tl_index_stats(const char *path, tl_index_stats_t *out, tl_error *err);
  * database there), TL_ERR_XAPIAN, TL_ERR_LIMIT (the name does not fit),
  * TL_ERR_NOMEM.
  */
-int tl_index_read_stemmer(const char *path, char *buf, size_t size, tl_error *err);
+tl_status tl_index_read_stemmer(const char *path, char *buf, size_t size, tl_error *err);
 
 /**
  * Compacts the index at path in place (Xapian's compaction; each shard of
@@ -202,8 +202,8 @@ int tl_index_read_stemmer(const char *path, char *buf, size_t size, tl_error *er
  * and *after (if not NULL) receive the sizes in bytes. Errors: TL_ERR_LOCK
  * (another writer), TL_ERR_NOTFOUND, TL_ERR_XAPIAN, TL_ERR_IO.
  */
-int tl_index_compact(const char *path, unsigned long long *before, unsigned long long *after,
-                     tl_error *err);
+tl_status tl_index_compact(const char *path, unsigned long long *before, unsigned long long *after,
+                           tl_error *err);
 
 #ifdef __cplusplus
 }

@@ -459,7 +459,7 @@ void tl_index_close(tl_index *ix) {
   free(ix);
 }
 
-int tl_index_read_stemmer(const char *path, char *buf, size_t size, tl_error *err) {
+tl_status tl_index_read_stemmer(const char *path, char *buf, size_t size, tl_error *err) {
   tl_store *s;
   char *name = NULL;
   int rc;

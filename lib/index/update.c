@@ -540,7 +540,7 @@ void tl_update_expect(tl_update *u, const char *path) {
   tl_walk(path, count_path, u);
 }
 
-int tl_update_add_path(tl_update *u, const char *path, tl_error *err) {
+tl_status tl_update_add_path(tl_update *u, const char *path, tl_error *err) {
   if (!u->fatal && !u->finished) {
     char *canon = tl_canonical_path(path), **nr;
     if (canon && (nr = realloc(u->roots, (u->nroots + 1) * sizeof *nr))) {
@@ -644,7 +644,7 @@ static int prune(tl_update *u, tl_error *err) {
   return rc;
 }
 
-int tl_update_finish(tl_update *u, tl_update_summary *sum, tl_error *err) {
+tl_status tl_update_finish(tl_update *u, tl_update_summary *sum, tl_error *err) {
   tl_error e;
   size_t k;
   if (u->finished)
@@ -837,8 +837,8 @@ static int start(tl_update *u, const char *db, tl_error *err) {
   return tl_pipeline_create(&po, &u->pl, err);
 }
 
-int tl_update_open(const char *db_path, const tl_update_options *opts, tl_update **out,
-                   tl_error *err) {
+tl_status tl_update_open(const char *db_path, const tl_update_options *opts, tl_update **out,
+                         tl_error *err) {
   tl_update *u = calloc(1, sizeof *u);
   shard_name *names = calloc(TL_UPDATE_MAX_SHARDS, sizeof *names);
   int rc;
@@ -890,7 +890,7 @@ void tl_update_free(tl_update *u) {
 
 /* ---- maintenance ---- */
 
-int tl_index_stats(const char *path, tl_index_stats_t *out, tl_error *err) {
+tl_status tl_index_stats(const char *path, tl_index_stats_t *out, tl_error *err) {
   tl_store_stats_t st;
   tl_store *s;
   int rc;
@@ -916,7 +916,7 @@ int tl_index_stats(const char *path, tl_index_stats_t *out, tl_error *err) {
   return TL_OK;
 }
 
-int tl_index_compact(const char *path, unsigned long long *before, unsigned long long *after,
-                     tl_error *err) {
+tl_status tl_index_compact(const char *path, unsigned long long *before, unsigned long long *after,
+                           tl_error *err) {
   return tl_store_compact(path, before, after, err);
 }

@@ -221,7 +221,7 @@ static int next_record(FILE *in, const char *name, char **line, size_t *cap, uns
   }
 }
 
-int tl_qrels_read(FILE *in, const char *name, tl_qrels **out, tl_error *err) {
+tl_status tl_qrels_read(FILE *in, const char *name, tl_qrels **out, tl_error *err) {
   tl_qrels *q = NULL;
   char *line = NULL, *f[4];
   size_t cap = 0;
@@ -283,7 +283,7 @@ cleanup:
   return rc;
 }
 
-int tl_qrels_load(const char *path, tl_qrels **out, tl_error *err) {
+tl_status tl_qrels_load(const char *path, tl_qrels **out, tl_error *err) {
   FILE *f = NULL;
   int rc;
   *out = NULL;
@@ -357,7 +357,7 @@ static int cmp_run_doc(const void *a, const void *b) {
   return strcmp(y->docid, x->docid);
 }
 
-int tl_run_read(FILE *in, const char *name, tl_run **out, tl_error *err) {
+tl_status tl_run_read(FILE *in, const char *name, tl_run **out, tl_error *err) {
   tl_run *r = NULL;
   char *line = NULL, *f[6];
   size_t cap = 0, i;
@@ -427,7 +427,7 @@ cleanup:
   return rc;
 }
 
-int tl_run_load(const char *path, tl_run **out, tl_error *err) {
+tl_status tl_run_load(const char *path, tl_run **out, tl_error *err) {
   FILE *f = NULL;
   int rc;
   *out = NULL;
@@ -513,7 +513,7 @@ static void score_query(const qrels_query *qq, const run_doc *docs, size_t n, tl
   out->recall_100 = (double)rel_100 / (double)qq->num_rel;
 }
 
-int tl_eval_compute(const tl_qrels *qrels, const tl_run *run, tl_eval **out, tl_error *err) {
+tl_status tl_eval_compute(const tl_qrels *qrels, const tl_run *run, tl_eval **out, tl_error *err) {
   tl_eval *e = NULL;
   const qrels_query **order = NULL;
   size_t i, n = 0;

@@ -104,7 +104,7 @@ static int load_compounds(tl_analyzer *a, const char *dir, tl_error *err) {
   return TL_OK;
 }
 
-int tl_analyzer_create(const tl_analyzer_options *opts, tl_analyzer **out, tl_error *err) {
+tl_status tl_analyzer_create(const tl_analyzer_options *opts, tl_analyzer **out, tl_error *err) {
   tl_analyzer *a;
   UErrorCode st = U_ZERO_ERROR;
   const char *dir = opts && opts->data_dir ? opts->data_dir : tl_data_dir();
@@ -355,8 +355,8 @@ static int emit_compound(tl_analyzer *a, const word *v, const word *w, unsigned 
   }
 }
 
-int tl_analyzer_run(tl_analyzer *a, const char *text, size_t len, unsigned first_pos, tl_term_fn fn,
-                    void *ctx, unsigned *next_pos, tl_error *err) {
+tl_status tl_analyzer_run(tl_analyzer *a, const char *text, size_t len, unsigned first_pos,
+                          tl_term_fn fn, void *ctx, unsigned *next_pos, tl_error *err) {
   size_t n16, i;
   UErrorCode st = U_ZERO_ERROR;
   int32_t b, prev;
