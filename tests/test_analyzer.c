@@ -21,6 +21,7 @@
 #define A TL_TERM_ACRONYM
 #define N TL_TERM_NUMBER
 #define W TL_TERM_STOPWORD
+#define NM TL_TERM_NAME
 
 #define MAXT 24
 
@@ -43,6 +44,19 @@ static const acase cases[] = {
     {"none", "", 1, {{NULL, 0, 0, 0, 0}}},
     {"none", "..., !? \xE2\x80\x94 ( ) \"\" ", 1, {{NULL, 0, 0, 0, 0}}},
     {"none", "Kata", 2, {{"kata", 0, 1, 0, 4}, {"kata", S, 1, 0, 4}}},
+    /* names: a capitalised gazetteer word, a capitalised word after a place
+     * word; not the same word in lower case */
+    {"snowball",
+     "Kediri kediri Gunung Bulan",
+     5,
+     {{"kediri", NM, 1, 0, 6},
+      {"kediri", S | NM, 1, 0, 6},
+      {"kediri", 0, 2, 7, 13},
+      {"diri", S, 2, 7, 13},
+      {"gunung", 0, 3, 14, 20},
+      {"gunung", S, 3, 14, 20},
+      {"bulan", NM, 4, 21, 26},
+      {"bulan", S | NM, 4, 21, 26}}},
     /* NFKC case folding: fullwidth letters (3 bytes each) */
     {"none",
      "\xEF\xBC\xA1\xEF\xBC\xA2\xEF\xBC\xA3 \xEF\xBC\xAB"

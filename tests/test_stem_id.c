@@ -185,13 +185,29 @@ END_TEST
 
 START_TEST(test_affix_rules) {
   static const char *const cases[][2] = {
-      {"menyapu", "sapu"},          {"memukul", "pukul"},
-      {"mengebom", "bom"},          {"pertanggungjawaban", "tanggungjawab"},
-      {"bekerjasama", "kerjasama"}, {"pemrograman", "program"},
-      {"relawan", "relawan"},       {"kuambil", "ambil"},
-      {"kaubawa", "bawa"},          {"bukukah", "buku"},
-      {"rumahmu", "rumah"},         {"syutingnya", "syuting"},
-      {"pantai", "pantai"},         {"nilai", "nilai"}};
+      {"menyapu", "sapu"},
+      {"memukul", "pukul"},
+      {"mengebom", "bom"},
+      {"pertanggungjawaban", "tanggungjawab"},
+      {"bekerjasama", "kerjasama"},
+      {"pemrograman", "program"},
+      {"relawan", "relawan"},
+      {"kuambil", "ambil"},
+      {"kaubawa", "bawa"},
+      {"bukukah", "buku"},
+      {"rumahmu", "rumah"},
+      {"syutingnya", "syuting"},
+      {"pantai", "pantai"},
+      {"nilai", "nilai"},
+      /* issue roots: a function word, keluar as its own root, the negated
+       * confix ke-tidak-...-an, and pe(N)- before sy */
+      {"adalah", "adalah"},
+      {"keluarkan", "keluar"},
+      {"mengeluarkan", "keluar"},
+      {"ketidakjelasan", "jelas"},
+      {"ketidakadilan", "adil"},
+      {"penyair", "syair"},
+      {"kediri", "diri"}};
   tl_idstem *s = make_stemmer();
   char buf[256];
   size_t i;

@@ -226,6 +226,18 @@ static int has_operand(const unsigned char *act, size_t i, size_t n, int step) {
   return !dropped;
 }
 
+/* Whether query word t is a name that the stemmer would change (Kediri,
+ * Semeru): capitalised in the query, or typed in lower case but listed by
+ * the gazetteer; such a word is searched as written. */
+static int name_kept_whole(const tl_searcher *s, const tl_query_term *t) {
+  size_t sl;
+  const char *stem;
+  if (!(t->flags & TL_TERM_NAME) && !tl_analyzer_is_name(s->analyzer, t->term, t->len))
+    return 0;
+  stem = tl_analyzer_stem(s->analyzer, t->term, t->len, &sl);
+  return sl != t->len || memcmp(stem, t->term, sl) != 0;
+}
+
 /* Rewrites the query word by word into the analyzer's forms:
  *  - a word becomes its normalized form (case folded, soft hyphens and
  *    apostrophes gone); operators, field names and acronyms stay as typed:
@@ -297,6 +309,13 @@ static tl_status rewrite(const tl_searcher *s, const tl_query *pq, char **out, t
           failed |= tl_buf_append(&o, word, wlen);
       } else if (query[t->end] == ':' || (t->flags & TL_TERM_ACRONYM)) {
         failed |= tl_buf_append(&o, word, wlen);
+      } else if (name_kept_whole(s, t)) {
+        /* a capital keeps Xapian's parser from stemming the name */
+        char first = t->term[0];
+        if (first >= 'a' && first <= 'z')
+          first = (char)(first - 'a' + 'A');
+        failed |= tl_buf_append(&o, &first, 1);
+        failed |= tl_buf_append(&o, t->term + 1, t->len - 1);
       } else {
         failed |= tl_buf_append(&o, t->term, t->len);
       }

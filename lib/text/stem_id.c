@@ -425,8 +425,9 @@ static void nasal_readings(readings *rs, const reading *p, int pre, const char *
     return;
   }
   if (starts(s, n, "ny") && n > 2 && is_vowel(s[2])) {
-    add_reading(rs, p, pre, "s", s + 2, n - 2, 0); /* menyapu */
-    add_reading(rs, p, pre, "", s, n, 0);          /* menyanyi */
+    add_reading(rs, p, pre, "s", s + 2, n - 2, 0);  /* menyapu */
+    add_reading(rs, p, pre, "sy", s + 2, n - 2, 0); /* penyair -> syair */
+    add_reading(rs, p, pre, "", s, n, 0);           /* menyanyi */
     return;
   }
   if (s[0] == 'n') {
@@ -691,6 +692,23 @@ static const char *stem_simple(const tl_idstem *st, const char *w, size_t n, siz
   return w;
 }
 
+/**
+ * The negated confix ke-tidak-...-an (ketidakjelasan -> jelas,
+ * ketidakberdayaan -> daya): stems what lies between "ketidak" and "-an"
+ * (and a final -nya) when the lexicon knows the result; NULL otherwise.
+ */
+static const char *stem_ketidak(const tl_idstem *st, const char *w, size_t n, size_t *out_len) {
+  size_t k = strlen("ketidak"), m;
+  const char *r;
+  if (n > 7 + 3 && ends(w, n, "nya"))
+    n -= 3;
+  if (n < k + 5 || !starts(w, n, "ketidak") || !ends(w, n, "an"))
+    return NULL;
+  m = n - k - 2;
+  r = stem_simple(st, w + k, m, out_len);
+  return usable_root(lex_find(st, r, *out_len)) ? r : NULL;
+}
+
 /** True when [s, s + n) is a clitic written after a hyphen ("-nya"). */
 static int is_clitic(const char *s, size_t n) {
   static const char *const c[] = {"nya", "ku", "mu", "lah", "kah", "pun"};
@@ -802,7 +820,7 @@ const char *tl_idstem_stem(tl_idstem *s, const char *word, size_t len, size_t *s
   }
   if (memchr(word, '-', len))
     r = stem_hyphen(s, word, len, &rl, s->out);
-  else
+  else if (!(r = stem_ketidak(s, word, len, &rl)))
     r = stem_simple(s, word, len, &rl);
   if (len < CACHE_WORD && rl < CACHE_WORD) {
     memcpy(slot->word, word, len);
