@@ -33,7 +33,8 @@ static const char usage[] =
     "                       features (the reranker's features, for training)\n"
     "      --color=WHEN     highlight matches: auto (default; on a terminal),\n"
     "                       always, never; NO_COLOR in the environment disables it\n"
-    "      --explain        show the parsed query and each term's weight\n"
+    "      --explain        show the parsed query, its expansion and each term's weight\n"
+    "      --no-expand      do not also search an acronym's long form and back\n"
     "      --batch=FILE     read 'qid<TAB>query' lines from FILE ('-': stdin)\n"
     "      --run-tag=TAG    the tag column of TREC output (default telusur)\n"
     "\n"
@@ -204,7 +205,9 @@ static int run_query(tl_searcher *s, const char *q, const opts *o, const char *q
     return EXIT_ERROR;
   }
   if (o->explain && o->format == FMT_TEXT)
-    printf("%s%squery: %s\n\n", qid ? qid : "", qid ? " " : "", res->parsed);
+    printf("%s%squery: %s\n%s%s%s\n", qid ? qid : "", qid ? " " : "", res->parsed,
+           res->expanded ? "expanded: " : "", res->expanded ? res->expanded : "",
+           res->expanded ? "\n" : "");
   print_results(res, o, qid);
   if (res->counted && o->format == FMT_TEXT) {
     size_t i, k;
@@ -326,6 +329,7 @@ int main(int argc, char **argv) {
     OPT_SORT,
     OPT_PER_ARTICLE,
     OPT_FACETS,
+    OPT_NO_EXPAND,
     OPT_RANK
   };
   /* the ranking options follow, from rank_opts */
@@ -345,9 +349,10 @@ int main(int argc, char **argv) {
                                 {"sort", required_argument, NULL, OPT_SORT},
                                 {"per-article", required_argument, NULL, OPT_PER_ARTICLE},
                                 {"facets", required_argument, NULL, OPT_FACETS},
+                                {"no-expand", no_argument, NULL, OPT_NO_EXPAND},
                                 {"help", no_argument, NULL, 'h'},
                                 {"version", no_argument, NULL, 'V'}};
-  const size_t nfixed = 18, nrank = sizeof rank_opts / sizeof *rank_opts;
+  const size_t nfixed = 19, nrank = sizeof rank_opts / sizeof *rank_opts;
   const char *db = getenv("TELUSUR_DB"), *color = "auto", *batch = NULL;
   const char *no_color = getenv("NO_COLOR");
   opts o;
@@ -402,6 +407,7 @@ int main(int argc, char **argv) {
       color = optarg;
       break;
     case OPT_EXPLAIN: o.explain = 1; break;
+    case OPT_NO_EXPAND: so.no_expand = 1; break;
     case OPT_BATCH: batch = optarg; break;
     case OPT_TAG: o.tag = optarg; break;
     case OPT_STOP: so.query_stopwords = strcmp(optarg, "none") == 0 ? "" : optarg; break;

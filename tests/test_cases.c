@@ -334,6 +334,55 @@ START_TEST(query_rewrite_table) {
 }
 END_TEST
 
+/* Whether the results hold the passage of article id. */
+static int has_article(const tl_results *r, const char *id) {
+  size_t i;
+  for (i = 0; i < r->count; i++)
+    if (strcmp(r->items[i].article_id, id) == 0)
+      return 1;
+  return 0;
+}
+
+/* Acronyms: a definition in the text (LIPI) and the shipped list (PBB)
+ * expand a query both ways, below the literal form; --no-expand is off. */
+START_TEST(acronym_expansion) {
+  char *texts[] = {"Peneliti Lembaga Ilmu Pengetahuan Indonesia (LIPI) menemukan spesies baru.",
+                   "Laporan tahunan LIPI terbit kemarin.",
+                   "Sidang umum Perserikatan Bangsa-Bangsa dibuka.", "Harga beras naik lagi."};
+  char *ids[] = {"def", "short", "long", "other"};
+  char *dir = tu_tmpdir(), db[1024];
+  tl_searcher *s = make_index(dir, texts, ids, 4), *plain;
+  tl_searcher_options so;
+  tl_results *res;
+  tl_error err;
+  ck_assert_int_eq(tl_search(s, "lembaga ilmu pengetahuan indonesia", 0, 10, 0, &res, &err), TL_OK);
+  ck_assert(has_article(res, "short"));
+  ck_assert_str_eq(res->items[0].article_id, "def"); /* the literal form first */
+  ck_assert_ptr_nonnull(res->expanded);
+  ck_assert_str_eq(res->expanded, "lembaga ilmu pengetahuan indonesia -> LIPI");
+  tl_results_free(res);
+  ck_assert_int_eq(tl_search(s, "LIPI", 0, 10, 0, &res, &err), TL_OK);
+  ck_assert(has_article(res, "def") && has_article(res, "short") && !has_article(res, "long"));
+  tl_results_free(res);
+  ck_assert_int_eq(tl_search(s, "PBB", 0, 10, 0, &res, &err), TL_OK);
+  ck_assert(has_article(res, "long"));
+  ck_assert_str_eq(res->expanded, "PBB -> perserikatan bangsa-bangsa");
+  tl_results_free(res);
+  memset(&so, 0, sizeof so);
+  so.no_expand = 1;
+  snprintf(db, sizeof db, "%s/db", dir);
+  ck_assert_int_eq(tl_searcher_open(db, &so, NULL, &plain, &err), TL_OK);
+  ck_assert_int_eq(tl_search(plain, "PBB", 0, 10, 0, &res, &err), TL_OK);
+  ck_assert_uint_eq(res->count, 0);
+  ck_assert_ptr_null(res->expanded);
+  tl_results_free(res);
+  tl_searcher_close(plain);
+  tl_searcher_close(s);
+  tu_rmtree(dir);
+  free(dir);
+}
+END_TEST
+
 /* An unknown stemmer or a missing lexicon is an error at start-up. */
 START_TEST(startup_errors) {
   char *err = NULL, cmd[2048];
@@ -360,6 +409,7 @@ int main(void) {
   tcase_add_test(tc, stems_through_analyze);
   tcase_add_test(tc, query_cases);
   tcase_add_test(tc, more_query_cases);
+  tcase_add_test(tc, acronym_expansion);
   tcase_add_test(tc, gold_groups_find_each_other);
   tcase_add_test(tc, gold_pairs_stay_apart);
   tcase_add_test(tc, startup_errors);

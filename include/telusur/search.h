@@ -139,6 +139,9 @@ typedef struct tl_results {
                                        in that order */
   size_t nfacets;
   double *features_; /**< private: the items' features */
+  char *expanded;    /**< the acronym expansion searched besides the words
+                          typed, for people ("BPS -> badan pusat statistik;
+                          ..."), or NULL */
 } tl_results;
 
 /** Orders of the results. */
@@ -168,6 +171,13 @@ typedef struct tl_searcher_options {
   const char *data_dir;        /**< NULL: tl_data_dir() */
   const char *query_stopwords; /**< stopword files for queries, comma separated;
                                   NULL: "tala.txt,questions.txt" */
+  int no_expand;               /**< do not expand acronyms: by default a query's
+                                    acronym (a word in capitals) is also
+                                    searched by its long forms and a long
+                                    form by its acronym, at half weight; the
+                                    table is lexicon/acronyms.txt and the
+                                    definitions the index found in its text
+                                    ("Badan Pusat Statistik (BPS)") */
   int no_snippets;             /**< leave snippets "" and highlights empty
                                     (ranking only, as for TREC runs) */
   /** Filters every search applies (copied): filters of one field are

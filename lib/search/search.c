@@ -3,6 +3,7 @@
 
 #include "index/documents.h"
 #include "index/schema.h"
+#include "search/expand.h"
 #include "search/query.h"
 #include "search/rerank.h"
 #include "telusur/analysis.h"
@@ -10,6 +11,7 @@
 #include "text/fold.h"
 #include "text/reader.h"
 #include "util/buf.h"
+#include "util/data.h"
 #include "util/strset.h"
 #include "xapian/store.h"
 
@@ -40,7 +42,11 @@ struct tl_searcher {
   int count_matches;
   char **facets; /* the fields counted, nfacets */
   size_t nfacets;
+  tl_acronyms *acronyms; /* NULL: no acronym expansion */
 };
+
+/* Weight of the acronym expansion, against 1 for the words typed. */
+#define EXPAND_WEIGHT 0.5
 
 /* Reads the filters of opts into s: field terms, and one date range (the
  * intersection of the date filters). */
@@ -170,6 +176,10 @@ tl_status tl_searcher_open(const char *db_path, const tl_searcher_options *opts,
       (rc = tl_reranker_create(s->analyzer, s->questions, NULL, &s->reranker, err)) != TL_OK)
     goto fail;
   s->no_snippets = opts ? opts->no_snippets : 0;
+  if (!(opts && opts->no_expand) &&
+      (rc = tl_acronyms_load(s->store, opts && opts->data_dir ? opts->data_dir : tl_data_dir(),
+                             &s->acronyms, err)) != TL_OK)
+    goto fail;
   if (opts && (rc = set_filters(s, opts, err)) != TL_OK)
     goto fail;
   free(stemmer);
@@ -189,6 +199,7 @@ void tl_searcher_close(tl_searcher *s) {
   tl_analyzer_free(s->query_stop);
   tl_reranker_free(s->reranker);
   tl_analyzer_free(s->questions);
+  tl_acronyms_free(s->acronyms);
   for (size_t i = 0; i < s->nfterms; i++)
     free(s->fterms[i]);
   free(s->fterms);
@@ -763,7 +774,7 @@ tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned
   tl_passage_record *recs = NULL;
   size_t *order = NULL, nd = 0, from, i;
   double *score = NULL, *features = NULL, shift = 0;
-  char *q = NULL;
+  char *q = NULL, *expand = NULL, *expanded = NULL;
   tl_status rc;
   int attempt;
   unsigned depth = 0;
@@ -807,6 +818,13 @@ tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned
   so.date_to = s->date_to;
   so.sort = s->sort;
   so.per_article = s->per_article;
+  if (s->acronyms && (rc = tl_acronyms_expand(s->acronyms, pq, &expand, &expanded, err)) != TL_OK) {
+    free(q);
+    tl_query_free(pq);
+    return rc;
+  }
+  so.expand = expand;
+  so.expand_weight = EXPAND_WEIGHT;
   so.count_matches = s->count_matches ? (s->nfacets ? 2 : 1) : 0;
   for (attempt = 0;; attempt++) {
     rc = tl_store_search(s->store, q, &so, &hits, err);
@@ -826,6 +844,7 @@ tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned
     tl_store_reopen(s->store, err);
   }
   free(q);
+  free(expand);
   if (rc == TL_OK && (!recs || !order || !score)) {
     tl_error_set(err, TL_ERR_NOMEM, "out of memory");
     rc = TL_ERR_NOMEM;
@@ -841,6 +860,8 @@ tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned
   if (!s->no_snippets && (rc = terms_set(hits, &terms, err)) != TL_OK)
     goto fail;
   res->estimated = hits->estimated;
+  res->expanded = expanded;
+  expanded = NULL;
   if (s->count_matches && (rc = count_facets(s, hits, res, err)) != TL_OK)
     goto fail;
   from = depth > 0 ? offset : 0;
@@ -904,6 +925,7 @@ tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned
   *out = res;
   res = NULL;
 fail:
+  free(expanded);
   tl_strset_free(terms);
   free_ranking(hits, recs, order, score, features);
   tl_results_free(res);
@@ -964,6 +986,7 @@ void tl_results_free(tl_results *r) {
   }
   free(r->items);
   free(r->parsed);
+  free(r->expanded);
   for (i = 0; i < r->nfacets; i++) {
     size_t k;
     for (k = 0; k < r->facets[i].nvalues; k++)

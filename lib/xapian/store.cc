@@ -493,6 +493,13 @@ extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_se
     Xapian::Query q = qp.parse_query(query, flags);
     if (q.empty())
       return tl_error_set(err, TL_ERR_USAGE, "the query has no searchable words");
+    if (opts->expand && *opts->expand && opts->expand_weight > 0) {
+      // The acronym expansion, weighted below the words typed.
+      Xapian::Query e = qp.parse_query(opts->expand, flags);
+      if (!e.empty())
+        q = Xapian::Query(Xapian::Query::OP_OR, q,
+                          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, e, opts->expand_weight));
+    }
     // Parts of the score, for explain: the query's terms (each with the
     // factor its weight is scaled by), then the proximity and feedback parts.
     Xapian::Query words = q, exact, prox, feedback;

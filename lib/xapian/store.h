@@ -142,6 +142,10 @@ typedef struct tl_search_options {
   unsigned per_article;      /**< at most this many passages of an article
                                   (Xapian's collapse on TL_SLOT_ARTICLE_ID);
                                   0: no limit */
+  const char *expand;        /**< NULL, or a query (the same syntax) ORed in
+                                  with its weights scaled by expand_weight:
+                                  the acronym expansion (search/expand.h) */
+  double expand_weight;      /**< 0 to 1 */
   int count_matches;         /**< 1: count every match (tl_hits.passages_matched,
                                   articles_matched; a full match); 2: also
                                   one record per matching article
