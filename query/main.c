@@ -35,6 +35,7 @@ static const char usage[] =
     "                       always, never; NO_COLOR in the environment disables it\n"
     "      --explain        show the parsed query, its expansion and each term's weight\n"
     "      --no-expand      do not also search an acronym's long form and back\n"
+    "      --correct        search the spelling suggestion ('did you mean') instead\n"
     "      --batch=FILE     read 'qid<TAB>query' lines from FILE ('-': stdin)\n"
     "      --run-tag=TAG    the tag column of TREC output (default telusur)\n"
     "\n"
@@ -208,6 +209,14 @@ static int run_query(tl_searcher *s, const char *q, const opts *o, const char *q
     printf("%s%squery: %s\n%s%s%s\n", qid ? qid : "", qid ? " " : "", res->parsed,
            res->expanded ? "expanded: " : "", res->expanded ? res->expanded : "",
            res->expanded ? "\n" : "");
+  if (res->suggestion && o->format == FMT_TEXT)
+    printf("%s: %s\n\n", res->corrected ? "searched for" : "did you mean", res->suggestion);
+  if (res->suggestion && o->format == FMT_JSON) {
+    char *j = tl_results_suggestion_json(res);
+    if (j)
+      puts(j);
+    free(j);
+  }
   print_results(res, o, qid);
   if (res->counted && o->format == FMT_TEXT) {
     size_t i, k;
@@ -330,6 +339,7 @@ int main(int argc, char **argv) {
     OPT_PER_ARTICLE,
     OPT_FACETS,
     OPT_NO_EXPAND,
+    OPT_CORRECT,
     OPT_RANK
   };
   /* the ranking options follow, from rank_opts */
@@ -350,9 +360,10 @@ int main(int argc, char **argv) {
                                 {"per-article", required_argument, NULL, OPT_PER_ARTICLE},
                                 {"facets", required_argument, NULL, OPT_FACETS},
                                 {"no-expand", no_argument, NULL, OPT_NO_EXPAND},
+                                {"correct", no_argument, NULL, OPT_CORRECT},
                                 {"help", no_argument, NULL, 'h'},
                                 {"version", no_argument, NULL, 'V'}};
-  const size_t nfixed = 19, nrank = sizeof rank_opts / sizeof *rank_opts;
+  const size_t nfixed = 20, nrank = sizeof rank_opts / sizeof *rank_opts;
   const char *db = getenv("TELUSUR_DB"), *color = "auto", *batch = NULL;
   const char *no_color = getenv("NO_COLOR");
   opts o;
@@ -408,6 +419,7 @@ int main(int argc, char **argv) {
       break;
     case OPT_EXPLAIN: o.explain = 1; break;
     case OPT_NO_EXPAND: so.no_expand = 1; break;
+    case OPT_CORRECT: so.correct = 1; break;
     case OPT_BATCH: batch = optarg; break;
     case OPT_TAG: o.tag = optarg; break;
     case OPT_STOP: so.query_stopwords = strcmp(optarg, "none") == 0 ? "" : optarg; break;

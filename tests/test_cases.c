@@ -383,6 +383,49 @@ START_TEST(acronym_expansion) {
 }
 END_TEST
 
+/* Spelling: words the index does not hold get the likely correction;
+ * with correct set, the correction is searched instead. */
+START_TEST(spelling_suggestion) {
+  char *texts[] = {"Kerjasama bilateral adalah hubungan kerjasama antara dua negara.",
+                   "Indonesia menjalin kerjasama bilateral dengan Jepang."};
+  char *ids[] = {"a", "b"};
+  char *dir = tu_tmpdir(), db[1024], *j;
+  tl_searcher *s = make_index(dir, texts, ids, 2), *fix;
+  tl_searcher_options so;
+  tl_results *res;
+  tl_error err;
+  ck_assert_int_eq(tl_search(s, "kerjsama bilatral", 0, 10, 0, &res, &err), TL_OK);
+  ck_assert_uint_eq(res->count, 0);
+  ck_assert_ptr_nonnull(res->suggestion);
+  ck_assert_str_eq(res->suggestion, "kerjasama bilateral");
+  ck_assert_int_eq(res->corrected, 0);
+  j = tl_results_suggestion_json(res);
+  ck_assert_str_eq(j, "{\"suggestion\": \"kerjasama bilateral\"}");
+  free(j);
+  tl_results_free(res);
+  /* a word the index holds is left alone; operators stay */
+  ck_assert_int_eq(tl_search(s, "jepang AND negra", 0, 10, 0, &res, &err), TL_OK);
+  ck_assert_str_eq(res->suggestion, "jepang AND negara");
+  tl_results_free(res);
+  ck_assert_int_eq(tl_search(s, "kerjasama bilateral", 0, 10, 0, &res, &err), TL_OK);
+  ck_assert_ptr_null(res->suggestion);
+  ck_assert_ptr_null(tl_results_suggestion_json(res));
+  tl_results_free(res);
+  memset(&so, 0, sizeof so);
+  so.correct = 1;
+  snprintf(db, sizeof db, "%s/db", dir);
+  ck_assert_int_eq(tl_searcher_open(db, &so, NULL, &fix, &err), TL_OK);
+  ck_assert_int_eq(tl_search(fix, "kerjsama bilatral", 0, 10, 0, &res, &err), TL_OK);
+  ck_assert_uint_eq(res->count, 2);
+  ck_assert_int_eq(res->corrected, 1);
+  tl_results_free(res);
+  tl_searcher_close(fix);
+  tl_searcher_close(s);
+  tu_rmtree(dir);
+  free(dir);
+}
+END_TEST
+
 /* An unknown stemmer or a missing lexicon is an error at start-up. */
 START_TEST(startup_errors) {
   char *err = NULL, cmd[2048];
@@ -410,6 +453,7 @@ int main(void) {
   tcase_add_test(tc, query_cases);
   tcase_add_test(tc, more_query_cases);
   tcase_add_test(tc, acronym_expansion);
+  tcase_add_test(tc, spelling_suggestion);
   tcase_add_test(tc, gold_groups_find_each_other);
   tcase_add_test(tc, gold_pairs_stay_apart);
   tcase_add_test(tc, startup_errors);

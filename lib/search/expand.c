@@ -184,3 +184,44 @@ tl_status tl_acronyms_expand(const tl_acronyms *a, const tl_query *q, char **que
   }
   return TL_OK;
 }
+
+/* Whether [s, s + n) is only ASCII letters a-z. */
+static int lower_letters(const char *s, size_t n) {
+  size_t i;
+  for (i = 0; i < n; i++)
+    if (s[i] < 'a' || s[i] > 'z')
+      return 0;
+  return n > 0;
+}
+
+tl_status tl_spelling_suggest(tl_store *st, const tl_query *q, char **out, tl_error *err) {
+  tl_buf b = TL_BUF_INIT;
+  size_t i, copied = 0;
+  int changed = 0, failed = 0;
+  tl_status rc = TL_OK;
+  *out = NULL;
+  for (i = 0; i < q->nterms && rc == TL_OK; i++) {
+    const tl_query_term *t = &q->terms[i];
+    char *fix = NULL;
+    if (t->flags & (TL_TERM_STEM | TL_TERM_JOINED | TL_TERM_NUMBER | TL_TERM_ACRONYM) ||
+        t->negated || t->operator_ || t->start < copied || t->len < 3 ||
+        !lower_letters(t->term, t->len) || q->text[t->end] == ':')
+      continue;
+    if ((rc = tl_store_spelling(st, t->term, &fix, err)) != TL_OK)
+      break;
+    if (*fix) {
+      failed |= tl_buf_append(&b, q->text + copied, t->start - copied);
+      failed |= tl_buf_append_str(&b, fix);
+      copied = t->end;
+      changed = 1;
+    }
+    free(fix);
+  }
+  if (rc == TL_OK && changed) {
+    failed |= tl_buf_append_str(&b, q->text + copied);
+    if (failed || !(*out = tl_buf_take(&b, NULL)))
+      rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  }
+  tl_buf_free(&b);
+  return rc;
+}

@@ -38,4 +38,14 @@ void tl_acronyms_free(tl_acronyms *a);
 tl_status tl_acronyms_expand(const tl_acronyms *a, const tl_query *q, char **query, char **shown,
                              tl_error *err);
 
+/**
+ * A spelling suggestion for query q, whose words were analyzed from its
+ * text: each word of letters a-z that the index st does not hold is
+ * replaced by its correction (tl_store_spelling), the rest of the text is
+ * kept. *out receives the corrected query, or NULL when no word was
+ * corrected; the caller frees it. Operators, negated words, numbers and
+ * acronyms are left alone. Errors: TL_ERR_XAPIAN, TL_ERR_NOMEM.
+ */
+tl_status tl_spelling_suggest(tl_store *st, const tl_query *q, char **out, tl_error *err);
+
 #endif

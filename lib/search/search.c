@@ -43,6 +43,7 @@ struct tl_searcher {
   char **facets; /* the fields counted, nfacets */
   size_t nfacets;
   tl_acronyms *acronyms; /* NULL: no acronym expansion */
+  int correct;           /* search the spelling suggestion instead */
 };
 
 /* Weight of the acronym expansion, against 1 for the words typed. */
@@ -176,6 +177,7 @@ tl_status tl_searcher_open(const char *db_path, const tl_searcher_options *opts,
       (rc = tl_reranker_create(s->analyzer, s->questions, NULL, &s->reranker, err)) != TL_OK)
     goto fail;
   s->no_snippets = opts ? opts->no_snippets : 0;
+  s->correct = opts ? opts->correct : 0;
   if (!(opts && opts->no_expand) &&
       (rc = tl_acronyms_load(s->store, opts && opts->data_dir ? opts->data_dir : tl_data_dir(),
                              &s->acronyms, err)) != TL_OK)
@@ -738,6 +740,21 @@ static tl_status count_facets(tl_searcher *s, const tl_hits *hits, tl_results *r
   return TL_OK;
 }
 
+char *tl_results_suggestion_json(const tl_results *r) {
+  json_object *v;
+  const char *js;
+  char *line = NULL;
+  size_t n;
+  if (!r->suggestion || !(v = json_object_new_string(r->suggestion)))
+    return NULL;
+  js = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+  n = strlen(js) + 48;
+  if (js && (line = malloc(n)))
+    snprintf(line, n, "{\"suggestion\": %s%s}", js, r->corrected ? ", \"corrected\": true" : "");
+  json_object_put(v);
+  return line;
+}
+
 char *tl_results_facets_json(const tl_results *r) {
   json_object *j = json_object_new_object(), *all = json_object_new_object();
   char *line = NULL;
@@ -764,8 +781,9 @@ char *tl_results_facets_json(const tl_results *r) {
   return line;
 }
 
-tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned count, int explain,
-                    tl_results **out, tl_error *err) {
+/* One search of the query as given (tl_search without spelling). */
+static tl_status search_once(tl_searcher *s, const char *query, unsigned offset, unsigned count,
+                             int explain, tl_results **out, tl_error *err) {
   tl_search_options so;
   tl_query *pq = NULL;
   tl_hits *hits = NULL;
@@ -933,6 +951,28 @@ fail:
   return rc;
 }
 
+tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned count, int explain,
+                    tl_results **out, tl_error *err) {
+  tl_query *pq = NULL;
+  char *fix = NULL;
+  tl_status rc;
+  *out = NULL;
+  /* the spelling suggestion: words the index does not hold, corrected */
+  if ((rc = tl_query_parse(s->analyzer, s->questions, query, &pq, err)) != TL_OK)
+    return rc;
+  rc = tl_spelling_suggest(s->store, pq, &fix, err);
+  tl_query_free(pq);
+  if (rc == TL_OK)
+    rc = search_once(s, fix && s->correct ? fix : query, offset, count, explain, out, err);
+  if (rc == TL_OK) {
+    (*out)->corrected = fix && s->correct;
+    (*out)->suggestion = fix;
+    fix = NULL;
+  }
+  free(fix);
+  return rc;
+}
+
 char *tl_result_json(const tl_result *r, const char *qid, int explain) {
   json_object *j = json_object_new_object(), *hl = json_object_new_array();
   char *line;
@@ -987,6 +1027,7 @@ void tl_results_free(tl_results *r) {
   free(r->items);
   free(r->parsed);
   free(r->expanded);
+  free(r->suggestion);
   for (i = 0; i < r->nfacets; i++) {
     size_t k;
     for (k = 0; k < r->facets[i].nvalues; k++)

@@ -13,12 +13,17 @@
 #include <map>
 #include <new>
 #include <string>
+#include <unordered_map>
 
 struct tl_store {
   Xapian::Database *db = nullptr;
   Xapian::WritableDatabase *wdb = nullptr; // same object as db when writable
   std::string path;
   bool in_transaction = false;
+  // Spelling data of the documents added since the last commit: word ->
+  // count, handed to Xapian once per word at commit rather than once per
+  // word and document.
+  std::unordered_map<std::string, Xapian::termcount> spelling;
 };
 
 struct tl_doc {
@@ -224,6 +229,9 @@ extern "C" void tl_store_close(tl_store *s) {
   try {
     if (s->wdb && s->in_transaction)
       s->wdb->cancel_transaction();
+    else if (s->wdb) // Xapian commits on close outside a transaction
+      for (const auto &w : s->spelling)
+        s->wdb->add_spelling(w.first, w.second);
   } catch (...) {
   }
   try {
@@ -297,6 +305,9 @@ extern "C" tl_status tl_store_commit(tl_store *s, tl_error *err) {
   if (!s->wdb)
     return tl_error_set(err, TL_ERR_USAGE, "database %s is read-only", s->path.c_str());
   try {
+    for (const auto &w : s->spelling)
+      s->wdb->add_spelling(w.first, w.second);
+    s->spelling.clear();
     if (s->in_transaction) {
       s->in_transaction = false;
       s->wdb->commit_transaction();
@@ -324,9 +335,36 @@ extern "C" tl_status tl_store_add(tl_store *s, const tl_doc *doc, tl_error *err)
     return tl_error_set(err, TL_ERR_USAGE, "database %s is read-only", s->path.c_str());
   try {
     s->wdb->add_document(doc->doc);
+    // Spelling data: every unprefixed word term of 3 to 24 letters a-z,
+    // with its count in the document (Xapian keeps it in the spelling table
+    // for Database::get_spelling_suggestion).
+    for (auto it = doc->doc.termlist_begin(); it != doc->doc.termlist_end(); ++it) {
+      const std::string t = *it;
+      if (t.size() < 3 || t.size() > 24 || t[0] < 'a' || t[0] > 'z')
+        continue;
+      bool letters = true;
+      for (char c : t)
+        letters = letters && c >= 'a' && c <= 'z';
+      if (letters)
+        s->spelling[t] += it.get_wdf();
+    }
     return TL_OK;
   }
   TL_CATCH("adding a document")
+}
+
+extern "C" tl_status tl_store_spelling(tl_store *s, const char *word, char **out, tl_error *err) {
+  *out = nullptr;
+  try {
+    std::string w(word);
+    if (s->db->get_termfreq(w) > 0) // a word the index holds needs no correction
+      w.clear();
+    else
+      w = s->db->get_spelling_suggestion(w, w.size() > 6 ? 2 : 1);
+    *out = dup_string(w);
+    return *out ? TL_OK : tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  }
+  TL_CATCH("suggesting a spelling")
 }
 
 extern "C" tl_status tl_store_reopen(tl_store *s, tl_error *err) {

@@ -193,6 +193,15 @@ typedef struct tl_hits {
 tl_status tl_store_search(tl_store *s, const char *query, const tl_search_options *opts,
                           tl_hits **out, tl_error *err);
 
+/**
+ * The spelling correction of one case-folded word, from the spelling data
+ * that tl_store_add keeps (Xapian's Database::get_spelling_suggestion: the
+ * most frequent indexed word within 1 edit, 2 edits for words over 6
+ * bytes). *out receives "" when the index holds the word or knows no
+ * correction; free it with free(). Errors: TL_ERR_XAPIAN, TL_ERR_NOMEM.
+ */
+tl_status tl_store_spelling(tl_store *s, const char *word, char **out, tl_error *err);
+
 /** Frees search results; NULL is allowed. */
 void tl_hits_free(tl_hits *h);
 
