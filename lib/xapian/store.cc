@@ -356,11 +356,19 @@ extern "C" tl_status tl_store_add(tl_store *s, const tl_doc *doc, tl_error *err)
 extern "C" tl_status tl_store_spelling(tl_store *s, const char *word, char **out, tl_error *err) {
   *out = nullptr;
   try {
-    std::string w(word);
-    if (s->db->get_termfreq(w) > 0) // a word the index holds needs no correction
-      w.clear();
-    else
-      w = s->db->get_spelling_suggestion(w, w.size() > 6 ? 2 : 1);
+    const std::string word_s(word);
+    std::string w;
+    for (int attempt = 0;; attempt++) {
+      try {
+        if (s->db->get_termfreq(word_s) == 0) // a word the index holds needs no correction
+          w = s->db->get_spelling_suggestion(word_s, word_s.size() > 6 ? 2 : 1);
+        break;
+      } catch (const Xapian::DatabaseModifiedError &) {
+        if (attempt >= 10 || s->wdb)
+          throw;
+        s->db->reopen(); // a writer committed: read its latest revision
+      }
+    }
     *out = dup_string(w);
     return *out ? TL_OK : tl_error_set(err, TL_ERR_NOMEM, "out of memory");
   }
@@ -900,9 +908,23 @@ extern "C" tl_status tl_store_metadata_each(tl_store *s, const char *prefix, tl_
                                             void *ctx, tl_error *err) {
   try {
     std::string p(prefix);
-    for (auto it = s->db->metadata_keys_begin(p); it != s->db->metadata_keys_end(p); ++it) {
-      std::string k = *it, v = s->db->get_metadata(k);
-      int rc = fn(ctx, k.c_str(), v.c_str());
+    std::vector<std::pair<std::string, std::string>> kv;
+    // read first, then call fn: a reader retries on a revision a writer
+    // discarded, and fn sees every key once
+    for (int attempt = 0;; attempt++) {
+      try {
+        kv.clear();
+        for (auto it = s->db->metadata_keys_begin(p); it != s->db->metadata_keys_end(p); ++it)
+          kv.emplace_back(*it, s->db->get_metadata(*it));
+        break;
+      } catch (const Xapian::DatabaseModifiedError &) {
+        if (attempt >= 10 || s->wdb)
+          throw;
+        s->db->reopen();
+      }
+    }
+    for (const auto &e : kv) {
+      int rc = fn(ctx, e.first.c_str(), e.second.c_str());
       if (rc)
         return static_cast<tl_status>(rc);
     }
