@@ -425,7 +425,7 @@ static int put_acronyms(tl_store *st, const tl_prepared *p, tl_error *err) {
   int rc = TL_OK;
   while (r && r < end && rc == TL_OK) {
     const char *tab = memchr(r, '\t', (size_t)(end - r)), *nl;
-    char key[64], *old = NULL, *val;
+    char key[64], *old = NULL;
     size_t an, ln, k, forms = 0;
     if (!tab || !(nl = memchr(tab, '\n', (size_t)(end - tab))))
       break;
@@ -450,7 +450,8 @@ static int put_acronyms(tl_store *st, const tl_prepared *p, tl_error *err) {
     }
     if (forms < TL_ACRONYM_FORMS) {
       size_t olen = old ? strlen(old) : 0;
-      if (!(val = malloc(olen + ln + 2))) {
+      char *val = malloc(olen + ln + 2);
+      if (!val) {
         free(old);
         return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
       }

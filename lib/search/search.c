@@ -964,7 +964,7 @@ tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned
   tl_query_free(pq);
   if (rc == TL_OK)
     rc = search_once(s, fix && s->correct ? fix : query, offset, count, explain, out, err);
-  if (rc == TL_OK) {
+  if (rc == TL_OK && *out) {
     (*out)->corrected = fix && s->correct;
     (*out)->suggestion = fix;
     fix = NULL;

@@ -96,7 +96,7 @@ int tl_acronym_scan(const char *text, size_t len, tl_acronym_fn fn, void *ctx) {
   size_t i;
   for (i = 0; i < len; i++) {
     const char *open, *close, *in;
-    size_t nin, k;
+    size_t nin;
     span w[MAX_WORDS];
     if (text[i] != '(')
       continue;
@@ -115,7 +115,7 @@ int tl_acronym_scan(const char *text, size_t len, tl_acronym_fn fn, void *ctx) {
     if (is_short_form(in, nin)) {
       /* Long Form (LF): the words before '(' in the same sentence */
       const char *from = open;
-      size_t nw, max = 2 * nin + 2, back = 0;
+      size_t nw, max = 2 * nin + 2, back = 0, k;
       int first;
       while (from > text && !strchr(".!?;:()\n\"", from[-1]) && back < 300) {
         from--;
@@ -123,8 +123,8 @@ int tl_acronym_scan(const char *text, size_t len, tl_acronym_fn fn, void *ctx) {
       }
       nw = split(from, (size_t)(open - from), w, MAX_WORDS);
       k = nw > max ? nw - max : 0;
-      first = match(in, nin, w + k, nw - k, 0);
-      if (first >= 0) {
+      first = nw > 0 ? match(in, nin, w + k, nw - k, 0) : -1;
+      if (first >= 0 && (size_t)first < nw - k) {
         const span *a = &w[k + (size_t)first], *b = &w[nw - 1];
         int rc = fn(ctx, in, nin, a->s, (size_t)(b->s + b->n - a->s));
         if (rc)
