@@ -40,6 +40,8 @@ static const char usage[] =
     "Ranking (defaults: the best found by bench/relevance.sh; 0 turns a weight off):\n"
     "      --k1=X, --b=X    BM25 parameters (default %g and %g; b from 0 to 1)\n"
     "      --exact-weight=X weight of the exact word forms beside their stems (%g)\n"
+    "      --title-weight=X, --article-weight=X  weight of the article's title words\n"
+    "                       / of its next best passages, per article (%g, %g)\n"
     "      --proximity=X    weight of neighbouring query words found close (%g)\n"
     "      --window=N       how close, in word positions (default %u; 1 or more)\n"
     "      --prf-docs=N, --prf-terms=N, --prf-weight=X\n"
@@ -279,6 +281,8 @@ static const struct rank_opt {
                  {"prf-docs", offsetof(tl_rank_params, prf_docs), 1000},
                  {"prf-terms", offsetof(tl_rank_params, prf_terms), 1000},
                  {"prf-weight", offsetof(tl_rank_params, prf_weight), 0},
+                 {"title-weight", offsetof(tl_rank_params, title_weight), 0},
+                 {"article-weight", offsetof(tl_rank_params, article_weight), 0},
                  {"rerank-depth", offsetof(tl_rank_params, rerank_depth), 100000}};
 
 static int parse_uint(const char *arg, const char *name, unsigned max, unsigned *out) {
@@ -465,8 +469,9 @@ int main(int argc, char **argv) {
       break;
     }
     case 'h':
-      printf(usage, rp.k1, rp.b, rp.exact_weight, rp.prox_weight, rp.prox_window, rp.prf_docs,
-             rp.prf_terms, rp.prf_weight, rp.rerank_depth);
+      printf(usage, rp.k1, rp.b, rp.exact_weight, rp.title_weight, rp.article_weight,
+             rp.prox_weight, rp.prox_window, rp.prf_docs, rp.prf_terms, rp.prf_weight,
+             rp.rerank_depth);
       return 0;
     case 'V': printf("telusur-query %s\n", TELUSUR_VERSION); return 0;
     default:

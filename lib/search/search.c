@@ -110,6 +110,8 @@ void tl_rank_params_default(tl_rank_params *p) {
   p->prf_terms = 0;
   p->prf_weight = 0;
   p->rerank_depth = 20;
+  p->title_weight = 0.5;
+  p->article_weight = 0.1;
 }
 
 tl_status tl_rank_params_check(const tl_rank_params *p, tl_error *err) {
@@ -119,7 +121,9 @@ tl_status tl_rank_params_check(const tl_rank_params *p, tl_error *err) {
   } weights[] = {{"k1", offsetof(tl_rank_params, k1)},
                  {"exact weight", offsetof(tl_rank_params, exact_weight)},
                  {"proximity weight", offsetof(tl_rank_params, prox_weight)},
-                 {"feedback weight", offsetof(tl_rank_params, prf_weight)}};
+                 {"feedback weight", offsetof(tl_rank_params, prf_weight)},
+                 {"title weight", offsetof(tl_rank_params, title_weight)},
+                 {"article weight", offsetof(tl_rank_params, article_weight)}};
   size_t i;
   for (i = 0; i < sizeof weights / sizeof *weights; i++) {
     double v = *(const double *)(const void *)((const char *)p + weights[i].at);
@@ -781,6 +785,8 @@ tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned
   }
   so.explain = explain;
   so.rank = s->rank;
+  if (depth > 0) /* the reranker reads the passages' own scores */
+    so.rank.article_weight = 0;
   so.filters = (const char *const *)s->fterms;
   so.nfilters = s->nfterms;
   so.has_date = s->has_date;
