@@ -2,6 +2,7 @@
 #include "telusur/error.h"
 #include "telusur/search.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -86,233 +87,105 @@ static const char usage[] =
     "Exit status: 0 a passage was found; 1 none was found; 2 error (bad usage,\n"
     "an empty query, no index).\n";
 
-enum format { FMT_TEXT, FMT_TSV, FMT_JSON, FMT_TREC, FMT_FEATURES };
-static const char *const formats[] = {"text", "tsv", "json", "trec", "features"};
-
-typedef struct opts {
-  enum format format;
-  int color, explain;
-  unsigned count, offset;
-  unsigned rerank_depth; /* for the features format */
-  const char *tag;
-} opts;
-
-/* Writes s with highlights: ANSI bold red when colour is on. */
-static void put_snippet(const tl_result *r, int color) {
-  size_t i, at = 0;
-  const char *s = r->snippet;
-  for (i = 0; color && i < r->nhighlights; i++) {
-    fwrite(s + at, 1, r->highlights[i].start - at, stdout);
-    fputs("\x1b[1;31m", stdout);
-    fwrite(s + r->highlights[i].start, 1, r->highlights[i].end - r->highlights[i].start, stdout);
-    fputs("\x1b[0m", stdout);
-    at = r->highlights[i].end;
+/* The exit status for status (-1: a write error already reported), after
+ * flushing standard output: 2 with a message when that fails. */
+static int finish(int status) {
+  if (status >= 0 && (fflush(stdout) != 0 || ferror(stdout))) {
+    fprintf(stderr, "telusur-query: error writing output: %s\n", strerror(errno));
+    status = -1;
   }
-  fputs(s + at, stdout);
+  return status < 0 ? EXIT_ERROR : status;
 }
 
-static void put_tsv_field(const char *s) {
-  for (; *s; s++)
-    putchar(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s);
+/* Writes a message for a failed write to standard output; returns 2. */
+static int write_error(const tl_error *err) {
+  fprintf(stderr, "telusur-query: %s\n", err->msg);
+  return EXIT_ERROR;
 }
 
-static void print_results(const tl_results *res, const opts *o, const char *qid) {
-  /* the docids a TREC run has listed for the query so far */
-  const char **seen = calloc(res->count + 1, sizeof *seen);
-  size_t i, nseen = 0;
-  for (i = 0; i < res->count; i++) {
-    const tl_result *r = &res->items[i];
-    switch (o->format) {
-    case FMT_TEXT:
-      if (qid)
-        printf("%s ", qid);
-      printf("%s%u.%s %s%s%s  [%s #%u]  %.3f\n", o->color ? "\x1b[1m" : "", r->rank,
-             o->color ? "\x1b[0m" : "", o->color ? "\x1b[32m" : "",
-             *r->title ? r->title : "(untitled)", o->color ? "\x1b[0m" : "", r->article_id,
-             r->passage, r->score);
-      if (*r->heading)
-        printf("   \xC2\xA7 %s\n", r->heading);
-      if (*r->date)
-        printf("   %s\n", r->date);
-      fputs("   ", stdout);
-      put_snippet(r, o->color);
-      putchar('\n');
-      if (o->explain && *r->explain)
-        printf("   weights: %s\n", r->explain);
-      putchar('\n');
-      break;
-    case FMT_TSV:
-      if (qid)
-        printf("%s\t", qid);
-      printf("%u\t%.4f\t", r->rank, r->score);
-      put_tsv_field(r->article_id);
-      printf("\t%u\t", r->passage);
-      put_tsv_field(r->title);
-      putchar('\t');
-      put_tsv_field(r->heading);
-      putchar('\t');
-      put_tsv_field(r->snippet);
-      putchar('\n');
-      break;
-    case FMT_JSON: {
-      char *j = tl_result_json(r, qid, o->explain);
-      if (j)
-        puts(j);
-      free(j);
-      break;
-    }
-    case FMT_TREC: {
-      size_t k;
-      for (k = 0; seen && k < nseen && strcmp(seen[k], r->docid) != 0; k++)
-        ;
-      if (!seen || k < nseen || nseen >= o->count)
-        break;
-      seen[nseen++] = r->docid;
-      printf("%s Q0 %s %zu %.6f %s\n", qid ? qid : "1", r->docid, o->offset + nseen, r->score,
-             o->tag);
-      break;
-    }
-    case FMT_FEATURES: {
-      size_t k;
-      if (!r->features)
-        break;
-      printf("%s\t%s\t%u", qid ? qid : "1", r->docid, r->first_rank);
-      for (k = 0; tl_rerank_feature_name(k); k++)
-        printf("\t%.6g", r->features[k]);
-      putchar('\n');
-      break;
-    }
-    }
-  }
-  free(seen);
-}
-
-/* Runs one query; returns 0 found, 1 none, 2 error. */
-static int run_query(tl_searcher *s, const char *q, const opts *o, const char *qid) {
+/* Runs one query; returns 0 found, 1 none, 2 error, -1 a write error. */
+static int run_query(tl_searcher *s, const char *q, const tl_write_options *o, unsigned depth,
+                     const char *qid, const char *where) {
   tl_results *res = NULL;
   tl_error err;
   int found;
   tl_error_clear(&err);
   /* TREC lists a split paragraph once: fetch more passages than needed */
-  if (tl_search(s, q, o->format == FMT_FEATURES ? 0 : o->offset,
-                o->format == FMT_TREC       ? o->count + o->count / 2 + 10
-                : o->format == FMT_FEATURES ? o->rerank_depth
-                                            : o->count,
+  if (tl_search(s, q, o->format == TL_OUT_FEATURES ? 0 : o->offset,
+                o->format == TL_OUT_TREC       ? o->count + o->count / 2 + 10
+                : o->format == TL_OUT_FEATURES ? depth
+                                               : o->count,
                 o->explain, &res, &err) != TL_OK) {
-    fprintf(stderr, "telusur-query: %s%s%s%s\n", qid ? "query " : "", qid ? qid : "",
-            qid ? ": " : "", err.msg);
+    fprintf(stderr, "telusur-query: %s%s\n", where, err.msg);
     return EXIT_ERROR;
   }
-  if (o->explain && o->format == FMT_TEXT)
-    printf("%s%squery: %s\n\n", qid ? qid : "", qid ? " " : "", res->parsed);
-  print_results(res, o, qid);
-  if (res->counted && o->format == FMT_TEXT) {
-    size_t i, k;
-    printf("%lu passages of %lu articles matched\n", res->passages_matched, res->articles_matched);
-    for (i = 0; i < res->nfacets; i++) {
-      printf("\n%s:\n", res->facets[i].field);
-      for (k = 0; k < res->facets[i].nvalues; k++)
-        printf("  %6lu  %s\n", res->facets[i].values[k].articles, res->facets[i].values[k].value);
-    }
-  }
-  if (res->nfacets && o->format == FMT_JSON) {
-    char *j = tl_results_facets_json(res);
-    if (j)
-      puts(j);
-    free(j);
-  }
   found = res->count > 0;
+  if (tl_results_write(stdout, res, o, qid, &err) != TL_OK) {
+    write_error(&err);
+    found = -1;
+  }
   tl_results_free(res);
-  return found ? 0 : EXIT_NONE;
+  return found < 0 ? -1 : found ? 0 : EXIT_NONE;
 }
 
-static int run_batch(tl_searcher *s, const char *file, const opts *o) {
+/* Runs the 'qid<TAB>query' lines of file: a bad line or a failed query is
+ * reported as FILE:LINE and skipped, the rest runs. Returns 0 (a passage
+ * found, no line bad), 1 (none found, no line bad), 2 (a line bad or a
+ * query failed), -1 (a write error). */
+static int run_batch(tl_searcher *s, const char *file, const tl_write_options *o, unsigned depth) {
   FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "r");
-  char *line = NULL;
+  char *line = NULL, where[1200];
   size_t cap = 0;
   ssize_t n;
   unsigned long lineno = 0;
-  int status = EXIT_NONE, errors = 0;
+  int status = EXIT_NONE, errors = 0, rc = 0;
   if (!f) {
-    fprintf(stderr, "telusur-query: %s: cannot open: ", file);
-    perror(NULL);
+    fprintf(stderr, "telusur-query: %s: cannot open: %s\n", file, strerror(errno));
     return EXIT_ERROR;
   }
-  while ((n = getline(&line, &cap, f)) > 0) {
+  while (rc >= 0 && (n = getline(&line, &cap, f)) > 0) {
     char *tab;
-    int rc;
     lineno++;
     while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
       line[--n] = '\0';
     if (n == 0 || line[0] == '#')
       continue;
     tab = strchr(line, '\t');
-    if (!tab) {
-      fprintf(stderr, "telusur-query: %s:%lu: expected 'qid<TAB>query', line skipped\n", file,
-              lineno);
+    if (!tab || tab == line) {
+      fprintf(stderr, "telusur-query: %s:%lu: %s, line skipped\n", file, lineno,
+              tab ? "empty qid" : "expected 'qid<TAB>query'");
       errors++;
       continue;
     }
     *tab = '\0';
-    rc = run_query(s, tab + 1, o, line);
+    snprintf(where, sizeof where, "%.1000s:%lu: query %.100s: ", file, lineno, line);
+    rc = run_query(s, tab + 1, o, depth, line, where);
     status = rc == 0 ? 0 : status;
     errors += rc == EXIT_ERROR;
+  }
+  if (ferror(f)) {
+    fprintf(stderr, "telusur-query: %s:%lu: cannot read: %s\n", file, lineno + 1, strerror(errno));
+    errors++;
   }
   free(line);
   if (f != stdin)
     fclose(f);
-  fflush(stdout);
-  return errors ? EXIT_ERROR : status;
+  return rc < 0 ? -1 : errors ? EXIT_ERROR : status;
 }
-
-/* The ranking options: the tl_rank_params field each sets, a weight
- * (double, 0 to 1000) or, with max > 0, a count (0 to max). */
-static const struct rank_opt {
-  const char *name;
-  size_t at;
-  unsigned max;
-} rank_opts[] = {{"k1", offsetof(tl_rank_params, k1), 0},
-                 {"b", offsetof(tl_rank_params, b), 0},
-                 {"exact-weight", offsetof(tl_rank_params, exact_weight), 0},
-                 {"proximity", offsetof(tl_rank_params, prox_weight), 0},
-                 {"window", offsetof(tl_rank_params, prox_window), 1000},
-                 {"prf-docs", offsetof(tl_rank_params, prf_docs), 1000},
-                 {"prf-terms", offsetof(tl_rank_params, prf_terms), 1000},
-                 {"prf-weight", offsetof(tl_rank_params, prf_weight), 0},
-                 {"rerank-depth", offsetof(tl_rank_params, rerank_depth), 100000}};
 
 static int parse_uint(const char *arg, const char *name, unsigned max, unsigned *out) {
   char *end;
   long v = strtol(arg, &end, 10);
   if (*arg == '\0' || *end || v < 0 || (unsigned long)v > max) {
-    fprintf(stderr, "telusur-query: %s takes a number from 0 to %u\n", name, max);
+    fprintf(stderr, "telusur-query: %s takes a number from 0 to %u, not '%.64s'\n", name, max, arg);
     return -1;
   }
   *out = (unsigned)v;
   return 0;
 }
 
-/* Sets the field of ranking option o from arg; non-zero (with a message)
- * when arg is no number in the option's range. */
-static int set_rank(const struct rank_opt *o, const char *arg, tl_rank_params *rp) {
-  char *end, name[32];
-  void *field = (char *)rp + o->at;
-  double v;
-  if (o->max > 0) {
-    snprintf(name, sizeof name, "--%s", o->name);
-    return parse_uint(arg, name, o->max, field);
-  }
-  v = strtod(arg, &end);
-  if (*arg == '\0' || *end || !(v >= 0 && v <= 1000)) {
-    fprintf(stderr, "telusur-query: '%s': expected a number from 0 to 1000\n", arg);
-    return -1;
-  }
-  memcpy(field, &v, sizeof v);
-  return 0;
-}
-
 int main(int argc, char **argv) {
-  /* the ranking options are OPT_RANK + their index in rank_opts */
+  /* the ranking options are OPT_RANK + their index (tl_rank_param_name) */
   enum {
     OPT_OFFSET = 256,
     OPT_COLOR,
@@ -328,7 +201,7 @@ int main(int argc, char **argv) {
     OPT_FACETS,
     OPT_RANK
   };
-  /* the ranking options follow, from rank_opts */
+  /* the ranking options follow, from tl_rank_param_name */
   struct option longopts[32] = {{"db", required_argument, NULL, 'd'},
                                 {"count", required_argument, NULL, 'n'},
                                 {"offset", required_argument, NULL, OPT_OFFSET},
@@ -347,10 +220,10 @@ int main(int argc, char **argv) {
                                 {"facets", required_argument, NULL, OPT_FACETS},
                                 {"help", no_argument, NULL, 'h'},
                                 {"version", no_argument, NULL, 'V'}};
-  const size_t nfixed = 18, nrank = sizeof rank_opts / sizeof *rank_opts;
+  const size_t nfixed = 18;
   const char *db = getenv("TELUSUR_DB"), *color = "auto", *batch = NULL;
   const char *no_color = getenv("NO_COLOR");
-  opts o;
+  tl_write_options o;
   tl_searcher_options so;
   tl_rank_params rp;
   tl_searcher *s;
@@ -364,8 +237,8 @@ int main(int argc, char **argv) {
   memset(&o, 0, sizeof o);
   memset(&so, 0, sizeof so);
   tl_rank_params_default(&rp);
-  for (k = 0; k < nrank; k++) {
-    struct option ro = {rank_opts[k].name, required_argument, NULL, OPT_RANK + (int)k};
+  for (k = 0; tl_rank_param_name(k); k++) {
+    struct option ro = {tl_rank_param_name(k), required_argument, NULL, OPT_RANK + (int)k};
     longopts[nfixed + k] = ro;
   }
   o.count = 10;
@@ -384,14 +257,12 @@ int main(int argc, char **argv) {
         return EXIT_ERROR;
       break;
     case 'f':
-      for (k = 0; k <= FMT_FEATURES && strcmp(optarg, formats[k]) != 0; k++)
-        ;
-      if (k > FMT_FEATURES) {
+      if ((c = tl_format_parse(optarg)) < 0) {
         fprintf(stderr, "telusur-query: unknown format '%s' (text, tsv, json, trec, features)\n",
                 optarg);
         return EXIT_ERROR;
       }
-      o.format = (enum format)k;
+      o.format = c;
       break;
     case OPT_COLOR:
       if (strcmp(optarg, "auto") != 0 && strcmp(optarg, "always") != 0 &&
@@ -467,52 +338,49 @@ int main(int argc, char **argv) {
     case 'h':
       printf(usage, rp.k1, rp.b, rp.exact_weight, rp.prox_weight, rp.prox_window, rp.prf_docs,
              rp.prf_terms, rp.prf_weight, rp.rerank_depth);
-      return 0;
-    case 'V': printf("telusur-query %s\n", TELUSUR_VERSION); return 0;
+      return finish(0);
+    case 'V': printf("telusur-query %s\n", TELUSUR_VERSION); return finish(0);
     default:
-      if (c >= OPT_RANK && c < OPT_RANK + (int)nrank) {
-        if (set_rank(&rank_opts[c - OPT_RANK], optarg, &rp))
+      if (c >= OPT_RANK && tl_rank_param_name((size_t)(c - OPT_RANK))) {
+        if (tl_rank_params_set(&rp, tl_rank_param_name((size_t)(c - OPT_RANK)), optarg, &err)) {
+          fprintf(stderr, "telusur-query: %s\n", err.msg);
           return EXIT_ERROR;
+        }
         break;
       }
       fputs("Try 'telusur-query --help' for more information.\n", stderr);
       return EXIT_ERROR;
     }
   }
-  o.color = o.format == FMT_TEXT && !(no_color && *no_color) &&
+  o.color = o.format == TL_OUT_TEXT && !(no_color && *no_color) &&
             (strcmp(color, "always") == 0 || (strcmp(color, "auto") == 0 && isatty(STDOUT_FILENO)));
   if (!batch && optind >= argc) {
     fputs("telusur-query: empty query\nTry 'telusur-query --help' for more information.\n", stderr);
     return EXIT_ERROR;
   }
-  so.no_snippets = o.format == FMT_TREC || o.format == FMT_FEATURES;
+  so.no_snippets = o.format == TL_OUT_TREC || o.format == TL_OUT_FEATURES;
   so.filters = filters;
   so.nfilters = nf;
   so.facets = facets;
   so.nfacets = nfacets;
-  so.count_matches = o.format == FMT_TEXT && !batch;
+  so.count_matches = o.format == TL_OUT_TEXT && !batch;
   /* a person reading sees each article once; machine formats keep every
    * passage */
-  so.per_article = per_article >= 0                 ? (unsigned)per_article
-                   : o.format == FMT_TEXT && !batch ? 1
-                                                    : 0;
-  o.rerank_depth = rp.rerank_depth;
-  if (o.format == FMT_FEATURES) {
-    if (o.rerank_depth == 0) {
-      fputs("telusur-query: --format=features needs reranking (--rerank-depth above 0)\n", stderr);
-      return EXIT_ERROR;
-    }
-    fputs("qid\tdocid\tfirst_rank", stdout);
-    for (k = 0; tl_rerank_feature_name(k); k++)
-      printf("\t%s", tl_rerank_feature_name(k));
-    putchar('\n');
+  so.per_article = per_article >= 0                    ? (unsigned)per_article
+                   : o.format == TL_OUT_TEXT && !batch ? 1
+                                                       : 0;
+  if (o.format == TL_OUT_FEATURES && rp.rerank_depth == 0) {
+    fputs("telusur-query: --format=features needs reranking (--rerank-depth above 0)\n", stderr);
+    return EXIT_ERROR;
   }
+  if (tl_results_write_header(stdout, &o, &err) != TL_OK)
+    return write_error(&err);
   if (tl_searcher_open(db, &so, &rp, &s, &err) != TL_OK) {
     fprintf(stderr, "telusur-query: %s\n", err.msg);
     return EXIT_ERROR;
   }
   if (batch) {
-    status = run_batch(s, batch, &o);
+    status = run_batch(s, batch, &o, rp.rerank_depth);
   } else {
     /* the words of the query, one space apart */
     char *q = NULL;
@@ -521,11 +389,9 @@ int main(int argc, char **argv) {
     int i;
     for (i = optind; m && i < argc; i++)
       fprintf(m, "%s%s", i > optind ? " " : "", argv[i]);
-    status = m && fclose(m) == 0 ? run_query(s, q, &o, NULL) : EXIT_ERROR;
+    status = m && fclose(m) == 0 ? run_query(s, q, &o, rp.rerank_depth, NULL, "") : EXIT_ERROR;
     free(q);
   }
   tl_searcher_close(s);
-  if (fflush(stdout) != 0)
-    status = EXIT_ERROR;
-  return status;
+  return finish(status);
 }

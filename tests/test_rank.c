@@ -119,18 +119,20 @@ START_TEST(ranges_checked) {
 }
 END_TEST
 
-/* telusur-query refuses an out-of-range value with the library's message. */
+/* telusur-query refuses an out-of-range value with the library's message
+ * (tl_rank_params_set). */
 START_TEST(cli_refuses) {
   char *out = NULL, *err = NULL;
   int rc = tu_runf(&out, &err, "'%s/telusur-query' -d '%s' --b=5 kucing", tu_bin_dir(), db);
   ck_assert_int_eq(rc, 2);
   ck_assert_str_eq(out, "");
-  ck_assert_str_eq(err, "telusur-query: b 5 out of range (expected 0 to 1)\n");
+  ck_assert_str_eq(err, "telusur-query: --b: '5': expected a number from 0 to 1\n");
   free(out);
   free(err);
   rc = tu_runf(&out, &err, "'%s/telusur-query' -d '%s' --window=0 kucing", tu_bin_dir(), db);
   ck_assert_int_eq(rc, 2);
-  ck_assert_str_eq(err, "telusur-query: proximity window 0 out of range (expected 1 or more)\n");
+  ck_assert_str_eq(err,
+                   "telusur-query: --window: '0': expected a whole number from 1 to 1000\n");
   free(out);
   free(err);
 }

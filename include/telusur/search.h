@@ -14,6 +14,7 @@
 #include "error.h"
 
 #include <stddef.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -249,6 +250,66 @@ char *tl_results_facets_json(const tl_results *r);
 
 /** Frees results; NULL is allowed. */
 void tl_results_free(tl_results *r);
+
+/** Formats of tl_results_write(). */
+enum tl_output_format {
+  TL_OUT_TEXT = 0, /**< for reading: rank, title, id, heading, date, snippet */
+  TL_OUT_TSV,      /**< tab separated: [qid] rank score article_id passage
+                           title heading snippet */
+  TL_OUT_JSON,     /**< JSON Lines: tl_result_json(), then the facets */
+  TL_OUT_TREC,     /**< a TREC run: qid Q0 docid rank score tag */
+  TL_OUT_FEATURES  /**< the reranker's features: qid docid first_rank f... */
+};
+
+/** How tl_results_write() writes; zero-initialize, then set. */
+typedef struct tl_write_options {
+  int format;      /**< enum tl_output_format */
+  int color;       /**< text: ANSI colours, matches highlighted */
+  int explain;     /**< text: the parsed query and weights; json: explain */
+  unsigned count;  /**< trec: at most this many docids per query */
+  unsigned offset; /**< trec: the rank of the first docid less one */
+  const char *tag; /**< trec: the run tag; NULL: "telusur" */
+} tl_write_options;
+
+/** The enum tl_output_format named name ("text", "tsv", "json", "trec",
+ * "features"), or -1. */
+int tl_format_parse(const char *name);
+
+/**
+ * Writes the features format's header line to out (nothing for the other
+ * formats). Errors: TL_ERR_IO (out has a write error).
+ */
+tl_status tl_results_write_header(FILE *out, const tl_write_options *o, tl_error *err);
+
+/**
+ * Writes res to out in format o->format, each line tagged with qid when
+ * not NULL (trec and features: "1" when NULL). Every format stays
+ * parseable whatever ids, titles and texts hold: text and tsv write tabs
+ * and line breaks as spaces and other control characters (C0, DEL, C1) as
+ * \xHH or \u00HH, so no escape sequence of indexed text reaches a
+ * terminal; trec and features write white space and control bytes of
+ * qids, docids and the tag as %HH (an empty one as "-"), so that the run
+ * splits into its six fields; json escapes as JSON does. trec lists each
+ * docid once, at its best passage, o->count at most. Text adds the match
+ * counts and facets when res->counted, json a {"facets": ...} line.
+ * Errors: TL_ERR_IO (a write to out failed: "error writing output: ..."),
+ * TL_ERR_NOMEM.
+ */
+tl_status tl_results_write(FILE *out, const tl_results *res, const tl_write_options *o,
+                           const char *qid, tl_error *err);
+
+/**
+ * Sets the ranking parameter name of p from the text value. Names and
+ * ranges: "k1", "exact-weight", "proximity", "prf-weight" (weights, 0 to
+ * 1000), "b" (0 to 1), "window" (1 to 1000), "prf-docs", "prf-terms" (0
+ * to 1000), "rerank-depth" (0 to 100000). Errors: TL_ERR_USAGE (an
+ * unknown name, or a value that is no number in the range, named in err).
+ */
+tl_status tl_rank_params_set(tl_rank_params *p, const char *name, const char *value, tl_error *err);
+
+/** The name of ranking parameter i of tl_rank_params_set() (0-based), or
+ * NULL past the last. */
+const char *tl_rank_param_name(size_t i);
 
 /** Number of the reranker's features of a passage (tl_result.features). */
 #define TL_RERANK_FEATURES 27

@@ -13,6 +13,7 @@
 #include "util/strset.h"
 #include "xapian/store.h"
 
+#include <errno.h>
 #include <json-c/json.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -112,6 +113,52 @@ void tl_rank_params_default(tl_rank_params *p) {
   p->rerank_depth = 20;
 }
 
+/* The ranking parameters by name: the field, and the range (a double
+ * field unless count). */
+static const struct rank_param {
+  const char *name;
+  size_t at;
+  int count;
+  double min, max;
+} rank_params[] = {{"k1", offsetof(tl_rank_params, k1), 0, 0, 1000},
+                   {"b", offsetof(tl_rank_params, b), 0, 0, 1},
+                   {"exact-weight", offsetof(tl_rank_params, exact_weight), 0, 0, 1000},
+                   {"proximity", offsetof(tl_rank_params, prox_weight), 0, 0, 1000},
+                   {"window", offsetof(tl_rank_params, prox_window), 1, 1, 1000},
+                   {"prf-docs", offsetof(tl_rank_params, prf_docs), 1, 0, 1000},
+                   {"prf-terms", offsetof(tl_rank_params, prf_terms), 1, 0, 1000},
+                   {"prf-weight", offsetof(tl_rank_params, prf_weight), 0, 0, 1000},
+                   {"rerank-depth", offsetof(tl_rank_params, rerank_depth), 1, 0, 100000}};
+
+const char *tl_rank_param_name(size_t i) {
+  return i < sizeof rank_params / sizeof *rank_params ? rank_params[i].name : NULL;
+}
+
+tl_status tl_rank_params_set(tl_rank_params *p, const char *name, const char *value,
+                             tl_error *err) {
+  size_t i;
+  char *end;
+  double v;
+  for (i = 0; i < sizeof rank_params / sizeof *rank_params; i++) {
+    const struct rank_param *r = &rank_params[i];
+    if (strcmp(r->name, name) != 0)
+      continue;
+    errno = 0;
+    v = r->count ? (double)strtol(value, &end, 10) : strtod(value, &end);
+    if (*value == '\0' || *end || errno || !(v >= r->min && v <= r->max))
+      return tl_error_set(err, TL_ERR_USAGE, "--%s: '%.64s': expected %s from %g to %g", name,
+                          value, r->count ? "a whole number" : "a number", r->min, r->max);
+    if (r->count) {
+      unsigned u = (unsigned)v;
+      memcpy((char *)p + r->at, &u, sizeof u);
+    } else {
+      memcpy((char *)p + r->at, &v, sizeof v);
+    }
+    return TL_OK;
+  }
+  return tl_error_set(err, TL_ERR_USAGE, "no ranking parameter '%.64s'", name);
+}
+
 tl_status tl_rank_params_check(const tl_rank_params *p, tl_error *err) {
   static const struct {
     const char *name;
@@ -198,17 +245,6 @@ void tl_searcher_close(tl_searcher *s) {
   free(s);
 }
 
-/* The first term from index i on starting at byte start, with all of
- * flags_on and none of flags_off, or NULL. */
-static const tl_query_term *find_term(const tl_query *q, size_t i, size_t start, int flags_on,
-                                      int flags_off) {
-  for (; i < q->nterms; i++)
-    if (q->terms[i].start == start && (q->terms[i].flags & flags_on) == flags_on &&
-        !(q->terms[i].flags & flags_off))
-      return &q->terms[i];
-  return NULL;
-}
-
 /* What the rewrite made of a query term (0: not a word of its own). */
 enum { ACT_WORD = 1, ACT_DROPPED, ACT_OPERATOR };
 
@@ -276,17 +312,17 @@ static tl_status rewrite(const tl_searcher *s, const tl_query *pq, char **out, t
           in_quotes = !in_quotes;
       failed |= tl_buf_append(&o, query + copied, t->start - copied);
       copied = t->end;
-      j = find_term(pq, i + 1, t->start, TL_TERM_JOINED | TL_TERM_COMPOUND, TL_TERM_STEM);
+      j = tl_query_find(pq, i + 1, t->start, TL_TERM_JOINED | TL_TERM_COMPOUND, TL_TERM_STEM);
       if (!j && !in_quotes)
-        j = find_term(pq, i + 1, t->start, TL_TERM_JOINED | TL_TERM_STEM,
-                      TL_TERM_COMPOUND | TL_TERM_NUMBER | TL_TERM_ACRONYM);
+        j = tl_query_find(pq, i + 1, t->start, TL_TERM_JOINED | TL_TERM_STEM,
+                          TL_TERM_COMPOUND | TL_TERM_NUMBER | TL_TERM_ACRONYM);
       if (j) {
         failed |= tl_buf_append(&o, j->term, j->len);
         copied = j->end;
       } else if (content > 0 && !in_quotes && query[t->end] != ':' && query[t->end] != '-' &&
                  (t->start == 0 || !strchr("+-:", query[t->start - 1])) &&
                  tl_analyzer_is_stopword(s->query_stop, t->term, t->len) &&
-                 !find_term(pq, i + 1, t->start, TL_TERM_JOINED, 0)) {
+                 !tl_query_find(pq, i + 1, t->start, TL_TERM_JOINED, 0)) {
         act[i] = ACT_DROPPED; /* a stopword */
       } else if (wlen == 3 && memcmp(word, "XOR", 3) == 0) {
         failed |= tl_buf_append(&o, "xor", 3);

@@ -1,0 +1,234 @@
+/* output.c - results written as text, TSV, JSON Lines, TREC runs or reranker
+ * features, each parseable whatever the ids, titles and texts hold. */
+#include "telusur/search.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const format_names[] = {"text", "tsv", "json", "trec", "features"};
+
+int tl_format_parse(const char *name) {
+  int k;
+  for (k = 0; k <= TL_OUT_FEATURES; k++)
+    if (strcmp(name, format_names[k]) == 0)
+      return k;
+  return -1;
+}
+
+/* Writes n bytes of s for a reader's eyes: tabs and line breaks as spaces,
+ * other control characters (C0, DEL, and C1 as U+0080..U+009F) as \xHH or
+ * \u00HH, so that no escape sequence of the text reaches a terminal. */
+static void put_text(FILE *out, const char *s, size_t n) {
+  size_t i, from = 0;
+  for (i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    int c1 = c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 &&
+             (unsigned char)s[i + 1] <= 0x9F;
+    if (c >= 0x20 && c != 0x7F && !c1)
+      continue;
+    fwrite(s + from, 1, i - from, out);
+    if (c == '\t' || c == '\n' || c == '\r')
+      putc(' ', out);
+    else if (c1)
+      fprintf(out, "\\u00%02X", (unsigned char)s[++i]);
+    else
+      fprintf(out, "\\x%02X", c);
+    from = i + 1;
+  }
+  fwrite(s + from, 1, n - from, out);
+}
+
+static void put_str(FILE *out, const char *s) {
+  put_text(out, s, strlen(s));
+}
+
+/* Writes s as one token of a whitespace-separated line (TREC run, features):
+ * bytes that are white space or control characters (and C1 controls) as
+ * %HH; an empty s as "-". */
+static void put_token(FILE *out, const char *s) {
+  const unsigned char *p = (const unsigned char *)s;
+  if (!*p)
+    putc('-', out);
+  for (; *p; p++) {
+    if (*p <= 0x20 || *p == 0x7F)
+      fprintf(out, "%%%02X", *p);
+    else if (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) {
+      fprintf(out, "%%C2%%%02X", p[1]);
+      p++;
+    } else
+      putc(*p, out);
+  }
+}
+
+/* The snippet with its highlights: ANSI bold red when colour is on. */
+static void put_snippet(FILE *out, const tl_result *r, int color) {
+  size_t i, at = 0;
+  const char *s = r->snippet;
+  for (i = 0; color && i < r->nhighlights; i++) {
+    put_text(out, s + at, r->highlights[i].start - at);
+    fputs("\x1b[1;31m", out);
+    put_text(out, s + r->highlights[i].start, r->highlights[i].end - r->highlights[i].start);
+    fputs("\x1b[0m", out);
+    at = r->highlights[i].end;
+  }
+  put_str(out, s + at);
+}
+
+static void put_result_text(FILE *out, const tl_result *r, const tl_write_options *o,
+                            const char *qid) {
+  const char *bold = o->color ? "\x1b[1m" : "", *green = o->color ? "\x1b[32m" : "";
+  const char *off = o->color ? "\x1b[0m" : "";
+  if (qid) {
+    put_str(out, qid);
+    putc(' ', out);
+  }
+  fprintf(out, "%s%u.%s %s", bold, r->rank, off, green);
+  put_str(out, *r->title ? r->title : "(untitled)");
+  fprintf(out, "%s  [", off);
+  put_str(out, r->article_id);
+  fprintf(out, " #%u]  %.3f\n", r->passage, r->score);
+  if (*r->heading) {
+    fputs("   \xC2\xA7 ", out);
+    put_str(out, r->heading);
+    putc('\n', out);
+  }
+  if (*r->date) {
+    fputs("   ", out);
+    put_str(out, r->date);
+    putc('\n', out);
+  }
+  fputs("   ", out);
+  put_snippet(out, r, o->color);
+  putc('\n', out);
+  if (o->explain && *r->explain) {
+    fputs("   weights: ", out);
+    put_str(out, r->explain);
+    putc('\n', out);
+  }
+  putc('\n', out);
+}
+
+static void put_result_tsv(FILE *out, const tl_result *r, const char *qid) {
+  if (qid) {
+    put_str(out, qid);
+    putc('\t', out);
+  }
+  fprintf(out, "%u\t%.4f\t", r->rank, r->score);
+  put_str(out, r->article_id);
+  fprintf(out, "\t%u\t", r->passage);
+  put_str(out, r->title);
+  putc('\t', out);
+  put_str(out, r->heading);
+  putc('\t', out);
+  put_str(out, r->snippet);
+  putc('\n', out);
+}
+
+/* The text format's match counts and facets. */
+static void put_counts(FILE *out, const tl_results *res) {
+  size_t i, k;
+  fprintf(out, "%lu passages of %lu articles matched\n", res->passages_matched,
+          res->articles_matched);
+  for (i = 0; i < res->nfacets; i++) {
+    putc('\n', out);
+    put_str(out, res->facets[i].field);
+    fputs(":\n", out);
+    for (k = 0; k < res->facets[i].nvalues; k++) {
+      fprintf(out, "  %6lu  ", res->facets[i].values[k].articles);
+      put_str(out, res->facets[i].values[k].value);
+      putc('\n', out);
+    }
+  }
+}
+
+static tl_status write_status(FILE *out, tl_error *err) {
+  if (ferror(out))
+    return tl_error_set(err, TL_ERR_IO, "error writing output: %s",
+                        errno ? strerror(errno) : "write failed");
+  return TL_OK;
+}
+
+tl_status tl_results_write_header(FILE *out, const tl_write_options *o, tl_error *err) {
+  size_t k;
+  if (o->format != TL_OUT_FEATURES)
+    return TL_OK;
+  fputs("qid\tdocid\tfirst_rank", out);
+  for (k = 0; tl_rerank_feature_name(k); k++)
+    fprintf(out, "\t%s", tl_rerank_feature_name(k));
+  putc('\n', out);
+  return write_status(out, err);
+}
+
+tl_status tl_results_write(FILE *out, const tl_results *res, const tl_write_options *o,
+                           const char *qid, tl_error *err) {
+  /* the docids a TREC run has listed for the query so far */
+  const char **seen = NULL;
+  size_t i, k, nseen = 0;
+  if (o->format == TL_OUT_TREC && !(seen = calloc(res->count + 1, sizeof *seen)))
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  if (o->explain && o->format == TL_OUT_TEXT) {
+    if (qid) {
+      put_str(out, qid);
+      putc(' ', out);
+    }
+    fputs("query: ", out);
+    put_str(out, res->parsed);
+    fputs("\n\n", out);
+  }
+  for (i = 0; i < res->count && !ferror(out); i++) {
+    const tl_result *r = &res->items[i];
+    switch (o->format) {
+    case TL_OUT_TEXT: put_result_text(out, r, o, qid); break;
+    case TL_OUT_TSV: put_result_tsv(out, r, qid); break;
+    case TL_OUT_JSON: {
+      char *j = tl_result_json(r, qid, o->explain);
+      if (!j) {
+        free(seen);
+        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+      }
+      fputs(j, out);
+      putc('\n', out);
+      free(j);
+      break;
+    }
+    case TL_OUT_TREC:
+      for (k = 0; k < nseen && strcmp(seen[k], r->docid) != 0; k++)
+        ;
+      if (k < nseen || nseen >= o->count)
+        break;
+      seen[nseen++] = r->docid;
+      put_token(out, qid ? qid : "1");
+      fputs(" Q0 ", out);
+      put_token(out, r->docid);
+      fprintf(out, " %zu %.6f ", o->offset + nseen, r->score);
+      put_token(out, o->tag ? o->tag : "telusur");
+      putc('\n', out);
+      break;
+    case TL_OUT_FEATURES:
+      if (!r->features)
+        break;
+      put_token(out, qid ? qid : "1");
+      putc('\t', out);
+      put_token(out, r->docid);
+      fprintf(out, "\t%u", r->first_rank);
+      for (k = 0; tl_rerank_feature_name(k); k++)
+        fprintf(out, "\t%.6g", r->features[k]);
+      putc('\n', out);
+      break;
+    default: break;
+    }
+  }
+  free(seen);
+  if (res->counted && o->format == TL_OUT_TEXT)
+    put_counts(out, res);
+  if (res->nfacets && o->format == TL_OUT_JSON) {
+    char *j = tl_results_facets_json(res);
+    if (!j)
+      return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    fputs(j, out);
+    putc('\n', out);
+    free(j);
+  }
+  return write_status(out, err);
+}
