@@ -61,6 +61,22 @@ static void put_token(FILE *out, const char *s) {
   }
 }
 
+/* Writes a JSON line with the C1 controls (U+0080..U+009F, which JSON
+ * lets through raw, but terminals read) as \u00HH: they occur in strings
+ * only, where the escape means the same. */
+static void put_json(FILE *out, const char *j) {
+  const char *p = j;
+  for (; *p; p++) {
+    if ((unsigned char)p[0] == 0xC2 && (unsigned char)p[1] >= 0x80 && (unsigned char)p[1] <= 0x9F) {
+      fwrite(j, 1, (size_t)(p - j), out);
+      fprintf(out, "\\u00%02X", (unsigned char)p[1]);
+      j = ++p + 1;
+    }
+  }
+  fputs(j, out);
+  putc('\n', out);
+}
+
 /* The snippet with its highlights: ANSI bold red when colour is on. */
 static void put_snippet(FILE *out, const tl_result *r, int color) {
   size_t i, at = 0;
@@ -187,8 +203,7 @@ tl_status tl_results_write(FILE *out, const tl_results *res, const tl_write_opti
         free(seen);
         return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
       }
-      fputs(j, out);
-      putc('\n', out);
+      put_json(out, j);
       free(j);
       break;
     }
@@ -226,8 +241,7 @@ tl_status tl_results_write(FILE *out, const tl_results *res, const tl_write_opti
     char *j = tl_results_facets_json(res);
     if (!j)
       return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-    fputs(j, out);
-    putc('\n', out);
+    put_json(out, j);
     free(j);
   }
   return write_status(out, err);
