@@ -177,7 +177,6 @@ START_TEST(write_errors) {
   };
   char path[1024], *err = NULL;
   size_t i;
-  int rc;
   make_index();
   snprintf(path, sizeof path, "%s/b.tsv", tu_dir);
   ck_assert_int_eq(tu_write_file(path, "1\tkerjasama\n2\tekonomi\n", 22), 0);
@@ -186,6 +185,7 @@ START_TEST(write_errors) {
   snprintf(path, sizeof path, "%s/run", tu_dir);
   ck_assert_int_eq(tu_write_file(path, "1 Q0 biasa 1 2.5 t\n", 19), 0);
   for (i = 0; i < sizeof cmds / sizeof *cmds; i++) {
+    int rc;
     err = NULL;
     rc = tu_runf(NULL, &err, "BIN='%s' DB='%s' DIR='%s'; %s > /dev/full", tu_bin_dir(), db, tu_dir,
                  cmds[i]);
@@ -331,11 +331,10 @@ START_TEST(damaged_index) {
   };
   char *err;
   size_t i;
-  int rc;
   make_index();
   for (i = 0; i < sizeof damage / sizeof *damage; i++) {
     char fmt[256];
-    rc = tu_runf(NULL, NULL, "rm -rf '%s/bad' && cp -r '%s' '%s/bad'", tu_dir, db, tu_dir);
+    int rc = tu_runf(NULL, NULL, "rm -rf '%s/bad' && cp -r '%s' '%s/bad'", tu_dir, db, tu_dir);
     ck_assert_int_eq(rc, 0);
     rc = tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/bad' kerjasama", tu_bin_dir(), tu_dir);
     ck_assert_int_eq(rc, 0);
