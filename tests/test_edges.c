@@ -9,7 +9,8 @@
  *  - numeric options and NEAR/N out of range are refused with a message;
  *  - the work of a query is bounded: words, wildcards, wildcard expansion;
  *  - a damaged index is an error (status 2), never "nothing found";
- *  - batch files: each bad line reported as FILE:LINE and skipped.
+ *  - batch files: each bad line reported as FILE:LINE and skipped;
+ *  - an article id read twice in a run is noted, naming both places.
  */
 #include "testutil.h"
 
@@ -386,6 +387,40 @@ START_TEST(batch_bad_lines) {
 }
 END_TEST
 
+/* An id held by two files, and twice by one: each later copy noted with
+ * both places; the copy read last is the one indexed. */
+START_TEST(duplicate_ids_noted) {
+  static const char a[] = "{\"id\":\"x\",\"text\":\"Salinan pertama tentang kerjasama.\"}\n";
+  static const char b[] = "{\"id\":\"y\",\"text\":\"Lain sama sekali.\"}\n"
+                          "{\"id\":\"x\",\"text\":\"Salinan kedua tentang kerjasama.\"}\n"
+                          "{\"id\":\"x\",\"text\":\"Salinan ketiga tentang kerjasama.\"}\n";
+  char path[1024], *out = NULL, *err = NULL;
+  int rc;
+  snprintf(path, sizeof path, "%s/d", tu_dir);
+  ck_assert_int_eq(tu_runf(NULL, NULL, "mkdir '%s'", path), 0);
+  snprintf(path, sizeof path, "%s/d/a.jsonl", tu_dir);
+  ck_assert_int_eq(tu_write_file(path, a, sizeof a - 1), 0);
+  snprintf(path, sizeof path, "%s/d/b.jsonl", tu_dir);
+  ck_assert_int_eq(tu_write_file(path, b, sizeof b - 1), 0);
+  rc = tu_runf(NULL, &err, "cd '%s' && '%s/telusur-index' -d db d", tu_dir, tu_bin_dir());
+  ck_assert_msg(rc == 0, "%d %s", rc, err);
+  ck_assert_msg(strstr(err, "telusur-index: d/b.jsonl:2: article id 'x' also at d/a.jsonl:1: the "
+                            "copy read later is indexed\n") != NULL,
+                "%s", err);
+  ck_assert_msg(strstr(err, "telusur-index: d/b.jsonl:3: article id 'x' also at d/b.jsonl:2: the "
+                            "copy read later is indexed\n") != NULL,
+                "%s", err);
+  free(err);
+  rc = tu_runf(&out, NULL, "'%s/telusur-query' -d '%s/db' -f tsv kerjasama", tu_bin_dir(), tu_dir);
+  ck_assert_int_eq(rc, 0);
+  /* one passage: the third copy */
+  ck_assert_msg(count_char(out, '\n') == 1 && strncmp(out, "1\t", 2) == 0 &&
+                    strstr(out, "\tx\t1\t\t\tSalinan ketiga tentang kerjasama.\n") != NULL,
+                "%s", out);
+  free(out);
+}
+END_TEST
+
 static Suite *edges_suite(void) {
   Suite *s = suite_create("edges");
   TCase *tc = tcase_create("edges");
@@ -397,6 +432,7 @@ static Suite *edges_suite(void) {
   tcase_add_test(tc, query_limits);
   tcase_add_test(tc, damaged_index);
   tcase_add_test(tc, batch_bad_lines);
+  tcase_add_test(tc, duplicate_ids_noted);
   suite_add_tcase(s, tc);
   return s;
 }
