@@ -22,72 +22,48 @@ static const char usage[] =
     "Usage: telusur-query [OPTION]... QUERY...\n"
     "       telusur-query [OPTION]... --batch FILE\n"
     "Rank the passages (paragraphs) of a telusur index by BM25 relevance to QUERY.\n"
-    "Query syntax (Xapian's): words are ranked by relevance; AND, OR, NOT,\n"
-    "+word (must), -word (must not), \"a phrase\", a NEAR b, title:word, word*\n"
-    "(XOR is read as a word: Xapian 1.4 crashes on some XOR queries). Words go\n"
-    "through the same Indonesian analysis as the index (case folding, stemming).\n"
+    "Query syntax (Xapian's): AND, OR, NOT, +word, -word, \"a phrase\", a NEAR b,\n"
+    "title:word, word*, FIELD:value, date:FROM..TO (XOR is read as a word). Words\n"
+    "go through the same Indonesian analysis as the index.\n"
     "\n"
     "  -d, --db=DB          the index (default: $TELUSUR_DB, else ./telusur.db)\n"
     "  -n, --count=N        show N passages (default 10)\n"
     "      --offset=K       skip the first K passages\n"
-    "  -f, --format=FMT     text (default), tsv, json (JSON Lines), trec or\n"
-    "                       features (the reranker's features, for training)\n"
-    "      --color=WHEN     highlight matches: auto (default; on a terminal),\n"
-    "                       always, never; NO_COLOR in the environment disables it\n"
+    "  -f, --format=FMT     text (default), tsv, json (JSON Lines), trec or features\n"
+    "                       (the reranker's features); fields: telusur-query(1)\n"
+    "      --color=WHEN     highlight matches: auto (default), always, never\n"
     "      --explain        show the parsed query and each term's weight\n"
     "      --batch=FILE     read 'qid<TAB>query' lines from FILE ('-': stdin)\n"
     "      --run-tag=TAG    the tag column of TREC output (default telusur)\n"
-    "\n"
+    "      --since=DATE, --until=DATE  only articles dated from / through DATE\n"
+    "                       (YYYY, YYYY-MM or YYYY-MM-DD, UTC)\n"
+    "      --filter=FIELD=VALUE  only articles whose keyword field (topic, site,\n"
+    "                       year, month, ...) has VALUE in any letter case;\n"
+    "                       repeatable: one field's values ORed, fields ANDed\n"
+    "      --sort=ORDER     relevance (default), newest or oldest\n"
+    "      --facets=FIELD[,FIELD...]  count the matching articles by value\n"
+    "      --per-article=N  at most N passages per article (default: 1 for text\n"
+    "                       output of one query, else 0: no limit)\n"
+    "      --stopwords=LIST query stopword files, comma separated (default\n"
+    "                       tala.txt,questions.txt; 'none': keep every word)\n"
     "Ranking (defaults: the best found by bench/relevance.sh; 0 turns a weight off):\n"
     "      --k1=X, --b=X    BM25 parameters (default %g and %g; b from 0 to 1)\n"
     "      --exact-weight=X weight of the exact word forms beside their stems (%g)\n"
     "      --proximity=X    weight of neighbouring query words found close (%g)\n"
-    "      --window=N       how close, in word positions (default %u; 1 or more)\n"
-    "      --prf-docs=N, --prf-terms=N, --prf-weight=X\n"
-    "                       pseudo-relevance feedback: add the N best terms of\n"
-    "                       the first N passages, scaled by X (default %u, %u, %g)\n"
-    "      --rerank-depth=N rerank the N best BM25 passages by the reranker's\n"
-    "                       features (default %u; 0: BM25 order only)\n"
-    "      --since=DATE, --until=DATE\n"
-    "                       only articles dated from / through DATE (YYYY,\n"
-    "                       YYYY-MM or YYYY-MM-DD, UTC; --until 2025-10: through\n"
-    "                       October 31); as date:FROM..TO in the query\n"
-    "      --filter=FIELD=VALUE  only articles whose field (topic, site, year,\n"
-    "                       month, any keyword field of the source) has VALUE,\n"
-    "                       in any letter case; repeatable: values of one field\n"
-    "                       ORed, fields ANDed; as FIELD:value in the query.\n"
-    "                       Filters never change scores\n"
-    "      --sort=ORDER     relevance (default), newest or oldest (ties by\n"
-    "                       relevance; no reranking)\n"
-    "      --facets=FIELD[,FIELD...]  count the matching articles by each value\n"
-    "                       of the fields (a keyword field, source, year or\n"
-    "                       month): after the results in text, as one line\n"
-    "                       {\"facets\": {...}} after them in json\n"
-    "      --per-article=N  at most N passages per article (default: 1 for\n"
-    "                       text output of one query, else 0: no limit)\n"
-    "      --stopwords=LIST stopword files for queries, comma separated, from\n"
-    "                       the data directory's stopwords/ (default\n"
-    "                       tala.txt,questions.txt; 'none': keep every word)\n"
+    "      --window=N       how close, in word positions (default %u)\n"
+    "      --prf-docs=N, --prf-terms=N, --prf-weight=X  pseudo-relevance\n"
+    "                       feedback (default %u, %u, %g: off)\n"
+    "      --rerank-depth=N rerank the N best passages of a question (default %u)\n"
     "  -h, --help           show this help and exit\n"
     "  -V, --version        show the version and exit\n"
     "\n"
-    "Formats: text: rank, score, title, article id and passage number, heading,\n"
-    "date (ISO 8601 UTC) and a snippet. tsv: rank, score, article_id, passage,\n"
-    "title, heading, snippet. Text and tsv show tabs and line breaks as spaces,\n"
-    "other control characters as \\xHH. json: one object per passage: rank,\n"
-    "score, article_id, title, passage, heading, text, snippet, highlights (byte\n"
-    "ranges of snippet), path, start, end, date (ISO 8601 UTC) and fields (the\n"
-    "article's keyword fields) when it has them. trec: 'qid Q0 docid rank score\n"
-    "tag', docid the article id, or id#passage for articles of several\n"
-    "paragraphs, listed once, at its best passage's rank; white space in ids as\n"
-    "%%HH. features: a header line, then per passage reranked: qid, docid (as in\n"
-    "trec), the BM25 rank, the reranker's features, tab separated (-n and\n"
-    "--offset do not apply). In batch mode text, tsv and json lines carry the qid.\n"
     "A query holds at most 2,000 words and 20 wildcards of 1,000 terms each.\n"
     "\n"
-    "Exit status: 0 a passage was found; 1 none was found; 2 error (bad usage, an\n"
-    "empty query, a query over a limit, no index or a damaged one, a write\n"
-    "error; with --batch, a bad line: reported as FILE:LINE, the rest runs).\n";
+    "Exit status: 0 a passage was found; 1 none was found; 2 error (bad usage, a\n"
+    "query over a limit, no index or a damaged one, a write error; with --batch,\n"
+    "a bad line, reported as FILE:LINE while the rest runs).\n";
+
+#include "print.h"
 
 /* The exit status for status (-1: a write error already reported), after
  * flushing standard output: 2 with a message when that fails. */
@@ -99,42 +75,39 @@ static int finish(int status) {
   return status < 0 ? EXIT_ERROR : status;
 }
 
-/* Writes a message for a failed write to standard output; returns 2. */
-static int write_error(const tl_error *err) {
-  fprintf(stderr, "telusur-query: %s\n", err->msg);
-  return EXIT_ERROR;
-}
-
-/* Runs one query; returns 0 found, 1 none, 2 error, -1 a write error. */
-static int run_query(tl_searcher *s, const char *q, const tl_write_options *o, unsigned depth,
-                     const char *qid, const char *where) {
+/* Runs one query; returns 0 found, 1 none, 2 error (reported after where),
+ * -1 a write error (reported). */
+static int run_query(tl_searcher *s, const char *q, const opts *o, const char *qid,
+                     const char *where) {
   tl_results *res = NULL;
   tl_error err;
   int found;
   tl_error_clear(&err);
   /* TREC lists a split paragraph once: fetch more passages than needed */
-  if (tl_search(s, q, o->format == TL_OUT_FEATURES ? 0 : o->offset,
-                o->format == TL_OUT_TREC       ? o->count + o->count / 2 + 10
-                : o->format == TL_OUT_FEATURES ? depth
-                                               : o->count,
+  if (tl_search(s, q, o->format == FMT_FEATURES ? 0 : o->offset,
+                o->format == FMT_TREC       ? o->count + o->count / 2 + 10
+                : o->format == FMT_FEATURES ? o->rerank_depth
+                                            : o->count,
                 o->explain, &res, &err) != TL_OK) {
     fprintf(stderr, "telusur-query: %s%s\n", where, err.msg);
     return EXIT_ERROR;
   }
+  print_results(res, o, qid);
+  print_counts(res, o);
   found = res->count > 0;
-  if (tl_results_write(stdout, res, o, qid, &err) != TL_OK) {
-    write_error(&err);
-    found = -1;
-  }
   tl_results_free(res);
-  return found < 0 ? -1 : found ? 0 : EXIT_NONE;
+  if (ferror(stdout)) {
+    fprintf(stderr, "telusur-query: error writing output: %s\n", strerror(errno));
+    return -1;
+  }
+  return found ? 0 : EXIT_NONE;
 }
 
 /* Runs the 'qid<TAB>query' lines of file: a bad line or a failed query is
  * reported as FILE:LINE and skipped, the rest runs. Returns 0 (a passage
  * found, no line bad), 1 (none found, no line bad), 2 (a line bad or a
  * query failed), -1 (a write error). */
-static int run_batch(tl_searcher *s, const char *file, const tl_write_options *o, unsigned depth) {
+static int run_batch(tl_searcher *s, const char *file, const opts *o) {
   FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "r");
   char *line = NULL, where[1200];
   size_t cap = 0;
@@ -161,7 +134,7 @@ static int run_batch(tl_searcher *s, const char *file, const tl_write_options *o
     }
     *tab = '\0';
     snprintf(where, sizeof where, "%.1000s:%lu: query %.100s: ", file, lineno, line);
-    rc = run_query(s, tab + 1, o, depth, line, where);
+    rc = run_query(s, tab + 1, o, line, where);
     status = rc == 0 ? 0 : status;
     errors += rc == EXIT_ERROR;
   }
@@ -187,7 +160,7 @@ static int parse_uint(const char *arg, const char *name, unsigned max, unsigned 
 }
 
 int main(int argc, char **argv) {
-  /* the ranking options are OPT_RANK + their index (tl_rank_param_name) */
+  /* the ranking options are OPT_RANK + their index in rank_opts */
   enum {
     OPT_OFFSET = 256,
     OPT_COLOR,
@@ -203,7 +176,7 @@ int main(int argc, char **argv) {
     OPT_FACETS,
     OPT_RANK
   };
-  /* the ranking options follow, from tl_rank_param_name */
+  /* the ranking options follow, from rank_opts */
   struct option longopts[32] = {{"db", required_argument, NULL, 'd'},
                                 {"count", required_argument, NULL, 'n'},
                                 {"offset", required_argument, NULL, OPT_OFFSET},
@@ -225,13 +198,13 @@ int main(int argc, char **argv) {
   const size_t nfixed = 18;
   const char *db = getenv("TELUSUR_DB"), *color = "auto", *batch = NULL;
   const char *no_color = getenv("NO_COLOR");
-  tl_write_options o;
+  opts o;
   tl_searcher_options so;
   tl_rank_params rp;
   tl_searcher *s;
   tl_error err;
   int c, status, per_article = -1;
-  size_t k, nf = 0, nfacets = 0;
+  size_t k, nf = 0, nfacets = 0, nrank;
   /* the filters, the texts of the date ranges they point to, the facets */
   tl_filter filters[MAX_FILTERS];
   char ranges[MAX_FILTERS][MAX_DATE + 3];
@@ -239,9 +212,9 @@ int main(int argc, char **argv) {
   memset(&o, 0, sizeof o);
   memset(&so, 0, sizeof so);
   tl_rank_params_default(&rp);
-  for (k = 0; tl_rank_param_name(k); k++) {
-    struct option ro = {tl_rank_param_name(k), required_argument, NULL, OPT_RANK + (int)k};
-    longopts[nfixed + k] = ro;
+  for (nrank = 0; tl_rank_param_name(nrank) && nfixed + nrank + 1 < 32; nrank++) {
+    struct option ro = {tl_rank_param_name(nrank), required_argument, NULL, OPT_RANK + (int)nrank};
+    longopts[nfixed + nrank] = ro;
   }
   o.count = 10;
   o.tag = "telusur";
@@ -259,12 +232,14 @@ int main(int argc, char **argv) {
         return EXIT_ERROR;
       break;
     case 'f':
-      if ((c = tl_format_parse(optarg)) < 0) {
+      for (k = 0; k <= FMT_FEATURES && strcmp(optarg, formats[k]) != 0; k++)
+        ;
+      if (k > FMT_FEATURES) {
         fprintf(stderr, "telusur-query: unknown format '%s' (text, tsv, json, trec, features)\n",
                 optarg);
         return EXIT_ERROR;
       }
-      o.format = c;
+      o.format = (enum format)k;
       break;
     case OPT_COLOR:
       if (strcmp(optarg, "auto") != 0 && strcmp(optarg, "always") != 0 &&
@@ -343,46 +318,48 @@ int main(int argc, char **argv) {
       return finish(0);
     case 'V': printf("telusur-query %s\n", TELUSUR_VERSION); return finish(0);
     default:
-      if (c >= OPT_RANK && tl_rank_param_name((size_t)(c - OPT_RANK))) {
-        if (tl_rank_params_set(&rp, tl_rank_param_name((size_t)(c - OPT_RANK)), optarg, &err)) {
-          fprintf(stderr, "telusur-query: %s\n", err.msg);
-          return EXIT_ERROR;
-        }
-        break;
+      if (c >= OPT_RANK && c < OPT_RANK + (int)nrank) {
+        if (tl_rank_params_set(&rp, tl_rank_param_name((size_t)(c - OPT_RANK)), optarg, &err) ==
+            TL_OK)
+          break;
+        fprintf(stderr, "telusur-query: %s\n", err.msg);
+        return EXIT_ERROR;
       }
       fputs("Try 'telusur-query --help' for more information.\n", stderr);
       return EXIT_ERROR;
     }
   }
-  o.color = o.format == TL_OUT_TEXT && !(no_color && *no_color) &&
+  o.color = o.format == FMT_TEXT && !(no_color && *no_color) &&
             (strcmp(color, "always") == 0 || (strcmp(color, "auto") == 0 && isatty(STDOUT_FILENO)));
   if (!batch && optind >= argc) {
     fputs("telusur-query: empty query\nTry 'telusur-query --help' for more information.\n", stderr);
     return EXIT_ERROR;
   }
-  so.no_snippets = o.format == TL_OUT_TREC || o.format == TL_OUT_FEATURES;
+  so.no_snippets = o.format == FMT_TREC || o.format == FMT_FEATURES;
   so.filters = filters;
   so.nfilters = nf;
   so.facets = facets;
   so.nfacets = nfacets;
-  so.count_matches = o.format == TL_OUT_TEXT && !batch;
+  so.count_matches = o.format == FMT_TEXT && !batch;
   /* a person reading sees each article once; machine formats keep every
    * passage */
-  so.per_article = per_article >= 0                    ? (unsigned)per_article
-                   : o.format == TL_OUT_TEXT && !batch ? 1
-                                                       : 0;
-  if (o.format == TL_OUT_FEATURES && rp.rerank_depth == 0) {
-    fputs("telusur-query: --format=features needs reranking (--rerank-depth above 0)\n", stderr);
-    return EXIT_ERROR;
+  so.per_article = per_article >= 0                 ? (unsigned)per_article
+                   : o.format == FMT_TEXT && !batch ? 1
+                                                    : 0;
+  o.rerank_depth = rp.rerank_depth;
+  if (o.format == FMT_FEATURES) {
+    if (o.rerank_depth == 0) {
+      fputs("telusur-query: --format=features needs reranking (--rerank-depth above 0)\n", stderr);
+      return EXIT_ERROR;
+    }
+    print_features_header();
   }
-  if (tl_results_write_header(stdout, &o, &err) != TL_OK)
-    return write_error(&err);
   if (tl_searcher_open(db, &so, &rp, &s, &err) != TL_OK) {
     fprintf(stderr, "telusur-query: %s\n", err.msg);
     return EXIT_ERROR;
   }
   if (batch) {
-    status = run_batch(s, batch, &o, rp.rerank_depth);
+    status = run_batch(s, batch, &o);
   } else {
     /* the words of the query, one space apart */
     char *q = NULL;
@@ -391,7 +368,7 @@ int main(int argc, char **argv) {
     int i;
     for (i = optind; m && i < argc; i++)
       fprintf(m, "%s%s", i > optind ? " " : "", argv[i]);
-    status = m && fclose(m) == 0 ? run_query(s, q, &o, rp.rerank_depth, NULL, "") : EXIT_ERROR;
+    status = m && fclose(m) == 0 ? run_query(s, q, &o, NULL, "") : EXIT_ERROR;
     free(q);
   }
   tl_searcher_close(s);

@@ -14,7 +14,6 @@
 #include "error.h"
 
 #include <stddef.h>
-#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -29,24 +28,24 @@ typedef struct tl_searcher tl_searcher;
  * refuses values out of the ranges below (TL_ERR_USAGE).
  */
 typedef struct tl_rank_params {
-  double k1;            /**< BM25 k1 (Robertson & Zaragoza 2009), >= 0 */
+  double k1;            /**< BM25 k1 (Robertson & Zaragoza 2009), 0 to 1000 */
   double b;             /**< BM25 b, length normalization, in [0, 1] */
-  double exact_weight;  /**< >= 0: the unstemmed word forms of the query
+  double exact_weight;  /**< 0 to 1000: the unstemmed word forms of the query
                              also match, their BM25 weight scaled by this
                              factor; 0: stems only */
-  double prox_weight;   /**< >= 0: proximity evidence: each pair of query
+  double prox_weight;   /**< 0 to 1000: proximity evidence: each pair of query
                              words next to each other in the query adds,
                              scaled by this factor, the pair's weight in
                              passages where the two occur within
                              prox_window positions; 0: off */
-  unsigned prox_window; /**< word positions, >= 1 */
+  unsigned prox_window; /**< word positions, 1 to 1000 */
   unsigned prf_docs;    /**< pseudo-relevance feedback: the prf_terms best
                              terms (Xapian's expand set) of the first
                              prf_docs passages are added to the query,
                              scaled by prf_weight; on when all three are
                              above 0 */
   unsigned prf_terms;
-  double prf_weight;     /**< >= 0 */
+  double prf_weight;     /**< 0 to 1000 */
   unsigned rerank_depth; /**< passages reranked (rerank.h) for a question;
                               0: none (BM25 order) */
 } tl_rank_params;
@@ -60,10 +59,28 @@ typedef struct tl_rank_params {
 void tl_rank_params_default(tl_rank_params *p);
 
 /**
- * Checks p against the ranges documented in tl_rank_params. Errors:
+ * Checks p against the ranges documented in tl_rank_params and
+ * tl_rank_params_set(). Errors:
  * TL_ERR_USAGE (with the offending parameter and value in err).
  */
 tl_status tl_rank_params_check(const tl_rank_params *p, tl_error *err);
+
+/**
+ * The name of ranking parameter i (0-based), as telusur-query's option
+ * --NAME: k1, b, exact-weight, proximity, window, prf-docs, prf-terms,
+ * prf-weight, rerank-depth; NULL past the last. The string is static.
+ */
+const char *tl_rank_param_name(size_t i);
+
+/**
+ * Sets the ranking parameter called name (tl_rank_param_name()) from the
+ * decimal text value, checked against the range documented in
+ * tl_rank_params (counts must be whole numbers; weights are at most 1000,
+ * counts at most 1000, rerank-depth at most 100000). p is left unchanged on
+ * error. Errors: TL_ERR_USAGE (no such parameter, not a number, out of
+ * range; err names the parameter and the value).
+ */
+tl_status tl_rank_params_set(tl_rank_params *p, const char *name, const char *value, tl_error *err);
 
 /** A byte range, 0-based, end exclusive. */
 typedef struct tl_range {
@@ -250,66 +267,6 @@ char *tl_results_facets_json(const tl_results *r);
 
 /** Frees results; NULL is allowed. */
 void tl_results_free(tl_results *r);
-
-/** Formats of tl_results_write(). */
-enum tl_output_format {
-  TL_OUT_TEXT = 0, /**< for reading: rank, title, id, heading, date, snippet */
-  TL_OUT_TSV,      /**< tab separated: [qid] rank score article_id passage
-                           title heading snippet */
-  TL_OUT_JSON,     /**< JSON Lines: tl_result_json(), then the facets */
-  TL_OUT_TREC,     /**< a TREC run: qid Q0 docid rank score tag */
-  TL_OUT_FEATURES  /**< the reranker's features: qid docid first_rank f... */
-};
-
-/** How tl_results_write() writes; zero-initialize, then set. */
-typedef struct tl_write_options {
-  int format;      /**< enum tl_output_format */
-  int color;       /**< text: ANSI colours, matches highlighted */
-  int explain;     /**< text: the parsed query and weights; json: explain */
-  unsigned count;  /**< trec: at most this many docids per query */
-  unsigned offset; /**< trec: the rank of the first docid less one */
-  const char *tag; /**< trec: the run tag; NULL: "telusur" */
-} tl_write_options;
-
-/** The enum tl_output_format named name ("text", "tsv", "json", "trec",
- * "features"), or -1. */
-int tl_format_parse(const char *name);
-
-/**
- * Writes the features format's header line to out (nothing for the other
- * formats). Errors: TL_ERR_IO (out has a write error).
- */
-tl_status tl_results_write_header(FILE *out, const tl_write_options *o, tl_error *err);
-
-/**
- * Writes res to out in format o->format, each line tagged with qid when
- * not NULL (trec and features: "1" when NULL). Every format stays
- * parseable whatever ids, titles and texts hold: text and tsv write tabs
- * and line breaks as spaces and other control characters (C0, DEL, C1) as
- * \xHH or \u00HH, so no escape sequence of indexed text reaches a
- * terminal; trec and features write white space and control bytes of
- * qids, docids and the tag as %HH (an empty one as "-"), so that the run
- * splits into its six fields; json escapes as JSON does. trec lists each
- * docid once, at its best passage, o->count at most. Text adds the match
- * counts and facets when res->counted, json a {"facets": ...} line.
- * Errors: TL_ERR_IO (a write to out failed: "error writing output: ..."),
- * TL_ERR_NOMEM.
- */
-tl_status tl_results_write(FILE *out, const tl_results *res, const tl_write_options *o,
-                           const char *qid, tl_error *err);
-
-/**
- * Sets the ranking parameter name of p from the text value. Names and
- * ranges: "k1", "exact-weight", "proximity", "prf-weight" (weights, 0 to
- * 1000), "b" (0 to 1), "window" (1 to 1000), "prf-docs", "prf-terms" (0
- * to 1000), "rerank-depth" (0 to 100000). Errors: TL_ERR_USAGE (an
- * unknown name, or a value that is no number in the range, named in err).
- */
-tl_status tl_rank_params_set(tl_rank_params *p, const char *name, const char *value, tl_error *err);
-
-/** The name of ranking parameter i of tl_rank_params_set() (0-based), or
- * NULL past the last. */
-const char *tl_rank_param_name(size_t i);
 
 /** Number of the reranker's features of a passage (tl_result.features). */
 #define TL_RERANK_FEATURES 27

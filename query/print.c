@@ -1,20 +1,12 @@
-/* output.c - results written as text, TSV, JSON Lines, TREC runs or reranker
- * features, each parseable whatever the ids, titles and texts hold. */
-#include "telusur/search.h"
+/* telusur-query's output: the results of a query in each format, each
+ * parseable whatever ids, titles and texts hold. */
+#include "print.h"
 
-#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const format_names[] = {"text", "tsv", "json", "trec", "features"};
-
-int tl_format_parse(const char *name) {
-  int k;
-  for (k = 0; k <= TL_OUT_FEATURES; k++)
-    if (strcmp(name, format_names[k]) == 0)
-      return k;
-  return -1;
-}
+const char *const formats[FMT_FEATURES + 1] = {"text", "tsv", "json", "trec", "features"};
 
 /* Writes n bytes of s for a reader's eyes: tabs and line breaks as spaces,
  * other control characters (C0, DEL, and C1 as U+0080..U+009F) as \xHH or
@@ -91,8 +83,7 @@ static void put_snippet(FILE *out, const tl_result *r, int color) {
   put_str(out, s + at);
 }
 
-static void put_result_text(FILE *out, const tl_result *r, const tl_write_options *o,
-                            const char *qid) {
+static void put_result_text(FILE *out, const tl_result *r, const opts *o, const char *qid) {
   const char *bold = o->color ? "\x1b[1m" : "", *green = o->color ? "\x1b[32m" : "";
   const char *off = o->color ? "\x1b[0m" : "";
   if (qid) {
@@ -141,6 +132,61 @@ static void put_result_tsv(FILE *out, const tl_result *r, const char *qid) {
   putc('\n', out);
 }
 
+void print_results(const tl_results *res, const opts *o, const char *qid) {
+  /* the docids a TREC run has listed for the query so far */
+  const char **seen = calloc(res->count + 1, sizeof *seen);
+  size_t i, k, nseen = 0;
+  FILE *out = stdout;
+  if (o->explain && o->format == FMT_TEXT) {
+    if (qid) {
+      put_str(out, qid);
+      putc(' ', out);
+    }
+    fputs("query: ", out);
+    put_str(out, res->parsed);
+    fputs("\n\n", out);
+  }
+  for (i = 0; i < res->count && !ferror(out); i++) {
+    const tl_result *r = &res->items[i];
+    switch (o->format) {
+    case FMT_TEXT: put_result_text(out, r, o, qid); break;
+    case FMT_TSV: put_result_tsv(out, r, qid); break;
+    case FMT_JSON: {
+      char *j = tl_result_json(r, qid, o->explain);
+      if (j)
+        put_json(out, j);
+      free(j);
+      break;
+    }
+    case FMT_TREC:
+      for (k = 0; seen && k < nseen && strcmp(seen[k], r->docid) != 0; k++)
+        ;
+      if (!seen || k < nseen || nseen >= o->count)
+        break;
+      seen[nseen++] = r->docid;
+      put_token(out, qid ? qid : "1");
+      fputs(" Q0 ", out);
+      put_token(out, r->docid);
+      fprintf(out, " %zu %.6f ", o->offset + nseen, r->score);
+      put_token(out, o->tag);
+      putc('\n', out);
+      break;
+    case FMT_FEATURES:
+      if (!r->features)
+        break;
+      put_token(out, qid ? qid : "1");
+      putc('\t', out);
+      put_token(out, r->docid);
+      fprintf(out, "\t%u", r->first_rank);
+      for (k = 0; tl_rerank_feature_name(k); k++)
+        fprintf(out, "\t%.6g", r->features[k]);
+      putc('\n', out);
+      break;
+    }
+  }
+  free(seen);
+}
+
 /* The text format's match counts and facets. */
 static void put_counts(FILE *out, const tl_results *res) {
   size_t i, k;
@@ -158,91 +204,21 @@ static void put_counts(FILE *out, const tl_results *res) {
   }
 }
 
-static tl_status write_status(FILE *out, tl_error *err) {
-  if (ferror(out))
-    return tl_error_set(err, TL_ERR_IO, "error writing output: %s",
-                        errno ? strerror(errno) : "write failed");
-  return TL_OK;
-}
-
-tl_status tl_results_write_header(FILE *out, const tl_write_options *o, tl_error *err) {
-  size_t k;
-  if (o->format != TL_OUT_FEATURES)
-    return TL_OK;
-  fputs("qid\tdocid\tfirst_rank", out);
-  for (k = 0; tl_rerank_feature_name(k); k++)
-    fprintf(out, "\t%s", tl_rerank_feature_name(k));
-  putc('\n', out);
-  return write_status(out, err);
-}
-
-tl_status tl_results_write(FILE *out, const tl_results *res, const tl_write_options *o,
-                           const char *qid, tl_error *err) {
-  /* the docids a TREC run has listed for the query so far */
-  const char **seen = NULL;
-  size_t i, k, nseen = 0;
-  if (o->format == TL_OUT_TREC && !(seen = calloc(res->count + 1, sizeof *seen)))
-    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-  if (o->explain && o->format == TL_OUT_TEXT) {
-    if (qid) {
-      put_str(out, qid);
-      putc(' ', out);
-    }
-    fputs("query: ", out);
-    put_str(out, res->parsed);
-    fputs("\n\n", out);
-  }
-  for (i = 0; i < res->count && !ferror(out); i++) {
-    const tl_result *r = &res->items[i];
-    switch (o->format) {
-    case TL_OUT_TEXT: put_result_text(out, r, o, qid); break;
-    case TL_OUT_TSV: put_result_tsv(out, r, qid); break;
-    case TL_OUT_JSON: {
-      char *j = tl_result_json(r, qid, o->explain);
-      if (!j) {
-        free(seen);
-        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-      }
-      put_json(out, j);
-      free(j);
-      break;
-    }
-    case TL_OUT_TREC:
-      for (k = 0; k < nseen && strcmp(seen[k], r->docid) != 0; k++)
-        ;
-      if (k < nseen || nseen >= o->count)
-        break;
-      seen[nseen++] = r->docid;
-      put_token(out, qid ? qid : "1");
-      fputs(" Q0 ", out);
-      put_token(out, r->docid);
-      fprintf(out, " %zu %.6f ", o->offset + nseen, r->score);
-      put_token(out, o->tag ? o->tag : "telusur");
-      putc('\n', out);
-      break;
-    case TL_OUT_FEATURES:
-      if (!r->features)
-        break;
-      put_token(out, qid ? qid : "1");
-      putc('\t', out);
-      put_token(out, r->docid);
-      fprintf(out, "\t%u", r->first_rank);
-      for (k = 0; tl_rerank_feature_name(k); k++)
-        fprintf(out, "\t%.6g", r->features[k]);
-      putc('\n', out);
-      break;
-    default: break;
-    }
-  }
-  free(seen);
-  if (res->counted && o->format == TL_OUT_TEXT)
-    put_counts(out, res);
-  if (res->nfacets && o->format == TL_OUT_JSON) {
+void print_counts(const tl_results *res, const opts *o) {
+  if (res->counted && o->format == FMT_TEXT)
+    put_counts(stdout, res);
+  if (res->nfacets && o->format == FMT_JSON) {
     char *j = tl_results_facets_json(res);
-    if (!j)
-      return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-    put_json(out, j);
+    if (j)
+      put_json(stdout, j);
     free(j);
   }
-  return write_status(out, err);
+}
+
+void print_features_header(void) {
+  size_t k;
+  fputs("qid\tdocid\tfirst_rank", stdout);
+  for (k = 0; tl_rerank_feature_name(k); k++)
+    printf("\t%s", tl_rerank_feature_name(k));
+  putchar('\n');
 }
