@@ -13,6 +13,7 @@
 #include <cstring>
 #include <map>
 #include <new>
+#include <set>
 #include <string>
 
 struct tl_store {
@@ -39,6 +40,8 @@ tl_status from_xapian(tl_error *err, const Xapian::Error &e, const char *what) {
     code = TL_ERR_NOTFOUND;
   else if (type == "QueryParserError")
     code = TL_ERR_USAGE;
+  else if (type == "WildcardError")
+    code = TL_ERR_LIMIT;
   std::string msg = e.get_msg();
   if (!e.get_context().empty())
     msg += " (" + e.get_context() + ")";
@@ -114,23 +117,22 @@ class ExpandTerms : public Xapian::ExpandDecider {
 public:
   ExpandTerms(tl_stop_fn stop, void *ctx, const Xapian::Query &q) : stop_(stop), ctx_(ctx) {
     for (auto t = q.get_unique_terms_begin(); t != q.get_unique_terms_end(); ++t)
-      seen_.push_back(*t);
+      seen_.insert(*t);
   }
   bool operator()(const std::string &term) const override {
     size_t at = term[0] == TL_PREFIX_STEM[0] ? 1 : 0;
     if (term.size() <= at + 1 || (term[at] >= 'A' && term[at] <= 'Z') ||
         (term[at] >= '0' && term[at] <= '9'))
       return false;
-    for (const auto &t : seen_)
-      if (t == term)
-        return false;
+    if (seen_.count(term))
+      return false;
     return !(stop_ && stop_(ctx_, term.data() + at, term.size() - at));
   }
 
 private:
   tl_stop_fn stop_;
   void *ctx_;
-  std::vector<std::string> seen_;
+  std::set<std::string> seen_;
 };
 
 // Proximity evidence: each pair of neighbouring word forms of the query
@@ -149,6 +151,16 @@ Xapian::Query proximity_query(const Xapian::Query &words, unsigned window) {
     pairs.push_back(Xapian::Query(Xapian::Query::OP_NEAR, two, two + 2, window));
   }
   return Xapian::Query(Xapian::Query::OP_OR, pairs.begin(), pairs.end());
+}
+
+// The number of wildcards (OP_WILDCARD) in q.
+size_t count_wildcards(const Xapian::Query &q) {
+  if (q.get_type() == Xapian::Query::OP_WILDCARD)
+    return 1;
+  size_t n = 0;
+  for (size_t i = 0; i < q.get_num_subqueries(); i++)
+    n += count_wildcards(q.get_subquery(i));
+  return n;
 }
 
 class CStop : public Xapian::Stopper {
@@ -518,9 +530,15 @@ extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_se
     setup_parser(qp, *s->db, stem, opts, query);
     unsigned flags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_PURE_NOT |
                      Xapian::QueryParser::FLAG_WILDCARD;
+    qp.set_max_expansion(TL_WILDCARD_MAX_TERMS, Xapian::Query::WILDCARD_LIMIT_ERROR,
+                         Xapian::QueryParser::FLAG_WILDCARD | Xapian::QueryParser::FLAG_PARTIAL);
     Xapian::Query q = qp.parse_query(query, flags);
     if (q.empty())
       return tl_error_set(err, TL_ERR_USAGE, "the query has no searchable words");
+    size_t nwild = count_wildcards(q);
+    if (nwild > TL_WILDCARD_MAX)
+      return tl_error_set(err, TL_ERR_LIMIT, "query: %zu wildcards, over the limit of %d", nwild,
+                          TL_WILDCARD_MAX);
     // Parts of the score, for explain: the query's terms (each with the
     // factor its weight is scaled by), then the proximity and feedback parts.
     Xapian::Query words = q, exact, prox, feedback, title;
@@ -660,21 +678,20 @@ extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_se
     h->terms = static_cast<char **>(std::calloc(nterms + 1, sizeof *h->terms));
     if (!h->terms || !h->query)
       throw std::bad_alloc();
+    // a term counts once for each of the two queries it is in (sets, not a
+    // scan per term: a query of 10,000 words stays linear)
+    std::map<std::string, double> factor_of;
+    for (auto w = words.get_unique_terms_begin(); w != words.get_unique_terms_end(); ++w)
+      factor_of[*w] += 1;
+    if (rp->exact_weight > 0)
+      for (auto w = exact.get_unique_terms_begin(); w != exact.get_unique_terms_end(); ++w)
+        factor_of[*w] += rp->exact_weight;
     std::vector<double> factor;
     for (auto t = typed.get_unique_terms_begin(); t != typed.get_unique_terms_end(); ++t) {
       if (!(h->terms[h->nterms] = dup_string(*t)))
         throw std::bad_alloc();
       h->nterms++;
-      // a term counts once for each of the two queries it is in
-      double f = 0;
-      for (auto w = words.get_unique_terms_begin(); w != words.get_unique_terms_end(); ++w)
-        if (*w == *t)
-          f += 1;
-      if (rp->exact_weight > 0)
-        for (auto w = exact.get_unique_terms_begin(); w != exact.get_unique_terms_end(); ++w)
-          if (*w == *t)
-            f += rp->exact_weight;
-      factor.push_back(f);
+      factor.push_back(factor_of[*t]);
     }
     h->items = static_cast<tl_hit *>(std::calloc(ranked.size() + 1, sizeof *h->items));
     if (!h->items)
