@@ -7,12 +7,16 @@
 
 #include <xapian.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <map>
 #include <new>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
 
 struct tl_store {
   Xapian::Database *db = nullptr;
@@ -471,6 +475,52 @@ static Xapian::Query filter_query(const tl_search_options *o) {
   return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
 }
 
+// Counts, over every passage the match sees, the distinct articles (by
+// their key, TL_SLOT_ARTICLE_KEY) and, for each facet, the distinct
+// articles per value of the article's keyword fields (TL_SLOT_FIELDS: name
+// NUL value NUL pairs). Xapian's ValueCountMatchSpy counts documents per
+// value of one slot; this one counts articles, an article's fields read
+// once, from the first of its passages that matches. Keys are 8 bytes, held
+// inline by std::string: no allocation per passage.
+class ArticleSpy : public Xapian::MatchSpy {
+public:
+  ArticleSpy(const char *const *facets, size_t n) : names(facets, facets + n), counts(n) {}
+  void operator()(const Xapian::Document &doc, double) override {
+    std::string key = doc.get_value(TL_SLOT_ARTICLE_KEY);
+    if (passages++ > 0 && key == last) // the passages of an article follow each other
+      return;
+    last = key;
+    if (!articles.insert(std::move(key)).second || names.empty())
+      return;
+    const std::string f = doc.get_value(TL_SLOT_FIELDS);
+    seen.clear();
+    for (size_t p = 0; p < f.size();) {
+      size_t n = f.find('\0', p), v = n == std::string::npos ? f.size() : n + 1;
+      size_t e = v < f.size() ? f.find('\0', v) : std::string::npos;
+      if (e == std::string::npos)
+        e = f.size();
+      for (size_t i = 0; i < names.size(); i++) {
+        if (names[i].size() != n - p || f.compare(p, n - p, names[i]) != 0)
+          continue;
+        std::pair<size_t, std::string> fv(i, f.substr(v, e - v));
+        if (std::find(seen.begin(), seen.end(), fv) == seen.end()) { // once per article
+          counts[i][fv.second]++;
+          seen.push_back(std::move(fv));
+        }
+      }
+      p = e + 1;
+    }
+  }
+  unsigned long passages = 0;
+  std::unordered_set<std::string> articles;
+  std::vector<std::string> names;
+  std::vector<std::unordered_map<std::string, unsigned long>> counts;
+
+private:
+  std::string last;
+  std::vector<std::pair<size_t, std::string>> seen; // this article's (facet, value)
+};
+
 extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_search_options *opts,
                                      tl_hits **out, tl_error *err) {
   *out = nullptr;
@@ -552,31 +602,40 @@ extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_se
       enquire.set_sort_by_value_then_relevance(TL_SLOT_DATE, opts->sort == TL_SORT_NEWEST);
     if (opts->per_article)
       enquire.set_collapse_key(TL_SLOT_ARTICLE_ID, opts->per_article);
-    Xapian::MSet mset = enquire.get_mset(opts->offset, opts->count);
+    // Counting: every match is seen by the spy, in this same match
+    // (check_at_least: all the passages), so the counts are exact.
+    bool counting = opts->count_matches || opts->nfacets;
+    ArticleSpy *spy = nullptr; // the enquire's
+    if (counting) {
+      spy = new ArticleSpy(opts->facets, opts->nfacets);
+      enquire.add_matchspy(spy->release());
+    }
+    Xapian::MSet mset =
+        enquire.get_mset(opts->offset, opts->count, counting ? s->db->get_doccount() : 0);
 
     h = static_cast<tl_hits *>(std::calloc(1, sizeof *h));
     if (!h)
       throw std::bad_alloc();
     h->estimated = mset.get_matches_estimated();
-    if (opts->count_matches) {
-      // every match counted: the passages, and one record per article
-      Xapian::doccount all = s->db->get_doccount();
-      Xapian::Enquire e(*s->db);
-      e.set_query(q);
-      e.set_weighting_scheme(Xapian::BoolWeight());
-      h->passages_matched = e.get_mset(0, 0, all).get_matches_estimated();
-      e.set_collapse_key(TL_SLOT_ARTICLE_ID, 1);
-      e.set_docid_order(Xapian::Enquire::ASCENDING);
-      Xapian::MSet arts = e.get_mset(0, all, all);
-      h->articles_matched = arts.size();
-      if (opts->count_matches > 1) {
-        h->article_data = static_cast<char **>(std::calloc(arts.size() + 1, sizeof(char *)));
-        if (!h->article_data)
+    if (spy) {
+      h->passages_matched = spy->passages;
+      h->articles_matched = spy->articles.size();
+      if (opts->nfacets &&
+          !(h->facets = static_cast<tl_facet *>(std::calloc(opts->nfacets, sizeof *h->facets))))
+        throw std::bad_alloc();
+      h->nfacets = opts->nfacets;
+      for (size_t i = 0; i < opts->nfacets; i++) {
+        tl_facet *f = &h->facets[i];
+        f->field = opts->facets[i];
+        if (spy->counts[i].empty())
+          continue;
+        if (!(f->values = static_cast<tl_facet_value *>(
+                  std::calloc(spy->counts[i].size(), sizeof *f->values))))
           throw std::bad_alloc();
-        for (auto it = arts.begin(); it != arts.end(); ++it) {
-          if (!(h->article_data[h->narticles] = dup_string(it.get_document().get_data())))
+        for (const auto &c : spy->counts[i]) {
+          if (!(f->values[f->nvalues].value = dup_string(c.first)))
             throw std::bad_alloc();
-          h->narticles++;
+          f->values[f->nvalues++].articles = c.second;
         }
       }
     }
@@ -680,9 +739,12 @@ extern "C" void tl_hits_free(tl_hits *h) {
     std::free(h->items[i].explain);
   }
   std::free(h->items);
-  for (size_t i = 0; i < h->narticles; i++)
-    std::free(h->article_data[i]);
-  std::free(h->article_data);
+  for (size_t i = 0; i < h->nfacets; i++) {
+    for (size_t k = 0; k < h->facets[i].nvalues; k++)
+      std::free(const_cast<char *>(h->facets[i].values[k].value));
+    std::free(h->facets[i].values);
+  }
+  std::free(h->facets);
   for (size_t i = 0; i < h->nterms; i++)
     std::free(h->terms[i]);
   std::free(h->terms);
