@@ -476,49 +476,54 @@ static Xapian::Query filter_query(const tl_search_options *o) {
 }
 
 // Counts, over every passage the match sees, the distinct articles (by
-// their key, TL_SLOT_ARTICLE_KEY) and, for each facet, the distinct
-// articles per value of the article's keyword fields (TL_SLOT_FIELDS: name
-// NUL value NUL pairs). Xapian's ValueCountMatchSpy counts documents per
-// value of one slot; this one counts articles, an article's fields read
-// once, from the first of its passages that matches. Keys are 8 bytes, held
-// inline by std::string: no allocation per passage.
+// their key, TL_SLOT_ARTICLE_KEY) and, for facets, the distinct articles
+// per value of their keyword fields (TL_SLOT_FIELDS: name NUL value NUL
+// pairs). Xapian's ValueCountMatchSpy counts documents per value of one
+// slot; this one counts articles: an article's fields are read once, from
+// the first of its passages that matches, and counted per distinct fields
+// value, which is parsed once at the end (facet_counts). Keys are 8 bytes,
+// held inline by std::string: no allocation per passage.
 class ArticleSpy : public Xapian::MatchSpy {
 public:
-  ArticleSpy(const char *const *facets, size_t n) : names(facets, facets + n), counts(n) {}
+  explicit ArticleSpy(bool facets) : want_fields(facets) {}
   void operator()(const Xapian::Document &doc, double) override {
     std::string key = doc.get_value(TL_SLOT_ARTICLE_KEY);
     if (passages++ > 0 && key == last) // the passages of an article follow each other
       return;
     last = key;
-    if (!articles.insert(std::move(key)).second || names.empty())
-      return;
-    const std::string f = doc.get_value(TL_SLOT_FIELDS);
-    seen.clear();
-    for (size_t p = 0; p < f.size();) {
-      size_t n = f.find('\0', p), v = n == std::string::npos ? f.size() : n + 1;
-      size_t e = v < f.size() ? f.find('\0', v) : std::string::npos;
-      if (e == std::string::npos)
-        e = f.size();
-      for (size_t i = 0; i < names.size(); i++) {
-        if (names[i].size() != n - p || f.compare(p, n - p, names[i]) != 0)
-          continue;
-        std::pair<size_t, std::string> fv(i, f.substr(v, e - v));
-        if (std::find(seen.begin(), seen.end(), fv) == seen.end()) { // once per article
-          counts[i][fv.second]++;
-          seen.push_back(std::move(fv));
+    if (articles.insert(std::move(key)).second && want_fields)
+      fields[doc.get_value(TL_SLOT_FIELDS)]++;
+  }
+  // The articles per value of field name, into out.
+  void facet_counts(const std::string &name,
+                    std::unordered_map<std::string, unsigned long> &out) const {
+    std::vector<std::string> seen; // the values of one article's fields
+    for (const auto &fc : fields) {
+      const std::string &f = fc.first;
+      seen.clear();
+      for (size_t p = 0; p < f.size();) {
+        size_t n = f.find('\0', p), v = n == std::string::npos ? f.size() : n + 1;
+        size_t e = v < f.size() ? f.find('\0', v) : std::string::npos;
+        if (e == std::string::npos)
+          e = f.size();
+        if (name.size() == n - p && f.compare(p, n - p, name) == 0) {
+          std::string value = f.substr(v, e - v);
+          if (std::find(seen.begin(), seen.end(), value) == seen.end()) { // once per article
+            out[value] += fc.second;
+            seen.push_back(std::move(value));
+          }
         }
+        p = e + 1;
       }
-      p = e + 1;
     }
   }
   unsigned long passages = 0;
   std::unordered_set<std::string> articles;
-  std::vector<std::string> names;
-  std::vector<std::unordered_map<std::string, unsigned long>> counts;
 
 private:
+  bool want_fields;
   std::string last;
-  std::vector<std::pair<size_t, std::string>> seen; // this article's (facet, value)
+  std::unordered_map<std::string, unsigned long> fields; // articles per fields value
 };
 
 extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_search_options *opts,
@@ -607,7 +612,7 @@ extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_se
     bool counting = opts->count_matches || opts->nfacets;
     ArticleSpy *spy = nullptr; // the enquire's
     if (counting) {
-      spy = new ArticleSpy(opts->facets, opts->nfacets);
+      spy = new ArticleSpy(opts->nfacets > 0);
       enquire.add_matchspy(spy->release());
     }
     Xapian::MSet mset =
@@ -626,13 +631,15 @@ extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_se
       h->nfacets = opts->nfacets;
       for (size_t i = 0; i < opts->nfacets; i++) {
         tl_facet *f = &h->facets[i];
+        std::unordered_map<std::string, unsigned long> counts;
         f->field = opts->facets[i];
-        if (spy->counts[i].empty())
+        spy->facet_counts(opts->facets[i], counts);
+        if (counts.empty())
           continue;
-        if (!(f->values = static_cast<tl_facet_value *>(
-                  std::calloc(spy->counts[i].size(), sizeof *f->values))))
+        if (!(f->values =
+                  static_cast<tl_facet_value *>(std::calloc(counts.size(), sizeof *f->values))))
           throw std::bad_alloc();
-        for (const auto &c : spy->counts[i]) {
+        for (const auto &c : counts) {
           if (!(f->values[f->nvalues].value = dup_string(c.first)))
             throw std::bad_alloc();
           f->values[f->nvalues++].articles = c.second;
