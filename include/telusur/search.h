@@ -28,41 +28,77 @@ typedef struct tl_searcher tl_searcher;
  * refuses values out of the ranges below (TL_ERR_USAGE).
  */
 typedef struct tl_rank_params {
-  double k1;            /**< BM25 k1 (Robertson & Zaragoza 2009), >= 0 */
+  double k1;            /**< BM25 k1 (Robertson & Zaragoza 2009), 0 to 1000 */
   double b;             /**< BM25 b, length normalization, in [0, 1] */
-  double exact_weight;  /**< >= 0: the unstemmed word forms of the query
+  double exact_weight;  /**< 0 to 1000: the unstemmed word forms of the query
                              also match, their BM25 weight scaled by this
                              factor; 0: stems only */
-  double prox_weight;   /**< >= 0: proximity evidence: each pair of query
+  double prox_weight;   /**< 0 to 1000: proximity evidence: each pair of query
                              words next to each other in the query adds,
                              scaled by this factor, the pair's weight in
                              passages where the two occur within
                              prox_window positions; 0: off */
-  unsigned prox_window; /**< word positions, >= 1 */
+  unsigned prox_window; /**< word positions, 1 to 1000 */
   unsigned prf_docs;    /**< pseudo-relevance feedback: the prf_terms best
                              terms (Xapian's expand set) of the first
                              prf_docs passages are added to the query,
                              scaled by prf_weight; on when all three are
                              above 0 */
   unsigned prf_terms;
-  double prf_weight;     /**< >= 0 */
+  double prf_weight;     /**< 0 to 1000 */
   unsigned rerank_depth; /**< passages reranked (rerank.h) for a question;
                               0: none (BM25 order) */
+  double title_weight;   /**< >= 0: the article's title is a field of each
+                              of its passages: the query's words also match
+                              the title's words and stems (TL_PREFIX_TITLE
+                              terms), their BM25 weight scaled by this
+                              factor, for passages the query matches (the
+                              title never makes a match alone); 0: off */
+  double article_weight; /**< >= 0: with one passage per article
+                              (tl_searcher_options.per_article 1) in
+                              relevance order, not reranked, an article's
+                              score is its best passage's plus this factor
+                              times the scores of its next TL_ARTICLE_PASSAGES
+                              best passages, and the articles are ranked by
+                              it (evidence spread over an article's
+                              paragraphs); 0: the best passage alone */
 } tl_rank_params;
+
+/** The passages after the best that count for tl_rank_params.article_weight. */
+#define TL_ARTICLE_PASSAGES 3
 
 /**
  * Sets p to the ranking defaults, the best found by bench/relevance.sh
  * (bench/RESULTS-relevance.md): k1 0.6, b 0.75, exact_weight 0.5,
  * prox_weight 0 (off), prox_window 8, pseudo-relevance feedback off (0
- * documents, 0 terms, weight 0), rerank_depth 20.
+ * documents, 0 terms, weight 0), rerank_depth 20; title_weight 0.5 and
+ * article_weight 0.1, the best found by bench/keyword.sh.
  */
 void tl_rank_params_default(tl_rank_params *p);
 
 /**
- * Checks p against the ranges documented in tl_rank_params. Errors:
+ * Checks p against the ranges documented in tl_rank_params and
+ * tl_rank_params_set(). Errors:
  * TL_ERR_USAGE (with the offending parameter and value in err).
  */
 tl_status tl_rank_params_check(const tl_rank_params *p, tl_error *err);
+
+/**
+ * The name of ranking parameter i (0-based), as telusur-query's option
+ * --NAME: k1, b, exact-weight, proximity, window, prf-docs, prf-terms,
+ * prf-weight, rerank-depth; NULL past the last. The string is static.
+ */
+const char *tl_rank_param_name(size_t i);
+
+/**
+ * Sets the ranking parameter called name (tl_rank_param_name()) from the
+ * decimal text value, checked against the range documented in
+ * tl_rank_params (counts must be whole numbers; weights are at most 1000,
+ * counts at most 1000, rerank-depth at most 100000). p is left unchanged on
+ * error. Errors: TL_ERR_USAGE (no such parameter, not a number, out of
+ * range; err names the parameter and the value).
+ */
+tl_status tl_rank_params_set(tl_rank_params *p, const char *name, const char *value, tl_error *err);
 
 /** A byte range, 0-based, end exclusive. */
 typedef struct tl_range {
@@ -139,6 +175,15 @@ typedef struct tl_results {
                                        in that order */
   size_t nfacets;
   double *features_; /**< private: the items' features */
+  char *expanded;    /**< the acronym expansion searched besides the words
+                          typed, for people ("BPS -> badan pusat statistik;
+                          ..."), or NULL */
+  char *suggestion;  /**< the query with the words the index does not hold
+                          replaced by their likely spelling correction
+                          (Xapian's spelling data, kept at index time), or
+                          NULL when no word needs one */
+  int corrected;     /**< 1: the suggestion was searched instead of the
+                          query (tl_searcher_options.correct) */
 } tl_results;
 
 /** Orders of the results. */
@@ -168,6 +213,16 @@ typedef struct tl_searcher_options {
   const char *data_dir;        /**< NULL: tl_data_dir() */
   const char *query_stopwords; /**< stopword files for queries, comma separated;
                                   NULL: "tala.txt,questions.txt" */
+  int no_expand;               /**< do not expand acronyms: by default a query's
+                                    acronym (a word in capitals) is also
+                                    searched by its long forms and a long
+                                    form by its acronym, at half weight; the
+                                    table is lexicon/acronyms.txt and the
+                                    definitions the index found in its text
+                                    ("Badan Pusat Statistik (BPS)") */
+  int correct;                 /**< when a query has a spelling suggestion
+                                    (tl_results.suggestion), search it
+                                    instead of the query as typed */
   int no_snippets;             /**< leave snippets "" and highlights empty
                                     (ranking only, as for TREC runs) */
   /** Filters every search applies (copied): filters of one field are
@@ -246,6 +301,14 @@ char *tl_result_json(const tl_result *r, const char *qid, int explain);
  * fields and values in the order of r->facets; '/' is not escaped.
  */
 char *tl_results_facets_json(const tl_results *r);
+
+/**
+ * The spelling suggestion of r as one line of JSON (malloc'd, the caller
+ * frees it): {"suggestion": "..."}, with "corrected": true when it was
+ * searched instead of the query; NULL when r has no suggestion or memory
+ * runs out. '/' is not escaped.
+ */
+char *tl_results_suggestion_json(const tl_results *r);
 
 /** Frees results; NULL is allowed. */
 void tl_results_free(tl_results *r);

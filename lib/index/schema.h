@@ -121,6 +121,13 @@ extern "C" {
 #define TL_META_STEMMER "telusur.stemmer"
 /** Time of the last update, ISO 8601 UTC. */
 #define TL_META_UPDATED "telusur.updated"
+/** Prefix of the keys of the acronym table: TL_META_ACRONYM_PREFIX + the
+ * short form in lower case ("bps"); the value is up to
+ * TL_ACRONYM_FORMS long forms found defined in the text ("badan pusat
+ * statistik"), lower case, one a line, in the order first seen. */
+#define TL_META_ACRONYM_PREFIX "telusur.acronym:"
+/** Most long forms kept per short form. */
+#define TL_ACRONYM_FORMS 4
 /** Prefix of the keys of the file-state table (manifest.h). */
 #define TL_META_FILE_PREFIX "telusur.file:"
 

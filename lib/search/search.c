@@ -3,6 +3,7 @@
 
 #include "index/documents.h"
 #include "index/schema.h"
+#include "search/expand.h"
 #include "search/query.h"
 #include "search/rerank.h"
 #include "telusur/analysis.h"
@@ -10,6 +11,7 @@
 #include "text/fold.h"
 #include "text/reader.h"
 #include "util/buf.h"
+#include "util/data.h"
 #include "util/strset.h"
 #include "xapian/store.h"
 
@@ -40,7 +42,12 @@ struct tl_searcher {
   int count_matches;
   char **facets; /* the fields counted, nfacets */
   size_t nfacets;
+  tl_acronyms *acronyms; /* NULL: no acronym expansion */
+  int correct;           /* search the spelling suggestion instead */
 };
+
+/* Weight of the acronym expansion, against 1 for the words typed. */
+#define EXPAND_WEIGHT 0.5
 
 /* Reads the filters of opts into s: field terms, and one date range (the
  * intersection of the date filters). */
@@ -110,27 +117,79 @@ void tl_rank_params_default(tl_rank_params *p) {
   p->prf_terms = 0;
   p->prf_weight = 0;
   p->rerank_depth = 20;
+  p->title_weight = 0.5;
+  p->article_weight = 0.1;
+}
+
+/* The ranking parameters by name (as options: --NAME), with the name in
+ * messages, the field, its type and its range. */
+static const struct rank_param {
+  const char *name, *label;
+  size_t at;
+  int count; /* an unsigned field, else a double */
+  double min, max;
+} rank_params[] = {
+    {"k1", "k1", offsetof(tl_rank_params, k1), 0, 0, 1000},
+    {"b", "b", offsetof(tl_rank_params, b), 0, 0, 1},
+    {"exact-weight", "exact weight", offsetof(tl_rank_params, exact_weight), 0, 0, 1000},
+    {"proximity", "proximity weight", offsetof(tl_rank_params, prox_weight), 0, 0, 1000},
+    {"window", "proximity window", offsetof(tl_rank_params, prox_window), 1, 1, 1000},
+    {"prf-docs", "feedback documents", offsetof(tl_rank_params, prf_docs), 1, 0, 1000},
+    {"prf-terms", "feedback terms", offsetof(tl_rank_params, prf_terms), 1, 0, 1000},
+    {"prf-weight", "feedback weight", offsetof(tl_rank_params, prf_weight), 0, 0, 1000},
+    {"rerank-depth", "rerank depth", offsetof(tl_rank_params, rerank_depth), 1, 0, 100000},
+    {"title-weight", "title weight", offsetof(tl_rank_params, title_weight), 0, 0, 1000},
+    {"article-weight", "article weight", offsetof(tl_rank_params, article_weight), 0, 0, 1000}};
+#define NRANK_PARAMS (sizeof rank_params / sizeof *rank_params)
+
+const char *tl_rank_param_name(size_t i) {
+  return i < NRANK_PARAMS ? rank_params[i].name : NULL;
+}
+
+static double rank_param_get(const tl_rank_params *p, const struct rank_param *r) {
+  const void *field = (const char *)p + r->at;
+  return r->count ? (double)*(const unsigned *)field : *(const double *)field;
+}
+
+static tl_status rank_param_in_range(const struct rank_param *r, double v, tl_error *err) {
+  if (!(v >= r->min && v <= r->max))
+    return tl_error_set(err, TL_ERR_USAGE, "%s %g out of range (expected %g to %g)", r->label, v,
+                        r->min, r->max);
+  return TL_OK;
 }
 
 tl_status tl_rank_params_check(const tl_rank_params *p, tl_error *err) {
-  static const struct {
-    const char *name;
-    size_t at;
-  } weights[] = {{"k1", offsetof(tl_rank_params, k1)},
-                 {"exact weight", offsetof(tl_rank_params, exact_weight)},
-                 {"proximity weight", offsetof(tl_rank_params, prox_weight)},
-                 {"feedback weight", offsetof(tl_rank_params, prf_weight)}};
   size_t i;
-  for (i = 0; i < sizeof weights / sizeof *weights; i++) {
-    double v = *(const double *)(const void *)((const char *)p + weights[i].at);
-    if (!(v >= 0))
-      return tl_error_set(err, TL_ERR_USAGE, "%s %g out of range (expected 0 or more)",
-                          weights[i].name, v);
+  for (i = 0; i < NRANK_PARAMS; i++) {
+    tl_status rc = rank_param_in_range(&rank_params[i], rank_param_get(p, &rank_params[i]), err);
+    if (rc != TL_OK)
+      return rc;
   }
-  if (!(p->b >= 0 && p->b <= 1))
-    return tl_error_set(err, TL_ERR_USAGE, "b %g out of range (expected 0 to 1)", p->b);
-  if (p->prox_window == 0)
-    return tl_error_set(err, TL_ERR_USAGE, "proximity window 0 out of range (expected 1 or more)");
+  return TL_OK;
+}
+
+tl_status tl_rank_params_set(tl_rank_params *p, const char *name, const char *value,
+                             tl_error *err) {
+  const struct rank_param *r = NULL;
+  char *end;
+  double v;
+  size_t i;
+  tl_status rc;
+  for (i = 0; i < NRANK_PARAMS && !r; i++)
+    r = strcmp(rank_params[i].name, name) == 0 ? &rank_params[i] : NULL;
+  if (!r)
+    return tl_error_set(err, TL_ERR_USAGE, "no ranking parameter '%s'", name);
+  v = strtod(value, &end);
+  if (*value == '\0' || *end)
+    return tl_error_set(err, TL_ERR_USAGE, "%s: '%s' is not a number", r->label, value);
+  if ((rc = rank_param_in_range(r, v, err)) != TL_OK)
+    return rc;
+  if (r->count && v != (double)(unsigned)v)
+    return tl_error_set(err, TL_ERR_USAGE, "%s: '%s' is not a whole number", r->label, value);
+  if (r->count)
+    *(unsigned *)(void *)((char *)p + r->at) = (unsigned)v;
+  else
+    *(double *)(void *)((char *)p + r->at) = v;
   return TL_OK;
 }
 
@@ -170,6 +229,11 @@ tl_status tl_searcher_open(const char *db_path, const tl_searcher_options *opts,
       (rc = tl_reranker_create(s->analyzer, s->questions, NULL, &s->reranker, err)) != TL_OK)
     goto fail;
   s->no_snippets = opts ? opts->no_snippets : 0;
+  s->correct = opts ? opts->correct : 0;
+  if (!(opts && opts->no_expand) &&
+      (rc = tl_acronyms_load(s->store, opts && opts->data_dir ? opts->data_dir : tl_data_dir(),
+                             &s->acronyms, err)) != TL_OK)
+    goto fail;
   if (opts && (rc = set_filters(s, opts, err)) != TL_OK)
     goto fail;
   free(stemmer);
@@ -189,6 +253,7 @@ void tl_searcher_close(tl_searcher *s) {
   tl_analyzer_free(s->query_stop);
   tl_reranker_free(s->reranker);
   tl_analyzer_free(s->questions);
+  tl_acronyms_free(s->acronyms);
   for (size_t i = 0; i < s->nfterms; i++)
     free(s->fterms[i]);
   free(s->fterms);
@@ -196,17 +261,6 @@ void tl_searcher_close(tl_searcher *s) {
     free(s->facets[i]);
   free(s->facets);
   free(s);
-}
-
-/* The first term from index i on starting at byte start, with all of
- * flags_on and none of flags_off, or NULL. */
-static const tl_query_term *find_term(const tl_query *q, size_t i, size_t start, int flags_on,
-                                      int flags_off) {
-  for (; i < q->nterms; i++)
-    if (q->terms[i].start == start && (q->terms[i].flags & flags_on) == flags_on &&
-        !(q->terms[i].flags & flags_off))
-      return &q->terms[i];
-  return NULL;
 }
 
 /* What the rewrite made of a query term (0: not a word of its own). */
@@ -224,6 +278,18 @@ static int has_operand(const unsigned char *act, size_t i, size_t n, int step) {
     dropped |= act[k] == ACT_DROPPED;
   }
   return !dropped;
+}
+
+/* Whether query word t is a name that the stemmer would change (Kediri,
+ * Semeru): capitalised in the query, or typed in lower case but listed by
+ * the gazetteer; such a word is searched as written. */
+static int name_kept_whole(const tl_searcher *s, const tl_query_term *t) {
+  size_t sl;
+  const char *stem;
+  if (!(t->flags & TL_TERM_NAME) && !tl_analyzer_is_name(s->analyzer, t->term, t->len))
+    return 0;
+  stem = tl_analyzer_stem(s->analyzer, t->term, t->len, &sl);
+  return sl != t->len || memcmp(stem, t->term, sl) != 0;
 }
 
 /* Rewrites the query word by word into the analyzer's forms:
@@ -276,17 +342,17 @@ static tl_status rewrite(const tl_searcher *s, const tl_query *pq, char **out, t
           in_quotes = !in_quotes;
       failed |= tl_buf_append(&o, query + copied, t->start - copied);
       copied = t->end;
-      j = find_term(pq, i + 1, t->start, TL_TERM_JOINED | TL_TERM_COMPOUND, TL_TERM_STEM);
+      j = tl_query_find(pq, i + 1, t->start, TL_TERM_JOINED | TL_TERM_COMPOUND, TL_TERM_STEM);
       if (!j && !in_quotes)
-        j = find_term(pq, i + 1, t->start, TL_TERM_JOINED | TL_TERM_STEM,
-                      TL_TERM_COMPOUND | TL_TERM_NUMBER | TL_TERM_ACRONYM);
+        j = tl_query_find(pq, i + 1, t->start, TL_TERM_JOINED | TL_TERM_STEM,
+                          TL_TERM_COMPOUND | TL_TERM_NUMBER | TL_TERM_ACRONYM);
       if (j) {
         failed |= tl_buf_append(&o, j->term, j->len);
         copied = j->end;
       } else if (content > 0 && !in_quotes && query[t->end] != ':' && query[t->end] != '-' &&
                  (t->start == 0 || !strchr("+-:", query[t->start - 1])) &&
                  tl_analyzer_is_stopword(s->query_stop, t->term, t->len) &&
-                 !find_term(pq, i + 1, t->start, TL_TERM_JOINED, 0)) {
+                 !tl_query_find(pq, i + 1, t->start, TL_TERM_JOINED, 0)) {
         act[i] = ACT_DROPPED; /* a stopword */
       } else if (wlen == 3 && memcmp(word, "XOR", 3) == 0) {
         failed |= tl_buf_append(&o, "xor", 3);
@@ -297,6 +363,13 @@ static tl_status rewrite(const tl_searcher *s, const tl_query *pq, char **out, t
           failed |= tl_buf_append(&o, word, wlen);
       } else if (query[t->end] == ':' || (t->flags & TL_TERM_ACRONYM)) {
         failed |= tl_buf_append(&o, word, wlen);
+      } else if (name_kept_whole(s, t)) {
+        /* a capital keeps Xapian's parser from stemming the name */
+        char first = t->term[0];
+        if (first >= 'a' && first <= 'z')
+          first = (char)(first - 'a' + 'A');
+        failed |= tl_buf_append(&o, &first, 1);
+        failed |= tl_buf_append(&o, t->term + 1, t->len - 1);
       } else {
         failed |= tl_buf_append(&o, t->term, t->len);
       }
@@ -637,6 +710,21 @@ static void take_counts(tl_searcher *s, tl_hits *hits, tl_results *res) {
   }
 }
 
+char *tl_results_suggestion_json(const tl_results *r) {
+  json_object *v;
+  const char *js;
+  char *line = NULL;
+  size_t n;
+  if (!r->suggestion || !(v = json_object_new_string(r->suggestion)))
+    return NULL;
+  js = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+  n = strlen(js) + 48;
+  if (js && (line = malloc(n)))
+    snprintf(line, n, "{\"suggestion\": %s%s}", js, r->corrected ? ", \"corrected\": true" : "");
+  json_object_put(v);
+  return line;
+}
+
 char *tl_results_facets_json(const tl_results *r) {
   json_object *j = json_object_new_object(), *all = json_object_new_object();
   char *line = NULL;
@@ -663,8 +751,9 @@ char *tl_results_facets_json(const tl_results *r) {
   return line;
 }
 
-tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned count, int explain,
-                    tl_results **out, tl_error *err) {
+/* One search of the query as given (tl_search without spelling). */
+static tl_status search_once(tl_searcher *s, const char *query, unsigned offset, unsigned count,
+                             int explain, tl_results **out, tl_error *err) {
   tl_search_options so;
   tl_query *pq = NULL;
   tl_hits *hits = NULL;
@@ -673,7 +762,7 @@ tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned
   tl_passage_record *recs = NULL;
   size_t *order = NULL, nd = 0, from, i;
   double *score = NULL, *features = NULL, shift = 0;
-  char *q = NULL;
+  char *q = NULL, *expand = NULL, *expanded = NULL;
   tl_status rc;
   int attempt;
   unsigned depth = 0;
@@ -710,6 +799,8 @@ tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned
   }
   so.explain = explain;
   so.rank = s->rank;
+  if (depth > 0) /* the reranker reads the passages' own scores */
+    so.rank.article_weight = 0;
   so.filters = (const char *const *)s->fterms;
   so.nfilters = s->nfterms;
   so.has_date = s->has_date;
@@ -717,6 +808,13 @@ tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned
   so.date_to = s->date_to;
   so.sort = s->sort;
   so.per_article = s->per_article;
+  if (s->acronyms && (rc = tl_acronyms_expand(s->acronyms, pq, &expand, &expanded, err)) != TL_OK) {
+    free(q);
+    tl_query_free(pq);
+    return rc;
+  }
+  so.expand = expand;
+  so.expand_weight = EXPAND_WEIGHT;
   so.count_matches = s->count_matches;
   so.facets = (const char *const *)s->facets;
   so.nfacets = s->nfacets;
@@ -738,6 +836,7 @@ tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned
     tl_store_reopen(s->store, err);
   }
   free(q);
+  free(expand);
   if (rc == TL_OK && (!recs || !order || !score)) {
     tl_error_set(err, TL_ERR_NOMEM, "out of memory");
     rc = TL_ERR_NOMEM;
@@ -753,6 +852,8 @@ tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned
   if (!s->no_snippets && (rc = terms_set(hits, &terms, err)) != TL_OK)
     goto fail;
   res->estimated = hits->estimated;
+  res->expanded = expanded;
+  expanded = NULL;
   if (s->count_matches)
     take_counts(s, hits, res);
   from = depth > 0 ? offset : 0;
@@ -816,10 +917,33 @@ tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned
   *out = res;
   res = NULL;
 fail:
+  free(expanded);
   tl_strset_free(terms);
   free_ranking(hits, recs, order, score, features);
   tl_results_free(res);
   tl_query_free(pq);
+  return rc;
+}
+
+tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned count, int explain,
+                    tl_results **out, tl_error *err) {
+  tl_query *pq = NULL;
+  char *fix = NULL;
+  tl_status rc;
+  *out = NULL;
+  /* the spelling suggestion: words the index does not hold, corrected */
+  if ((rc = tl_query_parse(s->analyzer, s->questions, query, &pq, err)) != TL_OK)
+    return rc;
+  rc = tl_spelling_suggest(s->store, pq, &fix, err);
+  tl_query_free(pq);
+  if (rc == TL_OK)
+    rc = search_once(s, fix && s->correct ? fix : query, offset, count, explain, out, err);
+  if (rc == TL_OK && *out) {
+    (*out)->corrected = fix && s->correct;
+    (*out)->suggestion = fix;
+    fix = NULL;
+  }
+  free(fix);
   return rc;
 }
 
@@ -876,6 +1000,8 @@ void tl_results_free(tl_results *r) {
   }
   free(r->items);
   free(r->parsed);
+  free(r->expanded);
+  free(r->suggestion);
   for (i = 0; i < r->nfacets; i++) {
     size_t k;
     for (k = 0; k < r->facets[i].nvalues; k++)

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <map>
 #include <new>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -23,6 +24,10 @@ struct tl_store {
   Xapian::WritableDatabase *wdb = nullptr; // same object as db when writable
   std::string path;
   bool in_transaction = false;
+  // Spelling data of the documents added since the last commit: word ->
+  // count, handed to Xapian once per word at commit rather than once per
+  // word and document.
+  std::unordered_map<std::string, Xapian::termcount> spelling;
 };
 
 struct tl_doc {
@@ -42,6 +47,8 @@ tl_status from_xapian(tl_error *err, const Xapian::Error &e, const char *what) {
     code = TL_ERR_NOTFOUND;
   else if (type == "QueryParserError")
     code = TL_ERR_USAGE;
+  else if (type == "WildcardError")
+    code = TL_ERR_LIMIT;
   std::string msg = e.get_msg();
   if (!e.get_context().empty())
     msg += " (" + e.get_context() + ")";
@@ -117,23 +124,22 @@ class ExpandTerms : public Xapian::ExpandDecider {
 public:
   ExpandTerms(tl_stop_fn stop, void *ctx, const Xapian::Query &q) : stop_(stop), ctx_(ctx) {
     for (auto t = q.get_unique_terms_begin(); t != q.get_unique_terms_end(); ++t)
-      seen_.push_back(*t);
+      seen_.insert(*t);
   }
   bool operator()(const std::string &term) const override {
     size_t at = term[0] == TL_PREFIX_STEM[0] ? 1 : 0;
     if (term.size() <= at + 1 || (term[at] >= 'A' && term[at] <= 'Z') ||
         (term[at] >= '0' && term[at] <= '9'))
       return false;
-    for (const auto &t : seen_)
-      if (t == term)
-        return false;
+    if (seen_.count(term))
+      return false;
     return !(stop_ && stop_(ctx_, term.data() + at, term.size() - at));
   }
 
 private:
   tl_stop_fn stop_;
   void *ctx_;
-  std::vector<std::string> seen_;
+  std::set<std::string> seen_;
 };
 
 // Proximity evidence: each pair of neighbouring word forms of the query
@@ -152,6 +158,16 @@ Xapian::Query proximity_query(const Xapian::Query &words, unsigned window) {
     pairs.push_back(Xapian::Query(Xapian::Query::OP_NEAR, two, two + 2, window));
   }
   return Xapian::Query(Xapian::Query::OP_OR, pairs.begin(), pairs.end());
+}
+
+// The number of wildcards (OP_WILDCARD) in q.
+size_t count_wildcards(const Xapian::Query &q) {
+  if (q.get_type() == Xapian::Query::OP_WILDCARD)
+    return 1;
+  size_t n = 0;
+  for (size_t i = 0; i < q.get_num_subqueries(); i++)
+    n += count_wildcards(q.get_subquery(i));
+  return n;
 }
 
 class CStop : public Xapian::Stopper {
@@ -228,6 +244,9 @@ extern "C" void tl_store_close(tl_store *s) {
   try {
     if (s->wdb && s->in_transaction)
       s->wdb->cancel_transaction();
+    else if (s->wdb) // Xapian commits on close outside a transaction
+      for (const auto &w : s->spelling)
+        s->wdb->add_spelling(w.first, w.second);
   } catch (...) {
   }
   try {
@@ -301,6 +320,9 @@ extern "C" tl_status tl_store_commit(tl_store *s, tl_error *err) {
   if (!s->wdb)
     return tl_error_set(err, TL_ERR_USAGE, "database %s is read-only", s->path.c_str());
   try {
+    for (const auto &w : s->spelling)
+      s->wdb->add_spelling(w.first, w.second);
+    s->spelling.clear();
     if (s->in_transaction) {
       s->in_transaction = false;
       s->wdb->commit_transaction();
@@ -328,9 +350,44 @@ extern "C" tl_status tl_store_add(tl_store *s, const tl_doc *doc, tl_error *err)
     return tl_error_set(err, TL_ERR_USAGE, "database %s is read-only", s->path.c_str());
   try {
     s->wdb->add_document(doc->doc);
+    // Spelling data: every unprefixed word term of 3 to 24 letters a-z,
+    // with its count in the document (Xapian keeps it in the spelling table
+    // for Database::get_spelling_suggestion).
+    for (auto it = doc->doc.termlist_begin(); it != doc->doc.termlist_end(); ++it) {
+      const std::string t = *it;
+      if (t.size() < 3 || t.size() > 24 || t[0] < 'a' || t[0] > 'z')
+        continue;
+      bool letters = true;
+      for (char c : t)
+        letters = letters && c >= 'a' && c <= 'z';
+      if (letters)
+        s->spelling[t] += it.get_wdf();
+    }
     return TL_OK;
   }
   TL_CATCH("adding a document")
+}
+
+extern "C" tl_status tl_store_spelling(tl_store *s, const char *word, char **out, tl_error *err) {
+  *out = nullptr;
+  try {
+    const std::string word_s(word);
+    std::string w;
+    for (int attempt = 0;; attempt++) {
+      try {
+        if (s->db->get_termfreq(word_s) == 0) // a word the index holds needs no correction
+          w = s->db->get_spelling_suggestion(word_s, word_s.size() > 6 ? 2 : 1);
+        break;
+      } catch (const Xapian::DatabaseModifiedError &) {
+        if (attempt >= 10 || s->wdb)
+          throw;
+        s->db->reopen(); // a writer committed: read its latest revision
+      }
+    }
+    *out = dup_string(w);
+    return *out ? TL_OK : tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  }
+  TL_CATCH("suggesting a spelling")
 }
 
 extern "C" tl_status tl_store_reopen(tl_store *s, tl_error *err) {
@@ -526,32 +583,74 @@ private:
   std::unordered_map<std::string, unsigned long> fields; // articles per fields value
 };
 
+// The title as a field of the passage (Robertson, Zaragoza & Taylor 2004
+// weigh a document's fields; a scaled sum of the fields' BM25 is the cheap
+// form): each distinct word form and stem of the query's plain words (not
+// field terms) as the title's term, ORed.
+static Xapian::Query title_query(const Xapian::Query &words) {
+  std::vector<Xapian::Query> t;
+  const char stem = TL_PREFIX_STEM[0];
+  for (auto it = words.get_unique_terms_begin(); it != words.get_unique_terms_end(); ++it) {
+    const std::string &w = *it;
+    bool stemmed = w.size() > 1 && w[0] == stem;
+    char first = stemmed ? w[1] : w.empty() ? 'A' : w[0];
+    if (first >= 'A' && first <= 'Z')
+      continue;
+    t.push_back(Xapian::Query(stemmed ? std::string(TL_PREFIX_STEM TL_PREFIX_TITLE) + w.substr(1)
+                                      : std::string(TL_PREFIX_TITLE) + w));
+  }
+  return Xapian::Query(Xapian::Query::OP_OR, t.begin(), t.end());
+}
+
+// A query parser for the index in db: the query-side stemmer and stopper of
+// opts, words ORed, the title: and date: fields and the keyword fields the
+// query names.
+static void setup_parser(Xapian::QueryParser &qp, const Xapian::Database &db,
+                         const Xapian::Stem &stem, const tl_search_options *opts,
+                         const char *query) {
+  qp.set_database(db);
+  qp.set_stemmer(stem);
+  qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+  if (opts->stop)
+    qp.set_stopper((new CStop(opts->stop, opts->ctx))->release());
+  qp.set_default_op(Xapian::Query::OP_OR);
+  qp.add_prefix(TL_FIELD_TITLE, TL_PREFIX_TITLE);
+  add_field_prefixes(qp, db, query);
+  qp.add_rangeprocessor((new DateRange())->release());
+}
+
 extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_search_options *opts,
                                      tl_hits **out, tl_error *err) {
   *out = nullptr;
   tl_hits *h = nullptr;
   try {
-    Xapian::QueryParser qp;
     Xapian::Stem stem(new CStem(opts->stem, opts->ctx));
-    CStop *stop = opts->stop ? new CStop(opts->stop, opts->ctx) : nullptr;
-    qp.set_database(*s->db);
-    qp.set_stemmer(stem);
-    qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
-    if (stop)
-      qp.set_stopper(stop->release());
-    qp.set_default_op(Xapian::Query::OP_OR);
-    qp.add_prefix(TL_FIELD_TITLE, TL_PREFIX_TITLE);
-    add_field_prefixes(qp, *s->db, query);
-    qp.add_rangeprocessor((new DateRange())->release());
+    Xapian::QueryParser qp;
+    setup_parser(qp, *s->db, stem, opts, query);
     unsigned flags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_PURE_NOT |
                      Xapian::QueryParser::FLAG_WILDCARD;
+    qp.set_max_expansion(TL_WILDCARD_MAX_TERMS, Xapian::Query::WILDCARD_LIMIT_ERROR,
+                         Xapian::QueryParser::FLAG_WILDCARD | Xapian::QueryParser::FLAG_PARTIAL);
     Xapian::Query q = qp.parse_query(query, flags);
     if (q.empty())
       return tl_error_set(err, TL_ERR_USAGE, "the query has no searchable words");
+    if (opts->expand && *opts->expand && opts->expand_weight > 0) {
+      // The acronym expansion, weighted below the words typed.
+      Xapian::Query e = qp.parse_query(opts->expand, flags);
+      if (!e.empty())
+        q = Xapian::Query(Xapian::Query::OP_OR, q,
+                          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, e, opts->expand_weight));
+    }
+    size_t nwild = count_wildcards(q);
+    if (nwild > TL_WILDCARD_MAX)
+      return tl_error_set(err, TL_ERR_LIMIT, "query: %zu wildcards, over the limit of %d", nwild,
+                          TL_WILDCARD_MAX);
     // Parts of the score, for explain: the query's terms (each with the
     // factor its weight is scaled by), then the proximity and feedback parts.
-    Xapian::Query words = q, exact, prox, feedback;
+    Xapian::Query words = q, exact, prox, feedback, title;
     const tl_rank_params *rp = &opts->rank;
+    if (rp->title_weight > 0)
+      title = title_query(words);
     if (rp->exact_weight > 0 || rp->prox_weight > 0) {
       qp.set_stemming_strategy(Xapian::QueryParser::STEM_NONE);
       exact = qp.parse_query(query, flags);
@@ -561,6 +660,10 @@ extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_se
       // passage with the very forms typed ranks above one with their stems.
       q = Xapian::Query(Xapian::Query::OP_OR, q,
                         Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, exact, rp->exact_weight));
+    }
+    if (!title.empty()) {
+      title = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, title, rp->title_weight);
+      q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, title);
     }
     if (rp->prox_weight > 0 && !exact.empty()) {
       prox = proximity_query(exact, rp->prox_window);
@@ -605,8 +708,14 @@ extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_se
     enquire.set_query(q);
     if (opts->sort)
       enquire.set_sort_by_value_then_relevance(TL_SLOT_DATE, opts->sort == TL_SORT_NEWEST);
+    // Articles ranked by their passages: the best one plus article_weight
+    // times the next TL_ARTICLE_PASSAGES, over the first passages of the
+    // ranking (an article whose best passage is not among them is left
+    // out, as it would rank low anyway).
+    bool by_article = opts->per_article == 1 && !opts->sort && rp->article_weight > 0;
     if (opts->per_article)
-      enquire.set_collapse_key(TL_SLOT_ARTICLE_ID, opts->per_article);
+      enquire.set_collapse_key(TL_SLOT_ARTICLE_ID,
+                               by_article ? 1 + TL_ARTICLE_PASSAGES : opts->per_article);
     // Counting: every match is seen by the spy, in this same match
     // (check_at_least: all the passages), so the counts are exact.
     bool counting = opts->count_matches || opts->nfacets;
@@ -615,8 +724,35 @@ extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_se
       spy = new ArticleSpy(opts->nfacets > 0);
       enquire.add_matchspy(spy->release());
     }
-    Xapian::MSet mset =
-        enquire.get_mset(opts->offset, opts->count, counting ? s->db->get_doccount() : 0);
+    Xapian::doccount want = opts->offset + opts->count, all = counting ? s->db->get_doccount() : 0;
+    Xapian::MSet mset = by_article ? enquire.get_mset(0, want * 2 + 20, all)
+                                   : enquire.get_mset(opts->offset, opts->count, all);
+    struct Ranked {
+      Xapian::MSetIterator it;
+      double score, article;
+    };
+    std::vector<Ranked> ranked;
+    if (by_article) {
+      std::map<std::string, size_t> seen;
+      for (auto it = mset.begin(); it != mset.end(); ++it) {
+        auto at = seen.find(it.get_collapse_key());
+        if (at == seen.end()) {
+          seen.emplace(it.get_collapse_key(), ranked.size());
+          ranked.push_back({it, it.get_weight(), 0});
+        } else {
+          ranked[at->second].article += rp->article_weight * it.get_weight();
+        }
+      }
+      std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked &a, const Ranked &b) {
+        return a.score + a.article > b.score + b.article;
+      });
+      ranked.erase(ranked.begin(), ranked.begin() + std::min<size_t>(opts->offset, ranked.size()));
+      if (ranked.size() > opts->count)
+        ranked.resize(opts->count);
+    } else {
+      for (auto it = mset.begin(); it != mset.end(); ++it)
+        ranked.push_back({it, it.get_weight(), 0});
+    }
 
     h = static_cast<tl_hits *>(std::calloc(1, sizeof *h));
     if (!h)
@@ -658,31 +794,31 @@ extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_se
     h->terms = static_cast<char **>(std::calloc(nterms + 1, sizeof *h->terms));
     if (!h->terms || !h->query)
       throw std::bad_alloc();
+    // a term counts once for each of the two queries it is in (sets, not a
+    // scan per term: a query of 10,000 words stays linear)
+    std::map<std::string, double> factor_of;
+    for (auto w = words.get_unique_terms_begin(); w != words.get_unique_terms_end(); ++w)
+      factor_of[*w] += 1;
+    if (rp->exact_weight > 0)
+      for (auto w = exact.get_unique_terms_begin(); w != exact.get_unique_terms_end(); ++w)
+        factor_of[*w] += rp->exact_weight;
     std::vector<double> factor;
     for (auto t = typed.get_unique_terms_begin(); t != typed.get_unique_terms_end(); ++t) {
       if (!(h->terms[h->nterms] = dup_string(*t)))
         throw std::bad_alloc();
       h->nterms++;
-      // a term counts once for each of the two queries it is in
-      double f = 0;
-      for (auto w = words.get_unique_terms_begin(); w != words.get_unique_terms_end(); ++w)
-        if (*w == *t)
-          f += 1;
-      if (rp->exact_weight > 0)
-        for (auto w = exact.get_unique_terms_begin(); w != exact.get_unique_terms_end(); ++w)
-          if (*w == *t)
-            f += rp->exact_weight;
-      factor.push_back(f);
+      factor.push_back(factor_of[*t]);
     }
-    h->items = static_cast<tl_hit *>(std::calloc(mset.size() + 1, sizeof *h->items));
+    h->items = static_cast<tl_hit *>(std::calloc(ranked.size() + 1, sizeof *h->items));
     if (!h->items)
       throw std::bad_alloc();
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
+    for (const Ranked &r : ranked) {
+      const Xapian::MSetIterator &it = r.it;
       tl_hit *hit = &h->items[h->count];
       Xapian::Document doc = it.get_document();
       std::string data = doc.get_data();
       hit->docid = *it;
-      hit->score = it.get_weight();
+      hit->score = r.score + r.article;
       hit->length = s->db->get_doclength(hit->docid); // may throw: before any allocation
       hit->data = dup_string(data);
       hit->data_len = data.size();
@@ -703,6 +839,8 @@ extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_se
                              factor[i] == 1 ? Xapian::Query(h->terms[i])
                                             : Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
                                                             Xapian::Query(h->terms[i]), factor[i]));
+        if (!title.empty())
+          parts.emplace_back("(title)", title);
         if (!prox.empty())
           parts.emplace_back("(proximity)", prox);
         if (!feedback.empty())
@@ -719,6 +857,11 @@ extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_se
           if (!ex.empty())
             ex += ' ';
           ex += part.first + "=" + num;
+        }
+        if (r.article > 0) {
+          char num[64];
+          std::snprintf(num, sizeof num, "%.4f", r.article);
+          ex += std::string(ex.empty() ? "" : " ") + "(article)=" + num;
         }
         if (!(hit->explain = dup_string(ex)))
           throw std::bad_alloc();
@@ -924,9 +1067,23 @@ extern "C" tl_status tl_store_metadata_each(tl_store *s, const char *prefix, tl_
                                             void *ctx, tl_error *err) {
   try {
     std::string p(prefix);
-    for (auto it = s->db->metadata_keys_begin(p); it != s->db->metadata_keys_end(p); ++it) {
-      std::string k = *it, v = s->db->get_metadata(k);
-      int rc = fn(ctx, k.c_str(), v.c_str());
+    std::vector<std::pair<std::string, std::string>> kv;
+    // read first, then call fn: a reader retries on a revision a writer
+    // discarded, and fn sees every key once
+    for (int attempt = 0;; attempt++) {
+      try {
+        kv.clear();
+        for (auto it = s->db->metadata_keys_begin(p); it != s->db->metadata_keys_end(p); ++it)
+          kv.emplace_back(*it, s->db->get_metadata(*it));
+        break;
+      } catch (const Xapian::DatabaseModifiedError &) {
+        if (attempt >= 10 || s->wdb)
+          throw;
+        s->db->reopen();
+      }
+    }
+    for (const auto &e : kv) {
+      int rc = fn(ctx, e.first.c_str(), e.second.c_str());
       if (rc)
         return static_cast<tl_status>(rc);
     }

@@ -142,6 +142,10 @@ typedef struct tl_search_options {
   unsigned per_article;      /**< at most this many passages of an article
                                   (Xapian's collapse on TL_SLOT_ARTICLE_ID);
                                   0: no limit */
+  const char *expand;        /**< NULL, or a query (the same syntax) ORed in
+                                  with its weights scaled by expand_weight:
+                                  the acronym expansion (search/expand.h) */
+  double expand_weight;      /**< 0 to 1 */
   int count_matches;         /**< 1: count every match (tl_hits.passages_matched,
                                   articles_matched), in the same match as the
                                   hits, which then goes over every match */
@@ -178,6 +182,13 @@ typedef struct tl_hits {
   size_t nfacets;
 } tl_hits;
 
+/** The most terms one wildcard may expand to (Xapian's
+ * QueryParser::set_max_expansion, WILDCARD_LIMIT_ERROR). */
+#define TL_WILDCARD_MAX_TERMS 1000
+
+/** The most wildcards in one query. */
+#define TL_WILDCARD_MAX 20
+
 /**
  * Parses query (Xapian QueryParser syntax: AND, OR, NOT, +/-, "phrases",
  * NEAR, title:, NAME:value for a keyword field as a boolean filter,
@@ -186,13 +197,25 @@ typedef struct tl_hits {
  * outside phrases and not in capitals, Xapian's STEM_SOME) and ranks the
  * passages with BM25. *out is freed with tl_hits_free(). The query must
  * not hold the XOR operator: Xapian 1.4.22 crashes in get_mset on some XOR
- * queries (tl_search_rewrite turns XOR into a plain word).
+ * queries (tl_search_rewrite turns XOR into a plain word). A wildcard
+ * (word*) may expand to at most TL_WILDCARD_MAX_TERMS terms, and a query
+ * hold at most TL_WILDCARD_MAX wildcards: the work of a query stays bounded.
  * Errors: TL_ERR_USAGE (a query Xapian cannot parse, or an empty query),
+ * TL_ERR_LIMIT (a wildcard expanding to too many terms, too many wildcards),
  * TL_ERR_MODIFIED (the index changed under the reader: tl_store_reopen
  * and retry), TL_ERR_XAPIAN, TL_ERR_NOMEM.
  */
 tl_status tl_store_search(tl_store *s, const char *query, const tl_search_options *opts,
                           tl_hits **out, tl_error *err);
+
+/**
+ * The spelling correction of one case-folded word, from the spelling data
+ * that tl_store_add keeps (Xapian's Database::get_spelling_suggestion: the
+ * most frequent indexed word within 1 edit, 2 edits for words over 6
+ * bytes). *out receives "" when the index holds the word or knows no
+ * correction; free it with free(). Errors: TL_ERR_XAPIAN, TL_ERR_NOMEM.
+ */
+tl_status tl_store_spelling(tl_store *s, const char *word, char **out, tl_error *err);
 
 /** Frees search results; NULL is allowed. */
 void tl_hits_free(tl_hits *h);
