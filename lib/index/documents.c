@@ -7,12 +7,14 @@
 #include "text/acronym.h"
 #include "text/fold.h"
 #include "text/passage.h"
+#include "util/buf.h"
 #include "xapian/store.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 /* Positions left empty between the heading and the text, so that no
  * phrase runs from one into the other. */
@@ -27,11 +29,13 @@ struct tl_analysis {
   /* the article being prepared (tl_index_prepare_begin / _next) */
   size_t next, paragraphs, glen, qlen;
   char hash[17], gterm[18], qterm[TL_ID_TERM_MAX + 2];
+  char key[8];  /* the article's key (TL_SLOT_ARTICLE_KEY) */
   char *record; /* the passage record being encoded, record_cap bytes */
   char *file;   /* the file term's path (tl_analysis_set_file); NULL: the article's */
   size_t record_cap;
   char *fterms; /* the article's field terms, each NUL-terminated, in fterms_len bytes */
   size_t fterms_len, fterms_cap;
+  tl_buf fvalues;              /* the article's fields for facets (TL_SLOT_FIELDS) */
   char date[TL_DATE_TEXT_MAX]; /* the article's date, ISO 8601 UTC; "" none */
 };
 
@@ -123,6 +127,7 @@ void tl_analysis_free(tl_analysis *an) {
   free(an->record);
   free(an->file);
   free(an->fterms);
+  tl_buf_free(&an->fvalues);
   free(an);
 }
 
@@ -272,11 +277,23 @@ static int add_field_term(tl_analysis *ix, const char *name, const char *value, 
   return TL_OK;
 }
 
-/* The article's field terms (schema.h) and its date as text. */
+/* Appends name NUL value NUL to the facet values (TL_SLOT_FIELDS). */
+static int add_field_value(tl_analysis *ix, const char *name, const char *value, tl_error *err) {
+  if (strlen(value) > TL_INDEX_TERM_MAX)
+    return TL_OK; /* a text, not a keyword */
+  if (tl_buf_append(&ix->fvalues, name, strlen(name) + 1) != TL_OK ||
+      tl_buf_append(&ix->fvalues, value, strlen(value) + 1) != TL_OK)
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  return TL_OK;
+}
+
+/* The article's field terms and facet values (schema.h) and its date as
+ * text. */
 static int prepare_fields(tl_analysis *ix, const tl_article *a, tl_error *err) {
   size_t i;
   int rc;
   ix->fterms_len = 0;
+  tl_buf_reset(&ix->fvalues);
   ix->date[0] = '\0';
   for (i = 0; i < a->nfields; i++) {
     const char *name = a->fields[i].name;
@@ -284,15 +301,21 @@ static int prepare_fields(tl_analysis *ix, const tl_article *a, tl_error *err) {
       continue;
     if ((rc = add_field_term(ix, name, a->fields[i].value, err)) != TL_OK)
       return rc;
+    /* year and month facets are the date's */
+    if (strcmp(name, TL_FIELD_YEAR) != 0 && strcmp(name, TL_FIELD_MONTH) != 0 &&
+        (rc = add_field_value(ix, name, a->fields[i].value, err)) != TL_OK)
+      return rc;
   }
   if (a->has_time && tl_date_format(&a->time, ix->date, sizeof ix->date) >= 7) {
     char ym[8];
     memcpy(ym, ix->date, 7);
     ym[7] = '\0';
-    if ((rc = add_field_term(ix, TL_FIELD_MONTH, ym, err)) != TL_OK)
+    if ((rc = add_field_term(ix, TL_FIELD_MONTH, ym, err)) != TL_OK ||
+        (rc = add_field_value(ix, TL_FIELD_MONTH, ym, err)) != TL_OK)
       return rc;
     ym[4] = '\0';
-    if ((rc = add_field_term(ix, TL_FIELD_YEAR, ym, err)) != TL_OK)
+    if ((rc = add_field_term(ix, TL_FIELD_YEAR, ym, err)) != TL_OK ||
+        (rc = add_field_value(ix, TL_FIELD_YEAR, ym, err)) != TL_OK)
       return rc;
   }
   return TL_OK;
@@ -314,6 +337,11 @@ int tl_index_prepare_begin(tl_analysis *ix, const tl_article *a, size_t *npassag
                         : 0;
   ix->qlen = tl_index_article_term(a->id, ix->qterm);
   tl_hash_hex(tl_article_hash(a), ix->hash);
+  {
+    uint64_t k = XXH3_64bits(a->id, strlen(a->id));
+    for (int b = 0; b < 8; b++)
+      ix->key[b] = (char)(unsigned char)(k >> (56 - 8 * b));
+  }
   if (npassages)
     *npassages = ix->passages.count;
   return TL_OK;
@@ -386,11 +414,14 @@ int tl_index_prepare_next(tl_analysis *ix, const tl_article *a, size_t max_passa
       if ((rc = tl_doc_add_term(ix->doc, ix->fterms + k, strlen(ix->fterms + k), 0, err)) != TL_OK)
         goto fail;
     /* the article's id on every passage (the collapse key), its date for
-     * sorting and ranges; its hash only on its first passage: values cost
+     * sorting and ranges, its fields for facets; its hash only on its first passage: values cost
      * the writer per document, and it is read per article */
     if ((rc = tl_doc_set_value(ix->doc, TL_SLOT_ARTICLE_ID, a->id, strlen(a->id), err)) != TL_OK ||
+        (rc = tl_doc_set_value(ix->doc, TL_SLOT_ARTICLE_KEY, ix->key, 8, err)) != TL_OK ||
         (a->has_time && (rc = tl_doc_set_sortable(ix->doc, TL_SLOT_DATE, (double)a->time.seconds,
                                                   err)) != TL_OK) ||
+        (ix->fvalues.len && (rc = tl_doc_set_value(ix->doc, TL_SLOT_FIELDS, ix->fvalues.data,
+                                                   ix->fvalues.len, err)) != TL_OK) ||
         (i == 0 &&
          (rc = tl_doc_set_value(ix->doc, TL_SLOT_ARTICLE_HASH, ix->hash, 16, err)) != TL_OK))
       goto fail;

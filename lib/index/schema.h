@@ -30,7 +30,10 @@
  *  - values: on every passage TL_SLOT_ARTICLE_ID the article id (the key
  *    results are collapsed on, one article at a time) and, when the article
  *    has a date, TL_SLOT_DATE its seconds since the epoch, UTC, as
- *    Xapian::sortable_serialise writes them; only on the article's first
+ *    Xapian::sortable_serialise writes them, TL_SLOT_ARTICLE_KEY a hash of
+ *    its id and TL_SLOT_FIELDS its keyword fields with their values as in
+ *    the source (to count matches per article and facets without reading
+ *    records); only on the article's first
  *    passage TL_SLOT_ARTICLE_HASH the article's content hash (16 hex
  *    digits, manifest.h); slot 0 is unused;
  *  - data: the passage record, a JSON object (tl_passage_record below).
@@ -60,7 +63,7 @@ extern "C" {
  * analysis of words) bumps it, so that older indexes are refused with the
  * way to rebuild them instead of giving wrong results.
  */
-#define TL_SCHEMA_VERSION 2
+#define TL_SCHEMA_VERSION 3
 
 /* ---- term prefixes (strings; PREFIX[0] is the letter) ---- */
 
@@ -92,6 +95,16 @@ extern "C" {
 /** Value slot holding the article's date (sortable_serialise of its POSIX
  * seconds), on every passage of an article with a date. */
 #define TL_SLOT_DATE 3
+/** Value slot holding the article's keyword fields for facets, on every
+ * passage of an article with any: name NUL value NUL for each field but
+ * date, url, year and month, in source order, values as in the source
+ * (those over TL_INDEX_TERM_MAX bytes left out), then, with a date,
+ * TL_FIELD_MONTH and TL_FIELD_YEAR of it (UTC). */
+#define TL_SLOT_FIELDS 4
+/** Value slot holding the article's key, on every passage: the XXH3-64 of
+ * its id, 8 bytes, most significant first. Matches are counted by article
+ * on it (facets), without reading the longer ids. */
+#define TL_SLOT_ARTICLE_KEY 5
 
 /* ---- limits, in bytes ---- */
 

@@ -684,29 +684,6 @@ static int rank_hits(tl_searcher *s, const tl_query *query, unsigned depth, cons
   return rerank_hits(s, query, hits, *recs, *nd, *order, *score, *features, shift, err);
 }
 
-/* Adds one article with value v (n bytes) to facet f (*cap: room in
- * f->values); -1 when out of memory. */
-static int facet_add(tl_facet *f, size_t *cap, const char *v, size_t n) {
-  size_t i;
-  for (i = 0; i < f->nvalues; i++)
-    if (strlen(f->values[i].value) == n && memcmp(f->values[i].value, v, n) == 0) {
-      f->values[i].articles++;
-      return 0;
-    }
-  if (f->nvalues == *cap) {
-    size_t c = *cap ? *cap * 2 : 16;
-    tl_facet_value *nv = realloc(f->values, c * sizeof *nv);
-    if (!nv)
-      return -1;
-    f->values = nv;
-    *cap = c;
-  }
-  if (!(f->values[f->nvalues].value = strndup(v, n)))
-    return -1;
-  f->values[f->nvalues++].articles = 1;
-  return 0;
-}
-
 static int facet_cmp(const void *a, const void *b) {
   const tl_facet_value *x = a, *y = b;
   if (x->articles != y->articles)
@@ -714,71 +691,23 @@ static int facet_cmp(const void *a, const void *b) {
   return strcmp(x->value, y->value);
 }
 
-/* The counts of every match and the facets, from one record per article. */
-static tl_status count_facets(tl_searcher *s, const tl_hits *hits, tl_results *res, tl_error *err) {
-  size_t a, i, *cap;
+/* The counts of every match and the facets, as the match counted them:
+ * the facets move from hits to res, sorted. */
+static void take_counts(tl_searcher *s, tl_hits *hits, tl_results *res) {
+  size_t i;
   res->counted = 1;
   res->passages_matched = hits->passages_matched;
   res->articles_matched = hits->articles_matched;
-  if (!s->nfacets)
-    return TL_OK;
-  if (!(res->facets = calloc(s->nfacets, sizeof *res->facets)) ||
-      !(cap = calloc(s->nfacets, sizeof *cap)))
-    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-  res->nfacets = s->nfacets;
-  for (i = 0; i < s->nfacets; i++)
+  res->facets = hits->facets;
+  res->nfacets = hits->nfacets;
+  hits->facets = NULL;
+  hits->nfacets = 0;
+  for (i = 0; i < res->nfacets; i++) {
     res->facets[i].field = s->facets[i];
-  for (a = 0; a < hits->narticles; a++) {
-    tl_passage_record r;
-    json_object *fields = NULL;
-    int bad = 0;
-    if (tl_record_decode(hits->article_data[a], strlen(hits->article_data[a]), &r, err) != TL_OK) {
-      free(cap);
-      return err->code;
-    }
-    json_object_object_get_ex((json_object *)r.owner, "fields", &fields);
-    for (i = 0; i < s->nfacets && !bad; i++) {
-      tl_facet *f = &res->facets[i];
-      const char *name = s->facets[i];
-      size_t d = strlen(r.date);
-      json_object *v;
-      if (strcmp(name, TL_FIELD_YEAR) == 0 || strcmp(name, TL_FIELD_MONTH) == 0) {
-        size_t n = name[0] == 'y' ? 4 : 7;
-        if (d >= n)
-          bad = facet_add(f, &cap[i], r.date, n);
-      } else if (strcmp(name, "source") == 0) {
-        if (*r.source)
-          bad = facet_add(f, &cap[i], r.source, strlen(r.source));
-      } else if (fields && json_object_object_get_ex(fields, name, &v) && v) {
-        if (json_object_is_type(v, json_type_array)) {
-          size_t k, m = json_object_array_length(v);
-          for (k = 0; k < m && !bad; k++) {
-            const char *t = json_object_get_string(json_object_array_get_idx(v, k));
-            size_t j;
-            int dup = 0;
-            for (j = 0; j < k; j++) /* a value given twice counts the article once */
-              dup |= strcmp(t, json_object_get_string(json_object_array_get_idx(v, j))) == 0;
-            if (!dup)
-              bad = facet_add(f, &cap[i], t, strlen(t));
-          }
-        } else {
-          const char *t = json_object_get_string(v);
-          bad = facet_add(f, &cap[i], t, strlen(t));
-        }
-      }
-    }
-    tl_record_release(&r);
-    if (bad) {
-      free(cap);
-      return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-    }
-  }
-  free(cap);
-  for (i = 0; i < res->nfacets; i++)
     if (res->facets[i].nvalues > 1)
       qsort(res->facets[i].values, res->facets[i].nvalues, sizeof *res->facets[i].values,
             facet_cmp);
-  return TL_OK;
+  }
 }
 
 char *tl_results_suggestion_json(const tl_results *r) {
@@ -886,7 +815,9 @@ static tl_status search_once(tl_searcher *s, const char *query, unsigned offset,
   }
   so.expand = expand;
   so.expand_weight = EXPAND_WEIGHT;
-  so.count_matches = s->count_matches ? (s->nfacets ? 2 : 1) : 0;
+  so.count_matches = s->count_matches;
+  so.facets = (const char *const *)s->facets;
+  so.nfacets = s->nfacets;
   for (attempt = 0;; attempt++) {
     rc = tl_store_search(s->store, q, &so, &hits, err);
     if (rc == TL_OK)
@@ -923,8 +854,8 @@ static tl_status search_once(tl_searcher *s, const char *query, unsigned offset,
   res->estimated = hits->estimated;
   res->expanded = expanded;
   expanded = NULL;
-  if (s->count_matches && (rc = count_facets(s, hits, res, err)) != TL_OK)
-    goto fail;
+  if (s->count_matches)
+    take_counts(s, hits, res);
   from = depth > 0 ? offset : 0;
   res->features_ = features;
   features = NULL;

@@ -16,6 +16,8 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
+#include <vector>
 
 struct tl_store {
   Xapian::Database *db = nullptr;
@@ -530,6 +532,57 @@ static Xapian::Query filter_query(const tl_search_options *o) {
   return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
 }
 
+// Counts, over every passage the match sees, the distinct articles (by
+// their key, TL_SLOT_ARTICLE_KEY) and, for facets, the distinct articles
+// per value of their keyword fields (TL_SLOT_FIELDS: name NUL value NUL
+// pairs). Xapian's ValueCountMatchSpy counts documents per value of one
+// slot; this one counts articles: an article's fields are read once, from
+// the first of its passages that matches, and counted per distinct fields
+// value, which is parsed once at the end (facet_counts). Keys are 8 bytes,
+// held inline by std::string: no allocation per passage.
+class ArticleSpy : public Xapian::MatchSpy {
+public:
+  explicit ArticleSpy(bool facets) : want_fields(facets) {}
+  void operator()(const Xapian::Document &doc, double) override {
+    std::string key = doc.get_value(TL_SLOT_ARTICLE_KEY);
+    if (passages++ > 0 && key == last) // the passages of an article follow each other
+      return;
+    last = key;
+    if (articles.insert(std::move(key)).second && want_fields)
+      fields[doc.get_value(TL_SLOT_FIELDS)]++;
+  }
+  // The articles per value of field name, into out.
+  void facet_counts(const std::string &name,
+                    std::unordered_map<std::string, unsigned long> &out) const {
+    std::vector<std::string> seen; // the values of one article's fields
+    for (const auto &fc : fields) {
+      const std::string &f = fc.first;
+      seen.clear();
+      for (size_t p = 0; p < f.size();) {
+        size_t n = f.find('\0', p), v = n == std::string::npos ? f.size() : n + 1;
+        size_t e = v < f.size() ? f.find('\0', v) : std::string::npos;
+        if (e == std::string::npos)
+          e = f.size();
+        if (name.size() == n - p && f.compare(p, n - p, name) == 0) {
+          std::string value = f.substr(v, e - v);
+          if (std::find(seen.begin(), seen.end(), value) == seen.end()) { // once per article
+            out[value] += fc.second;
+            seen.push_back(std::move(value));
+          }
+        }
+        p = e + 1;
+      }
+    }
+  }
+  unsigned long passages = 0;
+  std::unordered_set<std::string> articles;
+
+private:
+  bool want_fields;
+  std::string last;
+  std::unordered_map<std::string, unsigned long> fields; // articles per fields value
+};
+
 // The title as a field of the passage (Robertson, Zaragoza & Taylor 2004
 // weigh a document's fields; a scaled sum of the fields' BM25 is the cheap
 // form): each distinct word form and stem of the query's plain words (not
@@ -663,9 +716,17 @@ extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_se
     if (opts->per_article)
       enquire.set_collapse_key(TL_SLOT_ARTICLE_ID,
                                by_article ? 1 + TL_ARTICLE_PASSAGES : opts->per_article);
-    Xapian::doccount want = opts->offset + opts->count;
-    Xapian::MSet mset = by_article ? enquire.get_mset(0, want * 2 + 20)
-                                   : enquire.get_mset(opts->offset, opts->count);
+    // Counting: every match is seen by the spy, in this same match
+    // (check_at_least: all the passages), so the counts are exact.
+    bool counting = opts->count_matches || opts->nfacets;
+    ArticleSpy *spy = nullptr; // the enquire's
+    if (counting) {
+      spy = new ArticleSpy(opts->nfacets > 0);
+      enquire.add_matchspy(spy->release());
+    }
+    Xapian::doccount want = opts->offset + opts->count, all = counting ? s->db->get_doccount() : 0;
+    Xapian::MSet mset = by_article ? enquire.get_mset(0, want * 2 + 20, all)
+                                   : enquire.get_mset(opts->offset, opts->count, all);
     struct Ranked {
       Xapian::MSetIterator it;
       double score, article;
@@ -697,25 +758,27 @@ extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_se
     if (!h)
       throw std::bad_alloc();
     h->estimated = mset.get_matches_estimated();
-    if (opts->count_matches) {
-      // every match counted: the passages, and one record per article
-      Xapian::doccount all = s->db->get_doccount();
-      Xapian::Enquire e(*s->db);
-      e.set_query(q);
-      e.set_weighting_scheme(Xapian::BoolWeight());
-      h->passages_matched = e.get_mset(0, 0, all).get_matches_estimated();
-      e.set_collapse_key(TL_SLOT_ARTICLE_ID, 1);
-      e.set_docid_order(Xapian::Enquire::ASCENDING);
-      Xapian::MSet arts = e.get_mset(0, all, all);
-      h->articles_matched = arts.size();
-      if (opts->count_matches > 1) {
-        h->article_data = static_cast<char **>(std::calloc(arts.size() + 1, sizeof(char *)));
-        if (!h->article_data)
+    if (spy) {
+      h->passages_matched = spy->passages;
+      h->articles_matched = spy->articles.size();
+      if (opts->nfacets &&
+          !(h->facets = static_cast<tl_facet *>(std::calloc(opts->nfacets, sizeof *h->facets))))
+        throw std::bad_alloc();
+      h->nfacets = opts->nfacets;
+      for (size_t i = 0; i < opts->nfacets; i++) {
+        tl_facet *f = &h->facets[i];
+        std::unordered_map<std::string, unsigned long> counts;
+        f->field = opts->facets[i];
+        spy->facet_counts(opts->facets[i], counts);
+        if (counts.empty())
+          continue;
+        if (!(f->values =
+                  static_cast<tl_facet_value *>(std::calloc(counts.size(), sizeof *f->values))))
           throw std::bad_alloc();
-        for (auto it = arts.begin(); it != arts.end(); ++it) {
-          if (!(h->article_data[h->narticles] = dup_string(it.get_document().get_data())))
+        for (const auto &c : counts) {
+          if (!(f->values[f->nvalues].value = dup_string(c.first)))
             throw std::bad_alloc();
-          h->narticles++;
+          f->values[f->nvalues++].articles = c.second;
         }
       }
     }
@@ -826,9 +889,12 @@ extern "C" void tl_hits_free(tl_hits *h) {
     std::free(h->items[i].explain);
   }
   std::free(h->items);
-  for (size_t i = 0; i < h->narticles; i++)
-    std::free(h->article_data[i]);
-  std::free(h->article_data);
+  for (size_t i = 0; i < h->nfacets; i++) {
+    for (size_t k = 0; k < h->facets[i].nvalues; k++)
+      std::free(const_cast<char *>(h->facets[i].values[k].value));
+    std::free(h->facets[i].values);
+  }
+  std::free(h->facets);
   for (size_t i = 0; i < h->nterms; i++)
     std::free(h->terms[i]);
   std::free(h->terms);

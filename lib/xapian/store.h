@@ -147,9 +147,13 @@ typedef struct tl_search_options {
                                   the acronym expansion (search/expand.h) */
   double expand_weight;      /**< 0 to 1 */
   int count_matches;         /**< 1: count every match (tl_hits.passages_matched,
-                                  articles_matched; a full match); 2: also
-                                  one record per matching article
-                                  (tl_hits.article_data) */
+                                  articles_matched), in the same match as the
+                                  hits, which then goes over every match */
+  const char *const *facets; /**< keyword fields (names as in TL_SLOT_FIELDS,
+                                  year and month included) whose matching
+                                  articles are counted per value (also counts
+                                  the matches, as count_matches) */
+  size_t nfacets;
 } tl_search_options;
 
 /** One ranked passage. */
@@ -172,9 +176,10 @@ typedef struct tl_hits {
   size_t nterms;
   unsigned long passages_matched; /**< with count_matches: every matching passage */
   unsigned long articles_matched; /**< with count_matches: every matching article */
-  char **article_data;            /**< with count_matches 2: the record of one
-                                       matching passage per article, NUL-terminated */
-  size_t narticles;               /**< entries in article_data: matching articles */
+  tl_facet *facets;               /**< with facets: one per name of tl_search_options.facets, in
+                                       that order (field: that name, not owned; values
+                                       malloc'd, in no order; freed by tl_hits_free) */
+  size_t nfacets;
 } tl_hits;
 
 /** The most terms one wildcard may expand to (Xapian's
