@@ -9,16 +9,36 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <algorithm>
 #include <cstring>
 #include <map>
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
 #include <new>
+#include <stdexcept>
 #include <string>
+#include <vector>
+
+// One database of a stub file: a local path, or a remote one served by
+// xapian-tcpsrv (host and port).
+struct tl_shard {
+  std::string name; // as messages name it: the path, or HOST:PORT
+  std::string path;
+  std::string host;
+  unsigned port = 0; // 0: local
+};
 
 struct tl_store {
   Xapian::Database *db = nullptr;
   Xapian::WritableDatabase *wdb = nullptr; // same object as db when writable
   std::string path;
   bool in_transaction = false;
+  std::vector<tl_shard> shards; // read mode, a stub: its databases
+  unsigned timeout_ms = TL_STORE_TIMEOUT_DEFAULT;
+  bool allow_partial = false;
+  std::string missing;       // the shards left out (allow_partial), ", "-separated
+  bool network_error = false; // the last error was a remote shard's
 };
 
 struct tl_doc {
@@ -58,7 +78,9 @@ tl_status from_std(tl_error *err, const std::exception &e, const char *what) {
 // (TL_ERR_MODIFIED), else real corruption.
 tl_status from_reader(tl_store *s, tl_error *err, const Xapian::Error &e, const char *what) {
   tl_status code = from_xapian(err, e, what);
-  if (code != TL_ERR_XAPIAN || s->wdb || e.get_type() != std::string("DatabaseCorruptError"))
+  const std::string type = e.get_type();
+  s->network_error = type == "NetworkError" || type == "NetworkTimeoutError";
+  if (code != TL_ERR_XAPIAN || s->wdb || !s->shards.empty() || type != "DatabaseCorruptError")
     return code;
   try {
     if (Xapian::Database(s->path).get_revision() != s->db->get_revision())
@@ -93,18 +115,6 @@ public:
 private:
   tl_stem_fn fn_;
   void *ctx_;
-};
-
-// Accepts one document only.
-class OneDoc : public Xapian::MatchDecider {
-public:
-  explicit OneDoc(Xapian::docid id) : id_(id) {}
-  bool operator()(const Xapian::Document &doc) const override {
-    return doc.get_docid() == id_;
-  }
-
-private:
-  Xapian::docid id_;
 };
 
 // Accepts expand-set terms that are word forms or stems (TL_PREFIX_STEM),
@@ -175,32 +185,190 @@ private:
     return tl_error_set(err, TL_ERR_XAPIAN, "%s: unknown exception", what);                        \
   }
 
-extern "C" tl_status tl_store_open(const char *path, int mode, tl_store **out, tl_error *err) {
+namespace {
+
+// A shard that cannot be opened or read: the message names it.
+class ShardError : public std::runtime_error {
+public:
+  ShardError(const std::string &msg, tl_status code) : std::runtime_error(msg), code_(code) {}
+  tl_status code() const {
+    return code_;
+  }
+
+private:
+  tl_status code_;
+};
+
+std::string trim(const std::string &t) {
+  size_t b = t.find_first_not_of(" \t\r"), e = t.find_last_not_of(" \t\r");
+  return b == std::string::npos ? std::string() : t.substr(b, e - b + 1);
+}
+
+// Reads a stub database file (Xapian's format): one database a line, "auto
+// PATH" (or glass, chert) relative to the file's directory, or "remote
+// HOST:PORT" for a database that xapian-tcpsrv serves; blank lines and '#'
+// comments are skipped. Throws ShardError naming the file and line.
+std::vector<tl_shard> read_stub(const std::string &path) {
+  std::vector<tl_shard> out;
+  std::ifstream in(path);
+  if (!in)
+    throw ShardError(path + ": " + std::strerror(errno), TL_ERR_IO);
+  std::string line;
+  unsigned n = 0;
+  std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  while (std::getline(in, line)) {
+    n++;
+    line = trim(line);
+    if (line.empty() || line[0] == '#')
+      continue;
+    size_t sp = line.find_first_of(" \t");
+    std::string type = line.substr(0, sp), rest = sp == std::string::npos ? "" : trim(line.substr(sp));
+    std::string where = path + ":" + std::to_string(n) + ": ";
+    tl_shard sh;
+    if (type == "remote") {
+      size_t colon = rest.rfind(':');
+      char *end = nullptr;
+      unsigned long port = colon == std::string::npos ? 0 : std::strtoul(rest.c_str() + colon + 1, &end, 10);
+      if (colon == 0)
+        throw ShardError(where + "'remote :PROGRAM' is not supported: 'remote HOST:PORT'", TL_ERR_FORMAT);
+      if (colon == std::string::npos || !end || *end || port == 0 || port > 65535)
+        throw ShardError(where + "'" + line + "': expected 'remote HOST:PORT'", TL_ERR_FORMAT);
+      sh.host = rest.substr(0, colon);
+      sh.port = (unsigned)port;
+      sh.name = rest;
+    } else if ((type == "auto" || type == "glass" || type == "chert") && !rest.empty()) {
+      sh.path = std::filesystem::path(rest).is_absolute() ? rest : (dir / rest).string();
+      sh.name = sh.path;
+    } else {
+      throw ShardError(where + "'" + line + "': expected 'auto PATH' or 'remote HOST:PORT'",
+                       TL_ERR_FORMAT);
+    }
+    out.push_back(sh);
+  }
+  if (out.empty())
+    throw ShardError(path + ": a stub database that lists no database", TL_ERR_FORMAT);
+  return out;
+}
+
+// Opens a local database for reading: a writer committing while we open
+// can discard the revision being read, or rewrite blocks as we read them
+// (seemingly corrupt): open again, a few times.
+Xapian::Database open_local(const std::string &path) {
+  for (int attempt = 0;; attempt++) {
+    try {
+      return Xapian::Database(path);
+    } catch (const Xapian::DatabaseModifiedError &) {
+      if (attempt >= 10)
+        throw;
+    } catch (const Xapian::DatabaseCorruptError &) {
+      if (attempt >= 10)
+        throw;
+    }
+  }
+}
+
+Xapian::Database open_shard(const tl_shard &sh, unsigned timeout_ms) {
+  if (sh.port) // timeout_ms for connecting and for each exchange
+    return Xapian::Remote::open(sh.host, sh.port, timeout_ms, timeout_ms);
+  return open_local(sh.path);
+}
+
+ShardError shard_error(const tl_shard &sh, const Xapian::Error &e) {
+  tl_error err;
+  tl_status code = from_xapian(&err, e, ("shard " + sh.name).c_str());
+  return ShardError(err.msg, code == TL_ERR_NOTFOUND ? TL_ERR_NOTFOUND : TL_ERR_XAPIAN);
+}
+
+// (Re)opens the shards of s as one database: Xapian's multi-database, whose
+// statistics (document count, average length, term frequencies) are those
+// of all its shards together. With allow_partial, a shard that does not
+// answer is left out (s->missing names it); without, it is an error.
+void open_shards(tl_store *s) {
+  auto *db = new Xapian::Database();
+  std::string missing;
+  size_t live = 0;
+  for (const auto &sh : s->shards) {
+    try {
+      db->add_database(open_shard(sh, s->timeout_ms));
+      live++;
+    } catch (const Xapian::Error &e) {
+      if (!s->allow_partial) {
+        delete db;
+        throw shard_error(sh, e);
+      }
+      missing += (missing.empty() ? "" : ", ") + sh.name;
+    }
+  }
+  if (live == 0) {
+    delete db;
+    throw ShardError("no shard of " + s->path + " answers: " + missing, TL_ERR_XAPIAN);
+  }
+  delete s->db;
+  s->db = db;
+  s->missing = missing;
+}
+
+// After a remote shard failed: the shard that does not answer, named.
+std::string failed_shard(tl_store *s) {
+  for (const auto &sh : s->shards) {
+    if (!sh.port)
+      continue;
+    try {
+      open_shard(sh, s->timeout_ms).get_doccount();
+    } catch (const Xapian::Error &e) {
+      return sh.name;
+    }
+  }
+  return std::string();
+}
+
+} // namespace
+
+extern "C" tl_status tl_store_open_read(const char *path, unsigned timeout_ms, int allow_partial,
+                                        tl_store **out, tl_error *err) {
   *out = nullptr;
   tl_store *s = nullptr;
   try {
     s = new tl_store;
     s->path = path;
-    if (mode == TL_STORE_WRITE) {
-      s->wdb = new Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN);
-      s->db = s->wdb;
+    s->timeout_ms = timeout_ms ? timeout_ms : TL_STORE_TIMEOUT_DEFAULT;
+    s->allow_partial = allow_partial != 0;
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(path, ec)) {
+      s->shards = read_stub(path);
+      open_shards(s);
     } else {
-      // A writer committing while we open can discard the revision being
-      // read, or rewrite blocks as we read them (seemingly corrupt): open
-      // again, a few times.
-      for (int attempt = 0;; attempt++) {
-        try {
-          s->db = new Xapian::Database(path);
-          break;
-        } catch (const Xapian::DatabaseModifiedError &) {
-          if (attempt >= 10)
-            throw;
-        } catch (const Xapian::DatabaseCorruptError &) {
-          if (attempt >= 10)
-            throw;
-        }
-      }
+      s->db = new Xapian::Database(open_local(path));
     }
+    *out = s;
+    return TL_OK;
+  } catch (const ShardError &e) {
+    delete s;
+    return tl_error_set(err, e.code(), "%s", e.what());
+  } catch (const Xapian::Error &e) {
+    delete s;
+    std::string what = std::string("database ") + path;
+    return from_xapian(err, e, what.c_str());
+  } catch (const std::exception &e) {
+    delete s;
+    return from_std(err, e, path);
+  }
+}
+
+extern "C" const char *tl_store_missing(const tl_store *s) {
+  return s->missing.c_str();
+}
+
+extern "C" tl_status tl_store_open(const char *path, int mode, tl_store **out, tl_error *err) {
+  if (mode != TL_STORE_WRITE)
+    return tl_store_open_read(path, TL_STORE_TIMEOUT_DEFAULT, 0, out, err);
+  *out = nullptr;
+  tl_store *s = nullptr;
+  try {
+    s = new tl_store;
+    s->path = path;
+    s->wdb = new Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN);
+    s->db = s->wdb;
     *out = s;
     return TL_OK;
   } catch (const Xapian::Error &e) {
@@ -451,6 +619,118 @@ static void add_field_prefixes(Xapian::QueryParser &qp, const Xapian::Database &
   }
 }
 
+// Expands the wildcards of q over the terms of the whole database. Xapian
+// 1.4 expands a wildcard in each shard of a multi-database on its own (each
+// shard's terms, and a synonym's frequency estimated shard by shard), so
+// that shards would score it otherwise than one database: expanded here
+// into the terms they all hold, the wildcard scores as in one database.
+// Only the operators the query parser puts around a wildcard are rebuilt;
+// Xapian 1.4 shows a wildcard's pattern in its description only.
+static Xapian::Query expand_wildcards(const Xapian::Query &q, const Xapian::Database &db) {
+  const Xapian::Query::op op = q.get_type();
+  if (op == Xapian::Query::OP_WILDCARD) {
+    std::string d = q.get_description(); // "Query(WILDCARD SYNONYM pattern)"
+    const std::string head = "Query(WILDCARD ";
+    size_t sp = d.find(' ', head.size());
+    if (d.compare(0, head.size(), head) != 0 || sp == std::string::npos || d.back() != ')')
+      return q;
+    std::string comb = d.substr(head.size(), sp - head.size());
+    std::string pattern = d.substr(sp + 1, d.size() - sp - 2);
+    std::vector<Xapian::Query> terms;
+    for (auto t = db.allterms_begin(pattern); t != db.allterms_end(pattern); ++t)
+      terms.push_back(Xapian::Query(*t));
+    Xapian::Query::op c = comb == "OR"    ? Xapian::Query::OP_OR
+                          : comb == "MAX" ? Xapian::Query::OP_MAX
+                                          : Xapian::Query::OP_SYNONYM;
+    if (terms.empty())
+      return Xapian::Query::MatchNothing;
+    return Xapian::Query(c, terms.begin(), terms.end());
+  }
+  switch (op) {
+  case Xapian::Query::OP_AND:
+  case Xapian::Query::OP_OR:
+  case Xapian::Query::OP_AND_NOT:
+  case Xapian::Query::OP_AND_MAYBE:
+  case Xapian::Query::OP_FILTER:
+  case Xapian::Query::OP_SYNONYM:
+  case Xapian::Query::OP_MAX:
+    break;
+  default:
+    return q;
+  }
+  std::vector<Xapian::Query> subs;
+  bool changed = false;
+  for (size_t i = 0; i < q.get_num_subqueries(); i++) {
+    Xapian::Query sub = q.get_subquery(i), x = expand_wildcards(sub, db);
+    changed |= x.get_description() != sub.get_description();
+    subs.push_back(x);
+  }
+  return changed ? Xapian::Query(op, subs.begin(), subs.end()) : q;
+}
+
+// A passage's place among passages of equal score (and equal date, sorting
+// by date), the same however the articles lie in shards: by article id,
+// then by docid, which within an article (all in one shard) follows the
+// passages' order in both one database and a multi-database.
+struct TieKey {
+  std::string sort_value;
+  double weight;
+  std::string article;
+  Xapian::docid docid;
+};
+
+// The passages offset .. offset+count-1 of the ranking, ties ordered by
+// TieKey. Xapian ranks equal weights by docid, which depends on how the
+// shards interleave: sorting by relevance, ties are ordered by the article
+// id slot in Xapian (remote shards too); sorting by date, the run of equal
+// keys across the cut is fetched whole and ordered here.
+static std::vector<Xapian::MSetIterator> ranked(Xapian::Enquire &enquire, const tl_search_options *o,
+                                                Xapian::MSet &mset) {
+  std::vector<Xapian::MSetIterator> out;
+  if (!o->sort) {
+    mset = enquire.get_mset(o->offset, o->count);
+    for (auto it = mset.begin(); it != mset.end(); ++it)
+      out.push_back(it);
+    return out;
+  }
+  Xapian::doccount need = o->offset + o->count, m = need;
+  auto same = [](const Xapian::MSetIterator &a, const Xapian::MSetIterator &b) {
+    return a.get_sort_key() == b.get_sort_key() && a.get_weight() == b.get_weight();
+  };
+  for (;;) {
+    mset = enquire.get_mset(0, m + 1);
+    if (need == 0 || mset.size() <= m || !same(mset[m], mset[need - 1]))
+      break;
+    m *= 2;
+  }
+  std::vector<TieKey> keys;
+  std::vector<Xapian::MSetIterator> all;
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    all.push_back(it);
+    keys.push_back({it.get_sort_key(), it.get_weight(), std::string(), *it});
+  }
+  std::vector<size_t> idx(all.size());
+  for (size_t i = 0; i < all.size(); i++)
+    idx[i] = i;
+  for (size_t i = 0; i < all.size();) { // runs of equal keys, in Xapian's order
+    size_t j = i + 1;
+    while (j < all.size() && same(all[j], all[i]))
+      j++;
+    if (j - i > 1) {
+      for (size_t k = i; k < j; k++)
+        keys[k].article = all[k].get_document().get_value(TL_SLOT_ARTICLE_ID);
+      std::sort(idx.begin() + (long)i, idx.begin() + (long)j, [&keys](size_t a, size_t b) {
+        return keys[a].article != keys[b].article ? keys[a].article < keys[b].article
+                                                  : keys[a].docid < keys[b].docid;
+      });
+    }
+    i = j;
+  }
+  for (size_t i = o->offset; i < idx.size() && i < need; i++)
+    out.push_back(all[idx[i]]);
+  return out;
+}
+
 // The filter of the options: field terms ORed within a field (the terms
 // sharing the prefix up to ':'), fields ANDed, and the date range.
 static Xapian::Query filter_query(const tl_search_options *o) {
@@ -471,8 +751,8 @@ static Xapian::Query filter_query(const tl_search_options *o) {
   return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
 }
 
-extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_search_options *opts,
-                                     tl_hits **out, tl_error *err) {
+static tl_status search_once(tl_store *s, const char *query, const tl_search_options *opts,
+                             tl_hits **out, tl_error *err) {
   *out = nullptr;
   tl_hits *h = nullptr;
   try {
@@ -490,7 +770,7 @@ extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_se
     qp.add_rangeprocessor((new DateRange())->release());
     unsigned flags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_PURE_NOT |
                      Xapian::QueryParser::FLAG_WILDCARD;
-    Xapian::Query q = qp.parse_query(query, flags);
+    Xapian::Query q = expand_wildcards(qp.parse_query(query, flags), *s->db);
     if (q.empty())
       return tl_error_set(err, TL_ERR_USAGE, "the query has no searchable words");
     // Parts of the score, for explain: the query's terms (each with the
@@ -499,7 +779,7 @@ extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_se
     const tl_rank_params *rp = &opts->rank;
     if (rp->exact_weight > 0 || rp->prox_weight > 0) {
       qp.set_stemming_strategy(Xapian::QueryParser::STEM_NONE);
-      exact = qp.parse_query(query, flags);
+      exact = expand_wildcards(qp.parse_query(query, flags), *s->db);
     }
     if (rp->exact_weight > 0 && !exact.empty()) {
       // The same query on unstemmed word forms, as extra evidence: a
@@ -524,6 +804,10 @@ extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_se
     // so that the score is the sum of the parts explain shows.
     Xapian::BM25Weight bm25(rp->k1, 0, 0, rp->b, 0.5);
     enquire.set_weighting_scheme(bm25);
+    if (opts->sort)
+      enquire.set_sort_by_value_then_relevance(TL_SLOT_DATE, opts->sort == TL_SORT_NEWEST);
+    else // ties by article id (then docid), as TieKey
+      enquire.set_sort_by_relevance_then_value(TL_SLOT_ARTICLE_ID, false);
     if (rp->prf_docs > 0 && rp->prf_terms > 0 && rp->prf_weight > 0) {
       // Pseudo-relevance feedback: the best terms of the first passages
       // (Xapian's expand set), weighted as the expand set ranks them.
@@ -548,11 +832,10 @@ extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_se
       }
     }
     enquire.set_query(q);
-    if (opts->sort)
-      enquire.set_sort_by_value_then_relevance(TL_SLOT_DATE, opts->sort == TL_SORT_NEWEST);
     if (opts->per_article)
       enquire.set_collapse_key(TL_SLOT_ARTICLE_ID, opts->per_article);
-    Xapian::MSet mset = enquire.get_mset(opts->offset, opts->count);
+    Xapian::MSet mset;
+    std::vector<Xapian::MSetIterator> order = ranked(enquire, opts, mset);
 
     h = static_cast<tl_hits *>(std::calloc(1, sizeof *h));
     if (!h)
@@ -608,10 +891,10 @@ extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_se
             f += rp->exact_weight;
       factor.push_back(f);
     }
-    h->items = static_cast<tl_hit *>(std::calloc(mset.size() + 1, sizeof *h->items));
+    h->items = static_cast<tl_hit *>(std::calloc(order.size() + 1, sizeof *h->items));
     if (!h->items)
       throw std::bad_alloc();
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
+    for (const auto &it : order) {
       tl_hit *hit = &h->items[h->count];
       Xapian::Document doc = it.get_document();
       std::string data = doc.get_data();
@@ -629,8 +912,16 @@ extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_se
         // the same collection statistics.
         // Exact word forms count with their factor (exact_weight); the
         // proximity and feedback parts are shown as a whole each.
-        std::string ex;
-        OneDoc only(hit->docid);
+        // The passage is found among its article's passages (a filter on
+        // the article's id term, which leaves weights as they are): a
+        // match decider would see a shard's own docids, and remote shards
+        // take none.
+        std::string ex, idterm;
+        Xapian::TermIterator t = doc.termlist_begin();
+        t.skip_to(TL_PREFIX_ID);
+        if (t != doc.termlist_end() && (*t).compare(0, 1, TL_PREFIX_ID) == 0)
+          idterm = *t;
+        Xapian::doccount npass = idterm.empty() ? 0 : s->db->get_termfreq(idterm);
         std::vector<std::pair<std::string, Xapian::Query>> parts;
         for (size_t i = 0; i < h->nterms; i++)
           parts.emplace_back(h->terms[i],
@@ -643,13 +934,16 @@ extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_se
           parts.emplace_back("(feedback)", feedback);
         for (const auto &part : parts) {
           Xapian::Enquire one(*s->db);
-          one.set_query(part.second);
+          one.set_query(Xapian::Query(Xapian::Query::OP_FILTER, part.second, Xapian::Query(idterm)));
           one.set_weighting_scheme(bm25);
-          Xapian::MSet m = one.get_mset(0, 1, nullptr, &only);
-          if (m.empty())
+          Xapian::MSet m = one.get_mset(0, npass);
+          auto mine = m.begin();
+          while (mine != m.end() && *mine != hit->docid)
+            ++mine;
+          if (mine == m.end())
             continue;
           char num[64];
-          std::snprintf(num, sizeof num, "%.4f", m.begin().get_weight());
+          std::snprintf(num, sizeof num, "%.4f", mine.get_weight());
           if (!ex.empty())
             ex += ' ';
           ex += part.first + "=" + num;
@@ -670,6 +964,30 @@ extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_se
     tl_hits_free(h);
     return tl_error_set(err, TL_ERR_XAPIAN, "search: unknown exception");
   }
+}
+
+// A search; a remote shard failing is named, and with allow_partial left
+// out: the search runs again on the shards that answer.
+extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_search_options *opts,
+                                     tl_hits **out, tl_error *err) {
+  s->network_error = false;
+  tl_status rc = search_once(s, query, opts, out, err);
+  if (rc == TL_OK || !s->network_error || s->shards.empty())
+    return rc;
+  try {
+    if (s->allow_partial) {
+      open_shards(s);
+      s->network_error = false;
+      return search_once(s, query, opts, out, err);
+    }
+    std::string name = failed_shard(s), msg = err->msg;
+    if (!name.empty())
+      return tl_error_set(err, rc, "shard %s: %s", name.c_str(), msg.c_str());
+    return rc;
+  } catch (const ShardError &e) {
+    return tl_error_set(err, e.code(), "%s", e.what());
+  }
+  TL_CATCH("search")
 }
 
 extern "C" void tl_hits_free(tl_hits *h) {
