@@ -67,6 +67,9 @@ static const char usage[] =
     "      --stopwords=LIST stopword files for queries, comma separated, from\n"
     "                       the data directory's stopwords/ (default\n"
     "                       tala.txt,questions.txt; 'none': keep every word)\n"
+    "      --timeout=MS     wait at most MS ms for a remote shard (0: 10000)\n"
+    "      --allow-partial  answer from the shards that answer (a warning names\n"
+    "                       the others) instead of failing\n"
     "  -h, --help           show this help and exit\n"
     "  -V, --version        show the version and exit\n"
     "\n"
@@ -84,7 +87,7 @@ static const char usage[] =
     "apply). In batch mode text, tsv and json lines carry the qid.\n"
     "\n"
     "Exit status: 0 a passage was found; 1 none was found; 2 error (bad usage,\n"
-    "an empty query, no index).\n";
+    "an empty query, no index, a shard that does not answer).\n";
 
 enum format { FMT_TEXT, FMT_TSV, FMT_JSON, FMT_TREC, FMT_FEATURES };
 static const char *const formats[] = {"text", "tsv", "json", "trec", "features"};
@@ -95,6 +98,7 @@ typedef struct opts {
   unsigned count, offset;
   unsigned rerank_depth; /* for the features format */
   const char *tag;
+  char *warned; /* the missing shards last warned of (--allow-partial) */
 } opts;
 
 /* Writes s with highlights: ANSI bold red when colour is on. */
@@ -187,6 +191,14 @@ static void print_results(const tl_results *res, const opts *o, const char *qid)
   free(seen);
 }
 
+/* With --allow-partial: names the shards left out, once each time they change. */
+static void warn_missing(const tl_searcher *s, const opts *o) {
+  const char *m = tl_searcher_missing(s);
+  if (strncmp(m, o->warned, 4095) != 0 && *m)
+    fprintf(stderr, "telusur-query: warning: shards not answering, left out: %s\n", m);
+  snprintf(o->warned, 4096, "%s", m);
+}
+
 /* Runs one query; returns 0 found, 1 none, 2 error. */
 static int run_query(tl_searcher *s, const char *q, const opts *o, const char *qid) {
   tl_results *res = NULL;
@@ -199,10 +211,12 @@ static int run_query(tl_searcher *s, const char *q, const opts *o, const char *q
                 : o->format == FMT_FEATURES ? o->rerank_depth
                                             : o->count,
                 o->explain, &res, &err) != TL_OK) {
+    warn_missing(s, o);
     fprintf(stderr, "telusur-query: %s%s%s%s\n", qid ? "query " : "", qid ? qid : "",
             qid ? ": " : "", err.msg);
     return EXIT_ERROR;
   }
+  warn_missing(s, o);
   if (o->explain && o->format == FMT_TEXT)
     printf("%s%squery: %s\n\n", qid ? qid : "", qid ? " " : "", res->parsed);
   print_results(res, o, qid);
@@ -326,6 +340,8 @@ int main(int argc, char **argv) {
     OPT_SORT,
     OPT_PER_ARTICLE,
     OPT_FACETS,
+    OPT_TIMEOUT,
+    OPT_PARTIAL,
     OPT_RANK
   };
   /* the ranking options follow, from rank_opts */
@@ -345,9 +361,11 @@ int main(int argc, char **argv) {
                                 {"sort", required_argument, NULL, OPT_SORT},
                                 {"per-article", required_argument, NULL, OPT_PER_ARTICLE},
                                 {"facets", required_argument, NULL, OPT_FACETS},
+                                {"timeout", required_argument, NULL, OPT_TIMEOUT},
+                                {"allow-partial", no_argument, NULL, OPT_PARTIAL},
                                 {"help", no_argument, NULL, 'h'},
                                 {"version", no_argument, NULL, 'V'}};
-  const size_t nfixed = 18, nrank = sizeof rank_opts / sizeof *rank_opts;
+  const size_t nfixed = 20, nrank = sizeof rank_opts / sizeof *rank_opts;
   const char *db = getenv("TELUSUR_DB"), *color = "auto", *batch = NULL;
   const char *no_color = getenv("NO_COLOR");
   opts o;
@@ -361,7 +379,9 @@ int main(int argc, char **argv) {
   tl_filter filters[MAX_FILTERS];
   char ranges[MAX_FILTERS][MAX_DATE + 3];
   const char *facets[MAX_FILTERS];
+  char warned[4096] = "";
   memset(&o, 0, sizeof o);
+  o.warned = warned;
   memset(&so, 0, sizeof so);
   tl_rank_params_default(&rp);
   for (k = 0; k < nrank; k++) {
@@ -457,6 +477,11 @@ int main(int argc, char **argv) {
       }
       break;
     }
+    case OPT_TIMEOUT:
+      if (parse_uint(optarg, "--timeout", 3600000, &so.timeout_ms))
+        return EXIT_ERROR;
+      break;
+    case OPT_PARTIAL: so.allow_partial = 1; break;
     case OPT_PER_ARTICLE: {
       unsigned v;
       if (parse_uint(optarg, "--per-article", 100000, &v))

@@ -149,7 +149,8 @@ tl_status tl_searcher_open(const char *db_path, const tl_searcher_options *opts,
     s->rank = *rank;
   else
     tl_rank_params_default(&s->rank);
-  if ((rc = tl_store_open(db_path, TL_STORE_READ, &s->store, err)) != TL_OK ||
+  if ((rc = tl_store_open_read(db_path, opts ? opts->timeout_ms : 0, opts ? opts->allow_partial : 0,
+                               &s->store, err)) != TL_OK ||
       (rc = tl_schema_check(s->store, db_path, NULL, err)) != TL_OK)
     goto fail;
   if ((rc = tl_store_get_metadata(s->store, TL_META_STEMMER, &stemmer, err)) != TL_OK)
@@ -179,6 +180,10 @@ fail:
   free(stemmer);
   tl_searcher_close(s);
   return rc;
+}
+
+const char *tl_searcher_missing(const tl_searcher *s) {
+  return tl_store_missing(s->store);
 }
 
 void tl_searcher_close(tl_searcher *s) {

@@ -7,14 +7,14 @@
 
 #include <xapian.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
-#include <algorithm>
 #include <cstring>
-#include <map>
-#include <cerrno>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <new>
 #include <stdexcept>
 #include <string>
@@ -37,7 +37,7 @@ struct tl_store {
   std::vector<tl_shard> shards; // read mode, a stub: its databases
   unsigned timeout_ms = TL_STORE_TIMEOUT_DEFAULT;
   bool allow_partial = false;
-  std::string missing;       // the shards left out (allow_partial), ", "-separated
+  std::string missing;        // the shards left out (allow_partial), ", "-separated
   bool network_error = false; // the last error was a remote shard's
 };
 
@@ -222,15 +222,18 @@ std::vector<tl_shard> read_stub(const std::string &path) {
     if (line.empty() || line[0] == '#')
       continue;
     size_t sp = line.find_first_of(" \t");
-    std::string type = line.substr(0, sp), rest = sp == std::string::npos ? "" : trim(line.substr(sp));
+    std::string type = line.substr(0, sp),
+                rest = sp == std::string::npos ? "" : trim(line.substr(sp));
     std::string where = path + ":" + std::to_string(n) + ": ";
     tl_shard sh;
     if (type == "remote") {
       size_t colon = rest.rfind(':');
       char *end = nullptr;
-      unsigned long port = colon == std::string::npos ? 0 : std::strtoul(rest.c_str() + colon + 1, &end, 10);
+      unsigned long port =
+          colon == std::string::npos ? 0 : std::strtoul(rest.c_str() + colon + 1, &end, 10);
       if (colon == 0)
-        throw ShardError(where + "'remote :PROGRAM' is not supported: 'remote HOST:PORT'", TL_ERR_FORMAT);
+        throw ShardError(where + "'remote :PROGRAM' is not supported: 'remote HOST:PORT'",
+                         TL_ERR_FORMAT);
       if (colon == std::string::npos || !end || *end || port == 0 || port > 65535)
         throw ShardError(where + "'" + line + "': expected 'remote HOST:PORT'", TL_ERR_FORMAT);
       sh.host = rest.substr(0, colon);
@@ -653,10 +656,8 @@ static Xapian::Query expand_wildcards(const Xapian::Query &q, const Xapian::Data
   case Xapian::Query::OP_AND_MAYBE:
   case Xapian::Query::OP_FILTER:
   case Xapian::Query::OP_SYNONYM:
-  case Xapian::Query::OP_MAX:
-    break;
-  default:
-    return q;
+  case Xapian::Query::OP_MAX: break;
+  default: return q;
   }
   std::vector<Xapian::Query> subs;
   bool changed = false;
@@ -684,8 +685,8 @@ struct TieKey {
 // shards interleave: sorting by relevance, ties are ordered by the article
 // id slot in Xapian (remote shards too); sorting by date, the run of equal
 // keys across the cut is fetched whole and ordered here.
-static std::vector<Xapian::MSetIterator> ranked(Xapian::Enquire &enquire, const tl_search_options *o,
-                                                Xapian::MSet &mset) {
+static std::vector<Xapian::MSetIterator> ranked(Xapian::Enquire &enquire,
+                                                const tl_search_options *o, Xapian::MSet &mset) {
   std::vector<Xapian::MSetIterator> out;
   if (!o->sort) {
     mset = enquire.get_mset(o->offset, o->count);
@@ -934,7 +935,8 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
           parts.emplace_back("(feedback)", feedback);
         for (const auto &part : parts) {
           Xapian::Enquire one(*s->db);
-          one.set_query(Xapian::Query(Xapian::Query::OP_FILTER, part.second, Xapian::Query(idterm)));
+          one.set_query(
+              Xapian::Query(Xapian::Query::OP_FILTER, part.second, Xapian::Query(idterm)));
           one.set_weighting_scheme(bm25);
           Xapian::MSet m = one.get_mset(0, npass);
           auto mine = m.begin();
