@@ -21,183 +21,46 @@ static const char usage[] =
     "Usage: telusur-query [OPTION]... QUERY...\n"
     "       telusur-query [OPTION]... --batch FILE\n"
     "Rank the passages (paragraphs) of a telusur index by BM25 relevance to QUERY.\n"
-    "Query syntax (Xapian's): words are ranked by relevance; AND, OR, NOT,\n"
-    "+word (must), -word (must not), \"a phrase\", a NEAR b, title:word, word*\n"
-    "(XOR is read as a word: Xapian 1.4 crashes on some XOR queries). Words go\n"
-    "through the same Indonesian analysis as the index (case folding, stemming).\n"
+    "Query syntax (Xapian's): AND, OR, NOT, +word, -word, \"a phrase\", a NEAR b,\n"
+    "title:word, word*, FIELD:value, date:FROM..TO (XOR is read as a word). Words\n"
+    "go through the same Indonesian analysis as the index.\n"
     "\n"
     "  -d, --db=DB          the index (default: $TELUSUR_DB, else ./telusur.db)\n"
     "  -n, --count=N        show N passages (default 10)\n"
     "      --offset=K       skip the first K passages\n"
-    "  -f, --format=FMT     text (default), tsv, json (JSON Lines), trec or\n"
-    "                       features (the reranker's features, for training)\n"
-    "      --color=WHEN     highlight matches: auto (default; on a terminal),\n"
-    "                       always, never; NO_COLOR in the environment disables it\n"
+    "  -f, --format=FMT     text (default), tsv, json (JSON Lines), trec or features\n"
+    "                       (the reranker's features); fields: telusur-query(1)\n"
+    "      --color=WHEN     highlight matches: auto (default), always, never\n"
     "      --explain        show the parsed query and each term's weight\n"
     "      --batch=FILE     read 'qid<TAB>query' lines from FILE ('-': stdin)\n"
     "      --run-tag=TAG    the tag column of TREC output (default telusur)\n"
-    "\n"
+    "      --since=DATE, --until=DATE  only articles dated from / through DATE\n"
+    "                       (YYYY, YYYY-MM or YYYY-MM-DD, UTC)\n"
+    "      --filter=FIELD=VALUE  only articles whose keyword field (topic, site,\n"
+    "                       year, month, ...) has VALUE in any letter case;\n"
+    "                       repeatable: one field's values ORed, fields ANDed\n"
+    "      --sort=ORDER     relevance (default), newest or oldest\n"
+    "      --facets=FIELD[,FIELD...]  count the matching articles by value\n"
+    "      --per-article=N  at most N passages per article (default: 1 for text\n"
+    "                       output of one query, else 0: no limit)\n"
+    "      --stopwords=LIST query stopword files, comma separated (default\n"
+    "                       tala.txt,questions.txt; 'none': keep every word)\n"
+    "      --timeout=MS     wait for a remote shard at most MS ms (0: 10000)\n"
+    "      --allow-partial  answer from the shards that answer, with a warning\n"
     "Ranking (defaults: the best found by bench/relevance.sh; 0 turns a weight off):\n"
     "      --k1=X, --b=X    BM25 parameters (default %g and %g; b from 0 to 1)\n"
     "      --exact-weight=X weight of the exact word forms beside their stems (%g)\n"
     "      --proximity=X    weight of neighbouring query words found close (%g)\n"
-    "      --window=N       how close, in word positions (default %u; 1 or more)\n"
-    "      --prf-docs=N, --prf-terms=N, --prf-weight=X\n"
-    "                       pseudo-relevance feedback: add the N best terms of\n"
-    "                       the first N passages, scaled by X (default %u, %u, %g)\n"
-    "      --rerank-depth=N rerank the N best BM25 passages by the reranker's\n"
-    "                       features (default %u; 0: BM25 order only)\n"
-    "      --since=DATE, --until=DATE\n"
-    "                       only articles dated from / through DATE (YYYY,\n"
-    "                       YYYY-MM or YYYY-MM-DD, UTC; --until 2025-10: through\n"
-    "                       October 31); as date:FROM..TO in the query\n"
-    "      --filter=FIELD=VALUE  only articles whose field (topic, site, year,\n"
-    "                       month, any keyword field of the source) has VALUE,\n"
-    "                       in any letter case; repeatable: values of one field\n"
-    "                       ORed, fields ANDed; as FIELD:value in the query.\n"
-    "                       Filters never change scores\n"
-    "      --sort=ORDER     relevance (default), newest or oldest (ties by\n"
-    "                       relevance; no reranking)\n"
-    "      --facets=FIELD[,FIELD...]  count the matching articles by each value\n"
-    "                       of the fields (a keyword field, source, year or\n"
-    "                       month): after the results in text, as one line\n"
-    "                       {\"facets\": {...}} after them in json\n"
-    "      --per-article=N  at most N passages per article (default: 1 for\n"
-    "                       text output of one query, else 0: no limit)\n"
-    "      --stopwords=LIST stopword files for queries, comma separated, from\n"
-    "                       the data directory's stopwords/ (default\n"
-    "                       tala.txt,questions.txt; 'none': keep every word)\n"
-    "      --timeout=MS     wait at most MS ms for a remote shard (0: 10000)\n"
-    "      --allow-partial  answer from the shards that answer (a warning names\n"
-    "                       the others) instead of failing\n"
+    "      --window=N       how close, in word positions (default %u)\n"
+    "      --prf-docs=N, --prf-terms=N, --prf-weight=X  pseudo-relevance\n"
+    "                       feedback (default %u, %u, %g: off)\n"
+    "      --rerank-depth=N rerank the N best passages of a question (default %u)\n"
     "  -h, --help           show this help and exit\n"
     "  -V, --version        show the version and exit\n"
     "\n"
-    "Formats: text: rank, score, title, article id and passage number, heading,\n"
-    "date (ISO 8601 UTC) and a snippet. tsv: rank, score, article_id, passage, title, heading,\n"
-    "snippet (tabs and newlines in fields become spaces). json: one object per\n"
-    "passage: rank, score, article_id, title, passage, heading, text, snippet,\n"
-    "highlights (byte ranges of snippet), path, start, end, date (ISO 8601\n"
-    "UTC) and fields (the article's keyword fields) when it has them. trec: 'qid Q0 docid\n"
-    "rank score tag', where docid is the article id, or id#passage for articles\n"
-    "of several paragraphs (each article, or passage, is listed once, at its\n"
-    "best passage's rank). features: a header line, then per passage reranked:\n"
-    "qid, docid (as in trec), the BM25 rank, and the reranker's features, tab\n"
-    "separated (every reranked passage of each question: -n and --offset do not\n"
-    "apply). In batch mode text, tsv and json lines carry the qid.\n"
-    "\n"
-    "Exit status: 0 a passage was found; 1 none was found; 2 error (bad usage,\n"
-    "an empty query, no index, a shard that does not answer).\n";
+    "Exit status: 0 a passage was found; 1 none was found; 2 error.\n";
 
-enum format { FMT_TEXT, FMT_TSV, FMT_JSON, FMT_TREC, FMT_FEATURES };
-static const char *const formats[] = {"text", "tsv", "json", "trec", "features"};
-
-typedef struct opts {
-  enum format format;
-  int color, explain;
-  unsigned count, offset;
-  unsigned rerank_depth; /* for the features format */
-  const char *tag;
-  char *warned; /* the missing shards last warned of (--allow-partial) */
-} opts;
-
-/* Writes s with highlights: ANSI bold red when colour is on. */
-static void put_snippet(const tl_result *r, int color) {
-  size_t i, at = 0;
-  const char *s = r->snippet;
-  for (i = 0; color && i < r->nhighlights; i++) {
-    fwrite(s + at, 1, r->highlights[i].start - at, stdout);
-    fputs("\x1b[1;31m", stdout);
-    fwrite(s + r->highlights[i].start, 1, r->highlights[i].end - r->highlights[i].start, stdout);
-    fputs("\x1b[0m", stdout);
-    at = r->highlights[i].end;
-  }
-  fputs(s + at, stdout);
-}
-
-static void put_tsv_field(const char *s) {
-  for (; *s; s++)
-    putchar(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s);
-}
-
-static void print_results(const tl_results *res, const opts *o, const char *qid) {
-  /* the docids a TREC run has listed for the query so far */
-  const char **seen = calloc(res->count + 1, sizeof *seen);
-  size_t i, nseen = 0;
-  for (i = 0; i < res->count; i++) {
-    const tl_result *r = &res->items[i];
-    switch (o->format) {
-    case FMT_TEXT:
-      if (qid)
-        printf("%s ", qid);
-      printf("%s%u.%s %s%s%s  [%s #%u]  %.3f\n", o->color ? "\x1b[1m" : "", r->rank,
-             o->color ? "\x1b[0m" : "", o->color ? "\x1b[32m" : "",
-             *r->title ? r->title : "(untitled)", o->color ? "\x1b[0m" : "", r->article_id,
-             r->passage, r->score);
-      if (*r->heading)
-        printf("   \xC2\xA7 %s\n", r->heading);
-      if (*r->date)
-        printf("   %s\n", r->date);
-      fputs("   ", stdout);
-      put_snippet(r, o->color);
-      putchar('\n');
-      if (o->explain && *r->explain)
-        printf("   weights: %s\n", r->explain);
-      putchar('\n');
-      break;
-    case FMT_TSV:
-      if (qid)
-        printf("%s\t", qid);
-      printf("%u\t%.4f\t", r->rank, r->score);
-      put_tsv_field(r->article_id);
-      printf("\t%u\t", r->passage);
-      put_tsv_field(r->title);
-      putchar('\t');
-      put_tsv_field(r->heading);
-      putchar('\t');
-      put_tsv_field(r->snippet);
-      putchar('\n');
-      break;
-    case FMT_JSON: {
-      char *j = tl_result_json(r, qid, o->explain);
-      if (j)
-        puts(j);
-      free(j);
-      break;
-    }
-    case FMT_TREC: {
-      size_t k;
-      for (k = 0; seen && k < nseen && strcmp(seen[k], r->docid) != 0; k++)
-        ;
-      if (!seen || k < nseen || nseen >= o->count)
-        break;
-      seen[nseen++] = r->docid;
-      printf("%s Q0 %s %zu %.6f %s\n", qid ? qid : "1", r->docid, o->offset + nseen, r->score,
-             o->tag);
-      break;
-    }
-    case FMT_FEATURES: {
-      size_t k;
-      if (!r->features)
-        break;
-      printf("%s\t%s\t%u", qid ? qid : "1", r->docid, r->first_rank);
-      for (k = 0; tl_rerank_feature_name(k); k++)
-        printf("\t%.6g", r->features[k]);
-      putchar('\n');
-      break;
-    }
-    }
-  }
-  free(seen);
-}
-
-/* With --allow-partial: names the shards left out, once each time they change. */
-static void warn_missing(const tl_searcher *s, const opts *o) {
-  const char *m = tl_searcher_missing(s);
-  if (strncmp(m, o->warned, 4095) != 0 && *m)
-    fprintf(stderr, "telusur-query: warning: shards not answering, left out: %s\n", m);
-  snprintf(o->warned, 4096, "%s", m);
-}
+#include "print.h"
 
 /* Runs one query; returns 0 found, 1 none, 2 error. */
 static int run_query(tl_searcher *s, const char *q, const opts *o, const char *qid) {
@@ -211,30 +74,16 @@ static int run_query(tl_searcher *s, const char *q, const opts *o, const char *q
                 : o->format == FMT_FEATURES ? o->rerank_depth
                                             : o->count,
                 o->explain, &res, &err) != TL_OK) {
-    warn_missing(s, o);
+    print_missing(s, o);
     fprintf(stderr, "telusur-query: %s%s%s%s\n", qid ? "query " : "", qid ? qid : "",
             qid ? ": " : "", err.msg);
     return EXIT_ERROR;
   }
-  warn_missing(s, o);
+  print_missing(s, o);
   if (o->explain && o->format == FMT_TEXT)
     printf("%s%squery: %s\n\n", qid ? qid : "", qid ? " " : "", res->parsed);
   print_results(res, o, qid);
-  if (res->counted && o->format == FMT_TEXT) {
-    size_t i, k;
-    printf("%lu passages of %lu articles matched\n", res->passages_matched, res->articles_matched);
-    for (i = 0; i < res->nfacets; i++) {
-      printf("\n%s:\n", res->facets[i].field);
-      for (k = 0; k < res->facets[i].nvalues; k++)
-        printf("  %6lu  %s\n", res->facets[i].values[k].articles, res->facets[i].values[k].value);
-    }
-  }
-  if (res->nfacets && o->format == FMT_JSON) {
-    char *j = tl_results_facets_json(res);
-    if (j)
-      puts(j);
-    free(j);
-  }
+  print_counts(res, o);
   found = res->count > 0;
   tl_results_free(res);
   return found ? 0 : EXIT_NONE;
@@ -279,22 +128,6 @@ static int run_batch(tl_searcher *s, const char *file, const opts *o) {
   return errors ? EXIT_ERROR : status;
 }
 
-/* The ranking options: the tl_rank_params field each sets, a weight
- * (double, 0 to 1000) or, with max > 0, a count (0 to max). */
-static const struct rank_opt {
-  const char *name;
-  size_t at;
-  unsigned max;
-} rank_opts[] = {{"k1", offsetof(tl_rank_params, k1), 0},
-                 {"b", offsetof(tl_rank_params, b), 0},
-                 {"exact-weight", offsetof(tl_rank_params, exact_weight), 0},
-                 {"proximity", offsetof(tl_rank_params, prox_weight), 0},
-                 {"window", offsetof(tl_rank_params, prox_window), 1000},
-                 {"prf-docs", offsetof(tl_rank_params, prf_docs), 1000},
-                 {"prf-terms", offsetof(tl_rank_params, prf_terms), 1000},
-                 {"prf-weight", offsetof(tl_rank_params, prf_weight), 0},
-                 {"rerank-depth", offsetof(tl_rank_params, rerank_depth), 100000}};
-
 static int parse_uint(const char *arg, const char *name, unsigned max, unsigned *out) {
   char *end;
   long v = strtol(arg, &end, 10);
@@ -303,25 +136,6 @@ static int parse_uint(const char *arg, const char *name, unsigned max, unsigned 
     return -1;
   }
   *out = (unsigned)v;
-  return 0;
-}
-
-/* Sets the field of ranking option o from arg; non-zero (with a message)
- * when arg is no number in the option's range. */
-static int set_rank(const struct rank_opt *o, const char *arg, tl_rank_params *rp) {
-  char *end, name[32];
-  void *field = (char *)rp + o->at;
-  double v;
-  if (o->max > 0) {
-    snprintf(name, sizeof name, "--%s", o->name);
-    return parse_uint(arg, name, o->max, field);
-  }
-  v = strtod(arg, &end);
-  if (*arg == '\0' || *end || !(v >= 0 && v <= 1000)) {
-    fprintf(stderr, "telusur-query: '%s': expected a number from 0 to 1000\n", arg);
-    return -1;
-  }
-  memcpy(field, &v, sizeof v);
   return 0;
 }
 
@@ -365,7 +179,7 @@ int main(int argc, char **argv) {
                                 {"allow-partial", no_argument, NULL, OPT_PARTIAL},
                                 {"help", no_argument, NULL, 'h'},
                                 {"version", no_argument, NULL, 'V'}};
-  const size_t nfixed = 20, nrank = sizeof rank_opts / sizeof *rank_opts;
+  const size_t nfixed = 20;
   const char *db = getenv("TELUSUR_DB"), *color = "auto", *batch = NULL;
   const char *no_color = getenv("NO_COLOR");
   opts o;
@@ -374,19 +188,19 @@ int main(int argc, char **argv) {
   tl_searcher *s;
   tl_error err;
   int c, status, per_article = -1;
-  size_t k, nf = 0, nfacets = 0;
+  size_t k, nf = 0, nfacets = 0, nrank;
   /* the filters, the texts of the date ranges they point to, the facets */
   tl_filter filters[MAX_FILTERS];
   char ranges[MAX_FILTERS][MAX_DATE + 3];
   const char *facets[MAX_FILTERS];
-  char warned[4096] = "";
+  char warned[512] = "";
   memset(&o, 0, sizeof o);
   o.warned = warned;
   memset(&so, 0, sizeof so);
   tl_rank_params_default(&rp);
-  for (k = 0; k < nrank; k++) {
-    struct option ro = {rank_opts[k].name, required_argument, NULL, OPT_RANK + (int)k};
-    longopts[nfixed + k] = ro;
+  for (nrank = 0; tl_rank_param_name(nrank) && nfixed + nrank + 1 < 32; nrank++) {
+    struct option ro = {tl_rank_param_name(nrank), required_argument, NULL, OPT_RANK + (int)nrank};
+    longopts[nfixed + nrank] = ro;
   }
   o.count = 10;
   o.tag = "telusur";
@@ -465,6 +279,11 @@ int main(int argc, char **argv) {
         return EXIT_ERROR;
       }
       break;
+    case OPT_TIMEOUT:
+      if (parse_uint(optarg, "--timeout", 3600000, &so.timeout_ms))
+        return EXIT_ERROR;
+      break;
+    case OPT_PARTIAL: so.allow_partial = 1; break;
     case OPT_FACETS: {
       char *f;
       char *save = NULL;
@@ -477,11 +296,6 @@ int main(int argc, char **argv) {
       }
       break;
     }
-    case OPT_TIMEOUT:
-      if (parse_uint(optarg, "--timeout", 3600000, &so.timeout_ms))
-        return EXIT_ERROR;
-      break;
-    case OPT_PARTIAL: so.allow_partial = 1; break;
     case OPT_PER_ARTICLE: {
       unsigned v;
       if (parse_uint(optarg, "--per-article", 100000, &v))
@@ -496,9 +310,11 @@ int main(int argc, char **argv) {
     case 'V': printf("telusur-query %s\n", TELUSUR_VERSION); return 0;
     default:
       if (c >= OPT_RANK && c < OPT_RANK + (int)nrank) {
-        if (set_rank(&rank_opts[c - OPT_RANK], optarg, &rp))
-          return EXIT_ERROR;
-        break;
+        if (tl_rank_params_set(&rp, tl_rank_param_name((size_t)(c - OPT_RANK)), optarg, &err) ==
+            TL_OK)
+          break;
+        fprintf(stderr, "telusur-query: %s\n", err.msg);
+        return EXIT_ERROR;
       }
       fputs("Try 'telusur-query --help' for more information.\n", stderr);
       return EXIT_ERROR;
@@ -527,10 +343,7 @@ int main(int argc, char **argv) {
       fputs("telusur-query: --format=features needs reranking (--rerank-depth above 0)\n", stderr);
       return EXIT_ERROR;
     }
-    fputs("qid\tdocid\tfirst_rank", stdout);
-    for (k = 0; tl_rerank_feature_name(k); k++)
-      printf("\t%s", tl_rerank_feature_name(k));
-    putchar('\n');
+    print_features_header();
   }
   if (tl_searcher_open(db, &so, &rp, &s, &err) != TL_OK) {
     fprintf(stderr, "telusur-query: %s\n", err.msg);

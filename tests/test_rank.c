@@ -130,9 +130,58 @@ START_TEST(cli_refuses) {
   free(err);
   rc = tu_runf(&out, &err, "'%s/telusur-query' -d '%s' --window=0 kucing", tu_bin_dir(), db);
   ck_assert_int_eq(rc, 2);
-  ck_assert_str_eq(err, "telusur-query: proximity window 0 out of range (expected 1 or more)\n");
+  ck_assert_str_eq(err, "telusur-query: proximity window 0 out of range (expected 1 to 1000)\n");
   free(out);
   free(err);
+}
+END_TEST
+
+/* Parameters set by name: every name reaches its field, and bad text,
+ * fractions of counts, values out of range and unknown names are refused
+ * with p unchanged. */
+START_TEST(set_by_name) {
+  static const struct {
+    const char *name, *value;
+    tl_status want;
+    const char *msg;
+  } cases[] = {
+      {"k1", "1.2", TL_OK, NULL},
+      {"b", "0.3", TL_OK, NULL},
+      {"exact-weight", "0", TL_OK, NULL},
+      {"proximity", "2.5", TL_OK, NULL},
+      {"window", "12", TL_OK, NULL},
+      {"prf-docs", "3", TL_OK, NULL},
+      {"prf-terms", "7", TL_OK, NULL},
+      {"prf-weight", "0.25", TL_OK, NULL},
+      {"rerank-depth", "50", TL_OK, NULL},
+      {"b", "5", TL_ERR_USAGE, "b 5 out of range (expected 0 to 1)"},
+      {"k1", "", TL_ERR_USAGE, "k1: '' is not a number"},
+      {"k1", "1x", TL_ERR_USAGE, "k1: '1x' is not a number"},
+      {"window", "2.5", TL_ERR_USAGE, "proximity window: '2.5' is not a whole number"},
+      {"window", "-1", TL_ERR_USAGE, "proximity window -1 out of range (expected 1 to 1000)"},
+      {"rerank-depth", "4294967296", TL_ERR_USAGE,
+       "rerank depth 4.29497e+09 out of range (expected 0 to 100000)"},
+      {"prf-weight", "nan", TL_ERR_USAGE, "feedback weight nan out of range"},
+      {"depth", "1", TL_ERR_USAGE, "no ranking parameter 'depth'"}};
+  size_t i, n;
+  for (n = 0; tl_rank_param_name(n); n++)
+    ;
+  ck_assert_uint_eq(n, 9);
+  for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+    tl_rank_params p, before;
+    tl_error err;
+    tl_rank_params_default(&p);
+    memcpy(&before, &p, sizeof p);
+    tl_error_clear(&err);
+    ck_assert_int_eq(tl_rank_params_set(&p, cases[i].name, cases[i].value, &err), cases[i].want);
+    if (cases[i].msg) {
+      ck_assert_msg(strncmp(err.msg, cases[i].msg, strlen(cases[i].msg)) == 0, "%s", err.msg);
+      ck_assert_mem_eq(&p, &before, sizeof p);
+    } else {
+      ck_assert_int_eq(tl_rank_params_check(&p, &err), TL_OK);
+      ck_assert_int_ne(memcmp(&p, &before, sizeof p), 0);
+    }
+  }
 }
 END_TEST
 
@@ -271,6 +320,7 @@ static Suite *rank_suite(void) {
   TCase *corpus = tcase_create("corpus");
   tcase_add_test(tc, defaults);
   tcase_add_test(tc, modified_has_a_name);
+  tcase_add_test(tc, set_by_name);
   suite_add_tcase(s, tc);
   tcase_add_checked_fixture(corpus, setup, tu_dir_teardown);
   tcase_set_timeout(corpus, 300);

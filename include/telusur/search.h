@@ -28,24 +28,24 @@ typedef struct tl_searcher tl_searcher;
  * refuses values out of the ranges below (TL_ERR_USAGE).
  */
 typedef struct tl_rank_params {
-  double k1;            /**< BM25 k1 (Robertson & Zaragoza 2009), >= 0 */
+  double k1;            /**< BM25 k1 (Robertson & Zaragoza 2009), 0 to 1000 */
   double b;             /**< BM25 b, length normalization, in [0, 1] */
-  double exact_weight;  /**< >= 0: the unstemmed word forms of the query
+  double exact_weight;  /**< 0 to 1000: the unstemmed word forms of the query
                              also match, their BM25 weight scaled by this
                              factor; 0: stems only */
-  double prox_weight;   /**< >= 0: proximity evidence: each pair of query
+  double prox_weight;   /**< 0 to 1000: proximity evidence: each pair of query
                              words next to each other in the query adds,
                              scaled by this factor, the pair's weight in
                              passages where the two occur within
                              prox_window positions; 0: off */
-  unsigned prox_window; /**< word positions, >= 1 */
+  unsigned prox_window; /**< word positions, 1 to 1000 */
   unsigned prf_docs;    /**< pseudo-relevance feedback: the prf_terms best
                              terms (Xapian's expand set) of the first
                              prf_docs passages are added to the query,
                              scaled by prf_weight; on when all three are
                              above 0 */
   unsigned prf_terms;
-  double prf_weight;     /**< >= 0 */
+  double prf_weight;     /**< 0 to 1000 */
   unsigned rerank_depth; /**< passages reranked (rerank.h) for a question;
                               0: none (BM25 order) */
 } tl_rank_params;
@@ -59,10 +59,28 @@ typedef struct tl_rank_params {
 void tl_rank_params_default(tl_rank_params *p);
 
 /**
- * Checks p against the ranges documented in tl_rank_params. Errors:
+ * Checks p against the ranges documented in tl_rank_params and
+ * tl_rank_params_set(). Errors:
  * TL_ERR_USAGE (with the offending parameter and value in err).
  */
 tl_status tl_rank_params_check(const tl_rank_params *p, tl_error *err);
+
+/**
+ * The name of ranking parameter i (0-based), as telusur-query's option
+ * --NAME: k1, b, exact-weight, proximity, window, prf-docs, prf-terms,
+ * prf-weight, rerank-depth; NULL past the last. The string is static.
+ */
+const char *tl_rank_param_name(size_t i);
+
+/**
+ * Sets the ranking parameter called name (tl_rank_param_name()) from the
+ * decimal text value, checked against the range documented in
+ * tl_rank_params (counts must be whole numbers; weights are at most 1000,
+ * counts at most 1000, rerank-depth at most 100000). p is left unchanged on
+ * error. Errors: TL_ERR_USAGE (no such parameter, not a number, out of
+ * range; err names the parameter and the value).
+ */
+tl_status tl_rank_params_set(tl_rank_params *p, const char *name, const char *value, tl_error *err);
 
 /** A byte range, 0-based, end exclusive. */
 typedef struct tl_range {

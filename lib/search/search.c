@@ -112,25 +112,73 @@ void tl_rank_params_default(tl_rank_params *p) {
   p->rerank_depth = 20;
 }
 
+/* The ranking parameters by name (as options: --NAME), with the name in
+ * messages, the field, its type and its range. */
+static const struct rank_param {
+  const char *name, *label;
+  size_t at;
+  int count; /* an unsigned field, else a double */
+  double min, max;
+} rank_params[] = {
+    {"k1", "k1", offsetof(tl_rank_params, k1), 0, 0, 1000},
+    {"b", "b", offsetof(tl_rank_params, b), 0, 0, 1},
+    {"exact-weight", "exact weight", offsetof(tl_rank_params, exact_weight), 0, 0, 1000},
+    {"proximity", "proximity weight", offsetof(tl_rank_params, prox_weight), 0, 0, 1000},
+    {"window", "proximity window", offsetof(tl_rank_params, prox_window), 1, 1, 1000},
+    {"prf-docs", "feedback documents", offsetof(tl_rank_params, prf_docs), 1, 0, 1000},
+    {"prf-terms", "feedback terms", offsetof(tl_rank_params, prf_terms), 1, 0, 1000},
+    {"prf-weight", "feedback weight", offsetof(tl_rank_params, prf_weight), 0, 0, 1000},
+    {"rerank-depth", "rerank depth", offsetof(tl_rank_params, rerank_depth), 1, 0, 100000}};
+#define NRANK_PARAMS (sizeof rank_params / sizeof *rank_params)
+
+const char *tl_rank_param_name(size_t i) {
+  return i < NRANK_PARAMS ? rank_params[i].name : NULL;
+}
+
+static double rank_param_get(const tl_rank_params *p, const struct rank_param *r) {
+  const void *field = (const char *)p + r->at;
+  return r->count ? (double)*(const unsigned *)field : *(const double *)field;
+}
+
+static tl_status rank_param_in_range(const struct rank_param *r, double v, tl_error *err) {
+  if (!(v >= r->min && v <= r->max))
+    return tl_error_set(err, TL_ERR_USAGE, "%s %g out of range (expected %g to %g)", r->label, v,
+                        r->min, r->max);
+  return TL_OK;
+}
+
 tl_status tl_rank_params_check(const tl_rank_params *p, tl_error *err) {
-  static const struct {
-    const char *name;
-    size_t at;
-  } weights[] = {{"k1", offsetof(tl_rank_params, k1)},
-                 {"exact weight", offsetof(tl_rank_params, exact_weight)},
-                 {"proximity weight", offsetof(tl_rank_params, prox_weight)},
-                 {"feedback weight", offsetof(tl_rank_params, prf_weight)}};
   size_t i;
-  for (i = 0; i < sizeof weights / sizeof *weights; i++) {
-    double v = *(const double *)(const void *)((const char *)p + weights[i].at);
-    if (!(v >= 0))
-      return tl_error_set(err, TL_ERR_USAGE, "%s %g out of range (expected 0 or more)",
-                          weights[i].name, v);
+  for (i = 0; i < NRANK_PARAMS; i++) {
+    tl_status rc = rank_param_in_range(&rank_params[i], rank_param_get(p, &rank_params[i]), err);
+    if (rc != TL_OK)
+      return rc;
   }
-  if (!(p->b >= 0 && p->b <= 1))
-    return tl_error_set(err, TL_ERR_USAGE, "b %g out of range (expected 0 to 1)", p->b);
-  if (p->prox_window == 0)
-    return tl_error_set(err, TL_ERR_USAGE, "proximity window 0 out of range (expected 1 or more)");
+  return TL_OK;
+}
+
+tl_status tl_rank_params_set(tl_rank_params *p, const char *name, const char *value,
+                             tl_error *err) {
+  const struct rank_param *r = NULL;
+  char *end;
+  double v;
+  size_t i;
+  tl_status rc;
+  for (i = 0; i < NRANK_PARAMS && !r; i++)
+    r = strcmp(rank_params[i].name, name) == 0 ? &rank_params[i] : NULL;
+  if (!r)
+    return tl_error_set(err, TL_ERR_USAGE, "no ranking parameter '%s'", name);
+  v = strtod(value, &end);
+  if (*value == '\0' || *end)
+    return tl_error_set(err, TL_ERR_USAGE, "%s: '%s' is not a number", r->label, value);
+  if ((rc = rank_param_in_range(r, v, err)) != TL_OK)
+    return rc;
+  if (r->count && v != (double)(unsigned)v)
+    return tl_error_set(err, TL_ERR_USAGE, "%s: '%s' is not a whole number", r->label, value);
+  if (r->count)
+    *(unsigned *)(void *)((char *)p + r->at) = (unsigned)v;
+  else
+    *(double *)(void *)((char *)p + r->at) = v;
   return TL_OK;
 }
 
