@@ -118,6 +118,7 @@ static int run_batch(tl_searcher *s, const char *file, const opts *o) {
     }
     *tab = '\0';
     rc = run_query(s, tab + 1, o, line);
+    fflush(stdout); /* each answer as it comes, to a pipe too */
     status = rc == 0 ? 0 : status;
     errors += rc == EXIT_ERROR;
   }

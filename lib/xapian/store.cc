@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -669,60 +670,53 @@ static Xapian::Query expand_wildcards(const Xapian::Query &q, const Xapian::Data
   return changed ? Xapian::Query(op, subs.begin(), subs.end()) : q;
 }
 
-// A passage's place among passages of equal score (and equal date, sorting
-// by date), the same however the articles lie in shards: by article id,
-// then by docid, which within an article (all in one shard) follows the
-// passages' order in both one database and a multi-database.
-struct TieKey {
-  std::string sort_value;
-  double weight;
-  std::string article;
-  Xapian::docid docid;
-};
+// Whether two weights are equal but for rounding: Xapian sums a passage's
+// term weights in an order that depends on the shard's own statistics, so
+// that one passage can score a few units in the last place apart in one
+// database and in shards.
+static bool same_weight(double a, double b) {
+  double m = std::max(std::fabs(a), std::fabs(b));
+  return std::fabs(a - b) <= 1e-9 * (m > 1 ? m : 1);
+}
 
-// The passages offset .. offset+count-1 of the ranking, ties ordered by
-// TieKey. Xapian ranks equal weights by docid, which depends on how the
-// shards interleave: sorting by relevance, ties are ordered by the article
-// id slot in Xapian (remote shards too); sorting by date, the run of equal
-// keys across the cut is fetched whole and ordered here.
+// The passages offset .. offset+count-1 of the ranking, passages of equal
+// score (and date, sorting by date) ordered by article id, then docid
+// (within an article, all in one shard, docids follow the passages' order
+// in one database and in a multi-database alike). Xapian ranks equal
+// weights by docid, which depends on how shards interleave, and weights
+// equal but for rounding in either order: the run of equal keys across
+// the cut is fetched whole and ordered here.
 static std::vector<Xapian::MSetIterator> ranked(Xapian::Enquire &enquire,
                                                 const tl_search_options *o, Xapian::MSet &mset) {
-  std::vector<Xapian::MSetIterator> out;
-  if (!o->sort) {
-    mset = enquire.get_mset(o->offset, o->count);
-    for (auto it = mset.begin(); it != mset.end(); ++it)
-      out.push_back(it);
-    return out;
-  }
-  Xapian::doccount need = o->offset + o->count, m = need;
-  auto same = [](const Xapian::MSetIterator &a, const Xapian::MSetIterator &b) {
-    return a.get_sort_key() == b.get_sort_key() && a.get_weight() == b.get_weight();
+  std::vector<Xapian::MSetIterator> all, out;
+  // sorting by relevance, Xapian's sort key is the article id
+  auto same = [o](const Xapian::MSetIterator &a, const Xapian::MSetIterator &b) {
+    return (!o->sort || a.get_sort_key() == b.get_sort_key()) &&
+           same_weight(a.get_weight(), b.get_weight());
   };
+  Xapian::doccount need = o->offset + o->count, m = need;
   for (;;) {
     mset = enquire.get_mset(0, m + 1);
     if (need == 0 || mset.size() <= m || !same(mset[m], mset[need - 1]))
       break;
     m *= 2;
   }
-  std::vector<TieKey> keys;
-  std::vector<Xapian::MSetIterator> all;
-  for (auto it = mset.begin(); it != mset.end(); ++it) {
+  for (auto it = mset.begin(); it != mset.end(); ++it)
     all.push_back(it);
-    keys.push_back({it.get_sort_key(), it.get_weight(), std::string(), *it});
-  }
+  std::vector<std::string> article(all.size());
   std::vector<size_t> idx(all.size());
   for (size_t i = 0; i < all.size(); i++)
     idx[i] = i;
   for (size_t i = 0; i < all.size();) { // runs of equal keys, in Xapian's order
     size_t j = i + 1;
-    while (j < all.size() && same(all[j], all[i]))
+    while (j < all.size() && same(all[j], all[j - 1]))
       j++;
-    if (j - i > 1) {
+    if (j - i > 1 && i < need) {
       for (size_t k = i; k < j; k++)
-        keys[k].article = all[k].get_document().get_value(TL_SLOT_ARTICLE_ID);
-      std::sort(idx.begin() + (long)i, idx.begin() + (long)j, [&keys](size_t a, size_t b) {
-        return keys[a].article != keys[b].article ? keys[a].article < keys[b].article
-                                                  : keys[a].docid < keys[b].docid;
+        article[k] =
+            o->sort ? all[k].get_document().get_value(TL_SLOT_ARTICLE_ID) : all[k].get_sort_key();
+      std::sort(idx.begin() + (long)i, idx.begin() + (long)j, [&](size_t a, size_t b) {
+        return article[a] != article[b] ? article[a] < article[b] : *all[a] < *all[b];
       });
     }
     i = j;
@@ -819,7 +813,10 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
         rset.add_document(*it);
       if (!rset.empty()) {
         ExpandTerms decider(opts->stop, opts->ctx, q);
-        Xapian::ESet eset = enquire.get_eset(rp->prf_terms, rset, &decider);
+        // exact term frequencies: a multi-database's otherwise come
+        // from the shard a term is first met in
+        Xapian::ESet eset =
+            enquire.get_eset(rp->prf_terms, rset, Xapian::Enquire::USE_EXACT_TERMFREQ, &decider);
         std::vector<Xapian::Query> extra;
         double top_weight = eset.empty() ? 0 : eset.begin().get_weight();
         for (auto it = eset.begin(); it != eset.end(); ++it)
