@@ -873,21 +873,20 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
     h->terms = static_cast<char **>(std::calloc(nterms + 1, sizeof *h->terms));
     if (!h->terms || !h->query)
       throw std::bad_alloc();
+    // a term counts once for each of the two queries it is in (a map: a
+    // wildcard can stand for thousands of terms)
+    std::map<std::string, double> counts;
+    for (auto w = words.get_unique_terms_begin(); w != words.get_unique_terms_end(); ++w)
+      counts[*w] += 1;
+    if (rp->exact_weight > 0)
+      for (auto w = exact.get_unique_terms_begin(); w != exact.get_unique_terms_end(); ++w)
+        counts[*w] += rp->exact_weight;
     std::vector<double> factor;
     for (auto t = typed.get_unique_terms_begin(); t != typed.get_unique_terms_end(); ++t) {
       if (!(h->terms[h->nterms] = dup_string(*t)))
         throw std::bad_alloc();
       h->nterms++;
-      // a term counts once for each of the two queries it is in
-      double f = 0;
-      for (auto w = words.get_unique_terms_begin(); w != words.get_unique_terms_end(); ++w)
-        if (*w == *t)
-          f += 1;
-      if (rp->exact_weight > 0)
-        for (auto w = exact.get_unique_terms_begin(); w != exact.get_unique_terms_end(); ++w)
-          if (*w == *t)
-            f += rp->exact_weight;
-      factor.push_back(f);
+      factor.push_back(counts[*t]);
     }
     h->items = static_cast<tl_hit *>(std::calloc(order.size() + 1, sizeof *h->items));
     if (!h->items)
