@@ -721,6 +721,10 @@ static std::vector<Xapian::MSetIterator> ranked(Xapian::Enquire &enquire,
     }
     i = j;
   }
+  // the documents of the hits at once: remote shards send them in one
+  // exchange instead of one each
+  if (o->offset < mset.size())
+    mset.fetch(mset[o->offset], mset.end());
   for (size_t i = o->offset; i < idx.size() && i < need; i++)
     out.push_back(all[idx[i]]);
   return out;
