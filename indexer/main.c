@@ -167,6 +167,16 @@ static int do_stats(const char *db) {
   return 0;
 }
 
+/* status, or EXIT_FATAL with a message when standard output could not be
+ * written (a full disk, a closed pipe). */
+static int out_status(int status) {
+  if (fflush(stdout) != 0 || ferror(stdout)) {
+    fprintf(stderr, "telusur-index: error writing output: %s\n", strerror(errno));
+    return EXIT_FATAL;
+  }
+  return status;
+}
+
 static long parse_num(const char *opt, const char *arg, long lo, long hi) {
   char *end;
   long v;
@@ -203,7 +213,16 @@ static int add_paths(tl_update *u, char **paths, int n, tl_error *err) {
 }
 
 int main(int argc, char **argv) {
-  enum { O_STEMMER = 256, O_BATCH, O_PRUNE, O_NO_DELETE, O_SHARDS, O_COMPACT, O_STATS, O_DATE_FORMAT };
+  enum {
+    O_STEMMER = 256,
+    O_BATCH,
+    O_PRUNE,
+    O_NO_DELETE,
+    O_SHARDS,
+    O_COMPACT,
+    O_STATS,
+    O_DATE_FORMAT
+  };
   static const struct option longopts[] = {{"db", required_argument, NULL, 'd'},
                                            {"stemmer", required_argument, NULL, O_STEMMER},
                                            {"batch", required_argument, NULL, O_BATCH},
@@ -256,8 +275,8 @@ int main(int argc, char **argv) {
     case O_COMPACT: compact = 1; break;
     case O_STATS: stats = 1; break;
     case 'q': quiet = 1; break;
-    case 'h': fputs(usage, stdout); return 0;
-    case 'V': printf("telusur-index %s\n", TELUSUR_VERSION); return 0;
+    case 'h': fputs(usage, stdout); return out_status(0);
+    case 'V': printf("telusur-index %s\n", TELUSUR_VERSION); return out_status(0);
     default: fputs("Try 'telusur-index --help' for more information.\n", stderr); return EXIT_FATAL;
     }
   }
@@ -269,7 +288,7 @@ int main(int argc, char **argv) {
   if (optind >= argc) {
     if (compact && (status = do_compact(db, quiet)) != 0)
       return status;
-    return stats ? do_stats(db) : 0;
+    return out_status(stats ? do_stats(db) : 0);
   }
 
   c.progress = !quiet && isatty(STDERR_FILENO);
@@ -295,7 +314,7 @@ int main(int argc, char **argv) {
   status = sum.stopped ? EXIT_FATAL : (sum.skipped_files || sum.skipped_records) ? EXIT_SKIPPED : 0;
   if (!sum.stopped && compact && do_compact(db, quiet) != 0)
     status = EXIT_FATAL;
-  if (!sum.stopped && stats && status != EXIT_FATAL)
-    do_stats(db);
-  return status;
+  if (!sum.stopped && stats && status != EXIT_FATAL && do_stats(db) != 0)
+    status = EXIT_FATAL;
+  return out_status(status);
 }

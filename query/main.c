@@ -2,6 +2,7 @@
 #include "telusur/error.h"
 #include "telusur/search.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -58,12 +59,28 @@ static const char usage[] =
     "  -h, --help           show this help and exit\n"
     "  -V, --version        show the version and exit\n"
     "\n"
-    "Exit status: 0 a passage was found; 1 none was found; 2 error.\n";
+    "A query holds at most 2,000 words and 20 wildcards of 1,000 terms each.\n"
+    "\n"
+    "Exit status: 0 a passage was found; 1 none was found; 2 error (bad usage, a\n"
+    "query over a limit, no index or a damaged one, a write error; with --batch,\n"
+    "a bad line, reported as FILE:LINE while the rest runs).\n";
 
 #include "print.h"
 
-/* Runs one query; returns 0 found, 1 none, 2 error. */
-static int run_query(tl_searcher *s, const char *q, const opts *o, const char *qid) {
+/* The exit status for status (-1: a write error already reported), after
+ * flushing standard output: 2 with a message when that fails. */
+static int finish(int status) {
+  if (status >= 0 && (fflush(stdout) != 0 || ferror(stdout))) {
+    fprintf(stderr, "telusur-query: error writing output: %s\n", strerror(errno));
+    status = -1;
+  }
+  return status < 0 ? EXIT_ERROR : status;
+}
+
+/* Runs one query; returns 0 found, 1 none, 2 error (reported after where),
+ * -1 a write error (reported). */
+static int run_query(tl_searcher *s, const char *q, const opts *o, const char *qid,
+                     const char *where) {
   tl_results *res = NULL;
   tl_error err;
   int found;
@@ -75,65 +92,72 @@ static int run_query(tl_searcher *s, const char *q, const opts *o, const char *q
                                             : o->count,
                 o->explain, &res, &err) != TL_OK) {
     print_missing(s, o);
-    fprintf(stderr, "telusur-query: %s%s%s%s\n", qid ? "query " : "", qid ? qid : "",
-            qid ? ": " : "", err.msg);
+    fprintf(stderr, "telusur-query: %s%s\n", where, err.msg);
     return EXIT_ERROR;
   }
   print_missing(s, o);
-  if (o->explain && o->format == FMT_TEXT)
-    printf("%s%squery: %s\n\n", qid ? qid : "", qid ? " " : "", res->parsed);
   print_results(res, o, qid);
   print_counts(res, o);
   found = res->count > 0;
   tl_results_free(res);
+  if (ferror(stdout)) {
+    fprintf(stderr, "telusur-query: error writing output: %s\n", strerror(errno));
+    return -1;
+  }
   return found ? 0 : EXIT_NONE;
 }
 
+/* Runs the 'qid<TAB>query' lines of file: a bad line or a failed query is
+ * reported as FILE:LINE and skipped, the rest runs. Returns 0 (a passage
+ * found, no line bad), 1 (none found, no line bad), 2 (a line bad or a
+ * query failed), -1 (a write error). */
 static int run_batch(tl_searcher *s, const char *file, const opts *o) {
   FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "r");
-  char *line = NULL;
+  char *line = NULL, where[1200];
   size_t cap = 0;
   ssize_t n;
   unsigned long lineno = 0;
-  int status = EXIT_NONE, errors = 0;
+  int status = EXIT_NONE, errors = 0, rc = 0;
   if (!f) {
-    fprintf(stderr, "telusur-query: %s: cannot open: ", file);
-    perror(NULL);
+    fprintf(stderr, "telusur-query: %s: cannot open: %s\n", file, strerror(errno));
     return EXIT_ERROR;
   }
-  while ((n = getline(&line, &cap, f)) > 0) {
+  while (rc >= 0 && (n = getline(&line, &cap, f)) > 0) {
     char *tab;
-    int rc;
     lineno++;
     while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
       line[--n] = '\0';
     if (n == 0 || line[0] == '#')
       continue;
     tab = strchr(line, '\t');
-    if (!tab) {
-      fprintf(stderr, "telusur-query: %s:%lu: expected 'qid<TAB>query', line skipped\n", file,
-              lineno);
+    if (!tab || tab == line) {
+      fprintf(stderr, "telusur-query: %s:%lu: %s, line skipped\n", file, lineno,
+              tab ? "empty qid" : "expected 'qid<TAB>query'");
       errors++;
       continue;
     }
     *tab = '\0';
-    rc = run_query(s, tab + 1, o, line);
+    snprintf(where, sizeof where, "%.1000s:%lu: query %.100s: ", file, lineno, line);
+    rc = run_query(s, tab + 1, o, line, where);
     fflush(stdout); /* each answer as it comes, to a pipe too */
     status = rc == 0 ? 0 : status;
     errors += rc == EXIT_ERROR;
   }
+  if (ferror(f)) {
+    fprintf(stderr, "telusur-query: %s:%lu: cannot read: %s\n", file, lineno + 1, strerror(errno));
+    errors++;
+  }
   free(line);
   if (f != stdin)
     fclose(f);
-  fflush(stdout);
-  return errors ? EXIT_ERROR : status;
+  return rc < 0 ? -1 : errors ? EXIT_ERROR : status;
 }
 
 static int parse_uint(const char *arg, const char *name, unsigned max, unsigned *out) {
   char *end;
   long v = strtol(arg, &end, 10);
   if (*arg == '\0' || *end || v < 0 || (unsigned long)v > max) {
-    fprintf(stderr, "telusur-query: %s takes a number from 0 to %u\n", name, max);
+    fprintf(stderr, "telusur-query: %s takes a number from 0 to %u, not '%.64s'\n", name, max, arg);
     return -1;
   }
   *out = (unsigned)v;
@@ -307,8 +331,8 @@ int main(int argc, char **argv) {
     case 'h':
       printf(usage, rp.k1, rp.b, rp.exact_weight, rp.prox_weight, rp.prox_window, rp.prf_docs,
              rp.prf_terms, rp.prf_weight, rp.rerank_depth);
-      return 0;
-    case 'V': printf("telusur-query %s\n", TELUSUR_VERSION); return 0;
+      return finish(0);
+    case 'V': printf("telusur-query %s\n", TELUSUR_VERSION); return finish(0);
     default:
       if (c >= OPT_RANK && c < OPT_RANK + (int)nrank) {
         if (tl_rank_params_set(&rp, tl_rank_param_name((size_t)(c - OPT_RANK)), optarg, &err) ==
@@ -360,11 +384,9 @@ int main(int argc, char **argv) {
     int i;
     for (i = optind; m && i < argc; i++)
       fprintf(m, "%s%s", i > optind ? " " : "", argv[i]);
-    status = m && fclose(m) == 0 ? run_query(s, q, &o, NULL) : EXIT_ERROR;
+    status = m && fclose(m) == 0 ? run_query(s, q, &o, NULL, "") : EXIT_ERROR;
     free(q);
   }
   tl_searcher_close(s);
-  if (fflush(stdout) != 0)
-    status = EXIT_ERROR;
-  return status;
+  return finish(status);
 }

@@ -18,8 +18,15 @@ typedef struct opts {
   char *warned; /* the shards left out last warned of (--allow-partial), 512 bytes */
 } opts;
 
-/* Prints the passages of res to standard output in o's format; qid: the
- * query's id in batch mode, else NULL. */
+/* Prints the passages of res to standard output in o's format (with
+ * --explain in text, the parsed query first); qid: the query's id in batch
+ * mode, else NULL. Every format stays parseable whatever ids, titles and
+ * texts hold: text and tsv write tabs and line breaks as spaces and other
+ * control characters (C0, DEL, C1) as \xHH or \u00HH, so that no escape
+ * sequence of indexed text reaches a terminal; json escapes C1 controls
+ * too; trec and features write white space and control bytes of qids,
+ * docids and the tag as %HH (an empty one as "-"). A write error is left
+ * for the caller to find with ferror(stdout). */
 void print_results(const tl_results *res, const opts *o, const char *qid);
 
 /* Prints, after the results, the counts of matches and the facets (text)

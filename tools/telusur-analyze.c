@@ -3,6 +3,7 @@
 #include "telusur/error.h"
 #include "telusur/index.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,7 +116,7 @@ static int run_stem(tl_analyzer *a) {
     free(c.wbuf);
   }
   free(line);
-  return fflush(stdout) == 0 ? 0 : 2;
+  return 0;
 }
 
 static int run_show(tl_analyzer *a, const char *text, size_t len) {
@@ -185,5 +186,9 @@ int main(int argc, char **argv) {
     free(in);
   }
   tl_analyzer_free(a);
+  if (fflush(stdout) != 0 || ferror(stdout)) {
+    fprintf(stderr, "telusur-analyze: error writing output: %s\n", strerror(errno));
+    status = 2;
+  }
   return status;
 }

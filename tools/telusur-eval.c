@@ -8,6 +8,7 @@
  */
 #include "telusur/eval.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,7 +194,7 @@ int main(int argc, char **argv) {
   rc = 0;
 cleanup:
   if (fflush(stdout) != 0 || ferror(stdout)) {
-    fprintf(stderr, PROG ": error writing output\n");
+    fprintf(stderr, PROG ": error writing output: %s\n", strerror(errno));
     rc = EXIT_ERROR;
   }
   tl_eval_free(e);

@@ -8,7 +8,9 @@
 #include "telusur/error.h"
 #include "text/reader.h"
 #include "text/walk.h"
+#include "util/buf.h"
 #include "util/pipeline.h"
+#include "util/strset.h"
 #include "xapian/store.h"
 
 #include <dirent.h>
@@ -45,6 +47,8 @@ typedef struct item {
   size_t nkeep, capkeep;
   int bad;      /* IT_FILE_DONE: records were skipped: the state is not recorded */
   int complete; /* IT_FILE_DONE: read to its end */
+  char *id;     /* IT_ARTICLE (first chunk), IT_ARTICLE_SAME: the article id */
+  char *where;  /* with id: "PATH:LINE" (JSON Lines) or "PATH", as given */
 } item;
 
 static void item_free(void *v) {
@@ -53,6 +57,8 @@ static void item_free(void *v) {
     return;
   free(it->text);
   free(it->keep);
+  free(it->id);
+  free(it->where);
   tl_prepared_free(it->prep);
   free(it);
 }
@@ -153,6 +159,20 @@ static int keep_id(item *done, const char *id) {
   return 0;
 }
 
+/* Gives it the article's id and where it is read, for the duplicate check;
+ * 1 when out of memory. */
+static int tag_article(item *it, const tl_article *a) {
+  char line[32] = "";
+  size_t n;
+  if (a->line)
+    snprintf(line, sizeof line, ":%llu", (unsigned long long)a->line);
+  n = strlen(a->path) + strlen(line) + 1;
+  if (!(it->id = strdup(a->id)) || !(it->where = malloc(n)))
+    return 1;
+  snprintf(it->where, n, "%s%s", a->path, line);
+  return 0;
+}
+
 static void work_file(worker *w, const char *path, tl_pipeline_job *job) {
   tl_error err;
   tl_file_state now, old;
@@ -245,7 +265,10 @@ static void work_file(worker *w, const char *path, tl_pipeline_job *job) {
       free(oldhash);
       if (same) {
         it = item_new(IT_ARTICLE_SAME, NULL, TL_OK);
-        if (it) {
+        if (it && tag_article(it, a)) {
+          item_free(it);
+          it = item_new(IT_FATAL, "out of memory", TL_ERR_NOMEM);
+        } else if (it) {
           it->st.passages = np;
           it->undated = a->date_invalid;
         }
@@ -263,6 +286,11 @@ static void work_file(worker *w, const char *path, tl_pipeline_job *job) {
           }
           it->prep = p;
           now.passages += p->count;
+          if (first && tag_article(it, a)) {
+            item_free(it);
+            emit(job, item_new(IT_FATAL, "out of memory", TL_ERR_NOMEM));
+            break;
+          }
           if (first) {
             it->undated = a->date_invalid;
             it->bytes = b - last_bytes;
@@ -331,6 +359,10 @@ struct tl_update {
   char **roots;
   size_t nroots;
   const char *given; /* the path tl_update_add_path walks */
+  /* the article ids read in this run, and where each was read last */
+  tl_strset *ids;
+  char **id_where;
+  size_t cap_where;
 };
 
 tl_update_options tl_update_options_default(void) {
@@ -414,6 +446,33 @@ nomem:
   return 1;
 }
 
+/* Notes an article id read twice in the run (within a file or in two):
+ * the copy read later replaces the earlier one, as a fresh build of the
+ * same paths does. Non-zero when out of memory. */
+static int check_duplicate(tl_update *u, item *it) {
+  size_t k;
+  int added;
+  if (!it->id)
+    return 0;
+  if ((!u->ids && tl_strset_create(&u->ids) != TL_OK) ||
+      tl_strset_add(u->ids, it->id, strlen(it->id), &k, &added) != TL_OK ||
+      tl_array_reserve((void **)&u->id_where, &u->cap_where, k + 1, sizeof *u->id_where) != TL_OK) {
+    stop_nomem(u);
+    return 1;
+  }
+  if (!added) {
+    char msg[TL_ERROR_MSG_MAX];
+    snprintf(msg, sizeof msg,
+             "%.180s: article id '%.80s' also at %.180s: the copy read later is indexed",
+             it->where, it->id, u->id_where[k]);
+    note(u, TL_OK, msg);
+    free(u->id_where[k]);
+  }
+  u->id_where[k] = it->where;
+  it->where = NULL;
+  return 0;
+}
+
 static int consume(void *vu, void *vit) {
   tl_update *u = vu;
   item *it = vit;
@@ -444,6 +503,11 @@ static int consume(void *vu, void *vit) {
     it->prep = NULL;
     u->p.articles += p->first == 0;
     u->p.passages += p->count;
+    if (check_duplicate(u, it)) {
+      tl_prepared_free(p);
+      halt = 1;
+      break;
+    }
     u->undated += (unsigned long)it->undated;
     if (tl_writer_put(u->w[k], p, &e) != TL_OK) {
       stop(u, &e);
@@ -452,6 +516,10 @@ static int consume(void *vu, void *vit) {
     break;
   }
   case IT_ARTICLE_SAME:
+    if (check_duplicate(u, it)) {
+      halt = 1;
+      break;
+    }
     u->p.articles++;
     u->unchanged++;
     u->undated += (unsigned long)it->undated;
@@ -892,6 +960,10 @@ void tl_update_free(tl_update *u) {
   for (k = 0; k < u->nroots; k++)
     free(u->roots[k]);
   free(u->roots);
+  for (k = 0; u->ids && k < tl_strset_count(u->ids); k++)
+    free(u->id_where[k]);
+  free(u->id_where);
+  tl_strset_free(u->ids);
   free(u);
 }
 

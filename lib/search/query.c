@@ -47,12 +47,74 @@ static int is_operator(const char *s, size_t n) {
   return 0;
 }
 
+/* The position in q->by_start_ of the first term that starts at or after
+ * byte start with an index at or after i. */
+static size_t lower_bound(const tl_query *q, size_t start, size_t i) {
+  size_t lo = 0, hi = q->nterms;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    const tl_query_term *t = &q->terms[q->by_start_[mid]];
+    if (t->start < start || (t->start == start && q->by_start_[mid] < i))
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+const tl_query_term *tl_query_find(const tl_query *q, size_t i, size_t start, int flags_on,
+                                   int flags_off) {
+  size_t k;
+  for (k = lower_bound(q, start, i); k < q->nterms; k++) {
+    const tl_query_term *t = &q->terms[q->by_start_[k]];
+    if (t->start != start)
+      break;
+    if ((t->flags & flags_on) == flags_on && !(t->flags & flags_off))
+      return t;
+  }
+  return NULL;
+}
+
+typedef struct start_index {
+  size_t start, index;
+} start_index;
+
+/* qsort order of terms: by start, then index. */
+static int start_index_cmp(const void *a, const void *b) {
+  const start_index *x = a, *y = b;
+  if (x->start != y->start)
+    return x->start < y->start ? -1 : 1;
+  return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Fills q->by_start_ and q->max_span_; non-zero when out of memory. */
+static int index_terms(tl_query *q) {
+  start_index *p = malloc((q->nterms + 1) * sizeof *p);
+  size_t i;
+  if (!p || !(q->by_start_ = malloc((q->nterms + 1) * sizeof *q->by_start_))) {
+    free(p);
+    return -1;
+  }
+  for (i = 0; i < q->nterms; i++) {
+    p[i].start = q->terms[i].start;
+    p[i].index = i;
+    if (q->terms[i].end - q->terms[i].start > q->max_span_)
+      q->max_span_ = q->terms[i].end - q->terms[i].start;
+  }
+  if (q->nterms > 1)
+    qsort(p, q->nterms, sizeof *p, start_index_cmp);
+  for (i = 0; i < q->nterms; i++)
+    q->by_start_[i] = p[i].index;
+  free(p);
+  return 0;
+}
+
 /* Marks the terms within the query's negated parts: a word or "phrase"
  * after NOT, or one led by '-' (a term overlapping such a part counts as
  * in it). */
 static void mark_negated(tl_query *q) {
   const char *text = q->text, *p = text;
-  size_t i;
+  size_t k;
   while (*p) {
     int negate = 0;
     const char *start;
@@ -74,10 +136,20 @@ static void mark_negated(tl_query *q) {
       while (*p && !strchr(" \t\n\r", *p))
         p++;
     }
-    if (negate)
-      for (i = 0; i < q->nterms; i++)
-        if (q->terms[i].start < (size_t)(p - text) && q->terms[i].end > (size_t)(start - text))
-          q->terms[i].negated = 1;
+    if (!negate)
+      continue;
+    /* the terms overlapping [start, p): those starting within max_span_
+     * bytes before start, up to p */
+    {
+      size_t s = (size_t)(start - text), e = (size_t)(p - text);
+      for (k = lower_bound(q, s > q->max_span_ ? s - q->max_span_ : 0, 0); k < q->nterms; k++) {
+        tl_query_term *t = &q->terms[q->by_start_[k]];
+        if (t->start >= e)
+          break;
+        if (t->end > s)
+          t->negated = 1;
+      }
+    }
   }
 }
 
@@ -87,6 +159,35 @@ static int ends_in_question_mark(const char *text, size_t n) {
   while (n > 0 && strchr(" \t\r\n\"')]!", text[n - 1]))
     n--;
   return (n > 0 && text[n - 1] == '?') || (n >= 3 && memcmp(text + n - 3, "\xEF\xBC\x9F", 3) == 0);
+}
+
+/* TL_OK, or the error of a query over TL_QUERY_MAX_WORDS words or with a
+ * NEAR/N or ADJ/N distance out of range. */
+static tl_status check_limits(const tl_query *q, tl_error *err) {
+  size_t i, words = 0;
+  for (i = 0; i < q->nterms; i++) {
+    const tl_query_term *t = &q->terms[i];
+    const char *after = q->text + t->end;
+    if (!(t->flags & (TL_TERM_STEM | TL_TERM_JOINED)))
+      words++;
+    if (t->operator_ && *after == '/' && after[1] >= '0' && after[1] <= '9' &&
+        ((t->end - t->start == 4 && memcmp(q->text + t->start, "NEAR", 4) == 0) ||
+         (t->end - t->start == 3 && memcmp(q->text + t->start, "ADJ", 3) == 0))) {
+      unsigned long v = 0;
+      size_t n = 1;
+      for (; after[n] >= '0' && after[n] <= '9'; n++)
+        if (v <= TL_QUERY_MAX_NEAR)
+          v = v * 10 + (unsigned long)(after[n] - '0');
+      if (v < 1 || v > TL_QUERY_MAX_NEAR)
+        return tl_error_set(
+            err, TL_ERR_USAGE, "query: %.*s: the distance must be from 1 to %d word positions",
+            (int)(t->end - t->start + (n > 40 ? 40 : n)), q->text + t->start, TL_QUERY_MAX_NEAR);
+    }
+  }
+  if (words > TL_QUERY_MAX_WORDS)
+    return tl_error_set(err, TL_ERR_LIMIT, "query: %zu words, over the limit of %d", words,
+                        TL_QUERY_MAX_WORDS);
+  return TL_OK;
 }
 
 tl_status tl_query_parse(tl_analyzer *analyzer, const tl_analyzer *questions, const char *text,
@@ -124,6 +225,14 @@ tl_status tl_query_parse(tl_analyzer *analyzer, const tl_analyzer *questions, co
     if (t->question && !q->question_word)
       q->question_word = t->term;
   }
+  if (index_terms(q)) {
+    tl_query_free(q);
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  }
+  if ((rc = check_limits(q, err)) != TL_OK) {
+    tl_query_free(q);
+    return (tl_status)rc;
+  }
   mark_negated(q);
   q->question = q->question_word != NULL || ends_in_question_mark(q->text, q->len);
   *out = q;
@@ -136,5 +245,6 @@ void tl_query_free(tl_query *q) {
   free(q->text);
   free(q->terms);
   free(q->arena_);
+  free(q->by_start_);
   free(q);
 }

@@ -251,17 +251,6 @@ void tl_searcher_close(tl_searcher *s) {
   free(s);
 }
 
-/* The first term from index i on starting at byte start, with all of
- * flags_on and none of flags_off, or NULL. */
-static const tl_query_term *find_term(const tl_query *q, size_t i, size_t start, int flags_on,
-                                      int flags_off) {
-  for (; i < q->nterms; i++)
-    if (q->terms[i].start == start && (q->terms[i].flags & flags_on) == flags_on &&
-        !(q->terms[i].flags & flags_off))
-      return &q->terms[i];
-  return NULL;
-}
-
 /* What the rewrite made of a query term (0: not a word of its own). */
 enum { ACT_WORD = 1, ACT_DROPPED, ACT_OPERATOR };
 
@@ -329,17 +318,17 @@ static tl_status rewrite(const tl_searcher *s, const tl_query *pq, char **out, t
           in_quotes = !in_quotes;
       failed |= tl_buf_append(&o, query + copied, t->start - copied);
       copied = t->end;
-      j = find_term(pq, i + 1, t->start, TL_TERM_JOINED | TL_TERM_COMPOUND, TL_TERM_STEM);
+      j = tl_query_find(pq, i + 1, t->start, TL_TERM_JOINED | TL_TERM_COMPOUND, TL_TERM_STEM);
       if (!j && !in_quotes)
-        j = find_term(pq, i + 1, t->start, TL_TERM_JOINED | TL_TERM_STEM,
-                      TL_TERM_COMPOUND | TL_TERM_NUMBER | TL_TERM_ACRONYM);
+        j = tl_query_find(pq, i + 1, t->start, TL_TERM_JOINED | TL_TERM_STEM,
+                          TL_TERM_COMPOUND | TL_TERM_NUMBER | TL_TERM_ACRONYM);
       if (j) {
         failed |= tl_buf_append(&o, j->term, j->len);
         copied = j->end;
       } else if (content > 0 && !in_quotes && query[t->end] != ':' && query[t->end] != '-' &&
                  (t->start == 0 || !strchr("+-:", query[t->start - 1])) &&
                  tl_analyzer_is_stopword(s->query_stop, t->term, t->len) &&
-                 !find_term(pq, i + 1, t->start, TL_TERM_JOINED, 0)) {
+                 !tl_query_find(pq, i + 1, t->start, TL_TERM_JOINED, 0)) {
         act[i] = ACT_DROPPED; /* a stopword */
       } else if (wlen == 3 && memcmp(word, "XOR", 3) == 0) {
         failed |= tl_buf_append(&o, "xor", 3);

@@ -17,6 +17,7 @@
 #include <fstream>
 #include <map>
 #include <new>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -59,6 +60,8 @@ tl_status from_xapian(tl_error *err, const Xapian::Error &e, const char *what) {
     code = TL_ERR_NOTFOUND;
   else if (type == "QueryParserError")
     code = TL_ERR_USAGE;
+  else if (type == "WildcardError")
+    code = TL_ERR_LIMIT;
   std::string msg = e.get_msg();
   if (!e.get_context().empty())
     msg += " (" + e.get_context() + ")";
@@ -124,23 +127,22 @@ class ExpandTerms : public Xapian::ExpandDecider {
 public:
   ExpandTerms(tl_stop_fn stop, void *ctx, const Xapian::Query &q) : stop_(stop), ctx_(ctx) {
     for (auto t = q.get_unique_terms_begin(); t != q.get_unique_terms_end(); ++t)
-      seen_.push_back(*t);
+      seen_.insert(*t);
   }
   bool operator()(const std::string &term) const override {
     size_t at = term[0] == TL_PREFIX_STEM[0] ? 1 : 0;
     if (term.size() <= at + 1 || (term[at] >= 'A' && term[at] <= 'Z') ||
         (term[at] >= '0' && term[at] <= '9'))
       return false;
-    for (const auto &t : seen_)
-      if (t == term)
-        return false;
+    if (seen_.count(term))
+      return false;
     return !(stop_ && stop_(ctx_, term.data() + at, term.size() - at));
   }
 
 private:
   tl_stop_fn stop_;
   void *ctx_;
-  std::vector<std::string> seen_;
+  std::set<std::string> seen_;
 };
 
 // Proximity evidence: each pair of neighbouring word forms of the query
@@ -159,6 +161,16 @@ Xapian::Query proximity_query(const Xapian::Query &words, unsigned window) {
     pairs.push_back(Xapian::Query(Xapian::Query::OP_NEAR, two, two + 2, window));
   }
   return Xapian::Query(Xapian::Query::OP_OR, pairs.begin(), pairs.end());
+}
+
+// The number of wildcards (OP_WILDCARD) in q.
+size_t count_wildcards(const Xapian::Query &q) {
+  if (q.get_type() == Xapian::Query::OP_WILDCARD)
+    return 1;
+  size_t n = 0;
+  for (size_t i = 0; i < q.get_num_subqueries(); i++)
+    n += count_wildcards(q.get_subquery(i));
+  return n;
 }
 
 class CStop : public Xapian::Stopper {
@@ -641,11 +653,15 @@ static Xapian::Query expand_wildcards(const Xapian::Query &q, const Xapian::Data
     std::string comb = d.substr(head.size(), sp - head.size());
     std::string pattern = d.substr(sp + 1, d.size() - sp - 2);
     std::vector<Xapian::Query> terms;
-    for (auto t = db.allterms_begin(pattern); t != db.allterms_end(pattern); ++t)
+    for (auto t = db.allterms_begin(pattern);
+         t != db.allterms_end(pattern) && terms.size() <= TL_WILDCARD_MAX_TERMS; ++t)
       terms.push_back(Xapian::Query(*t));
     Xapian::Query::op c = comb == "OR"    ? Xapian::Query::OP_OR
                           : comb == "MAX" ? Xapian::Query::OP_MAX
                                           : Xapian::Query::OP_SYNONYM;
+    if (terms.size() > TL_WILDCARD_MAX_TERMS) // as Xapian's WILDCARD_LIMIT_ERROR
+      throw Xapian::WildcardError("Wildcard " + pattern + "* expands to more than " +
+                                  std::to_string(TL_WILDCARD_MAX_TERMS) + " terms");
     if (terms.empty())
       return Xapian::Query::MatchNothing;
     return Xapian::Query(c, terms.begin(), terms.end());
@@ -769,9 +785,17 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
     qp.add_rangeprocessor((new DateRange())->release());
     unsigned flags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_PURE_NOT |
                      Xapian::QueryParser::FLAG_WILDCARD;
-    Xapian::Query q = expand_wildcards(qp.parse_query(query, flags), *s->db);
+    qp.set_max_expansion(TL_WILDCARD_MAX_TERMS, Xapian::Query::WILDCARD_LIMIT_ERROR,
+                         Xapian::QueryParser::FLAG_WILDCARD | Xapian::QueryParser::FLAG_PARTIAL);
+    // checked for the limits as parsed, then expanded (expand_wildcards)
+    Xapian::Query q = qp.parse_query(query, flags);
     if (q.empty())
       return tl_error_set(err, TL_ERR_USAGE, "the query has no searchable words");
+    size_t nwild = count_wildcards(q);
+    if (nwild > TL_WILDCARD_MAX)
+      return tl_error_set(err, TL_ERR_LIMIT, "query: %zu wildcards, over the limit of %d", nwild,
+                          TL_WILDCARD_MAX);
+    q = expand_wildcards(q, *s->db);
     // Parts of the score, for explain: the query's terms (each with the
     // factor its weight is scaled by), then the proximity and feedback parts.
     Xapian::Query words = q, exact, prox, feedback;
@@ -877,20 +901,20 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
     h->terms = static_cast<char **>(std::calloc(nterms + 1, sizeof *h->terms));
     if (!h->terms || !h->query)
       throw std::bad_alloc();
-    // a term counts once for each of the two queries it is in (a map: a
-    // wildcard can stand for thousands of terms)
-    std::map<std::string, double> counts;
+    // a term counts once for each of the two queries it is in (sets, not a
+    // scan per term: a query of 10,000 words stays linear)
+    std::map<std::string, double> factor_of;
     for (auto w = words.get_unique_terms_begin(); w != words.get_unique_terms_end(); ++w)
-      counts[*w] += 1;
+      factor_of[*w] += 1;
     if (rp->exact_weight > 0)
       for (auto w = exact.get_unique_terms_begin(); w != exact.get_unique_terms_end(); ++w)
-        counts[*w] += rp->exact_weight;
+        factor_of[*w] += rp->exact_weight;
     std::vector<double> factor;
     for (auto t = typed.get_unique_terms_begin(); t != typed.get_unique_terms_end(); ++t) {
       if (!(h->terms[h->nterms] = dup_string(*t)))
         throw std::bad_alloc();
       h->nterms++;
-      factor.push_back(counts[*t]);
+      factor.push_back(factor_of[*t]);
     }
     h->items = static_cast<tl_hit *>(std::calloc(order.size() + 1, sizeof *h->items));
     if (!h->items)

@@ -199,6 +199,13 @@ typedef struct tl_hits {
   size_t narticles;               /**< entries in article_data: matching articles */
 } tl_hits;
 
+/** The most terms one wildcard may expand to (Xapian's
+ * QueryParser::set_max_expansion, WILDCARD_LIMIT_ERROR). */
+#define TL_WILDCARD_MAX_TERMS 1000
+
+/** The most wildcards in one query. */
+#define TL_WILDCARD_MAX 20
+
 /**
  * Parses query (Xapian QueryParser syntax: AND, OR, NOT, +/-, "phrases",
  * NEAR, title:, NAME:value for a keyword field as a boolean filter,
@@ -207,8 +214,11 @@ typedef struct tl_hits {
  * outside phrases and not in capitals, Xapian's STEM_SOME) and ranks the
  * passages with BM25. *out is freed with tl_hits_free(). The query must
  * not hold the XOR operator: Xapian 1.4.22 crashes in get_mset on some XOR
- * queries (tl_search_rewrite turns XOR into a plain word).
+ * queries (tl_search_rewrite turns XOR into a plain word). A wildcard
+ * (word*) may expand to at most TL_WILDCARD_MAX_TERMS terms, and a query
+ * hold at most TL_WILDCARD_MAX wildcards: the work of a query stays bounded.
  * Errors: TL_ERR_USAGE (a query Xapian cannot parse, or an empty query),
+ * TL_ERR_LIMIT (a wildcard expanding to too many terms, too many wildcards),
  * TL_ERR_MODIFIED (the index changed under the reader: tl_store_reopen
  * and retry), TL_ERR_XAPIAN, TL_ERR_NOMEM.
  */
