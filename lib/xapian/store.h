@@ -217,6 +217,13 @@ typedef struct tl_hits {
  * queries (tl_search_rewrite turns XOR into a plain word). A wildcard
  * (word*) may expand to at most TL_WILDCARD_MAX_TERMS terms, and a query
  * hold at most TL_WILDCARD_MAX wildcards: the work of a query stays bounded.
+ * On shards (a stub) the answers are those of one database: wildcards are
+ * expanded over the terms of all the shards, feedback terms weighted with
+ * exact term frequencies, and passages of equal score (within a billionth;
+ * and date, sorting by date) ordered by article id, then docid, also
+ * across the cut at offset + count. A remote shard that fails is named
+ * ("shard HOST:PORT: ..."); with allow_partial (tl_store_open_read) it is
+ * left out and the search runs again on the others.
  * Errors: TL_ERR_USAGE (a query Xapian cannot parse, or an empty query),
  * TL_ERR_LIMIT (a wildcard expanding to too many terms, too many wildcards),
  * TL_ERR_MODIFIED (the index changed under the reader: tl_store_reopen
