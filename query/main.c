@@ -100,7 +100,9 @@ static int run_query(tl_searcher *s, const char *q, const opts *o, const char *q
   print_counts(res, o);
   found = res->count > 0;
   tl_results_free(res);
-  if (ferror(stdout)) {
+  /* each answer as it comes (a batch read from a pipe is answered query by
+   * query) */
+  if (fflush(stdout) != 0 || ferror(stdout)) {
     fprintf(stderr, "telusur-query: error writing output: %s\n", strerror(errno));
     return -1;
   }
@@ -139,7 +141,6 @@ static int run_batch(tl_searcher *s, const char *file, const opts *o) {
     *tab = '\0';
     snprintf(where, sizeof where, "%.1000s:%lu: query %.100s: ", file, lineno, line);
     rc = run_query(s, tab + 1, o, line, where);
-    fflush(stdout); /* each answer as it comes, to a pipe too */
     status = rc == 0 ? 0 : status;
     errors += rc == EXIT_ERROR;
   }

@@ -710,12 +710,26 @@ static std::vector<Xapian::MSetIterator> ranked(Xapian::Enquire &enquire,
     return (!o->sort || a.get_sort_key() == b.get_sort_key()) &&
            same_weight(a.get_weight(), b.get_weight());
   };
-  Xapian::doccount need = o->offset + o->count, m = need;
+  // A run of equal keys across the cut is fetched whole, up to TIE_RUN_MAX
+  // passages past the cut; past that the order is Xapian's. Sorting by
+  // relevance, exactly equal weights are already in Xapian's order by
+  // article id: a run goes on being fetched only while it holds weights
+  // equal but for rounding (a query of one term or a filter alone, whose
+  // ties are exact, is never fetched further).
+  const Xapian::doccount TIE_RUN_MAX = 1000, PEEK = 16;
+  Xapian::doccount need = o->offset + o->count, m = need + PEEK;
   for (;;) {
     mset = enquire.get_mset(0, m + 1);
-    if (need == 0 || mset.size() <= m || !same(mset[m], mset[need - 1]))
+    if (need == 0 || mset.size() <= m || !same(mset[m], mset[need - 1]) || m >= need + TIE_RUN_MAX)
       break;
-    m *= 2;
+    if (!o->sort) {
+      bool exact = true;
+      for (Xapian::doccount k = need; k <= m && exact; k++)
+        exact = mset[k].get_weight() == mset[need - 1].get_weight();
+      if (exact)
+        break;
+    }
+    m = std::min(m * 2, need + TIE_RUN_MAX);
   }
   for (auto it = mset.begin(); it != mset.end(); ++it)
     all.push_back(it);
@@ -740,7 +754,7 @@ static std::vector<Xapian::MSetIterator> ranked(Xapian::Enquire &enquire,
   // the documents of the hits at once: remote shards send them in one
   // exchange instead of one each
   if (o->offset < mset.size())
-    mset.fetch(mset[o->offset], mset.end());
+    mset.fetch(mset[o->offset], need < mset.size() ? mset[need] : mset.end());
   for (size_t i = o->offset; i < idx.size() && i < need; i++)
     out.push_back(all[idx[i]]);
   return out;
