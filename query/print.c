@@ -236,3 +236,10 @@ void print_features_header(void) {
     printf("\t%s", tl_rerank_feature_name(k));
   putchar('\n');
 }
+
+void print_missing(const tl_searcher *s, const opts *o) {
+  const char *m = tl_searcher_missing(s);
+  if (*m && strncmp(m, o->warned, 511) != 0)
+    fprintf(stderr, "telusur-query: warning: shards not answering, left out: %s\n", m);
+  snprintf(o->warned, 512, "%s", m);
+}

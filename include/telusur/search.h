@@ -243,12 +243,25 @@ typedef struct tl_searcher_options {
    * "month" (of the article's date, UTC). Copied. */
   const char *const *facets;
   size_t nfacets;
+  /** A stub database of remote shards ("remote HOST:PORT" lines): the
+   * longest wait for connecting to a shard and for each exchange with it,
+   * in milliseconds; 0: 10000. */
+  unsigned timeout_ms;
+  /** 0: a shard that does not answer (down, refusing, past timeout_ms) is
+   * an error naming it; 1: the searcher answers from the shards that do,
+   * as one index of what they hold (tl_searcher_missing names the others). */
+  int allow_partial;
 } tl_searcher_options;
 
 /**
  * Opens the index at db_path for searching, with the analyzer it was built
  * with (its stemmer is read from the index's metadata). opts NULL: all
- * zero; rank (copied) NULL: tl_rank_params_default().
+ * zero; rank (copied) NULL: tl_rank_params_default(). A regular file at
+ * db_path is a stub database (Xapian's format) listing shards, "auto PATH"
+ * or "remote HOST:PORT" (served by xapian-tcpsrv) a line, searched as one
+ * index: the same passages, order and scores as one database holding the
+ * same articles (collection statistics of all the shards, wildcards
+ * expanded over all their terms, ties ordered by article id, then passage).
  * Errors: TL_ERR_USAGE (a ranking parameter out of range, see
  * tl_rank_params_check; an index made with an unknown stemmer; a filter
  * with an empty field, or a date range not understood; a sort out of
@@ -256,7 +269,9 @@ typedef struct tl_searcher_options {
  * TL_ERR_NOTFOUND (no index there), TL_ERR_LOCK, TL_ERR_XAPIAN,
  * TL_ERR_SCHEMA (an index of another layout version: the message says
  * whether it is newer or how to rebuild it), TL_ERR_FORMAT (an unreadable
- * layout version), TL_ERR_NOMEM.
+ * layout version), TL_ERR_NOMEM; for a stub, TL_ERR_FORMAT (a line not
+ * understood: the message names the file and line) and TL_ERR_XAPIAN (a
+ * shard that does not answer, without allow_partial: "shard HOST:PORT: ...").
  */
 tl_status tl_searcher_open(const char *db_path, const tl_searcher_options *opts,
                            const tl_rank_params *rank, tl_searcher **out, tl_error *err);
@@ -265,14 +280,24 @@ tl_status tl_searcher_open(const char *db_path, const tl_searcher_options *opts,
 void tl_searcher_close(tl_searcher *s);
 
 /**
+ * The shards of a stub database left out with allow_partial since the
+ * searcher opened or last searched (they did not answer), ", "-separated
+ * (HOST:PORT, or a path); "" when every shard answers. Owned by s, valid
+ * until the next call on s.
+ */
+const char *tl_searcher_missing(const tl_searcher *s);
+
+/**
  * Runs query (UTF-8) and returns passages offset .. offset+count-1 of the
  * ranking: BM25 asked for max(depth, offset + count) passages, of which the
  * first depth are reranked (rerank.h; ties keep the BM25 order) and the
- * rest follow in BM25 order. With explain, each result's explain holds
+ * rest follow in BM25 order. Passages of equal score (and date, sorting by
+ * date) are ordered by article id, then passage. With explain, each result's explain holds
  * per-term weights and, reranked, per-feature contributions.
  * A reader that sees the index change under it reopens and retries.
  * Errors: TL_ERR_USAGE (empty query, or one with no searchable word),
- * TL_ERR_UTF8 (query not valid UTF-8), TL_ERR_XAPIAN, TL_ERR_MODIFIED
+ * TL_ERR_UTF8 (query not valid UTF-8), TL_ERR_XAPIAN (also a remote shard
+ * that fails, without allow_partial: the message names it), TL_ERR_MODIFIED
  * (the index kept changing through five reopens), TL_ERR_NOMEM,
  * TL_ERR_FORMAT (an unreadable passage record), TL_ERR_ICU.
  */

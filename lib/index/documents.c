@@ -287,13 +287,15 @@ static int add_field_value(tl_analysis *ix, const char *name, const char *value,
   return TL_OK;
 }
 
-/* The article's field terms and facet values (schema.h) and its date as
- * text. */
+/* The article's field terms and facet values (schema.h: its key, then
+ * the fields) and its date as text; ix->key is set. */
 static int prepare_fields(tl_analysis *ix, const tl_article *a, tl_error *err) {
   size_t i;
   int rc;
   ix->fterms_len = 0;
   tl_buf_reset(&ix->fvalues);
+  if (tl_buf_append(&ix->fvalues, ix->key, sizeof ix->key) != TL_OK)
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
   ix->date[0] = '\0';
   for (i = 0; i < a->nfields; i++) {
     const char *name = a->fields[i].name;
@@ -323,6 +325,11 @@ static int prepare_fields(tl_analysis *ix, const tl_article *a, tl_error *err) {
 
 int tl_index_prepare_begin(tl_analysis *ix, const tl_article *a, size_t *npassages, tl_error *err) {
   int rc;
+  {
+    uint64_t k = XXH3_64bits(a->id, strlen(a->id));
+    for (int b = 0; b < 8; b++)
+      ix->key[b] = (char)(unsigned char)(k >> (56 - 8 * b));
+  }
   if ((rc = prepare_fields(ix, a, err)) != TL_OK)
     return rc;
   ix->next = 0;
@@ -337,11 +344,6 @@ int tl_index_prepare_begin(tl_analysis *ix, const tl_article *a, size_t *npassag
                         : 0;
   ix->qlen = tl_index_article_term(a->id, ix->qterm);
   tl_hash_hex(tl_article_hash(a), ix->hash);
-  {
-    uint64_t k = XXH3_64bits(a->id, strlen(a->id));
-    for (int b = 0; b < 8; b++)
-      ix->key[b] = (char)(unsigned char)(k >> (56 - 8 * b));
-  }
   if (npassages)
     *npassages = ix->passages.count;
   return TL_OK;
@@ -420,8 +422,8 @@ int tl_index_prepare_next(tl_analysis *ix, const tl_article *a, size_t max_passa
         (rc = tl_doc_set_value(ix->doc, TL_SLOT_ARTICLE_KEY, ix->key, 8, err)) != TL_OK ||
         (a->has_time && (rc = tl_doc_set_sortable(ix->doc, TL_SLOT_DATE, (double)a->time.seconds,
                                                   err)) != TL_OK) ||
-        (ix->fvalues.len && (rc = tl_doc_set_value(ix->doc, TL_SLOT_FIELDS, ix->fvalues.data,
-                                                   ix->fvalues.len, err)) != TL_OK) ||
+        (rc = tl_doc_set_value(ix->doc, TL_SLOT_FIELDS, ix->fvalues.data, ix->fvalues.len, err)) !=
+            TL_OK ||
         (i == 0 &&
          (rc = tl_doc_set_value(ix->doc, TL_SLOT_ARTICLE_HASH, ix->hash, 16, err)) != TL_OK))
       goto fail;

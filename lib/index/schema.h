@@ -95,8 +95,11 @@ extern "C" {
 /** Value slot holding the article's date (sortable_serialise of its POSIX
  * seconds), on every passage of an article with a date. */
 #define TL_SLOT_DATE 3
-/** Value slot holding the article's keyword fields for facets, on every
- * passage of an article with any: name NUL value NUL for each field but
+/** Value slot holding, on every passage, the article's key (the 8 bytes of
+ * TL_SLOT_ARTICLE_KEY) then its keyword fields for facets: so that one
+ * value per matching passage counts articles and their facets, also where
+ * only Xapian's own ValueCountMatchSpy can run (remote shards). The fields:
+ * name NUL value NUL for each field but
  * date, url, year and month, in source order, values as in the source
  * (those over TL_INDEX_TERM_MAX bytes left out), then, with a date,
  * TL_FIELD_MONTH and TL_FIELD_YEAR of it (UTC). */
@@ -105,6 +108,8 @@ extern "C" {
  * its id, 8 bytes, most significant first. Matches are counted by article
  * on it (facets), without reading the longer ids. */
 #define TL_SLOT_ARTICLE_KEY 5
+/** The length of an article key, in bytes. */
+#define TL_ARTICLE_KEY_LEN 8
 
 /* ---- limits, in bytes ---- */
 

@@ -208,7 +208,8 @@ tl_status tl_searcher_open(const char *db_path, const tl_searcher_options *opts,
     s->rank = *rank;
   else
     tl_rank_params_default(&s->rank);
-  if ((rc = tl_store_open(db_path, TL_STORE_READ, &s->store, err)) != TL_OK ||
+  if ((rc = tl_store_open_read(db_path, opts ? opts->timeout_ms : 0, opts ? opts->allow_partial : 0,
+                               &s->store, err)) != TL_OK ||
       (rc = tl_schema_check(s->store, db_path, NULL, err)) != TL_OK)
     goto fail;
   if ((rc = tl_store_get_metadata(s->store, TL_META_STEMMER, &stemmer, err)) != TL_OK)
@@ -243,6 +244,10 @@ fail:
   free(stemmer);
   tl_searcher_close(s);
   return rc;
+}
+
+const char *tl_searcher_missing(const tl_searcher *s) {
+  return tl_store_missing(s->store);
 }
 
 void tl_searcher_close(tl_searcher *s) {
@@ -934,10 +939,12 @@ tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned
   /* the spelling suggestion: words the index does not hold, corrected */
   if ((rc = tl_query_parse(s->analyzer, s->questions, query, &pq, err)) != TL_OK)
     return rc;
-  rc = tl_spelling_suggest(s->store, pq, &fix, err);
+  /* a suggestion that cannot be made (a remote shard that does not answer)
+   * is left out: the search itself says what failed */
+  if (tl_spelling_suggest(s->store, pq, &fix, err) != TL_OK)
+    tl_error_clear(err);
   tl_query_free(pq);
-  if (rc == TL_OK)
-    rc = search_once(s, fix && s->correct ? fix : query, offset, count, explain, out, err);
+  rc = search_once(s, fix && s->correct ? fix : query, offset, count, explain, out, err);
   if (rc == TL_OK && *out) {
     (*out)->corrected = fix && s->correct;
     (*out)->suggestion = fix;

@@ -40,6 +40,32 @@ enum tl_store_mode {
  */
 tl_status tl_store_open(const char *path, int mode, tl_store **out, tl_error *err);
 
+/** Default timeout of a remote shard (connecting, and each exchange), ms. */
+#define TL_STORE_TIMEOUT_DEFAULT 10000
+
+/**
+ * Opens the database at path for reading (as tl_store_open in read mode).
+ * A regular file at path is a stub database (Xapian's format): one
+ * database a line, "auto PATH" (glass, chert too; PATH relative to the
+ * file's directory) or "remote HOST:PORT" (a database xapian-tcpsrv
+ * serves); the shards are searched as one database (Xapian's
+ * multi-database: the statistics of them all). timeout_ms (0: the
+ * default) bounds connecting to a remote shard and each exchange with it.
+ * allow_partial: a shard that does not answer is left out (named by
+ * tl_store_missing), and so is one that fails during a search (the search
+ * is run again without it); without, either is an error naming the shard.
+ * Errors: TL_ERR_NOTFOUND, TL_ERR_FORMAT (a stub line not understood: the
+ * message names the file and line), TL_ERR_IO, TL_ERR_XAPIAN (a shard that
+ * does not answer: the message names it, "shard HOST:PORT: ..."), every
+ * shard missing), TL_ERR_NOMEM.
+ */
+tl_status tl_store_open_read(const char *path, unsigned timeout_ms, int allow_partial,
+                             tl_store **out, tl_error *err);
+
+/** The shards left out (allow_partial), ", "-separated; "" when none. Owned
+ * by s, valid until the next call on s. */
+const char *tl_store_missing(const tl_store *s);
+
 /**
  * Closes the store. A write transaction still open is cancelled: nothing
  * of it is written. NULL is allowed.
@@ -200,6 +226,13 @@ typedef struct tl_hits {
  * queries (tl_search_rewrite turns XOR into a plain word). A wildcard
  * (word*) may expand to at most TL_WILDCARD_MAX_TERMS terms, and a query
  * hold at most TL_WILDCARD_MAX wildcards: the work of a query stays bounded.
+ * On shards (a stub) the answers are those of one database: wildcards are
+ * expanded over the terms of all the shards, feedback terms weighted with
+ * exact term frequencies, and passages of equal score (within a billionth;
+ * and date, sorting by date) ordered by article id, then docid, also
+ * across the cut at offset + count. A remote shard that fails is named
+ * ("shard HOST:PORT: ..."); with allow_partial (tl_store_open_read) it is
+ * left out and the search runs again on the others.
  * Errors: TL_ERR_USAGE (a query Xapian cannot parse, or an empty query),
  * TL_ERR_LIMIT (a wildcard expanding to too many terms, too many wildcards),
  * TL_ERR_MODIFIED (the index changed under the reader: tl_store_reopen
