@@ -49,6 +49,8 @@ static const char usage[] =
     "Ranking (defaults: the best found by bench/relevance.sh; 0 turns a weight off):\n"
     "      --k1=X, --b=X    BM25 parameters (default %g and %g; b from 0 to 1)\n"
     "      --exact-weight=X weight of the exact word forms beside their stems (%g)\n"
+    "      --title-weight=X, --article-weight=X  weight of the article's title words\n"
+    "                       / of its next best passages, per article (%g, %g)\n"
     "      --proximity=X    weight of neighbouring query words found close (%g)\n"
     "      --window=N       how close, in word positions (default %u)\n"
     "      --prf-docs=N, --prf-terms=N, --prf-weight=X  pseudo-relevance\n"
@@ -313,8 +315,9 @@ int main(int argc, char **argv) {
       break;
     }
     case 'h':
-      printf(usage, rp.k1, rp.b, rp.exact_weight, rp.prox_weight, rp.prox_window, rp.prf_docs,
-             rp.prf_terms, rp.prf_weight, rp.rerank_depth);
+      printf(usage, rp.k1, rp.b, rp.exact_weight, rp.title_weight, rp.article_weight,
+             rp.prox_weight, rp.prox_window, rp.prf_docs, rp.prf_terms, rp.prf_weight,
+             rp.rerank_depth);
       return finish(0);
     case 'V': printf("telusur-query %s\n", TELUSUR_VERSION); return finish(0);
     default:

@@ -217,6 +217,8 @@ START_TEST(explain_adds_up) {
   check_explain("--rerank-depth=0 --exact-weight=1 --proximity=1 --window=4", kw, 0);
   check_explain("--rerank-depth=0 --prf-docs=2 --prf-terms=5 --prf-weight=0.5", kw, 0);
   check_explain("--rerank-depth=0", qn, 0);
+  /* the title and the article's next passages, shown as parts too */
+  check_explain("--rerank-depth=0 --per-article=1 --title-weight=2 --article-weight=0.5", kw, 0);
   /* keyword queries are not reranked, questions are: the features'
    * contributions add up to the score */
   check_explain("", kw, 0);

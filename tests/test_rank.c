@@ -28,6 +28,8 @@ START_TEST(defaults) {
   ck_assert_uint_eq(p.prf_terms, 0);
   ck_assert_double_eq(p.prf_weight, 0);
   ck_assert_uint_eq(p.rerank_depth, 20);
+  ck_assert_double_eq(p.title_weight, 0.5);
+  ck_assert_double_eq(p.article_weight, 0.1);
   ck_assert_int_eq(tl_rank_params_check(&p, &err), TL_OK);
 }
 END_TEST
@@ -55,7 +57,10 @@ static const struct {
               {"prox_window", 1, TL_OK, NULL},
               {"prox_window", 0, TL_ERR_USAGE, "proximity window 0 out of range"},
               {"rerank_depth", 0, TL_OK, NULL},
-              {"prf_docs", 0, TL_OK, NULL}};
+              {"prf_docs", 0, TL_OK, NULL},
+              {"title_weight", 0, TL_OK, NULL},
+              {"title_weight", -1, TL_ERR_USAGE, "title weight -1 out of range"},
+              {"article_weight", -0.5, TL_ERR_USAGE, "article weight -0.5 out of range"}};
 
 static void set_field(tl_rank_params *p, const char *field, double v) {
   if (strcmp(field, "k1") == 0)
@@ -74,6 +79,10 @@ static void set_field(tl_rank_params *p, const char *field, double v) {
     p->rerank_depth = (unsigned)v;
   else if (strcmp(field, "prf_docs") == 0)
     p->prf_docs = (unsigned)v;
+  else if (strcmp(field, "title_weight") == 0)
+    p->title_weight = v;
+  else if (strcmp(field, "article_weight") == 0)
+    p->article_weight = v;
   else
     ck_abort_msg("no field %s", field);
 }
@@ -154,6 +163,9 @@ START_TEST(set_by_name) {
       {"prf-terms", "7", TL_OK, NULL},
       {"prf-weight", "0.25", TL_OK, NULL},
       {"rerank-depth", "50", TL_OK, NULL},
+      {"title-weight", "1", TL_OK, NULL},
+      {"article-weight", "0.3", TL_OK, NULL},
+      {"title-weight", "-1", TL_ERR_USAGE, "title weight -1 out of range (expected 0 to 1000)"},
       {"b", "5", TL_ERR_USAGE, "b 5 out of range (expected 0 to 1)"},
       {"k1", "", TL_ERR_USAGE, "k1: '' is not a number"},
       {"k1", "1x", TL_ERR_USAGE, "k1: '1x' is not a number"},
@@ -166,7 +178,7 @@ START_TEST(set_by_name) {
   size_t i, n;
   for (n = 0; tl_rank_param_name(n); n++)
     ;
-  ck_assert_uint_eq(n, 9);
+  ck_assert_uint_eq(n, 11);
   for (i = 0; i < sizeof cases / sizeof *cases; i++) {
     tl_rank_params p, before;
     tl_error err;
@@ -198,7 +210,8 @@ static const char *const queries[] = {
     "Apa ibu kota kerja sama?"};
 
 /* The top 5 of each query, as the ranking gave them before the ranking
- * parameters became one struct: set 0 the defaults, set 1 BM25 only with
+ * parameters became one struct: set 0 the defaults (title and article
+ * weights 0), set 1 BM25 only with
  * k1 1.2, b 0.5, no exact forms, proximity 0.3 in a window of 4, and
  * feedback of 5 terms from 3 passages at 0.5. */
 static const struct {
@@ -280,6 +293,9 @@ START_TEST(rankings_unchanged) {
     so.data_dir = tu_source_dir();
     so.no_snippets = 1;
     tl_rank_params_default(&p);
+    /* from before the title and the article counted (title_weighs) */
+    p.title_weight = 0;
+    p.article_weight = 0;
     if (set == 1) {
       p.rerank_depth = 0;
       p.k1 = 1.2;
@@ -314,10 +330,109 @@ START_TEST(rankings_unchanged) {
 }
 END_TEST
 
+/* Articles in a small index: b and a hold the same passage, only a's title
+ * names the query's words; c's title names them but not its text; d has two
+ * passages on an earthquake, e one, better than either of d's. */
+static const char titled[] =
+    "{\"id\": \"b\", \"title\": \"Cuaca cerah hari ini\", \"text\": \"Pedagang mengeluhkan "
+    "harga beras di pasar induk.\"}\n"
+    "{\"id\": \"a\", \"title\": \"Harga beras naik lagi\", \"text\": \"Pedagang mengeluhkan "
+    "harga beras di pasar induk.\"}\n"
+    "{\"id\": \"c\", \"title\": \"Beras impor tiba\", \"text\": \"Kapal bersandar di "
+    "pelabuhan pagi tadi.\"}\n"
+    "{\"id\": \"d\", \"title\": \"Laporan warga\", \"text\": \"Gempa terasa di kota.\\nWarga kota "
+    "merasakan gempa semalam.\"}\n"
+    "{\"id\": \"e\", \"title\": \"Laporan pagi\", \"text\": \"Gempa, gempa kuat terasa di "
+    "kota.\"}\n";
+
+/* The ids of the results of query on the titled index, space-separated,
+ * with title weight w and article weight aw, one passage per article when
+ * per_article; *top receives the first score. */
+static void ranking(const char *query, double w, double aw, unsigned per_article, char *ids,
+                    size_t cap, double *top) {
+  tl_searcher_options so;
+  tl_rank_params p;
+  tl_searcher *s;
+  tl_results *r = NULL;
+  tl_error err;
+  size_t i;
+  memset(&so, 0, sizeof so);
+  so.data_dir = tu_source_dir();
+  so.no_snippets = 1;
+  tl_rank_params_default(&p);
+  p.title_weight = w;
+  p.article_weight = aw;
+  so.per_article = per_article;
+  ck_assert_msg(tl_searcher_open(db, &so, &p, &s, &err) == TL_OK, "%s", err.msg);
+  ck_assert_msg(tl_search(s, query, 0, 10, 0, &r, &err) == TL_OK, "%s", err.msg);
+  ids[0] = '\0';
+  for (i = 0; i < r->count; i++)
+    snprintf(ids + strlen(ids), cap - strlen(ids), "%s%s", i ? " " : "", r->items[i].article_id);
+  *top = r->count ? r->items[0].score : 0;
+  tl_results_free(r);
+  tl_searcher_close(s);
+}
+
+static void setup_titled(void) {
+  char path[1100], *err = NULL;
+  int rc;
+  tu_dir_setup();
+  snprintf(db, sizeof db, "%s/db", tu_dir);
+  snprintf(path, sizeof path, "%s/titled.jsonl", tu_dir);
+  ck_assert_int_eq(tu_write_file(path, titled, sizeof titled - 1), 0);
+  rc = tu_runf(NULL, &err, "'%s/telusur-index' -q -d '%s' '%s'", tu_bin_dir(), db, path);
+  ck_assert_msg(rc == 0, "index: %s", err);
+  free(err);
+}
+
+/* The title is a field of each passage: it lifts the passage whose article
+ * is named by the query above its twin, never matches alone, and title:
+ * still searches titles only. */
+static void titled_ranking(const char *query, double w, char *ids, size_t cap, double *top) {
+  ranking(query, w, 0, 0, ids, cap, top);
+}
+
+START_TEST(title_weighs) {
+  char ids[256];
+  double off, on;
+  titled_ranking("harga beras", 0, ids, sizeof ids, &off);
+  ck_assert_str_eq(ids, "b a"); /* a tie: index order */
+  titled_ranking("harga beras", 0.5, ids, sizeof ids, &on);
+  ck_assert_str_eq(ids, "a b");
+  ck_assert_double_gt(on, off);
+  titled_ranking("beras impor", 0.5, ids, sizeof ids, &on);
+  ck_assert_str_eq(ids, "a b"); /* c's title alone does not match */
+  titled_ranking("title:impor", 0.5, ids, sizeof ids, &on);
+  ck_assert_str_eq(ids, "c");
+  titled_ranking("\"harga beras\" NOT cuaca", 0.5, ids, sizeof ids, &on);
+  ck_assert_str_eq(ids, "a b"); /* NOT applies to passages, not titles */
+}
+END_TEST
+
+/* With one passage per article, the article's next passages add to its best
+ * one's score: d's two passages outrank e's one better passage. */
+START_TEST(article_weighs) {
+  char ids[256];
+  double e, d, d2;
+  ranking("gempa", 0.5, 0, 1, ids, sizeof ids, &e);
+  ck_assert_str_eq(ids, "e d");
+  ranking("gempa", 0.5, 0.5, 1, ids, sizeof ids, &d);
+  ck_assert_str_eq(ids, "d e");
+  ranking("gempa", 0.5, 1, 1, ids, sizeof ids, &d2);
+  ck_assert_str_eq(ids, "d e");
+  ck_assert_double_gt(d2, d); /* the second passage's score, scaled */
+  ck_assert_double_lt(d, e * 2);
+  ranking("gempa", 0.5, 0.5, 0, ids, sizeof ids, &d); /* every passage: BM25 order */
+  ck_assert_str_eq(ids, "e d d");
+  ck_assert_double_eq_tol(d, e, 1e-12);
+}
+END_TEST
+
 static Suite *rank_suite(void) {
   Suite *s = suite_create("rank");
   TCase *tc = tcase_create("params");
   TCase *corpus = tcase_create("corpus");
+  TCase *titled_tc = tcase_create("titled");
   tcase_add_test(tc, defaults);
   tcase_add_test(tc, modified_has_a_name);
   tcase_add_test(tc, set_by_name);
@@ -328,6 +443,10 @@ static Suite *rank_suite(void) {
   tcase_add_test(corpus, cli_refuses);
   tcase_add_test(corpus, rankings_unchanged);
   suite_add_tcase(s, corpus);
+  tcase_add_checked_fixture(titled_tc, setup_titled, tu_dir_teardown);
+  tcase_add_test(titled_tc, title_weighs);
+  tcase_add_test(titled_tc, article_weighs);
+  suite_add_tcase(s, titled_tc);
   return s;
 }
 

@@ -5,6 +5,9 @@ same passages and queries as telusur: Xapian (python3-xapian, Snowball
 FTS5 (python3's sqlite3, tokenizer unicode61, bm25() with its defaults).
 Both drop the Tala stopwords from queries, OR the remaining words and
 return the top 100, as the reference figures in shared/README.md were made.
+When the corpus's objects have an "article" (passages of articles,
+bench/keyword.sh), the title is indexed with each passage and the runs list
+articles, each ranked by its best passage.
 
 Usage: peers.py STOPWORDS CORPUS.jsonl OUTDIR NAME QUERIES.tsv...
 Writes OUTDIR/xapian.NAME.SPLIT.run and OUTDIR/fts5.NAME.SPLIT.run (TREC),
@@ -26,7 +29,7 @@ def read_corpus(path):
         for line in f:
             if line.strip():
                 d = json.loads(line)
-                yield d["id"], d.get("title", ""), d["text"]
+                yield d["id"], d.get("title", ""), d["text"], d.get("article", d["id"])
 
 
 def read_queries(path):
@@ -50,14 +53,16 @@ def xapian_runs(stop, docs, queries, dbdir):
     stem = xapian.Stem("indonesian")
     tg.set_stemmer(stem)
     tg.set_stemming_strategy(xapian.TermGenerator.STEM_SOME)
-    for docid, title, text in docs:
+    for docid, title, text, article in docs:
         doc = xapian.Document()
         tg.set_document(doc)
         if title:
-            tg.index_text(title, 1, "S")
+            # passages of articles: the title is searched with the text
+            tg.index_text(title, 1, "" if article != docid else "S")
             tg.increase_termpos()
         tg.index_text(text)
-        doc.set_data(docid)
+        doc.set_data(article)
+        doc.add_value(0, article)
         doc.add_boolean_term("Q" + docid)
         db.replace_document("Q" + docid, doc)
     db.commit()
@@ -72,6 +77,7 @@ def xapian_runs(stop, docs, queries, dbdir):
     qp.set_default_op(xapian.Query.OP_OR)
     enq = xapian.Enquire(db)
     enq.set_weighting_scheme(xapian.BM25Weight())
+    enq.set_collapse_key(0)  # a no-op when every passage is its own article
     for split, qs in queries:
         res = []
         for qid, q in qs:
@@ -84,8 +90,9 @@ def xapian_runs(stop, docs, queries, dbdir):
 def fts5_runs(stop, docs, queries):
     con = sqlite3.connect(":memory:")
     con.execute("CREATE VIRTUAL TABLE p USING fts5(docid UNINDEXED, title, text, "
-                "tokenize='unicode61')")
-    con.executemany("INSERT INTO p VALUES (?, ?, ?)", docs)
+                "article UNINDEXED, tokenize='unicode61')")
+    con.executemany("INSERT INTO p VALUES (?, ?, ?, ?)", docs)
+    limit = DEPTH * max(1, len(docs) // max(1, len({d[3] for d in docs})) * 4)
     word = re.compile(r"\w+")
     for split, qs in queries:
         res = []
@@ -95,9 +102,12 @@ def fts5_runs(stop, docs, queries):
                 res.append((qid, []))
                 continue
             match = " OR ".join('"%s"' % w for w in dict.fromkeys(words))
-            rows = con.execute("SELECT docid, bm25(p) FROM p WHERE p MATCH ? "
-                               "ORDER BY bm25(p) LIMIT ?", (match, DEPTH)).fetchall()
-            res.append((qid, [(d, -s) for d, s in rows]))
+            rows = con.execute("SELECT article, bm25(p) FROM p WHERE p MATCH ? "
+                               "ORDER BY bm25(p) LIMIT ?", (match, limit)).fetchall()
+            best = {}
+            for d, s in rows:  # each article by its best passage
+                best.setdefault(d, -s)
+            res.append((qid, list(best.items())[:DEPTH]))
         yield split, res
 
 

@@ -48,13 +48,31 @@ typedef struct tl_rank_params {
   double prf_weight;     /**< 0 to 1000 */
   unsigned rerank_depth; /**< passages reranked (rerank.h) for a question;
                               0: none (BM25 order) */
+  double title_weight;   /**< >= 0: the article's title is a field of each
+                              of its passages: the query's words also match
+                              the title's words and stems (TL_PREFIX_TITLE
+                              terms), their BM25 weight scaled by this
+                              factor, for passages the query matches (the
+                              title never makes a match alone); 0: off */
+  double article_weight; /**< >= 0: with one passage per article
+                              (tl_searcher_options.per_article 1) in
+                              relevance order, not reranked, an article's
+                              score is its best passage's plus this factor
+                              times the scores of its next TL_ARTICLE_PASSAGES
+                              best passages, and the articles are ranked by
+                              it (evidence spread over an article's
+                              paragraphs); 0: the best passage alone */
 } tl_rank_params;
+
+/** The passages after the best that count for tl_rank_params.article_weight. */
+#define TL_ARTICLE_PASSAGES 3
 
 /**
  * Sets p to the ranking defaults, the best found by bench/relevance.sh
  * (bench/RESULTS-relevance.md): k1 0.6, b 0.75, exact_weight 0.5,
  * prox_weight 0 (off), prox_window 8, pseudo-relevance feedback off (0
- * documents, 0 terms, weight 0), rerank_depth 20.
+ * documents, 0 terms, weight 0), rerank_depth 20; title_weight 0.5 and
+ * article_weight 0.1, the best found by bench/keyword.sh.
  */
 void tl_rank_params_default(tl_rank_params *p);
 

@@ -110,6 +110,8 @@ void tl_rank_params_default(tl_rank_params *p) {
   p->prf_terms = 0;
   p->prf_weight = 0;
   p->rerank_depth = 20;
+  p->title_weight = 0.5;
+  p->article_weight = 0.1;
 }
 
 /* The ranking parameters by name (as options: --NAME), with the name in
@@ -128,7 +130,9 @@ static const struct rank_param {
     {"prf-docs", "feedback documents", offsetof(tl_rank_params, prf_docs), 1, 0, 1000},
     {"prf-terms", "feedback terms", offsetof(tl_rank_params, prf_terms), 1, 0, 1000},
     {"prf-weight", "feedback weight", offsetof(tl_rank_params, prf_weight), 0, 0, 1000},
-    {"rerank-depth", "rerank depth", offsetof(tl_rank_params, rerank_depth), 1, 0, 100000}};
+    {"rerank-depth", "rerank depth", offsetof(tl_rank_params, rerank_depth), 1, 0, 100000},
+    {"title-weight", "title weight", offsetof(tl_rank_params, title_weight), 0, 0, 1000},
+    {"article-weight", "article weight", offsetof(tl_rank_params, article_weight), 0, 0, 1000}};
 #define NRANK_PARAMS (sizeof rank_params / sizeof *rank_params)
 
 const char *tl_rank_param_name(size_t i) {
@@ -818,6 +822,8 @@ tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned
   }
   so.explain = explain;
   so.rank = s->rank;
+  if (depth > 0) /* the reranker reads the passages' own scores */
+    so.rank.article_weight = 0;
   so.filters = (const char *const *)s->fterms;
   so.nfilters = s->nfterms;
   so.has_date = s->has_date;

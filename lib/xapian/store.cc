@@ -7,6 +7,7 @@
 
 #include <xapian.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -483,23 +484,50 @@ static Xapian::Query filter_query(const tl_search_options *o) {
   return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
 }
 
+// The title as a field of the passage (Robertson, Zaragoza & Taylor 2004
+// weigh a document's fields; a scaled sum of the fields' BM25 is the cheap
+// form): each distinct word form and stem of the query's plain words (not
+// field terms) as the title's term, ORed.
+static Xapian::Query title_query(const Xapian::Query &words) {
+  std::vector<Xapian::Query> t;
+  const char stem = TL_PREFIX_STEM[0];
+  for (auto it = words.get_unique_terms_begin(); it != words.get_unique_terms_end(); ++it) {
+    const std::string &w = *it;
+    bool stemmed = w.size() > 1 && w[0] == stem;
+    char first = stemmed ? w[1] : w.empty() ? 'A' : w[0];
+    if (first >= 'A' && first <= 'Z')
+      continue;
+    t.push_back(Xapian::Query(stemmed ? std::string(TL_PREFIX_STEM TL_PREFIX_TITLE) + w.substr(1)
+                                      : std::string(TL_PREFIX_TITLE) + w));
+  }
+  return Xapian::Query(Xapian::Query::OP_OR, t.begin(), t.end());
+}
+
+// A query parser for the index in db: the query-side stemmer and stopper of
+// opts, words ORed, the title: and date: fields and the keyword fields the
+// query names.
+static void setup_parser(Xapian::QueryParser &qp, const Xapian::Database &db,
+                         const Xapian::Stem &stem, const tl_search_options *opts,
+                         const char *query) {
+  qp.set_database(db);
+  qp.set_stemmer(stem);
+  qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+  if (opts->stop)
+    qp.set_stopper((new CStop(opts->stop, opts->ctx))->release());
+  qp.set_default_op(Xapian::Query::OP_OR);
+  qp.add_prefix(TL_FIELD_TITLE, TL_PREFIX_TITLE);
+  add_field_prefixes(qp, db, query);
+  qp.add_rangeprocessor((new DateRange())->release());
+}
+
 extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_search_options *opts,
                                      tl_hits **out, tl_error *err) {
   *out = nullptr;
   tl_hits *h = nullptr;
   try {
-    Xapian::QueryParser qp;
     Xapian::Stem stem(new CStem(opts->stem, opts->ctx));
-    CStop *stop = opts->stop ? new CStop(opts->stop, opts->ctx) : nullptr;
-    qp.set_database(*s->db);
-    qp.set_stemmer(stem);
-    qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
-    if (stop)
-      qp.set_stopper(stop->release());
-    qp.set_default_op(Xapian::Query::OP_OR);
-    qp.add_prefix(TL_FIELD_TITLE, TL_PREFIX_TITLE);
-    add_field_prefixes(qp, *s->db, query);
-    qp.add_rangeprocessor((new DateRange())->release());
+    Xapian::QueryParser qp;
+    setup_parser(qp, *s->db, stem, opts, query);
     unsigned flags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_PURE_NOT |
                      Xapian::QueryParser::FLAG_WILDCARD;
     qp.set_max_expansion(TL_WILDCARD_MAX_TERMS, Xapian::Query::WILDCARD_LIMIT_ERROR,
@@ -513,8 +541,10 @@ extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_se
                           TL_WILDCARD_MAX);
     // Parts of the score, for explain: the query's terms (each with the
     // factor its weight is scaled by), then the proximity and feedback parts.
-    Xapian::Query words = q, exact, prox, feedback;
+    Xapian::Query words = q, exact, prox, feedback, title;
     const tl_rank_params *rp = &opts->rank;
+    if (rp->title_weight > 0)
+      title = title_query(words);
     if (rp->exact_weight > 0 || rp->prox_weight > 0) {
       qp.set_stemming_strategy(Xapian::QueryParser::STEM_NONE);
       exact = qp.parse_query(query, flags);
@@ -524,6 +554,10 @@ extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_se
       // passage with the very forms typed ranks above one with their stems.
       q = Xapian::Query(Xapian::Query::OP_OR, q,
                         Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, exact, rp->exact_weight));
+    }
+    if (!title.empty()) {
+      title = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, title, rp->title_weight);
+      q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, title);
     }
     if (rp->prox_weight > 0 && !exact.empty()) {
       prox = proximity_query(exact, rp->prox_window);
@@ -568,9 +602,43 @@ extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_se
     enquire.set_query(q);
     if (opts->sort)
       enquire.set_sort_by_value_then_relevance(TL_SLOT_DATE, opts->sort == TL_SORT_NEWEST);
+    // Articles ranked by their passages: the best one plus article_weight
+    // times the next TL_ARTICLE_PASSAGES, over the first passages of the
+    // ranking (an article whose best passage is not among them is left
+    // out, as it would rank low anyway).
+    bool by_article = opts->per_article == 1 && !opts->sort && rp->article_weight > 0;
     if (opts->per_article)
-      enquire.set_collapse_key(TL_SLOT_ARTICLE_ID, opts->per_article);
-    Xapian::MSet mset = enquire.get_mset(opts->offset, opts->count);
+      enquire.set_collapse_key(TL_SLOT_ARTICLE_ID,
+                               by_article ? 1 + TL_ARTICLE_PASSAGES : opts->per_article);
+    Xapian::doccount want = opts->offset + opts->count;
+    Xapian::MSet mset = by_article ? enquire.get_mset(0, want * 2 + 20)
+                                   : enquire.get_mset(opts->offset, opts->count);
+    struct Ranked {
+      Xapian::MSetIterator it;
+      double score, article;
+    };
+    std::vector<Ranked> ranked;
+    if (by_article) {
+      std::map<std::string, size_t> seen;
+      for (auto it = mset.begin(); it != mset.end(); ++it) {
+        auto at = seen.find(it.get_collapse_key());
+        if (at == seen.end()) {
+          seen.emplace(it.get_collapse_key(), ranked.size());
+          ranked.push_back({it, it.get_weight(), 0});
+        } else {
+          ranked[at->second].article += rp->article_weight * it.get_weight();
+        }
+      }
+      std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked &a, const Ranked &b) {
+        return a.score + a.article > b.score + b.article;
+      });
+      ranked.erase(ranked.begin(), ranked.begin() + std::min<size_t>(opts->offset, ranked.size()));
+      if (ranked.size() > opts->count)
+        ranked.resize(opts->count);
+    } else {
+      for (auto it = mset.begin(); it != mset.end(); ++it)
+        ranked.push_back({it, it.get_weight(), 0});
+    }
 
     h = static_cast<tl_hits *>(std::calloc(1, sizeof *h));
     if (!h)
@@ -625,15 +693,16 @@ extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_se
       h->nterms++;
       factor.push_back(factor_of[*t]);
     }
-    h->items = static_cast<tl_hit *>(std::calloc(mset.size() + 1, sizeof *h->items));
+    h->items = static_cast<tl_hit *>(std::calloc(ranked.size() + 1, sizeof *h->items));
     if (!h->items)
       throw std::bad_alloc();
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
+    for (const Ranked &r : ranked) {
+      const Xapian::MSetIterator &it = r.it;
       tl_hit *hit = &h->items[h->count];
       Xapian::Document doc = it.get_document();
       std::string data = doc.get_data();
       hit->docid = *it;
-      hit->score = it.get_weight();
+      hit->score = r.score + r.article;
       hit->length = s->db->get_doclength(hit->docid); // may throw: before any allocation
       hit->data = dup_string(data);
       hit->data_len = data.size();
@@ -654,6 +723,8 @@ extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_se
                              factor[i] == 1 ? Xapian::Query(h->terms[i])
                                             : Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
                                                             Xapian::Query(h->terms[i]), factor[i]));
+        if (!title.empty())
+          parts.emplace_back("(title)", title);
         if (!prox.empty())
           parts.emplace_back("(proximity)", prox);
         if (!feedback.empty())
@@ -670,6 +741,11 @@ extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_se
           if (!ex.empty())
             ex += ' ';
           ex += part.first + "=" + num;
+        }
+        if (r.article > 0) {
+          char num[64];
+          std::snprintf(num, sizeof num, "%.4f", r.article);
+          ex += std::string(ex.empty() ? "" : " ") + "(article)=" + num;
         }
         if (!(hit->explain = dup_string(ex)))
           throw std::bad_alloc();

@@ -1,0 +1,61 @@
+#!/usr/bin/python3
+"""keyword-gen.py - the known-item keyword benchmark of bench/keyword.sh,
+made at run time from a collection of news articles with summaries
+(detik-news-1000; the data is never copied into the repository).
+
+Usage: keyword-gen.py ARTICLES.jsonl OUTDIR [SEED]
+Writes into OUTDIR:
+  corpus.jsonl    the articles (id, title, text, date, url) for telusur-index
+  passages.jsonl  their paragraphs (the text's non-empty lines), one object
+                  each: id (article id + "#" + ordinal), article, title, text,
+                  for the peers (the title indexed with each passage)
+  queries.keyword.tsv  one query per article: one sentence of its own summary,
+                  picked at random (SEED, default 17) among the summary's
+                  sentences of 5 words or more
+  qrels.txt       the article and every article of the very same text
+                  (exact copies) as the answers, relevance 1
+"""
+import json, os, random, re, sys
+from collections import defaultdict
+
+
+def sentences(text):
+    parts = re.split(r"(?<=[.!?])\s+(?=[\"'“A-Z0-9])", text.strip())
+    return [p.strip() for p in parts if p.strip()]
+
+
+def main():
+    if len(sys.argv) not in (3, 4):
+        sys.exit(__doc__)
+    src, out = sys.argv[1], sys.argv[2]
+    rng = random.Random(int(sys.argv[3]) if len(sys.argv) == 4 else 17)
+    with open(src, encoding="utf-8") as f:
+        arts = [json.loads(l) for l in f if l.strip()]
+    copies = defaultdict(list)
+    for a in arts:
+        copies[a["text"]].append(a["id"])
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, "corpus.jsonl"), "w", encoding="utf-8") as c, \
+         open(os.path.join(out, "passages.jsonl"), "w", encoding="utf-8") as p, \
+         open(os.path.join(out, "queries.keyword.tsv"), "w", encoding="utf-8") as q, \
+         open(os.path.join(out, "qrels.txt"), "w", encoding="utf-8") as r:
+        for a in arts:
+            doc = {k: a[k] for k in ("id", "title", "text", "url") if a.get(k)}
+            c.write(json.dumps(doc, ensure_ascii=False) + "\n")
+            paras = [l.strip() for l in a["text"].split("\n") if l.strip()]
+            for i, para in enumerate(paras, 1):
+                p.write(json.dumps({"id": "%s#%d" % (a["id"], i), "article": a["id"],
+                                    "title": a.get("title", ""), "text": para},
+                                   ensure_ascii=False) + "\n")
+            sents = sentences(a.get("summary", ""))
+            long = [s for s in sents if len(s.split()) >= 5] or sents
+            if not long:
+                continue
+            query = " ".join(rng.choice(long).split())
+            q.write("%s\t%s\n" % (a["id"], query))
+            for d in copies[a["text"]]:
+                r.write("%s 0 %s 1\n" % (a["id"], d))
+
+
+if __name__ == "__main__":
+    main()
