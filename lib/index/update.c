@@ -384,6 +384,7 @@ struct tl_update {
   tl_error err; /* what stopped the run */
   tl_update_progress p;
   unsigned long unchanged, removed, undated;
+  unsigned long restored; /* articles removed, then indexed again from another holder */
   unsigned long reasons[TL_UPDATE_REASONS];
   unsigned long long bytes;
   struct timespec t0;
@@ -1035,7 +1036,11 @@ static int settle_holders(tl_update *u, tl_error *err) {
           free(rr[nrr].file);
         rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
       } else {
+        unsigned long n = 1;
         nrr++;
+        /* gone from the index: counted as removed, it is replaced instead */
+        if (tl_store_term_count(shard_of(u, q, &shard), q, strlen(q), &n, err) == TL_OK && !n)
+          u->restored++;
       }
     }
     free(cur);
@@ -1127,6 +1132,10 @@ tl_status tl_update_finish(tl_update *u, tl_update_summary *sum, tl_error *err) 
     sum->articles = u->p.articles;
     sum->unchanged = u->unchanged;
     sum->removed += u->removed;
+    if (u->restored > sum->removed)
+      u->restored = sum->removed;
+    sum->removed -= u->restored;
+    sum->replaced += u->restored;
     sum->undated = u->undated;
     sum->passages = u->p.passages;
     sum->bytes = u->bytes;
