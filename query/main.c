@@ -32,7 +32,9 @@ static const char usage[] =
     "  -f, --format=FMT     text (default), tsv, json (JSON Lines), trec or features\n"
     "                       (the reranker's features); fields: telusur-query(1)\n"
     "      --color=WHEN     highlight matches: auto (default), always, never\n"
-    "      --explain        show the parsed query and each term's weight\n"
+    "      --explain        show the parsed query, its expansion and each term's weight\n"
+    "      --no-expand      do not also search an acronym's long form and back\n"
+    "      --correct        search the spelling suggestion ('did you mean') instead\n"
     "      --batch=FILE     read 'qid<TAB>query' lines from FILE ('-': stdin)\n"
     "      --run-tag=TAG    the tag column of TREC output (default telusur)\n"
     "      --since=DATE, --until=DATE  only articles dated from / through DATE\n"
@@ -176,10 +178,12 @@ int main(int argc, char **argv) {
     OPT_SORT,
     OPT_PER_ARTICLE,
     OPT_FACETS,
+    OPT_NO_EXPAND,
+    OPT_CORRECT,
     OPT_RANK
   };
   /* the ranking options follow, from rank_opts */
-  struct option longopts[32] = {{"db", required_argument, NULL, 'd'},
+  struct option longopts[40] = {{"db", required_argument, NULL, 'd'},
                                 {"count", required_argument, NULL, 'n'},
                                 {"offset", required_argument, NULL, OPT_OFFSET},
                                 {"format", required_argument, NULL, 'f'},
@@ -195,9 +199,11 @@ int main(int argc, char **argv) {
                                 {"sort", required_argument, NULL, OPT_SORT},
                                 {"per-article", required_argument, NULL, OPT_PER_ARTICLE},
                                 {"facets", required_argument, NULL, OPT_FACETS},
+                                {"no-expand", no_argument, NULL, OPT_NO_EXPAND},
+                                {"correct", no_argument, NULL, OPT_CORRECT},
                                 {"help", no_argument, NULL, 'h'},
                                 {"version", no_argument, NULL, 'V'}};
-  const size_t nfixed = 18;
+  const size_t nfixed = 20;
   const char *db = getenv("TELUSUR_DB"), *color = "auto", *batch = NULL;
   const char *no_color = getenv("NO_COLOR");
   opts o;
@@ -214,7 +220,9 @@ int main(int argc, char **argv) {
   memset(&o, 0, sizeof o);
   memset(&so, 0, sizeof so);
   tl_rank_params_default(&rp);
-  for (nrank = 0; tl_rank_param_name(nrank) && nfixed + nrank + 1 < 32; nrank++) {
+  for (nrank = 0;
+       tl_rank_param_name(nrank) && nfixed + nrank + 1 < sizeof longopts / sizeof *longopts;
+       nrank++) {
     struct option ro = {tl_rank_param_name(nrank), required_argument, NULL, OPT_RANK + (int)nrank};
     longopts[nfixed + nrank] = ro;
   }
@@ -252,6 +260,8 @@ int main(int argc, char **argv) {
       color = optarg;
       break;
     case OPT_EXPLAIN: o.explain = 1; break;
+    case OPT_NO_EXPAND: so.no_expand = 1; break;
+    case OPT_CORRECT: so.correct = 1; break;
     case OPT_BATCH: batch = optarg; break;
     case OPT_TAG: o.tag = optarg; break;
     case OPT_STOP: so.query_stopwords = strcmp(optarg, "none") == 0 ? "" : optarg; break;

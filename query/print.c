@@ -144,7 +144,21 @@ void print_results(const tl_results *res, const opts *o, const char *qid) {
     }
     fputs("query: ", out);
     put_str(out, res->parsed);
+    if (res->expanded) {
+      fputs("\nexpanded: ", out);
+      put_str(out, res->expanded);
+    }
     fputs("\n\n", out);
+  }
+  if (res->suggestion && o->format == FMT_TEXT) {
+    fputs(res->corrected ? "searched for: " : "did you mean: ", out);
+    put_str(out, res->suggestion);
+    fputs("\n\n", out);
+  } else if (res->suggestion && o->format == FMT_JSON) {
+    char *j = tl_results_suggestion_json(res);
+    if (j)
+      put_json(out, j);
+    free(j);
   }
   for (i = 0; i < res->count && !ferror(out); i++) {
     const tl_result *r = &res->items[i];

@@ -175,6 +175,15 @@ typedef struct tl_results {
                                        in that order */
   size_t nfacets;
   double *features_; /**< private: the items' features */
+  char *expanded;    /**< the acronym expansion searched besides the words
+                          typed, for people ("BPS -> badan pusat statistik;
+                          ..."), or NULL */
+  char *suggestion;  /**< the query with the words the index does not hold
+                          replaced by their likely spelling correction
+                          (Xapian's spelling data, kept at index time), or
+                          NULL when no word needs one */
+  int corrected;     /**< 1: the suggestion was searched instead of the
+                          query (tl_searcher_options.correct) */
 } tl_results;
 
 /** Orders of the results. */
@@ -204,6 +213,16 @@ typedef struct tl_searcher_options {
   const char *data_dir;        /**< NULL: tl_data_dir() */
   const char *query_stopwords; /**< stopword files for queries, comma separated;
                                   NULL: "tala.txt,questions.txt" */
+  int no_expand;               /**< do not expand acronyms: by default a query's
+                                    acronym (a word in capitals) is also
+                                    searched by its long forms and a long
+                                    form by its acronym, at half weight; the
+                                    table is lexicon/acronyms.txt and the
+                                    definitions the index found in its text
+                                    ("Badan Pusat Statistik (BPS)") */
+  int correct;                 /**< when a query has a spelling suggestion
+                                    (tl_results.suggestion), search it
+                                    instead of the query as typed */
   int no_snippets;             /**< leave snippets "" and highlights empty
                                     (ranking only, as for TREC runs) */
   /** Filters every search applies (copied): filters of one field are
@@ -282,6 +301,14 @@ char *tl_result_json(const tl_result *r, const char *qid, int explain);
  * fields and values in the order of r->facets; '/' is not escaped.
  */
 char *tl_results_facets_json(const tl_results *r);
+
+/**
+ * The spelling suggestion of r as one line of JSON (malloc'd, the caller
+ * frees it): {"suggestion": "..."}, with "corrected": true when it was
+ * searched instead of the query; NULL when r has no suggestion or memory
+ * runs out. '/' is not escaped.
+ */
+char *tl_results_suggestion_json(const tl_results *r);
 
 /** Frees results; NULL is allowed. */
 void tl_results_free(tl_results *r);

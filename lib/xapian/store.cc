@@ -15,12 +15,19 @@
 #include <new>
 #include <set>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
 
 struct tl_store {
   Xapian::Database *db = nullptr;
   Xapian::WritableDatabase *wdb = nullptr; // same object as db when writable
   std::string path;
   bool in_transaction = false;
+  // Spelling data of the documents added since the last commit: word ->
+  // count, handed to Xapian once per word at commit rather than once per
+  // word and document.
+  std::unordered_map<std::string, Xapian::termcount> spelling;
 };
 
 struct tl_doc {
@@ -237,6 +244,9 @@ extern "C" void tl_store_close(tl_store *s) {
   try {
     if (s->wdb && s->in_transaction)
       s->wdb->cancel_transaction();
+    else if (s->wdb) // Xapian commits on close outside a transaction
+      for (const auto &w : s->spelling)
+        s->wdb->add_spelling(w.first, w.second);
   } catch (...) {
   }
   try {
@@ -310,6 +320,9 @@ extern "C" tl_status tl_store_commit(tl_store *s, tl_error *err) {
   if (!s->wdb)
     return tl_error_set(err, TL_ERR_USAGE, "database %s is read-only", s->path.c_str());
   try {
+    for (const auto &w : s->spelling)
+      s->wdb->add_spelling(w.first, w.second);
+    s->spelling.clear();
     if (s->in_transaction) {
       s->in_transaction = false;
       s->wdb->commit_transaction();
@@ -337,9 +350,44 @@ extern "C" tl_status tl_store_add(tl_store *s, const tl_doc *doc, tl_error *err)
     return tl_error_set(err, TL_ERR_USAGE, "database %s is read-only", s->path.c_str());
   try {
     s->wdb->add_document(doc->doc);
+    // Spelling data: every unprefixed word term of 3 to 24 letters a-z,
+    // with its count in the document (Xapian keeps it in the spelling table
+    // for Database::get_spelling_suggestion).
+    for (auto it = doc->doc.termlist_begin(); it != doc->doc.termlist_end(); ++it) {
+      const std::string t = *it;
+      if (t.size() < 3 || t.size() > 24 || t[0] < 'a' || t[0] > 'z')
+        continue;
+      bool letters = true;
+      for (char c : t)
+        letters = letters && c >= 'a' && c <= 'z';
+      if (letters)
+        s->spelling[t] += it.get_wdf();
+    }
     return TL_OK;
   }
   TL_CATCH("adding a document")
+}
+
+extern "C" tl_status tl_store_spelling(tl_store *s, const char *word, char **out, tl_error *err) {
+  *out = nullptr;
+  try {
+    const std::string word_s(word);
+    std::string w;
+    for (int attempt = 0;; attempt++) {
+      try {
+        if (s->db->get_termfreq(word_s) == 0) // a word the index holds needs no correction
+          w = s->db->get_spelling_suggestion(word_s, word_s.size() > 6 ? 2 : 1);
+        break;
+      } catch (const Xapian::DatabaseModifiedError &) {
+        if (attempt >= 10 || s->wdb)
+          throw;
+        s->db->reopen(); // a writer committed: read its latest revision
+      }
+    }
+    *out = dup_string(w);
+    return *out ? TL_OK : tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  }
+  TL_CATCH("suggesting a spelling")
 }
 
 extern "C" tl_status tl_store_reopen(tl_store *s, tl_error *err) {
@@ -484,6 +532,57 @@ static Xapian::Query filter_query(const tl_search_options *o) {
   return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
 }
 
+// Counts, over every passage the match sees, the distinct articles (by
+// their key, TL_SLOT_ARTICLE_KEY) and, for facets, the distinct articles
+// per value of their keyword fields (TL_SLOT_FIELDS: name NUL value NUL
+// pairs). Xapian's ValueCountMatchSpy counts documents per value of one
+// slot; this one counts articles: an article's fields are read once, from
+// the first of its passages that matches, and counted per distinct fields
+// value, which is parsed once at the end (facet_counts). Keys are 8 bytes,
+// held inline by std::string: no allocation per passage.
+class ArticleSpy : public Xapian::MatchSpy {
+public:
+  explicit ArticleSpy(bool facets) : want_fields(facets) {}
+  void operator()(const Xapian::Document &doc, double) override {
+    std::string key = doc.get_value(TL_SLOT_ARTICLE_KEY);
+    if (passages++ > 0 && key == last) // the passages of an article follow each other
+      return;
+    last = key;
+    if (articles.insert(std::move(key)).second && want_fields)
+      fields[doc.get_value(TL_SLOT_FIELDS)]++;
+  }
+  // The articles per value of field name, into out.
+  void facet_counts(const std::string &name,
+                    std::unordered_map<std::string, unsigned long> &out) const {
+    std::vector<std::string> seen; // the values of one article's fields
+    for (const auto &fc : fields) {
+      const std::string &f = fc.first;
+      seen.clear();
+      for (size_t p = 0; p < f.size();) {
+        size_t n = f.find('\0', p), v = n == std::string::npos ? f.size() : n + 1;
+        size_t e = v < f.size() ? f.find('\0', v) : std::string::npos;
+        if (e == std::string::npos)
+          e = f.size();
+        if (name.size() == n - p && f.compare(p, n - p, name) == 0) {
+          std::string value = f.substr(v, e - v);
+          if (std::find(seen.begin(), seen.end(), value) == seen.end()) { // once per article
+            out[value] += fc.second;
+            seen.push_back(std::move(value));
+          }
+        }
+        p = e + 1;
+      }
+    }
+  }
+  unsigned long passages = 0;
+  std::unordered_set<std::string> articles;
+
+private:
+  bool want_fields;
+  std::string last;
+  std::unordered_map<std::string, unsigned long> fields; // articles per fields value
+};
+
 // The title as a field of the passage (Robertson, Zaragoza & Taylor 2004
 // weigh a document's fields; a scaled sum of the fields' BM25 is the cheap
 // form): each distinct word form and stem of the query's plain words (not
@@ -535,6 +634,13 @@ extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_se
     Xapian::Query q = qp.parse_query(query, flags);
     if (q.empty())
       return tl_error_set(err, TL_ERR_USAGE, "the query has no searchable words");
+    if (opts->expand && *opts->expand && opts->expand_weight > 0) {
+      // The acronym expansion, weighted below the words typed.
+      Xapian::Query e = qp.parse_query(opts->expand, flags);
+      if (!e.empty())
+        q = Xapian::Query(Xapian::Query::OP_OR, q,
+                          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, e, opts->expand_weight));
+    }
     size_t nwild = count_wildcards(q);
     if (nwild > TL_WILDCARD_MAX)
       return tl_error_set(err, TL_ERR_LIMIT, "query: %zu wildcards, over the limit of %d", nwild,
@@ -610,9 +716,17 @@ extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_se
     if (opts->per_article)
       enquire.set_collapse_key(TL_SLOT_ARTICLE_ID,
                                by_article ? 1 + TL_ARTICLE_PASSAGES : opts->per_article);
-    Xapian::doccount want = opts->offset + opts->count;
-    Xapian::MSet mset = by_article ? enquire.get_mset(0, want * 2 + 20)
-                                   : enquire.get_mset(opts->offset, opts->count);
+    // Counting: every match is seen by the spy, in this same match
+    // (check_at_least: all the passages), so the counts are exact.
+    bool counting = opts->count_matches || opts->nfacets;
+    ArticleSpy *spy = nullptr; // the enquire's
+    if (counting) {
+      spy = new ArticleSpy(opts->nfacets > 0);
+      enquire.add_matchspy(spy->release());
+    }
+    Xapian::doccount want = opts->offset + opts->count, all = counting ? s->db->get_doccount() : 0;
+    Xapian::MSet mset = by_article ? enquire.get_mset(0, want * 2 + 20, all)
+                                   : enquire.get_mset(opts->offset, opts->count, all);
     struct Ranked {
       Xapian::MSetIterator it;
       double score, article;
@@ -644,25 +758,27 @@ extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_se
     if (!h)
       throw std::bad_alloc();
     h->estimated = mset.get_matches_estimated();
-    if (opts->count_matches) {
-      // every match counted: the passages, and one record per article
-      Xapian::doccount all = s->db->get_doccount();
-      Xapian::Enquire e(*s->db);
-      e.set_query(q);
-      e.set_weighting_scheme(Xapian::BoolWeight());
-      h->passages_matched = e.get_mset(0, 0, all).get_matches_estimated();
-      e.set_collapse_key(TL_SLOT_ARTICLE_ID, 1);
-      e.set_docid_order(Xapian::Enquire::ASCENDING);
-      Xapian::MSet arts = e.get_mset(0, all, all);
-      h->articles_matched = arts.size();
-      if (opts->count_matches > 1) {
-        h->article_data = static_cast<char **>(std::calloc(arts.size() + 1, sizeof(char *)));
-        if (!h->article_data)
+    if (spy) {
+      h->passages_matched = spy->passages;
+      h->articles_matched = spy->articles.size();
+      if (opts->nfacets &&
+          !(h->facets = static_cast<tl_facet *>(std::calloc(opts->nfacets, sizeof *h->facets))))
+        throw std::bad_alloc();
+      h->nfacets = opts->nfacets;
+      for (size_t i = 0; i < opts->nfacets; i++) {
+        tl_facet *f = &h->facets[i];
+        std::unordered_map<std::string, unsigned long> counts;
+        f->field = opts->facets[i];
+        spy->facet_counts(opts->facets[i], counts);
+        if (counts.empty())
+          continue;
+        if (!(f->values =
+                  static_cast<tl_facet_value *>(std::calloc(counts.size(), sizeof *f->values))))
           throw std::bad_alloc();
-        for (auto it = arts.begin(); it != arts.end(); ++it) {
-          if (!(h->article_data[h->narticles] = dup_string(it.get_document().get_data())))
+        for (const auto &c : counts) {
+          if (!(f->values[f->nvalues].value = dup_string(c.first)))
             throw std::bad_alloc();
-          h->narticles++;
+          f->values[f->nvalues++].articles = c.second;
         }
       }
     }
@@ -773,9 +889,12 @@ extern "C" void tl_hits_free(tl_hits *h) {
     std::free(h->items[i].explain);
   }
   std::free(h->items);
-  for (size_t i = 0; i < h->narticles; i++)
-    std::free(h->article_data[i]);
-  std::free(h->article_data);
+  for (size_t i = 0; i < h->nfacets; i++) {
+    for (size_t k = 0; k < h->facets[i].nvalues; k++)
+      std::free(const_cast<char *>(h->facets[i].values[k].value));
+    std::free(h->facets[i].values);
+  }
+  std::free(h->facets);
   for (size_t i = 0; i < h->nterms; i++)
     std::free(h->terms[i]);
   std::free(h->terms);
@@ -948,9 +1067,23 @@ extern "C" tl_status tl_store_metadata_each(tl_store *s, const char *prefix, tl_
                                             void *ctx, tl_error *err) {
   try {
     std::string p(prefix);
-    for (auto it = s->db->metadata_keys_begin(p); it != s->db->metadata_keys_end(p); ++it) {
-      std::string k = *it, v = s->db->get_metadata(k);
-      int rc = fn(ctx, k.c_str(), v.c_str());
+    std::vector<std::pair<std::string, std::string>> kv;
+    // read first, then call fn: a reader retries on a revision a writer
+    // discarded, and fn sees every key once
+    for (int attempt = 0;; attempt++) {
+      try {
+        kv.clear();
+        for (auto it = s->db->metadata_keys_begin(p); it != s->db->metadata_keys_end(p); ++it)
+          kv.emplace_back(*it, s->db->get_metadata(*it));
+        break;
+      } catch (const Xapian::DatabaseModifiedError &) {
+        if (attempt >= 10 || s->wdb)
+          throw;
+        s->db->reopen();
+      }
+    }
+    for (const auto &e : kv) {
+      int rc = fn(ctx, e.first.c_str(), e.second.c_str());
       if (rc)
         return static_cast<tl_status>(rc);
     }

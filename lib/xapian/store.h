@@ -142,10 +142,18 @@ typedef struct tl_search_options {
   unsigned per_article;      /**< at most this many passages of an article
                                   (Xapian's collapse on TL_SLOT_ARTICLE_ID);
                                   0: no limit */
+  const char *expand;        /**< NULL, or a query (the same syntax) ORed in
+                                  with its weights scaled by expand_weight:
+                                  the acronym expansion (search/expand.h) */
+  double expand_weight;      /**< 0 to 1 */
   int count_matches;         /**< 1: count every match (tl_hits.passages_matched,
-                                  articles_matched; a full match); 2: also
-                                  one record per matching article
-                                  (tl_hits.article_data) */
+                                  articles_matched), in the same match as the
+                                  hits, which then goes over every match */
+  const char *const *facets; /**< keyword fields (names as in TL_SLOT_FIELDS,
+                                  year and month included) whose matching
+                                  articles are counted per value (also counts
+                                  the matches, as count_matches) */
+  size_t nfacets;
 } tl_search_options;
 
 /** One ranked passage. */
@@ -168,9 +176,10 @@ typedef struct tl_hits {
   size_t nterms;
   unsigned long passages_matched; /**< with count_matches: every matching passage */
   unsigned long articles_matched; /**< with count_matches: every matching article */
-  char **article_data;            /**< with count_matches 2: the record of one
-                                       matching passage per article, NUL-terminated */
-  size_t narticles;               /**< entries in article_data: matching articles */
+  tl_facet *facets;               /**< with facets: one per name of tl_search_options.facets, in
+                                       that order (field: that name, not owned; values
+                                       malloc'd, in no order; freed by tl_hits_free) */
+  size_t nfacets;
 } tl_hits;
 
 /** The most terms one wildcard may expand to (Xapian's
@@ -198,6 +207,15 @@ typedef struct tl_hits {
  */
 tl_status tl_store_search(tl_store *s, const char *query, const tl_search_options *opts,
                           tl_hits **out, tl_error *err);
+
+/**
+ * The spelling correction of one case-folded word, from the spelling data
+ * that tl_store_add keeps (Xapian's Database::get_spelling_suggestion: the
+ * most frequent indexed word within 1 edit, 2 edits for words over 6
+ * bytes). *out receives "" when the index holds the word or knows no
+ * correction; free it with free(). Errors: TL_ERR_XAPIAN, TL_ERR_NOMEM.
+ */
+tl_status tl_store_spelling(tl_store *s, const char *word, char **out, tl_error *err);
 
 /** Frees search results; NULL is allowed. */
 void tl_hits_free(tl_hits *h);
