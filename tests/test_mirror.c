@@ -2,7 +2,8 @@
  * test_mirror.c - Check suite: re-indexing mirrors the collection. After
  * each change to the input (lines removed, an article rewritten, a file
  * deleted or renamed, an id moved between files or held by two, lines
- * without id shifted, another spelling of a path), a re-run of
+ * without id shifted, another spelling of a path, an id held by several
+ * files and dropped by the one shown), a re-run of
  * telusur-index leaves the index with the same articles, passages and
  * distinct terms, and the same (article id, passage, text) records, as a
  * fresh build of the same files. Also: -d on a folder that is not an index,
@@ -295,6 +296,131 @@ START_TEST(lines_without_id) {
 }
 END_TEST
 
+/* 1 when the index tu_dir/name holds a record containing sub. */
+static int holds(const char *name, const char *sub) {
+  snap s = snapshot(name);
+  size_t i;
+  int found = 0;
+  for (i = 0; i < s.n && !found; i++)
+    found = strstr(s.lines[i], sub) != NULL;
+  snap_free(&s);
+  return found;
+}
+
+static int on_holders(void *ctx, const char *key, const char *value) {
+  char **s = ctx;
+  size_t n = strlen(*s), m = strlen(key) + strlen(value) + 3;
+  *s = realloc(*s, n + m);
+  ck_assert_ptr_nonnull(*s);
+  snprintf(*s + n, m, "%s=%s;", key, value);
+  return 0;
+}
+
+/* The holders the index tu_dir/name records, "KEY=VALUE;" each (malloc'd). */
+static char *holders(const char *name) {
+  char db[1024];
+  tl_store *store;
+  tl_error err;
+  char *b = calloc(1, 1);
+  ck_assert_ptr_nonnull(b);
+  snprintf(db, sizeof db, "%s/%s", tu_dir, name);
+  ck_assert_msg(tl_store_open(db, TL_STORE_READ, &store, &err) == TL_OK, "%s", err.msg);
+  ck_assert_int_eq(tl_store_metadata_each(store, TL_META_HOLD_PREFIX, on_holders, &b, &err), TL_OK);
+  tl_store_close(store);
+  return b;
+}
+
+/* assert_mirror, and the same holders recorded; n: how many ids have them */
+static void assert_mirror_holders(const char *paths, int n) {
+  char *a, *b, *p;
+  int keys = 0;
+  assert_mirror(paths);
+  a = holders("db");
+  b = holders("fresh");
+  ck_assert_str_eq(a, b);
+  for (p = a; (p = strstr(p, TL_META_HOLD_PREFIX)); p++)
+    keys++;
+  ck_assert_int_eq(keys, n);
+  free(a);
+  free(b);
+}
+
+/* An id held by several files: the copy shown is the last one of the
+ * holder whose path sorts last, whatever the order of the paths given, and
+ * the copy of another holder comes back when the shown one goes. */
+START_TEST(id_held_by_several_files) {
+  static const char b2c[] = "{\"id\":\"b2\",\"title\":\"Padi\",\"text\":\"Sawah di Karawang.\"}\n";
+  char from[1024], to[1024], *e;
+  make_in();
+  put("in/c.jsonl", b2c);
+  e = rerun("in");
+  /* b.jsonl is not read again: its copy is named by its canonical path */
+  ASSERT_HAS(e, "in/c.jsonl:1: article id 'b2' also held by ");
+  ASSERT_HAS(e, "/in/b.jsonl: the copy indexed is the last one in ");
+  free(e);
+  assert_mirror_holders("in", 1);
+  ck_assert(holds("db", "Sawah di Karawang") && !holds("db", "Petani menanam"));
+  /* the shown copy's line removed: b.jsonl's copy comes back */
+  put("in/c.jsonl", "{\"id\":\"c1\",\"title\":\"Kopi\",\"text\":\"Kopi Gayo diekspor.\"}\n");
+  free(rerun("in"));
+  assert_mirror_holders("in", 0);
+  ck_assert(holds("db", "Petani menanam padi") && !holds("db", "Karawang"));
+  /* held by c.jsonl again; then b.jsonl's copy rewritten: c.jsonl's stays,
+   * and the duplicate is noted though c.jsonl is not read again */
+  put("in/c.jsonl", b2c);
+  free(rerun("in"));
+  put("in/b.jsonl", "{\"id\":\"b1\",\"title\":\"Gempa\",\"text\":\"Gempa mengguncang Lombok.\"}\n"
+                    "{\"id\":\"b2\",\"title\":\"Padi\",\"text\":\"Petani memanen padi.\"}\n"
+                    "{\"id\":\"b3\",\"title\":\"Vaksin\",\"text\":\"Vaksin baru diuji.\"}\n");
+  e = rerun("in");
+  ASSERT_HAS(e, "in/b.jsonl:2: article id 'b2' also held by ");
+  ASSERT_HAS(e, "/in/c.jsonl, the file whose path sorts last\n");
+  free(e);
+  assert_mirror_holders("in", 1);
+  ck_assert(holds("db", "Karawang") && !holds("db", "memanen"));
+  /* a fresh build of the paths in another order shows the same copy */
+  assert_mirror_holders("in/c.jsonl in/b.jsonl in/a.txt", 1);
+  /* the shown copy's file deleted (pruned): b.jsonl's copy comes back */
+  remove_in("in/c.jsonl");
+  e = rerun("--prune in");
+  /* the article stays, another copy: replaced, not removed */
+  ASSERT_HAS(e, "replaced 1, unchanged 4, removed 0;");
+  free(e);
+  assert_mirror_holders("in", 0);
+  ck_assert(holds("db", "Petani memanen padi") && !holds("db", "Karawang"));
+  /* held by c.jsonl again, which is renamed to sort before b.jsonl */
+  put("in/c.jsonl", b2c);
+  free(rerun("in"));
+  ck_assert(holds("db", "Karawang"));
+  snprintf(from, sizeof from, "%s/in/c.jsonl", tu_dir);
+  snprintf(to, sizeof to, "%s/in/a0.jsonl", tu_dir);
+  ck_assert_int_eq(rename(from, to), 0);
+  free(rerun("in"));
+  assert_mirror_holders("in", 1);
+  ck_assert(holds("db", "memanen") && !holds("db", "Karawang"));
+  /* the id moved from b.jsonl to d.jsonl, after it: d.jsonl's copy */
+  put("in/b.jsonl", "{\"id\":\"b1\",\"title\":\"Gempa\",\"text\":\"Gempa mengguncang Lombok.\"}\n"
+                    "{\"id\":\"b3\",\"title\":\"Vaksin\",\"text\":\"Vaksin baru diuji.\"}\n");
+  put("in/d.jsonl", "{\"id\":\"b2\",\"title\":\"Jagung\",\"text\":\"Jagung dipanen.\"}\n"
+                    "{\"id\":\"b2\",\"title\":\"Jagung\",\"text\":\"Jagung dijual.\"}\n");
+  free(rerun("in"));
+  assert_mirror_holders("in", 1);
+  ck_assert(holds("db", "Jagung dijual") && !holds("db", "dipanen") && !holds("db", "memanen"));
+  /* removed from the winner: a0.jsonl's copy comes back */
+  put("in/d.jsonl", "{\"id\":\"d1\",\"title\":\"Teh\",\"text\":\"Kebun teh di Puncak.\"}\n");
+  free(rerun("in"));
+  assert_mirror_holders("in", 0);
+  ck_assert(holds("db", "Karawang") && !holds("db", "Jagung"));
+  /* removed from the last holder: gone */
+  put("in/a0.jsonl", "{\"id\":\"a1\",\"title\":\"Kopi\",\"text\":\"Kopi Gayo diekspor.\"}\n");
+  e = rerun("in");
+  ASSERT_HAS(e, "removed 1;");
+  free(e);
+  assert_mirror_holders("in", 0);
+  ck_assert(!holds("db", "Karawang") && !holds("db", "\tPadi\t"));
+}
+END_TEST
+
 /* The same file named by an absolute path from another working directory
  * is the same file: nothing removed, nothing doubled. */
 START_TEST(path_spellings) {
@@ -392,6 +518,7 @@ int main(void) {
   tcase_add_test(tc, file_renamed);
   tcase_add_test(tc, id_moved_between_files);
   tcase_add_test(tc, id_in_two_files);
+  tcase_add_test(tc, id_held_by_several_files);
   tcase_add_test(tc, lines_without_id);
   tcase_add_test(tc, path_spellings);
   tcase_add_test(tc, other_paths_untouched);

@@ -425,7 +425,9 @@ int tl_index_prepare_next(tl_analysis *ix, const tl_article *a, size_t max_passa
         (rc = tl_doc_set_value(ix->doc, TL_SLOT_FIELDS, ix->fvalues.data, ix->fvalues.len, err)) !=
             TL_OK ||
         (i == 0 &&
-         (rc = tl_doc_set_value(ix->doc, TL_SLOT_ARTICLE_HASH, ix->hash, 16, err)) != TL_OK))
+         (rc = tl_doc_set_value(ix->doc, TL_SLOT_ARTICLE_HASH, ix->hash, 16, err)) != TL_OK) ||
+        (i == 0 && ix->file &&
+         (rc = tl_doc_set_value(ix->doc, TL_SLOT_FILE, ix->file, strlen(ix->file), err)) != TL_OK))
       goto fail;
     if ((rc = set_record(ix, a, p, ix->paragraphs, err)) != TL_OK)
       goto fail;

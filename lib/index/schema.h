@@ -35,12 +35,14 @@
  *    the source (to count matches per article and facets without reading
  *    records); only on the article's first
  *    passage TL_SLOT_ARTICLE_HASH the article's content hash (16 hex
- *    digits, manifest.h); slot 0 is unused;
+ *    digits, manifest.h) and TL_SLOT_FILE the canonical path of the file
+ *    it was read from; slot 0 is unused;
  *  - data: the passage record, a JSON object (tl_passage_record below).
  * The database's metadata: TL_META_SCHEMA (the layout's version),
  * TL_META_STEMMER (the stemmer, so that queries analyze their words the
  * same way), TL_META_UPDATED (time of the last update) and one key
- * TL_META_FILE_PREFIX + path per file indexed (manifest.h). A stub database
+ * TL_META_FILE_PREFIX + path per file indexed (manifest.h), and one key
+ * TL_META_HOLD_PREFIX + id term per article id that several files hold. A stub database
  * (shards) reads its metadata from its first shard, as Xapian does.
  */
 #ifndef TELUSUR_SCHEMA_H
@@ -110,6 +112,11 @@ extern "C" {
 #define TL_SLOT_ARTICLE_KEY 5
 /** The length of an article key, in bytes. */
 #define TL_ARTICLE_KEY_LEN 8
+/** Value slot holding the canonical path of the file the article was read
+ * from (its holder), on its first passage: of an article id that several
+ * files hold, the copy shown is the one of the holder whose path sorts last
+ * (update.c). */
+#define TL_SLOT_FILE 6
 
 /* ---- limits, in bytes ---- */
 
@@ -135,6 +142,10 @@ extern "C" {
 #define TL_ACRONYM_FORMS 4
 /** Prefix of the keys of the file-state table (manifest.h). */
 #define TL_META_FILE_PREFIX "telusur.file:"
+/** Prefix of the keys listing the files that hold an article id held by
+ * more than one: key prefix + the id term (tl_index_article_term), value
+ * the holders' canonical paths in byte order, one a line. */
+#define TL_META_HOLD_PREFIX "telusur.holders:"
 
 /* ---- the passage record (document data) ---- */
 

@@ -49,6 +49,8 @@ typedef struct item {
   int complete; /* IT_FILE_DONE: read to its end */
   char *id;     /* IT_ARTICLE (first chunk), IT_ARTICLE_SAME: the article id */
   char *where;  /* with id: "PATH:LINE" (JSON Lines) or "PATH", as given */
+  char *holder; /* with id: the canonical path of the file read */
+  char *prior;  /* with id: the holder of the copy the index held, when another file */
 } item;
 
 static void item_free(void *v) {
@@ -59,6 +61,8 @@ static void item_free(void *v) {
   free(it->keep);
   free(it->id);
   free(it->where);
+  free(it->holder);
+  free(it->prior);
   tl_prepared_free(it->prep);
   free(it);
 }
@@ -159,16 +163,35 @@ static int keep_id(item *done, const char *id) {
   return 0;
 }
 
-/* Gives it the article's id and where it is read, for the duplicate check;
- * 1 when out of memory. */
-static int tag_article(item *it, const tl_article *a) {
-  char line[32] = "";
-  size_t n;
+/* The holder (TL_SLOT_FILE) of the copy of the article the index holds
+ * into *holder (malloc'd; "" when none, or unknown). Errors only when the
+ * index cannot be read. */
+static int old_holder(worker *w, const char *q, size_t ql, char **holder) {
+  tl_error err;
+  int tries;
+  for (tries = 0; tries < 2; tries++) {
+    if (tl_store_first_value(w->ro, q, ql, TL_SLOT_FILE, holder, &err) == TL_OK)
+      return TL_OK;
+    tl_store_reopen(w->ro, &err);
+  }
+  return TL_ERR_XAPIAN;
+}
+
+/* Gives it the article's id, where it is read, the file holding it
+ * (canonical path) and the other file whose copy the index holds, for the
+ * bookkeeping of ids held by several files; 1 when out of memory. */
+static int tag_article(worker *w, item *it, const tl_article *a, const char *holder) {
+  char line[32] = "", q[TL_ID_TERM_MAX + 2], *old = NULL;
+  size_t n, ql = tl_index_article_term(a->id, q);
   if (a->line)
     snprintf(line, sizeof line, ":%llu", (unsigned long long)a->line);
   n = strlen(a->path) + strlen(line) + 1;
-  if (!(it->id = strdup(a->id)) || !(it->where = malloc(n)))
+  if (!(it->id = strdup(a->id)) || !(it->where = malloc(n)) || !(it->holder = strdup(holder)))
     return 1;
+  if (old_holder(w, q, ql, &old) == TL_OK && *old && strcmp(old, holder) != 0)
+    it->prior = old;
+  else
+    free(old);
   snprintf(it->where, n, "%s%s", a->path, line);
   return 0;
 }
@@ -265,7 +288,7 @@ static void work_file(worker *w, const char *path, tl_pipeline_job *job) {
       free(oldhash);
       if (same) {
         it = item_new(IT_ARTICLE_SAME, NULL, TL_OK);
-        if (it && tag_article(it, a)) {
+        if (it && tag_article(w, it, a, done->text)) {
           item_free(it);
           it = item_new(IT_FATAL, "out of memory", TL_ERR_NOMEM);
         } else if (it) {
@@ -286,7 +309,7 @@ static void work_file(worker *w, const char *path, tl_pipeline_job *job) {
           }
           it->prep = p;
           now.passages += p->count;
-          if (first && tag_article(it, a)) {
+          if (first && tag_article(w, it, a, done->text)) {
             item_free(it);
             emit(job, item_new(IT_FATAL, "out of memory", TL_ERR_NOMEM));
             break;
@@ -334,6 +357,20 @@ static void work(void *vw, void *vjob, tl_pipeline_job *pj) {
 
 /* ---- the run ---- */
 
+#define NO_FILE UINT32_MAX
+
+/* An article id read in the run: the files read that hold it. */
+typedef struct idrun {
+  char *id;       /* the id, for notes */
+  char *where;    /* where it was read last: "PATH:LINE" or "PATH" */
+  uint32_t first; /* the holders read: indexes into tl_update.files */
+  uint32_t n, cap;
+  uint32_t *more; /* the holders after the first */
+  uint32_t prior; /* another file whose copy the index held, or NO_FILE */
+} idrun;
+
+enum { FILE_READ = 1, FILE_GONE = 2 }; /* tl_update.fflag */
+
 struct tl_update {
   tl_update_options o;
   tl_writer **w;
@@ -347,6 +384,7 @@ struct tl_update {
   tl_error err; /* what stopped the run */
   tl_update_progress p;
   unsigned long unchanged, removed, undated;
+  unsigned long restored; /* articles removed, then indexed again from another holder */
   unsigned long reasons[TL_UPDATE_REASONS];
   unsigned long long bytes;
   struct timespec t0;
@@ -359,10 +397,15 @@ struct tl_update {
   char **roots;
   size_t nroots;
   const char *given; /* the path tl_update_add_path walks */
-  /* the article ids read in this run, and where each was read last */
+  /* the article ids read in this run (keyed by id term) and their holders */
   tl_strset *ids;
-  char **id_where;
-  size_t cap_where;
+  idrun *run;
+  size_t cap_run;
+  /* canonical paths of holders, of the files read to their end (FILE_READ)
+   * and of those pruned (FILE_GONE) */
+  tl_strset *files;
+  unsigned char *fflag;
+  size_t cap_fflag;
 };
 
 tl_update_options tl_update_options_default(void) {
@@ -446,31 +489,83 @@ nomem:
   return 1;
 }
 
-/* Notes an article id read twice in the run (within a file or in two):
- * the copy read later replaces the earlier one, as a fresh build of the
- * same paths does. Non-zero when out of memory. */
-static int check_duplicate(tl_update *u, item *it) {
+/* The index of a canonical path in u->files (added when new), or NO_FILE
+ * when out of memory. */
+static uint32_t file_index(tl_update *u, const char *path) {
   size_t k;
   int added;
+  if ((!u->files && tl_strset_create(&u->files) != TL_OK) ||
+      tl_strset_add(u->files, path, strlen(path), &k, &added) != TL_OK || k >= NO_FILE ||
+      tl_array_reserve((void **)&u->fflag, &u->cap_fflag, k + 1, 1) != TL_OK)
+    return NO_FILE;
+  if (added)
+    u->fflag[k] = 0;
+  return (uint32_t)k;
+}
+
+static int run_holds(const idrun *r, uint32_t f) {
+  uint32_t i;
+  if (r->n && r->first == f)
+    return 1;
+  for (i = 1; i < r->n; i++)
+    if (r->more[i - 1] == f)
+      return 1;
+  return 0;
+}
+
+/* Records which file holds an article read, and notes an article id read
+ * twice in the run (within a file or in two). Which copy is shown is
+ * settled at the end of the run (settle_holders). Non-zero when out of
+ * memory. */
+static int check_duplicate(tl_update *u, item *it) {
+  char q[TL_ID_TERM_MAX + 2];
+  size_t k, ql;
+  int added;
+  uint32_t f;
+  idrun *r;
   if (!it->id)
     return 0;
+  ql = tl_index_article_term(it->id, q);
   if ((!u->ids && tl_strset_create(&u->ids) != TL_OK) ||
-      tl_strset_add(u->ids, it->id, strlen(it->id), &k, &added) != TL_OK ||
-      tl_array_reserve((void **)&u->id_where, &u->cap_where, k + 1, sizeof *u->id_where) != TL_OK) {
-    stop_nomem(u);
-    return 1;
-  }
-  if (!added) {
-    char msg[TL_ERROR_MSG_MAX];
+      tl_strset_add(u->ids, q, ql, &k, &added) != TL_OK ||
+      tl_array_reserve((void **)&u->run, &u->cap_run, k + 1, sizeof *u->run) != TL_OK ||
+      (f = file_index(u, it->holder)) == NO_FILE)
+    goto nomem;
+  r = &u->run[k];
+  if (added) {
+    memset(r, 0, sizeof *r);
+    r->prior = NO_FILE;
+    r->id = it->id;
+    it->id = NULL;
+  } else {
+    char msg[1024];
     snprintf(msg, sizeof msg,
-             "%.180s: article id '%.80s' also at %.180s: the copy read later is indexed",
-             it->where, it->id, u->id_where[k]);
+             "%.180s: article id '%.80s' also at %.180s: the copy indexed is the last one in "
+             "the file whose path sorts last",
+             it->where, r->id, r->where);
     note(u, TL_OK, msg);
-    free(u->id_where[k]);
+    free(r->where);
   }
-  u->id_where[k] = it->where;
+  r->where = it->where;
   it->where = NULL;
+  if (!run_holds(r, f)) {
+    if (r->n == 0) {
+      r->first = f;
+    } else {
+      size_t cap = r->cap;
+      if (tl_array_reserve((void **)&r->more, &cap, r->n, sizeof *r->more) != TL_OK)
+        goto nomem;
+      r->cap = (uint32_t)cap;
+      r->more[r->n - 1] = f;
+    }
+    r->n++;
+  }
+  if (it->prior && r->prior == NO_FILE && (r->prior = file_index(u, it->prior)) == NO_FILE)
+    goto nomem;
   return 0;
+nomem:
+  stop_nomem(u);
+  return 1;
 }
 
 static int consume(void *vu, void *vit) {
@@ -554,6 +649,15 @@ static int consume(void *vu, void *vit) {
     }
     if (!halt && keep_state(u, it->text, it->bad || !it->complete ? NULL : &it->st))
       halt = 1;
+    if (!halt && it->complete) {
+      uint32_t f = file_index(u, it->text);
+      if (f == NO_FILE) {
+        stop_nomem(u);
+        halt = 1;
+      } else {
+        u->fflag[f] |= FILE_READ;
+      }
+    }
     break;
   }
   }
@@ -705,10 +809,284 @@ static int prune(tl_update *u, tl_error *err) {
     }
     if (rc == TL_OK)
       rc = tl_manifest_delete(s0, g.paths[i], err);
+    if (rc == TL_OK) {
+      uint32_t f = file_index(u, g.paths[i]);
+      if (f == NO_FILE)
+        rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+      else
+        u->fflag[f] |= FILE_GONE;
+    }
   }
   for (i = 0; i < g.n; i++)
     free(g.paths[i]);
   free(g.paths);
+  return rc;
+}
+
+/* ---- article ids held by several files ---- */
+
+/* An id to settle: its term and the holders the index recorded. */
+typedef struct contest {
+  tl_update *u;
+  tl_strset *q;   /* id terms */
+  char **persist; /* the recorded holders (malloc'd value), or NULL */
+  size_t cap;
+  int nomem;
+} contest;
+
+/* A copy to read again: its holder and its id term. */
+typedef struct reread {
+  char *file, *q;
+} reread;
+
+static int contest_add(contest *c, const char *q, const char *persist) {
+  size_t k;
+  int added;
+  if ((!c->q && tl_strset_create(&c->q) != TL_OK) ||
+      tl_strset_add(c->q, q, strlen(q), &k, &added) != TL_OK ||
+      tl_array_reserve((void **)&c->persist, &c->cap, k + 1, sizeof *c->persist) != TL_OK)
+    return c->nomem = 1;
+  if (added)
+    c->persist[k] = NULL;
+  if (persist && !c->persist[k] && !(c->persist[k] = strdup(persist)))
+    return c->nomem = 1;
+  return 0;
+}
+
+/* 1 when holder h of the id of run entry r (NULL: not read in the run)
+ * still holds it: a file read to its end or pruned in the run holds what it
+ * was read holding, any other file what the index recorded. */
+static int still_holds(tl_update *u, const idrun *r, const char *h) {
+  size_t f;
+  if (!u->files || !tl_strset_has(u->files, h, strlen(h), &f) ||
+      !(u->fflag[f] & (FILE_READ | FILE_GONE)))
+    return 1;
+  return r && run_holds(r, (uint32_t)f);
+}
+
+static int on_holders(void *ctx, const char *key, const char *value) {
+  contest *c = ctx;
+  tl_update *u = c->u;
+  const char *q = key + strlen(TL_META_HOLD_PREFIX), *p = value;
+  size_t k;
+  int hit = u->ids && tl_strset_has(u->ids, q, strlen(q), &k);
+  if (strncmp(key, TL_META_HOLD_PREFIX, strlen(TL_META_HOLD_PREFIX)) != 0)
+    return 0;
+  while (!hit && *p) {
+    size_t n = strcspn(p, "\n"), f;
+    hit = u->files && tl_strset_has(u->files, p, n, &f) && (u->fflag[f] & (FILE_READ | FILE_GONE));
+    p += n + (p[n] == '\n');
+  }
+  return hit && contest_add(c, q, value) ? TL_ERR_NOMEM : 0;
+}
+
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int cmp_reread(const void *a, const void *b) {
+  const reread *x = a, *y = b;
+  int c = strcmp(x->file, y->file);
+  return c ? c : strcmp(x->q, y->q);
+}
+
+static tl_store *shard_of(tl_update *u, const char *q, size_t *k) {
+  *k = u->nw > 1 ? XXH3_64bits(q, strlen(q)) % u->nw : 0;
+  return tl_index_store(tl_writer_index(u->w[*k]));
+}
+
+/* Reads file again and puts the last copy of each id in rr[0..n) (all of
+ * that file) into the index. A file that cannot be read is noted. */
+static int restore_from(tl_update *u, const reread *rr, size_t n, tl_error *err) {
+  tl_analysis *an = u->workers[0].an;
+  tl_reader *rd = NULL;
+  const tl_article *a;
+  tl_strset *want = NULL;
+  tl_error e;
+  size_t i;
+  int rc;
+  if (tl_strset_create(&want) != TL_OK)
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  for (i = 0; i < n; i++)
+    if (tl_strset_add(want, rr[i].q, strlen(rr[i].q), NULL, NULL) != TL_OK) {
+      tl_strset_free(want);
+      return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    }
+  if ((rc = tl_reader_open(rr[0].file, &rd, &e)) != TL_OK ||
+      (rc = tl_reader_set_date_format(rd, u->o.date_format, &e)) != TL_OK) {
+    char msg[TL_ERROR_MSG_MAX];
+    snprintf(msg, sizeof msg, "%.200s: the copies of ids it holds are not indexed again", e.msg);
+    note(u, rc, msg);
+    u->p.skipped_files++;
+    tl_reader_free(rd);
+    tl_strset_free(want);
+    return TL_OK;
+  }
+  if ((rc = tl_analysis_set_file(an, rr[0].file, err)) != TL_OK) {
+    tl_reader_free(rd);
+    tl_strset_free(want);
+    return rc;
+  }
+  rc = TL_OK;
+  while (rc == TL_OK) {
+    char q[TL_ID_TERM_MAX + 2];
+    size_t k;
+    tl_prepared *p = NULL;
+    tl_index *ix;
+    int r = tl_reader_next(rd, &a, &e);
+    if (r == TL_DONE)
+      break;
+    if (r != TL_OK) /* noted when the file was read */
+      continue;
+    tl_index_article_term(a->id, q);
+    if (!tl_strset_has(want, q, strlen(q), NULL))
+      continue;
+    shard_of(u, q, &k);
+    ix = tl_writer_index(u->w[k]);
+    /* a later copy in the same file replaces an earlier one */
+    if ((rc = tl_index_prepare_begin(an, a, NULL, err)) != TL_OK)
+      break;
+    while ((r = tl_index_prepare_next(an, a, CHUNK_PASSAGES, CHUNK_BYTES, &p, err)) == TL_OK) {
+      rc = tl_index_put(ix, p, NULL, err);
+      tl_prepared_free(p);
+      if (rc != TL_OK)
+        break;
+    }
+    if (rc == TL_OK && r != TL_DONE)
+      rc = r;
+  }
+  tl_reader_free(rd);
+  tl_strset_free(want);
+  return rc;
+}
+
+/* Settles the article ids several files hold, or held before the run: the
+ * copy shown is the one of the holder whose canonical path sorts last in
+ * byte order (within that file, its last copy), whatever order the files
+ * were given or read in; a copy another holder still has is indexed again
+ * when the one shown goes. The holders are recorded under
+ * TL_META_HOLD_PREFIX + id term while there are two or more. Runs after
+ * every writer stopped and the gone files were pruned. */
+static int settle_holders(tl_update *u, tl_error *err) {
+  tl_store *s0 = tl_index_store(tl_writer_index(u->w[0]));
+  contest c;
+  reread *rr = NULL;
+  size_t nrr = 0, caprr = 0, i, k;
+  int rc;
+  memset(&c, 0, sizeof c);
+  c.u = u;
+  rc = tl_store_metadata_each(s0, TL_META_HOLD_PREFIX, on_holders, &c, err);
+  for (k = 0; rc == TL_OK && u->ids && k < tl_strset_count(u->ids); k++)
+    if ((u->run[k].n > 1 || u->run[k].prior != NO_FILE) &&
+        contest_add(&c, tl_strset_key(u->ids, k, NULL), NULL))
+      break;
+  if (c.nomem)
+    rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  for (i = 0; rc == TL_OK && c.q && i < tl_strset_count(c.q); i++) {
+    const char *q = tl_strset_key(c.q, i, NULL), *hold[3];
+    char **h = NULL, key[sizeof TL_META_HOLD_PREFIX + TL_ID_TERM_MAX + 2], *cur = NULL, *p;
+    size_t nh = 0, caph = 0, j, len = 0, shard, ri;
+    idrun *r = u->ids && tl_strset_has(u->ids, q, strlen(q), &ri) ? &u->run[ri] : NULL;
+    const char *unread = NULL;
+    /* every holder: recorded, read in the run, the one the index held */
+    for (p = c.persist[i]; rc == TL_OK && p && *p;) {
+      size_t n = strcspn(p, "\n");
+      int end = p[n] == '\0';
+      p[n] = '\0';
+      if (tl_array_reserve((void **)&h, &caph, nh + 1, sizeof *h) != TL_OK)
+        rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+      else
+        h[nh++] = p;
+      p += n + !end;
+    }
+    hold[0] = r && r->prior != NO_FILE ? tl_strset_key(u->files, r->prior, NULL) : NULL;
+    for (j = 0; rc == TL_OK && r && j <= r->n; j++) {
+      const char *x = j == r->n ? hold[0]
+                      : j == 0  ? tl_strset_key(u->files, r->first, NULL)
+                                : tl_strset_key(u->files, r->more[j - 1], NULL);
+      if (!x)
+        continue;
+      if (tl_array_reserve((void **)&h, &caph, nh + 1, sizeof *h) != TL_OK)
+        rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+      else
+        h[nh++] = (char *)x;
+    }
+    /* those that still hold it, once each, in byte order */
+    if (nh)
+      qsort(h, nh, sizeof *h, cmp_str);
+    for (j = 0, k = 0; j < nh; j++)
+      if ((!k || strcmp(h[k - 1], h[j]) != 0) && still_holds(u, r, h[j]))
+        h[k++] = h[j];
+    nh = k;
+    for (j = 0; j < nh; j++) {
+      size_t f;
+      if (!unread && (!u->files || !tl_strset_has(u->files, h[j], strlen(h[j]), &f) || !r ||
+                      !run_holds(r, (uint32_t)f)))
+        unread = h[j];
+      len += strlen(h[j]) + 1;
+    }
+    /* the copy shown must be the last holder's */
+    if (rc == TL_OK && nh &&
+        (rc = tl_store_first_value(shard_of(u, q, &shard), q, strlen(q), TL_SLOT_FILE, &cur,
+                                   err)) == TL_OK &&
+        strcmp(cur, h[nh - 1]) != 0) {
+      if (tl_array_reserve((void **)&rr, &caprr, nrr + 1, sizeof *rr) != TL_OK ||
+          !(rr[nrr].file = strdup(h[nh - 1])) || !(rr[nrr].q = strdup(q))) {
+        if (nrr < caprr)
+          free(rr[nrr].file);
+        rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+      } else {
+        unsigned long n = 1;
+        nrr++;
+        /* gone from the index: counted as removed, it is replaced instead */
+        if (tl_store_term_count(shard_of(u, q, &shard), q, strlen(q), &n, err) == TL_OK && !n)
+          u->restored++;
+      }
+    }
+    free(cur);
+    /* a duplicate with a file not read again is noted too */
+    if (rc == TL_OK && r && nh > 1 && unread) {
+      char msg[1024];
+      snprintf(msg, sizeof msg,
+               "%.180s: article id '%.80s' also held by %.180s: the copy indexed is the last one "
+               "in %.180s, the file whose path sorts last",
+               r->where, r->id, unread, h[nh - 1]);
+      note(u, TL_OK, msg);
+    }
+    /* the holders recorded */
+    snprintf(key, sizeof key, "%s%s", TL_META_HOLD_PREFIX, q);
+    if (rc == TL_OK && nh > 1) {
+      char *v = malloc(len), *o = v;
+      if (!v) {
+        rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+      } else {
+        for (j = 0; j < nh; j++)
+          o += sprintf(o, "%s%s", j ? "\n" : "", h[j]); /* NOLINT */
+        rc = tl_store_set_metadata(s0, key, v, err);
+        free(v);
+      }
+    } else if (rc == TL_OK && c.persist[i]) {
+      rc = tl_store_set_metadata(s0, key, "", err);
+    }
+    free(h);
+  }
+  /* the copies to index again, one read of each file */
+  if (nrr)
+    qsort(rr, nrr, sizeof *rr, cmp_reread);
+  for (i = 0; rc == TL_OK && i < nrr; i = k) {
+    for (k = i + 1; k < nrr && strcmp(rr[k].file, rr[i].file) == 0;)
+      k++;
+    rc = restore_from(u, rr + i, k - i, err);
+  }
+  for (i = 0; i < nrr; i++) {
+    free(rr[i].file);
+    free(rr[i].q);
+  }
+  free(rr);
+  for (i = 0; c.q && i < tl_strset_count(c.q); i++)
+    free(c.persist[i]);
+  free(c.persist);
+  tl_strset_free(c.q);
   return rc;
 }
 
@@ -735,6 +1113,8 @@ tl_status tl_update_finish(tl_update *u, tl_update_summary *sum, tl_error *err) 
   }
   if (!u->fatal && !u->o.no_delete && prune(u, &e) != TL_OK)
     stop(u, &e);
+  if (!u->fatal && settle_holders(u, &e) != TL_OK)
+    stop(u, &e);
   for (k = 0; !u->fatal && k < u->nw; k++)
     if (tl_writer_commit(u->w[k], &e) != TL_OK)
       stop(u, &e);
@@ -752,6 +1132,10 @@ tl_status tl_update_finish(tl_update *u, tl_update_summary *sum, tl_error *err) 
     sum->articles = u->p.articles;
     sum->unchanged = u->unchanged;
     sum->removed += u->removed;
+    if (u->restored > sum->removed)
+      u->restored = sum->removed;
+    sum->removed -= u->restored;
+    sum->replaced += u->restored;
     sum->undated = u->undated;
     sum->passages = u->p.passages;
     sum->bytes = u->bytes;
@@ -960,10 +1344,15 @@ void tl_update_free(tl_update *u) {
   for (k = 0; k < u->nroots; k++)
     free(u->roots[k]);
   free(u->roots);
-  for (k = 0; u->ids && k < tl_strset_count(u->ids); k++)
-    free(u->id_where[k]);
-  free(u->id_where);
+  for (k = 0; u->ids && k < tl_strset_count(u->ids); k++) {
+    free(u->run[k].id);
+    free(u->run[k].where);
+    free(u->run[k].more);
+  }
+  free(u->run);
   tl_strset_free(u->ids);
+  tl_strset_free(u->files);
+  free(u->fflag);
   free(u);
 }
 
