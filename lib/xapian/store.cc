@@ -40,10 +40,6 @@ struct tl_store {
   Xapian::WritableDatabase *wdb = nullptr; // same object as db when writable
   std::string path;
   bool in_transaction = false;
-  // Spelling data of the documents added since the last commit: word ->
-  // count, handed to Xapian once per word at commit rather than once per
-  // word and document.
-  std::unordered_map<std::string, Xapian::termcount> spelling;
   std::vector<tl_shard> shards; // read mode, a stub: its databases
   unsigned timeout_ms = TL_STORE_TIMEOUT_DEFAULT;
   bool allow_partial = false;
@@ -416,9 +412,6 @@ extern "C" void tl_store_close(tl_store *s) {
   try {
     if (s->wdb && s->in_transaction)
       s->wdb->cancel_transaction();
-    else if (s->wdb) // Xapian commits on close outside a transaction
-      for (const auto &w : s->spelling)
-        s->wdb->add_spelling(w.first, w.second);
   } catch (...) {
   }
   try {
@@ -492,9 +485,6 @@ extern "C" tl_status tl_store_commit(tl_store *s, tl_error *err) {
   if (!s->wdb)
     return tl_error_set(err, TL_ERR_USAGE, "database %s is read-only", s->path.c_str());
   try {
-    for (const auto &w : s->spelling)
-      s->wdb->add_spelling(w.first, w.second);
-    s->spelling.clear();
     if (s->in_transaction) {
       s->in_transaction = false;
       s->wdb->commit_transaction();
@@ -522,22 +512,66 @@ extern "C" tl_status tl_store_add(tl_store *s, const tl_doc *doc, tl_error *err)
     return tl_error_set(err, TL_ERR_USAGE, "database %s is read-only", s->path.c_str());
   try {
     s->wdb->add_document(doc->doc);
-    // Spelling data: every unprefixed word term of 3 to 24 letters a-z,
-    // with its count in the document (Xapian keeps it in the spelling table
-    // for Database::get_spelling_suggestion).
-    for (auto it = doc->doc.termlist_begin(); it != doc->doc.termlist_end(); ++it) {
-      const std::string t = *it;
-      if (t.size() < 3 || t.size() > 24 || t[0] < 'a' || t[0] > 'z')
-        continue;
-      bool letters = true;
-      for (char c : t)
-        letters = letters && c >= 'a' && c <= 'z';
-      if (letters)
-        s->spelling[t] += it.get_wdf();
-    }
     return TL_OK;
   }
   TL_CATCH("adding a document")
+}
+
+// The optimal string alignment distance of a and b (Levenshtein 1966 with
+// Damerau's 1964 transpositions of neighbours: each insertion, deletion,
+// substitution or transposition is one edit), or max + 1 when it is over
+// max.
+static unsigned edit_distance(const std::string &a, const std::string &b, unsigned max) {
+  size_t n = a.size(), m = b.size();
+  if ((n > m ? n - m : m - n) > max)
+    return max + 1;
+  std::vector<unsigned> before(m + 1), prev(m + 1), cur(m + 1);
+  for (size_t j = 0; j <= m; j++)
+    prev[j] = (unsigned)j;
+  for (size_t i = 1; i <= n; i++) {
+    unsigned row_min = cur[0] = (unsigned)i;
+    for (size_t j = 1; j <= m; j++) {
+      unsigned c = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        c = std::min(c, before[j - 2] + 1);
+      cur[j] = c;
+      row_min = std::min(row_min, c);
+    }
+    if (row_min > max)
+      return max + 1;
+    std::swap(before, prev);
+    std::swap(prev, cur);
+  }
+  return prev[m];
+}
+
+// The indexed word form (an unprefixed term of letters a-z) nearest to
+// word within max edits, the one in most passages among the nearest; ""
+// when none. Words are taken to begin with the letter typed: the candidates
+// are the terms that share word's first byte, read from the term list, so
+// that the suggestions follow the index as it is (deletions included), in
+// one database or over shards alike.
+static std::string spelling_suggestion(const Xapian::Database &db, const std::string &word,
+                                       unsigned max) {
+  std::string best, first = word.substr(0, 1);
+  unsigned best_d = max + 1;
+  Xapian::doccount best_f = 0;
+  for (auto it = db.allterms_begin(first); it != db.allterms_end(first); ++it) {
+    const std::string t = *it;
+    if (t.size() < 3 ||
+        !std::all_of(t.begin(), t.end(), [](char c) { return c >= 'a' && c <= 'z'; }))
+      continue;
+    unsigned d = edit_distance(word, t, std::min(max, best_d));
+    if (d == 0 || d > max)
+      continue;
+    Xapian::doccount f = it.get_termfreq();
+    if (d < best_d || (d == best_d && f > best_f)) {
+      best = t;
+      best_d = d;
+      best_f = f;
+    }
+  }
+  return best;
 }
 
 extern "C" tl_status tl_store_spelling(tl_store *s, const char *word, char **out, tl_error *err) {
@@ -548,7 +582,7 @@ extern "C" tl_status tl_store_spelling(tl_store *s, const char *word, char **out
     for (int attempt = 0;; attempt++) {
       try {
         if (s->db->get_termfreq(word_s) == 0) // a word the index holds needs no correction
-          w = s->db->get_spelling_suggestion(word_s, word_s.size() > 6 ? 2 : 1);
+          w = spelling_suggestion(*s->db, word_s, word_s.size() > 6 ? 2 : 1);
         break;
       } catch (const Xapian::DatabaseModifiedError &) {
         if (attempt >= 10 || s->wdb)

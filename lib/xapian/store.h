@@ -242,11 +242,14 @@ tl_status tl_store_search(tl_store *s, const char *query, const tl_search_option
                           tl_hits **out, tl_error *err);
 
 /**
- * The spelling correction of one case-folded word, from the spelling data
- * that tl_store_add keeps (Xapian's Database::get_spelling_suggestion: the
- * most frequent indexed word within 1 edit, 2 edits for words over 6
- * bytes). *out receives "" when the index holds the word or knows no
- * correction; free it with free(). Errors: TL_ERR_XAPIAN, TL_ERR_NOMEM.
+ * The spelling correction of one case-folded word: the indexed word form
+ * (letters a-z) with the same first letter nearest to it by the optimal
+ * string alignment distance (Levenshtein with transpositions), within 1
+ * edit, 2 edits for words over 6 bytes; of the nearest, the one in most
+ * passages. Read from the term list at query time, so it needs no data at
+ * index time and follows deletions and shards. *out receives "" when the
+ * index holds the word or knows no correction; free it with free().
+ * Errors: TL_ERR_XAPIAN, TL_ERR_NOMEM.
  */
 tl_status tl_store_spelling(tl_store *s, const char *word, char **out, tl_error *err);
 
