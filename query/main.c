@@ -56,6 +56,7 @@ static const char usage[] =
     "      --prf-docs=N, --prf-terms=N, --prf-weight=X  pseudo-relevance\n"
     "                       feedback (default %u, %u, %g: off)\n"
     "      --rerank-depth=N rerank the N best passages of a question (default %u)\n"
+    "      --reranker=R     linear (default), trees, or a tree model FILE\n"
     "  -h, --help           show this help and exit\n"
     "  -V, --version        show the version and exit\n"
     "\n"
@@ -170,6 +171,7 @@ int main(int argc, char **argv) {
     OPT_BATCH,
     OPT_TAG,
     OPT_STOP,
+    OPT_RERANKER,
     OPT_SINCE,
     OPT_UNTIL,
     OPT_FILTER,
@@ -189,6 +191,7 @@ int main(int argc, char **argv) {
                                 {"batch", required_argument, NULL, OPT_BATCH},
                                 {"run-tag", required_argument, NULL, OPT_TAG},
                                 {"stopwords", required_argument, NULL, OPT_STOP},
+                                {"reranker", required_argument, NULL, OPT_RERANKER},
                                 {"since", required_argument, NULL, OPT_SINCE},
                                 {"until", required_argument, NULL, OPT_UNTIL},
                                 {"filter", required_argument, NULL, OPT_FILTER},
@@ -255,6 +258,7 @@ int main(int argc, char **argv) {
     case OPT_BATCH: batch = optarg; break;
     case OPT_TAG: o.tag = optarg; break;
     case OPT_STOP: so.query_stopwords = strcmp(optarg, "none") == 0 ? "" : optarg; break;
+    case OPT_RERANKER: so.reranker = optarg; break;
     case OPT_SINCE:
     case OPT_UNTIL:
       if (strlen(optarg) > MAX_DATE || nf == MAX_FILTERS) {

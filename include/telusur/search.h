@@ -224,6 +224,15 @@ typedef struct tl_searcher_options {
    * "month" (of the article's date, UTC). Copied. */
   const char *const *facets;
   size_t nfacets;
+  /** The reranker's scoring (with rerank_depth > 0): "linear" (a weighted
+   * sum of the features, rerank.c), "trees" (gradient-boosted trees
+   * trained with XGBoost LambdaMART plus the linear score, the model
+   * lexicon/rerank-trees.txt of data_dir; bench/RESULTS-relevance.md), or
+   * the path of a tree model file (bench/rerank-trees.py writes them).
+   * NULL: "linear", the better of the two on the valid queries. A missing
+   * or malformed model fails tl_searcher_open (TL_ERR_NOTFOUND,
+   * TL_ERR_FORMAT with the file and line). */
+  const char *reranker;
 } tl_searcher_options;
 
 /**
