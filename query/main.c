@@ -181,7 +181,7 @@ int main(int argc, char **argv) {
     OPT_RANK
   };
   /* the ranking options follow, from rank_opts */
-  struct option longopts[32] = {{"db", required_argument, NULL, 'd'},
+  struct option longopts[48] = {{"db", required_argument, NULL, 'd'},
                                 {"count", required_argument, NULL, 'n'},
                                 {"offset", required_argument, NULL, OPT_OFFSET},
                                 {"format", required_argument, NULL, 'f'},
@@ -200,7 +200,7 @@ int main(int argc, char **argv) {
                                 {"facets", required_argument, NULL, OPT_FACETS},
                                 {"help", no_argument, NULL, 'h'},
                                 {"version", no_argument, NULL, 'V'}};
-  const size_t nfixed = 18;
+  const size_t nfixed = 19;
   const char *db = getenv("TELUSUR_DB"), *color = "auto", *batch = NULL;
   const char *no_color = getenv("NO_COLOR");
   opts o;
@@ -217,7 +217,7 @@ int main(int argc, char **argv) {
   memset(&o, 0, sizeof o);
   memset(&so, 0, sizeof so);
   tl_rank_params_default(&rp);
-  for (nrank = 0; tl_rank_param_name(nrank) && nfixed + nrank + 1 < 32; nrank++) {
+  for (nrank = 0; tl_rank_param_name(nrank) && nfixed + nrank + 1 < 48; nrank++) {
     struct option ro = {tl_rank_param_name(nrank), required_argument, NULL, OPT_RANK + (int)nrank};
     longopts[nfixed + nrank] = ro;
   }

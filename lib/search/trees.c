@@ -67,6 +67,7 @@ static int bad(reader *rd, tl_error *err, const char *what) {
 static int header(reader *rd, const char *key, double *v, tl_error *err) {
   char k[32], rest;
   int got = next_line(rd);
+  *v = 0;
   if (!got || sscanf(rd->buf, "%31s %lf %c", k, v, &rest) != 2 || strcmp(k, key) != 0 ||
       !isfinite(*v))
     return tl_error_set(err, TL_ERR_FORMAT, "%s:%lu: expected '%s NUMBER'", rd->path,
@@ -75,7 +76,7 @@ static int header(reader *rd, const char *key, double *v, tl_error *err) {
 }
 
 static int read_tree(tl_trees *t, reader *rd, tl_error *err) {
-  double m;
+  double m = 0;
   size_t i, first = t->nnodes, n;
   int rc;
   if ((rc = header(rd, "tree", &m, err)) != TL_OK)
@@ -125,7 +126,7 @@ static int read_tree(tl_trees *t, reader *rd, tl_error *err) {
 int tl_trees_load(const char *path, size_t nfeatures, tl_trees **out, tl_error *err) {
   reader rd = {0};
   tl_trees *t;
-  double v;
+  double v = 0;
   size_t i;
   int rc;
   *out = NULL;
