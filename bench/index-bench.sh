@@ -78,6 +78,7 @@ src=$(gzip -dc "$data/mixed-id-30mb/corpus.jsonl.gz" | $py -c 'import sys, json,
 print(collections.Counter(json.loads(l).get("source") for l in sys.stdin).most_common(1)[0][0])')
 lat_tf=$("$build/index-query" "$w/t.db" "$q" - "source=$src")
 lat_tc=$("$build/index-query" "$w/t.db" "$q" - - source)
+lat_tn=$("$build/index-query" "$w/t.db" "$q" - - +)
 lat_x=$($py "$peers" xapian-query "$w/x.db" "$q")
 lat_f=$($py "$peers" fts5-query "$w/f.sqlite" "$q")
 
@@ -100,5 +101,6 @@ set -- $lat_t; printf '| telusur (batch, Indonesian analysis, questions reranked
 set -- $lat_t0; printf '| telusur, BM25 only (--rerank-depth=0) | %s | %s | %s |\n' "$1" "$2" "$3"
 set -- $lat_tf; printf '| telusur, --filter source=%s | %s | %s | %s |\n' "$src" "$1" "$2" "$3"
 set -- $lat_tc; printf '| telusur, --facets source | %s | %s | %s |\n' "$1" "$2" "$3"
+set -- $lat_tn; printf '| telusur, match counts (text output) | %s | %s | %s |\n' "$1" "$2" "$3"
 set -- $lat_x; printf '| Xapian QueryParser + Enquire (Snowball indonesian) | %s | %s | %s |\n' "$1" "$2" "$3"
 set -- $lat_f; printf '| FTS5 (OR of the words, bm25) | %s | %s | %s |\n' "$1" "$2" "$3"

@@ -5,7 +5,8 @@
  * prints "p50_ms p99_ms n". RERANK_DEPTH: passages reranked (0: none; "-"
  * or absent: the searcher's); FIELD=VALUE: a filter (telusur-query
  * --filter); FACETS: one field whose matching articles are counted per
- * value (telusur-query --facets). Env TELUSUR_RERANKER: the reranker
+ * value (telusur-query --facets), or "+" for the counts of matching
+ * passages and articles alone (as text output prints them). Env TELUSUR_RERANKER: the reranker
  * (telusur-query --reranker; unset: the searcher's default). */
 #include "telusur/search.h"
 #include "util/buf.h"
@@ -48,7 +49,9 @@ int main(int argc, char **argv) {
     o.filters = &filter;
     o.nfilters = 1;
   }
-  if (argc == 6) {
+  if (argc == 6 && strcmp(argv[5], "+") == 0) {
+    o.count_matches = 1;
+  } else if (argc == 6) {
     facet = argv[5];
     o.facets = &facet;
     o.nfacets = 1;

@@ -32,7 +32,9 @@ static const char usage[] =
     "  -f, --format=FMT     text (default), tsv, json (JSON Lines), trec or features\n"
     "                       (the reranker's features); fields: telusur-query(1)\n"
     "      --color=WHEN     highlight matches: auto (default), always, never\n"
-    "      --explain        show the parsed query and each term's weight\n"
+    "      --explain        show the parsed query, its expansion and each term's weight\n"
+    "      --no-expand      do not also search an acronym's long form and back\n"
+    "      --correct        search the spelling suggestion ('did you mean') instead\n"
     "      --batch=FILE     read 'qid<TAB>query' lines from FILE ('-': stdin)\n"
     "      --run-tag=TAG    the tag column of TREC output (default telusur)\n"
     "      --since=DATE, --until=DATE  only articles dated from / through DATE\n"
@@ -46,6 +48,8 @@ static const char usage[] =
     "                       output of one query, else 0: no limit)\n"
     "      --stopwords=LIST query stopword files, comma separated (default\n"
     "                       tala.txt,questions.txt; 'none': keep every word)\n"
+    "      --timeout=MS     wait for a remote shard at most MS ms (0: 10000)\n"
+    "      --allow-partial  answer from the shards that answer, with a warning\n"
     "Ranking (defaults: the best found by bench/relevance.sh; 0 turns a weight off):\n"
     "      --k1=X, --b=X    BM25 parameters (default %g and %g; b from 0 to 1)\n"
     "      --exact-weight=X weight of the exact word forms beside their stems (%g)\n"
@@ -55,8 +59,7 @@ static const char usage[] =
     "      --window=N       how close, in word positions (default %u)\n"
     "      --prf-docs=N, --prf-terms=N, --prf-weight=X  pseudo-relevance\n"
     "                       feedback (default %u, %u, %g: off)\n"
-    "      --rerank-depth=N rerank the N best passages of a question (default %u)\n"
-    "      --reranker=R     linear (default), trees, or a tree model FILE\n"
+    "      --rerank-depth=N, --reranker=linear|trees|FILE  rerank a question's best N (%u)\n"
     "  -h, --help           show this help and exit\n"
     "  -V, --version        show the version and exit\n"
     "\n"
@@ -92,14 +95,18 @@ static int run_query(tl_searcher *s, const char *q, const opts *o, const char *q
                 : o->format == FMT_FEATURES ? o->rerank_depth
                                             : o->count,
                 o->explain, &res, &err) != TL_OK) {
+    print_missing(s, o);
     fprintf(stderr, "telusur-query: %s%s\n", where, err.msg);
     return EXIT_ERROR;
   }
+  print_missing(s, o);
   print_results(res, o, qid);
   print_counts(res, o);
   found = res->count > 0;
   tl_results_free(res);
-  if (ferror(stdout)) {
+  /* each answer as it comes (a batch read from a pipe is answered query by
+   * query) */
+  if (fflush(stdout) != 0 || ferror(stdout)) {
     fprintf(stderr, "telusur-query: error writing output: %s\n", strerror(errno));
     return -1;
   }
@@ -151,6 +158,20 @@ static int run_batch(tl_searcher *s, const char *file, const opts *o) {
   return rc < 0 ? -1 : errors ? EXIT_ERROR : status;
 }
 
+/* The index of arg in names[0..n-1]; -1 (with a message naming opt) when it
+ * is none of them. */
+static int choose(const char *opt, const char *arg, const char *const *names, int n) {
+  int i;
+  for (i = 0; i < n; i++)
+    if (strcmp(arg, names[i]) == 0)
+      return i;
+  fprintf(stderr, "telusur-query: %s takes %s", opt, names[0]);
+  for (i = 1; i < n; i++)
+    fprintf(stderr, "%s%s", i == n - 1 ? " or " : ", ", names[i]);
+  fprintf(stderr, ", not '%.64s'\n", arg);
+  return -1;
+}
+
 static int parse_uint(const char *arg, const char *name, unsigned max, unsigned *out) {
   char *end;
   long v = strtol(arg, &end, 10);
@@ -171,13 +192,16 @@ int main(int argc, char **argv) {
     OPT_BATCH,
     OPT_TAG,
     OPT_STOP,
-    OPT_RERANKER,
     OPT_SINCE,
     OPT_UNTIL,
     OPT_FILTER,
     OPT_SORT,
     OPT_PER_ARTICLE,
     OPT_FACETS,
+    OPT_NO_EXPAND,
+    OPT_CORRECT,
+    OPT_TIMEOUT,
+    OPT_PARTIAL,
     OPT_RANK
   };
   /* the ranking options follow, from rank_opts */
@@ -191,33 +215,43 @@ int main(int argc, char **argv) {
                                 {"batch", required_argument, NULL, OPT_BATCH},
                                 {"run-tag", required_argument, NULL, OPT_TAG},
                                 {"stopwords", required_argument, NULL, OPT_STOP},
-                                {"reranker", required_argument, NULL, OPT_RERANKER},
+                                {"reranker", required_argument, NULL, 'r'},
                                 {"since", required_argument, NULL, OPT_SINCE},
                                 {"until", required_argument, NULL, OPT_UNTIL},
                                 {"filter", required_argument, NULL, OPT_FILTER},
                                 {"sort", required_argument, NULL, OPT_SORT},
                                 {"per-article", required_argument, NULL, OPT_PER_ARTICLE},
                                 {"facets", required_argument, NULL, OPT_FACETS},
+                                {"no-expand", no_argument, NULL, OPT_NO_EXPAND},
+                                {"correct", no_argument, NULL, OPT_CORRECT},
+                                {"timeout", required_argument, NULL, OPT_TIMEOUT},
+                                {"allow-partial", no_argument, NULL, OPT_PARTIAL},
                                 {"help", no_argument, NULL, 'h'},
                                 {"version", no_argument, NULL, 'V'}};
-  const size_t nfixed = 19;
-  const char *db = getenv("TELUSUR_DB"), *color = "auto", *batch = NULL;
+  const size_t nfixed = 23;
+  const char *db = getenv("TELUSUR_DB"), *batch = NULL;
+  static const char *const colors[] = {"auto", "always", "never"};
+  static const char *const sorts[] = {"relevance", "newest", "oldest"}; /* enum tl_sort */
   const char *no_color = getenv("NO_COLOR");
   opts o;
   tl_searcher_options so;
   tl_rank_params rp;
   tl_searcher *s;
   tl_error err;
-  int c, status, per_article = -1;
-  size_t k, nf = 0, nfacets = 0, nrank;
+  int c, status, per_article = -1, color = 0;
+  size_t nf = 0, nfacets = 0, nrank;
   /* the filters, the texts of the date ranges they point to, the facets */
   tl_filter filters[MAX_FILTERS];
   char ranges[MAX_FILTERS][MAX_DATE + 3];
   const char *facets[MAX_FILTERS];
+  char warned[512] = "";
   memset(&o, 0, sizeof o);
+  o.warned = warned;
   memset(&so, 0, sizeof so);
   tl_rank_params_default(&rp);
-  for (nrank = 0; tl_rank_param_name(nrank) && nfixed + nrank + 1 < 48; nrank++) {
+  for (nrank = 0;
+       tl_rank_param_name(nrank) && nfixed + nrank + 1 < sizeof longopts / sizeof *longopts;
+       nrank++) {
     struct option ro = {tl_rank_param_name(nrank), required_argument, NULL, OPT_RANK + (int)nrank};
     longopts[nfixed + nrank] = ro;
   }
@@ -237,68 +271,51 @@ int main(int argc, char **argv) {
         return EXIT_ERROR;
       break;
     case 'f':
-      for (k = 0; k <= FMT_FEATURES && strcmp(optarg, formats[k]) != 0; k++)
-        ;
-      if (k > FMT_FEATURES) {
-        fprintf(stderr, "telusur-query: unknown format '%s' (text, tsv, json, trec, features)\n",
-                optarg);
+      if ((c = choose("--format", optarg, formats, FMT_FEATURES + 1)) < 0)
         return EXIT_ERROR;
-      }
-      o.format = (enum format)k;
+      o.format = (enum format)c;
       break;
     case OPT_COLOR:
-      if (strcmp(optarg, "auto") != 0 && strcmp(optarg, "always") != 0 &&
-          strcmp(optarg, "never") != 0) {
-        fprintf(stderr, "telusur-query: --color takes auto, always or never\n");
+      if ((color = choose("--color", optarg, colors, 3)) < 0)
         return EXIT_ERROR;
-      }
-      color = optarg;
       break;
     case OPT_EXPLAIN: o.explain = 1; break;
+    case OPT_NO_EXPAND: so.no_expand = 1; break;
+    case OPT_CORRECT: so.correct = 1; break;
     case OPT_BATCH: batch = optarg; break;
     case OPT_TAG: o.tag = optarg; break;
     case OPT_STOP: so.query_stopwords = strcmp(optarg, "none") == 0 ? "" : optarg; break;
-    case OPT_RERANKER: so.reranker = optarg; break;
+    case 'r': so.reranker = optarg; break; /* --reranker: no short option */
     case OPT_SINCE:
     case OPT_UNTIL:
-      if (strlen(optarg) > MAX_DATE || nf == MAX_FILTERS) {
-        fprintf(stderr, "telusur-query: '%.64s': %s\n", optarg,
-                nf == MAX_FILTERS ? "too many filters" : "not a date");
-        return EXIT_ERROR;
-      }
-      snprintf(ranges[nf], sizeof ranges[nf], c == OPT_SINCE ? "%s.." : "..%s", optarg);
-      filters[nf].field = "date";
-      filters[nf].value = ranges[nf];
-      nf++;
-      break;
     case OPT_FILTER: {
-      char *eq = strchr(optarg, '=');
-      if (nf == MAX_FILTERS) {
-        fputs("telusur-query: too many filters\n", stderr);
+      char *eq = c == OPT_FILTER ? strchr(optarg, '=') : NULL;
+      if (nf == MAX_FILTERS ||
+          (c == OPT_FILTER ? !eq || eq == optarg : strlen(optarg) > MAX_DATE)) {
+        fprintf(stderr, "telusur-query: '%.64s': %s\n", optarg,
+                nf == MAX_FILTERS ? "too many filters"
+                : c == OPT_FILTER ? "--filter takes FIELD=VALUE"
+                                  : "not a date");
         return EXIT_ERROR;
       }
-      if (!eq || eq == optarg) {
-        fprintf(stderr, "telusur-query: --filter takes FIELD=VALUE, not '%s'\n", optarg);
-        return EXIT_ERROR;
-      }
-      *eq = '\0';
-      filters[nf].field = optarg;
-      filters[nf].value = eq + 1;
+      filters[nf].field = eq ? optarg : "date";
+      filters[nf].value = eq ? eq + 1 : ranges[nf];
+      if (eq)
+        *eq = '\0';
+      else
+        snprintf(ranges[nf], sizeof ranges[nf], c == OPT_SINCE ? "%s.." : "..%s", optarg);
       nf++;
       break;
     }
     case OPT_SORT:
-      if (strcmp(optarg, "relevance") == 0)
-        so.sort = TL_SORT_RELEVANCE;
-      else if (strcmp(optarg, "newest") == 0)
-        so.sort = TL_SORT_NEWEST;
-      else if (strcmp(optarg, "oldest") == 0)
-        so.sort = TL_SORT_OLDEST;
-      else {
-        fprintf(stderr, "telusur-query: --sort takes relevance, newest or oldest\n");
+      if ((so.sort = choose("--sort", optarg, sorts, 3)) < 0)
         return EXIT_ERROR;
-      }
       break;
+    case OPT_TIMEOUT:
+      if (parse_uint(optarg, "--timeout", 3600000, &so.timeout_ms))
+        return EXIT_ERROR;
+      break;
+    case OPT_PARTIAL: so.allow_partial = 1; break;
     case OPT_FACETS: {
       char *f;
       char *save = NULL;
@@ -337,7 +354,7 @@ int main(int argc, char **argv) {
     }
   }
   o.color = o.format == FMT_TEXT && !(no_color && *no_color) &&
-            (strcmp(color, "always") == 0 || (strcmp(color, "auto") == 0 && isatty(STDOUT_FILENO)));
+            (color == 1 || (color == 0 && isatty(STDOUT_FILENO)));
   if (!batch && optind >= argc) {
     fputs("telusur-query: empty query\nTry 'telusur-query --help' for more information.\n", stderr);
     return EXIT_ERROR;
@@ -348,8 +365,7 @@ int main(int argc, char **argv) {
   so.facets = facets;
   so.nfacets = nfacets;
   so.count_matches = o.format == FMT_TEXT && !batch;
-  /* a person reading sees each article once; machine formats keep every
-   * passage */
+  /* a person sees each article once; machine formats keep every passage */
   so.per_article = per_article >= 0                 ? (unsigned)per_article
                    : o.format == FMT_TEXT && !batch ? 1
                                                     : 0;

@@ -144,7 +144,21 @@ void print_results(const tl_results *res, const opts *o, const char *qid) {
     }
     fputs("query: ", out);
     put_str(out, res->parsed);
+    if (res->expanded) {
+      fputs("\nexpanded: ", out);
+      put_str(out, res->expanded);
+    }
     fputs("\n\n", out);
+  }
+  if (res->suggestion && o->format == FMT_TEXT) {
+    fputs(res->corrected ? "searched for: " : "did you mean: ", out);
+    put_str(out, res->suggestion);
+    fputs("\n\n", out);
+  } else if (res->suggestion && o->format == FMT_JSON) {
+    char *j = tl_results_suggestion_json(res);
+    if (j)
+      put_json(out, j);
+    free(j);
   }
   for (i = 0; i < res->count && !ferror(out); i++) {
     const tl_result *r = &res->items[i];
@@ -221,4 +235,11 @@ void print_features_header(void) {
   for (k = 0; tl_rerank_feature_name(k); k++)
     printf("\t%s", tl_rerank_feature_name(k));
   putchar('\n');
+}
+
+void print_missing(const tl_searcher *s, const opts *o) {
+  const char *m = tl_searcher_missing(s);
+  if (*m && strncmp(m, o->warned, 511) != 0)
+    fprintf(stderr, "telusur-query: warning: shards not answering, left out: %s\n", m);
+  snprintf(o->warned, 512, "%s", m);
 }

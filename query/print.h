@@ -15,6 +15,7 @@ typedef struct opts {
   unsigned count, offset;
   unsigned rerank_depth; /* for the features format */
   const char *tag;
+  char *warned; /* the shards left out last warned of (--allow-partial), 512 bytes */
 } opts;
 
 /* Prints the passages of res to standard output in o's format (with
@@ -31,6 +32,10 @@ void print_results(const tl_results *res, const opts *o, const char *qid);
 /* Prints, after the results, the counts of matches and the facets (text)
  * or the facets line (json) when the searcher computed them. */
 void print_counts(const tl_results *res, const opts *o);
+
+/* With --allow-partial: warns on standard error of the shards left out
+ * (tl_searcher_missing), once each time they change. */
+void print_missing(const tl_searcher *s, const opts *o);
 
 /* Prints the header line of the features format. */
 void print_features_header(void);

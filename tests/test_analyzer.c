@@ -9,6 +9,7 @@
  */
 #include "telusur/analysis.h"
 #include "testutil.h"
+#include "text/acronym.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #define A TL_TERM_ACRONYM
 #define N TL_TERM_NUMBER
 #define W TL_TERM_STOPWORD
+#define NM TL_TERM_NAME
 
 #define MAXT 24
 
@@ -43,6 +45,19 @@ static const acase cases[] = {
     {"none", "", 1, {{NULL, 0, 0, 0, 0}}},
     {"none", "..., !? \xE2\x80\x94 ( ) \"\" ", 1, {{NULL, 0, 0, 0, 0}}},
     {"none", "Kata", 2, {{"kata", 0, 1, 0, 4}, {"kata", S, 1, 0, 4}}},
+    /* names: a capitalised gazetteer word, a capitalised word after a place
+     * word; not the same word in lower case */
+    {"snowball",
+     "Kediri kediri Gunung Bulan",
+     5,
+     {{"kediri", NM, 1, 0, 6},
+      {"kediri", S | NM, 1, 0, 6},
+      {"kediri", 0, 2, 7, 13},
+      {"diri", S, 2, 7, 13},
+      {"gunung", 0, 3, 14, 20},
+      {"gunung", S, 3, 14, 20},
+      {"bulan", NM, 4, 21, 26},
+      {"bulan", S | NM, 4, 21, 26}}},
     /* NFKC case folding: fullwidth letters (3 bytes each) */
     {"none",
      "\xEF\xBC\xA1\xEF\xBC\xA2\xEF\xBC\xA3 \xEF\xBC\xAB"
@@ -406,11 +421,43 @@ START_TEST(test_robust) {
 END_TEST
 
 /* Builds the suite. */
+/* Collects acronym definitions as "SHORT=long form;" into a buffer. */
+static int on_def(void *ctx, const char *acr, size_t an, const char *lng, size_t ln) {
+  char *out = ctx, norm[128];
+  size_t n = tl_acronym_normalize(lng, ln, norm, sizeof norm);
+  ck_assert_uint_gt(n, 0);
+  snprintf(out + strlen(out), 512 - strlen(out), "%.*s=%s;", (int)an, acr, norm);
+  return 0;
+}
+
+START_TEST(test_acronym_definitions) {
+  static const char *const cases[][2] = {
+      {"Menurut Badan Pusat Statistik (BPS), inflasi turun.", "BPS=badan pusat statistik;"},
+      {"Sidang PBB (Perserikatan Bangsa-Bangsa) dibuka.", "PBB=perserikatan bangsa-bangsa;"},
+      {"Data Badan Meteorologi, Klimatologi, dan Geofisika (BMKG).",
+       "BMKG=badan meteorologi klimatologi dan geofisika;"},
+      {"Anggaran Pendapatan dan Belanja Negara (APBN) naik.",
+       "APBN=anggaran pendapatan dan belanja negara;"},
+      {"Pada tahun (2020) dan PT Maju (Persero) dan kata (Ok).", ""},
+      {"Ia pulang. (BPS) mencatat", ""}, /* nothing before the short form */
+      {"harga naik (BPS tidak mencatat)", ""},
+      {"(", ""},
+      {"KPK (Komisi Pemberantasan Korupsi)", "KPK=komisi pemberantasan korupsi;"}};
+  size_t i;
+  for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+    char out[512] = "";
+    ck_assert_int_eq(tl_acronym_scan(cases[i][0], strlen(cases[i][0]), on_def, out), 0);
+    ck_assert_msg(strcmp(out, cases[i][1]) == 0, "'%s' gave '%s'", cases[i][0], out);
+  }
+}
+END_TEST
+
 static Suite *analyzer_suite(void) {
   Suite *s = suite_create("analyzer");
   TCase *tc = tcase_create("analyzer");
   tcase_add_loop_test(tc, test_table, 0, (int)(sizeof cases / sizeof *cases));
   tcase_add_test(tc, test_positions);
+  tcase_add_test(tc, test_acronym_definitions);
   tcase_add_test(tc, test_callback_stops);
   tcase_add_test(tc, test_stopwords_and_names);
   tcase_add_test(tc, test_create_errors);

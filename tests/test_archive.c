@@ -372,6 +372,72 @@ START_TEST(facets_count_articles) {
 }
 END_TEST
 
+/* Facets and counts come from the match itself: with one passage per
+ * article and a field filter they still count every matching passage and
+ * article; a value given twice in an article counts it once. */
+START_TEST(facets_with_collapse_and_filter) {
+  static const char *const fields[] = {"tag", "source", "year"};
+  tl_searcher_options so;
+  tl_update_options o = tl_update_options_default();
+  tl_update *u;
+  tl_searcher *s;
+  tl_results *r;
+  tl_error err;
+  tl_filter kompas = {"source", "kompas"};
+  char path[1100];
+  FILE *f;
+  size_t i, kompas_articles = 0;
+  build();
+  snprintf(path, sizeof path, "%s/more.jsonl", tu_dir);
+  f = fopen(path, "w");
+  ck_assert_ptr_nonnull(f);
+  fputs("{\"id\":\"b0\",\"text\":\"Pasar ikan.\\n\\nPasar ikan buka.\",\"source\":\"Kompas\","
+        "\"tag\":[\"Pasar Ikan\",\"Pasar Ikan\",\"Laut\"]}\n"
+        "{\"id\":\"b1\",\"text\":\"Ikan segar.\",\"source\":\"Kompas\",\"tag\":\"Laut\"}\n"
+        "{\"id\":\"b2\",\"text\":\"Pasar buah.\",\"source\":\"Tempo\",\"tag\":\"Buah\"}\n",
+        f);
+  ck_assert_int_eq(fclose(f), 0);
+  o.jobs = 1;
+  ck_assert_msg(tl_update_open(db, &o, &u, &err) == TL_OK, "%s", err.msg);
+  ck_assert_msg(tl_update_add_path(u, path, &err) == TL_OK, "%s", err.msg);
+  ck_assert_msg(tl_update_finish(u, &sum, &err) == TL_OK, "%s", err.msg);
+  tl_update_free(u);
+  for (i = 0; i < N; i++)
+    kompas_articles += strcmp(arts[i].source, "Kompas") == 0;
+  ck_assert_uint_eq(kompas_articles, 4);
+  memset(&so, 0, sizeof so);
+  so.facets = fields;
+  so.nfacets = 3;
+  so.filters = &kompas;
+  so.nfilters = 1;
+  so.per_article = 1;
+  ck_assert_msg(tl_searcher_open(db, &so, NULL, &s, &err) == TL_OK, "%s", err.msg);
+  ck_assert_msg(tl_search(s, "pasar", 0, 2, 0, &r, &err) == TL_OK, "%s", err.msg);
+  ck_assert_uint_eq(r->count, 2);
+  ck_assert_uint_eq(r->articles_matched, kompas_articles + 1);       /* and b0 */
+  ck_assert_uint_eq(r->passages_matched, 2 * (kompas_articles + 1)); /* two each */
+  ck_assert_uint_eq(r->facets[0].nvalues, 2);
+  ck_assert_uint_eq(facet_count(&r->facets[0], "Pasar Ikan"), 1); /* given twice */
+  ck_assert_uint_eq(facet_count(&r->facets[0], "Laut"), 1);       /* b1 does not match */
+  ck_assert_uint_eq(facet_count(&r->facets[0], "Buah"), 0);       /* b2 is Tempo's */
+  ck_assert_uint_eq(r->facets[1].nvalues, 1);
+  ck_assert_uint_eq(facet_count(&r->facets[1], "Kompas"), kompas_articles + 1);
+  ck_assert_uint_eq(facet_count(&r->facets[2], "2025"), 2); /* a2, a5 */
+  ck_assert_uint_eq(facet_count(&r->facets[2], "2024"), 1); /* a0; a9 and b0 undated */
+  ck_assert_uint_eq(r->facets[2].nvalues, 2);
+  tl_results_free(r);
+  /* a question is reranked: the counts are the match's all the same */
+  ck_assert_msg(tl_search(s, "di mana pasar ikan?", 0, 10, 0, &r, &err) == TL_OK, "%s", err.msg);
+  ck_assert_uint_eq(r->articles_matched, kompas_articles + 2); /* b1 has ikan */
+  ck_assert_uint_eq(r->passages_matched, 2 * (kompas_articles + 1) + 1);
+  ck_assert_uint_eq(facet_count(&r->facets[0], "Laut"), 2);
+  ck_assert_uint_eq(r->count, kompas_articles + 2);
+  tl_results_free(r);
+  tl_searcher_close(s);
+  tu_dir_teardown();
+}
+END_TEST
+
 START_TEST(bad_filters_refused) {
   tl_searcher_options so;
   tl_searcher *s = NULL;
@@ -398,6 +464,7 @@ int main(void) {
   tcase_add_test(tc, sort_by_date);
   tcase_add_test(tc, one_passage_per_article);
   tcase_add_test(tc, facets_count_articles);
+  tcase_add_test(tc, facets_with_collapse_and_filter);
   tcase_add_test(tc, bad_filters_refused);
   suite_add_tcase(s, tc);
   return tu_run_suite(s);

@@ -142,7 +142,7 @@ END_TEST
 
 /* The project's own cases of the same kind. */
 START_TEST(more_query_cases) {
-  ck_assert_int_eq(run_query_cases("tests/more-queries.jsonl"), 16);
+  ck_assert_int_eq(run_query_cases("tests/more-queries.jsonl"), 24);
 }
 END_TEST
 
@@ -310,6 +310,10 @@ START_TEST(query_rewrite_table) {
       {"(apa OR yang) AND damai", "(  )  damai"},
       {"damai yang AND perang", "damai  AND perang"},
       {"NOT damai", "NOT damai"},
+      /* a name the stemmer would change is searched as written */
+      {"gunung semeru", "gunung Semeru"},
+      {"Kediri", "Kediri"},
+      {"kota malang", "kota malang"},
   };
   char *texts[] = {"Damai."};
   char *ids[] = {"d"};
@@ -324,6 +328,98 @@ START_TEST(query_rewrite_table) {
                   out, cases[i][1]);
     free(out);
   }
+  tl_searcher_close(s);
+  tu_rmtree(dir);
+  free(dir);
+}
+END_TEST
+
+/* Whether the results hold the passage of article id. */
+static int has_article(const tl_results *r, const char *id) {
+  size_t i;
+  for (i = 0; i < r->count; i++)
+    if (strcmp(r->items[i].article_id, id) == 0)
+      return 1;
+  return 0;
+}
+
+/* Acronyms: a definition in the text (LIPI) and the shipped list (PBB)
+ * expand a query both ways, below the literal form; --no-expand is off. */
+START_TEST(acronym_expansion) {
+  char *texts[] = {"Peneliti Lembaga Ilmu Pengetahuan Indonesia (LIPI) menemukan spesies baru.",
+                   "Laporan tahunan LIPI terbit kemarin.",
+                   "Sidang umum Perserikatan Bangsa-Bangsa dibuka.", "Harga beras naik lagi."};
+  char *ids[] = {"def", "short", "long", "other"};
+  char *dir = tu_tmpdir(), db[1024];
+  tl_searcher *s = make_index(dir, texts, ids, 4), *plain;
+  tl_searcher_options so;
+  tl_results *res;
+  tl_error err;
+  ck_assert_int_eq(tl_search(s, "lembaga ilmu pengetahuan indonesia", 0, 10, 0, &res, &err), TL_OK);
+  ck_assert(has_article(res, "short"));
+  ck_assert_str_eq(res->items[0].article_id, "def"); /* the literal form first */
+  ck_assert_ptr_nonnull(res->expanded);
+  ck_assert_str_eq(res->expanded, "lembaga ilmu pengetahuan indonesia -> LIPI");
+  tl_results_free(res);
+  ck_assert_int_eq(tl_search(s, "LIPI", 0, 10, 0, &res, &err), TL_OK);
+  ck_assert(has_article(res, "def") && has_article(res, "short") && !has_article(res, "long"));
+  tl_results_free(res);
+  ck_assert_int_eq(tl_search(s, "PBB", 0, 10, 0, &res, &err), TL_OK);
+  ck_assert(has_article(res, "long"));
+  ck_assert_str_eq(res->expanded, "PBB -> perserikatan bangsa-bangsa");
+  tl_results_free(res);
+  memset(&so, 0, sizeof so);
+  so.no_expand = 1;
+  snprintf(db, sizeof db, "%s/db", dir);
+  ck_assert_int_eq(tl_searcher_open(db, &so, NULL, &plain, &err), TL_OK);
+  ck_assert_int_eq(tl_search(plain, "PBB", 0, 10, 0, &res, &err), TL_OK);
+  ck_assert_uint_eq(res->count, 0);
+  ck_assert_ptr_null(res->expanded);
+  tl_results_free(res);
+  tl_searcher_close(plain);
+  tl_searcher_close(s);
+  tu_rmtree(dir);
+  free(dir);
+}
+END_TEST
+
+/* Spelling: words the index does not hold get the likely correction;
+ * with correct set, the correction is searched instead. */
+START_TEST(spelling_suggestion) {
+  char *texts[] = {"Kerjasama bilateral adalah hubungan kerjasama antara dua negara.",
+                   "Indonesia menjalin kerjasama bilateral dengan Jepang."};
+  char *ids[] = {"a", "b"};
+  char *dir = tu_tmpdir(), db[1024], *j;
+  tl_searcher *s = make_index(dir, texts, ids, 2), *fix;
+  tl_searcher_options so;
+  tl_results *res;
+  tl_error err;
+  ck_assert_int_eq(tl_search(s, "kerjsama bilatral", 0, 10, 0, &res, &err), TL_OK);
+  ck_assert_uint_eq(res->count, 0);
+  ck_assert_ptr_nonnull(res->suggestion);
+  ck_assert_str_eq(res->suggestion, "kerjasama bilateral");
+  ck_assert_int_eq(res->corrected, 0);
+  j = tl_results_suggestion_json(res);
+  ck_assert_str_eq(j, "{\"suggestion\": \"kerjasama bilateral\"}");
+  free(j);
+  tl_results_free(res);
+  /* a word the index holds is left alone; operators stay */
+  ck_assert_int_eq(tl_search(s, "jepang AND negra", 0, 10, 0, &res, &err), TL_OK);
+  ck_assert_str_eq(res->suggestion, "jepang AND negara");
+  tl_results_free(res);
+  ck_assert_int_eq(tl_search(s, "kerjasama bilateral", 0, 10, 0, &res, &err), TL_OK);
+  ck_assert_ptr_null(res->suggestion);
+  ck_assert_ptr_null(tl_results_suggestion_json(res));
+  tl_results_free(res);
+  memset(&so, 0, sizeof so);
+  so.correct = 1;
+  snprintf(db, sizeof db, "%s/db", dir);
+  ck_assert_int_eq(tl_searcher_open(db, &so, NULL, &fix, &err), TL_OK);
+  ck_assert_int_eq(tl_search(fix, "kerjsama bilatral", 0, 10, 0, &res, &err), TL_OK);
+  ck_assert_uint_eq(res->count, 2);
+  ck_assert_int_eq(res->corrected, 1);
+  tl_results_free(res);
+  tl_searcher_close(fix);
   tl_searcher_close(s);
   tu_rmtree(dir);
   free(dir);
@@ -356,6 +452,8 @@ int main(void) {
   tcase_add_test(tc, stems_through_analyze);
   tcase_add_test(tc, query_cases);
   tcase_add_test(tc, more_query_cases);
+  tcase_add_test(tc, acronym_expansion);
+  tcase_add_test(tc, spelling_suggestion);
   tcase_add_test(tc, gold_groups_find_each_other);
   tcase_add_test(tc, gold_pairs_stay_apart);
   tcase_add_test(tc, startup_errors);

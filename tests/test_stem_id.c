@@ -185,18 +185,75 @@ END_TEST
 
 START_TEST(test_affix_rules) {
   static const char *const cases[][2] = {
-      {"menyapu", "sapu"},          {"memukul", "pukul"},
-      {"mengebom", "bom"},          {"pertanggungjawaban", "tanggungjawab"},
-      {"bekerjasama", "kerjasama"}, {"pemrograman", "program"},
-      {"relawan", "relawan"},       {"kuambil", "ambil"},
-      {"kaubawa", "bawa"},          {"bukukah", "buku"},
-      {"rumahmu", "rumah"},         {"syutingnya", "syuting"},
-      {"pantai", "pantai"},         {"nilai", "nilai"}};
+      {"menyapu", "sapu"},
+      {"memukul", "pukul"},
+      {"mengebom", "bom"},
+      {"pertanggungjawaban", "tanggungjawab"},
+      {"bekerjasama", "kerjasama"},
+      {"pemrograman", "program"},
+      {"relawan", "relawan"},
+      {"kuambil", "ambil"},
+      {"kaubawa", "bawa"},
+      {"bukukah", "buku"},
+      {"rumahmu", "rumah"},
+      {"syutingnya", "syuting"},
+      {"pantai", "pantai"},
+      {"nilai", "nilai"},
+      /* issue roots: a function word, keluar as its own root, the negated
+       * confix ke-tidak-...-an, and pe(N)- before sy */
+      {"adalah", "adalah"},
+      {"keluarkan", "keluar"},
+      {"mengeluarkan", "keluar"},
+      {"ketidakjelasan", "jelas"},
+      {"ketidakadilan", "adil"},
+      {"penyair", "syair"},
+      {"kediri", "diri"}};
   tl_idstem *s = make_stemmer();
   char buf[256];
   size_t i;
   for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
     ck_assert_str_eq(stem(s, cases[i][0], buf, sizeof buf), cases[i][1]);
+  tl_idstem_free(s);
+}
+END_TEST
+
+/* Spelling variants conflate (old spellings, loanword forms, a lost doubled
+ * k) without joining distinct words. */
+START_TEST(test_spelling_variants) {
+  static const char *const same[][2] = {{"djakarta", "jakarta"},
+                                        {"tjinta", "cinta"},
+                                        {"oentoek", "untuk"},
+                                        {"analisa", "analisis"},
+                                        {"menganalisa", "menganalisis"},
+                                        {"praktek", "praktik"},
+                                        {"dipraktekkan", "praktik"},
+                                        {"aktifitas", "aktivitas"},
+                                        {"positip", "positif"},
+                                        {"memasukan", "memasukkan"},
+                                        {"meletakan", "meletakkan"},
+                                        {"menaikan", "menaikkan"},
+                                        {"kwalitas", "kualitas"},
+                                        {"merubah", "mengubah"}};
+  static const char *const apart[][2] = {{"mengenakan", "mengenakkan"}, /* kena, enak */
+                                         {"merapikan", "rapik"},
+                                         {"perombakan", "ombak"},
+                                         {"goes", "gus"},
+                                         {"koefisien", "kufisien"}};
+  tl_idstem *s = make_stemmer();
+  char a[256], b[256];
+  size_t i;
+  for (i = 0; i < sizeof same / sizeof same[0]; i++) {
+    stem(s, same[i][0], a, sizeof a);
+    stem(s, same[i][1], b, sizeof b);
+    ck_assert_msg(strcmp(a, b) == 0, "%s -> %s but %s -> %s", same[i][0], a, same[i][1], b);
+  }
+  for (i = 0; i < sizeof apart / sizeof apart[0]; i++) {
+    stem(s, apart[i][0], a, sizeof a);
+    stem(s, apart[i][1], b, sizeof b);
+    ck_assert_msg(strcmp(a, b) != 0, "%s and %s share the stem %s", apart[i][0], apart[i][1], a);
+  }
+  ck_assert_str_eq(stem(s, "memasukan", a, sizeof a), "masuk");
+  ck_assert_str_eq(stem(s, "analisa", a, sizeof a), "analisis");
   tl_idstem_free(s);
 }
 END_TEST
@@ -255,6 +312,7 @@ static Suite *stem_id_suite(void) {
   tcase_add_test(tc, test_nonconflation_pairs);
   tcase_add_test(tc, test_reduplication_and_hyphens);
   tcase_add_test(tc, test_affix_rules);
+  tcase_add_test(tc, test_spelling_variants);
   tcase_add_test(tc, test_cache_is_stable);
   tcase_add_test(tc, test_missing_lexicon_is_error);
   tcase_add_test(tc, test_missing_hunspell_is_error);

@@ -51,6 +51,8 @@ static int show_term(void *vctx, int flags, const char *term, size_t len, size_t
     fputs("\tstopword", stdout);
   if (flags & TL_TERM_COMPOUND)
     fputs("\tcompound", stdout);
+  if (flags & TL_TERM_NAME)
+    fputs("\tname", stdout);
   putchar('\n');
   return 0;
 }

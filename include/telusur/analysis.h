@@ -18,6 +18,11 @@
  *     compound finds the others.
  *  4. Stemming through the stemmer interface (stemmer.h); acronyms (all
  *     capitals, 2 to 6 letters) and tokens with digits are never stemmed.
+ *     Names stay names: a capitalised word that the gazetteer
+ *     (lexicon/places.txt, lexicon/mountains.txt) lists, or that follows a
+ *     place word (gunung, kota, kabupaten, provinsi, pulau, ...), is its own
+ *     stem and is flagged TL_TERM_NAME (Kediri stays kediri), while the
+ *     same word in lower case is stemmed as a common word (kediri -> diri).
  *  5. Stopwords (a list under stopwords/) are flagged, not removed: they
  *     keep their positions so phrases still match; query parsing drops them
  *     outside phrases.
@@ -44,8 +49,11 @@ enum tl_term_flags {
   TL_TERM_ACRONYM = 4,   /**< from an all-capital word */
   TL_TERM_NUMBER = 8,    /**< the word holds a digit */
   TL_TERM_STOPWORD = 16, /**< the word is a stopword */
-  TL_TERM_COMPOUND = 32  /**< with TL_TERM_JOINED: an open compound written
+  TL_TERM_COMPOUND = 32, /**< with TL_TERM_JOINED: an open compound written
                               as two words (kerja sama), joined */
+  TL_TERM_NAME = 64      /**< a capitalised name kept whole by the stemmer:
+                              a word of the gazetteer, or a capitalised word
+                              after a place word (Gunung Semeru, Kota Kediri) */
 };
 
 /** Options for tl_analyzer_create; zero-initialize and set what you need. */
@@ -94,6 +102,12 @@ const char *tl_analyzer_stem(tl_analyzer *a, const char *word, size_t len, size_
 
 /** Whether a case-folded word is in the stopword list. */
 int tl_analyzer_is_stopword(const tl_analyzer *a, const char *word, size_t len);
+
+/**
+ * Whether a case-folded word (len bytes) is a name of the gazetteer
+ * (lexicon/places.txt, lexicon/mountains.txt).
+ */
+int tl_analyzer_is_name(const tl_analyzer *a, const char *word, size_t len);
 
 /** The stemmer's name ("indonesian", "snowball", "none"). */
 const char *tl_analyzer_stemmer_name(const tl_analyzer *a);

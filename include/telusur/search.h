@@ -175,6 +175,15 @@ typedef struct tl_results {
                                        in that order */
   size_t nfacets;
   double *features_; /**< private: the items' features */
+  char *expanded;    /**< the acronym expansion searched besides the words
+                          typed, for people ("BPS -> badan pusat statistik;
+                          ..."), or NULL */
+  char *suggestion;  /**< the query with the words the index does not hold
+                          replaced by their likely spelling correction
+                          (Xapian's spelling data, kept at index time), or
+                          NULL when no word needs one */
+  int corrected;     /**< 1: the suggestion was searched instead of the
+                          query (tl_searcher_options.correct) */
 } tl_results;
 
 /** Orders of the results. */
@@ -204,6 +213,16 @@ typedef struct tl_searcher_options {
   const char *data_dir;        /**< NULL: tl_data_dir() */
   const char *query_stopwords; /**< stopword files for queries, comma separated;
                                   NULL: "tala.txt,questions.txt" */
+  int no_expand;               /**< do not expand acronyms: by default a query's
+                                    acronym (a word in capitals) is also
+                                    searched by its long forms and a long
+                                    form by its acronym, at half weight; the
+                                    table is lexicon/acronyms.txt and the
+                                    definitions the index found in its text
+                                    ("Badan Pusat Statistik (BPS)") */
+  int correct;                 /**< when a query has a spelling suggestion
+                                    (tl_results.suggestion), search it
+                                    instead of the query as typed */
   int no_snippets;             /**< leave snippets "" and highlights empty
                                     (ranking only, as for TREC runs) */
   /** Filters every search applies (copied): filters of one field are
@@ -224,6 +243,14 @@ typedef struct tl_searcher_options {
    * "month" (of the article's date, UTC). Copied. */
   const char *const *facets;
   size_t nfacets;
+  /** A stub database of remote shards ("remote HOST:PORT" lines): the
+   * longest wait for connecting to a shard and for each exchange with it,
+   * in milliseconds; 0: 10000. */
+  unsigned timeout_ms;
+  /** 0: a shard that does not answer (down, refusing, past timeout_ms) is
+   * an error naming it; 1: the searcher answers from the shards that do,
+   * as one index of what they hold (tl_searcher_missing names the others). */
+  int allow_partial;
   /** The reranker's scoring (with rerank_depth > 0): "linear" (a weighted
    * sum of the features, rerank.c), "trees" (gradient-boosted trees
    * trained with XGBoost LambdaMART plus the linear score, the model
@@ -238,7 +265,12 @@ typedef struct tl_searcher_options {
 /**
  * Opens the index at db_path for searching, with the analyzer it was built
  * with (its stemmer is read from the index's metadata). opts NULL: all
- * zero; rank (copied) NULL: tl_rank_params_default().
+ * zero; rank (copied) NULL: tl_rank_params_default(). A regular file at
+ * db_path is a stub database (Xapian's format) listing shards, "auto PATH"
+ * or "remote HOST:PORT" (served by xapian-tcpsrv) a line, searched as one
+ * index: the same passages, order and scores as one database holding the
+ * same articles (collection statistics of all the shards, wildcards
+ * expanded over all their terms, ties ordered by article id, then passage).
  * Errors: TL_ERR_USAGE (a ranking parameter out of range, see
  * tl_rank_params_check; an index made with an unknown stemmer; a filter
  * with an empty field, or a date range not understood; a sort out of
@@ -246,7 +278,9 @@ typedef struct tl_searcher_options {
  * TL_ERR_NOTFOUND (no index there), TL_ERR_LOCK, TL_ERR_XAPIAN,
  * TL_ERR_SCHEMA (an index of another layout version: the message says
  * whether it is newer or how to rebuild it), TL_ERR_FORMAT (an unreadable
- * layout version), TL_ERR_NOMEM.
+ * layout version), TL_ERR_NOMEM; for a stub, TL_ERR_FORMAT (a line not
+ * understood: the message names the file and line) and TL_ERR_XAPIAN (a
+ * shard that does not answer, without allow_partial: "shard HOST:PORT: ...").
  */
 tl_status tl_searcher_open(const char *db_path, const tl_searcher_options *opts,
                            const tl_rank_params *rank, tl_searcher **out, tl_error *err);
@@ -255,14 +289,24 @@ tl_status tl_searcher_open(const char *db_path, const tl_searcher_options *opts,
 void tl_searcher_close(tl_searcher *s);
 
 /**
+ * The shards of a stub database left out with allow_partial since the
+ * searcher opened or last searched (they did not answer), ", "-separated
+ * (HOST:PORT, or a path); "" when every shard answers. Owned by s, valid
+ * until the next call on s.
+ */
+const char *tl_searcher_missing(const tl_searcher *s);
+
+/**
  * Runs query (UTF-8) and returns passages offset .. offset+count-1 of the
  * ranking: BM25 asked for max(depth, offset + count) passages, of which the
  * first depth are reranked (rerank.h; ties keep the BM25 order) and the
- * rest follow in BM25 order. With explain, each result's explain holds
+ * rest follow in BM25 order. Passages of equal score (and date, sorting by
+ * date) are ordered by article id, then passage. With explain, each result's explain holds
  * per-term weights and, reranked, per-feature contributions.
  * A reader that sees the index change under it reopens and retries.
  * Errors: TL_ERR_USAGE (empty query, or one with no searchable word),
- * TL_ERR_UTF8 (query not valid UTF-8), TL_ERR_XAPIAN, TL_ERR_MODIFIED
+ * TL_ERR_UTF8 (query not valid UTF-8), TL_ERR_XAPIAN (also a remote shard
+ * that fails, without allow_partial: the message names it), TL_ERR_MODIFIED
  * (the index kept changing through five reopens), TL_ERR_NOMEM,
  * TL_ERR_FORMAT (an unreadable passage record), TL_ERR_ICU.
  */
@@ -291,6 +335,14 @@ char *tl_result_json(const tl_result *r, const char *qid, int explain);
  * fields and values in the order of r->facets; '/' is not escaped.
  */
 char *tl_results_facets_json(const tl_results *r);
+
+/**
+ * The spelling suggestion of r as one line of JSON (malloc'd, the caller
+ * frees it): {"suggestion": "..."}, with "corrected": true when it was
+ * searched instead of the query; NULL when r has no suggestion or memory
+ * runs out. '/' is not escaped.
+ */
+char *tl_results_suggestion_json(const tl_results *r);
 
 /** Frees results; NULL is allowed. */
 void tl_results_free(tl_results *r);

@@ -4,14 +4,17 @@
 #include "index/manifest.h"
 #include "index/schema.h"
 #include "telusur/analysis.h"
+#include "text/acronym.h"
 #include "text/fold.h"
 #include "text/passage.h"
+#include "util/buf.h"
 #include "xapian/store.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 /* Positions left empty between the heading and the text, so that no
  * phrase runs from one into the other. */
@@ -26,11 +29,13 @@ struct tl_analysis {
   /* the article being prepared (tl_index_prepare_begin / _next) */
   size_t next, paragraphs, glen, qlen;
   char hash[17], gterm[18], qterm[TL_ID_TERM_MAX + 2];
+  char key[8];  /* the article's key (TL_SLOT_ARTICLE_KEY) */
   char *record; /* the passage record being encoded, record_cap bytes */
   char *file;   /* the file term's path (tl_analysis_set_file); NULL: the article's */
   size_t record_cap;
   char *fterms; /* the article's field terms, each NUL-terminated, in fterms_len bytes */
   size_t fterms_len, fterms_cap;
+  tl_buf fvalues;              /* the article's fields for facets (TL_SLOT_FIELDS) */
   char date[TL_DATE_TEXT_MAX]; /* the article's date, ISO 8601 UTC; "" none */
 };
 
@@ -122,6 +127,7 @@ void tl_analysis_free(tl_analysis *an) {
   free(an->record);
   free(an->file);
   free(an->fterms);
+  tl_buf_free(&an->fvalues);
   free(an);
 }
 
@@ -221,7 +227,28 @@ void tl_prepared_free(tl_prepared *p) {
   for (i = 0; i < p->count; i++)
     tl_doc_free(p->docs[i]);
   free(p->docs);
+  free(p->acronyms);
   free(p);
+}
+
+/* Appends one acronym definition to the chunk's list. */
+static int on_acronym(void *vctx, const char *acr, size_t an, const char *lng, size_t ln) {
+  tl_prepared *p = vctx;
+  char norm[256];
+  size_t nl = tl_acronym_normalize(lng, ln, norm, sizeof norm);
+  char *grown;
+  if (!nl || memchr(norm, '\n', nl) || memchr(norm, '\t', nl))
+    return 0;
+  if (!(grown = realloc(p->acronyms, p->acronyms_len + an + nl + 3)))
+    return 1;
+  p->acronyms = grown;
+  memcpy(grown + p->acronyms_len, acr, an);
+  grown[p->acronyms_len + an] = '\t';
+  memcpy(grown + p->acronyms_len + an + 1, norm, nl);
+  grown[p->acronyms_len + an + 1 + nl] = '\n';
+  p->acronyms_len += an + nl + 2;
+  grown[p->acronyms_len] = '\0';
+  return 0;
 }
 
 /* Appends the term of field name with value (folded here) to ix->fterms. */
@@ -250,11 +277,25 @@ static int add_field_term(tl_analysis *ix, const char *name, const char *value, 
   return TL_OK;
 }
 
-/* The article's field terms (schema.h) and its date as text. */
+/* Appends name NUL value NUL to the facet values (TL_SLOT_FIELDS). */
+static int add_field_value(tl_analysis *ix, const char *name, const char *value, tl_error *err) {
+  if (strlen(value) > TL_INDEX_TERM_MAX)
+    return TL_OK; /* a text, not a keyword */
+  if (tl_buf_append(&ix->fvalues, name, strlen(name) + 1) != TL_OK ||
+      tl_buf_append(&ix->fvalues, value, strlen(value) + 1) != TL_OK)
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  return TL_OK;
+}
+
+/* The article's field terms and facet values (schema.h: its key, then
+ * the fields) and its date as text; ix->key is set. */
 static int prepare_fields(tl_analysis *ix, const tl_article *a, tl_error *err) {
   size_t i;
   int rc;
   ix->fterms_len = 0;
+  tl_buf_reset(&ix->fvalues);
+  if (tl_buf_append(&ix->fvalues, ix->key, sizeof ix->key) != TL_OK)
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
   ix->date[0] = '\0';
   for (i = 0; i < a->nfields; i++) {
     const char *name = a->fields[i].name;
@@ -262,15 +303,21 @@ static int prepare_fields(tl_analysis *ix, const tl_article *a, tl_error *err) {
       continue;
     if ((rc = add_field_term(ix, name, a->fields[i].value, err)) != TL_OK)
       return rc;
+    /* year and month facets are the date's */
+    if (strcmp(name, TL_FIELD_YEAR) != 0 && strcmp(name, TL_FIELD_MONTH) != 0 &&
+        (rc = add_field_value(ix, name, a->fields[i].value, err)) != TL_OK)
+      return rc;
   }
   if (a->has_time && tl_date_format(&a->time, ix->date, sizeof ix->date) >= 7) {
     char ym[8];
     memcpy(ym, ix->date, 7);
     ym[7] = '\0';
-    if ((rc = add_field_term(ix, TL_FIELD_MONTH, ym, err)) != TL_OK)
+    if ((rc = add_field_term(ix, TL_FIELD_MONTH, ym, err)) != TL_OK ||
+        (rc = add_field_value(ix, TL_FIELD_MONTH, ym, err)) != TL_OK)
       return rc;
     ym[4] = '\0';
-    if ((rc = add_field_term(ix, TL_FIELD_YEAR, ym, err)) != TL_OK)
+    if ((rc = add_field_term(ix, TL_FIELD_YEAR, ym, err)) != TL_OK ||
+        (rc = add_field_value(ix, TL_FIELD_YEAR, ym, err)) != TL_OK)
       return rc;
   }
   return TL_OK;
@@ -278,6 +325,11 @@ static int prepare_fields(tl_analysis *ix, const tl_article *a, tl_error *err) {
 
 int tl_index_prepare_begin(tl_analysis *ix, const tl_article *a, size_t *npassages, tl_error *err) {
   int rc;
+  {
+    uint64_t k = XXH3_64bits(a->id, strlen(a->id));
+    for (int b = 0; b < 8; b++)
+      ix->key[b] = (char)(unsigned char)(k >> (56 - 8 * b));
+  }
   if ((rc = prepare_fields(ix, a, err)) != TL_OK)
     return rc;
   ix->next = 0;
@@ -347,6 +399,10 @@ int tl_index_prepare_next(tl_analysis *ix, const tl_article *a, size_t max_passa
       rc = err->code ? err->code : TL_ERR_XAPIAN;
       goto fail;
     }
+    if (tl_acronym_scan(a->text + p->start, p->end - p->start, on_acronym, pr)) {
+      rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+      goto fail;
+    }
     c.prefix = TL_PREFIX_TITLE;
     rc = tl_analyzer_run(ix->analyzer, a->title, strlen(a->title), 1, on_term, &c, NULL, err);
     if (rc != TL_OK) {
@@ -360,11 +416,14 @@ int tl_index_prepare_next(tl_analysis *ix, const tl_article *a, size_t max_passa
       if ((rc = tl_doc_add_term(ix->doc, ix->fterms + k, strlen(ix->fterms + k), 0, err)) != TL_OK)
         goto fail;
     /* the article's id on every passage (the collapse key), its date for
-     * sorting and ranges; its hash only on its first passage: values cost
+     * sorting and ranges, its fields for facets; its hash only on its first passage: values cost
      * the writer per document, and it is read per article */
     if ((rc = tl_doc_set_value(ix->doc, TL_SLOT_ARTICLE_ID, a->id, strlen(a->id), err)) != TL_OK ||
+        (rc = tl_doc_set_value(ix->doc, TL_SLOT_ARTICLE_KEY, ix->key, 8, err)) != TL_OK ||
         (a->has_time && (rc = tl_doc_set_sortable(ix->doc, TL_SLOT_DATE, (double)a->time.seconds,
                                                   err)) != TL_OK) ||
+        (rc = tl_doc_set_value(ix->doc, TL_SLOT_FIELDS, ix->fvalues.data, ix->fvalues.len, err)) !=
+            TL_OK ||
         (i == 0 &&
          (rc = tl_doc_set_value(ix->doc, TL_SLOT_ARTICLE_HASH, ix->hash, 16, err)) != TL_OK))
       goto fail;
@@ -391,6 +450,58 @@ int tl_index_prepare(tl_analysis *ix, const tl_article *a, tl_prepared **out, tl
   return tl_index_prepare_next(ix, a, 0, 0, out, err);
 }
 
+/* Adds the chunk's acronym definitions to the index's acronym table
+ * (TL_META_ACRONYM_PREFIX): a long form not yet known for its short form is
+ * appended, up to TL_ACRONYM_FORMS of them. */
+static int put_acronyms(tl_store *st, const tl_prepared *p, tl_error *err) {
+  const char *r = p->acronyms, *end = p->acronyms ? p->acronyms + p->acronyms_len : NULL;
+  int rc = TL_OK;
+  while (r && r < end && rc == TL_OK) {
+    const char *tab = memchr(r, '\t', (size_t)(end - r)), *nl;
+    char key[64], *old = NULL;
+    size_t an, ln, k, forms = 0;
+    if (!tab || !(nl = memchr(tab, '\n', (size_t)(end - tab))))
+      break;
+    an = (size_t)(tab - r);
+    ln = (size_t)(nl - tab - 1);
+    snprintf(key, sizeof key, "%s", TL_META_ACRONYM_PREFIX);
+    for (k = 0; k < an && strlen(key) + 1 < sizeof key; k++) {
+      size_t kl = strlen(key);
+      key[kl] = (char)(r[k] >= 'A' && r[k] <= 'Z' ? r[k] - 'A' + 'a' : r[k]);
+      key[kl + 1] = '\0';
+    }
+    if ((rc = tl_store_get_metadata(st, key, &old, err)) != TL_OK)
+      break;
+    /* already known? */
+    for (const char *o = old; o && *o; forms++) {
+      size_t ol = strcspn(o, "\n");
+      if (ol == ln && memcmp(o, tab + 1, ln) == 0) {
+        forms = TL_ACRONYM_FORMS;
+        break;
+      }
+      o += ol + (o[ol] == '\n');
+    }
+    if (forms < TL_ACRONYM_FORMS) {
+      size_t olen = old ? strlen(old) : 0;
+      char *val = malloc(olen + ln + 2);
+      if (!val) {
+        free(old);
+        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+      }
+      memcpy(val, old ? old : "", olen);
+      if (olen)
+        val[olen++] = '\n';
+      memcpy(val + olen, tab + 1, ln);
+      val[olen + ln] = '\0';
+      rc = tl_store_set_metadata(st, key, val, err);
+      free(val);
+    }
+    free(old);
+    r = nl + 1;
+  }
+  return rc;
+}
+
 int tl_index_put(tl_index *ix, const tl_prepared *p, int *existed, tl_error *err) {
   size_t i;
   int rc;
@@ -407,7 +518,7 @@ int tl_index_put(tl_index *ix, const tl_prepared *p, int *existed, tl_error *err
   for (i = 0; i < p->count; i++)
     if ((rc = tl_store_add(ix->store, p->docs[i], err)) != TL_OK)
       return rc;
-  return TL_OK;
+  return put_acronyms(ix->store, p, err);
 }
 
 int tl_index_add(tl_index *ix, const tl_article *a, size_t *npassages, tl_error *err) {

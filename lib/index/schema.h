@@ -30,7 +30,10 @@
  *  - values: on every passage TL_SLOT_ARTICLE_ID the article id (the key
  *    results are collapsed on, one article at a time) and, when the article
  *    has a date, TL_SLOT_DATE its seconds since the epoch, UTC, as
- *    Xapian::sortable_serialise writes them; only on the article's first
+ *    Xapian::sortable_serialise writes them, TL_SLOT_ARTICLE_KEY a hash of
+ *    its id and TL_SLOT_FIELDS its keyword fields with their values as in
+ *    the source (to count matches per article and facets without reading
+ *    records); only on the article's first
  *    passage TL_SLOT_ARTICLE_HASH the article's content hash (16 hex
  *    digits, manifest.h); slot 0 is unused;
  *  - data: the passage record, a JSON object (tl_passage_record below).
@@ -60,7 +63,7 @@ extern "C" {
  * analysis of words) bumps it, so that older indexes are refused with the
  * way to rebuild them instead of giving wrong results.
  */
-#define TL_SCHEMA_VERSION 2
+#define TL_SCHEMA_VERSION 3
 
 /* ---- term prefixes (strings; PREFIX[0] is the letter) ---- */
 
@@ -92,6 +95,21 @@ extern "C" {
 /** Value slot holding the article's date (sortable_serialise of its POSIX
  * seconds), on every passage of an article with a date. */
 #define TL_SLOT_DATE 3
+/** Value slot holding, on every passage, the article's key (the 8 bytes of
+ * TL_SLOT_ARTICLE_KEY) then its keyword fields for facets: so that one
+ * value per matching passage counts articles and their facets, also where
+ * only Xapian's own ValueCountMatchSpy can run (remote shards). The fields:
+ * name NUL value NUL for each field but
+ * date, url, year and month, in source order, values as in the source
+ * (those over TL_INDEX_TERM_MAX bytes left out), then, with a date,
+ * TL_FIELD_MONTH and TL_FIELD_YEAR of it (UTC). */
+#define TL_SLOT_FIELDS 4
+/** Value slot holding the article's key, on every passage: the XXH3-64 of
+ * its id, 8 bytes, most significant first. Matches are counted by article
+ * on it (facets), without reading the longer ids. */
+#define TL_SLOT_ARTICLE_KEY 5
+/** The length of an article key, in bytes. */
+#define TL_ARTICLE_KEY_LEN 8
 
 /* ---- limits, in bytes ---- */
 
@@ -108,6 +126,13 @@ extern "C" {
 #define TL_META_STEMMER "telusur.stemmer"
 /** Time of the last update, ISO 8601 UTC. */
 #define TL_META_UPDATED "telusur.updated"
+/** Prefix of the keys of the acronym table: TL_META_ACRONYM_PREFIX + the
+ * short form in lower case ("bps"); the value is up to
+ * TL_ACRONYM_FORMS long forms found defined in the text ("badan pusat
+ * statistik"), lower case, one a line, in the order first seen. */
+#define TL_META_ACRONYM_PREFIX "telusur.acronym:"
+/** Most long forms kept per short form. */
+#define TL_ACRONYM_FORMS 4
 /** Prefix of the keys of the file-state table (manifest.h). */
 #define TL_META_FILE_PREFIX "telusur.file:"
 

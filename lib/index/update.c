@@ -773,11 +773,14 @@ tl_status tl_update_finish(tl_update *u, tl_update_summary *sum, tl_error *err) 
 typedef char shard_name[4096];
 
 /* Reads the shard paths of a stub file (relative to its directory, as
- * written) into names; returns how many, or -1 when it is not one. */
+ * written) into names; returns how many, or -1 when it is not one, or a
+ * stub of one remote database ("remote HOST:PORT", served by xapian-tcpsrv
+ * --writable), which Xapian opens for writing as one database; -2 when it
+ * lists remote databases among others. */
 static int read_stub(const char *db, shard_name *names, int max) {
   FILE *f = fopen(db, "r");
   char line[4200];
-  int n = 0;
+  int n = 0, remote = 0;
   if (!f)
     return -1;
   while (fgets(line, sizeof line, f) && n < max) {
@@ -785,9 +788,10 @@ static int read_stub(const char *db, shard_name *names, int max) {
     line[k] = '\0';
     if (strncmp(line, "auto ", 5) == 0 && k - 5 < 4096)
       memcpy(names[n++], line + 5, k - 5 + 1);
+    remote += strncmp(line, "remote ", 7) == 0;
   }
   fclose(f);
-  return n;
+  return remote == 0 ? n : remote == 1 && n == 0 ? -1 : -2;
 }
 
 static const char *base_name(const char *p) {
@@ -826,6 +830,9 @@ static int open_writers(tl_update *u, const char *db, shard_name *names, tl_erro
     return tl_error_set(err, TL_ERR_USAGE, "%s: a folder that is not empty and not an index", db);
   if (nshards > TL_UPDATE_MAX_SHARDS)
     return tl_error_set(err, TL_ERR_USAGE, "%u shards: at most %d", nshards, TL_UPDATE_MAX_SHARDS);
+  if (v == -2)
+    return tl_error_set(err, TL_ERR_USAGE,
+                        "%s lists remote databases: index each through a stub of its own", db);
   if (v == 0 || (v > 0 && nshards && nshards != (unsigned)v))
     return tl_error_set(err, TL_ERR_USAGE, "%s is %s", db,
                         v == 0 ? "not a stub database"

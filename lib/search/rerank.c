@@ -1130,10 +1130,13 @@ int tl_rerank(tl_reranker *r, const tl_query *query, const tl_rerank_collection 
     scores[i] = r->trees ? tl_trees_predict(r->trees, xi, s) : s;
   }
   if (order) {
-    /* insertion sort: stable, and n is a reranking depth (tens) */
+    /* insertion sort: stable, and n is a reranking depth (tens); scores
+     * within a billionth count as equal (the sums of equal features can
+     * differ in their last bits, as BM25 from shards does) */
     for (i = 0; i < n; i++) {
       size_t at = i;
-      while (at > 0 && scores[order[at - 1]] < scores[i])
+      double tol = 1e-9 * (fabs(scores[i]) > 1 ? fabs(scores[i]) : 1);
+      while (at > 0 && scores[order[at - 1]] < scores[i] - tol)
         at--;
       memmove(order + at + 1, order + at, (i - at) * sizeof *order);
       order[at] = i;

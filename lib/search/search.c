@@ -3,6 +3,7 @@
 
 #include "index/documents.h"
 #include "index/schema.h"
+#include "search/expand.h"
 #include "search/query.h"
 #include "search/rerank.h"
 #include "telusur/analysis.h"
@@ -41,7 +42,12 @@ struct tl_searcher {
   int count_matches;
   char **facets; /* the fields counted, nfacets */
   size_t nfacets;
+  tl_acronyms *acronyms; /* NULL: no acronym expansion */
+  int correct;           /* search the spelling suggestion instead */
 };
+
+/* Weight of the acronym expansion, against 1 for the words typed. */
+#define EXPAND_WEIGHT 0.5
 
 /* Reads the filters of opts into s: field terms, and one date range (the
  * intersection of the date filters). */
@@ -225,7 +231,8 @@ tl_status tl_searcher_open(const char *db_path, const tl_searcher_options *opts,
     s->rank = *rank;
   else
     tl_rank_params_default(&s->rank);
-  if ((rc = tl_store_open(db_path, TL_STORE_READ, &s->store, err)) != TL_OK ||
+  if ((rc = tl_store_open_read(db_path, opts ? opts->timeout_ms : 0, opts ? opts->allow_partial : 0,
+                               &s->store, err)) != TL_OK ||
       (rc = tl_schema_check(s->store, db_path, NULL, err)) != TL_OK)
     goto fail;
   if ((rc = tl_store_get_metadata(s->store, TL_META_STEMMER, &stemmer, err)) != TL_OK)
@@ -248,6 +255,11 @@ tl_status tl_searcher_open(const char *db_path, const tl_searcher_options *opts,
   if (s->reranker && opts && (rc = use_trees(s->reranker, opts, err)) != TL_OK)
     goto fail;
   s->no_snippets = opts ? opts->no_snippets : 0;
+  s->correct = opts ? opts->correct : 0;
+  if (!(opts && opts->no_expand) &&
+      (rc = tl_acronyms_load(s->store, opts && opts->data_dir ? opts->data_dir : tl_data_dir(),
+                             &s->acronyms, err)) != TL_OK)
+    goto fail;
   if (opts && (rc = set_filters(s, opts, err)) != TL_OK)
     goto fail;
   free(stemmer);
@@ -259,6 +271,10 @@ fail:
   return rc;
 }
 
+const char *tl_searcher_missing(const tl_searcher *s) {
+  return tl_store_missing(s->store);
+}
+
 void tl_searcher_close(tl_searcher *s) {
   if (!s)
     return;
@@ -267,6 +283,7 @@ void tl_searcher_close(tl_searcher *s) {
   tl_analyzer_free(s->query_stop);
   tl_reranker_free(s->reranker);
   tl_analyzer_free(s->questions);
+  tl_acronyms_free(s->acronyms);
   for (size_t i = 0; i < s->nfterms; i++)
     free(s->fterms[i]);
   free(s->fterms);
@@ -291,6 +308,18 @@ static int has_operand(const unsigned char *act, size_t i, size_t n, int step) {
     dropped |= act[k] == ACT_DROPPED;
   }
   return !dropped;
+}
+
+/* Whether query word t is a name that the stemmer would change (Kediri,
+ * Semeru): capitalised in the query, or typed in lower case but listed by
+ * the gazetteer; such a word is searched as written. */
+static int name_kept_whole(const tl_searcher *s, const tl_query_term *t) {
+  size_t sl;
+  const char *stem;
+  if (!(t->flags & TL_TERM_NAME) && !tl_analyzer_is_name(s->analyzer, t->term, t->len))
+    return 0;
+  stem = tl_analyzer_stem(s->analyzer, t->term, t->len, &sl);
+  return sl != t->len || memcmp(stem, t->term, sl) != 0;
 }
 
 /* Rewrites the query word by word into the analyzer's forms:
@@ -364,6 +393,13 @@ static tl_status rewrite(const tl_searcher *s, const tl_query *pq, char **out, t
           failed |= tl_buf_append(&o, word, wlen);
       } else if (query[t->end] == ':' || (t->flags & TL_TERM_ACRONYM)) {
         failed |= tl_buf_append(&o, word, wlen);
+      } else if (name_kept_whole(s, t)) {
+        /* a capital keeps Xapian's parser from stemming the name */
+        char first = t->term[0];
+        if (first >= 'a' && first <= 'z')
+          first = (char)(first - 'a' + 'A');
+        failed |= tl_buf_append(&o, &first, 1);
+        failed |= tl_buf_append(&o, t->term + 1, t->len - 1);
       } else {
         failed |= tl_buf_append(&o, t->term, t->len);
       }
@@ -682,29 +718,6 @@ static int rank_hits(tl_searcher *s, const tl_query *query, unsigned depth, cons
   return rerank_hits(s, query, hits, *recs, *nd, *order, *score, *features, shift, err);
 }
 
-/* Adds one article with value v (n bytes) to facet f (*cap: room in
- * f->values); -1 when out of memory. */
-static int facet_add(tl_facet *f, size_t *cap, const char *v, size_t n) {
-  size_t i;
-  for (i = 0; i < f->nvalues; i++)
-    if (strlen(f->values[i].value) == n && memcmp(f->values[i].value, v, n) == 0) {
-      f->values[i].articles++;
-      return 0;
-    }
-  if (f->nvalues == *cap) {
-    size_t c = *cap ? *cap * 2 : 16;
-    tl_facet_value *nv = realloc(f->values, c * sizeof *nv);
-    if (!nv)
-      return -1;
-    f->values = nv;
-    *cap = c;
-  }
-  if (!(f->values[f->nvalues].value = strndup(v, n)))
-    return -1;
-  f->values[f->nvalues++].articles = 1;
-  return 0;
-}
-
 static int facet_cmp(const void *a, const void *b) {
   const tl_facet_value *x = a, *y = b;
   if (x->articles != y->articles)
@@ -712,71 +725,38 @@ static int facet_cmp(const void *a, const void *b) {
   return strcmp(x->value, y->value);
 }
 
-/* The counts of every match and the facets, from one record per article. */
-static tl_status count_facets(tl_searcher *s, const tl_hits *hits, tl_results *res, tl_error *err) {
-  size_t a, i, *cap;
+/* The counts of every match and the facets, as the match counted them:
+ * the facets move from hits to res, sorted. */
+static void take_counts(tl_searcher *s, tl_hits *hits, tl_results *res) {
+  size_t i;
   res->counted = 1;
   res->passages_matched = hits->passages_matched;
   res->articles_matched = hits->articles_matched;
-  if (!s->nfacets)
-    return TL_OK;
-  if (!(res->facets = calloc(s->nfacets, sizeof *res->facets)) ||
-      !(cap = calloc(s->nfacets, sizeof *cap)))
-    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-  res->nfacets = s->nfacets;
-  for (i = 0; i < s->nfacets; i++)
+  res->facets = hits->facets;
+  res->nfacets = hits->nfacets;
+  hits->facets = NULL;
+  hits->nfacets = 0;
+  for (i = 0; i < res->nfacets; i++) {
     res->facets[i].field = s->facets[i];
-  for (a = 0; a < hits->narticles; a++) {
-    tl_passage_record r;
-    json_object *fields = NULL;
-    int bad = 0;
-    if (tl_record_decode(hits->article_data[a], strlen(hits->article_data[a]), &r, err) != TL_OK) {
-      free(cap);
-      return err->code;
-    }
-    json_object_object_get_ex((json_object *)r.owner, "fields", &fields);
-    for (i = 0; i < s->nfacets && !bad; i++) {
-      tl_facet *f = &res->facets[i];
-      const char *name = s->facets[i];
-      size_t d = strlen(r.date);
-      json_object *v;
-      if (strcmp(name, TL_FIELD_YEAR) == 0 || strcmp(name, TL_FIELD_MONTH) == 0) {
-        size_t n = name[0] == 'y' ? 4 : 7;
-        if (d >= n)
-          bad = facet_add(f, &cap[i], r.date, n);
-      } else if (strcmp(name, "source") == 0) {
-        if (*r.source)
-          bad = facet_add(f, &cap[i], r.source, strlen(r.source));
-      } else if (fields && json_object_object_get_ex(fields, name, &v) && v) {
-        if (json_object_is_type(v, json_type_array)) {
-          size_t k, m = json_object_array_length(v);
-          for (k = 0; k < m && !bad; k++) {
-            const char *t = json_object_get_string(json_object_array_get_idx(v, k));
-            size_t j;
-            int dup = 0;
-            for (j = 0; j < k; j++) /* a value given twice counts the article once */
-              dup |= strcmp(t, json_object_get_string(json_object_array_get_idx(v, j))) == 0;
-            if (!dup)
-              bad = facet_add(f, &cap[i], t, strlen(t));
-          }
-        } else {
-          const char *t = json_object_get_string(v);
-          bad = facet_add(f, &cap[i], t, strlen(t));
-        }
-      }
-    }
-    tl_record_release(&r);
-    if (bad) {
-      free(cap);
-      return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-    }
-  }
-  free(cap);
-  for (i = 0; i < res->nfacets; i++)
     if (res->facets[i].nvalues > 1)
       qsort(res->facets[i].values, res->facets[i].nvalues, sizeof *res->facets[i].values,
             facet_cmp);
-  return TL_OK;
+  }
+}
+
+char *tl_results_suggestion_json(const tl_results *r) {
+  json_object *v;
+  const char *js;
+  char *line = NULL;
+  size_t n;
+  if (!r->suggestion || !(v = json_object_new_string(r->suggestion)))
+    return NULL;
+  js = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+  n = strlen(js) + 48;
+  if (js && (line = malloc(n)))
+    snprintf(line, n, "{\"suggestion\": %s%s}", js, r->corrected ? ", \"corrected\": true" : "");
+  json_object_put(v);
+  return line;
 }
 
 char *tl_results_facets_json(const tl_results *r) {
@@ -805,8 +785,9 @@ char *tl_results_facets_json(const tl_results *r) {
   return line;
 }
 
-tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned count, int explain,
-                    tl_results **out, tl_error *err) {
+/* One search of the query as given (tl_search without spelling). */
+static tl_status search_once(tl_searcher *s, const char *query, unsigned offset, unsigned count,
+                             int explain, tl_results **out, tl_error *err) {
   tl_search_options so;
   tl_query *pq = NULL;
   tl_hits *hits = NULL;
@@ -815,7 +796,7 @@ tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned
   tl_passage_record *recs = NULL;
   size_t *order = NULL, nd = 0, from, i;
   double *score = NULL, *features = NULL, shift = 0;
-  char *q = NULL;
+  char *q = NULL, *expand = NULL, *expanded = NULL;
   tl_status rc;
   int attempt;
   unsigned depth = 0;
@@ -861,7 +842,16 @@ tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned
   so.date_to = s->date_to;
   so.sort = s->sort;
   so.per_article = s->per_article;
-  so.count_matches = s->count_matches ? (s->nfacets ? 2 : 1) : 0;
+  if (s->acronyms && (rc = tl_acronyms_expand(s->acronyms, pq, &expand, &expanded, err)) != TL_OK) {
+    free(q);
+    tl_query_free(pq);
+    return rc;
+  }
+  so.expand = expand;
+  so.expand_weight = EXPAND_WEIGHT;
+  so.count_matches = s->count_matches;
+  so.facets = (const char *const *)s->facets;
+  so.nfacets = s->nfacets;
   for (attempt = 0;; attempt++) {
     rc = tl_store_search(s->store, q, &so, &hits, err);
     if (rc == TL_OK)
@@ -880,6 +870,7 @@ tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned
     tl_store_reopen(s->store, err);
   }
   free(q);
+  free(expand);
   if (rc == TL_OK && (!recs || !order || !score)) {
     tl_error_set(err, TL_ERR_NOMEM, "out of memory");
     rc = TL_ERR_NOMEM;
@@ -895,8 +886,10 @@ tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned
   if (!s->no_snippets && (rc = terms_set(hits, &terms, err)) != TL_OK)
     goto fail;
   res->estimated = hits->estimated;
-  if (s->count_matches && (rc = count_facets(s, hits, res, err)) != TL_OK)
-    goto fail;
+  res->expanded = expanded;
+  expanded = NULL;
+  if (s->count_matches)
+    take_counts(s, hits, res);
   from = depth > 0 ? offset : 0;
   res->features_ = features;
   features = NULL;
@@ -958,10 +951,35 @@ tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned
   *out = res;
   res = NULL;
 fail:
+  free(expanded);
   tl_strset_free(terms);
   free_ranking(hits, recs, order, score, features);
   tl_results_free(res);
   tl_query_free(pq);
+  return rc;
+}
+
+tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned count, int explain,
+                    tl_results **out, tl_error *err) {
+  tl_query *pq = NULL;
+  char *fix = NULL;
+  tl_status rc;
+  *out = NULL;
+  /* the spelling suggestion: words the index does not hold, corrected */
+  if ((rc = tl_query_parse(s->analyzer, s->questions, query, &pq, err)) != TL_OK)
+    return rc;
+  /* a suggestion that cannot be made (a remote shard that does not answer)
+   * is left out: the search itself says what failed */
+  if (tl_spelling_suggest(s->store, pq, &fix, err) != TL_OK)
+    tl_error_clear(err);
+  tl_query_free(pq);
+  rc = search_once(s, fix && s->correct ? fix : query, offset, count, explain, out, err);
+  if (rc == TL_OK && *out) {
+    (*out)->corrected = fix && s->correct;
+    (*out)->suggestion = fix;
+    fix = NULL;
+  }
+  free(fix);
   return rc;
 }
 
@@ -1018,6 +1036,8 @@ void tl_results_free(tl_results *r) {
   }
   free(r->items);
   free(r->parsed);
+  free(r->expanded);
+  free(r->suggestion);
   for (i = 0; i < r->nfacets; i++) {
     size_t k;
     for (k = 0; k < r->facets[i].nvalues; k++)

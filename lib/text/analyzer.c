@@ -26,6 +26,7 @@ typedef struct word {
   size_t b_start, b_end;  /* byte range in the input */
   size_t norm, norm_len;  /* normalized UTF-8 in the arena */
   int flags;              /* TL_TERM_ACRONYM, TL_TERM_NUMBER */
+  int capital;            /* starts with a capital letter, not all capitals */
 } word;
 
 struct tl_analyzer {
@@ -33,6 +34,7 @@ struct tl_analyzer {
   tl_strset *stop;      /* stopwords */
   tl_strset *compounds; /* closed compounds (kerjasama) */
   tl_strset *tails;     /* endings of compounds that are words (sama, kota) */
+  tl_strset *names;     /* the gazetteer: place and mountain names */
   const UNormalizer2 *nfkc_cf;
   UBreakIterator *bi;
   UChar *u16;
@@ -104,6 +106,33 @@ static int load_compounds(tl_analyzer *a, const char *dir, tl_error *err) {
   return TL_OK;
 }
 
+/* Words after which a capitalised word is a name (Gunung Semeru). */
+static int is_place_word(const char *t, size_t n) {
+  static const char *const w[] = {"gunung",    "kota",      "kabupaten", "kab",   "provinsi",
+                                  "pulau",     "kecamatan", "kec",       "desa",  "kampung",
+                                  "danau",     "sungai",    "teluk",     "selat", "tanjung",
+                                  "kelurahan", "dusun",     "pegunungan"};
+  size_t i;
+  for (i = 0; i < sizeof w / sizeof *w; i++)
+    if (strlen(w[i]) == n && memcmp(w[i], t, n) == 0)
+      return 1;
+  return 0;
+}
+
+/* Loads the gazetteer of names that are never stemmed when capitalised. */
+static int load_names(tl_analyzer *a, const char *dir, tl_error *err) {
+  static const char *const files[] = {"places.txt", "mountains.txt"};
+  char path[4096];
+  size_t i;
+  int rc;
+  for (i = 0; i < sizeof files / sizeof *files; i++) {
+    snprintf(path, sizeof path, "%s/lexicon/%s", dir, files[i]);
+    if ((rc = load_list(a->names, path, err)) != TL_OK)
+      return rc;
+  }
+  return TL_OK;
+}
+
 tl_status tl_analyzer_create(const tl_analyzer_options *opts, tl_analyzer **out, tl_error *err) {
   tl_analyzer *a;
   UErrorCode st = U_ZERO_ERROR;
@@ -115,13 +144,13 @@ tl_status tl_analyzer_create(const tl_analyzer_options *opts, tl_analyzer **out,
   if (!(a = calloc(1, sizeof *a)))
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
   if (tl_strset_create(&a->stop) != TL_OK || tl_strset_create(&a->compounds) != TL_OK ||
-      tl_strset_create(&a->tails) != TL_OK) {
+      tl_strset_create(&a->tails) != TL_OK || tl_strset_create(&a->names) != TL_OK) {
     tl_analyzer_free(a);
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
   }
   if ((rc = tl_stemmer_create(stem, dir, &a->stemmer, err)) != TL_OK ||
       (rc = load_stopwords(a, dir, stop, err)) != TL_OK ||
-      (rc = load_compounds(a, dir, err)) != TL_OK) {
+      (rc = load_compounds(a, dir, err)) != TL_OK || (rc = load_names(a, dir, err)) != TL_OK) {
     tl_analyzer_free(a);
     return rc;
   }
@@ -143,6 +172,7 @@ void tl_analyzer_free(tl_analyzer *a) {
   tl_strset_free(a->stop);
   tl_strset_free(a->compounds);
   tl_strset_free(a->tails);
+  tl_strset_free(a->names);
   if (a->bi)
     ubrk_close(a->bi);
   free(a->u16);
@@ -155,6 +185,10 @@ void tl_analyzer_free(tl_analyzer *a) {
 
 int tl_analyzer_is_stopword(const tl_analyzer *a, const char *word, size_t len) {
   return tl_strset_has(a->stop, word, len, NULL);
+}
+
+int tl_analyzer_is_name(const tl_analyzer *a, const char *word, size_t len) {
+  return tl_strset_has(a->names, word, len, NULL);
 }
 
 const char *tl_analyzer_stemmer_name(const tl_analyzer *a) {
@@ -205,16 +239,21 @@ static int normalize(tl_analyzer *a, word *w, tl_error *err) {
   UErrorCode st = U_ZERO_ERROR;
   int32_t n, i, j, letters = 0, upper = 0, out_len = 0;
   int digits = 0;
+  w->capital = 0;
   for (i = w->u_start; i < w->u_end; i++) {
     UChar c = a->u16[i];
     if (u_isdigit(c))
       digits = 1;
     else if (u_isalpha(c)) {
+      if (letters == 0)
+        w->capital = u_isupper(c) != 0;
       letters++;
       if (u_isupper(c))
         upper++;
     }
   }
+  if (upper == letters)
+    w->capital = 0;
   w->flags = 0;
   if (digits)
     w->flags |= TL_TERM_NUMBER;
@@ -259,10 +298,25 @@ static int emit(tl_term_fn fn, void *ctx, int flags, const char *t, size_t n, si
   return fn(ctx, flags, t, n, s, e, pos);
 }
 
-/* Emits the terms of one word: its surface form and its stem. */
-static int emit_word(tl_analyzer *a, const word *w, unsigned pos, tl_term_fn fn, void *ctx) {
+static int space_between(const tl_analyzer *a, const word *v, const word *w);
+
+/* Whether word i is a name: capitalised, and in the gazetteer or after a
+ * place word (Gunung Semeru). */
+static int is_name(const tl_analyzer *a, size_t i) {
+  const word *w = &a->words[i], *v = i > 0 ? &a->words[i - 1] : NULL;
+  if (!w->capital || (w->flags & (TL_TERM_NUMBER | TL_TERM_ACRONYM)))
+    return 0;
+  if (tl_strset_has(a->names, a->arena + w->norm, w->norm_len, NULL))
+    return 1;
+  return v && space_between(a, v, w) && is_place_word(a->arena + v->norm, v->norm_len);
+}
+
+/* Emits the terms of one word: its surface form and its stem (the word
+ * itself for a name). */
+static int emit_word(tl_analyzer *a, const word *w, int name, unsigned pos, tl_term_fn fn,
+                     void *ctx) {
   const char *t = a->arena + w->norm;
-  int flags = w->flags;
+  int flags = w->flags | (name ? TL_TERM_NAME : 0);
   int rc;
   size_t sl;
   const char *stem;
@@ -270,7 +324,7 @@ static int emit_word(tl_analyzer *a, const word *w, unsigned pos, tl_term_fn fn,
     flags |= TL_TERM_STOPWORD;
   if ((rc = emit(fn, ctx, flags, t, w->norm_len, w->b_start, w->b_end, pos)))
     return rc;
-  if (flags & (TL_TERM_ACRONYM | TL_TERM_NUMBER)) {
+  if (flags & (TL_TERM_ACRONYM | TL_TERM_NUMBER | TL_TERM_NAME)) {
     stem = t;
     sl = w->norm_len;
   } else {
@@ -399,7 +453,8 @@ tl_status tl_analyzer_run(tl_analyzer *a, const char *text, size_t len, unsigned
            is_hyphen(a->u16[a->words[i + n - 1].u_end]))
       n++;
     for (k = 0; k < n; k++)
-      if ((rc = emit_word(a, &a->words[i + k], pos + (unsigned)k, fn, ctx)))
+      if ((rc =
+               emit_word(a, &a->words[i + k], n == 1 && is_name(a, i), pos + (unsigned)k, fn, ctx)))
         return rc;
     if (n > 1 && (rc = emit_group(a, &a->words[i], n, pos, fn, ctx)))
       return rc;

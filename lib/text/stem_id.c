@@ -69,7 +69,8 @@ enum {
   LEX_PROTECTED = 8,  /* never stemmed (lexicon/protected.txt) */
   LEX_EXCEPTION = 16, /* mapped by lexicon/exceptions.txt */
   LEX_PROPER = 32,    /* a capitalised hunspell entry (a name) */
-  LEX_COMMON = 64     /* a lower-case hunspell entry */
+  LEX_COMMON = 64,    /* a lower-case hunspell entry */
+  LEX_VARIANT = 128   /* a spelling variant (lexicon/variants.txt) */
 };
 
 /* Derivational suffixes. */
@@ -103,6 +104,7 @@ typedef struct lex_entry {
   uint32_t nflags;     /* number of hunspell affix flags (productivity) */
   uint32_t menge;      /* takes menge-/penge- (flags MG, PN) */
   uint32_t toff, tlen; /* exceptions.txt: the root the word maps to, in targets */
+  uint32_t voff, vlen; /* variants.txt: the standard spelling, in targets */
 } lex_entry;
 
 /** One slot of the per-handle stem cache. */
@@ -119,6 +121,7 @@ struct tl_idstem {
   tl_buf targets; /* the roots of exceptions.txt, back to back */
   cache_slot *cache;
   char out[2 * MAX_WORD + 8]; /* result of the last uncached call */
+  char var[2 * MAX_WORD + 8]; /* a rewritten spelling being stemmed */
 };
 
 /** A prefix reading of a word: what remains after stripping prefixes. */
@@ -247,7 +250,7 @@ static int lex_load(tl_idstem *st, const char *path, uint32_t kind, int hunspell
         n = (size_t)(hash - line);
     }
     trim(&w, &n);
-    if (!hunspell && kind == LEX_EXCEPTION) {
+    if (!hunspell && (kind == LEX_EXCEPTION || kind == LEX_VARIANT)) {
       for (i = 0; i < n && !isspace((unsigned char)w[i]); i++)
         ;
       target = w + i;
@@ -273,7 +276,14 @@ static int lex_load(tl_idstem *st, const char *path, uint32_t kind, int hunspell
       e->kind |= LEX_COMMON;
     if (flags)
       lex_note_flags(e, flags, nflags);
-    if (target) {
+    if (target && kind == LEX_VARIANT) {
+      e->voff = (uint32_t)st->targets.len;
+      e->vlen = (uint32_t)ntarget;
+      if (tl_buf_append(&st->targets, target, ntarget) != TL_OK) {
+        fclose(f);
+        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+      }
+    } else if (target) {
       e->toff = (uint32_t)st->targets.len;
       e->tlen = (uint32_t)ntarget;
       if (tl_buf_append(&st->targets, target, ntarget) != TL_OK) {
@@ -297,7 +307,8 @@ int tl_idstem_create(const char *data_dir, tl_idstem **out, tl_error *err) {
   } lists[] = {{"roots.txt", LEX_ROOT},
                {"compounds.txt", LEX_COMPOUND},
                {"protected.txt", LEX_PROTECTED},
-               {"exceptions.txt", LEX_EXCEPTION}};
+               {"exceptions.txt", LEX_EXCEPTION},
+               {"variants.txt", LEX_VARIANT}};
   const char *dic = getenv("TELUSUR_HUNSPELL_DIC");
   tl_idstem *st;
   char path[4096];
@@ -425,8 +436,9 @@ static void nasal_readings(readings *rs, const reading *p, int pre, const char *
     return;
   }
   if (starts(s, n, "ny") && n > 2 && is_vowel(s[2])) {
-    add_reading(rs, p, pre, "s", s + 2, n - 2, 0); /* menyapu */
-    add_reading(rs, p, pre, "", s, n, 0);          /* menyanyi */
+    add_reading(rs, p, pre, "s", s + 2, n - 2, 0);  /* menyapu */
+    add_reading(rs, p, pre, "sy", s + 2, n - 2, 0); /* penyair -> syair */
+    add_reading(rs, p, pre, "", s, n, 0);           /* menyanyi */
     return;
   }
   if (s[0] == 'n') {
@@ -518,7 +530,7 @@ static int licence(const lex_entry *e, const reading *r, int suf) {
   int outer = r->n ? r->chain[0] : PRE_NONE;
   uint32_t bit, obit;
   int need, got;
-  if (e->kind & (LEX_ROOT | LEX_COMPOUND | LEX_PROTECTED))
+  if (e->kind & (LEX_ROOT | LEX_COMPOUND | LEX_PROTECTED | LEX_VARIANT))
     return 2; /* the project's own lists carry no flags */
   if (pre == PRE_NONE && suf == SUF_NONE)
     return 2;
@@ -553,13 +565,14 @@ static int better(const candidate *a, const candidate *b) {
  * whole (sebelah), and is only kept when no licensed analysis exists.
  */
 static int weak_root(const lex_entry *e) {
-  uint32_t own = LEX_ROOT | LEX_COMPOUND | LEX_PROTECTED;
+  uint32_t own = LEX_ROOT | LEX_COMPOUND | LEX_PROTECTED | LEX_VARIANT;
   return !(e->kind & own) && (e->nflags == 0 || !(e->kind & LEX_COMMON));
 }
 
 /** True when e may serve as the root of a decomposition. */
 static int usable_root(const lex_entry *e) {
-  return e && e->len >= 2 && (e->kind & (LEX_DIC | LEX_ROOT | LEX_COMPOUND | LEX_PROTECTED));
+  return e && e->len >= 2 &&
+         (e->kind & (LEX_DIC | LEX_ROOT | LEX_COMPOUND | LEX_PROTECTED | LEX_VARIANT));
 }
 
 /**
@@ -606,8 +619,9 @@ static void try_suffixes(const tl_idstem *st, const reading *r, candidate *best,
         if (cand.licence == 0 && r->n == 0 && e->nflags == 0 && (e->kind & LEX_DIC) &&
             !(e->kind & LEX_ROOT) && !(derivs[c].suf == SUF_KAN && n3 >= 5))
           continue; /* asean is not ase-an: ase takes no suffix */
-        cand.nflags =
-            (e->kind & (LEX_ROOT | LEX_COMPOUND | LEX_PROTECTED)) ? OWN_NFLAGS : (int)e->nflags;
+        cand.nflags = (e->kind & (LEX_ROOT | LEX_COMPOUND | LEX_PROTECTED | LEX_VARIANT))
+                          ? OWN_NFLAGS
+                          : (int)e->nflags;
         cand.naffix = r->n + (a > 0) + (b > 0) + (c > 0);
         cand.order = (*order)++;
         cand.npre = r->n;
@@ -689,6 +703,23 @@ static const char *stem_simple(const tl_idstem *st, const char *w, size_t n, siz
   }
   *out_len = fallback(w, n);
   return w;
+}
+
+/**
+ * The negated confix ke-tidak-...-an (ketidakjelasan -> jelas,
+ * ketidakberdayaan -> daya): stems what lies between "ketidak" and "-an"
+ * (and a final -nya) when the lexicon knows the result; NULL otherwise.
+ */
+static const char *stem_ketidak(const tl_idstem *st, const char *w, size_t n, size_t *out_len) {
+  size_t k = strlen("ketidak"), m;
+  const char *r;
+  if (n > 7 + 3 && ends(w, n, "nya"))
+    n -= 3;
+  if (n < k + 5 || !starts(w, n, "ketidak") || !ends(w, n, "an"))
+    return NULL;
+  m = n - k - 2;
+  r = stem_simple(st, w + k, m, out_len);
+  return usable_root(lex_find(st, r, *out_len)) ? r : NULL;
 }
 
 /** True when [s, s + n) is a clitic written after a hyphen ("-nya"). */
@@ -788,6 +819,149 @@ static const char *stem_hyphen(const tl_idstem *st, const char *w, size_t n, siz
   return w;
 }
 
+/** Stems a word without looking at spelling variants. */
+static const char *stem_word(tl_idstem *s, const char *word, size_t len, size_t *rl) {
+  const char *r;
+  if (memchr(word, '-', len))
+    return stem_hyphen(s, word, len, rl, s->out);
+  if ((r = stem_ketidak(s, word, len, rl)))
+    return r;
+  return stem_simple(s, word, len, rl);
+}
+
+/**
+ * Writes into out (capacity cap) the word [w, w + n) with every `from`
+ * replaced by `to`; returns the new length, or 0 when nothing was
+ * replaced or the result does not fit.
+ */
+static size_t replace_all(const char *w, size_t n, const char *from, const char *to, char *out,
+                          size_t cap) {
+  size_t i = 0, o = 0, nf = strlen(from), nt = strlen(to);
+  int any = 0;
+  while (i < n) {
+    if (i + nf <= n && memcmp(w + i, from, nf) == 0) {
+      if (o + nt >= cap)
+        return 0;
+      memcpy(out + o, to, nt);
+      o += nt;
+      i += nf;
+      any = 1;
+    } else {
+      if (o + 1 >= cap)
+        return 0;
+      out[o++] = w[i++];
+    }
+  }
+  out[o] = '\0';
+  return any ? o : 0;
+}
+
+/** True when [w, w + n) is a word the lexicon knows or explains. */
+static int explained(tl_idstem *s, const char *w, size_t n) {
+  size_t rl;
+  const char *r = stem_word(s, w, n, &rl);
+  const lex_entry *e = lex_find(s, r, rl);
+  return e && (usable_root(e) || (e->kind & LEX_EXCEPTION));
+}
+
+/**
+ * The standard spelling of a variant, or NULL when w is none (Sneddon,
+ * Indonesian: A Comprehensive Grammar, 2nd ed., 2010, sec. 1.3 on the
+ * 1947 and 1972 spelling reforms; KBBI for the loanword forms):
+ *  - a form of lexicon/variants.txt (analisa -> analisis, praktek ->
+ *    praktik);
+ *  - an unknown word in the spelling before 1972: dj -> j, tj -> c,
+ *    oe -> u (djalan -> jalan, tjinta -> cinta, oentoek -> untuk); taken
+ *    only when the respelled word is explained by the lexicon;
+ *  - an unknown loan with f for v or p for f (aktifitas -> aktivitas,
+ *    positip -> positif), when the respelled word is explained;
+ *  - a -kan form missing the k of a root in -k (memasukan -> memasukkan),
+ *    when the doubled form stems to a root in -k and the word as written is
+ *    not explained by a licensed reading of a root in -k.
+ * The result is written into s->var.
+ */
+static const char *variant_of(tl_idstem *s, const char *w, size_t n, size_t *vlen) {
+  const lex_entry *e = lex_find(s, w, n);
+  char a[2 * MAX_WORD + 8], b[2 * MAX_WORD + 8];
+  size_t na, nb;
+  if (e && (e->kind & LEX_VARIANT)) {
+    memcpy(s->var, s->targets.data + e->voff, e->vlen);
+    *vlen = e->vlen;
+    return s->var;
+  }
+  if (e && usable_root(e))
+    return NULL;
+  if (memchr(w, '-', n))
+    return NULL;
+  /* spelling before 1972 */
+  na = replace_all(w, n, "dj", "j", a, sizeof a);
+  if (!na) {
+    memcpy(a, w, n);
+    a[n] = '\0';
+  }
+  nb = replace_all(a, na ? na : n, "tj", "c", b, sizeof b);
+  if (!nb) {
+    memcpy(b, a, (na ? na : n) + 1);
+    nb = na ? na : n;
+  }
+  na = replace_all(b, nb, "oe", "u", a, sizeof a);
+  if (!na) {
+    memcpy(a, b, nb + 1);
+    na = nb;
+  }
+  if (na != n || memcmp(a, w, n) != 0) {
+    if (na >= 4 && !explained(s, w, n) && explained(s, a, na)) { /* not goes -> gus */
+      memcpy(s->var, a, na);
+      *vlen = na;
+      return s->var;
+    }
+    return NULL;
+  }
+  /* loans: -fitas -> -vitas, final -ip -> -if */
+  na = replace_all(w, n, "fitas", "vitas", a, sizeof a);
+  if (!na && n > 4 && ends(w, n, "ip")) {
+    memcpy(a, w, n - 2);
+    memcpy(a + n - 2, "if", 3);
+    na = n;
+  }
+  if (na) {
+    if (!explained(s, w, n) && explained(s, a, na)) {
+      memcpy(s->var, a, na);
+      *vlen = na;
+      return s->var;
+    }
+    return NULL;
+  }
+  /* a lost doubled k: memasukan, meletakan, menaikan; not mengenakan,
+   * merapikan, perombakan, whose written form has a root with affix flags
+   * (kena, rapi, rombak) */
+  if (n >= 7 && n < MAX_WORD && ends(w, n, "kan") && is_vowel(w[n - 4])) {
+    size_t rl, ol;
+    const char *r, *o;
+    const lex_entry *re = NULL;
+    memcpy(a, w, n - 3);
+    memcpy(a + n - 3, "kkan", 5);
+    r = stem_word(s, a, n + 1, &rl);
+    if (rl >= 3 && r[rl - 1] == 'k' && (re = lex_find(s, r, rl)) != NULL && usable_root(re) &&
+        (re->nflags >= 3 || (re->kind & (LEX_ROOT | LEX_COMPOUND)))) {
+      char root[MAX_WORD + 8];
+      memcpy(root, r, rl);
+      o = stem_word(s, w, n, &ol);
+      if ((ol != rl || memcmp(o, root, rl) != 0) && o[ol - 1] != 'k') { /* not rombak-an */
+        const lex_entry *oe = lex_find(s, o, ol);
+        if (!oe || !usable_root(oe) ||
+            (!(oe->kind & (LEX_ROOT | LEX_COMPOUND | LEX_PROTECTED | LEX_VARIANT)) &&
+             oe->nflags < 3)) {
+          memcpy(s->var, a, n + 1);
+          *vlen = n + 1;
+          return s->var;
+        }
+      }
+    }
+  }
+  return NULL;
+}
+
 const char *tl_idstem_stem(tl_idstem *s, const char *word, size_t len, size_t *stem_len) {
   cache_slot *slot = &s->cache[XXH3_64bits(word, len) & (CACHE_SLOTS - 1)];
   const char *r;
@@ -800,10 +974,34 @@ const char *tl_idstem_stem(tl_idstem *s, const char *word, size_t len, size_t *s
     *stem_len = len;
     return word;
   }
-  if (memchr(word, '-', len))
-    r = stem_hyphen(s, word, len, &rl, s->out);
-  else
-    r = stem_simple(s, word, len, &rl);
+  {
+    size_t vl;
+    const char *v = variant_of(s, word, len, &vl);
+    if (v) {
+      char std[2 * MAX_WORD + 8];
+      memcpy(std, v, vl);
+      r = stem_word(s, std, vl, &rl);
+      if (r >= std && r < std + sizeof std) { /* the stem is part of std */
+        memmove(s->out, r, rl);
+        r = s->out;
+      }
+    } else {
+      r = stem_word(s, word, len, &rl);
+    }
+  }
+  {
+    /* an affixed variant (menganalisa -> analisa): the standard's stem */
+    const lex_entry *e = lex_find(s, r, rl);
+    if (e && (e->kind & LEX_VARIANT)) {
+      char std[2 * MAX_WORD + 8];
+      memcpy(std, s->targets.data + e->voff, e->vlen);
+      r = stem_word(s, std, e->vlen, &rl);
+      if (r >= std && r < std + sizeof std) {
+        memmove(s->out, r, rl);
+        r = s->out;
+      }
+    }
+  }
   if (len < CACHE_WORD && rl < CACHE_WORD) {
     memcpy(slot->word, word, len);
     memmove(slot->stem, r, rl);

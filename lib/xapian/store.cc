@@ -8,19 +8,47 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
 #include <map>
+#include <memory>
 #include <new>
 #include <set>
+#include <stdexcept>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+// One database of a stub file: a local path, or a remote one served by
+// xapian-tcpsrv (host and port).
+struct tl_shard {
+  std::string name; // as messages name it: the path, or HOST:PORT
+  std::string path;
+  std::string host;
+  unsigned port = 0; // 0: local
+};
 
 struct tl_store {
   Xapian::Database *db = nullptr;
   Xapian::WritableDatabase *wdb = nullptr; // same object as db when writable
   std::string path;
   bool in_transaction = false;
+  // Spelling data of the documents added since the last commit: word ->
+  // count, handed to Xapian once per word at commit rather than once per
+  // word and document.
+  std::unordered_map<std::string, Xapian::termcount> spelling;
+  std::vector<tl_shard> shards; // read mode, a stub: its databases
+  unsigned timeout_ms = TL_STORE_TIMEOUT_DEFAULT;
+  bool allow_partial = false;
+  std::string missing;        // the shards left out (allow_partial), ", "-separated
+  bool network_error = false; // the last error was a remote shard's
 };
 
 struct tl_doc {
@@ -62,7 +90,9 @@ tl_status from_std(tl_error *err, const std::exception &e, const char *what) {
 // (TL_ERR_MODIFIED), else real corruption.
 tl_status from_reader(tl_store *s, tl_error *err, const Xapian::Error &e, const char *what) {
   tl_status code = from_xapian(err, e, what);
-  if (code != TL_ERR_XAPIAN || s->wdb || e.get_type() != std::string("DatabaseCorruptError"))
+  const std::string type = e.get_type();
+  s->network_error = type == "NetworkError" || type == "NetworkTimeoutError";
+  if (code != TL_ERR_XAPIAN || s->wdb || !s->shards.empty() || type != "DatabaseCorruptError")
     return code;
   try {
     if (Xapian::Database(s->path).get_revision() != s->db->get_revision())
@@ -97,18 +127,6 @@ public:
 private:
   tl_stem_fn fn_;
   void *ctx_;
-};
-
-// Accepts one document only.
-class OneDoc : public Xapian::MatchDecider {
-public:
-  explicit OneDoc(Xapian::docid id) : id_(id) {}
-  bool operator()(const Xapian::Document &doc) const override {
-    return doc.get_docid() == id_;
-  }
-
-private:
-  Xapian::docid id_;
 };
 
 // Accepts expand-set terms that are word forms or stems (TL_PREFIX_STEM),
@@ -188,32 +206,193 @@ private:
     return tl_error_set(err, TL_ERR_XAPIAN, "%s: unknown exception", what);                        \
   }
 
-extern "C" tl_status tl_store_open(const char *path, int mode, tl_store **out, tl_error *err) {
+namespace {
+
+// A shard that cannot be opened or read: the message names it.
+class ShardError : public std::runtime_error {
+public:
+  ShardError(const std::string &msg, tl_status code) : std::runtime_error(msg), code_(code) {}
+  tl_status code() const {
+    return code_;
+  }
+
+private:
+  tl_status code_;
+};
+
+std::string trim(const std::string &t) {
+  size_t b = t.find_first_not_of(" \t\r"), e = t.find_last_not_of(" \t\r");
+  return b == std::string::npos ? std::string() : t.substr(b, e - b + 1);
+}
+
+// Reads a stub database file (Xapian's format): one database a line, "auto
+// PATH" (or glass, chert) relative to the file's directory, or "remote
+// HOST:PORT" for a database that xapian-tcpsrv serves; blank lines and '#'
+// comments are skipped. Throws ShardError naming the file and line.
+std::vector<tl_shard> read_stub(const std::string &path) {
+  std::vector<tl_shard> out;
+  std::ifstream in(path);
+  if (!in)
+    throw ShardError(path + ": " + std::strerror(errno), TL_ERR_IO);
+  std::string line;
+  unsigned n = 0;
+  std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  while (std::getline(in, line)) {
+    n++;
+    line = trim(line);
+    if (line.empty() || line[0] == '#')
+      continue;
+    size_t sp = line.find_first_of(" \t");
+    std::string type = line.substr(0, sp),
+                rest = sp == std::string::npos ? "" : trim(line.substr(sp));
+    std::string where = path + ":" + std::to_string(n) + ": ";
+    tl_shard sh;
+    if (type == "remote") {
+      size_t colon = rest.rfind(':');
+      char *end = nullptr;
+      unsigned long port =
+          colon == std::string::npos ? 0 : std::strtoul(rest.c_str() + colon + 1, &end, 10);
+      if (colon == 0)
+        throw ShardError(where + "'remote :PROGRAM' is not supported: 'remote HOST:PORT'",
+                         TL_ERR_FORMAT);
+      if (colon == std::string::npos || !end || *end || port == 0 || port > 65535)
+        throw ShardError(where + "'" + line + "': expected 'remote HOST:PORT'", TL_ERR_FORMAT);
+      sh.host = rest.substr(0, colon);
+      sh.port = (unsigned)port;
+      sh.name = rest;
+    } else if ((type == "auto" || type == "glass" || type == "chert") && !rest.empty()) {
+      sh.path = std::filesystem::path(rest).is_absolute() ? rest : (dir / rest).string();
+      sh.name = sh.path;
+    } else {
+      throw ShardError(where + "'" + line + "': expected 'auto PATH' or 'remote HOST:PORT'",
+                       TL_ERR_FORMAT);
+    }
+    out.push_back(sh);
+  }
+  if (out.empty())
+    throw ShardError(path + ": a stub database that lists no database", TL_ERR_FORMAT);
+  return out;
+}
+
+// Opens a local database for reading: a writer committing while we open
+// can discard the revision being read, or rewrite blocks as we read them
+// (seemingly corrupt): open again, a few times.
+Xapian::Database open_local(const std::string &path) {
+  for (int attempt = 0;; attempt++) {
+    try {
+      return Xapian::Database(path);
+    } catch (const Xapian::DatabaseModifiedError &) {
+      if (attempt >= 10)
+        throw;
+    } catch (const Xapian::DatabaseCorruptError &) {
+      if (attempt >= 10)
+        throw;
+    }
+  }
+}
+
+Xapian::Database open_shard(const tl_shard &sh, unsigned timeout_ms) {
+  if (sh.port) // timeout_ms for connecting and for each exchange
+    return Xapian::Remote::open(sh.host, sh.port, timeout_ms, timeout_ms);
+  return open_local(sh.path);
+}
+
+ShardError shard_error(const tl_shard &sh, const Xapian::Error &e) {
+  tl_error err;
+  tl_status code = from_xapian(&err, e, ("shard " + sh.name).c_str());
+  return ShardError(err.msg, code == TL_ERR_NOTFOUND ? TL_ERR_NOTFOUND : TL_ERR_XAPIAN);
+}
+
+// (Re)opens the shards of s as one database: Xapian's multi-database, whose
+// statistics (document count, average length, term frequencies) are those
+// of all its shards together. With allow_partial, a shard that does not
+// answer is left out (s->missing names it); without, it is an error.
+void open_shards(tl_store *s) {
+  auto *db = new Xapian::Database();
+  std::string missing;
+  size_t live = 0;
+  for (const auto &sh : s->shards) {
+    try {
+      db->add_database(open_shard(sh, s->timeout_ms));
+      live++;
+    } catch (const Xapian::Error &e) {
+      if (!s->allow_partial) {
+        delete db;
+        throw shard_error(sh, e);
+      }
+      missing += (missing.empty() ? "" : ", ") + sh.name;
+    }
+  }
+  if (live == 0) {
+    delete db;
+    throw ShardError("no shard of " + s->path + " answers: " + missing, TL_ERR_XAPIAN);
+  }
+  delete s->db;
+  s->db = db;
+  s->missing = missing;
+}
+
+// After a remote shard failed: the shard that does not answer, named.
+std::string failed_shard(tl_store *s) {
+  for (const auto &sh : s->shards) {
+    if (!sh.port)
+      continue;
+    try {
+      open_shard(sh, s->timeout_ms).get_doccount();
+    } catch (const Xapian::Error &e) {
+      return sh.name;
+    }
+  }
+  return std::string();
+}
+
+} // namespace
+
+extern "C" tl_status tl_store_open_read(const char *path, unsigned timeout_ms, int allow_partial,
+                                        tl_store **out, tl_error *err) {
   *out = nullptr;
   tl_store *s = nullptr;
   try {
     s = new tl_store;
     s->path = path;
-    if (mode == TL_STORE_WRITE) {
-      s->wdb = new Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN);
-      s->db = s->wdb;
+    s->timeout_ms = timeout_ms ? timeout_ms : TL_STORE_TIMEOUT_DEFAULT;
+    s->allow_partial = allow_partial != 0;
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(path, ec)) {
+      s->shards = read_stub(path);
+      open_shards(s);
     } else {
-      // A writer committing while we open can discard the revision being
-      // read, or rewrite blocks as we read them (seemingly corrupt): open
-      // again, a few times.
-      for (int attempt = 0;; attempt++) {
-        try {
-          s->db = new Xapian::Database(path);
-          break;
-        } catch (const Xapian::DatabaseModifiedError &) {
-          if (attempt >= 10)
-            throw;
-        } catch (const Xapian::DatabaseCorruptError &) {
-          if (attempt >= 10)
-            throw;
-        }
-      }
+      s->db = new Xapian::Database(open_local(path));
     }
+    *out = s;
+    return TL_OK;
+  } catch (const ShardError &e) {
+    delete s;
+    return tl_error_set(err, e.code(), "%s", e.what());
+  } catch (const Xapian::Error &e) {
+    delete s;
+    std::string what = std::string("database ") + path;
+    return from_xapian(err, e, what.c_str());
+  } catch (const std::exception &e) {
+    delete s;
+    return from_std(err, e, path);
+  }
+}
+
+extern "C" const char *tl_store_missing(const tl_store *s) {
+  return s->missing.c_str();
+}
+
+extern "C" tl_status tl_store_open(const char *path, int mode, tl_store **out, tl_error *err) {
+  if (mode != TL_STORE_WRITE)
+    return tl_store_open_read(path, TL_STORE_TIMEOUT_DEFAULT, 0, out, err);
+  *out = nullptr;
+  tl_store *s = nullptr;
+  try {
+    s = new tl_store;
+    s->path = path;
+    s->wdb = new Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN);
+    s->db = s->wdb;
     *out = s;
     return TL_OK;
   } catch (const Xapian::Error &e) {
@@ -237,6 +416,9 @@ extern "C" void tl_store_close(tl_store *s) {
   try {
     if (s->wdb && s->in_transaction)
       s->wdb->cancel_transaction();
+    else if (s->wdb) // Xapian commits on close outside a transaction
+      for (const auto &w : s->spelling)
+        s->wdb->add_spelling(w.first, w.second);
   } catch (...) {
   }
   try {
@@ -310,6 +492,9 @@ extern "C" tl_status tl_store_commit(tl_store *s, tl_error *err) {
   if (!s->wdb)
     return tl_error_set(err, TL_ERR_USAGE, "database %s is read-only", s->path.c_str());
   try {
+    for (const auto &w : s->spelling)
+      s->wdb->add_spelling(w.first, w.second);
+    s->spelling.clear();
     if (s->in_transaction) {
       s->in_transaction = false;
       s->wdb->commit_transaction();
@@ -337,9 +522,44 @@ extern "C" tl_status tl_store_add(tl_store *s, const tl_doc *doc, tl_error *err)
     return tl_error_set(err, TL_ERR_USAGE, "database %s is read-only", s->path.c_str());
   try {
     s->wdb->add_document(doc->doc);
+    // Spelling data: every unprefixed word term of 3 to 24 letters a-z,
+    // with its count in the document (Xapian keeps it in the spelling table
+    // for Database::get_spelling_suggestion).
+    for (auto it = doc->doc.termlist_begin(); it != doc->doc.termlist_end(); ++it) {
+      const std::string t = *it;
+      if (t.size() < 3 || t.size() > 24 || t[0] < 'a' || t[0] > 'z')
+        continue;
+      bool letters = true;
+      for (char c : t)
+        letters = letters && c >= 'a' && c <= 'z';
+      if (letters)
+        s->spelling[t] += it.get_wdf();
+    }
     return TL_OK;
   }
   TL_CATCH("adding a document")
+}
+
+extern "C" tl_status tl_store_spelling(tl_store *s, const char *word, char **out, tl_error *err) {
+  *out = nullptr;
+  try {
+    const std::string word_s(word);
+    std::string w;
+    for (int attempt = 0;; attempt++) {
+      try {
+        if (s->db->get_termfreq(word_s) == 0) // a word the index holds needs no correction
+          w = s->db->get_spelling_suggestion(word_s, word_s.size() > 6 ? 2 : 1);
+        break;
+      } catch (const Xapian::DatabaseModifiedError &) {
+        if (attempt >= 10 || s->wdb)
+          throw;
+        s->db->reopen(); // a writer committed: read its latest revision
+      }
+    }
+    *out = dup_string(w);
+    return *out ? TL_OK : tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  }
+  TL_CATCH("suggesting a spelling")
 }
 
 extern "C" tl_status tl_store_reopen(tl_store *s, tl_error *err) {
@@ -464,6 +684,203 @@ static void add_field_prefixes(Xapian::QueryParser &qp, const Xapian::Database &
   }
 }
 
+// Expands the wildcards of q over the terms of the whole database. Xapian
+// 1.4 expands a wildcard in each shard of a multi-database on its own (each
+// shard's terms, and a synonym's frequency estimated shard by shard), so
+// that shards would score it otherwise than one database: expanded here
+// into the terms they all hold, the wildcard scores as in one database.
+// Only the operators the query parser puts around a wildcard are rebuilt;
+// Xapian 1.4 shows a wildcard's pattern in its description only.
+static Xapian::Query expand_wildcards(const Xapian::Query &q, const Xapian::Database &db) {
+  const Xapian::Query::op op = q.get_type();
+  if (op == Xapian::Query::OP_WILDCARD) {
+    std::string d = q.get_description(); // "Query(WILDCARD SYNONYM pattern)"
+    const std::string head = "Query(WILDCARD ";
+    size_t sp = d.find(' ', head.size());
+    if (d.compare(0, head.size(), head) != 0 || sp == std::string::npos || d.back() != ')')
+      return q;
+    std::string comb = d.substr(head.size(), sp - head.size());
+    std::string pattern = d.substr(sp + 1, d.size() - sp - 2);
+    std::vector<Xapian::Query> terms;
+    for (auto t = db.allterms_begin(pattern);
+         t != db.allterms_end(pattern) && terms.size() <= TL_WILDCARD_MAX_TERMS; ++t)
+      terms.push_back(Xapian::Query(*t));
+    Xapian::Query::op c = comb == "OR"    ? Xapian::Query::OP_OR
+                          : comb == "MAX" ? Xapian::Query::OP_MAX
+                                          : Xapian::Query::OP_SYNONYM;
+    if (terms.size() > TL_WILDCARD_MAX_TERMS) // as Xapian's WILDCARD_LIMIT_ERROR
+      throw Xapian::WildcardError("Wildcard " + pattern + "* expands to more than " +
+                                  std::to_string(TL_WILDCARD_MAX_TERMS) + " terms");
+    if (terms.empty())
+      return Xapian::Query::MatchNothing;
+    return Xapian::Query(c, terms.begin(), terms.end());
+  }
+  switch (op) {
+  case Xapian::Query::OP_AND:
+  case Xapian::Query::OP_OR:
+  case Xapian::Query::OP_AND_NOT:
+  case Xapian::Query::OP_AND_MAYBE:
+  case Xapian::Query::OP_FILTER:
+  case Xapian::Query::OP_SYNONYM:
+  case Xapian::Query::OP_MAX: break;
+  default: return q;
+  }
+  std::vector<Xapian::Query> subs;
+  bool changed = false;
+  for (size_t i = 0; i < q.get_num_subqueries(); i++) {
+    Xapian::Query sub = q.get_subquery(i), x = expand_wildcards(sub, db);
+    changed |= x.get_description() != sub.get_description();
+    subs.push_back(x);
+  }
+  return changed ? Xapian::Query(op, subs.begin(), subs.end()) : q;
+}
+
+// Whether two weights are equal but for rounding: Xapian sums a passage's
+// term weights in an order that depends on the shard's own statistics, so
+// that one passage can score a few units in the last place apart in one
+// database and in shards.
+static bool same_weight(double a, double b) {
+  double m = std::max(std::fabs(a), std::fabs(b));
+  return std::fabs(a - b) <= 1e-9 * (m > 1 ? m : 1);
+}
+
+// Counts, over every passage the match sees, the distinct articles (by
+// their key, TL_SLOT_ARTICLE_KEY) and, for facets, the distinct articles
+// per value of their keyword fields (TL_SLOT_FIELDS: name NUL value NUL
+// pairs). Xapian's ValueCountMatchSpy counts documents per value of one
+// slot; this one counts articles: an article's fields are read once, from
+// the first of its passages that matches, and counted per distinct fields
+// value, which is parsed once at the end (facet_counts). Keys are 8 bytes,
+// held inline by std::string: no allocation per passage. Remote shards run
+// no spy of ours: there add() takes the counts of a ValueCountMatchSpy.
+class ArticleSpy : public Xapian::MatchSpy {
+public:
+  explicit ArticleSpy(bool facets) : want_fields(facets) {}
+  void operator()(const Xapian::Document &doc, double) override {
+    std::string key = doc.get_value(TL_SLOT_ARTICLE_KEY);
+    if (passages++ > 0 && key == last) // the passages of an article follow each other
+      return;
+    last = key;
+    if (articles.insert(std::move(key)).second && want_fields)
+      fields[doc.get_value(TL_SLOT_FIELDS).substr(TL_ARTICLE_KEY_LEN)]++;
+  }
+  // The same counts from Xapian's own spy over TL_SLOT_FIELDS (which
+  // remote shards can run): one value per article, counted per passage.
+  void add(const Xapian::ValueCountMatchSpy &v) {
+    for (auto it = v.values_begin(); it != v.values_end(); ++it) {
+      const std::string &value = *it;
+      passages += it.get_termfreq();
+      articles.insert(value.substr(0, TL_ARTICLE_KEY_LEN));
+      if (want_fields)
+        fields[value.size() > TL_ARTICLE_KEY_LEN ? value.substr(TL_ARTICLE_KEY_LEN) : ""]++;
+    }
+  }
+  // The articles per value of field name, into out.
+  void facet_counts(const std::string &name,
+                    std::unordered_map<std::string, unsigned long> &out) const {
+    std::vector<std::string> seen; // the values of one article's fields
+    for (const auto &fc : fields) {
+      const std::string &f = fc.first;
+      seen.clear();
+      for (size_t p = 0; p < f.size();) {
+        size_t n = f.find('\0', p), v = n == std::string::npos ? f.size() : n + 1;
+        size_t e = v < f.size() ? f.find('\0', v) : std::string::npos;
+        if (e == std::string::npos)
+          e = f.size();
+        if (name.size() == n - p && f.compare(p, n - p, name) == 0) {
+          std::string value = f.substr(v, e - v);
+          if (std::find(seen.begin(), seen.end(), value) == seen.end()) { // once per article
+            out[value] += fc.second;
+            seen.push_back(std::move(value));
+          }
+        }
+        p = e + 1;
+      }
+    }
+  }
+  // Forgets what was counted: before a match is run again.
+  void reset() {
+    passages = 0;
+    articles.clear();
+    last.clear();
+    fields.clear();
+  }
+  unsigned long passages = 0;
+  std::unordered_set<std::string> articles;
+
+private:
+  bool want_fields;
+  std::string last;
+  std::unordered_map<std::string, unsigned long> fields; // articles per fields value
+};
+
+// The passages offset .. offset+count-1 of the ranking, passages of equal
+// score (and date, sorting by date) ordered by article id, then docid
+// (within an article, all in one shard, docids follow the passages' order
+// in one database and in a multi-database alike). Xapian ranks equal
+// weights by docid, which depends on how shards interleave, and weights
+// equal but for rounding in either order: the run of equal keys across
+// the cut is fetched whole and ordered here.
+static std::vector<Xapian::MSetIterator>
+ranked_passages(Xapian::Enquire &enquire, const tl_search_options *o, Xapian::MSet &mset,
+                const std::function<void()> &fresh, Xapian::doccount check) {
+  std::vector<Xapian::MSetIterator> all, out;
+  // sorting by relevance, Xapian's sort key is the article id
+  auto same = [o](const Xapian::MSetIterator &a, const Xapian::MSetIterator &b) {
+    return (!o->sort || a.get_sort_key() == b.get_sort_key()) &&
+           same_weight(a.get_weight(), b.get_weight());
+  };
+  // A run of equal keys across the cut is fetched whole, up to TIE_RUN_MAX
+  // passages past the cut; past that the order is Xapian's. Sorting by
+  // relevance, exactly equal weights are already in Xapian's order by
+  // article id: a run goes on being fetched only while it holds weights
+  // equal but for rounding (a query of one term or a filter alone, whose
+  // ties are exact, is never fetched further).
+  const Xapian::doccount TIE_RUN_MAX = 1000, PEEK = 16;
+  Xapian::doccount need = o->offset + o->count, m = need + PEEK;
+  for (;;) {
+    fresh(); // the counts of this match only
+    mset = enquire.get_mset(0, m + 1, check);
+    if (need == 0 || mset.size() <= m || !same(mset[m], mset[need - 1]) || m >= need + TIE_RUN_MAX)
+      break;
+    if (!o->sort) {
+      bool exact = true;
+      for (Xapian::doccount k = need; k <= m && exact; k++)
+        exact = mset[k].get_weight() == mset[need - 1].get_weight();
+      if (exact)
+        break;
+    }
+    m = std::min(m * 2, need + TIE_RUN_MAX);
+  }
+  for (auto it = mset.begin(); it != mset.end(); ++it)
+    all.push_back(it);
+  std::vector<std::string> article(all.size());
+  std::vector<size_t> idx(all.size());
+  for (size_t i = 0; i < all.size(); i++)
+    idx[i] = i;
+  for (size_t i = 0; i < all.size();) { // runs of equal keys, in Xapian's order
+    size_t j = i + 1;
+    while (j < all.size() && same(all[j], all[j - 1]))
+      j++;
+    if (j - i > 1 && i < need) {
+      for (size_t k = i; k < j; k++)
+        article[k] =
+            o->sort ? all[k].get_document().get_value(TL_SLOT_ARTICLE_ID) : all[k].get_sort_key();
+      std::sort(idx.begin() + (long)i, idx.begin() + (long)j, [&](size_t a, size_t b) {
+        return article[a] != article[b] ? article[a] < article[b] : *all[a] < *all[b];
+      });
+    }
+    i = j;
+  }
+  // the documents of the hits at once: remote shards send them in one
+  // exchange instead of one each
+  if (o->offset < mset.size())
+    mset.fetch(mset[o->offset], need < mset.size() ? mset[need] : mset.end());
+  for (size_t i = o->offset; i < idx.size() && i < need; i++)
+    out.push_back(all[idx[i]]);
+  return out;
+}
+
 // The filter of the options: field terms ORed within a field (the terms
 // sharing the prefix up to ':'), fields ANDed, and the date range.
 static Xapian::Query filter_query(const tl_search_options *o) {
@@ -520,8 +937,8 @@ static void setup_parser(Xapian::QueryParser &qp, const Xapian::Database &db,
   qp.add_rangeprocessor((new DateRange())->release());
 }
 
-extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_search_options *opts,
-                                     tl_hits **out, tl_error *err) {
+static tl_status search_once(tl_store *s, const char *query, const tl_search_options *opts,
+                             tl_hits **out, tl_error *err) {
   *out = nullptr;
   tl_hits *h = nullptr;
   try {
@@ -532,13 +949,22 @@ extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_se
                      Xapian::QueryParser::FLAG_WILDCARD;
     qp.set_max_expansion(TL_WILDCARD_MAX_TERMS, Xapian::Query::WILDCARD_LIMIT_ERROR,
                          Xapian::QueryParser::FLAG_WILDCARD | Xapian::QueryParser::FLAG_PARTIAL);
+    // checked for the limits as parsed, then expanded (expand_wildcards)
     Xapian::Query q = qp.parse_query(query, flags);
     if (q.empty())
       return tl_error_set(err, TL_ERR_USAGE, "the query has no searchable words");
+    if (opts->expand && *opts->expand && opts->expand_weight > 0) {
+      // The acronym expansion, weighted below the words typed.
+      Xapian::Query e = qp.parse_query(opts->expand, flags);
+      if (!e.empty())
+        q = Xapian::Query(Xapian::Query::OP_OR, q,
+                          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, e, opts->expand_weight));
+    }
     size_t nwild = count_wildcards(q);
     if (nwild > TL_WILDCARD_MAX)
       return tl_error_set(err, TL_ERR_LIMIT, "query: %zu wildcards, over the limit of %d", nwild,
                           TL_WILDCARD_MAX);
+    q = expand_wildcards(q, *s->db);
     // Parts of the score, for explain: the query's terms (each with the
     // factor its weight is scaled by), then the proximity and feedback parts.
     Xapian::Query words = q, exact, prox, feedback, title;
@@ -547,7 +973,7 @@ extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_se
       title = title_query(words);
     if (rp->exact_weight > 0 || rp->prox_weight > 0) {
       qp.set_stemming_strategy(Xapian::QueryParser::STEM_NONE);
-      exact = qp.parse_query(query, flags);
+      exact = expand_wildcards(qp.parse_query(query, flags), *s->db);
     }
     if (rp->exact_weight > 0 && !exact.empty()) {
       // The same query on unstemmed word forms, as extra evidence: a
@@ -576,6 +1002,10 @@ extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_se
     // so that the score is the sum of the parts explain shows.
     Xapian::BM25Weight bm25(rp->k1, 0, 0, rp->b, 0.5);
     enquire.set_weighting_scheme(bm25);
+    if (opts->sort)
+      enquire.set_sort_by_value_then_relevance(TL_SLOT_DATE, opts->sort == TL_SORT_NEWEST);
+    else // ties by article id (then docid), as TieKey
+      enquire.set_sort_by_relevance_then_value(TL_SLOT_ARTICLE_ID, false);
     if (rp->prf_docs > 0 && rp->prf_terms > 0 && rp->prf_weight > 0) {
       // Pseudo-relevance feedback: the best terms of the first passages
       // (Xapian's expand set), weighted as the expand set ranks them.
@@ -586,7 +1016,10 @@ extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_se
         rset.add_document(*it);
       if (!rset.empty()) {
         ExpandTerms decider(opts->stop, opts->ctx, q);
-        Xapian::ESet eset = enquire.get_eset(rp->prf_terms, rset, &decider);
+        // exact term frequencies: a multi-database's otherwise come
+        // from the shard a term is first met in
+        Xapian::ESet eset =
+            enquire.get_eset(rp->prf_terms, rset, Xapian::Enquire::USE_EXACT_TERMFREQ, &decider);
         std::vector<Xapian::Query> extra;
         double top_weight = eset.empty() ? 0 : eset.begin().get_weight();
         for (auto it = eset.begin(); it != eset.end(); ++it)
@@ -600,8 +1033,6 @@ extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_se
       }
     }
     enquire.set_query(q);
-    if (opts->sort)
-      enquire.set_sort_by_value_then_relevance(TL_SLOT_DATE, opts->sort == TL_SORT_NEWEST);
     // Articles ranked by their passages: the best one plus article_weight
     // times the next TL_ARTICLE_PASSAGES, over the first passages of the
     // ranking (an article whose best passage is not among them is left
@@ -610,15 +1041,42 @@ extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_se
     if (opts->per_article)
       enquire.set_collapse_key(TL_SLOT_ARTICLE_ID,
                                by_article ? 1 + TL_ARTICLE_PASSAGES : opts->per_article);
-    Xapian::doccount want = opts->offset + opts->count;
-    Xapian::MSet mset = by_article ? enquire.get_mset(0, want * 2 + 20)
-                                   : enquire.get_mset(opts->offset, opts->count);
+    // Counting: every match is seen by the spy, in this same match
+    // (check_at_least: all the passages), so the counts are exact.
+    bool counting = opts->count_matches || opts->nfacets;
+    ArticleSpy *spy = nullptr; // the enquire's, or (remote) counting vspy's values
+    std::unique_ptr<Xapian::ValueCountMatchSpy> vspy;
+    bool remote = std::any_of(s->shards.begin(), s->shards.end(),
+                              [](const tl_shard &sh) { return sh.port != 0; });
+    std::unique_ptr<ArticleSpy> spy_owned; // remote: the counts, not run as a spy
+    if (counting) {
+      spy = new ArticleSpy(opts->nfacets > 0);
+      if (remote)
+        spy_owned.reset(spy);
+      else
+        enquire.add_matchspy(spy->release());
+    }
+    auto fresh = [&]() {
+      if (!counting)
+        return;
+      if (!remote) {
+        spy->reset();
+        return;
+      }
+      enquire.clear_matchspies();
+      vspy.reset(new Xapian::ValueCountMatchSpy(TL_SLOT_FIELDS));
+      enquire.add_matchspy(vspy.get());
+    };
+    Xapian::doccount want = opts->offset + opts->count, all = counting ? s->db->get_doccount() : 0;
+    Xapian::MSet mset;
     struct Ranked {
       Xapian::MSetIterator it;
       double score, article;
     };
     std::vector<Ranked> ranked;
     if (by_article) {
+      fresh();
+      mset = enquire.get_mset(0, want * 2 + 20, all);
       std::map<std::string, size_t> seen;
       for (auto it = mset.begin(); it != mset.end(); ++it) {
         auto at = seen.find(it.get_collapse_key());
@@ -629,14 +1087,17 @@ extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_se
           ranked[at->second].article += rp->article_weight * it.get_weight();
         }
       }
+      // ties (equal but for rounding, which depends on the shards) by
+      // article id: the same order from any layout
       std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked &a, const Ranked &b) {
-        return a.score + a.article > b.score + b.article;
+        double x = a.score + a.article, y = b.score + b.article;
+        return same_weight(x, y) ? a.it.get_collapse_key() < b.it.get_collapse_key() : x > y;
       });
       ranked.erase(ranked.begin(), ranked.begin() + std::min<size_t>(opts->offset, ranked.size()));
       if (ranked.size() > opts->count)
         ranked.resize(opts->count);
     } else {
-      for (auto it = mset.begin(); it != mset.end(); ++it)
+      for (const auto &it : ranked_passages(enquire, opts, mset, fresh, all))
         ranked.push_back({it, it.get_weight(), 0});
     }
 
@@ -644,25 +1105,29 @@ extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_se
     if (!h)
       throw std::bad_alloc();
     h->estimated = mset.get_matches_estimated();
-    if (opts->count_matches) {
-      // every match counted: the passages, and one record per article
-      Xapian::doccount all = s->db->get_doccount();
-      Xapian::Enquire e(*s->db);
-      e.set_query(q);
-      e.set_weighting_scheme(Xapian::BoolWeight());
-      h->passages_matched = e.get_mset(0, 0, all).get_matches_estimated();
-      e.set_collapse_key(TL_SLOT_ARTICLE_ID, 1);
-      e.set_docid_order(Xapian::Enquire::ASCENDING);
-      Xapian::MSet arts = e.get_mset(0, all, all);
-      h->articles_matched = arts.size();
-      if (opts->count_matches > 1) {
-        h->article_data = static_cast<char **>(std::calloc(arts.size() + 1, sizeof(char *)));
-        if (!h->article_data)
+    if (spy && vspy)
+      spy->add(*vspy);
+    if (spy) {
+      h->passages_matched = spy->passages;
+      h->articles_matched = spy->articles.size();
+      if (opts->nfacets &&
+          !(h->facets = static_cast<tl_facet *>(std::calloc(opts->nfacets, sizeof *h->facets))))
+        throw std::bad_alloc();
+      h->nfacets = opts->nfacets;
+      for (size_t i = 0; i < opts->nfacets; i++) {
+        tl_facet *f = &h->facets[i];
+        std::unordered_map<std::string, unsigned long> counts;
+        f->field = opts->facets[i];
+        spy->facet_counts(opts->facets[i], counts);
+        if (counts.empty())
+          continue;
+        if (!(f->values =
+                  static_cast<tl_facet_value *>(std::calloc(counts.size(), sizeof *f->values))))
           throw std::bad_alloc();
-        for (auto it = arts.begin(); it != arts.end(); ++it) {
-          if (!(h->article_data[h->narticles] = dup_string(it.get_document().get_data())))
+        for (const auto &c : counts) {
+          if (!(f->values[f->nvalues].value = dup_string(c.first)))
             throw std::bad_alloc();
-          h->narticles++;
+          f->values[f->nvalues++].articles = c.second;
         }
       }
     }
@@ -715,8 +1180,16 @@ extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_se
         // the same collection statistics.
         // Exact word forms count with their factor (exact_weight); the
         // proximity and feedback parts are shown as a whole each.
-        std::string ex;
-        OneDoc only(hit->docid);
+        // The passage is found among its article's passages (a filter on
+        // the article's id term, which leaves weights as they are): a
+        // match decider would see a shard's own docids, and remote shards
+        // take none.
+        std::string ex, idterm;
+        Xapian::TermIterator t = doc.termlist_begin();
+        t.skip_to(TL_PREFIX_ID);
+        if (t != doc.termlist_end() && (*t).compare(0, 1, TL_PREFIX_ID) == 0)
+          idterm = *t;
+        Xapian::doccount npass = idterm.empty() ? 0 : s->db->get_termfreq(idterm);
         std::vector<std::pair<std::string, Xapian::Query>> parts;
         for (size_t i = 0; i < h->nterms; i++)
           parts.emplace_back(h->terms[i],
@@ -731,13 +1204,17 @@ extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_se
           parts.emplace_back("(feedback)", feedback);
         for (const auto &part : parts) {
           Xapian::Enquire one(*s->db);
-          one.set_query(part.second);
+          one.set_query(
+              Xapian::Query(Xapian::Query::OP_FILTER, part.second, Xapian::Query(idterm)));
           one.set_weighting_scheme(bm25);
-          Xapian::MSet m = one.get_mset(0, 1, nullptr, &only);
-          if (m.empty())
+          Xapian::MSet m = one.get_mset(0, npass);
+          auto mine = m.begin();
+          while (mine != m.end() && *mine != hit->docid)
+            ++mine;
+          if (mine == m.end())
             continue;
           char num[64];
-          std::snprintf(num, sizeof num, "%.4f", m.begin().get_weight());
+          std::snprintf(num, sizeof num, "%.4f", mine.get_weight());
           if (!ex.empty())
             ex += ' ';
           ex += part.first + "=" + num;
@@ -765,6 +1242,30 @@ extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_se
   }
 }
 
+// A search; a remote shard failing is named, and with allow_partial left
+// out: the search runs again on the shards that answer.
+extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_search_options *opts,
+                                     tl_hits **out, tl_error *err) {
+  s->network_error = false;
+  tl_status rc = search_once(s, query, opts, out, err);
+  if (rc == TL_OK || !s->network_error || s->shards.empty())
+    return rc;
+  try {
+    if (s->allow_partial) {
+      open_shards(s);
+      s->network_error = false;
+      return search_once(s, query, opts, out, err);
+    }
+    std::string name = failed_shard(s), msg = err->msg;
+    if (!name.empty())
+      return tl_error_set(err, rc, "shard %s: %s", name.c_str(), msg.c_str());
+    return rc;
+  } catch (const ShardError &e) {
+    return tl_error_set(err, e.code(), "%s", e.what());
+  }
+  TL_CATCH("search")
+}
+
 extern "C" void tl_hits_free(tl_hits *h) {
   if (!h)
     return;
@@ -773,9 +1274,12 @@ extern "C" void tl_hits_free(tl_hits *h) {
     std::free(h->items[i].explain);
   }
   std::free(h->items);
-  for (size_t i = 0; i < h->narticles; i++)
-    std::free(h->article_data[i]);
-  std::free(h->article_data);
+  for (size_t i = 0; i < h->nfacets; i++) {
+    for (size_t k = 0; k < h->facets[i].nvalues; k++)
+      std::free(const_cast<char *>(h->facets[i].values[k].value));
+    std::free(h->facets[i].values);
+  }
+  std::free(h->facets);
   for (size_t i = 0; i < h->nterms; i++)
     std::free(h->terms[i]);
   std::free(h->terms);
@@ -948,9 +1452,23 @@ extern "C" tl_status tl_store_metadata_each(tl_store *s, const char *prefix, tl_
                                             void *ctx, tl_error *err) {
   try {
     std::string p(prefix);
-    for (auto it = s->db->metadata_keys_begin(p); it != s->db->metadata_keys_end(p); ++it) {
-      std::string k = *it, v = s->db->get_metadata(k);
-      int rc = fn(ctx, k.c_str(), v.c_str());
+    std::vector<std::pair<std::string, std::string>> kv;
+    // read first, then call fn: a reader retries on a revision a writer
+    // discarded, and fn sees every key once
+    for (int attempt = 0;; attempt++) {
+      try {
+        kv.clear();
+        for (auto it = s->db->metadata_keys_begin(p); it != s->db->metadata_keys_end(p); ++it)
+          kv.emplace_back(*it, s->db->get_metadata(*it));
+        break;
+      } catch (const Xapian::DatabaseModifiedError &) {
+        if (attempt >= 10 || s->wdb)
+          throw;
+        s->db->reopen();
+      }
+    }
+    for (const auto &e : kv) {
+      int rc = fn(ctx, e.first.c_str(), e.second.c_str());
       if (rc)
         return static_cast<tl_status>(rc);
     }

@@ -40,6 +40,32 @@ enum tl_store_mode {
  */
 tl_status tl_store_open(const char *path, int mode, tl_store **out, tl_error *err);
 
+/** Default timeout of a remote shard (connecting, and each exchange), ms. */
+#define TL_STORE_TIMEOUT_DEFAULT 10000
+
+/**
+ * Opens the database at path for reading (as tl_store_open in read mode).
+ * A regular file at path is a stub database (Xapian's format): one
+ * database a line, "auto PATH" (glass, chert too; PATH relative to the
+ * file's directory) or "remote HOST:PORT" (a database xapian-tcpsrv
+ * serves); the shards are searched as one database (Xapian's
+ * multi-database: the statistics of them all). timeout_ms (0: the
+ * default) bounds connecting to a remote shard and each exchange with it.
+ * allow_partial: a shard that does not answer is left out (named by
+ * tl_store_missing), and so is one that fails during a search (the search
+ * is run again without it); without, either is an error naming the shard.
+ * Errors: TL_ERR_NOTFOUND, TL_ERR_FORMAT (a stub line not understood: the
+ * message names the file and line), TL_ERR_IO, TL_ERR_XAPIAN (a shard that
+ * does not answer: the message names it, "shard HOST:PORT: ..."), every
+ * shard missing), TL_ERR_NOMEM.
+ */
+tl_status tl_store_open_read(const char *path, unsigned timeout_ms, int allow_partial,
+                             tl_store **out, tl_error *err);
+
+/** The shards left out (allow_partial), ", "-separated; "" when none. Owned
+ * by s, valid until the next call on s. */
+const char *tl_store_missing(const tl_store *s);
+
 /**
  * Closes the store. A write transaction still open is cancelled: nothing
  * of it is written. NULL is allowed.
@@ -142,10 +168,18 @@ typedef struct tl_search_options {
   unsigned per_article;      /**< at most this many passages of an article
                                   (Xapian's collapse on TL_SLOT_ARTICLE_ID);
                                   0: no limit */
+  const char *expand;        /**< NULL, or a query (the same syntax) ORed in
+                                  with its weights scaled by expand_weight:
+                                  the acronym expansion (search/expand.h) */
+  double expand_weight;      /**< 0 to 1 */
   int count_matches;         /**< 1: count every match (tl_hits.passages_matched,
-                                  articles_matched; a full match); 2: also
-                                  one record per matching article
-                                  (tl_hits.article_data) */
+                                  articles_matched), in the same match as the
+                                  hits, which then goes over every match */
+  const char *const *facets; /**< keyword fields (names as in TL_SLOT_FIELDS,
+                                  year and month included) whose matching
+                                  articles are counted per value (also counts
+                                  the matches, as count_matches) */
+  size_t nfacets;
 } tl_search_options;
 
 /** One ranked passage. */
@@ -168,9 +202,10 @@ typedef struct tl_hits {
   size_t nterms;
   unsigned long passages_matched; /**< with count_matches: every matching passage */
   unsigned long articles_matched; /**< with count_matches: every matching article */
-  char **article_data;            /**< with count_matches 2: the record of one
-                                       matching passage per article, NUL-terminated */
-  size_t narticles;               /**< entries in article_data: matching articles */
+  tl_facet *facets;               /**< with facets: one per name of tl_search_options.facets, in
+                                       that order (field: that name, not owned; values
+                                       malloc'd, in no order; freed by tl_hits_free) */
+  size_t nfacets;
 } tl_hits;
 
 /** The most terms one wildcard may expand to (Xapian's
@@ -191,6 +226,13 @@ typedef struct tl_hits {
  * queries (tl_search_rewrite turns XOR into a plain word). A wildcard
  * (word*) may expand to at most TL_WILDCARD_MAX_TERMS terms, and a query
  * hold at most TL_WILDCARD_MAX wildcards: the work of a query stays bounded.
+ * On shards (a stub) the answers are those of one database: wildcards are
+ * expanded over the terms of all the shards, feedback terms weighted with
+ * exact term frequencies, and passages of equal score (within a billionth;
+ * and date, sorting by date) ordered by article id, then docid, also
+ * across the cut at offset + count. A remote shard that fails is named
+ * ("shard HOST:PORT: ..."); with allow_partial (tl_store_open_read) it is
+ * left out and the search runs again on the others.
  * Errors: TL_ERR_USAGE (a query Xapian cannot parse, or an empty query),
  * TL_ERR_LIMIT (a wildcard expanding to too many terms, too many wildcards),
  * TL_ERR_MODIFIED (the index changed under the reader: tl_store_reopen
@@ -198,6 +240,15 @@ typedef struct tl_hits {
  */
 tl_status tl_store_search(tl_store *s, const char *query, const tl_search_options *opts,
                           tl_hits **out, tl_error *err);
+
+/**
+ * The spelling correction of one case-folded word, from the spelling data
+ * that tl_store_add keeps (Xapian's Database::get_spelling_suggestion: the
+ * most frequent indexed word within 1 edit, 2 edits for words over 6
+ * bytes). *out receives "" when the index holds the word or knows no
+ * correction; free it with free(). Errors: TL_ERR_XAPIAN, TL_ERR_NOMEM.
+ */
+tl_status tl_store_spelling(tl_store *s, const char *word, char **out, tl_error *err);
 
 /** Frees search results; NULL is allowed. */
 void tl_hits_free(tl_hits *h);

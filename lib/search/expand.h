@@ -1,0 +1,51 @@
+/*
+ * expand.h - acronym expansion of queries: a query's acronym (a word typed
+ * in capitals, BPS) is also searched by its long forms ("badan pusat
+ * statistik"), and a long form typed in full by its acronym, both weighted
+ * below what was typed (tl_search_options.expand_weight).
+ *
+ * The table joins the project's list lexicon/acronyms.txt ("SHORT<TAB>long
+ * form") and the acronyms the index found defined in its text
+ * (TL_META_ACRONYM_PREFIX keys, schema.h). It is read once when a searcher
+ * opens.
+ */
+#ifndef TELUSUR_SEARCH_EXPAND_H
+#define TELUSUR_SEARCH_EXPAND_H
+
+#include "search/query.h"
+#include "telusur/error.h"
+#include "xapian/store.h"
+
+typedef struct tl_acronyms tl_acronyms;
+
+/**
+ * Reads the acronym table of data_dir/lexicon/acronyms.txt and of the index
+ * st. Errors: TL_ERR_NOTFOUND (no acronyms.txt), TL_ERR_IO, TL_ERR_XAPIAN,
+ * TL_ERR_NOMEM.
+ */
+tl_status tl_acronyms_load(tl_store *st, const char *data_dir, tl_acronyms **out, tl_error *err);
+
+/** Frees the table; NULL is allowed. */
+void tl_acronyms_free(tl_acronyms *a);
+
+/**
+ * The expansion of query q: *query receives a query in Xapian's syntax
+ * (long forms as phrases, acronyms in capitals, ORed) and *shown a line for
+ * people ("BPS -> badan pusat statistik"), both NULL when nothing expands;
+ * the caller frees them. Negated words are not expanded.
+ * Errors: TL_ERR_NOMEM.
+ */
+tl_status tl_acronyms_expand(const tl_acronyms *a, const tl_query *q, char **query, char **shown,
+                             tl_error *err);
+
+/**
+ * A spelling suggestion for query q, whose words were analyzed from its
+ * text: each word of letters a-z that the index st does not hold is
+ * replaced by its correction (tl_store_spelling), the rest of the text is
+ * kept. *out receives the corrected query, or NULL when no word was
+ * corrected; the caller frees it. Operators, negated words, numbers and
+ * acronyms are left alone. Errors: TL_ERR_XAPIAN, TL_ERR_NOMEM.
+ */
+tl_status tl_spelling_suggest(tl_store *st, const tl_query *q, char **out, tl_error *err);
+
+#endif

@@ -1,0 +1,42 @@
+/*
+ * acronym.h - acronym definitions found in running text: "Badan Pusat
+ * Statistik (BPS)" and "BPS (Badan Pusat Statistik)".
+ *
+ * Algorithm: Schwartz & Hearst, "A simple algorithm for identifying
+ * abbreviation definitions in biomedical text", PSB 2003, restricted to
+ * initials: the short form is one token of 2 to 8 ASCII letters, at least
+ * two of them capitals, and every letter of it, read right to left, must
+ * be the first letter of a word of the long form (words split at spaces
+ * and hyphens: Perserikatan Bangsa-Bangsa is PBB), in order; connecting
+ * words (dan, untuk, dari, di, ke, pada, serta, yang, atas, bagi; and, of,
+ * for, the) may be skipped inside the long form. The long form is at most
+ * 2 * letters + 2 words long and never crosses a sentence end.
+ */
+#ifndef TELUSUR_TEXT_ACRONYM_H
+#define TELUSUR_TEXT_ACRONYM_H
+
+#include <stddef.h>
+
+/**
+ * Called per definition found: the short form (as written) and the long
+ * form (as written, in the text). Return 0 to go on; any other value stops
+ * the scan and is returned by tl_acronym_scan.
+ */
+typedef int (*tl_acronym_fn)(void *ctx, const char *acr, size_t acr_len, const char *lng,
+                             size_t lng_len);
+
+/**
+ * Scans len bytes of UTF-8 text for acronym definitions, calling fn for
+ * each. Returns 0 or fn's non-zero value. Never reads outside the text.
+ */
+int tl_acronym_scan(const char *text, size_t len, tl_acronym_fn fn, void *ctx);
+
+/**
+ * Writes the long form lng (lng_len bytes) normalized for storage into out
+ * (capacity cap): ASCII lower case, runs of white space and punctuation
+ * other than '-' as one space.
+ * Returns the length written, 0 when it does not fit.
+ */
+size_t tl_acronym_normalize(const char *lng, size_t lng_len, char *out, size_t cap);
+
+#endif
