@@ -6,7 +6,8 @@
  * or absent: the searcher's); FIELD=VALUE: a filter (telusur-query
  * --filter); FACETS: one field whose matching articles are counted per
  * value (telusur-query --facets), or "+" for the counts of matching
- * passages and articles alone (as text output prints them). */
+ * passages and articles alone (as text output prints them). Env TELUSUR_RERANKER: the reranker
+ * (telusur-query --reranker; unset: the searcher's default). */
 #include "telusur/search.h"
 #include "util/buf.h"
 
@@ -37,6 +38,7 @@ int main(int argc, char **argv) {
   }
   memset(&o, 0, sizeof o);
   o.no_snippets = 1;
+  o.reranker = getenv("TELUSUR_RERANKER");
   tl_rank_params_default(&rp);
   if (argc >= 4 && strcmp(argv[3], "-") != 0)
     rp.rerank_depth = atoi(argv[3]) > 0 ? (unsigned)atoi(argv[3]) : 0;

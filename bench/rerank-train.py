@@ -45,8 +45,13 @@ def dump(args, coll, split):
             rc = subprocess.call([os.path.join(args.build, "telusur-query"), "-d", db,
                                   "--format", "features", "--rerank-depth", str(args.depth),
                                   "--batch", queries], stdout=out)
-        if rc not in (0, 1):
+        # 2: a query failed (its one-line error is above) and the rest went on,
+        # or nothing could run (an empty dump)
+        if rc not in (0, 1, 2) or os.path.getsize(path + ".tmp") == 0:
             sys.exit("rerank-train: telusur-query failed on %s" % queries)
+        if rc == 2:
+            print("rerank-train: some queries of %s failed (above); they have no rows" % queries,
+                  file=sys.stderr)
         os.rename(path + ".tmp", path)
     return path
 

@@ -59,7 +59,7 @@ static const char usage[] =
     "      --window=N       how close, in word positions (default %u)\n"
     "      --prf-docs=N, --prf-terms=N, --prf-weight=X  pseudo-relevance\n"
     "                       feedback (default %u, %u, %g: off)\n"
-    "      --rerank-depth=N rerank the N best passages of a question (default %u)\n"
+    "      --rerank-depth=N, --reranker=linear|trees|FILE  rerank a question's best N (%u)\n"
     "  -h, --help           show this help and exit\n"
     "  -V, --version        show the version and exit\n"
     "\n"
@@ -205,7 +205,7 @@ int main(int argc, char **argv) {
     OPT_RANK
   };
   /* the ranking options follow, from rank_opts */
-  struct option longopts[40] = {{"db", required_argument, NULL, 'd'},
+  struct option longopts[48] = {{"db", required_argument, NULL, 'd'},
                                 {"count", required_argument, NULL, 'n'},
                                 {"offset", required_argument, NULL, OPT_OFFSET},
                                 {"format", required_argument, NULL, 'f'},
@@ -215,6 +215,7 @@ int main(int argc, char **argv) {
                                 {"batch", required_argument, NULL, OPT_BATCH},
                                 {"run-tag", required_argument, NULL, OPT_TAG},
                                 {"stopwords", required_argument, NULL, OPT_STOP},
+                                {"reranker", required_argument, NULL, 'r'},
                                 {"since", required_argument, NULL, OPT_SINCE},
                                 {"until", required_argument, NULL, OPT_UNTIL},
                                 {"filter", required_argument, NULL, OPT_FILTER},
@@ -227,7 +228,7 @@ int main(int argc, char **argv) {
                                 {"allow-partial", no_argument, NULL, OPT_PARTIAL},
                                 {"help", no_argument, NULL, 'h'},
                                 {"version", no_argument, NULL, 'V'}};
-  const size_t nfixed = 22;
+  const size_t nfixed = 23;
   const char *db = getenv("TELUSUR_DB"), *batch = NULL;
   static const char *const colors[] = {"auto", "always", "never"};
   static const char *const sorts[] = {"relevance", "newest", "oldest"}; /* enum tl_sort */
@@ -284,6 +285,7 @@ int main(int argc, char **argv) {
     case OPT_BATCH: batch = optarg; break;
     case OPT_TAG: o.tag = optarg; break;
     case OPT_STOP: so.query_stopwords = strcmp(optarg, "none") == 0 ? "" : optarg; break;
+    case 'r': so.reranker = optarg; break; /* --reranker: no short option */
     case OPT_SINCE:
     case OPT_UNTIL:
     case OPT_FILTER: {
@@ -363,8 +365,7 @@ int main(int argc, char **argv) {
   so.facets = facets;
   so.nfacets = nfacets;
   so.count_matches = o.format == FMT_TEXT && !batch;
-  /* a person reading sees each article once; machine formats keep every
-   * passage */
+  /* a person sees each article once; machine formats keep every passage */
   so.per_article = per_article >= 0                 ? (unsigned)per_article
                    : o.format == FMT_TEXT && !batch ? 1
                                                     : 0;

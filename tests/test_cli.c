@@ -263,6 +263,14 @@ START_TEST(bad_inputs) {
   ck_assert_msg(strstr(err, "skipped: 1 files, 4 records") != NULL, "%s", err);
   free(out);
   free(err);
+  out = err = NULL;
+  /* a malformed tree model is an error naming the file and line */
+  rc = tu_runf(&out, &err, "'%s/telusur-query' -d '%s/db' --reranker='%s/good.jsonl' 'siapa?'",
+               tu_bin_dir(), tu_dir, tu_dir);
+  ck_assert_int_eq(rc, 2);
+  ck_assert_msg(strstr(err, "good.jsonl:1: not a tree model") != NULL, "%s", err);
+  free(out);
+  free(err);
   /* the good articles around the bad ones are there */
   ck_assert_int_eq(
       tu_runf(&out, NULL, "'%s/telusur-query' -d '%s/db' -f tsv pantai", tu_bin_dir(), tu_dir), 0);

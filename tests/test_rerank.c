@@ -425,6 +425,147 @@ START_TEST(search_depth) {
 }
 END_TEST
 
+/* The tree evaluator gives XGBoost's own predictions (tests/trees: a small
+ * model and vectors with XGBoost's outputs, from bench/rerank-trees.py
+ * --fixture), and the linear score enters with the model's weight. */
+START_TEST(trees_match_xgboost) {
+  char path[4096], *text, *line, *save = NULL;
+  tl_trees *t;
+  tl_error err;
+  size_t checked = 0;
+  snprintf(path, sizeof path, "%s/tests/trees/tiny-model.txt", tu_source_dir());
+  ck_assert_msg(tl_trees_load(path, TL_RERANK_FEATURES, &t, &err) == TL_OK, "%s", err.msg);
+  ck_assert(tl_trees_linear_weight(t) == 0);
+  snprintf(path, sizeof path, "%s/tests/trees/tiny-vectors.tsv", tu_source_dir());
+  ck_assert_ptr_nonnull(text = tu_read_file(path, NULL));
+  for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+    double x[TL_RERANK_FEATURES], want;
+    char *p = line, *end;
+    size_t j;
+    want = strtod(p, &end);
+    ck_assert_ptr_ne(end, p);
+    for (j = 0; j < TL_RERANK_FEATURES; j++) {
+      p = end;
+      x[j] = strtod(p, &end);
+      ck_assert_ptr_ne(end, p);
+    }
+    ck_assert_double_eq_tol(tl_trees_predict(t, x, 0), want, 1e-5);
+    ck_assert_double_eq_tol(tl_trees_predict(t, x, 3), want, 1e-5); /* W is 0 */
+    checked++;
+  }
+  ck_assert_uint_eq(checked, 10);
+  free(text);
+  tl_trees_free(t);
+}
+END_TEST
+
+static int load_text(const char *text, size_t nfeatures, tl_error *err) {
+  char path[4096];
+  tl_trees *t = NULL;
+  int rc;
+  snprintf(path, sizeof path, "%s/model.txt", tu_dir);
+  ck_assert_int_eq(tu_write_file(path, text, strlen(text)), 0);
+  rc = tl_trees_load(path, nfeatures, &t, err);
+  ck_assert(rc == TL_OK ? t != NULL : t == NULL);
+  tl_trees_free(t);
+  return rc;
+}
+
+/* A model by hand: the split is "<" on floats, the linear score is weighted. */
+START_TEST(trees_by_hand) {
+  static const char model[] = "telusur-trees 1\nfeatures 2\nbase 0.5\nlinear 2\ntrees 2\n"
+                              "tree 3\ns 1 0.25 1 2 2\nl -1\nl 1.5\n"
+                              "tree 1\nl 0.125\n";
+  char path[4096];
+  tl_trees *t;
+  tl_error err;
+  double x[2] = {0, 0.2};
+  snprintf(path, sizeof path, "%s/model.txt", tu_dir);
+  ck_assert_int_eq(tu_write_file(path, model, strlen(model)), 0);
+  ck_assert_msg(tl_trees_load(path, 2, &t, &err) == TL_OK, "%s", err.msg);
+  ck_assert_double_eq_tol(tl_trees_predict(t, x, 0), 0.5 - 1 + 0.125, 1e-12);
+  x[1] = 0.25; /* not below the threshold */
+  ck_assert_double_eq_tol(tl_trees_predict(t, x, 0), 0.5 + 1.5 + 0.125, 1e-12);
+  x[1] = NAN; /* missing: the default child */
+  ck_assert_double_eq_tol(tl_trees_predict(t, x, 1), 0.5 + 1.5 + 0.125 + 2, 1e-12);
+  tl_trees_free(t);
+}
+END_TEST
+
+/* Bad and missing models are clear errors naming the file and line. */
+START_TEST(trees_bad_models) {
+  static const struct {
+    const char *text;
+    const char *msg; /* in the message */
+  } bad[] = {
+      {"", "not a tree model"},
+      {"telusur-trees 2\n", "not a tree model"},
+      {"telusur-trees 1\nfeatures 3\nbase 0\nlinear 0\ntrees 0\n", "3 features, not 2"},
+      {"telusur-trees 1\nfeatures 2\nbase x\n", ":3: expected 'base NUMBER'"},
+      {"telusur-trees 1\nfeatures 2\nbase 0\nlinear 0\ntrees 1\n", ":6: expected 'tree NUMBER'"},
+      {"telusur-trees 1\nfeatures 2\nbase 0\nlinear 0\ntrees 1\ntree 2\nl 1\n", ":8: missing node"},
+      {"telusur-trees 1\nfeatures 2\nbase 0\nlinear 0\ntrees 1\ntree 1\ns 2 0.5 1 2 1\n", ":7:"},
+      {"telusur-trees 1\nfeatures 2\nbase 0\nlinear 0\ntrees 1\ntree 3\ns 0 0.5 0 2 2\nl 1\nl 2\n",
+       ":7: expected"}, /* a cycle */
+      {"telusur-trees 1\nfeatures 2\nbase 0\nlinear 0\ntrees 1\ntree 3\ns 0 0.5 1 3 1\nl 1\nl 2\n",
+       ":7: expected"}, /* out of the tree */
+      {"telusur-trees 1\nfeatures 2\nbase 0\nlinear 0\ntrees 1\ntree 1\nl nan\n", "not finite"},
+      {"telusur-trees 1\nfeatures 2\nbase 0\nlinear 0\ntrees 0\nextra\n", ":6: text after"},
+      {"telusur-trees 1\nfeatures 2\nbase 0\nlinear 0\ntrees 99999999999\n", "out of range"},
+  };
+  char path[4096];
+  tl_trees *t;
+  tl_error err;
+  size_t i;
+  for (i = 0; i < sizeof bad / sizeof *bad; i++) {
+    ck_assert_int_eq(load_text(bad[i].text, 2, &err), TL_ERR_FORMAT);
+    ck_assert_msg(strstr(err.msg, bad[i].msg) && strstr(err.msg, "model.txt"), "case %zu: %s", i,
+                  err.msg);
+  }
+  ck_assert_int_eq(load_text("telusur-trees 1\nfeatures 2\nbase 0\nlinear 0\ntrees 0\n", 2, &err),
+                   TL_OK);
+  snprintf(path, sizeof path, "%s/none.txt", tu_dir);
+  ck_assert_int_eq(tl_trees_load(path, 2, &t, &err), TL_ERR_NOTFOUND);
+  ck_assert_ptr_null(t);
+  ck_assert_ptr_nonnull(strstr(err.msg, "none.txt"));
+}
+END_TEST
+
+/* The shipped model loads, and a searcher reports a missing one. */
+START_TEST(trees_shipped_and_searcher) {
+  char path[4096], *err_out = NULL;
+  tl_trees *t;
+  tl_error err;
+  tl_searcher_options so;
+  tl_rank_params rp;
+  tl_searcher *s;
+  static const char doc[] =
+      "{\"id\": \"d1\", \"title\": \"\", \"text\": \"Soekarno adalah presiden "
+      "pertama Indonesia.\"}\n";
+  int rc;
+  snprintf(path, sizeof path, "%s/lexicon/rerank-trees.txt", tu_source_dir());
+  ck_assert_msg(tl_trees_load(path, TL_RERANK_FEATURES, &t, &err) == TL_OK, "%s", err.msg);
+  tl_trees_free(t);
+  snprintf(path, sizeof path, "%s/c.jsonl", tu_dir);
+  ck_assert_int_eq(tu_write_file(path, doc, strlen(doc)), 0);
+  rc = tu_runf(NULL, &err_out, "'%s/telusur-index' -q -d '%s/db' '%s'", tu_bin_dir(), tu_dir, path);
+  ck_assert_msg(rc == 0, "index: %s", err_out);
+  free(err_out);
+  snprintf(path, sizeof path, "%s/db", tu_dir);
+  memset(&so, 0, sizeof so);
+  so.data_dir = tu_source_dir();
+  tl_rank_params_default(&rp);
+  so.reranker = "trees";
+  ck_assert_msg(tl_searcher_open(path, &so, &rp, &s, &err) == TL_OK, "%s", err.msg);
+  tl_searcher_close(s);
+  so.reranker = "/nonexistent/model.txt";
+  ck_assert_int_eq(tl_searcher_open(path, &so, &rp, &s, &err), TL_ERR_NOTFOUND);
+  ck_assert_ptr_nonnull(strstr(err.msg, "/nonexistent/model.txt"));
+  so.reranker = "";
+  ck_assert_int_eq(tl_searcher_open(path, &so, &rp, &s, &err), TL_ERR_USAGE);
+}
+END_TEST
+
 static Suite *rerank_suite(void) {
   Suite *s = suite_create("rerank");
   TCase *tc = tcase_create("features");
@@ -436,10 +577,14 @@ static Suite *rerank_suite(void) {
   tcase_add_test(tc, questions_only);
   tcase_add_test(tc, order_by_weights);
   tcase_add_test(tc, feature_table);
+  tcase_add_test(tc, trees_match_xgboost);
   suite_add_tcase(s, tc);
   tc = tcase_create("search");
   tcase_add_checked_fixture(tc, tu_dir_setup, tu_dir_teardown);
   tcase_add_test(tc, search_depth);
+  tcase_add_test(tc, trees_by_hand);
+  tcase_add_test(tc, trees_bad_models);
+  tcase_add_test(tc, trees_shipped_and_searcher);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -251,6 +251,15 @@ typedef struct tl_searcher_options {
    * an error naming it; 1: the searcher answers from the shards that do,
    * as one index of what they hold (tl_searcher_missing names the others). */
   int allow_partial;
+  /** The reranker's scoring (with rerank_depth > 0): "linear" (a weighted
+   * sum of the features, rerank.c), "trees" (gradient-boosted trees
+   * trained with XGBoost LambdaMART plus the linear score, the model
+   * lexicon/rerank-trees.txt of data_dir; bench/RESULTS-relevance.md), or
+   * the path of a tree model file (bench/rerank-trees.py writes them).
+   * NULL: "linear", the better of the two on the valid queries. A missing
+   * or malformed model fails tl_searcher_open (TL_ERR_NOTFOUND,
+   * TL_ERR_FORMAT with the file and line). */
+  const char *reranker;
 } tl_searcher_options;
 
 /**

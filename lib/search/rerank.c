@@ -297,6 +297,7 @@ typedef struct query_info {
 struct tl_reranker {
   tl_analyzer *analyzer, *questions;
   double w[TL_RERANK_FEATURES];
+  tl_trees *trees; /* NULL: the linear score */
   query_info q;
   tokens ptok;    /* the passage being scored */
   posl *stem_pos; /* per query term */
@@ -356,6 +357,7 @@ void tl_reranker_free(tl_reranker *r) {
   if (!r)
     return;
   query_clear(&r->q);
+  tl_trees_free(r->trees);
   tl_strset_free(r->q.stems);
   tl_strset_free(r->q.words);
   free(r->q.tok.t);
@@ -383,6 +385,15 @@ void tl_reranker_free(tl_reranker *r) {
 
 const double *tl_reranker_weights(const tl_reranker *r) {
   return r->w;
+}
+
+void tl_reranker_use_trees(tl_reranker *r, tl_trees *t) {
+  tl_trees_free(r->trees);
+  r->trees = t;
+}
+
+const tl_trees *tl_reranker_trees(const tl_reranker *r) {
+  return r->trees;
 }
 
 static int is_question(tl_reranker *r, const char *w, size_t len) {
@@ -1116,7 +1127,7 @@ int tl_rerank(tl_reranker *r, const tl_query *query, const tl_rerank_collection 
     xi[F_BM25E] /= max_e > 0 ? max_e : 1.0;
     for (j = 0; j < TL_RERANK_FEATURES; j++)
       s += r->w[j] * xi[j];
-    scores[i] = s;
+    scores[i] = r->trees ? tl_trees_predict(r->trees, xi, s) : s;
   }
   if (order) {
     /* insertion sort: stable, and n is a reranking depth (tens); scores

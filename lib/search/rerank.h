@@ -23,6 +23,7 @@
 #define TELUSUR_RERANK_H
 
 #include "search/query.h"
+#include "search/trees.h"
 #include "telusur/analysis.h"
 #include "telusur/error.h"
 #include "telusur/search.h"
@@ -105,16 +106,28 @@ void tl_reranker_free(tl_reranker *r);
 const double *tl_reranker_weights(const tl_reranker *r);
 
 /**
+ * Scores candidates with the tree model t (trees.h, over the
+ * TL_RERANK_FEATURES features) instead of the linear score alone: the score
+ * becomes tl_trees_predict(t, features, linear score). The reranker takes
+ * t (NULL: back to the linear score) and frees it.
+ */
+void tl_reranker_use_trees(tl_reranker *r, tl_trees *t);
+
+/** The reranker's tree model, or NULL when it scores linearly. */
+const tl_trees *tl_reranker_trees(const tl_reranker *r);
+
+/**
  * Computes the features of n candidates for query (query.h: analyzed by
  * the reranker's analyzer; its negated terms are left out) into features (n * TL_RERANK_FEATURES
- * doubles, row i for candidates[i]), their scores (sum of weight x feature) into scores (n
- * doubles), and the order into order (n indices of candidates, best first; equal scores keep the
- * candidates' order, which should be the first stage's). Any of features and order may be NULL.
- * With n == 0 nothing is done. The query is read as words (operators and field names count as
- * words); of a long query, the first 256 terms the analyzer reported (about 128 words) are used.
- * The weights were trained on questions (bench/RESULTS-relevance.md), so tl_search reranks only
- * queries that ask one (tl_query.question). Cost: one analysis of each candidate's text. Errors:
- * TL_ERR_NOMEM, TL_ERR_ICU, TL_ERR_LIMIT (from the analyzer), and whatever coll->df returns.
+ * doubles, row i for candidates[i]), their scores (sum of weight x feature, or the tree model's
+ * prediction: tl_reranker_use_trees) into scores (n doubles), and the order into order (n indices
+ * of candidates, best first; equal scores keep the candidates' order, which should be the first
+ * stage's). Any of features and order may be NULL. With n == 0 nothing is done. The query is read
+ * as words (operators and field names count as words); of a long query, the first 256 terms the
+ * analyzer reported (about 128 words) are used. The weights were trained on questions
+ * (bench/RESULTS-relevance.md), so tl_search reranks only queries that ask one (tl_query.question).
+ * Cost: one analysis of each candidate's text. Errors: TL_ERR_NOMEM, TL_ERR_ICU, TL_ERR_LIMIT (from
+ * the analyzer), and whatever coll->df returns.
  */
 int tl_rerank(tl_reranker *r, const tl_query *query, const tl_rerank_collection *coll,
               const tl_rerank_candidate *candidates, size_t n, double *features, double *scores,

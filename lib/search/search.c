@@ -106,6 +106,29 @@ static tl_status set_filters(tl_searcher *s, const tl_searcher_options *o, tl_er
   return TL_OK;
 }
 
+/* Gives the reranker the tree model opts->reranker asks for, if any. */
+static int use_trees(tl_reranker *rr, const tl_searcher_options *opts, tl_error *err) {
+  const char *name = opts->reranker;
+  tl_trees *t;
+  char path[4096];
+  int rc;
+  if (!name || strcmp(name, "linear") == 0)
+    return TL_OK;
+  if (!*name)
+    return tl_error_set(err, TL_ERR_USAGE, "reranker: expected linear, trees or a model file");
+  if (strcmp(name, "trees") == 0) {
+    int n = snprintf(path, sizeof path, "%s/lexicon/rerank-trees.txt",
+                     opts->data_dir ? opts->data_dir : tl_data_dir());
+    if (n < 0 || (size_t)n >= sizeof path)
+      return tl_error_set(err, TL_ERR_LIMIT, "data directory path too long");
+    name = path;
+  }
+  if ((rc = tl_trees_load(name, TL_RERANK_FEATURES, &t, err)) != TL_OK)
+    return rc;
+  tl_reranker_use_trees(rr, t);
+  return TL_OK;
+}
+
 void tl_rank_params_default(tl_rank_params *p) {
   memset(p, 0, sizeof *p);
   p->k1 = 0.6;
@@ -228,6 +251,8 @@ tl_status tl_searcher_open(const char *db_path, const tl_searcher_options *opts,
     goto fail;
   if (s->rank.rerank_depth > 0 &&
       (rc = tl_reranker_create(s->analyzer, s->questions, NULL, &s->reranker, err)) != TL_OK)
+    goto fail;
+  if (s->reranker && opts && (rc = use_trees(s->reranker, opts, err)) != TL_OK)
     goto fail;
   s->no_snippets = opts ? opts->no_snippets : 0;
   s->correct = opts ? opts->correct : 0;
@@ -631,9 +656,13 @@ static int rerank_hits(tl_searcher *s, const tl_query *query, const tl_hits *hit
  * contribution, then the first stage's parts. */
 static char *rerank_explain(const tl_reranker *rr, const double *x, const char *first_stage) {
   const double *w = tl_reranker_weights(rr);
+  const tl_trees *t = tl_reranker_trees(rr);
   tl_buf b = TL_BUF_INIT;
   size_t j;
   int failed = 0;
+  if (t) /* a tree model: its inputs, the linear contributions scaled by its W */
+    failed |= tl_buf_printf(&b, "trees(%.6f) linear x %.6g:", tl_trees_predict(t, x, 0),
+                            tl_trees_linear_weight(t));
   for (j = 0; j < TL_RERANK_FEATURES; j++) {
     if (w[j] == 0)
       continue;

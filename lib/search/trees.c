@@ -1,0 +1,203 @@
+/* trees.c - reads and evaluates a tree ensemble (trees.h). */
+#include "search/trees.h"
+
+#include "util/buf.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Lines of a model are short: a node is "s F THRESHOLD YES NO DEFAULT". */
+#define LINE_MAX_BYTES 256
+/* Bounds that keep a malformed count from asking for huge allocations. */
+#define MAX_TREES 100000
+#define MAX_NODES 1000000
+
+typedef struct node {
+  int feature; /* -1: a leaf */
+  float threshold;
+  double value; /* a leaf's */
+  size_t yes, no, dflt;
+} node;
+
+struct tl_trees {
+  size_t nfeatures, ntrees;
+  double base, linear;
+  size_t *root; /* per tree: its first node in nodes */
+  node *nodes;
+  size_t nnodes, cap;
+};
+
+void tl_trees_free(tl_trees *t) {
+  if (!t)
+    return;
+  free(t->root);
+  free(t->nodes);
+  free(t);
+}
+
+typedef struct reader {
+  FILE *f;
+  const char *path;
+  unsigned long line;
+  char buf[LINE_MAX_BYTES];
+} reader;
+
+/* The next line into rd->buf (without its newline); 0 at the end or on a line too long. */
+static int next_line(reader *rd) {
+  size_t len;
+  if (!fgets(rd->buf, sizeof rd->buf, rd->f))
+    return 0;
+  rd->line++;
+  len = strlen(rd->buf);
+  if (len > 0 && rd->buf[len - 1] == '\n')
+    rd->buf[--len] = '\0';
+  else if (!feof(rd->f))
+    return 0;
+  return 1;
+}
+
+static int bad(reader *rd, tl_error *err, const char *what) {
+  return tl_error_set(err, TL_ERR_FORMAT, "%s:%lu: %s", rd->path, rd->line + 1, what);
+}
+
+/* Reads "KEY NUMBER" into *v. */
+static int header(reader *rd, const char *key, double *v, tl_error *err) {
+  char k[32], rest;
+  int got = next_line(rd);
+  *v = 0;
+  if (!got || sscanf(rd->buf, "%31s %lf %c", k, v, &rest) != 2 || strcmp(k, key) != 0 ||
+      !isfinite(*v))
+    return tl_error_set(err, TL_ERR_FORMAT, "%s:%lu: expected '%s NUMBER'", rd->path,
+                        rd->line + !got, key);
+  return TL_OK;
+}
+
+static int read_tree(tl_trees *t, reader *rd, tl_error *err) {
+  double m = 0;
+  size_t i, first = t->nnodes, n;
+  int rc;
+  if ((rc = header(rd, "tree", &m, err)) != TL_OK)
+    return rc;
+  if (m < 1 || m > MAX_NODES || m != floor(m) || (double)t->nnodes + m > MAX_NODES)
+    return tl_error_set(err, TL_ERR_FORMAT, "%s:%lu: node count out of range", rd->path, rd->line);
+  n = (size_t)m;
+  if (tl_array_reserve((void **)&t->nodes, &t->cap, t->nnodes + n, sizeof *t->nodes) != TL_OK)
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  for (i = 0; i < n; i++) {
+    node *d = &t->nodes[first + i];
+    long f;
+    double thr, v;
+    unsigned long yes, no, dflt;
+    char kind, rest;
+    if (!next_line(rd))
+      return bad(rd, err, "missing node");
+    if (sscanf(rd->buf, "l %lf %c", &v, &rest) == 1 && rd->buf[0] == 'l') {
+      if (!isfinite(v))
+        return tl_error_set(err, TL_ERR_FORMAT, "%s:%lu: leaf value not finite", rd->path,
+                            rd->line);
+      d->feature = -1;
+      d->value = v;
+      continue;
+    }
+    /* children come after their parent (XGBoost numbers them so), which
+     * also rules out cycles */
+    if (sscanf(rd->buf, "%c %ld %lf %lu %lu %lu %c", &kind, &f, &thr, &yes, &no, &dflt, &rest) !=
+            6 ||
+        kind != 's' || f < 0 || (size_t)f >= t->nfeatures || isnan(thr) || yes <= i || yes >= n ||
+        no <= i || no >= n || (dflt != yes && dflt != no))
+      return tl_error_set(err, TL_ERR_FORMAT,
+                          "%s:%lu: expected 'l VALUE' or 's FEATURE THRESHOLD YES NO DEFAULT' "
+                          "(a feature under %zu, children after their node and in the tree)",
+                          rd->path, rd->line, t->nfeatures);
+    d->feature = (int)f;
+    d->threshold = (float)thr;
+    d->value = 0;
+    d->yes = first + yes;
+    d->no = first + no;
+    d->dflt = first + dflt;
+  }
+  t->nnodes += n;
+  return TL_OK;
+}
+
+int tl_trees_load(const char *path, size_t nfeatures, tl_trees **out, tl_error *err) {
+  reader rd = {0};
+  tl_trees *t;
+  double v = 0;
+  size_t i;
+  int rc;
+  *out = NULL;
+  rd.path = path;
+  if (!(rd.f = fopen(path, "r")))
+    return tl_error_set(err, errno == ENOENT ? TL_ERR_NOTFOUND : TL_ERR_IO, "%s: %s", path,
+                        strerror(errno));
+  if (!(t = calloc(1, sizeof *t))) {
+    fclose(rd.f);
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  }
+  if (!next_line(&rd) || strcmp(rd.buf, "telusur-trees 1") != 0) {
+    rc = tl_error_set(err, TL_ERR_FORMAT, "%s:1: not a tree model (expected 'telusur-trees 1')",
+                      path);
+    goto fail;
+  }
+  if ((rc = header(&rd, "features", &v, err)) != TL_OK)
+    goto fail;
+  if (v != (double)nfeatures) {
+    rc = tl_error_set(err, TL_ERR_FORMAT, "%s:%lu: the model has %g features, not %zu", path,
+                      rd.line, v, nfeatures);
+    goto fail;
+  }
+  t->nfeatures = nfeatures;
+  if ((rc = header(&rd, "base", &t->base, err)) != TL_OK ||
+      (rc = header(&rd, "linear", &t->linear, err)) != TL_OK ||
+      (rc = header(&rd, "trees", &v, err)) != TL_OK)
+    goto fail;
+  if (v < 0 || v > MAX_TREES || v != floor(v)) {
+    rc = tl_error_set(err, TL_ERR_FORMAT, "%s:%lu: tree count out of range", path, rd.line);
+    goto fail;
+  }
+  t->ntrees = (size_t)v;
+  if (t->ntrees && !(t->root = malloc(t->ntrees * sizeof *t->root))) {
+    rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    goto fail;
+  }
+  for (i = 0; i < t->ntrees; i++) {
+    t->root[i] = t->nnodes;
+    if ((rc = read_tree(t, &rd, err)) != TL_OK)
+      goto fail;
+  }
+  if (next_line(&rd) || ferror(rd.f)) {
+    rc = ferror(rd.f)
+             ? tl_error_set(err, TL_ERR_IO, "%s: read error", path)
+             : tl_error_set(err, TL_ERR_FORMAT, "%s:%lu: text after the last tree", path, rd.line);
+    goto fail;
+  }
+  fclose(rd.f);
+  *out = t;
+  return TL_OK;
+fail:
+  fclose(rd.f);
+  tl_trees_free(t);
+  return rc;
+}
+
+double tl_trees_predict(const tl_trees *t, const double *x, double linear) {
+  double s = 0;
+  size_t i;
+  for (i = 0; i < t->ntrees; i++) {
+    const node *d = &t->nodes[t->root[i]];
+    while (d->feature >= 0) {
+      float v = (float)x[d->feature];
+      d = &t->nodes[isnan(v) ? d->dflt : v < d->threshold ? d->yes : d->no];
+    }
+    s += d->value;
+  }
+  return t->base + s + t->linear * linear;
+}
+
+double tl_trees_linear_weight(const tl_trees *t) {
+  return t->linear;
+}
