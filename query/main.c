@@ -228,7 +228,6 @@ int main(int argc, char **argv) {
                                 {"allow-partial", no_argument, NULL, OPT_PARTIAL},
                                 {"help", no_argument, NULL, 'h'},
                                 {"version", no_argument, NULL, 'V'}};
-  const size_t nfixed = 23;
   const char *db = getenv("TELUSUR_DB"), *batch = NULL;
   static const char *const colors[] = {"auto", "always", "never"};
   static const char *const sorts[] = {"relevance", "newest", "oldest"}; /* enum tl_sort */
@@ -238,8 +237,8 @@ int main(int argc, char **argv) {
   tl_rank_params rp;
   tl_searcher *s;
   tl_error err;
-  int c, status, per_article = -1, color = 0;
-  size_t nf = 0, nfacets = 0, nrank;
+  int c, status, per_article_given = 0, color = 0;
+  size_t nf = 0, nfacets = 0, nrank, nfixed;
   /* the filters, the texts of the date ranges they point to, the facets */
   tl_filter filters[MAX_FILTERS];
   char ranges[MAX_FILTERS][MAX_DATE + 3];
@@ -249,6 +248,8 @@ int main(int argc, char **argv) {
   o.warned = warned;
   memset(&so, 0, sizeof so);
   tl_rank_params_default(&rp);
+  for (nfixed = 0; longopts[nfixed].name; nfixed++) /* the fixed options, then the ranking ones */
+    ;
   for (nrank = 0;
        tl_rank_param_name(nrank) && nfixed + nrank + 1 < sizeof longopts / sizeof *longopts;
        nrank++) {
@@ -328,13 +329,11 @@ int main(int argc, char **argv) {
       }
       break;
     }
-    case OPT_PER_ARTICLE: {
-      unsigned v;
-      if (parse_uint(optarg, "--per-article", 100000, &v))
+    case OPT_PER_ARTICLE:
+      if (parse_uint(optarg, "--per-article", 100000, &so.per_article))
         return EXIT_ERROR;
-      per_article = (int)v;
+      per_article_given = 1;
       break;
-    }
     case 'h':
       printf(usage, rp.k1, rp.b, rp.exact_weight, rp.title_weight, rp.article_weight,
              rp.prox_weight, rp.prox_window, rp.prf_docs, rp.prf_terms, rp.prf_weight,
@@ -366,9 +365,8 @@ int main(int argc, char **argv) {
   so.nfacets = nfacets;
   so.count_matches = o.format == FMT_TEXT && !batch;
   /* a person sees each article once; machine formats keep every passage */
-  so.per_article = per_article >= 0                 ? (unsigned)per_article
-                   : o.format == FMT_TEXT && !batch ? 1
-                                                    : 0;
+  if (!per_article_given)
+    so.per_article = o.format == FMT_TEXT && !batch;
   o.rerank_depth = rp.rerank_depth;
   if (o.format == FMT_FEATURES) {
     if (o.rerank_depth == 0) {
