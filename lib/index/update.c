@@ -647,7 +647,14 @@ static int consume(void *vu, void *vit) {
         halt = 1;
       }
     }
-    if (!halt && keep_state(u, it->text, it->bad || !it->complete ? NULL : &it->st))
+    /* a file with records skipped gets a state that never matches it: the
+     * next run reads it again and reports them again, but finds its
+     * unchanged articles in the index and does not analyze them again */
+    if (it->bad || !it->complete) {
+      it->st.mtime_ns = INT64_MIN;
+      it->st.hash = 0;
+    }
+    if (!halt && keep_state(u, it->text, &it->st))
       halt = 1;
     if (!halt && it->complete) {
       uint32_t f = file_index(u, it->text);
