@@ -182,6 +182,29 @@ grep -q "warning: .*127.0.0.1:${ports[1]}" "$tmp/err" || fail "no warning naming
 same_answers "partial answers" "$tmp/two.out" "$tmp/partial.out" || fail "partial answers"
 kill -CONT "${spids[1]}"
 
+# A shard that stops answering during a batch, then answers again: the query
+# that needed it fails naming it, and the next ones are answered (every
+# shard's connection is opened again: the others' may be out of step).
+rm -f "$tmp/fifo"
+mkfifo "$tmp/fifo"
+"$query" -d "$tmp/remote" --timeout 1000 -f json -n 20 --batch "$tmp/fifo" >"$tmp/back.out" 2>"$tmp/err" &
+qpid=$!
+exec 4>"$tmp/fifo"
+printf 'q1\tbahasa\n' >&4
+for i in $(seq 1 200); do grep -q '"qid":"q1"' "$tmp/back.out" && break; sleep 0.05; done
+kill -STOP -- "-${spids[1]}"
+printf 'q2\tbahasa daerah\n' >&4
+for i in $(seq 1 200); do grep -q "query q2" "$tmp/err" && break; sleep 0.05; done
+kill -CONT -- "-${spids[1]}"
+printf 'q3\tnegara OR wilayah\n' >&4
+exec 4>&-
+wait $qpid
+rc=$?
+[ $rc -eq 2 ] || fail "a shard stopped during a batch: exit $rc, expected 2"
+grep -q "query q2: shard 127.0.0.1:${ports[1]}: " "$tmp/err" || fail "stopped shard not named: $(cat "$tmp/err")"
+grep -q '"qid":"q3"' "$tmp/back.out" || fail "a shard back: the next query not answered: $(cat "$tmp/err")"
+[ "$(grep -c . "$tmp/err")" -eq 1 ] || fail "a shard back: more than one error: $(cat "$tmp/err")"
+
 # A shard killed during a run: the batch reads from a FIFO, each answer is
 # written as it comes; the shard is killed after the first one.
 batch_kill() { # shard-index out err [options]

@@ -45,6 +45,8 @@ struct tl_store {
   bool allow_partial = false;
   std::string missing;        // the shards left out (allow_partial), ", "-separated
   bool network_error = false; // the last error was a remote shard's
+  bool reconnect = false;     // a remote shard failed: the connections of the
+                              // others may be out of step, open all again
 };
 
 struct tl_doc {
@@ -1281,9 +1283,19 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
 extern "C" tl_status tl_store_search(tl_store *s, const char *query, const tl_search_options *opts,
                                      tl_hits **out, tl_error *err) {
   s->network_error = false;
+  try {
+    if (s->reconnect) {
+      open_shards(s);
+      s->reconnect = false;
+    }
+  } catch (const ShardError &e) {
+    return tl_error_set(err, e.code(), "%s", e.what());
+  }
+  TL_CATCH("search")
   tl_status rc = search_once(s, query, opts, out, err);
   if (rc == TL_OK || !s->network_error || s->shards.empty())
     return rc;
+  s->reconnect = !s->allow_partial;
   try {
     if (s->allow_partial) {
       open_shards(s);
