@@ -205,8 +205,7 @@ tl_status tl_spelling_suggest(tl_store *st, const tl_query *q, char **out, tl_er
     char *fix = NULL;
     if (t->flags & (TL_TERM_STEM | TL_TERM_JOINED | TL_TERM_NUMBER | TL_TERM_ACRONYM) ||
         t->negated || t->operator_ || t->start < copied || t->len < 3 ||
-        !lower_letters(t->term, t->len) || q->text[t->end] == ':' ||
-        q->text[t->end] == '*')
+        !lower_letters(t->term, t->len) || q->text[t->end] == ':' || q->text[t->end] == '*')
       continue;
     if ((rc = tl_store_spelling(st, t->term, &fix, err)) != TL_OK)
       break;
