@@ -48,13 +48,13 @@ typedef struct tl_rank_params {
   double prf_weight;     /**< 0 to 1000 */
   unsigned rerank_depth; /**< passages reranked (rerank.h) for a question;
                               0: none (BM25 order) */
-  double title_weight;   /**< >= 0: the article's title is a field of each
+  double title_weight;   /**< 0 to 1000: the article's title is a field of each
                               of its passages: the query's words also match
                               the title's words and stems (TL_PREFIX_TITLE
                               terms), their BM25 weight scaled by this
                               factor, for passages the query matches (the
                               title never makes a match alone); 0: off */
-  double article_weight; /**< >= 0: with one passage per article
+  double article_weight; /**< 0 to 1000: with one passage per article
                               (tl_searcher_options.per_article 1) in
                               relevance order, not reranked, an article's
                               score is its best passage's plus this factor
@@ -86,7 +86,8 @@ tl_status tl_rank_params_check(const tl_rank_params *p, tl_error *err);
 /**
  * The name of ranking parameter i (0-based), as telusur-query's option
  * --NAME: k1, b, exact-weight, proximity, window, prf-docs, prf-terms,
- * prf-weight, rerank-depth; NULL past the last. The string is static.
+ * prf-weight, rerank-depth, title-weight, article-weight; NULL past the
+ * last. The string is static.
  */
 const char *tl_rank_param_name(size_t i);
 
@@ -180,7 +181,7 @@ typedef struct tl_results {
                           ..."), or NULL */
   char *suggestion;  /**< the query with the words the index does not hold
                           replaced by their likely spelling correction
-                          (Xapian's spelling data, kept at index time), or
+                          (tl_searcher_options.correct), or
                           NULL when no word needs one */
   int corrected;     /**< 1: the suggestion was searched instead of the
                           query (tl_searcher_options.correct) */
