@@ -244,5 +244,17 @@ printf 'auto %s\nauto %s\n' "$tmp/three.shard1" "$tmp/three.shard2" >"$tmp/two"
 grep '"qid":"q2"' "$tmp/kill.out" >"$tmp/partial.out"
 same_answers "partial answers after a kill" "$tmp/two.out" "$tmp/partial.out" || fail "partial answers after a kill"
 
+# A line added by hand to the stub --shards wrote: indexing through it is
+# refused (articles would be hashed to other shards than those holding them);
+# a re-run with the number the shards record still works.
+(cd "$tmp" && "$index" -q -d two2 --shards 2 articles.jsonl && "$index" -q -d two2 --shards 2 articles.jsonl) ||
+  fail "--shards 2 run again"
+(cd "$tmp" && "$index" -q -d extra ./*.txt && echo "auto extra" >>two2)
+"$index" -q -d "$tmp/two2" --shards 3 "$tmp/articles.jsonl" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 2 ] || fail "a shard added to the --shards stub: exit $rc, expected 2"
+grep -q "two2 lists 3 shards, but two2.shard0 holds articles hashed to 2 shards" "$tmp/err" ||
+  fail "a shard added to the --shards stub: $(cat "$tmp/err")"
+
 [ $failures -eq 0 ] || exit 1
 echo "shards_test: $n cases, same answers from 3 local and 3 remote shards as from one database"

@@ -133,6 +133,10 @@ extern "C" {
 #define TL_META_STEMMER "telusur.stemmer"
 /** Time of the last update, ISO 8601 UTC. */
 #define TL_META_UPDATED "telusur.updated"
+/** In each shard written by --shards: the number of shards its articles
+ * are hashed to (decimal), so that a stub whose lines were changed is
+ * refused before an article goes to another shard than the one holding it. */
+#define TL_META_SHARDS "telusur.shards"
 /** Prefix of the keys of the acronym table: TL_META_ACRONYM_PREFIX + the
  * short form in lower case ("bps"); the value is up to
  * TL_ACRONYM_FORMS long forms found defined in the text ("badan pusat

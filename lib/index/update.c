@@ -1209,6 +1209,32 @@ static int foreign_dir(const char *path) {
   return any;
 }
 
+/* Records in each shard the number of shards articles are hashed to, and
+ * refuses a stub that lists another number than a shard records (a line
+ * added or removed by hand: articles would be hashed to other shards than
+ * those holding them). */
+static int check_shard_count(tl_update *u, const char *db, shard_name *names, tl_error *err) {
+  char want[24];
+  size_t k;
+  int rc = TL_OK;
+  snprintf(want, sizeof want, "%zu", u->nw);
+  for (k = 0; k < u->nw && rc == TL_OK; k++) {
+    tl_store *st = tl_index_store(tl_writer_index(u->w[k]));
+    char *have = NULL;
+    if ((rc = tl_store_get_metadata(st, TL_META_SHARDS, &have, err)) != TL_OK)
+      return rc;
+    if (*have && strcmp(have, want) != 0)
+      rc = tl_error_set(err, TL_ERR_USAGE,
+                        "%s lists %zu shards, but %s holds articles hashed to %s shards: index new "
+                        "articles into a shard of their own, or build the shards again",
+                        db, u->nw, names[k], have);
+    else if (!*have)
+      rc = tl_store_set_metadata(st, TL_META_SHARDS, want, err);
+    free(have);
+  }
+  return rc;
+}
+
 /* Opens the writers (and, for new shards, writes the stub). */
 static int open_writers(tl_update *u, const char *db, shard_name *names, tl_error *err) {
   tl_index_options io;
@@ -1254,6 +1280,8 @@ static int open_writers(tl_update *u, const char *db, shard_name *names, tl_erro
     if ((rc = tl_writer_open(path, &io, u->o.batch, &u->w[k], err)) != TL_OK)
       return rc;
   }
+  if (u->sharded && (rc = check_shard_count(u, db, names, err)) != TL_OK)
+    return rc;
   if (u->sharded && v < 0) {
     const char *list[TL_UPDATE_MAX_SHARDS];
     for (k = 0; k < u->nw; k++)
