@@ -332,6 +332,19 @@ START_TEST(feature_table) {
 }
 END_TEST
 
+/* Writes doc (len bytes of JSON Lines) to tu_dir/c.jsonl and indexes it
+ * into tu_dir/db; path receives the index's path. */
+static void index_doc(const char *doc, size_t len, char *path, size_t cap) {
+  char *err_out = NULL;
+  int rc;
+  snprintf(path, cap, "%s/c.jsonl", tu_dir);
+  ck_assert_int_eq(tu_write_file(path, doc, len), 0);
+  rc = tu_runf(NULL, &err_out, "'%s/telusur-index' -q -d '%s/db' '%s'", tu_bin_dir(), tu_dir, path);
+  ck_assert_msg(rc == 0, "index: %s", err_out);
+  free(err_out);
+  snprintf(path, cap, "%s/db", tu_dir);
+}
+
 /* A small index: tl_search with reranking off is BM25's order; with it on,
  * the top passages are a reordering of BM25's, and the rest follow. */
 START_TEST(search_depth) {
@@ -343,24 +356,18 @@ START_TEST(search_depth) {
       "Indonesia adalah negara kepulauan terbesar di dunia.",
       "Pemilihan presiden Indonesia yang pertama secara langsung terjadi pada 2004.",
       "Ibu kota Indonesia adalah Jakarta."};
-  char path[1024], *doc = calloc(1, 65536), *err_out = NULL;
+  char path[1024], *doc = calloc(1, 65536);
   tl_searcher_options so;
   tl_rank_params rp;
   tl_searcher *off, *on;
   tl_results *a = NULL, *b = NULL;
   tl_error err;
   size_t i, j, k, len = 0;
-  int rc;
   for (i = 0; i < sizeof lines / sizeof *lines; i++)
     len += (size_t)snprintf(doc + len, 65536 - len,
                             "{\"id\": \"d%zu\", \"title\": \"\", \"text\": \"%s\"}\n", i, lines[i]);
-  snprintf(path, sizeof path, "%s/c.jsonl", tu_dir);
-  ck_assert_int_eq(tu_write_file(path, doc, len), 0);
+  index_doc(doc, len, path, sizeof path);
   free(doc);
-  rc = tu_runf(NULL, &err_out, "'%s/telusur-index' -q -d '%s/db' '%s'", tu_bin_dir(), tu_dir, path);
-  ck_assert_msg(rc == 0, "index: %s", err_out);
-  free(err_out);
-  snprintf(path, sizeof path, "%s/db", tu_dir);
   memset(&so, 0, sizeof so);
   so.data_dir = tu_source_dir();
   so.no_snippets = 1;
@@ -533,7 +540,7 @@ END_TEST
 
 /* The shipped model loads, and a searcher reports a missing one. */
 START_TEST(trees_shipped_and_searcher) {
-  char path[4096], *err_out = NULL;
+  char path[4096];
   tl_trees *t;
   tl_error err;
   tl_searcher_options so;
@@ -542,16 +549,10 @@ START_TEST(trees_shipped_and_searcher) {
   static const char doc[] =
       "{\"id\": \"d1\", \"title\": \"\", \"text\": \"Soekarno adalah presiden "
       "pertama Indonesia.\"}\n";
-  int rc;
   snprintf(path, sizeof path, "%s/lexicon/rerank-trees.txt", tu_source_dir());
   ck_assert_msg(tl_trees_load(path, TL_RERANK_FEATURES, &t, &err) == TL_OK, "%s", err.msg);
   tl_trees_free(t);
-  snprintf(path, sizeof path, "%s/c.jsonl", tu_dir);
-  ck_assert_int_eq(tu_write_file(path, doc, strlen(doc)), 0);
-  rc = tu_runf(NULL, &err_out, "'%s/telusur-index' -q -d '%s/db' '%s'", tu_bin_dir(), tu_dir, path);
-  ck_assert_msg(rc == 0, "index: %s", err_out);
-  free(err_out);
-  snprintf(path, sizeof path, "%s/db", tu_dir);
+  index_doc(doc, strlen(doc), path, sizeof path);
   memset(&so, 0, sizeof so);
   so.data_dir = tu_source_dir();
   tl_rank_params_default(&rp);
