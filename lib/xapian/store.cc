@@ -440,21 +440,28 @@ extern "C" double tl_store_avg_length(const tl_store *s) {
   }
 }
 
+// Runs read(), a read of s's database; a reader that sees its revision
+// discarded by a writer's commit reopens on the latest and reads again (a
+// few times). A writer reads its own revision: no retry.
+template <class Read> static void read_latest(tl_store *s, Read read) {
+  for (int attempt = 0;; attempt++) {
+    try {
+      read();
+      return;
+    } catch (const Xapian::DatabaseModifiedError &) {
+      if (attempt >= 10 || s->wdb)
+        throw;
+      s->db->reopen();
+    }
+  }
+}
+
 extern "C" tl_status tl_store_get_metadata(tl_store *s, const char *key, char **value,
                                            tl_error *err) {
   *value = nullptr;
   try {
     std::string v;
-    for (int attempt = 0;; attempt++) {
-      try {
-        v = s->db->get_metadata(key);
-        break;
-      } catch (const Xapian::DatabaseModifiedError &) {
-        if (attempt >= 10 || s->wdb)
-          throw;
-        s->db->reopen(); // a writer committed: read its latest revision
-      }
-    }
+    read_latest(s, [&] { v = s->db->get_metadata(key); });
     *value = dup_string(v);
     return *value ? TL_OK : tl_error_set(err, TL_ERR_NOMEM, "out of memory");
   }
@@ -581,17 +588,10 @@ extern "C" tl_status tl_store_spelling(tl_store *s, const char *word, char **out
   try {
     const std::string word_s(word);
     std::string w;
-    for (int attempt = 0;; attempt++) {
-      try {
-        if (s->db->get_termfreq(word_s) == 0) // a word the index holds needs no correction
-          w = spelling_suggestion(*s->db, word_s, word_s.size() > 6 ? 2 : 1);
-        break;
-      } catch (const Xapian::DatabaseModifiedError &) {
-        if (attempt >= 10 || s->wdb)
-          throw;
-        s->db->reopen(); // a writer committed: read its latest revision
-      }
-    }
+    read_latest(s, [&] {
+      if (s->db->get_termfreq(word_s) == 0) // a word the index holds needs no correction
+        w = spelling_suggestion(*s->db, word_s, word_s.size() > 6 ? 2 : 1);
+    });
     *out = dup_string(w);
     return *out ? TL_OK : tl_error_set(err, TL_ERR_NOMEM, "out of memory");
   }
@@ -1501,18 +1501,11 @@ extern "C" tl_status tl_store_metadata_each(tl_store *s, const char *prefix, tl_
     std::vector<std::pair<std::string, std::string>> kv;
     // read first, then call fn: a reader retries on a revision a writer
     // discarded, and fn sees every key once
-    for (int attempt = 0;; attempt++) {
-      try {
-        kv.clear();
-        for (auto it = s->db->metadata_keys_begin(p); it != s->db->metadata_keys_end(p); ++it)
-          kv.emplace_back(*it, s->db->get_metadata(*it));
-        break;
-      } catch (const Xapian::DatabaseModifiedError &) {
-        if (attempt >= 10 || s->wdb)
-          throw;
-        s->db->reopen();
-      }
-    }
+    read_latest(s, [&] {
+      kv.clear();
+      for (auto it = s->db->metadata_keys_begin(p); it != s->db->metadata_keys_end(p); ++it)
+        kv.emplace_back(*it, s->db->get_metadata(*it));
+    });
     for (const auto &e : kv) {
       int rc = fn(ctx, e.first.c_str(), e.second.c_str());
       if (rc)
