@@ -856,6 +856,9 @@ static tl_status search_once(tl_searcher *s, const char *query, unsigned offset,
     rc = tl_store_search(s->store, q, &so, &hits, err);
     if (rc == TL_OK)
       rc = rank_hits(s, pq, depth, hits, &recs, &order, &score, &features, &nd, &shift, err);
+    /* the counts, made beside the ranking and reranking (tl_store_hits_counts) */
+    if (rc == TL_OK && s->count_matches)
+      rc = tl_store_hits_counts(s->store, hits, err);
     /* a writer committing under the reader: reopen, even after a reopen
      * that failed the same way, and retry (the reranker reads term
      * statistics too, so the search is run again with it) */
