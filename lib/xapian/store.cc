@@ -536,30 +536,59 @@ extern "C" tl_status tl_store_add(tl_store *s, const tl_doc *doc, tl_error *err)
 
 // The optimal string alignment distance of a and b (Levenshtein 1966 with
 // Damerau's 1964 transpositions of neighbours: each insertion, deletion,
+// The rows of the edit distance's table, kept from one candidate to the next.
+struct EditRows {
+  std::vector<unsigned> before, prev, cur;
+};
+
+// The optimal string alignment distance of a and b (Levenshtein 1966 with
+// Damerau's 1964 transpositions of neighbours: each insertion, deletion,
 // substitution or transposition is one edit), or max + 1 when it is over
-// max.
-static unsigned edit_distance(const std::string &a, const std::string &b, unsigned max) {
+// max; r: the rows, reused.
+
+static unsigned edit_distance(const std::string &a, const std::string &b, unsigned max,
+                              EditRows &r) {
   size_t n = a.size(), m = b.size();
   if ((n > m ? n - m : m - n) > max)
     return max + 1;
-  std::vector<unsigned> before(m + 1), prev(m + 1), cur(m + 1);
+  r.before.assign(m + 1, 0);
+  r.prev.resize(m + 1);
+  r.cur.assign(m + 1, 0);
   for (size_t j = 0; j <= m; j++)
-    prev[j] = (unsigned)j;
+    r.prev[j] = (unsigned)j;
   for (size_t i = 1; i <= n; i++) {
-    unsigned row_min = cur[0] = (unsigned)i;
+    unsigned row_min = r.cur[0] = (unsigned)i;
     for (size_t j = 1; j <= m; j++) {
-      unsigned c = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
+      unsigned c =
+          std::min({r.prev[j] + 1, r.cur[j - 1] + 1, r.prev[j - 1] + (a[i - 1] != b[j - 1])});
       if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-        c = std::min(c, before[j - 2] + 1);
-      cur[j] = c;
+        c = std::min(c, r.before[j - 2] + 1);
+      r.cur[j] = c;
       row_min = std::min(row_min, c);
     }
     if (row_min > max)
       return max + 1;
-    std::swap(before, prev);
-    std::swap(prev, cur);
+    std::swap(r.before, r.prev);
+    std::swap(r.prev, r.cur);
   }
-  return prev[m];
+  return r.prev[m];
+}
+
+// A lower bound of the edit distance of two words of letters a-z, from
+// their letters alone (the bag distance: an edit adds, drops or changes at
+// most one letter on each side, a transposition none): the larger of the
+// letters a has over b and b over a. want holds a's counts of a-z, other
+// its other bytes (which b, of letters a-z, lacks).
+static unsigned bag_distance(const unsigned (&want)[26], unsigned other, const std::string &b) {
+  int diff[26];
+  for (int k = 0; k < 26; k++)
+    diff[k] = (int)want[k];
+  for (char c : b)
+    diff[c - 'a']--;
+  unsigned more = other, fewer = 0;
+  for (int d : diff)
+    (d > 0 ? more : fewer) += (unsigned)(d > 0 ? d : -d);
+  return std::max(more, fewer);
 }
 
 // The indexed word form (an unprefixed term of letters a-z) nearest to
@@ -573,12 +602,22 @@ static std::string spelling_suggestion(const Xapian::Database &db, const std::st
   std::string best, first = word.substr(0, 1);
   unsigned best_d = max + 1;
   Xapian::doccount best_f = 0;
+  unsigned want[26] = {0}, other = 0;
+  for (char c : word) {
+    if (c >= 'a' && c <= 'z')
+      want[c - 'a']++;
+    else
+      other++;
+  }
+  EditRows rows;
   for (auto it = db.allterms_begin(first); it != db.allterms_end(first); ++it) {
     const std::string t = *it;
-    if (t.size() < 3 ||
-        !std::all_of(t.begin(), t.end(), [](char c) { return c >= 'a' && c <= 'z'; }))
+    size_t len_diff = t.size() > word.size() ? t.size() - word.size() : word.size() - t.size();
+    if (t.size() < 3 || len_diff > std::min(max, best_d) ||
+        !std::all_of(t.begin(), t.end(), [](char c) { return c >= 'a' && c <= 'z'; }) ||
+        bag_distance(want, other, t) > std::min(max, best_d))
       continue;
-    unsigned d = edit_distance(word, t, std::min(max, best_d));
+    unsigned d = edit_distance(word, t, std::min(max, best_d), rows);
     if (d == 0 || d > max)
       continue;
     Xapian::doccount f = it.get_termfreq();
