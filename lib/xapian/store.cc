@@ -1714,6 +1714,27 @@ extern "C" tl_status tl_store_each_data(tl_store *s, tl_data_fn fn, void *ctx, t
   }
 }
 
+extern "C" tl_status tl_store_terms_each(tl_store *s, const char *prefix, tl_index_term_fn fn,
+                                         void *ctx, tl_error *err) {
+  try {
+    std::string p(prefix);
+    std::vector<std::pair<std::string, Xapian::doccount>> terms;
+    // read first, then call fn, as tl_store_metadata_each
+    read_latest(s, [&] {
+      terms.clear();
+      for (auto it = s->db->allterms_begin(p); it != s->db->allterms_end(p); ++it)
+        terms.emplace_back(*it, it.get_termfreq());
+    });
+    for (const auto &t : terms) {
+      int rc = fn(ctx, t.first.c_str(), t.first.size(), t.second);
+      if (rc)
+        return static_cast<tl_status>(rc);
+    }
+    return TL_OK;
+  }
+  TL_CATCH("listing terms")
+}
+
 extern "C" tl_status tl_store_metadata_each(tl_store *s, const char *prefix, tl_meta_fn fn,
                                             void *ctx, tl_error *err) {
   try {

@@ -341,6 +341,17 @@ typedef int (*tl_meta_fn)(void *ctx, const char *key, const char *value);
 tl_status tl_store_metadata_each(tl_store *s, const char *prefix, tl_meta_fn fn, void *ctx,
                                  tl_error *err);
 
+/**
+ * Calls fn for each term of the index starting with prefix, in byte
+ * order, with the term (len bytes, NUL-terminated, valid during the call)
+ * and the number of passages holding it (over all shards). fn returns 0 to
+ * go on, a tl_status to stop (that status is returned). Errors:
+ * TL_ERR_XAPIAN, TL_ERR_NOMEM.
+ */
+typedef int (*tl_index_term_fn)(void *ctx, const char *term, size_t len, unsigned long passages);
+tl_status tl_store_terms_each(tl_store *s, const char *prefix, tl_index_term_fn fn, void *ctx,
+                              tl_error *err);
+
 /** Figures of a database, from tl_store_stats(). */
 typedef struct tl_store_stats_t {
   unsigned long documents;  /**< passages */
