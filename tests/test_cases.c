@@ -225,10 +225,12 @@ END_TEST
 START_TEST(gold_pairs_stay_apart) {
   char **fa, **fb, *file, *dir = tu_tmpdir();
   size_t n = read_pairs("tests/cases/gold/nonconflation.tsv", &fa, &fb, &file), i;
-  char **texts = malloc(2 * n * sizeof *texts), **ids = malloc(2 * n * sizeof *ids);
+  char **texts, **ids;
   tl_searcher *s;
   int failures = 0;
   ck_assert_uint_ge(n, 25);
+  texts = malloc(2 * n * sizeof *texts);
+  ids = malloc(2 * n * sizeof *ids);
   for (i = 0; i < n; i++) {
     texts[2 * i] = fa[i];
     texts[2 * i + 1] = fb[i];

@@ -242,10 +242,9 @@ typedef struct acronym_ctx {
 static int on_acronym(void *vctx, const char *acr, size_t an, const char *lng, size_t ln) {
   acronym_ctx *c = vctx;
   char term[TL_INDEX_TERM_MAX + 1];
-  size_t k, n = strlen(TL_PREFIX_ACRONYM);
+  size_t k, n = (size_t)snprintf(term, sizeof term, "%s", TL_PREFIX_ACRONYM);
   if (n + an + 1 >= sizeof term)
     return 0;
-  memcpy(term, TL_PREFIX_ACRONYM, n);
   for (k = 0; k < an; k++)
     term[n++] = (char)(acr[k] >= 'A' && acr[k] <= 'Z' ? acr[k] - 'A' + 'a' : acr[k]);
   term[n++] = ':';

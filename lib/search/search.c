@@ -773,7 +773,7 @@ char *tl_results_suggestion_json(const tl_results *r) {
   if (!r->suggestion || !(v = json_object_new_string(r->suggestion)))
     return NULL;
   js = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-  n = strlen(js) + 48;
+  n = js ? strlen(js) + 48 : 0;
   if (js && (line = malloc(n)))
     snprintf(line, n, "{\"suggestion\": %s%s}", js, r->corrected ? ", \"corrected\": true" : "");
   json_object_put(v);
@@ -937,7 +937,8 @@ static tl_status search_once(tl_searcher *s, const char *query, unsigned offset,
     r->source = o->source;
     r->path = o->path;
     r->start = (size_t)o->start;
-    r->end = r->start + strlen(r->text);
+    /* rank_hits decoded every record: its strings are never NULL */
+    r->end = r->start + strlen(r->text); /* NOLINT(clang-analyzer-core.NonNullParamChecker) */
     r->docid = make_docid(r, o);
     if (!explain || !ex)
       r->explain = strdup("");
