@@ -65,9 +65,9 @@ int main(int argc, char **argv) {
     perror(argv[2]);
     return 2;
   }
-  clockid_t clk = getenv("TELUSUR_CLOCK") && strcmp(getenv("TELUSUR_CLOCK"), "cpu") == 0
-                      ? CLOCK_PROCESS_CPUTIME_ID
-                      : CLOCK_MONOTONIC;
+  const char *clock_env = getenv("TELUSUR_CLOCK");
+  clockid_t clk =
+      clock_env && strcmp(clock_env, "cpu") == 0 ? CLOCK_PROCESS_CPUTIME_ID : CLOCK_MONOTONIC;
   while (fgets(line, sizeof line, f)) {
     char *q = strchr(line, '\t');
     tl_results *r = NULL;
