@@ -55,6 +55,10 @@ struct tl_store {
   std::vector<Xapian::Database> count_db;
   bool count_db_failed = false; // it could not be opened: count in one thread
   bool count_busy = false;      // a thread counts on count_db (one at a time)
+  // The word forms (a-z, 3 bytes or more) with their passage counts, by
+  // first letter, as spelling suggestions read them: read once per letter
+  // and revision (a reader), forgotten when the database is reopened.
+  std::unordered_map<char, std::vector<std::pair<std::string, Xapian::doccount>>> spell_terms;
 };
 
 struct tl_doc {
@@ -336,6 +340,7 @@ void open_shards(tl_store *s) {
   delete s->db;
   s->db = db;
   s->missing = missing;
+  s->spell_terms.clear();
 }
 
 // After a remote shard failed: the shard that does not answer, named.
@@ -460,6 +465,7 @@ template <class Read> static void read_latest(tl_store *s, Read read) {
       if (attempt >= 10 || s->wdb)
         throw;
       s->db->reopen();
+      s->spell_terms.clear();
     }
   }
 }
@@ -593,13 +599,14 @@ static unsigned bag_distance(const unsigned (&want)[26], unsigned other, const s
 
 // The indexed word form (an unprefixed term of letters a-z) nearest to
 // word within max edits, the one in most passages among the nearest; ""
-// when none. Words are taken to begin with the letter typed: the candidates
-// are the terms that share word's first byte, read from the term list, so
-// that the suggestions follow the index as it is (deletions included), in
-// one database or over shards alike.
-static std::string spelling_suggestion(const Xapian::Database &db, const std::string &word,
-                                       unsigned max) {
-  std::string best, first = word.substr(0, 1);
+// when none, among terms (spelling_candidates: words are taken to begin
+// with the letter typed). Read from the term list, the suggestions follow
+// the index as it is (deletions included), in one database or over shards
+// alike.
+static std::string
+spelling_suggestion(const std::vector<std::pair<std::string, Xapian::doccount>> &terms,
+                    const std::string &word, unsigned max) {
+  std::string best;
   unsigned best_d = max + 1;
   Xapian::doccount best_f = 0;
   unsigned want[26] = {0}, other = 0;
@@ -610,24 +617,41 @@ static std::string spelling_suggestion(const Xapian::Database &db, const std::st
       other++;
   }
   EditRows rows;
-  for (auto it = db.allterms_begin(first); it != db.allterms_end(first); ++it) {
-    const std::string t = *it;
+  for (const auto &tf : terms) {
+    const std::string &t = tf.first;
     size_t len_diff = t.size() > word.size() ? t.size() - word.size() : word.size() - t.size();
-    if (t.size() < 3 || len_diff > std::min(max, best_d) ||
-        !std::all_of(t.begin(), t.end(), [](char c) { return c >= 'a' && c <= 'z'; }) ||
-        bag_distance(want, other, t) > std::min(max, best_d))
+    if (len_diff > std::min(max, best_d) || bag_distance(want, other, t) > std::min(max, best_d))
       continue;
     unsigned d = edit_distance(word, t, std::min(max, best_d), rows);
     if (d == 0 || d > max)
       continue;
-    Xapian::doccount f = it.get_termfreq();
-    if (d < best_d || (d == best_d && f > best_f)) {
+    if (d < best_d || (d == best_d && tf.second > best_f)) {
       best = t;
       best_d = d;
-      best_f = f;
+      best_f = tf.second;
     }
   }
   return best;
+}
+
+// The candidates of spelling_suggestion for words beginning with first:
+// the indexed word forms of letters a-z, 3 bytes or more, with the number
+// of passages holding each; read from the term list once per letter and
+// revision (kept by a reader, s->spell_terms).
+static const std::vector<std::pair<std::string, Xapian::doccount>> &
+spelling_candidates(tl_store *s, char first) {
+  auto at = s->spell_terms.find(first);
+  if (at != s->spell_terms.end() && !s->wdb)
+    return at->second;
+  std::vector<std::pair<std::string, Xapian::doccount>> terms;
+  std::string prefix(1, first);
+  for (auto it = s->db->allterms_begin(prefix); it != s->db->allterms_end(prefix); ++it) {
+    const std::string t = *it;
+    if (t.size() >= 3 &&
+        std::all_of(t.begin(), t.end(), [](char c) { return c >= 'a' && c <= 'z'; }))
+      terms.emplace_back(t, it.get_termfreq());
+  }
+  return s->spell_terms[first] = std::move(terms);
 }
 
 extern "C" tl_status tl_store_spelling(tl_store *s, const char *word, char **out, tl_error *err) {
@@ -636,8 +660,9 @@ extern "C" tl_status tl_store_spelling(tl_store *s, const char *word, char **out
     const std::string word_s(word);
     std::string w;
     read_latest(s, [&] {
-      if (s->db->get_termfreq(word_s) == 0) // a word the index holds needs no correction
-        w = spelling_suggestion(*s->db, word_s, word_s.size() > 6 ? 2 : 1);
+      if (!word_s.empty() && s->db->get_termfreq(word_s) == 0) // held: no correction
+        w = spelling_suggestion(spelling_candidates(s, word_s[0]), word_s,
+                                word_s.size() > 6 ? 2 : 1);
     });
     *out = dup_string(w);
     return *out ? TL_OK : tl_error_set(err, TL_ERR_NOMEM, "out of memory");
@@ -648,6 +673,7 @@ extern "C" tl_status tl_store_spelling(tl_store *s, const char *word, char **out
 extern "C" tl_status tl_store_reopen(tl_store *s, tl_error *err) {
   try {
     s->db->reopen();
+    s->spell_terms.clear();
     if (!s->count_busy)
       for (auto &db : s->count_db)
         db.reopen();
