@@ -65,6 +65,8 @@ struct tl_doc {
   Xapian::Document doc;
 };
 
+static void reopen_count_databases(tl_store *s);
+
 namespace {
 
 tl_status from_xapian(tl_error *err, const Xapian::Error &e, const char *what) {
@@ -675,8 +677,7 @@ extern "C" tl_status tl_store_reopen(tl_store *s, tl_error *err) {
     s->db->reopen();
     s->spell_terms.clear();
     if (!s->count_busy)
-      for (auto &db : s->count_db)
-        db.reopen();
+      reopen_count_databases(s);
     return TL_OK;
   }
   TL_CATCH("reopening the database")
@@ -864,10 +865,9 @@ static bool same_weight(double a, double b) {
 // is unweighted (BoolWeight) and sees every passage (check_at_least: all);
 // the spy only collects docids, whose values are then read in docid order
 // from the slot's value stream (cheaper than a document per passage), an
-// article's fields once, from the first of its passages. Keys are 8 bytes,
-// held inline by std::string: no allocation per passage. Remote shards
-// run Xapian's own ValueCountMatchSpy over TL_SLOT_FIELDS, whose counts
-// add() takes.
+// article's fields once, from the first of its passages; articles are
+// told apart by their 64-bit keys. Remote shards run Xapian's own
+// ValueCountMatchSpy over TL_SLOT_FIELDS, whose counts add() takes.
 static_assert(TL_ARTICLE_KEY_LEN == sizeof(uint64_t), "an article key is 64 bits");
 
 class ArticleCounts : public Xapian::MatchSpy {
