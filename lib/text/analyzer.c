@@ -234,6 +234,18 @@ static int is_hyphen(UChar c) {
   return c == 0x2D || c == 0x2010 || c == 0x2011;
 }
 
+/* Sets w's flags (number, acronym) and drops its capital when all its
+ * letters are capitals, from its counts of letters and capitals. */
+static void set_kind(word *w, int32_t letters, int32_t upper, int digits) {
+  if (upper == letters)
+    w->capital = 0;
+  w->flags = 0;
+  if (digits)
+    w->flags |= TL_TERM_NUMBER;
+  else if (letters >= 2 && letters <= 6 && upper == letters)
+    w->flags |= TL_TERM_ACRONYM;
+}
+
 /* normalize for a word of ASCII alone, whose NFKC case folding is its
  * letters in lower case: the same result, without ICU. */
 static int normalize_ascii(tl_analyzer *a, word *w, tl_error *err) {
@@ -259,13 +271,7 @@ static int normalize_ascii(tl_analyzer *a, word *w, tl_error *err) {
     if (!is_apostrophe((UChar)c))
       *out++ = is_upper ? (char)(c - 'A' + 'a') : c;
   }
-  if (upper == letters)
-    w->capital = 0;
-  w->flags = 0;
-  if (digits)
-    w->flags |= TL_TERM_NUMBER;
-  else if (letters >= 2 && letters <= 6 && upper == letters)
-    w->flags |= TL_TERM_ACRONYM;
+  set_kind(w, letters, upper, digits);
   w->norm = a->arena_len;
   w->norm_len = (size_t)(out - (a->arena + a->arena_len));
   a->arena_len += w->norm_len;
@@ -294,13 +300,7 @@ static int normalize(tl_analyzer *a, word *w, tl_error *err) {
         upper++;
     }
   }
-  if (upper == letters)
-    w->capital = 0;
-  w->flags = 0;
-  if (digits)
-    w->flags |= TL_TERM_NUMBER;
-  else if (letters >= 2 && letters <= 6 && upper == letters)
-    w->flags |= TL_TERM_ACRONYM;
+  set_kind(w, letters, upper, digits);
   for (;;) {
     n = unorm2_normalize(a->nfkc_cf, a->u16 + w->u_start, w->u_end - w->u_start, a->nbuf,
                          a->nbuf_cap, &st);
