@@ -54,7 +54,8 @@ enum tl_answer_type {
  * number, place with a cue among the words, by the table in rerank.c
  * (Indonesian question words: siapa(kah); kapan(kah), bilamana, bila(kah),
  * or tahun/tanggal/bulan/abad/hari followed by berapa/apa; berapa(kah);
- * dimana, kemana, darimana (+kah), or di/ke/dari followed by mana(kah)).
+ * dimana, kemana, darimana (+kah), or di/ke/dari followed by mana(kah),
+ * directly or after one word: di provinsi mana).
  * words[i] is words_len[i] bytes.
  */
 enum tl_answer_type tl_rerank_answer_type(const char *const *words, const size_t *words_len,
