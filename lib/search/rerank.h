@@ -5,8 +5,9 @@
  * For a query and its first-stage candidates, each candidate gets a vector
  * of TL_RERANK_FEATURES features (query-term coverage, proximity, a
  * BM25 of stems and one of word forms recomputed on the passage, evidence
- * of the answer type the question word asks for near the matched words,
- * where in the passage the matches are, verbatim phrase evidence; each is
+ * of the answer type the question word asks for near the matched words
+ * or in the best-matching sentence, where in the passage the matches are,
+ * verbatim phrase evidence, definition cues; each is
  * defined by tl_rerank_feature_doc()) and the score
  * sum_i w_i * x_i; the candidates are then ordered by that score, ties
  * keeping their first-stage order. The weights were trained by coordinate
