@@ -79,6 +79,9 @@ print(collections.Counter(json.loads(l).get("source") for l in sys.stdin).most_c
 lat_tf=$("$build/index-query" "$w/t.db" "$q" - "source=$src")
 lat_tc=$("$build/index-query" "$w/t.db" "$q" - - source)
 lat_tn=$("$build/index-query" "$w/t.db" "$q" - - +)
+# the same, as CPU time of the process (the counts run on a second thread)
+lat_tp=$(TELUSUR_CLOCK=cpu "$build/index-query" "$w/t.db" "$q")
+lat_tcp=$(TELUSUR_CLOCK=cpu "$build/index-query" "$w/t.db" "$q" - - source)
 lat_x=$($py "$peers" xapian-query "$w/x.db" "$q")
 lat_f=$($py "$peers" fts5-query "$w/f.sqlite" "$q")
 
@@ -102,5 +105,7 @@ set -- $lat_t0; printf '| telusur, BM25 only (--rerank-depth=0) | %s | %s | %s |
 set -- $lat_tf; printf '| telusur, --filter source=%s | %s | %s | %s |\n' "$src" "$1" "$2" "$3"
 set -- $lat_tc; printf '| telusur, --facets source | %s | %s | %s |\n' "$1" "$2" "$3"
 set -- $lat_tn; printf '| telusur, match counts (text output) | %s | %s | %s |\n' "$1" "$2" "$3"
+set -- $lat_tp; printf '| telusur, CPU time of the process | %s | %s | %s |\n' "$1" "$2" "$3"
+set -- $lat_tcp; printf '| telusur, --facets source, CPU time of the process (both threads) | %s | %s | %s |\n' "$1" "$2" "$3"
 set -- $lat_x; printf '| Xapian QueryParser + Enquire (Snowball indonesian) | %s | %s | %s |\n' "$1" "$2" "$3"
 set -- $lat_f; printf '| FTS5 (OR of the words, bm25) | %s | %s | %s |\n' "$1" "$2" "$3"

@@ -372,7 +372,7 @@ START_TEST(facets_count_articles) {
 }
 END_TEST
 
-/* Facets and counts come from the match itself: with one passage per
+/* Facets and counts are taken over every match: with one passage per
  * article and a field filter they still count every matching passage and
  * article; a value given twice in an article counts it once. */
 START_TEST(facets_with_collapse_and_filter) {

@@ -2,6 +2,7 @@
  * query cases over their documents, and the judged gold groups and pairs
  * through a real index. */
 #include "index/documents.h"
+#include "index/schema.h"
 #include "telusur/search.h"
 #include "testutil.h"
 #include "text/reader.h"
@@ -224,10 +225,12 @@ END_TEST
 START_TEST(gold_pairs_stay_apart) {
   char **fa, **fb, *file, *dir = tu_tmpdir();
   size_t n = read_pairs("tests/cases/gold/nonconflation.tsv", &fa, &fb, &file), i;
-  char **texts = malloc(2 * n * sizeof *texts), **ids = malloc(2 * n * sizeof *ids);
+  char **texts, **ids;
   tl_searcher *s;
   int failures = 0;
   ck_assert_uint_ge(n, 25);
+  texts = malloc(2 * n * sizeof *texts);
+  ids = malloc(2 * n * sizeof *ids);
   for (i = 0; i < n; i++) {
     texts[2 * i] = fa[i];
     texts[2 * i + 1] = fb[i];
@@ -383,6 +386,64 @@ START_TEST(acronym_expansion) {
 }
 END_TEST
 
+/* The acronyms an index defines go with the passages that define them:
+ * per short form the TL_ACRONYM_FORMS long forms defined in most passages
+ * are kept, and a definition whose article is replaced is gone. */
+START_TEST(acronyms_follow_the_passages) {
+  char *texts[] = {"Komite Nasional Keselamatan Transportasi (KNKT) memeriksa kecelakaan.",
+                   "Laporan Komite Nasional Keselamatan Transportasi (KNKT) terbit.",
+                   "Komite Nasional Keselamatan Transportasi (KNKT) meminta data.",
+                   "Komisi Nasional Kesehatan Tanah (KNKT) dibentuk.",
+                   "Kantor Nasional Kebudayaan Timur (KNKT) dibuka.",
+                   "Komando Nasional Keamanan Terpadu (KNKT) bersiaga.",
+                   "Koperasi Nelayan Kota Tegal (KNKT) panen.",
+                   "Kelompok Nelayan Kampung Tua (KNKT) berlayar."};
+  char *ids[] = {"k1", "k2", "k3", "f1", "f2", "f3", "f4", "f5"};
+  char *dir = tu_tmpdir(), db[1024];
+  tl_searcher *s = make_index(dir, texts, ids, 8);
+  tl_index *ix;
+  tl_article a;
+  tl_results *res;
+  tl_error err;
+  const char *e;
+  size_t forms = 0, k;
+  ck_assert_int_eq(tl_search(s, "KNKT", 0, 10, 0, &res, &err), TL_OK);
+  ck_assert_ptr_nonnull(res->expanded);
+  /* the form of three passages first, then three of one passage each */
+  ck_assert_msg(strncmp(res->expanded, "KNKT -> komite nasional keselamatan transportasi; ", 50) ==
+                    0,
+                "%s", res->expanded);
+  for (e = res->expanded; (e = strstr(e, "KNKT -> ")); e++)
+    forms++;
+  ck_assert_uint_eq(forms, TL_ACRONYM_FORMS);
+  tl_results_free(res);
+  tl_searcher_close(s);
+  /* k1..k3 rewritten without the definition: the others' forms are left */
+  snprintf(db, sizeof db, "%s/db", dir);
+  ck_assert_msg(tl_index_open(db, NULL, &ix, &err) == TL_OK, "%s", err.msg);
+  for (k = 0; k < 3; k++) {
+    memset(&a, 0, sizeof a);
+    a.id = ids[k];
+    a.title = a.date = a.url = a.source = "";
+    a.path = "test";
+    a.text = "Kecelakaan diperiksa.";
+    a.text_len = strlen(a.text);
+    ck_assert_msg(tl_index_add(ix, &a, NULL, &err) == TL_OK, "%s", err.msg);
+  }
+  ck_assert_msg(tl_index_commit(ix, &err) == TL_OK, "%s", err.msg);
+  tl_index_close(ix);
+  ck_assert_int_eq(tl_searcher_open(db, NULL, NULL, &s, &err), TL_OK);
+  ck_assert_int_eq(tl_search(s, "KNKT", 0, 10, 0, &res, &err), TL_OK);
+  ck_assert_ptr_nonnull(res->expanded);
+  ck_assert_ptr_null(strstr(res->expanded, "komite nasional"));
+  ck_assert_msg(strstr(res->expanded, "kelompok nelayan kampung tua"), "%s", res->expanded);
+  tl_results_free(res);
+  tl_searcher_close(s);
+  tu_rmtree(dir);
+  free(dir);
+}
+END_TEST
+
 /* Spelling: words the index does not hold get the likely correction;
  * with correct set, the correction is searched instead. */
 START_TEST(spelling_suggestion) {
@@ -453,6 +514,7 @@ int main(void) {
   tcase_add_test(tc, query_cases);
   tcase_add_test(tc, more_query_cases);
   tcase_add_test(tc, acronym_expansion);
+  tcase_add_test(tc, acronyms_follow_the_passages);
   tcase_add_test(tc, spelling_suggestion);
   tcase_add_test(tc, gold_groups_find_each_other);
   tcase_add_test(tc, gold_pairs_stay_apart);

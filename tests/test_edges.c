@@ -320,6 +320,33 @@ START_TEST(query_limits) {
 }
 END_TEST
 
+/* Dots that read as a range outside date: (an ellipsis, "10..20", a
+ * trailing "..") are blanked, not refused: the words around them are
+ * searched; date: ranges still parse. */
+START_TEST(dots_are_not_ranges) {
+  static const char *const queries[] = {"kerjasama... dunia", "kerjasama 10..20", "kerjasama..",
+                                        "..kerjasama", "(kerjasama...)"};
+  char *out = NULL, *err = NULL;
+  size_t i;
+  int rc;
+  make_index();
+  for (i = 0; i < sizeof queries / sizeof *queries; i++) {
+    out = err = NULL;
+    rc = tu_runf(&out, &err, "'%s/telusur-query' -d '%s' --format tsv '%s'", tu_bin_dir(), db,
+                 queries[i]);
+    ck_assert_msg(rc == 0 && strstr(out, "\tbiasa\t"), "%s: %d %s", queries[i], rc, err);
+    free(out);
+    free(err);
+  }
+  out = err = NULL;
+  rc = tu_runf(&out, &err, "'%s/telusur-query' -d '%s' 'kerjasama date:2025-01..2025-02'",
+               tu_bin_dir(), db);
+  ck_assert_msg(rc == 1 && !strstr(err, "range"), "%d %s", rc, err); /* no date: none match */
+  free(out);
+  free(err);
+}
+END_TEST
+
 /* A damaged copy of an index: status 2 and a one-line message. */
 START_TEST(damaged_index) {
   static const char *const damage[] = {
@@ -433,6 +460,7 @@ static Suite *edges_suite(void) {
   tcase_add_test(tc, write_errors);
   tcase_add_test(tc, option_ranges);
   tcase_add_test(tc, query_limits);
+  tcase_add_test(tc, dots_are_not_ranges);
   tcase_add_test(tc, damaged_index);
   tcase_add_test(tc, batch_bad_lines);
   tcase_add_test(tc, duplicate_ids_noted);

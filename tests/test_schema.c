@@ -14,6 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* TL_SCHEMA_VERSION as a string */
+#define STRING_(x) #x
+#define STRING(x) STRING_(x)
+#define VERSION STRING(TL_SCHEMA_VERSION)
+
 #define OK(call)                                                                                   \
   do {                                                                                             \
     int rc_ = (call);                                                                              \
@@ -244,7 +249,7 @@ START_TEST(index_records_version_and_record) {
   snprintf(db, sizeof db, "%.500s/db", tu_dir);
   make_index(db);
   v = get_meta(db, TL_META_SCHEMA);
-  ck_assert_str_eq(v, "3");
+  ck_assert_str_eq(v, VERSION);
   free(v);
   OK(tl_store_open(db, TL_STORE_READ, &s, &err));
   memset(&o, 0, sizeof o);
@@ -271,16 +276,16 @@ START_TEST(newer_version_refused) {
   tl_error err;
   snprintf(db, sizeof db, "%.500s/db", tu_dir);
   make_index(db);
-  set_schema(db, "4");
+  set_schema(db, "999");
   ck_assert_int_eq(tl_searcher_open(db, NULL, NULL, &se, &err), TL_ERR_SCHEMA);
   ck_assert_ptr_null(se);
   ck_assert_int_eq(err.code, TL_ERR_SCHEMA);
   ck_assert_uint_eq(strncmp(err.msg, db, strlen(db)), 0);
-  ASSERT_HAS(err.msg, ": index schema 4 is newer than this telusur's 3");
+  ASSERT_HAS(err.msg, ": index schema 999 is newer than this telusur's " VERSION);
   ASSERT_HAS(err.msg, "built by a newer telusur");
   ck_assert_int_eq(tl_index_open(db, NULL, &ix, &err), TL_ERR_SCHEMA);
   ck_assert_ptr_null(ix);
-  ASSERT_HAS(err.msg, "index schema 4 is newer than this telusur's 3");
+  ASSERT_HAS(err.msg, "index schema 999 is newer than this telusur's " VERSION);
   ck_assert_str_eq(tl_status_name(TL_ERR_SCHEMA), "index schema mismatch");
 }
 END_TEST
@@ -295,7 +300,7 @@ START_TEST(older_version_says_how_to_rebuild) {
   make_index(db);
   set_schema(db, "0");
   snprintf(want, sizeof want,
-           "%s: index schema 0 is older than this telusur's 3; rebuild it: rm -r %s && "
+           "%s: index schema 0 is older than this telusur's " VERSION "; rebuild it: rm -r %s && "
            "telusur-index -d %s PATH...",
            db, db, db);
   ck_assert_int_eq(tl_searcher_open(db, NULL, NULL, &se, &err), TL_ERR_SCHEMA);
@@ -330,7 +335,7 @@ START_TEST(no_key_with_documents_is_version_1) {
   se = NULL;
   ck_assert_int_eq(tl_searcher_open(db, NULL, NULL, &se, &err), TL_ERR_SCHEMA);
   ck_assert_ptr_null(se);
-  ASSERT_HAS(err.msg, "index schema 1 is older than this telusur's 3; rebuild it");
+  ASSERT_HAS(err.msg, "index schema 1 is older than this telusur's " VERSION "; rebuild it");
   ix = NULL;
   ck_assert_int_eq(tl_index_open(db, NULL, &ix, &err), TL_ERR_SCHEMA);
   ck_assert_ptr_null(ix);
@@ -359,7 +364,8 @@ START_TEST(stub_reads_first_shard) {
   tl_searcher_close(se);
   set_schema(sh[0], "0");
   snprintf(want, sizeof want,
-           "%s: index schema 0 is older than this telusur's 3; rebuild it: rm -r %s %s.shard* && "
+           "%s: index schema 0 is older than this telusur's " VERSION
+           "; rebuild it: rm -r %s %s.shard* && "
            "telusur-index -d %s --shards=N PATH...",
            stub, stub, stub, stub);
   ck_assert_int_eq(tl_searcher_open(stub, NULL, NULL, &se, &err), TL_ERR_SCHEMA);

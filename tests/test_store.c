@@ -547,12 +547,134 @@ START_TEST(test_modified) {
 }
 END_TEST
 
+/* Writes articles a<from>..a<to-1> to w (uncommitted): article i has
+ * 1 + i % 3 passages, all with "anjing", the last one also with
+ * "kucing" when i % 2 == 0; its key (8 bytes) and its topic t<i % 4> in
+ * the fields slot, as the indexer writes them. */
+static void add_articles(tl_store *w, int from, int to) {
+  static const char *const plain[] = {"anjing", NULL};
+  static const char *const both[] = {"anjing", "kucing", NULL};
+  tl_error err;
+  char id[32], key[8], fields[64];
+  int i, p;
+  for (i = from; i < to; i++) {
+    int n = 1 + i % 3;
+    size_t len;
+    snprintf(id, sizeof id, "a%d", i);
+    memset(key, 0, sizeof key);
+    memcpy(key, &i, sizeof i);
+    memcpy(fields, key, sizeof key);
+    len = sizeof key +
+          (size_t)snprintf(fields + sizeof key, sizeof fields - sizeof key, "topic%ct%d", '\0',
+                           i % 4) +
+          1;
+    for (p = 0; p < n; p++) {
+      tl_doc *d = NULL;
+      const char *const *words = p == n - 1 && i % 2 == 0 ? both : plain;
+      unsigned pos;
+      OK(tl_doc_create(&d, &err));
+      for (pos = 1; words[pos - 1]; pos++) {
+        char stem[32];
+        snprintf(stem, sizeof stem, TL_PREFIX_STEM "%s", words[pos - 1]);
+        OK(tl_doc_add_posting(d, words[pos - 1], strlen(words[pos - 1]), pos, &err));
+        OK(tl_doc_add_term(d, stem, strlen(stem), 1, &err));
+      }
+      OK(tl_doc_set_data(d, id, strlen(id), &err));
+      OK(tl_doc_set_value(d, TL_SLOT_ARTICLE_ID, id, strlen(id), &err));
+      OK(tl_doc_set_value(d, TL_SLOT_ARTICLE_KEY, key, sizeof key, &err));
+      OK(tl_doc_set_value(d, TL_SLOT_FIELDS, fields, len, &err));
+      OK(tl_store_add(w, d, &err));
+      tl_doc_free(d);
+    }
+  }
+}
+
+/* Starts a search for "kucing" that counts, with the facet topic. */
+static tl_hits *start_count(tl_store *s) {
+  static const char *const topic[] = {"topic"};
+  tl_search_options o;
+  tl_hits *h = NULL;
+  tl_error err;
+  memset(&o, 0, sizeof o);
+  o.rank.k1 = 1;
+  o.rank.b = 0.5;
+  o.stem = stem_same;
+  o.count = 5;
+  o.count_matches = 1;
+  o.facets = topic;
+  o.nfacets = 1;
+  OK(tl_store_search(s, "kucing", &o, &h, &err));
+  return h;
+}
+
+/* Checks h's counts against articles a0..a<n-1> of add_articles: the even
+ * ones match "kucing", in one passage each. */
+static void check_counts(tl_store *s, tl_hits *h, int n) {
+  tl_error err;
+  unsigned long want[4] = {0, 0, 0, 0}, got[4] = {0, 0, 0, 0};
+  int i;
+  size_t k;
+  OK(tl_store_hits_counts(s, h, &err));
+  OK(tl_store_hits_counts(s, h, &err)); /* a second call changes nothing */
+  for (i = 0; i < n; i += 2)
+    want[i % 4]++;
+  ck_assert_uint_eq(h->passages_matched, (unsigned long)(n + 1) / 2);
+  ck_assert_uint_eq(h->articles_matched, (unsigned long)(n + 1) / 2);
+  ck_assert_uint_eq(h->nfacets, 1);
+  for (k = 0; k < h->facets[0].nvalues; k++) {
+    const tl_facet_value *v = &h->facets[0].values[k];
+    ck_assert_msg(strlen(v->value) == 2 && v->value[0] == 't', "%s", v->value);
+    got[v->value[1] - '0'] = v->articles;
+  }
+  for (i = 0; i < 4; i++)
+    ck_assert_uint_eq(got[i], want[i]);
+}
+
+/* The counts a search asks for are exact whether they are made beside the
+ * ranking or after it: two searches under way at once (the second counts
+ * after its ranking), and a reader whose counting handle opens on a later
+ * revision than its own (a commit in between: counted again, on the
+ * reader's revision). */
+START_TEST(test_counts) {
+  tl_store *w = open_ok(db, TL_STORE_WRITE), *r, *old;
+  tl_hits *h1, *h2;
+  tl_error err;
+  OK(tl_store_begin(w, &err));
+  add_articles(w, 0, 301);
+  OK(tl_store_commit(w, &err));
+  r = open_ok(db, TL_STORE_READ);
+  h1 = start_count(r);
+  h2 = start_count(r);
+  check_counts(r, h2, 301);
+  check_counts(r, h1, 301);
+  tl_hits_free(h1);
+  tl_hits_free(h2);
+  h1 = start_count(r); /* the counting handle, opened, is used again */
+  tl_hits_free(h1);    /* freed with its count under way */
+  old = open_ok(db, TL_STORE_READ);
+  OK(tl_store_begin(w, &err));
+  add_articles(w, 301, 400);
+  OK(tl_store_commit(w, &err));
+  h1 = start_count(old);
+  check_counts(old, h1, 301);
+  tl_hits_free(h1);
+  OK(tl_store_reopen(old, &err));
+  h1 = start_count(old);
+  check_counts(old, h1, 400);
+  tl_hits_free(h1);
+  tl_store_close(old);
+  tl_store_close(r);
+  tl_store_close(w);
+}
+END_TEST
+
 /* Builds the suite. */
 static Suite *store_suite(void) {
   Suite *s = suite_create("store");
   TCase *tc = tcase_create("store");
   tcase_add_checked_fixture(tc, setup, tu_dir_teardown);
   tcase_add_test(tc, test_write_and_search);
+  tcase_add_test(tc, test_counts);
   tcase_add_test(tc, test_explain);
   tcase_add_test(tc, test_empty_query);
   tcase_add_test(tc, test_delete_term);

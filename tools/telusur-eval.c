@@ -22,8 +22,8 @@ enum out_format { FORMAT_TABLE, FORMAT_TSV, FORMAT_JSON };
 /* Prints the usage text to f. */
 static void usage(FILE *f) {
   static const char *const text[] = {
-      "Usage: " PROG
-      " [OPTION]... QRELS RUN", /* NOLINT(bugprone-suspicious-missing-comma): PROG is spliced in */
+      /* NOLINTNEXTLINE(bugprone-suspicious-missing-comma): PROG is spliced in */
+      "Usage: " PROG " [OPTION]... QRELS RUN",
       "Score a ranked run against relevance judgments, as trec_eval does.",
       "",
       "  QRELS  TREC qrels, `qid iter docid rel` per line: rel an integer,",

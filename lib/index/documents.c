@@ -227,28 +227,31 @@ void tl_prepared_free(tl_prepared *p) {
   for (i = 0; i < p->count; i++)
     tl_doc_free(p->docs[i]);
   free(p->docs);
-  free(p->acronyms);
   free(p);
 }
 
-/* Appends one acronym definition to the chunk's list. */
+/* What on_acronym adds its terms to. */
+typedef struct acronym_ctx {
+  tl_doc *doc;
+  tl_error *err;
+} acronym_ctx;
+
+/* Adds one acronym definition of the passage as its term
+ * (TL_PREFIX_ACRONYM, schema.h); one over TL_INDEX_TERM_MAX bytes is left
+ * out. */
 static int on_acronym(void *vctx, const char *acr, size_t an, const char *lng, size_t ln) {
-  tl_prepared *p = vctx;
-  char norm[256];
-  size_t nl = tl_acronym_normalize(lng, ln, norm, sizeof norm);
-  char *grown;
-  if (!nl || memchr(norm, '\n', nl) || memchr(norm, '\t', nl))
+  acronym_ctx *c = vctx;
+  char term[TL_INDEX_TERM_MAX + 1];
+  size_t k, n = (size_t)snprintf(term, sizeof term, "%s", TL_PREFIX_ACRONYM);
+  if (n + an + 1 >= sizeof term)
     return 0;
-  if (!(grown = realloc(p->acronyms, p->acronyms_len + an + nl + 3)))
-    return 1;
-  p->acronyms = grown;
-  memcpy(grown + p->acronyms_len, acr, an);
-  grown[p->acronyms_len + an] = '\t';
-  memcpy(grown + p->acronyms_len + an + 1, norm, nl);
-  grown[p->acronyms_len + an + 1 + nl] = '\n';
-  p->acronyms_len += an + nl + 2;
-  grown[p->acronyms_len] = '\0';
-  return 0;
+  for (k = 0; k < an; k++)
+    term[n++] = (char)(acr[k] >= 'A' && acr[k] <= 'Z' ? acr[k] - 'A' + 'a' : acr[k]);
+  term[n++] = ':';
+  k = tl_acronym_normalize(lng, ln, term + n, sizeof term - n);
+  if (k == 0 || n + k >= sizeof term)
+    return 0;
+  return tl_doc_add_term(c->doc, term, n + k, 0, c->err) != TL_OK;
 }
 
 /* Appends the term of field name with value (folded here) to ix->fterms. */
@@ -399,9 +402,12 @@ int tl_index_prepare_next(tl_analysis *ix, const tl_article *a, size_t max_passa
       rc = err->code ? err->code : TL_ERR_XAPIAN;
       goto fail;
     }
-    if (tl_acronym_scan(a->text + p->start, p->end - p->start, on_acronym, pr)) {
-      rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-      goto fail;
+    {
+      acronym_ctx ac = {ix->doc, err};
+      if (tl_acronym_scan(a->text + p->start, p->end - p->start, on_acronym, &ac)) {
+        rc = err->code;
+        goto fail;
+      }
     }
     c.prefix = TL_PREFIX_TITLE;
     rc = tl_analyzer_run(ix->analyzer, a->title, strlen(a->title), 1, on_term, &c, NULL, err);
@@ -452,58 +458,6 @@ int tl_index_prepare(tl_analysis *ix, const tl_article *a, tl_prepared **out, tl
   return tl_index_prepare_next(ix, a, 0, 0, out, err);
 }
 
-/* Adds the chunk's acronym definitions to the index's acronym table
- * (TL_META_ACRONYM_PREFIX): a long form not yet known for its short form is
- * appended, up to TL_ACRONYM_FORMS of them. */
-static int put_acronyms(tl_store *st, const tl_prepared *p, tl_error *err) {
-  const char *r = p->acronyms, *end = p->acronyms ? p->acronyms + p->acronyms_len : NULL;
-  int rc = TL_OK;
-  while (r && r < end && rc == TL_OK) {
-    const char *tab = memchr(r, '\t', (size_t)(end - r)), *nl;
-    char key[64], *old = NULL;
-    size_t an, ln, k, forms = 0;
-    if (!tab || !(nl = memchr(tab, '\n', (size_t)(end - tab))))
-      break;
-    an = (size_t)(tab - r);
-    ln = (size_t)(nl - tab - 1);
-    snprintf(key, sizeof key, "%s", TL_META_ACRONYM_PREFIX);
-    for (k = 0; k < an && strlen(key) + 1 < sizeof key; k++) {
-      size_t kl = strlen(key);
-      key[kl] = (char)(r[k] >= 'A' && r[k] <= 'Z' ? r[k] - 'A' + 'a' : r[k]);
-      key[kl + 1] = '\0';
-    }
-    if ((rc = tl_store_get_metadata(st, key, &old, err)) != TL_OK)
-      break;
-    /* already known? */
-    for (const char *o = old; o && *o; forms++) {
-      size_t ol = strcspn(o, "\n");
-      if (ol == ln && memcmp(o, tab + 1, ln) == 0) {
-        forms = TL_ACRONYM_FORMS;
-        break;
-      }
-      o += ol + (o[ol] == '\n');
-    }
-    if (forms < TL_ACRONYM_FORMS) {
-      size_t olen = old ? strlen(old) : 0;
-      char *val = malloc(olen + ln + 2);
-      if (!val) {
-        free(old);
-        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-      }
-      memcpy(val, old ? old : "", olen);
-      if (olen)
-        val[olen++] = '\n';
-      memcpy(val + olen, tab + 1, ln);
-      val[olen + ln] = '\0';
-      rc = tl_store_set_metadata(st, key, val, err);
-      free(val);
-    }
-    free(old);
-    r = nl + 1;
-  }
-  return rc;
-}
-
 int tl_index_put(tl_index *ix, const tl_prepared *p, int *existed, tl_error *err) {
   size_t i;
   int rc;
@@ -520,7 +474,7 @@ int tl_index_put(tl_index *ix, const tl_prepared *p, int *existed, tl_error *err
   for (i = 0; i < p->count; i++)
     if ((rc = tl_store_add(ix->store, p->docs[i], err)) != TL_OK)
       return rc;
-  return put_acronyms(ix->store, p, err);
+  return TL_OK;
 }
 
 int tl_index_add(tl_index *ix, const tl_article *a, size_t *npassages, tl_error *err) {

@@ -90,11 +90,6 @@ typedef struct tl_prepared {
                                  0 for the article's first chunk */
   size_t total;             /**< passages of the whole article */
   unsigned long long bytes; /**< text bytes of these passages */
-  char *acronyms;           /**< acronym definitions found in these passages:
-                                 "short<TAB>long form<LF>" each, the short
-                                 form as written, the long form normalized
-                                 (tl_acronym_normalize); NULL: none; owned */
-  size_t acronyms_len;
 } tl_prepared;
 
 /**

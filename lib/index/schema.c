@@ -152,7 +152,8 @@ static const char *field_str(json_object *o, const char *key, size_t *len) {
       *len = 0;
     return "";
   }
-  s = json_object_get_string(v);
+  if (!(s = json_object_get_string(v)))
+    s = "";
   if (len)
     *len = json_object_is_type(v, json_type_string) ? (size_t)json_object_get_string_len(v)
                                                     : strlen(s);

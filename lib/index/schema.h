@@ -18,6 +18,11 @@
  *      re-indexing an article replaces all its passages;
  *    - TL_PREFIX_FILE + the hex XXH3-64 of the path of the file the article
  *      came from (manifest.h), when it came from a file;
+ *    - for each acronym defined in its text ("Badan Pusat Statistik (BPS)",
+ *      text/acronym.h), a boolean term TL_PREFIX_ACRONYM + the short form
+ *      in lower case + ":" + the long form normalized
+ *      (tl_acronym_normalize): the collection's acronym table is the terms
+ *      of this prefix, which follow deletions and shards;
  *    - for each keyword field of the article (tl_article.fields) but date
  *      and url, a boolean term (tl_field_term): TL_PREFIX_FIELD + the
  *      field's name in capitals + ":" + its value case-folded (text/fold.h),
@@ -65,7 +70,7 @@ extern "C" {
  * analysis of words) bumps it, so that older indexes are refused with the
  * way to rebuild them instead of giving wrong results.
  */
-#define TL_SCHEMA_VERSION 3
+#define TL_SCHEMA_VERSION 4
 
 /* ---- term prefixes (strings; PREFIX[0] is the letter) ---- */
 
@@ -77,6 +82,9 @@ extern "C" {
 #define TL_PREFIX_ID "Q"
 /** The hash of the path of the file the article came from. */
 #define TL_PREFIX_FILE "G"
+/** Prefix of an acronym definition found in a passage's text (see the
+ * layout above). */
+#define TL_PREFIX_ACRONYM "K"
 /** The field name of title terms in queries (title:word). */
 #define TL_FIELD_TITLE "title"
 /** Keyword fields: "X" + the name in capitals + ":" + the folded value. */
@@ -137,12 +145,7 @@ extern "C" {
  * are hashed to (decimal), so that a stub whose lines were changed is
  * refused before an article goes to another shard than the one holding it. */
 #define TL_META_SHARDS "telusur.shards"
-/** Prefix of the keys of the acronym table: TL_META_ACRONYM_PREFIX + the
- * short form in lower case ("bps"); the value is up to
- * TL_ACRONYM_FORMS long forms found defined in the text ("badan pusat
- * statistik"), lower case, one a line, in the order first seen. */
-#define TL_META_ACRONYM_PREFIX "telusur.acronym:"
-/** Most long forms kept per short form. */
+/** Most long forms taken per short form (those defined in most passages). */
 #define TL_ACRONYM_FORMS 4
 /** Prefix of the keys of the file-state table (manifest.h). */
 #define TL_META_FILE_PREFIX "telusur.file:"

@@ -11,10 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/** One pair: the short form (lower case) and one long form (lower case). */
+/** One pair: the short form (lower case) and one long form (lower case);
+ * passages: those defining it in the index (0: from the list). */
 typedef struct pair {
   char *acr;
   char *lng;
+  unsigned long passages;
 } pair;
 
 struct tl_acronyms {
@@ -22,16 +24,13 @@ struct tl_acronyms {
   size_t n, cap;
 };
 
-/* Adds a pair unless it is there already. */
-static int add_pair(tl_acronyms *a, const char *acr, size_t an, const char *lng, size_t ln) {
-  size_t i, k;
+/* Appends a pair, both forms in lower case. */
+static int add_pair(tl_acronyms *a, const char *acr, size_t an, const char *lng, size_t ln,
+                    unsigned long passages) {
+  size_t k;
   char *s, *l;
   if (an == 0 || ln == 0)
     return TL_OK;
-  for (i = 0; i < a->n; i++)
-    if (strlen(a->p[i].acr) == an && strncmp(a->p[i].acr, acr, an) == 0 &&
-        strlen(a->p[i].lng) == ln && strncmp(a->p[i].lng, lng, ln) == 0)
-      return TL_OK;
   if (tl_array_reserve((void **)&a->p, &a->cap, a->n + 1, sizeof *a->p) != TL_OK)
     return TL_ERR_NOMEM;
   if (!(s = malloc(an + 1)) || !(l = malloc(ln + 1))) {
@@ -46,21 +45,61 @@ static int add_pair(tl_acronyms *a, const char *acr, size_t an, const char *lng,
   l[ln] = '\0';
   a->p[a->n].acr = s;
   a->p[a->n].lng = l;
+  a->p[a->n].passages = passages;
   a->n++;
   return TL_OK;
 }
 
-/* One acronym key of the index: its long forms, one a line. */
-static int on_meta(void *ctx, const char *key, const char *value) {
-  tl_acronyms *a = ctx;
-  const char *acr = key + strlen(TL_META_ACRONYM_PREFIX);
-  while (*value) {
-    size_t n = strcspn(value, "\n");
-    if (add_pair(a, acr, strlen(acr), value, n) != TL_OK)
-      return 1;
-    value += n + (value[n] == '\n');
+/* One acronym definition of the index: TL_PREFIX_ACRONYM short ":" long. */
+static int on_term(void *ctx, const char *term, size_t len, unsigned long passages) {
+  size_t n = strlen(TL_PREFIX_ACRONYM);
+  const char *colon = memchr(term + n, ':', len - n);
+  if (!colon)
+    return 0;
+  return add_pair(ctx, term + n, (size_t)(colon - term) - n, colon + 1,
+                  len - (size_t)(colon - term) - 1, passages) != TL_OK
+             ? TL_ERR_NOMEM
+             : 0;
+}
+
+/* Orders pairs by short form, then the list's first, then by passages
+ * defining them (most first), then by long form. */
+static int pair_cmp(const void *x, const void *y) {
+  const pair *a = x, *b = y;
+  int c = strcmp(a->acr, b->acr);
+  if (c)
+    return c;
+  if ((a->passages == 0) != (b->passages == 0))
+    return a->passages == 0 ? -1 : 1;
+  if (a->passages != b->passages)
+    return a->passages > b->passages ? -1 : 1;
+  return strcmp(a->lng, b->lng);
+}
+
+/* Sorts the pairs and keeps, per short form, the list's long forms and
+ * up to TL_ACRONYM_FORMS of the index's (defined in most passages), each
+ * long form once. */
+static void keep_best(tl_acronyms *a) {
+  size_t i, out = 0, from_index = 0;
+  if (a->n > 1)
+    qsort(a->p, a->n, sizeof *a->p, pair_cmp);
+  for (i = 0; i < a->n; i++) {
+    pair *p = &a->p[i];
+    int same_acr = out > 0 && strcmp(a->p[out - 1].acr, p->acr) == 0, dup = 0;
+    size_t k;
+    if (!same_acr)
+      from_index = 0;
+    for (k = out; same_acr && k-- > 0 && strcmp(a->p[k].acr, p->acr) == 0;)
+      dup |= strcmp(a->p[k].lng, p->lng) == 0;
+    if (dup || (p->passages > 0 && from_index >= TL_ACRONYM_FORMS)) {
+      free(p->acr);
+      free(p->lng);
+      continue;
+    }
+    from_index += p->passages > 0;
+    a->p[out++] = *p;
   }
-  return 0;
+  a->n = out;
 }
 
 tl_status tl_acronyms_load(tl_store *st, const char *data_dir, tl_acronyms **out, tl_error *err) {
@@ -82,16 +121,19 @@ tl_status tl_acronyms_load(tl_store *st, const char *data_dir, tl_acronyms **out
     size_t n = strcspn(line, "\r\n#"), an = strcspn(line, "\t");
     if (an >= n)
       continue;
-    if (add_pair(a, line, an, line + an + 1, n - an - 1) != TL_OK)
+    if (add_pair(a, line, an, line + an + 1, n - an - 1, 0) != TL_OK)
       rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
   }
   fclose(f);
   if (rc == TL_OK && st)
-    rc = tl_store_metadata_each(st, TL_META_ACRONYM_PREFIX, on_meta, a, err);
+    rc = tl_store_terms_each(st, TL_PREFIX_ACRONYM, on_term, a, err);
+  if (rc == TL_ERR_NOMEM) /* on_term's, with no message */
+    tl_error_set(err, TL_ERR_NOMEM, "out of memory");
   if (rc != TL_OK) {
     tl_acronyms_free(a);
     return rc;
   }
+  keep_best(a);
   *out = a;
   return TL_OK;
 }

@@ -6,8 +6,9 @@
  *
  * The table joins the project's list lexicon/acronyms.txt ("SHORT<TAB>long
  * form") and the acronyms the index found defined in its text
- * (TL_META_ACRONYM_PREFIX keys, schema.h). It is read once when a searcher
- * opens.
+ * (TL_PREFIX_ACRONYM terms, schema.h: they go with the passages that define
+ * them), up to TL_ACRONYM_FORMS long forms per short form, those defined in
+ * most passages. It is read once when a searcher opens.
  */
 #ifndef TELUSUR_SEARCH_EXPAND_H
 #define TELUSUR_SEARCH_EXPAND_H

@@ -322,6 +322,24 @@ static int name_kept_whole(const tl_searcher *s, const tl_query_term *t) {
   return sl != t->len || memcmp(stem, t->term, sl) != 0;
 }
 
+/* Blanks each run of two or more dots in q outside a date range token
+ * (date:FROM..TO, the one range the parser knows): an ellipsis or "10..20"
+ * in a pasted text would read as a range no processor takes, which
+ * Xapian's parser rejects ("Unknown range operation"). */
+static void blank_ranges(char *q) {
+  char *p = q;
+  while ((p = strstr(p, ".."))) {
+    char *token = p, *end = p;
+    while (token > q && !strchr(" \t\r\n(\"", token[-1]))
+      token--;
+    while (*end == '.')
+      end++;
+    if (strncmp(token, TL_FIELD_DATE ":", strlen(TL_FIELD_DATE ":")) != 0)
+      memset(p, ' ', (size_t)(end - p));
+    p = end;
+  }
+}
+
 /* Rewrites the query word by word into the analyzer's forms:
  *  - a word becomes its normalized form (case folded, soft hyphens and
  *    apostrophes gone); operators, field names and acronyms stay as typed:
@@ -331,7 +349,8 @@ static int name_kept_whole(const tl_searcher *s, const tl_query_term *t) {
  *    which every spelling of the compound is indexed under;
  *  - outside quotes, a hyphenated word of letters (negara-negara,
  *    sebaik-baiknya) becomes the stem of the whole word; inside quotes it
- *    stays a phrase of its parts, so the exact form can still be asked for. */
+ *    stays a phrase of its parts, so the exact form can still be asked for;
+ *  - dots that would read as a range are blanked (blank_ranges). */
 static tl_status rewrite(const tl_searcher *s, const tl_query *pq, char **out, tl_error *err) {
   const char *query = pq->text;
   const tl_query_term *terms = pq->terms;
@@ -419,6 +438,8 @@ static tl_status rewrite(const tl_searcher *s, const tl_query *pq, char **out, t
   }
   if (failed || !(*out = tl_buf_take(&o, NULL)))
     rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  else
+    blank_ranges(*out);
 done:
   free(act);
   tl_buf_free(&o);
@@ -752,7 +773,7 @@ char *tl_results_suggestion_json(const tl_results *r) {
   if (!r->suggestion || !(v = json_object_new_string(r->suggestion)))
     return NULL;
   js = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-  n = strlen(js) + 48;
+  n = js ? strlen(js) + 48 : 0;
   if (js && (line = malloc(n)))
     snprintf(line, n, "{\"suggestion\": %s%s}", js, r->corrected ? ", \"corrected\": true" : "");
   json_object_put(v);
@@ -856,6 +877,9 @@ static tl_status search_once(tl_searcher *s, const char *query, unsigned offset,
     rc = tl_store_search(s->store, q, &so, &hits, err);
     if (rc == TL_OK)
       rc = rank_hits(s, pq, depth, hits, &recs, &order, &score, &features, &nd, &shift, err);
+    /* the counts, made beside the ranking and reranking (tl_store_hits_counts) */
+    if (rc == TL_OK && s->count_matches)
+      rc = tl_store_hits_counts(s->store, hits, err);
     /* a writer committing under the reader: reopen, even after a reopen
      * that failed the same way, and retry (the reranker reads term
      * statistics too, so the search is run again with it) */
@@ -913,7 +937,8 @@ static tl_status search_once(tl_searcher *s, const char *query, unsigned offset,
     r->source = o->source;
     r->path = o->path;
     r->start = (size_t)o->start;
-    r->end = r->start + strlen(r->text);
+    /* rank_hits decoded every record: its strings are never NULL */
+    r->end = r->start + strlen(r->text); /* NOLINT(clang-analyzer-core.NonNullParamChecker) */
     r->docid = make_docid(r, o);
     if (!explain || !ex)
       r->explain = strdup("");

@@ -234,11 +234,53 @@ static int is_hyphen(UChar c) {
   return c == 0x2D || c == 0x2010 || c == 0x2011;
 }
 
+/* normalize for a word of ASCII alone, whose NFKC case folding is its
+ * letters in lower case: the same result, without ICU. */
+static int normalize_ascii(tl_analyzer *a, word *w, tl_error *err) {
+  int32_t i, letters = 0, upper = 0;
+  int digits = 0;
+  char *out;
+  if (tl_array_reserve((void **)&a->arena, &a->arena_cap,
+                       a->arena_len + (size_t)(w->u_end - w->u_start) + 1, 1) != TL_OK)
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  out = a->arena + a->arena_len;
+  w->capital = 0;
+  for (i = w->u_start; i < w->u_end; i++) {
+    char c = (char)a->u16[i];
+    int is_upper = c >= 'A' && c <= 'Z';
+    if (c >= '0' && c <= '9')
+      digits = 1;
+    else if (is_upper || (c >= 'a' && c <= 'z')) {
+      if (letters == 0)
+        w->capital = is_upper;
+      letters++;
+      upper += is_upper;
+    }
+    if (!is_apostrophe((UChar)c))
+      *out++ = is_upper ? (char)(c - 'A' + 'a') : c;
+  }
+  if (upper == letters)
+    w->capital = 0;
+  w->flags = 0;
+  if (digits)
+    w->flags |= TL_TERM_NUMBER;
+  else if (letters >= 2 && letters <= 6 && upper == letters)
+    w->flags |= TL_TERM_ACRONYM;
+  w->norm = a->arena_len;
+  w->norm_len = (size_t)(out - (a->arena + a->arena_len));
+  a->arena_len += w->norm_len;
+  return TL_OK;
+}
+
 /* Normalizes a->u16[s..e) into the arena; fills w. */
 static int normalize(tl_analyzer *a, word *w, tl_error *err) {
   UErrorCode st = U_ZERO_ERROR;
   int32_t n, i, j, letters = 0, upper = 0, out_len = 0;
   int digits = 0;
+  for (i = w->u_start; i < w->u_end && a->u16[i] < 0x80; i++)
+    ;
+  if (i == w->u_end)
+    return normalize_ascii(a, w, err);
   w->capital = 0;
   for (i = w->u_start; i < w->u_end; i++) {
     UChar c = a->u16[i];

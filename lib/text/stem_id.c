@@ -53,7 +53,7 @@
 /** Longest word (and stem) kept in the per-handle cache. */
 #define CACHE_WORD 46
 /** Number of cache slots (a power of two). */
-#define CACHE_SLOTS 8192
+#define CACHE_SLOTS 32768
 /** Productivity credited to roots from the project's own lists. */
 #define OWN_NFLAGS 64
 /** At most this many prefixes are stripped from one word. */

@@ -62,6 +62,7 @@ int tl_buf_printf(tl_buf *b, const char *fmt, ...) {
   va_list ap;
   int n;
   va_start(ap, fmt);
+  /* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start above */
   n = vsnprintf(NULL, 0, fmt, ap);
   va_end(ap);
   if (n < 0)

@@ -30,8 +30,8 @@ tl_status tl_error_set(tl_error *err, tl_status code, const char *fmt, ...) {
     return code;
   err->code = code;
   va_start(ap, fmt);
-  vsnprintf(err->msg, sizeof err->msg, fmt,
-            ap); /* NOLINT(clang-analyzer-valist.Uninitialized): va_start above */
+  /* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start above */
+  vsnprintf(err->msg, sizeof err->msg, fmt, ap);
   va_end(ap);
   return code;
 }

@@ -22,6 +22,8 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <system_error>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -47,11 +49,23 @@ struct tl_store {
   bool network_error = false; // the last error was a remote shard's
   bool reconnect = false;     // a remote shard failed: the connections of the
                               // others may be out of step, open all again
+  // Second handles on the same local databases, one per shard, for the
+  // count that runs beside the ranking (count_databases); empty until a
+  // search counts.
+  std::vector<Xapian::Database> count_db;
+  bool count_db_failed = false; // it could not be opened: count in one thread
+  bool count_busy = false;      // a thread counts on count_db (one at a time)
+  // The word forms (a-z, 3 bytes or more) with their passage counts, by
+  // first letter, as spelling suggestions read them: read once per letter
+  // and revision (a reader), forgotten when the database is reopened.
+  std::unordered_map<char, std::vector<std::pair<std::string, Xapian::doccount>>> spell_terms;
 };
 
 struct tl_doc {
   Xapian::Document doc;
 };
+
+static void reopen_count_databases(tl_store *s);
 
 namespace {
 
@@ -328,6 +342,7 @@ void open_shards(tl_store *s) {
   delete s->db;
   s->db = db;
   s->missing = missing;
+  s->spell_terms.clear();
 }
 
 // After a remote shard failed: the shard that does not answer, named.
@@ -452,6 +467,7 @@ template <class Read> static void read_latest(tl_store *s, Read read) {
       if (attempt >= 10 || s->wdb)
         throw;
       s->db->reopen();
+      s->spell_terms.clear();
     }
   }
 }
@@ -528,59 +544,116 @@ extern "C" tl_status tl_store_add(tl_store *s, const tl_doc *doc, tl_error *err)
 
 // The optimal string alignment distance of a and b (Levenshtein 1966 with
 // Damerau's 1964 transpositions of neighbours: each insertion, deletion,
+// The rows of the edit distance's table, kept from one candidate to the next.
+struct EditRows {
+  std::vector<unsigned> before, prev, cur;
+};
+
+// The optimal string alignment distance of a and b (Levenshtein 1966 with
+// Damerau's 1964 transpositions of neighbours: each insertion, deletion,
 // substitution or transposition is one edit), or max + 1 when it is over
-// max.
-static unsigned edit_distance(const std::string &a, const std::string &b, unsigned max) {
+// max; r: the rows, reused.
+
+static unsigned edit_distance(const std::string &a, const std::string &b, unsigned max,
+                              EditRows &r) {
   size_t n = a.size(), m = b.size();
   if ((n > m ? n - m : m - n) > max)
     return max + 1;
-  std::vector<unsigned> before(m + 1), prev(m + 1), cur(m + 1);
+  r.before.assign(m + 1, 0);
+  r.prev.resize(m + 1);
+  r.cur.assign(m + 1, 0);
   for (size_t j = 0; j <= m; j++)
-    prev[j] = (unsigned)j;
+    r.prev[j] = (unsigned)j;
   for (size_t i = 1; i <= n; i++) {
-    unsigned row_min = cur[0] = (unsigned)i;
+    unsigned row_min = r.cur[0] = (unsigned)i;
     for (size_t j = 1; j <= m; j++) {
-      unsigned c = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
+      unsigned c =
+          std::min({r.prev[j] + 1, r.cur[j - 1] + 1, r.prev[j - 1] + (a[i - 1] != b[j - 1])});
       if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-        c = std::min(c, before[j - 2] + 1);
-      cur[j] = c;
+        c = std::min(c, r.before[j - 2] + 1);
+      r.cur[j] = c;
       row_min = std::min(row_min, c);
     }
     if (row_min > max)
       return max + 1;
-    std::swap(before, prev);
-    std::swap(prev, cur);
+    std::swap(r.before, r.prev);
+    std::swap(r.prev, r.cur);
   }
-  return prev[m];
+  return r.prev[m];
+}
+
+// A lower bound of the edit distance of two words of letters a-z, from
+// their letters alone (the bag distance: an edit adds, drops or changes at
+// most one letter on each side, a transposition none): the larger of the
+// letters a has over b and b over a. want holds a's counts of a-z, other
+// its other bytes (which b, of letters a-z, lacks).
+static unsigned bag_distance(const unsigned (&want)[26], unsigned other, const std::string &b) {
+  int diff[26];
+  for (int k = 0; k < 26; k++)
+    diff[k] = (int)want[k];
+  for (char c : b)
+    diff[c - 'a']--;
+  unsigned more = other, fewer = 0;
+  for (int d : diff)
+    (d > 0 ? more : fewer) += (unsigned)(d > 0 ? d : -d);
+  return std::max(more, fewer);
 }
 
 // The indexed word form (an unprefixed term of letters a-z) nearest to
 // word within max edits, the one in most passages among the nearest; ""
-// when none. Words are taken to begin with the letter typed: the candidates
-// are the terms that share word's first byte, read from the term list, so
-// that the suggestions follow the index as it is (deletions included), in
-// one database or over shards alike.
-static std::string spelling_suggestion(const Xapian::Database &db, const std::string &word,
-                                       unsigned max) {
-  std::string best, first = word.substr(0, 1);
+// when none, among terms (spelling_candidates: words are taken to begin
+// with the letter typed). Read from the term list, the suggestions follow
+// the index as it is (deletions included), in one database or over shards
+// alike.
+static std::string
+spelling_suggestion(const std::vector<std::pair<std::string, Xapian::doccount>> &terms,
+                    const std::string &word, unsigned max) {
+  std::string best;
   unsigned best_d = max + 1;
   Xapian::doccount best_f = 0;
-  for (auto it = db.allterms_begin(first); it != db.allterms_end(first); ++it) {
-    const std::string t = *it;
-    if (t.size() < 3 ||
-        !std::all_of(t.begin(), t.end(), [](char c) { return c >= 'a' && c <= 'z'; }))
+  unsigned want[26] = {0}, other = 0;
+  for (char c : word) {
+    if (c >= 'a' && c <= 'z')
+      want[c - 'a']++;
+    else
+      other++;
+  }
+  EditRows rows;
+  for (const auto &tf : terms) {
+    const std::string &t = tf.first;
+    size_t len_diff = t.size() > word.size() ? t.size() - word.size() : word.size() - t.size();
+    if (len_diff > std::min(max, best_d) || bag_distance(want, other, t) > std::min(max, best_d))
       continue;
-    unsigned d = edit_distance(word, t, std::min(max, best_d));
+    unsigned d = edit_distance(word, t, std::min(max, best_d), rows);
     if (d == 0 || d > max)
       continue;
-    Xapian::doccount f = it.get_termfreq();
-    if (d < best_d || (d == best_d && f > best_f)) {
+    if (d < best_d || (d == best_d && tf.second > best_f)) {
       best = t;
       best_d = d;
-      best_f = f;
+      best_f = tf.second;
     }
   }
   return best;
+}
+
+// The candidates of spelling_suggestion for words beginning with first:
+// the indexed word forms of letters a-z, 3 bytes or more, with the number
+// of passages holding each; read from the term list once per letter and
+// revision (kept by a reader, s->spell_terms).
+static const std::vector<std::pair<std::string, Xapian::doccount>> &
+spelling_candidates(tl_store *s, char first) {
+  auto at = s->spell_terms.find(first);
+  if (at != s->spell_terms.end() && !s->wdb)
+    return at->second;
+  std::vector<std::pair<std::string, Xapian::doccount>> terms;
+  std::string prefix(1, first);
+  for (auto it = s->db->allterms_begin(prefix); it != s->db->allterms_end(prefix); ++it) {
+    const std::string t = *it;
+    if (t.size() >= 3 &&
+        std::all_of(t.begin(), t.end(), [](char c) { return c >= 'a' && c <= 'z'; }))
+      terms.emplace_back(t, it.get_termfreq());
+  }
+  return s->spell_terms[first] = std::move(terms);
 }
 
 extern "C" tl_status tl_store_spelling(tl_store *s, const char *word, char **out, tl_error *err) {
@@ -589,8 +662,9 @@ extern "C" tl_status tl_store_spelling(tl_store *s, const char *word, char **out
     const std::string word_s(word);
     std::string w;
     read_latest(s, [&] {
-      if (s->db->get_termfreq(word_s) == 0) // a word the index holds needs no correction
-        w = spelling_suggestion(*s->db, word_s, word_s.size() > 6 ? 2 : 1);
+      if (!word_s.empty() && s->db->get_termfreq(word_s) == 0) // held: no correction
+        w = spelling_suggestion(spelling_candidates(s, word_s[0]), word_s,
+                                word_s.size() > 6 ? 2 : 1);
     });
     *out = dup_string(w);
     return *out ? TL_OK : tl_error_set(err, TL_ERR_NOMEM, "out of memory");
@@ -601,6 +675,9 @@ extern "C" tl_status tl_store_spelling(tl_store *s, const char *word, char **out
 extern "C" tl_status tl_store_reopen(tl_store *s, tl_error *err) {
   try {
     s->db->reopen();
+    s->spell_terms.clear();
+    if (!s->count_busy)
+      reopen_count_databases(s);
     return TL_OK;
   }
   TL_CATCH("reopening the database")
@@ -780,33 +857,76 @@ static bool same_weight(double a, double b) {
   return std::fabs(a - b) <= 1e-9 * (m > 1 ? m : 1);
 }
 
-// Counts, over every passage the match sees, the distinct articles (by
-// their key, TL_SLOT_ARTICLE_KEY) and, for facets, the distinct articles
-// per value of their keyword fields (TL_SLOT_FIELDS: name NUL value NUL
-// pairs). Xapian's ValueCountMatchSpy counts documents per value of one
-// slot; this one counts articles: an article's fields are read once, from
-// the first of its passages that matches, and counted per distinct fields
-// value, which is parsed once at the end (facet_counts). Keys are 8 bytes,
-// held inline by std::string: no allocation per passage. Remote shards run
-// no spy of ours: there add() takes the counts of a ValueCountMatchSpy.
-class ArticleSpy : public Xapian::MatchSpy {
+// Counts the passages that match a query, the distinct articles they are
+// passages of (by their key, TL_SLOT_ARTICLE_KEY) and, for facets, the
+// distinct articles per value of their keyword fields (TL_SLOT_FIELDS: the
+// article key, then name NUL value NUL pairs). Xapian's ValueCountMatchSpy
+// counts documents per value of one slot; this counts articles. The match
+// is unweighted (BoolWeight) and sees every passage (check_at_least: all);
+// the spy only collects docids, whose values are then read in docid order
+// from the slot's value stream (cheaper than a document per passage), an
+// article's fields once, from the first of its passages; articles are
+// told apart by their 64-bit keys. Remote shards run Xapian's own
+// ValueCountMatchSpy over TL_SLOT_FIELDS, whose counts add() takes.
+static_assert(TL_ARTICLE_KEY_LEN == sizeof(uint64_t), "an article key is 64 bits");
+
+class ArticleCounts : public Xapian::MatchSpy {
 public:
-  explicit ArticleSpy(bool facets) : want_fields(facets) {}
+  explicit ArticleCounts(bool facets) : want_fields(facets) {}
   void operator()(const Xapian::Document &doc, double) override {
-    std::string key = doc.get_value(TL_SLOT_ARTICLE_KEY);
-    if (passages++ > 0 && key == last) // the passages of an article follow each other
-      return;
-    last = key;
-    if (articles.insert(std::move(key)).second && want_fields)
-      fields[doc.get_value(TL_SLOT_FIELDS).substr(TL_ARTICLE_KEY_LEN)]++;
+    docids.push_back(doc.get_docid());
   }
-  // The same counts from Xapian's own spy over TL_SLOT_FIELDS (which
-  // remote shards can run): one value per article, counted per passage.
+  // Adds the passages of db that match `match` (a query without the
+  // ranking's weighting parts) to the counts: by docids and value streams,
+  // or (by_values: remote shards, a multi-database) by Xapian's spy.
+  void run(const Xapian::Database &db, const Xapian::Query &match, bool by_values) {
+    Xapian::Enquire counter(db);
+    counter.set_weighting_scheme(Xapian::BoolWeight());
+    counter.set_query(match);
+    if (by_values) {
+      Xapian::ValueCountMatchSpy vspy(TL_SLOT_FIELDS);
+      counter.add_matchspy(&vspy);
+      counter.get_mset(0, 0, db.get_doccount());
+      add(vspy);
+      return;
+    }
+    docids.clear();
+    counter.add_matchspy(this);
+    counter.get_mset(0, 0, db.get_doccount());
+    if (!std::is_sorted(docids.begin(), docids.end()))
+      std::sort(docids.begin(), docids.end());
+    passages += docids.size();
+    // the fields slot starts with the article key: one value stream
+    Xapian::valueno slot = want_fields ? TL_SLOT_FIELDS : TL_SLOT_ARTICLE_KEY;
+    Xapian::ValueIterator v = db.valuestream_begin(slot), end = db.valuestream_end(slot);
+    uint64_t last = 0;
+    bool any = false;
+    for (Xapian::docid d : docids) {
+      v.skip_to(d);
+      if (v == end)
+        break;
+      if (v.get_docid() != d) // a document without the value: not a passage, not counted
+        continue;
+      const std::string &value = *v;
+      uint64_t key = 0;
+      std::memcpy(&key, value.data(), std::min(sizeof key, value.size()));
+      if (any && key == last) // the passages of an article follow each other
+        continue;
+      any = true;
+      last = key;
+      if (articles.insert(key).second && want_fields)
+        fields[value.size() > TL_ARTICLE_KEY_LEN ? value.substr(TL_ARTICLE_KEY_LEN) : ""]++;
+    }
+  }
+  // The same counts from Xapian's own spy over TL_SLOT_FIELDS: one value
+  // per article, counted per passage.
   void add(const Xapian::ValueCountMatchSpy &v) {
     for (auto it = v.values_begin(); it != v.values_end(); ++it) {
       const std::string &value = *it;
       passages += it.get_termfreq();
-      articles.insert(value.substr(0, TL_ARTICLE_KEY_LEN));
+      uint64_t key = 0;
+      std::memcpy(&key, value.data(), std::min(sizeof key, value.size()));
+      articles.insert(key);
       if (want_fields)
         fields[value.size() > TL_ARTICLE_KEY_LEN ? value.substr(TL_ARTICLE_KEY_LEN) : ""]++;
     }
@@ -834,19 +954,19 @@ public:
       }
     }
   }
-  // Forgets what was counted: before a match is run again.
+  // Forgets what was counted: before a count is run again.
   void reset() {
     passages = 0;
+    docids.clear();
     articles.clear();
-    last.clear();
     fields.clear();
   }
   unsigned long passages = 0;
-  std::unordered_set<std::string> articles;
+  std::unordered_set<uint64_t> articles;
 
 private:
   bool want_fields;
-  std::string last;
+  std::vector<Xapian::docid> docids;
   std::unordered_map<std::string, unsigned long> fields; // articles per fields value
 };
 
@@ -858,8 +978,7 @@ private:
 // equal but for rounding in either order: the run of equal keys across
 // the cut is fetched whole and ordered here.
 static std::vector<Xapian::MSetIterator>
-ranked_passages(Xapian::Enquire &enquire, const tl_search_options *o, Xapian::MSet &mset,
-                const std::function<void()> &fresh, Xapian::doccount check) {
+ranked_passages(Xapian::Enquire &enquire, const tl_search_options *o, Xapian::MSet &mset) {
   std::vector<Xapian::MSetIterator> all, out;
   // sorting by relevance, Xapian's sort key is the article id
   auto same = [o](const Xapian::MSetIterator &a, const Xapian::MSetIterator &b) {
@@ -875,8 +994,7 @@ ranked_passages(Xapian::Enquire &enquire, const tl_search_options *o, Xapian::MS
   const Xapian::doccount TIE_RUN_MAX = 1000, PEEK = 16;
   Xapian::doccount need = o->offset + o->count, m = need + PEEK;
   for (;;) {
-    fresh(); // the counts of this match only
-    mset = enquire.get_mset(0, m + 1, check);
+    mset = enquire.get_mset(0, m + 1);
     if (need == 0 || mset.size() <= m || !same(mset[m], mset[need - 1]) || m >= need + TIE_RUN_MAX)
       break;
     if (!o->sort) {
@@ -973,6 +1091,159 @@ static void setup_parser(Xapian::QueryParser &qp, const Xapian::Database &db,
   qp.add_rangeprocessor((new DateRange())->release());
 }
 
+// Second handles on s's databases, one per shard, for counting beside the
+// ranking on a thread of its own (a Xapian object is never used by two
+// threads): local databases, all of them answering, on a machine of more
+// than one core; else null, and the count runs after the ranking, on s->db.
+static std::vector<Xapian::Database> *count_databases(tl_store *s) {
+  if (s->wdb || s->count_db_failed || s->count_busy || !s->missing.empty() ||
+      std::thread::hardware_concurrency() < 2)
+    return nullptr;
+  if (s->count_db.empty()) {
+    try {
+      if (s->shards.empty())
+        s->count_db.push_back(open_local(s->path));
+      for (const auto &sh : s->shards)
+        s->count_db.push_back(open_shard(sh, s->timeout_ms));
+    } catch (const Xapian::Error &) {
+      s->count_db.clear();
+      s->count_db_failed = true;
+      return nullptr;
+    }
+  }
+  return &s->count_db;
+}
+
+// Brings the counting handles to the latest revision; if one fails they
+// are dropped (counts then run after the ranking).
+static void reopen_count_databases(tl_store *s) {
+  try {
+    for (auto &db : s->count_db)
+      db.reopen();
+  } catch (const Xapian::Error &) {
+    s->count_db.clear();
+    s->count_db_failed = true;
+  }
+}
+
+// Whether the counting handles see the passages db sees: an indexing run
+// that changes anything adds or deletes passages, which changes their
+// count or their total length.
+static bool same_state(const std::vector<Xapian::Database> &shards, const Xapian::Database &db) {
+  Xapian::doccount n = 0;
+  Xapian::totallength len = 0;
+  for (const auto &sh : shards) {
+    n += sh.get_doccount();
+    len += sh.get_total_length();
+  }
+  return n == db.get_doccount() && len == db.get_total_length();
+}
+
+// A count run on a thread of its own, on its own database handles; the
+// query crosses as its serialisation (Xapian's reference counts are not
+// atomic: no object is shared). join() waits for it and tells whether it
+// ran without error; the destructor waits too (a ranking that throws).
+class CountThread {
+public:
+  CountThread(std::vector<Xapian::Database> &shards, const Xapian::Query &match,
+              ArticleCounts &counts)
+      : query(match.serialise()), thread([this, &shards, &counts] {
+          try {
+            Xapian::Query q = Xapian::Query::unserialise(query);
+            for (auto &db : shards) // an article is in one shard: the counts add up
+              counts.run(db, q, false);
+          } catch (...) { // the count runs again in the caller's thread
+            failed = true;
+          }
+        }) {}
+  CountThread(const CountThread &) = delete;
+  CountThread &operator=(const CountThread &) = delete;
+  ~CountThread() {
+    if (thread.joinable())
+      thread.join();
+  }
+  bool join() {
+    thread.join();
+    return !failed;
+  }
+
+private:
+  std::string query;
+  bool failed = false;
+  std::thread thread;
+};
+
+// The counts a search asked for (tl_hits.counting), from the moment the
+// ranking starts until tl_store_hits_counts: a count beside the ranking,
+// or the query to count after it.
+struct tl_counting {
+  tl_counting(tl_store *store, const Xapian::Query &q, const tl_search_options *o, bool remote_)
+      : s(store), match(q), remote(remote_), counts(o->nfacets > 0),
+        facets(o->facets, o->facets + o->nfacets) {
+    try {
+      if (!remote && (cdb = count_databases(s))) {
+        beside.reset(new CountThread(*cdb, match, counts));
+        s->count_busy = true;
+      }
+    } catch (const std::system_error &) { // no thread to be had: counted after
+    }
+  }
+  tl_counting(const tl_counting &) = delete;
+  tl_counting &operator=(const tl_counting &) = delete;
+  ~tl_counting() {
+    if (beside) {
+      beside.reset(); // joined
+      s->count_busy = false;
+    }
+  }
+  // The counts, into h; the count beside the ranking stands if it ran
+  // without error on the same passages (a writer may have committed
+  // between the two handles' openings), else it is run again here.
+  void finish(tl_hits *h) {
+    if (!beside || !beside->join() || !same_state(*cdb, *s->db)) {
+      if (beside) {
+        beside.reset();
+        s->count_busy = false;
+        reopen_count_databases(s);
+      }
+      counts.reset();
+      // a multi-database's docids interleave its shards': counted by values
+      counts.run(*s->db, match, remote || s->shards.size() > 1);
+    }
+    h->passages_matched = counts.passages;
+    h->articles_matched = counts.articles.size();
+    if (facets.empty())
+      return;
+    if (!(h->facets = static_cast<tl_facet *>(std::calloc(facets.size(), sizeof *h->facets))))
+      throw std::bad_alloc();
+    h->nfacets = facets.size();
+    for (size_t i = 0; i < facets.size(); i++) {
+      tl_facet *f = &h->facets[i];
+      std::unordered_map<std::string, unsigned long> values;
+      f->field = facets[i];
+      counts.facet_counts(facets[i], values);
+      if (values.empty())
+        continue;
+      if (!(f->values =
+                static_cast<tl_facet_value *>(std::calloc(values.size(), sizeof *f->values))))
+        throw std::bad_alloc();
+      for (const auto &c : values) {
+        if (!(f->values[f->nvalues].value = dup_string(c.first)))
+          throw std::bad_alloc();
+        f->values[f->nvalues++].articles = c.second;
+      }
+    }
+  }
+
+  tl_store *s;
+  Xapian::Query match; // the passages counted; used by this thread only
+  bool remote;
+  ArticleCounts counts;
+  std::vector<const char *> facets; // the names, tl_search_options.facets
+  std::vector<Xapian::Database> *cdb = nullptr;
+  std::unique_ptr<CountThread> beside; // after counts: destroyed (joined) first
+};
+
 static tl_status search_once(tl_store *s, const char *query, const tl_search_options *opts,
                              tl_hits **out, tl_error *err) {
   *out = nullptr;
@@ -1017,6 +1288,7 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
       q = Xapian::Query(Xapian::Query::OP_OR, q,
                         Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, exact, rp->exact_weight));
     }
+    Xapian::Query match = q; // the passages that match: the parts below only weigh them
     if (!title.empty()) {
       title = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, title, rp->title_weight);
       q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, title);
@@ -1030,8 +1302,10 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
     }
 
     Xapian::Query filter = filter_query(opts);
-    if (!filter.empty()) // a filter never changes a score
+    if (!filter.empty()) { // a filter never changes a score
       q = Xapian::Query(Xapian::Query::OP_FILTER, q, filter);
+      match = Xapian::Query(Xapian::Query::OP_FILTER, match, filter);
+    }
 
     Xapian::Enquire enquire(*s->db);
     // k3 = 0: a term's weight does not grow with its count in the query,
@@ -1077,33 +1351,15 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
     if (opts->per_article)
       enquire.set_collapse_key(TL_SLOT_ARTICLE_ID,
                                by_article ? 1 + TL_ARTICLE_PASSAGES : opts->per_article);
-    // Counting: every match is seen by the spy, in this same match
-    // (check_at_least: all the passages), so the counts are exact.
-    bool counting = opts->count_matches || opts->nfacets;
-    ArticleSpy *spy = nullptr; // the enquire's, or (remote) counting vspy's values
-    std::unique_ptr<Xapian::ValueCountMatchSpy> vspy;
+    // Counting: a second, unweighted match over the passages that match,
+    // beside the ranking where it can (count_databases), else when the
+    // counts are asked for (tl_store_hits_counts).
     bool remote = std::any_of(s->shards.begin(), s->shards.end(),
                               [](const tl_shard &sh) { return sh.port != 0; });
-    std::unique_ptr<ArticleSpy> spy_owned; // remote: the counts, not run as a spy
-    if (counting) {
-      spy = new ArticleSpy(opts->nfacets > 0);
-      if (remote)
-        spy_owned.reset(spy);
-      else
-        enquire.add_matchspy(spy->release());
-    }
-    auto fresh = [&]() {
-      if (!counting)
-        return;
-      if (!remote) {
-        spy->reset();
-        return;
-      }
-      enquire.clear_matchspies();
-      vspy.reset(new Xapian::ValueCountMatchSpy(TL_SLOT_FIELDS));
-      enquire.add_matchspy(vspy.get());
-    };
-    Xapian::doccount want = opts->offset + opts->count, all = counting ? s->db->get_doccount() : 0;
+    std::unique_ptr<tl_counting> counting;
+    if (opts->count_matches || opts->nfacets)
+      counting.reset(new tl_counting(s, match, opts, remote));
+    Xapian::doccount want = opts->offset + opts->count;
     Xapian::MSet mset;
     struct Ranked {
       Xapian::MSetIterator it;
@@ -1111,8 +1367,7 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
     };
     std::vector<Ranked> ranked;
     if (by_article) {
-      fresh();
-      mset = enquire.get_mset(0, want * 2 + 20, all);
+      mset = enquire.get_mset(0, want * 2 + 20);
       std::map<std::string, size_t> seen;
       for (auto it = mset.begin(); it != mset.end(); ++it) {
         auto at = seen.find(it.get_collapse_key());
@@ -1133,7 +1388,7 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
       if (ranked.size() > opts->count)
         ranked.resize(opts->count);
     } else {
-      for (const auto &it : ranked_passages(enquire, opts, mset, fresh, all))
+      for (const auto &it : ranked_passages(enquire, opts, mset))
         ranked.push_back({it, it.get_weight(), 0});
     }
 
@@ -1141,32 +1396,7 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
     if (!h)
       throw std::bad_alloc();
     h->estimated = mset.get_matches_estimated();
-    if (spy && vspy)
-      spy->add(*vspy);
-    if (spy) {
-      h->passages_matched = spy->passages;
-      h->articles_matched = spy->articles.size();
-      if (opts->nfacets &&
-          !(h->facets = static_cast<tl_facet *>(std::calloc(opts->nfacets, sizeof *h->facets))))
-        throw std::bad_alloc();
-      h->nfacets = opts->nfacets;
-      for (size_t i = 0; i < opts->nfacets; i++) {
-        tl_facet *f = &h->facets[i];
-        std::unordered_map<std::string, unsigned long> counts;
-        f->field = opts->facets[i];
-        spy->facet_counts(opts->facets[i], counts);
-        if (counts.empty())
-          continue;
-        if (!(f->values =
-                  static_cast<tl_facet_value *>(std::calloc(counts.size(), sizeof *f->values))))
-          throw std::bad_alloc();
-        for (const auto &c : counts) {
-          if (!(f->values[f->nvalues].value = dup_string(c.first)))
-            throw std::bad_alloc();
-          f->values[f->nvalues++].articles = c.second;
-        }
-      }
-    }
+    h->counting = counting.release();
     h->query = dup_string(q.get_description());
     // The terms the user's words became (not those feedback added): they
     // are highlighted, and explained one by one.
@@ -1330,7 +1560,23 @@ extern "C" void tl_hits_free(tl_hits *h) {
     std::free(h->terms[i]);
   std::free(h->terms);
   std::free(h->query);
+  delete h->counting;
   std::free(h);
+}
+
+extern "C" tl_status tl_store_hits_counts(tl_store *s, tl_hits *h, tl_error *err) {
+  if (!h->counting)
+    return TL_OK;
+  try {
+    h->counting->finish(h);
+    delete h->counting;
+    h->counting = nullptr;
+    return TL_OK;
+  } catch (const Xapian::Error &e) {
+    return from_reader(s, err, e, "counting the matches");
+  } catch (const std::exception &e) {
+    return from_std(err, e, "counting the matches");
+  }
 }
 
 // ---- Maintenance, incremental indexing and shards (telusur-index) ----
@@ -1492,6 +1738,27 @@ extern "C" tl_status tl_store_each_data(tl_store *s, tl_data_fn fn, void *ctx, t
   } catch (...) {
     return tl_error_set(err, TL_ERR_XAPIAN, "reading documents: unknown exception");
   }
+}
+
+extern "C" tl_status tl_store_terms_each(tl_store *s, const char *prefix, tl_index_term_fn fn,
+                                         void *ctx, tl_error *err) {
+  try {
+    std::string p(prefix);
+    std::vector<std::pair<std::string, Xapian::doccount>> terms;
+    // read first, then call fn, as tl_store_metadata_each
+    read_latest(s, [&] {
+      terms.clear();
+      for (auto it = s->db->allterms_begin(p); it != s->db->allterms_end(p); ++it)
+        terms.emplace_back(*it, it.get_termfreq());
+    });
+    for (const auto &t : terms) {
+      int rc = fn(ctx, t.first.c_str(), t.first.size(), t.second);
+      if (rc)
+        return static_cast<tl_status>(rc);
+    }
+    return TL_OK;
+  }
+  TL_CATCH("listing terms")
 }
 
 extern "C" tl_status tl_store_metadata_each(tl_store *s, const char *prefix, tl_meta_fn fn,

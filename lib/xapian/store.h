@@ -173,12 +173,13 @@ typedef struct tl_search_options {
                                   the acronym expansion (search/expand.h) */
   double expand_weight;      /**< 0 to 1 */
   int count_matches;         /**< 1: count every match (tl_hits.passages_matched,
-                                  articles_matched), in the same match as the
-                                  hits, which then goes over every match */
+                                  articles_matched, filled by
+                                  tl_store_hits_counts) */
   const char *const *facets; /**< keyword fields (names as in TL_SLOT_FIELDS,
                                   year and month included) whose matching
                                   articles are counted per value (also counts
-                                  the matches, as count_matches) */
+                                  the matches, as count_matches); the names
+                                  must live until tl_store_hits_counts */
   size_t nfacets;
 } tl_search_options;
 
@@ -206,6 +207,7 @@ typedef struct tl_hits {
                                        that order (field: that name, not owned; values
                                        malloc'd, in no order; freed by tl_hits_free) */
   size_t nfacets;
+  struct tl_counting *counting; /**< the counts under way (tl_store_hits_counts), or NULL */
 } tl_hits;
 
 /** The most terms one wildcard may expand to (Xapian's
@@ -253,7 +255,26 @@ tl_status tl_store_search(tl_store *s, const char *query, const tl_search_option
  */
 tl_status tl_store_spelling(tl_store *s, const char *word, char **out, tl_error *err);
 
-/** Frees search results; NULL is allowed. */
+/**
+ * Fills h's passages_matched, articles_matched and facets, for a search
+ * with count_matches or facets (else does nothing). The count is a second
+ * match over the passages that match the query, unweighted, seeing every
+ * one of them (the ranking's own match stops early: Xapian's max-weight
+ * pruning). On a machine of more than one core, for local databases, it
+ * runs beside the ranking on a thread of its own with its own database
+ * handle, started by tl_store_search: calling this after the caller's own
+ * work on the hits (reranking, snippets) keeps that work beside it too.
+ * A count beside that saw another revision than s (a writer committed in
+ * between) or failed is run again here. One count runs beside at a
+ * time: that of a search started while another's is under way runs here,
+ * in the caller's thread. A second call does nothing.
+ * Errors: TL_ERR_MODIFIED (the index changed under the reader),
+ * TL_ERR_XAPIAN, TL_ERR_NOMEM.
+ */
+tl_status tl_store_hits_counts(tl_store *s, tl_hits *h, tl_error *err);
+
+/** Frees search results (waiting for a count under way; the store must
+ * still be open); NULL is allowed. */
 void tl_hits_free(tl_hits *h);
 
 /**
@@ -319,6 +340,17 @@ tl_status tl_store_each_data(tl_store *s, tl_data_fn fn, void *ctx, tl_error *er
 typedef int (*tl_meta_fn)(void *ctx, const char *key, const char *value);
 tl_status tl_store_metadata_each(tl_store *s, const char *prefix, tl_meta_fn fn, void *ctx,
                                  tl_error *err);
+
+/**
+ * Calls fn for each term of the index starting with prefix, in byte
+ * order, with the term (len bytes, NUL-terminated, valid during the call)
+ * and the number of passages holding it (over all shards). fn returns 0 to
+ * go on, a tl_status to stop (that status is returned). Errors:
+ * TL_ERR_XAPIAN, TL_ERR_NOMEM.
+ */
+typedef int (*tl_index_term_fn)(void *ctx, const char *term, size_t len, unsigned long passages);
+tl_status tl_store_terms_each(tl_store *s, const char *prefix, tl_index_term_fn fn, void *ctx,
+                              tl_error *err);
 
 /** Figures of a database, from tl_store_stats(). */
 typedef struct tl_store_stats_t {
