@@ -18,7 +18,10 @@ sh bench/relevance.sh -B build --no-peers); the dumps are made there
 features do not depend on the weights; delete the dumps after changing how
 lib/search/rerank.c computes them).
 --use: comma-separated feature names (bm25n is always in), default all;
---drop: features to leave out (ablations). Needs python3-numpy.
+--drop: features to leave out (ablations); --cv K: also K-fold
+cross-validation on the train queries (folds by a CRC-32 of the query id;
+each fold's model trained on the others), its mean nDCG@10 per collection
+printed. Needs python3-numpy.
 
 Figures: MRR@10, nDCG@10, R@10 of the reranked top D only (a relevant
 passage below D counts as not found), each TREC docid at its best passage,
@@ -28,6 +31,7 @@ import argparse
 import os
 import subprocess
 import sys
+import zlib
 
 import numpy as np
 
@@ -93,22 +97,30 @@ class Part:
         assert np.bincount(self.gq[self.grel], minlength=len(qids)).max() <= 1
         self.relg = np.full(len(qids), -1)
         self.relg[self.gq[self.grel]] = np.where(self.grel)[0]
+        self.fold = np.array([zlib.crc32(q.encode()) for q in qids])
+        # rows by group, for the per-group maximum
+        self.order = np.argsort(self.g, kind="stable")
+        gs = self.g[self.order]
+        self.starts = np.flatnonzero(np.r_[True, gs[1:] != gs[:-1]])
 
-    def metrics(self, s):
+    def metrics(self, s, queries=None):
+        """MRR@10, nDCG@10, R@10 of scores s over all queries, or over those
+        of the boolean mask queries (one value per query index)."""
         # ties keep the first-stage order
         s = s - 1e-9 * self.rank
-        gs = np.full(len(self.gq), -np.inf)
-        np.maximum.at(gs, self.g, s)
+        gs = np.maximum.reduceat(s[self.order], self.starts)
         has = self.relg >= 0
         relsc = np.full(len(self.relg), np.inf)
         relsc[has] = gs[self.relg[has]]
         beat = np.bincount(self.gq, weights=(gs > relsc[self.gq]).astype(float),
                            minlength=len(self.relg))
-        r = 1 + beat[has]
-        top = r <= 10
-        return dict(mrr=float(np.sum(1 / r[top]) / self.nq),
-                    ndcg=float(np.sum(1 / np.log2(r[top] + 1)) / self.nq),
-                    r10=float(top.sum() / self.nq))
+        r = 1 + beat
+        top = has & (r <= 10)
+        sel = np.ones(len(r), dtype=bool) if queries is None else queries
+        nq = self.nq if queries is None else max(int(sel.sum()), 1)
+        return dict(mrr=float(np.sum(1 / r[top & sel]) / nq),
+                    ndcg=float(np.sum(1 / np.log2(r[top & sel] + 1)) / nq),
+                    r10=float((top & sel).sum() / nq))
 
 
 def main():
@@ -122,6 +134,7 @@ def main():
     ap.add_argument("--use", default="all")
     ap.add_argument("--drop", default="")
     ap.add_argument("--rounds", type=int, default=6)
+    ap.add_argument("--cv", type=int, default=0)
     args = ap.parse_args()
     parts = {}
     for c in COLLS:
@@ -141,29 +154,48 @@ def main():
     for p in parts.values():
         p.Z = ((p.X - mu) / sd)[:, cols]
 
-    def objective(w):
-        return np.mean([p.metrics(p.Z @ w)["ndcg"] for p in train])
+    def ascent(fold, log):
+        """Coordinate ascent on the train queries not in fold (-1: all)."""
+        sel = [None if fold < 0 else p.fold % args.cv != fold for p in train]
 
-    w = np.zeros(len(cols))
-    w[0] = 1.0
-    best = objective(w)
-    print("depth %d, start: train objective %.4f" % (args.depth, best), file=sys.stderr)
-    for rnd in range(args.rounds):
-        old = best
-        for j in range(len(cols)):
-            bw = w[j]
-            for st in STEPS:
-                for sgn in (1, -1):
-                    w2 = w.copy()
-                    w2[j] = w[j] + sgn * st
-                    v = objective(w2)
-                    if v > best + 1e-7:
-                        best, bw = v, w2[j]
-            w[j] = bw
-        w = w / np.abs(w).sum()
-        print("round %d: train objective %.4f" % (rnd, best), file=sys.stderr)
-        if best - old < 1e-5:
-            break
+        def objective(w):
+            return np.mean([p.metrics(p.Z @ w, m)["ndcg"] for p, m in zip(train, sel)])
+
+        w = np.zeros(len(cols))
+        w[0] = 1.0
+        best = objective(w)
+        if log:
+            print("depth %d, start: train objective %.4f" % (args.depth, best), file=sys.stderr)
+        for rnd in range(args.rounds):
+            old = best
+            for j in range(len(cols)):
+                bw = w[j]
+                for st in STEPS:
+                    for sgn in (1, -1):
+                        w2 = w.copy()
+                        w2[j] = w[j] + sgn * st
+                        v = objective(w2)
+                        if v > best + 1e-7:
+                            best, bw = v, w2[j]
+                w[j] = bw
+            w = w / np.abs(w).sum()
+            if log:
+                print("round %d: train objective %.4f" % (rnd, best), file=sys.stderr)
+            if best - old < 1e-5:
+                break
+        return w
+
+    if args.cv > 1:
+        held = {c: [] for c in COLLS}
+        for f in range(args.cv):
+            wf = ascent(f, False)
+            for c in COLLS:
+                p = parts[(c, "train")]
+                held[c].append(p.metrics(p.Z @ wf, p.fold % args.cv == f)["ndcg"])
+        print("cv %d train nDCG@10: %s, mean %.4f" % (args.cv, "  ".join(
+            "%s %.4f" % (SHORT[c], np.mean(held[c])) for c in COLLS),
+            np.mean([np.mean(v) for v in held.values()])))
+    w = ascent(-1, True)
     for (c, sp), p in sorted(parts.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         b = p.metrics(p.X[:, names.index("bm25n")])
         m = p.metrics(p.Z @ w)

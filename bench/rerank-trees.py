@@ -39,10 +39,15 @@ def load_train_module():
     return mod
 
 
+def feature_table():
+    """(name, default weight) of each feature of the RR_FEATURES table of lib/search/rerank.c."""
+    src = open(os.path.join(HERE, "..", "lib", "search", "rerank.c")).read()
+    return [(n, float(v)) for n, v in re.findall(r'X\(\w+, "(\w+)", ([-0-9.e]+),', src)]
+
+
 def linear_weights(names):
     """The default weights of the RR_FEATURES table of lib/search/rerank.c."""
-    src = open(os.path.join(HERE, "..", "lib", "search", "rerank.c")).read()
-    w = dict((n, float(v)) for n, v in re.findall(r'X\(\w+, "(\w+)", ([-0-9.e]+),', src))
+    w = dict(feature_table())
     return np.array([w[n] for n in names])
 
 
@@ -79,7 +84,7 @@ def write_model(bst, nfeatures, linear, path):
 def fixture(outdir):
     """A small model on random data, some vectors and XGBoost's predictions for them."""
     rng = np.random.default_rng(17)
-    nf = 27
+    nf = len(feature_table())
     X = np.round(rng.random((400, nf)) * 4, 1)
     y = (X[:, 0] + X[:, 3] * X[:, 5] > 6).astype(int) + (X[:, 11] > 3).astype(int)
     d = xgb.DMatrix(X, label=y)

@@ -218,6 +218,49 @@ START_TEST(answer_types) {
 }
 END_TEST
 
+/* The features of the second set: a number before a query term, a
+ * day/month date or weekday, the noun before "apakah" followed by a name, a
+ * term before "adalah", what is asked in the best sentence. */
+START_TEST(sentence_and_answer_cues) {
+  const char *seats[2] = {"Saat ini di Bundestag, FDP memiliki 47 kursi. Partai itu kecil.",
+                          "Kursi di Bundestag dibagi. FDP ada di sana sejak 1949."};
+  const char *when[2] = {"Jumpa pers konser digelar di Jakarta, Rabu (21/9) lalu.",
+                         "Jumpa pers konser digelar di Jakarta."};
+  const char *party[2] = {"Ayman Nour adalah kandidat dari Partai Al Ghad.",
+                          "Ayman Nour, kandidat dari partai oposisi, kalah."};
+  const char *where[1] = {"Jimbaran terletak di provinsi Bali."};
+  double x[2 * TL_RERANK_FEATURES], s[2];
+  size_t order[2];
+  rerank(NULL, "Berapakah kursi yang dimiliki FDP di Bundestag?", seats, 2, x, s, order);
+  NEAR(X(0, "at_number_unit"), 1.0); /* 47 kursi */
+  NEAR(X(1, "at_number_unit"), 0.0); /* 1949 is followed by no query term */
+  NEAR(X(0, "at_sent"), 1.0);        /* 47 in the sentence of all the terms */
+  NEAR(X(1, "at_sent"), 0.0);        /* 1949 is not in the first (best) sentence */
+  NEAR(X(0, "at_time_date"), 0.0);
+  NEAR(X(0, "typed_cap"), 0.0);
+  NEAR(X(0, "defterm"), 0.0);
+  /* a time question: Rabu and 21/9 near the matches in the first */
+  rerank(NULL, "Kapan jumpa pers konser digelar?", when, 2, x, s, order);
+  NEAR(X(0, "at_time_date"), 1.0);
+  NEAR(X(0, "at_sent"), 1.0);
+  NEAR(X(1, "at_time_date"), 0.0);
+  NEAR(X(1, "at_sent"), 0.0); /* Jakarta: a name, not a time */
+  /* the noun before apakah: partai, followed by Al in the first only;
+   * nour, a query term, before adalah */
+  rerank(NULL, "Kandidat dari partai apakah Ayman Nour?", party, 2, x, s, order);
+  NEAR(X(0, "typed_cap"), 1.0);
+  NEAR(X(1, "typed_cap"), 0.0);
+  NEAR(X(0, "defterm"), 1.0);
+  NEAR(X(1, "defterm"), 0.0);
+  NEAR(X(0, "at_sent"), 0.0); /* answer type other */
+  /* di provinsi manakah: provinsi, then Bali; a place question */
+  rerank(NULL, "Di provinsi manakah Jimbaran?", where, 1, x, s, order);
+  NEAR(X(0, "typed_cap"), 1.0);
+  NEAR(X(0, "at_sent"), 1.0);
+  NEAR(X(0, "at_place_cap"), 1.0);
+}
+END_TEST
+
 static enum tl_answer_type answer_type(const char *words) {
   const char *w[16];
   size_t len[16], n = 0;
@@ -266,6 +309,9 @@ START_TEST(answer_type_table) {
   ck_assert_int_eq(answer_type("berapa jumlah provinsi"), TL_ANSWER_NUMBER);
   ck_assert_int_eq(answer_type("di mana ibu kota jepang"), TL_ANSWER_PLACE);
   ck_assert_int_eq(answer_type("dimanakah danau toba"), TL_ANSWER_PLACE);
+  ck_assert_int_eq(answer_type("di provinsi manakah jimbaran"), TL_ANSWER_PLACE);
+  ck_assert_int_eq(answer_type("dari negara mana dia"), TL_ANSWER_PLACE);
+  ck_assert_int_eq(answer_type("di provinsi kota manakah"), TL_ANSWER_OTHER);
   ck_assert_int_eq(answer_type("apa itu fotosintesis"), TL_ANSWER_OTHER);
   ck_assert_int_eq(answer_type("mana yang lebih besar"), TL_ANSWER_OTHER);
   ck_assert_int_eq(answer_type(""), TL_ANSWER_OTHER);
@@ -574,6 +620,7 @@ static Suite *rerank_suite(void) {
   tcase_add_test(tc, features_by_hand);
   tcase_add_test(tc, lead_and_definition);
   tcase_add_test(tc, answer_types);
+  tcase_add_test(tc, sentence_and_answer_cues);
   tcase_add_test(tc, answer_type_table);
   tcase_add_test(tc, questions_only);
   tcase_add_test(tc, order_by_weights);

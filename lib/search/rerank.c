@@ -38,59 +38,74 @@
 #define RR_FEATURES(X)                                                                             \
   X(BM25N, "bm25n", 1, group_first_stage,                                                          \
     "first-stage score / the first candidate's first-stage score")                                 \
-  X(LOGRANK, "logrank", -0.189188, group_first_stage, "-ln(first-stage rank) / ln(100)")           \
-  X(BM25S, "bm25s_n", 0.60997, group_bm25,                                                         \
+  X(LOGRANK, "logrank", -0.0684053, group_first_stage, "-ln(first-stage rank) / ln(100)")          \
+  X(BM25S, "bm25s_n", 0.17831, group_bm25,                                                         \
     "BM25 (k1 0.6, b 0.75; Robertson & Zaragoza 2009) of the query terms' stems in the passage, "  \
     "/ its maximum over the candidates")                                                           \
-  X(BM25E, "bm25e_n", 0.0216379, group_bm25, "bm25s_n over the query terms' unstemmed word forms") \
-  X(COV, "cov", -0.014438, group_coverage, "share of the query terms in the passage")              \
-  X(IDFCOV, "idfcov", -0.0238696, group_coverage,                                                  \
+  X(BM25E, "bm25e_n", -0.0152492, group_bm25,                                                      \
+    "bm25s_n over the query terms' unstemmed word forms")                                          \
+  X(COV, "cov", 0, group_coverage, "share of the query terms in the passage")                      \
+  X(IDFCOV, "idfcov", -0.011815, group_coverage,                                                   \
     "idf-weighted share of the query terms in the passage")                                        \
-  X(MISSING, "missing", -0.0759727, group_coverage, "number of query terms not in the passage")    \
-  X(RAREST, "rarest", 0.413706, group_coverage,                                                    \
+  X(MISSING, "missing", -0.032208, group_coverage, "number of query terms not in the passage")     \
+  X(RAREST, "rarest", 0.130754, group_coverage,                                                    \
     "1 when the query term of highest idf is in the passage")                                      \
-  X(BIGRAM, "bigram", -0.00516543, group_proximity,                                                \
+  X(BIGRAM, "bigram", -0.0898057, group_proximity,                                                 \
     "share of neighbouring query-term pairs found next to each other, in order")                   \
-  X(WIN8, "win8", 0.010329, group_proximity,                                                       \
+  X(WIN8, "win8", 0.0295123, group_proximity,                                                      \
     "share of neighbouring query-term pairs found near each other")                                \
-  X(SPAN, "span", 0.00354441, group_span,                                                          \
+  X(SPAN, "span", -0.00392922, group_span,                                                         \
     "matched terms / the shortest window (in positions) holding them all "                         \
     "(0 under two matched terms)")                                                                 \
-  X(SENTCOV, "sentcov", 0.53411, group_sentence,                                                   \
+  X(SENTCOV, "sentcov", 0.475277, group_sentence,                                                  \
     "the largest idf-weighted share of the query terms in one sentence")                           \
-  X(AT_PERSON_CAP, "at_person_cap", 0.346258, group_answer,                                        \
+  X(AT_PERSON_CAP, "at_person_cap", 0.194487, group_answer,                                        \
     "the question asks for a person (tl_rerank_answer_type) and cap_near")                         \
-  X(AT_TIME_YEAR, "at_time_year", 0.307571, group_answer,                                          \
+  X(AT_TIME_YEAR, "at_time_year", 0.195372, group_answer,                                          \
     "the question asks for a time and year_near")                                                  \
-  X(AT_TIME_MONTH, "at_time_month", 0.179485, group_answer,                                        \
+  X(AT_TIME_MONTH, "at_time_month", 0.0465722, group_answer,                                       \
     "the question asks for a time and a month name that is not a query word lies near a "          \
     "matched term")                                                                                \
-  X(AT_NUMBER_NUM, "at_number_num", 0.714156, group_answer,                                        \
+  X(AT_NUMBER_NUM, "at_number_num", 0.0507658, group_answer,                                       \
     "the question asks for a number and num_near")                                                 \
-  X(AT_PLACE_CAP, "at_place_cap", 0.231048, group_answer,                                          \
+  X(AT_PLACE_CAP, "at_place_cap", 0.191753, group_answer,                                          \
     "the question asks for a place and cap_near")                                                  \
-  X(CAP_NEAR, "cap_near", -0.0134133, group_answer,                                                \
+  X(CAP_NEAR, "cap_near", -0.00130189, group_answer,                                               \
     "a capitalised word (not first in its sentence nor a stopword, or an acronym) that is not a "  \
     "query word lies near a matched term")                                                         \
-  X(NUM_NEAR, "num_near", -0.00984011, group_answer,                                               \
+  X(NUM_NEAR, "num_near", -0.00400529, group_answer,                                               \
     "a number that is not a query word lies near a matched term")                                  \
-  X(YEAR_NEAR, "year_near", -0.0506429, group_answer,                                              \
+  X(YEAR_NEAR, "year_near", -0.0433517, group_answer,                                              \
     "a year (1000-2099, four digits) that is not a query word lies near a matched term")           \
-  X(LOGLEN, "loglen", 0.000918219, group_length, "ln(1 + words of the passage)")                   \
-  X(LEAD8, "lead8", 0.606951, group_lead,                                                          \
+  X(LOGLEN, "loglen", 0, group_length, "ln(1 + words of the passage)")                             \
+  X(LEAD8, "lead8", 0.484787, group_lead,                                                          \
     "idf-weighted share of query terms first seen in the passage's first 8 words")                 \
-  X(FIRSTMATCH, "firstmatch", 0.15793, group_lead,                                                 \
+  X(FIRSTMATCH, "firstmatch", 0.128626, group_lead,                                                \
     "1 / (1 + position of the first match, 0-based)")                                              \
   X(DEFCUE, "defcue", 0, group_lead,                                                               \
     "the first match precedes a definition word (adalah, merupakan, ialah, yaitu) within the "     \
     "first 12 words, in the same sentence")                                                        \
-  X(AT_OTHER_DEF, "at_other_def", 0.178843, group_lead,                                            \
+  X(AT_OTHER_DEF, "at_other_def", 0.0545545, group_lead,                                           \
     "defcue for a question of no answer type above")                                               \
-  X(LCSUB, "lcsub", 0.46275, group_verbatim,                                                       \
+  X(LCSUB, "lcsub", 0.132422, group_verbatim,                                                      \
     "the longest run of consecutive query words (word forms, stopwords kept, question words left " \
     "out) found consecutively in the passage, / the query's words")                                \
-  X(EXBIGRAM, "exbigram", 0.0285993, group_verbatim,                                               \
-    "share of consecutive query word pairs found consecutively")
+  X(EXBIGRAM, "exbigram", 0.0582321, group_verbatim,                                               \
+    "share of consecutive query word pairs found consecutively")                                   \
+  X(DEFTERM, "defterm", 0.0858099, group_defterm,                                                  \
+    "a query term directly followed by a definition word (adalah, merupakan, ialah, yaitu)")       \
+  X(AT_TIME_DATE, "at_time_date", 0.215532, group_answer,                                          \
+    "the question asks for a time and a day/month date (21/9) or a weekday name lies near a "      \
+    "matched term")                                                                                \
+  X(AT_NUMBER_UNIT, "at_number_unit", 0.227611, group_answer,                                      \
+    "the question asks for a number and a number that is not a query word is directly followed "   \
+    "by a query term")                                                                             \
+  X(TYPED_CAP, "typed_cap", 0.196939, group_answer,                                                \
+    "the query term just before the question word apa, apakah, mana or manakah (partai apakah) "   \
+    "is directly followed by a capitalised word that is not a query word")                         \
+  X(AT_SENT, "at_sent", 0.0788966, group_answer,                                                   \
+    "what the question asks for (a capitalised word for a person or place; a year, month, date "   \
+    "or weekday for a time; a number) lies in the sentence of sentcov, not a query word")
 
 #define RR_ENUM(id, name, weight, group, doc) F_##id,
 enum { RR_FEATURES(RR_ENUM) F_COUNT };
@@ -114,7 +129,8 @@ static const double default_weights[TL_RERANK_FEATURES] = {RR_FEATURES(RR_WEIGHT
  * asks for a person with siapa, a time with kapan (or bilamana, bilakah,
  * the older forms) or with a time noun followed by berapa/apa ("tahun
  * berapa", "pada tanggal apa"), a number with berapa, a place with
- * dimana/kemana/darimana, written as one word or two (di mana); each may
+ * dimana/kemana/darimana, written as one word or two (di mana), or with a
+ * noun between (di provinsi mana); each may
  * carry the question particle -kah. Checked in this order: "tahun berapa"
  * asks for a time, not a number.
  */
@@ -133,7 +149,15 @@ static const char *const month_words[] = {"januari",   "februari", "maret",    "
                                           "mei",       "juni",     "juli",     "agustus",
                                           "september", "oktober",  "november", "desember"};
 
-/* Words that open a definition ("X adalah ..."), for defcue. */
+/* Weekday names, for at_time_date (news give a date as "Rabu (21/9)"). */
+static const char *const weekday_words[] = {"senin", "selasa", "rabu",  "kamis",
+                                            "jumat", "sabtu",  "minggu"};
+
+/* Question words that follow the noun naming what is asked ("partai
+ * apakah", "di provinsi mana"), for typed_cap. */
+static const char *const typed_asks[] = {"apa", "apakah", "mana", "manakah"};
+
+/* Words that open a definition ("X adalah ..."), for defcue and defterm. */
 static const char *const definition_words[] = {"adalah", "merupakan", "ialah", "yaitu"};
 
 #define COUNT(a) (sizeof(a) / sizeof *(a))
@@ -174,6 +198,10 @@ enum tl_answer_type tl_rerank_answer_type(const char *const *words, const size_t
   ANY(number_words) return TL_ANSWER_NUMBER;
   ANY(place_words) return TL_ANSWER_PLACE;
   PAIR(place_preps, place_asks) return TL_ANSWER_PLACE;
+  for (i = 0; i + 2 < n; i++) /* di provinsi mana, dari negara manakah */
+    if (in_table(words[i], words_len[i], place_preps, COUNT(place_preps)) &&
+        in_table(words[i + 2], words_len[i + 2], place_asks, COUNT(place_asks)))
+      return TL_ANSWER_PLACE;
 #undef ANY
 #undef PAIR
   return TL_ANSWER_OTHER;
@@ -290,6 +318,7 @@ typedef struct query_info {
   double *word_idf;                /* idf of the query terms' word forms; 0 for the others */
   int *word_of_term;               /* whether word[i] is a query term's word form */
   size_t *seq, nseq;               /* lcsub's words: indices into word[] */
+  size_t head;                     /* typed_cap's term (index into stem[]), or nstems */
   tl_strset *stems, *words;        /* the terms of stem[] and word[], by index */
   enum tl_answer_type at;
 } query_info;
@@ -347,7 +376,7 @@ static void query_clear(query_info *q) {
   q->stem = q->pair_a = q->pair_b = q->word = q->seq = NULL;
   q->idf = q->word_idf = NULL;
   q->word_of_term = NULL;
-  q->nstems = q->npairs = q->nwords = q->nseq = 0;
+  q->nstems = q->npairs = q->nwords = q->nseq = q->head = 0;
   tl_strset_clear(q->stems);
   tl_strset_clear(q->words);
 }
@@ -519,11 +548,20 @@ static int query_prepare(tl_reranker *r, const tl_query *query, const tl_rerank_
       q->word[q->nwords++] = w;
     }
   }
+  q->head = q->nstems;
   for (k = 0; k < n; k++) {
     const token *t = &ts->t[k];
-    size_t i;
+    size_t i, j;
     if (!IS_WORD(t->flags))
       continue;
+    /* typed_cap's term: the term of the word before apa/mana(kah) */
+    if (nw > 0 && q->head == q->nstems &&
+        in_table(TERM(ts, k), t->len, typed_asks, COUNT(typed_asks)))
+      for (j = 0; j < nterms; j++)
+        if (TERM(ts, term_word[j]) == wl[nw - 1]) {
+          q->head = term_stem[j];
+          break;
+        }
     wl[nw] = TERM(ts, k);
     wlen[nw++] = t->len;
     if (tl_strset_add(q->words, TERM(ts, k), t->len, &i, &added) != TL_OK) {
@@ -690,6 +728,8 @@ typedef struct passage {
   unsigned first;   /* position of the first word */
   size_t nsent;     /* sentences */
   size_t m;         /* query terms found */
+  unsigned best;    /* the sentence of the largest idf-weighted share (the first) */
+  double best_idf;  /* its idf sum */
 } passage;
 
 /* Analyzes the passage into r->ptok and lists the positions of the query's
@@ -774,6 +814,43 @@ static int find_matches(tl_reranker *r, passage *p, tl_error *err) {
         return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
   }
   posl_sort(&r->all);
+  return TL_OK;
+}
+
+/* Adds w to counts[s] for each sentence s holding a position of l (each
+ * sentence once: positions are sorted, so are sentences). */
+static void count_sentences(const tl_reranker *r, const passage *p, const posl *l, double w,
+                            double *counts) {
+  unsigned prev = UINT32_MAX;
+  size_t k;
+  for (k = 0; k < l->n; k++) {
+    unsigned s = l->p[k] <= p->maxpos ? r->sent[l->p[k]] : 0;
+    if (s != prev)
+      counts[s] += w;
+    prev = s;
+  }
+}
+
+/* The sentence holding the largest idf-weighted share of the query terms
+ * (the first of equals): p->best, p->best_idf. */
+static int find_best_sentence(tl_reranker *r, passage *p, tl_error *err) {
+  const query_info *q = &r->q;
+  size_t i;
+  p->best = 0;
+  p->best_idf = 0;
+  if (p->m == 0)
+    return TL_OK;
+  if (tl_array_reserve((void **)&r->sent_idf, &r->sent_idf_cap, p->nsent + 1,
+                       sizeof *r->sent_idf) != TL_OK)
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  memset(r->sent_idf, 0, (p->nsent + 1) * sizeof *r->sent_idf);
+  for (i = 0; i < q->nstems; i++)
+    count_sentences(r, p, &r->stem_pos[i], q->idf[i], r->sent_idf);
+  for (i = 0; i < p->nsent; i++)
+    if (r->sent_idf[i] > p->best_idf) {
+      p->best_idf = r->sent_idf[i];
+      p->best = (unsigned)i;
+    }
   return TL_OK;
 }
 
@@ -887,30 +964,8 @@ static int group_span(tl_reranker *r, const passage *p, double *x, tl_error *err
 }
 
 static int group_sentence(tl_reranker *r, const passage *p, double *x, tl_error *err) {
-  const query_info *q = &r->q;
-  size_t i, k;
-  double best = 0;
-  if (p->m == 0)
-    return TL_OK;
-  if (tl_array_reserve((void **)&r->sent_idf, &r->sent_idf_cap, p->nsent + 1,
-                       sizeof *r->sent_idf) != TL_OK)
-    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-  memset(r->sent_idf, 0, (p->nsent + 1) * sizeof *r->sent_idf);
-  for (i = 0; i < q->nstems; i++) {
-    const posl *l = &r->stem_pos[i];
-    unsigned prev = UINT32_MAX;
-    /* each sentence once per term: positions are sorted, so are sentences */
-    for (k = 0; k < l->n; k++) {
-      unsigned s = l->p[k] <= p->maxpos ? r->sent[l->p[k]] : 0;
-      if (s != prev)
-        r->sent_idf[s] += q->idf[i];
-      prev = s;
-    }
-  }
-  for (i = 0; i < p->nsent; i++)
-    if (r->sent_idf[i] > best)
-      best = r->sent_idf[i];
-  x[F_SENTCOV] = best / (q->tot_idf > 0 ? q->tot_idf : 1.0);
+  (void)err;
+  x[F_SENTCOV] = p->best_idf / (r->q.tot_idf > 0 ? r->q.tot_idf : 1.0);
   return TL_OK;
 }
 
@@ -931,25 +986,39 @@ static int is_query_word(const tl_reranker *r, size_t k) {
          find_word(&r->q, TERM(ts, k), ts->t[k].len) < r->q.nwords;
 }
 
-/* Capitalised words, numbers, years and month names that are not query
- * words, near the matches, and what the question asks for. */
+/* Whether the number token ending at text[end] is the day of a day/month
+ * date (21/9: the analyzer splits it into two numbers). */
+static int is_day_month(const char *text, size_t len, size_t end) {
+  return end + 1 < len && text[end] == '/' && text[end + 1] >= '0' && text[end + 1] <= '9';
+}
+
+/* Capitalised words, numbers, years, dates and month names that are not
+ * query words, near the matches or in the best sentence, and what the
+ * question asks for. */
 static int group_answer(tl_reranker *r, const passage *p, double *x, tl_error *err) {
   const tokens *ts = &r->ptok;
+  const query_info *q = &r->q;
   const char *text = p->c->text;
-  enum tl_answer_type at = r->q.at;
+  enum tl_answer_type at = q->at;
   unsigned last_sent = UINT32_MAX;
-  int capn = 0, numn = 0, yearn = 0, monthn = 0;
+  int capn = 0, numn = 0, yearn = 0, monthn = 0, daten = 0, unit = 0, typed = 0, insent = 0;
   size_t k;
   (void)err;
   for (k = 0; k < ts->n; k++) {
     const token *t = &ts->t[k];
-    int upper_first, all_upper, cap, num, year, month, sentence_start;
+    int upper_first, all_upper, cap, num, year, month, date, sentence_start, is_near, in_best,
+        after_head;
     size_t chars;
     if (!IS_WORD(t->flags))
       continue;
     sentence_start = r->sent[t->pos] != last_sent;
     last_sent = r->sent[t->pos];
-    if (!near(&r->all, t->pos)) /* what follows counts only near a match */
+    is_near = near(&r->all, t->pos);
+    in_best = p->m > 0 && r->sent[t->pos] == p->best;
+    after_head = q->head < q->nstems && t->pos > 0 && holds(&r->stem_pos[q->head], t->pos - 1);
+    /* what follows counts only near a match, in the best sentence, or
+     * just after typed_cap's term */
+    if (!is_near && !in_best && !after_head)
       continue;
     word_case(text + t->start, t->end - t->start, &upper_first, &all_upper, &chars);
     /* capitalised: not as the first word of a sentence, nor as a stopword */
@@ -958,12 +1027,24 @@ static int group_answer(tl_reranker *r, const passage *p, double *x, tl_error *e
     num = (t->flags & TL_TERM_NUMBER) != 0;
     year = is_year(text + t->start, t->end - t->start);
     month = in_table(TERM(ts, k), t->len, month_words, COUNT(month_words));
-    if (!(cap || num || year || month) || is_query_word(r, k))
+    date = (num && is_day_month(text, p->c->len, t->end)) ||
+           in_table(TERM(ts, k), t->len, weekday_words, COUNT(weekday_words));
+    if (!(cap || num || year || month || date) || is_query_word(r, k))
+      continue;
+    typed |= after_head && cap;
+    if (in_best)
+      insent |= at == TL_ANSWER_PERSON || at == TL_ANSWER_PLACE ? cap
+                : at == TL_ANSWER_TIME                          ? year || month || date
+                : at == TL_ANSWER_NUMBER                        ? num
+                                                                : 0;
+    if (!is_near)
       continue;
     capn |= cap;
     numn |= num;
     yearn |= year;
     monthn |= month;
+    daten |= date;
+    unit |= num && holds(&r->all, t->pos + 1);
   }
   x[F_AT_PERSON_CAP] = capn && at == TL_ANSWER_PERSON;
   x[F_AT_TIME_YEAR] = yearn && at == TL_ANSWER_TIME;
@@ -973,6 +1054,10 @@ static int group_answer(tl_reranker *r, const passage *p, double *x, tl_error *e
   x[F_CAP_NEAR] = capn;
   x[F_NUM_NEAR] = numn;
   x[F_YEAR_NEAR] = yearn;
+  x[F_AT_TIME_DATE] = daten && at == TL_ANSWER_TIME;
+  x[F_AT_NUMBER_UNIT] = unit && at == TL_ANSWER_NUMBER;
+  x[F_TYPED_CAP] = typed;
+  x[F_AT_SENT] = insent;
   return TL_OK;
 }
 
@@ -1007,6 +1092,23 @@ static int group_lead(tl_reranker *r, const passage *p, double *x, tl_error *err
     }
   }
   x[F_AT_OTHER_DEF] = x[F_DEFCUE] && q->at == TL_ANSWER_OTHER;
+  return TL_OK;
+}
+
+/* A query term directly followed by a definition word ("keuskupan adalah"). */
+static int group_defterm(tl_reranker *r, const passage *p, double *x, tl_error *err) {
+  const tokens *ts = &r->ptok;
+  size_t k;
+  (void)p;
+  (void)err;
+  for (k = 0; k < ts->n; k++) {
+    const token *t = &ts->t[k];
+    if (IS_WORD(t->flags) && t->pos > 0 && holds(&r->all, t->pos - 1) &&
+        in_table(TERM(ts, k), t->len, definition_words, COUNT(definition_words))) {
+      x[F_DEFTERM] = 1;
+      break;
+    }
+  }
   return TL_OK;
 }
 
@@ -1089,7 +1191,7 @@ static int passage_features(tl_reranker *r, const tl_rerank_collection *coll,
   p.coll = coll;
   p.top_score = top_score;
   if ((rc = find_positions(r, &p, err)) != TL_OK || (rc = find_sentences(r, &p, err)) != TL_OK ||
-      (rc = find_matches(r, &p, err)) != TL_OK)
+      (rc = find_matches(r, &p, err)) != TL_OK || (rc = find_best_sentence(r, &p, err)) != TL_OK)
     return rc;
   for (f = 0; f < TL_RERANK_FEATURES; f++) {
     for (g = 0; g < f && feature_groups[g] != feature_groups[f]; g++)

@@ -5,8 +5,9 @@
  * For a query and its first-stage candidates, each candidate gets a vector
  * of TL_RERANK_FEATURES features (query-term coverage, proximity, a
  * BM25 of stems and one of word forms recomputed on the passage, evidence
- * of the answer type the question word asks for near the matched words,
- * where in the passage the matches are, verbatim phrase evidence; each is
+ * of the answer type the question word asks for near the matched words
+ * or in the best-matching sentence, where in the passage the matches are,
+ * verbatim phrase evidence, definition cues; each is
  * defined by tl_rerank_feature_doc()) and the score
  * sum_i w_i * x_i; the candidates are then ordered by that score, ties
  * keeping their first-stage order. The weights were trained by coordinate
@@ -54,7 +55,8 @@ enum tl_answer_type {
  * number, place with a cue among the words, by the table in rerank.c
  * (Indonesian question words: siapa(kah); kapan(kah), bilamana, bila(kah),
  * or tahun/tanggal/bulan/abad/hari followed by berapa/apa; berapa(kah);
- * dimana, kemana, darimana (+kah), or di/ke/dari followed by mana(kah)).
+ * dimana, kemana, darimana (+kah), or di/ke/dari followed by mana(kah),
+ * directly or after one word: di provinsi mana).
  * words[i] is words_len[i] bytes.
  */
 enum tl_answer_type tl_rerank_answer_type(const char *const *words, const size_t *words_len,
