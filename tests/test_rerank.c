@@ -286,6 +286,40 @@ static int is_question(const char *query) {
   return question;
 }
 
+/* A huge passage is analyzed up to 32 KiB, cut back to a space: words past
+ * it count for nothing, words before it as in any passage. */
+START_TEST(huge_passage_prefix) {
+  static const char filler[] = "kata ";
+  static const char words[] = "presiden pertama Indonesia. ";
+  size_t n = 7000 * (sizeof filler - 1) + sizeof words, i;
+  char *late = malloc(n), *early = malloc(n);
+  const char *texts[2];
+  double x[2 * TL_RERANK_FEATURES], s[2];
+  size_t order[2];
+  ck_assert_ptr_nonnull(late);
+  ck_assert_ptr_nonnull(early);
+  memcpy(early, words, sizeof words - 1);
+  for (i = 0; i < 7000; i++) {
+    memcpy(late + i * (sizeof filler - 1), filler, sizeof filler - 1);
+    memcpy(early + sizeof words - 1 + i * (sizeof filler - 1), filler, sizeof filler - 1);
+  }
+  memcpy(late + 7000 * (sizeof filler - 1), words, sizeof words);
+  early[n - 1] = '\0';
+  texts[0] = late;
+  texts[1] = early;
+  rerank(NULL, "Siapa presiden pertama Indonesia?", texts, 2, x, s, order);
+  /* byte 32768 is inside the 6,554th "kata": 6,553 whole words are read */
+  NEAR(X(0, "loglen"), log(1.0 + 6553));
+  NEAR(X(0, "cov"), 0.0);
+  NEAR(X(0, "missing"), 3.0);
+  /* the three words and the first 6,548 fillers: 32,768 - 28 bytes */
+  NEAR(X(1, "cov"), 1.0);
+  NEAR(X(1, "loglen"), log(1.0 + 3 + 6548));
+  free(late);
+  free(early);
+}
+END_TEST
+
 START_TEST(questions_only) {
   ck_assert_int_eq(is_question("Siapakah presiden pertama Indonesia"), 1);
   ck_assert_int_eq(is_question("presiden pertama Indonesia itu siapa"), 1);
@@ -622,6 +656,7 @@ static Suite *rerank_suite(void) {
   tcase_add_test(tc, answer_types);
   tcase_add_test(tc, sentence_and_answer_cues);
   tcase_add_test(tc, answer_type_table);
+  tcase_add_test(tc, huge_passage_prefix);
   tcase_add_test(tc, questions_only);
   tcase_add_test(tc, order_by_weights);
   tcase_add_test(tc, feature_table);

@@ -22,6 +22,12 @@
  * many words) are used; the rest of a longer query is left out, which keeps
  * the features' cost linear in the passages' length. */
 #define RR_QUERY_TOKENS 256
+/* Of a candidate's text, the first RR_TEXT_MAX bytes (cut back to a space)
+ * are analyzed: the analysis is most of the reranker's cost and grows with
+ * the text, so one huge passage (a whole book on one line) would cost a
+ * query tens of milliseconds. No passage of the question collections is
+ * over 20,000 bytes. */
+#define RR_TEXT_MAX 32768
 /* lead8 looks at the first RR_LEAD words; defcue at the first RR_DEF_LEAD. */
 #define RR_LEAD 8
 #define RR_DEF_LEAD 12
@@ -716,11 +722,27 @@ static unsigned shortest_span(tl_reranker *r, size_t nev, size_t m) {
   return best;
 }
 
+/* The bytes of text (len bytes) to analyze: all of it up to RR_TEXT_MAX,
+ * else RR_TEXT_MAX cut back to the last ASCII space or control byte (or,
+ * with none in the last 256 bytes, to the start of a UTF-8 character). */
+static size_t text_prefix(const char *text, size_t len) {
+  size_t n = RR_TEXT_MAX;
+  if (len <= RR_TEXT_MAX)
+    return len;
+  while (n > RR_TEXT_MAX - 256 && (unsigned char)text[n] > ' ')
+    n--;
+  if (n == RR_TEXT_MAX - 256)
+    for (n = RR_TEXT_MAX; n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80; n--)
+      ;
+  return n;
+}
+
 /* What the feature groups share about the passage being scored, besides
  * the reranker's position lists (stem_pos, word_pos, all) and sentences
  * (sent). */
 typedef struct passage {
   const tl_rerank_candidate *c;
+  size_t len; /* bytes of c->text analyzed (text_prefix) */
   const tl_rerank_collection *coll;
   double top_score; /* the first candidate's first-stage score */
   size_t maxpos;    /* the highest position */
@@ -739,7 +761,7 @@ static int find_positions(tl_reranker *r, passage *p, tl_error *err) {
   tokens *ts = &r->ptok;
   size_t k, i;
   int rc;
-  if ((rc = analyze(r->analyzer, p->c->text, p->c->len, ts, err)) != TL_OK)
+  if ((rc = analyze(r->analyzer, p->c->text, p->len, ts, err)) != TL_OK)
     return rc;
   if (reserve_lists(&r->stem_pos, &r->stem_pos_cap, q->nstems + 1) ||
       reserve_lists(&r->word_pos, &r->word_pos_cap, q->nwords + 1))
@@ -782,14 +804,14 @@ static int find_sentences(tl_reranker *r, passage *p, tl_error *err) {
   memset(r->sent, 0, (p->maxpos + 2) * sizeof *r->sent);
   p->nwords = 0;
   p->first = 0;
-  bnd = next_boundary(p->c->text, p->c->len, &scan);
+  bnd = next_boundary(p->c->text, p->len, &scan);
   for (k = 0; k < ts->n; k++) {
     const token *t = &ts->t[k];
     if (!IS_WORD(t->flags))
       continue;
     while (bnd <= t->start) {
       sid++;
-      bnd = next_boundary(p->c->text, p->c->len, &scan);
+      bnd = next_boundary(p->c->text, p->len, &scan);
     }
     r->sent[t->pos] = sid;
     if (p->nwords == 0)
@@ -1027,7 +1049,7 @@ static int group_answer(tl_reranker *r, const passage *p, double *x, tl_error *e
     num = (t->flags & TL_TERM_NUMBER) != 0;
     year = is_year(text + t->start, t->end - t->start);
     month = in_table(TERM(ts, k), t->len, month_words, COUNT(month_words));
-    date = (num && is_day_month(text, p->c->len, t->end)) ||
+    date = (num && is_day_month(text, p->len, t->end)) ||
            in_table(TERM(ts, k), t->len, weekday_words, COUNT(weekday_words));
     if (!(cap || num || year || month || date) || is_query_word(r, k))
       continue;
@@ -1188,6 +1210,7 @@ static int passage_features(tl_reranker *r, const tl_rerank_collection *coll,
   memset(x, 0, TL_RERANK_FEATURES * sizeof *x);
   memset(&p, 0, sizeof p);
   p.c = c;
+  p.len = text_prefix(c->text, c->len);
   p.coll = coll;
   p.top_score = top_score;
   if ((rc = find_positions(r, &p, err)) != TL_OK || (rc = find_sentences(r, &p, err)) != TL_OK ||

@@ -128,7 +128,8 @@ const tl_trees *tl_reranker_trees(const tl_reranker *r);
  * as words (operators and field names count as words); of a long query, the first 256 terms the
  * analyzer reported (about 128 words) are used. The weights were trained on questions
  * (bench/RESULTS-relevance.md), so tl_search reranks only queries that ask one (tl_query.question).
- * Cost: one analysis of each candidate's text. Errors: TL_ERR_NOMEM, TL_ERR_ICU, TL_ERR_LIMIT (from
+ * Cost: one analysis of each candidate's text, of its first 32 KiB at most (cut back to a space:
+ * words past it count for nothing). Errors: TL_ERR_NOMEM, TL_ERR_ICU, TL_ERR_LIMIT (from
  * the analyzer), and whatever coll->df returns.
  */
 int tl_rerank(tl_reranker *r, const tl_query *query, const tl_rerank_collection *coll,
