@@ -396,7 +396,7 @@ START_TEST(test_robust) {
       n += 80;
       text[n++] = '-';
     }
-    memcpy(text + n, "bbbbbb", 6);
+    memcpy(text + n, "bbbbbb", sizeof "bbbbbb"); /* with its NUL, not counted */
     n += 6;
     memset(&g, 0, sizeof g);
     ck_assert_int_eq(tl_analyzer_run(a, text, n, 1, collect, &g, &next, &err), TL_OK);

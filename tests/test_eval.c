@@ -135,14 +135,13 @@ END_TEST
  * 10/12; Recall@100 = 1; MRR 1.
  */
 START_TEST(test_ideal_cut) {
-  char qrels[1024] = "", run[2048] = "", line[64];
+  char qrels[1024] = "", run[2048] = "";
+  size_t nq = 0, nr = 0;
   int i;
   tl_eval *e;
   for (i = 1; i <= 12; i++) {
-    snprintf(line, sizeof line, "q 0 d%02d 1\n", i);
-    strcat(qrels, line);
-    snprintf(line, sizeof line, "q Q0 d%02d %d %d run\n", i, i, 100 - i);
-    strcat(run, line);
+    nq += (size_t)snprintf(qrels + nq, sizeof qrels - nq, "q 0 d%02d 1\n", i);
+    nr += (size_t)snprintf(run + nr, sizeof run - nr, "q Q0 d%02d %d %d run\n", i, i, 100 - i);
   }
   e = eval_texts(qrels, run);
   expect_scores(row(e, 0, "q").scores, 1.0, 1.0, 10.0 / 12.0, 1.0);
@@ -198,7 +197,8 @@ END_TEST
  * MRR@10 = nDCG@10 = Recall@10 = 0, Recall@100 = 1/2.
  */
 START_TEST(test_rank_11_and_101) {
-  char *run = malloc(120 * 64), line[64];
+  size_t cap = 120 * 64, n = 0;
+  char *run = malloc(cap);
   int i;
   tl_eval *e;
   ck_assert_ptr_nonnull(run);
@@ -206,10 +206,9 @@ START_TEST(test_rank_11_and_101) {
   for (i = 1; i <= 120; i++) {
     const char *doc = i == 11 ? "r1" : i == 101 ? "r2" : NULL;
     if (doc)
-      snprintf(line, sizeof line, "q Q0 %s %d %d run\n", doc, i, 1000 - i);
+      n += (size_t)snprintf(run + n, cap - n, "q Q0 %s %d %d run\n", doc, i, 1000 - i);
     else
-      snprintf(line, sizeof line, "q Q0 n%03d %d %d run\n", i, i, 1000 - i);
-    strcat(run, line);
+      n += (size_t)snprintf(run + n, cap - n, "q Q0 n%03d %d %d run\n", i, i, 1000 - i);
   }
   e = eval_texts("q 0 r1 1\nq 0 r2 1\n", run);
   expect_scores(row(e, 0, "q").scores, 0, 0, 0, 0.5);

@@ -148,6 +148,16 @@ END_TEST
 /* Parameters set by name: every name reaches its field, and bad text,
  * fractions of counts, values out of range and unknown names are refused
  * with p unchanged. */
+/* Whether every parameter of a and b is the same (memcmp would read the
+ * padding between the members). */
+static int same_params(const tl_rank_params *a, const tl_rank_params *b) {
+  return a->k1 == b->k1 && a->b == b->b && a->exact_weight == b->exact_weight &&
+         a->prox_weight == b->prox_weight && a->prox_window == b->prox_window &&
+         a->prf_docs == b->prf_docs && a->prf_terms == b->prf_terms &&
+         a->prf_weight == b->prf_weight && a->rerank_depth == b->rerank_depth &&
+         a->title_weight == b->title_weight && a->article_weight == b->article_weight;
+}
+
 START_TEST(set_by_name) {
   static const struct {
     const char *name, *value;
@@ -188,10 +198,10 @@ START_TEST(set_by_name) {
     ck_assert_int_eq(tl_rank_params_set(&p, cases[i].name, cases[i].value, &err), cases[i].want);
     if (cases[i].msg) {
       ck_assert_msg(strncmp(err.msg, cases[i].msg, strlen(cases[i].msg)) == 0, "%s", err.msg);
-      ck_assert_mem_eq(&p, &before, sizeof p);
+      ck_assert(same_params(&p, &before));
     } else {
       ck_assert_int_eq(tl_rank_params_check(&p, &err), TL_OK);
-      ck_assert_int_ne(memcmp(&p, &before, sizeof p), 0);
+      ck_assert(!same_params(&p, &before));
     }
   }
 }

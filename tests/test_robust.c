@@ -486,8 +486,10 @@ START_TEST(line_of_200_mb) {
   free(err);
   /* a line over the 256 MiB record limit is skipped with a message */
   write_long_line("huge.jsonl", "{\"text\":\"", 300u << 20, "\"}\n{\"text\":\"sesudahnya\"}\n");
-  unlink(strcat(strcpy(cmd, tu_dir), "/big.txt"));
-  unlink(strcat(strcpy(cmd, tu_dir), "/big.jsonl"));
+  snprintf(cmd, sizeof cmd, "%s/big.txt", tu_dir);
+  unlink(cmd);
+  snprintf(cmd, sizeof cmd, "%s/big.jsonl", tu_dir);
+  unlink(cmd);
   pid =
       spawn("huge", "'%s/telusur-index' -d '%s/db' '%s/huge.jsonl'", tu_bin_dir(), tu_dir, tu_dir);
   rc = wait_for(pid, &rss);

@@ -919,7 +919,7 @@ static const char *variant_of(tl_idstem *s, const char *w, size_t n, size_t *vle
   }
   /* loans: -fitas -> -vitas, final -ip -> -if */
   na = replace_all(w, n, "fitas", "vitas", a, sizeof a);
-  if (!na && n > 4 && ends(w, n, "ip")) {
+  if (!na && n > 4 && n < sizeof a && ends(w, n, "ip")) {
     memcpy(a, w, n - 2);
     memcpy(a + n - 2, "if", 3);
     na = n;
