@@ -519,7 +519,8 @@ START_TEST(trees_match_xgboost) {
   char path[4096], *text, *line, *save = NULL;
   tl_trees *t;
   tl_error err;
-  size_t checked = 0;
+  size_t checked = 0, k;
+  double rows[10 * TL_RERANK_FEATURES], each[10], all[10];
   snprintf(path, sizeof path, "%s/tests/trees/tiny-model.txt", tu_source_dir());
   ck_assert_msg(tl_trees_load(path, TL_RERANK_FEATURES, &t, &err) == TL_OK, "%s", err.msg);
   ck_assert(tl_trees_linear_weight(t) == 0);
@@ -538,9 +539,19 @@ START_TEST(trees_match_xgboost) {
     }
     ck_assert_double_eq_tol(tl_trees_predict(t, x, 0), want, 1e-5);
     ck_assert_double_eq_tol(tl_trees_predict(t, x, 3), want, 1e-5); /* W is 0 */
+    ck_assert_uint_lt(checked, 10);
+    memcpy(rows + checked * TL_RERANK_FEATURES, x, sizeof x);
+    each[checked] = tl_trees_predict(t, x, 0);
     checked++;
   }
   ck_assert_uint_eq(checked, 10);
+  /* all rows at once, the linear scores in and the predictions out in
+   * one array: the same values to the last bit */
+  for (k = 0; k < 10; k++)
+    all[k] = 0;
+  tl_trees_predict_rows(t, rows, 10, all, all);
+  for (k = 0; k < 10; k++)
+    ck_assert(all[k] == each[k]);
   free(text);
   tl_trees_free(t);
 }

@@ -1252,8 +1252,10 @@ int tl_rerank(tl_reranker *r, const tl_query *query, const tl_rerank_collection 
     xi[F_BM25E] /= max_e > 0 ? max_e : 1.0;
     for (j = 0; j < TL_RERANK_FEATURES; j++)
       s += r->w[j] * xi[j];
-    scores[i] = r->trees ? tl_trees_predict(r->trees, xi, s) : s;
+    scores[i] = s;
   }
+  if (r->trees) /* the linear scores in, the trees' out (the same array) */
+    tl_trees_predict_rows(r->trees, x, n, scores, scores);
   if (order) {
     /* insertion sort: stable, and n is a reranking depth (tens); scores
      * within a billionth count as equal (the sums of equal features can

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,10 +17,10 @@
 #define MAX_NODES 1000000
 
 typedef struct node {
-  int feature; /* -1: a leaf */
-  float threshold;
   double value; /* a leaf's */
-  size_t yes, no, dflt;
+  float threshold;
+  int32_t feature;        /* -1: a leaf */
+  uint32_t yes, no, dflt; /* indices into the model's nodes (< MAX_NODES) */
 } node;
 
 struct tl_trees {
@@ -112,12 +113,12 @@ static int read_tree(tl_trees *t, reader *rd, tl_error *err) {
                           "%s:%lu: expected 'l VALUE' or 's FEATURE THRESHOLD YES NO DEFAULT' "
                           "(a feature under %zu, children after their node and in the tree)",
                           rd->path, rd->line, t->nfeatures);
-    d->feature = (int)f;
+    d->feature = (int32_t)f;
     d->threshold = (float)thr;
     d->value = 0;
-    d->yes = first + yes;
-    d->no = first + no;
-    d->dflt = first + dflt;
+    d->yes = (uint32_t)(first + yes);
+    d->no = (uint32_t)(first + no);
+    d->dflt = (uint32_t)(first + dflt);
   }
   t->nnodes += n;
   return TL_OK;
@@ -184,18 +185,37 @@ fail:
   return rc;
 }
 
-double tl_trees_predict(const tl_trees *t, const double *x, double linear) {
-  double s = 0;
-  size_t i;
-  for (i = 0; i < t->ntrees; i++) {
-    const node *d = &t->nodes[t->root[i]];
-    while (d->feature >= 0) {
-      float v = (float)x[d->feature];
-      d = &t->nodes[isnan(v) ? d->dflt : v < d->threshold ? d->yes : d->no];
-    }
-    s += d->value;
+/* Rows evaluated together by tl_trees_predict_rows. */
+#define ROWS 64
+
+void tl_trees_predict_rows(const tl_trees *t, const double *x, size_t n, const double *linear,
+                           double *out) {
+  double sum[ROWS];
+  size_t first, m, i, k;
+  for (first = 0; first < n; first += m) {
+    m = n - first < ROWS ? n - first : ROWS;
+    for (k = 0; k < m; k++)
+      sum[k] = 0;
+    /* a tree at a time over the rows: its nodes stay in the cache */
+    for (i = 0; i < t->ntrees; i++)
+      for (k = 0; k < m; k++) {
+        const double *xk = x + (first + k) * t->nfeatures;
+        const node *d = &t->nodes[t->root[i]];
+        while (d->feature >= 0) {
+          float v = (float)xk[d->feature]; /* compared as XGBoost does */
+          d = &t->nodes[isnan(v) ? d->dflt : v < d->threshold ? d->yes : d->no];
+        }
+        sum[k] += d->value;
+      }
+    for (k = 0; k < m; k++)
+      out[first + k] = t->base + sum[k] + t->linear * linear[first + k];
   }
-  return t->base + s + t->linear * linear;
+}
+
+double tl_trees_predict(const tl_trees *t, const double *x, double linear) {
+  double s;
+  tl_trees_predict_rows(t, x, 1, &linear, &s);
+  return s;
 }
 
 double tl_trees_linear_weight(const tl_trees *t) {

@@ -51,6 +51,16 @@ void tl_trees_free(tl_trees *t);
  * whose linear score is linear (used when the model's W is not 0). */
 double tl_trees_predict(const tl_trees *t, const double *x, double linear);
 
+/**
+ * The predictions for n feature vectors at once: x holds n rows of the
+ * model's nfeatures values, linear n linear scores; out (n doubles, which
+ * may be linear itself) receives what tl_trees_predict gives for each row,
+ * to the last bit (the same sums in the same order), evaluated a tree at a
+ * time over up to 64 rows so that each tree is read from memory once.
+ */
+void tl_trees_predict_rows(const tl_trees *t, const double *x, size_t n, const double *linear,
+                           double *out);
+
 /** The model's W (weight of the linear score). */
 double tl_trees_linear_weight(const tl_trees *t);
 
