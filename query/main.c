@@ -59,7 +59,7 @@ static const char usage[] =
     "      --window=N       how close, in word positions (default %u)\n"
     "      --prf-docs=N, --prf-terms=N, --prf-weight=X  pseudo-relevance\n"
     "                       feedback (default %u, %u, %g: off)\n"
-    "      --rerank-depth=N, --reranker=linear|trees|FILE  rerank a question's best N (%u)\n"
+    "      --rerank-depth=N, --reranker=trees|linear|FILE  rerank a question's best N (%u)\n"
     "  -h, --help           show this help and exit\n"
     "  -V, --version        show the version and exit\n"
     "\n"

@@ -166,17 +166,20 @@ END_TEST
 
 /* Sums the "term=weight" parts of an explain string; of a reranked
  * passage's, the "feature(value)=contribution" parts before '|' (those
- * after it are the first stage's). */
+ * after it are the first stage's), and with the trees ("trees(T) linear x
+ * W: parts"), T + W times that sum. */
 static double explain_sum(const char *ex, int *nparts) {
-  double sum = 0;
+  double sum = 0, trees = 0, w = 1;
   const char *p = ex, *bar = strchr(ex, '|');
   *nparts = 0;
+  if (sscanf(ex, "trees(%lf) linear x %lf:", &trees, &w) == 2)
+    p = strchr(ex, ':');
   while ((p = strchr(p, '=')) && (!bar || p < bar)) {
     sum += strtod(p + 1, NULL);
     (*nparts)++;
     p++;
   }
-  return sum;
+  return trees + w * sum;
 }
 
 /* --explain: the parts add up to each passage's score, with every
@@ -227,6 +230,8 @@ START_TEST(explain_adds_up) {
   check_explain("--rerank-depth=3 --exact-weight=0", qn, 1);
   /* below the rerank depth: BM25 parts and the shift */
   check_explain("--rerank-depth=1", qn, 1);
+  check_explain("--reranker=linear", qn, 1);
+  check_explain("--reranker=linear --rerank-depth=3 --exact-weight=0", qn, 1);
   /* text format shows the parsed query and a weights line per passage;
    * stopwords and question words are not in the query */
   ck_assert_int_eq(tu_runf(&out, NULL,

@@ -303,6 +303,7 @@ START_TEST(rankings_unchanged) {
     memset(&so, 0, sizeof so);
     so.data_dir = tu_source_dir();
     so.no_snippets = 1;
+    so.reranker = "linear"; /* the linear model's weights (trees: test_rerank) */
     tl_rank_params_default(&p);
     /* from before the title and the article counted (title_weighs) */
     p.title_weight = 0;

@@ -655,6 +655,29 @@ START_TEST(trees_shipped_and_searcher) {
   ck_assert_ptr_nonnull(strstr(err.msg, "/nonexistent/model.txt"));
   so.reranker = "";
   ck_assert_int_eq(tl_searcher_open(path, &so, &rp, &s, &err), TL_ERR_USAGE);
+  /* the default model is read at the first question: a keyword query never
+   * reads it; a broken one fails the question, naming the file and line */
+  {
+    char data[4096];
+    tl_results *r = NULL;
+    snprintf(data, sizeof data, "%s/data", tu_dir);
+    ck_assert_int_eq(tu_runf(NULL, NULL,
+                             "mkdir '%s' && cp -r '%s/lexicon' '%s/stopwords' '%s' && "
+                             "echo 'telusur-trees 1' >'%s/lexicon/rerank-trees.txt'",
+                             data, tu_source_dir(), tu_source_dir(), data, data),
+                     0);
+    so.data_dir = data;
+    so.reranker = NULL;
+    ck_assert_msg(tl_searcher_open(path, &so, &rp, &s, &err) == TL_OK, "%s", err.msg);
+    ck_assert_msg(tl_search(s, "presiden Indonesia", 0, 5, 0, &r, &err) == TL_OK, "%s", err.msg);
+    ck_assert_uint_eq(r->count, 1);
+    tl_results_free(r);
+    r = NULL;
+    ck_assert_int_eq(tl_search(s, "siapa presiden pertama Indonesia?", 0, 5, 0, &r, &err),
+                     TL_ERR_FORMAT);
+    ck_assert_msg(strstr(err.msg, "rerank-trees.txt:2:") != NULL, "%s", err.msg);
+    tl_searcher_close(s);
+  }
 }
 END_TEST
 

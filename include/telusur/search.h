@@ -252,14 +252,17 @@ typedef struct tl_searcher_options {
    * an error naming it; 1: the searcher answers from the shards that do,
    * as one index of what they hold (tl_searcher_missing names the others). */
   int allow_partial;
-  /** The reranker's scoring (with rerank_depth > 0): "linear" (a weighted
-   * sum of the features, rerank.c), "trees" (gradient-boosted trees
-   * trained with XGBoost LambdaMART plus the linear score, the model
-   * lexicon/rerank-trees.txt of data_dir; bench/RESULTS-relevance.md), or
-   * the path of a tree model file (bench/rerank-trees.py writes them).
-   * NULL: "linear", the better of the two on the valid queries. A missing
-   * or malformed model fails tl_searcher_open (TL_ERR_NOTFOUND,
-   * TL_ERR_FORMAT with the file and line). */
+  /** The reranker's scoring (with rerank_depth > 0): "trees"
+   * (gradient-boosted trees trained with XGBoost LambdaMART plus the
+   * linear score, the model lexicon/rerank-trees.txt of data_dir;
+   * bench/RESULTS-relevance.md), "linear" (a weighted sum of the features,
+   * rerank.c), or the path of a tree model file (bench/rerank-trees.py
+   * writes them). NULL: the shipped trees, ahead of the linear model in
+   * cross-validation on the train questions, read at the first search that
+   * reranks (a search that does not never reads them). A missing model
+   * fails tl_searcher_open (TL_ERR_NOTFOUND, TL_ERR_IO); a malformed one
+   * fails it when named here, else the first search that reranks
+   * (TL_ERR_FORMAT with the file and line). */
   const char *reranker;
 } tl_searcher_options;
 
@@ -309,7 +312,9 @@ const char *tl_searcher_missing(const tl_searcher *s);
  * TL_ERR_UTF8 (query not valid UTF-8), TL_ERR_XAPIAN (also a remote shard
  * that fails, without allow_partial: the message names it), TL_ERR_MODIFIED
  * (the index kept changing through five reopens), TL_ERR_NOMEM,
- * TL_ERR_FORMAT (an unreadable passage record), TL_ERR_ICU.
+ * TL_ERR_FORMAT (an unreadable passage record, or a malformed default tree
+ * model, read at the first search that reranks: tl_searcher_options.reranker),
+ * TL_ERR_IO (that model unreadable), TL_ERR_ICU.
  */
 tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned count, int explain,
                     tl_results **out, tl_error *err);

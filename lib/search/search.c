@@ -15,6 +15,7 @@
 #include "util/strset.h"
 #include "xapian/store.h"
 
+#include <errno.h>
 #include <json-c/json.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -32,6 +33,7 @@ struct tl_searcher {
   tl_analyzer *query_stop; /* stopwords for queries (no stemming) */
   tl_analyzer *questions;  /* the question words, as stopwords */
   tl_reranker *reranker;   /* NULL when rank.rerank_depth is 0 */
+  char *trees_path;        /* the tree model, read at the first reranking; NULL: none, or read */
   tl_rank_params rank;
   int no_snippets;
   char **fterms; /* the field filters' terms (schema.h), nfterms */
@@ -106,27 +108,47 @@ static tl_status set_filters(tl_searcher *s, const tl_searcher_options *o, tl_er
   return TL_OK;
 }
 
-/* Gives the reranker the tree model opts->reranker asks for, if any. */
-static int use_trees(tl_reranker *rr, const tl_searcher_options *opts, tl_error *err) {
-  const char *name = opts->reranker;
+/* Reads the tree model found by find_trees, once. */
+static int load_trees(tl_searcher *s, tl_error *err) {
   tl_trees *t;
-  char path[4096];
   int rc;
-  if (!name || strcmp(name, "linear") == 0)
+  if (!s->trees_path)
+    return TL_OK;
+  if ((rc = tl_trees_load(s->trees_path, TL_RERANK_FEATURES, &t, err)) != TL_OK)
+    return rc;
+  tl_reranker_use_trees(s->reranker, t);
+  free(s->trees_path);
+  s->trees_path = NULL;
+  return TL_OK;
+}
+
+/* Finds the tree model opts->reranker asks for, if any. A model named
+ * (trees or a file) is read now, so that a bad one is an error of the
+ * open; the default (NULL: the shipped trees) is only checked to open, into
+ * s->trees_path, and read at the first reranking (rerank_hits), so that a
+ * query that is not reranked (a keyword query) never waits for it. */
+static int find_trees(tl_searcher *s, const tl_searcher_options *opts, tl_error *err) {
+  const char *name = opts && opts->reranker ? opts->reranker : "trees";
+  char path[4096];
+  FILE *f;
+  if (strcmp(name, "linear") == 0)
     return TL_OK;
   if (!*name)
     return tl_error_set(err, TL_ERR_USAGE, "reranker: expected linear, trees or a model file");
   if (strcmp(name, "trees") == 0) {
     int n = snprintf(path, sizeof path, "%s/lexicon/rerank-trees.txt",
-                     opts->data_dir ? opts->data_dir : tl_data_dir());
+                     opts && opts->data_dir ? opts->data_dir : tl_data_dir());
     if (n < 0 || (size_t)n >= sizeof path)
       return tl_error_set(err, TL_ERR_LIMIT, "data directory path too long");
     name = path;
   }
-  if ((rc = tl_trees_load(name, TL_RERANK_FEATURES, &t, err)) != TL_OK)
-    return rc;
-  tl_reranker_use_trees(rr, t);
-  return TL_OK;
+  if (!(f = fopen(name, "r")))
+    return tl_error_set(err, errno == ENOENT ? TL_ERR_NOTFOUND : TL_ERR_IO, "%s: %s", name,
+                        strerror(errno));
+  fclose(f);
+  if (!(s->trees_path = strdup(name)))
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  return opts && opts->reranker ? load_trees(s, err) : TL_OK;
 }
 
 void tl_rank_params_default(tl_rank_params *p) {
@@ -252,7 +274,7 @@ tl_status tl_searcher_open(const char *db_path, const tl_searcher_options *opts,
   if (s->rank.rerank_depth > 0 &&
       (rc = tl_reranker_create(s->analyzer, s->questions, NULL, &s->reranker, err)) != TL_OK)
     goto fail;
-  if (s->reranker && opts && (rc = use_trees(s->reranker, opts, err)) != TL_OK)
+  if (s->reranker && (rc = find_trees(s, opts, err)) != TL_OK)
     goto fail;
   s->no_snippets = opts ? opts->no_snippets : 0;
   s->correct = opts ? opts->correct : 0;
@@ -282,6 +304,7 @@ void tl_searcher_close(tl_searcher *s) {
   tl_analyzer_free(s->analyzer);
   tl_analyzer_free(s->query_stop);
   tl_reranker_free(s->reranker);
+  free(s->trees_path);
   tl_analyzer_free(s->questions);
   tl_acronyms_free(s->acronyms);
   for (size_t i = 0; i < s->nfterms; i++)
@@ -659,7 +682,8 @@ static int rerank_hits(tl_searcher *s, const tl_query *query, const tl_hits *hit
     c[i].rank = (unsigned)i + 1;
     c[i].length = (double)hits->items[i].length;
   }
-  rc = tl_rerank(s->reranker, query, &coll, c, nd, features, score, order, err);
+  if ((rc = load_trees(s, err)) == TL_OK)
+    rc = tl_rerank(s->reranker, query, &coll, c, nd, features, score, order, err);
   free(c);
   if (rc != TL_OK)
     return rc;

@@ -76,6 +76,41 @@ static int header(reader *rd, const char *key, double *v, tl_error *err) {
   return TL_OK;
 }
 
+/* Reads the n numbers that follow a node's letter in s (each after blank
+ * space, as strtod reads them) into v; 1 when there are n and only blank
+ * space after them. (By hand rather than sscanf: the shipped model has
+ * 36,000 nodes, read at every start of telusur-query.) */
+static int numbers(const char *s, double *v, int n) {
+  char *end;
+  int i;
+  for (i = 0; i < n; i++) {
+    const char *d;
+    if (*s != ' ' && *s != '\t')
+      return 0;
+    while (*s == ' ' || *s == '\t')
+      s++;
+    for (d = s; *d >= '0' && *d <= '9' && d - s < 9; d++)
+      ;
+    if (d > s && (*d == ' ' || *d == '\t' || *d == '\0')) { /* a node index: digits alone */
+      for (v[i] = 0; s < d; s++)
+        v[i] = v[i] * 10 + (*s - '0');
+      continue;
+    }
+    v[i] = strtod(s, &end);
+    if (end == s)
+      return 0;
+    s = end;
+  }
+  while (*s == ' ' || *s == '\t')
+    s++;
+  return *s == '\0';
+}
+
+/* Whether v is a whole number in [lo, hi). */
+static int index_in(double v, size_t lo, size_t hi) {
+  return v >= (double)lo && v < (double)hi && v == floor(v);
+}
+
 static int read_tree(tl_trees *t, reader *rd, tl_error *err) {
   double m = 0;
   size_t i, first = t->nnodes, n;
@@ -89,36 +124,32 @@ static int read_tree(tl_trees *t, reader *rd, tl_error *err) {
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
   for (i = 0; i < n; i++) {
     node *d = &t->nodes[first + i];
-    long f;
-    double thr, v;
-    unsigned long yes, no, dflt;
-    char kind, rest;
+    double v[5];
     if (!next_line(rd))
       return bad(rd, err, "missing node");
-    if (sscanf(rd->buf, "l %lf %c", &v, &rest) == 1 && rd->buf[0] == 'l') {
-      if (!isfinite(v))
+    if (rd->buf[0] == 'l' && numbers(rd->buf + 1, v, 1)) {
+      if (!isfinite(v[0]))
         return tl_error_set(err, TL_ERR_FORMAT, "%s:%lu: leaf value not finite", rd->path,
                             rd->line);
       d->feature = -1;
-      d->value = v;
+      d->value = v[0];
       continue;
     }
     /* children come after their parent (XGBoost numbers them so), which
      * also rules out cycles */
-    if (sscanf(rd->buf, "%c %ld %lf %lu %lu %lu %c", &kind, &f, &thr, &yes, &no, &dflt, &rest) !=
-            6 ||
-        kind != 's' || f < 0 || (size_t)f >= t->nfeatures || isnan(thr) || yes <= i || yes >= n ||
-        no <= i || no >= n || (dflt != yes && dflt != no))
+    if (rd->buf[0] != 's' || !numbers(rd->buf + 1, v, 5) || !index_in(v[0], 0, t->nfeatures) ||
+        isnan(v[1]) || !index_in(v[2], i + 1, n) || !index_in(v[3], i + 1, n) ||
+        (v[4] != v[2] && v[4] != v[3]))
       return tl_error_set(err, TL_ERR_FORMAT,
                           "%s:%lu: expected 'l VALUE' or 's FEATURE THRESHOLD YES NO DEFAULT' "
                           "(a feature under %zu, children after their node and in the tree)",
                           rd->path, rd->line, t->nfeatures);
-    d->feature = (int32_t)f;
-    d->threshold = (float)thr;
+    d->feature = (int32_t)v[0];
+    d->threshold = (float)v[1];
     d->value = 0;
-    d->yes = (uint32_t)(first + yes);
-    d->no = (uint32_t)(first + no);
-    d->dflt = (uint32_t)(first + dflt);
+    d->yes = (uint32_t)(first + (size_t)v[2]);
+    d->no = (uint32_t)(first + (size_t)v[3]);
+    d->dflt = (uint32_t)(first + (size_t)v[4]);
   }
   t->nnodes += n;
   return TL_OK;
