@@ -479,6 +479,63 @@ START_TEST(db_not_an_index) {
 END_TEST
 
 /* A bad file is not recorded as done: every run reports it and exits 1. */
+/* A file that turns bad (a cut gzip stream, a text with invalid UTF-8, a
+ * malformed line, a link left dangling) keeps the articles the index has of
+ * it; once it reads cleanly, what it no longer holds goes. */
+START_TEST(bad_input_keeps_articles) {
+  char *e, link[1024];
+  snap s;
+  int i;
+  mkdir_in("in");
+  ck_assert_int_eq(
+      tu_runf(NULL, NULL,
+              "cd '%s/in' && for i in 1 2 3 4 5 6; do printf '{\"id\":\"b%%d\",\"text\":"
+              "\"Artikel nomor %%d tentang ekonomi pasar dan harga yang naik di kota "
+              "besar.\"}\\n' $i $i; done | gzip >b.jsonl.gz",
+              tu_dir),
+      0);
+  put("in/j.jsonl", "{\"id\":\"j1\",\"text\":\"Berita ekonomi satu.\"}\n"
+                    "{\"id\":\"j2\",\"text\":\"Berita ekonomi dua.\"}\n");
+  put("in/a.txt", "Judul A\n\nParagraf tentang ekonomi pasar.\n");
+  put("in/c.txt", "Judul C\n\nParagraf tentang harga beras.\n");
+  ck_assert_int_eq(index_in(NULL, NULL, "-q -d db in"), 0);
+  s = snapshot("db");
+  ck_assert_uint_eq(s.articles, 10);
+  snap_free(&s);
+  ck_assert_int_eq(
+      tu_runf(NULL, NULL, "cd '%s/in' && head -c 60 b.jsonl.gz >t && mv t b.jsonl.gz", tu_dir), 0);
+  put("in/a.txt", "Judul A\n\nParagraf tentang ekonomi pas\xff ar.\n");
+  put("in/j.jsonl", "{\"id\":\"j1\",\"text\":\"Berita ekonomi satu.\"}\n"
+                    "{\"id\":\"j2\",\"text\":\"Berita eko\n");
+  remove_in("in/c.txt");
+  snprintf(link, sizeof link, "%s/in/c.txt", tu_dir);
+  ck_assert_int_eq(symlink("nowhere.txt", link), 0);
+  for (i = 0; i < 2; i++) {
+    ck_assert_int_eq(index_in(NULL, &e, "-d db in"), 1);
+    ASSERT_HAS(e, "b.jsonl.gz");
+    ASSERT_HAS(e, "a.txt");
+    ASSERT_HAS(e, "j.jsonl:2");
+    ASSERT_HAS(e, "c.txt");
+    ASSERT_HAS(e, "removed 0");
+    free(e);
+    s = snapshot("db");
+    ck_assert_uint_eq(s.articles, 10);
+    snap_free(&s);
+  }
+  /* read cleanly again: j2's line gone, j2 goes; the others are back */
+  put("in/j.jsonl", "{\"id\":\"j1\",\"text\":\"Berita ekonomi satu.\"}\n");
+  put("in/a.txt", "Judul A\n\nParagraf tentang ekonomi pasar.\n");
+  remove_in("in/b.jsonl.gz");
+  remove_in("in/c.txt");
+  ck_assert_int_eq(index_in(NULL, &e, "-d db in"), 0);
+  ASSERT_HAS(e, "removed 8");
+  free(e);
+  s = snapshot("db");
+  ck_assert_uint_eq(s.articles, 2);
+  snap_free(&s);
+}
+END_TEST
+
 START_TEST(bad_input_reported_again) {
   static const char nul[] = "Judul\n\nTeks\0biner.\n";
   char path[1024], *e;
@@ -527,6 +584,7 @@ int main(void) {
   tcase_add_test(tc, other_paths_untouched);
   tcase_add_test(tc, db_not_an_index);
   tcase_add_test(tc, bad_input_reported_again);
+  tcase_add_test(tc, bad_input_keeps_articles);
   suite_add_tcase(s, tc);
   return tu_run_suite(s);
 }

@@ -401,7 +401,7 @@ struct tl_update {
   tl_strset *ids;
   idrun *run;
   size_t cap_run;
-  /* canonical paths of holders, of the files read to their end (FILE_READ)
+  /* canonical paths of holders, of the files read cleanly to their end (FILE_READ)
    * and of those pruned (FILE_GONE) */
   tl_strset *files;
   unsigned char *fflag;
@@ -627,13 +627,17 @@ static int consume(void *vu, void *vit) {
       halt = 1;
     break;
   case IT_FILE_DONE: {
-    /* the articles the file no longer holds go; a file with records skipped
-     * is read again next time, to report them again */
+    /* the articles a file read cleanly to its end no longer holds go; a
+     * file with records skipped (a malformed line, a cut or corrupt gzip
+     * stream, a text refused whole) keeps every article the index has of
+     * it, since a skipped record may hold any of them, and is read again
+     * next time, to report them again */
     char fterm[18];
     size_t k;
+    int clean = it->complete && !it->bad;
     u->p.files++;
     tl_file_term(it->text, fterm);
-    for (k = 0; it->complete && !halt && k < u->nw; k++) {
+    for (k = 0; clean && !halt && k < u->nw; k++) {
       uint64_t *keep = NULL;
       if (it->nkeep && !(keep = malloc(it->nkeep * sizeof *keep))) {
         stop_nomem(u);
@@ -656,7 +660,7 @@ static int consume(void *vu, void *vit) {
     }
     if (!halt && keep_state(u, it->text, &it->st))
       halt = 1;
-    if (!halt && it->complete) {
+    if (!halt && clean) {
       uint32_t f = file_index(u, it->text);
       if (f == NO_FILE) {
         stop_nomem(u);
@@ -774,9 +778,12 @@ static int on_state(void *ctx, const char *path, const tl_file_state *st) {
   (void)st;
   if (!canon && errno != ENOENT)
     return errno == ENOMEM ? (g->nomem = 1) : 0;
-  /* no canonical path: its folder is gone too */
+  /* no canonical path: its folder is gone too; but a link left dangling
+   * is an error the walk reports (its target may come back), not a file
+   * deleted */
   stale = under_roots(g->u, canon ? canon : path) &&
-          (!canon || strcmp(canon, path) != 0 || (stat(path, &sb) != 0 && errno == ENOENT));
+          (!canon || strcmp(canon, path) != 0 || (stat(path, &sb) != 0 && errno == ENOENT)) &&
+          !(lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode));
   free(canon);
   if (!stale)
     return 0;
