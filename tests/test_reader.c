@@ -520,6 +520,44 @@ START_TEST(test_gzip_truncated) {
 }
 END_TEST
 
+/*
+ * After a complete gzip member: zero bytes (block padding) are passed over,
+ * as gzip does; other data is an error naming its compressed byte, after
+ * the articles inflated before it.
+ */
+START_TEST(test_gzip_trailing) {
+  static const char lines[] = "{\"id\":\"t1\",\"text\":\"Satu.\"}\n"
+                              "{\"id\":\"t2\",\"text\":\"Dua.\"}\n";
+  static const char zeros[512] = {0};
+  char p[512], want[600], *gz;
+  size_t gzlen = 0, n;
+  tl_reader *r;
+  int k;
+  for (k = 0; k < 2; k++) {
+    snprintf(p, sizeof p, "%s",
+             put_gz(k ? "garbage.jsonl.gz" : "zeros.jsonl.gz", lines, sizeof lines - 1));
+    gz = tu_read_file(p, &gzlen);
+    ck_assert_ptr_nonnull(gz);
+    n = gzlen + (k ? 13 : sizeof zeros);
+    gz = realloc(gz, n);
+    ck_assert_ptr_nonnull(gz);
+    memcpy(gz + gzlen, k ? "garbage after" : zeros, n - gzlen);
+    ck_assert_int_eq(tu_write_file(p, gz, n), 0);
+    free(gz);
+    r = open_ok(p);
+    ck_assert_str_eq(next_ok(r)->id, "t1");
+    ck_assert_str_eq(next_ok(r)->id, "t2");
+    if (k) {
+      /* zlib tells after reading the two bytes a member's header starts with */
+      snprintf(want, sizeof want, "%s: corrupt gzip data at compressed byte %zu", p, gzlen + 2);
+      expect_error(r, TL_ERR_FORMAT, want, "incorrect header check", (const char *)NULL);
+    }
+    expect_done(r);
+    tl_reader_free(r);
+  }
+}
+END_TEST
+
 /* Files that cannot be opened or read. */
 START_TEST(test_open_errors) {
   tl_reader *r = (tl_reader *)1;
@@ -861,6 +899,7 @@ static Suite *reader_suite(void) {
   tcase_add_test(tc, test_jsonl_utf8_nul);
   tcase_add_test(tc, test_gzip);
   tcase_add_test(tc, test_gzip_truncated);
+  tcase_add_test(tc, test_gzip_trailing);
   tcase_add_test(tc, test_open_errors);
   tcase_add_test(tc, test_jsonl_fields);
   tcase_add_test(tc, test_jsonl_dates);

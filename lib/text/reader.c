@@ -138,6 +138,31 @@ int tl_reader_open(const char *path, tl_reader **out, tl_error *err) {
   return TL_OK;
 }
 
+/* After a gzip member: passes over zero bytes (padding to a block, which
+ * gzip ignores too). 1 at the end of the file, 0 when more input follows (a
+ * next member, or data inflate will refuse), -1 on a read error (err set). */
+static int skip_zeros(tl_reader *r, tl_error *err) {
+  for (;;) {
+    size_t n;
+    while (r->zs.avail_in > 0 && *r->zs.next_in == 0) {
+      r->zs.next_in++;
+      r->zs.avail_in--;
+    }
+    if (r->zs.avail_in > 0)
+      return 0;
+    if ((n = fread(r->zin, 1, CHUNK, r->file)) == 0) {
+      if (!ferror(r->file))
+        return 1;
+      tl_error_set(err, TL_ERR_IO, "%s: read error at compressed byte %llu: %s", r->path,
+                   (unsigned long long)r->zin_total, strerror(errno));
+      return -1;
+    }
+    r->zin_total += n;
+    r->zs.next_in = r->zin;
+    r->zs.avail_in = (unsigned)n;
+  }
+}
+
 /* Reads up to cap bytes of (inflated) input into dst; sets *got. At the end
  * of the input *got is 0. Errors name the file and the offset. */
 static int source_read(tl_reader *r, char *dst, size_t cap, size_t *got, tl_error *err) {
@@ -182,23 +207,26 @@ static int source_read(tl_reader *r, char *dst, size_t cap, size_t *got, tl_erro
       unsigned char *next = r->zs.next_in;
       unsigned char *out = r->zs.next_out;
       unsigned avail = r->zs.avail_out;
+      int end;
       inflateReset(&r->zs);
       r->zs.next_in = next;
       r->zs.avail_in = (unsigned)in_left;
       r->zs.next_out = out;
       r->zs.avail_out = avail;
-      if (in_left == 0) {
-        int c = getc(r->file);
-        if (c == EOF)
-          break;
-        ungetc(c, r->file);
-      }
+      if ((end = skip_zeros(r, err)) < 0)
+        return TL_ERR_IO;
+      if (end)
+        break;
       continue;
     }
-    if (zrc != Z_OK && zrc != Z_BUF_ERROR)
+    if (zrc != Z_OK && zrc != Z_BUF_ERROR) {
+      *got = (size_t)((char *)r->zs.next_out - dst);
+      if (*got > 0)
+        return TL_OK; /* hand out what was inflated; report next time */
       return tl_error_set(err, TL_ERR_FORMAT, "%s: corrupt gzip data at compressed byte %llu: %s",
                           r->path, (unsigned long long)(r->zin_total - r->zs.avail_in),
                           r->zs.msg ? r->zs.msg : "inflate failed");
+    }
   }
   *got = (size_t)((char *)r->zs.next_out - dst);
   return TL_OK;
