@@ -217,6 +217,44 @@ START_TEST(date_ranges_narrow) {
   nf = search(&so, "pasar", f);
   assert_narrowed(all, nall, f, nf, from_nov_2025);
   ck_assert_uint_eq(nf, 2 * 2);
+  /* a date alone in the query is its day, month or year */
+  so.nfilters = 0;
+  nf = search(&so, "pasar date:2025", f);
+  assert_narrowed(all, nall, f, nf, year_2025);
+  nf = search(&so, "date:2025-03-01..2025-10 pasar", f);
+  assert_narrowed(all, nall, f, nf, in_mar_to_oct_2025);
+  tu_dir_teardown();
+}
+END_TEST
+
+/* A date range whose start is after its end, or filters with no date in
+ * common, are usage errors naming them, not a filter dropped. */
+START_TEST(date_ranges_reversed) {
+  tl_searcher_options so;
+  tl_filter back = {"date", "2025-10..2025-03"},
+            apart[2] = {{"date", "2025-11.."}, {"date", "..2025-10"}};
+  tl_searcher *s;
+  tl_results *r = NULL;
+  tl_error err;
+  build();
+  memset(&so, 0, sizeof so);
+  so.filters = &back;
+  so.nfilters = 1;
+  ck_assert_int_eq(tl_searcher_open(db, &so, NULL, &s, &err), TL_ERR_USAGE);
+  ck_assert_msg(strstr(err.msg, "2025-10..2025-03") && strstr(err.msg, "after its end"), "%s",
+                err.msg);
+  so.filters = apart;
+  so.nfilters = 2;
+  ck_assert_int_eq(tl_searcher_open(db, &so, NULL, &s, &err), TL_ERR_USAGE);
+  ck_assert_msg(strstr(err.msg, "no date in common") != NULL, "%s", err.msg);
+  so.nfilters = 0;
+  ck_assert_msg(tl_searcher_open(db, &so, NULL, &s, &err) == TL_OK, "%s", err.msg);
+  ck_assert_int_ne(tl_search(s, "pasar date:2025-10..2025-03", 0, 10, 0, &r, &err), TL_OK);
+  ck_assert_ptr_null(r);
+  ck_assert_msg(strstr(err.msg, "after its end") != NULL, "%s", err.msg);
+  ck_assert_int_ne(tl_search(s, "pasar date:2025-02-30", 0, 10, 0, &r, &err), TL_OK);
+  ck_assert_msg(strstr(err.msg, "2025-02-30") != NULL, "%s", err.msg);
+  tl_searcher_close(s);
   tu_dir_teardown();
 }
 END_TEST
@@ -460,6 +498,7 @@ int main(void) {
   tcase_set_timeout(tc, 120);
   tcase_add_test(tc, bad_date_named_article_kept);
   tcase_add_test(tc, date_ranges_narrow);
+  tcase_add_test(tc, date_ranges_reversed);
   tcase_add_test(tc, field_filters_narrow);
   tcase_add_test(tc, sort_by_date);
   tcase_add_test(tc, one_passage_per_article);

@@ -86,11 +86,15 @@ static tl_status set_filters(tl_searcher *s, const tl_searcher_options *o, tl_er
       if ((la && (rc = tl_date_bound(v, la, 0, &from, err)) != TL_OK) ||
           (*b && (rc = tl_date_bound(b, strlen(b), 1, &to, err)) != TL_OK))
         return rc;
+      if (from > to)
+        return tl_error_set(err, TL_ERR_USAGE, "date range '%s': its start is after its end", v);
       if (!s->has_date || (double)from > s->date_from)
         s->date_from = (double)from;
       if (!s->has_date || (double)to < s->date_to)
         s->date_to = (double)to;
       s->has_date = 1;
+      if (s->date_from > s->date_to)
+        return tl_error_set(err, TL_ERR_USAGE, "the date filters have no date in common");
     } else {
       char term[TL_INDEX_TERM_MAX + 1], *folded;
       size_t flen, n;
@@ -345,6 +349,41 @@ static int name_kept_whole(const tl_searcher *s, const tl_query_term *t) {
   return sl != t->len || memcmp(stem, t->term, sl) != 0;
 }
 
+/* A date token of the query without a range (date:2025-10-21) as the range
+ * of that day, month or year (date:2025-10-21..2025-10-21): Xapian's
+ * parser takes only ranges. Returns a new string (q freed either way), or
+ * NULL when out of memory. */
+static char *date_days(char *q) {
+  static const char key[] = TL_FIELD_DATE ":";
+  const char *p = q;
+  tl_buf o = TL_BUF_INIT;
+  int failed = 0;
+  for (;;) {
+    const char *at = strstr(p, key), *v, *end, *dots;
+    if (!at) {
+      failed |= tl_buf_append_str(&o, p);
+      break;
+    }
+    v = at + sizeof key - 1;
+    for (end = v; *end && !strchr(" \t\r\n()\"", *end); end++)
+      ;
+    failed |= tl_buf_append(&o, p, (size_t)(end - p));
+    for (dots = v; dots + 1 < end && !(dots[0] == '.' && dots[1] == '.'); dots++)
+      ;
+    if ((at == q || strchr(" \t\r\n(+-", at[-1])) && end > v && dots + 1 >= end) {
+      failed |= tl_buf_append(&o, "..", 2);
+      failed |= tl_buf_append(&o, v, (size_t)(end - v));
+    }
+    p = end;
+  }
+  free(q);
+  if (failed) {
+    tl_buf_free(&o);
+    return NULL;
+  }
+  return tl_buf_take(&o, NULL);
+}
+
 /* Blanks each run of two or more dots in q outside a date range token
  * (date:FROM..TO, the one range the parser knows): an ellipsis or "10..20"
  * in a pasted text would read as a range no processor takes, which
@@ -459,7 +498,7 @@ static tl_status rewrite(const tl_searcher *s, const tl_query *pq, char **out, t
         }
     }
   }
-  if (failed || !(*out = tl_buf_take(&o, NULL)))
+  if (failed || !(*out = tl_buf_take(&o, NULL)) || !(*out = date_days(*out)))
     rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
   else
     blank_ranges(*out);

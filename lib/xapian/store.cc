@@ -759,6 +759,9 @@ public:
     if ((!from.empty() && tl_date_bound(from.data(), from.size(), 0, &a, &e) != TL_OK) ||
         (!to.empty() && tl_date_bound(to.data(), to.size(), 1, &b, &e) != TL_OK))
       throw Xapian::QueryParserError(e.msg);
+    if (!from.empty() && !to.empty() && a > b)
+      throw Xapian::QueryParserError("date range " + from + ".." + to +
+                                     ": its start is after its end");
     if (from.empty())
       return Xapian::Query(Xapian::Query::OP_VALUE_LE, TL_SLOT_DATE,
                            Xapian::sortable_serialise((double)b));
