@@ -65,7 +65,7 @@ static const char usage[] =
     "\n"
     "A query holds at most 2,000 words and 20 wildcards of 1,000 terms each.\n"
     "\n"
-    "Exit status: 0 a passage was found; 1 none was found; 2 error (bad usage, a\n"
+    "Exit status: 0 a passage matched (listed or not); 1 none matched; 2 error (bad usage, a\n"
     "query over a limit, no index or a damaged one, a write error; with --batch,\n"
     "a bad line, reported as FILE:LINE while the rest runs).\n";
 
@@ -102,7 +102,8 @@ static int run_query(tl_searcher *s, const char *q, const opts *o, const char *q
   print_missing(s, o);
   print_results(res, o, qid);
   print_counts(res, o);
-  found = res->count > 0;
+  /* a match counts also when none is listed (-n 0, an offset past the end) */
+  found = res->count > 0 || (res->counted ? res->passages_matched > 0 : res->estimated > 0);
   tl_results_free(res);
   /* each answer as it comes (a batch read from a pipe is answered query by
    * query) */

@@ -167,6 +167,19 @@ START_TEST(exit_statuses) {
       tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' bilateral", tu_bin_dir(), tu_dir), 0);
   ck_assert_int_eq(
       tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' zzzqqqxxx", tu_bin_dir(), tu_dir), 1);
+  /* a match listed or not: -n 0, an offset past the last, in each format */
+  ck_assert_int_eq(
+      tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' -n 0 bilateral", tu_bin_dir(), tu_dir), 0);
+  ck_assert_int_eq(tu_runf(NULL, NULL,
+                           "'%s/telusur-query' -d '%s/db' --offset 100000 -f json bilateral",
+                           tu_bin_dir(), tu_dir),
+                   0);
+  ck_assert_int_eq(tu_runf(NULL, NULL,
+                           "'%s/telusur-query' -d '%s/db' --offset 100000 -f tsv bilateral",
+                           tu_bin_dir(), tu_dir),
+                   0);
+  ck_assert_int_eq(
+      tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' -n 0 zzzqqqxxx", tu_bin_dir(), tu_dir), 1);
   ck_assert_int_eq(tu_runf(NULL, &err, "'%s/telusur-query' -d '%s/db'", tu_bin_dir(), tu_dir), 2);
   ck_assert_ptr_nonnull(strstr(err, "empty query"));
   free(err);
