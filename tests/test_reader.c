@@ -722,6 +722,43 @@ START_TEST(test_jsonl_dates) {
 END_TEST
 
 /* "id" and "title" of the wrong type. */
+/* A title over TL_TITLE_MAX bytes is cut at a space, with a warning, in
+ * JSON Lines and in text; the article is kept whole otherwise. */
+START_TEST(test_long_title) {
+  char *title = malloc(3 * TL_TITLE_MAX), *line = malloc(4 * TL_TITLE_MAX), p[512], want[900];
+  size_t n = 0, i;
+  tl_reader *r;
+  const tl_article *a;
+  int k;
+  ck_assert_ptr_nonnull(title);
+  ck_assert_ptr_nonnull(line);
+  for (i = 0; n + 8 < 3 * TL_TITLE_MAX - 1; i++) /* "kata0 kata1 ...": spaces to cut at */
+    n += (size_t)snprintf(title + n, 3 * TL_TITLE_MAX - n, "%skata%zu", i ? " " : "", i % 10);
+  for (k = 0; k < 2; k++) {
+    if (k == 0)
+      snprintf(line, 4 * TL_TITLE_MAX, "{\"id\":\"l1\",\"title\":\"%s\",\"text\":\"Isi.\"}\n",
+               title);
+    else
+      snprintf(line, 4 * TL_TITLE_MAX, "%s\n\nIsi.\n", title);
+    snprintf(p, sizeof p, "%s", put(k ? "long.txt" : "long.jsonl", line));
+    r = open_ok(p);
+    snprintf(want, sizeof want, "title of %zu bytes cut to", n);
+    expect_error(r, TL_ERR_FORMAT, p, want, "(article kept)", (const char *)NULL);
+    ck_assert_int_eq(tl_reader_warned(r), 1);
+    a = next_ok(r);
+    ck_assert_uint_le(strlen(a->title), TL_TITLE_MAX);
+    ck_assert_uint_gt(strlen(a->title), TL_TITLE_MAX - 8);
+    ck_assert_int_eq(strncmp(a->title, title, strlen(a->title)), 0);
+    ck_assert_int_eq(title[strlen(a->title)], ' '); /* cut at a space */
+    ck_assert_ptr_nonnull(strstr(a->text, "Isi."));
+    expect_done(r);
+    tl_reader_free(r);
+  }
+  free(title);
+  free(line);
+}
+END_TEST
+
 START_TEST(test_jsonl_id_title_types) {
   static const char data[] = "{\"id\":{\"a\":1},\"text\":\"x\"}\n"
                              "{\"id\":[\"a\"],\"text\":\"x\"}\n"
@@ -900,6 +937,7 @@ static Suite *reader_suite(void) {
   tcase_add_test(tc, test_gzip);
   tcase_add_test(tc, test_gzip_truncated);
   tcase_add_test(tc, test_gzip_trailing);
+  tcase_add_test(tc, test_long_title);
   tcase_add_test(tc, test_open_errors);
   tcase_add_test(tc, test_jsonl_fields);
   tcase_add_test(tc, test_jsonl_dates);

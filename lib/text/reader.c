@@ -43,6 +43,7 @@ struct tl_reader {
   int pending;       /* the article is ready for the next call (a warning) */
   int warned;        /* the last call returned a warning */
   char warning[TL_ERROR_MSG_MAX];
+  char title[TL_TITLE_MAX + 1]; /* a title cut to TL_TITLE_MAX bytes */
   tl_article article;
 };
 
@@ -334,8 +335,31 @@ static int read_date(tl_reader *r, const char *text, int add, tl_error *err) {
   return add ? add_field(r, "date", text, err) : TL_OK;
 }
 
+/* A title over TL_TITLE_MAX bytes is cut, at the last blank space of its
+ * first TL_TITLE_MAX bytes (else at a character boundary), with a warning:
+ * the title is indexed and stored with each passage of the article. */
+static void cut_title(tl_reader *r) {
+  const char *t = r->article.title;
+  size_t n = strlen(t), k = TL_TITLE_MAX;
+  char what[96];
+  if (n <= TL_TITLE_MAX)
+    return;
+  while (k > TL_TITLE_MAX / 2 && t[k] != ' ')
+    k--;
+  if (k == TL_TITLE_MAX / 2)
+    for (k = TL_TITLE_MAX; k > 0 && ((unsigned char)t[k] & 0xC0) == 0x80; k--)
+      ;
+  memcpy(r->title, t, k);
+  r->title[k] = '\0';
+  r->article.title = r->title;
+  snprintf(what, sizeof what, "title of %zu bytes cut to %zu", n, k);
+  warn(r, what);
+}
+
 /* Hands out the article, or first the warnings about it. */
 static int hand_out(tl_reader *r, const tl_article **article, tl_error *err) {
+  if (r->article.title)
+    cut_title(r);
   if (!r->warning[0]) {
     *article = &r->article;
     return TL_OK;
@@ -416,8 +440,7 @@ static int next_txt(tl_reader *r, const tl_article **article, tl_error *err) {
   r->article.text_offset = i;
   r->article.date = r->article.url = r->article.source = "";
   r->article.path = r->path;
-  *article = &r->article;
-  return TL_OK;
+  return hand_out(r, article, err);
 }
 
 static int next_html(tl_reader *r, const tl_article **article, tl_error *err) {

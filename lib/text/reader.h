@@ -50,13 +50,18 @@ typedef struct tl_field {
   const char *value; /**< the value as written in the source */
 } tl_field;
 
+/** A title is at most this many bytes: a longer one is cut at a blank
+ * space (else a character boundary), with a warning (the article is kept),
+ * since the title is indexed and stored with every passage of its article. */
+#define TL_TITLE_MAX 1024
+
 /**
  * One article. Every string is NUL-terminated UTF-8; the strings and the
  * fields array are owned by the reader (valid as tl_reader_next() says).
  */
 typedef struct tl_article {
   const char *id;       /**< unique id: the JSON "id", else the path */
-  const char *title;    /**< "" when absent */
+  const char *title;    /**< "" when absent; at most TL_TITLE_MAX bytes */
   const char *text;     /**< the body the passages come from */
   size_t text_len;      /**< bytes in text */
   uint64_t text_offset; /**< byte offset of text in the (decompressed)
@@ -115,7 +120,8 @@ int tl_reader_set_date_format(tl_reader *r, const char *format, tl_error *err);
  * A warning is an error of the same kind (TL_ERR_FORMAT, *article NULL)
  * about an article that is kept: a date not understood (the article gets
  * no date and date_invalid), an "id" or "title" that is a number (read as
- * its text), a "title" of another type (left empty). Its message names the
+ * its text), a "title" of another type (left empty), a title over
+ * TL_TITLE_MAX bytes (cut). Its message names the
  * file and line, says what was wrong (quoting a bad date) and ends in
  * "(article kept)"; tl_reader_warned() is then 1, and the next call returns
  * that article.
