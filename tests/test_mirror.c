@@ -536,6 +536,33 @@ START_TEST(bad_input_keeps_articles) {
 }
 END_TEST
 
+/* A file reached twice in a run (a link beside it, a path given twice) is
+ * read once, under the first name, with a note naming the second. */
+START_TEST(file_reached_twice) {
+  char *e, link[1024];
+  snap s;
+  int i;
+  mkdir_in("in");
+  put("in/a.txt", "Judul\n\nParagraf tentang ekonomi.\n");
+  snprintf(link, sizeof link, "%s/in/b.txt", tu_dir);
+  ck_assert_int_eq(symlink("a.txt", link), 0);
+  for (i = 0; i < 2; i++) {
+    ck_assert_int_eq(index_in(NULL, &e, "-d db in in/a.txt"), 0);
+    ASSERT_HAS(e, "in/b.txt: the same file as a path read before in this run, read once");
+    ASSERT_HAS(e, "in/a.txt: the same file");
+    ASSERT_HAS(e, i ? "added 0, replaced 0, unchanged 1, removed 0"
+                    : "added 1, replaced 0, "
+                      "unchanged 0, removed 0");
+    free(e);
+    s = snapshot("db");
+    ck_assert_uint_eq(s.articles, 1);
+    ck_assert_uint_eq(s.n, 1);
+    ck_assert_ptr_nonnull(strstr(s.lines[0], "in/a.txt\t1\tJudul"));
+    snap_free(&s);
+  }
+}
+END_TEST
+
 START_TEST(bad_input_reported_again) {
   static const char nul[] = "Judul\n\nTeks\0biner.\n";
   char path[1024], *e;
@@ -585,6 +612,7 @@ int main(void) {
   tcase_add_test(tc, db_not_an_index);
   tcase_add_test(tc, bad_input_reported_again);
   tcase_add_test(tc, bad_input_keeps_articles);
+  tcase_add_test(tc, file_reached_twice);
   suite_add_tcase(s, tc);
   return tu_run_suite(s);
 }

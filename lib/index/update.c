@@ -399,6 +399,7 @@ struct tl_update {
   const char *given; /* the path tl_update_add_path walks */
   /* the article ids read in this run (keyed by id term) and their holders */
   tl_strset *ids;
+  tl_strset *walked; /* canonical paths of the files submitted in this run */
   idrun *run;
   size_t cap_run;
   /* canonical paths of holders, of the files read cleanly to their end (FILE_READ)
@@ -700,8 +701,25 @@ static int on_path(void *ctx, const char *path, int kind, const char *msg) {
   char buf[4096 + 512];
   /* a path given that is passed over (a FIFO, an unknown format) is skipped */
   int named = kind == TL_WALK_SKIPPED && strcmp(path, u->given) == 0;
-  if (kind == TL_WALK_FILE)
-    return submit(u, JOB_FILE, TL_OK, path);
+  if (kind == TL_WALK_FILE) {
+    /* a file reached again under another name (a link, a path given twice)
+     * is read once: its two names would fight over its articles */
+    char *canon = tl_canonical_path(path);
+    size_t k;
+    int added = 1;
+    if (canon && ((!u->walked && tl_strset_create(&u->walked) != TL_OK) ||
+                  tl_strset_add(u->walked, canon, strlen(canon), &k, &added) != TL_OK)) {
+      free(canon);
+      stop_nomem(u);
+      return 1;
+    }
+    free(canon);
+    if (added)
+      return submit(u, JOB_FILE, TL_OK, path);
+    snprintf(buf, sizeof buf, "%s: the same file as a path read before in this run, read once",
+             path);
+    return submit(u, JOB_NOTE, TL_OK, buf);
+  }
   snprintf(buf, sizeof buf, "%s: %s%s", path, msg,
            kind == TL_WALK_SKIPPED && !named ? "" : ", skipped");
   return submit(u, JOB_NOTE, kind == TL_WALK_ERROR ? TL_ERR_IO : named ? TL_ERR_USAGE : TL_OK, buf);
@@ -1393,6 +1411,7 @@ void tl_update_free(tl_update *u) {
   }
   free(u->run);
   tl_strset_free(u->ids);
+  tl_strset_free(u->walked);
   tl_strset_free(u->files);
   free(u->fflag);
   free(u);
