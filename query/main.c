@@ -130,12 +130,12 @@ static int run_batch(tl_searcher *s, const char *file, const opts *o) {
     return EXIT_ERROR;
   }
   while (rc >= 0 && (n = getline(&line, &cap, f)) > 0) {
-    char *tab;
-    lineno++;
+    char *tab, *start = ++lineno == 1 && strncmp(line, "\xEF\xBB\xBF", 3) == 0 ? line + 3 : line;
     while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
       line[--n] = '\0';
-    if (n == 0 || line[0] == '#')
+    if (!*start || *start == '#')
       continue;
+    memmove(line, start, strlen(start) + 1); /* a byte order mark left out */
     tab = strchr(line, '\t');
     if (!tab || tab == line) {
       fprintf(stderr, "telusur-query: %s:%lu: %s, line skipped\n", file, lineno,
@@ -319,8 +319,7 @@ int main(int argc, char **argv) {
       break;
     case OPT_PARTIAL: so.allow_partial = 1; break;
     case OPT_FACETS: {
-      char *f;
-      char *save = NULL;
+      char *f, *save = NULL;
       for (f = strtok_r(optarg, ",", &save); f; f = strtok_r(NULL, ",", &save)) {
         if (nfacets == MAX_FILTERS) {
           fputs("telusur-query: too many facets\n", stderr);
@@ -355,8 +354,9 @@ int main(int argc, char **argv) {
   }
   o.color = o.format == FMT_TEXT && !(no_color && *no_color) &&
             (color == 1 || (color == 0 && isatty(STDOUT_FILENO)));
-  if (!batch && optind >= argc) {
-    fputs("telusur-query: empty query\nTry 'telusur-query --help' for more information.\n", stderr);
+  if ((batch != NULL) == (optind < argc)) { /* a query, or a batch of them */
+    fprintf(stderr, "telusur-query: %s\nTry 'telusur-query --help' for more information.\n",
+            batch ? "a query and --batch: give one of them" : "empty query");
     return EXIT_ERROR;
   }
   so.no_snippets = o.format == FMT_TREC || o.format == FMT_FEATURES;

@@ -149,6 +149,21 @@ START_TEST(batch_from_stdin_and_errors) {
   ck_assert_ptr_nonnull(strstr(err, "-:2:"));
   free(out);
   free(err);
+  /* a byte order mark before the first qid is not part of it */
+  rc = tu_runf(&out, NULL,
+               "printf '\\357\\273\\277a\\tharimau\\n' | '%s/telusur-query' -d '%s/db' -n 1 "
+               "-f trec --batch -",
+               tu_bin_dir(), tu_dir);
+  ck_assert_int_eq(rc, 0);
+  ck_assert_msg(strncmp(out, "a Q0 doc-1 1 ", 13) == 0, "%s", out);
+  free(out);
+  /* a query besides --batch is a usage error, not dropped */
+  rc =
+      tu_runf(NULL, &err, "printf 'a\\tharimau\\n' | '%s/telusur-query' -d '%s/db' --batch - gajah",
+              tu_bin_dir(), tu_dir);
+  ck_assert_int_eq(rc, 2);
+  ck_assert_ptr_nonnull(strstr(err, "a query and --batch"));
+  free(err);
   /* nothing found for any query: exit 1, empty run */
   rc = tu_runf(&out, NULL,
                "printf 'z\\tzzzqqq\\n' | '%s/telusur-query' -d '%s/db' -f trec "

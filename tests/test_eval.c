@@ -483,7 +483,7 @@ START_TEST(test_cli) {
   free(err);
 
   ck_assert_int_eq(cli("--version", &out, &err), 0);
-  ck_assert_str_eq(out, "telusur-eval (telusur) " TELUSUR_VERSION "\n");
+  ck_assert_str_eq(out, "telusur-eval " TELUSUR_VERSION "\n");
   free(out);
   free(err);
 }

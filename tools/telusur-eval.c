@@ -162,7 +162,7 @@ int main(int argc, char **argv) {
       rc = 0;
       goto cleanup;
     case 'V':
-      printf(PROG " (telusur) %s\n", TELUSUR_VERSION);
+      printf(PROG " %s\n", TELUSUR_VERSION);
       rc = 0;
       goto cleanup;
     default: fprintf(stderr, "Try '" PROG " --help' for more information.\n"); goto cleanup;

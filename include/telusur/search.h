@@ -173,7 +173,7 @@ typedef struct tl_results {
   unsigned long passages_matched; /**< every matching passage, exactly */
   unsigned long articles_matched; /**< every article with a matching passage */
   tl_facet *facets;               /**< one per field of tl_searcher_options.facets,
-                                       in that order */
+                                       in that order (a field named twice: once) */
   size_t nfacets;
   double *features_; /**< private: the items' features */
   char *expanded;    /**< the acronym expansion searched besides the words
