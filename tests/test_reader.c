@@ -626,7 +626,9 @@ START_TEST(test_jsonl_fields) {
       "\"meta\":{\"a\":\"b\"},\"date\":\"2025-10-21\",\"empty\":\"\",\"nothing\":null}\n"
       "{\"text\":\"y\",\"url\":\"http://[::1]:80/x\",\"site\":\"sendiri\"}\n"
       "{\"text\":\"z\",\"url\":\"/relatif\",\"tags\":[]}\n"
-      "{\"text\":\"w\",\"url\":\"https://kompas.id\"}\n";
+      "{\"text\":\"w\",\"url\":\"https://kompas.id\"}\n"
+      "{\"text\":\"v\",\"year\":\"1999\",\"month\":[\"1999-01\"],\"topic\":\"Sejarah\"}\n";
+  char want[4096 + 200];
   tl_reader *r = open_ok(put("f.jsonl", data));
   const tl_article *a = next_ok(r);
   ck_assert_str_eq(a->source, "detik");
@@ -647,6 +649,14 @@ START_TEST(test_jsonl_fields) {
   expect_fields(a, "url=/relatif;");
   a = next_ok(r);
   expect_fields(a, "url=https://kompas.id;site=kompas.id;");
+  /* year and month come from the date alone: the article's own left out */
+  snprintf(want, sizeof want,
+           "%s:5: field \"year\" left out: it is derived from the date; field \"month\" left out: "
+           "it is derived from the date (article kept)",
+           at("f.jsonl"));
+  expect_error(r, TL_ERR_FORMAT, want, (const char *)NULL);
+  a = next_ok(r);
+  expect_fields(a, "topic=Sejarah;");
   expect_done(r);
   tl_reader_free(r);
 

@@ -579,7 +579,13 @@ static int json_fields(tl_reader *r, tl_error *err) {
   json_object_object_foreach(r->json, key, val) {
     if (!val || strcmp(key, "id") == 0 || strcmp(key, "title") == 0 || strcmp(key, "text") == 0)
       continue;
-    if (strcmp(key, "date") == 0) {
+    if (strcmp(key, "year") == 0 || strcmp(key, "month") == 0) {
+      /* the index derives them from the date (index/schema.h): the
+       * article's own would give filters and facets two answers */
+      char what[96];
+      snprintf(what, sizeof what, "field \"%s\" left out: it is derived from the date", key);
+      warn(r, what);
+    } else if (strcmp(key, "date") == 0) {
       /* a field only when it is a string that is understood */
       if ((rc = read_date(r, json_str(r->json, "date"), json_object_is_type(val, json_type_string),
                           err)) != TL_OK)

@@ -76,6 +76,8 @@ typedef struct tl_article {
   /** Keyword fields in source order. JSON Lines: each top-level string, or
    * each string of a top-level array, other than "id", "title" and "text"
    * (other values are not fields), so that a name may come several times;
+   * not "year" nor "month", which the index derives from the date (one left
+   * out is a warning);
    * "date" only when understood. HTML: "date", "url", "source" when found.
    * Both, last: "site", the host of "url" in lower case, unless the source
    * has a "site" of its own. NULL when nfields is 0. */
@@ -120,7 +122,8 @@ int tl_reader_set_date_format(tl_reader *r, const char *format, tl_error *err);
  * A warning is an error of the same kind (TL_ERR_FORMAT, *article NULL)
  * about an article that is kept: a date not understood (the article gets
  * no date and date_invalid), an "id" or "title" that is a number (read as
- * its text), a "title" of another type (left empty), a title over
+ * its text), a "title" of another type (left empty), a "year" or "month"
+ * field (left out: derived from the date), a title over
  * TL_TITLE_MAX bytes (cut). Its message names the
  * file and line, says what was wrong (quoting a bad date) and ends in
  * "(article kept)"; tl_reader_warned() is then 1, and the next call returns
