@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static char *path_of(const char *rel) {
   static char buf[4096];
@@ -503,6 +504,17 @@ START_TEST(startup_errors) {
   ck_assert_int_eq(rc, 2);
   ck_assert_ptr_nonnull(strstr(err, "/nonexistent/"));
   free(err);
+  /* telusur-index with an unknown stemmer leaves no new index behind */
+  tu_dir_setup();
+  snprintf(cmd, sizeof cmd, "'%s/telusur-index' -q -d '%s/new.db' --stemmer=klingon '%s/corpus'",
+           tu_bin_dir(), tu_dir, tu_source_dir());
+  rc = tu_run(cmd, NULL, &err);
+  ck_assert_int_eq(rc, 2);
+  ck_assert_ptr_nonnull(strstr(err, "unknown stemmer 'klingon'"));
+  free(err);
+  snprintf(cmd, sizeof cmd, "%s/new.db", tu_dir);
+  ck_assert_int_ne(access(cmd, F_OK), 0);
+  tu_dir_teardown();
 }
 END_TEST
 

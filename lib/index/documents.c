@@ -138,6 +138,10 @@ int tl_index_open(const char *db_path, const tl_index_options *opts, tl_index **
   const char *want = opts ? opts->stemmer : NULL;
   int rc, keyed = 0;
   *out = NULL;
+  /* before the index is opened: a new one is not left behind */
+  if (want && strcmp(want, "indonesian") != 0 && strcmp(want, "snowball") != 0 &&
+      strcmp(want, "none") != 0)
+    return tl_error_set(err, TL_ERR_USAGE, "unknown stemmer '%s'", want);
   if (!(ix = calloc(1, sizeof *ix)))
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
   if ((rc = tl_store_open(db_path, TL_STORE_WRITE, &ix->store, err)) != TL_OK ||
@@ -151,11 +155,6 @@ int tl_index_open(const char *db_path, const tl_index_options *opts, tl_index **
                       "index %s was built with the '%s' stemmer, not '%s': use a new "
                       "index for another stemmer",
                       db_path, have, want);
-    goto fail;
-  }
-  if (!*have && want && strcmp(want, "indonesian") != 0 && strcmp(want, "snowball") != 0 &&
-      strcmp(want, "none") != 0) {
-    rc = tl_error_set(err, TL_ERR_USAGE, "unknown stemmer '%s'", want);
     goto fail;
   }
   ix->stemmer = strdup(*have ? have : want ? want : "indonesian");
