@@ -338,6 +338,16 @@ START_TEST(test_stopwords_and_names) {
   ck_assert_int_eq(memcmp(s, "berlari", 7), 0);
   tl_analyzer_free(a);
   tl_analyzer_free(NULL);
+  /* a list by its absolute path, beside one by name */
+  {
+    char path[4096], names[4200];
+    snprintf(path, sizeof path, "%s/stopwords/questions.txt", tu_source_dir());
+    snprintf(names, sizeof names, "tala.txt,%s", path);
+    a = make("none", names);
+    ck_assert(tl_analyzer_is_stopword(a, "yang", 4));     /* tala.txt */
+    ck_assert(tl_analyzer_is_stopword(a, "bilamana", 8)); /* questions.txt alone */
+    tl_analyzer_free(a);
+  }
 }
 END_TEST
 

@@ -60,8 +60,9 @@ enum tl_term_flags {
 typedef struct tl_analyzer_options {
   const char *stemmer;   /**< "indonesian", "snowball" or "none"; NULL: "indonesian" */
   const char *data_dir;  /**< holds stopwords/ and lexicon/; NULL: tl_data_dir() */
-  const char *stopwords; /**< file name in data_dir/stopwords/; NULL: "tala.txt";
-                              "" for none */
+  const char *stopwords; /**< file names in data_dir/stopwords/ (an absolute
+                              path: that file), comma separated, each under
+                              256 bytes; NULL: "tala.txt"; "" for none */
 } tl_analyzer_options;
 
 typedef struct tl_analyzer tl_analyzer;

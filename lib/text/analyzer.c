@@ -78,7 +78,10 @@ static int load_stopwords(tl_analyzer *a, const char *dir, const char *names, tl
     size_t n = strcspn(p, ",");
     int rc;
     if (n > 0 && n < 256) {
-      snprintf(path, sizeof path, "%s/stopwords/%.*s", dir, (int)n, p);
+      if (*p == '/') /* a path of its own */
+        snprintf(path, sizeof path, "%.*s", (int)n, p);
+      else
+        snprintf(path, sizeof path, "%s/stopwords/%.*s", dir, (int)n, p);
       if ((rc = load_list(a->stop, path, err)) != TL_OK)
         return rc;
     }
