@@ -216,7 +216,7 @@ START_TEST(manifest_roundtrip) {
   char db[1024];
   tl_store *s;
   tl_error err;
-  tl_file_state st = {123, 456789, 0xabcdef0123456789ULL, 7, 42}, got;
+  tl_file_state st = {123, 456789, 0xabcdef0123456789ULL, 7, 42, 0xfedcba9876543210ULL}, got;
   int found;
   char longpath[600];
   snprintf(db, sizeof db, "%s/m.db", tu_dir);
@@ -229,7 +229,14 @@ START_TEST(manifest_roundtrip) {
   ck_assert_int_eq(tl_manifest_get(s, "a b\tc.txt", &got, &found, &err), TL_OK);
   ck_assert_int_eq(found, 1);
   ck_assert(got.size == 123 && got.mtime_ns == 456789 && got.hash == st.hash && got.articles == 7 &&
-            got.passages == 42);
+            got.passages == 42 && got.date_format == st.date_format);
+  /* a state recorded before the date format was kept reads as none */
+  ck_assert_int_eq(tl_store_set_metadata(s, TL_META_FILE_PREFIX "old.txt",
+                                         "5 6 0000000000000007 1 2\told.txt", &err),
+                   TL_OK);
+  ck_assert_int_eq(tl_manifest_get(s, "old.txt", &got, &found, &err), TL_OK);
+  ck_assert_int_eq(found, 1);
+  ck_assert(got.size == 5 && got.hash == 7 && got.passages == 2 && got.date_format == 0);
   ck_assert_int_eq(tl_manifest_get(s, longpath, &got, &found, &err), TL_OK);
   ck_assert_int_eq(found, 1);
   ck_assert_int_eq(tl_manifest_get(s, "nope.txt", &got, &found, &err), TL_OK);

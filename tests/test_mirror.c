@@ -563,6 +563,30 @@ START_TEST(file_reached_twice) {
 }
 END_TEST
 
+/* Run again with another --date-format, an unchanged file is read again
+ * and its articles get the dates it now understands; run again with the
+ * same format, nothing is read. */
+START_TEST(date_format_changed) {
+  char *e, *out;
+  int i;
+  mkdir_in("in");
+  put("in/d.jsonl",
+      "{\"id\":\"d1\",\"text\":\"Harga beras naik.\",\"date\":\"10/21/2025 20:43\"}\n");
+  ck_assert_int_eq(index_in(NULL, &e, "-d db in"), 0);
+  ASSERT_HAS(e, "not understood (article kept)");
+  free(e);
+  for (i = 0; i < 2; i++) {
+    ck_assert_int_eq(index_in(NULL, &e, "-d db --date-format '%%m/%%d/%%Y %%H:%%M' in"), 0);
+    ASSERT_HAS(e, i ? "added 0, replaced 0, unchanged 1" : "added 0, replaced 1, unchanged 0");
+    free(e);
+  }
+  ck_assert_int_eq(
+      tu_runf(&out, NULL, "'%s/telusur-query' -d '%s/db' -f json beras", tu_bin_dir(), tu_dir), 0);
+  ASSERT_HAS(out, "\"date\":\"2025-10-21T20:43:00Z\"");
+  free(out);
+}
+END_TEST
+
 START_TEST(bad_input_reported_again) {
   static const char nul[] = "Judul\n\nTeks\0biner.\n";
   char path[1024], *e;
@@ -613,6 +637,7 @@ int main(void) {
   tcase_add_test(tc, bad_input_reported_again);
   tcase_add_test(tc, bad_input_keeps_articles);
   tcase_add_test(tc, file_reached_twice);
+  tcase_add_test(tc, date_format_changed);
   suite_add_tcase(s, tc);
   return tu_run_suite(s);
 }

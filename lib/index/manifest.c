@@ -33,12 +33,14 @@ size_t tl_file_term(const char *path, char *buf) {
 
 /* Parses a value; returns the path inside it, or NULL when malformed. */
 static const char *parse(const char *v, tl_file_state *st) {
-  unsigned long long size, hash;
+  unsigned long long size, hash, fmt = 0;
   long long mtime;
   unsigned long na, np;
   const char *tab = strchr(v, '\t');
-  if (!tab || sscanf(v, "%llu %lld %llx %lu %lu", &size, &mtime, &hash, &na, &np) != 5)
+  /* the date format's hash came later: a state without it has 5 numbers */
+  if (!tab || sscanf(v, "%llu %lld %llx %lu %lu %llx", &size, &mtime, &hash, &na, &np, &fmt) < 5)
     return NULL;
+  st->date_format = fmt;
   st->size = size;
   st->mtime_ns = mtime;
   st->hash = hash;
@@ -72,8 +74,8 @@ int tl_manifest_put(tl_store *s, const char *path, const tl_file_state *st, tl_e
   int rc;
   if (!(v = malloc(n)))
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-  snprintf(v, n, "%" PRIu64 " %" PRId64 " %016" PRIx64 " %lu %lu\t%s", st->size, st->mtime_ns,
-           st->hash, st->articles, st->passages, path);
+  snprintf(v, n, "%" PRIu64 " %" PRId64 " %016" PRIx64 " %lu %lu %016" PRIx64 "\t%s", st->size,
+           st->mtime_ns, st->hash, st->articles, st->passages, st->date_format, path);
   tl_manifest_key(path, key);
   rc = tl_store_set_metadata(s, key, v, err);
   free(v);

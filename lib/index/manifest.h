@@ -43,6 +43,8 @@ typedef struct tl_file_state {
   uint64_t hash;          /**< XXH3-64 of the bytes on disk */
   unsigned long articles; /**< articles indexed from it */
   unsigned long passages; /**< passages indexed from it */
+  uint64_t date_format;   /**< XXH3-64 of the --date-format it was read with; 0: none
+                               (and in a state recorded before it was kept) */
 } tl_file_state;
 
 /** Writes the metadata key of path into buf (TL_MANIFEST_KEY_MAX bytes). */

@@ -218,6 +218,11 @@ static void work_file(worker *w, const char *path, tl_pipeline_job *job) {
   tl_store_reopen(w->ro, &err);
   if (tl_manifest_get(w->ro, canon, &old, &found, &err) != TL_OK)
     found = 0;
+  /* read with another --date-format, a file's articles are read again */
+  now.date_format =
+      w->date_format && *w->date_format ? XXH3_64bits(w->date_format, strlen(w->date_format)) : 0;
+  if (found && old.date_format != now.date_format)
+    found = 0;
   if (found && old.size == now.size && old.mtime_ns == now.mtime_ns) {
     if ((it = item_new(IT_FILE_SAME, canon, TL_OK))) {
       it->st = old;
