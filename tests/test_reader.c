@@ -529,7 +529,7 @@ START_TEST(test_gzip_trailing) {
   static const char lines[] = "{\"id\":\"t1\",\"text\":\"Satu.\"}\n"
                               "{\"id\":\"t2\",\"text\":\"Dua.\"}\n";
   static const char zeros[512] = {0};
-  char p[512], want[600], *gz;
+  char p[512], want[600], *gz, *grown;
   size_t gzlen = 0, n;
   tl_reader *r;
   int k;
@@ -539,8 +539,9 @@ START_TEST(test_gzip_trailing) {
     gz = tu_read_file(p, &gzlen);
     ck_assert_ptr_nonnull(gz);
     n = gzlen + (k ? 13 : sizeof zeros);
-    gz = realloc(gz, n);
-    ck_assert_ptr_nonnull(gz);
+    grown = realloc(gz, n);
+    ck_assert_ptr_nonnull(grown);
+    gz = grown;
     memcpy(gz + gzlen, k ? "garbage after" : zeros, n - gzlen);
     ck_assert_int_eq(tu_write_file(p, gz, n), 0);
     free(gz);

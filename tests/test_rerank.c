@@ -520,7 +520,7 @@ START_TEST(trees_match_xgboost) {
   tl_trees *t;
   tl_error err;
   size_t checked = 0, k;
-  double rows[10 * TL_RERANK_FEATURES], each[10], all[10];
+  double rows[10 * TL_RERANK_FEATURES], each[10] = {0}, all[10];
   snprintf(path, sizeof path, "%s/tests/trees/tiny-model.txt", tu_source_dir());
   ck_assert_msg(tl_trees_load(path, TL_RERANK_FEATURES, &t, &err) == TL_OK, "%s", err.msg);
   ck_assert(tl_trees_linear_weight(t) == 0);
