@@ -101,7 +101,7 @@ static int run_query(tl_searcher *s, const char *q, const opts *o, const char *q
   }
   print_missing(s, o);
   print_results(res, o, qid);
-  print_counts(res, o);
+  print_counts(res, o, qid);
   /* a match counts also when none is listed (-n 0, an offset past the end) */
   found = res->count > 0 || (res->counted ? res->passages_matched > 0 : res->estimated > 0);
   tl_results_free(res);

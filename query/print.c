@@ -151,11 +151,15 @@ void print_results(const tl_results *res, const opts *o, const char *qid) {
     fputs("\n\n", out);
   }
   if (res->suggestion && o->format == FMT_TEXT) {
+    if (qid) {
+      put_str(out, qid);
+      putc(' ', out);
+    }
     fputs(res->corrected ? "searched for: " : "did you mean: ", out);
     put_str(out, res->suggestion);
     fputs("\n\n", out);
   } else if (res->suggestion && o->format == FMT_JSON) {
-    char *j = tl_results_suggestion_json(res);
+    char *j = tl_results_suggestion_json(res, qid);
     if (j)
       put_json(out, j);
     free(j);
@@ -218,11 +222,11 @@ static void put_counts(FILE *out, const tl_results *res) {
   }
 }
 
-void print_counts(const tl_results *res, const opts *o) {
+void print_counts(const tl_results *res, const opts *o, const char *qid) {
   if (res->counted && o->format == FMT_TEXT)
     put_counts(stdout, res);
   if (res->nfacets && o->format == FMT_JSON) {
-    char *j = tl_results_facets_json(res);
+    char *j = tl_results_facets_json(res, qid);
     if (j)
       put_json(stdout, j);
     free(j);

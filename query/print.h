@@ -31,7 +31,7 @@ void print_results(const tl_results *res, const opts *o, const char *qid);
 
 /* Prints, after the results, the counts of matches and the facets (text)
  * or the facets line (json) when the searcher computed them. */
-void print_counts(const tl_results *res, const opts *o);
+void print_counts(const tl_results *res, const opts *o, const char *qid);
 
 /* With --allow-partial: warns on standard error of the shards left out
  * (tl_searcher_missing), once each time they change. */

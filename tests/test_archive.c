@@ -389,10 +389,14 @@ START_TEST(facets_count_articles) {
   ck_assert_uint_eq(facet_count(&r->facets[3], "2025-02"), 1);
   ck_assert_uint_eq(r->facets[2].values[0].articles, 6); /* most first */
   {
-    char *j = tl_results_facets_json(r);
+    char *j = tl_results_facets_json(r, NULL);
     ck_assert_ptr_nonnull(j);
     ck_assert_msg(strstr(j, "{\"facets\":{\"topic\":{") == j, "%s", j);
     ck_assert_msg(strstr(j, "\"year\":{\"2025\":6,\"2024\":1}") != NULL, "%s", j);
+    free(j);
+    j = tl_results_facets_json(r, "q7"); /* a batch names the query */
+    ck_assert_ptr_nonnull(j);
+    ck_assert_msg(strstr(j, "{\"qid\":\"q7\",\"facets\":{\"topic\":{") == j, "%s", j);
     free(j);
   }
   tl_results_free(r);

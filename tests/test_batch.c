@@ -139,6 +139,30 @@ START_TEST(batch_from_stdin_and_errors) {
   ck_assert_int_eq(rc, 0);
   ck_assert_msg(strncmp(out, "qx\t1\t", 5) == 0, "tsv: %s", out);
   free(out);
+  /* in json every line names its query: results, a spelling suggestion, facets */
+  rc = tu_runf(&out, NULL,
+               "printf 'qa\\tharimau hutn\\nqb\\tgajah\\n' | '%s/telusur-query' -d '%s/db' -n 1 "
+               "-f json --facets source --batch -",
+               tu_bin_dir(), tu_dir);
+  ck_assert_int_eq(rc, 0);
+  {
+    char *save = NULL, *line;
+    int lines = 0, suggestions = 0, facets = 0;
+    for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+      json_object *o = json_tokener_parse(line), *v;
+      ck_assert_msg(o && json_object_object_get_ex(o, "qid", &v), "no qid: %s", line);
+      ck_assert_msg(strcmp(json_object_get_string(v), lines < 3 ? "qa" : "qb") == 0, "%s", line);
+      suggestions += json_object_object_get_ex(o, "suggestion", NULL);
+      facets += json_object_object_get_ex(o, "facets", NULL);
+      json_object_put(o);
+      lines++;
+    }
+    /* qa: its suggestion ("hutan"), a result, its facets; qb: a result, its facets */
+    ck_assert_int_eq(lines, 5);
+    ck_assert_int_eq(suggestions, 1);
+    ck_assert_int_eq(facets, 2);
+  }
+  free(out);
   /* a line without a tab is reported with its line number; the rest runs */
   rc = tu_runf(&out, &err,
                "printf 'a\\tharimau\\nno tab here\\n' | '%s/telusur-query' -d '%s/db' "

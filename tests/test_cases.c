@@ -461,8 +461,11 @@ START_TEST(spelling_suggestion) {
   ck_assert_ptr_nonnull(res->suggestion);
   ck_assert_str_eq(res->suggestion, "kerjasama bilateral");
   ck_assert_int_eq(res->corrected, 0);
-  j = tl_results_suggestion_json(res);
+  j = tl_results_suggestion_json(res, NULL);
   ck_assert_str_eq(j, "{\"suggestion\": \"kerjasama bilateral\"}");
+  free(j);
+  j = tl_results_suggestion_json(res, "q\"7"); /* a batch names the query */
+  ck_assert_str_eq(j, "{\"qid\": \"q\\\"7\", \"suggestion\": \"kerjasama bilateral\"}");
   free(j);
   tl_results_free(res);
   /* a word the index holds is left alone; operators stay */
@@ -471,7 +474,7 @@ START_TEST(spelling_suggestion) {
   tl_results_free(res);
   ck_assert_int_eq(tl_search(s, "kerjasama bilateral", 0, 10, 0, &res, &err), TL_OK);
   ck_assert_ptr_null(res->suggestion);
-  ck_assert_ptr_null(tl_results_suggestion_json(res));
+  ck_assert_ptr_null(tl_results_suggestion_json(res, "q1"));
   tl_results_free(res);
   memset(&so, 0, sizeof so);
   so.correct = 1;

@@ -337,18 +337,19 @@ char *tl_result_json(const tl_result *r, const char *qid, int explain);
 
 /**
  * The facets of r as one line of JSON (malloc'd, the caller frees it; NULL
- * when out of memory): {"facets": {FIELD: {VALUE: articles, ...}, ...}},
- * fields and values in the order of r->facets; '/' is not escaped.
+ * when out of memory): {"qid": qid (when qid is not NULL), "facets":
+ * {FIELD: {VALUE: articles, ...}, ...}}, fields and values in the order of
+ * r->facets; '/' is not escaped.
  */
-char *tl_results_facets_json(const tl_results *r);
+char *tl_results_facets_json(const tl_results *r, const char *qid);
 
 /**
  * The spelling suggestion of r as one line of JSON (malloc'd, the caller
- * frees it): {"suggestion": "..."}, with "corrected": true when it was
- * searched instead of the query; NULL when r has no suggestion or memory
- * runs out. '/' is not escaped.
+ * frees it): {"qid": qid (when qid is not NULL), "suggestion": "..."}, with
+ * "corrected": true when it was searched instead of the query; NULL when r
+ * has no suggestion or memory runs out. '/' is not escaped.
  */
-char *tl_results_suggestion_json(const tl_results *r);
+char *tl_results_suggestion_json(const tl_results *r, const char *qid);
 
 /** Frees results; NULL is allowed. */
 void tl_results_free(tl_results *r);

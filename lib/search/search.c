@@ -833,25 +833,31 @@ static void take_counts(tl_searcher *s, tl_hits *hits, tl_results *res) {
   }
 }
 
-char *tl_results_suggestion_json(const tl_results *r) {
-  json_object *v;
-  const char *js;
+char *tl_results_suggestion_json(const tl_results *r, const char *qid) {
+  json_object *v, *q = NULL;
+  const char *js, *jq = NULL;
   char *line = NULL;
   size_t n;
   if (!r->suggestion || !(v = json_object_new_string(r->suggestion)))
     return NULL;
+  if (qid && (q = json_object_new_string(qid)))
+    jq = json_object_to_json_string_ext(q, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
   js = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-  n = js ? strlen(js) + 48 : 0;
-  if (js && (line = malloc(n)))
-    snprintf(line, n, "{\"suggestion\": %s%s}", js, r->corrected ? ", \"corrected\": true" : "");
+  n = js && (!qid || jq) ? strlen(js) + (jq ? strlen(jq) : 0) + 64 : 0;
+  if (n && (line = malloc(n)))
+    snprintf(line, n, "{%s%s%s\"suggestion\": %s%s}", jq ? "\"qid\": " : "", jq ? jq : "",
+             jq ? ", " : "", js, r->corrected ? ", \"corrected\": true" : "");
   json_object_put(v);
+  json_object_put(q);
   return line;
 }
 
-char *tl_results_facets_json(const tl_results *r) {
+char *tl_results_facets_json(const tl_results *r, const char *qid) {
   json_object *j = json_object_new_object(), *all = json_object_new_object();
   char *line = NULL;
   size_t i, k;
+  if (j && qid)
+    json_object_object_add(j, "qid", json_object_new_string(qid));
   if (!j || !all || json_object_object_add(j, "facets", all) != 0) {
     json_object_put(j);
     json_object_put(all);
