@@ -7,9 +7,10 @@ Both drop the Tala stopwords from queries, OR the remaining words and
 return the top 100, as the reference figures in shared/README.md were made.
 When the corpus's objects have an "article" (passages of articles,
 bench/keyword.sh), the title is indexed with each passage and the runs list
-articles, each ranked by its best passage.
+articles, each ranked by its best passage; with --passages they list the
+passages themselves.
 
-Usage: peers.py STOPWORDS CORPUS.jsonl OUTDIR NAME QUERIES.tsv...
+Usage: peers.py [--passages] STOPWORDS CORPUS.jsonl OUTDIR NAME QUERIES.tsv...
 Writes OUTDIR/xapian.NAME.SPLIT.run and OUTDIR/fts5.NAME.SPLIT.run (TREC),
 SPLIT taken from queries.SPLIT.tsv; prints timings on stderr.
 """
@@ -47,7 +48,7 @@ def write_run(path, results):
                 out.write(f"{qid} Q0 {docid} {rank} {score:.6f} peer\n")
 
 
-def xapian_runs(stop, docs, queries, dbdir):
+def xapian_runs(stop, docs, queries, dbdir, passages):
     db = xapian.WritableDatabase(dbdir, xapian.DB_CREATE_OR_OVERWRITE)
     tg = xapian.TermGenerator()
     stem = xapian.Stem("indonesian")
@@ -61,7 +62,7 @@ def xapian_runs(stop, docs, queries, dbdir):
             tg.index_text(title, 1, "" if article != docid else "S")
             tg.increase_termpos()
         tg.index_text(text)
-        doc.set_data(article)
+        doc.set_data(docid if passages else article)
         doc.add_value(0, article)
         doc.add_boolean_term("Q" + docid)
         db.replace_document("Q" + docid, doc)
@@ -77,7 +78,8 @@ def xapian_runs(stop, docs, queries, dbdir):
     qp.set_default_op(xapian.Query.OP_OR)
     enq = xapian.Enquire(db)
     enq.set_weighting_scheme(xapian.BM25Weight())
-    enq.set_collapse_key(0)  # a no-op when every passage is its own article
+    if not passages:
+        enq.set_collapse_key(0)  # a no-op when every passage is its own article
     for split, qs in queries:
         res = []
         for qid, q in qs:
@@ -87,12 +89,12 @@ def xapian_runs(stop, docs, queries, dbdir):
         yield split, res
 
 
-def fts5_runs(stop, docs, queries):
+def fts5_runs(stop, docs, queries, passages):
     con = sqlite3.connect(":memory:")
     con.execute("CREATE VIRTUAL TABLE p USING fts5(docid UNINDEXED, title, text, "
                 "article UNINDEXED, tokenize='unicode61')")
     con.executemany("INSERT INTO p VALUES (?, ?, ?, ?)", docs)
-    limit = DEPTH * max(1, len(docs) // max(1, len({d[3] for d in docs})) * 4)
+    limit = DEPTH if passages else DEPTH * max(1, len(docs) // max(1, len({d[3] for d in docs})) * 4)
     word = re.compile(r"\w+")
     for split, qs in queries:
         res = []
@@ -102,8 +104,9 @@ def fts5_runs(stop, docs, queries):
                 res.append((qid, []))
                 continue
             match = " OR ".join('"%s"' % w for w in dict.fromkeys(words))
-            rows = con.execute("SELECT article, bm25(p) FROM p WHERE p MATCH ? "
-                               "ORDER BY bm25(p) LIMIT ?", (match, limit)).fetchall()
+            col = "docid" if passages else "article"
+            rows = con.execute("SELECT %s, bm25(p) FROM p WHERE p MATCH ? "
+                               "ORDER BY bm25(p) LIMIT ?" % col, (match, limit)).fetchall()
             best = {}
             for d, s in rows:  # each article by its best passage
                 best.setdefault(d, -s)
@@ -112,6 +115,9 @@ def fts5_runs(stop, docs, queries):
 
 
 def main():
+    passages = len(sys.argv) > 1 and sys.argv[1] == "--passages"
+    if passages:
+        del sys.argv[1]
     if len(sys.argv) < 6:
         sys.exit(__doc__)
     stopfile, corpus, outdir, name = sys.argv[1:5]
@@ -122,11 +128,12 @@ def main():
         split = re.sub(r"^queries\.|\.tsv$", "", os.path.basename(qf))
         queries.append((split, list(read_queries(qf))))
     t = time.time()
-    for split, res in xapian_runs(stop, docs, queries, os.path.join(outdir, "xapian." + name + ".db")):
+    for split, res in xapian_runs(stop, docs, queries, os.path.join(outdir, "xapian." + name + ".db"),
+                                  passages):
         write_run(os.path.join(outdir, f"xapian.{name}.{split}.run"), res)
     print(f"peers: {name}: xapian {time.time() - t:.1f} s", file=sys.stderr)
     t = time.time()
-    for split, res in fts5_runs(stop, docs, queries):
+    for split, res in fts5_runs(stop, docs, queries, passages):
         write_run(os.path.join(outdir, f"fts5.{name}.{split}.run"), res)
     print(f"peers: {name}: fts5 {time.time() - t:.1f} s", file=sys.stderr)
 
