@@ -327,6 +327,7 @@ START_TEST(test_stopwords_and_names) {
   ck_assert(!tl_analyzer_is_stopword(a, "negara", 6));
   ck_assert(!tl_analyzer_is_stopword(a, "", 0));
   ck_assert_str_eq(tl_analyzer_stemmer_name(a), "snowball");
+  ck_assert(!tl_analyzer_is_known(a, "lintah", 6)); /* no lexicon */
   s = tl_analyzer_stem(a, "berlari", 7, &n);
   ck_assert_uint_eq(n, 4);
   ck_assert_int_eq(memcmp(s, "lari", 4), 0);
@@ -338,6 +339,16 @@ START_TEST(test_stopwords_and_names) {
   ck_assert_int_eq(memcmp(s, "berlari", 7), 0);
   tl_analyzer_free(a);
   tl_analyzer_free(NULL);
+  /* the lexicon's words as they are: roots and spelling variants */
+  a = make("indonesian", NULL);
+  ck_assert(tl_analyzer_is_known(a, "lintah", 6));
+  ck_assert(tl_analyzer_is_known(a, "mendiang", 8));
+  ck_assert(tl_analyzer_is_known(a, "analisa", 7));      /* a variant of analisis */
+  ck_assert(!tl_analyzer_is_known(a, "mengulangi", 10)); /* affixed */
+  ck_assert(!tl_analyzer_is_known(a, "kerjsama", 8));
+  ck_assert(tl_analyzer_is_known(a, "lintahx", 6)); /* len bounds the word */
+  ck_assert(!tl_analyzer_is_known(a, "", 0));
+  tl_analyzer_free(a);
   /* a list by its absolute path, beside one by name */
   {
     char path[4096], names[4200];

@@ -446,13 +446,18 @@ START_TEST(acronyms_follow_the_passages) {
 END_TEST
 
 /* Spelling: words the index does not hold get the likely correction;
- * with correct set, the correction is searched instead. */
+ * with correct set, the correction is searched instead. A real word is not
+ * "corrected" into another: a root of the lexicon, or a word whose stem the
+ * index holds. */
 START_TEST(spelling_suggestion) {
   char *texts[] = {"Kerjasama bilateral adalah hubungan kerjasama antara dua negara.",
-                   "Indonesia menjalin kerjasama bilateral dengan Jepang."};
-  char *ids[] = {"a", "b"};
+                   "Indonesia menjalin kerjasama bilateral dengan Jepang.",
+                   "Mending lewat jalur lintas selatan untuk mengurangi macet. Mereka mengulang "
+                   "ujian."};
+  char *ids[] = {"a", "b", "c"};
+  const char *real[] = {"mendiang", "lintah", "mengulangi"};
   char *dir = tu_tmpdir(), db[1024], *j;
-  tl_searcher *s = make_index(dir, texts, ids, 2), *fix;
+  tl_searcher *s = make_index(dir, texts, ids, 3), *fix;
   tl_searcher_options so;
   tl_results *res;
   tl_error err;
@@ -475,6 +480,17 @@ START_TEST(spelling_suggestion) {
   ck_assert_int_eq(tl_search(s, "kerjasama bilateral", 0, 10, 0, &res, &err), TL_OK);
   ck_assert_ptr_null(res->suggestion);
   ck_assert_ptr_null(tl_results_suggestion_json(res, "q1"));
+  tl_results_free(res);
+  /* one edit from an indexed word (mending, lintas, mengurangi), but real words */
+  for (size_t k = 0; k < sizeof real / sizeof *real; k++) {
+    ck_assert_int_eq(tl_search(s, real[k], 0, 10, 0, &res, &err), TL_OK);
+    ck_assert_msg(res->suggestion == NULL, "%s -> %s", real[k], res->suggestion);
+    tl_results_free(res);
+  }
+  /* a misspelling beside them is still corrected */
+  ck_assert_int_eq(tl_search(s, "mendiang macat", 0, 10, 0, &res, &err), TL_OK);
+  ck_assert_ptr_nonnull(res->suggestion);
+  ck_assert_str_eq(res->suggestion, "mendiang macet");
   tl_results_free(res);
   memset(&so, 0, sizeof so);
   so.correct = 1;

@@ -110,6 +110,16 @@ int tl_analyzer_is_stopword(const tl_analyzer *a, const char *word, size_t len);
  */
 int tl_analyzer_is_name(const tl_analyzer *a, const char *word, size_t len);
 
+/**
+ * Whether a case-folded word (len bytes of UTF-8) is, as it is, a word of
+ * the Indonesian stemmer's lexicon: a root of its dictionaries (Debian's
+ * hunspell-id, lexicon/roots.txt and the other lists of lexicon/) or a
+ * spelling variant it maps (analisa, djalan); affixed forms are not looked
+ * into. Always 0 with the snowball and none stemmers. Not thread-safe (as
+ * tl_analyzer_stem).
+ */
+int tl_analyzer_is_known(tl_analyzer *a, const char *word, size_t len);
+
 /** The stemmer's name ("indonesian", "snowball", "none"). */
 const char *tl_analyzer_stemmer_name(const tl_analyzer *a);
 

@@ -236,7 +236,8 @@ static int lower_letters(const char *s, size_t n) {
   return n > 0;
 }
 
-tl_status tl_spelling_suggest(tl_store *st, const tl_query *q, char **out, tl_error *err) {
+tl_status tl_spelling_suggest(tl_store *st, tl_analyzer *an, const tl_query *q, char **out,
+                              tl_error *err) {
   tl_buf b = TL_BUF_INIT;
   size_t i, copied = 0;
   int changed = 0, failed = 0;
@@ -247,10 +248,29 @@ tl_status tl_spelling_suggest(tl_store *st, const tl_query *q, char **out, tl_er
     char *fix = NULL;
     if (t->flags & (TL_TERM_STEM | TL_TERM_JOINED | TL_TERM_NUMBER | TL_TERM_ACRONYM) ||
         t->negated || t->operator_ || t->start < copied || t->len < 3 ||
-        !lower_letters(t->term, t->len) || q->text[t->end] == ':' || q->text[t->end] == '*')
+        !lower_letters(t->term, t->len) || q->text[t->end] == ':' || q->text[t->end] == '*' ||
+        tl_analyzer_is_known(an, t->term, t->len))
       continue;
     if ((rc = tl_store_spelling(st, t->term, &fix, err)) != TL_OK)
       break;
+    if (*fix) {
+      /* a word whose stem the index holds finds its family already: a
+       * "correction" would only change the word (mengulangi -> mengurangi);
+       * looked up only for a word the index lacks that has a correction */
+      const tl_query_term *stem = tl_query_find(q, i, t->start, TL_TERM_STEM, TL_TERM_JOINED);
+      char zt[TL_TERM_MAX + 2];
+      unsigned long n = 0;
+      if (stem && stem->end == t->end && stem->len <= TL_TERM_MAX) {
+        zt[0] = TL_PREFIX_STEM[0];
+        memcpy(zt + 1, stem->term, stem->len);
+        if ((rc = tl_store_term_count(st, zt, stem->len + 1, &n, err)) != TL_OK) {
+          free(fix);
+          break;
+        }
+        if (n > 0)
+          *fix = '\0';
+      }
+    }
     if (*fix) {
       failed |= tl_buf_append(&b, q->text + copied, t->start - copied);
       failed |= tl_buf_append_str(&b, fix);

@@ -41,12 +41,18 @@ tl_status tl_acronyms_expand(const tl_acronyms *a, const tl_query *q, char **que
 
 /**
  * A spelling suggestion for query q, whose words were analyzed from its
- * text: each word of letters a-z that the index st does not hold is
- * replaced by its correction (tl_store_spelling), the rest of the text is
- * kept. *out receives the corrected query, or NULL when no word was
- * corrected; the caller frees it. Operators, negated words, numbers and
- * acronyms are left alone. Errors: TL_ERR_XAPIAN, TL_ERR_NOMEM.
+ * text by analyzer an: each word of letters a-z that the index st does not
+ * hold is replaced by its correction (tl_store_spelling), the rest of the
+ * text is kept. *out receives the corrected query, or NULL when no word was
+ * corrected; the caller frees it. Left alone: operators, negated words,
+ * numbers, acronyms, a word whose stem the index holds (the search finds
+ * its family already: mengulangi, not mengurangi) and a root the
+ * analyzer's lexicon knows (tl_analyzer_is_known): a correction there would
+ * only swap one real word for another (mendiang -> mending, lintah ->
+ * lintas).
+ * Errors: TL_ERR_XAPIAN, TL_ERR_NOMEM.
  */
-tl_status tl_spelling_suggest(tl_store *st, const tl_query *q, char **out, tl_error *err);
+tl_status tl_spelling_suggest(tl_store *st, tl_analyzer *an, const tl_query *q, char **out,
+                              tl_error *err);
 
 #endif

@@ -1069,7 +1069,7 @@ tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned
     return rc;
   /* a suggestion that cannot be made (a remote shard that does not answer)
    * is left out: the search itself says what failed */
-  if (tl_spelling_suggest(s->store, pq, &fix, err) != TL_OK)
+  if (tl_spelling_suggest(s->store, s->analyzer, pq, &fix, err) != TL_OK)
     tl_error_clear(err);
   tl_query_free(pq);
   rc = search_once(s, fix && s->correct ? fix : query, offset, count, explain, out, err);

@@ -194,6 +194,10 @@ int tl_analyzer_is_name(const tl_analyzer *a, const char *word, size_t len) {
   return tl_strset_has(a->names, word, len, NULL);
 }
 
+int tl_analyzer_is_known(tl_analyzer *a, const char *word, size_t len) {
+  return tl_stemmer_known(a->stemmer, word, len);
+}
+
 const char *tl_analyzer_stemmer_name(const tl_analyzer *a) {
   return tl_stemmer_name(a->stemmer);
 }

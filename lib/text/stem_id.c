@@ -962,6 +962,13 @@ static const char *variant_of(tl_idstem *s, const char *w, size_t n, size_t *vle
   return NULL;
 }
 
+int tl_idstem_known(tl_idstem *s, const char *word, size_t len) {
+  size_t vl;
+  if (len == 0 || len > MAX_WORD)
+    return 0;
+  return known(s, word, len) || variant_of(s, word, len, &vl) != NULL;
+}
+
 const char *tl_idstem_stem(tl_idstem *s, const char *word, size_t len, size_t *stem_len) {
   cache_slot *slot = &s->cache[XXH3_64bits(word, len) & (CACHE_SLOTS - 1)];
   const char *r;

@@ -33,6 +33,14 @@ int tl_idstem_create(const char *data_dir, tl_idstem **out, tl_error *err);
  */
 const char *tl_idstem_stem(tl_idstem *s, const char *word, size_t len, size_t *stem_len);
 
+/**
+ * Whether the lexicon knows one case-folded UTF-8 word of len bytes as it
+ * is: a root of one of its lists (hunspell-id, roots, compounds, protected,
+ * variants), or a spelling variant it maps (analisa, djalan). Affixed forms
+ * are not looked into. One thread at a time per handle, as tl_idstem_stem.
+ */
+int tl_idstem_known(tl_idstem *s, const char *word, size_t len);
+
 /** Releases the handle; NULL is allowed. */
 void tl_idstem_free(tl_idstem *s);
 

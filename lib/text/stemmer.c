@@ -64,6 +64,10 @@ const char *tl_stemmer_stem(tl_stemmer *s, const char *word, size_t len, size_t 
   return word;
 }
 
+int tl_stemmer_known(tl_stemmer *s, const char *word, size_t len) {
+  return s->kind == KIND_INDONESIAN && tl_idstem_known(s->idstem, word, len);
+}
+
 const char *tl_stemmer_name(const tl_stemmer *s) {
   switch (s->kind) {
   case KIND_SNOWBALL: return "snowball";

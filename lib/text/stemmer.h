@@ -43,6 +43,12 @@ int tl_stemmer_create(const char *name, const char *data_dir, tl_stemmer **out, 
  */
 const char *tl_stemmer_stem(tl_stemmer *s, const char *word, size_t len, size_t *stem_len);
 
+/**
+ * Whether the stemmer's lexicon knows the case-folded word (len bytes; see
+ * tl_idstem_known); 0 for the stemmers without a lexicon (snowball, none).
+ */
+int tl_stemmer_known(tl_stemmer *s, const char *word, size_t len);
+
 /** The name the handle was created with (static string). */
 const char *tl_stemmer_name(const tl_stemmer *s);
 
