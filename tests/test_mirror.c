@@ -461,6 +461,39 @@ START_TEST(other_paths_untouched) {
 }
 END_TEST
 
+/* A path given that does not exist removes nothing under it (a folder
+ * moved or unmounted, a name mistyped); a file given by name that the index
+ * read before and that is now deleted goes. */
+START_TEST(missing_path_kept) {
+  char from[1024], to[1024];
+  char *e;
+  make_in();
+  snprintf(from, sizeof from, "%s/in", tu_dir);
+  snprintf(to, sizeof to, "%s/moved", tu_dir);
+  ck_assert_int_eq(rename(from, to), 0);
+  ck_assert_int_eq(index_in(NULL, &e, "-d db in"), 1);
+  ASSERT_HAS(e, "in: No such file or directory, skipped; the articles indexed under it are kept");
+  ASSERT_HAS(e, "removed 0;");
+  free(e);
+  ck_assert_uint_eq(articles("db"), 4);
+  ck_assert_int_eq(rename(to, from), 0);
+  /* files named one by one: the deleted one goes, exit 0 */
+  ck_assert_int_eq(index_in(NULL, NULL, "-q -d named in/a.txt in/b.jsonl"), 0);
+  ck_assert_uint_eq(articles("named"), 4);
+  remove_in("in/a.txt");
+  ck_assert_int_eq(index_in(NULL, &e, "-d named in/a.txt in/b.jsonl"), 0);
+  ASSERT_HAS(e, "in/a.txt: No such file or directory: the file is gone, its articles are removed");
+  ASSERT_HAS(e, "removed 1;");
+  free(e);
+  ck_assert_uint_eq(articles("named"), 3);
+  /* a name never indexed: nothing to remove, a skip */
+  ck_assert_int_eq(index_in(NULL, &e, "-d named in/nothing.txt"), 1);
+  ASSERT_HAS(e, "removed 0;");
+  free(e);
+  ck_assert_uint_eq(articles("named"), 3);
+}
+END_TEST
+
 START_TEST(db_not_an_index) {
   char *e;
   mkdir_in("in");
@@ -633,6 +666,7 @@ int main(void) {
   tcase_add_test(tc, lines_without_id);
   tcase_add_test(tc, path_spellings);
   tcase_add_test(tc, other_paths_untouched);
+  tcase_add_test(tc, missing_path_kept);
   tcase_add_test(tc, db_not_an_index);
   tcase_add_test(tc, bad_input_reported_again);
   tcase_add_test(tc, bad_input_keeps_articles);

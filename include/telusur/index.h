@@ -143,7 +143,11 @@ void tl_update_expect(tl_update *u, const char *path);
  * names (hidden names and unknown formats passed over with a note). The
  * work is queued; notes and progress are reported as it is done (also
  * during later calls). Input that cannot be read is noted and skipped, not
- * an error. Errors (the update has then stopped: call tl_update_finish
+ * an error. A path that does not exist is noted and skipped, and the
+ * articles recorded under it are kept (a folder moved or unmounted, a name
+ * mistyped), unless it is itself a file the index recorded: that file was
+ * deleted, and its articles go as a gone file's do (tl_update_finish).
+ * Errors (the update has then stopped: call tl_update_finish
  * for the summary): TL_ERR_XAPIAN, TL_ERR_IO (the index could not be
  * written), TL_ERR_ICU, TL_ERR_NOMEM, or the error of an earlier call.
  */

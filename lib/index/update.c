@@ -402,6 +402,8 @@ struct tl_update {
   char **roots;
   size_t nroots;
   const char *given; /* the path tl_update_add_path walks */
+  int given_missing; /* it does not exist, and nothing recorded under it is removed */
+  int given_gone;    /* it does not exist, and is a file the index recorded: removed */
   /* the article ids read in this run (keyed by id term) and their holders */
   tl_strset *ids;
   tl_strset *walked; /* canonical paths of the files submitted in this run */
@@ -725,8 +727,15 @@ static int on_path(void *ctx, const char *path, int kind, const char *msg) {
              path);
     return submit(u, JOB_NOTE, TL_OK, buf);
   }
-  snprintf(buf, sizeof buf, "%s: %s%s", path, msg,
-           kind == TL_WALK_SKIPPED && !named ? "" : ", skipped");
+  if (u->given_gone && strcmp(path, u->given) == 0) {
+    snprintf(buf, sizeof buf, "%s: %s: the file is gone, its articles are removed", path, msg);
+    return submit(u, JOB_NOTE, TL_OK, buf);
+  }
+  snprintf(buf, sizeof buf, "%s: %s%s%s", path, msg,
+           kind == TL_WALK_SKIPPED && !named ? "" : ", skipped",
+           u->given_missing && strcmp(path, u->given) == 0
+               ? "; the articles indexed under it are kept"
+               : "");
   return submit(u, JOB_NOTE, kind == TL_WALK_ERROR ? TL_ERR_IO : named ? TL_ERR_USAGE : TL_OK, buf);
 }
 
@@ -746,10 +755,29 @@ void tl_update_expect(tl_update *u, const char *path) {
   tl_walk(path, count_path, u);
 }
 
+/* 1 when the index records canonical path p as a file it has read. */
+static int recorded_file(tl_update *u, const char *p) {
+  tl_file_state st;
+  tl_error e;
+  int found = 0;
+  return tl_manifest_get(tl_index_store(tl_writer_index(u->w[0])), p, &st, &found, &e) == TL_OK &&
+         found;
+}
+
 tl_status tl_update_add_path(tl_update *u, const char *path, tl_error *err) {
   if (!u->fatal && !u->finished) {
     char *canon = tl_canonical_path(path), **nr;
-    if (canon && (nr = realloc(u->roots, (u->nroots + 1) * sizeof *nr))) {
+    struct stat sb;
+    /* A path given that does not exist (a folder moved or unmounted, a name
+     * mistyped) removes nothing recorded under it: that would empty the
+     * index of a whole collection for a typing error. A file the index
+     * recorded under that very name was deleted: it goes, as in a walk. */
+    u->given_gone = canon && lstat(path, &sb) != 0 && errno == ENOENT;
+    u->given_missing = u->given_gone && !recorded_file(u, canon);
+    u->given_gone &= !u->given_missing && !u->o.no_delete;
+    if (u->given_missing) {
+      free(canon);
+    } else if (canon && (nr = realloc(u->roots, (u->nroots + 1) * sizeof *nr))) {
       u->roots = nr;
       u->roots[u->nroots++] = canon;
     } else if (canon || errno == ENOMEM) {
