@@ -462,8 +462,9 @@ START_TEST(other_paths_untouched) {
 END_TEST
 
 /* A path given that does not exist removes nothing under it (a folder
- * moved or unmounted, a name mistyped); a file given by name that the index
- * read before and that is now deleted goes. */
+ * moved or unmounted, a name mistyped), nor does a folder given that holds
+ * no file any more; a file given by name that the index read before and
+ * that is now deleted goes. */
 START_TEST(missing_path_kept) {
   char from[1024], to[1024];
   char *e;
@@ -486,6 +487,13 @@ START_TEST(missing_path_kept) {
   ASSERT_HAS(e, "removed 1;");
   free(e);
   ck_assert_uint_eq(articles("named"), 3);
+  /* a folder given that now holds no file (an unmounted mount point): kept */
+  remove_in("in/b.jsonl");
+  ck_assert_int_eq(index_in(NULL, &e, "-d db in"), 1);
+  ASSERT_HAS(e, "in: no file to index under it; the articles indexed under it are kept");
+  ASSERT_HAS(e, "removed 0;");
+  free(e);
+  ck_assert_uint_eq(articles("db"), 4);
   /* a name never indexed: nothing to remove, a skip */
   ck_assert_int_eq(index_in(NULL, &e, "-d named in/nothing.txt"), 1);
   ASSERT_HAS(e, "removed 0;");

@@ -401,9 +401,10 @@ struct tl_update {
    * under them that are gone are removed at the end */
   char **roots;
   size_t nroots;
-  const char *given; /* the path tl_update_add_path walks */
-  int given_missing; /* it does not exist, and nothing recorded under it is removed */
-  int given_gone;    /* it does not exist, and is a file the index recorded: removed */
+  const char *given;  /* the path tl_update_add_path walks */
+  int given_missing;  /* it does not exist, and nothing recorded under it is removed */
+  int given_gone;     /* it does not exist, and is a file the index recorded: removed */
+  size_t given_files; /* files the walk of it found */
   /* the article ids read in this run (keyed by id term) and their holders */
   tl_strset *ids;
   tl_strset *walked; /* canonical paths of the files submitted in this run */
@@ -709,6 +710,7 @@ static int on_path(void *ctx, const char *path, int kind, const char *msg) {
   /* a path given that is passed over (a FIFO, an unknown format) is skipped */
   int named = kind == TL_WALK_SKIPPED && strcmp(path, u->given) == 0;
   if (kind == TL_WALK_FILE) {
+    u->given_files++;
     /* a file reached again under another name (a link, a path given twice)
      * is read once: its two names would fight over its articles */
     char *canon = tl_canonical_path(path);
@@ -755,6 +757,21 @@ void tl_update_expect(tl_update *u, const char *path) {
   tl_walk(path, count_path, u);
 }
 
+/* Whether the index records a file below the directory of a holds_ctx. */
+typedef struct holds_ctx {
+  const char *dir;
+  size_t n;
+  int found;
+} holds_ctx;
+
+static int on_held(void *ctx, const char *path, const tl_file_state *st) {
+  holds_ctx *h = ctx;
+  (void)st;
+  if (strncmp(path, h->dir, h->n) == 0 && (path[h->n] == '/' || (h->n == 1 && *h->dir == '/')))
+    h->found = 1;
+  return h->found;
+}
+
 /* 1 when the index records canonical path p as a file it has read. */
 static int recorded_file(tl_update *u, const char *p) {
   tl_file_state st;
@@ -777,16 +794,36 @@ tl_status tl_update_add_path(tl_update *u, const char *path, tl_error *err) {
     u->given_gone &= !u->given_missing && !u->o.no_delete;
     if (u->given_missing) {
       free(canon);
+      canon = NULL;
     } else if (canon && (nr = realloc(u->roots, (u->nroots + 1) * sizeof *nr))) {
       u->roots = nr;
       u->roots[u->nroots++] = canon;
     } else if (canon || errno == ENOMEM) {
       free(canon);
+      canon = NULL;
       stop_nomem(u);
     }
     u->given = path;
+    u->given_files = 0;
     if (!u->fatal)
       tl_walk(path, on_path, u);
+    /* A directory that holds no file to read, under which the index
+     * recorded files (an unmounted mount point, a folder emptied by
+     * mistake): nothing under it is removed either. */
+    if (!u->fatal && !u->o.no_delete && u->given_files == 0 && canon && u->nroots &&
+        u->roots[u->nroots - 1] == canon && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+      holds_ctx h = {canon, strlen(canon), 0};
+      tl_error e;
+      tl_manifest_each(tl_index_store(tl_writer_index(u->w[0])), on_held, &h, &e);
+      if (h.found) { /* (an index that cannot be read: the prune reports it) */
+        char buf[4096 + 128];
+        u->nroots--;
+        snprintf(buf, sizeof buf,
+                 "%s: no file to index under it; the articles indexed under it are kept", path);
+        submit(u, JOB_NOTE, TL_ERR_IO, buf);
+        free(canon);
+      }
+    }
   }
   if (u->finished && !u->fatal)
     return tl_error_set(err, TL_ERR_USAGE, "the update is finished");
