@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Snippets: passages up to this many bytes are shown whole; longer ones as
  * a window of about SNIPPET_WORDS words around the best cluster of matches. */
@@ -65,9 +66,9 @@ static tl_status set_filters(tl_searcher *s, const tl_searcher_options *o, tl_er
     size_t k;
     if (!o->facets[i] || !*o->facets[i])
       return tl_error_set(err, TL_ERR_USAGE, "a facet without a field name");
-    for (k = 0; k < s->nfacets && !(s->facets[k] && strcmp(s->facets[k], o->facets[i]) == 0); k++)
+    for (k = 0; k < s->nfacets && strcasecmp(s->facets[k], o->facets[i]) != 0; k++)
       ;
-    if (k < s->nfacets) /* a field named twice is counted once */
+    if (k < s->nfacets) /* a field named twice (in any letter case) is counted once */
       continue;
     if (!(s->facets[s->nfacets] = strdup(o->facets[i])))
       return tl_error_set(err, TL_ERR_NOMEM, "out of memory");

@@ -579,7 +579,7 @@ static int json_fields(tl_reader *r, tl_error *err) {
   json_object_object_foreach(r->json, key, val) {
     if (!val || strcmp(key, "id") == 0 || strcmp(key, "title") == 0 || strcmp(key, "text") == 0)
       continue;
-    if (strcmp(key, "year") == 0 || strcmp(key, "month") == 0) {
+    if (strcasecmp(key, "year") == 0 || strcasecmp(key, "month") == 0) {
       /* the index derives them from the date (index/schema.h): the
        * article's own would give filters and facets two answers */
       char what[96];

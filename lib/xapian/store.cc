@@ -22,6 +22,7 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <strings.h>
 #include <system_error>
 #include <thread>
 #include <unordered_map>
@@ -946,7 +947,8 @@ public:
         size_t e = v < f.size() ? f.find('\0', v) : std::string::npos;
         if (e == std::string::npos)
           e = f.size();
-        if (name.size() == n - p && f.compare(p, n - p, name) == 0) {
+        // field names in any letter case, as filters take them
+        if (name.size() == n - p && strncasecmp(f.data() + p, name.data(), n - p) == 0) {
           std::string value = f.substr(v, e - v);
           if (std::find(seen.begin(), seen.end(), value) == seen.end()) { // once per article
             out[value] += fc.second;
