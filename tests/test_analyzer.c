@@ -379,6 +379,14 @@ START_TEST(test_create_errors) {
   ck_assert_int_eq(tl_analyzer_create(&o, &a, &err), TL_ERR_NOTFOUND);
   ck_assert_ptr_null(a);
   ck_assert_ptr_nonnull(strstr(err.msg, "no-such-list.txt"));
+  /* a directory is not an empty list */
+  {
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/stopwords", tu_source_dir());
+    o.stopwords = dir;
+    ck_assert_int_eq(tl_analyzer_create(&o, &a, &err), TL_ERR_IO);
+    ck_assert_msg(strstr(err.msg, "Is a directory") != NULL, "%s", err.msg);
+  }
 }
 END_TEST
 

@@ -67,6 +67,11 @@ static int load_list(tl_strset *set, const char *path, tl_error *err) {
       return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
     }
   }
+  if (ferror(f)) { /* a directory, a read error: not an empty list */
+    int e = errno;
+    fclose(f);
+    return tl_error_set(err, TL_ERR_IO, "%s: %s", path, strerror(e));
+  }
   fclose(f);
   return TL_OK;
 }
@@ -77,11 +82,12 @@ static int load_stopwords(tl_analyzer *a, const char *dir, const char *names, tl
     char path[4096];
     size_t n = strcspn(p, ",");
     int rc;
-    if (n > 0 && n < 256) {
-      if (*p == '/') /* a path of its own */
-        snprintf(path, sizeof path, "%.*s", (int)n, p);
-      else
-        snprintf(path, sizeof path, "%s/stopwords/%.*s", dir, (int)n, p);
+    if (n > 0) {
+      int w = *p == '/' /* a path of its own */
+                  ? snprintf(path, sizeof path, "%.*s", (int)n, p)
+                  : snprintf(path, sizeof path, "%s/stopwords/%.*s", dir, (int)n, p);
+      if (w < 0 || (size_t)w >= sizeof path)
+        return tl_error_set(err, TL_ERR_USAGE, "stopword list %.*s...: name too long", 64, p);
       if ((rc = load_list(a->stop, path, err)) != TL_OK)
         return rc;
     }
