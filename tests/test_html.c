@@ -170,6 +170,32 @@ START_TEST(test_deep_nesting) {
 }
 END_TEST
 
+/* Deeper than TL_HTML_MAX_NESTING: refused before parsing (the parser's
+ * time grows with the square of the depth); what never encloses what
+ * follows it is not counted. */
+START_TEST(test_nesting_limit) {
+  static char html[1 << 21];
+  tl_html_page p;
+  tl_error err;
+  size_t n = 0, i;
+  for (i = 0; i <= TL_HTML_MAX_NESTING; i++)
+    n += (size_t)snprintf(html + n, sizeof html - n, "<DIV class=\"x\">");
+  ck_assert_int_eq(tl_html_extract(html, n, &p, &err), TL_ERR_LIMIT);
+  ck_assert_str_eq(err.msg, "elements nested deeper than 5000");
+  /* closed elements, void and optional-end elements, self-closed (foreign) tags,
+   * comments, script and style contents: none nests */
+  n = (size_t)snprintf(html, sizeof html, "<html><body>");
+  for (i = 0; i < 3 * TL_HTML_MAX_NESTING; i++)
+    n += (size_t)snprintf(html + n, sizeof html - n,
+                          "<p>kata<li>x<br><img src=a><path d=m/><span>s</span><!-- <div> -->"
+                          "<script>var d = \"<div><b>\";</script><style>/* <div> */</style>");
+  n += (size_t)snprintf(html + n, sizeof html - n, "</body></html>");
+  ck_assert_int_eq(tl_html_extract(html, n, &p, &err), TL_OK);
+  ck_assert_ptr_nonnull(strstr(p.text, "kata"));
+  tl_html_page_free(&p);
+}
+END_TEST
+
 static Suite *html_suite(void) {
   Suite *s = suite_create("html");
   TCase *tc = tcase_create("html");
@@ -177,6 +203,7 @@ static Suite *html_suite(void) {
   tcase_add_test(tc, test_headings_as_passages);
   tcase_add_test(tc, test_fallbacks);
   tcase_add_test(tc, test_deep_nesting);
+  tcase_add_test(tc, test_nesting_limit);
   suite_add_tcase(s, tc);
   return s;
 }

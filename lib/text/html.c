@@ -275,6 +275,66 @@ void tl_html_page_free(tl_html_page *page) {
   memset(page, 0, sizeof *page);
 }
 
+/* Whether [s, s + n) starts with the ASCII name w in any letter case, ended
+ * by a character that cannot be part of a tag name. */
+static int tag_is(const char *s, size_t n, const char *w) {
+  size_t k = strlen(w);
+  return n > k && strncasecmp(s, w, k) == 0 &&
+         !((s[k] >= 'a' && s[k] <= 'z') || (s[k] >= 'A' && s[k] <= 'Z') ||
+           (s[k] >= '0' && s[k] <= '9'));
+}
+
+/* Elements that never enclose what follows them: void elements, and those
+ * whose end tag may be left out (HTML Living Standard, 13.1.2 and 13.1.2.4),
+ * which the parser closes itself. */
+static int not_nesting(const char *s, size_t n) {
+  static const char *const names[] = {
+      "area", "base",   "br",     "col",      "embed", "hr",    "img",   "input",    "link",
+      "meta", "source", "track",  "wbr",      "p",     "li",    "dt",    "dd",       "tr",
+      "td",   "th",     "option", "optgroup", "thead", "tbody", "tfoot", "colgroup", "rb",
+      "rt",   "rp",     "rtc",    "html",     "head",  "body"};
+  size_t i;
+  for (i = 0; i < sizeof names / sizeof *names; i++)
+    if (tag_is(s, n, names[i]))
+      return 1;
+  return 0;
+}
+
+/* The deepest nesting of start tags without their end tags, counted in one
+ * pass (comments, and script and style contents, passed over): gumbo 0.10's
+ * time grows with the square of the depth (200,000 nested elements: minutes). */
+static size_t nesting(const char *s, size_t n) {
+  size_t i = 0, depth = 0, most = 0;
+  while (i < n) {
+    const char *lt = memchr(s + i, '<', n - i), *end;
+    if (!lt)
+      break;
+    i = (size_t)(lt - s) + 1;
+    if (i + 3 <= n && memcmp(s + i, "!--", 3) == 0) {
+      const char *c = i + 3 < n ? strstr(s + i + 3, "-->") : NULL; /* s is NUL-terminated */
+      i = c && (size_t)(c - s) < n ? (size_t)(c - s) + 3 : n;
+    } else if (i < n && s[i] == '/') {
+      depth -= depth > 0;
+    } else if (i < n && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z'))) {
+      int raw = tag_is(s + i, n - i, "script") || tag_is(s + i, n - i, "style");
+      if (!(end = memchr(s + i, '>', n - i)))
+        break;
+      if (!not_nesting(s + i, n - i) && end[-1] != '/' && ++depth > most)
+        most = depth;
+      i = (size_t)(end - s) + 1;
+      if (raw) { /* to its end tag: its contents are not markup */
+        const char *close = strstr(s + i, "</");
+        while (close && (size_t)(close - s) < n &&
+               !tag_is(close + 2, n - (size_t)(close - s) - 2, "script") &&
+               !tag_is(close + 2, n - (size_t)(close - s) - 2, "style"))
+          close = strstr(close + 2, "</");
+        i = close && (size_t)(close - s) < n ? (size_t)(close - s) : n;
+      }
+    }
+  }
+  return most;
+}
+
 int tl_html_extract(const char *html, size_t len, tl_html_page *page, tl_error *err) {
   GumboOptions opt = kGumboDefaultOptions;
   GumboOutput *g;
@@ -286,6 +346,8 @@ int tl_html_extract(const char *html, size_t len, tl_html_page *page, tl_error *
   memset(&m, 0, sizeof m);
   memset(&w, 0, sizeof w);
   opt.max_errors = 0; /* parse errors are not kept */
+  if (nesting(html, len) > TL_HTML_MAX_NESTING)
+    return tl_error_set(err, TL_ERR_LIMIT, "elements nested deeper than %d", TL_HTML_MAX_NESTING);
   g = gumbo_parse_with_options(&opt, html, len);
   if (!g)
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory parsing HTML");

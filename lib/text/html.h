@@ -36,11 +36,17 @@ typedef struct tl_html_page {
   char *source;    /**< <meta property="og:site_name" content> */
 } tl_html_page;
 
+/** Pages whose elements nest deeper than this are refused (see tl_html_extract). */
+#define TL_HTML_MAX_NESTING 5000
+
 /**
  * Parses len bytes of UTF-8 HTML (invalid bytes are read as U+FFFD by the
- * parser) into *page, whose strings are malloc'd and owned by *page until
- * tl_html_page_free(). <meta> is matched on its property or name attribute.
- * Returns TL_OK or TL_ERR_NOMEM (*page then holds nothing to free).
+ * parser; html[len] must be readable and NUL) into *page, whose strings are
+ * malloc'd and owned by *page until tl_html_page_free(). <meta> is matched
+ * on its property or name attribute. Returns TL_OK, TL_ERR_LIMIT (start tags
+ * left open nest deeper than TL_HTML_MAX_NESTING, counted in one pass
+ * before parsing: the parser's time grows with the square of the depth) or
+ * TL_ERR_NOMEM (*page then holds nothing to free).
  */
 int tl_html_extract(const char *html, size_t len, tl_html_page *page, tl_error *err);
 

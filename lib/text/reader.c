@@ -448,8 +448,12 @@ static int next_html(tl_reader *r, const tl_article **article, tl_error *err) {
   tl_html_page *p = &r->page;
   if (rc != TL_OK)
     return rc;
-  if (tl_html_extract(r->buf + r->buf_pos, r->buf_len - r->buf_pos, p, err) != TL_OK)
-    return tl_error_set(err, TL_ERR_NOMEM, "%s: out of memory", r->path);
+  if ((rc = tl_html_extract(r->buf + r->buf_pos, r->buf_len - r->buf_pos, p, err)) != TL_OK) {
+    char why[sizeof err->msg];
+    memcpy(why, err->msg, sizeof why);
+    return rc == TL_ERR_LIMIT ? tl_error_set(err, TL_ERR_FORMAT, "%s: %s, skipped", r->path, why)
+                              : tl_error_set(err, TL_ERR_NOMEM, "%s: out of memory", r->path);
+  }
   if (!p->text_len && !*p->title)
     return tl_error_set(err, TL_ERR_FORMAT, "%s: no text in the page, skipped", r->path);
   memset(&r->article, 0, sizeof r->article);
