@@ -132,16 +132,21 @@ static void put_result_tsv(FILE *out, const tl_result *r, const char *qid) {
   putc('\n', out);
 }
 
+/* Starts a line of a batch's query with its qid. */
+static void put_qid(FILE *out, const char *qid) {
+  if (qid) {
+    put_str(out, qid);
+    putc(' ', out);
+  }
+}
+
 void print_results(const tl_results *res, const opts *o, const char *qid) {
   /* the docids a TREC run has listed for the query so far */
   const char **seen = calloc(res->count + 1, sizeof *seen);
   size_t i, k, nseen = 0;
   FILE *out = stdout;
   if (o->explain && o->format == FMT_TEXT) {
-    if (qid) {
-      put_str(out, qid);
-      putc(' ', out);
-    }
+    put_qid(out, qid);
     fputs("query: ", out);
     put_str(out, res->parsed);
     if (res->expanded) {
@@ -151,10 +156,7 @@ void print_results(const tl_results *res, const opts *o, const char *qid) {
     fputs("\n\n", out);
   }
   if (res->suggestion && o->format == FMT_TEXT) {
-    if (qid) {
-      put_str(out, qid);
-      putc(' ', out);
-    }
+    put_qid(out, qid);
     fputs(res->corrected ? "searched for: " : "did you mean: ", out);
     put_str(out, res->suggestion);
     fputs("\n\n", out);
@@ -205,16 +207,20 @@ void print_results(const tl_results *res, const opts *o, const char *qid) {
   free(seen);
 }
 
-/* The text format's match counts and facets. */
-static void put_counts(FILE *out, const tl_results *res) {
+/* The text format's match counts and facets (each line of a batch's query
+ * after its qid). */
+static void put_counts(FILE *out, const tl_results *res, const char *qid) {
   size_t i, k;
+  put_qid(out, qid);
   fprintf(out, "%lu passages of %lu articles matched\n", res->passages_matched,
           res->articles_matched);
   for (i = 0; i < res->nfacets; i++) {
     putc('\n', out);
+    put_qid(out, qid);
     put_str(out, res->facets[i].field);
     fputs(":\n", out);
     for (k = 0; k < res->facets[i].nvalues; k++) {
+      put_qid(out, qid);
       fprintf(out, "  %6lu  ", res->facets[i].values[k].articles);
       put_str(out, res->facets[i].values[k].value);
       putc('\n', out);
@@ -224,7 +230,7 @@ static void put_counts(FILE *out, const tl_results *res) {
 
 void print_counts(const tl_results *res, const opts *o, const char *qid) {
   if (res->counted && o->format == FMT_TEXT)
-    put_counts(stdout, res);
+    put_counts(stdout, res, qid);
   if (res->nfacets && o->format == FMT_JSON) {
     char *j = tl_results_facets_json(res, qid);
     if (j)

@@ -163,6 +163,21 @@ START_TEST(batch_from_stdin_and_errors) {
     ck_assert_int_eq(facets, 2);
   }
   free(out);
+  /* in text, every line of the suggestion, the counts and the facets too */
+  rc = tu_runf(&out, NULL,
+               "printf 'qa\\tharimau hutn\\nqb\\tgajah\\n' | '%s/telusur-query' -d '%s/db' -n 1 "
+               "--color never --facets source --batch - | grep -v '^   ' | grep -v '^$'",
+               tu_bin_dir(), tu_dir);
+  ck_assert_int_eq(rc, 0);
+  {
+    char *save = NULL, *line;
+    int lines = 0;
+    for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save), lines++)
+      ck_assert_msg(strncmp(line, lines < 4 ? "qa " : "qb ", 3) == 0, "no qid: %s", line);
+    /* per query: a result, the counts, the facet's name (the did-you-mean of qa) */
+    ck_assert_int_eq(lines, 7);
+  }
+  free(out);
   /* a line without a tab is reported with its line number; the rest runs */
   rc = tu_runf(&out, &err,
                "printf 'a\\tharimau\\nno tab here\\n' | '%s/telusur-query' -d '%s/db' "
