@@ -79,10 +79,15 @@ static void clear_progress(cli *c) {
     fputs("\r\033[K", stderr);
 }
 
+/* A note on one line: a control character (a line break in a file's name)
+ * is written as '?', so that a line still reads as one note. */
 static void on_note(void *ctx, int code, const char *msg) {
   (void)code;
   clear_progress(ctx);
-  fprintf(stderr, "telusur-index: %s\n", msg);
+  fputs("telusur-index: ", stderr);
+  for (; *msg; msg++)
+    putc((unsigned char)*msg < 0x20 || *msg == 0x7f ? '?' : *msg, stderr);
+  putc('\n', stderr);
 }
 
 static void on_progress(void *ctx, const tl_update_progress *p) {
@@ -251,6 +256,7 @@ int main(int argc, char **argv) {
   signal(SIGXFSZ, SIG_IGN);
   if (!db || !*db)
     db = "telusur.db";
+  argv[0] = (char *)"telusur-index"; /* getopt names the tool so, not its path */
   while ((i = getopt_long(argc, argv, "d:j:qhV", longopts, NULL)) != -1) {
     switch (i) {
     case 'd': db = optarg; break;

@@ -261,6 +261,7 @@ int main(int argc, char **argv) {
   o.tag = "telusur";
   if (!db || !*db)
     db = "telusur.db";
+  argv[0] = (char *)"telusur-query"; /* getopt names the tool so, not its path */
   while ((c = getopt_long(argc, argv, "d:n:f:hV", longopts, NULL)) != -1) {
     switch (c) {
     case 'd': db = optarg; break;

@@ -255,6 +255,7 @@ START_TEST(bad_inputs) {
                  "{\"id\":\"a3\",\"title\":\"Tiga\",\"text\":\"Pantai Kuta ramai.\"}\n"));
   write_in_dir("bad-utf8.txt", "Judul\n\nTeks \xC3\x28 rusak.\n", 21);
   write_in_dir("binary.txt", "Judul\n\x00\x01\x02\x03", 10);
+  write_in_dir("line\nbreak.jsonl", "x\n", 2); /* a note about it stays one line */
   /* a truncated gzip file: its first complete lines are still indexed */
   for (i = 0; i + 120 < sizeof big;) {
     int n = snprintf(
@@ -273,7 +274,8 @@ START_TEST(bad_inputs) {
                 err);
   ck_assert_msg(strstr(err, "cut.jsonl.gz: truncated gzip data") != NULL, "%s", err);
   ck_assert_msg(strstr(err, "missing.txt: No such file or directory") != NULL, "%s", err);
-  ck_assert_msg(strstr(err, "skipped: 1 files, 4 records") != NULL, "%s", err);
+  ck_assert_msg(strstr(err, "/line?break.jsonl:1: malformed JSON") != NULL, "%s", err);
+  ck_assert_msg(strstr(err, "skipped: 1 files, 5 records") != NULL, "%s", err);
   free(out);
   free(err);
   out = err = NULL;

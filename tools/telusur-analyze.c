@@ -143,6 +143,7 @@ int main(int argc, char **argv) {
   tl_analyzer_options ao;
   tl_analyzer *a;
   tl_error err;
+  argv[0] = (char *)"telusur-analyze"; /* getopt names the tool so, not its path */
   while ((c = getopt_long(argc, argv, "d:hV", longopts, NULL)) != -1) {
     switch (c) {
     case 'd': db = optarg; break;

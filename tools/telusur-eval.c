@@ -142,6 +142,7 @@ int main(int argc, char **argv) {
   tl_eval *e = NULL;
   tl_error err;
   tl_error_clear(&err);
+  argv[0] = (char *)"telusur-eval"; /* getopt names the tool so, not its path */
   while ((c = getopt_long(argc, argv, "qf:hV", opts, NULL)) != -1) {
     switch (c) {
     case 'q': per_query = 1; break;
