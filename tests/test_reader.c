@@ -284,7 +284,8 @@ START_TEST(test_jsonl) {
       "  \t\r\n"
       "{\"title\":\"Dua\",\"text\":\"Teks dua.\"}\r\n"
       "{\"id\":42,\"text\":\"Tiga\",\"title\":null,\"extra\":[1,2]}\n"
-      "{\"id\":\"\",\"text\":\"\"}";
+      "{\"id\":\"e\",\"title\":\"Judul saja\",\"text\":\" \\t\\n \"}\n"
+      "{\"id\":\"\",\"text\":\"Empat\"}";
   char p[512], id[600];
   tl_reader *r;
   const tl_article *a;
@@ -320,12 +321,17 @@ START_TEST(test_jsonl) {
   expect_text(a, "Tiga");
   ck_assert_uint_eq(a->line, 5);
 
+  /* a text of white space alone: nothing to index, the line skipped */
+  snprintf(id, sizeof id, "%s:6: empty \"text\", line skipped", p);
+  expect_error(r, TL_ERR_FORMAT, id, (const char *)NULL);
+  ck_assert_int_eq(tl_reader_warned(r), 0);
+
   /* an empty id is no id; the last line has no line end */
   a = next_ok(r);
-  snprintf(id, sizeof id, "%s:6", p);
+  snprintf(id, sizeof id, "%s:7", p);
   ck_assert_str_eq(a->id, id);
-  expect_text(a, "");
-  ck_assert_uint_eq(a->line, 6);
+  expect_text(a, "Empat");
+  ck_assert_uint_eq(a->line, 7);
 
   expect_done(r);
   ck_assert_uint_eq(tl_reader_bytes(r), sizeof data - 1);

@@ -711,6 +711,11 @@ static int next_jsonl(tl_reader *r, const tl_article **article, tl_error *err) {
                           "%s:%llu: \"text\" holds a NUL or invalid character "
                           "at byte %zu of its value, line skipped",
                           r->path, (unsigned long long)r->line, bad);
+    /* nothing to index: not an article added (and an article of that id
+     * the index holds is kept, as for any line skipped) */
+    if (r->article.text_len == strspn(r->article.text, " \t\r\n\f\v"))
+      return tl_error_set(err, TL_ERR_FORMAT, "%s:%llu: empty \"text\", line skipped", r->path,
+                          (unsigned long long)r->line);
     if ((rc = json_fields(r, err)) != TL_OK)
       return rc;
     return hand_out(r, article, err);
