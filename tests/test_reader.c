@@ -924,6 +924,26 @@ START_TEST(test_html_pages) {
   expect_error(r, TL_ERR_UTF8, p, "byte offset 4", (const char *)NULL);
   expect_done(r);
   tl_reader_free(r);
+  /* a page that declares a legacy charset is read in it (iso-8859-1 as
+   * windows-1252, the Encoding Standard's reading); one declaring UTF-8 is
+   * not converted */
+  snprintf(p, sizeof p, "%s",
+           put("latin.html", "<html><head><META HTTP-EQUIV=\"Content-Type\" CONTENT=\"text/html; "
+                             "charset=ISO-8859-1\"><title>Caf\xE9</title></head>"
+                             "<body><p>Kopi caf\xE9 \x93"
+                             "enak\x94.</p></body></html>"));
+  r = open_ok(p);
+  a = next_ok(r);
+  ck_assert_str_eq(a->title, "Caf\xC3\xA9");
+  expect_text(a, "Kopi caf\xC3\xA9 \xE2\x80\x9C"
+                 "enak\xE2\x80\x9D.");
+  expect_done(r);
+  tl_reader_free(r);
+  snprintf(p, sizeof p, "%s", put("utf.html", "<meta charset='utf-8'><p>a\xFF</p>"));
+  r = open_ok(p);
+  expect_error(r, TL_ERR_UTF8, p, "byte offset 26", (const char *)NULL);
+  expect_done(r);
+  tl_reader_free(r);
 }
 END_TEST
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unicode/ucnv.h>
 #include <unicode/utf8.h>
 #include <zlib.h>
 
@@ -381,9 +382,71 @@ static int blank(const char *s, size_t len) {
   return 1;
 }
 
+/* The charset an HTML page declares in its first 1024 bytes (<meta
+ * charset=X> or <meta http-equiv content="...; charset=X">), into name
+ * (cap bytes); 0 when none. As the HTML Living Standard's prescan, in short
+ * (13.2.3.2): the first "charset=" in a <meta> tag. */
+static int declared_charset(const char *s, size_t len, char *name, size_t cap) {
+  size_t i, n = len < 1024 ? len : 1024;
+  for (i = 0; i + 5 < n; i++) {
+    const char *end, *c;
+    size_t k = 0;
+    if (s[i] != '<' || strncasecmp(s + i + 1, "meta", 4) != 0)
+      continue;
+    if (!(end = memchr(s + i, '>', n - i)))
+      return 0;
+    for (c = s + i; c + 8 <= end && strncasecmp(c, "charset=", 8) != 0; c++)
+      ;
+    if (c + 8 > end)
+      continue;
+    for (c += 8; c < end && (*c == '"' || *c == '\'' || *c == ' '); c++)
+      ;
+    while (c + k < end && k + 1 < cap && !strchr("\"'; />", c[k]))
+      k++;
+    memcpy(name, c, k);
+    name[k] = '\0';
+    return k > 0;
+  }
+  return 0;
+}
+
+/* An HTML page in the legacy charset it declares (windows-1252, iso-8859-1,
+ * ...) converted to UTF-8 in r->buf, by ICU; TL_ERR_UTF8 when it declares
+ * none, or UTF-8, or one ICU does not know. */
+static int from_declared(tl_reader *r, tl_error *err) {
+  char name[64], *out;
+  UErrorCode st = U_ZERO_ERROR;
+  int32_t n;
+  if (!declared_charset(r->buf, r->buf_len, name, sizeof name) || strcasecmp(name, "utf-8") == 0 ||
+      strcasecmp(name, "utf8") == 0)
+    return TL_ERR_UTF8;
+  /* the labels the Encoding Standard reads as windows-1252 */
+  if (strcasecmp(name, "iso-8859-1") == 0 || strcasecmp(name, "latin1") == 0 ||
+      strcasecmp(name, "us-ascii") == 0 || strcasecmp(name, "ascii") == 0)
+    snprintf(name, sizeof name, "windows-1252");
+  n = ucnv_convert("UTF-8", name, NULL, 0, r->buf, (int32_t)r->buf_len, &st);
+  if (st != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(st))
+    return TL_ERR_UTF8;
+  if (!(out = malloc((size_t)n + 1)))
+    return tl_error_set(err, TL_ERR_NOMEM, "%s: out of memory", r->path);
+  st = U_ZERO_ERROR;
+  ucnv_convert("UTF-8", name, out, n + 1, r->buf, (int32_t)r->buf_len, &st);
+  if (U_FAILURE(st)) {
+    free(out);
+    return TL_ERR_UTF8;
+  }
+  free(r->buf);
+  r->buf = out;
+  r->buf_len = (size_t)n;
+  r->buf_cap = (size_t)n + 1;
+  r->buf[n] = '\0';
+  return TL_OK;
+}
+
 /* Reads the whole (decompressed) file into r->buf, NUL-terminated, and
- * checks that it is UTF-8 text. */
-static int read_all(tl_reader *r, tl_error *err) {
+ * checks that it is UTF-8 text; an HTML page (html) that is not, but
+ * declares another charset, is converted from it. */
+static int read_all(tl_reader *r, int html, tl_error *err) {
   size_t bad = 0;
   int rc;
   r->done = 1;
@@ -396,6 +459,10 @@ static int read_all(tl_reader *r, tl_error *err) {
   }
   r->buf[r->buf_len] = '\0';
   rc = tl_utf8_check(r->buf, r->buf_len, &bad);
+  if (rc == TL_ERR_UTF8 && html && (rc = from_declared(r, err)) == TL_OK)
+    rc = tl_utf8_check(r->buf, r->buf_len, &bad);
+  else if (rc == TL_ERR_NOMEM)
+    return rc;
   if (rc == TL_ERR_FORMAT)
     return tl_error_set(err, rc, "%s: binary data (NUL byte at byte offset %zu), skipped", r->path,
                         bad);
@@ -410,7 +477,7 @@ static int read_all(tl_reader *r, tl_error *err) {
 
 static int next_txt(tl_reader *r, const tl_article **article, tl_error *err) {
   size_t i, title_start, title_end;
-  int rc = read_all(r, err);
+  int rc = read_all(r, 0, err);
   if (rc != TL_OK)
     return rc;
   /* The title is the first non-empty line, after a byte order mark. */
@@ -444,7 +511,7 @@ static int next_txt(tl_reader *r, const tl_article **article, tl_error *err) {
 }
 
 static int next_html(tl_reader *r, const tl_article **article, tl_error *err) {
-  int rc = read_all(r, err);
+  int rc = read_all(r, 1, err);
   tl_html_page *p = &r->page;
   if (rc != TL_OK)
     return rc;
