@@ -499,6 +499,29 @@ START_TEST(missing_path_kept) {
   ASSERT_HAS(e, "removed 0;");
   free(e);
   ck_assert_uint_eq(articles("named"), 3);
+  /* below another path given, a missing or emptied folder keeps its
+   * articles too; and a path whose parents are gone as well */
+  mkdir_in("top");
+  mkdir_in("top/sub");
+  put("top/sub/s.txt", "Kopi\n\nKopi Gayo diekspor ke Eropa.\n");
+  put("top/t.txt", "Teh\n\nTeh hijau dari Jawa Barat.\n");
+  ck_assert_int_eq(index_in(NULL, NULL, "-q -d nest top"), 0);
+  remove_in("top/sub/s.txt");
+  ck_assert_int_eq(index_in(NULL, &e, "-d nest top top/sub"), 1);
+  ASSERT_HAS(e, "top/sub: no file to index under it; the articles indexed under it are kept");
+  ASSERT_HAS(e, "removed 0;");
+  free(e);
+  remove_in("top/sub");
+  ck_assert_int_eq(index_in(NULL, &e, "-d nest top/sub top"), 1);
+  ASSERT_HAS(e,
+             "top/sub: No such file or directory, skipped; the articles indexed under it are kept");
+  ASSERT_HAS(e, "removed 0;");
+  free(e);
+  ck_assert_int_eq(index_in(NULL, &e, "-d nest top/sub/deeper/x.txt"), 1);
+  ASSERT_HAS(e,
+             "x.txt: No such file or directory, skipped; the articles indexed under it are kept");
+  free(e);
+  ck_assert_uint_eq(articles("nest"), 2);
 }
 END_TEST
 

@@ -149,6 +149,7 @@ void tl_update_expect(tl_update *u, const char *path);
  * deleted, and its articles go as a gone file's do (tl_update_finish). A
  * directory in which the walk finds no file to read, under which the index
  * recorded files (an unmounted mount point), is noted and its articles kept.
+ * What is kept so is kept even below another path given to the update.
  * Errors (the update has then stopped: call tl_update_finish
  * for the summary): TL_ERR_XAPIAN, TL_ERR_IO (the index could not be
  * written), TL_ERR_ICU, TL_ERR_NOMEM, or the error of an earlier call.

@@ -401,6 +401,10 @@ struct tl_update {
    * under them that are gone are removed at the end */
   char **roots;
   size_t nroots;
+  /* canonical paths given that do not exist or hold no file any more:
+   * nothing recorded under them is removed, whatever root they are under */
+  char **kept;
+  size_t nkept;
   const char *given;  /* the path tl_update_add_path walks */
   int given_missing;  /* it does not exist, and nothing recorded under it is removed */
   int given_gone;     /* it does not exist, and is a file the index recorded: removed */
@@ -781,19 +785,58 @@ static int recorded_file(tl_update *u, const char *p) {
          found;
 }
 
+/* The canonical path of path (malloc'd), also when it and some of its
+ * parents are gone: the canonical path of the nearest one that exists,
+ * then the names below it as given. NULL with errno set when it cannot be
+ * made. */
+static char *canonical_any(const char *path) {
+  char *c = tl_canonical_path(path), *dir, *slash, *out = NULL;
+  size_t n;
+  if (c || errno != ENOENT || !(dir = strdup(path)))
+    return c;
+  for (n = strlen(dir); n > 1 && dir[n - 1] == '/';)
+    dir[--n] = '\0';
+  if ((slash = strrchr(dir, '/')) && slash > dir) {
+    const char *name = slash + 1;
+    *slash = '\0';
+    if ((c = canonical_any(dir)) && (out = malloc(strlen(c) + strlen(name) + 2)))
+      sprintf(out, "%s/%s", strcmp(c, "/") == 0 ? "" : c, name); /* NOLINT */
+    free(c);
+  }
+  free(dir);
+  if (!out && !errno)
+    errno = ENOMEM;
+  return out;
+}
+
+/* Adds canonical path p (taken) to the paths whose records are kept; 1 when
+ * out of memory. */
+static int keep_path(tl_update *u, char *p) {
+  char **nk = realloc(u->kept, (u->nkept + 1) * sizeof *nk);
+  if (!nk) {
+    free(p);
+    return 1;
+  }
+  u->kept = nk;
+  u->kept[u->nkept++] = p;
+  return 0;
+}
+
 tl_status tl_update_add_path(tl_update *u, const char *path, tl_error *err) {
   if (!u->fatal && !u->finished) {
-    char *canon = tl_canonical_path(path), **nr;
+    char *canon = canonical_any(path), **nr;
     struct stat sb;
     /* A path given that does not exist (a folder moved or unmounted, a name
-     * mistyped) removes nothing recorded under it: that would empty the
-     * index of a whole collection for a typing error. A file the index
-     * recorded under that very name was deleted: it goes, as in a walk. */
+     * mistyped) removes nothing recorded under it, even below another path
+     * given: that would empty the index of a whole collection for a typing
+     * error. A file the index recorded under that very name was deleted: it
+     * goes, as in a walk. */
     u->given_gone = canon && lstat(path, &sb) != 0 && errno == ENOENT;
     u->given_missing = u->given_gone && !recorded_file(u, canon);
     u->given_gone &= !u->given_missing && !u->o.no_delete;
     if (u->given_missing) {
-      free(canon);
+      if (keep_path(u, canon))
+        stop_nomem(u);
       canon = NULL;
     } else if (canon && (nr = realloc(u->roots, (u->nroots + 1) * sizeof *nr))) {
       u->roots = nr;
@@ -810,7 +853,7 @@ tl_status tl_update_add_path(tl_update *u, const char *path, tl_error *err) {
     /* A directory that holds no file to read, under which the index
      * recorded files (an unmounted mount point, a folder emptied by
      * mistake): nothing under it is removed either. */
-    if (!u->fatal && !u->o.no_delete && u->given_files == 0 && canon && u->nroots &&
+    if (!u->fatal && u->given_files == 0 && canon && u->nroots &&
         u->roots[u->nroots - 1] == canon && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
       holds_ctx h = {canon, strlen(canon), 0};
       tl_error e;
@@ -821,7 +864,8 @@ tl_status tl_update_add_path(tl_update *u, const char *path, tl_error *err) {
         snprintf(buf, sizeof buf,
                  "%s: no file to index under it; the articles indexed under it are kept", path);
         submit(u, JOB_NOTE, TL_ERR_IO, buf);
-        free(canon);
+        if (keep_path(u, canon))
+          stop_nomem(u);
       }
     }
   }
@@ -843,13 +887,13 @@ typedef struct gone {
   int nomem;
 } gone;
 
-/* 1 when canonical path p is a root given to the run or below one. */
-static int under_roots(const tl_update *u, const char *p) {
+/* 1 when canonical path p is one of the n paths dirs or below one. */
+static int under_any(char *const *dirs, size_t n, const char *p) {
   size_t i;
-  for (i = 0; i < u->nroots; i++) {
-    const char *r = u->roots[i];
-    size_t n = strlen(r);
-    if (strncmp(p, r, n) == 0 && (p[n] == '\0' || p[n] == '/' || (n == 1 && *r == '/')))
+  for (i = 0; i < n; i++) {
+    const char *r = dirs[i];
+    size_t len = strlen(r);
+    if (strncmp(p, r, len) == 0 && (p[len] == '\0' || p[len] == '/' || (len == 1 && *r == '/')))
       return 1;
   }
   return 0;
@@ -869,7 +913,8 @@ static int on_state(void *ctx, const char *path, const tl_file_state *st) {
   /* no canonical path: its folder is gone too; but a link left dangling
    * is an error the walk reports (its target may come back), not a file
    * deleted */
-  stale = under_roots(g->u, canon ? canon : path) &&
+  stale = under_any(g->u->roots, g->u->nroots, canon ? canon : path) &&
+          !under_any(g->u->kept, g->u->nkept, canon ? canon : path) &&
           (!canon || strcmp(canon, path) != 0 || (stat(path, &sb) != 0 && errno == ENOENT)) &&
           !(lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode));
   free(canon);
@@ -1474,6 +1519,9 @@ void tl_update_free(tl_update *u) {
   for (k = 0; k < u->nroots; k++)
     free(u->roots[k]);
   free(u->roots);
+  for (k = 0; k < u->nkept; k++)
+    free(u->kept[k]);
+  free(u->kept);
   for (k = 0; u->ids && k < tl_strset_count(u->ids); k++) {
     free(u->run[k].id);
     free(u->run[k].where);
