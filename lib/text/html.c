@@ -275,64 +275,115 @@ void tl_html_page_free(tl_html_page *page) {
   memset(page, 0, sizeof *page);
 }
 
-/* Whether [s, s + n) starts with the ASCII name w in any letter case, ended
- * by a character that cannot be part of a tag name. */
-static int tag_is(const char *s, size_t n, const char *w) {
-  size_t k = strlen(w);
-  return n > k && strncasecmp(s, w, k) == 0 &&
-         !((s[k] >= 'a' && s[k] <= 'z') || (s[k] >= 'A' && s[k] <= 'Z') ||
-           (s[k] >= '0' && s[k] <= '9'));
+/* The tag name at s (n bytes), in lower case, into name (at most
+ * TL_TAG_NAME - 1 bytes kept); returns its length in s. */
+#define TL_TAG_NAME 16
+static size_t tag_name(const char *s, size_t n, char *name) {
+  size_t k = 0;
+  while (k < n && ((s[k] >= 'a' && s[k] <= 'z') || (s[k] >= 'A' && s[k] <= 'Z') ||
+                   (s[k] >= '0' && s[k] <= '9') || s[k] == '-' || s[k] == ':')) {
+    if (k < TL_TAG_NAME - 1)
+      name[k] = (char)(s[k] >= 'A' && s[k] <= 'Z' ? s[k] - 'A' + 'a' : s[k]);
+    k++;
+  }
+  name[k < TL_TAG_NAME - 1 ? k : TL_TAG_NAME - 1] = '\0';
+  return k;
 }
 
-/* Elements that never enclose what follows them: void elements, and those
- * whose end tag may be left out (HTML Living Standard, 13.1.2 and 13.1.2.4),
- * which the parser closes itself. */
-static int not_nesting(const char *s, size_t n) {
-  static const char *const names[] = {
-      "area", "base",   "br",     "col",      "embed", "hr",    "img",   "input",    "link",
-      "meta", "source", "track",  "wbr",      "p",     "li",    "dt",    "dd",       "tr",
-      "td",   "th",     "option", "optgroup", "thead", "tbody", "tfoot", "colgroup", "rb",
-      "rt",   "rp",     "rtc",    "html",     "head",  "body"};
-  size_t i;
-  for (i = 0; i < sizeof names / sizeof *names; i++)
-    if (tag_is(s, n, names[i]))
+/* Whether name is one of the names of list (NULL-terminated). */
+static int one_of(const char *name, const char *const *list) {
+  for (; *list; list++)
+    if (strcmp(name, *list) == 0)
       return 1;
   return 0;
 }
 
-/* The deepest nesting of start tags without their end tags, counted in one
- * pass (comments, and script and style contents, passed over): gumbo 0.10's
- * time grows with the square of the depth (200,000 nested elements: minutes). */
-static size_t nesting(const char *s, size_t n) {
-  size_t i = 0, depth = 0, most = 0;
-  while (i < n) {
-    const char *lt = memchr(s + i, '<', n - i), *end;
+/* Elements that never enclose what follows them as nesting does: void
+ * elements, those whose end tag may be left out (HTML Living Standard,
+ * 13.1.2 and 13.1.2.4), and those the parser does not open inside one of
+ * their own (a, headings, button, form, nobr, select). */
+static const char *const not_nesting[] = {
+    "area", "base",   "br",     "col",      "embed",  "hr",    "img",   "input",    "link",
+    "meta", "source", "track",  "wbr",      "p",      "li",    "dt",    "dd",       "tr",
+    "td",   "th",     "option", "optgroup", "thead",  "tbody", "tfoot", "colgroup", "rb",
+    "rt",   "rp",     "rtc",    "html",     "head",   "body",  "a",     "h1",       "h2",
+    "h3",   "h4",     "h5",     "h6",       "button", "form",  "nobr",  "select",   NULL};
+
+/* Elements whose contents are text, not markup, up to their end tag. */
+static const char *const raw_text[] = {"script", "style",   "textarea", "title", "xmp",
+                                       "iframe", "noembed", "noframes", NULL};
+
+/* The end of the tag that starts at s[i] ('<' at s[i - 1]): the '>' outside
+ * quoted attribute values; n when there is none. */
+static size_t tag_end(const char *s, size_t i, size_t n) {
+  char quote = 0;
+  for (; i < n; i++) {
+    if (quote)
+      quote = s[i] == quote ? 0 : quote;
+    else if (s[i] == '"' || s[i] == '\'')
+      quote = s[i];
+    else if (s[i] == '>')
+      return i;
+  }
+  return n;
+}
+
+/* Whether start tags left open nest deeper than limit, counted in one pass
+ * much as the parser nests them (a stack of the open elements: an end tag
+ * closes the nearest open element of its name, if among the 32 innermost;
+ * comments and the contents of raw text elements passed over): gumbo 0.10's
+ * time grows with the square of the depth (200,000 nested elements:
+ * minutes). -1 when out of memory. */
+static int too_deep(const char *s, size_t n, size_t limit) {
+  char(*open)[TL_TAG_NAME] = malloc((limit + 1) * sizeof *open), name[TL_TAG_NAME];
+  size_t i = 0, depth = 0, foreign = 0;
+  int deep = 0;
+  if (!open)
+    return -1;
+  while (i < n && !deep) {
+    const char *lt = memchr(s + i, '<', n - i);
+    size_t k, end;
     if (!lt)
       break;
     i = (size_t)(lt - s) + 1;
     if (i + 3 <= n && memcmp(s + i, "!--", 3) == 0) {
-      const char *c = i + 3 < n ? strstr(s + i + 3, "-->") : NULL; /* s is NUL-terminated */
+      const char *c = strstr(s + i + 3, "-->"); /* s is NUL-terminated */
       i = c && (size_t)(c - s) < n ? (size_t)(c - s) + 3 : n;
-    } else if (i < n && s[i] == '/') {
-      depth -= depth > 0;
-    } else if (i < n && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z'))) {
-      int raw = tag_is(s + i, n - i, "script") || tag_is(s + i, n - i, "style");
-      if (!(end = memchr(s + i, '>', n - i)))
-        break;
-      if (!not_nesting(s + i, n - i) && end[-1] != '/' && ++depth > most)
-        most = depth;
-      i = (size_t)(end - s) + 1;
-      if (raw) { /* to its end tag: its contents are not markup */
+    } else if (i + 1 < n && s[i] == '/' && tag_name(s + i + 1, n - i - 1, name) > 0) {
+      for (k = depth; k > 0 && depth - k < 32 && strcmp(open[k - 1], name) != 0; k--)
+        ;
+      if (k > 0 && strcmp(open[k - 1], name) == 0)
+        while (depth >= k) {
+          depth--;
+          foreign -= strcmp(open[depth], "svg") == 0 || strcmp(open[depth], "math") == 0;
+        }
+      i = tag_end(s, i, n);
+    } else if (i < n && tag_name(s + i, n - i, name) > 0) {
+      end = tag_end(s, i, n);
+      if (strcmp(name, "plaintext") == 0)
+        break; /* the rest of the page is its text */
+      if (!one_of(name, not_nesting) && !(foreign && end < n && s[end - 1] == '/')) {
+        if (depth == limit)
+          deep = 1;
+        else {
+          strcpy(open[depth++], name); /* NOLINT: both TL_TAG_NAME bytes */
+          foreign += strcmp(name, "svg") == 0 || strcmp(name, "math") == 0;
+        }
+      }
+      i = end;
+      if (one_of(name, raw_text)) { /* to its end tag */
         const char *close = strstr(s + i, "</");
+        char other[TL_TAG_NAME];
         while (close && (size_t)(close - s) < n &&
-               !tag_is(close + 2, n - (size_t)(close - s) - 2, "script") &&
-               !tag_is(close + 2, n - (size_t)(close - s) - 2, "style"))
+               (tag_name(close + 2, n - (size_t)(close - s) - 2, other) == 0 ||
+                strcmp(other, name) != 0))
           close = strstr(close + 2, "</");
         i = close && (size_t)(close - s) < n ? (size_t)(close - s) : n;
       }
     }
   }
-  return most;
+  free(open);
+  return deep;
 }
 
 int tl_html_extract(const char *html, size_t len, tl_html_page *page, tl_error *err) {
@@ -346,8 +397,12 @@ int tl_html_extract(const char *html, size_t len, tl_html_page *page, tl_error *
   memset(&m, 0, sizeof m);
   memset(&w, 0, sizeof w);
   opt.max_errors = 0; /* parse errors are not kept */
-  if (nesting(html, len) > TL_HTML_MAX_NESTING)
+  switch (too_deep(html, len, TL_HTML_MAX_NESTING)) {
+  case 0: break;
+  case 1:
     return tl_error_set(err, TL_ERR_LIMIT, "elements nested deeper than %d", TL_HTML_MAX_NESTING);
+  default: return tl_error_set(err, TL_ERR_NOMEM, "out of memory parsing HTML");
+  }
   g = gumbo_parse_with_options(&opt, html, len);
   if (!g)
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory parsing HTML");
