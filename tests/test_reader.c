@@ -939,6 +939,13 @@ START_TEST(test_html_pages) {
                  "enak\xE2\x80\x9D.");
   expect_done(r);
   tl_reader_free(r);
+  /* spaces around '=', another of the Encoding Standard's windows-1252 labels */
+  snprintf(p, sizeof p, "%s", put("latin2.html", "<meta charset = \"iso_8859-1\"><p>\x80 5</p>"));
+  r = open_ok(p);
+  a = next_ok(r);
+  expect_text(a, "\xE2\x82\xAC 5");
+  expect_done(r);
+  tl_reader_free(r);
   snprintf(p, sizeof p, "%s", put("utf.html", "<meta charset='utf-8'><p>a\xFF</p>"));
   r = open_ok(p);
   expect_error(r, TL_ERR_UTF8, p, "byte offset 26", (const char *)NULL);

@@ -395,11 +395,15 @@ static int declared_charset(const char *s, size_t len, char *name, size_t cap) {
       continue;
     if (!(end = memchr(s + i, '>', n - i)))
       return 0;
-    for (c = s + i; c + 8 <= end && strncasecmp(c, "charset=", 8) != 0; c++)
+    for (c = s + i; c + 7 <= end && strncasecmp(c, "charset", 7) != 0; c++)
       ;
-    if (c + 8 > end)
+    if (c + 7 > end)
       continue;
-    for (c += 8; c < end && (*c == '"' || *c == '\'' || *c == ' '); c++)
+    for (c += 7; c < end && *c == ' '; c++)
+      ;
+    if (c >= end || *c != '=')
+      continue;
+    for (c++; c < end && (*c == '"' || *c == '\'' || *c == ' '); c++)
       ;
     while (c + k < end && k + 1 < cap && !strchr("\"'; />", c[k]))
       k++;
@@ -420,10 +424,19 @@ static int from_declared(tl_reader *r, tl_error *err) {
   if (!declared_charset(r->buf, r->buf_len, name, sizeof name) || strcasecmp(name, "utf-8") == 0 ||
       strcasecmp(name, "utf8") == 0)
     return TL_ERR_UTF8;
-  /* the labels the Encoding Standard reads as windows-1252 */
-  if (strcasecmp(name, "iso-8859-1") == 0 || strcasecmp(name, "latin1") == 0 ||
-      strcasecmp(name, "us-ascii") == 0 || strcasecmp(name, "ascii") == 0)
-    snprintf(name, sizeof name, "windows-1252");
+  /* the labels the Encoding Standard (https://encoding.spec.whatwg.org/,
+   * "Legacy single-byte encodings") reads as windows-1252 */
+  {
+    static const char *const w1252[] = {
+        "ansi_x3.4-1968", "ascii",           "cp1252",     "cp819",     "csisolatin1",
+        "ibm819",         "iso-8859-1",      "iso-ir-100", "iso8859-1", "iso88591",
+        "iso_8859-1",     "iso_8859-1:1987", "l1",         "latin1",    "us-ascii",
+        "x-cp1252"};
+    size_t k;
+    for (k = 0; k < sizeof w1252 / sizeof *w1252; k++)
+      if (strcasecmp(name, w1252[k]) == 0)
+        snprintf(name, sizeof name, "windows-1252");
+  }
   n = ucnv_convert("UTF-8", name, NULL, 0, r->buf, (int32_t)r->buf_len, &st);
   if (st != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(st))
     return TL_ERR_UTF8;
