@@ -284,7 +284,7 @@ START_TEST(test_jsonl) {
       "  \t\r\n"
       "{\"title\":\"Dua\",\"text\":\"Teks dua.\"}\r\n"
       "{\"id\":42,\"text\":\"Tiga\",\"title\":null,\"extra\":[1,2]}\n"
-      "{\"id\":\"e\",\"title\":\"Judul saja\",\"text\":\" \\t\\n \"}\n"
+      "{\"id\":\"e\",\"title\":\"Judul saja\",\"text\":\" \\t\\n\\u00a0\\u3000\\u200b. \"}\n"
       "{\"id\":\"\",\"text\":\"Empat\"}";
   char p[512], id[600];
   tl_reader *r;
@@ -322,7 +322,7 @@ START_TEST(test_jsonl) {
   ck_assert_uint_eq(a->line, 5);
 
   /* a text of white space alone: nothing to index, the line skipped */
-  snprintf(id, sizeof id, "%s:6: empty \"text\", line skipped", p);
+  snprintf(id, sizeof id, "%s:6: no word in \"text\", line skipped", p);
   expect_error(r, TL_ERR_FORMAT, id, (const char *)NULL);
   ck_assert_int_eq(tl_reader_warned(r), 0);
 

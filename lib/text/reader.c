@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unicode/uchar.h>
 #include <unicode/ucnv.h>
 #include <unicode/utf8.h>
 #include <zlib.h>
@@ -371,6 +372,19 @@ static int hand_out(tl_reader *r, const tl_article **article, tl_error *err) {
     return tl_error_set(err, TL_ERR_FORMAT, "%s:%llu: %s (article kept)", r->path,
                         (unsigned long long)r->article.line, r->warning);
   return tl_error_set(err, TL_ERR_FORMAT, "%s: %s (article kept)", r->path, r->warning);
+}
+
+/* Whether len bytes of valid UTF-8 hold a letter or a digit (of any
+ * script): text of spaces, marks or punctuation alone has nothing to index. */
+static int has_word(const char *s, size_t len) {
+  int32_t i = 0, n = (int32_t)(len < INT32_MAX ? len : INT32_MAX);
+  while (i < n) {
+    UChar32 c;
+    U8_NEXT(s, i, n, c);
+    if (c >= 0 && u_isalnum(c))
+      return 1;
+  }
+  return 0;
 }
 
 /* Whether len bytes are all white space. */
@@ -793,8 +807,8 @@ static int next_jsonl(tl_reader *r, const tl_article **article, tl_error *err) {
                           r->path, (unsigned long long)r->line, bad);
     /* nothing to index: not an article added (and an article of that id
      * the index holds is kept, as for any line skipped) */
-    if (r->article.text_len == strspn(r->article.text, " \t\r\n\f\v"))
-      return tl_error_set(err, TL_ERR_FORMAT, "%s:%llu: empty \"text\", line skipped", r->path,
+    if (!has_word(r->article.text, r->article.text_len))
+      return tl_error_set(err, TL_ERR_FORMAT, "%s:%llu: no word in \"text\", line skipped", r->path,
                           (unsigned long long)r->line);
     if ((rc = json_fields(r, err)) != TL_OK)
       return rc;
