@@ -359,10 +359,14 @@ static int too_deep(const char *s, size_t n, size_t limit) {
         }
       i = tag_end(s, i, n);
     } else if (i < n && tag_name(s + i, n - i, name) > 0) {
+      /* inside svg or math (foreign content) every element nests unless
+       * self-closed, and none holds raw text */
+      int closed;
       end = tag_end(s, i, n);
-      if (strcmp(name, "plaintext") == 0)
+      closed = end < n && s[end - 1] == '/';
+      if (!foreign && strcmp(name, "plaintext") == 0)
         break; /* the rest of the page is its text */
-      if (!one_of(name, not_nesting) && !(foreign && end < n && s[end - 1] == '/')) {
+      if (foreign ? !closed : !one_of(name, not_nesting)) {
         if (depth == limit)
           deep = 1;
         else {
@@ -371,7 +375,7 @@ static int too_deep(const char *s, size_t n, size_t limit) {
         }
       }
       i = end;
-      if (one_of(name, raw_text)) { /* to its end tag */
+      if (!foreign && one_of(name, raw_text)) { /* to its end tag */
         const char *close = strstr(s + i, "</");
         char other[TL_TAG_NAME];
         while (close && (size_t)(close - s) < n &&
