@@ -485,6 +485,7 @@ static int read_all(tl_reader *r, int html, tl_error *err) {
                           TL_READER_MAX_RECORD >> 20);
   }
   r->buf[r->buf_len] = '\0';
+  r->consumed = r->buf_len; /* bytes of the file, also when converted */
   rc = tl_utf8_check(r->buf, r->buf_len, &bad);
   if (rc == TL_ERR_UTF8 && html && (rc = from_declared(r, err)) == TL_OK)
     rc = tl_utf8_check(r->buf, r->buf_len, &bad);
@@ -495,7 +496,6 @@ static int read_all(tl_reader *r, int html, tl_error *err) {
                         bad);
   if (rc != TL_OK)
     return tl_error_set(err, rc, "%s: invalid UTF-8 at byte offset %zu, skipped", r->path, bad);
-  r->consumed = r->buf_len;
   r->buf_pos = r->buf_len >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
   if (blank(r->buf + r->buf_pos, r->buf_len - r->buf_pos))
     return tl_error_set(err, TL_ERR_FORMAT, "%s: no text (empty file), skipped", r->path);
