@@ -66,7 +66,8 @@ static tl_status set_filters(tl_searcher *s, const tl_searcher_options *o, tl_er
     size_t k;
     if (!o->facets[i] || !*o->facets[i])
       return tl_error_set(err, TL_ERR_USAGE, "a facet without a field name");
-    for (k = 0; k < s->nfacets && strcasecmp(s->facets[k], o->facets[i]) != 0; k++)
+    for (k = 0; k < s->nfacets && !(s->facets[k] && strcasecmp(s->facets[k], o->facets[i]) == 0);
+         k++)
       ;
     if (k < s->nfacets) /* a field named twice (in any letter case) is counted once */
       continue;
