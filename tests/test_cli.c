@@ -217,6 +217,18 @@ START_TEST(help_and_version) {
   ck_assert_int_eq(tu_runf(&out, NULL, "'%s/telusur-index' --version", tu_bin_dir()), 0);
   ck_assert(strncmp(out, "telusur-index ", 14) == 0);
   free(out);
+  /* an unknown option is named by the tool, not by the path it was run by */
+  {
+    static const char *const tools[] = {"telusur-index", "telusur-query", "telusur-eval"};
+    size_t k;
+    for (k = 0; k < sizeof tools / sizeof *tools; k++) {
+      char *err = NULL, want[64];
+      ck_assert_int_eq(tu_runf(NULL, &err, "'%s/%s' --no-such-option", tu_bin_dir(), tools[k]), 2);
+      snprintf(want, sizeof want, "%s: unrecognized option", tools[k]);
+      ck_assert_msg(strncmp(err, want, strlen(want)) == 0, "%s", err);
+      free(err);
+    }
+  }
 }
 END_TEST
 
