@@ -10,23 +10,10 @@ read per query are printed to estimate it in C++.
 
 Usage: latency.py BUILD PASSAGE_DB ARTICLE_DB QUERIES.tsv...  (the first 500 of each file)
 """
-import subprocess, sys, time
+import sys, time
 import xapian
 
-
-def analyze(build, text):
-    out = subprocess.run([build + "/telusur-analyze", text], capture_output=True, text=True,
-                         check=True).stdout
-    words, stems = [], []
-    for line in out.splitlines():
-        f = line.split("\t")
-        if len(f) < 5 or (len(f) > 5 and "stopword" in f[5]):
-            continue
-        if f[3] == "word":
-            words.append(f[4])
-        elif f[3] == "stem":
-            stems.append(f[4])
-    return list(dict.fromkeys(words)), list(dict.fromkeys(stems))
+from passages import analyze  # the query analysis both prototypes share
 
 
 def query(words, stems, zdiff):
