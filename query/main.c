@@ -55,6 +55,8 @@ static const char usage[] =
     "      --exact-weight=X weight of the exact word forms beside their stems (%g)\n"
     "      --title-weight=X, --article-weight=X  weight of the article's title words\n"
     "                       / of its next best passages, per article (%g, %g)\n"
+    "      --context-weight=X  weight of the article's score for the query in its\n"
+    "                       passages' (%g; questions reranked: 0)\n"
     "      --proximity=X    weight of neighbouring query words found close (%g)\n"
     "      --window=N       how close, in word positions (default %u)\n"
     "      --prf-docs=N, --prf-terms=N, --prf-weight=X  pseudo-relevance\n"
@@ -337,8 +339,8 @@ int main(int argc, char **argv) {
       break;
     case 'h':
       printf(usage, rp.k1, rp.b, rp.exact_weight, rp.title_weight, rp.article_weight,
-             rp.prox_weight, rp.prox_window, rp.prf_docs, rp.prf_terms, rp.prf_weight,
-             rp.rerank_depth);
+             rp.context_weight, rp.prox_weight, rp.prox_window, rp.prf_docs, rp.prf_terms,
+             rp.prf_weight, rp.rerank_depth);
       return finish(0);
     case 'V': printf("telusur-query %s\n", TELUSUR_VERSION); return finish(0);
     default:

@@ -419,7 +419,8 @@ START_TEST(huge_article_in_chunks) {
   ck_assert_uint_eq(n, 20000);
   ck_assert_int_eq(tl_index_prepare_next(an, a, 100, 0, &p, &e), TL_OK);
   ck_assert_uint_eq(p->first, 0);
-  ck_assert_uint_eq(p->count, 100);
+  ck_assert_uint_eq(p->count, 1);
+  ck_assert_uint_eq(p->passages, 100);
   ck_assert_uint_eq(p->total, 20000);
   ck_assert_int_eq(tl_index_put(ix, p, NULL, &e), TL_OK);
   tl_prepared_free(p);

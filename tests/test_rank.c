@@ -188,7 +188,7 @@ START_TEST(set_by_name) {
   size_t i, n;
   for (n = 0; tl_rank_param_name(n); n++)
     ;
-  ck_assert_uint_eq(n, 11);
+  ck_assert_uint_eq(n, 12);
   for (i = 0; i < sizeof cases / sizeof *cases; i++) {
     tl_rank_params p, before;
     tl_error err;
@@ -220,9 +220,10 @@ static const char *const queries[] = {
     "Apa ibu kota kerja sama?"};
 
 /* The top 5 of each query, as the ranking gave them before the ranking
- * parameters became one struct: set 0 the defaults (title and article
- * weights 0; its rows written again when the reranker's features or
- * weights change: last with the 32 features), set 1 BM25 only with
+ * parameters became one struct: set 0 the defaults (title, article and
+ * context weights 0; its rows written again when the reranker's features or
+ * weights change: last with the 32 features, and for the index of article
+ * documents (schema 5), whose term statistics are the documents'), set 1 BM25 only with
  * k1 1.2, b 0.5, no exact forms, proximity 0.3 in a window of 4, and
  * feedback of 5 terms from 3 passages at 0.5. */
 static const struct {
@@ -231,66 +232,75 @@ static const struct {
   const char *article_id;
   unsigned passage, first_rank;
   double score;
-} expected[] = {{0, 0, "tydi-id-00649", 1, 1, 2.2389527350948768},
-                {0, 0, "tydi-id-00553", 1, 2, 2.1282766922247993},
-                {0, 0, "tydi-id-01273", 1, 4, 1.7724570322327011},
-                {0, 0, "tydi-id-00421", 1, 3, 1.7522698437247779},
-                {0, 0, "tydi-id-02197", 1, 5, 1.6056482561121157},
-                {0, 1, "tydi-id-00013", 1, 1, 19.723253687574307},
-                {0, 1, "tydi-id-03541", 1, 2, 10.898078633188241},
-                {0, 1, "tydi-id-02701", 1, 3, 6.5865583658918689},
-                {0, 1, "tydi-id-03385", 1, 4, 5.7832497692056499},
-                {0, 1, "tydi-id-03889", 1, 5, 5.7014429090567198},
+} expected[] = {{0, 0, "tydi-id-00649", 1, 1, 2.2385826562931106},
+                {0, 0, "tydi-id-00553", 1, 2, 2.1268792942801631},
+                {0, 0, "tydi-id-01273", 1, 4, 1.7803837953195156},
+                {0, 0, "tydi-id-00421", 1, 3, 1.7446339153325148},
+                {0, 0, "tydi-id-02197", 1, 5, 1.6107673311193009},
+                {0, 1, "tydi-id-00013", 1, 1, 19.445183945216474},
+                {0, 1, "tydi-id-03541", 1, 2, 10.609391600007333},
+                {0, 1, "tydi-id-02701", 1, 3, 6.5975653942613022},
+                {0, 1, "tydi-id-03385", 1, 4, 5.7929143604444988},
+                {0, 1, "tydi-id-03889", 1, 5, 5.7109707899864128},
                 {0, 2, "tydi-id-00001", 1, 1, 2.7693032},
-                {0, 2, "tydi-id-02329", 1, 3, 0.53388479008117495},
-                {0, 2, "tydi-id-04297", 1, 2, 0.50158142476538758},
-                {0, 3, "tydi-id-03541", 1, 1, 1.7909639394294217},
-                {0, 3, "tydi-id-02701", 1, 2, 1.110914918107567},
-                {0, 3, "tydi-id-03385", 1, 3, 1.0307721647706773},
-                {0, 3, "tydi-id-03889", 1, 4, 1.027690111021232},
-                {0, 3, "tydi-id-00169", 1, 9, 0.94758276139450748},
-                {0, 4, "tydi-id-00025", 1, 1, 8.8518071510937961},
-                {0, 4, "tydi-id-00025", 3, 2, 8.7573313870641734},
+                {0, 2, "tydi-id-02329", 1, 3, 0.53284846211153203},
+                {0, 2, "tydi-id-04297", 1, 2, 0.50045894463177676},
+                {0, 3, "tydi-id-03541", 1, 1, 1.7877258587922176},
+                {0, 3, "tydi-id-02701", 1, 2, 1.1344149086565114},
+                {0, 3, "tydi-id-03385", 1, 3, 1.0517939687313413},
+                {0, 3, "tydi-id-03889", 1, 4, 1.0484595428991288},
+                {0, 3, "tydi-id-00169", 1, 7, 0.96206679162722553},
+                {0, 4, "tydi-id-00025", 1, 1, 8.8922805289955562},
+                {0, 4, "tydi-id-00025", 3, 2, 8.7973727906543786},
                 {0, 5, "tydi-id-01381", 1, 1, 2.0582214259818907},
-                {0, 5, "tydi-id-03673", 1, 2, 1.7217718964314888},
-                {0, 5, "tydi-id-00649", 1, 3, 1.5457131916928817},
-                {0, 5, "tydi-id-02341", 1, 4, 1.3840937086840246},
-                {0, 5, "tydi-id-02749", 1, 5, 1.3473935918623838},
-                {0, 6, "tydi-id-01609", 1, 10, 1.6719069104180411},
-                {0, 6, "tydi-id-02569", 1, 8, 1.4735572391227714},
-                {0, 6, "tydi-id-01465", 1, 2, 1.3765537452186281},
-                {0, 6, "tydi-id-03025", 1, 9, 1.3730999255107788},
-                {0, 6, "tydi-id-02437", 1, 7, 1.3716758097148032},
-                {1, 0, "tydi-id-00421", 1, 1, 28.962574589939152},
-                {1, 0, "tydi-id-00649", 1, 2, 14.442434900265351},
-                {1, 0, "tydi-id-04225", 1, 3, 11.387563532538755},
-                {1, 0, "tydi-id-00553", 1, 4, 11.274791482783113},
-                {1, 0, "tydi-id-01273", 1, 5, 8.6271451900999701},
-                {1, 1, "tydi-id-03541", 1, 1, 25.905761008204525},
-                {1, 1, "tydi-id-00013", 1, 2, 24.241980566250177},
-                {1, 1, "tydi-id-02701", 1, 3, 4.3805938994509122},
-                {1, 1, "tydi-id-03385", 1, 4, 3.8616871713487235},
-                {1, 1, "tydi-id-03889", 1, 5, 3.8086104682124184},
-                {1, 2, "tydi-id-00001", 1, 1, 41.837536835735868},
-                {1, 2, "tydi-id-04297", 1, 2, 17.136206596439223},
-                {1, 2, "tydi-id-02329", 1, 3, 8.275720390264512},
-                {1, 3, "tydi-id-03541", 1, 1, 27.17850096806902},
-                {1, 3, "tydi-id-00037", 1, 2, 5.3856072801463606},
-                {1, 3, "tydi-id-02701", 1, 3, 4.3805938994509122},
-                {1, 3, "tydi-id-03385", 1, 4, 3.8616871713487235},
-                {1, 3, "tydi-id-00853", 1, 5, 3.8096549853883523},
-                {1, 4, "tydi-id-00025", 3, 1, 25.40632575354536},
-                {1, 4, "tydi-id-00025", 1, 2, 24.525077427899582},
-                {1, 5, "tydi-id-03673", 1, 1, 17.22930448935654},
-                {1, 5, "tydi-id-01381", 1, 2, 15.350340836320532},
-                {1, 5, "tydi-id-00649", 1, 3, 10.306068562274126},
-                {1, 5, "tydi-id-02341", 1, 4, 8.4345885092346453},
-                {1, 5, "tydi-id-04225", 1, 5, 7.9806751168532495},
-                {1, 6, "tydi-id-02305", 1, 1, 9.6688304464234403},
-                {1, 6, "tydi-id-01465", 1, 2, 9.3874466962196355},
-                {1, 6, "tydi-id-03685", 1, 3, 7.9799420172961968},
-                {1, 6, "tydi-id-03025", 1, 4, 7.8498890279914182},
-                {1, 6, "tydi-id-02845", 1, 5, 7.7284043677592367}};
+                {0, 5, "tydi-id-03673", 1, 2, 1.7223577625609379},
+                {0, 5, "tydi-id-00649", 1, 3, 1.5461891358724134},
+                {0, 5, "tydi-id-02341", 1, 4, 1.3813948933965325},
+                {0, 5, "tydi-id-02749", 1, 5, 1.3486795725720071},
+                {0, 6, "tydi-id-02305", 1, 1, 1.3493602621042466},
+                {0, 6, "corpus/000_2094494d46160138.txt", 5, 9, 0.78235401813112593},
+                {0, 6, "corpus/000_2094494d46160138.txt", 21, 2, 0.78214126440999909},
+                {0, 6, "corpus/000_2094494d46160138.txt", 26, 4, 0.77329763397606344},
+                {0, 6, "corpus/000_2094494d46160138.txt", 24, 5, 0.77085672371754221},
+                {1, 0, "tydi-id-00421", 1, 1, 27.850577415661206},
+                {1, 0, "tydi-id-00649", 1, 2, 13.737991062981735},
+                {1, 0, "tydi-id-04225", 1, 3, 10.748534619135867},
+                {1, 0, "tydi-id-00553", 1, 4, 10.711253518115903},
+                {1, 0, "tydi-id-01273", 1, 5, 8.2607993884439423},
+                {1, 1, "tydi-id-03541", 1, 1, 25.322187557440841},
+                {1, 1, "tydi-id-00013", 1, 2, 23.938582870841682},
+                {1, 1, "tydi-id-02701", 1, 3, 4.3879144633399259},
+                {1, 1, "tydi-id-03385", 1, 4, 3.868140572030486},
+                {1, 1, "tydi-id-03889", 1, 5, 3.8149751705566395},
+                {1, 2, "tydi-id-00001", 1, 1, 40.756671178989386},
+                {1, 2, "tydi-id-04297", 1, 2, 16.497282666774829},
+                {1, 2, "tydi-id-02329", 1, 3, 8.0234329397162956},
+                {1, 3, "tydi-id-03541", 1, 1, 26.576905584130579},
+                {1, 3, "tydi-id-00037", 1, 2, 5.2216465345362861},
+                {1, 3, "tydi-id-02701", 1, 3, 4.3879144633399259},
+                {1, 3, "tydi-id-03385", 1, 4, 3.868140572030486},
+                {1, 3, "tydi-id-03889", 1, 5, 3.8149751705566395},
+                {1, 4, "tydi-id-00025", 3, 1, 28.043433367399956},
+                {1, 4, "tydi-id-00025", 1, 2, 22.773757460972526},
+                {1, 5, "tydi-id-03673", 1, 1, 15.790647065191305},
+                {1, 5, "tydi-id-01381", 1, 2, 15.392120671144108},
+                {1, 5, "tydi-id-00649", 1, 3, 9.7794556249263653},
+                {1, 5, "tydi-id-02341", 1, 4, 7.9767324732241756},
+                {1, 5, "tydi-id-04225", 1, 5, 7.5830084412199357},
+                {1, 6, "tydi-id-02305", 1, 1, 13.19320253881267},
+                {1, 6, "corpus/000_2094494d46160138.txt", 19, 2, 11.461350974682846},
+                {1, 6, "corpus/000_2094494d46160138.txt", 20, 3, 11.141585026116783},
+                {1, 6, "corpus/000_2094494d46160138.txt", 22, 4, 10.475193316004921},
+                {1, 6, "corpus/000_2094494d46160138.txt", 45, 5, 10.430614571009343}};
+
+/* Whether an article id is the one expected: a file's id is its path, as
+ * given under the source directory ("corpus/..." expected). */
+static int same_id(const char *id, const char *want) {
+  size_t n = strlen(id), w = strlen(want);
+  if (strncmp(want, "corpus/", 7) != 0)
+    return strcmp(id, want) == 0;
+  return n > w && strcmp(id + n - w, want) == 0 && id[n - w - 1] == '/';
+}
 
 START_TEST(rankings_unchanged) {
   size_t q, i, row = 0;
@@ -308,6 +318,7 @@ START_TEST(rankings_unchanged) {
     /* from before the title and the article counted (title_weighs) */
     p.title_weight = 0;
     p.article_weight = 0;
+    p.context_weight = 0;
     if (set == 1) {
       p.rerank_depth = 0;
       p.k1 = 1.2;
@@ -327,7 +338,8 @@ START_TEST(rankings_unchanged) {
         ck_assert_uint_lt(row, sizeof expected / sizeof *expected);
         ck_assert_int_eq(expected[row].set, set);
         ck_assert_uint_eq(expected[row].query, q);
-        ck_assert_str_eq(r->items[i].article_id, expected[row].article_id);
+        ck_assert_msg(same_id(r->items[i].article_id, expected[row].article_id), "%s, expected %s",
+                      r->items[i].article_id, expected[row].article_id);
         ck_assert_uint_eq(r->items[i].passage, expected[row].passage);
         ck_assert_uint_eq(r->items[i].first_rank, expected[row].first_rank);
         ck_assert_msg(fabs(r->items[i].score - expected[row].score) < 1e-9,

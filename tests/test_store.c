@@ -40,8 +40,32 @@ static tl_store *open_ok(const char *path, int mode) {
   } while (0)
 
 /*
+ * Makes d one passage (schema.h): its positions first..end-1 and length in
+ * TL_SLOT_PASSAGES, the passage counts' terms, data as its record.
+ */
+static void one_passage(tl_doc *d, const char *data, unsigned first, unsigned end,
+                        unsigned length) {
+  tl_error err;
+  unsigned char table[TL_PASSAGE_ENTRY];
+  char rec[256];
+  size_t n = strlen(data);
+  const unsigned v[3] = {first, end, length};
+  for (int i = 0; i < 3; i++)
+    for (int k = 0; k < 4; k++)
+      table[4 * i + k] = (unsigned char)(v[i] >> (8 * k));
+  OK(tl_doc_set_value(d, TL_SLOT_PASSAGES, (const char *)table, sizeof table, &err));
+  OK(tl_doc_add_term(d, TL_TERM_PASSAGES, strlen(TL_TERM_PASSAGES), 1, &err));
+  OK(tl_doc_add_term(d, TL_TERM_LENGTH, strlen(TL_TERM_LENGTH), length, &err));
+  ck_assert_uint_lt(n + 5, sizeof rec);
+  for (int k = 0; k < 4; k++)
+    rec[k] = (char)(unsigned char)(n >> (8 * k));
+  memcpy(rec + 4, data, n + 1); /* its NUL, not stored */
+  OK(tl_doc_set_data(d, rec, n + 4, &err));
+}
+
+/*
  * Adds a passage: words at positions 1.., each also as TL_PREFIX_STEM + word
- * (a stem without positions), the TL_PREFIX_ID + id term, data and a value.
+ * (a stem, at the same position), the TL_PREFIX_ID + id term, data and a value.
  */
 static void add_doc(tl_store *s, const char *id, const char *const *words, const char *data) {
   tl_doc *d = NULL;
@@ -53,11 +77,11 @@ static void add_doc(tl_store *s, const char *id, const char *const *words, const
     const char *w = words[pos - 1];
     OK(tl_doc_add_posting(d, w, strlen(w), pos, &err));
     snprintf(buf, sizeof buf, TL_PREFIX_STEM "%s", w);
-    OK(tl_doc_add_term(d, buf, strlen(buf), 1, &err));
+    OK(tl_doc_add_posting(d, buf, strlen(buf), pos, &err));
   }
   snprintf(buf, sizeof buf, TL_PREFIX_ID "%s", id);
   OK(tl_doc_add_term(d, buf, strlen(buf), 0, &err));
-  OK(tl_doc_set_data(d, data, strlen(data), &err));
+  one_passage(d, data, 1, pos, 2 * (pos - 1));
   OK(tl_doc_set_value(d, TL_SLOT_ARTICLE_ID, id, strlen(id), &err));
   OK(tl_store_add(s, d, &err));
   tl_doc_free(d);
@@ -577,9 +601,9 @@ static void add_articles(tl_store *w, int from, int to) {
         char stem[32];
         snprintf(stem, sizeof stem, TL_PREFIX_STEM "%s", words[pos - 1]);
         OK(tl_doc_add_posting(d, words[pos - 1], strlen(words[pos - 1]), pos, &err));
-        OK(tl_doc_add_term(d, stem, strlen(stem), 1, &err));
+        OK(tl_doc_add_posting(d, stem, strlen(stem), pos, &err));
       }
-      OK(tl_doc_set_data(d, id, strlen(id), &err));
+      one_passage(d, id, 1, pos, 2 * (pos - 1));
       OK(tl_doc_set_value(d, TL_SLOT_ARTICLE_ID, id, strlen(id), &err));
       OK(tl_doc_set_value(d, TL_SLOT_ARTICLE_KEY, key, sizeof key, &err));
       OK(tl_doc_set_value(d, TL_SLOT_FIELDS, fields, len, &err));

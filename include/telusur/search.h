@@ -62,6 +62,13 @@ typedef struct tl_rank_params {
                               best passages, and the articles are ranked by
                               it (evidence spread over an article's
                               paragraphs); 0: the best passage alone */
+  double context_weight; /**< 0 to 1000: a passage's score adds this factor
+                              times the BM25 score of its article (of the
+                              chunk of up to 64 passages the index keeps
+                              together) for the whole query: evidence of
+                              the passage's context (Callan 1994,
+                              "Passage-level evidence in document
+                              retrieval"); not for reranked questions */
 } tl_rank_params;
 
 /** The passages after the best that count for tl_rank_params.article_weight. */

@@ -37,6 +37,8 @@ struct tl_analysis {
   size_t fterms_len, fterms_cap;
   tl_buf fvalues;              /* the article's fields for facets (TL_SLOT_FIELDS) */
   char date[TL_DATE_TEXT_MAX]; /* the article's date, ISO 8601 UTC; "" none */
+  tl_buf data;                 /* the chunk's passage records (schema.h) */
+  tl_buf table;                /* the chunk's passage table (TL_SLOT_PASSAGES) */
 };
 
 struct tl_index {
@@ -51,6 +53,7 @@ typedef struct doc_ctx {
   tl_analysis *ix;
   const char *prefix; /* "" for body words, TL_PREFIX_TITLE for the title */
   tl_error *err;
+  unsigned terms; /* terms added (word forms and stems): the passage's length */
 } doc_ctx;
 
 size_t tl_index_article_term(const char *id, char *buf) {
@@ -79,11 +82,12 @@ static int on_term(void *vctx, int flags, const char *term, size_t len, size_t s
   char *t = c->ix->term;
   (void)start;
   (void)end;
+  c->terms++;
   if (flags & TL_TERM_STEM) {
     t[0] = TL_PREFIX_STEM[0];
     memcpy(t + 1, c->prefix, p);
     memcpy(t + 1 + p, term, len);
-    return tl_doc_add_term(c->ix->doc, t, len + p + 1, 1, c->err) != TL_OK;
+    return tl_doc_add_posting(c->ix->doc, t, len + p + 1, pos, c->err) != TL_OK;
   }
   memcpy(t, c->prefix, p);
   memcpy(t + p, term, len);
@@ -128,6 +132,8 @@ void tl_analysis_free(tl_analysis *an) {
   free(an->file);
   free(an->fterms);
   tl_buf_free(&an->fvalues);
+  tl_buf_free(&an->data);
+  tl_buf_free(&an->table);
   free(an);
 }
 
@@ -192,7 +198,15 @@ static size_t count_paragraphs(const tl_article *a, const tl_passage_list *ps) {
   return n;
 }
 
-/* The passage record stored as document data. */
+/* Appends a 32-bit unsigned integer, least significant byte first. */
+static int put_u32(tl_buf *b, size_t v, tl_error *err) {
+  unsigned char x[4];
+  for (int k = 0; k < 4; k++)
+    x[k] = (unsigned char)(v >> (8 * k));
+  return tl_buf_append(b, x, 4) == TL_OK ? TL_OK : tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+}
+
+/* Appends the passage's record to the chunk's data (schema.h). */
 static int set_record(tl_analysis *ix, const tl_article *a, const tl_passage *p, size_t paragraphs,
                       tl_error *err) {
   tl_passage_record r;
@@ -214,9 +228,12 @@ static int set_record(tl_analysis *ix, const tl_article *a, const tl_passage *p,
   r.source = a->source;
   r.fields = a->fields;
   r.nfields = a->nfields;
-  if ((rc = tl_record_encode(&r, &ix->record, &ix->record_cap, &n, err)) != TL_OK)
+  if ((rc = tl_record_encode(&r, &ix->record, &ix->record_cap, &n, err)) != TL_OK ||
+      (rc = put_u32(&ix->data, n, err)) != TL_OK)
     return rc;
-  return tl_doc_set_data(ix->doc, ix->record, n, err);
+  return tl_buf_append(&ix->data, ix->record, n) == TL_OK
+             ? TL_OK
+             : tl_error_set(err, TL_ERR_NOMEM, "out of memory");
 }
 
 void tl_prepared_free(tl_prepared *p) {
@@ -375,66 +392,90 @@ int tl_index_prepare_next(tl_analysis *ix, const tl_article *a, size_t max_passa
   pr->first = ix->next;
   pr->total = ix->passages.count;
   pr->bytes = bytes;
-  if (n && !(pr->docs = calloc(n, sizeof *pr->docs))) { /* NOLINT(bugprone-sizeof-expression) */
+  pr->passages = n;
+  if (n && !(pr->docs = calloc(1, sizeof *pr->docs))) { /* NOLINT(bugprone-sizeof-expression) */
     free(pr);
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
   }
-  for (i = ix->next; i < ix->next + n; i++) {
-    const tl_passage *p = &ix->passages.items[i];
-    doc_ctx c = {ix, "", err};
-    unsigned pos = 1;
+  if (n) {
+    doc_ctx c = {ix, TL_PREFIX_TITLE, err, 0};
+    unsigned pos = 1, title_terms;
+    unsigned long total = 0;
+    tl_buf_reset(&ix->data);
+    tl_buf_reset(&ix->table);
     if ((rc = tl_doc_create(&ix->doc, err)) != TL_OK)
       goto fail;
     pr->docs[pr->count++] = ix->doc;
-    if (p->heading_end > p->heading_start) {
-      rc = tl_analyzer_run(ix->analyzer, a->text + p->heading_start,
-                           p->heading_end - p->heading_start, pos, on_term, &c, &pos, err);
-      if (rc != TL_OK) {
-        rc = err->code ? err->code : TL_ERR_XAPIAN;
-        goto fail;
-      }
-      pos += HEADING_GAP;
-    }
-    rc = tl_analyzer_run(ix->analyzer, a->text + p->start, p->end - p->start, pos, on_term, &c,
-                         &pos, err);
-    if (rc != TL_OK) {
-      rc = err->code ? err->code : TL_ERR_XAPIAN;
-      goto fail;
-    }
-    {
-      acronym_ctx ac = {ix->doc, err};
-      if (tl_acronym_scan(a->text + p->start, p->end - p->start, on_acronym, &ac)) {
-        rc = err->code;
-        goto fail;
-      }
-    }
-    c.prefix = TL_PREFIX_TITLE;
+    /* the title once, in positions of its own (another prefix: no phrase
+     * runs into the text); it counts in every passage's length */
     rc = tl_analyzer_run(ix->analyzer, a->title, strlen(a->title), 1, on_term, &c, NULL, err);
     if (rc != TL_OK) {
       rc = err->code ? err->code : TL_ERR_XAPIAN;
       goto fail;
     }
+    title_terms = c.terms;
+    c.prefix = "";
+    for (i = ix->next; i < ix->next + n; i++) {
+      const tl_passage *p = &ix->passages.items[i];
+      unsigned first = pos;
+      c.terms = 0;
+      if (p->heading_end > p->heading_start) {
+        rc = tl_analyzer_run(ix->analyzer, a->text + p->heading_start,
+                             p->heading_end - p->heading_start, pos, on_term, &c, &pos, err);
+        if (rc != TL_OK) {
+          rc = err->code ? err->code : TL_ERR_XAPIAN;
+          goto fail;
+        }
+        pos += HEADING_GAP;
+      }
+      rc = tl_analyzer_run(ix->analyzer, a->text + p->start, p->end - p->start, pos, on_term, &c,
+                           &pos, err);
+      if (rc != TL_OK) {
+        rc = err->code ? err->code : TL_ERR_XAPIAN;
+        goto fail;
+      }
+      {
+        acronym_ctx ac = {ix->doc, err};
+        if (tl_acronym_scan(a->text + p->start, p->end - p->start, on_acronym, &ac)) {
+          rc = err->code;
+          goto fail;
+        }
+      }
+      if ((rc = put_u32(&ix->table, first, err)) != TL_OK ||
+          (rc = put_u32(&ix->table, pos, err)) != TL_OK ||
+          (rc = put_u32(&ix->table, c.terms + title_terms, err)) != TL_OK ||
+          (rc = set_record(ix, a, p, ix->paragraphs, err)) != TL_OK)
+        goto fail;
+      total += c.terms + title_terms;
+      pos += TL_PASSAGE_GAP;
+    }
     if ((rc = tl_doc_add_term(ix->doc, pr->qterm, pr->qlen, 0, err)) != TL_OK ||
-        (ix->glen && (rc = tl_doc_add_term(ix->doc, ix->gterm, ix->glen, 0, err)) != TL_OK))
+        (ix->glen && (rc = tl_doc_add_term(ix->doc, ix->gterm, ix->glen, 0, err)) != TL_OK) ||
+        (rc = tl_doc_add_term(ix->doc, TL_TERM_PASSAGES, strlen(TL_TERM_PASSAGES), (unsigned)n,
+                              err)) != TL_OK ||
+        (rc = tl_doc_add_term(ix->doc, TL_TERM_LENGTH, strlen(TL_TERM_LENGTH), (unsigned)total,
+                              err)) != TL_OK)
       goto fail;
     for (size_t k = 0; k < ix->fterms_len; k += strlen(ix->fterms + k) + 1)
       if ((rc = tl_doc_add_term(ix->doc, ix->fterms + k, strlen(ix->fterms + k), 0, err)) != TL_OK)
         goto fail;
-    /* the article's id on every passage (the collapse key), its date for
-     * sorting and ranges, its fields for facets; its hash only on its first passage: values cost
-     * the writer per document, and it is read per article */
+    /* the article's id on every chunk (the collapse key), its date for
+     * sorting and ranges, its fields for facets; its hash and file only on
+     * its first chunk: it is read per article */
     if ((rc = tl_doc_set_value(ix->doc, TL_SLOT_ARTICLE_ID, a->id, strlen(a->id), err)) != TL_OK ||
         (rc = tl_doc_set_value(ix->doc, TL_SLOT_ARTICLE_KEY, ix->key, 8, err)) != TL_OK ||
         (a->has_time && (rc = tl_doc_set_sortable(ix->doc, TL_SLOT_DATE, (double)a->time.seconds,
                                                   err)) != TL_OK) ||
         (rc = tl_doc_set_value(ix->doc, TL_SLOT_FIELDS, ix->fvalues.data, ix->fvalues.len, err)) !=
             TL_OK ||
-        (i == 0 &&
+        (rc = tl_doc_set_value(ix->doc, TL_SLOT_PASSAGES, ix->table.data, ix->table.len, err)) !=
+            TL_OK ||
+        (ix->next == 0 &&
          (rc = tl_doc_set_value(ix->doc, TL_SLOT_ARTICLE_HASH, ix->hash, 16, err)) != TL_OK) ||
-        (i == 0 && ix->file &&
-         (rc = tl_doc_set_value(ix->doc, TL_SLOT_FILE, ix->file, strlen(ix->file), err)) != TL_OK))
-      goto fail;
-    if ((rc = set_record(ix, a, p, ix->paragraphs, err)) != TL_OK)
+        (ix->next == 0 && ix->file &&
+         (rc = tl_doc_set_value(ix->doc, TL_SLOT_FILE, ix->file, strlen(ix->file), err)) !=
+             TL_OK) ||
+        (rc = tl_doc_set_data(ix->doc, ix->data.data, ix->data.len, err)) != TL_OK)
       goto fail;
   }
   ix->next += n;
@@ -491,7 +532,7 @@ int tl_index_add(tl_index *ix, const tl_article *a, size_t *npassages, tl_error 
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
   rc = tl_index_put(ix, p, NULL, err);
   if (rc == TL_OK && npassages)
-    *npassages = p->count;
+    *npassages = p->passages;
   tl_prepared_free(p);
   return rc;
 }
@@ -504,7 +545,7 @@ int tl_index_commit(tl_index *ix, tl_error *err) {
 }
 
 unsigned long tl_index_passage_count(const tl_index *ix) {
-  return tl_store_doc_count(ix->store);
+  return tl_store_passage_count(ix->store);
 }
 
 const char *tl_index_stemmer(const tl_index *ix) {

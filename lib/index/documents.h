@@ -84,8 +84,10 @@ void tl_analysis_free(tl_analysis *an);
 typedef struct tl_prepared {
   char qterm[TL_ID_TERM_MAX + 2]; /**< the article's id term (TL_PREFIX_ID) */
   size_t qlen;
-  tl_doc **docs; /**< one per passage, owned */
+  tl_doc **docs; /**< the chunk's document (one, or none for an article
+                      without passages), owned */
   size_t count;
+  size_t passages;          /**< passages in the chunk's document */
   size_t first;             /**< 0-based index of docs[0] in the article:
                                  0 for the article's first chunk */
   size_t total;             /**< passages of the whole article */

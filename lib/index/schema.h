@@ -3,24 +3,31 @@
  * holds, and the database's metadata. The one place that names a prefix, a
  * value slot, a metadata key or a field of the passage record.
  *
- * Each passage of an article is one Xapian document with
+ * An article's passages are kept together: one Xapian document holds a
+ * chunk of up to 64 consecutive passages (and about 64 KiB of text) of one
+ * article, most articles in one document. A document has
  *  - terms (prefixes follow Xapian omega's conventions: a capital letter,
  *    so that no prefixed term is mistaken for a lowercase word form):
- *    - its heading's and its text's word forms, unprefixed, with positions
- *      (1-based: the heading first, then a gap, then the text);
- *    - TL_PREFIX_STEM + stem of each word, without positions (omega's "Z");
+ *    - each passage's heading's and text's word forms, unprefixed, with
+ *      positions (1-based: a passage's heading first, then a gap of 8, then
+ *      its text; the next passage starts TL_PASSAGE_GAP positions after the
+ *      last word of the one before, so that no phrase or NEAR crosses
+ *      two; TL_SLOT_PASSAGES tells where each passage's words are);
+ *    - TL_PREFIX_STEM + stem of each word, at the word's position (omega's
+ *      "Z"; the positions tell a stem's passage);
  *    - the article title's word forms as TL_PREFIX_TITLE + word with
- *      positions, and their stems as TL_PREFIX_STEM TL_PREFIX_TITLE + stem
- *      (omega's "S", subject; searchable as title:);
- *    - TL_PREFIX_ID + article id on every passage of the article, or
- *      TL_PREFIX_ID "#" + a 64-bit FNV-1a hash of the id in hex when the id
- *      is over TL_ID_TERM_MAX bytes (omega's "Q", unique id), so that
- *      re-indexing an article replaces all its passages;
+ *      positions of their own (from 1), and their stems as TL_PREFIX_STEM
+ *      TL_PREFIX_TITLE + stem (omega's "S", subject; searchable as title:),
+ *      once per document: a field of each of its passages;
+ *    - TL_PREFIX_ID + article id, or TL_PREFIX_ID "#" + a 64-bit FNV-1a hash
+ *      of the id in hex when the id is over TL_ID_TERM_MAX bytes (omega's
+ *      "Q", unique id), so that re-indexing an article replaces all its
+ *      documents;
  *    - TL_PREFIX_FILE + the hex XXH3-64 of the path of the file the article
  *      came from (manifest.h), when it came from a file;
- *    - for each acronym defined in its text ("Badan Pusat Statistik (BPS)",
- *      text/acronym.h), a boolean term TL_PREFIX_ACRONYM + the short form
- *      in lower case + ":" + the long form normalized
+ *    - for each acronym defined in a passage's text ("Badan Pusat Statistik
+ *      (BPS)", text/acronym.h), a boolean term TL_PREFIX_ACRONYM + the short
+ *      form in lower case + ":" + the long form normalized
  *      (tl_acronym_normalize): the collection's acronym table is the terms
  *      of this prefix, which follow deletions and shards;
  *    - for each keyword field of the article (tl_article.fields) but date
@@ -30,19 +37,23 @@
  *      is a text, not a keyword: neither a term nor in the record); with a date, the same
  *      for the derived fields TL_FIELD_YEAR ("2025") and TL_FIELD_MONTH
  *      ("2025-10"), in UTC (omega's "X" prefixes, user-defined fields);
+ *    - TL_TERM_PASSAGES and TL_TERM_LENGTH, whose frequencies in the
+ *      document are its number of passages and their summed length;
  *    no term is longer than TL_INDEX_TERM_MAX bytes (word forms and stems
  *    are at most TL_TERM_MAX bytes, analysis.h);
- *  - values: on every passage TL_SLOT_ARTICLE_ID the article id (the key
- *    results are collapsed on, one article at a time) and, when the article
- *    has a date, TL_SLOT_DATE its seconds since the epoch, UTC, as
- *    Xapian::sortable_serialise writes them, TL_SLOT_ARTICLE_KEY a hash of
- *    its id and TL_SLOT_FIELDS its keyword fields with their values as in
- *    the source (to count matches per article and facets without reading
- *    records); only on the article's first
- *    passage TL_SLOT_ARTICLE_HASH the article's content hash (16 hex
+ *  - values: TL_SLOT_PASSAGES its passage table; TL_SLOT_ARTICLE_ID the
+ *    article id (the key results are collapsed on, one article at a time)
+ *    and, when the article has a date, TL_SLOT_DATE its seconds since the
+ *    epoch, UTC, as Xapian::sortable_serialise writes them,
+ *    TL_SLOT_ARTICLE_KEY a hash of its id and TL_SLOT_FIELDS its keyword
+ *    fields with their values as in the source (to count matches per
+ *    article and facets without reading records); only on the article's
+ *    first document TL_SLOT_ARTICLE_HASH the article's content hash (16 hex
  *    digits, manifest.h) and TL_SLOT_FILE the canonical path of the file
  *    it was read from; slot 0 is unused;
- *  - data: the passage record, a JSON object (tl_passage_record below).
+ *  - data: its passages' records, in order, each a 32-bit length (least
+ *    significant byte first) and the record, a JSON object
+ *    (tl_passage_record below).
  * The database's metadata: TL_META_SCHEMA (the layout's version),
  * TL_META_STEMMER (the stemmer, so that queries analyze their words the
  * same way), TL_META_UPDATED (time of the last update) and one key
@@ -70,15 +81,15 @@ extern "C" {
  * analysis of words) bumps it, so that older indexes are refused with the
  * way to rebuild them instead of giving wrong results.
  */
-#define TL_SCHEMA_VERSION 4
+#define TL_SCHEMA_VERSION 5
 
 /* ---- term prefixes (strings; PREFIX[0] is the letter) ---- */
 
-/** Stems, without positions (omega: stemmed term). */
+/** Stems, at their words' positions (omega: stemmed term). */
 #define TL_PREFIX_STEM "Z"
 /** Words of the article's title (omega: subject). */
 #define TL_PREFIX_TITLE "S"
-/** The article's id, on each of its passages (omega: unique id). */
+/** The article's id, on each of its documents (omega: unique id). */
 #define TL_PREFIX_ID "Q"
 /** The hash of the path of the file the article came from. */
 #define TL_PREFIX_FILE "G"
@@ -98,33 +109,53 @@ extern "C" {
 
 /* ---- value slots ---- */
 
-/** Value slot holding the article's id, on every passage. */
+/** Value slot holding the article's id, on each of its documents. */
 #define TL_SLOT_ARTICLE_ID 1
-/** Value slot holding the article's hash (16 hex digits), on its first passage. */
+/** Value slot holding the article's hash (16 hex digits), on its first document. */
 #define TL_SLOT_ARTICLE_HASH 2
 /** Value slot holding the article's date (sortable_serialise of its POSIX
- * seconds), on every passage of an article with a date. */
+ * seconds), on each document of an article with a date. */
 #define TL_SLOT_DATE 3
-/** Value slot holding, on every passage, the article's key (the 8 bytes of
+/** Value slot holding, on each document, the article's key (the 8 bytes of
  * TL_SLOT_ARTICLE_KEY) then its keyword fields for facets: so that one
- * value per matching passage counts articles and their facets, also where
- * only Xapian's own ValueCountMatchSpy can run (remote shards). The fields:
+ * value per matching document counts articles and their facets. The fields:
  * name NUL value NUL for each field but
  * date, url, year and month, in source order, values as in the source
  * (those over TL_INDEX_TERM_MAX bytes left out), then, with a date,
  * TL_FIELD_MONTH and TL_FIELD_YEAR of it (UTC). */
 #define TL_SLOT_FIELDS 4
-/** Value slot holding the article's key, on every passage: the XXH3-64 of
+/** Value slot holding the article's key, on each document: the XXH3-64 of
  * its id, 8 bytes, most significant first. Matches are counted by article
  * on it (facets), without reading the longer ids. */
 #define TL_SLOT_ARTICLE_KEY 5
 /** The length of an article key, in bytes. */
 #define TL_ARTICLE_KEY_LEN 8
 /** Value slot holding the canonical path of the file the article was read
- * from (its holder), on its first passage: of an article id that several
+ * from (its holder), on its first document: of an article id that several
  * files hold, the copy shown is the one of the holder whose path sorts last
  * (update.c). */
 #define TL_SLOT_FILE 6
+/** Value slot holding the passage table of a document (an article's chunk
+ * of passages): for each passage, in order, three 32-bit unsigned integers,
+ * least significant byte first: its first word position, the position
+ * after its last word, and its length (the word forms and stems of its
+ * heading, text and the article's title: BM25's document length). */
+#define TL_SLOT_PASSAGES 7
+/** Bytes per passage in TL_SLOT_PASSAGES. */
+#define TL_PASSAGE_ENTRY 12
+
+/** Positions left empty between two passages of a document, so that no
+ * phrase or NEAR of up to this many words runs from one into the next. */
+#define TL_PASSAGE_GAP 100
+
+/** The term whose within-document frequency is the document's number of
+ * passages: summed over the index (its collection frequency), the
+ * passages of the index, in shards and remote shards alike. */
+#define TL_TERM_PASSAGES "P#"
+/** The term whose within-document frequency is the sum of its passages'
+ * lengths (TL_SLOT_PASSAGES): summed over the index, the total length of
+ * its passages, for BM25's mean passage length. */
+#define TL_TERM_LENGTH "P="
 
 /* ---- limits, in bytes ---- */
 

@@ -138,7 +138,7 @@ static int old_article(worker *w, const tl_prepared *p, char **hash, unsigned lo
   int tries;
   for (tries = 0; tries < 2; tries++) {
     if (tl_store_first_value(w->ro, p->qterm, p->qlen, TL_SLOT_ARTICLE_HASH, hash, &err) == TL_OK &&
-        tl_store_term_count(w->ro, p->qterm, p->qlen, np, &err) == TL_OK)
+        tl_store_term_passages(w->ro, p->qterm, p->qlen, np, &err) == TL_OK)
       return TL_OK;
     free(*hash);
     *hash = NULL;
@@ -313,7 +313,7 @@ static void work_file(worker *w, const char *path, tl_pipeline_job *job) {
             break;
           }
           it->prep = p;
-          now.passages += p->count;
+          now.passages += p->passages;
           if (first && tag_article(w, it, a, done->text)) {
             item_free(it);
             emit(job, item_new(IT_FATAL, "out of memory", TL_ERR_NOMEM));
@@ -610,7 +610,7 @@ static int consume(void *vu, void *vit) {
     size_t k = u->nw > 1 ? XXH3_64bits(p->qterm, p->qlen) % u->nw : 0;
     it->prep = NULL;
     u->p.articles += p->first == 0;
-    u->p.passages += p->count;
+    u->p.passages += p->passages;
     if (check_duplicate(u, it)) {
       tl_prepared_free(p);
       halt = 1;

@@ -63,13 +63,13 @@ enum tl_answer_type tl_rerank_answer_type(const char *const *words, const size_t
                                           size_t n);
 
 /** Document frequency of a term (as indexed: TL_PREFIX_STEM + stem for a stem, the
- * word form itself for a word): passages holding it, into *df. Returns
+ * word form itself for a word): documents holding it, into *df. Returns
  * TL_OK or an error code with err set. */
 typedef int (*tl_df_fn)(void *ctx, const char *term, size_t len, unsigned long *df, tl_error *err);
 
 /** Collection statistics the features use. */
 typedef struct tl_rerank_collection {
-  unsigned long passages; /**< N: passages in the collection */
+  unsigned long passages; /**< N: documents in the collection (as df counts) */
   double avg_length;      /**< mean passage length, in the unit of
                                tl_rerank_candidate.length (> 0) */
   tl_df_fn df;            /**< document frequencies */

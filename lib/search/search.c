@@ -175,6 +175,7 @@ void tl_rank_params_default(tl_rank_params *p) {
   p->rerank_depth = 20;
   p->title_weight = 0.5;
   p->article_weight = 0.1;
+  p->context_weight = 0.8;
 }
 
 /* The ranking parameters by name (as options: --NAME), with the name in
@@ -195,7 +196,8 @@ static const struct rank_param {
     {"prf-weight", "feedback weight", offsetof(tl_rank_params, prf_weight), 0, 0, 1000},
     {"rerank-depth", "rerank depth", offsetof(tl_rank_params, rerank_depth), 1, 0, 100000},
     {"title-weight", "title weight", offsetof(tl_rank_params, title_weight), 0, 0, 1000},
-    {"article-weight", "article weight", offsetof(tl_rank_params, article_weight), 0, 0, 1000}};
+    {"article-weight", "article weight", offsetof(tl_rank_params, article_weight), 0, 0, 1000},
+    {"context-weight", "context weight", offsetof(tl_rank_params, context_weight), 0, 0, 1000}};
 #define NRANK_PARAMS (sizeof rank_params / sizeof *rank_params)
 
 const char *tl_rank_param_name(size_t i) {
@@ -930,8 +932,10 @@ static tl_status search_once(tl_searcher *s, const char *query, unsigned offset,
   }
   so.explain = explain;
   so.rank = s->rank;
-  if (depth > 0) /* the reranker reads the passages' own scores */
+  if (depth > 0) { /* the reranker reads the passages' own scores */
     so.rank.article_weight = 0;
+    so.rank.context_weight = 0;
+  }
   so.filters = (const char *const *)s->fterms;
   so.nfilters = s->nfterms;
   so.has_date = s->has_date;

@@ -448,9 +448,18 @@ extern "C" unsigned long tl_store_doc_count(const tl_store *s) {
   }
 }
 
+extern "C" unsigned long tl_store_passage_count(const tl_store *s) {
+  try {
+    return static_cast<unsigned long>(s->db->get_collection_freq(TL_TERM_PASSAGES));
+  } catch (...) {
+    return 0;
+  }
+}
+
 extern "C" double tl_store_avg_length(const tl_store *s) {
   try {
-    return s->db->get_avlength();
+    double n = static_cast<double>(s->db->get_collection_freq(TL_TERM_PASSAGES));
+    return n > 0 ? static_cast<double>(s->db->get_collection_freq(TL_TERM_LENGTH)) / n : 0;
   } catch (...) {
     return 0;
   }
@@ -861,78 +870,367 @@ static bool same_weight(double a, double b) {
   return std::fabs(a - b) <= 1e-9 * (m > 1 ? m : 1);
 }
 
+// ---- Passages inside documents (schema.h: a document is a chunk of an
+// article's passages, TL_SLOT_PASSAGES tells where each one's words are) ----
+
+// One passage of a document: its word positions [first, end) and length.
+struct Span {
+  unsigned first, end, length;
+};
+
+static unsigned get_u32(const std::string &v, size_t at) {
+  unsigned x = 0;
+  for (size_t k = 4; k-- > 0;)
+    x = x << 8 | static_cast<unsigned char>(v[at + k]);
+  return x;
+}
+
+// The passages of a document, from its TL_SLOT_PASSAGES value.
+static std::vector<Span> passage_spans(const std::string &v) {
+  std::vector<Span> out;
+  for (size_t at = 0; at + TL_PASSAGE_ENTRY <= v.size(); at += TL_PASSAGE_ENTRY)
+    out.push_back({get_u32(v, at), get_u32(v, at + 4), get_u32(v, at + 8)});
+  return out;
+}
+
+// The record of passage k (0-based) of a document's data (schema.h: each
+// record after its length in 4 bytes); "" when the data has none.
+static std::string passage_record(const std::string &data, size_t k) {
+  for (size_t at = 0; at + 4 <= data.size(); k--) {
+    size_t n = get_u32(data, at);
+    if (n > data.size() - at - 4)
+      break;
+    if (k == 0)
+      return data.substr(at + 4, n);
+    at += 4 + n;
+  }
+  return std::string();
+}
+
+// Whether a term is its article's as a whole (title words and stems, the
+// id, file, field and acronym terms), not one passage's: capitals, after
+// the stem prefix for stems.
+static bool article_term(const std::string &t) {
+  size_t at = !t.empty() && t[0] == TL_PREFIX_STEM[0] ? 1 : 0;
+  return at < t.size() && t[at] >= 'A' && t[at] <= 'Z';
+}
+
+// q with the right side of every AND_NOT left out, in the operators the
+// query parser writes: a query that matches every document holding a
+// passage that q matches.
+static Xapian::Query relaxed(const Xapian::Query &q) {
+  const Xapian::Query::op op = q.get_type();
+  if (op == Xapian::Query::OP_AND_NOT)
+    return q.get_num_subqueries() ? relaxed(q.get_subquery(0)) : q;
+  switch (op) {
+  case Xapian::Query::OP_AND:
+  case Xapian::Query::OP_OR:
+  case Xapian::Query::OP_AND_MAYBE:
+  case Xapian::Query::OP_FILTER:
+  case Xapian::Query::OP_SYNONYM:
+  case Xapian::Query::OP_MAX: break;
+  default: return q;
+  }
+  std::vector<Xapian::Query> subs;
+  for (size_t i = 0; i < q.get_num_subqueries(); i++)
+    subs.push_back(relaxed(q.get_subquery(i)));
+  return Xapian::Query(op, subs.begin(), subs.end());
+}
+
+// The terms a query counts for a document's weight: its leaves but those
+// under the right of AND_NOT or a filter's filters, and those of ranges.
+static void positive_terms(const Xapian::Query &q, std::set<std::string> &out) {
+  Xapian::Query::op op = q.get_type();
+  if (op == Xapian::Query::LEAF_TERM) {
+    if (q.get_terms_begin() != q.get_terms_end())
+      out.insert(*q.get_terms_begin());
+    return;
+  }
+  size_t n = q.get_num_subqueries();
+  if (op == Xapian::Query::OP_AND_NOT || op == Xapian::Query::OP_FILTER)
+    n = std::min<size_t>(n, 1);
+  for (size_t i = 0; i < n; i++)
+    positive_terms(q.get_subquery(i), out);
+}
+
+// Whether a term of its article's as a whole is a title word or stem (with
+// positions of its own), not a boolean term (id, file, field, acronym).
+static bool title_term(const std::string &t) {
+  size_t at = !t.empty() && t[0] == TL_PREFIX_STEM[0] ? 1 : 0;
+  return at < t.size() && t[at] == TL_PREFIX_TITLE[0];
+}
+
+// Whether match_passage() can tell a match from the terms' frequencies
+// alone: no phrase, NEAR, range or other operator that needs positions or
+// values.
+static bool by_frequencies(const Xapian::Query &q) {
+  switch (q.get_type()) {
+  case Xapian::Query::LEAF_TERM:
+  case Xapian::Query::LEAF_MATCH_ALL:
+  case Xapian::Query::LEAF_MATCH_NOTHING: return true;
+  case Xapian::Query::OP_AND:
+  case Xapian::Query::OP_OR:
+  case Xapian::Query::OP_AND_NOT:
+  case Xapian::Query::OP_AND_MAYBE:
+  case Xapian::Query::OP_FILTER:
+  case Xapian::Query::OP_SYNONYM:
+  case Xapian::Query::OP_MAX:
+  case Xapian::Query::OP_SCALE_WEIGHT:
+    for (size_t i = 0; i < q.get_num_subqueries(); i++)
+      if (!by_frequencies(q.get_subquery(i)))
+        return false;
+    return true;
+  default: return false;
+  }
+}
+
+// The passages of some documents, each with the given terms (a query's)
+// where it has them: its own words' positions, and its article's terms
+// (article_term) whole. A query is matched against each passage as Xapian
+// would match it over one document per passage: by the terms'
+// frequencies where the query's operators allow (by_frequencies), else by
+// Xapian's matcher over the passages as documents of an in-memory
+// database: AND, NOT, phrases and NEAR within a passage (TL_PASSAGE_GAP
+// keeps them apart), filters and date ranges.
+class PassageView {
+public:
+  struct Passage {
+    Xapian::docid doc; // the document (of the database read)
+    unsigned k;        // the passage within it, 0-based
+    unsigned length;
+    std::vector<unsigned> wdf;              // per term
+    std::vector<std::vector<unsigned>> pos; // per term
+  };
+  PassageView(const Xapian::Database &db, const std::vector<std::string> &terms)
+      : db_(db), terms_(terms) {}
+
+  // Adds the passages of the documents, in that order. Positions are read
+  // where they tell a term's passage (a document of several passages) or
+  // when asked for (with_positions: the match needs them, or proximity).
+  void add(const std::vector<Xapian::docid> &docids, bool with_positions) {
+    size_t nt = terms_.size();
+    std::vector<std::pair<Xapian::docid, size_t>> sorted; // document, its index in docids
+    std::vector<std::vector<Span>> spans(docids.size());
+    std::vector<size_t> first(docids.size()); // its first passage
+    // documents in docid order (a count): their values read in streams
+    bool ascending = std::is_sorted(docids.begin(), docids.end());
+    Xapian::ValueIterator vp, vd, vend;
+    if (ascending) {
+      vp = db_.valuestream_begin(TL_SLOT_PASSAGES);
+      vd = db_.valuestream_begin(TL_SLOT_DATE);
+    }
+    auto value = [&](Xapian::ValueIterator &v, Xapian::docid did, Xapian::valueno slot) {
+      if (!ascending)
+        return db_.get_document(did, Xapian::DOC_ASSUME_VALID).get_value(slot);
+      if (v != vend)
+        v.skip_to(did);
+      return v != vend && v.get_docid() == did ? *v : std::string();
+    };
+    for (size_t d = 0; d < docids.size(); d++) {
+      spans[d] = passage_spans(value(vp, docids[d], TL_SLOT_PASSAGES));
+      first[d] = passages.size();
+      if (spans[d].empty())
+        continue;
+      dates_.push_back(value(vd, docids[d], TL_SLOT_DATE));
+      sorted.emplace_back(docids[d], d);
+      for (size_t k = 0; k < spans[d].size(); k++)
+        passages.push_back({docids[d], static_cast<unsigned>(k), spans[d][k].length,
+                            std::vector<unsigned>(nt), std::vector<std::vector<unsigned>>(nt)});
+    }
+    std::sort(sorted.begin(), sorted.end());
+    for (size_t i = 0; i < nt; i++) {
+      const std::string &t = terms_[i];
+      bool whole = article_term(t), boolean = whole && !title_term(t);
+      Xapian::PostingIterator p = db_.postlist_begin(t), pend = db_.postlist_end(t);
+      for (const auto &dd : sorted) {
+        p.skip_to(dd.first);
+        if (p == pend)
+          break;
+        if (*p != dd.first)
+          continue;
+        const std::vector<Span> &sp = spans[dd.second];
+        Passage *ps = &passages[first[dd.second]];
+        if (boolean || ((whole || sp.size() == 1) && !with_positions)) {
+          unsigned wdf = boolean ? 1 : p.get_wdf();
+          for (size_t j = 0; j < sp.size(); j++)
+            ps[j].wdf[i] = wdf;
+          continue;
+        }
+        size_t k = 0;
+        for (auto q = p.positionlist_begin(); q != p.positionlist_end(); ++q) {
+          if (whole) {
+            ps[0].pos[i].push_back(*q);
+            continue;
+          }
+          while (k + 1 < sp.size() && *q >= sp[k].end)
+            k++;
+          if (*q >= sp[k].first && *q < sp[k].end)
+            ps[k].pos[i].push_back(*q);
+        }
+        for (size_t j = 1; whole && j < sp.size(); j++)
+          ps[j].pos[i] = ps[0].pos[i];
+        for (size_t j = 0; j < sp.size(); j++)
+          ps[j].wdf[i] = static_cast<unsigned>(ps[j].pos[i].size());
+      }
+    }
+  }
+
+  // The passages (indexes into passages) that match q, in order.
+  std::vector<size_t> match(const Xapian::Query &q) {
+    std::vector<size_t> out;
+    if (by_frequencies(q)) {
+      std::vector<Node> tree;
+      compile(q, tree);
+      for (size_t j = 0; j < passages.size(); j++)
+        if (matches(tree, 0, passages[j]))
+          out.push_back(j);
+      return out;
+    }
+    Xapian::WritableDatabase vdb(std::string(), Xapian::DB_BACKEND_INMEMORY);
+    size_t date = 0;
+    for (size_t j = 0; j < passages.size(); j++) {
+      const Passage &p = passages[j];
+      Xapian::Document vd;
+      if (j > 0 && p.doc != passages[j - 1].doc)
+        date++;
+      for (size_t i = 0; i < terms_.size(); i++) {
+        if (!p.wdf[i])
+          continue;
+        if (p.pos[i].empty())
+          vd.add_boolean_term(terms_[i]);
+        for (unsigned at : p.pos[i])
+          vd.add_posting(terms_[i], at);
+      }
+      if (!dates_[date].empty())
+        vd.add_value(TL_SLOT_DATE, dates_[date]);
+      vdb.add_document(vd);
+    }
+    if (passages.empty())
+      return out;
+    Xapian::Enquire e(vdb);
+    e.set_weighting_scheme(Xapian::BoolWeight());
+    e.set_docid_order(Xapian::Enquire::ASCENDING);
+    e.set_query(q);
+    Xapian::MSet m = e.get_mset(0, vdb.get_doccount());
+    for (auto it = m.begin(); it != m.end(); ++it)
+      out.push_back(*it - 1);
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+  std::vector<Passage> passages;
+
+private:
+  // A query of by_frequencies as a tree in an array: each node's
+  // operator, its term (LEAF_TERM: an index into terms_, or none) and
+  // the index after its subtree; its subqueries follow it.
+  struct Node {
+    Xapian::Query::op op;
+    size_t term, end;
+  };
+  void compile(const Xapian::Query &q, std::vector<Node> &tree) const {
+    size_t at = tree.size();
+    tree.push_back({q.get_type(), terms_.size(), 0});
+    if (q.get_type() == Xapian::Query::LEAF_TERM) {
+      auto t = std::lower_bound(terms_.begin(), terms_.end(), *q.get_terms_begin());
+      if (t != terms_.end() && *t == *q.get_terms_begin())
+        tree[at].term = static_cast<size_t>(t - terms_.begin());
+    }
+    size_t n = q.get_num_subqueries();
+    // the subqueries that decide a match: the first of AND_NOT's is the
+    // one to match, AND_MAYBE's and SCALE_WEIGHT's first alone
+    if (q.get_type() == Xapian::Query::OP_AND_MAYBE)
+      n = std::min<size_t>(n, 1);
+    for (size_t i = 0; i < n; i++)
+      compile(q.get_subquery(i), tree);
+    tree[at].end = tree.size();
+  }
+  // Whether passage p matches the subtree of tree at node i.
+  bool matches(const std::vector<Node> &tree, size_t i, const Passage &p) const {
+    const Node &n = tree[i];
+    size_t c = i + 1;
+    switch (n.op) {
+    case Xapian::Query::LEAF_TERM: return n.term < terms_.size() && p.wdf[n.term];
+    case Xapian::Query::LEAF_MATCH_ALL: return true;
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_FILTER:
+    case Xapian::Query::OP_AND_MAYBE:
+    case Xapian::Query::OP_SCALE_WEIGHT:
+      for (; c < n.end; c = tree[c].end)
+        if (!matches(tree, c, p))
+          return false;
+      return c > i + 1;
+    case Xapian::Query::OP_AND_NOT:
+      if (c >= n.end || !matches(tree, c, p))
+        return false;
+      for (c = tree[c].end; c < n.end; c = tree[c].end)
+        if (matches(tree, c, p))
+          return false;
+      return true;
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_SYNONYM:
+    case Xapian::Query::OP_MAX:
+      for (; c < n.end; c = tree[c].end)
+        if (matches(tree, c, p))
+          return true;
+      return false;
+    default: return false;
+    }
+  }
+
+  const Xapian::Database &db_;
+  const std::vector<std::string> &terms_; // sorted
+  std::vector<std::string> dates_;        // per document added
+};
+
 // Counts the passages that match a query, the distinct articles they are
 // passages of (by their key, TL_SLOT_ARTICLE_KEY) and, for facets, the
 // distinct articles per value of their keyword fields (TL_SLOT_FIELDS: the
-// article key, then name NUL value NUL pairs). Xapian's ValueCountMatchSpy
-// counts documents per value of one slot; this counts articles. The match
-// is unweighted (BoolWeight) and sees every passage (check_at_least: all);
-// the spy only collects docids, whose values are then read in docid order
-// from the slot's value stream (cheaper than a document per passage), an
-// article's fields once, from the first of its passages; articles are
-// told apart by their 64-bit keys. Remote shards run Xapian's own
-// ValueCountMatchSpy over TL_SLOT_FIELDS, whose counts add() takes.
+// article key, then name NUL value NUL pairs). The documents that match
+// are found by an unweighted match that sees every one of them; their
+// passages are then matched in passage views of a batch of documents at a
+// time; an article's fields are read once, and articles are told apart by
+// their 64-bit keys.
 static_assert(TL_ARTICLE_KEY_LEN == sizeof(uint64_t), "an article key is 64 bits");
 
-class ArticleCounts : public Xapian::MatchSpy {
+class ArticleCounts {
 public:
   explicit ArticleCounts(bool facets) : want_fields(facets) {}
-  void operator()(const Xapian::Document &doc, double) override {
-    docids.push_back(doc.get_docid());
-  }
-  // Adds the passages of db that match `match` (a query without the
-  // ranking's weighting parts) to the counts: by docids and value streams,
-  // or (by_values: remote shards, a multi-database) by Xapian's spy.
-  void run(const Xapian::Database &db, const Xapian::Query &match, bool by_values) {
+  // Adds the passages of db that match: documents by `documents`, their
+  // passages by `passages` over the query's terms.
+  void run(const Xapian::Database &db, const Xapian::Query &documents,
+           const Xapian::Query &passages_q, const std::vector<std::string> &terms) {
+    const size_t BATCH = 256;
     Xapian::Enquire counter(db);
     counter.set_weighting_scheme(Xapian::BoolWeight());
-    counter.set_query(match);
-    if (by_values) {
-      Xapian::ValueCountMatchSpy vspy(TL_SLOT_FIELDS);
-      counter.add_matchspy(&vspy);
-      counter.get_mset(0, 0, db.get_doccount());
-      add(vspy);
-      return;
-    }
-    docids.clear();
-    counter.add_matchspy(this);
-    counter.get_mset(0, 0, db.get_doccount());
-    if (!std::is_sorted(docids.begin(), docids.end()))
-      std::sort(docids.begin(), docids.end());
-    passages += docids.size();
-    // the fields slot starts with the article key: one value stream
-    Xapian::valueno slot = want_fields ? TL_SLOT_FIELDS : TL_SLOT_ARTICLE_KEY;
-    Xapian::ValueIterator v = db.valuestream_begin(slot), end = db.valuestream_end(slot);
-    uint64_t last = 0;
-    bool any = false;
-    for (Xapian::docid d : docids) {
-      v.skip_to(d);
-      if (v == end)
-        break;
-      if (v.get_docid() != d) // a document without the value: not a passage, not counted
-        continue;
-      const std::string &value = *v;
-      uint64_t key = 0;
-      std::memcpy(&key, value.data(), std::min(sizeof key, value.size()));
-      if (any && key == last) // the passages of an article follow each other
-        continue;
-      any = true;
-      last = key;
-      if (articles.insert(key).second && want_fields)
-        fields[value.size() > TL_ARTICLE_KEY_LEN ? value.substr(TL_ARTICLE_KEY_LEN) : ""]++;
-    }
-  }
-  // The same counts from Xapian's own spy over TL_SLOT_FIELDS: one value
-  // per article, counted per passage.
-  void add(const Xapian::ValueCountMatchSpy &v) {
-    for (auto it = v.values_begin(); it != v.values_end(); ++it) {
-      const std::string &value = *it;
-      passages += it.get_termfreq();
-      uint64_t key = 0;
-      std::memcpy(&key, value.data(), std::min(sizeof key, value.size()));
-      articles.insert(key);
-      if (want_fields)
-        fields[value.size() > TL_ARTICLE_KEY_LEN ? value.substr(TL_ARTICLE_KEY_LEN) : ""]++;
+    counter.set_docid_order(Xapian::Enquire::ASCENDING);
+    counter.set_query(documents);
+    Xapian::MSet m = counter.get_mset(0, db.get_doccount());
+    std::vector<Xapian::docid> docids;
+    for (auto it = m.begin(); it != m.end(); ++it)
+      docids.push_back(*it);
+    Xapian::ValueIterator fv = db.valuestream_begin(TL_SLOT_FIELDS), fend;
+    for (size_t from = 0; from < docids.size(); from += BATCH) {
+      PassageView view(db, terms);
+      view.add(
+          std::vector<Xapian::docid>(docids.begin() + (long)from,
+                                     docids.begin() + (long)std::min(docids.size(), from + BATCH)),
+          !by_frequencies(passages_q));
+      Xapian::docid last = 0;
+      for (size_t j : view.match(passages_q)) {
+        passages++;
+        Xapian::docid d = view.passages[j].doc;
+        if (d == last) // the article of a document is counted once
+          continue;
+        last = d;
+        if (fv != fend)
+          fv.skip_to(d);
+        const std::string value = fv != fend && fv.get_docid() == d ? *fv : std::string();
+        uint64_t key = 0;
+        std::memcpy(&key, value.data(), std::min(sizeof key, value.size()));
+        if (articles.insert(key).second && want_fields)
+          fields[value.size() > TL_ARTICLE_KEY_LEN ? value.substr(TL_ARTICLE_KEY_LEN) : ""]++;
+      }
     }
   }
   // The articles per value of field name, into out.
@@ -962,7 +1260,6 @@ public:
   // Forgets what was counted: before a count is run again.
   void reset() {
     passages = 0;
-    docids.clear();
     articles.clear();
     fields.clear();
   }
@@ -971,74 +1268,8 @@ public:
 
 private:
   bool want_fields;
-  std::vector<Xapian::docid> docids;
   std::unordered_map<std::string, unsigned long> fields; // articles per fields value
 };
-
-// The passages offset .. offset+count-1 of the ranking, passages of equal
-// score (and date, sorting by date) ordered by article id, then docid
-// (within an article, all in one shard, docids follow the passages' order
-// in one database and in a multi-database alike). Xapian ranks equal
-// weights by docid, which depends on how shards interleave, and weights
-// equal but for rounding in either order: the run of equal keys across
-// the cut is fetched whole and ordered here.
-static std::vector<Xapian::MSetIterator>
-ranked_passages(Xapian::Enquire &enquire, const tl_search_options *o, Xapian::MSet &mset) {
-  std::vector<Xapian::MSetIterator> all, out;
-  // sorting by relevance, Xapian's sort key is the article id
-  auto same = [o](const Xapian::MSetIterator &a, const Xapian::MSetIterator &b) {
-    return (!o->sort || a.get_sort_key() == b.get_sort_key()) &&
-           same_weight(a.get_weight(), b.get_weight());
-  };
-  // A run of equal keys across the cut is fetched whole, up to TIE_RUN_MAX
-  // passages past the cut; past that the order is Xapian's. Sorting by
-  // relevance, exactly equal weights are already in Xapian's order by
-  // article id: a run goes on being fetched only while it holds weights
-  // equal but for rounding (a query of one term or a filter alone, whose
-  // ties are exact, is never fetched further).
-  const Xapian::doccount TIE_RUN_MAX = 1000, PEEK = 16;
-  Xapian::doccount need = o->offset + o->count, m = need + PEEK;
-  for (;;) {
-    mset = enquire.get_mset(0, m + 1);
-    if (need == 0 || mset.size() <= m || !same(mset[m], mset[need - 1]) || m >= need + TIE_RUN_MAX)
-      break;
-    if (!o->sort) {
-      bool exact = true;
-      for (Xapian::doccount k = need; k <= m && exact; k++)
-        exact = mset[k].get_weight() == mset[need - 1].get_weight();
-      if (exact)
-        break;
-    }
-    m = std::min(m * 2, need + TIE_RUN_MAX);
-  }
-  for (auto it = mset.begin(); it != mset.end(); ++it)
-    all.push_back(it);
-  std::vector<std::string> article(all.size());
-  std::vector<size_t> idx(all.size());
-  for (size_t i = 0; i < all.size(); i++)
-    idx[i] = i;
-  for (size_t i = 0; i < all.size();) { // runs of equal keys, in Xapian's order
-    size_t j = i + 1;
-    while (j < all.size() && same(all[j], all[j - 1]))
-      j++;
-    if (j - i > 1 && i < need) {
-      for (size_t k = i; k < j; k++)
-        article[k] =
-            o->sort ? all[k].get_document().get_value(TL_SLOT_ARTICLE_ID) : all[k].get_sort_key();
-      std::sort(idx.begin() + (long)i, idx.begin() + (long)j, [&](size_t a, size_t b) {
-        return article[a] != article[b] ? article[a] < article[b] : *all[a] < *all[b];
-      });
-    }
-    i = j;
-  }
-  // the documents of the hits at once: remote shards send them in one
-  // exchange instead of one each
-  if (o->offset < mset.size())
-    mset.fetch(mset[o->offset], need < mset.size() ? mset[need] : mset.end());
-  for (size_t i = o->offset; i < idx.size() && i < need; i++)
-    out.push_back(all[idx[i]]);
-  return out;
-}
 
 // The filter of the options: field terms ORed within a field (the terms
 // sharing the prefix up to ':'), fields ANDed, and the date range.
@@ -1150,13 +1381,16 @@ static bool same_state(const std::vector<Xapian::Database> &shards, const Xapian
 // ran without error; the destructor waits too (a ranking that throws).
 class CountThread {
 public:
-  CountThread(std::vector<Xapian::Database> &shards, const Xapian::Query &match,
+  CountThread(std::vector<Xapian::Database> &shards, const Xapian::Query &documents,
+              const Xapian::Query &passages, const std::vector<std::string> &terms,
               ArticleCounts &counts)
-      : query(match.serialise()), thread([this, &shards, &counts] {
+      : documents_q(documents.serialise()), passages_q(passages.serialise()), terms_(terms),
+        thread([this, &shards, &counts] {
           try {
-            Xapian::Query q = Xapian::Query::unserialise(query);
+            Xapian::Query d = Xapian::Query::unserialise(documents_q),
+                          p = Xapian::Query::unserialise(passages_q);
             for (auto &db : shards) // an article is in one shard: the counts add up
-              counts.run(db, q, false);
+              counts.run(db, d, p, terms_);
           } catch (...) { // the count runs again in the caller's thread
             failed = true;
           }
@@ -1173,7 +1407,8 @@ public:
   }
 
 private:
-  std::string query;
+  std::string documents_q, passages_q;
+  std::vector<std::string> terms_;
   bool failed = false;
   std::thread thread;
 };
@@ -1182,12 +1417,13 @@ private:
 // ranking starts until tl_store_hits_counts: a count beside the ranking,
 // or the query to count after it.
 struct tl_counting {
-  tl_counting(tl_store *store, const Xapian::Query &q, const tl_search_options *o, bool remote_)
-      : s(store), match(q), remote(remote_), counts(o->nfacets > 0),
-        facets(o->facets, o->facets + o->nfacets) {
+  tl_counting(tl_store *store, const Xapian::Query &documents, const Xapian::Query &passages,
+              const std::vector<std::string> &terms_, const tl_search_options *o, bool remote_)
+      : s(store), match(documents), passage_match(passages), terms(terms_), remote(remote_),
+        counts(o->nfacets > 0), facets(o->facets, o->facets + o->nfacets) {
     try {
       if (!remote && (cdb = count_databases(s))) {
-        beside.reset(new CountThread(*cdb, match, counts));
+        beside.reset(new CountThread(*cdb, match, passage_match, terms, counts));
         s->count_busy = true;
       }
     } catch (const std::system_error &) { // no thread to be had: counted after
@@ -1212,8 +1448,7 @@ struct tl_counting {
         reopen_count_databases(s);
       }
       counts.reset();
-      // a multi-database's docids interleave its shards': counted by values
-      counts.run(*s->db, match, remote || s->shards.size() > 1);
+      counts.run(*s->db, match, passage_match, terms);
     }
     h->passages_matched = counts.passages;
     h->articles_matched = counts.articles.size();
@@ -1241,13 +1476,68 @@ struct tl_counting {
   }
 
   tl_store *s;
-  Xapian::Query match; // the passages counted; used by this thread only
+  Xapian::Query match;            // the documents counted; used by this thread only
+  Xapian::Query passage_match;    // their passages counted
+  std::vector<std::string> terms; // passage_match's terms
   bool remote;
   ArticleCounts counts;
   std::vector<const char *> facets; // the names, tl_search_options.facets
   std::vector<Xapian::Database> *cdb = nullptr;
   std::unique_ptr<CountThread> beside; // after counts: destroyed (joined) first
 };
+
+// BM25 (Robertson & Zaragoza 2009, "The Probabilistic Relevance Framework:
+// BM25 and Beyond", eq. 3.15) of a term in a passage, as Xapian's
+// BM25Weight computes it with k3 = 0 and a minimum normalized length of
+// 0.5, its idf floored as Xapian 1.4 does for terms in over a third of the
+// documents: document frequencies and the number of documents are the
+// index's (documents are articles' chunks), the length and its mean the
+// passages' (TL_SLOT_PASSAGES, TL_TERM_LENGTH).
+struct PassageBM25 {
+  double k1, b, avglen;
+  std::vector<double> idf; // per term of the view
+  PassageBM25(const Xapian::Database &db, const std::vector<std::string> &terms, double k1_,
+              double b_)
+      : k1(k1_), b(b_), avglen(0) {
+    double n = db.get_collection_freq(TL_TERM_PASSAGES);
+    avglen = n > 0 ? db.get_collection_freq(TL_TERM_LENGTH) / n : 1;
+    if (avglen <= 0)
+      avglen = 1;
+    double N = db.get_doccount();
+    for (const auto &t : terms) {
+      double df = db.get_termfreq(t), tw = (N - df + 0.5) / (df + 0.5);
+      if (tw < 2)
+        tw = tw * 0.5 + 1;
+      idf.push_back(std::log(tw));
+    }
+  }
+  double weight(size_t term, unsigned wdf, unsigned length) const {
+    if (!wdf)
+      return 0;
+    double normlen = std::max(length / avglen, 0.5);
+    return idf[term] * (k1 + 1) * wdf / (k1 * (normlen * b + (1 - b)) + wdf);
+  }
+};
+
+// Whether two sorted position lists hold a pair less than window apart
+// (Xapian's NEAR of two terms).
+static bool near(const std::vector<unsigned> &a, const std::vector<unsigned> &b, unsigned window) {
+  size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    unsigned d = a[i] > b[j] ? a[i] - b[j] : b[j] - a[i];
+    if (d < window)
+      return true;
+    if (a[i] < b[j])
+      i++;
+    else
+      j++;
+  }
+  return false;
+}
+
+// The parts of a passage's score, as --explain shows them.
+enum Part { PART_TERM, PART_TITLE, PART_EXPANSION, PART_FEEDBACK, NPARTS };
+static const char *const part_name[NPARTS] = {"", "(title)", "(expansion)", "(feedback)"};
 
 static tl_status search_once(tl_store *s, const char *query, const tl_search_options *opts,
                              tl_hits **out, tl_error *err) {
@@ -1262,56 +1552,77 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
     qp.set_max_expansion(TL_WILDCARD_MAX_TERMS, Xapian::Query::WILDCARD_LIMIT_ERROR,
                          Xapian::QueryParser::FLAG_WILDCARD | Xapian::QueryParser::FLAG_PARTIAL);
     // checked for the limits as parsed, then expanded (expand_wildcards)
-    Xapian::Query q = qp.parse_query(query, flags);
-    if (q.empty())
+    Xapian::Query typed_words = qp.parse_query(query, flags), expansion;
+    if (typed_words.empty())
       return tl_error_set(err, TL_ERR_USAGE, "the query has no searchable words");
-    if (opts->expand && *opts->expand && opts->expand_weight > 0) {
-      // The acronym expansion, weighted below the words typed.
-      Xapian::Query e = qp.parse_query(opts->expand, flags);
-      if (!e.empty())
-        q = Xapian::Query(Xapian::Query::OP_OR, q,
-                          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, e, opts->expand_weight));
-    }
-    size_t nwild = count_wildcards(q);
+    if (opts->expand && *opts->expand && opts->expand_weight > 0)
+      expansion = qp.parse_query(opts->expand, flags); // weighted below the words typed
+    size_t nwild = count_wildcards(typed_words) + count_wildcards(expansion);
     if (nwild > TL_WILDCARD_MAX)
       return tl_error_set(err, TL_ERR_LIMIT, "query: %zu wildcards, over the limit of %d", nwild,
                           TL_WILDCARD_MAX);
-    q = expand_wildcards(q, *s->db);
+    typed_words = expand_wildcards(typed_words, *s->db);
+    if (!expansion.empty())
+      expansion = expand_wildcards(expansion, *s->db);
     // Parts of the score, for explain: the query's terms (each with the
-    // factor its weight is scaled by), then the proximity and feedback parts.
-    Xapian::Query words = q, exact, prox, feedback, title;
+    // factor its weight is scaled by), then the title, expansion,
+    // proximity and feedback parts.
+    Xapian::Query words = typed_words, exact, prox, feedback, title;
     const tl_rank_params *rp = &opts->rank;
+    if (!expansion.empty())
+      words = Xapian::Query(
+          Xapian::Query::OP_OR, typed_words,
+          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, expansion, opts->expand_weight));
     if (rp->title_weight > 0)
       title = title_query(words);
     if (rp->exact_weight > 0 || rp->prox_weight > 0) {
       qp.set_stemming_strategy(Xapian::QueryParser::STEM_NONE);
       exact = expand_wildcards(qp.parse_query(query, flags), *s->db);
     }
-    if (rp->exact_weight > 0 && !exact.empty()) {
-      // The same query on unstemmed word forms, as extra evidence: a
-      // passage with the very forms typed ranks above one with their stems.
-      q = Xapian::Query(Xapian::Query::OP_OR, q,
-                        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, exact, rp->exact_weight));
-    }
-    Xapian::Query match = q; // the passages that match: the parts below only weigh them
-    if (!title.empty()) {
-      title = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, title, rp->title_weight);
-      q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, title);
-    }
+    // The passages that match: the words typed, the expansion and, as
+    // extra evidence, the same query on unstemmed word forms (a passage
+    // with the very forms typed ranks above one with their stems); the
+    // other parts only weigh them. The documents: the same with NOT's
+    // right side left out (relaxed), so that an article whose other
+    // passages hold a word excluded is still read.
+    auto matching = [&](const Xapian::Query &w, const Xapian::Query &e, const Xapian::Query &x) {
+      Xapian::Query m = w;
+      if (!e.empty())
+        m = Xapian::Query(Xapian::Query::OP_OR, m,
+                          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, e, opts->expand_weight));
+      if (rp->exact_weight > 0 && !x.empty())
+        m = Xapian::Query(Xapian::Query::OP_OR, m,
+                          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, x, rp->exact_weight));
+      return m;
+    };
+    Xapian::Query match = matching(typed_words, expansion, exact);
+    Xapian::Query matched_documents =
+        matching(relaxed(typed_words), relaxed(expansion), relaxed(exact));
+    Xapian::Query q = match, dq = matched_documents;
+    auto weigh = [&q, &dq](const Xapian::Query &part, double factor) {
+      Xapian::Query scaled(Xapian::Query::OP_SCALE_WEIGHT, part, factor);
+      q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, scaled);
+      dq = Xapian::Query(Xapian::Query::OP_AND_MAYBE, dq, scaled);
+    };
+    if (!title.empty())
+      weigh(title, rp->title_weight);
     if (rp->prox_weight > 0 && !exact.empty()) {
       prox = proximity_query(exact, rp->prox_window);
-      if (!prox.empty()) {
-        prox = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, prox, rp->prox_weight);
-        q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, prox);
-      }
+      if (!prox.empty())
+        weigh(prox, rp->prox_weight);
     }
 
     Xapian::Query filter = filter_query(opts);
     if (!filter.empty()) { // a filter never changes a score
-      q = Xapian::Query(Xapian::Query::OP_FILTER, q, filter);
-      match = Xapian::Query(Xapian::Query::OP_FILTER, match, filter);
+      dq = Xapian::Query(Xapian::Query::OP_FILTER, dq, filter);
+      matched_documents = Xapian::Query(Xapian::Query::OP_FILTER, matched_documents, filter);
     }
 
+    // The first stage: documents (chunks of articles) by BM25 over their
+    // whole text (Xapian's matcher); their passages are then matched and
+    // weighed one by one (PassageView, PassageBM25), the document's own
+    // weight scaled by context_weight added as evidence of the passage's
+    // context (Callan 1994, "Passage-level evidence in document retrieval").
     Xapian::Enquire enquire(*s->db);
     // k3 = 0: a term's weight does not grow with its count in the query,
     // so that the score is the sum of the parts explain shows.
@@ -1319,16 +1630,31 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
     enquire.set_weighting_scheme(bm25);
     if (opts->sort)
       enquire.set_sort_by_value_then_relevance(TL_SLOT_DATE, opts->sort == TL_SORT_NEWEST);
-    else // ties by article id (then docid), as TieKey
+    else // ties by article id (then docid)
       enquire.set_sort_by_relevance_then_value(TL_SLOT_ARTICLE_ID, false);
+    std::vector<std::string> match_terms;
+    for (auto t = match.get_unique_terms_begin(); t != match.get_unique_terms_end(); ++t)
+      if (!(*t).empty())
+        match_terms.push_back(*t);
+    std::map<std::string, double> feedback_factor;
     if (rp->prf_docs > 0 && rp->prf_terms > 0 && rp->prf_weight > 0) {
-      // Pseudo-relevance feedback: the best terms of the first passages
+      // Pseudo-relevance feedback: the best terms of the first documents
       // (Xapian's expand set), weighted as the expand set ranks them.
-      enquire.set_query(q);
-      Xapian::MSet top = enquire.get_mset(0, rp->prf_docs);
-      Xapian::RSet rset;
+      // The documents are those of the first passages that match.
+      enquire.set_query(dq);
+      Xapian::MSet top = enquire.get_mset(0, 4 * rp->prf_docs + 20);
+      std::vector<Xapian::docid> ids;
       for (auto it = top.begin(); it != top.end(); ++it)
-        rset.add_document(*it);
+        ids.push_back(*it);
+      PassageView first(*s->db, match_terms);
+      first.add(ids, !by_frequencies(match));
+      std::set<Xapian::docid> matching_docs;
+      for (size_t j : first.match(match))
+        matching_docs.insert(first.passages[j].doc);
+      Xapian::RSet rset;
+      for (auto it = top.begin(); it != top.end() && rset.size() < rp->prf_docs; ++it)
+        if (matching_docs.count(*it))
+          rset.add_document(*it);
       if (!rset.empty()) {
         ExpandTerms decider(opts->stop, opts->ctx, q);
         // exact term frequencies: a multi-database's otherwise come
@@ -1338,69 +1664,247 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
         std::vector<Xapian::Query> extra;
         double top_weight = eset.empty() ? 0 : eset.begin().get_weight();
         for (auto it = eset.begin(); it != eset.end(); ++it)
-          if (top_weight > 0)
-            extra.push_back(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(*it),
-                                          rp->prf_weight * it.get_weight() / top_weight));
+          if (top_weight > 0) {
+            double f = rp->prf_weight * it.get_weight() / top_weight;
+            feedback_factor[*it] = f;
+            extra.push_back(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(*it), f));
+          }
         if (!extra.empty()) {
           feedback = Xapian::Query(Xapian::Query::OP_OR, extra.begin(), extra.end());
           q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, feedback);
+          dq = Xapian::Query(Xapian::Query::OP_AND_MAYBE, dq, feedback);
         }
       }
     }
-    enquire.set_query(q);
-    // Articles ranked by their passages: the best one plus article_weight
-    // times the next TL_ARTICLE_PASSAGES, over the first passages of the
-    // ranking (an article whose best passage is not among them is left
-    // out, as it would rank low anyway).
-    bool by_article = opts->per_article == 1 && !opts->sort && rp->article_weight > 0;
-    if (opts->per_article)
-      enquire.set_collapse_key(TL_SLOT_ARTICLE_ID,
-                               by_article ? 1 + TL_ARTICLE_PASSAGES : opts->per_article);
-    // Counting: a second, unweighted match over the passages that match,
-    // beside the ranking where it can (count_databases), else when the
-    // counts are asked for (tl_store_hits_counts).
+    enquire.set_query(dq);
+
+    // The view's terms, and what each weighs for: the query's terms with
+    // their factors (the words typed, their exact forms), the title's, the
+    // expansion's and the feedback's, and proximity's pairs of word forms.
+    std::vector<std::string> terms;
+    for (auto t = q.get_unique_terms_begin(); t != q.get_unique_terms_end(); ++t)
+      if (!(*t).empty())
+        terms.push_back(*t);
+    auto index_of = [&terms](const std::string &t) {
+      auto at = std::lower_bound(terms.begin(), terms.end(), t);
+      return at != terms.end() && *at == t ? static_cast<size_t>(at - terms.begin()) : terms.size();
+    };
+    std::vector<double> factor[NPARTS];
+    for (auto &f : factor)
+      f.assign(terms.size(), 0);
+    auto add_part = [&](const Xapian::Query &part, Part p, double f) {
+      std::set<std::string> pos;
+      if (!part.empty())
+        positive_terms(part, pos);
+      for (const auto &t : pos) {
+        size_t i = index_of(t);
+        if (i < terms.size())
+          factor[p][i] += f;
+      }
+    };
+    add_part(typed_words, PART_TERM, 1);
+    if (rp->exact_weight > 0)
+      add_part(exact, PART_TERM, rp->exact_weight);
+    add_part(title, PART_TITLE, rp->title_weight);
+    add_part(expansion, PART_EXPANSION, opts->expand_weight);
+    for (const auto &f : feedback_factor)
+      if (index_of(f.first) < terms.size())
+        factor[PART_FEEDBACK][index_of(f.first)] += f.second;
+    std::vector<std::pair<size_t, size_t>> pairs;
+    if (!prox.empty()) {
+      std::vector<std::string> wt;
+      for (auto it = exact.get_terms_begin(); it != exact.get_terms_end(); ++it)
+        if (!(*it).empty() && !((*it)[0] >= 'A' && (*it)[0] <= 'Z'))
+          wt.push_back(*it);
+      for (size_t i = 0; i + 1 < wt.size(); i++)
+        if (wt[i] != wt[i + 1] && index_of(wt[i]) < terms.size() &&
+            index_of(wt[i + 1]) < terms.size())
+          pairs.emplace_back(index_of(wt[i]), index_of(wt[i + 1]));
+    }
+    PassageBM25 scorer(*s->db, terms, rp->k1, rp->b);
+
+    // Counting: a second, unweighted match over the documents that match
+    // and their passages, beside the ranking where it can
+    // (count_databases), else when the counts are asked for
+    // (tl_store_hits_counts).
     bool remote = std::any_of(s->shards.begin(), s->shards.end(),
                               [](const tl_shard &sh) { return sh.port != 0; });
     std::unique_ptr<tl_counting> counting;
     if (opts->count_matches || opts->nfacets)
-      counting.reset(new tl_counting(s, match, opts, remote));
-    Xapian::doccount want = opts->offset + opts->count;
-    Xapian::MSet mset;
+      counting.reset(new tl_counting(s, matched_documents, match, match_terms, opts, remote));
+
+    // The ranking: passages of the first documents, more documents read
+    // while too few of their passages match (AND across passages).
     struct Ranked {
-      Xapian::MSetIterator it;
-      double score, article;
+      size_t p;   // in view.passages
+      double key; // the score ranked by
+      double parts[NPARTS], prox, context, article;
+      size_t doc; // in docs
     };
+    struct Doc {
+      Xapian::docid docid;
+      std::string id, date, data; // id: read when asked for (article_id)
+      double weight;
+      bool id_read, data_read;
+    };
+    bool by_article = opts->per_article == 1 && !opts->sort && rp->article_weight > 0;
+    Xapian::doccount want = opts->offset + opts->count;
+    Xapian::doccount depth = std::max<Xapian::doccount>(20, want + 10);
+    Xapian::MSet mset;
+    std::unique_ptr<PassageView> view;
+    std::vector<Doc> docs;
     std::vector<Ranked> ranked;
-    if (by_article) {
-      mset = enquire.get_mset(0, want * 2 + 20);
-      std::map<std::string, size_t> seen;
-      for (auto it = mset.begin(); it != mset.end(); ++it) {
-        auto at = seen.find(it.get_collapse_key());
-        if (at == seen.end()) {
-          seen.emplace(it.get_collapse_key(), ranked.size());
-          ranked.push_back({it, it.get_weight(), 0});
-        } else {
-          ranked[at->second].article += rp->article_weight * it.get_weight();
-        }
+    auto article_id = [&docs, s](size_t d) -> const std::string & {
+      if (!docs[d].id_read) {
+        docs[d].id = s->db->get_document(docs[d].docid, Xapian::DOC_ASSUME_VALID)
+                         .get_value(TL_SLOT_ARTICLE_ID);
+        docs[d].id_read = true;
       }
-      // ties (equal but for rounding, which depends on the shards) by
-      // article id: the same order from any layout
-      std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked &a, const Ranked &b) {
-        double x = a.score + a.article, y = b.score + b.article;
-        return same_weight(x, y) ? a.it.get_collapse_key() < b.it.get_collapse_key() : x > y;
-      });
-      ranked.erase(ranked.begin(), ranked.begin() + std::min<size_t>(opts->offset, ranked.size()));
-      if (ranked.size() > opts->count)
-        ranked.resize(opts->count);
-    } else {
-      for (const auto &it : ranked_passages(enquire, opts, mset))
-        ranked.push_back({it, it.get_weight(), 0});
+      return docs[d].id;
+    };
+    // A run of documents of equal weight (and date, sorting by date) is
+    // not cut at depth: Xapian orders it by docid, which depends on how
+    // shards interleave (up to TIE_RUN_MAX documents past want).
+    const Xapian::doccount TIE_RUN_MAX = 1000;
+    auto tied = [&opts](const Xapian::MSetIterator &a, const Xapian::MSetIterator &b) {
+      return (!opts->sort || a.get_sort_key() == b.get_sort_key()) &&
+             same_weight(a.get_weight(), b.get_weight());
+    };
+    for (;;) {
+      for (;;) {
+        mset = enquire.get_mset(0, depth + 1);
+        if (mset.size() <= depth || !tied(mset[depth - 1], mset[depth]) ||
+            depth >= want + TIE_RUN_MAX)
+          break;
+        // sorting by relevance, exactly equal weights are already in
+        // Xapian's order by article id (its sort key): only weights equal
+        // but for rounding are fetched further
+        if (!opts->sort) {
+          bool exact = true;
+          for (Xapian::doccount k = depth; k < mset.size() && exact; k++)
+            exact = mset[k].get_weight() == mset[depth - 1].get_weight();
+          if (exact)
+            break;
+        }
+        depth = std::min(depth * 2, want + TIE_RUN_MAX);
+      }
+      view.reset(new PassageView(*s->db, terms));
+      docs.clear();
+      ranked.clear();
+      // the first depth documents, a run of ties across the cut ordered
+      // by article id (then docid), as in one database
+      std::vector<Xapian::MSetIterator> cand;
+      for (auto it = mset.begin(); it != mset.end(); ++it)
+        cand.push_back(it);
+      for (size_t i = 0; i < cand.size() && i < depth;) {
+        size_t j = i + 1;
+        while (j < cand.size() && tied(cand[j], cand[j - 1]))
+          j++;
+        bool exact = !opts->sort;
+        for (size_t k = i + 1; k < j && exact; k++)
+          exact = cand[k].get_weight() == cand[i].get_weight();
+        if (j > depth && j - i > 1 && !exact) {
+          std::vector<std::pair<std::string, Xapian::MSetIterator>> run;
+          for (size_t k = i; k < j; k++)
+            run.emplace_back(opts->sort ? s->db->get_document(*cand[k], Xapian::DOC_ASSUME_VALID)
+                                              .get_value(TL_SLOT_ARTICLE_ID)
+                                        : cand[k].get_sort_key(),
+                             cand[k]);
+          std::sort(run.begin(), run.end(), [](const auto &a, const auto &b) {
+            return a.first != b.first ? a.first < b.first : *a.second < *b.second;
+          });
+          for (size_t k = i; k < j; k++)
+            cand[k] = run[k - i].second;
+        }
+        i = j;
+      }
+      if (cand.size() > depth)
+        cand.resize(depth);
+      std::unordered_map<Xapian::docid, size_t> doc_of;
+      std::vector<Xapian::docid> ids;
+      for (const auto &it : cand) {
+        doc_of[*it] = docs.size();
+        docs.push_back(
+            {*it, std::string(),
+             opts->sort ? s->db->get_document(*it, Xapian::DOC_ASSUME_VALID).get_value(TL_SLOT_DATE)
+                        : std::string(),
+             std::string(), it.get_weight(), false, false});
+        ids.push_back(*it);
+      }
+      view->add(ids, !pairs.empty() || !by_frequencies(match));
+      for (size_t j : view->match(match)) {
+        const PassageView::Passage &p = view->passages[j];
+        Ranked r{};
+        r.p = j;
+        r.doc = doc_of[p.doc];
+        for (size_t i = 0; i < terms.size(); i++) {
+          double w = scorer.weight(i, p.wdf[i], p.length);
+          for (int k = 0; k < NPARTS; k++)
+            r.parts[k] += factor[k][i] * w;
+        }
+        for (const auto &pr : pairs)
+          if (near(p.pos[pr.first], p.pos[pr.second], rp->prox_window))
+            r.prox += rp->prox_weight * (scorer.weight(pr.first, p.wdf[pr.first], p.length) +
+                                         scorer.weight(pr.second, p.wdf[pr.second], p.length));
+        r.context = rp->context_weight * docs[r.doc].weight;
+        r.key = r.prox + r.context;
+        for (double part : r.parts)
+          r.key += part;
+        ranked.push_back(r);
+      }
+      // by date, then score; ties (equal but for rounding, which depends
+      // on the shards) by article id, then the passages' order
+      auto before = [&](const Ranked &a, const Ranked &b) {
+        const Doc &x = docs[a.doc], &y = docs[b.doc];
+        if (opts->sort && x.date != y.date)
+          return opts->sort == TL_SORT_NEWEST ? x.date > y.date : x.date < y.date;
+        if (!same_weight(a.key, b.key))
+          return a.key > b.key;
+        if (article_id(a.doc) != article_id(b.doc))
+          return article_id(a.doc) < article_id(b.doc);
+        const auto &pa = view->passages[a.p], &pb = view->passages[b.p];
+        return pa.doc != pb.doc ? pa.doc < pb.doc : pa.k < pb.k;
+      };
+      std::sort(ranked.begin(), ranked.end(), before);
+      if (by_article) {
+        // Articles ranked by their passages: the best one plus
+        // article_weight times the next TL_ARTICLE_PASSAGES.
+        std::unordered_map<std::string, std::pair<size_t, unsigned>> seen;
+        std::vector<Ranked> best;
+        for (const Ranked &r : ranked) {
+          auto at = seen.find(article_id(r.doc));
+          if (at == seen.end()) {
+            seen.emplace(article_id(r.doc), std::make_pair(best.size(), 0u));
+            best.push_back(r);
+          } else if (at->second.second < TL_ARTICLE_PASSAGES) {
+            at->second.second++;
+            best[at->second.first].article += rp->article_weight * r.key;
+          }
+        }
+        for (Ranked &r : best)
+          r.key += r.article;
+        std::stable_sort(best.begin(), best.end(), before);
+        ranked.swap(best);
+      } else if (opts->per_article) {
+        std::unordered_map<std::string, unsigned> shown;
+        std::vector<Ranked> kept;
+        for (const Ranked &r : ranked)
+          if (++shown[article_id(r.doc)] <= opts->per_article)
+            kept.push_back(r);
+        ranked.swap(kept);
+      }
+      if (ranked.size() >= want || mset.size() <= depth)
+        break;
+      depth *= 4;
     }
+    ranked.erase(ranked.begin(), ranked.begin() + std::min<size_t>(opts->offset, ranked.size()));
+    if (ranked.size() > opts->count)
+      ranked.resize(opts->count);
 
     h = static_cast<tl_hits *>(std::calloc(1, sizeof *h));
     if (!h)
       throw std::bad_alloc();
-    h->estimated = mset.get_matches_estimated();
+    h->estimated = std::max<unsigned long>(mset.get_matches_estimated(), ranked.size());
     h->counting = counting.release();
     h->query = dup_string(q.get_description());
     // The terms the user's words became (not those feedback added): they
@@ -1414,93 +1918,67 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
     h->terms = static_cast<char **>(std::calloc(nterms + 1, sizeof *h->terms));
     if (!h->terms || !h->query)
       throw std::bad_alloc();
-    // a term counts once for each of the two queries it is in (sets, not a
-    // scan per term: a query of 10,000 words stays linear)
-    std::map<std::string, double> factor_of;
-    for (auto w = words.get_unique_terms_begin(); w != words.get_unique_terms_end(); ++w)
-      factor_of[*w] += 1;
-    if (rp->exact_weight > 0)
-      for (auto w = exact.get_unique_terms_begin(); w != exact.get_unique_terms_end(); ++w)
-        factor_of[*w] += rp->exact_weight;
-    std::vector<double> factor;
     for (auto t = typed.get_unique_terms_begin(); t != typed.get_unique_terms_end(); ++t) {
       if (!(h->terms[h->nterms] = dup_string(*t)))
         throw std::bad_alloc();
       h->nterms++;
-      factor.push_back(factor_of[*t]);
     }
     h->items = static_cast<tl_hit *>(std::calloc(ranked.size() + 1, sizeof *h->items));
     if (!h->items)
       throw std::bad_alloc();
+    // the documents of the hits at once: remote shards send them in one
+    // exchange instead of one each
+    if (!ranked.empty() && remote)
+      mset.fetch();
     for (const Ranked &r : ranked) {
-      const Xapian::MSetIterator &it = r.it;
+      const PassageView::Passage &p = view->passages[r.p];
+      Doc &d = docs[r.doc];
       tl_hit *hit = &h->items[h->count];
-      Xapian::Document doc = it.get_document();
-      std::string data = doc.get_data();
-      hit->docid = *it;
-      hit->score = r.score + r.article;
-      hit->length = s->db->get_doclength(hit->docid); // may throw: before any allocation
+      if (!d.data_read) {
+        d.data = s->db->get_document(p.doc, Xapian::DOC_ASSUME_VALID).get_data();
+        d.data_read = true;
+      }
+      std::string data = passage_record(d.data, p.k);
+      hit->docid = p.doc;
+      hit->score = r.key;
+      hit->length = p.length;
       hit->data = dup_string(data);
       hit->data_len = data.size();
       if (!hit->data)
         throw std::bad_alloc();
       h->count++;
       if (opts->explain) {
-        // BM25 is a sum over the query's terms: each term's share is the
-        // weight the passage gets from a query of that term alone, under
-        // the same collection statistics.
-        // Exact word forms count with their factor (exact_weight); the
-        // proximity and feedback parts are shown as a whole each.
-        // The passage is found among its article's passages (a filter on
-        // the article's id term, which leaves weights as they are): a
-        // match decider would see a shard's own docids, and remote shards
-        // take none.
-        std::string ex, idterm;
-        Xapian::TermIterator t = doc.termlist_begin();
-        t.skip_to(TL_PREFIX_ID);
-        if (t != doc.termlist_end() && (*t).compare(0, 1, TL_PREFIX_ID) == 0)
-          idterm = *t;
-        Xapian::doccount npass = idterm.empty() ? 0 : s->db->get_termfreq(idterm);
-        std::vector<std::pair<std::string, Xapian::Query>> parts;
-        for (size_t i = 0; i < h->nterms; i++)
-          parts.emplace_back(h->terms[i],
-                             factor[i] == 1 ? Xapian::Query(h->terms[i])
-                                            : Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
-                                                            Xapian::Query(h->terms[i]), factor[i]));
-        if (!title.empty())
-          parts.emplace_back("(title)", title);
-        if (!prox.empty())
-          parts.emplace_back("(proximity)", prox);
-        if (!feedback.empty())
-          parts.emplace_back("(feedback)", feedback);
-        for (const auto &part : parts) {
-          Xapian::Enquire one(*s->db);
-          one.set_query(
-              Xapian::Query(Xapian::Query::OP_FILTER, part.second, Xapian::Query(idterm)));
-          one.set_weighting_scheme(bm25);
-          Xapian::MSet m = one.get_mset(0, npass);
-          auto mine = m.begin();
-          while (mine != m.end() && *mine != hit->docid)
-            ++mine;
-          if (mine == m.end())
-            continue;
-          char num[64];
-          std::snprintf(num, sizeof num, "%.4f", mine.get_weight());
-          if (!ex.empty())
-            ex += ' ';
-          ex += part.first + "=" + num;
+        // BM25 is a sum over the query's terms: each term's share, scaled
+        // by its factor (exact forms by exact_weight), then the other
+        // parts as a whole each.
+        std::string ex;
+        char num[64];
+        auto put = [&ex, &num](const std::string &name, double w) {
+          std::snprintf(num, sizeof num, "%.4f", w);
+          ex += (ex.empty() ? "" : " ") + name + "=" + num;
+        };
+        for (size_t i = 0; i < h->nterms; i++) {
+          size_t t = index_of(h->terms[i]);
+          if (t < terms.size() && p.wdf[t] && factor[PART_TERM][t] > 0)
+            put(h->terms[i], factor[PART_TERM][t] * scorer.weight(t, p.wdf[t], p.length));
         }
-        if (r.article > 0) {
-          char num[64];
-          std::snprintf(num, sizeof num, "%.4f", r.article);
-          ex += std::string(ex.empty() ? "" : " ") + "(article)=" + num;
+        for (int k = PART_TITLE; k < NPARTS; k++) {
+          if (k == PART_FEEDBACK && r.prox > 0)
+            put("(proximity)", r.prox);
+          if (r.parts[k] > 0)
+            put(part_name[k], r.parts[k]);
         }
+        if (r.context > 0)
+          put("(context)", r.context);
+        if (r.article > 0)
+          put("(article)", r.article);
         if (!(hit->explain = dup_string(ex)))
           throw std::bad_alloc();
       }
     }
     *out = h;
     return TL_OK;
+
   } catch (const Xapian::Error &e) {
     tl_hits_free(h);
     return from_reader(s, err, e, "search");
@@ -1669,6 +2147,21 @@ extern "C" tl_status tl_store_term_count(tl_store *s, const char *term, size_t l
   }
 }
 
+extern "C" tl_status tl_store_term_passages(tl_store *s, const char *term, size_t len,
+                                            unsigned long *n, tl_error *err) {
+  *n = 0;
+  try {
+    std::string t(term, len);
+    for (auto it = s->db->postlist_begin(t); it != s->db->postlist_end(t); ++it)
+      *n += passage_spans(s->db->get_document(*it).get_value(TL_SLOT_PASSAGES)).size();
+    return TL_OK;
+  } catch (const Xapian::Error &e) {
+    return from_reader(s, err, e, "counting passages");
+  } catch (const std::exception &e) {
+    return from_std(err, e, "counting passages");
+  }
+}
+
 extern "C" tl_status tl_store_first_value(tl_store *s, const char *term, size_t len, unsigned slot,
                                           char **value, tl_error *err) {
   *value = nullptr;
@@ -1730,10 +2223,12 @@ extern "C" tl_status tl_store_term_values(tl_store *s, const char *term, size_t 
 extern "C" tl_status tl_store_each_data(tl_store *s, tl_data_fn fn, void *ctx, tl_error *err) {
   try {
     for (auto it = s->db->postlist_begin(""); it != s->db->postlist_end(""); ++it) {
-      std::string d = s->db->get_document(*it).get_data();
-      int rc = fn(ctx, d.c_str(), d.size());
-      if (rc)
-        return static_cast<tl_status>(rc);
+      std::string d = s->db->get_document(*it).get_data(), r;
+      for (size_t k = 0; !(r = passage_record(d, k)).empty(); k++) {
+        int rc = fn(ctx, r.c_str(), r.size());
+        if (rc)
+          return static_cast<tl_status>(rc);
+      }
     }
     return TL_OK;
   } catch (const Xapian::Error &e) {
@@ -1792,7 +2287,7 @@ extern "C" tl_status tl_store_stats(const char *path, tl_store_stats_t *out, tl_
   std::memset(out, 0, sizeof *out);
   try {
     Xapian::Database db(path);
-    out->documents = db.get_doccount();
+    out->documents = db.get_collection_freq(TL_TERM_PASSAGES);
     for (auto it = db.allterms_begin(); it != db.allterms_end(); ++it) {
       out->terms++;
       if (!(*it).empty() && (*it)[0] == TL_PREFIX_ID[0])

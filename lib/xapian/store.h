@@ -72,13 +72,26 @@ const char *tl_store_missing(const tl_store *s);
  */
 void tl_store_close(tl_store *s);
 
-/** Number of documents (passages) in the store. */
+/** Number of documents (chunks of up to 64 passages of an article,
+ * schema.h) in the store. */
 unsigned long tl_store_doc_count(const tl_store *s);
 
-/** Mean document length (Xapian's: term occurrences, wdf summed over the
- * document's terms) over the store; 0 for an empty store, or when Xapian
- * fails (as tl_store_doc_count). */
+/** Number of passages in the store (TL_TERM_PASSAGES summed); 0 when
+ * Xapian fails. */
+unsigned long tl_store_passage_count(const tl_store *s);
+
+/** Mean passage length (word forms and stems of the passage and its
+ * article's title, TL_SLOT_PASSAGES) over the store; 0 for an empty store,
+ * or when Xapian fails. */
 double tl_store_avg_length(const tl_store *s);
+
+/**
+ * Sets *n to the number of passages of the documents that hold term (len
+ * bytes): an article's, by its id term. Errors: TL_ERR_MODIFIED (reopen
+ * and retry), TL_ERR_XAPIAN, TL_ERR_NOMEM.
+ */
+tl_status tl_store_term_passages(tl_store *s, const char *term, size_t len, unsigned long *n,
+                                 tl_error *err);
 
 /**
  * Reads metadata key into *value (malloc'd, NUL-terminated, "" when unset;
@@ -185,12 +198,12 @@ typedef struct tl_search_options {
 
 /** One ranked passage. */
 typedef struct tl_hit {
-  unsigned docid;
-  double score; /**< BM25 relevance */
+  unsigned docid; /**< the document holding the passage */
+  double score; /**< BM25 relevance of the passage, its context added */
   char *data;   /**< the passage record, NUL-terminated */
   size_t data_len;
   char *explain;        /**< with explain: "term=weight " pairs, else NULL */
-  unsigned long length; /**< the document's length (as tl_store_avg_length) */
+  unsigned long length; /**< the passage's length (as tl_store_avg_length) */
 } tl_hit;
 
 /** Results of a search. */
@@ -223,7 +236,18 @@ typedef struct tl_hits {
  * date:FROM..TO with days, months or years, either end optional, see
  * tl_date_bound) with the given stemmer and stopwords (stemming all words
  * outside phrases and not in capitals, Xapian's STEM_SOME) and ranks the
- * passages with BM25. *out is freed with tl_hits_free(). The query must
+ * passages. The documents (chunks of articles, schema.h) are ranked first
+ * by Xapian's BM25 over the query with NOT's right side left out; the
+ * passages of the first max(20, offset + count + 10) of them (more while
+ * fewer of their passages match, and a run of equal weights never cut) are
+ * matched one by one as Xapian would match one document per passage (AND,
+ * NOT, phrases and NEAR within a passage), and scored by BM25 (Robertson &
+ * Zaragoza 2009) of the passage: wdf and length the passage's, document
+ * frequencies and their number the index's documents', the mean length the
+ * passages' (TL_TERM_LENGTH); each part of the query with its factor, plus
+ * context_weight times the document's own BM25 weight (Callan 1994,
+ * "Passage-level evidence in document retrieval"). *out is freed with
+ * tl_hits_free(). The query must
  * not hold the XOR operator: Xapian 1.4.22 crashes in get_mset on some XOR
  * queries (tl_search_rewrite turns XOR into a plain word). A wildcard
  * (word*) may expand to at most TL_WILDCARD_MAX_TERMS terms, and a query
@@ -258,9 +282,9 @@ tl_status tl_store_spelling(tl_store *s, const char *word, char **out, tl_error 
 /**
  * Fills h's passages_matched, articles_matched and facets, for a search
  * with count_matches or facets (else does nothing). The count is a second
- * match over the passages that match the query, unweighted, seeing every
- * one of them (the ranking's own match stops early: Xapian's max-weight
- * pruning). On a machine of more than one core, for local databases, it
+ * match, unweighted, over every document that may hold a matching passage,
+ * then over their passages, 256 documents at a time (the ranking's own
+ * match stops early: Xapian's max-weight pruning). On a machine of more than one core, for local databases, it
  * runs beside the ranking on a thread of its own with its own database
  * handle, started by tl_store_search: calling this after the caller's own
  * work on the hits (reranking, snippets) keeps that work beside it too.
@@ -323,8 +347,8 @@ tl_status tl_store_term_values(tl_store *s, const char *term, size_t len, unsign
                                tl_value_fn fn, void *ctx, tl_error *err);
 
 /**
- * Calls fn for each document, in docid order, with its data (the passage
- * record: len bytes, NUL-terminated, valid during the call). fn returns 0
+ * Calls fn for each passage, in docid order and the passages' order, with
+ * its record (len bytes, NUL-terminated, valid during the call). fn returns 0
  * to go on, a tl_status to stop (that status is returned). Errors:
  * TL_ERR_MODIFIED (reopen and retry), TL_ERR_XAPIAN, TL_ERR_NOMEM.
  */
@@ -344,7 +368,7 @@ tl_status tl_store_metadata_each(tl_store *s, const char *prefix, tl_meta_fn fn,
 /**
  * Calls fn for each term of the index starting with prefix, in byte
  * order, with the term (len bytes, NUL-terminated, valid during the call)
- * and the number of passages holding it (over all shards). fn returns 0 to
+ * and the number of documents holding it (over all shards). fn returns 0 to
  * go on, a tl_status to stop (that status is returned). Errors:
  * TL_ERR_XAPIAN, TL_ERR_NOMEM.
  */
@@ -354,7 +378,7 @@ tl_status tl_store_terms_each(tl_store *s, const char *prefix, tl_index_term_fn 
 
 /** Figures of a database, from tl_store_stats(). */
 typedef struct tl_store_stats_t {
-  unsigned long documents;  /**< passages */
+  unsigned long documents;  /**< passages (TL_TERM_PASSAGES) */
   unsigned long articles;   /**< distinct article id terms (TL_PREFIX_ID) */
   unsigned long long terms; /**< distinct terms, all prefixes */
   unsigned long long bytes; /**< size of the database's files on disk */

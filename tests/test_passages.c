@@ -1,0 +1,248 @@
+/*
+ * test_passages.c - Check suite for passages inside article documents
+ * (schema.h): a query matches passages, not articles (AND, NOT, phrases
+ * and NEAR within one passage), each hit is its own passage's record,
+ * articles of more than one chunk are found in every chunk, matches are
+ * counted by passage, and the article's score adds as context where asked.
+ */
+#define _GNU_SOURCE
+#include "telusur/index.h"
+#include "telusur/search.h"
+#include "testutil.h"
+
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LONG_PARAGRAPHS 150 /* three chunks of up to 64 passages */
+#define RARE_PARAGRAPH 140  /* the one paragraph of the long article with "kuda" */
+
+static char db[1024];
+
+static void build(void) {
+  char path[1024];
+  FILE *f;
+  tl_update_options o = tl_update_options_default();
+  tl_update_summary sum;
+  tl_update *u;
+  tl_error err;
+  int i;
+  tu_dir_setup();
+  snprintf(path, sizeof path, "%s/news.jsonl", tu_dir);
+  snprintf(db, sizeof db, "%s/db", tu_dir);
+  f = fopen(path, "w");
+  ck_assert_ptr_nonnull(f);
+  fputs(
+      "{\"id\":\"erupsi\",\"title\":\"Laporan banjir lahar\",\"text\":\"Gunung Merapi meletus pagi "
+      "ini.\\n\\nWarga desa mengungsi ke balai.\\n\\nJalan desa ditutup polisi.\"}\n",
+      f);
+  fputs(
+      "{\"id\":\"ungsi\",\"title\":\"Kabar desa\",\"text\":\"Merapi tenang, warga tidak mengungsi "
+      "dari desa.\"}\n",
+      f);
+  fputs("{\"id\":\"panjang\",\"title\":\"Catatan harian\",\"text\":\"", f);
+  for (i = 1; i <= LONG_PARAGRAPHS; i++)
+    fprintf(f, "%sParagraf %d bercerita tentang %s di ladang.", i > 1 ? "\\n\\n" : "", i,
+            i == RARE_PARAGRAPH ? "kuda" : "sapi");
+  fputs("\"}\n", f);
+  /* two articles whose best passages weigh the same; the second's other
+   * passages are about the query too: its context ranks it first */
+  fputs("{\"id\":\"sepi\",\"title\":\"Satu\",\"text\":\"Harga cabai naik tajam.\\n\\nCuaca "
+        "cerah.\"}\n",
+        f);
+  fputs("{\"id\":\"ramai\",\"title\":\"Dua\",\"text\":\"Harga cabai naik tajam.\\n\\nPetani "
+        "cabai senang.\"}\n",
+        f);
+  ck_assert_int_eq(fclose(f), 0);
+  o.jobs = 1;
+  ck_assert_msg(tl_update_open(db, &o, &u, &err) == TL_OK, "%s", err.msg);
+  ck_assert_msg(tl_update_add_path(u, path, &err) == TL_OK, "%s", err.msg);
+  ck_assert_msg(tl_update_finish(u, &sum, &err) == TL_OK, "%s", err.msg);
+  ck_assert_uint_eq(sum.index_passages, 3 + 1 + LONG_PARAGRAPHS + 2 + 2);
+  tl_update_free(u);
+}
+
+/* The results of query (BM25 order, counted, up to 200), with params. */
+static tl_results *search(const char *query, const tl_rank_params *params, int explain) {
+  tl_searcher_options so;
+  tl_searcher *s;
+  tl_results *r = NULL;
+  tl_rank_params p;
+  tl_error err;
+  memset(&so, 0, sizeof so);
+  so.data_dir = tu_source_dir();
+  so.no_snippets = 1;
+  so.count_matches = 1;
+  tl_rank_params_default(&p);
+  p.rerank_depth = 0;
+  ck_assert_msg(tl_searcher_open(db, &so, params ? params : &p, &s, &err) == TL_OK, "%s", err.msg);
+  ck_assert_msg(tl_search(s, query, 0, 200, explain, &r, &err) == TL_OK, "%s: %s", query, err.msg);
+  tl_searcher_close(s);
+  return r;
+}
+
+/* "id#passage" of each hit, space-separated, in rank order. */
+static char *hits(const tl_results *r) {
+  static char buf[4096];
+  size_t i, n = 0;
+  buf[0] = '\0';
+  for (i = 0; i < r->count && n < sizeof buf; i++)
+    n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s#%u", i ? " " : "", r->items[i].article_id,
+                          r->items[i].passage);
+  return buf;
+}
+
+/* Whether r lists id#passage. */
+static const tl_result *listed(const tl_results *r, const char *id, unsigned passage) {
+  size_t i;
+  for (i = 0; i < r->count; i++)
+    if (strcmp(r->items[i].article_id, id) == 0 && r->items[i].passage == passage)
+      return &r->items[i];
+  return NULL;
+}
+
+START_TEST(operators_within_a_passage) {
+  tl_results *r;
+  build();
+  /* the article has both words, no passage has both */
+  r = search("merapi AND mengungsi", NULL, 0);
+  ck_assert_str_eq(hits(r), "ungsi#1");
+  ck_assert_uint_eq(r->passages_matched, 1);
+  ck_assert_uint_eq(r->articles_matched, 1);
+  tl_results_free(r);
+  /* either word: both passages of the article, and the other article */
+  r = search("merapi mengungsi", NULL, 0);
+  ck_assert_uint_eq(r->count, 3);
+  ck_assert_ptr_nonnull(listed(r, "erupsi", 1));
+  ck_assert_ptr_nonnull(listed(r, "erupsi", 2));
+  ck_assert_ptr_nonnull(listed(r, "ungsi", 1));
+  ck_assert_uint_eq(r->passages_matched, 3);
+  ck_assert_uint_eq(r->articles_matched, 2);
+  tl_results_free(r);
+  /* NOT leaves out the passage, not the article */
+  r = search("merapi -mengungsi", NULL, 0);
+  ck_assert_str_eq(hits(r), "erupsi#1");
+  tl_results_free(r);
+  r = search("desa NOT polisi", NULL, 0);
+  ck_assert_uint_eq(r->count, 2);
+  ck_assert_ptr_nonnull(listed(r, "erupsi", 2));
+  ck_assert_ptr_nonnull(listed(r, "ungsi", 1));
+  ck_assert_uint_eq(r->passages_matched, 2);
+  tl_results_free(r);
+  /* a phrase or NEAR never runs from one passage into the next */
+  r = search("\"ini warga\"", NULL, 0);
+  ck_assert_uint_eq(r->count, 0);
+  ck_assert_uint_eq(r->passages_matched, 0);
+  tl_results_free(r);
+  r = search("meletus NEAR warga", NULL, 0);
+  ck_assert_uint_eq(r->count, 0);
+  tl_results_free(r);
+  r = search("\"warga desa mengungsi\"", NULL, 0);
+  ck_assert_str_eq(hits(r), "erupsi#2");
+  tl_results_free(r);
+  /* the title is every passage's */
+  r = search("title:lahar", NULL, 0);
+  ck_assert_uint_eq(r->count, 3);
+  ck_assert_uint_eq(r->passages_matched, 3);
+  ck_assert_uint_eq(r->articles_matched, 1);
+  tl_results_free(r);
+  r = search("title:lahar AND polisi", NULL, 0);
+  ck_assert_str_eq(hits(r), "erupsi#3");
+  tl_results_free(r);
+}
+END_TEST
+
+START_TEST(each_hit_its_own_passage) {
+  tl_results *r;
+  const tl_result *h;
+  char want[128];
+  build();
+  r = search("jalan ditutup", NULL, 0);
+  ck_assert_str_eq(hits(r), "erupsi#3");
+  ck_assert_str_eq(r->items[0].text, "Jalan desa ditutup polisi.");
+  ck_assert_str_eq(r->items[0].title, "Laporan banjir lahar");
+  tl_results_free(r);
+  /* a passage of the long article's third chunk, with its own record */
+  r = search("kuda", NULL, 0);
+  ck_assert_uint_eq(r->count, 1);
+  h = listed(r, "panjang", RARE_PARAGRAPH);
+  ck_assert_ptr_nonnull(h);
+  snprintf(want, sizeof want, "Paragraf %d bercerita tentang kuda di ladang.", RARE_PARAGRAPH);
+  ck_assert_str_eq(h->text, want);
+  ck_assert_str_eq(h->title, "Catatan harian");
+  tl_results_free(r);
+  /* every passage of every chunk */
+  r = search("sapi", NULL, 0);
+  ck_assert_uint_eq(r->count, LONG_PARAGRAPHS - 1);
+  ck_assert_uint_eq(r->passages_matched, LONG_PARAGRAPHS - 1);
+  ck_assert_uint_eq(r->articles_matched, 1);
+  ck_assert_ptr_nonnull(listed(r, "panjang", 1));
+  ck_assert_ptr_nonnull(listed(r, "panjang", 64));
+  ck_assert_ptr_nonnull(listed(r, "panjang", 65));
+  ck_assert_ptr_nonnull(listed(r, "panjang", LONG_PARAGRAPHS));
+  ck_assert_ptr_null(listed(r, "panjang", RARE_PARAGRAPH));
+  tl_results_free(r);
+}
+END_TEST
+
+/* The sum of the "name=weight" parts of an explanation. */
+static double parts_sum(const char *ex, int *has_context) {
+  double sum = 0;
+  const char *p = ex;
+  *has_context = strstr(ex, "(context)=") != NULL;
+  while ((p = strchr(p, '=')) != NULL)
+    sum += strtod(++p, NULL);
+  return sum;
+}
+
+START_TEST(context_weighs_the_article) {
+  tl_results *r;
+  tl_rank_params p;
+  int ctx;
+  build();
+  tl_rank_params_default(&p);
+  p.rerank_depth = 0;
+  p.article_weight = 0;
+  /* without context, the two first passages tie (by article id) */
+  p.context_weight = 0;
+  r = search("harga cabai", &p, 1);
+  ck_assert_uint_ge(r->count, 3);
+  ck_assert_str_eq(r->items[0].text, "Harga cabai naik tajam.");
+  ck_assert_str_eq(r->items[1].text, "Harga cabai naik tajam.");
+  ck_assert_double_eq_tol(r->items[0].score, r->items[1].score, 1e-9);
+  ck_assert_str_eq(r->items[0].article_id, "ramai");
+  ck_assert_double_eq_tol(parts_sum(r->items[0].explain, &ctx), r->items[0].score, 1e-3);
+  ck_assert_int_eq(ctx, 0);
+  tl_results_free(r);
+  /* with it, the passage of the article about the query ranks above its
+   * twin, and explain shows the part */
+  p.context_weight = 0.8;
+  r = search("harga cabai", &p, 1);
+  ck_assert_str_eq(r->items[0].article_id, "ramai");
+  ck_assert_uint_eq(r->items[0].passage, 1);
+  ck_assert_ptr_nonnull(listed(r, "sepi", 1));
+  ck_assert_ptr_nonnull(listed(r, "ramai", 1));
+  ck_assert(listed(r, "ramai", 1)->score > listed(r, "sepi", 1)->score + 1e-6);
+  ck_assert_double_eq_tol(parts_sum(r->items[0].explain, &ctx), r->items[0].score, 1e-3);
+  ck_assert_int_eq(ctx, 1);
+  tl_results_free(r);
+}
+END_TEST
+
+static Suite *passages_suite(void) {
+  Suite *s = suite_create("passages");
+  TCase *tc = tcase_create("passages");
+  tcase_add_checked_fixture(tc, NULL, tu_dir_teardown);
+  tcase_set_timeout(tc, 60);
+  tcase_add_test(tc, operators_within_a_passage);
+  tcase_add_test(tc, each_hit_its_own_passage);
+  tcase_add_test(tc, context_weighs_the_article);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+int main(void) {
+  return tu_run_suite(passages_suite());
+}
