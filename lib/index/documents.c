@@ -368,23 +368,42 @@ int tl_index_prepare_begin(tl_analysis *ix, const tl_article *a, size_t *npassag
   return TL_OK;
 }
 
+/* The passages of the chunk that starts at passage `from`: up to
+ * max_passages (0: no limit) and about max_bytes of text (0: no limit; at
+ * least one passage), their text bytes into *bytes. */
+static size_t chunk_size(const tl_analysis *ix, size_t from, size_t max_passages, size_t max_bytes,
+                         size_t *bytes) {
+  size_t n;
+  *bytes = 0;
+  if (!max_passages)
+    max_passages = (size_t)-1;
+  for (n = 0; from + n < ix->passages.count && n < max_passages; n++) {
+    const tl_passage *p = &ix->passages.items[from + n];
+    if (n && max_bytes && *bytes + (p->end - p->start) > max_bytes)
+      break;
+    *bytes += p->end - p->start;
+  }
+  return n;
+}
+
+size_t tl_index_chunk_count(const tl_analysis *ix, size_t max_passages, size_t max_bytes) {
+  size_t from = 0, chunks = 0, bytes;
+  while (from < ix->passages.count) {
+    from += chunk_size(ix, from, max_passages, max_bytes, &bytes);
+    chunks++;
+  }
+  return chunks;
+}
+
 int tl_index_prepare_next(tl_analysis *ix, const tl_article *a, size_t max_passages,
                           size_t max_bytes, tl_prepared **out, tl_error *err) {
   tl_prepared *pr;
-  size_t i, n, bytes = 0;
+  size_t i, n, bytes;
   int rc;
   *out = NULL;
   if (ix->next >= ix->passages.count && (ix->next > 0 || ix->passages.count > 0))
     return TL_DONE;
-  if (!max_passages)
-    max_passages = (size_t)-1;
-  /* the chunk: up to max_passages passages and about max_bytes of text */
-  for (n = 0; ix->next + n < ix->passages.count && n < max_passages; n++) {
-    const tl_passage *p = &ix->passages.items[ix->next + n];
-    if (n && max_bytes && bytes + (p->end - p->start) > max_bytes)
-      break;
-    bytes += p->end - p->start;
-  }
+  n = chunk_size(ix, ix->next, max_passages, max_bytes, &bytes);
   if (!(pr = calloc(1, sizeof *pr)))
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
   memcpy(pr->qterm, ix->qterm, ix->qlen + 1);

@@ -114,6 +114,13 @@ int tl_index_prepare(tl_analysis *an, const tl_article *a, tl_prepared **out, tl
  * Errors as tl_index_prepare.
  */
 int tl_index_prepare_begin(tl_analysis *an, const tl_article *a, size_t *npassages, tl_error *err);
+
+/**
+ * The number of documents (chunks) that tl_index_prepare_next, with the same
+ * max_passages and max_bytes, makes of the article _begin split: 0 for an
+ * article without passages, which makes none.
+ */
+size_t tl_index_chunk_count(const tl_analysis *an, size_t max_passages, size_t max_bytes);
 int tl_index_prepare_next(tl_analysis *an, const tl_article *a, size_t max_passages,
                           size_t max_bytes, tl_prepared **out, tl_error *err);
 

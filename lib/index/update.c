@@ -132,13 +132,13 @@ static int emit(tl_pipeline_job *job, item *it) {
 }
 
 /* The article's content hash as the index holds it ("" when absent), and
- * its passage count. Errors only when the index cannot be read. */
+ * the number of its documents. Errors only when the index cannot be read. */
 static int old_article(worker *w, const tl_prepared *p, char **hash, unsigned long *np) {
   tl_error err;
   int tries;
   for (tries = 0; tries < 2; tries++) {
     if (tl_store_first_value(w->ro, p->qterm, p->qlen, TL_SLOT_ARTICLE_HASH, hash, &err) == TL_OK &&
-        tl_store_term_passages(w->ro, p->qterm, p->qlen, np, &err) == TL_OK)
+        tl_store_term_count(w->ro, p->qterm, p->qlen, np, &err) == TL_OK)
       return TL_OK;
     free(*hash);
     *hash = NULL;
@@ -282,14 +282,15 @@ static void work_file(worker *w, const char *path, tl_pipeline_job *job) {
     } else if ((rc = tl_index_prepare_begin(w->an, a, &npassages, &err)) != TL_OK) {
       it = item_new(IT_FATAL, err.msg, rc);
     } else {
-      /* an article whose hash and passage count the index holds is not
-       * analyzed again (a count that differs: an article cut by an
+      /* an article whose hash and number of documents the index holds is
+       * not analyzed again (a number that differs: an article cut by an
        * interrupted run, see COMMIT_BYTES in writer.c) */
       tl_prepared probe;
       probe.qlen = tl_index_article_term(a->id, probe.qterm);
       tl_hash_hex(tl_article_hash(a), hex);
       int same = found && old_article(w, &probe, &oldhash, &np) == TL_OK && *oldhash &&
-                 strcmp(oldhash, hex) == 0 && np == npassages;
+                 strcmp(oldhash, hex) == 0 &&
+                 np == tl_index_chunk_count(w->an, CHUNK_PASSAGES, CHUNK_BYTES);
       free(oldhash);
       if (same) {
         it = item_new(IT_ARTICLE_SAME, NULL, TL_OK);
@@ -297,7 +298,7 @@ static void work_file(worker *w, const char *path, tl_pipeline_job *job) {
           item_free(it);
           it = item_new(IT_FATAL, "out of memory", TL_ERR_NOMEM);
         } else if (it) {
-          it->st.passages = np;
+          it->st.passages = npassages;
           it->undated = a->date_invalid;
         }
       } else {

@@ -810,6 +810,32 @@ static void add_field_prefixes(Xapian::QueryParser &qp, const Xapian::Database &
   }
 }
 
+// q with each subquery replaced by sub(subquery), for the operators the
+// query parser puts around words (AND, OR, AND_NOT, AND_MAYBE, FILTER,
+// SYNONYM, MAX); q itself for any other (a phrase's or NEAR's window, a
+// scale factor: Xapian 1.4 does not tell them), or when no subquery changed.
+template <class Sub> static Xapian::Query rebuilt(const Xapian::Query &q, Sub sub) {
+  const Xapian::Query::op op = q.get_type();
+  switch (op) {
+  case Xapian::Query::OP_AND:
+  case Xapian::Query::OP_OR:
+  case Xapian::Query::OP_AND_NOT:
+  case Xapian::Query::OP_AND_MAYBE:
+  case Xapian::Query::OP_FILTER:
+  case Xapian::Query::OP_SYNONYM:
+  case Xapian::Query::OP_MAX: break;
+  default: return q;
+  }
+  std::vector<Xapian::Query> subs;
+  bool changed = false;
+  for (size_t i = 0; i < q.get_num_subqueries(); i++) {
+    Xapian::Query s = q.get_subquery(i), x = sub(s);
+    changed |= x.get_description() != s.get_description();
+    subs.push_back(x);
+  }
+  return changed ? Xapian::Query(op, subs.begin(), subs.end()) : q;
+}
+
 // Expands the wildcards of q over the terms of the whole database. Xapian
 // 1.4 expands a wildcard in each shard of a multi-database on its own (each
 // shard's terms, and a synonym's frequency estimated shard by shard), so
@@ -841,24 +867,7 @@ static Xapian::Query expand_wildcards(const Xapian::Query &q, const Xapian::Data
       return Xapian::Query::MatchNothing;
     return Xapian::Query(c, terms.begin(), terms.end());
   }
-  switch (op) {
-  case Xapian::Query::OP_AND:
-  case Xapian::Query::OP_OR:
-  case Xapian::Query::OP_AND_NOT:
-  case Xapian::Query::OP_AND_MAYBE:
-  case Xapian::Query::OP_FILTER:
-  case Xapian::Query::OP_SYNONYM:
-  case Xapian::Query::OP_MAX: break;
-  default: return q;
-  }
-  std::vector<Xapian::Query> subs;
-  bool changed = false;
-  for (size_t i = 0; i < q.get_num_subqueries(); i++) {
-    Xapian::Query sub = q.get_subquery(i), x = expand_wildcards(sub, db);
-    changed |= x.get_description() != sub.get_description();
-    subs.push_back(x);
-  }
-  return changed ? Xapian::Query(op, subs.begin(), subs.end()) : q;
+  return rebuilt(q, [&db](const Xapian::Query &sub) { return expand_wildcards(sub, db); });
 }
 
 // Whether two weights are equal but for rounding: Xapian sums a passage's
@@ -919,22 +928,9 @@ static bool article_term(const std::string &t) {
 // query parser writes: a query that matches every document holding a
 // passage that q matches.
 static Xapian::Query relaxed(const Xapian::Query &q) {
-  const Xapian::Query::op op = q.get_type();
-  if (op == Xapian::Query::OP_AND_NOT)
+  if (q.get_type() == Xapian::Query::OP_AND_NOT)
     return q.get_num_subqueries() ? relaxed(q.get_subquery(0)) : q;
-  switch (op) {
-  case Xapian::Query::OP_AND:
-  case Xapian::Query::OP_OR:
-  case Xapian::Query::OP_AND_MAYBE:
-  case Xapian::Query::OP_FILTER:
-  case Xapian::Query::OP_SYNONYM:
-  case Xapian::Query::OP_MAX: break;
-  default: return q;
-  }
-  std::vector<Xapian::Query> subs;
-  for (size_t i = 0; i < q.get_num_subqueries(); i++)
-    subs.push_back(relaxed(q.get_subquery(i)));
-  return Xapian::Query(op, subs.begin(), subs.end());
+  return rebuilt(q, relaxed);
 }
 
 // The terms a query counts for a document's weight: its leaves but those
@@ -1014,11 +1010,9 @@ public:
     std::vector<size_t> first(docids.size()); // its first passage
     // documents in docid order (a count): their values read in streams
     bool ascending = std::is_sorted(docids.begin(), docids.end());
-    Xapian::ValueIterator vp, vd, vend;
-    if (ascending) {
+    Xapian::ValueIterator vp, vend;
+    if (ascending)
       vp = db_.valuestream_begin(TL_SLOT_PASSAGES);
-      vd = db_.valuestream_begin(TL_SLOT_DATE);
-    }
     auto value = [&](Xapian::ValueIterator &v, Xapian::docid did, Xapian::valueno slot) {
       if (!ascending)
         return db_.get_document(did, Xapian::DOC_ASSUME_VALID).get_value(slot);
@@ -1031,7 +1025,6 @@ public:
       first[d] = passages.size();
       if (spans[d].empty())
         continue;
-      dates_.push_back(value(vd, docids[d], TL_SLOT_DATE));
       sorted.emplace_back(docids[d], d);
       for (size_t k = 0; k < spans[d].size(); k++)
         passages.push_back({docids[d], static_cast<unsigned>(k), spans[d][k].length,
@@ -1087,12 +1080,12 @@ public:
       return out;
     }
     Xapian::WritableDatabase vdb(std::string(), Xapian::DB_BACKEND_INMEMORY);
-    size_t date = 0;
+    std::string date; // the document's, for date ranges
     for (size_t j = 0; j < passages.size(); j++) {
       const Passage &p = passages[j];
       Xapian::Document vd;
-      if (j > 0 && p.doc != passages[j - 1].doc)
-        date++;
+      if (j == 0 || p.doc != passages[j - 1].doc)
+        date = db_.get_document(p.doc, Xapian::DOC_ASSUME_VALID).get_value(TL_SLOT_DATE);
       for (size_t i = 0; i < terms_.size(); i++) {
         if (!p.wdf[i])
           continue;
@@ -1101,8 +1094,8 @@ public:
         for (unsigned at : p.pos[i])
           vd.add_posting(terms_[i], at);
       }
-      if (!dates_[date].empty())
-        vd.add_value(TL_SLOT_DATE, dates_[date]);
+      if (!date.empty())
+        vd.add_value(TL_SLOT_DATE, date);
       vdb.add_document(vd);
     }
     if (passages.empty())
@@ -1180,7 +1173,6 @@ private:
 
   const Xapian::Database &db_;
   const std::vector<std::string> &terms_; // sorted
-  std::vector<std::string> dates_;        // per document added
 };
 
 // Counts the passages that match a query, the distinct articles they are
@@ -2144,21 +2136,6 @@ extern "C" tl_status tl_store_term_count(tl_store *s, const char *term, size_t l
     return from_std(err, e, "counting a term");
   } catch (...) {
     return tl_error_set(err, TL_ERR_XAPIAN, "counting a term: unknown exception");
-  }
-}
-
-extern "C" tl_status tl_store_term_passages(tl_store *s, const char *term, size_t len,
-                                            unsigned long *n, tl_error *err) {
-  *n = 0;
-  try {
-    std::string t(term, len);
-    for (auto it = s->db->postlist_begin(t); it != s->db->postlist_end(t); ++it)
-      *n += passage_spans(s->db->get_document(*it).get_value(TL_SLOT_PASSAGES)).size();
-    return TL_OK;
-  } catch (const Xapian::Error &e) {
-    return from_reader(s, err, e, "counting passages");
-  } catch (const std::exception &e) {
-    return from_std(err, e, "counting passages");
   }
 }
 

@@ -86,14 +86,6 @@ unsigned long tl_store_passage_count(const tl_store *s);
 double tl_store_avg_length(const tl_store *s);
 
 /**
- * Sets *n to the number of passages of the documents that hold term (len
- * bytes): an article's, by its id term. Errors: TL_ERR_MODIFIED (reopen
- * and retry), TL_ERR_XAPIAN, TL_ERR_NOMEM.
- */
-tl_status tl_store_term_passages(tl_store *s, const char *term, size_t len, unsigned long *n,
-                                 tl_error *err);
-
-/**
  * Reads metadata key into *value (malloc'd, NUL-terminated, "" when unset;
  * the caller frees it). Errors: TL_ERR_XAPIAN, TL_ERR_NOMEM.
  */
@@ -199,8 +191,8 @@ typedef struct tl_search_options {
 /** One ranked passage. */
 typedef struct tl_hit {
   unsigned docid; /**< the document holding the passage */
-  double score; /**< BM25 relevance of the passage, its context added */
-  char *data;   /**< the passage record, NUL-terminated */
+  double score;   /**< BM25 relevance of the passage, its context added */
+  char *data;     /**< the passage record, NUL-terminated */
   size_t data_len;
   char *explain;        /**< with explain: "term=weight " pairs, else NULL */
   unsigned long length; /**< the passage's length (as tl_store_avg_length) */
@@ -284,16 +276,14 @@ tl_status tl_store_spelling(tl_store *s, const char *word, char **out, tl_error 
  * with count_matches or facets (else does nothing). The count is a second
  * match, unweighted, over every document that may hold a matching passage,
  * then over their passages, 256 documents at a time (the ranking's own
- * match stops early: Xapian's max-weight pruning). On a machine of more than one core, for local databases, it
- * runs beside the ranking on a thread of its own with its own database
- * handle, started by tl_store_search: calling this after the caller's own
- * work on the hits (reranking, snippets) keeps that work beside it too.
- * A count beside that saw another revision than s (a writer committed in
- * between) or failed is run again here. One count runs beside at a
- * time: that of a search started while another's is under way runs here,
- * in the caller's thread. A second call does nothing.
- * Errors: TL_ERR_MODIFIED (the index changed under the reader),
- * TL_ERR_XAPIAN, TL_ERR_NOMEM.
+ * match stops early: Xapian's max-weight pruning). On a machine of more than one core, for local
+ * databases, it runs beside the ranking on a thread of its own with its own database handle,
+ * started by tl_store_search: calling this after the caller's own work on the hits (reranking,
+ * snippets) keeps that work beside it too. A count beside that saw another revision than s (a
+ * writer committed in between) or failed is run again here. One count runs beside at a time: that
+ * of a search started while another's is under way runs here, in the caller's thread. A second call
+ * does nothing. Errors: TL_ERR_MODIFIED (the index changed under the reader), TL_ERR_XAPIAN,
+ * TL_ERR_NOMEM.
  */
 tl_status tl_store_hits_counts(tl_store *s, tl_hits *h, tl_error *err);
 
