@@ -3,7 +3,9 @@
  * (schema.h): a query matches passages, not articles (AND, NOT, phrases
  * and NEAR within one passage), each hit is its own passage's record,
  * articles of more than one chunk are found in every chunk, matches are
- * counted by passage, and the article's score adds as context where asked.
+ * counted by passage (estimated past 128 documents of several passages
+ * where a document's match tells a passage's), and the article's score
+ * adds as context where asked.
  */
 #define _GNU_SOURCE
 #include "telusur/index.h"
@@ -231,6 +233,82 @@ START_TEST(context_weighs_the_article) {
 }
 END_TEST
 
+/* Builds an index of MANY articles of three passages ("banjir" in the
+ * second, "hujan" in the third; titles "sungai" and "kota" in turn) and
+ * SINGLE of one passage with both words: past 128 documents of several
+ * passages, passages are counted in a sample of them. */
+#define MANY 300
+#define SINGLE 50
+static void build_many(void) {
+  char path[1024];
+  FILE *f;
+  tl_update_options o = tl_update_options_default();
+  tl_update_summary sum;
+  tl_update *u;
+  tl_error err;
+  int i;
+  tu_dir_setup();
+  snprintf(path, sizeof path, "%s/many.jsonl", tu_dir);
+  snprintf(db, sizeof db, "%s/db", tu_dir);
+  f = fopen(path, "w");
+  ck_assert_ptr_nonnull(f);
+  for (i = 0; i < MANY; i++)
+    fprintf(f,
+            "{\"id\":\"m%d\",\"title\":\"Berita %s\",\"text\":\"Paragraf pembuka nomor %d."
+            "\\n\\nAir banjir naik.\\n\\nTurun hujan deras.\"}\n",
+            i, i % 2 ? "kota" : "sungai", i);
+  for (i = 0; i < SINGLE; i++)
+    fprintf(f, "{\"id\":\"s%d\",\"title\":\"Kabar\",\"text\":\"Banjir karena hujan %d.\"}\n", i, i);
+  ck_assert_int_eq(fclose(f), 0);
+  o.jobs = 1;
+  ck_assert_msg(tl_update_open(db, &o, &u, &err) == TL_OK, "%s", err.msg);
+  ck_assert_msg(tl_update_add_path(u, path, &err) == TL_OK, "%s", err.msg);
+  ck_assert_msg(tl_update_finish(u, &sum, &err) == TL_OK, "%s", err.msg);
+  ck_assert_uint_eq(sum.index_passages, 3 * MANY + SINGLE);
+  tl_update_free(u);
+}
+
+START_TEST(many_matches_counted) {
+  tl_results *r;
+  build_many();
+  /* a word: articles exact, passages estimated from a sample (every
+   * article has it in one passage of three: the estimate is exact) */
+  r = search("banjir", NULL, 0);
+  ck_assert_int_eq(r->passages_estimated, 1);
+  ck_assert_uint_eq(r->articles_matched, MANY + SINGLE);
+  ck_assert_uint_eq(r->passages_matched, MANY + SINGLE);
+  tl_results_free(r);
+  r = search("banjir OR hujan", NULL, 0);
+  ck_assert_int_eq(r->passages_estimated, 1);
+  ck_assert_uint_eq(r->articles_matched, MANY + SINGLE);
+  ck_assert_uint_eq(r->passages_matched, 2 * MANY + SINGLE);
+  tl_results_free(r);
+  /* NOT of a title word leaves out whole articles: still by documents */
+  r = search("banjir NOT title:sungai", NULL, 0);
+  ck_assert_int_eq(r->passages_estimated, 1);
+  ck_assert_uint_eq(r->articles_matched, MANY / 2 + SINGLE);
+  ck_assert_uint_eq(r->passages_matched, MANY / 2 + SINGLE);
+  tl_results_free(r);
+  /* both words in one passage: every passage matched, exactly */
+  r = search("banjir AND hujan", NULL, 0);
+  ck_assert_int_eq(r->passages_estimated, 0);
+  ck_assert_uint_eq(r->articles_matched, SINGLE);
+  ck_assert_uint_eq(r->passages_matched, SINGLE);
+  tl_results_free(r);
+  r = search("banjir NOT hujan", NULL, 0);
+  ck_assert_int_eq(r->passages_estimated, 0);
+  ck_assert_uint_eq(r->articles_matched, MANY);
+  ck_assert_uint_eq(r->passages_matched, MANY);
+  tl_results_free(r);
+  /* few documents of several passages: exact */
+  r = search("pembuka AND nomor AND 7", NULL, 0);
+  ck_assert_int_eq(r->passages_estimated, 0);
+  ck_assert_uint_eq(r->passages_matched, 1);
+  ck_assert_uint_eq(r->articles_matched, 1);
+  tl_results_free(r);
+}
+END_TEST
+
 static Suite *passages_suite(void) {
   Suite *s = suite_create("passages");
   TCase *tc = tcase_create("passages");
@@ -239,6 +317,7 @@ static Suite *passages_suite(void) {
   tcase_add_test(tc, operators_within_a_passage);
   tcase_add_test(tc, each_hit_its_own_passage);
   tcase_add_test(tc, context_weighs_the_article);
+  tcase_add_test(tc, many_matches_counted);
   suite_add_tcase(s, tc);
   return s;
 }

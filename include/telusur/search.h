@@ -177,7 +177,16 @@ typedef struct tl_results {
   int counted;                    /**< 1 when the searcher counts matches
                                        (tl_searcher_options.count_matches or facets):
                                        the two counts and the facets below are set */
-  unsigned long passages_matched; /**< every matching passage, exactly */
+  unsigned long passages_matched; /**< every matching passage: exactly, unless
+                                       passages_estimated */
+  int passages_estimated;         /**< 1: passages_matched is an estimate: more than
+                                       128 matching documents (chunks of articles) hold
+                                       several passages, under a query that a document
+                                       matches when one of its passages does (no AND of
+                                       two words, NOT of a word or NEAR wider than 100):
+                                       the passages of 128 of them, spread over the index,
+                                       are matched and the others' counted in the same
+                                       share. articles_matched and the facets are exact */
   unsigned long articles_matched; /**< every article with a matching passage */
   tl_facet *facets;               /**< one per field of tl_searcher_options.facets,
                                        in that order (a field named twice: once) */

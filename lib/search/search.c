@@ -824,6 +824,7 @@ static void take_counts(tl_searcher *s, tl_hits *hits, tl_results *res) {
   size_t i;
   res->counted = 1;
   res->passages_matched = hits->passages_matched;
+  res->passages_estimated = hits->passages_estimated;
   res->articles_matched = hits->articles_matched;
   res->facets = hits->facets;
   res->nfacets = hits->nfacets;

@@ -8,6 +8,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <bitset>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -980,6 +981,141 @@ static bool by_frequencies(const Xapian::Query &q) {
   }
 }
 
+// How a query's match over a document tells its match over the document's
+// passages: GRAIN_WHOLE, the same for every passage (its article's terms,
+// ranges over its values); GRAIN_LOCAL, the document matches if and only
+// if one of its passages does (words, ORs of them, phrases and NEAR no
+// wider than TL_PASSAGE_GAP, ANDs of one such with GRAIN_WHOLE ones);
+// GRAIN_SPLIT, neither (an AND of words that may be in two passages, a NOT
+// of a word, a wide NEAR).
+enum Grain { GRAIN_WHOLE, GRAIN_LOCAL, GRAIN_SPLIT };
+
+// The widest window of the PHRASE and NEAR operators in q, from its
+// description: Xapian 1.4 does not tell a query's window otherwise.
+static unsigned widest_window(const Xapian::Query &q) {
+  std::string d = q.get_description();
+  unsigned widest = 0;
+  for (const char *op : {" PHRASE ", " NEAR "})
+    for (size_t at = d.find(op); at != std::string::npos; at = d.find(op, at + 1))
+      widest = std::max<unsigned>(widest, static_cast<unsigned>(std::strtoul(
+                                              d.c_str() + at + std::strlen(op), nullptr, 10)));
+  return widest;
+}
+
+static Grain grain(const Xapian::Query &q) {
+  size_t n = q.get_num_subqueries();
+  std::vector<Grain> sub;
+  for (size_t i = 0; i < n; i++)
+    sub.push_back(grain(q.get_subquery(i)));
+  auto count = [&sub](Grain g) { return std::count(sub.begin(), sub.end(), g); };
+  switch (q.get_type()) {
+  case Xapian::Query::LEAF_TERM:
+    return q.get_terms_begin() != q.get_terms_end() && article_term(*q.get_terms_begin())
+               ? GRAIN_WHOLE
+               : GRAIN_LOCAL;
+  case Xapian::Query::LEAF_MATCH_ALL:
+  case Xapian::Query::LEAF_MATCH_NOTHING:
+  case Xapian::Query::OP_VALUE_RANGE:
+  case Xapian::Query::OP_VALUE_GE:
+  case Xapian::Query::OP_VALUE_LE: return GRAIN_WHOLE;
+  case Xapian::Query::OP_OR:
+  case Xapian::Query::OP_SYNONYM:
+  case Xapian::Query::OP_MAX:
+    return count(GRAIN_SPLIT) ? GRAIN_SPLIT : count(GRAIN_LOCAL) ? GRAIN_LOCAL : GRAIN_WHOLE;
+  case Xapian::Query::OP_AND:
+  case Xapian::Query::OP_FILTER:
+    return count(GRAIN_SPLIT) || count(GRAIN_LOCAL) > 1 ? GRAIN_SPLIT
+           : count(GRAIN_LOCAL)                         ? GRAIN_LOCAL
+                                                        : GRAIN_WHOLE;
+  case Xapian::Query::OP_AND_NOT:
+    return n && count(GRAIN_WHOLE) >= static_cast<long>(n) - 1 ? sub[0] : GRAIN_SPLIT;
+  case Xapian::Query::OP_AND_MAYBE:
+  case Xapian::Query::OP_SCALE_WEIGHT: return n ? sub[0] : GRAIN_WHOLE;
+  case Xapian::Query::OP_PHRASE:
+  case Xapian::Query::OP_NEAR:
+    if (count(GRAIN_WHOLE) == static_cast<long>(n))
+      return GRAIN_WHOLE;
+    return count(GRAIN_LOCAL) == static_cast<long>(n) && widest_window(q) <= TL_PASSAGE_GAP
+               ? GRAIN_LOCAL
+               : GRAIN_SPLIT;
+  default: return GRAIN_SPLIT;
+  }
+}
+
+// A query of by_frequencies, matched against up to 64 passages at once
+// from the passages each of its terms occurs in: the query as a tree in an
+// array (each node's operator, its term: an index into the sorted terms or
+// none, and the index after its subtree; its subqueries follow it),
+// evaluated over bit sets of passages.
+class FrequencyMatch {
+public:
+  FrequencyMatch(const Xapian::Query &q, const std::vector<std::string> &terms) : terms_(terms) {
+    compile(q);
+  }
+  // The passages of `all` (a bit per passage) that match, given has[i]:
+  // the passages term i occurs in.
+  uint64_t match(const uint64_t *has, uint64_t all) const {
+    return eval(0, has, all);
+  }
+
+private:
+  struct Node {
+    Xapian::Query::op op;
+    size_t term, end;
+  };
+  void compile(const Xapian::Query &q) {
+    size_t at = tree_.size();
+    tree_.push_back({q.get_type(), terms_.size(), 0});
+    if (q.get_type() == Xapian::Query::LEAF_TERM) {
+      auto t = std::lower_bound(terms_.begin(), terms_.end(), *q.get_terms_begin());
+      if (t != terms_.end() && *t == *q.get_terms_begin())
+        tree_[at].term = static_cast<size_t>(t - terms_.begin());
+    }
+    size_t n = q.get_num_subqueries();
+    // the subqueries that decide a match: AND_MAYBE's first alone
+    if (q.get_type() == Xapian::Query::OP_AND_MAYBE)
+      n = std::min<size_t>(n, 1);
+    for (size_t i = 0; i < n; i++)
+      compile(q.get_subquery(i));
+    tree_[at].end = tree_.size();
+  }
+  uint64_t eval(size_t i, const uint64_t *has, uint64_t all) const {
+    const Node &n = tree_[i];
+    size_t c = i + 1;
+    uint64_t m = 0;
+    switch (n.op) {
+    case Xapian::Query::LEAF_TERM: return n.term < terms_.size() ? has[n.term] & all : 0;
+    case Xapian::Query::LEAF_MATCH_ALL: return all;
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_FILTER:
+    case Xapian::Query::OP_AND_MAYBE:
+    case Xapian::Query::OP_SCALE_WEIGHT:
+      if (c >= n.end)
+        return 0;
+      for (m = all; c < n.end && m; c = tree_[c].end)
+        m &= eval(c, has, all);
+      return m;
+    case Xapian::Query::OP_AND_NOT:
+      if (c >= n.end)
+        return 0;
+      m = eval(c, has, all);
+      for (c = tree_[c].end; c < n.end && m; c = tree_[c].end)
+        m &= ~eval(c, has, all);
+      return m;
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_SYNONYM:
+    case Xapian::Query::OP_MAX:
+      for (; c < n.end && m != all; c = tree_[c].end)
+        m |= eval(c, has, all);
+      return m;
+    default: return 0;
+    }
+  }
+
+  const std::vector<std::string> &terms_; // sorted
+  std::vector<Node> tree_;
+};
+
 // The passages of some documents, each with the given terms (a query's)
 // where it has them: its own words' positions, and its article's terms
 // (article_term) whole. A query is matched against each passage as Xapian
@@ -1072,11 +1208,14 @@ public:
   std::vector<size_t> match(const Xapian::Query &q) {
     std::vector<size_t> out;
     if (by_frequencies(q)) {
-      std::vector<Node> tree;
-      compile(q, tree);
-      for (size_t j = 0; j < passages.size(); j++)
-        if (matches(tree, 0, passages[j]))
+      FrequencyMatch fm(q, terms_);
+      std::vector<uint64_t> has(terms_.size());
+      for (size_t j = 0; j < passages.size(); j++) {
+        for (size_t i = 0; i < has.size(); i++)
+          has[i] = passages[j].wdf[i] ? 1 : 0;
+        if (fm.match(has.data(), 1))
           out.push_back(j);
+      }
       return out;
     }
     Xapian::WritableDatabase vdb(std::string(), Xapian::DB_BACKEND_INMEMORY);
@@ -1114,63 +1253,6 @@ public:
   std::vector<Passage> passages;
 
 private:
-  // A query of by_frequencies as a tree in an array: each node's
-  // operator, its term (LEAF_TERM: an index into terms_, or none) and
-  // the index after its subtree; its subqueries follow it.
-  struct Node {
-    Xapian::Query::op op;
-    size_t term, end;
-  };
-  void compile(const Xapian::Query &q, std::vector<Node> &tree) const {
-    size_t at = tree.size();
-    tree.push_back({q.get_type(), terms_.size(), 0});
-    if (q.get_type() == Xapian::Query::LEAF_TERM) {
-      auto t = std::lower_bound(terms_.begin(), terms_.end(), *q.get_terms_begin());
-      if (t != terms_.end() && *t == *q.get_terms_begin())
-        tree[at].term = static_cast<size_t>(t - terms_.begin());
-    }
-    size_t n = q.get_num_subqueries();
-    // the subqueries that decide a match: the first of AND_NOT's is the
-    // one to match, AND_MAYBE's and SCALE_WEIGHT's first alone
-    if (q.get_type() == Xapian::Query::OP_AND_MAYBE)
-      n = std::min<size_t>(n, 1);
-    for (size_t i = 0; i < n; i++)
-      compile(q.get_subquery(i), tree);
-    tree[at].end = tree.size();
-  }
-  // Whether passage p matches the subtree of tree at node i.
-  bool matches(const std::vector<Node> &tree, size_t i, const Passage &p) const {
-    const Node &n = tree[i];
-    size_t c = i + 1;
-    switch (n.op) {
-    case Xapian::Query::LEAF_TERM: return n.term < terms_.size() && p.wdf[n.term];
-    case Xapian::Query::LEAF_MATCH_ALL: return true;
-    case Xapian::Query::OP_AND:
-    case Xapian::Query::OP_FILTER:
-    case Xapian::Query::OP_AND_MAYBE:
-    case Xapian::Query::OP_SCALE_WEIGHT:
-      for (; c < n.end; c = tree[c].end)
-        if (!matches(tree, c, p))
-          return false;
-      return c > i + 1;
-    case Xapian::Query::OP_AND_NOT:
-      if (c >= n.end || !matches(tree, c, p))
-        return false;
-      for (c = tree[c].end; c < n.end; c = tree[c].end)
-        if (matches(tree, c, p))
-          return false;
-      return true;
-    case Xapian::Query::OP_OR:
-    case Xapian::Query::OP_SYNONYM:
-    case Xapian::Query::OP_MAX:
-      for (; c < n.end; c = tree[c].end)
-        if (matches(tree, c, p))
-          return true;
-      return false;
-    default: return false;
-    }
-  }
-
   const Xapian::Database &db_;
   const std::vector<std::string> &terms_; // sorted
 };
@@ -1180,50 +1262,78 @@ private:
 // distinct articles per value of their keyword fields (TL_SLOT_FIELDS: the
 // article key, then name NUL value NUL pairs). The documents that match
 // are found by an unweighted match that sees every one of them; their
-// passages are then matched in passage views of a batch of documents at a
-// time; an article's fields are read once, and articles are told apart by
-// their 64-bit keys.
+// passages are matched (run) where the query's grain needs it or to count
+// passages; an article's fields are read once, and articles are told
+// apart by their 64-bit keys.
 static_assert(TL_ARTICLE_KEY_LEN == sizeof(uint64_t), "an article key is 64 bits");
 
 class ArticleCounts {
+  static uint64_t all_passages(size_t n) {
+    return n >= 64 ? ~uint64_t(0) : (uint64_t(1) << n) - 1;
+  }
+
 public:
   explicit ArticleCounts(bool facets) : want_fields(facets) {}
-  // Adds the passages of db that match: documents by `documents`, their
-  // passages by `passages` over the query's terms.
-  void run(const Xapian::Database &db, const Xapian::Query &documents,
+  // Adds the passages of db that match passages_q (over its terms) and
+  // their articles. Where the query's grain lets a document's match stand
+  // for one of its passages' (not GRAIN_SPLIT), the documents that match
+  // passages_q and the filter are counted as articles without reading
+  // their passages, and passages are counted in documents of one passage
+  // and up to SAMPLE others (spread evenly over the docid order; when there
+  // are more, the count is estimated from the share of their passages that
+  // match: passages_estimated). Else the passages of every document that
+  // `documents` (passages_q relaxed, and the filter) matches are matched.
+  void run(const Xapian::Database &db, const Xapian::Query &documents, const Xapian::Query &filter,
            const Xapian::Query &passages_q, const std::vector<std::string> &terms) {
-    const size_t BATCH = 256;
+    const size_t SAMPLE = 128;
+    bool by_documents = grain(passages_q) != GRAIN_SPLIT;
+    Xapian::Query dq = documents;
+    if (by_documents)
+      dq =
+          filter.empty() ? passages_q : Xapian::Query(Xapian::Query::OP_FILTER, passages_q, filter);
     Xapian::Enquire counter(db);
     counter.set_weighting_scheme(Xapian::BoolWeight());
     counter.set_docid_order(Xapian::Enquire::ASCENDING);
-    counter.set_query(documents);
+    counter.set_query(dq);
     Xapian::MSet m = counter.get_mset(0, db.get_doccount());
     std::vector<Xapian::docid> docids;
     for (auto it = m.begin(); it != m.end(); ++it)
       docids.push_back(*it);
-    Xapian::ValueIterator fv = db.valuestream_begin(TL_SLOT_FIELDS), fend;
-    for (size_t from = 0; from < docids.size(); from += BATCH) {
-      PassageView view(db, terms);
-      view.add(
-          std::vector<Xapian::docid>(docids.begin() + (long)from,
-                                     docids.begin() + (long)std::min(docids.size(), from + BATCH)),
-          !by_frequencies(passages_q));
-      Xapian::docid last = 0;
-      for (size_t j : view.match(passages_q)) {
-        passages++;
-        Xapian::docid d = view.passages[j].doc;
-        if (d == last) // the article of a document is counted once
-          continue;
-        last = d;
-        if (fv != fend)
-          fv.skip_to(d);
-        const std::string value = fv != fend && fv.get_docid() == d ? *fv : std::string();
-        uint64_t key = 0;
-        std::memcpy(&key, value.data(), std::min(sizeof key, value.size()));
-        if (articles.insert(key).second && want_fields)
-          fields[value.size() > TL_ARTICLE_KEY_LEN ? value.substr(TL_ARTICLE_KEY_LEN) : ""]++;
-      }
+    // read here alone: no iterator over the database outlives the count,
+    // which may run in a thread of its own (CountThread)
+    Xapian::ValueIterator fv = db.valuestream_begin(TL_SLOT_FIELDS);
+    if (!by_documents) {
+      passages += match_passages(db, docids, passages_q, terms, &fv).first;
+      return;
     }
+    Xapian::ValueIterator sv = db.valuestream_begin(TL_SLOT_PASSAGES), end;
+    std::vector<Xapian::docid> several; // documents of several passages
+    unsigned long several_passages = 0; // theirs
+    for (Xapian::docid d : docids) {
+      if (sv != end)
+        sv.skip_to(d);
+      size_t n = sv != end && sv.get_docid() == d ? (*sv).size() / TL_PASSAGE_ENTRY : 0;
+      if (n == 0)
+        continue;
+      add_article(fv, d);
+      if (n == 1) {
+        passages++;
+        continue;
+      }
+      several.push_back(d);
+      several_passages += n;
+    }
+    if (several.size() <= SAMPLE) {
+      passages += match_passages(db, several, passages_q, terms, nullptr).first;
+      return;
+    }
+    std::vector<Xapian::docid> sample;
+    for (size_t i = 0; i < SAMPLE; i++)
+      sample.push_back(several[i * several.size() / SAMPLE]);
+    auto share = match_passages(db, sample, passages_q, terms, nullptr);
+    passages += static_cast<unsigned long>(
+        std::llround(static_cast<double>(share.first) * several_passages / share.second));
+    passages_estimated = true;
   }
   // The articles per value of field name, into out.
   void facet_counts(const std::string &name,
@@ -1252,13 +1362,113 @@ public:
   // Forgets what was counted: before a count is run again.
   void reset() {
     passages = 0;
+    passages_estimated = false;
     articles.clear();
     fields.clear();
   }
   unsigned long passages = 0;
+  bool passages_estimated = false; // from a sample of the documents (run)
   std::unordered_set<uint64_t> articles;
 
 private:
+  // The article of document d, counted once (and its fields, for facets),
+  // fv over the database's TL_SLOT_FIELDS.
+  void add_article(Xapian::ValueIterator &fv, Xapian::docid d) {
+    Xapian::ValueIterator end;
+    if (fv != end)
+      fv.skip_to(d);
+    const std::string value = fv != end && fv.get_docid() == d ? *fv : std::string();
+    uint64_t key = 0;
+    std::memcpy(&key, value.data(), std::min(sizeof key, value.size()));
+    if (articles.insert(key).second && want_fields)
+      fields[value.size() > TL_ARTICLE_KEY_LEN ? value.substr(TL_ARTICLE_KEY_LEN) : ""]++;
+  }
+  // Matches the passages of the documents (ascending docids) against q:
+  // the number that match and the number read; the articles of those that
+  // match are added where fv (add_article) is given. By frequencies, from a bit set of
+  // the passages each term occurs in per document (up to 64 passages:
+  // schema.h), positions read only where a term's passages are not all or
+  // the one passage of its document; else in passage views.
+  std::pair<unsigned long, unsigned long> match_passages(const Xapian::Database &db,
+                                                         const std::vector<Xapian::docid> &docids,
+                                                         const Xapian::Query &q,
+                                                         const std::vector<std::string> &terms,
+                                                         Xapian::ValueIterator *fv) {
+    const size_t BATCH = 256;
+    unsigned long matched = 0, read = 0;
+    if (!by_frequencies(q)) {
+      for (size_t from = 0; from < docids.size(); from += BATCH) {
+        PassageView view(db, terms);
+        view.add(std::vector<Xapian::docid>(docids.begin() + (long)from,
+                                            docids.begin() +
+                                                (long)std::min(docids.size(), from + BATCH)),
+                 true);
+        read += view.passages.size();
+        Xapian::docid last = 0;
+        for (size_t j : view.match(q)) {
+          matched++;
+          Xapian::docid d = view.passages[j].doc;
+          if (fv && d != last) // the article of a document is counted once
+            add_article(*fv, d);
+          last = d;
+        }
+      }
+      return {matched, read};
+    }
+    FrequencyMatch fm(q, terms);
+    const size_t nt = terms.size();
+    std::vector<Xapian::PostingIterator> post;
+    for (const std::string &t : terms)
+      post.push_back(db.postlist_begin(t));
+    Xapian::PostingIterator pend;
+    Xapian::ValueIterator sv = db.valuestream_begin(TL_SLOT_PASSAGES), vend;
+    std::vector<std::vector<Span>> spans(BATCH);
+    std::vector<uint64_t> has(BATCH * nt);
+    for (size_t from = 0; from < docids.size(); from += BATCH) {
+      size_t nb = std::min(docids.size() - from, BATCH);
+      for (size_t d = 0; d < nb; d++) {
+        if (sv != vend)
+          sv.skip_to(docids[from + d]);
+        spans[d] =
+            passage_spans(sv != vend && sv.get_docid() == docids[from + d] ? *sv : std::string());
+        if (spans[d].size() > 64)
+          throw Xapian::DatabaseCorruptError("a document of more than 64 passages");
+        read += spans[d].size();
+      }
+      std::fill(has.begin(), has.end(), 0);
+      for (size_t i = 0; i < nt; i++) {
+        bool whole = article_term(terms[i]);
+        Xapian::PostingIterator &p = post[i];
+        for (size_t d = 0; d < nb && p != pend; d++) {
+          p.skip_to(docids[from + d]);
+          if (p == pend || *p != docids[from + d])
+            continue;
+          const std::vector<Span> &sp = spans[d];
+          uint64_t &bits = has[d * nt + i];
+          if (whole || sp.size() <= 1) {
+            bits = all_passages(sp.size());
+            continue;
+          }
+          auto at = p.positionlist_begin(), at_end = p.positionlist_end();
+          for (size_t k = 0; k < sp.size() && at != at_end; k++) {
+            at.skip_to(sp[k].first);
+            if (at != at_end && *at < sp[k].end)
+              bits |= uint64_t(1) << k;
+          }
+        }
+      }
+      for (size_t d = 0; d < nb; d++) {
+        uint64_t m = fm.match(&has[d * nt], all_passages(spans[d].size()));
+        if (m) {
+          matched += std::bitset<64>(m).count();
+          if (fv)
+            add_article(*fv, docids[from + d]);
+        }
+      }
+    }
+    return {matched, read};
+  }
+
   bool want_fields;
   std::unordered_map<std::string, unsigned long> fields; // articles per fields value
 };
@@ -1374,15 +1584,16 @@ static bool same_state(const std::vector<Xapian::Database> &shards, const Xapian
 class CountThread {
 public:
   CountThread(std::vector<Xapian::Database> &shards, const Xapian::Query &documents,
-              const Xapian::Query &passages, const std::vector<std::string> &terms,
-              ArticleCounts &counts)
-      : documents_q(documents.serialise()), passages_q(passages.serialise()), terms_(terms),
-        thread([this, &shards, &counts] {
+              const Xapian::Query &filter, const Xapian::Query &passages,
+              const std::vector<std::string> &terms, ArticleCounts &counts)
+      : documents_q(documents.serialise()), filter_q(filter.serialise()),
+        passages_q(passages.serialise()), terms_(terms), thread([this, &shards, &counts] {
           try {
             Xapian::Query d = Xapian::Query::unserialise(documents_q),
+                          f = Xapian::Query::unserialise(filter_q),
                           p = Xapian::Query::unserialise(passages_q);
             for (auto &db : shards) // an article is in one shard: the counts add up
-              counts.run(db, d, p, terms_);
+              counts.run(db, d, f, p, terms_);
           } catch (...) { // the count runs again in the caller's thread
             failed = true;
           }
@@ -1399,7 +1610,7 @@ public:
   }
 
 private:
-  std::string documents_q, passages_q;
+  std::string documents_q, filter_q, passages_q;
   std::vector<std::string> terms_;
   bool failed = false;
   std::thread thread;
@@ -1409,13 +1620,14 @@ private:
 // ranking starts until tl_store_hits_counts: a count beside the ranking,
 // or the query to count after it.
 struct tl_counting {
-  tl_counting(tl_store *store, const Xapian::Query &documents, const Xapian::Query &passages,
-              const std::vector<std::string> &terms_, const tl_search_options *o, bool remote_)
-      : s(store), match(documents), passage_match(passages), terms(terms_), remote(remote_),
-        counts(o->nfacets > 0), facets(o->facets, o->facets + o->nfacets) {
+  tl_counting(tl_store *store, const Xapian::Query &documents, const Xapian::Query &filter_,
+              const Xapian::Query &passages, const std::vector<std::string> &terms_,
+              const tl_search_options *o, bool remote_)
+      : s(store), match(documents), filter(filter_), passage_match(passages), terms(terms_),
+        remote(remote_), counts(o->nfacets > 0), facets(o->facets, o->facets + o->nfacets) {
     try {
       if (!remote && (cdb = count_databases(s))) {
-        beside.reset(new CountThread(*cdb, match, passage_match, terms, counts));
+        beside.reset(new CountThread(*cdb, match, filter, passage_match, terms, counts));
         s->count_busy = true;
       }
     } catch (const std::system_error &) { // no thread to be had: counted after
@@ -1440,9 +1652,10 @@ struct tl_counting {
         reopen_count_databases(s);
       }
       counts.reset();
-      counts.run(*s->db, match, passage_match, terms);
+      counts.run(*s->db, match, filter, passage_match, terms);
     }
     h->passages_matched = counts.passages;
+    h->passages_estimated = counts.passages_estimated;
     h->articles_matched = counts.articles.size();
     if (facets.empty())
       return;
@@ -1469,6 +1682,7 @@ struct tl_counting {
 
   tl_store *s;
   Xapian::Query match;            // the documents counted; used by this thread only
+  Xapian::Query filter;           // the options' filter (in match too)
   Xapian::Query passage_match;    // their passages counted
   std::vector<std::string> terms; // passage_match's terms
   bool remote;
@@ -1723,7 +1937,8 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
                               [](const tl_shard &sh) { return sh.port != 0; });
     std::unique_ptr<tl_counting> counting;
     if (opts->count_matches || opts->nfacets)
-      counting.reset(new tl_counting(s, matched_documents, match, match_terms, opts, remote));
+      counting.reset(
+          new tl_counting(s, matched_documents, filter, match, match_terms, opts, remote));
 
     // The ranking: passages of the first documents, more documents read
     // while too few of their passages match (AND across passages).

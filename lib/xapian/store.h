@@ -206,7 +206,12 @@ typedef struct tl_hits {
   char *query;             /**< the parsed query, as Xapian describes it */
   char **terms;            /**< the query's terms (for highlighting) */
   size_t nterms;
-  unsigned long passages_matched; /**< with count_matches: every matching passage */
+  unsigned long passages_matched; /**< with count_matches: every matching passage (or
+                                       an estimate: passages_estimated) */
+  int passages_estimated;         /**< 1: passages_matched is estimated from a sample of the
+                                       matching documents of several passages (more than 128
+                                       of them, under a query whose match over a document
+                                       tells whether one of its passages matches) */
   unsigned long articles_matched; /**< with count_matches: every matching article */
   tl_facet *facets;               /**< with facets: one per name of tl_search_options.facets, in
                                        that order (field: that name, not owned; values
