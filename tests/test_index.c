@@ -224,25 +224,36 @@ START_TEST(manifest_roundtrip) {
   longpath[0] = '/';
   longpath[sizeof longpath - 1] = '\0';
   ck_assert_int_eq(tl_store_open(db, TL_STORE_WRITE, &s, &err), TL_OK);
-  ck_assert_int_eq(tl_manifest_put(s, "a b\tc.txt", &st, &err), TL_OK);
-  ck_assert_int_eq(tl_manifest_put(s, longpath, &st, &err), TL_OK);
-  ck_assert_int_eq(tl_manifest_get(s, "a b\tc.txt", &got, &found, &err), TL_OK);
+  char *notes = NULL;
+  ck_assert_int_eq(tl_manifest_put(s, "a b\tc.txt", &st, NULL, &err), TL_OK);
+  ck_assert_int_eq(tl_manifest_put(s, longpath, &st, "4 :7: bad\n", &err), TL_OK);
+  ck_assert_int_eq(tl_manifest_put(s, "n\n1 2.txt", &st, "4 :1: x\n4 :9: y\n", &err), TL_OK);
+  ck_assert_int_eq(tl_manifest_get(s, "a b\tc.txt", &got, &notes, &found, &err), TL_OK);
   ck_assert_int_eq(found, 1);
+  ck_assert_ptr_null(notes);
   ck_assert(got.size == 123 && got.mtime_ns == 456789 && got.hash == st.hash && got.articles == 7 &&
             got.passages == 42 && got.date_format == st.date_format);
+  /* notes come back whole after a path that holds a newline and digits */
+  ck_assert_int_eq(tl_manifest_get(s, "n\n1 2.txt", &got, &notes, &found, &err), TL_OK);
+  ck_assert_int_eq(found, 1);
+  ck_assert_str_eq(notes, "4 :1: x\n4 :9: y\n");
+  ck_assert(got.size == 123 && got.passages == 42);
+  free(notes);
   /* a state recorded before the date format was kept reads as none */
   ck_assert_int_eq(tl_store_set_metadata(s, TL_META_FILE_PREFIX "old.txt",
                                          "5 6 0000000000000007 1 2\told.txt", &err),
                    TL_OK);
-  ck_assert_int_eq(tl_manifest_get(s, "old.txt", &got, &found, &err), TL_OK);
+  ck_assert_int_eq(tl_manifest_get(s, "old.txt", &got, NULL, &found, &err), TL_OK);
   ck_assert_int_eq(found, 1);
   ck_assert(got.size == 5 && got.hash == 7 && got.passages == 2 && got.date_format == 0);
-  ck_assert_int_eq(tl_manifest_get(s, longpath, &got, &found, &err), TL_OK);
+  ck_assert_int_eq(tl_manifest_get(s, longpath, &got, &notes, &found, &err), TL_OK);
   ck_assert_int_eq(found, 1);
-  ck_assert_int_eq(tl_manifest_get(s, "nope.txt", &got, &found, &err), TL_OK);
+  ck_assert_str_eq(notes, "4 :7: bad\n");
+  free(notes);
+  ck_assert_int_eq(tl_manifest_get(s, "nope.txt", &got, NULL, &found, &err), TL_OK);
   ck_assert_int_eq(found, 0);
   ck_assert_int_eq(tl_manifest_delete(s, longpath, &err), TL_OK);
-  ck_assert_int_eq(tl_manifest_get(s, longpath, &got, &found, &err), TL_OK);
+  ck_assert_int_eq(tl_manifest_get(s, longpath, &got, NULL, &found, &err), TL_OK);
   ck_assert_int_eq(found, 0);
   tl_store_close(s);
 }

@@ -15,11 +15,13 @@
 #include "xapian/store.h"
 
 #include <check.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 static void put(const char *name, const char *text) {
@@ -651,23 +653,75 @@ START_TEST(date_format_changed) {
 }
 END_TEST
 
+/* The lines of a run's stderr before its summary (the notes), malloc'd. */
+static char *notes_of(const char *e) {
+  const char *end = strstr(e, "telusur-index: ");
+  const char *last = end;
+  while (end && (end = strstr(end + 1, "telusur-index: ")))
+    last = end;
+  return strndup(e, last ? (size_t)(last - e) : strlen(e));
+}
+
 START_TEST(bad_input_reported_again) {
   static const char nul[] = "Judul\n\nTeks\0biner.\n";
-  char path[1024], *e;
+  static const char *spelling[] = {"in", "in", "./in/", "in", "in"};
+  char path[1024], *e, *first = NULL, *notes;
   int run;
   make_in();
   put("in/bad.jsonl", "{\"id\":\"x1\",\"text\":\"Baik sekali.\"}\n{\"id\":\n");
   snprintf(path, sizeof path, "%s/in/nul.txt", tu_dir);
   ck_assert_int_eq(tu_write_file(path, nul, sizeof nul - 1), 0);
   put("in/trunc.txt.gz", "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03");
-  for (run = 0; run < 2; run++) {
-    ck_assert_int_eq(index_in(NULL, &e, "-d db in"), 1);
-    ASSERT_HAS(e, "bad.jsonl:2");
-    ASSERT_HAS(e, "nul.txt");
-    ASSERT_HAS(e, "trunc.txt.gz");
-    /* read again for its bad record, the good article is found unchanged */
-    if (run == 1)
+  put("in/utf.txt", "Judul\n\nTeks \xff buruk.\n");
+  for (run = 0; run < 5; run++) {
+    /* run 3 finds bad.jsonl touched (another mtime, the same bytes) */
+    if (run == 3) {
+      snprintf(path, sizeof path, "%s/in/bad.jsonl", tu_dir);
+      ck_assert_int_eq(utimes(path, NULL), 0);
+    }
+    ck_assert_int_eq(index_in(NULL, &e, "-d db %s", spelling[run]), 1);
+    ASSERT_HAS(e, "in/bad.jsonl:2: malformed JSON at column 7");
+    ASSERT_HAS(e, "in/nul.txt: binary data (NUL byte at byte offset 11), skipped");
+    ASSERT_HAS(e, "in/trunc.txt.gz: truncated gzip data");
+    ASSERT_HAS(e, "in/utf.txt: invalid UTF-8 at byte offset 12, skipped");
+    ASSERT_HAS(e, "skipped: 0 files, 4 records (malformed 3, invalid UTF-8 1)");
+    /* an unchanged file is not read again: its notes are those recorded,
+     * the same as the first run's, under this run's spelling of the path */
+    notes = notes_of(e);
+    ck_assert_ptr_nonnull(notes);
+    if (run == 2) {
+      ck_assert_ptr_nonnull(strstr(notes, "./in/bad.jsonl:2"));
+      ck_assert_ptr_null(strstr(notes, " in/"));
+    } else if (!first) {
+      first = notes;
+      notes = NULL;
+    } else {
+      ck_assert_str_eq(notes, first);
+    }
+    free(notes);
+    if (run > 0)
       ASSERT_HAS(e, "added 0, replaced 0, unchanged 5, removed 0");
+    free(e);
+  }
+  free(first);
+  /* the recorded notes are what a run reports while size and mtime stand:
+   * the same number of other bytes under the old mtime is not read */
+  {
+    struct stat sb;
+    struct timespec t[2];
+    snprintf(path, sizeof path, "%s/in/bad.jsonl", tu_dir);
+    ck_assert_int_eq(stat(path, &sb), 0);
+    put("in/bad.jsonl", "{\"id\":\"x1\",\"text\":\"Baik sekali.\"}\nx23456\n");
+    t[0] = sb.st_atim;
+    t[1] = sb.st_mtim;
+    ck_assert_int_eq(utimensat(AT_FDCWD, path, t, 0), 0);
+    ck_assert_int_eq(index_in(NULL, &e, "-d db in"), 1);
+    ASSERT_HAS(e, "in/bad.jsonl:2: malformed JSON at column 7");
+    free(e);
+    /* once the mtime moves, the file is read: the new record's note */
+    ck_assert_int_eq(utimes(path, NULL), 0);
+    ck_assert_int_eq(index_in(NULL, &e, "-d db in"), 1);
+    ASSERT_HAS(e, "in/bad.jsonl:2: malformed JSON at column 1: unexpected character");
     free(e);
   }
   assert_mirror_status("in", 1);

@@ -31,14 +31,21 @@ size_t tl_file_term(const char *path, char *buf) {
   return 17;
 }
 
-/* Parses a value; returns the path inside it, or NULL when malformed. */
-static const char *parse(const char *v, tl_file_state *st) {
-  unsigned long long size, hash, fmt = 0;
+/* Parses a value; returns the path inside it, its length in *plen and the
+ * notes after it in *notes (empty when none), or NULL when malformed. */
+static const char *parse(const char *v, tl_file_state *st, size_t *plen, const char **notes) {
+  unsigned long long size, hash, fmt = 0, nlen = 0;
   long long mtime;
   unsigned long na, np;
   const char *tab = strchr(v, '\t');
-  /* the date format's hash came later: a state without it has 5 numbers */
-  if (!tab || sscanf(v, "%llu %lld %llx %lu %lu %llx", &size, &mtime, &hash, &na, &np, &fmt) < 5)
+  size_t rest;
+  /* the date format's hash and the notes' length came later: a state
+   * without them has 5 or 6 numbers */
+  if (!tab || sscanf(v, "%llu %lld %llx %lu %lu %llx %llu", &size, &mtime, &hash, &na, &np, &fmt,
+                     &nlen) < 5)
+    return NULL;
+  rest = strlen(tab + 1);
+  if (nlen > rest)
     return NULL;
   st->date_format = fmt;
   st->size = size;
@@ -46,36 +53,49 @@ static const char *parse(const char *v, tl_file_state *st) {
   st->hash = hash;
   st->articles = na;
   st->passages = np;
+  *plen = rest - (size_t)nlen;
+  *notes = tab + 1 + *plen;
   return tab + 1;
 }
 
-int tl_manifest_get(tl_store *s, const char *path, tl_file_state *st, int *found, tl_error *err) {
+int tl_manifest_get(tl_store *s, const char *path, tl_file_state *st, char **notes, int *found,
+                    tl_error *err) {
   char key[TL_MANIFEST_KEY_MAX];
   char *v = NULL;
-  const char *p;
+  const char *p, *n = NULL;
+  size_t plen = 0;
   int rc;
   memset(st, 0, sizeof *st);
   *found = 0;
+  if (notes)
+    *notes = NULL;
   tl_manifest_key(path, key);
   if ((rc = tl_store_get_metadata(s, key, &v, err)) != TL_OK)
     return rc;
-  p = parse(v, st);
-  if (p && strcmp(p, path) == 0)
+  p = parse(v, st, &plen, &n);
+  if (p && plen == strlen(path) && memcmp(p, path, plen) == 0) {
     *found = 1;
-  else
+    if (notes && *n && !(*notes = strdup(n))) {
+      free(v);
+      return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    }
+  } else {
     memset(st, 0, sizeof *st);
+  }
   free(v);
   return TL_OK;
 }
 
-int tl_manifest_put(tl_store *s, const char *path, const tl_file_state *st, tl_error *err) {
+int tl_manifest_put(tl_store *s, const char *path, const tl_file_state *st, const char *notes,
+                    tl_error *err) {
   char key[TL_MANIFEST_KEY_MAX], *v;
-  size_t n = strlen(path) + 128;
+  size_t nlen = notes ? strlen(notes) : 0, n = strlen(path) + nlen + 160;
   int rc;
   if (!(v = malloc(n)))
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-  snprintf(v, n, "%" PRIu64 " %" PRId64 " %016" PRIx64 " %lu %lu %016" PRIx64 "\t%s", st->size,
-           st->mtime_ns, st->hash, st->articles, st->passages, st->date_format, path);
+  snprintf(v, n, "%" PRIu64 " %" PRId64 " %016" PRIx64 " %lu %lu %016" PRIx64 " %zu\t%s%s",
+           st->size, st->mtime_ns, st->hash, st->articles, st->passages, st->date_format, nlen,
+           path, nlen ? notes : "");
   tl_manifest_key(path, key);
   rc = tl_store_set_metadata(s, key, v, err);
   free(v);
@@ -96,9 +116,21 @@ typedef struct each_ctx {
 static int on_meta(void *vctx, const char *key, const char *value) {
   each_ctx *c = vctx;
   tl_file_state st;
-  const char *p = parse(value, &st);
+  const char *notes;
+  size_t plen;
+  const char *p = parse(value, &st, &plen, &notes);
+  char *path;
+  int rc;
   (void)key;
-  return p ? c->fn(c->ctx, p, &st) : 0;
+  if (!p)
+    return 0;
+  if (!*notes)
+    return c->fn(c->ctx, p, &st);
+  if (!(path = strndup(p, plen)))
+    return TL_ERR_NOMEM;
+  rc = c->fn(c->ctx, path, &st);
+  free(path);
+  return rc;
 }
 
 int tl_manifest_each(tl_store *s, tl_manifest_fn fn, void *ctx, tl_error *err) {

@@ -6,8 +6,11 @@
  * written in the same transaction as the file's documents so that both
  * commit atomically: key TL_META_FILE_PREFIX + path (or "#" + a hash of the
  * path when the path is over TL_MANIFEST_PATH_MAX bytes), value
- * "SIZE MTIME_NS HASH ARTICLES PASSAGES\tPATH", where HASH is the XXH3
- * 64-bit hash of the file's bytes (as stored: compressed for .gz) in hex.
+ * "SIZE MTIME_NS HASH ARTICLES PASSAGES DATE_FORMAT NOTES_LEN\tPATH NOTES",
+ * where HASH is the XXH3 64-bit hash of the file's bytes (as stored:
+ * compressed for .gz) in hex, and NOTES (NOTES_LEN bytes, right after the
+ * path) what reading the file reported of records it skipped, so that a
+ * run that finds the file unchanged reports them again without reading it.
  *
  * A file is unchanged when its size and mtime are those recorded (no byte is
  * read), or, when they differ, when its content hash is. Each article's first
@@ -52,12 +55,20 @@ void tl_manifest_key(const char *path, char *buf);
 
 /**
  * Reads the state of path into *st; *found is 1 when there is one, else 0
- * (and *st is zeroed). Errors: TL_ERR_XAPIAN, TL_ERR_NOMEM.
+ * (and *st is zeroed). notes (may be NULL) receives the notes recorded with
+ * it, malloc'd (the caller frees them), or NULL when there are none.
+ * Errors: TL_ERR_XAPIAN, TL_ERR_NOMEM.
  */
-int tl_manifest_get(tl_store *s, const char *path, tl_file_state *st, int *found, tl_error *err);
+int tl_manifest_get(tl_store *s, const char *path, tl_file_state *st, char **notes, int *found,
+                    tl_error *err);
 
-/** Records the state of path (write mode). Errors: TL_ERR_XAPIAN, TL_ERR_USAGE. */
-int tl_manifest_put(tl_store *s, const char *path, const tl_file_state *st, tl_error *err);
+/**
+ * Records the state of path (write mode), with notes (NULL or "": none), a
+ * text of any bytes but NUL that tl_manifest_get gives back as it was.
+ * Errors: TL_ERR_XAPIAN, TL_ERR_USAGE, TL_ERR_NOMEM.
+ */
+int tl_manifest_put(tl_store *s, const char *path, const tl_file_state *st, const char *notes,
+                    tl_error *err);
 
 /** Removes the state of path (write mode). Errors: TL_ERR_XAPIAN, TL_ERR_USAGE. */
 int tl_manifest_delete(tl_store *s, const char *path, tl_error *err);

@@ -45,8 +45,10 @@ typedef struct item {
   unsigned long long bytes; /* input bytes consumed since the last item */
   uint64_t *keep;           /* IT_FILE_DONE: XXH3-64 of the id terms the file holds */
   size_t nkeep, capkeep;
-  int bad;      /* IT_FILE_DONE: records were skipped: the state is not recorded */
+  int bad;      /* IT_FILE_DONE: records were skipped */
   int complete; /* IT_FILE_DONE: read to its end */
+  int replay;   /* IT_FILE_DONE: notes holds every note, none of a passing cause */
+  tl_buf notes; /* IT_FILE_DONE: the notes to record; IT_FILE_SAME: those recorded */
   char *id;     /* IT_ARTICLE (first chunk), IT_ARTICLE_SAME: the article id */
   char *where;  /* with id: "PATH:LINE" (JSON Lines) or "PATH", as given */
   char *holder; /* with id: the canonical path of the file read */
@@ -63,6 +65,7 @@ static void item_free(void *v) {
   free(it->where);
   free(it->holder);
   free(it->prior);
+  tl_buf_free(&it->notes);
   tl_prepared_free(it->prep);
   free(it);
 }
@@ -196,9 +199,64 @@ static int tag_article(worker *w, item *it, const tl_article *a, const char *hol
   return 0;
 }
 
+/* Notes recorded with a file's state are lines "CODE P:REST" or "CODE -MSG":
+ * P when the message began with the path as it was given, which is left
+ * out, so that a later run reports them under its own spelling of the
+ * path. At most this many bytes of them; past that, the file is read again. */
+#define NOTES_MAX (64u << 10)
+
+/* Adds a note of the file read as path to done->notes; a note of a cause
+ * that may pass (an I/O error, memory) or too many notes end the replay. */
+static void add_note(item *done, const char *path, const char *msg, int code) {
+  size_t n = strlen(path), at = done->notes.len;
+  int prefixed = strncmp(msg, path, n) == 0;
+  char *c;
+  if (!done->replay)
+    return;
+  if (code == TL_ERR_IO || code == TL_ERR_NOMEM || done->notes.len + strlen(msg) > NOTES_MAX ||
+      tl_buf_printf(&done->notes, "%d %c%s\n", code, prefixed ? 'P' : '-',
+                    prefixed ? msg + n : msg) != TL_OK) {
+    done->replay = 0;
+    tl_buf_free(&done->notes);
+    return;
+  }
+  for (c = done->notes.data + at; c < done->notes.data + done->notes.len - 1; c++)
+    if (*c == '\n')
+      *c = ' ';
+}
+
+/* Emits the notes recorded with an unchanged file, read as path, as the
+ * reading would have; 1 when the consumer stops. */
+static int replay_notes(tl_pipeline_job *job, const char *path, const char *notes) {
+  tl_buf msg = TL_BUF_INIT;
+  int stop = 0;
+  while (*notes && !stop) {
+    const char *end = strchr(notes, '\n'), *rest;
+    char *e;
+    long code = strtol(notes, &e, 10);
+    size_t n;
+    if (!end || *e != ' ' || (e[1] != 'P' && e[1] != '-'))
+      break; /* not written by add_note */
+    rest = e + 2;
+    n = (size_t)(end - rest);
+    tl_buf_reset(&msg);
+    if ((e[1] == 'P' && tl_buf_append_str(&msg, path) != TL_OK) ||
+        tl_buf_append(&msg, rest, n) != TL_OK) {
+      emit(job, item_new(IT_FATAL, "out of memory", TL_ERR_NOMEM));
+      stop = 1;
+      break;
+    }
+    stop = emit(job, item_new(IT_NOTE, msg.data, (int)code));
+    notes = end + 1;
+  }
+  tl_buf_free(&msg);
+  return stop;
+}
+
 static void work_file(worker *w, const char *path, tl_pipeline_job *job) {
   tl_error err;
   tl_file_state now, old;
+  char *notes = NULL;
   int found = 0;
   tl_reader *rd = NULL;
   const tl_article *a;
@@ -216,24 +274,30 @@ static void work_file(worker *w, const char *path, tl_pipeline_job *job) {
     return;
   }
   tl_store_reopen(w->ro, &err);
-  if (tl_manifest_get(w->ro, canon, &old, &found, &err) != TL_OK)
+  if (tl_manifest_get(w->ro, canon, &old, &notes, &found, &err) != TL_OK)
     found = 0;
   /* read with another --date-format, a file's articles are read again */
   now.date_format =
       w->date_format && *w->date_format ? XXH3_64bits(w->date_format, strlen(w->date_format)) : 0;
   if (found && old.date_format != now.date_format)
     found = 0;
+  /* an unchanged file is not read: what reading it reported is reported again */
   if (found && old.size == now.size && old.mtime_ns == now.mtime_ns) {
     if ((it = item_new(IT_FILE_SAME, canon, TL_OK))) {
       it->st = old;
       it->bytes = content_size(path, now.size);
     }
     free(canon);
-    emit(job, it);
+    if (!(notes && replay_notes(job, path, notes)))
+      emit(job, it);
+    else
+      item_free(it);
+    free(notes);
     return;
   }
   if (tl_file_hash(path, &now.hash, &err) != TL_OK) {
     free(canon);
+    free(notes);
     emit(job, item_new(IT_SKIP_FILE, err.msg, TL_ERR_IO));
     return;
   }
@@ -244,12 +308,23 @@ static void work_file(worker *w, const char *path, tl_pipeline_job *job) {
       it->st.passages = old.passages;
       it->touched = 1;
       it->bytes = content_size(path, now.size);
+      if (notes && tl_buf_append_str(&it->notes, notes) != TL_OK) {
+        item_free(it);
+        it = item_new(IT_FATAL, "out of memory", TL_ERR_NOMEM);
+      }
     }
     free(canon);
-    emit(job, it);
+    if (!(notes && replay_notes(job, path, notes)))
+      emit(job, it);
+    else
+      item_free(it);
+    free(notes);
     return;
   }
+  free(notes);
   done = item_new(IT_FILE_DONE, canon, TL_OK);
+  if (done)
+    done->replay = 1;
   if (!done || tl_analysis_set_file(w->an, canon, &err) != TL_OK) {
     free(canon);
     item_free(done);
@@ -277,6 +352,7 @@ static void work_file(worker *w, const char *path, tl_pipeline_job *job) {
       /* a warning about an article that is kept is a note, not a skip */
       it = item_new(IT_NOTE, err.msg, tl_reader_warned(rd) ? TL_OK : rc);
       done->bad += !tl_reader_warned(rd);
+      add_note(done, path, err.msg, tl_reader_warned(rd) ? TL_OK : rc);
     } else if (keep_id(done, a->id)) {
       it = item_new(IT_FATAL, "out of memory", TL_ERR_NOMEM);
     } else if ((rc = tl_index_prepare_begin(w->an, a, &npassages, &err)) != TL_OK) {
@@ -469,10 +545,11 @@ static void note(tl_update *u, int code, const char *msg) {
 }
 
 /* Records a file's state (st NULL: removes it). */
-static int keep_state(tl_update *u, const char *path, const tl_file_state *st) {
+static int keep_state(tl_update *u, const char *path, const tl_file_state *st, const char *notes) {
   tl_error e;
+  size_t np, nn;
   if (!u->sharded) {
-    if (tl_writer_put_state(u->w[0], path, st, &e) == TL_OK)
+    if (tl_writer_put_state(u->w[0], path, st, notes, &e) == TL_OK)
       return 0;
     stop(u, &e);
     return 1;
@@ -489,8 +566,13 @@ static int keep_state(tl_update *u, const char *path, const tl_file_state *st) {
     u->sts = ns;
     u->cap_st = cap;
   }
-  if (!(u->st_paths[u->nst] = strdup(path)))
+  /* the path, then the notes: one allocation */
+  np = strlen(path) + 1;
+  nn = notes ? strlen(notes) + 1 : 1;
+  if (!(u->st_paths[u->nst] = malloc(np + nn)))
     goto nomem;
+  memcpy(u->st_paths[u->nst], path, np);
+  memcpy(u->st_paths[u->nst] + np, notes ? notes : "", nn);
   if (st) {
     u->sts[u->nst++] = *st;
   } else {
@@ -637,7 +719,7 @@ static int consume(void *vu, void *vit) {
     u->p.files++;
     u->p.articles += it->st.articles;
     u->unchanged += it->st.articles;
-    if (it->touched && keep_state(u, it->text, &it->st))
+    if (it->touched && keep_state(u, it->text, &it->st, it->notes.data))
       halt = 1;
     break;
   case IT_FILE_DONE: {
@@ -665,14 +747,17 @@ static int consume(void *vu, void *vit) {
         halt = 1;
       }
     }
-    /* a file with records skipped gets a state that never matches it: the
-     * next run reads it again and reports them again, but finds its
-     * unchanged articles in the index and does not analyze them again */
-    if (it->bad || !it->complete) {
+    /* a file with records skipped keeps its notes with its state: a run
+     * that finds it unchanged reports them again without reading it. One
+     * not read to its end, or with a note of a cause that may pass (an I/O
+     * error) or too many, gets a state that never matches it: the next run
+     * reads it again, but finds its unchanged articles in the index and
+     * does not analyze them again */
+    if (!it->complete || (it->bad && !it->replay)) {
       it->st.mtime_ns = INT64_MIN;
       it->st.hash = 0;
     }
-    if (!halt && keep_state(u, it->text, &it->st))
+    if (!halt && keep_state(u, it->text, &it->st, it->bad ? it->notes.data : NULL))
       halt = 1;
     if (!halt && clean) {
       uint32_t f = file_index(u, it->text);
@@ -782,7 +867,8 @@ static int recorded_file(tl_update *u, const char *p) {
   tl_file_state st;
   tl_error e;
   int found = 0;
-  return tl_manifest_get(tl_index_store(tl_writer_index(u->w[0])), p, &st, &found, &e) == TL_OK &&
+  return tl_manifest_get(tl_index_store(tl_writer_index(u->w[0])), p, &st, NULL, &found, &e) ==
+             TL_OK &&
          found;
 }
 
@@ -1256,7 +1342,8 @@ tl_status tl_update_finish(tl_update *u, tl_update_summary *sum, tl_error *err) 
     tl_store *s0 = tl_index_store(tl_writer_index(u->w[0]));
     if ((u->sts[k].size == UINT64_MAX
              ? tl_manifest_delete(s0, u->st_paths[k], &e)
-             : tl_manifest_put(s0, u->st_paths[k], &u->sts[k], &e)) != TL_OK)
+             : tl_manifest_put(s0, u->st_paths[k], &u->sts[k],
+                               u->st_paths[k] + strlen(u->st_paths[k]) + 1, &e)) != TL_OK)
       stop(u, &e);
   }
   if (!u->fatal && !u->o.no_delete && prune(u, &e) != TL_OK)

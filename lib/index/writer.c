@@ -181,7 +181,8 @@ static void *writer_main(void *vw) {
             rc = commit(s, &s->err);
         }
       } else if (c.kind == CMD_META) {
-        rc = tl_manifest_put(tl_index_store(s->ix), c.path, &c.st, &s->err);
+        rc = tl_manifest_put(tl_index_store(s->ix), c.path, &c.st, c.path + strlen(c.path) + 1,
+                             &s->err);
       } else if (c.kind == CMD_DROP) {
         rc = tl_manifest_delete(tl_index_store(s->ix), c.path, &s->err);
       } else {
@@ -241,14 +242,19 @@ int tl_writer_put(tl_writer *w, tl_prepared *p, tl_error *err) {
   return push(w, c, err);
 }
 
-int tl_writer_put_state(tl_writer *w, const char *path, const tl_file_state *st, tl_error *err) {
+int tl_writer_put_state(tl_writer *w, const char *path, const tl_file_state *st, const char *notes,
+                        tl_error *err) {
   cmd c;
+  size_t np = strlen(path) + 1, nn = notes ? strlen(notes) + 1 : 1;
   memset(&c, 0, sizeof c);
   c.kind = st ? CMD_META : CMD_DROP;
   if (st)
     c.st = *st;
-  if (!(c.path = strdup(path)))
+  /* the path, then the notes: one allocation */
+  if (!(c.path = malloc(np + nn)))
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  memcpy(c.path, path, np);
+  memcpy(c.path + np, notes ? notes : "", nn);
   return push(w, c, err);
 }
 

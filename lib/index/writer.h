@@ -43,9 +43,11 @@ int tl_writer_start(tl_writer *w, tl_error *err);
  */
 int tl_writer_put(tl_writer *w, tl_prepared *p, tl_error *err);
 
-/** Queues a file's state (path copied), as tl_writer_put; st NULL: removes
- * the state recorded for path, so that the next run reads the file again. */
-int tl_writer_put_state(tl_writer *w, const char *path, const tl_file_state *st, tl_error *err);
+/** Queues a file's state and its notes (NULL: none; see tl_manifest_put;
+ * both copied), as tl_writer_put; st NULL: removes the state recorded for
+ * path, so that the next run reads the file again. */
+int tl_writer_put_state(tl_writer *w, const char *path, const tl_file_state *st, const char *notes,
+                        tl_error *err);
 
 /**
  * Queues the removal of the articles of a file that it no longer holds:
