@@ -231,8 +231,16 @@ static int lex_load(tl_idstem *st, const char *path, uint32_t kind, int hunspell
     char low[sizeof line];
     lex_entry *e;
     if (hunspell) {
-      if (first) { /* the count line */
+      if (first) { /* the count line: room for that many words, and the lists after them */
+        unsigned long count = strtoul(line, NULL, 10);
+        size_t want = tl_strset_count(st->words) + (count < (1ul << 24) ? count : 0) + 1024;
         first = 0;
+        if (tl_strset_reserve(st->words, want) != TL_OK ||
+            tl_array_reserve((void **)&st->entries, &st->cap_entries, want, sizeof *st->entries) !=
+                TL_OK) {
+          fclose(f);
+          return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+        }
         continue;
       }
       for (i = 0; i < n; i++)

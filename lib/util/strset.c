@@ -85,6 +85,15 @@ static int grow_table(tl_strset *s) {
   return TL_OK;
 }
 
+int tl_strset_reserve(tl_strset *s, size_t n) {
+  if (n > SIZE_MAX / 4 / sizeof(slot))
+    return TL_ERR_NOMEM;
+  while (!s->slots || n * 2 > s->mask + 1)
+    if (grow_table(s) != TL_OK)
+      return TL_ERR_NOMEM;
+  return tl_array_reserve((void **)&s->keys, &s->keys_cap, n, sizeof *s->keys);
+}
+
 /** Copies len bytes and a NUL into a block; NULL when out of memory. */
 static const char *copy_key(tl_strset *s, const void *k, size_t len) {
   block *b = s->blocks;

@@ -32,6 +32,15 @@ typedef struct tl_strset tl_strset;
 int tl_strset_create(tl_strset **out);
 
 /**
+ * Makes room for n keys in all (those held counted), so that adding up to
+ * that many grows nothing: for a set whose size is known ahead, one
+ * allocation instead of a doubling series (each a copy, and fresh pages to
+ * fault in). Returns TL_OK or TL_ERR_NOMEM (the set is then unchanged but
+ * for a larger table).
+ */
+int tl_strset_reserve(tl_strset *s, size_t n);
+
+/**
  * Adds the len bytes at key (key may be NULL when len is 0) unless the set
  * holds them already. *id (if id is not NULL) gets the key's id, new or
  * old; *added (if not NULL) gets 1 when the key is new, 0 when it was
