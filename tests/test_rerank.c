@@ -426,7 +426,9 @@ static void index_doc(const char *doc, size_t len, char *path, size_t cap) {
 }
 
 /* A small index: tl_search with reranking off is BM25's order; with it on,
- * the top passages are a reordering of BM25's, and the rest follow. */
+ * the top passages are a reordering of BM25's, and the rest follow. (A
+ * reranked question's first stage goes without the context and article
+ * parts, so the searcher without reranking goes without them too.) */
 START_TEST(search_depth) {
   static const char *const lines[] = {
       "Presiden pertama Indonesia adalah Soekarno yang lahir di Surabaya.",
@@ -453,6 +455,8 @@ START_TEST(search_depth) {
   so.no_snippets = 1;
   tl_rank_params_default(&rp);
   rp.rerank_depth = 0;
+  rp.context_weight = 0;
+  rp.article_weight = 0;
   ck_assert_int_eq(tl_searcher_open(path, &so, &rp, &off, &err), TL_OK);
   rp.rerank_depth = 4;
   ck_assert_int_eq(tl_searcher_open(path, &so, &rp, &on, &err), TL_OK);
