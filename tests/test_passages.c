@@ -23,13 +23,24 @@
 
 static char db[1024];
 
-static void build(void) {
-  char path[1024];
-  FILE *f;
+/* Indexes the file at path into db, one job, and checks that it held
+ * `passages` passages. */
+static void index_file(const char *path, unsigned passages) {
   tl_update_options o = tl_update_options_default();
   tl_update_summary sum;
   tl_update *u;
   tl_error err;
+  o.jobs = 1;
+  ck_assert_msg(tl_update_open(db, &o, &u, &err) == TL_OK, "%s", err.msg);
+  ck_assert_msg(tl_update_add_path(u, path, &err) == TL_OK, "%s", err.msg);
+  ck_assert_msg(tl_update_finish(u, &sum, &err) == TL_OK, "%s", err.msg);
+  ck_assert_uint_eq(sum.index_passages, passages);
+  tl_update_free(u);
+}
+
+static void build(void) {
+  char path[1024];
+  FILE *f;
   int i;
   tu_dir_setup();
   snprintf(path, sizeof path, "%s/news.jsonl", tu_dir);
@@ -58,12 +69,7 @@ static void build(void) {
         "cabai senang.\"}\n",
         f);
   ck_assert_int_eq(fclose(f), 0);
-  o.jobs = 1;
-  ck_assert_msg(tl_update_open(db, &o, &u, &err) == TL_OK, "%s", err.msg);
-  ck_assert_msg(tl_update_add_path(u, path, &err) == TL_OK, "%s", err.msg);
-  ck_assert_msg(tl_update_finish(u, &sum, &err) == TL_OK, "%s", err.msg);
-  ck_assert_uint_eq(sum.index_passages, 3 + 1 + LONG_PARAGRAPHS + 2 + 2);
-  tl_update_free(u);
+  index_file(path, 3 + 1 + LONG_PARAGRAPHS + 2 + 2);
 }
 
 /* The results of query (BM25 order, counted, up to 200), with params. */
@@ -242,10 +248,6 @@ END_TEST
 static void build_many(void) {
   char path[1024];
   FILE *f;
-  tl_update_options o = tl_update_options_default();
-  tl_update_summary sum;
-  tl_update *u;
-  tl_error err;
   int i;
   tu_dir_setup();
   snprintf(path, sizeof path, "%s/many.jsonl", tu_dir);
@@ -260,12 +262,7 @@ static void build_many(void) {
   for (i = 0; i < SINGLE; i++)
     fprintf(f, "{\"id\":\"s%d\",\"title\":\"Kabar\",\"text\":\"Banjir karena hujan %d.\"}\n", i, i);
   ck_assert_int_eq(fclose(f), 0);
-  o.jobs = 1;
-  ck_assert_msg(tl_update_open(db, &o, &u, &err) == TL_OK, "%s", err.msg);
-  ck_assert_msg(tl_update_add_path(u, path, &err) == TL_OK, "%s", err.msg);
-  ck_assert_msg(tl_update_finish(u, &sum, &err) == TL_OK, "%s", err.msg);
-  ck_assert_uint_eq(sum.index_passages, 3 * MANY + SINGLE);
-  tl_update_free(u);
+  index_file(path, 3 * MANY + SINGLE);
 }
 
 START_TEST(many_matches_counted) {
@@ -309,6 +306,61 @@ START_TEST(many_matches_counted) {
 }
 END_TEST
 
+/* Exact phrases (quoted, or a hyphenated word) are matched in each passage
+ * from its words' positions: in order and one after another, a word
+ * repeated at two positions, never across passages, and with the other
+ * operators as for single words. */
+START_TEST(phrases_from_positions) {
+  char path[1024];
+  FILE *f;
+  static const struct {
+    const char *query, *hits;
+  } cases[] = {
+      {"\"kerja sama\"", "frasa#1"},
+      {"\"sama kerja\"", ""},
+      {"\"dan dan\"", "frasa#3"},
+      {"\"dan kerja keras\"", "frasa#3"},
+      {"non-profit", "frasa#4"},
+      {"\"profit non\"", ""},
+      {"\"bilateral kedua negara sejak\"", ""},
+      {"\"kerja sama\" AND negara", "frasa#1"},
+      {"\"kerja sama\" AND keras", ""},
+      {"\"kerja sama\" -negara", ""},
+      {"\"kerja sama\" OR \"kerja keras\"", "frasa#1 frasa#3"},
+      {"title:\"catatan rapat\" AND lembaga", "frasa#4"},
+  };
+  size_t i;
+  tu_dir_setup();
+  snprintf(path, sizeof path, "%s/frasa.jsonl", tu_dir);
+  snprintf(db, sizeof db, "%s/db", tu_dir);
+  f = fopen(path, "w");
+  ck_assert_ptr_nonnull(f);
+  fputs("{\"id\":\"frasa\",\"title\":\"Catatan rapat\",\"text\":\"Kerja sama bilateral "
+        "kedua negara.\\n\\nSejak itu sama sekali tidak ada kerja.\\n\\nDan dan dan kerja keras."
+        "\\n\\nLembaga non-profit membantu.\"}\n",
+        f);
+  ck_assert_int_eq(fclose(f), 0);
+  index_file(path, 4);
+  for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+    tl_results *r = search(cases[i].query, NULL, 0);
+    size_t n = 0, k;
+    /* the hits in passage order, and as many counted */
+    for (k = 0; cases[i].hits[k]; k++)
+      n += cases[i].hits[k] == '#';
+    ck_assert_msg(r->count == n && r->passages_matched == n, "%s: %zu hits (%s), %lu counted",
+                  cases[i].query, r->count, hits(r), r->passages_matched);
+    for (k = 1; k <= 4; k++) {
+      char want[32];
+      snprintf(want, sizeof want, "frasa#%zu", k);
+      ck_assert_msg((strstr(cases[i].hits, want) != NULL) ==
+                        (listed(r, "frasa", (unsigned)k) != NULL),
+                    "%s: %s", cases[i].query, hits(r));
+    }
+    tl_results_free(r);
+  }
+}
+END_TEST
+
 static Suite *passages_suite(void) {
   Suite *s = suite_create("passages");
   TCase *tc = tcase_create("passages");
@@ -318,6 +370,7 @@ static Suite *passages_suite(void) {
   tcase_add_test(tc, each_hit_its_own_passage);
   tcase_add_test(tc, context_weighs_the_article);
   tcase_add_test(tc, many_matches_counted);
+  tcase_add_test(tc, phrases_from_positions);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -981,6 +981,54 @@ static bool by_frequencies(const Xapian::Query &q) {
   }
 }
 
+// The window of a PHRASE or NEAR query, from its description (Xapian 1.4
+// does not tell it otherwise): the number after the operator's name.
+static unsigned window_of(const Xapian::Query &q) {
+  const char *op = q.get_type() == Xapian::Query::OP_PHRASE ? " PHRASE " : " NEAR ";
+  std::string d = q.get_description();
+  size_t at = d.find(op);
+  return at == std::string::npos
+             ? 0
+             : static_cast<unsigned>(std::strtoul(d.c_str() + at + std::strlen(op), nullptr, 10));
+}
+
+// An exact phrase of terms: a PHRASE whose window is its number of terms
+// (words one after another, as a quoted or hyphenated phrase parses).
+static bool exact_phrase(const Xapian::Query &q) {
+  size_t n = q.get_num_subqueries();
+  if (q.get_type() != Xapian::Query::OP_PHRASE || n < 2)
+    return false;
+  for (size_t i = 0; i < n; i++)
+    if (q.get_subquery(i).get_type() != Xapian::Query::LEAF_TERM)
+      return false;
+  return window_of(q) == n;
+}
+
+// Whether a query can be matched from the terms' frequencies and, for its
+// exact phrases, their positions (FrequencyMatch::match_passage).
+static bool by_positions(const Xapian::Query &q) {
+  if (exact_phrase(q))
+    return true;
+  switch (q.get_type()) {
+  case Xapian::Query::LEAF_TERM:
+  case Xapian::Query::LEAF_MATCH_ALL:
+  case Xapian::Query::LEAF_MATCH_NOTHING: return true;
+  case Xapian::Query::OP_AND:
+  case Xapian::Query::OP_OR:
+  case Xapian::Query::OP_AND_NOT:
+  case Xapian::Query::OP_AND_MAYBE:
+  case Xapian::Query::OP_FILTER:
+  case Xapian::Query::OP_SYNONYM:
+  case Xapian::Query::OP_MAX:
+  case Xapian::Query::OP_SCALE_WEIGHT:
+    for (size_t i = 0; i < q.get_num_subqueries(); i++)
+      if (!by_positions(q.get_subquery(i)))
+        return false;
+    return true;
+  default: return false;
+  }
+}
+
 // How a query's match over a document tells its match over the document's
 // passages: GRAIN_WHOLE, the same for every passage (its article's terms,
 // ranges over its values); GRAIN_LOCAL, the document matches if and only
@@ -1057,6 +1105,15 @@ public:
   uint64_t match(const uint64_t *has, uint64_t all) const {
     return eval(0, has, all);
   }
+  // Whether one passage matches, given has[i] (1 when term i occurs in it)
+  // and pos[i] (term i's positions in it, ascending): a query of
+  // by_positions, whose exact phrases are matched from the positions.
+  bool match_passage(const uint64_t *has, const std::vector<std::vector<unsigned>> &pos) {
+    pos_ = &pos;
+    bool m = eval(0, has, 1) != 0;
+    pos_ = nullptr;
+    return m;
+  }
 
 private:
   struct Node {
@@ -1086,6 +1143,7 @@ private:
     switch (n.op) {
     case Xapian::Query::LEAF_TERM: return n.term < terms_.size() ? has[n.term] & all : 0;
     case Xapian::Query::LEAF_MATCH_ALL: return all;
+    case Xapian::Query::OP_PHRASE: return pos_ && phrase(i) ? all : 0;
     case Xapian::Query::OP_AND:
     case Xapian::Query::OP_FILTER:
     case Xapian::Query::OP_AND_MAYBE:
@@ -1112,8 +1170,28 @@ private:
     }
   }
 
+  // An exact phrase (node i, of terms) in the passage of pos_: its first
+  // term at some position p, the k-th at p + k.
+  bool phrase(size_t i) const {
+    std::vector<size_t> t;
+    for (size_t c = i + 1; c < tree_[i].end; c = tree_[c].end) {
+      if (tree_[c].term >= terms_.size())
+        return false;
+      t.push_back(tree_[c].term);
+    }
+    for (unsigned p : (*pos_)[t[0]]) {
+      size_t k = 1;
+      while (k < t.size() && std::binary_search((*pos_)[t[k]].begin(), (*pos_)[t[k]].end(), p + k))
+        k++;
+      if (k == t.size())
+        return true;
+    }
+    return false;
+  }
+
   const std::vector<std::string> &terms_; // sorted
   std::vector<Node> tree_;
+  const std::vector<std::vector<unsigned>> *pos_ = nullptr;
 };
 
 // The passages of some documents, each with the given terms (a query's)
@@ -1141,6 +1219,7 @@ public:
   // when asked for (with_positions: the match needs them, or proximity).
   void add(const std::vector<Xapian::docid> &docids, bool with_positions) {
     size_t nt = terms_.size();
+    positions_ = positions_ && with_positions;
     std::vector<std::pair<Xapian::docid, size_t>> sorted; // document, its index in docids
     std::vector<std::vector<Span>> spans(docids.size());
     std::vector<size_t> first(docids.size()); // its first passage
@@ -1207,13 +1286,14 @@ public:
   // The passages (indexes into passages) that match q, in order.
   std::vector<size_t> match(const Xapian::Query &q) {
     std::vector<size_t> out;
-    if (by_frequencies(q)) {
+    bool freq = by_frequencies(q);
+    if (freq || (positions_ && by_positions(q))) {
       FrequencyMatch fm(q, terms_);
       std::vector<uint64_t> has(terms_.size());
       for (size_t j = 0; j < passages.size(); j++) {
         for (size_t i = 0; i < has.size(); i++)
           has[i] = passages[j].wdf[i] ? 1 : 0;
-        if (fm.match(has.data(), 1))
+        if (freq ? fm.match(has.data(), 1) != 0 : fm.match_passage(has.data(), passages[j].pos))
           out.push_back(j);
       }
       return out;
@@ -1255,6 +1335,7 @@ public:
 private:
   const Xapian::Database &db_;
   const std::vector<std::string> &terms_; // sorted
+  bool positions_ = true;                 // every passage's positions read
 };
 
 // Counts the passages that match a query, the distinct articles they are
