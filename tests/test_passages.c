@@ -255,10 +255,11 @@ static void build_many(void) {
   f = fopen(path, "w");
   ck_assert_ptr_nonnull(f);
   for (i = 0; i < MANY; i++)
-    fprintf(f,
-            "{\"id\":\"m%d\",\"title\":\"Berita %s\",\"text\":\"Paragraf pembuka nomor %d."
-            "\\n\\nAir banjir naik.\\n\\nTurun hujan deras.\"}\n",
-            i, i % 2 ? "kota" : "sungai", i);
+    fprintf(
+        f,
+        "{\"id\":\"m%d\",\"title\":\"Berita %s\",\"text\":\"Paragraf pembuka nomor %d tentang air."
+        "\\n\\nAir banjir naik.\\n\\nTurun hujan deras.\"}\n",
+        i, i % 2 ? "kota" : "sungai", i);
   for (i = 0; i < SINGLE; i++)
     fprintf(f, "{\"id\":\"s%d\",\"title\":\"Kabar\",\"text\":\"Banjir karena hujan %d.\"}\n", i, i);
   ck_assert_int_eq(fclose(f), 0);
@@ -296,6 +297,22 @@ START_TEST(many_matches_counted) {
   ck_assert_int_eq(r->passages_estimated, 0);
   ck_assert_uint_eq(r->articles_matched, MANY);
   ck_assert_uint_eq(r->passages_matched, MANY);
+  tl_results_free(r);
+  /* exact phrases, from the sampled documents' positions: in one passage
+   * of three of every article of several passages ("air" alone in another) */
+  r = search("\"air banjir\"", NULL, 0);
+  ck_assert_int_eq(r->passages_estimated, 1);
+  ck_assert_uint_eq(r->articles_matched, MANY);
+  ck_assert_uint_eq(r->passages_matched, MANY);
+  tl_results_free(r);
+  r = search("\"banjir naik\" OR \"hujan deras\"", NULL, 0);
+  ck_assert_int_eq(r->passages_estimated, 1);
+  ck_assert_uint_eq(r->articles_matched, MANY);
+  ck_assert_uint_eq(r->passages_matched, 2 * MANY);
+  tl_results_free(r);
+  r = search("\"naik turun\"", NULL, 0);
+  ck_assert_uint_eq(r->articles_matched, 0);
+  ck_assert_uint_eq(r->passages_matched, 0);
   tl_results_free(r);
   /* few documents of several passages: exact */
   r = search("pembuka AND nomor AND 7", NULL, 0);

@@ -1105,6 +1105,25 @@ public:
   uint64_t match(const uint64_t *has, uint64_t all) const {
     return eval(0, has, all);
   }
+  // The same for a query of by_positions: phrase_has[k], the passages
+  // its k-th exact phrase occurs in (in the order of phrase_terms).
+  uint64_t match(const uint64_t *has, const uint64_t *phrase_has, uint64_t all) {
+    phrase_has_ = phrase_has;
+    uint64_t m = eval(0, has, all);
+    phrase_has_ = nullptr;
+    return m;
+  }
+  // The exact phrases of the query: each its terms' indexes, in order.
+  std::vector<std::vector<size_t>> phrase_terms() const {
+    std::vector<std::vector<size_t>> out;
+    for (size_t i = 0; i < tree_.size(); i++)
+      if (tree_[i].op == Xapian::Query::OP_PHRASE) {
+        out.emplace_back();
+        for (size_t c = i + 1; c < tree_[i].end; c = tree_[c].end)
+          out.back().push_back(tree_[c].term);
+      }
+    return out;
+  }
   // Whether one passage matches, given has[i] (1 when term i occurs in it)
   // and pos[i] (term i's positions in it, ascending): a query of
   // by_positions, whose exact phrases are matched from the positions.
@@ -1118,11 +1137,13 @@ public:
 private:
   struct Node {
     Xapian::Query::op op;
-    size_t term, end;
+    size_t term, end; // term: a LEAF_TERM's index in terms_, a PHRASE's in phrase_terms()
   };
   void compile(const Xapian::Query &q) {
     size_t at = tree_.size();
     tree_.push_back({q.get_type(), terms_.size(), 0});
+    if (q.get_type() == Xapian::Query::OP_PHRASE)
+      tree_[at].term = nphrases_++;
     if (q.get_type() == Xapian::Query::LEAF_TERM) {
       auto t = std::lower_bound(terms_.begin(), terms_.end(), *q.get_terms_begin());
       if (t != terms_.end() && *t == *q.get_terms_begin())
@@ -1143,7 +1164,8 @@ private:
     switch (n.op) {
     case Xapian::Query::LEAF_TERM: return n.term < terms_.size() ? has[n.term] & all : 0;
     case Xapian::Query::LEAF_MATCH_ALL: return all;
-    case Xapian::Query::OP_PHRASE: return pos_ && phrase(i) ? all : 0;
+    case Xapian::Query::OP_PHRASE:
+      return phrase_has_ ? phrase_has_[n.term] & all : pos_ && phrase(i) ? all : 0;
     case Xapian::Query::OP_AND:
     case Xapian::Query::OP_FILTER:
     case Xapian::Query::OP_AND_MAYBE:
@@ -1192,6 +1214,8 @@ private:
   const std::vector<std::string> &terms_; // sorted
   std::vector<Node> tree_;
   const std::vector<std::vector<unsigned>> *pos_ = nullptr;
+  const uint64_t *phrase_has_ = nullptr;
+  size_t nphrases_ = 0;
 };
 
 // The passages of some documents, each with the given terms (a query's)
@@ -1470,6 +1494,33 @@ private:
   // the passages each term occurs in per document (up to 64 passages:
   // schema.h), positions read only where a term's passages are not all or
   // the one passage of its document; else in passage views.
+  // The passages (bits of sp's) an exact phrase occurs in: its first term
+  // at position p and the k-th at p + k; pos[kept[t]], term t's positions
+  // in the document. A phrase of the article's terms (the title's) is in
+  // all of them, and one of a document of one passage in that one.
+  static uint64_t phrase_passages(const std::vector<size_t> &ph, const std::vector<unsigned> *pos,
+                                  const std::vector<size_t> &kept, const std::vector<Span> &sp,
+                                  const std::vector<std::string> &terms) {
+    uint64_t bits = 0;
+    for (size_t t : ph)
+      if (t >= terms.size())
+        return 0;
+    for (unsigned p : pos[kept[ph[0]]]) {
+      size_t k = 1;
+      while (k < ph.size() &&
+             std::binary_search(pos[kept[ph[k]]].begin(), pos[kept[ph[k]]].end(), p + k))
+        k++;
+      if (k < ph.size())
+        continue;
+      if (article_term(terms[ph[0]]) || sp.size() <= 1)
+        return all_passages(sp.size());
+      for (size_t j = 0; j < sp.size(); j++)
+        if (p >= sp[j].first && p < sp[j].end)
+          bits |= uint64_t(1) << j;
+    }
+    return bits;
+  }
+
   std::pair<unsigned long, unsigned long> match_passages(const Xapian::Database &db,
                                                          const std::vector<Xapian::docid> &docids,
                                                          const Xapian::Query &q,
@@ -1477,7 +1528,7 @@ private:
                                                          Xapian::ValueIterator *fv) {
     const size_t BATCH = 256;
     unsigned long matched = 0, read = 0;
-    if (!by_frequencies(q)) {
+    if (!by_positions(q)) {
       for (size_t from = 0; from < docids.size(); from += BATCH) {
         PassageView view(db, terms);
         view.add(std::vector<Xapian::docid>(docids.begin() + (long)from,
@@ -1498,6 +1549,16 @@ private:
     }
     FrequencyMatch fm(q, terms);
     const size_t nt = terms.size();
+    // exact phrases: their terms' positions in each document, kept
+    const std::vector<std::vector<size_t>> phrases = fm.phrase_terms();
+    std::vector<size_t> kept(nt, SIZE_MAX); // a phrase term's row in pos
+    size_t nkept = 0;
+    for (const auto &ph : phrases)
+      for (size_t t : ph)
+        if (t < nt && kept[t] == SIZE_MAX)
+          kept[t] = nkept++;
+    std::vector<std::vector<unsigned>> pos(BATCH * nkept);
+    std::vector<uint64_t> phrase_has(BATCH * phrases.size());
     std::vector<Xapian::PostingIterator> post;
     for (const std::string &t : terms)
       post.push_back(db.postlist_begin(t));
@@ -1517,6 +1578,8 @@ private:
         read += spans[d].size();
       }
       std::fill(has.begin(), has.end(), 0);
+      for (auto &v : pos)
+        v.clear();
       for (size_t i = 0; i < nt; i++) {
         bool whole = article_term(terms[i]);
         Xapian::PostingIterator &p = post[i];
@@ -1526,6 +1589,9 @@ private:
             continue;
           const std::vector<Span> &sp = spans[d];
           uint64_t &bits = has[d * nt + i];
+          if (kept[i] != SIZE_MAX) // a phrase's term: every position
+            for (auto at = p.positionlist_begin(); at != p.positionlist_end(); ++at)
+              pos[d * nkept + kept[i]].push_back(*at);
           if (whole || sp.size() <= 1) {
             bits = all_passages(sp.size());
             continue;
@@ -1538,8 +1604,14 @@ private:
           }
         }
       }
+      for (size_t d = 0; d < nb; d++)
+        for (size_t k = 0; k < phrases.size(); k++)
+          phrase_has[d * phrases.size() + k] =
+              phrase_passages(phrases[k], &pos[d * nkept], kept, spans[d], terms);
       for (size_t d = 0; d < nb; d++) {
-        uint64_t m = fm.match(&has[d * nt], all_passages(spans[d].size()));
+        uint64_t m = phrases.empty() ? fm.match(&has[d * nt], all_passages(spans[d].size()))
+                                     : fm.match(&has[d * nt], &phrase_has[d * phrases.size()],
+                                                all_passages(spans[d].size()));
         if (m) {
           matched += std::bitset<64>(m).count();
           if (fv)
