@@ -1222,10 +1222,11 @@ private:
 // where it has them: its own words' positions, and its article's terms
 // (article_term) whole. A query is matched against each passage as Xapian
 // would match it over one document per passage: by the terms'
-// frequencies where the query's operators allow (by_frequencies), else by
-// Xapian's matcher over the passages as documents of an in-memory
-// database: AND, NOT, phrases and NEAR within a passage (TL_PASSAGE_GAP
-// keeps them apart), filters and date ranges.
+// frequencies where the query's operators allow (by_frequencies), and the
+// positions of its exact phrases (by_positions), else by Xapian's matcher
+// over the passages as documents of an in-memory database: NEAR, other
+// phrases, filters and date ranges within a passage (TL_PASSAGE_GAP keeps
+// passages apart).
 class PassageView {
 public:
   struct Passage {
@@ -1488,12 +1489,6 @@ private:
     if (articles.insert(key).second && want_fields)
       fields[value.size() > TL_ARTICLE_KEY_LEN ? value.substr(TL_ARTICLE_KEY_LEN) : ""]++;
   }
-  // Matches the passages of the documents (ascending docids) against q:
-  // the number that match and the number read; the articles of those that
-  // match are added where fv (add_article) is given. By frequencies, from a bit set of
-  // the passages each term occurs in per document (up to 64 passages:
-  // schema.h), positions read only where a term's passages are not all or
-  // the one passage of its document; else in passage views.
   // The passages (bits of sp's) an exact phrase occurs in: its first term
   // at position p and the k-th at p + k; pos[kept[t]], term t's positions
   // in the document. A phrase of the article's terms (the title's) is in
@@ -1521,6 +1516,14 @@ private:
     return bits;
   }
 
+  // Matches the passages of the documents (ascending docids) against q:
+  // the number that match and the number read; the articles of those that
+  // match are added where fv (add_article) is given. A query of
+  // by_positions from a bit set of the passages each term (and each exact
+  // phrase: phrase_passages) occurs in per document (up to 64 passages:
+  // schema.h), a term's positions read only where its passages are not all
+  // or the one passage of its document, or it is a phrase's; else in
+  // passage views.
   std::pair<unsigned long, unsigned long> match_passages(const Xapian::Database &db,
                                                          const std::vector<Xapian::docid> &docids,
                                                          const Xapian::Query &q,
