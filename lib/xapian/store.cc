@@ -957,30 +957,6 @@ static bool title_term(const std::string &t) {
   return at < t.size() && t[at] == TL_PREFIX_TITLE[0];
 }
 
-// Whether match_passage() can tell a match from the terms' frequencies
-// alone: no phrase, NEAR, range or other operator that needs positions or
-// values.
-static bool by_frequencies(const Xapian::Query &q) {
-  switch (q.get_type()) {
-  case Xapian::Query::LEAF_TERM:
-  case Xapian::Query::LEAF_MATCH_ALL:
-  case Xapian::Query::LEAF_MATCH_NOTHING: return true;
-  case Xapian::Query::OP_AND:
-  case Xapian::Query::OP_OR:
-  case Xapian::Query::OP_AND_NOT:
-  case Xapian::Query::OP_AND_MAYBE:
-  case Xapian::Query::OP_FILTER:
-  case Xapian::Query::OP_SYNONYM:
-  case Xapian::Query::OP_MAX:
-  case Xapian::Query::OP_SCALE_WEIGHT:
-    for (size_t i = 0; i < q.get_num_subqueries(); i++)
-      if (!by_frequencies(q.get_subquery(i)))
-        return false;
-    return true;
-  default: return false;
-  }
-}
-
 // The window of a PHRASE or NEAR query, from its description (Xapian 1.4
 // does not tell it otherwise): the number after the operator's name.
 static unsigned window_of(const Xapian::Query &q) {
@@ -1004,10 +980,12 @@ static bool exact_phrase(const Xapian::Query &q) {
   return window_of(q) == n;
 }
 
-// Whether a query can be matched from the terms' frequencies and, for its
-// exact phrases, their positions (FrequencyMatch::match_passage).
-static bool by_positions(const Xapian::Query &q) {
-  if (exact_phrase(q))
+// Whether a passage's match can be told from the terms' frequencies alone
+// (no phrase, NEAR, range or other operator that needs positions or
+// values), or with phrases, from them and the positions of its exact
+// phrases' terms (FrequencyMatch).
+static bool matched_by(const Xapian::Query &q, bool phrases) {
+  if (phrases && exact_phrase(q))
     return true;
   switch (q.get_type()) {
   case Xapian::Query::LEAF_TERM:
@@ -1022,11 +1000,19 @@ static bool by_positions(const Xapian::Query &q) {
   case Xapian::Query::OP_MAX:
   case Xapian::Query::OP_SCALE_WEIGHT:
     for (size_t i = 0; i < q.get_num_subqueries(); i++)
-      if (!by_positions(q.get_subquery(i)))
+      if (!matched_by(q.get_subquery(i), phrases))
         return false;
     return true;
   default: return false;
   }
+}
+
+static bool by_frequencies(const Xapian::Query &q) {
+  return matched_by(q, false);
+}
+
+static bool by_positions(const Xapian::Query &q) {
+  return matched_by(q, true);
 }
 
 // How a query's match over a document tells its match over the document's
