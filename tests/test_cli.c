@@ -180,6 +180,38 @@ START_TEST(exit_statuses) {
                    0);
   ck_assert_int_eq(
       tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' -n 0 zzzqqqxxx", tu_bin_dir(), tu_dir), 1);
+  {
+    /* an article that matches while none of its passages does (the word
+     * excluded is in the one passage that has the other): nothing found,
+     * counted (text) or not (json, tsv, -n 0) */
+    static const char *const formats[] = {"text", "json", "tsv"};
+    static const char doc[] = "{\"id\":\"a\",\"text\":\"Merapi meletus dan warga mengungsi.\"}\n"
+                              "{\"id\":\"b\",\"text\":\"Harga cabai naik.\"}\n";
+    char path[1024];
+    size_t f;
+    snprintf(path, sizeof path, "%s/not.jsonl", tu_dir);
+    ck_assert_int_eq(tu_write_file(path, doc, sizeof doc - 1), 0);
+    ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-index' -q -d '%s/not.db' '%s'", tu_bin_dir(),
+                             tu_dir, path),
+                     0);
+    for (f = 0; f < sizeof formats / sizeof *formats; f++) {
+      ck_assert_int_eq(tu_runf(NULL, NULL,
+                               "'%s/telusur-query' -d '%s/not.db' -f %s 'merapi -mengungsi'",
+                               tu_bin_dir(), tu_dir, formats[f]),
+                       1);
+      ck_assert_int_eq(tu_runf(NULL, NULL,
+                               "'%s/telusur-query' -d '%s/not.db' -f %s 'merapi -cabai'",
+                               tu_bin_dir(), tu_dir, formats[f]),
+                       0);
+    }
+    ck_assert_int_eq(tu_runf(NULL, NULL,
+                             "'%s/telusur-query' -d '%s/not.db' -f json -n 0 'merapi -mengungsi'",
+                             tu_bin_dir(), tu_dir),
+                     1);
+    ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/not.db' -f json -n 0 merapi",
+                             tu_bin_dir(), tu_dir),
+                     0);
+  }
   ck_assert_int_eq(tu_runf(NULL, &err, "'%s/telusur-query' -d '%s/db'", tu_bin_dir(), tu_dir), 2);
   ck_assert_ptr_nonnull(strstr(err, "empty query"));
   free(err);

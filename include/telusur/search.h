@@ -172,7 +172,10 @@ typedef struct tl_facet {
 typedef struct tl_results {
   tl_result *items;
   size_t count;
-  unsigned long estimated;        /**< estimated number of matching passages */
+  unsigned long estimated;        /**< a rough count of the matches: at least the
+                                       passages ranked, else Xapian's estimate of the
+                                       matching documents; 0 only when no passage
+                                       matches (counted exactly: passages_matched) */
   char *parsed;                   /**< the query as parsed (Xapian's description) */
   int counted;                    /**< 1 when the searcher counts matches
                                        (tl_searcher_options.count_matches or facets):

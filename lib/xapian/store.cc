@@ -2097,7 +2097,9 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
       bool id_read, data_read;
     };
     bool by_article = opts->per_article == 1 && !opts->sort && rp->article_weight > 0;
-    Xapian::doccount want = opts->offset + opts->count;
+    // at least one passage looked for, so that none found means none matches
+    // (estimated 0), also with a count of 0
+    Xapian::doccount want = std::max<Xapian::doccount>(opts->offset + opts->count, 1);
     Xapian::doccount depth = std::max<Xapian::doccount>(20, want + 10);
     Xapian::MSet mset;
     std::unique_ptr<PassageView> view;
@@ -2246,6 +2248,9 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
         break;
       depth *= 4;
     }
+    // the documents that match are read on while no passage of theirs
+    // does: none ranked is none at all
+    size_t found = ranked.size();
     ranked.erase(ranked.begin(), ranked.begin() + std::min<size_t>(opts->offset, ranked.size()));
     if (ranked.size() > opts->count)
       ranked.resize(opts->count);
@@ -2253,7 +2258,7 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
     h = static_cast<tl_hits *>(std::calloc(1, sizeof *h));
     if (!h)
       throw std::bad_alloc();
-    h->estimated = std::max<unsigned long>(mset.get_matches_estimated(), ranked.size());
+    h->estimated = found ? std::max<unsigned long>(mset.get_matches_estimated(), found) : 0;
     h->counting = counting.release();
     h->query = dup_string(q.get_description());
     // The terms the user's words became (not those feedback added): they
