@@ -1076,6 +1076,20 @@ static Grain grain(const Xapian::Query &q) {
   }
 }
 
+// The positions p where an exact phrase of n terms occurs: term k of it
+// (0-based) at p + k; positions(k) is term k's ascending positions (in a
+// passage or a document). Each p is given to found; it returns false to stop.
+template <class Positions, class Found>
+static void phrase_starts(size_t n, Positions positions, Found found) {
+  for (unsigned p : positions(0)) {
+    size_t k = 1;
+    while (k < n && std::binary_search(positions(k).begin(), positions(k).end(), p + k))
+      k++;
+    if (k == n && !found(p))
+      return;
+  }
+}
+
 // A query of by_frequencies, matched against up to 64 passages at once
 // from the passages each of its terms occurs in: the query as a tree in an
 // array (each node's operator, its term: an index into the sorted terms or
@@ -1187,14 +1201,14 @@ private:
         return false;
       t.push_back(tree_[c].term);
     }
-    for (unsigned p : (*pos_)[t[0]]) {
-      size_t k = 1;
-      while (k < t.size() && std::binary_search((*pos_)[t[k]].begin(), (*pos_)[t[k]].end(), p + k))
-        k++;
-      if (k == t.size())
-        return true;
-    }
-    return false;
+    bool in = false;
+    phrase_starts(
+        t.size(), [&](size_t k) -> const std::vector<unsigned> & { return (*pos_)[t[k]]; },
+        [&in](unsigned) {
+          in = true;
+          return false; // one is enough
+        });
+    return in;
   }
 
   const std::vector<std::string> &terms_; // sorted
@@ -1486,20 +1500,24 @@ private:
     for (size_t t : ph)
       if (t >= terms.size())
         return 0;
-    for (unsigned p : pos[kept[ph[0]]]) {
-      size_t k = 1;
-      while (k < ph.size() &&
-             std::binary_search(pos[kept[ph[k]]].begin(), pos[kept[ph[k]]].end(), p + k))
-        k++;
-      if (k < ph.size())
-        continue;
-      if (article_term(terms[ph[0]]) || sp.size() <= 1)
-        return all_passages(sp.size());
-      for (size_t j = 0; j < sp.size(); j++)
-        if (p >= sp[j].first && p < sp[j].end)
-          bits |= uint64_t(1) << j;
-    }
+    bool whole = article_term(terms[ph[0]]) || sp.size() <= 1;
+    phrase_starts(
+        ph.size(), [&](size_t k) -> const std::vector<unsigned> & { return pos[kept[ph[k]]]; },
+        [&](unsigned p) {
+          if (whole)
+            bits = all_passages(sp.size());
+          else
+            bits |= passages_at(sp, p);
+          return !whole;
+        });
     return bits;
+  }
+  // The passage (a bit of sp's) that position p is in; 0 in none.
+  static uint64_t passages_at(const std::vector<Span> &sp, unsigned p) {
+    for (size_t j = 0; j < sp.size(); j++)
+      if (p >= sp[j].first && p < sp[j].end)
+        return uint64_t(1) << j;
+    return 0;
   }
 
   // Matches the passages of the documents (ascending docids) against q:
@@ -1578,9 +1596,17 @@ private:
             continue;
           const std::vector<Span> &sp = spans[d];
           uint64_t &bits = has[d * nt + i];
-          if (kept[i] != SIZE_MAX) // a phrase's term: every position
+          if (kept[i] != SIZE_MAX) { // a phrase's term: every position, once
+            std::vector<unsigned> &v = pos[d * nkept + kept[i]];
             for (auto at = p.positionlist_begin(); at != p.positionlist_end(); ++at)
-              pos[d * nkept + kept[i]].push_back(*at);
+              v.push_back(*at);
+            if (whole || sp.size() <= 1)
+              bits = all_passages(sp.size());
+            else
+              for (unsigned at : v)
+                bits |= passages_at(sp, at);
+            continue;
+          }
           if (whole || sp.size() <= 1) {
             bits = all_passages(sp.size());
             continue;
