@@ -8,9 +8,11 @@
  * adds as context where asked.
  */
 #define _GNU_SOURCE
+#include "index/schema.h"
 #include "telusur/index.h"
 #include "telusur/search.h"
 #include "testutil.h"
+#include "xapian/store.h"
 
 #include <check.h>
 #include <math.h>
@@ -378,6 +380,93 @@ START_TEST(phrases_from_positions) {
 }
 END_TEST
 
+/* A stem equal to its word form is not written (schema.h, version 6): the
+ * query searches the stem with the word form, so that every form of the
+ * word is found, in the text and the title, and counted as before. */
+START_TEST(stems_searched_with_word_forms) {
+  char path[1024], *v = NULL;
+  FILE *f;
+  tl_results *r;
+  tl_store *st;
+  tl_error err;
+  const tl_result *two, *three;
+  tu_dir_setup();
+  snprintf(path, sizeof path, "%s/ungsi.jsonl", tu_dir);
+  snprintf(db, sizeof db, "%s/db", tu_dir);
+  f = fopen(path, "w");
+  ck_assert_ptr_nonnull(f);
+  fputs("{\"id\":\"a\",\"title\":\"Warga mengungsi\",\"text\":\"Warga mengungsi ke balai "
+        "desa.\\n\\nUngsi dulu, kata kepala desa.\\n\\nPengungsian berlangsung, warga ungsi "
+        "lagi lalu mengungsi.\\n\\nJalan desa ditutup.\"}\n",
+        f);
+  fputs("{\"id\":\"b\",\"title\":\"Ungsi\",\"text\":\"Harga cabai naik.\"}\n", f);
+  fputs("{\"id\":\"c\",\"title\":\"Kabar\",\"text\":\"Ungsi saja.\"}\n", f);
+  ck_assert_int_eq(fclose(f), 0);
+  index_file(path, 6);
+  /* the stem term where a word differs from its stem, none where not */
+  ck_assert_msg(tl_store_open(db, TL_STORE_READ, &st, &err) == TL_OK, "%s", err.msg);
+  ck_assert_int_eq(tl_store_first_value(st, "Zungsi", 6, TL_SLOT_ARTICLE_ID, &v, &err), TL_OK);
+  ck_assert_str_eq(v, "a");
+  free(v);
+  ck_assert_int_eq(tl_store_first_value(st, "ungsi", 5, TL_SLOT_ARTICLE_ID, &v, &err), TL_OK);
+  ck_assert_str_eq(v, "a");
+  free(v);
+  ck_assert_int_eq(tl_store_first_value(st, "Zdesa", 5, TL_SLOT_ARTICLE_ID, &v, &err), TL_OK);
+  ck_assert_str_eq(v, "");
+  free(v);
+  ck_assert_int_eq(tl_store_first_value(st, "ZSungsi", 7, TL_SLOT_ARTICLE_ID, &v, &err), TL_OK);
+  ck_assert_str_eq(v, "a");
+  free(v);
+  ck_assert_int_eq(tl_store_first_value(st, "Sungsi", 6, TL_SLOT_ARTICLE_ID, &v, &err), TL_OK);
+  ck_assert_str_eq(v, "b");
+  free(v);
+  tl_store_close(st);
+
+  /* every form found and counted: a#1 mengungsi, a#2 Ungsi, a#3
+   * Pengungsian, ungsi and mengungsi, c#1 Ungsi */
+  r = search("ungsi", NULL, 0);
+  ck_assert_msg(r->passages_matched == 4 && r->articles_matched == 2, "%lu passages, %lu articles",
+                r->passages_matched, r->articles_matched);
+  tl_results_free(r);
+  {
+    /* the stem alone weighs: its wdf in a#3 is its three forms' */
+    tl_rank_params p;
+    tl_rank_params_default(&p);
+    p.rerank_depth = 0;
+    p.context_weight = 0;
+    p.article_weight = 0;
+    p.title_weight = 0;
+    p.exact_weight = 0;
+    r = search("mengungsi", &p, 1);
+  }
+  ck_assert_uint_eq(r->count, 4);
+  ck_assert_str_eq(r->items[0].article_id, "a");
+  ck_assert_uint_eq(r->items[0].passage, 3);
+  two = listed(r, "a", 1);
+  three = listed(r, "a", 3);
+  ck_assert_ptr_nonnull(two);
+  ck_assert_ptr_nonnull(three);
+  /* the one part of each score, the stem's */
+  ck_assert_msg(strncmp(three->explain, "Zungsi=", 7) == 0 && !strchr(three->explain, ' '), "%s",
+                three->explain);
+  ck_assert_msg(strncmp(two->explain, "Zungsi=", 7) == 0 && !strchr(two->explain, ' '), "%s",
+                two->explain);
+  /* BM25 (k1 0.6, b 0.75) of wdf 3 in a#3 (length 18) over wdf 1 in a#1
+   * (14), mean length 70 / 6: 1.32; with wdf 2 it would be 1.19 */
+  ck_assert_double_gt(three->score, 1.25 * two->score);
+  tl_results_free(r);
+  /* the title's stem, with and without a stem term */
+  r = search("title:ungsi", NULL, 0);
+  ck_assert_uint_eq(r->articles_matched, 2);
+  ck_assert_ptr_nonnull(listed(r, "b", 1));
+  tl_results_free(r);
+  /* a phrase of word forms is still exact */
+  r = search("\"warga ungsi\"", NULL, 0);
+  ck_assert_str_eq(hits(r), "a#3");
+  tl_results_free(r);
+}
+END_TEST
+
 static Suite *passages_suite(void) {
   Suite *s = suite_create("passages");
   TCase *tc = tcase_create("passages");
@@ -388,6 +477,7 @@ static Suite *passages_suite(void) {
   tcase_add_test(tc, context_weighs_the_article);
   tcase_add_test(tc, many_matches_counted);
   tcase_add_test(tc, phrases_from_positions);
+  tcase_add_test(tc, stems_searched_with_word_forms);
   suite_add_tcase(s, tc);
   return s;
 }

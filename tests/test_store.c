@@ -64,8 +64,9 @@ static void one_passage(tl_doc *d, const char *data, unsigned first, unsigned en
 }
 
 /*
- * Adds a passage: words at positions 1.., each also as TL_PREFIX_STEM + word
- * (a stem, at the same position), the TL_PREFIX_ID + id term, data and a value.
+ * Adds a passage: words at positions 1.. (each its own stem, which schema.h
+ * does not write: a query's stem TL_PREFIX_STEM + word finds the word), the
+ * TL_PREFIX_ID + id term, data and a value.
  */
 static void add_doc(tl_store *s, const char *id, const char *const *words, const char *data) {
   tl_doc *d = NULL;
@@ -76,8 +77,6 @@ static void add_doc(tl_store *s, const char *id, const char *const *words, const
   for (pos = 1; words[pos - 1]; pos++) {
     const char *w = words[pos - 1];
     OK(tl_doc_add_posting(d, w, strlen(w), pos, &err));
-    snprintf(buf, sizeof buf, TL_PREFIX_STEM "%s", w);
-    OK(tl_doc_add_posting(d, buf, strlen(buf), pos, &err));
   }
   snprintf(buf, sizeof buf, TL_PREFIX_ID "%s", id);
   OK(tl_doc_add_term(d, buf, strlen(buf), 0, &err));
@@ -597,12 +596,8 @@ static void add_articles(tl_store *w, int from, int to) {
       const char *const *words = p == n - 1 && i % 2 == 0 ? both : plain;
       unsigned pos;
       OK(tl_doc_create(&d, &err));
-      for (pos = 1; words[pos - 1]; pos++) {
-        char stem[32];
-        snprintf(stem, sizeof stem, TL_PREFIX_STEM "%s", words[pos - 1]);
+      for (pos = 1; words[pos - 1]; pos++) /* each its own stem: not written */
         OK(tl_doc_add_posting(d, words[pos - 1], strlen(words[pos - 1]), pos, &err));
-        OK(tl_doc_add_posting(d, stem, strlen(stem), pos, &err));
-      }
       one_passage(d, id, 1, pos, 2 * (pos - 1));
       OK(tl_doc_set_value(d, TL_SLOT_ARTICLE_ID, id, strlen(id), &err));
       OK(tl_doc_set_value(d, TL_SLOT_ARTICLE_KEY, key, sizeof key, &err));

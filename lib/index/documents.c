@@ -53,7 +53,12 @@ typedef struct doc_ctx {
   tl_analysis *ix;
   const char *prefix; /* "" for body words, TL_PREFIX_TITLE for the title */
   tl_error *err;
-  unsigned terms; /* terms added (word forms and stems): the passage's length */
+  unsigned terms; /* terms analyzed (word forms and stems): the passage's length */
+  /* the last word form added, unprefixed: a stem equal to it at its
+   * position is not written (schema.h) */
+  char word[TL_TERM_MAX];
+  size_t word_len;
+  unsigned word_pos;
 } doc_ctx;
 
 size_t tl_index_article_term(const char *id, char *buf) {
@@ -84,11 +89,16 @@ static int on_term(void *vctx, int flags, const char *term, size_t len, size_t s
   (void)end;
   c->terms++;
   if (flags & TL_TERM_STEM) {
+    if (pos == c->word_pos && len == c->word_len && memcmp(term, c->word, len) == 0)
+      return 0; /* searched as the word form (schema.h) */
     t[0] = TL_PREFIX_STEM[0];
     memcpy(t + 1, c->prefix, p);
     memcpy(t + 1 + p, term, len);
     return tl_doc_add_posting(c->ix->doc, t, len + p + 1, pos, c->err) != TL_OK;
   }
+  memcpy(c->word, term, len);
+  c->word_len = len;
+  c->word_pos = pos;
   memcpy(t, c->prefix, p);
   memcpy(t + p, term, len);
   return tl_doc_add_posting(c->ix->doc, t, len + p, pos, c->err) != TL_OK;
@@ -417,7 +427,11 @@ int tl_index_prepare_next(tl_analysis *ix, const tl_article *a, size_t max_passa
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
   }
   if (n) {
-    doc_ctx c = {ix, TL_PREFIX_TITLE, err, 0};
+    doc_ctx c;
+    memset(&c, 0, sizeof c);
+    c.ix = ix;
+    c.prefix = TL_PREFIX_TITLE;
+    c.err = err;
     unsigned pos = 1, title_terms;
     unsigned long total = 0;
     tl_buf_reset(&ix->data);
@@ -434,6 +448,7 @@ int tl_index_prepare_next(tl_analysis *ix, const tl_article *a, size_t max_passa
     }
     title_terms = c.terms;
     c.prefix = "";
+    c.word_len = 0;
     for (i = ix->next; i < ix->next + n; i++) {
       const tl_passage *p = &ix->passages.items[i];
       unsigned first = pos;

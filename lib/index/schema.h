@@ -14,11 +14,15 @@
  *      last word of the one before, so that no phrase or NEAR crosses
  *      two; TL_SLOT_PASSAGES tells where each passage's words are);
  *    - TL_PREFIX_STEM + stem of each word, at the word's position (omega's
- *      "Z"; the positions tell a stem's passage);
+ *      "Z"; the positions tell a stem's passage), only where the stem
+ *      differs from the word form (since version 6): a stem s is searched
+ *      as its stem term and its word form s together (Xapian's OP_SYNONYM:
+ *      three in four stems of news text are their word's own form);
  *    - the article title's word forms as TL_PREFIX_TITLE + word with
  *      positions of their own (from 1), and their stems as TL_PREFIX_STEM
- *      TL_PREFIX_TITLE + stem (omega's "S", subject; searchable as title:),
- *      once per document: a field of each of its passages;
+ *      TL_PREFIX_TITLE + stem where they differ from the word (omega's
+ *      "S", subject; searchable as title:), once per document: a field of
+ *      each of its passages;
  *    - TL_PREFIX_ID + article id, or TL_PREFIX_ID "#" + a 64-bit FNV-1a hash
  *      of the id in hex when the id is over TL_ID_TERM_MAX bytes (omega's
  *      "Q", unique id), so that re-indexing an article replaces all its
@@ -81,7 +85,7 @@ extern "C" {
  * analysis of words) bumps it, so that older indexes are refused with the
  * way to rebuild them instead of giving wrong results.
  */
-#define TL_SCHEMA_VERSION 5
+#define TL_SCHEMA_VERSION 6
 
 /* ---- term prefixes (strings; PREFIX[0] is the letter) ---- */
 
@@ -139,7 +143,8 @@ extern "C" {
  * of passages): for each passage, in order, three 32-bit unsigned integers,
  * least significant byte first: its first word position, the position
  * after its last word, and its length (the word forms and stems of its
- * heading, text and the article's title: BM25's document length). */
+ * heading, text and the article's title as analyzed, a stem counted also
+ * where it is not written: BM25's document length). */
 #define TL_SLOT_PASSAGES 7
 /** Bytes per passage in TL_SLOT_PASSAGES. */
 #define TL_PASSAGE_ENTRY 12

@@ -1076,6 +1076,116 @@ static Grain grain(const Xapian::Query &q) {
   }
 }
 
+// The word form a stem term is searched with (schema.h: a stem equal to its
+// word form is not written, since version 6): "s" for "Zs", "Ss" for the
+// title's "ZSs"; "" for any other term.
+static std::string word_form_of(const std::string &t) {
+  return t.size() > 1 && t[0] == TL_PREFIX_STEM[0] ? t.substr(1) : std::string();
+}
+
+// q with each stem term (word_form_of) searched as Xapian's OP_SYNONYM of
+// itself and its word form: one term to BM25, its wdf the two summed. In
+// the operators rebuilt rewrites; with unweighted (a match that weighs
+// nothing), under OP_SCALE_WEIGHT too, the scale left out.
+static Xapian::Query with_word_forms(const Xapian::Query &q, bool unweighted = false) {
+  if (q.get_type() == Xapian::Query::LEAF_TERM && q.get_terms_begin() != q.get_terms_end()) {
+    std::string word = word_form_of(*q.get_terms_begin());
+    return word.empty() ? q : Xapian::Query(Xapian::Query::OP_SYNONYM, q, Xapian::Query(word));
+  }
+  if (unweighted && q.get_type() == Xapian::Query::OP_SCALE_WEIGHT && q.get_num_subqueries() == 1)
+    return with_word_forms(q.get_subquery(0), true);
+  return rebuilt(
+      q, [unweighted](const Xapian::Query &sub) { return with_word_forms(sub, unweighted); });
+}
+
+// The number of documents that hold a term; for a stem term, the
+// documents of its stem term or its word form (with_word_forms): counted
+// where the rarer of the two is in at most UNION_COUNTED documents (a skip
+// through the other's postings for each of its), else Xapian's estimate
+// for their OR (as if independent: OrPostList::get_termfreq_est_using_stats
+// of Xapian 1.4, which its matcher weighs the OP_SYNONYM by).
+static Xapian::doccount term_freq(const Xapian::Database &db, const std::string &t) {
+  const Xapian::doccount UNION_COUNTED = 4096;
+  std::string word = word_form_of(t);
+  Xapian::doccount a = db.get_termfreq(t);
+  if (word.empty())
+    return a;
+  Xapian::doccount b = db.get_termfreq(word);
+  if (!a || !b)
+    return a + b;
+  if (std::min(a, b) > UNION_COUNTED) {
+    double n = db.get_doccount();
+    return static_cast<Xapian::doccount>(std::lround(a + b - a * (b / n)));
+  }
+  const std::string &rare = a <= b ? t : word, &other = a <= b ? word : t;
+  Xapian::doccount both = 0;
+  Xapian::PostingIterator o = db.postlist_begin(other), oend = db.postlist_end(other);
+  for (auto p = db.postlist_begin(rare); p != db.postlist_end(rare) && o != oend; ++p) {
+    o.skip_to(*p);
+    both += o != oend && *o == *p;
+  }
+  return a + b - both;
+}
+
+// The postings of a term as a query sees it: a stem term's are those of
+// the stem term and of its word form (word_form_of) together.
+class TermPostings {
+public:
+  TermPostings(const Xapian::Database &db, const std::string &t) : n_(1) {
+    it_[0] = db.postlist_begin(t);
+    std::string word = word_form_of(t);
+    if (!word.empty())
+      it_[n_++] = db.postlist_begin(word);
+  }
+  // Whether no document is left past the last one skipped to.
+  bool done() const {
+    for (size_t k = 0; k < n_; k++)
+      if (it_[k] != Xapian::PostingIterator())
+        return false;
+    return true;
+  }
+  // Moves to document d (ascending from one call to the next): whether
+  // the term is in it.
+  bool skip_to(Xapian::docid d) {
+    bool any = false;
+    for (size_t k = 0; k < n_; k++) {
+      if (it_[k] != Xapian::PostingIterator())
+        it_[k].skip_to(d);
+      in_[k] = it_[k] != Xapian::PostingIterator() && *it_[k] == d;
+      any |= in_[k];
+    }
+    return any;
+  }
+  // In the document skipped to: the term's wdf (the two terms' summed, as
+  // OP_SYNONYM sums them), and its positions (ascending, each once, into
+  // out).
+  unsigned wdf() const {
+    unsigned w = 0;
+    for (size_t k = 0; k < n_; k++)
+      if (in_[k])
+        w += it_[k].get_wdf();
+    return w;
+  }
+  void positions(std::vector<unsigned> &out) const {
+    out.clear();
+    for (size_t k = 0; k < n_; k++)
+      if (in_[k]) {
+        size_t from = out.size();
+        for (auto at = it_[k].positionlist_begin(); at != it_[k].positionlist_end(); ++at)
+          out.push_back(*at);
+        if (from > 0) { // a stem at its hyphenated word's first part: once
+          std::inplace_merge(out.begin(), out.begin() + static_cast<long>(from), out.end());
+          out.erase(std::unique(out.begin(), out.end()), out.end());
+        }
+      }
+  }
+
+private:
+  Xapian::PostingIterator it_[2];
+  bool in_[2] = {false, false};
+  size_t n_;
+};
+
 // The positions p where an exact phrase of n terms occurs: term k of it
 // (0-based) at p + k; positions(k) is term k's ascending positions (in a
 // passage or a document). Each p is given to found; it returns false to stop.
@@ -1271,8 +1381,26 @@ public:
                             std::vector<unsigned>(nt), std::vector<std::vector<unsigned>>(nt)});
     }
     std::sort(sorted.begin(), sorted.end());
+    // The index's terms read, each once: the view's, and a stem's word
+    // form (TermPostings), which its stem and its own view term share.
+    std::vector<std::pair<std::string, size_t>> reads; // index term, view term
     for (size_t i = 0; i < nt; i++) {
-      const std::string &t = terms_[i];
+      reads.emplace_back(terms_[i], i);
+      std::string word = word_form_of(terms_[i]);
+      if (!word.empty())
+        reads.emplace_back(word, i);
+    }
+    std::sort(reads.begin(), reads.end());
+    // per document and term: its positions are read (else its wdf)
+    auto by_position = [&](size_t d, const std::string &t) {
+      bool whole = article_term(t);
+      return !(whole && !title_term(t)) && !((whole || spans[d].size() == 1) && !with_positions);
+    };
+    std::vector<unsigned> at; // a term's positions in a document
+    for (size_t r = 0, r_end; r < reads.size(); r = r_end) {
+      const std::string &t = reads[r].first;
+      for (r_end = r + 1; r_end < reads.size() && reads[r_end].first == t;)
+        r_end++;
       bool whole = article_term(t), boolean = whole && !title_term(t);
       Xapian::PostingIterator p = db_.postlist_begin(t), pend = db_.postlist_end(t);
       for (const auto &dd : sorted) {
@@ -1283,27 +1411,46 @@ public:
           continue;
         const std::vector<Span> &sp = spans[dd.second];
         Passage *ps = &passages[first[dd.second]];
-        if (boolean || ((whole || sp.size() == 1) && !with_positions)) {
+        if (!by_position(dd.second, t)) {
           unsigned wdf = boolean ? 1 : p.get_wdf();
-          for (size_t j = 0; j < sp.size(); j++)
-            ps[j].wdf[i] = wdf;
+          for (size_t u = r; u < r_end; u++)
+            for (size_t j = 0; j < sp.size(); j++)
+              ps[j].wdf[reads[u].second] += wdf;
           continue;
         }
-        size_t k = 0;
-        for (auto q = p.positionlist_begin(); q != p.positionlist_end(); ++q) {
-          if (whole) {
-            ps[0].pos[i].push_back(*q);
-            continue;
+        at.assign(p.positionlist_begin(), p.positionlist_end());
+        for (size_t u = r; u < r_end; u++) {
+          size_t i = reads[u].second, k = 0;
+          for (unsigned q : at) {
+            while (!whole && k + 1 < sp.size() && q >= sp[k].end)
+              k++;
+            if (whole || (q >= sp[k].first && q < sp[k].end))
+              ps[k].pos[i].push_back(q);
           }
-          while (k + 1 < sp.size() && *q >= sp[k].end)
-            k++;
-          if (*q >= sp[k].first && *q < sp[k].end)
-            ps[k].pos[i].push_back(*q);
         }
-        for (size_t j = 1; whole && j < sp.size(); j++)
-          ps[j].pos[i] = ps[0].pos[i];
-        for (size_t j = 0; j < sp.size(); j++)
+      }
+    }
+    // positions of two terms merged (each once: a stem at its hyphenated
+    // word's first part is both), an article's terms in every passage
+    for (const auto &dd : sorted) {
+      const std::vector<Span> &sp = spans[dd.second];
+      Passage *ps = &passages[first[dd.second]];
+      for (size_t i = 0; i < nt; i++) {
+        if (!by_position(dd.second, terms_[i]))
+          continue;
+        bool whole = article_term(terms_[i]), two = !word_form_of(terms_[i]).empty();
+        for (size_t j = 0; j < (whole ? 1 : sp.size()); j++) {
+          std::vector<unsigned> &v = ps[j].pos[i];
+          if (two && !v.empty()) {
+            std::sort(v.begin(), v.end());
+            v.erase(std::unique(v.begin(), v.end()), v.end());
+          }
+        }
+        for (size_t j = 0; j < sp.size(); j++) {
+          if (whole && j > 0)
+            ps[j].pos[i] = ps[0].pos[i];
           ps[j].wdf[i] = static_cast<unsigned>(ps[j].pos[i].size());
+        }
       }
     }
   }
@@ -1400,7 +1547,7 @@ public:
     Xapian::Enquire counter(db);
     counter.set_weighting_scheme(Xapian::BoolWeight());
     counter.set_docid_order(Xapian::Enquire::ASCENDING);
-    counter.set_query(dq);
+    counter.set_query(with_word_forms(dq, true));
     Xapian::MSet m = counter.get_mset(0, db.get_doccount());
     std::vector<Xapian::docid> docids;
     for (auto it = m.begin(); it != m.end(); ++it)
@@ -1566,10 +1713,10 @@ private:
           kept[t] = nkept++;
     std::vector<std::vector<unsigned>> pos(BATCH * nkept);
     std::vector<uint64_t> phrase_has(BATCH * phrases.size());
-    std::vector<Xapian::PostingIterator> post;
+    std::vector<TermPostings> post;
     for (const std::string &t : terms)
-      post.push_back(db.postlist_begin(t));
-    Xapian::PostingIterator pend;
+      post.emplace_back(db, t);
+    std::vector<unsigned> at; // a term's positions in a document
     Xapian::ValueIterator sv = db.valuestream_begin(TL_SLOT_PASSAGES), vend;
     std::vector<std::vector<Span>> spans(BATCH);
     std::vector<uint64_t> has(BATCH * nt);
@@ -1589,32 +1736,32 @@ private:
         v.clear();
       for (size_t i = 0; i < nt; i++) {
         bool whole = article_term(terms[i]);
-        Xapian::PostingIterator &p = post[i];
-        for (size_t d = 0; d < nb && p != pend; d++) {
-          p.skip_to(docids[from + d]);
-          if (p == pend || *p != docids[from + d])
+        TermPostings &p = post[i];
+        for (size_t d = 0; d < nb && !p.done(); d++) {
+          if (!p.skip_to(docids[from + d]))
             continue;
           const std::vector<Span> &sp = spans[d];
           uint64_t &bits = has[d * nt + i];
           if (kept[i] != SIZE_MAX) { // a phrase's term: every position, once
             std::vector<unsigned> &v = pos[d * nkept + kept[i]];
-            for (auto at = p.positionlist_begin(); at != p.positionlist_end(); ++at)
-              v.push_back(*at);
+            p.positions(v);
             if (whole || sp.size() <= 1)
               bits = all_passages(sp.size());
             else
-              for (unsigned at : v)
-                bits |= passages_at(sp, at);
+              for (unsigned a : v)
+                bits |= passages_at(sp, a);
             continue;
           }
           if (whole || sp.size() <= 1) {
             bits = all_passages(sp.size());
             continue;
           }
-          auto at = p.positionlist_begin(), at_end = p.positionlist_end();
-          for (size_t k = 0; k < sp.size() && at != at_end; k++) {
-            at.skip_to(sp[k].first);
-            if (at != at_end && *at < sp[k].end)
+          p.positions(at);
+          size_t a = 0;
+          for (size_t k = 0; k < sp.size() && a < at.size(); k++) {
+            while (a < at.size() && at[a] < sp[k].first)
+              a++;
+            if (a < at.size() && at[a] < sp[k].end)
               bits |= uint64_t(1) << k;
           }
         }
@@ -1864,8 +2011,9 @@ struct tl_counting {
 // BM25 and Beyond", eq. 3.15) of a term in a passage, as Xapian's
 // BM25Weight computes it with k3 = 0 and a minimum normalized length of
 // 0.5, its idf floored as Xapian 1.4 does for terms in over a third of the
-// documents: document frequencies and the number of documents are the
-// index's (documents are articles' chunks), the length and its mean the
+// documents: document frequencies (a stem's: term_freq) and the number of
+// documents are the index's (documents are articles' chunks), the length
+// and its mean the
 // passages' (TL_SLOT_PASSAGES, TL_TERM_LENGTH).
 struct PassageBM25 {
   double k1, b, avglen;
@@ -1879,7 +2027,7 @@ struct PassageBM25 {
       avglen = 1;
     double N = db.get_doccount();
     for (const auto &t : terms) {
-      double df = db.get_termfreq(t), tw = (N - df + 0.5) / (df + 0.5);
+      double df = term_freq(db, t), tw = (N - df + 0.5) / (df + 0.5);
       if (tw < 2)
         tw = tw * 0.5 + 1;
       idf.push_back(std::log(tw));
@@ -1969,14 +2117,20 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
                           Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, x, rp->exact_weight));
       return m;
     };
+    // q, and the passages' match, name each stem by its stem term (read as
+    // TermPostings); dq, the documents' query for Xapian's matcher, searches
+    // a stem with its word form (with_word_forms).
     Xapian::Query match = matching(typed_words, expansion, exact);
     Xapian::Query matched_documents =
         matching(relaxed(typed_words), relaxed(expansion), relaxed(exact));
-    Xapian::Query q = match, dq = matched_documents;
+    Xapian::Query q = match, dq = matching(with_word_forms(relaxed(typed_words)),
+                                           with_word_forms(relaxed(expansion)), relaxed(exact));
     auto weigh = [&q, &dq](const Xapian::Query &part, double factor) {
-      Xapian::Query scaled(Xapian::Query::OP_SCALE_WEIGHT, part, factor);
-      q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, scaled);
-      dq = Xapian::Query(Xapian::Query::OP_AND_MAYBE, dq, scaled);
+      q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q,
+                        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, part, factor));
+      dq = Xapian::Query(
+          Xapian::Query::OP_AND_MAYBE, dq,
+          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, with_word_forms(part), factor));
     };
     if (!title.empty())
       weigh(title, rp->title_weight);
@@ -2035,18 +2189,21 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
         // from the shard a term is first met in
         Xapian::ESet eset =
             enquire.get_eset(rp->prf_terms, rset, Xapian::Enquire::USE_EXACT_TERMFREQ, &decider);
-        std::vector<Xapian::Query> extra;
+        std::vector<Xapian::Query> extra, xextra;
         double top_weight = eset.empty() ? 0 : eset.begin().get_weight();
         for (auto it = eset.begin(); it != eset.end(); ++it)
           if (top_weight > 0) {
             double f = rp->prf_weight * it.get_weight() / top_weight;
             feedback_factor[*it] = f;
             extra.push_back(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(*it), f));
+            xextra.push_back(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                                           with_word_forms(Xapian::Query(*it)), f));
           }
         if (!extra.empty()) {
           feedback = Xapian::Query(Xapian::Query::OP_OR, extra.begin(), extra.end());
           q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, feedback);
-          dq = Xapian::Query(Xapian::Query::OP_AND_MAYBE, dq, feedback);
+          dq = Xapian::Query(Xapian::Query::OP_AND_MAYBE, dq,
+                             Xapian::Query(Xapian::Query::OP_OR, xextra.begin(), xextra.end()));
         }
       }
     }
@@ -2516,7 +2673,7 @@ extern "C" tl_status tl_store_term_count(tl_store *s, const char *term, size_t l
                                          unsigned long *n, tl_error *err) {
   *n = 0;
   try {
-    *n = s->db->get_termfreq(std::string(term, len));
+    *n = term_freq(*s->db, std::string(term, len));
     return TL_OK;
   } catch (const Xapian::Error &e) {
     return from_reader(s, err, e, "counting a term");
