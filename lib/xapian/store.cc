@@ -1083,19 +1083,45 @@ static std::string word_form_of(const std::string &t) {
   return t.size() > 1 && t[0] == TL_PREFIX_STEM[0] ? t.substr(1) : std::string();
 }
 
+// Xapian's estimate of the documents an OR of two terms in a and b of n
+// documents holds, as if independent (OrPostList::
+// get_termfreq_est_using_stats of Xapian 1.4, which its matcher weighs an
+// OP_SYNONYM by).
+static double or_estimate(double a, double b, double n) {
+  return n > 0 ? std::floor(a + b - a * (b / n) + 0.5) : a + b;
+}
+
+// BM25's idf of a term in df of n documents, as Xapian's BM25Weight
+// computes it without a relevance set (floored for terms in over a third
+// of the documents).
+static double bm25_idf(double df, double n) {
+  double tw = (n - df + 0.5) / (df + 0.5);
+  if (tw < 2)
+    tw = tw * 0.5 + 1;
+  return std::log(tw);
+}
+
 // q with each stem term (word_form_of) searched as Xapian's OP_SYNONYM of
-// itself and its word form: one term to BM25, its wdf the two summed. In
-// the operators rebuilt rewrites; with unweighted (a match that weighs
+// itself and its word form: one term to BM25, its wdf the two summed,
+// its weight scaled by scale(term) when given (StemFreqs). In the
+// operators rebuilt rewrites; with unweighted (a match that weighs
 // nothing), under OP_SCALE_WEIGHT too, the scale left out.
-static Xapian::Query with_word_forms(const Xapian::Query &q, bool unweighted = false) {
+using StemScale = std::function<double(const std::string &)>;
+static Xapian::Query with_word_forms(const Xapian::Query &q, bool unweighted = false,
+                                     const StemScale &scale = nullptr) {
   if (q.get_type() == Xapian::Query::LEAF_TERM && q.get_terms_begin() != q.get_terms_end()) {
-    std::string word = word_form_of(*q.get_terms_begin());
-    return word.empty() ? q : Xapian::Query(Xapian::Query::OP_SYNONYM, q, Xapian::Query(word));
+    const std::string t = *q.get_terms_begin(), word = word_form_of(t);
+    if (word.empty())
+      return q;
+    Xapian::Query syn(Xapian::Query::OP_SYNONYM, q, Xapian::Query(word));
+    double f = scale ? scale(t) : 1;
+    return f == 1 ? syn : Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, syn, f);
   }
   if (unweighted && q.get_type() == Xapian::Query::OP_SCALE_WEIGHT && q.get_num_subqueries() == 1)
     return with_word_forms(q.get_subquery(0), true);
-  return rebuilt(
-      q, [unweighted](const Xapian::Query &sub) { return with_word_forms(sub, unweighted); });
+  return rebuilt(q, [unweighted, &scale](const Xapian::Query &sub) {
+    return with_word_forms(sub, unweighted, scale);
+  });
 }
 
 // The number of documents that hold a term; for a stem term, the
@@ -1113,10 +1139,8 @@ static Xapian::doccount term_freq(const Xapian::Database &db, const std::string 
   Xapian::doccount b = db.get_termfreq(word);
   if (!a || !b)
     return a + b;
-  if (std::min(a, b) > UNION_COUNTED) {
-    double n = db.get_doccount();
-    return static_cast<Xapian::doccount>(std::lround(a + b - a * (b / n)));
-  }
+  if (std::min(a, b) > UNION_COUNTED)
+    return static_cast<Xapian::doccount>(or_estimate(a, b, db.get_doccount()));
   const std::string &rare = a <= b ? t : word, &other = a <= b ? word : t;
   Xapian::doccount both = 0;
   Xapian::PostingIterator o = db.postlist_begin(other), oend = db.postlist_end(other);
@@ -1126,6 +1150,32 @@ static Xapian::doccount term_freq(const Xapian::Database &db, const std::string 
   }
   return a + b - both;
 }
+
+// The document frequencies of a query's terms (term_freq), each counted
+// once; and for a stem, the factor that turns the BM25 weight Xapian's
+// matcher gives its OP_SYNONYM (with its estimated frequency) into the
+// weight with its counted one: the ratio of the two idfs, since with k3 = 0
+// a BM25 weight is its idf times a part of wdf and length alone.
+class StemFreqs {
+public:
+  explicit StemFreqs(const Xapian::Database &db) : db_(db) {}
+  double operator()(const std::string &t) {
+    auto at = freq_.find(t);
+    if (at == freq_.end())
+      at = freq_.emplace(t, term_freq(db_, t)).first;
+    return at->second;
+  }
+  double scale(const std::string &t) {
+    double n = db_.get_doccount();
+    double est = or_estimate(db_.get_termfreq(t), db_.get_termfreq(word_form_of(t)), n);
+    double xapian_idf = bm25_idf(est, n);
+    return xapian_idf > 1e-9 ? bm25_idf((*this)(t), n) / xapian_idf : 1;
+  }
+
+private:
+  const Xapian::Database &db_;
+  std::map<std::string, double> freq_;
+};
 
 // The postings of a term as a query sees it: a stem term's are those of
 // the stem term and of its word form (word_form_of) together.
@@ -2018,20 +2068,15 @@ struct tl_counting {
 struct PassageBM25 {
   double k1, b, avglen;
   std::vector<double> idf; // per term of the view
-  PassageBM25(const Xapian::Database &db, const std::vector<std::string> &terms, double k1_,
-              double b_)
+  PassageBM25(const Xapian::Database &db, const std::vector<std::string> &terms, StemFreqs &freqs,
+              double k1_, double b_)
       : k1(k1_), b(b_), avglen(0) {
     double n = db.get_collection_freq(TL_TERM_PASSAGES);
     avglen = n > 0 ? db.get_collection_freq(TL_TERM_LENGTH) / n : 1;
     if (avglen <= 0)
       avglen = 1;
-    double N = db.get_doccount();
-    for (const auto &t : terms) {
-      double df = term_freq(db, t), tw = (N - df + 0.5) / (df + 0.5);
-      if (tw < 2)
-        tw = tw * 0.5 + 1;
-      idf.push_back(std::log(tw));
-    }
+    for (const auto &t : terms)
+      idf.push_back(bm25_idf(freqs(t), db.get_doccount()));
   }
   double weight(size_t term, unsigned wdf, unsigned length) const {
     if (!wdf)
@@ -2123,14 +2168,18 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
     Xapian::Query match = matching(typed_words, expansion, exact);
     Xapian::Query matched_documents =
         matching(relaxed(typed_words), relaxed(expansion), relaxed(exact));
-    Xapian::Query q = match, dq = matching(with_word_forms(relaxed(typed_words)),
-                                           with_word_forms(relaxed(expansion)), relaxed(exact));
-    auto weigh = [&q, &dq](const Xapian::Query &part, double factor) {
+    // Its stems weigh with their counted frequencies, as in the passages'
+    // scores (StemFreqs).
+    StemFreqs freqs(*s->db);
+    StemScale scale = [&freqs](const std::string &t) { return freqs.scale(t); };
+    auto xq = [&scale](const Xapian::Query &part) { return with_word_forms(part, false, scale); };
+    Xapian::Query q = match,
+                  dq = matching(xq(relaxed(typed_words)), xq(relaxed(expansion)), relaxed(exact));
+    auto weigh = [&q, &dq, &xq](const Xapian::Query &part, double factor) {
       q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q,
                         Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, part, factor));
-      dq = Xapian::Query(
-          Xapian::Query::OP_AND_MAYBE, dq,
-          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, with_word_forms(part), factor));
+      dq = Xapian::Query(Xapian::Query::OP_AND_MAYBE, dq,
+                         Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, xq(part), factor));
     };
     if (!title.empty())
       weigh(title, rp->title_weight);
@@ -2196,8 +2245,8 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
             double f = rp->prf_weight * it.get_weight() / top_weight;
             feedback_factor[*it] = f;
             extra.push_back(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(*it), f));
-            xextra.push_back(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
-                                           with_word_forms(Xapian::Query(*it)), f));
+            xextra.push_back(
+                Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, xq(Xapian::Query(*it)), f));
           }
         if (!extra.empty()) {
           feedback = Xapian::Query(Xapian::Query::OP_OR, extra.begin(), extra.end());
@@ -2252,7 +2301,7 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
             index_of(wt[i + 1]) < terms.size())
           pairs.emplace_back(index_of(wt[i]), index_of(wt[i + 1]));
     }
-    PassageBM25 scorer(*s->db, terms, rp->k1, rp->b);
+    PassageBM25 scorer(*s->db, terms, freqs, rp->k1, rp->b);
 
     // Counting: a second, unweighted match over the documents that match
     // and their passages, beside the ranking where it can
