@@ -135,6 +135,15 @@ START_TEST(operators_within_a_passage) {
   r = search("merapi -mengungsi", NULL, 0);
   ck_assert_str_eq(hits(r), "erupsi#1");
   tl_results_free(r);
+  /* NOT alone: every passage without the word, counted as such (the
+   * articles holding it in one passage keep their others) */
+  r = search("NOT mengungsi", NULL, 0);
+  ck_assert_uint_eq(r->count, 3 + 1 + LONG_PARAGRAPHS + 2 + 2 - 2);
+  ck_assert_uint_eq(r->passages_matched, 3 + 1 + LONG_PARAGRAPHS + 2 + 2 - 2);
+  ck_assert_uint_eq(r->articles_matched, 4);
+  ck_assert_ptr_null(listed(r, "erupsi", 2));
+  ck_assert_ptr_nonnull(listed(r, "erupsi", 3));
+  tl_results_free(r);
   r = search("desa NOT polisi", NULL, 0);
   ck_assert_uint_eq(r->count, 2);
   ck_assert_ptr_nonnull(listed(r, "erupsi", 2));

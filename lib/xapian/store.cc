@@ -1061,8 +1061,11 @@ static Grain grain(const Xapian::Query &q) {
     return count(GRAIN_SPLIT) || count(GRAIN_LOCAL) > 1 ? GRAIN_SPLIT
            : count(GRAIN_LOCAL)                         ? GRAIN_LOCAL
                                                         : GRAIN_WHOLE;
-  case Xapian::Query::OP_AND_NOT:
-    return n && count(GRAIN_WHOLE) >= static_cast<long>(n) - 1 ? sub[0] : GRAIN_SPLIT;
+  case Xapian::Query::OP_AND_NOT: // what is left out must be the article's as a whole
+    return !n ? GRAIN_WHOLE
+           : std::all_of(sub.begin() + 1, sub.end(), [](Grain g) { return g == GRAIN_WHOLE; })
+               ? sub[0]
+               : GRAIN_SPLIT;
   case Xapian::Query::OP_AND_MAYBE:
   case Xapian::Query::OP_SCALE_WEIGHT: return n ? sub[0] : GRAIN_WHOLE;
   case Xapian::Query::OP_PHRASE:
