@@ -1129,12 +1129,13 @@ static Xapian::Query with_word_forms(const Xapian::Query &q, bool unweighted = f
 
 // The number of documents that hold a term; for a stem term, the
 // documents of its stem term or its word form (with_word_forms): counted
-// where the rarer of the two is in at most UNION_COUNTED documents (a skip
-// through the other's postings for each of its), else Xapian's estimate
-// for their OR (as if independent: OrPostList::get_termfreq_est_using_stats
-// of Xapian 1.4, which its matcher weighs the OP_SYNONYM by).
+// where the rarer of the two is in at most UNION_RARE documents and the
+// other in at most UNION_OTHER (a skip through the other's postings for
+// each of the rarer's; a remote shard sends the other's whole list), else
+// Xapian's estimate for their OR (or_estimate). The same rule for one
+// database and for shards, local or remote, so that they rank alike.
 static Xapian::doccount term_freq(const Xapian::Database &db, const std::string &t) {
-  const Xapian::doccount UNION_COUNTED = 4096;
+  const Xapian::doccount UNION_RARE = 4096, UNION_OTHER = 65536;
   std::string word = word_form_of(t);
   Xapian::doccount a = db.get_termfreq(t);
   if (word.empty())
@@ -1142,7 +1143,7 @@ static Xapian::doccount term_freq(const Xapian::Database &db, const std::string 
   Xapian::doccount b = db.get_termfreq(word);
   if (!a || !b)
     return a + b;
-  if (std::min(a, b) > UNION_COUNTED)
+  if (std::min(a, b) > UNION_RARE || std::max(a, b) > UNION_OTHER)
     return static_cast<Xapian::doccount>(or_estimate(a, b, db.get_doccount()));
   const std::string &rare = a <= b ? t : word, &other = a <= b ? word : t;
   Xapian::doccount both = 0;
@@ -1209,16 +1210,8 @@ public:
     }
     return any;
   }
-  // In the document skipped to: the term's wdf (the two terms' summed, as
-  // OP_SYNONYM sums them), and its positions (ascending, each once, into
-  // out).
-  unsigned wdf() const {
-    unsigned w = 0;
-    for (size_t k = 0; k < n_; k++)
-      if (in_[k])
-        w += it_[k].get_wdf();
-    return w;
-  }
+  // In the document skipped to: the term's positions (ascending, each
+  // once, into out).
   void positions(std::vector<unsigned> &out) const {
     out.clear();
     for (size_t k = 0; k < n_; k++)

@@ -308,10 +308,11 @@ tl_status tl_store_reopen(tl_store *s, tl_error *err);
  * Number of documents indexed with term, into *n (0 when none); in write
  * mode it counts what the open transaction changed. A stem term
  * (TL_PREFIX_STEM + stem, or + TL_PREFIX_TITLE + stem) is counted as a
- * query searches it, with its word form (schema.h): Xapian's estimate for
- * the OR of the two, df(stem term) + df(word) - df(stem term) * df(word) /
- * documents, rounded. Errors: TL_ERR_MODIFIED (reopen and retry),
- * TL_ERR_XAPIAN.
+ * query searches it, with its word form (schema.h): the documents holding
+ * either, counted when the rarer of the two is in at most 4,096 documents
+ * and the other in at most 65,536, else Xapian's estimate for their OR,
+ * df(stem term) + df(word) - df(stem term) * df(word) / documents, rounded.
+ * Errors: TL_ERR_MODIFIED (reopen and retry), TL_ERR_XAPIAN.
  */
 tl_status tl_store_term_count(tl_store *s, const char *term, size_t len, unsigned long *n,
                               tl_error *err);
