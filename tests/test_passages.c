@@ -282,59 +282,43 @@ static void build_many(void) {
 }
 
 START_TEST(many_matches_counted) {
-  tl_results *r;
+  /* estimated: -1 where either answer is right */
+  static const struct {
+    const char *query;
+    int estimated;
+    unsigned long articles, passages;
+  } cases[] = {
+      /* a word: articles exact, passages estimated from a sample (every
+       * article has it in one passage of three: the estimate is exact) */
+      {"banjir", 1, MANY + SINGLE, MANY + SINGLE},
+      {"banjir OR hujan", 1, MANY + SINGLE, 2 * MANY + SINGLE},
+      /* NOT of a title word leaves out whole articles: still by documents */
+      {"banjir NOT title:sungai", 1, MANY / 2 + SINGLE, MANY / 2 + SINGLE},
+      /* both words in one passage: every passage matched, exactly */
+      {"banjir AND hujan", 0, SINGLE, SINGLE},
+      {"banjir NOT hujan", 0, MANY, MANY},
+      /* exact phrases, from the sampled documents' positions: in one
+       * passage of three of every article of several passages ("air"
+       * alone in another) */
+      {"\"air banjir\"", 1, MANY, MANY},
+      {"\"banjir naik\" OR \"hujan deras\"", 1, MANY, 2 * MANY},
+      {"\"naik turun\"", -1, 0, 0},
+      /* few documents of several passages: exact */
+      {"pembuka AND nomor AND 7", 0, 1, 1},
+  };
+  size_t i;
   build_many();
-  /* a word: articles exact, passages estimated from a sample (every
-   * article has it in one passage of three: the estimate is exact) */
-  r = search("banjir", NULL, 0);
-  ck_assert_int_eq(r->passages_estimated, 1);
-  ck_assert_uint_eq(r->articles_matched, MANY + SINGLE);
-  ck_assert_uint_eq(r->passages_matched, MANY + SINGLE);
-  tl_results_free(r);
-  r = search("banjir OR hujan", NULL, 0);
-  ck_assert_int_eq(r->passages_estimated, 1);
-  ck_assert_uint_eq(r->articles_matched, MANY + SINGLE);
-  ck_assert_uint_eq(r->passages_matched, 2 * MANY + SINGLE);
-  tl_results_free(r);
-  /* NOT of a title word leaves out whole articles: still by documents */
-  r = search("banjir NOT title:sungai", NULL, 0);
-  ck_assert_int_eq(r->passages_estimated, 1);
-  ck_assert_uint_eq(r->articles_matched, MANY / 2 + SINGLE);
-  ck_assert_uint_eq(r->passages_matched, MANY / 2 + SINGLE);
-  tl_results_free(r);
-  /* both words in one passage: every passage matched, exactly */
-  r = search("banjir AND hujan", NULL, 0);
-  ck_assert_int_eq(r->passages_estimated, 0);
-  ck_assert_uint_eq(r->articles_matched, SINGLE);
-  ck_assert_uint_eq(r->passages_matched, SINGLE);
-  tl_results_free(r);
-  r = search("banjir NOT hujan", NULL, 0);
-  ck_assert_int_eq(r->passages_estimated, 0);
-  ck_assert_uint_eq(r->articles_matched, MANY);
-  ck_assert_uint_eq(r->passages_matched, MANY);
-  tl_results_free(r);
-  /* exact phrases, from the sampled documents' positions: in one passage
-   * of three of every article of several passages ("air" alone in another) */
-  r = search("\"air banjir\"", NULL, 0);
-  ck_assert_int_eq(r->passages_estimated, 1);
-  ck_assert_uint_eq(r->articles_matched, MANY);
-  ck_assert_uint_eq(r->passages_matched, MANY);
-  tl_results_free(r);
-  r = search("\"banjir naik\" OR \"hujan deras\"", NULL, 0);
-  ck_assert_int_eq(r->passages_estimated, 1);
-  ck_assert_uint_eq(r->articles_matched, MANY);
-  ck_assert_uint_eq(r->passages_matched, 2 * MANY);
-  tl_results_free(r);
-  r = search("\"naik turun\"", NULL, 0);
-  ck_assert_uint_eq(r->articles_matched, 0);
-  ck_assert_uint_eq(r->passages_matched, 0);
-  tl_results_free(r);
-  /* few documents of several passages: exact */
-  r = search("pembuka AND nomor AND 7", NULL, 0);
-  ck_assert_int_eq(r->passages_estimated, 0);
-  ck_assert_uint_eq(r->passages_matched, 1);
-  ck_assert_uint_eq(r->articles_matched, 1);
-  tl_results_free(r);
+  for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+    tl_results *r = search(cases[i].query, NULL, 0);
+    if (cases[i].estimated >= 0)
+      ck_assert_msg(r->passages_estimated == cases[i].estimated, "%s: estimated %d", cases[i].query,
+                    r->passages_estimated);
+    ck_assert_msg(r->articles_matched == cases[i].articles &&
+                      r->passages_matched == cases[i].passages,
+                  "%s: %lu articles, %lu passages; want %lu, %lu", cases[i].query,
+                  r->articles_matched, r->passages_matched, cases[i].articles, cases[i].passages);
+    tl_results_free(r);
+  }
 }
 END_TEST
 
