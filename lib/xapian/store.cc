@@ -1133,18 +1133,26 @@ static Xapian::Query with_word_forms(const Xapian::Query &q, bool unweighted = f
 // other in at most UNION_OTHER (a skip through the other's postings for
 // each of the rarer's; a remote shard sends the other's whole list), else
 // Xapian's estimate for their OR (or_estimate). The same rule for one
-// database and for shards, local or remote, so that they rank alike.
-static Xapian::doccount term_freq(const Xapian::Database &db, const std::string &t) {
+// database and for shards, local or remote, so that they rank alike. With
+// estimate: Xapian's estimate into it (for any other term its own
+// frequency).
+static Xapian::doccount term_freq(const Xapian::Database &db, const std::string &t,
+                                  double *estimate = nullptr) {
   const Xapian::doccount UNION_RARE = 4096, UNION_OTHER = 65536;
   std::string word = word_form_of(t);
   Xapian::doccount a = db.get_termfreq(t);
+  if (estimate)
+    *estimate = a;
   if (word.empty())
     return a;
   Xapian::doccount b = db.get_termfreq(word);
+  double est = or_estimate(a, b, db.get_doccount());
+  if (estimate)
+    *estimate = est;
   if (!a || !b)
     return a + b;
   if (std::min(a, b) > UNION_RARE || std::max(a, b) > UNION_OTHER)
-    return static_cast<Xapian::doccount>(or_estimate(a, b, db.get_doccount()));
+    return static_cast<Xapian::doccount>(est);
   const std::string &rare = a <= b ? t : word, &other = a <= b ? word : t;
   Xapian::doccount both = 0;
   Xapian::PostingIterator o = db.postlist_begin(other), oend = db.postlist_end(other);
@@ -1164,21 +1172,25 @@ class StemFreqs {
 public:
   explicit StemFreqs(const Xapian::Database &db) : db_(db) {}
   double operator()(const std::string &t) {
-    auto at = freq_.find(t);
-    if (at == freq_.end())
-      at = freq_.emplace(t, term_freq(db_, t)).first;
-    return at->second;
+    return freqs(t).first;
   }
   double scale(const std::string &t) {
-    double n = db_.get_doccount();
-    double est = or_estimate(db_.get_termfreq(t), db_.get_termfreq(word_form_of(t)), n);
-    double xapian_idf = bm25_idf(est, n);
-    return xapian_idf > 1e-9 ? bm25_idf((*this)(t), n) / xapian_idf : 1;
+    double n = db_.get_doccount(), xapian_idf = bm25_idf(freqs(t).second, n);
+    return xapian_idf > 1e-9 ? bm25_idf(freqs(t).first, n) / xapian_idf : 1;
   }
 
 private:
+  // a term's counted frequency and Xapian's estimate (term_freq)
+  const std::pair<double, double> &freqs(const std::string &t) {
+    auto at = freq_.find(t);
+    if (at == freq_.end()) {
+      double est = 0, counted = term_freq(db_, t, &est);
+      at = freq_.emplace(t, std::make_pair(counted, est)).first;
+    }
+    return at->second;
+  }
   const Xapian::Database &db_;
-  std::map<std::string, double> freq_;
+  std::map<std::string, std::pair<double, double>> freq_;
 };
 
 // The postings of a term as a query sees it: a stem term's are those of
@@ -1430,10 +1442,11 @@ public:
     // The index's terms read, each once: the view's, and a stem's word
     // form (TermPostings), which its stem and its own view term share.
     std::vector<std::pair<std::string, size_t>> reads; // index term, view term
+    std::vector<bool> two(nt);                         // a view term read from two
     for (size_t i = 0; i < nt; i++) {
       reads.emplace_back(terms_[i], i);
       std::string word = word_form_of(terms_[i]);
-      if (!word.empty())
+      if ((two[i] = !word.empty()))
         reads.emplace_back(word, i);
     }
     std::sort(reads.begin(), reads.end());
@@ -1484,10 +1497,10 @@ public:
       for (size_t i = 0; i < nt; i++) {
         if (!by_position(dd.second, terms_[i]))
           continue;
-        bool whole = article_term(terms_[i]), two = !word_form_of(terms_[i]).empty();
+        bool whole = article_term(terms_[i]);
         for (size_t j = 0; j < (whole ? 1 : sp.size()); j++) {
           std::vector<unsigned> &v = ps[j].pos[i];
-          if (two && !v.empty()) {
+          if (two[i] && !v.empty()) {
             std::sort(v.begin(), v.end());
             v.erase(std::unique(v.begin(), v.end()), v.end());
           }
