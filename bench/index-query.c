@@ -8,7 +8,8 @@
  * value (telusur-query --facets), or "+" for the counts of matching
  * passages and articles alone (as text output prints them). Env TELUSUR_RERANKER: the reranker
  * (telusur-query --reranker; unset: the searcher's default); env TELUSUR_CLOCK=cpu: the
- * process's CPU time (all its threads) per query instead of wall time. */
+ * process's CPU time (all its threads) per query instead of wall time; env
+ * TELUSUR_THREADS=1: the searcher on one thread (tl_searcher_options.threads). */
 #include "telusur/search.h"
 #include "util/buf.h"
 
@@ -40,6 +41,7 @@ int main(int argc, char **argv) {
   memset(&o, 0, sizeof o);
   o.no_snippets = 1;
   o.reranker = getenv("TELUSUR_RERANKER");
+  o.threads = getenv("TELUSUR_THREADS") ? (unsigned)atoi(getenv("TELUSUR_THREADS")) : 0;
   tl_rank_params_default(&rp);
   if (argc >= 4 && strcmp(argv[3], "-") != 0)
     rp.rerank_depth = atoi(argv[3]) > 0 ? (unsigned)atoi(argv[3]) : 0;

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static tl_analyzer *analyzer, *questions;
 
@@ -516,6 +517,110 @@ START_TEST(search_depth) {
 }
 END_TEST
 
+/* Whether a[0..n) and b[0..n) hold the same values, exactly. */
+static int same_values(const double *a, const double *b, size_t n) {
+  size_t i;
+  for (i = 0; i < n; i++)
+    if (!(a[i] == b[i]))
+      return 0;
+  return 1;
+}
+
+/* Waits (up to 20 s) until r's second thread is no longer starting. */
+static enum tl_helper_state helper_settled(tl_reranker *r) {
+  enum tl_helper_state st;
+  int i;
+  for (i = 0; i < 20000 && (st = tl_reranker_helper(r, NULL)) == TL_HELPER_STARTING; i++)
+    usleep(1000);
+  return st;
+}
+
+/* A second thread changes nothing: the same features to the last bit, the
+ * same scores and order, call after call; and one whose analyzer cannot be
+ * made leaves the reranker working alone. */
+START_TEST(second_thread_same_features) {
+  /* each passage holds a derived form of a query term (kepresidenan), so
+   * that a passage analyzed otherwise would show */
+  static const char *const texts[] = {
+      "Indonesia memiliki kepresidenan. Pertama kali pemilihan umum diadakan pada 1955.",
+      "Soekarno adalah presiden pertama Indonesia; kepresidenannya lama.",
+      "Kepresidenan Indonesia dipilih setiap lima tahun sekali.",
+      "Wakil presiden pertama adalah Mohammad Hatta; masa kepresidenan dimulai 1945.",
+      "Indonesia adalah negara kepulauan terbesar dengan sistem kepresidenan.",
+      "Pemilihan kepresidenan Indonesia yang pertama secara langsung terjadi pada 2004.",
+      "Ibu kota Indonesia adalah Jakarta, tempat kepresidenan berada.",
+      "Masa kepresidenannya yang pertama dimulai di Jakarta pada 1945."};
+  enum { N = sizeof texts / sizeof *texts };
+  tl_rerank_collection coll = {100, 50.0, fake_df, NULL};
+  tl_rerank_candidate c[N];
+  double x0[N * TL_RERANK_FEATURES], s0[N], x[N * TL_RERANK_FEATURES], sc[N];
+  size_t o0[N], o[N], i, taken = 0;
+  const char *stemmers[] = {NULL, "no-such-stemmer"};
+  const enum tl_helper_state expect[] = {TL_HELPER_READY, TL_HELPER_FAILED};
+  tl_analyzer_options ao;
+  tl_reranker *r;
+  tl_query *q;
+  tl_error err;
+  int k, round;
+  char *long_texts[N];
+  for (i = 0; i < N; i++) {
+    /* each passage its sentence 40 times: long enough (about 3 KB) that the
+     * thread wakes up before the caller has done them all */
+    size_t len = strlen(texts[i]), j;
+    ck_assert_ptr_nonnull(long_texts[i] = malloc(40 * (len + 1) + 1));
+    for (j = 0; j < 40; j++) {
+      memcpy(long_texts[i] + j * (len + 1), texts[i], len);
+      long_texts[i][j * (len + 1) + len] = ' ';
+    }
+    long_texts[i][40 * (len + 1)] = '\0';
+    c[i].text = long_texts[i];
+    c[i].len = 40 * (len + 1);
+    c[i].score = 10.0 - 0.1 * (double)i;
+    c[i].rank = (unsigned)i + 1;
+    c[i].length = 40.0 * (8 + (double)i);
+  }
+  ck_assert_int_eq(
+      tl_query_parse(analyzer, questions, "Siapa presiden pertama Indonesia?", &q, &err), TL_OK);
+  ck_assert_int_eq(tl_reranker_create(analyzer, questions, NULL, &r, &err), TL_OK);
+  ck_assert_msg(tl_rerank(r, q, &coll, c, N, x0, s0, o0, &err) == TL_OK, "%s", err.msg);
+  tl_reranker_free(r);
+  /* the run without the thread is the reference: passage 1 holds the
+   * three query terms, passages 4 and 7 two (presiden as kepresidenan) */
+  NEAR(x0[1 * TL_RERANK_FEATURES + feature("cov")], 1.0);
+  NEAR(x0[4 * TL_RERANK_FEATURES + feature("cov")], 2.0 / 3);
+  NEAR(x0[7 * TL_RERANK_FEATURES + feature("cov")], 2.0 / 3);
+  for (k = 0; k < 2; k++) {
+    ck_assert_int_eq(tl_reranker_create(analyzer, questions, NULL, &r, &err), TL_OK);
+    ck_assert_int_eq(tl_reranker_helper(r, NULL), TL_HELPER_NONE);
+    memset(&ao, 0, sizeof ao);
+    ao.data_dir = tu_source_dir();
+    ao.stemmer = stemmers[k];
+    ck_assert_int_eq(tl_reranker_start_helper(r, &ao, &err), TL_OK);
+    ck_assert_int_eq(tl_reranker_start_helper(r, &ao, &err), TL_OK); /* a second call: nothing */
+    ck_assert_int_eq(helper_settled(r), expect[k]);
+    /* rounds until the thread has taken part (it takes the next passage
+     * when it wakes up, so in some rounds the caller does them all) */
+    for (round = 0; round < 3 || (k == 0 && taken == 0 && round < 2000); round++) {
+      memset(x, 0xff, sizeof x);
+      ck_assert_msg(tl_rerank(r, q, &coll, c, N, x, sc, o, &err) == TL_OK, "%s", err.msg);
+      ck_assert_msg(same_values(x, x0, N * TL_RERANK_FEATURES),
+                    "features differ with a second thread (%d)", k);
+      ck_assert(same_values(sc, s0, N));
+      ck_assert(memcmp(o, o0, sizeof o) == 0);
+      tl_reranker_helper(r, &taken);
+    }
+    if (k == 0)
+      ck_assert_uint_gt(taken, 0);
+    else
+      ck_assert_uint_eq(taken, 0);
+    tl_reranker_free(r);
+  }
+  tl_query_free(q);
+  for (i = 0; i < N; i++)
+    free(long_texts[i]);
+}
+END_TEST
+
 /* The tree evaluator gives XGBoost's own predictions (tests/trees: a small
  * model and vectors with XGBoost's outputs, from bench/rerank-trees.py
  * --fixture), and the linear score enters with the model's weight. */
@@ -698,6 +803,7 @@ static Suite *rerank_suite(void) {
   tcase_add_test(tc, questions_only);
   tcase_add_test(tc, order_by_weights);
   tcase_add_test(tc, feature_table);
+  tcase_add_test(tc, second_thread_same_features);
   tcase_add_test(tc, trees_match_xgboost);
   suite_add_tcase(s, tc);
   tc = tcase_create("search");

@@ -283,6 +283,12 @@ typedef struct tl_searcher_options {
    * fails it when named here, else the first search that reranks
    * (TL_ERR_FORMAT with the file and line). */
   const char *reranker;
+  /** Threads a search may use. 0: the caller's, and, from the second
+   * search that reranks on, a second thread that computes half the
+   * reranker's features where a second core is online (it makes its own
+   * analyzer first, about 8 MB); 1: the caller's alone. The results are
+   * the same either way. */
+  unsigned threads;
 } tl_searcher_options;
 
 /**

@@ -6,6 +6,9 @@
 #include "util/strset.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -329,11 +332,11 @@ typedef struct query_info {
   enum tl_answer_type at;
 } query_info;
 
-struct tl_reranker {
-  tl_analyzer *analyzer, *questions;
-  double w[TL_RERANK_FEATURES];
-  tl_trees *trees; /* NULL: the linear score */
-  query_info q;
+/* What one thread needs to compute passages' features: the query (read
+ * only, shared by the threads) and buffers of its own. */
+typedef struct rr_work {
+  const query_info *q;
+  tl_analyzer *analyzer;
   tokens ptok;    /* the passage being scored */
   posl *stem_pos; /* per query term */
   posl *word_pos; /* per query word form */
@@ -350,6 +353,40 @@ struct tl_reranker {
   size_t *ev_term;
   size_t *ev_cnt; /* per query term */
   size_t ev_pos_cap, ev_term_cap, ev_cnt_cap;
+} rr_work;
+
+static void work_free(rr_work *w) {
+  size_t i;
+  free(w->ptok.t);
+  tl_buf_free(&w->ptok.arena);
+  for (i = 0; i < w->stem_pos_cap; i++)
+    free(w->stem_pos[i].p);
+  for (i = 0; i < w->word_pos_cap; i++)
+    free(w->word_pos[i].p);
+  free(w->stem_pos);
+  free(w->word_pos);
+  free(w->all.p);
+  free(w->run_prev.p);
+  free(w->run_cur.p);
+  free(w->run_len_prev);
+  free(w->run_len_cur);
+  free(w->sent);
+  free(w->sent_idf);
+  free(w->ev_pos);
+  free(w->ev_term);
+  free(w->ev_cnt);
+}
+
+typedef struct rr_helper rr_helper;
+static void helper_stop(rr_helper *h);
+
+struct tl_reranker {
+  tl_analyzer *questions;
+  double w[TL_RERANK_FEATURES];
+  tl_trees *trees; /* NULL: the linear score */
+  query_info q;
+  rr_work main;      /* the caller's thread */
+  rr_helper *helper; /* a second thread (tl_reranker_start_helper), or NULL */
 };
 
 int tl_reranker_create(tl_analyzer *analyzer, tl_analyzer *questions, const double *weights,
@@ -363,7 +400,8 @@ int tl_reranker_create(tl_analyzer *analyzer, tl_analyzer *questions, const doub
     free(r);
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
   }
-  r->analyzer = analyzer;
+  r->main.analyzer = analyzer;
+  r->main.q = &r->q;
   r->questions = questions;
   memcpy(r->w, weights ? weights : default_weights, sizeof r->w);
   *out = r;
@@ -388,33 +426,16 @@ static void query_clear(query_info *q) {
 }
 
 void tl_reranker_free(tl_reranker *r) {
-  size_t i;
   if (!r)
     return;
+  helper_stop(r->helper);
   query_clear(&r->q);
   tl_trees_free(r->trees);
   tl_strset_free(r->q.stems);
   tl_strset_free(r->q.words);
   free(r->q.tok.t);
   tl_buf_free(&r->q.tok.arena);
-  free(r->ptok.t);
-  tl_buf_free(&r->ptok.arena);
-  for (i = 0; i < r->stem_pos_cap; i++)
-    free(r->stem_pos[i].p);
-  for (i = 0; i < r->word_pos_cap; i++)
-    free(r->word_pos[i].p);
-  free(r->stem_pos);
-  free(r->word_pos);
-  free(r->all.p);
-  free(r->run_prev.p);
-  free(r->run_cur.p);
-  free(r->run_len_prev);
-  free(r->run_len_cur);
-  free(r->sent);
-  free(r->sent_idf);
-  free(r->ev_pos);
-  free(r->ev_term);
-  free(r->ev_cnt);
+  work_free(&r->main);
   free(r);
 }
 
@@ -695,7 +716,7 @@ static int is_year(const char *t, size_t len) {
   return t[0] == '1' || (t[0] == '2' && t[1] == '0');
 }
 
-static int cmp_event(const tl_reranker *r, size_t a, size_t b) {
+static int cmp_event(const rr_work *r, size_t a, size_t b) {
   if (r->ev_pos[a] != r->ev_pos[b])
     return r->ev_pos[a] < r->ev_pos[b] ? -1 : 1;
   return (r->ev_term[a] > r->ev_term[b]) - (r->ev_term[a] < r->ev_term[b]);
@@ -703,10 +724,10 @@ static int cmp_event(const tl_reranker *r, size_t a, size_t b) {
 
 /* The shortest window holding every matched term (events sorted by
  * position). */
-static unsigned shortest_span(tl_reranker *r, size_t nev, size_t m) {
+static unsigned shortest_span(rr_work *r, size_t nev, size_t m) {
   size_t i, j = 0, have = 0;
   unsigned best = UINT32_MAX;
-  memset(r->ev_cnt, 0, r->q.nstems * sizeof *r->ev_cnt);
+  memset(r->ev_cnt, 0, r->q->nstems * sizeof *r->ev_cnt);
   for (i = 0; i < nev; i++) {
     if (r->ev_cnt[r->ev_term[i]]++ == 0)
       have++;
@@ -756,8 +777,8 @@ typedef struct passage {
 
 /* Analyzes the passage into r->ptok and lists the positions of the query's
  * stems and word forms (sorted), and the highest position. */
-static int find_positions(tl_reranker *r, passage *p, tl_error *err) {
-  query_info *q = &r->q;
+static int find_positions(rr_work *r, passage *p, tl_error *err) {
+  const query_info *q = r->q;
   tokens *ts = &r->ptok;
   size_t k, i;
   int rc;
@@ -795,7 +816,7 @@ static int find_positions(tl_reranker *r, passage *p, tl_error *err) {
 /* Sentences: a boundary after [.!?]+, closing quotes or brackets, and white
  * space; r->sent[pos] is the sentence of the word at pos. Also counts the
  * words and finds the first one. */
-static int find_sentences(tl_reranker *r, passage *p, tl_error *err) {
+static int find_sentences(rr_work *r, passage *p, tl_error *err) {
   const tokens *ts = &r->ptok;
   size_t k, scan = 0, bnd;
   unsigned sid = 0;
@@ -823,11 +844,11 @@ static int find_sentences(tl_reranker *r, passage *p, tl_error *err) {
 }
 
 /* The query terms found (p->m) and all their positions, sorted (r->all). */
-static int find_matches(tl_reranker *r, passage *p, tl_error *err) {
+static int find_matches(rr_work *r, passage *p, tl_error *err) {
   size_t i, k;
   r->all.n = 0;
   p->m = 0;
-  for (i = 0; i < r->q.nstems; i++) {
+  for (i = 0; i < r->q->nstems; i++) {
     const posl *l = &r->stem_pos[i];
     if (l->n > 0)
       p->m++;
@@ -841,7 +862,7 @@ static int find_matches(tl_reranker *r, passage *p, tl_error *err) {
 
 /* Adds w to counts[s] for each sentence s holding a position of l (each
  * sentence once: positions are sorted, so are sentences). */
-static void count_sentences(const tl_reranker *r, const passage *p, const posl *l, double w,
+static void count_sentences(const rr_work *r, const passage *p, const posl *l, double w,
                             double *counts) {
   unsigned prev = UINT32_MAX;
   size_t k;
@@ -855,8 +876,8 @@ static void count_sentences(const tl_reranker *r, const passage *p, const posl *
 
 /* The sentence holding the largest idf-weighted share of the query terms
  * (the first of equals): p->best, p->best_idf. */
-static int find_best_sentence(tl_reranker *r, passage *p, tl_error *err) {
-  const query_info *q = &r->q;
+static int find_best_sentence(rr_work *r, passage *p, tl_error *err) {
+  const query_info *q = r->q;
   size_t i;
   p->best = 0;
   p->best_idf = 0;
@@ -879,7 +900,7 @@ static int find_best_sentence(tl_reranker *r, passage *p, tl_error *err) {
 /* ---- Feature groups: each computes its features (RR_FEATURES) into x,
  * reading only the passage and the query, not other groups' features ---- */
 
-static int group_first_stage(tl_reranker *r, const passage *p, double *x, tl_error *err) {
+static int group_first_stage(rr_work *r, const passage *p, double *x, tl_error *err) {
   (void)r;
   (void)err;
   x[F_BM25N] = p->c->score / (p->top_score != 0 ? p->top_score : 1.0);
@@ -889,8 +910,8 @@ static int group_first_stage(tl_reranker *r, const passage *p, double *x, tl_err
 
 /* bm25s_n and bm25e_n, not yet normalized (tl_rerank divides them by their
  * maximum). */
-static int group_bm25(tl_reranker *r, const passage *p, double *x, tl_error *err) {
-  const query_info *q = &r->q;
+static int group_bm25(rr_work *r, const passage *p, double *x, tl_error *err) {
+  const query_info *q = r->q;
   double norm = RR_K1 * (1 - RR_B + RR_B * p->c->length / p->coll->avg_length), bs = 0, be = 0;
   size_t i;
   (void)err;
@@ -909,8 +930,8 @@ static int group_bm25(tl_reranker *r, const passage *p, double *x, tl_error *err
   return TL_OK;
 }
 
-static int group_coverage(tl_reranker *r, const passage *p, double *x, tl_error *err) {
-  const query_info *q = &r->q;
+static int group_coverage(rr_work *r, const passage *p, double *x, tl_error *err) {
+  const query_info *q = r->q;
   double idfcov = 0;
   size_t i;
   (void)err;
@@ -925,8 +946,8 @@ static int group_coverage(tl_reranker *r, const passage *p, double *x, tl_error 
 }
 
 /* Neighbouring query-term pairs next to and near each other. */
-static int group_proximity(tl_reranker *r, const passage *p, double *x, tl_error *err) {
-  const query_info *q = &r->q;
+static int group_proximity(rr_work *r, const passage *p, double *x, tl_error *err) {
+  const query_info *q = r->q;
   size_t i, k, bg = 0, w8 = 0;
   (void)p;
   (void)err;
@@ -950,14 +971,14 @@ static int group_proximity(tl_reranker *r, const passage *p, double *x, tl_error
 }
 
 /* Makes room for the span's events: total of them, over nterms terms. */
-static int reserve_events(tl_reranker *r, size_t total, size_t nterms) {
+static int reserve_events(rr_work *r, size_t total, size_t nterms) {
   return tl_array_reserve((void **)&r->ev_pos, &r->ev_pos_cap, total, sizeof *r->ev_pos) ||
          tl_array_reserve((void **)&r->ev_term, &r->ev_term_cap, total, sizeof *r->ev_term) ||
          tl_array_reserve((void **)&r->ev_cnt, &r->ev_cnt_cap, nterms, sizeof *r->ev_cnt);
 }
 
-static int group_span(tl_reranker *r, const passage *p, double *x, tl_error *err) {
-  const query_info *q = &r->q;
+static int group_span(rr_work *r, const passage *p, double *x, tl_error *err) {
+  const query_info *q = r->q;
   size_t i, k, total = 0, nev = 0;
   if (p->m < 2)
     return TL_OK;
@@ -985,16 +1006,16 @@ static int group_span(tl_reranker *r, const passage *p, double *x, tl_error *err
   return TL_OK;
 }
 
-static int group_sentence(tl_reranker *r, const passage *p, double *x, tl_error *err) {
+static int group_sentence(rr_work *r, const passage *p, double *x, tl_error *err) {
   (void)err;
-  x[F_SENTCOV] = p->best_idf / (r->q.tot_idf > 0 ? r->q.tot_idf : 1.0);
+  x[F_SENTCOV] = p->best_idf / (r->q->tot_idf > 0 ? r->q->tot_idf : 1.0);
   return TL_OK;
 }
 
 /* Whether the word token k is a query word: its stem (the stem token at its
  * position, else the word itself) is a query term, or it is one of the
  * query's word forms. */
-static int is_query_word(const tl_reranker *r, size_t k) {
+static int is_query_word(const rr_work *r, size_t k) {
   const tokens *ts = &r->ptok;
   const char *stem = TERM(ts, k);
   size_t s, stem_len = ts->t[k].len;
@@ -1004,8 +1025,8 @@ static int is_query_word(const tl_reranker *r, size_t k) {
       stem_len = ts->t[s].len;
       break;
     }
-  return find_stem(&r->q, stem, stem_len) < r->q.nstems ||
-         find_word(&r->q, TERM(ts, k), ts->t[k].len) < r->q.nwords;
+  return find_stem(r->q, stem, stem_len) < r->q->nstems ||
+         find_word(r->q, TERM(ts, k), ts->t[k].len) < r->q->nwords;
 }
 
 /* Whether the number token ending at text[end] is the day of a day/month
@@ -1017,9 +1038,9 @@ static int is_day_month(const char *text, size_t len, size_t end) {
 /* Capitalised words, numbers, years, dates and month names that are not
  * query words, near the matches or in the best sentence, and what the
  * question asks for. */
-static int group_answer(tl_reranker *r, const passage *p, double *x, tl_error *err) {
+static int group_answer(rr_work *r, const passage *p, double *x, tl_error *err) {
   const tokens *ts = &r->ptok;
-  const query_info *q = &r->q;
+  const query_info *q = r->q;
   const char *text = p->c->text;
   enum tl_answer_type at = q->at;
   unsigned last_sent = UINT32_MAX;
@@ -1083,7 +1104,7 @@ static int group_answer(tl_reranker *r, const passage *p, double *x, tl_error *e
   return TL_OK;
 }
 
-static int group_length(tl_reranker *r, const passage *p, double *x, tl_error *err) {
+static int group_length(rr_work *r, const passage *p, double *x, tl_error *err) {
   (void)r;
   (void)err;
   x[F_LOGLEN] = log(1.0 + (double)p->nwords);
@@ -1091,8 +1112,8 @@ static int group_length(tl_reranker *r, const passage *p, double *x, tl_error *e
 }
 
 /* Where the matches are: in the lead, first, before a definition word. */
-static int group_lead(tl_reranker *r, const passage *p, double *x, tl_error *err) {
-  const query_info *q = &r->q;
+static int group_lead(rr_work *r, const passage *p, double *x, tl_error *err) {
+  const query_info *q = r->q;
   const tokens *ts = &r->ptok;
   double lead = 0;
   size_t i, k;
@@ -1118,7 +1139,7 @@ static int group_lead(tl_reranker *r, const passage *p, double *x, tl_error *err
 }
 
 /* A query term directly followed by a definition word ("keuskupan adalah"). */
-static int group_defterm(tl_reranker *r, const passage *p, double *x, tl_error *err) {
+static int group_defterm(rr_work *r, const passage *p, double *x, tl_error *err) {
   const tokens *ts = &r->ptok;
   size_t k;
   (void)p;
@@ -1137,7 +1158,7 @@ static int group_defterm(tl_reranker *r, const passage *p, double *x, tl_error *
 /* One query word's step of the verbatim runs: its positions l extend the
  * runs ending just before them (r->run_prev) into r->run_cur; *lcs keeps
  * the longest run, *any whether one was extended. */
-static int verbatim_step(tl_reranker *r, const posl *l, size_t *lcs, int *any) {
+static int verbatim_step(rr_work *r, const posl *l, size_t *lcs, int *any) {
   size_t k, j;
   r->run_cur.n = 0;
   /* run_len_prev holds run_prev.n lengths: it was run_len_cur */
@@ -1162,8 +1183,8 @@ static int verbatim_step(tl_reranker *r, const posl *l, size_t *lcs, int *any) {
 }
 
 /* Verbatim runs of the query's words. */
-static int group_verbatim(tl_reranker *r, const passage *p, double *x, tl_error *err) {
-  const query_info *q = &r->q;
+static int group_verbatim(rr_work *r, const passage *p, double *x, tl_error *err) {
+  const query_info *q = r->q;
   size_t i, lcs = 0, eb = 0;
   (void)p;
   if (q->nseq == 0)
@@ -1192,7 +1213,7 @@ static int group_verbatim(tl_reranker *r, const passage *p, double *x, tl_error 
   return TL_OK;
 }
 
-typedef int (*feature_group)(tl_reranker *r, const passage *p, double *x, tl_error *err);
+typedef int (*feature_group)(rr_work *r, const passage *p, double *x, tl_error *err);
 
 #define RR_GROUP(id, name, weight, group, doc) group,
 static const feature_group feature_groups[TL_RERANK_FEATURES] = {RR_FEATURES(RR_GROUP)};
@@ -1201,7 +1222,7 @@ static const feature_group feature_groups[TL_RERANK_FEATURES] = {RR_FEATURES(RR_
 /* Features of one passage into x (bm25s_n and bm25e_n not yet normalized):
  * the passage's positions, sentences and matches, then each group of
  * RR_FEATURES once, in the table's order. */
-static int passage_features(tl_reranker *r, const tl_rerank_collection *coll,
+static int passage_features(rr_work *r, const tl_rerank_collection *coll,
                             const tl_rerank_candidate *c, double top_score, double *x,
                             tl_error *err) {
   passage p;
@@ -1225,22 +1246,223 @@ static int passage_features(tl_reranker *r, const tl_rerank_collection *coll,
   return TL_OK;
 }
 
+/* ---- The passages of one tl_rerank call, shared out between threads ---- */
+
+typedef struct rr_job {
+  const tl_rerank_collection *coll;
+  const tl_rerank_candidate *c;
+  size_t n;
+  double top_score;
+  double *x;          /* n rows of features */
+  atomic_size_t next; /* the next candidate not yet taken */
+  atomic_int ready;   /* the query prepared (r->q), or the job given up */
+} rr_job;
+
+/* Computes the features of job's candidates until none is left: each
+ * thread takes the next one, so that long passages even out. */
+static int job_run(rr_work *w, rr_job *job, size_t *taken, tl_error *err) {
+  size_t i;
+  int rc;
+  while ((i = atomic_fetch_add(&job->next, 1)) < job->n) {
+    (*taken)++;
+    if ((rc = passage_features(w, job->coll, &job->c[i], job->top_score,
+                               job->x + i * TL_RERANK_FEATURES, err)) != TL_OK) {
+      atomic_store(&job->next, job->n); /* the other thread stops too */
+      return rc;
+    }
+  }
+  return TL_OK;
+}
+
+#define HELPER_BUSY (-1) /* rr_helper.rc while a job is posted */
+
+struct rr_helper {
+  pthread_t thread;
+  pthread_mutex_t mu;
+  pthread_cond_t posted; /* a job, or quit, posted */
+  enum tl_helper_state state;
+  int quit;
+  rr_job *job;   /* the job posted, while rc is HELPER_BUSY */
+  atomic_int rc; /* the job's status, with its message in err */
+  size_t taken;  /* passages it has computed the features of */
+  tl_error err;
+  rr_work work;
+  char *stemmer, *data_dir, *stopwords; /* the analyzer's options */
+};
+
+/* The helper thread: makes its own analyzer, then does the jobs posted
+ * until told to quit. */
+static void *helper_main(void *arg) {
+  rr_helper *h = arg;
+  tl_analyzer_options ao;
+  tl_analyzer *a = NULL;
+  tl_error err;
+  int ok;
+  memset(&ao, 0, sizeof ao);
+  ao.stemmer = h->stemmer;
+  ao.data_dir = h->data_dir;
+  ao.stopwords = h->stopwords;
+  ok = tl_analyzer_create(&ao, &a, &err) == TL_OK;
+  pthread_mutex_lock(&h->mu);
+  h->work.analyzer = a;
+  h->state = ok ? TL_HELPER_READY : TL_HELPER_FAILED;
+  while (ok && !h->quit) {
+    if (atomic_load(&h->rc) != HELPER_BUSY) {
+      pthread_cond_wait(&h->posted, &h->mu);
+      continue;
+    }
+    pthread_mutex_unlock(&h->mu);
+    {
+      tl_error jerr = {0, ""};
+      int rc;
+      size_t taken = 0;
+      /* the caller prepares the query after posting the job: a wait of
+       * about as long as the helper took to wake up */
+      while (!atomic_load_explicit(&h->job->ready, memory_order_acquire))
+        sched_yield();
+      rc = job_run(&h->work, h->job, &taken, &jerr);
+      pthread_mutex_lock(&h->mu);
+      h->taken += taken;
+      h->err = jerr;
+      atomic_store_explicit(&h->rc, rc, memory_order_release);
+    }
+  }
+  pthread_mutex_unlock(&h->mu);
+  return NULL;
+}
+
+/* Hands job to the helper if it is ready (its analyzer made): 1 when it
+ * took the job (helper_wait must follow), 0 when the caller does it all. */
+static int helper_post(rr_helper *h, rr_job *job) {
+  int took = 0;
+  if (!h || job->n < 2)
+    return 0;
+  pthread_mutex_lock(&h->mu);
+  if (h->state == TL_HELPER_READY) {
+    h->job = job;
+    atomic_store(&h->rc, HELPER_BUSY);
+    pthread_cond_signal(&h->posted);
+    took = 1;
+  }
+  pthread_mutex_unlock(&h->mu);
+  return took;
+}
+
+/* Waits until the helper has finished the posted job (the wait is for its
+ * last passage at most, shorter than being woken up: it yields rather than
+ * sleeps). Returns rc (the caller's own status), or, when that is TL_OK and
+ * the helper failed, the helper's status with its message in err. */
+static int helper_wait(rr_helper *h, int rc, tl_error *err) {
+  int hrc;
+  while ((hrc = atomic_load_explicit(&h->rc, memory_order_acquire)) == HELPER_BUSY)
+    sched_yield();
+  pthread_mutex_lock(&h->mu);
+  h->job = NULL;
+  if (rc == TL_OK && hrc != TL_OK) {
+    rc = hrc;
+    *err = h->err;
+  }
+  pthread_mutex_unlock(&h->mu);
+  return rc;
+}
+
+static void helper_free(rr_helper *h) {
+  pthread_mutex_destroy(&h->mu);
+  pthread_cond_destroy(&h->posted);
+  tl_analyzer_free(h->work.analyzer);
+  work_free(&h->work);
+  free(h->stemmer);
+  free(h->data_dir);
+  free(h->stopwords);
+  free(h);
+}
+
+static void helper_stop(rr_helper *h) {
+  if (!h)
+    return;
+  pthread_mutex_lock(&h->mu);
+  h->quit = 1;
+  pthread_cond_signal(&h->posted);
+  pthread_mutex_unlock(&h->mu);
+  pthread_join(h->thread, NULL);
+  helper_free(h);
+}
+
+/* A copy of s (NULL for NULL); sets *failed when out of memory. */
+static char *copy_or_null(const char *s, int *failed) {
+  char *c = s ? strdup(s) : NULL;
+  if (s && !c)
+    *failed = 1;
+  return c;
+}
+
+enum tl_helper_state tl_reranker_helper(tl_reranker *r, size_t *passages) {
+  enum tl_helper_state st;
+  if (passages)
+    *passages = 0;
+  if (!r->helper)
+    return TL_HELPER_NONE;
+  pthread_mutex_lock(&r->helper->mu);
+  st = r->helper->state;
+  if (passages)
+    *passages = r->helper->taken;
+  pthread_mutex_unlock(&r->helper->mu);
+  return st;
+}
+
+int tl_reranker_start_helper(tl_reranker *r, const tl_analyzer_options *opts, tl_error *err) {
+  rr_helper *h;
+  int failed = 0;
+  if (r->helper)
+    return TL_OK;
+  if (!(h = calloc(1, sizeof *h)))
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  pthread_mutex_init(&h->mu, NULL);
+  pthread_cond_init(&h->posted, NULL);
+  h->state = TL_HELPER_STARTING;
+  h->stemmer = copy_or_null(opts ? opts->stemmer : NULL, &failed);
+  h->data_dir = copy_or_null(opts ? opts->data_dir : NULL, &failed);
+  h->stopwords = copy_or_null(opts ? opts->stopwords : NULL, &failed);
+  h->work.q = &r->q;
+  if (failed) {
+    helper_free(h);
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  }
+  if (pthread_create(&h->thread, NULL, helper_main, h) != 0) {
+    helper_free(h);
+    return tl_error_set(err, TL_ERR_NOMEM, "cannot start the reranker's second thread");
+  }
+  r->helper = h;
+  return TL_OK;
+}
+
 int tl_rerank(tl_reranker *r, const tl_query *query, const tl_rerank_collection *coll,
               const tl_rerank_candidate *candidates, size_t n, double *features, double *scores,
               size_t *order, tl_error *err) {
   double *x = features, max_s = 0, max_e = 0;
-  size_t i, j;
+  size_t i, j, taken = 0;
   int rc;
   if (n == 0)
     return TL_OK;
   if (!x && !(x = malloc(n * TL_RERANK_FEATURES * sizeof *x)))
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-  if ((rc = query_prepare(r, query, coll, err)) != TL_OK)
-    goto done;
-  for (i = 0; i < n; i++) {
-    double *xi = x + i * TL_RERANK_FEATURES;
-    if ((rc = passage_features(r, coll, &candidates[i], candidates[0].score, xi, err)) != TL_OK)
+  {
+    /* the helper is woken first: it wakes while the query is prepared */
+    rr_job job = {coll, candidates, n, candidates[0].score, x, 0, 0};
+    int helped = helper_post(r->helper, &job);
+    rc = query_prepare(r, query, coll, err);
+    if (rc != TL_OK)
+      atomic_store(&job.next, n); /* no passage for the helper either */
+    atomic_store_explicit(&job.ready, 1, memory_order_release);
+    if (rc == TL_OK)
+      rc = job_run(&r->main, &job, &taken, err);
+    if (helped)
+      rc = helper_wait(r->helper, rc, err);
+    if (rc != TL_OK)
       goto done;
+  }
+  for (i = 0; i < n; i++) {
+    const double *xi = x + i * TL_RERANK_FEATURES;
     if (xi[F_BM25S] > max_s)
       max_s = xi[F_BM25S];
     if (xi[F_BM25E] > max_e)

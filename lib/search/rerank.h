@@ -119,6 +119,35 @@ void tl_reranker_use_trees(tl_reranker *r, tl_trees *t);
 const tl_trees *tl_reranker_trees(const tl_reranker *r);
 
 /**
+ * Gives the reranker a second thread: from then on, tl_rerank computes the
+ * features of its candidates on both threads, each taking the next
+ * candidate not yet taken (the rest, normalization and scoring, stays on the
+ * caller's thread). The thread first makes an analyzer of its own from opts
+ * (NULL: the defaults; copied), which takes tens of milliseconds; until that
+ * is done, and if it fails, tl_rerank goes on alone without waiting for it.
+ * The features, scores and order are the same with or without the thread.
+ * opts must describe the same analysis as the reranker's analyzer. A second
+ * call does nothing. tl_reranker_free stops the thread (waiting for its
+ * analyzer to be made, if it is being made). Errors: TL_ERR_NOMEM (out of
+ * memory, or the thread could not be started).
+ */
+int tl_reranker_start_helper(tl_reranker *r, const tl_analyzer_options *opts, tl_error *err);
+
+/** Where the reranker's second thread (tl_reranker_start_helper) stands. */
+enum tl_helper_state {
+  TL_HELPER_NONE,     /**< not started */
+  TL_HELPER_STARTING, /**< making its analyzer */
+  TL_HELPER_READY,    /**< takes part in tl_rerank */
+  TL_HELPER_FAILED    /**< its analyzer could not be made: tl_rerank goes on alone */
+};
+
+/**
+ * The state of r's second thread; *passages (if not NULL): how many
+ * candidates it has computed the features of so far.
+ */
+enum tl_helper_state tl_reranker_helper(tl_reranker *r, size_t *passages);
+
+/**
  * Computes the features of n candidates for query (query.h: analyzed by
  * the reranker's analyzer; its negated terms are left out) into features (n * TL_RERANK_FEATURES
  * doubles, row i for candidates[i]), their scores (sum of weight x feature, or the tree model's
