@@ -699,6 +699,60 @@ START_TEST(trees_by_hand) {
 }
 END_TEST
 
+/* A tree whose leaves lie at different depths, NaNs sent to either child,
+ * infinities, and rows of both kinds in one call: each row as alone. */
+START_TEST(trees_uneven_and_missing) {
+  /* tree 1: x0 < 1 ? (x1 < 2 ? (x0 < 0 ? 1 : 2) : 3) : 4, NaNs going NO
+   * (but at x0 < 0, never reached by one);
+   * tree 2: x1 < 5 ? 10 : (x0 < -3 ? 20 : 30), NaNs going YES */
+  static const char model[] = "telusur-trees 1\nfeatures 2\nbase 0\nlinear 0\ntrees 2\n"
+                              "tree 7\ns 0 1 1 2 2\ns 1 2 3 4 4\nl 4\ns 0 0 5 6 5\nl 3\n"
+                              "l 1\nl 2\n"
+                              "tree 5\ns 1 5 1 2 1\nl 10\ns 0 -3 3 4 3\nl 20\nl 30\n";
+  static const struct {
+    double x0, x1, want;
+  } rows[] = {
+      {-1, 0, 1 + 10},          {0.5, 0, 2 + 10},      {0.5, 2, 3 + 10},
+      {1, 0, 4 + 10},           {-4, 6, 3 + 20},       {2, 6, 4 + 30},
+      {NAN, 0, 4 + 10},         {0.5, NAN, 3 + 10},    {NAN, NAN, 4 + 10},
+      {-INFINITY, 0, 1 + 10},   {INFINITY, 9, 4 + 30}, {-INFINITY, INFINITY, 3 + 20},
+      {0.5, -INFINITY, 2 + 10}, {-2, 7, 3 + 30},
+  };
+  enum { N = sizeof rows / sizeof *rows };
+  double x[2 * N], lin[N], out[N];
+  char path[4096];
+  tl_trees *t;
+  tl_error err;
+  size_t i;
+  snprintf(path, sizeof path, "%s/model.txt", tu_dir);
+  ck_assert_int_eq(tu_write_file(path, model, strlen(model)), 0);
+  ck_assert_msg(tl_trees_load(path, 2, &t, &err) == TL_OK, "%s", err.msg);
+  for (i = 0; i < N; i++) {
+    x[2 * i] = rows[i].x0;
+    x[2 * i + 1] = rows[i].x1;
+    lin[i] = 0;
+    ck_assert_msg(tl_trees_predict(t, x + 2 * i, 0) == rows[i].want, "row %zu: %g, expected %g", i,
+                  tl_trees_predict(t, x + 2 * i, 0), rows[i].want);
+  }
+  tl_trees_predict_rows(t, x, N, lin, out);
+  for (i = 0; i < N; i++)
+    ck_assert_msg(out[i] == rows[i].want, "row %zu of all: %g", i, out[i]);
+  tl_trees_free(t);
+  {
+    /* rows wider than 64 features */
+    static const char wide[] = "telusur-trees 1\nfeatures 70\nbase 0\nlinear 0\ntrees 1\n"
+                               "tree 3\ns 69 0.5 1 2 2\nl 1\nl 2\n";
+    double w[2 * 70] = {0};
+    w[70 + 69] = 1;
+    ck_assert_int_eq(tu_write_file(path, wide, strlen(wide)), 0);
+    ck_assert_msg(tl_trees_load(path, 70, &t, &err) == TL_OK, "%s", err.msg);
+    tl_trees_predict_rows(t, w, 2, lin, out);
+    ck_assert(out[0] == 1 && out[1] == 2);
+    tl_trees_free(t);
+  }
+}
+END_TEST
+
 /* Bad and missing models are clear errors naming the file and line. */
 START_TEST(trees_bad_models) {
   static const struct {
@@ -717,6 +771,9 @@ START_TEST(trees_bad_models) {
       {"telusur-trees 1\nfeatures 2\nbase 0\nlinear 0\ntrees 1\ntree 3\ns 0 0.5 1 3 1\nl 1\nl 2\n",
        ":7: expected"}, /* out of the tree */
       {"telusur-trees 1\nfeatures 2\nbase 0\nlinear 0\ntrees 1\ntree 1\nl nan\n", "not finite"},
+      {"telusur-trees 1\nfeatures 2\nbase 0\nlinear 0\ntrees 1\ntree 4\ns 0 0.5 1 2 1\n"
+       "s 1 0.5 3 3 3\nl 1\nl 2\n",
+       "tree 1: a node is the child of two splits"},
       {"telusur-trees 1\nfeatures 2\nbase 0\nlinear 0\ntrees 0\nextra\n", ":6: text after"},
       {"telusur-trees 1\nfeatures 2\nbase 0\nlinear 0\ntrees 99999999999\n", "out of range"},
   };
@@ -810,6 +867,7 @@ static Suite *rerank_suite(void) {
   tcase_add_checked_fixture(tc, tu_dir_setup, tu_dir_teardown);
   tcase_add_test(tc, search_depth);
   tcase_add_test(tc, trees_by_hand);
+  tcase_add_test(tc, trees_uneven_and_missing);
   tcase_add_test(tc, trees_bad_models);
   tcase_add_test(tc, trees_shipped_and_searcher);
   suite_add_tcase(s, tc);

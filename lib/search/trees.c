@@ -23,12 +23,28 @@ typedef struct node {
   uint32_t yes, no, dflt; /* indices into the model's nodes (< MAX_NODES) */
 } node;
 
+/* A node as evaluated: the nodes of a tree in breadth-first order, so
+ * that a split's two children are next to each other (YES at left, NO at
+ * left + 1). A leaf splits on feature 0 at +infinity with left its own
+ * index, so that a finite feature value stays on it: a row walks every
+ * tree for the tree's depth in steps without branches, several rows at a
+ * time. */
+typedef struct walk_node {
+  float threshold;
+  uint16_t feature;
+  uint8_t nan_no; /* a NaN goes to NO (else YES) */
+  uint32_t left;
+} walk_node;
+
 struct tl_trees {
   size_t nfeatures, ntrees;
   double base, linear;
-  size_t *root; /* per tree: its first node in nodes */
-  node *nodes;
+  size_t *root; /* per tree: its first node in nodes, then in walk */
+  node *nodes;  /* as read */
   size_t nnodes, cap;
+  walk_node *walk; /* the nodes as evaluated (nnodes) */
+  double *value;   /* per node of walk: a leaf's value */
+  unsigned *depth; /* per tree: the longest path, in splits */
 };
 
 void tl_trees_free(tl_trees *t) {
@@ -36,7 +52,49 @@ void tl_trees_free(tl_trees *t) {
     return;
   free(t->root);
   free(t->nodes);
+  free(t->walk);
+  free(t->value);
+  free(t->depth);
   free(t);
+}
+
+/* Lays tree i (read into t->nodes from t->root[i], n nodes) out in walk
+ * order from t->root[i] (the same place), with its depth. queue, level: n
+ * slots of scratch. Returns 0, or -1 when a node is reached from two
+ * splits (the layout would not fit). */
+static int lay_out(tl_trees *t, size_t i, size_t n, uint32_t *queue, unsigned *level) {
+  size_t first = t->root[i], head = 0, tail = 0;
+  unsigned depth = 0;
+  queue[tail] = (uint32_t)first; /* old index of walk node first + tail */
+  level[tail++] = 0;
+  while (head < tail) {
+    const node *d = &t->nodes[queue[head]];
+    walk_node *w = &t->walk[first + head];
+    if (level[head] > depth)
+      depth = level[head];
+    if (d->feature < 0) {
+      w->threshold = INFINITY;
+      w->feature = 0;
+      w->nan_no = 0;
+      w->left = (uint32_t)(first + head);
+      t->value[first + head] = d->value;
+    } else {
+      if (tail + 2 > n)
+        return -1;
+      w->threshold = d->threshold;
+      w->feature = (uint16_t)d->feature;
+      w->nan_no = d->dflt == d->no;
+      w->left = (uint32_t)(first + tail);
+      t->value[first + head] = 0;
+      queue[tail] = d->yes;
+      level[tail++] = level[head] + 1;
+      queue[tail] = d->no;
+      level[tail++] = level[head] + 1;
+    }
+    head++;
+  }
+  t->depth[i] = depth;
+  return 0;
 }
 
 typedef struct reader {
@@ -155,6 +213,40 @@ static int read_tree(tl_trees *t, reader *rd, tl_error *err) {
   return TL_OK;
 }
 
+/* The nodes laid out for evaluation (walk, value, depth). */
+static int build_walk(tl_trees *t, const char *path, tl_error *err) {
+  size_t i, most = 0;
+  uint32_t *queue;
+  unsigned *level;
+  for (i = 0; i < t->ntrees; i++) {
+    size_t end = i + 1 < t->ntrees ? t->root[i + 1] : t->nnodes;
+    if (end - t->root[i] > most)
+      most = end - t->root[i];
+  }
+  t->walk = malloc((t->nnodes + 1) * sizeof *t->walk);
+  t->value = malloc((t->nnodes + 1) * sizeof *t->value);
+  t->depth = malloc((t->ntrees + 1) * sizeof *t->depth);
+  queue = malloc((most + 1) * sizeof *queue);
+  level = malloc((most + 1) * sizeof *level);
+  if (!t->walk || !t->value || !t->depth || !queue || !level) {
+    free(queue);
+    free(level);
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  }
+  for (i = 0; i < t->ntrees; i++) {
+    size_t end = i + 1 < t->ntrees ? t->root[i + 1] : t->nnodes;
+    if (lay_out(t, i, end - t->root[i], queue, level) != 0) {
+      free(queue);
+      free(level);
+      return tl_error_set(err, TL_ERR_FORMAT, "%s: tree %zu: a node is the child of two splits",
+                          path, i + 1);
+    }
+  }
+  free(queue);
+  free(level);
+  return TL_OK;
+}
+
 int tl_trees_load(const char *path, size_t nfeatures, tl_trees **out, tl_error *err) {
   reader rd = {0};
   tl_trees *t;
@@ -182,6 +274,11 @@ int tl_trees_load(const char *path, size_t nfeatures, tl_trees **out, tl_error *
                       rd.line, v, nfeatures);
     goto fail;
   }
+  if (nfeatures > UINT16_MAX) {
+    rc = tl_error_set(err, TL_ERR_USAGE, "%s: %zu features, more than trees can split on", path,
+                      nfeatures);
+    goto fail;
+  }
   t->nfeatures = nfeatures;
   if ((rc = header(&rd, "base", &t->base, err)) != TL_OK ||
       (rc = header(&rd, "linear", &t->linear, err)) != TL_OK ||
@@ -201,6 +298,8 @@ int tl_trees_load(const char *path, size_t nfeatures, tl_trees **out, tl_error *
     if ((rc = read_tree(t, &rd, err)) != TL_OK)
       goto fail;
   }
+  if ((rc = build_walk(t, path, err)) != TL_OK)
+    goto fail;
   if (next_line(&rd) || ferror(rd.f)) {
     rc = ferror(rd.f)
              ? tl_error_set(err, TL_ERR_IO, "%s: read error", path)
@@ -219,27 +318,65 @@ fail:
 /* Rows evaluated together by tl_trees_predict_rows. */
 #define ROWS 64
 
+/* One row as read (the nodes of t), for a row holding a NaN or an
+ * infinity. */
+static double predict_read(const tl_trees *t, const double *x) {
+  double sum = 0;
+  size_t i;
+  for (i = 0; i < t->ntrees; i++) {
+    const node *d = &t->nodes[t->root[i]];
+    while (d->feature >= 0) {
+      float v = (float)x[d->feature]; /* compared as XGBoost does */
+      d = &t->nodes[isnan(v) ? d->dflt : v < d->threshold ? d->yes : d->no];
+    }
+    sum += d->value;
+  }
+  return sum;
+}
+
 void tl_trees_predict_rows(const tl_trees *t, const double *x, size_t n, const double *linear,
                            double *out) {
+  float xf[ROWS * 64];
   double sum[ROWS];
-  size_t first, m, i, k;
+  uint32_t at[ROWS];
+  int nan_row[ROWS]; /* evaluated as read instead */
+  size_t first, m, i, k, f, nf = t->nfeatures, per = nf <= 64 ? ROWS : 1;
   for (first = 0; first < n; first += m) {
-    m = n - first < ROWS ? n - first : ROWS;
-    for (k = 0; k < m; k++)
+    m = n - first < per ? n - first : per;
+    for (k = 0; k < m; k++) {
       sum[k] = 0;
-    /* a tree at a time over the rows: its nodes stay in the cache */
-    for (i = 0; i < t->ntrees; i++)
-      for (k = 0; k < m; k++) {
-        const double *xk = x + (first + k) * t->nfeatures;
-        const node *d = &t->nodes[t->root[i]];
-        while (d->feature >= 0) {
-          float v = (float)xk[d->feature]; /* compared as XGBoost does */
-          d = &t->nodes[isnan(v) ? d->dflt : v < d->threshold ? d->yes : d->no];
+      nan_row[k] = 0;
+      if (nf <= 64)
+        for (f = 0; f < nf; f++) {
+          float v = (float)x[(first + k) * nf + f]; /* compared as XGBoost does */
+          /* a NaN or an infinity (which would step off a leaf) sends the
+           * row the way it was read; it walks on zeros meanwhile */
+          nan_row[k] |= !isfinite(v);
+          xf[k * 64 + f] = isfinite(v) ? v : 0.0f;
         }
-        sum[k] += d->value;
-      }
-    for (k = 0; k < m; k++)
+      else
+        nan_row[k] = 1; /* wider rows than the walk's buffer: as read */
+    }
+    /* a tree at a time over the rows, for the tree's depth: its nodes stay
+     * in the cache, and the rows' steps do not wait on one another */
+    for (i = 0; nf <= 64 && i < t->ntrees; i++) {
+      unsigned step;
+      for (k = 0; k < m; k++)
+        at[k] = (uint32_t)t->root[i];
+      for (step = 0; step < t->depth[i]; step++)
+        for (k = 0; k < m; k++) {
+          const walk_node *w = &t->walk[at[k]];
+          float v = xf[k * 64 + w->feature];
+          at[k] = w->left + (v < w->threshold ? 0u : 1u);
+        }
+      for (k = 0; k < m; k++)
+        sum[k] += t->value[at[k]];
+    }
+    for (k = 0; k < m; k++) {
+      if (nan_row[k])
+        sum[k] = predict_read(t, x + (first + k) * nf);
       out[first + k] = t->base + sum[k] + t->linear * linear[first + k];
+    }
   }
 }
 

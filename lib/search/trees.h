@@ -39,8 +39,9 @@ typedef struct tl_trees tl_trees;
  * nfeatures: the feature vector's length the caller will pass; the model
  * must declare it. Errors: TL_ERR_NOTFOUND (no such file), TL_ERR_IO
  * (unreadable), TL_ERR_FORMAT (a malformed model: the message names the
- * file and line; a node out of range, a cycle, a feature >= nfeatures),
- * TL_ERR_NOMEM.
+ * file and line, or the tree; a node out of range, a cycle, a node the
+ * child of two splits, a feature >= nfeatures), TL_ERR_USAGE (nfeatures
+ * over 65,535), TL_ERR_NOMEM.
  */
 int tl_trees_load(const char *path, size_t nfeatures, tl_trees **out, tl_error *err);
 
@@ -56,7 +57,9 @@ double tl_trees_predict(const tl_trees *t, const double *x, double linear);
  * model's nfeatures values, linear n linear scores; out (n doubles, which
  * may be linear itself) receives what tl_trees_predict gives for each row,
  * to the last bit (the same sums in the same order), evaluated a tree at a
- * time over up to 64 rows so that each tree is read from memory once.
+ * time over up to 64 rows so that each tree is read from memory once, each
+ * row stepping down for the tree's depth without branches (rows holding a
+ * NaN or an infinity are walked node by node instead).
  */
 void tl_trees_predict_rows(const tl_trees *t, const double *x, size_t n, const double *linear,
                            double *out);
