@@ -537,6 +537,9 @@ START_TEST(test_modified) {
   }
   OK(tl_store_commit(w, &err));
   r = open_ok(db, TL_STORE_READ);
+  /* counted once and kept by the reader: forgotten when it reopens (below) */
+  OK(tl_store_term_count(r, "Zanjing", 7, &n, &err));
+  ck_assert_uint_eq(n, 3000);
   memset(&o, 0, sizeof o);
   o.rank.k1 = 1;
   o.rank.b = 0.5;

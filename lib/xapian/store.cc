@@ -61,6 +61,10 @@ struct tl_store {
   // first letter, as spelling suggestions read them: read once per letter
   // and revision (a reader), forgotten when the database is reopened.
   std::unordered_map<char, std::vector<std::pair<std::string, Xapian::doccount>>> spell_terms;
+  // Terms' counted document frequencies with Xapian's estimates (term_freq),
+  // as searches and the reranker ask for them again and again: kept for the
+  // revision read (a reader), forgotten when the database is reopened.
+  std::unordered_map<std::string, std::pair<double, double>> term_freqs;
 };
 
 struct tl_doc {
@@ -345,6 +349,7 @@ void open_shards(tl_store *s) {
   s->db = db;
   s->missing = missing;
   s->spell_terms.clear();
+  s->term_freqs.clear();
 }
 
 // After a remote shard failed: the shard that does not answer, named.
@@ -479,6 +484,7 @@ template <class Read> static void read_latest(tl_store *s, Read read) {
         throw;
       s->db->reopen();
       s->spell_terms.clear();
+      s->term_freqs.clear();
     }
   }
 }
@@ -687,6 +693,7 @@ extern "C" tl_status tl_store_reopen(tl_store *s, tl_error *err) {
   try {
     s->db->reopen();
     s->spell_terms.clear();
+    s->term_freqs.clear();
     if (!s->count_busy)
       reopen_count_databases(s);
     return TL_OK;
@@ -1163,6 +1170,9 @@ static Xapian::doccount term_freq(const Xapian::Database &db, const std::string 
   return a + b - both;
 }
 
+// Frequencies kept at most (tl_store.term_freqs): past it, forgotten.
+const size_t TERM_FREQS_MAX = 65536;
+
 // The document frequencies of a query's terms (term_freq), each counted
 // once; and for a stem, the factor that turns the BM25 weight Xapian's
 // matcher gives its OP_SYNONYM (with its estimated frequency) into the
@@ -1170,7 +1180,11 @@ static Xapian::doccount term_freq(const Xapian::Database &db, const std::string 
 // a BM25 weight is its idf times a part of wdf and length alone.
 class StemFreqs {
 public:
-  explicit StemFreqs(const Xapian::Database &db) : db_(db) {}
+  // freq: where the frequencies are kept (tl_store.term_freqs), also
+  // across queries
+  StemFreqs(const Xapian::Database &db,
+            std::unordered_map<std::string, std::pair<double, double>> &freq)
+      : db_(db), freq_(freq) {}
   double operator()(const std::string &t) {
     return freqs(t).first;
   }
@@ -1181,16 +1195,18 @@ public:
 
 private:
   // a term's counted frequency and Xapian's estimate (term_freq)
-  const std::pair<double, double> &freqs(const std::string &t) {
+  std::pair<double, double> freqs(const std::string &t) {
     auto at = freq_.find(t);
     if (at == freq_.end()) {
       double est = 0, counted = term_freq(db_, t, &est);
+      if (freq_.size() >= TERM_FREQS_MAX)
+        freq_.clear();
       at = freq_.emplace(t, std::make_pair(counted, est)).first;
     }
     return at->second;
   }
   const Xapian::Database &db_;
-  std::map<std::string, std::pair<double, double>> freq_;
+  std::unordered_map<std::string, std::pair<double, double>> &freq_;
 };
 
 // The postings of a term as a query sees it: a stem term's are those of
@@ -2179,7 +2195,9 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
         matching(relaxed(typed_words), relaxed(expansion), relaxed(exact));
     // Its stems weigh with their counted frequencies, as in the passages'
     // scores (StemFreqs).
-    StemFreqs freqs(*s->db);
+    if (s->wdb) // a writer's counts change with each document it adds
+      s->term_freqs.clear();
+    StemFreqs freqs(*s->db, s->term_freqs);
     StemScale scale = [&freqs](const std::string &t) { return freqs.scale(t); };
     auto xq = [&scale](const Xapian::Query &part) { return with_word_forms(part, false, scale); };
     Xapian::Query q = match,
@@ -2731,7 +2749,9 @@ extern "C" tl_status tl_store_term_count(tl_store *s, const char *term, size_t l
                                          unsigned long *n, tl_error *err) {
   *n = 0;
   try {
-    *n = term_freq(*s->db, std::string(term, len));
+    if (s->wdb) // a writer's counts change with each document it adds
+      s->term_freqs.clear();
+    *n = static_cast<unsigned long>(StemFreqs(*s->db, s->term_freqs)(std::string(term, len)));
     return TL_OK;
   } catch (const Xapian::Error &e) {
     return from_reader(s, err, e, "counting a term");

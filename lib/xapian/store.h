@@ -312,6 +312,8 @@ tl_status tl_store_reopen(tl_store *s, tl_error *err);
  * either, counted when the rarer of the two is in at most 4,096 documents
  * and the other in at most 65,536, else Xapian's estimate for their OR,
  * df(stem term) + df(word) - df(stem term) * df(word) / documents, rounded.
+ * A reader keeps the counts it has made (up to 65,536 terms, with those its
+ * searches made) until it is reopened (tl_store_reopen).
  * Errors: TL_ERR_MODIFIED (reopen and retry), TL_ERR_XAPIAN.
  */
 tl_status tl_store_term_count(tl_store *s, const char *term, size_t len, unsigned long *n,
