@@ -152,6 +152,35 @@ START_TEST(operators_within_a_passage) {
   ck_assert_ptr_null(listed(r, "erupsi", 2));
   ck_assert_ptr_nonnull(listed(r, "erupsi", 3));
   tl_results_free(r);
+  /* a word excluded alone, led by '-', is NOT alone too (not the word) */
+  {
+    const char *alone[] = {"-mengungsi", "  -mengungsi", "NOT mengungsi -\"banjir bandang\""};
+    size_t k;
+    for (k = 0; k < sizeof alone / sizeof *alone; k++) {
+      r = search(alone[k], NULL, 0);
+      ck_assert_msg(r->count == 3 + 1 + LONG_PARAGRAPHS + 2 + 2 - 2, "%s: %zu", alone[k], r->count);
+      ck_assert_ptr_null(listed(r, "erupsi", 2));
+      ck_assert_ptr_null(listed(r, "ungsi", 1));
+      tl_results_free(r);
+    }
+    r = search("-mengungsi -polisi", NULL, 0);
+    ck_assert_uint_eq(r->count, 3 + 1 + LONG_PARAGRAPHS + 2 + 2 - 3);
+    ck_assert_ptr_null(listed(r, "erupsi", 3));
+    tl_results_free(r);
+  }
+  /* an excluded word adds nothing through the title: "banjir" is in
+   * erupsi's title alone, so "desa -banjir" scores its passages as "desa" */
+  {
+    tl_results *plain = search("desa", NULL, 0);
+    const tl_result *a, *b;
+    r = search("desa -banjir", NULL, 0);
+    ck_assert_uint_eq(r->count, plain->count);
+    ck_assert_ptr_nonnull(a = listed(r, "erupsi", 2));
+    ck_assert_ptr_nonnull(b = listed(plain, "erupsi", 2));
+    ck_assert_double_eq_tol(a->score, b->score, 1e-9);
+    tl_results_free(plain);
+    tl_results_free(r);
+  }
   r = search("desa NOT polisi", NULL, 0);
   ck_assert_uint_eq(r->count, 2);
   ck_assert_ptr_nonnull(listed(r, "erupsi", 2));

@@ -1084,10 +1084,42 @@ fail:
   return rc;
 }
 
+/* The text of a query whose words are all excluded ("-banjir", "-banjir
+ * -\"tanah longsor\"") with each '-' that leads a word or phrase written
+ * as "NOT ": what it asks for, every passage without them (Xapian's parser
+ * reads a lone "-word" as the word itself). NULL for any other query, or
+ * when out of memory (the query is then searched as typed). */
+static char *excluded_alone(const tl_query *pq) {
+  tl_buf o = TL_BUF_INIT;
+  size_t i, negated = 0;
+  int in_quotes = 0, failed = 0;
+  const char *p;
+  for (i = 0; i < pq->nterms; i++) {
+    if (!pq->terms[i].negated && !pq->terms[i].operator_)
+      return NULL;
+    negated += (size_t)pq->terms[i].negated;
+  }
+  if (!negated || !strchr(pq->text, '-'))
+    return NULL;
+  for (p = pq->text; *p; p++) {
+    if (*p == '-' && !in_quotes && (p == pq->text || strchr(" \t\r\n", p[-1])))
+      failed |= tl_buf_append_str(&o, "NOT ");
+    else
+      failed |= tl_buf_append(&o, p, 1);
+    if (*p == '"')
+      in_quotes = !in_quotes;
+  }
+  if (failed) {
+    tl_buf_free(&o);
+    return NULL;
+  }
+  return tl_buf_take(&o, NULL);
+}
+
 tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned count, int explain,
                     tl_results **out, tl_error *err) {
   tl_query *pq = NULL;
-  char *fix = NULL;
+  char *fix = NULL, *not_alone;
   tl_status rc;
   *out = NULL;
   /* the spelling suggestion: words the index does not hold, corrected */
@@ -1097,8 +1129,14 @@ tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned
    * is left out: the search itself says what failed */
   if (tl_spelling_suggest(s->store, s->analyzer, pq, &fix, err) != TL_OK)
     tl_error_clear(err);
+  not_alone = excluded_alone(pq);
   tl_query_free(pq);
-  rc = search_once(s, fix && s->correct ? fix : query, offset, count, explain, out, err);
+  rc = search_once(s,
+                   fix && s->correct ? fix
+                   : not_alone       ? not_alone
+                                     : query,
+                   offset, count, explain, out, err);
+  free(not_alone);
   if (rc == TL_OK && *out) {
     (*out)->corrected = fix && s->correct;
     (*out)->suggestion = fix;

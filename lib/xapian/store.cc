@@ -1883,15 +1883,31 @@ static Xapian::Query filter_query(const tl_search_options *o) {
   return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
 }
 
+// The distinct terms of q that what it matches may hold, into out: all but
+// those on the right side of an AND_NOT (what the query excludes).
+static void wanted_terms(const Xapian::Query &q, std::set<std::string> &out) {
+  if (q.get_type() == Xapian::Query::LEAF_TERM) {
+    for (auto it = q.get_unique_terms_begin(); it != q.get_unique_terms_end(); ++it)
+      out.insert(*it);
+    return;
+  }
+  size_t n = q.get_num_subqueries();
+  if (q.get_type() == Xapian::Query::OP_AND_NOT && n > 1)
+    n = 1;
+  for (size_t i = 0; i < n; i++)
+    wanted_terms(q.get_subquery(i), out);
+}
+
 // The title as a field of the passage (Robertson, Zaragoza & Taylor 2004
 // weigh a document's fields; a scaled sum of the fields' BM25 is the cheap
 // form): each distinct word form and stem of the query's plain words (not
-// field terms) as the title's term, ORed.
+// field terms, nor words it excludes) as the title's term, ORed.
 static Xapian::Query title_query(const Xapian::Query &words) {
   std::vector<Xapian::Query> t;
+  std::set<std::string> wanted;
   const char stem = TL_PREFIX_STEM[0];
-  for (auto it = words.get_unique_terms_begin(); it != words.get_unique_terms_end(); ++it) {
-    const std::string &w = *it;
+  wanted_terms(words, wanted);
+  for (const std::string &w : wanted) {
     bool stemmed = w.size() > 1 && w[0] == stem;
     char first = stemmed ? w[1] : w.empty() ? 'A' : w[0];
     if (first >= 'A' && first <= 'Z')
