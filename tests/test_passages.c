@@ -154,7 +154,11 @@ START_TEST(operators_within_a_passage) {
   tl_results_free(r);
   /* a word excluded alone, led by '-', is NOT alone too (not the word) */
   {
-    const char *alone[] = {"-mengungsi", "  -mengungsi", "NOT mengungsi -\"banjir bandang\""};
+    const char *alone[] = {
+        "-mengungsi",         "  -mengungsi",   "NOT mengungsi -\"banjir bandang\"",
+        "yang -mengungsi",    "dan -mengungsi", "siapa -mengungsi?",
+        "yang NOT mengungsi", "(-mengungsi)",   "siapa AND NOT mengungsi",
+        "( -mengungsi )",     "-mengungsi yang"};
     size_t k;
     for (k = 0; k < sizeof alone / sizeof *alone; k++) {
       r = search(alone[k], NULL, 0);
@@ -165,6 +169,49 @@ START_TEST(operators_within_a_passage) {
     }
     r = search("-mengungsi -polisi", NULL, 0);
     ck_assert_uint_eq(r->count, 3 + 1 + LONG_PARAGRAPHS + 2 + 2 - 3);
+    ck_assert_ptr_null(listed(r, "erupsi", 3));
+    tl_results_free(r);
+    /* a phrase excluded alone: every passage but the one holding it */
+    for (k = 0; k < 3; k++) {
+      const char *phrase[] = {"-\"warga desa\"", "yang -\"warga desa\"", "(-\"warga desa\")"};
+      r = search(phrase[k], NULL, 0);
+      ck_assert_msg(r->count == 3 + 1 + LONG_PARAGRAPHS + 2 + 2 - 1, "%s: %zu", phrase[k],
+                    r->count);
+      ck_assert_ptr_null(listed(r, "erupsi", 2));
+      ck_assert_ptr_nonnull(listed(r, "ungsi", 1));
+      tl_results_free(r);
+    }
+  }
+  /* an excluded word leaves out its derived forms in the exact forms'
+   * branch too: "ditutup" is excluded by "-tutup" */
+  r = search("desa -tutup", NULL, 0);
+  ck_assert_uint_eq(r->count, 2);
+  ck_assert_ptr_nonnull(listed(r, "erupsi", 2));
+  ck_assert_ptr_nonnull(listed(r, "ungsi", 1));
+  tl_results_free(r);
+  /* NEAR and ADJ beside a word led by '-' are refused, not searched as if
+   * the word were wanted; NOT before a NEAR excludes the NEAR */
+  {
+    const char *refused[] = {"desa NEAR -polisi", "-polisi ADJ desa",
+                             "desa NEAR/3 -\"warga desa\""};
+    tl_searcher_options so;
+    tl_searcher *sr;
+    tl_rank_params p;
+    tl_error err;
+    size_t k;
+    memset(&so, 0, sizeof so);
+    so.data_dir = tu_source_dir();
+    tl_rank_params_default(&p);
+    ck_assert_msg(tl_searcher_open(db, &so, &p, &sr, &err) == TL_OK, "%s", err.msg);
+    for (k = 0; k < sizeof refused / sizeof *refused; k++) {
+      r = NULL;
+      ck_assert_int_eq(tl_search(sr, refused[k], 0, 10, 0, &r, &err), TL_ERR_USAGE);
+      ck_assert_ptr_null(r);
+      ck_assert_msg(strstr(err.msg, "beside an excluded word"), "%s", err.msg);
+    }
+    tl_searcher_close(sr);
+    r = search("NOT desa NEAR polisi", NULL, 0);
+    ck_assert_uint_eq(r->count, 3 + 1 + LONG_PARAGRAPHS + 2 + 2 - 1);
     ck_assert_ptr_null(listed(r, "erupsi", 3));
     tl_results_free(r);
   }

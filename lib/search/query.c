@@ -109,33 +109,50 @@ static int index_terms(tl_query *q) {
   return 0;
 }
 
-/* Marks the terms within the query's negated parts: a word or "phrase"
- * after NOT, or one led by '-' (a term overlapping such a part counts as
- * in it). */
+/* The end of the query part that starts at p: a "phrase" to its closing
+ * quote, a (group) to its closing bracket, else a word to the next space. */
+static const char *part_end(const char *p) {
+  int depth = 0, in_quotes = 0;
+  if (*p == '"') {
+    const char *e = strchr(p + 1, '"');
+    return e ? e + 1 : p + strlen(p);
+  }
+  if (*p != '(')
+    return p + strcspn(p, " \t\n\r");
+  for (; *p; p++) {
+    if (*p == '"')
+      in_quotes = !in_quotes;
+    else if (!in_quotes && *p == '(')
+      depth++;
+    else if (!in_quotes && *p == ')' && --depth == 0)
+      return p + 1;
+  }
+  return p;
+}
+
+/* Marks the terms within the query's negated parts: a word, "phrase" or
+ * (group) after NOT (negated 1), or a word or phrase led by '-' (negated
+ * 2), within brackets or not (a term overlapping such a part counts as in
+ * it). */
 static void mark_negated(tl_query *q) {
   const char *text = q->text, *p = text;
   size_t k;
   while (*p) {
     int negate = 0;
     const char *start;
-    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-      p++;
+    p += strspn(p, " \t\n\r(");
+    if (!*p)
+      break;
     start = p;
     if (*p == '-') {
-      negate = 1;
+      negate = 2;
+      p++;
     } else if (strncmp(p, "NOT", 3) == 0 && (p[3] == ' ' || p[3] == '\t')) {
       negate = 1;
       p += 3;
-      while (*p == ' ' || *p == '\t')
-        p++;
+      p += strspn(p, " \t");
     }
-    if (*p == '"') {
-      const char *e = strchr(p + 1, '"');
-      p = e ? e + 1 : p + strlen(p);
-    } else {
-      while (*p && !strchr(" \t\n\r", *p))
-        p++;
-    }
+    p = part_end(p);
     if (!negate)
       continue;
     /* the terms overlapping [start, p): those starting within max_span_
@@ -147,7 +164,7 @@ static void mark_negated(tl_query *q) {
         if (t->start >= e)
           break;
         if (t->end > s)
-          t->negated = 1;
+          t->negated = negate;
       }
     }
   }
@@ -187,6 +204,35 @@ static tl_status check_limits(const tl_query *q, tl_error *err) {
   if (words > TL_QUERY_MAX_WORDS)
     return tl_error_set(err, TL_ERR_LIMIT, "query: %zu words, over the limit of %d", words,
                         TL_QUERY_MAX_WORDS);
+  return TL_OK;
+}
+
+/* TL_OK, or the error of a NEAR or ADJ beside a word or phrase led by '-'
+ * ("banjir NEAR -longsor"): they join what a passage holds, and Xapian's
+ * parser would read the excluded word as wanted. */
+static tl_status check_near(const tl_query *q, tl_error *err) {
+  size_t i, k;
+  const char *after;
+  for (i = 0; i < q->nterms; i++) {
+    const tl_query_term *t = &q->terms[i];
+    size_t n = t->end - t->start;
+    if (!t->operator_ || !((n == 4 && memcmp(q->text + t->start, "NEAR", 4) == 0) ||
+                           (n == 3 && memcmp(q->text + t->start, "ADJ", 3) == 0)))
+      continue;
+    n += strcspn(q->text + t->end, " \t\r\n\"()"); /* NEAR/3 */
+    after = q->text + t->start + n;
+    after += strspn(after, " \t\r\n");
+    for (k = 0; k < q->nterms && *after != '-'; k++) {
+      const tl_query_term *o = &q->terms[k];
+      if (o->negated == 2 && o->pos + 1 == t->pos && !(o->flags & (TL_TERM_STEM | TL_TERM_JOINED)))
+        break;
+    }
+    if (*after == '-' || k < q->nterms)
+      return tl_error_set(err, TL_ERR_USAGE,
+                          "query: %.*s beside an excluded word ('-'): NEAR and ADJ join words "
+                          "that a passage holds",
+                          (int)n, q->text + t->start);
+  }
   return TL_OK;
 }
 
@@ -234,6 +280,10 @@ tl_status tl_query_parse(tl_analyzer *analyzer, const tl_analyzer *questions, co
     return (tl_status)rc;
   }
   mark_negated(q);
+  if ((rc = check_near(q, err)) != TL_OK) {
+    tl_query_free(q);
+    return (tl_status)rc;
+  }
   q->question = q->question_word != NULL || ends_in_question_mark(q->text, q->len);
   *out = q;
   return TL_OK;

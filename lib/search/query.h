@@ -26,8 +26,9 @@ typedef struct tl_query_term {
   const char *term;  /**< the term (word form, stem or joined form),
                           NUL-terminated, owned by the query */
   size_t len;        /**< bytes of term */
-  int negated;       /**< within what the query excludes: a word or "phrase"
-                          led by '-' or after NOT (and the NOT itself) */
+  int negated;       /**< within what the query excludes: 1 a word, "phrase"
+                          or (group) after NOT (and the NOT itself), 2 a
+                          word or "phrase" led by '-'; else 0 */
   int operator_;     /**< the word as typed is an operator: AND, OR, NOT,
                           NEAR, ADJ (capitals) */
   int question;      /**< a word form (no stem, no joined form) that is a

@@ -360,6 +360,22 @@ static int has_operand(const unsigned char *act, size_t i, size_t n, int step) {
   return !dropped;
 }
 
+/* Whether term i of the query is the operator NOT. */
+static int is_not(const tl_query *pq, size_t i) {
+  const tl_query_term *t = &pq->terms[i];
+  return t->operator_ && t->end - t->start == 3 && memcmp(pq->text + t->start, "NOT", 3) == 0;
+}
+
+/* Whether the rewrite keeps nothing before term i: a NOT there stands
+ * alone ("yang NOT banjir" as "NOT banjir", every passage without the
+ * word). */
+static int nothing_before(const unsigned char *act, size_t i) {
+  while (i-- > 0)
+    if (act[i] == ACT_WORD || act[i] == ACT_OPERATOR)
+      return 0;
+  return 1;
+}
+
 /* Whether query word t is a name that the stemmer would change (Kediri,
  * Semeru): capitalised in the query, or typed in lower case but listed by
  * the gazetteer; such a word is searched as written. */
@@ -515,7 +531,9 @@ static tl_status rewrite(const tl_searcher *s, const tl_query *pq, char **out, t
     for (changed = pass == 0; changed;) {
       changed = 0;
       for (i = n; i-- > 0;)
-        if (act[i] == ACT_OPERATOR && !(has_operand(act, i, n, -1) && has_operand(act, i, n, 1))) {
+        if (act[i] == ACT_OPERATOR &&
+            !((has_operand(act, i, n, -1) || (is_not(pq, i) && nothing_before(act, i))) &&
+              has_operand(act, i, n, 1))) {
           act[i] = ACT_DROPPED;
           changed = 1;
         }
@@ -1084,25 +1102,29 @@ fail:
   return rc;
 }
 
-/* The text of a query whose words are all excluded ("-banjir", "-banjir
- * -\"tanah longsor\"") with each '-' that leads a word or phrase written
+/* The text of a query whose words are all excluded ("-banjir", "yang
+ * -\"tanah longsor\"", "(-banjir)": stopwords, which the rewrite drops,
+ * and operators aside) with each '-' that leads a word or phrase written
  * as "NOT ": what it asks for, every passage without them (Xapian's parser
  * reads a lone "-word" as the word itself). NULL for any other query, or
  * when out of memory (the query is then searched as typed). */
-static char *excluded_alone(const tl_query *pq) {
+static char *excluded_alone(const tl_searcher *s, const tl_query *pq) {
   tl_buf o = TL_BUF_INIT;
   size_t i, negated = 0;
   int in_quotes = 0, failed = 0;
   const char *p;
   for (i = 0; i < pq->nterms; i++) {
-    if (!pq->terms[i].negated && !pq->terms[i].operator_)
+    const tl_query_term *t = &pq->terms[i];
+    if (t->negated)
+      negated++;
+    else if (!t->operator_ && !(t->flags & (TL_TERM_STEM | TL_TERM_JOINED)) &&
+             !tl_analyzer_is_stopword(s->query_stop, t->term, t->len))
       return NULL;
-    negated += (size_t)pq->terms[i].negated;
   }
   if (!negated || !strchr(pq->text, '-'))
     return NULL;
   for (p = pq->text; *p; p++) {
-    if (*p == '-' && !in_quotes && (p == pq->text || strchr(" \t\r\n", p[-1])))
+    if (*p == '-' && !in_quotes && (p == pq->text || strchr(" \t\r\n(", p[-1])))
       failed |= tl_buf_append_str(&o, "NOT ");
     else
       failed |= tl_buf_append(&o, p, 1);
@@ -1129,7 +1151,7 @@ tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned
    * is left out: the search itself says what failed */
   if (tl_spelling_suggest(s->store, s->analyzer, pq, &fix, err) != TL_OK)
     tl_error_clear(err);
-  not_alone = excluded_alone(pq);
+  not_alone = excluded_alone(s, pq);
   tl_query_free(pq);
   rc = search_once(s,
                    fix && s->correct ? fix

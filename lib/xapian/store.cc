@@ -941,6 +941,30 @@ static Xapian::Query relaxed(const Xapian::Query &q) {
   return rebuilt(q, relaxed);
 }
 
+// The right sides of q's AND_NOTs (what it excludes), into out.
+static void excluded_parts(const Xapian::Query &q, std::vector<Xapian::Query> &out) {
+  size_t n = q.get_num_subqueries();
+  if (q.get_type() == Xapian::Query::OP_AND_NOT) {
+    for (size_t i = 1; i < n; i++)
+      out.push_back(q.get_subquery(i));
+    n = std::min<size_t>(n, 1);
+  }
+  for (size_t i = 0; i < n; i++)
+    excluded_parts(q.get_subquery(i), out);
+}
+
+// x without what q excludes: the exact word forms' query matches no
+// passage that the stemmed words' leave out ("beras -banjir" and
+// "dibanjiri").
+static Xapian::Query excluding(const Xapian::Query &x, const Xapian::Query &q) {
+  std::vector<Xapian::Query> parts;
+  excluded_parts(q, parts);
+  if (x.empty() || parts.empty())
+    return x;
+  return Xapian::Query(Xapian::Query::OP_AND_NOT, x,
+                       Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end()));
+}
+
 // The terms a query counts for a document's weight: its leaves but those
 // under the right of AND_NOT or a filter's filters, and those of ranges.
 static void positive_terms(const Xapian::Query &q, std::set<std::string> &out) {
@@ -1883,21 +1907,6 @@ static Xapian::Query filter_query(const tl_search_options *o) {
   return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
 }
 
-// The distinct terms of q that what it matches may hold, into out: all but
-// those on the right side of an AND_NOT (what the query excludes).
-static void wanted_terms(const Xapian::Query &q, std::set<std::string> &out) {
-  if (q.get_type() == Xapian::Query::LEAF_TERM) {
-    for (auto it = q.get_unique_terms_begin(); it != q.get_unique_terms_end(); ++it)
-      out.insert(*it);
-    return;
-  }
-  size_t n = q.get_num_subqueries();
-  if (q.get_type() == Xapian::Query::OP_AND_NOT && n > 1)
-    n = 1;
-  for (size_t i = 0; i < n; i++)
-    wanted_terms(q.get_subquery(i), out);
-}
-
 // The title as a field of the passage (Robertson, Zaragoza & Taylor 2004
 // weigh a document's fields; a scaled sum of the fields' BM25 is the cheap
 // form): each distinct word form and stem of the query's plain words (not
@@ -1906,7 +1915,7 @@ static Xapian::Query title_query(const Xapian::Query &words) {
   std::vector<Xapian::Query> t;
   std::set<std::string> wanted;
   const char stem = TL_PREFIX_STEM[0];
-  wanted_terms(words, wanted);
+  positive_terms(words, wanted);
   for (const std::string &w : wanted) {
     bool stemmed = w.size() > 1 && w[0] == stem;
     char first = stemmed ? w[1] : w.empty() ? 'A' : w[0];
@@ -2206,7 +2215,7 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
     // q, and the passages' match, name each stem by its stem term (read as
     // TermPostings); dq, the documents' query for Xapian's matcher, searches
     // a stem with its word form (with_word_forms).
-    Xapian::Query match = matching(typed_words, expansion, exact);
+    Xapian::Query match = matching(typed_words, expansion, excluding(exact, typed_words));
     Xapian::Query matched_documents =
         matching(relaxed(typed_words), relaxed(expansion), relaxed(exact));
     // Its stems weigh with their counted frequencies, as in the passages'
