@@ -431,6 +431,19 @@ START_TEST(test_open_errors) {
   ck_assert_ptr_null(s);
   ck_assert_msg(strstr(err.msg, path) != NULL, "%s", err.msg);
   ck_assert_msg(strstr(err.msg, "file:1: 'not a database'") != NULL, "%s", err.msg);
+  /* a binary file's control bytes are quoted escaped, and a long line cut */
+  {
+    char bin[200];
+    memset(bin, 'x', sizeof bin);
+    memcpy(bin, "ab\x1b[31m\x01", 8);
+    ck_assert_int_eq(tu_write_file(path, bin, sizeof bin), 0);
+    ck_assert_int_eq(tl_store_open(path, TL_STORE_READ, &s, &err), TL_ERR_FORMAT);
+    ck_assert_msg(strstr(err.msg, "file:1: 'ab\\x1b[31m\\x01xxx") != NULL, "%s", err.msg);
+    ck_assert_msg(strstr(err.msg, "xxx...': expected") != NULL, "%s", err.msg);
+    ck_assert_ptr_null(strchr(err.msg, '\x1b'));
+    ck_assert_uint_lt(strlen(err.msg), sizeof bin);
+    ck_assert_int_eq(tu_write_file(path, "not a database\n", 15), 0);
+  }
 
   /* for writing, a regular file: Xapian reads it as a stub and fails */
   s = (tl_store *)1;

@@ -243,6 +243,24 @@ std::string trim(const std::string &t) {
   return b == std::string::npos ? std::string() : t.substr(b, e - b + 1);
 }
 
+// A line of a file as an error message quotes it: control bytes written as
+// \xNN (a binary file's bytes would move the terminal), at most 60 bytes
+// of it, then "...".
+std::string shown(const std::string &line) {
+  std::string out;
+  char hex[8];
+  for (size_t i = 0; i < line.size() && i < 60; i++) {
+    unsigned char c = static_cast<unsigned char>(line[i]);
+    if (c < 0x20 || c == 0x7f) {
+      std::snprintf(hex, sizeof hex, "\\x%02x", c);
+      out += hex;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return line.size() > 60 ? out + "..." : out;
+}
+
 // Reads a stub database file (Xapian's format): one database a line, "auto
 // PATH" (or glass, chert) relative to the file's directory, or "remote
 // HOST:PORT" for a database that xapian-tcpsrv serves; blank lines and '#'
@@ -274,7 +292,8 @@ std::vector<tl_shard> read_stub(const std::string &path) {
         throw ShardError(where + "'remote :PROGRAM' is not supported: 'remote HOST:PORT'",
                          TL_ERR_FORMAT);
       if (colon == std::string::npos || !end || *end || port == 0 || port > 65535)
-        throw ShardError(where + "'" + line + "': expected 'remote HOST:PORT'", TL_ERR_FORMAT);
+        throw ShardError(where + "'" + shown(line) + "': expected 'remote HOST:PORT'",
+                         TL_ERR_FORMAT);
       sh.host = rest.substr(0, colon);
       sh.port = (unsigned)port;
       sh.name = rest;
@@ -282,7 +301,7 @@ std::vector<tl_shard> read_stub(const std::string &path) {
       sh.path = std::filesystem::path(rest).is_absolute() ? rest : (dir / rest).string();
       sh.name = sh.path;
     } else {
-      throw ShardError(where + "'" + line + "': expected 'auto PATH' or 'remote HOST:PORT'",
+      throw ShardError(where + "'" + shown(line) + "': expected 'auto PATH' or 'remote HOST:PORT'",
                        TL_ERR_FORMAT);
     }
     out.push_back(sh);
