@@ -775,7 +775,22 @@ START_TEST(trees_bad_models) {
        "s 1 0.5 3 3 3\nl 1\nl 2\n",
        "tree 1: a node is the child of two splits"},
       {"telusur-trees 1\nfeatures 2\nbase 0\nlinear 0\ntrees 0\nextra\n", ":6: text after"},
-      {"telusur-trees 1\nfeatures 2\nbase 0\nlinear 0\ntrees 99999999999\n", "out of range"},
+      {"telusur-trees 1\nfeatures 2\nbase 0\nlinear 0\ntrees 99999999999\n", "at most 100000"},
+      /* a node no split leads to */
+      {"telusur-trees 1\nfeatures 2\nbase 0\nlinear 0\ntrees 1\ntree 4\ns 0 0.5 1 2 1\nl 1\nl 2\n"
+       "l 3\n",
+       "tree 1: a node not reached from the root"},
+      /* values whose sum would not be finite */
+      {"telusur-trees 1\nfeatures 2\nbase 0\nlinear 0\ntrees 1\ntree 1\nl 1e308\n",
+       ":7: leaf value not finite or over 1e+06"},
+      {"telusur-trees 1\nfeatures 2\nbase 0\nlinear 1e300\n", ":4: expected 'linear NUMBER'"},
+      {"telusur-trees 1\nfeatures 2\nbase -inf\n", ":3: expected 'base NUMBER'"},
+      /* a line too long, a NUL byte: named on their own line */
+      {"telusur-trees 1\nfeatures 2\nbase 0\nlinear 0\ntrees 1\ntree 1\nl 0.0000000000000000000"
+       "00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+       "00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+       "000000000000000000000000000000000000000000000000000000000000001\n",
+       ":7: a line over 256 bytes"},
   };
   char path[4096];
   tl_trees *t;
@@ -788,6 +803,25 @@ START_TEST(trees_bad_models) {
   }
   ck_assert_int_eq(load_text("telusur-trees 1\nfeatures 2\nbase 0\nlinear 0\ntrees 0\n", 2, &err),
                    TL_OK);
+  /* CRLF line ends, blank space around lines, blank lines: read */
+  ck_assert_msg(
+      load_text(" telusur-trees 1\r\nfeatures 2\r\n\r\nbase 0 \r\n\tlinear 0\r\ntrees 1\r\n"
+                "tree 3\r\n  s 1 0.25 1 2 2\r\nl -1\r\nl 1.5\r\n\r\n\n",
+                2, &err) == TL_OK,
+      "%s", err.msg);
+  /* a NUL byte, named on its line */
+  snprintf(path, sizeof path, "%s/model.txt", tu_dir);
+  {
+    static const char nul[] =
+        "telusur-trees 1\nfeatures 2\nbase 0\nlinear 0\ntrees 1\ntree 1\nl 1\0\n";
+    ck_assert_int_eq(tu_write_file(path, nul, sizeof nul - 1), 0);
+    ck_assert_int_eq(tl_trees_load(path, 2, &t, &err), TL_ERR_FORMAT);
+    ck_assert_msg(strstr(err.msg, "model.txt:7: a NUL byte"), "%s", err.msg);
+  }
+  /* a directory: the system's reason */
+  ck_assert_int_eq(tl_trees_load(tu_dir, 2, &t, &err), TL_ERR_IO);
+  ck_assert_ptr_null(t);
+  ck_assert_msg(strstr(err.msg, "Is a directory"), "%s", err.msg);
   snprintf(path, sizeof path, "%s/none.txt", tu_dir);
   ck_assert_int_eq(tl_trees_load(path, 2, &t, &err), TL_ERR_NOTFOUND);
   ck_assert_ptr_null(t);

@@ -15,6 +15,9 @@
 /* Bounds that keep a malformed count from asking for huge allocations. */
 #define MAX_TREES 100000
 #define MAX_NODES 1000000
+/* The largest leaf value, base and linear weight in magnitude: XGBoost's
+ * are below 100; a sum of MAX_NODES of them stays finite. */
+#define MAX_VALUE 1e6
 
 typedef struct node {
   double value; /* a leaf's */
@@ -60,11 +63,22 @@ void tl_trees_free(tl_trees *t) {
 
 /* Lays tree i (read into t->nodes from t->root[i], n nodes) out in walk
  * order from t->root[i] (the same place), with its depth. queue, level: n
- * slots of scratch. Returns 0, or -1 when a node is reached from two
- * splits (the layout would not fit). */
+ * slots of scratch. Returns 0, -1 when a node is reached from two splits
+ * (the layout would not fit), or -2 when a node is not reached from the
+ * root. */
 static int lay_out(tl_trees *t, size_t i, size_t n, uint32_t *queue, unsigned *level) {
-  size_t first = t->root[i], head = 0, tail = 0;
+  size_t first = t->root[i], head = 0, tail = 0, k;
   unsigned depth = 0;
+  /* reached from the root: children come after their node (read_tree) */
+  memset(level, 0, n * sizeof *level);
+  level[0] = 1;
+  for (k = 0; k < n; k++) {
+    const node *d = &t->nodes[first + k];
+    if (!level[k])
+      return -2;
+    if (d->feature >= 0)
+      level[d->yes - first] = level[d->no - first] = 1;
+  }
   queue[tail] = (uint32_t)first; /* old index of walk node first + tail */
   level[tail++] = 0;
   while (head < tail) {
@@ -101,36 +115,60 @@ typedef struct reader {
   FILE *f;
   const char *path;
   unsigned long line;
-  char buf[LINE_MAX_BYTES];
+  char *buf; /* the line read, NUL-terminated */
+  size_t cap;
 } reader;
 
-/* The next line into rd->buf (without its newline); 0 at the end or on a line too long. */
-static int next_line(reader *rd) {
-  size_t len;
-  if (!fgets(rd->buf, sizeof rd->buf, rd->f))
-    return 0;
-  rd->line++;
-  len = strlen(rd->buf);
-  if (len > 0 && rd->buf[len - 1] == '\n')
-    rd->buf[--len] = '\0';
-  else if (!feof(rd->f))
-    return 0;
-  return 1;
-}
-
 static int bad(reader *rd, tl_error *err, const char *what) {
-  return tl_error_set(err, TL_ERR_FORMAT, "%s:%lu: %s", rd->path, rd->line + 1, what);
+  return tl_error_set(err, TL_ERR_FORMAT, "%s:%lu: %s", rd->path, rd->line, what);
 }
 
-/* Reads "KEY NUMBER" into *v. */
-static int header(reader *rd, const char *key, double *v, tl_error *err) {
+/* The next line that is not blank into rd->buf, without the blank space
+ * around it (a CR of CRLF among it): 1; 0 at the end of the file; -1 on a
+ * line over LINE_MAX_BYTES, a NUL byte or a read error (err set). */
+static int next_line(reader *rd, tl_error *err) {
+  for (;;) {
+    ssize_t got;
+    size_t len, skip;
+    errno = 0;
+    if ((got = getline(&rd->buf, &rd->cap, rd->f)) < 0) {
+      if (ferror(rd->f))
+        return tl_error_set(err, errno == ENOMEM ? TL_ERR_NOMEM : TL_ERR_IO, "%s: %s", rd->path,
+                            strerror(errno ? errno : EIO)),
+               -1;
+      return 0;
+    }
+    rd->line++;
+    len = (size_t)got;
+    if (strlen(rd->buf) != len)
+      return bad(rd, err, "a NUL byte: not a text file"), -1;
+    if (len > LINE_MAX_BYTES)
+      return tl_error_set(err, TL_ERR_FORMAT, "%s:%lu: a line over %d bytes", rd->path, rd->line,
+                          LINE_MAX_BYTES),
+             -1;
+    while (len > 0 && strchr(" \t\r\n", rd->buf[len - 1]))
+      rd->buf[--len] = '\0';
+    skip = strspn(rd->buf, " \t");
+    if (skip < len) {
+      memmove(rd->buf, rd->buf + skip, len - skip + 1);
+      return 1;
+    }
+  }
+}
+
+/* Reads "KEY NUMBER" into *v, a finite number of at most limit in
+ * magnitude. */
+static int header(reader *rd, const char *key, double limit, double *v, tl_error *err) {
   char k[32], rest;
-  int got = next_line(rd);
+  int got = next_line(rd, err);
   *v = 0;
+  if (got < 0)
+    return (int)err->code;
   if (!got || sscanf(rd->buf, "%31s %lf %c", k, v, &rest) != 2 || strcmp(k, key) != 0 ||
-      !isfinite(*v))
-    return tl_error_set(err, TL_ERR_FORMAT, "%s:%lu: expected '%s NUMBER'", rd->path,
-                        rd->line + !got, key);
+      !(fabs(*v) <= limit))
+    return tl_error_set(err, TL_ERR_FORMAT,
+                        "%s:%lu: expected '%s NUMBER' (at most %g in magnitude)", rd->path,
+                        rd->line + !got, key, limit);
   return TL_OK;
 }
 
@@ -173,9 +211,9 @@ static int read_tree(tl_trees *t, reader *rd, tl_error *err) {
   double m = 0;
   size_t i, first = t->nnodes, n;
   int rc;
-  if ((rc = header(rd, "tree", &m, err)) != TL_OK)
+  if ((rc = header(rd, "tree", MAX_NODES, &m, err)) != TL_OK)
     return rc;
-  if (m < 1 || m > MAX_NODES || m != floor(m) || (double)t->nnodes + m > MAX_NODES)
+  if (m < 1 || m != floor(m) || (double)t->nnodes + m > MAX_NODES)
     return tl_error_set(err, TL_ERR_FORMAT, "%s:%lu: node count out of range", rd->path, rd->line);
   n = (size_t)m;
   if (tl_array_reserve((void **)&t->nodes, &t->cap, t->nnodes + n, sizeof *t->nodes) != TL_OK)
@@ -183,12 +221,16 @@ static int read_tree(tl_trees *t, reader *rd, tl_error *err) {
   for (i = 0; i < n; i++) {
     node *d = &t->nodes[first + i];
     double v[5];
-    if (!next_line(rd))
-      return bad(rd, err, "missing node");
+    if ((rc = next_line(rd, err)) <= 0)
+      return rc < 0
+                 ? (int)err->code
+                 : (int)tl_error_set(err, TL_ERR_FORMAT, "%s:%lu: missing node (%zu of tree's %zu)",
+                                     rd->path, rd->line + 1, i + 1, n);
     if (rd->buf[0] == 'l' && numbers(rd->buf + 1, v, 1)) {
-      if (!isfinite(v[0]))
-        return tl_error_set(err, TL_ERR_FORMAT, "%s:%lu: leaf value not finite", rd->path,
-                            rd->line);
+      if (!(fabs(v[0]) <= MAX_VALUE))
+        return tl_error_set(err, TL_ERR_FORMAT,
+                            "%s:%lu: leaf value not finite or over %g in magnitude", rd->path,
+                            rd->line, MAX_VALUE);
       d->feature = -1;
       d->value = v[0];
       continue;
@@ -235,11 +277,13 @@ static int build_walk(tl_trees *t, const char *path, tl_error *err) {
   }
   for (i = 0; i < t->ntrees; i++) {
     size_t end = i + 1 < t->ntrees ? t->root[i + 1] : t->nnodes;
-    if (lay_out(t, i, end - t->root[i], queue, level) != 0) {
+    int laid = lay_out(t, i, end - t->root[i], queue, level);
+    if (laid != 0) {
       free(queue);
       free(level);
-      return tl_error_set(err, TL_ERR_FORMAT, "%s: tree %zu: a node is the child of two splits",
-                          path, i + 1);
+      return tl_error_set(err, TL_ERR_FORMAT, "%s: tree %zu: %s", path, i + 1,
+                          laid == -1 ? "a node is the child of two splits"
+                                     : "a node not reached from the root");
     }
   }
   free(queue);
@@ -262,12 +306,14 @@ int tl_trees_load(const char *path, size_t nfeatures, tl_trees **out, tl_error *
     fclose(rd.f);
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
   }
-  if (!next_line(&rd) || strcmp(rd.buf, "telusur-trees 1") != 0) {
-    rc = tl_error_set(err, TL_ERR_FORMAT, "%s:1: not a tree model (expected 'telusur-trees 1')",
-                      path);
+  if ((rc = next_line(&rd, err)) <= 0 || strcmp(rd.buf, "telusur-trees 1") != 0) {
+    rc = rc < 0 ? (int)err->code
+                : (int)tl_error_set(err, TL_ERR_FORMAT,
+                                    "%s:%lu: not a tree model (expected 'telusur-trees 1')", path,
+                                    rd.line ? rd.line : 1);
     goto fail;
   }
-  if ((rc = header(&rd, "features", &v, err)) != TL_OK)
+  if ((rc = header(&rd, "features", MAX_NODES, &v, err)) != TL_OK)
     goto fail;
   if (v != (double)nfeatures) {
     rc = tl_error_set(err, TL_ERR_FORMAT, "%s:%lu: the model has %g features, not %zu", path,
@@ -280,11 +326,11 @@ int tl_trees_load(const char *path, size_t nfeatures, tl_trees **out, tl_error *
     goto fail;
   }
   t->nfeatures = nfeatures;
-  if ((rc = header(&rd, "base", &t->base, err)) != TL_OK ||
-      (rc = header(&rd, "linear", &t->linear, err)) != TL_OK ||
-      (rc = header(&rd, "trees", &v, err)) != TL_OK)
+  if ((rc = header(&rd, "base", MAX_VALUE, &t->base, err)) != TL_OK ||
+      (rc = header(&rd, "linear", MAX_VALUE, &t->linear, err)) != TL_OK ||
+      (rc = header(&rd, "trees", MAX_TREES, &v, err)) != TL_OK)
     goto fail;
-  if (v < 0 || v > MAX_TREES || v != floor(v)) {
+  if (v < 0 || v != floor(v)) {
     rc = tl_error_set(err, TL_ERR_FORMAT, "%s:%lu: tree count out of range", path, rd.line);
     goto fail;
   }
@@ -300,16 +346,18 @@ int tl_trees_load(const char *path, size_t nfeatures, tl_trees **out, tl_error *
   }
   if ((rc = build_walk(t, path, err)) != TL_OK)
     goto fail;
-  if (next_line(&rd) || ferror(rd.f)) {
-    rc = ferror(rd.f)
-             ? tl_error_set(err, TL_ERR_IO, "%s: read error", path)
-             : tl_error_set(err, TL_ERR_FORMAT, "%s:%lu: text after the last tree", path, rd.line);
+  if ((rc = next_line(&rd, err)) != 0) {
+    rc = rc < 0 ? (int)err->code
+                : (int)tl_error_set(err, TL_ERR_FORMAT, "%s:%lu: text after the last tree", path,
+                                    rd.line);
     goto fail;
   }
+  free(rd.buf);
   fclose(rd.f);
   *out = t;
   return TL_OK;
 fail:
+  free(rd.buf);
   fclose(rd.f);
   tl_trees_free(t);
   return rc;
