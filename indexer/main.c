@@ -278,7 +278,13 @@ int main(int argc, char **argv) {
       break;
     case O_PRUNE: break; /* the default now */
     case O_NO_DELETE: opts.no_delete = 1; break;
-    case O_DATE_FORMAT: opts.date_format = optarg; break;
+    case O_DATE_FORMAT:
+      if (!*optarg) {
+        fputs("telusur-index: --date-format: an empty format\n", stderr);
+        return EXIT_FATAL;
+      }
+      opts.date_format = optarg;
+      break;
     case O_COMPACT: compact = 1; break;
     case O_STATS: stats = 1; break;
     case 'q': quiet = 1; break;

@@ -324,6 +324,10 @@ int main(int argc, char **argv) {
     case OPT_PARTIAL: so.allow_partial = 1; break;
     case OPT_FACETS: {
       char *f, *save = NULL;
+      if (!optarg[strspn(optarg, ", ")]) {
+        fputs("telusur-query: --facets: no field named (--facets=FIELD[,FIELD...])\n", stderr);
+        return EXIT_ERROR;
+      }
       for (f = strtok_r(optarg, ",", &save); f; f = strtok_r(NULL, ",", &save)) {
         if (nfacets == MAX_FILTERS) {
           fputs("telusur-query: too many facets\n", stderr);

@@ -226,6 +226,20 @@ START_TEST(exit_statuses) {
   ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-query' --bogus x", tu_bin_dir()), 2);
   ck_assert_int_eq(
       tu_runf(NULL, NULL, "'%s/telusur-query' -f xml -d '%s/db' x", tu_bin_dir(), tu_dir), 2);
+  /* an option's empty value is an error, not the option left out */
+  ck_assert_int_eq(
+      tu_runf(NULL, &err, "'%s/telusur-query' -d '%s/db' --facets '' x", tu_bin_dir(), tu_dir), 2);
+  ck_assert_ptr_nonnull(strstr(err, "--facets: no field named"));
+  free(err);
+  ck_assert_int_eq(
+      tu_runf(NULL, &err, "'%s/telusur-query' -d '%s/db' --facets=, x", tu_bin_dir(), tu_dir), 2);
+  ck_assert_ptr_nonnull(strstr(err, "--facets: no field named"));
+  free(err);
+  ck_assert_int_eq(tu_runf(NULL, &err, "'%s/telusur-index' -d '%s/db2' --date-format '' '%s/db'",
+                           tu_bin_dir(), tu_dir, tu_dir),
+                   2);
+  ck_assert_ptr_nonnull(strstr(err, "--date-format: an empty format"));
+  free(err);
   ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-index' --bogus", tu_bin_dir()), 2);
   ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-index' -d '%s/db'", tu_bin_dir(), tu_dir), 2);
   /* TELUSUR_DB is the default database */
