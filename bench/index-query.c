@@ -9,7 +9,8 @@
  * passages and articles alone (as text output prints them). Env TELUSUR_RERANKER: the reranker
  * (telusur-query --reranker; unset: the searcher's default); env TELUSUR_CLOCK=cpu: the
  * process's CPU time (all its threads) per query instead of wall time; env
- * TELUSUR_THREADS=1: the searcher on one thread (tl_searcher_options.threads). */
+ * TELUSUR_THREADS=1: the searcher on one thread (tl_searcher_options.threads); env
+ * TELUSUR_EACH=1: each query's "qid<TAB>ms" on standard error too. */
 #include "telusur/search.h"
 #include "util/buf.h"
 
@@ -68,6 +69,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   const char *clock_env = getenv("TELUSUR_CLOCK");
+  int each = getenv("TELUSUR_EACH") != NULL;
   clockid_t clk =
       clock_env && strcmp(clock_env, "cpu") == 0 ? CLOCK_PROCESS_CPUTIME_ID : CLOCK_MONOTONIC;
   while (fgets(line, sizeof line, f)) {
@@ -86,6 +88,8 @@ int main(int argc, char **argv) {
     if (tl_array_reserve((void **)&lat, &cap, n + 1, sizeof *lat) != TL_OK)
       return 2;
     lat[n++] = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+    if (each)
+      fprintf(stderr, "%.*s\t%.3f\n", (int)(q - 1 - line), line, lat[n - 1]);
   }
   fclose(f);
   tl_searcher_close(s);

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Snippets: passages up to this many bytes are shown whole; longer ones as
@@ -1000,9 +1001,16 @@ static tl_status search_once(tl_searcher *s, const char *query, unsigned offset,
       rc = tl_store_hits_counts(s->store, hits, err);
     /* a writer committing under the reader: reopen, even after a reopen
      * that failed the same way, and retry (the reranker reads term
-     * statistics too, so the search is run again with it) */
-    if (rc != TL_ERR_MODIFIED || attempt >= 5)
+     * statistics too, so the search is run again with it); from the
+     * second retry on after a pause, doubling from 1 ms to 64 ms, so that
+     * a search slower than the writer's commits (a loaded machine) still
+     * gets a revision (0.2 s of pauses in all) */
+    if (rc != TL_ERR_MODIFIED || attempt >= 9)
       break;
+    if (attempt > 0) {
+      struct timespec pause = {0, (1L << (attempt - 1 < 6 ? attempt - 1 : 6)) * 1000000L};
+      nanosleep(&pause, NULL);
+    }
     free_ranking(hits, recs, order, score, features);
     hits = NULL;
     recs = NULL;
