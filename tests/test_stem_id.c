@@ -171,9 +171,22 @@ END_TEST
 
 START_TEST(test_reduplication_and_hyphens) {
   static const char *const cases[][2] = {
-      {"negara-negara", "negara"}, {"bersama-sama", "sama"}, {"sebaik-baiknya", "baik"},
-      {"meniru-nirukan", "tiru"},  {"di-phk", "phk"},        {"kerja-sama", "kerjasama"},
-      {"anak-anaknya", "anak"},    {"kata-kata", "kata"},    {"malaikat-malaikat-nya", "malaikat"}};
+      {"negara-negara", "negara"},
+      {"bersama-sama", "sama"},
+      {"sebaik-baiknya", "baik"},
+      {"meniru-nirukan", "tiru"},
+      {"di-phk", "phk"},
+      {"kerja-sama", "kerjasama"},
+      {"anak-anaknya", "anak"},
+      {"kata-kata", "kata"},
+      {"malaikat-malaikat-nya", "malaikat"},
+      /* a part that echoes the other (letters or consonants in common) is a
+       * reduplication; two words that do not are a compound, kept whole */
+      {"sayur-mayur", "sayur"},
+      {"gotong-royong", "gotong"},
+      {"bolak-balik", "bolak"},
+      {"tanah-longsor", "tanah-longsor"},
+      {"rumah-sakit", "rumah-sakit"}};
   tl_idstem *s = make_stemmer();
   char buf[256];
   size_t i;

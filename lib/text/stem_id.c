@@ -756,6 +756,27 @@ static int known(const tl_idstem *st, const char *s, size_t n) {
   return usable_root(lex_find(st, s, n));
 }
 
+/* Whether the second part of a hyphenated word echoes the first, as a
+ * partial or sound-changed reduplication does (sayur-mayur, meniru-nirukan,
+ * bolak-balik, gotong-royong): the two share three letters in a row, or
+ * their consonants in order. A compound of two words (tanah-longsor) does
+ * not. */
+static int echoes(const char *x, size_t nx, const char *y, size_t ny) {
+  char cx[64], cy[64];
+  size_t i, j, kx = 0, ky = 0;
+  for (i = 0; i + 3 <= nx; i++)
+    for (j = 0; j + 3 <= ny; j++)
+      if (memcmp(x + i, y + j, 3) == 0)
+        return 1;
+  for (i = 0; i < nx && kx < sizeof cx; i++)
+    if (!strchr("aeiou", x[i]))
+      cx[kx++] = x[i];
+  for (j = 0; j < ny && ky < sizeof cy; j++)
+    if (!strchr("aeiou", y[j]))
+      cy[ky++] = y[j];
+  return kx > 1 && kx == ky && memcmp(cx, cy, kx) == 0;
+}
+
 /**
  * Stems a hyphenated word: reduplication (negara-negara, bersama-sama,
  * sebaik-baiknya, meniru-nirukan) or a hyphenated prefix (di-phk).
@@ -811,7 +832,7 @@ static const char *stem_hyphen(const tl_idstem *st, const char *w, size_t n, siz
     *out_len = ly; /* bersama-sama */
     return sy;
   }
-  if (known(st, sx, lx)) { /* meniru-nirukan, tarik-menarik, sayur-mayur */
+  if (known(st, sx, lx) && echoes(x, nx, y, ny)) { /* meniru-nirukan, sayur-mayur */
     *out_len = lx;
     return sx;
   }
@@ -819,7 +840,7 @@ static const char *stem_hyphen(const tl_idstem *st, const char *w, size_t n, siz
     *out_len = n;
     return w;
   }
-  if (known(st, sy, ly)) { /* sebaik-baiknya */
+  if (known(st, sy, ly) && echoes(x, nx, y, ny)) { /* sebaik-baiknya */
     *out_len = ly;
     return sy;
   }
