@@ -170,6 +170,18 @@ static int year_2025(int i) {
   return arts[i].y == 2025;
 }
 
+static int not_in_mar_to_oct_2025(int i) {
+  return !in_mar_to_oct_2025(i);
+}
+
+static int not_year_2025(int i) {
+  return !year_2025(i);
+}
+
+static int not_ekonomi(int i) {
+  return !ekonomi(i);
+}
+
 START_TEST(bad_date_named_article_kept) {
   hit h[2 * N];
   tl_searcher_options so;
@@ -223,6 +235,13 @@ START_TEST(date_ranges_narrow) {
   assert_narrowed(all, nall, f, nf, year_2025);
   nf = search(&so, "date:2025-03-01..2025-10 pasar", f);
   assert_narrowed(all, nall, f, nf, in_mar_to_oct_2025);
+  /* a range or a date excluded, led by '-' as NOT: the other articles */
+  nf = search(&so, "pasar -date:2025-03-01..2025-10", f);
+  assert_narrowed(all, nall, f, nf, not_in_mar_to_oct_2025);
+  nf = search(&so, "pasar -date:2025", f);
+  assert_narrowed(all, nall, f, nf, not_year_2025);
+  nf = search(&so, "pasar NOT date:2025", f);
+  assert_narrowed(all, nall, f, nf, not_year_2025);
   tu_dir_teardown();
 }
 END_TEST
@@ -277,6 +296,13 @@ START_TEST(field_filters_narrow) {
   so.nfilters = 0;
   nf = search(&so, "pasar topic:ekonomi", f);
   assert_narrowed(all, nall, f, nf, ekonomi);
+  /* excluded: led by '-', quoted or not, or with the '-' after the colon */
+  nf = search(&so, "pasar -topic:ekonomi", f);
+  assert_narrowed(all, nall, f, nf, not_ekonomi);
+  nf = search(&so, "pasar -topic:\"Ekonomi\"", f);
+  assert_narrowed(all, nall, f, nf, not_ekonomi);
+  nf = search(&so, "pasar topic:-ekonomi", f);
+  assert_narrowed(all, nall, f, nf, not_ekonomi);
   so.filters = mix;
   so.nfilters = 3;
   nf = search(&so, "pasar", f);

@@ -295,7 +295,15 @@ START_TEST(query_rewrite_table) {
   static const char *const cases[][2] = {
       {"Kerjasama Bilateral", "kerjasama bilateral"},
       {"kerja sama ekonomi", "kerjasama ekonomi"},
-      {"\"kerja sama\" NEAR ekonomi", "\"kerjasama\" NEAR ekonomi"},
+      {"\"kerja sama\" NEAR ekonomi", "kerjasama NEAR ekonomi"},
+      /* a phrase beside NEAR or ADJ: its words joined by the operator */
+      {"\"tanah longsor\" NEAR banjir", "tanah NEAR longsor NEAR banjir"},
+      {"banjir ADJ/3 \"tanah longsor\"", "banjir ADJ/3 tanah ADJ/3 longsor"},
+      /* a compound of two words is not a reduplication: searched whole */
+      {"tanah-longsor", "tanah-longsor"},
+      /* an excluded field value in quotes, or a range, in brackets */
+      {"damai -title:\"x y\"", "damai -(title:\"x y\")"},
+      {"damai -date:2025-10", "damai -(date:2025-10..2025-10)"},
       {"negara-negara", "negara"},
       {"\"negara-negara\"", "\"negara-negara\""},
       {"sebaik-baiknya", "baik"},
@@ -310,7 +318,7 @@ START_TEST(query_rewrite_table) {
       /* an operator a dropped stopword leaves without an operand goes too */
       {"siapa AND damai", "  damai"},
       {"damai OR yang", "damai  "},
-      {"damai AND NOT yang", "damai   "},
+      {"damai AND NOT yang", "damai AND NOT yang"}, /* excluded on its own: kept */
       {"(apa OR yang) AND damai", "(  )  damai"},
       {"damai yang AND perang", "damai  AND perang"},
       {"NOT damai", "NOT damai"},

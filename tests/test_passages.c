@@ -209,7 +209,45 @@ START_TEST(operators_within_a_passage) {
       ck_assert_ptr_null(r);
       ck_assert_msg(strstr(err.msg, "beside an excluded word"), "%s", err.msg);
     }
+    /* operators Xapian's parser cannot read together are refused, not
+     * read again as plain words ("-mengungsi AND desa" would search the
+     * words "mengungsi", "and" and "desa") */
+    {
+      const char *unread[] = {"-mengungsi AND desa",   "desa OR -mengungsi", "desa (-mengungsi)",
+                              "desa -mengungsi)",      "NOT(mengungsi)",     "desa NEAR NOT polisi",
+                              "(-mengungsi AND desa)", "desa NEAR (-polisi)"};
+      for (k = 0; k < sizeof unread / sizeof *unread; k++) {
+        r = NULL;
+        ck_assert_msg(tl_search(sr, unread[k], 0, 10, 0, &r, &err) == TL_ERR_USAGE, "%s: %s",
+                      unread[k], r ? hits(r) : "");
+        ck_assert_ptr_null(r);
+      }
+    }
     tl_searcher_close(sr);
+    /* '+' on a word alone is the word */
+    r = search("+desa", NULL, 0);
+    ck_assert_uint_eq(r->count, 3);
+    tl_results_free(r);
+    /* a field excluded: led by '-', with a quoted value, or the '-' after
+     * the colon; a stopword excluded on its own is excluded too */
+    {
+      const char *title[] = {"-title:lahar", "title:-lahar", "-title:\"banjir lahar\"",
+                             "yang -title:\"banjir lahar\""};
+      for (k = 0; k < sizeof title / sizeof *title; k++) {
+        r = search(title[k], NULL, 0);
+        ck_assert_msg(r->count == 3 + 1 + LONG_PARAGRAPHS + 2 + 2 - 3, "%s: %zu", title[k],
+                      r->count);
+        ck_assert_ptr_null(listed(r, "erupsi", 1));
+        tl_results_free(r);
+      }
+      r = search("desa -title:\"banjir lahar\"", NULL, 0);
+      ck_assert_str_eq(hits(r), "ungsi#1");
+      tl_results_free(r);
+      r = search("-mengungsi -ini", NULL, 0);
+      ck_assert_uint_eq(r->count, 3 + 1 + LONG_PARAGRAPHS + 2 + 2 - 3);
+      ck_assert_ptr_null(listed(r, "erupsi", 1));
+      tl_results_free(r);
+    }
     r = search("NOT desa NEAR polisi", NULL, 0);
     ck_assert_uint_eq(r->count, 3 + 1 + LONG_PARAGRAPHS + 2 + 2 - 1);
     ck_assert_ptr_null(listed(r, "erupsi", 3));

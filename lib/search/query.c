@@ -110,15 +110,16 @@ static int index_terms(tl_query *q) {
 }
 
 /* The end of the query part that starts at p: a "phrase" to its closing
- * quote, a (group) to its closing bracket, else a word to the next space. */
+ * quote, a (group) to its closing bracket, else a word to the next space
+ * outside quotes (title:"a phrase"). */
 static const char *part_end(const char *p) {
   int depth = 0, in_quotes = 0;
-  if (*p == '"') {
-    const char *e = strchr(p + 1, '"');
-    return e ? e + 1 : p + strlen(p);
+  if (*p != '(') {
+    for (; *p && (in_quotes || !strchr(" \t\n\r", *p)); p++)
+      if (*p == '"')
+        in_quotes = !in_quotes;
+    return p;
   }
-  if (*p != '(')
-    return p + strcspn(p, " \t\n\r");
   for (; *p; p++) {
     if (*p == '"')
       in_quotes = !in_quotes;

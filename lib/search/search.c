@@ -424,6 +424,141 @@ static char *date_days(char *q) {
   return tl_buf_take(&o, NULL);
 }
 
+/* The length of a field name and its ':' at p ("title:", "topic:"; letters,
+ * digits and '_' before the colon), or 0. */
+static size_t field_prefix(const char *p) {
+  size_t n = 0;
+  while ((p[n] >= 'a' && p[n] <= 'z') || (p[n] >= 'A' && p[n] <= 'Z') ||
+         (p[n] >= '0' && p[n] <= '9') || p[n] == '_')
+    n++;
+  return n > 0 && p[n] == ':' ? n + 1 : 0;
+}
+
+/* The end of a field's value at v: a "quoted" value to its closing quote,
+ * else up to blank space or a bracket. */
+static const char *value_end(const char *v) {
+  if (*v == '"') {
+    const char *e = strchr(v + 1, '"');
+    return e ? e + 1 : v + strlen(v);
+  }
+  return v + strcspn(v, " \t\r\n()");
+}
+
+/* Whether p starts a token of q: at its start, or after blank space or '('. */
+static int token_start(const char *q, const char *p) {
+  return p == q || strchr(" \t\r\n(", p[-1]);
+}
+
+/* q with each excluded field written so that Xapian's parser excludes it:
+ * without bracket_them, "title:-banjir" as "-title:banjir" (the parser
+ * reads the first as title:banjir); with bracket_them, each "-FIELD:VALUE"
+ * in brackets, "-(FIELD:VALUE)": the parser excludes a quoted value
+ * ("-topic:\"Ekonomi & Keuangan\"") or a range ("-date:2025-10..2025-10")
+ * led by '-' only so. A new string, or NULL when nothing changes or out of
+ * memory. */
+static char *excluded_fields(const char *q, int bracket_them) {
+  tl_buf o = TL_BUF_INIT;
+  const char *p, *copied = q;
+  int changed = 0, failed = 0, in_quotes = 0;
+  for (p = q; *p; p++) {
+    size_t name;
+    const char *v, *end;
+    if (*p == '"')
+      in_quotes = !in_quotes;
+    if (in_quotes || !token_start(q, p))
+      continue;
+    if (bracket_them && *p == '-' && (name = field_prefix(p + 1))) {
+      v = p + 1 + name; /* -FIELD:VALUE */
+      end = value_end(v);
+      failed |= tl_buf_append(&o, copied, (size_t)(p - copied));
+      failed |= tl_buf_append_str(&o, "-(");
+      failed |= tl_buf_append(&o, p + 1, (size_t)(end - p - 1));
+      failed |= tl_buf_append_str(&o, ")");
+    } else if (!bracket_them && (name = field_prefix(p)) && p[name] == '-') {
+      v = p + name + 1; /* FIELD:-VALUE */
+      end = value_end(v);
+      failed |= tl_buf_append(&o, copied, (size_t)(p - copied));
+      failed |= tl_buf_append_str(&o, "-");
+      failed |= tl_buf_append(&o, p, name);
+      failed |= tl_buf_append(&o, v, (size_t)(end - v));
+    } else {
+      continue;
+    }
+    copied = end;
+    p = end - 1;
+    changed = 1;
+  }
+  if (!changed || failed || tl_buf_append_str(&o, copied)) {
+    tl_buf_free(&o);
+    return NULL;
+  }
+  return tl_buf_take(&o, NULL);
+}
+
+/* The length of a NEAR or ADJ operator at p (with its /N), or 0. */
+static size_t near_operator(const char *p) {
+  size_t n = strncmp(p, "NEAR", 4) == 0 ? 4 : strncmp(p, "ADJ", 3) == 0 ? 3 : 0;
+  if (n && p[n] == '/')
+    for (n++; p[n] >= '0' && p[n] <= '9'; n++)
+      ;
+  return n && (!p[n] || strchr(" \t\r\n", p[n])) ? n : 0;
+}
+
+/* q with each "phrase" beside NEAR or ADJ written as its words joined by
+ * that operator ("tanah longsor" NEAR banjir as tanah NEAR longsor NEAR
+ * banjir; "kerjasama" NEAR ekonomi as kerjasama NEAR ekonomi): Xapian's
+ * parser takes only words there. The words must then be as near as the
+ * operator asks, in order for ADJ. A new string, or NULL when nothing
+ * changes or out of memory. */
+static char *near_phrases(const char *q) {
+  tl_buf o = TL_BUF_INIT;
+  const char *p, *copied = q;
+  int changed = 0, failed = 0;
+  for (p = q; *p; p++) {
+    const char *e, *before = p, *op = NULL, *w;
+    size_t opn = 0;
+    int first;
+    if (*p != '"' || !token_start(q, p) || !(e = strchr(p + 1, '"')))
+      continue;
+    w = e + 1 + strspn(e + 1, " \t\r\n");
+    if ((opn = near_operator(w))) {
+      op = w;
+    } else {
+      while (before > q && strchr(" \t\r\n", before[-1]))
+        before--;
+      while (before > q && !strchr(" \t\r\n", before[-1]))
+        before--;
+      if (before < p && (opn = near_operator(before)) && before + opn <= p)
+        op = before;
+    }
+    if (!op) {
+      p = e;
+      continue;
+    }
+    failed |= tl_buf_append(&o, copied, (size_t)(p - copied));
+    for (w = p + 1, first = 1; w < e;) {
+      size_t n = strcspn(w, " \t\r\n\"");
+      if (n) {
+        if (!first)
+          failed |= tl_buf_append_str(&o, " ") || tl_buf_append(&o, op, opn) ||
+                    tl_buf_append_str(&o, " ");
+        failed |= tl_buf_append(&o, w, n);
+        first = 0;
+      }
+      w += n;
+      w += strspn(w, " \t\r\n");
+    }
+    copied = e + 1;
+    p = e;
+    changed = 1;
+  }
+  if (!changed || failed || tl_buf_append_str(&o, copied)) {
+    tl_buf_free(&o);
+    return NULL;
+  }
+  return tl_buf_take(&o, NULL);
+}
+
 /* Blanks each run of two or more dots in q outside a date range token
  * (date:FROM..TO, the one range the parser knows): an ellipsis or "10..20"
  * in a pasted text would read as a range no processor takes, which
@@ -436,6 +571,8 @@ static void blank_ranges(char *q) {
       token--;
     while (*end == '.')
       end++;
+    if (*token == '-' || *token == '+')
+      token++;
     if (strncmp(token, TL_FIELD_DATE ":", strlen(TL_FIELD_DATE ":")) != 0)
       memset(p, ' ', (size_t)(end - p));
     p = end;
@@ -502,6 +639,7 @@ static tl_status rewrite(const tl_searcher *s, const tl_query *pq, char **out, t
         copied = j->end;
       } else if (content > 0 && !in_quotes && query[t->end] != ':' && query[t->end] != '-' &&
                  (t->start == 0 || !strchr("+-:", query[t->start - 1])) &&
+                 (t->start < 4 || memcmp(query + t->start - 4, "NOT ", 4) != 0) &&
                  tl_analyzer_is_stopword(s->query_stop, t->term, t->len) &&
                  !tl_query_find(pq, i + 1, t->start, TL_TERM_JOINED, 0)) {
         act[i] = ACT_DROPPED; /* a stopword */
@@ -544,6 +682,20 @@ static tl_status rewrite(const tl_searcher *s, const tl_query *pq, char **out, t
     rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
   else
     blank_ranges(*out);
+  if (rc == TL_OK && strchr(*out, '-')) {
+    char *bracketed = excluded_fields(*out, 1);
+    if (bracketed) {
+      free(*out);
+      *out = bracketed;
+    }
+  }
+  if (rc == TL_OK && strchr(*out, '"')) {
+    char *joined = near_phrases(*out);
+    if (joined) {
+      free(*out);
+      *out = joined;
+    }
+  }
 done:
   free(act);
   tl_buf_free(&o);
@@ -1149,12 +1301,16 @@ static char *excluded_alone(const tl_searcher *s, const tl_query *pq) {
 tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned count, int explain,
                     tl_results **out, tl_error *err) {
   tl_query *pq = NULL;
-  char *fix = NULL, *not_alone;
+  char *fix = NULL, *not_alone, *moved = excluded_fields(query, 0);
   tl_status rc;
   *out = NULL;
+  if (moved) /* title:-banjir as -title:banjir */
+    query = moved;
   /* the spelling suggestion: words the index does not hold, corrected */
-  if ((rc = tl_query_parse(s->analyzer, s->questions, query, &pq, err)) != TL_OK)
+  if ((rc = tl_query_parse(s->analyzer, s->questions, query, &pq, err)) != TL_OK) {
+    free(moved);
     return rc;
+  }
   /* a suggestion that cannot be made (a remote shard that does not answer)
    * is left out: the search itself says what failed */
   if (tl_spelling_suggest(s->store, s->analyzer, pq, &fix, err) != TL_OK)
@@ -1167,6 +1323,7 @@ tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned
                                      : query,
                    offset, count, explain, out, err);
   free(not_alone);
+  free(moved);
   if (rc == TL_OK && *out) {
     (*out)->corrected = fix && s->correct;
     (*out)->suggestion = fix;

@@ -1963,6 +1963,48 @@ static void setup_parser(Xapian::QueryParser &qp, const Xapian::Database &db,
   qp.add_rangeprocessor((new DateRange())->release());
 }
 
+// Whether q holds what Xapian's parser reads as an operator: AND, OR,
+// NOT, NEAR, ADJ (NEAR/N, ADJ/N) as words, '-' leading a word, or '+'
+// leading a word beside others ("+banjir" alone is the word).
+static bool has_operators(const char *q) {
+  static const char *const ops[] = {"AND", "OR", "NOT", "NEAR", "ADJ"};
+  size_t words = 0;
+  bool love = false;
+  for (const char *p = q; *p;) {
+    p += std::strspn(p, " \t\r\n()");
+    size_t n = std::strcspn(p, " \t\r\n()");
+    bool signed_ = (*p == '-' || *p == '+') && p[1] && !std::strchr(" \t\r\n)", p[1]);
+    words += n > 0;
+    love |= signed_ && *p == '+';
+    if (signed_ && *p == '-')
+      return true;
+    size_t word = std::strcspn(p, " \t\r\n()/");
+    for (const char *op : ops)
+      if (word == std::strlen(op) && std::memcmp(p, op, word) == 0)
+        return true;
+    p += n;
+  }
+  return love && words > 1;
+}
+
+// Parses query with flags, throwing a QueryParserError where Xapian's
+// parser, failing on the query's operators, would read it again as plain
+// words (QueryParser::parse_query does so on a "parse error"): "-banjir
+// AND hujan" would search the words "banjir", "and" and "hujan". Told by
+// parsing it without operators too: the same query while the text holds
+// operators.
+static Xapian::Query parse_strictly(Xapian::QueryParser &qp, const char *query, unsigned flags) {
+  Xapian::Query q = qp.parse_query(query, flags);
+  if (!q.empty() && has_operators(query) &&
+      qp.parse_query(query, flags & Xapian::QueryParser::FLAG_CJK_NGRAM).get_description() ==
+          q.get_description())
+    throw Xapian::QueryParserError(
+        "its operators cannot be read together ('-word' or '+word' beside AND, OR, NOT or NEAR; "
+        "a ')' without its '('; NOT before a bracket without a space): "
+        "write NOT word (NOT banjir AND hujan), or brackets (-(banjir OR hujan))");
+  return q;
+}
+
 // Second handles on s's databases, one per shard, for counting beside the
 // ranking on a thread of its own (a Xapian object is never used by two
 // threads): local databases, all of them answering, on a machine of more
@@ -2188,7 +2230,7 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
     qp.set_max_expansion(TL_WILDCARD_MAX_TERMS, Xapian::Query::WILDCARD_LIMIT_ERROR,
                          Xapian::QueryParser::FLAG_WILDCARD | Xapian::QueryParser::FLAG_PARTIAL);
     // checked for the limits as parsed, then expanded (expand_wildcards)
-    Xapian::Query typed_words = qp.parse_query(query, flags), expansion;
+    Xapian::Query typed_words = parse_strictly(qp, query, flags), expansion;
     if (typed_words.empty())
       return tl_error_set(err, TL_ERR_USAGE, "the query has no searchable words");
     if (opts->expand && *opts->expand && opts->expand_weight > 0)
