@@ -299,6 +299,14 @@ START_TEST(query_rewrite_table) {
       /* a phrase beside NEAR or ADJ: its words joined by the operator */
       {"\"tanah longsor\" NEAR banjir", "tanah NEAR longsor NEAR banjir"},
       {"banjir ADJ/3 \"tanah longsor\"", "banjir ADJ/3 tanah ADJ/3 longsor"},
+      /* a word read as a phrase beside NEAR or ADJ: its parts joined by
+       * the operator, a reduplication's once */
+      {"tanah-longsor NEAR banjir", "tanah NEAR longsor NEAR banjir"},
+      {"banjir NEAR/3 e-KTP", "banjir NEAR/3 e NEAR/3 KTP"},
+      {"(tanah-longsor ADJ banjir) desa", "(tanah ADJ longsor ADJ banjir) desa"},
+      {"\"Perserikatan Bangsa-Bangsa\" NEAR perang", "perserikatan NEAR bangsa NEAR perang"},
+      {"negara-negara NEAR perang", "negara NEAR perang"},
+      {"tanah-longsor banjir", "tanah-longsor banjir"},
       /* a compound of two words is not a reduplication: searched whole */
       {"tanah-longsor", "tanah-longsor"},
       /* an excluded field value in quotes, or a range, in brackets */
@@ -389,6 +397,83 @@ START_TEST(acronym_expansion) {
   ck_assert_ptr_null(res->expanded);
   tl_results_free(res);
   tl_searcher_close(plain);
+  tl_searcher_close(s);
+  tu_rmtree(dir);
+  free(dir);
+}
+END_TEST
+
+/* Words the parser reads as a phrase: a hyphenated compound beside NEAR
+ * or ADJ is searched as its parts near the other words, not refused; a web
+ * address, one word in the text, finds it. */
+START_TEST(words_read_as_phrases) {
+  char *texts[] = {"Tanah-longsor menimbun rumah setelah banjir.",
+                   "Banjir melanda desa kemarin sore. Warga mengungsi ke balai desa dan sekolah "
+                   "terdekat bersama keluarga mereka. Tanah di bukit itu subur, tidak longsor.",
+                   "Data e-KTP warga bocor.", "Aduan dikirim lewat laman kppu.go.id kemarin."};
+  char *ids[] = {"near", "far", "ktp", "web"};
+  const char *const cases[][2] = {{"tanah-longsor NEAR banjir", "near"},
+                                  {"banjir NEAR/5 tanah-longsor", "near"},
+                                  {"e-KTP NEAR data", "ktp"},
+                                  {"data ADJ/3 e-KTP", "ktp"},
+                                  {"kppu.go.id", "web"},
+                                  {"\"laman kppu.go.id\"", "web"}};
+  char *dir = tu_tmpdir();
+  tl_searcher *s = make_index(dir, texts, ids, 4);
+  size_t i;
+  for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+    tl_results *res;
+    tl_error err;
+    ck_assert_msg(tl_search(s, cases[i][0], 0, 10, 0, &res, &err) == TL_OK, "%s: %s", cases[i][0],
+                  err.msg);
+    ck_assert_msg(res->count == 1 && strcmp(res->items[0].article_id, cases[i][1]) == 0,
+                  "%s: %zu results", cases[i][0], res->count);
+    tl_results_free(res);
+  }
+  tl_searcher_close(s);
+  tu_rmtree(dir);
+  free(dir);
+}
+END_TEST
+
+/* An expansion meets the query's operators where its words stand: what
+ * the query excludes or requires, it excludes or requires of the
+ * expansion too, and a long form beside NEAR is its acronym beside NEAR. */
+START_TEST(acronym_expansion_meets_operators) {
+  char *texts[] = {"Sidang umum Perserikatan Bangsa-Bangsa dibuka.",
+                   "Perserikatan Bangsa-Bangsa mengecam perang itu.",
+                   "Laporan PBB tentang perang terbit.",
+                   "Sidang PBB ditunda.",
+                   "Laporan tahunan PBB terbit kemarin.",
+                   "Perang dagang memanas."};
+  char *ids[] = {"long", "longwar", "war", "sidang", "report", "trade"};
+  const struct {
+    const char *query, *in, *out;
+  } cases[] = {
+      {"PBB -perang", "long", "longwar"},
+      {"PBB NOT perang", "long", "longwar"},
+      {"PBB AND perang", "longwar", "long"},
+      {"PBB NEAR perang", "longwar", "long"},
+      {"perang +PBB", "long", "trade"},
+      {"(PBB OR sidang) -perang", "long", "longwar"},
+      {"\"Perserikatan Bangsa-Bangsa\" -sidang", "report", "sidang"},
+      {"perserikatan bangsa-bangsa -sidang", "report", "sidang"},
+      {"\"Perserikatan Bangsa-Bangsa\" NEAR perang", "war", "sidang"},
+      {"\"umum PBB\"", "long", "sidang"},
+  };
+  char *dir = tu_tmpdir();
+  tl_searcher *s = make_index(dir, texts, ids, 6);
+  size_t i;
+  for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+    tl_results *res;
+    tl_error err;
+    ck_assert_msg(tl_search(s, cases[i].query, 0, 10, 0, &res, &err) == TL_OK, "%s: %s",
+                  cases[i].query, err.msg);
+    ck_assert_msg(res->expanded, "%s: not expanded", cases[i].query);
+    ck_assert_msg(has_article(res, cases[i].in), "%s: %s missing", cases[i].query, cases[i].in);
+    ck_assert_msg(!has_article(res, cases[i].out), "%s: %s found", cases[i].query, cases[i].out);
+    tl_results_free(res);
+  }
   tl_searcher_close(s);
   tu_rmtree(dir);
   free(dir);
@@ -553,6 +638,8 @@ int main(void) {
   tcase_add_test(tc, query_cases);
   tcase_add_test(tc, more_query_cases);
   tcase_add_test(tc, acronym_expansion);
+  tcase_add_test(tc, acronym_expansion_meets_operators);
+  tcase_add_test(tc, words_read_as_phrases);
   tcase_add_test(tc, acronyms_follow_the_passages);
   tcase_add_test(tc, spelling_suggestion);
   tcase_add_test(tc, gold_groups_find_each_other);

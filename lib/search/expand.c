@@ -171,12 +171,26 @@ static int spells(const tl_query *q, size_t i, const char *lng) {
   return *p == '\0';
 }
 
-tl_status tl_acronyms_expand(const tl_acronyms *a, const tl_query *q, char **query, char **shown,
-                             tl_error *err) {
-  tl_buf e = TL_BUF_INIT, s = TL_BUF_INIT;
-  size_t i, k;
+/* Appends one expansion of the words from to *out. */
+static int add_expansion(tl_expansion **out, size_t *n, size_t *cap, const char *from,
+                         const char *to, int to_acronym) {
+  if (tl_array_reserve((void **)out, cap, *n + 1, sizeof **out) != TL_OK)
+    return 1;
+  (*out)[*n].from = from;
+  (*out)[*n].to = to;
+  (*out)[*n].to_acronym = to_acronym;
+  (*n)++;
+  return 0;
+}
+
+tl_status tl_acronyms_expand(const tl_acronyms *a, const tl_query *q, tl_expansion **out,
+                             size_t *nout, char **shown, tl_error *err) {
+  tl_buf s = TL_BUF_INIT;
+  size_t i, k, m, cap = 0;
   int failed = 0;
-  *query = *shown = NULL;
+  *out = NULL;
+  *nout = 0;
+  *shown = NULL;
   for (i = 0; a && i < q->nterms; i++) {
     const tl_query_term *t = &q->terms[i];
     if (t->flags & (TL_TERM_STEM | TL_TERM_JOINED) || t->negated)
@@ -185,22 +199,15 @@ tl_status tl_acronyms_expand(const tl_acronyms *a, const tl_query *q, char **que
       const pair *p = &a->p[k];
       if ((t->flags & TL_TERM_ACRONYM) && strlen(p->acr) == t->len &&
           memcmp(p->acr, t->term, t->len) == 0) {
-        /* the acronym: its long form, as a phrase */
-        failed |= tl_buf_append_str(&e, e.len ? " OR \"" : "\"");
-        failed |= tl_buf_append_str(&e, p->lng);
-        failed |= tl_buf_append_str(&e, "\"");
+        /* the acronym: its long form */
+        failed |= add_expansion(out, nout, &cap, p->acr, p->lng, 0);
         failed |= tl_buf_append_str(&s, s.len ? "; " : "");
         failed |= tl_buf_append(&s, q->text + t->start, t->end - t->start);
         failed |= tl_buf_append_str(&s, " -> ");
         failed |= tl_buf_append_str(&s, p->lng);
       } else if (p->lng[0] == t->term[0] && spells(q, i, p->lng)) {
         /* the long form: its acronym, in capitals (not stemmed) */
-        size_t m;
-        failed |= tl_buf_append_str(&e, e.len ? " OR " : "");
-        for (m = 0; p->acr[m]; m++) {
-          char c = (char)toupper((unsigned char)p->acr[m]);
-          failed |= tl_buf_append(&e, &c, 1);
-        }
+        failed |= add_expansion(out, nout, &cap, p->lng, p->acr, 1);
         failed |= tl_buf_append_str(&s, s.len ? "; " : "");
         failed |= tl_buf_append_str(&s, p->lng);
         failed |= tl_buf_append_str(&s, " -> ");
@@ -211,17 +218,13 @@ tl_status tl_acronyms_expand(const tl_acronyms *a, const tl_query *q, char **que
       }
     }
   }
-  if (!failed && e.len) {
-    *query = tl_buf_take(&e, NULL);
-    *shown = tl_buf_take(&s, NULL);
-    failed = !*query || !*shown;
-  }
-  tl_buf_free(&e);
+  if (!failed && *nout)
+    failed = !(*shown = tl_buf_take(&s, NULL));
   tl_buf_free(&s);
   if (failed) {
-    free(*query);
-    free(*shown);
-    *query = *shown = NULL;
+    free(*out);
+    *out = NULL;
+    *nout = 0;
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
   }
   return TL_OK;

@@ -30,14 +30,16 @@ tl_status tl_acronyms_load(tl_store *st, const char *data_dir, tl_acronyms **out
 void tl_acronyms_free(tl_acronyms *a);
 
 /**
- * The expansion of query q: *query receives a query in Xapian's syntax
- * (long forms as phrases, acronyms in capitals, ORed) and *shown a line for
- * people ("BPS -> badan pusat statistik"), both NULL when nothing expands;
- * the caller frees them. Negated words are not expanded.
- * Errors: TL_ERR_NOMEM.
+ * The expansion of query q: *out receives *nout expansions, each a run of
+ * words of q (an acronym, or a long form it spells) and what it is also
+ * searched as (tl_expansion: its long form, or the acronym), and *shown a
+ * line for people ("BPS -> badan pusat statistik"); NULL, 0 and NULL when
+ * nothing expands. The expansions' strings are the table's, valid while a
+ * is; the caller frees the array *out and *shown. Negated words are not
+ * expanded. Errors: TL_ERR_NOMEM.
  */
-tl_status tl_acronyms_expand(const tl_acronyms *a, const tl_query *q, char **query, char **shown,
-                             tl_error *err);
+tl_status tl_acronyms_expand(const tl_acronyms *a, const tl_query *q, tl_expansion **out,
+                             size_t *nout, char **shown, tl_error *err);
 
 /**
  * A spelling suggestion for query q, whose words were analyzed from its

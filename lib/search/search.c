@@ -15,6 +15,7 @@
 #include "util/strset.h"
 #include "xapian/store.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <json-c/json.h>
 #include <stddef.h>
@@ -504,9 +505,53 @@ static size_t near_operator(const char *p) {
   return n && (!p[n] || strchr(" \t\r\n", p[n])) ? n : 0;
 }
 
+/* Whether c is one of the characters Xapian's parser joins words with
+ * into a phrase (tanah-longsor, kppu.go.id, banjir/hujan). */
+static int phrase_joiner(char c) {
+  return c && strchr(".-/\\@", c) != NULL;
+}
+
+/* Whether c is a byte of a word: an ASCII letter or digit, or of UTF-8. */
+static int word_byte(char c) {
+  return isalnum((unsigned char)c) || (unsigned char)c >= 0x80;
+}
+
+/* Appends the words of [w, e) to o, joined by the operator op: split at
+ * blanks and between words joined into a phrase; a part that repeats the
+ * one before it (bangsa-bangsa) is written once. */
+static int join_words(tl_buf *o, const char *w, const char *e, const char *op, size_t opn,
+                      int *first) {
+  int failed = 0;
+  while (w < e) {
+    size_t n = 0, part = 0, prev = 0, prev_len = 0;
+    while (w + n < e && !strchr(" \t\r\n\"", w[n]))
+      n++;
+    while (part < n) {
+      size_t k = part;
+      while (k < n && !(phrase_joiner(w[k]) && k > 0 && word_byte(w[k - 1]) && k + 1 < n &&
+                        word_byte(w[k + 1])))
+        k++;
+      if (part == 0 || k - part != prev_len || memcmp(w + prev, w + part, prev_len) != 0) {
+        if (!*first)
+          failed |=
+              tl_buf_append_str(o, " ") || tl_buf_append(o, op, opn) || tl_buf_append_str(o, " ");
+        failed |= tl_buf_append(o, w + part, k - part);
+        *first = 0;
+      }
+      prev = part;
+      prev_len = k - part;
+      part = k + 1;
+    }
+    w += n;
+    w += strspn(w, " \t\r\n\"");
+  }
+  return failed;
+}
+
 /* q with each "phrase" beside NEAR or ADJ written as its words joined by
  * that operator ("tanah longsor" NEAR banjir as tanah NEAR longsor NEAR
- * banjir; "kerjasama" NEAR ekonomi as kerjasama NEAR ekonomi): Xapian's
+ * banjir; "kerjasama" NEAR ekonomi as kerjasama NEAR ekonomi), and so a
+ * word that the parser reads as a phrase (tanah-longsor, e-KTP): Xapian's
  * parser takes only words there. The words must then be as near as the
  * operator asks, in order for ADJ. A new string, or NULL when nothing
  * changes or out of memory. */
@@ -515,12 +560,25 @@ static char *near_phrases(const char *q) {
   const char *p, *copied = q;
   int changed = 0, failed = 0;
   for (p = q; *p; p++) {
-    const char *e, *before = p, *op = NULL, *w;
+    const char *e, *before = p, *op = NULL, *w, *x;
     size_t opn = 0;
-    int first;
-    if (*p != '"' || !token_start(q, p) || !(e = strchr(p + 1, '"')))
+    int first = 1, joined = 0;
+    if (strchr(" \t\r\n()", *p) || !token_start(q, p))
       continue;
-    w = e + 1 + strspn(e + 1, " \t\r\n");
+    if (*p == '"') {
+      if (!(e = strchr(p + 1, '"')))
+        break;
+      e++;
+    } else {
+      for (e = p; *e && !strchr(" \t\r\n()\"", *e); e++)
+        joined |= phrase_joiner(*e) && e > p && word_byte(e[-1]) && word_byte(e[1]);
+      if (!joined || strchr("+-", *p) || memchr(p, ':', (size_t)(e - p)) ||
+          memchr(p, '*', (size_t)(e - p)) || *e == '"') {
+        p = e - 1;
+        continue;
+      }
+    }
+    w = e + strspn(e, " \t\r\n");
     if ((opn = near_operator(w))) {
       op = w;
     } else {
@@ -532,24 +590,14 @@ static char *near_phrases(const char *q) {
         op = before;
     }
     if (!op) {
-      p = e;
+      p = e - 1;
       continue;
     }
     failed |= tl_buf_append(&o, copied, (size_t)(p - copied));
-    for (w = p + 1, first = 1; w < e;) {
-      size_t n = strcspn(w, " \t\r\n\"");
-      if (n) {
-        if (!first)
-          failed |= tl_buf_append_str(&o, " ") || tl_buf_append(&o, op, opn) ||
-                    tl_buf_append_str(&o, " ");
-        failed |= tl_buf_append(&o, w, n);
-        first = 0;
-      }
-      w += n;
-      w += strspn(w, " \t\r\n");
-    }
-    copied = e + 1;
-    p = e;
+    x = *p == '"' ? p + 1 : p;
+    failed |= join_words(&o, x, *p == '"' ? e - 1 : e, op, opn, &first);
+    copied = e;
+    p = e - 1;
     changed = 1;
   }
   if (!changed || failed || tl_buf_append_str(&o, copied)) {
@@ -689,7 +737,7 @@ static tl_status rewrite(const tl_searcher *s, const tl_query *pq, char **out, t
       *out = bracketed;
     }
   }
-  if (rc == TL_OK && strchr(*out, '"')) {
+  if (rc == TL_OK && (strstr(*out, "NEAR") || strstr(*out, "ADJ"))) {
     char *joined = near_phrases(*out);
     if (joined) {
       free(*out);
@@ -1086,7 +1134,9 @@ static tl_status search_once(tl_searcher *s, const char *query, unsigned offset,
   tl_passage_record *recs = NULL;
   size_t *order = NULL, nd = 0, from, i;
   double *score = NULL, *features = NULL, shift = 0;
-  char *q = NULL, *expand = NULL, *expanded = NULL;
+  char *q = NULL, *expanded = NULL;
+  tl_expansion *expand = NULL;
+  size_t nexpand = 0;
   tl_status rc;
   int attempt;
   unsigned depth = 0;
@@ -1134,12 +1184,14 @@ static tl_status search_once(tl_searcher *s, const char *query, unsigned offset,
   so.date_to = s->date_to;
   so.sort = s->sort;
   so.per_article = s->per_article;
-  if (s->acronyms && (rc = tl_acronyms_expand(s->acronyms, pq, &expand, &expanded, err)) != TL_OK) {
+  if (s->acronyms &&
+      (rc = tl_acronyms_expand(s->acronyms, pq, &expand, &nexpand, &expanded, err)) != TL_OK) {
     free(q);
     tl_query_free(pq);
     return rc;
   }
   so.expand = expand;
+  so.nexpand = nexpand;
   so.expand_weight = EXPAND_WEIGHT;
   so.count_matches = s->count_matches;
   so.facets = (const char *const *)s->facets;

@@ -21,6 +21,7 @@
 #include <memory>
 #include <new>
 #include <set>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <strings.h>
@@ -2213,6 +2214,193 @@ static bool near(const std::vector<unsigned> &a, const std::vector<unsigned> &b,
   return false;
 }
 
+// The leaves of a term or phrase query, or none.
+static std::vector<Xapian::Query> leaves_of(const Xapian::Query &q) {
+  std::vector<Xapian::Query> out;
+  if (q.get_type() == Xapian::Query::LEAF_TERM)
+    out.push_back(q);
+  else if (q.get_type() == Xapian::Query::OP_PHRASE)
+    for (size_t i = 0; i < q.get_num_subqueries(); i++) {
+      if (q.get_subquery(i).get_type() != Xapian::Query::LEAF_TERM)
+        return {};
+      out.push_back(q.get_subquery(i));
+    }
+  return out;
+}
+
+// q with each phrase of words, some of which the index also holds joined
+// by dots as one word (a web address, kppu.go.id: the text's segmentation
+// keeps it whole, Xapian's parser splits it), ORed with the phrase that
+// holds that word in their place (the longest run, the first).
+static Xapian::Query dotted_words(const Xapian::Query &q, const Xapian::Database &db) {
+  if (!exact_phrase(q))
+    return rebuilt(q, [&db](const Xapian::Query &sub) { return dotted_words(sub, db); });
+  std::vector<Xapian::Query> w = leaves_of(q);
+  for (const Xapian::Query &leaf : w) {
+    const std::string t = *leaf.get_terms_begin();
+    if (t.empty() || (t[0] >= 'A' && t[0] <= 'Z') || w.size() > 8)
+      return q;
+  }
+  for (size_t i = 0; i + 1 < w.size(); i++)
+    for (size_t j = w.size(); j > i + 1; j--) {
+      std::string joined = *w[i].get_terms_begin();
+      for (size_t k = i + 1; k < j; k++)
+        joined += "." + *w[k].get_terms_begin();
+      if (!db.term_exists(joined))
+        continue;
+      std::vector<Xapian::Query> v(w.begin(), w.begin() + static_cast<long>(i));
+      v.push_back(Xapian::Query(joined));
+      v.insert(v.end(), w.begin() + static_cast<long>(j), w.end());
+      Xapian::Query by = v.size() == 1 ? v[0]
+                                       : Xapian::Query(Xapian::Query::OP_PHRASE, v.begin(), v.end(),
+                                                       static_cast<unsigned>(v.size()));
+      return Xapian::Query(Xapian::Query::OP_OR, q, by);
+    }
+  return q;
+}
+
+// An acronym expansion (tl_expansion) ready to be put in place: the words
+// of its run, and what the run is also searched as.
+struct Alternative {
+  std::vector<std::string> from;
+  Xapian::Query to;
+};
+
+// Whether leaf is a word form or the stem (TL_PREFIX_STEM) of word.
+static bool leaf_spells(const Xapian::Query &leaf, const std::string &word,
+                        const Xapian::Stem &stem) {
+  if (leaf.get_type() != Xapian::Query::LEAF_TERM || leaf.get_terms_begin() == leaf.get_terms_end())
+    return false;
+  const std::string t = *leaf.get_terms_begin(), st = stem(word);
+  return t == word || t == st || t == TL_PREFIX_STEM + st;
+}
+
+// How many of kids, from kids[at] on, spell the words w, 0 when they do
+// not: a hyphenated word one leaf per part, one phrase of its parts or
+// one leaf (a reduplication's stem); any other word one leaf (its form or
+// stem).
+static size_t spelt_by(const std::vector<Xapian::Query> &kids, size_t at,
+                       const std::vector<std::string> &w, const Xapian::Stem &stem) {
+  size_t k = at;
+  for (const std::string &word : w) {
+    std::vector<std::string> parts;
+    for (size_t p = 0, e; p <= word.size(); p = e + 1) {
+      e = std::min(word.find('-', p), word.size());
+      parts.push_back(word.substr(p, e - p));
+    }
+    auto each = [&](const std::vector<Xapian::Query> &q, size_t from) {
+      for (size_t i = 0; i < parts.size(); i++)
+        if (from + i >= q.size() || !leaf_spells(q[from + i], parts[i], stem))
+          return false;
+      return true;
+    };
+    if (k >= kids.size())
+      return 0;
+    if (parts.size() > 1 && each(kids, k)) {
+      k += parts.size();
+    } else if (parts.size() > 1 && kids[k].get_type() == Xapian::Query::OP_PHRASE &&
+               kids[k].get_num_subqueries() == parts.size() && each(leaves_of(kids[k]), 0)) {
+      k++;
+    } else if (leaf_spells(kids[k], word, stem)) {
+      k++;
+    } else {
+      return 0;
+    }
+  }
+  return k - at;
+}
+
+// q with its expansions in place: where q's words (a word, a run of words
+// under one operator, a phrase) spell an alternative's run, they are ORed
+// with the alternative weighted by weight, so that the alternative meets
+// the same operators, exclusions and filters as the words it stands for
+// ("BPS -inflasi": the long form without inflasi). Within a phrase or NEAR
+// the alternative takes the run's place among its terms.
+static Xapian::Query with_expansions(const Xapian::Query &q, const std::vector<Alternative> &alts,
+                                     const Xapian::Stem &stem, double weight) {
+  const Xapian::Query::op op = q.get_type();
+  size_t n = q.get_num_subqueries();
+  auto weighed = [weight](const Xapian::Query &words, std::vector<Xapian::Query> &to) {
+    if (to.empty())
+      return words;
+    return Xapian::Query(Xapian::Query::OP_OR, words,
+                         Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                                       Xapian::Query(Xapian::Query::OP_OR, to.begin(), to.end()),
+                                       weight));
+  };
+  std::vector<Xapian::Query> kids, to;
+  for (size_t i = 0; i < n; i++)
+    kids.push_back(q.get_subquery(i));
+  switch (op) {
+  case Xapian::Query::LEAF_TERM:
+    kids.push_back(q);
+    for (const Alternative &a : alts)
+      if (spelt_by(kids, 0, a.from, stem) == 1)
+        to.push_back(a.to);
+    return weighed(q, to);
+  case Xapian::Query::OP_PHRASE:
+  case Xapian::Query::OP_NEAR: {
+    unsigned window = window_of(q);
+    bool exact = exact_phrase(q);
+    for (const Alternative &a : alts) {
+      std::vector<Xapian::Query> by = leaves_of(a.to);
+      for (size_t at = 0; !by.empty() && at < n; at++) {
+        size_t len = spelt_by(kids, at, a.from, stem);
+        if (!len)
+          continue;
+        if (len == n && op == Xapian::Query::OP_PHRASE) {
+          to.push_back(a.to);
+          continue;
+        }
+        std::vector<Xapian::Query> v(kids.begin(), kids.begin() + static_cast<long>(at));
+        v.insert(v.end(), by.begin(), by.end());
+        v.insert(v.end(), kids.begin() + static_cast<long>(at + len), kids.end());
+        unsigned w = exact ? static_cast<unsigned>(v.size())
+                           : std::max<unsigned>(static_cast<unsigned>(v.size()),
+                                                window + static_cast<unsigned>(by.size()) -
+                                                    static_cast<unsigned>(len));
+        to.push_back(Xapian::Query(op, v.begin(), v.end(), w));
+      }
+    }
+    return weighed(q, to);
+  }
+  case Xapian::Query::OP_AND_NOT:
+  case Xapian::Query::OP_FILTER:
+    if (n) // what is excluded, or filters, is searched as typed
+      kids[0] = with_expansions(kids[0], alts, stem, weight);
+    return Xapian::Query(op, kids.begin(), kids.end());
+  case Xapian::Query::OP_AND:
+  case Xapian::Query::OP_OR:
+  case Xapian::Query::OP_AND_MAYBE:
+  case Xapian::Query::OP_SYNONYM:
+  case Xapian::Query::OP_MAX: {
+    std::vector<Xapian::Query> out;
+    for (size_t at = 0; at < n;) {
+      size_t len = 0;
+      std::vector<Xapian::Query> run_to;
+      for (const Alternative &a : alts) {
+        size_t l = a.from.size() > 1 ? spelt_by(kids, at, a.from, stem) : 0;
+        if (l && (!len || l == len)) {
+          len = l;
+          run_to.push_back(a.to);
+        }
+      }
+      if (!len || (op == Xapian::Query::OP_AND_MAYBE && at == 0 && len < n)) {
+        out.push_back(with_expansions(kids[at++], alts, stem, weight));
+        continue;
+      }
+      auto first = kids.begin() + static_cast<long>(at);
+      Xapian::Query run =
+          len == 1 ? *first : Xapian::Query(op, first, first + static_cast<long>(len));
+      out.push_back(weighed(run, run_to));
+      at += len;
+    }
+    return Xapian::Query(op, out.begin(), out.end());
+  }
+  default: return q;
+  }
+}
+
 // The parts of a passage's score, as --explain shows them.
 enum Part { PART_TERM, PART_TITLE, PART_EXPANSION, PART_FEEDBACK, NPARTS };
 static const char *const part_name[NPARTS] = {"", "(title)", "(expansion)", "(feedback)"};
@@ -2233,29 +2421,44 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
     Xapian::Query typed_words = parse_strictly(qp, query, flags), expansion;
     if (typed_words.empty())
       return tl_error_set(err, TL_ERR_USAGE, "the query has no searchable words");
-    if (opts->expand && *opts->expand && opts->expand_weight > 0)
-      expansion = qp.parse_query(opts->expand, flags); // weighted below the words typed
-    size_t nwild = count_wildcards(typed_words) + count_wildcards(expansion);
+    size_t nwild = count_wildcards(typed_words);
     if (nwild > TL_WILDCARD_MAX)
       return tl_error_set(err, TL_ERR_LIMIT, "query: %zu wildcards, over the limit of %d", nwild,
                           TL_WILDCARD_MAX);
-    typed_words = expand_wildcards(typed_words, *s->db);
-    if (!expansion.empty())
-      expansion = expand_wildcards(expansion, *s->db);
+    typed_words = dotted_words(expand_wildcards(typed_words, *s->db), *s->db);
+    // The acronym expansion, in the place of the words it stands for and
+    // weighted below them (with_expansions); expansion: its queries.
+    Xapian::Query words = typed_words;
+    if (opts->nexpand && opts->expand_weight > 0) {
+      std::vector<Alternative> alts;
+      std::vector<Xapian::Query> all;
+      for (size_t i = 0; i < opts->nexpand; i++) {
+        const tl_expansion &e = opts->expand[i];
+        Alternative a;
+        std::istringstream from(e.from);
+        for (std::string w; from >> w;)
+          a.from.push_back(w);
+        a.to = e.to_acronym ? Xapian::Query(e.to)
+                            : qp.parse_query(std::string("\"") + e.to + "\"", flags);
+        if (a.from.empty() || a.to.empty())
+          continue;
+        alts.push_back(a);
+        all.push_back(a.to);
+      }
+      words = with_expansions(typed_words, alts, stem, opts->expand_weight);
+      if (words.get_description() != typed_words.get_description())
+        expansion = Xapian::Query(Xapian::Query::OP_OR, all.begin(), all.end());
+    }
     // Parts of the score, for explain: the query's terms (each with the
     // factor its weight is scaled by), then the title, expansion,
     // proximity and feedback parts.
-    Xapian::Query words = typed_words, exact, prox, feedback, title;
+    Xapian::Query exact, prox, feedback, title;
     const tl_rank_params *rp = &opts->rank;
-    if (!expansion.empty())
-      words = Xapian::Query(
-          Xapian::Query::OP_OR, typed_words,
-          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, expansion, opts->expand_weight));
     if (rp->title_weight > 0)
       title = title_query(words);
     if (rp->exact_weight > 0 || rp->prox_weight > 0) {
       qp.set_stemming_strategy(Xapian::QueryParser::STEM_NONE);
-      exact = expand_wildcards(qp.parse_query(query, flags), *s->db);
+      exact = dotted_words(expand_wildcards(qp.parse_query(query, flags), *s->db), *s->db);
     }
     // The passages that match: the words typed, the expansion and, as
     // extra evidence, the same query on unstemmed word forms (a passage
@@ -2263,11 +2466,8 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
     // other parts only weigh them. The documents: the same with NOT's
     // right side left out (relaxed), so that an article whose other
     // passages hold a word excluded is still read.
-    auto matching = [&](const Xapian::Query &w, const Xapian::Query &e, const Xapian::Query &x) {
+    auto matching = [&](const Xapian::Query &w, const Xapian::Query &x) {
       Xapian::Query m = w;
-      if (!e.empty())
-        m = Xapian::Query(Xapian::Query::OP_OR, m,
-                          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, e, opts->expand_weight));
       if (rp->exact_weight > 0 && !x.empty())
         m = Xapian::Query(Xapian::Query::OP_OR, m,
                           Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, x, rp->exact_weight));
@@ -2276,9 +2476,8 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
     // q, and the passages' match, name each stem by its stem term (read as
     // TermPostings); dq, the documents' query for Xapian's matcher, searches
     // a stem with its word form (with_word_forms).
-    Xapian::Query match = matching(typed_words, expansion, excluding(exact, typed_words));
-    Xapian::Query matched_documents =
-        matching(relaxed(typed_words), relaxed(expansion), relaxed(exact));
+    Xapian::Query match = matching(words, excluding(exact, typed_words));
+    Xapian::Query matched_documents = matching(relaxed(words), relaxed(exact));
     // Its stems weigh with their counted frequencies, as in the passages'
     // scores (StemFreqs).
     if (s->wdb) // a writer's counts change with each document it adds
@@ -2286,8 +2485,7 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
     StemFreqs freqs(*s->db, s->term_freqs);
     StemScale scale = [&freqs](const std::string &t) { return freqs.scale(t); };
     auto xq = [&scale](const Xapian::Query &part) { return with_word_forms(part, false, scale); };
-    Xapian::Query q = match,
-                  dq = matching(xq(relaxed(typed_words)), xq(relaxed(expansion)), relaxed(exact));
+    Xapian::Query q = match, dq = matching(xq(relaxed(words)), relaxed(exact));
     auto weigh = [&q, &dq, &xq](const Xapian::Query &part, double factor) {
       q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q,
                         Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, part, factor));
@@ -2767,6 +2965,7 @@ extern "C" tl_status tl_store_hits_counts(tl_store *s, tl_hits *h, tl_error *err
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <sstream>
 #include <stdexcept>
 #include <vector>
 #include <xxhash.h>

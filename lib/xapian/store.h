@@ -152,6 +152,16 @@ typedef int (*tl_stop_fn)(void *ctx, const char *word, size_t len);
 
 /** Options of a search; zero-initialize, then set (rank too: all zero is
  * BM25 with k1 = 0 and b = 0, no other evidence). */
+/** An alternative of a run of a query's words (tl_search_options.expand). */
+typedef struct tl_expansion {
+  const char *from; /**< the run's word forms, lower case, separated by
+                         spaces (a word may hold hyphens) */
+  const char *to;   /**< what it is also searched as: words, lower case,
+                         separated by spaces (searched as a phrase) or, with
+                         to_acronym, one acronym (searched in capitals) */
+  int to_acronym;
+} tl_expansion;
+
 typedef struct tl_search_options {
   tl_stem_fn stem;            /**< required */
   tl_stop_fn stop;            /**< NULL: no stopwords */
@@ -167,15 +177,18 @@ typedef struct tl_search_options {
                                    must have: those of one field (the same
                                    prefix up to ':') ORed, fields ANDed */
   size_t nfilters;
-  int has_date;              /**< 1: only passages dated in the range: */
-  double date_from, date_to; /**< POSIX seconds, both included */
-  int sort;                  /**< TL_SORT_RELEVANCE, _NEWEST or _OLDEST */
-  unsigned per_article;      /**< at most this many passages of an article
-                                  (Xapian's collapse on TL_SLOT_ARTICLE_ID);
-                                  0: no limit */
-  const char *expand;        /**< NULL, or a query (the same syntax) ORed in
-                                  with its weights scaled by expand_weight:
-                                  the acronym expansion (search/expand.h) */
+  int has_date;               /**< 1: only passages dated in the range: */
+  double date_from, date_to;  /**< POSIX seconds, both included */
+  int sort;                   /**< TL_SORT_RELEVANCE, _NEWEST or _OLDEST */
+  unsigned per_article;       /**< at most this many passages of an article
+                                   (Xapian's collapse on TL_SLOT_ARTICLE_ID);
+                                   0: no limit */
+  const tl_expansion *expand; /**< nexpand alternatives of runs of the
+                                   query's words, each searched in the run's
+                                   place with its weights scaled by
+                                   expand_weight: the acronym expansion
+                                   (search/expand.h) */
+  size_t nexpand;
   double expand_weight;      /**< 0 to 1 */
   int count_matches;         /**< 1: count every match (tl_hits.passages_matched,
                                   articles_matched, filled by
