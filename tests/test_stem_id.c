@@ -180,13 +180,24 @@ START_TEST(test_reduplication_and_hyphens) {
       {"anak-anaknya", "anak"},
       {"kata-kata", "kata"},
       {"malaikat-malaikat-nya", "malaikat"},
-      /* a part that echoes the other (letters or consonants in common) is a
-       * reduplication; two words that do not are a compound, kept whole */
+      /* a part that echoes the other (the same rhyme, consonants, or
+       * vowels and ending; an affixed or infixed form) is a reduplication;
+       * two words that do not are a compound, kept whole, even when they
+       * share a few letters */
       {"sayur-mayur", "sayur"},
+      {"lauk-pauk", "lauk"},
       {"gotong-royong", "gotong"},
+      {"hiruk-pikuk", "hiruk"},
       {"bolak-balik", "bolak"},
+      {"tunggang-langgang", "tunggang"},
+      {"jari-jemari", "jari"},
+      {"keabu-abuan", "abu"},
       {"tanah-longsor", "tanah-longsor"},
-      {"rumah-sakit", "rumah-sakit"}};
+      {"rumah-sakit", "rumah-sakit"},
+      {"ekspor-impor", "ekspor-impor"},
+      {"indonesia-malaysia", "indonesia-malaysia"},
+      {"hutan-tanaman", "hutan-tanaman"},
+      {"asia-malaysia", "asia-malaysia"}};
   tl_idstem *s = make_stemmer();
   char buf[256];
   size_t i;

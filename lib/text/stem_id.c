@@ -756,25 +756,50 @@ static int known(const tl_idstem *st, const char *s, size_t n) {
   return usable_root(lex_find(st, s, n));
 }
 
+/* The consonants of [s, s + n) in order, into c (capacity cap); their
+ * number. With vowels set, the vowels instead. */
+static size_t letters_of(const char *s, size_t n, int vowels, char *c, size_t cap) {
+  size_t i, k = 0;
+  for (i = 0; i < n && k < cap; i++)
+    if ((strchr("aeiou", s[i]) != NULL) == (vowels != 0))
+      c[k++] = s[i];
+  return k;
+}
+
 /* Whether the second part of a hyphenated word echoes the first, as a
- * partial or sound-changed reduplication does (sayur-mayur, meniru-nirukan,
- * bolak-balik, gotong-royong): the two share three letters in a row, or
- * their consonants in order. A compound of two words (tanah-longsor) does
- * not. */
+ * partial or sound-changed reduplication does (Sneddon, Indonesian: A
+ * Comprehensive Grammar, 2.4 and 2.5): the same word but its first
+ * consonants (sayur-mayur, lauk-pauk), the same consonants in order
+ * (bolak-balik, mondar-mandir), the same vowels, length and ending
+ * (gotong-royong, hiruk-pikuk), an ending of four letters or more shared
+ * (tunggang-langgang), the first an affixed form of what the second
+ * begins with (meniru-nirukan, keabu-abuan) or the second with an infix
+ * (jari-jemari). A compound of two words (tanah-longsor,
+ * ekspor-impor, Indonesia-Malaysia) does not. */
 static int echoes(const char *x, size_t nx, const char *y, size_t ny) {
   char cx[64], cy[64];
-  size_t i, j, kx = 0, ky = 0;
-  for (i = 0; i + 3 <= nx; i++)
-    for (j = 0; j + 3 <= ny; j++)
-      if (memcmp(x + i, y + j, 3) == 0)
-        return 1;
-  for (i = 0; i < nx && kx < sizeof cx; i++)
-    if (!strchr("aeiou", x[i]))
-      cx[kx++] = x[i];
-  for (j = 0; j < ny && ky < sizeof cy; j++)
-    if (!strchr("aeiou", y[j]))
-      cy[ky++] = y[j];
-  return kx > 1 && kx == ky && memcmp(cx, cy, kx) == 0;
+  size_t i, kx, ky, sx = strspn(x, "bcdfghjklmnpqrstvwxyz"),
+                    sy = strspn(y, "bcdfghjklmnpqrstvwxyz"), end = 0;
+  if (sx < nx && sy < ny && nx - sx == ny - sy && memcmp(x + sx, y + sy, nx - sx) == 0)
+    return 1;
+  kx = letters_of(x, nx, 0, cx, sizeof cx);
+  ky = letters_of(y, ny, 0, cy, sizeof cy);
+  if (kx > 1 && kx == ky && memcmp(cx, cy, kx) == 0)
+    return 1;
+  while (end < nx && end < ny && x[nx - 1 - end] == y[ny - 1 - end])
+    end++;
+  if (end >= 4 && end < nx && end < ny)
+    return 1;
+  kx = letters_of(x, nx, 1, cx, sizeof cx);
+  ky = letters_of(y, ny, 1, cy, sizeof cy);
+  if (nx == ny && end >= 2 && kx > 1 && kx == ky && memcmp(cx, cy, kx) == 0)
+    return 1;
+  for (i = 1; i + 2 <= nx && i <= 4; i++) /* x a prefix and what y begins with */
+    if (is_hyphen_prefix(x, i) && nx - i <= ny && memcmp(x + i, y, nx - i) == 0)
+      return 1;
+  /* y is x with an infix -em-, -el-, -er- after its first letter */
+  return nx > 1 && ny >= nx + 2 && y[0] == x[0] && y[1] == 'e' && strchr("mlr", y[2]) &&
+         memcmp(y + 3, x + 1, nx - 1) == 0;
 }
 
 /**
