@@ -213,9 +213,11 @@ START_TEST(operators_within_a_passage) {
      * read again as plain words ("-mengungsi AND desa" would search the
      * words "mengungsi", "and" and "desa") */
     {
-      const char *unread[] = {"-mengungsi AND desa",   "desa OR -mengungsi", "desa (-mengungsi)",
-                              "desa -mengungsi)",      "NOT(mengungsi)",     "desa NEAR NOT polisi",
-                              "(-mengungsi AND desa)", "desa NEAR (-polisi)"};
+      const char *unread[] = {
+          "-mengungsi AND desa",       "desa OR -mengungsi",  "desa (-mengungsi)",
+          "desa -mengungsi OR polisi", "NOT(mengungsi)",      "desa NEAR NOT polisi",
+          "(-mengungsi AND desa)",     "desa NEAR (-polisi)", "desa AND -(mengungsi OR x)",
+          "desa NOT -polisi"};
       for (k = 0; k < sizeof unread / sizeof *unread; k++) {
         r = NULL;
         ck_assert_msg(tl_search(sr, unread[k], 0, 10, 0, &r, &err) == TL_ERR_USAGE, "%s: %s",
@@ -224,6 +226,34 @@ START_TEST(operators_within_a_passage) {
       }
     }
     tl_searcher_close(sr);
+    /* what the parser would stumble on is read as a person means it: a
+     * ')' without its '(', a dash alone, a clitic after a bracket, a
+     * quote left open, a NOT in brackets beside words, a word in capitals */
+    {
+      static const char *const same[][2] = {
+          {"desa -mengungsi)", "desa -mengungsi"},
+          {"desa) -mengungsi", "desa -mengungsi"},
+          {"desa -- polisi", "desa polisi"},
+          {"desa - polisi", "desa polisi"},
+          {"(desa)-nya polisi", "desa polisi"},
+          {"title:\"banjir lahar", "title:\"banjir lahar\""},
+          {"\"warga desa", "\"warga desa\""},
+          {"(NOT mengungsi) desa", "desa -mengungsi"},
+          {"desa (NOT mengungsi) polisi", "(desa polisi) -mengungsi"},
+          {"DESA -MENGUNGSI", "desa -mengungsi"},
+          {"DITUTUP", "ditutup"}};
+      char expected[4096];
+      for (k = 0; k < sizeof same / sizeof *same; k++) {
+        r = search(same[k][1], NULL, 0);
+        ck_assert_uint_gt(r->count, 0);
+        snprintf(expected, sizeof expected, "%s", hits(r));
+        tl_results_free(r);
+        r = search(same[k][0], NULL, 0);
+        ck_assert_msg(strcmp(hits(r), expected) == 0, "%s: %s, expected %s", same[k][0], hits(r),
+                      expected);
+        tl_results_free(r);
+      }
+    }
     /* '+' on a word alone is the word */
     r = search("+desa", NULL, 0);
     ck_assert_uint_eq(r->count, 3);

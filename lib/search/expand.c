@@ -150,6 +150,14 @@ void tl_acronyms_free(tl_acronyms *a) {
   free(a);
 }
 
+int tl_acronyms_has(const tl_acronyms *a, const char *acr, size_t len) {
+  size_t k;
+  for (k = 0; a && k < a->n; k++)
+    if (strlen(a->p[k].acr) == len && memcmp(a->p[k].acr, acr, len) == 0)
+      return 1;
+  return 0;
+}
+
 /* Whether the word forms from term index i on spell the long form lng
  * (words split at spaces and hyphens). */
 static int spells(const tl_query *q, size_t i, const char *lng) {

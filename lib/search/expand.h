@@ -30,6 +30,12 @@ tl_status tl_acronyms_load(tl_store *st, const char *data_dir, tl_acronyms **out
 void tl_acronyms_free(tl_acronyms *a);
 
 /**
+ * Whether the table a (NULL: none) holds the short form acr (len bytes,
+ * lower case).
+ */
+int tl_acronyms_has(const tl_acronyms *a, const char *acr, size_t len);
+
+/**
  * The expansion of query q: *out receives *nout expansions, each a run of
  * words of q (an acronym, or a long form it spells) and what it is also
  * searched as (tl_expansion: its long form, or the acronym), and *shown a

@@ -208,17 +208,20 @@ static tl_status check_limits(const tl_query *q, tl_error *err) {
   return TL_OK;
 }
 
-/* TL_OK, or the error of a NEAR or ADJ beside a word or phrase led by '-'
- * ("banjir NEAR -longsor"): they join what a passage holds, and Xapian's
- * parser would read the excluded word as wanted. */
+/* TL_OK, or the error of an operator beside a word or phrase led by '-':
+ * NEAR or ADJ ("banjir NEAR -longsor") join what a passage holds, and
+ * Xapian's parser would read the excluded word as wanted; AND, OR and NOT
+ * ("hujan -banjir OR longsor") would exclude it from one side only, or
+ * fail. */
 static tl_status check_near(const tl_query *q, tl_error *err) {
   size_t i, k;
   const char *after;
   for (i = 0; i < q->nterms; i++) {
     const tl_query_term *t = &q->terms[i];
     size_t n = t->end - t->start;
-    if (!t->operator_ || !((n == 4 && memcmp(q->text + t->start, "NEAR", 4) == 0) ||
-                           (n == 3 && memcmp(q->text + t->start, "ADJ", 3) == 0)))
+    int near = (n == 4 && memcmp(q->text + t->start, "NEAR", 4) == 0) ||
+               (n == 3 && memcmp(q->text + t->start, "ADJ", 3) == 0);
+    if (!t->operator_)
       continue;
     n += strcspn(q->text + t->end, " \t\r\n\"()"); /* NEAR/3 */
     after = q->text + t->start + n;
@@ -229,10 +232,16 @@ static tl_status check_near(const tl_query *q, tl_error *err) {
         break;
     }
     if (*after == '-' || k < q->nterms)
-      return tl_error_set(err, TL_ERR_USAGE,
-                          "query: %.*s beside an excluded word ('-'): NEAR and ADJ join words "
-                          "that a passage holds",
-                          (int)n, q->text + t->start);
+      return near
+                 ? tl_error_set(err, TL_ERR_USAGE,
+                                "query: %.*s beside an excluded word ('-'): NEAR and ADJ join "
+                                "words that a passage holds",
+                                (int)n, q->text + t->start)
+                 : tl_error_set(
+                       err, TL_ERR_USAGE,
+                       "query: %.*s beside an excluded word ('-'): write the exclusion "
+                       "after brackets ((hujan OR longsor) -banjir) or with NOT (hujan NOT banjir)",
+                       (int)n, q->text + t->start);
   }
   return TL_OK;
 }

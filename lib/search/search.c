@@ -698,7 +698,11 @@ static tl_status rewrite(const tl_searcher *s, const tl_query *pq, char **out, t
           act[i] = ACT_OPERATOR;
         else if (act[i] == ACT_OPERATOR)
           failed |= tl_buf_append(&o, word, wlen);
-      } else if (query[t->end] == ':' || (t->flags & TL_TERM_ACRONYM)) {
+      } else if (query[t->end] == ':' || ((t->flags & TL_TERM_ACRONYM) &&
+                                          !(tl_analyzer_is_known(s->analyzer, t->term, t->len) &&
+                                            !tl_acronyms_has(s->acronyms, t->term, t->len)))) {
+        /* a field's name, an acronym; a word in capitals that is no
+         * acronym but a root (BANJIR) is searched as the word */
         failed |= tl_buf_append(&o, word, wlen);
       } else if (name_kept_whole(s, t)) {
         /* a capital keeps Xapian's parser from stemming the name */
@@ -1350,17 +1354,69 @@ static char *excluded_alone(const tl_searcher *s, const tl_query *pq) {
   return tl_buf_take(&o, NULL);
 }
 
+/* q with what Xapian's parser would stumble on, outside quotes, read as a
+ * person means it: a ')' without its '(' and a dash standing alone
+ * ("hujan -- banjir") as blanks, a '-' joining a word to a bracket or a
+ * quote as a blank, and a clitic so joined ("(BPS)-nya") left out, and a
+ * quote left open closed at the end.
+ * A new string, or NULL when nothing changes or out of memory. */
+static char *tidied(const char *q) {
+  size_t n = strlen(q), i, depth = 0, quotes = 0;
+  char *t = malloc(n + 2);
+  if (!t)
+    return NULL;
+  memcpy(t, q, n + 1);
+  for (i = 0; i < n; i++) {
+    if (t[i] == '"')
+      quotes++;
+    if (quotes % 2)
+      continue;
+    if (t[i] == '(') {
+      depth++;
+    } else if (t[i] == ')') {
+      if (depth)
+        depth--;
+      else
+        t[i] = ' ';
+    } else if ((t[i] == '-' || t[i] == '+') && (i == 0 || strchr(" \t\r\n(", t[i - 1]))) {
+      size_t k = i;
+      while (t[k] == '-' || t[k] == '+')
+        k++;
+      if (!t[k] || strchr(" \t\r\n)", t[k]))
+        memset(t + i, ' ', k - i);
+    } else if (t[i] == '-' && i > 0 && (t[i - 1] == ')' || t[i - 1] == '"') &&
+               (isalnum((unsigned char)t[i + 1]) || (unsigned char)t[i + 1] >= 0x80)) {
+      static const char *const clitics[] = {"nya", "ku", "mu", "lah", "kah", "pun"};
+      size_t k, w = strcspn(t + i + 1, " \t\r\n()\"");
+      t[i] = ' ';
+      for (k = 0; k < sizeof clitics / sizeof *clitics; k++)
+        if (strlen(clitics[k]) == w && strncasecmp(t + i + 1, clitics[k], w) == 0)
+          memset(t + i + 1, ' ', w); /* (BPS)-nya: the clitic adds nothing */
+    }
+  }
+  if (quotes % 2)
+    memcpy(t + n, "\"", 2);
+  if (strcmp(t, q) == 0) {
+    free(t);
+    return NULL;
+  }
+  return t;
+}
+
 tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned count, int explain,
                     tl_results **out, tl_error *err) {
   tl_query *pq = NULL;
-  char *fix = NULL, *not_alone, *moved = excluded_fields(query, 0);
+  char *fix = NULL, *not_alone, *tidy = tidied(query), *moved;
   tl_status rc;
   *out = NULL;
-  if (moved) /* title:-banjir as -title:banjir */
+  if (tidy)
+    query = tidy;
+  if ((moved = excluded_fields(query, 0))) /* title:-banjir as -title:banjir */
     query = moved;
   /* the spelling suggestion: words the index does not hold, corrected */
   if ((rc = tl_query_parse(s->analyzer, s->questions, query, &pq, err)) != TL_OK) {
     free(moved);
+    free(tidy);
     return rc;
   }
   /* a suggestion that cannot be made (a remote shard that does not answer)
@@ -1376,6 +1432,7 @@ tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned
                    offset, count, explain, out, err);
   free(not_alone);
   free(moved);
+  free(tidy);
   if (rc == TL_OK && *out) {
     (*out)->corrected = fix && s->correct;
     (*out)->suggestion = fix;

@@ -1988,6 +1988,35 @@ static bool has_operators(const char *q) {
   return love && words > 1;
 }
 
+// Whether q is a pure NOT: everything but what it excludes.
+static bool pure_not(const Xapian::Query &q) {
+  return q.get_type() == Xapian::Query::OP_AND_NOT && q.get_num_subqueries() > 1 &&
+         q.get_subquery(0).get_type() == Xapian::Query::LEAF_MATCH_ALL;
+}
+
+// q with a pure NOT ORed beside other words ("(NOT banjir) hujan", which
+// the parser reads as every passage without banjir, or hujan) read as
+// their exclusion: hujan without banjir.
+static Xapian::Query pure_nots_excluded(const Xapian::Query &q) {
+  Xapian::Query r = rebuilt(q, pure_nots_excluded);
+  if (r.get_type() != Xapian::Query::OP_OR)
+    return r;
+  std::vector<Xapian::Query> wanted, excluded;
+  for (size_t i = 0; i < r.get_num_subqueries(); i++) {
+    Xapian::Query k = r.get_subquery(i);
+    if (pure_not(k))
+      for (size_t j = 1; j < k.get_num_subqueries(); j++)
+        excluded.push_back(k.get_subquery(j));
+    else
+      wanted.push_back(k);
+  }
+  if (wanted.empty() || excluded.empty())
+    return r;
+  return Xapian::Query(Xapian::Query::OP_AND_NOT,
+                       Xapian::Query(Xapian::Query::OP_OR, wanted.begin(), wanted.end()),
+                       Xapian::Query(Xapian::Query::OP_OR, excluded.begin(), excluded.end()));
+}
+
 // Parses query with flags, throwing a QueryParserError where Xapian's
 // parser, failing on the query's operators, would read it again as plain
 // words (QueryParser::parse_query does so on a "parse error"): "-banjir
@@ -2003,7 +2032,7 @@ static Xapian::Query parse_strictly(Xapian::QueryParser &qp, const char *query, 
         "its operators cannot be read together ('-word' or '+word' beside AND, OR, NOT or NEAR; "
         "a ')' without its '('; NOT before a bracket without a space): "
         "write NOT word (NOT banjir AND hujan), or brackets (-(banjir OR hujan))");
-  return q;
+  return pure_nots_excluded(q);
 }
 
 // Second handles on s's databases, one per shard, for counting beside the
@@ -2458,7 +2487,8 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
       title = title_query(words);
     if (rp->exact_weight > 0 || rp->prox_weight > 0) {
       qp.set_stemming_strategy(Xapian::QueryParser::STEM_NONE);
-      exact = dotted_words(expand_wildcards(qp.parse_query(query, flags), *s->db), *s->db);
+      exact = dotted_words(
+          expand_wildcards(pure_nots_excluded(qp.parse_query(query, flags)), *s->db), *s->db);
     }
     // The passages that match: the words typed, the expansion and, as
     // extra evidence, the same query on unstemmed word forms (a passage
