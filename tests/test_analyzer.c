@@ -116,19 +116,24 @@ static const acase cases[] = {
       {"yang", W, 3, 14, 18},
       {"yang", W | S, 3, 14, 18}}},
     /* multi-byte text: byte offsets, not characters; emoji is no word;
-     * mathematical bold A (4 bytes) folds to a */
+     * mathematical bold A (4 bytes) folds to a; diacritics are left out
+     * (schema 7), a Hangul syllable stays composed */
     {"none",
      "Caf\xC3\xA9 d\xC3\xA9j\xC3\xA0 \xF0\x9F\x98\x80 kata \xF0\x9D\x90\x80"
-     "bc",
-     5,
-     {{"caf\xC3\xA9", 0, 1, 0, 5},
-      {"caf\xC3\xA9", S, 1, 0, 5},
-      {"d\xC3\xA9j\xC3\xA0", 0, 2, 6, 12},
-      {"d\xC3\xA9j\xC3\xA0", S, 2, 6, 12},
+     "bc Ni\xC3\xB1o \xEA\xB0\x80",
+     7,
+     {{"cafe", 0, 1, 0, 5},
+      {"cafe", S, 1, 0, 5},
+      {"deja", 0, 2, 6, 12},
+      {"deja", S, 2, 6, 12},
       {"kata", 0, 3, 18, 22},
       {"kata", S, 3, 18, 22},
       {"abc", 0, 4, 23, 29},
-      {"abc", S, 4, 23, 29}}},
+      {"abc", S, 4, 23, 29},
+      {"nino", 0, 5, 30, 35},
+      {"nino", S, 5, 30, 35},
+      {"\xEA\xB0\x80", 0, 6, 36, 39},
+      {"\xEA\xB0\x80", S, 6, 36, 39}}},
     /* invalid UTF-8 reads as U+FFFD, which is no word */
     {"none",
      "ab\xFF\xFE"

@@ -8,7 +8,8 @@
  * article, most articles in one document. A document has
  *  - terms (prefixes follow Xapian omega's conventions: a capital letter,
  *    so that no prefixed term is mistaken for a lowercase word form):
- *    - each passage's heading's and text's word forms, unprefixed, with
+ *    - each passage's heading's and text's word forms (NFKC case folded,
+ *      diacritics left out since version 7: nino for Niño), unprefixed, with
  *      positions (1-based: a passage's heading first, then a gap of 8, then
  *      its text; the next passage starts TL_PASSAGE_GAP positions after the
  *      last word of the one before, so that no phrase or NEAR crosses
@@ -85,7 +86,7 @@ extern "C" {
  * analysis of words) bumps it, so that older indexes are refused with the
  * way to rebuild them instead of giving wrong results.
  */
-#define TL_SCHEMA_VERSION 6
+#define TL_SCHEMA_VERSION 7
 
 /* ---- term prefixes (strings; PREFIX[0] is the letter) ---- */
 

@@ -31,17 +31,18 @@ typedef struct word {
 
 struct tl_analyzer {
   tl_stemmer *stemmer;
-  tl_strset *stop;      /* stopwords */
-  tl_strset *compounds; /* closed compounds (kerjasama) */
-  tl_strset *tails;     /* endings of compounds that are words (sama, kota) */
-  tl_strset *names;     /* the gazetteer: place and mountain names */
-  const UNormalizer2 *nfkc_cf;
+  tl_strset *stop;             /* stopwords */
+  tl_strset *compounds;        /* closed compounds (kerjasama) */
+  tl_strset *tails;            /* endings of compounds that are words (sama, kota) */
+  tl_strset *names;            /* the gazetteer: place and mountain names */
+  const UNormalizer2 *nfkd_cf; /* NFKC_Casefold, decomposed */
+  const UNormalizer2 *nfc;
   UBreakIterator *bi;
   UChar *u16;
   size_t *off; /* byte offset of each UTF-16 unit, plus one past the end */
   size_t u16_cap, off_cap;
-  UChar *nbuf;
-  int32_t nbuf_cap;
+  UChar *nbuf, *cbuf; /* the word decomposed, then composed again */
+  int32_t nbuf_cap, cbuf_cap;
   char *arena;
   size_t arena_len, arena_cap;
   word *words;
@@ -163,7 +164,9 @@ tl_status tl_analyzer_create(const tl_analyzer_options *opts, tl_analyzer **out,
     tl_analyzer_free(a);
     return rc;
   }
-  a->nfkc_cf = unorm2_getNFKCCasefoldInstance(&st);
+  a->nfkd_cf = unorm2_getInstance(NULL, "nfkc_cf", UNORM2_DECOMPOSE, &st);
+  if (U_SUCCESS(st))
+    a->nfc = unorm2_getNFCInstance(&st);
   if (U_SUCCESS(st))
     a->bi = ubrk_open(UBRK_WORD, "id", NULL, 0, &st);
   if (U_FAILURE(st)) {
@@ -187,6 +190,7 @@ void tl_analyzer_free(tl_analyzer *a) {
   free(a->u16);
   free(a->off);
   free(a->nbuf);
+  free(a->cbuf);
   free(a->arena);
   free(a->words);
   free(a);
@@ -291,11 +295,33 @@ static int normalize_ascii(tl_analyzer *a, word *w, tl_error *err) {
   return TL_OK;
 }
 
+/* Normalizes the n UTF-16 units at u with nf into *buf (capacity *cap,
+ * grown as needed), *len units. Errors: TL_ERR_ICU, TL_ERR_NOMEM. */
+static int normalized(const UNormalizer2 *nf, const UChar *u, int32_t n, UChar **buf, int32_t *cap,
+                      int32_t *len, tl_error *err) {
+  UErrorCode st = U_ZERO_ERROR;
+  for (;;) {
+    *len = unorm2_normalize(nf, u, n, *buf, *cap, &st);
+    if (st != U_BUFFER_OVERFLOW_ERROR)
+      break;
+    st = U_ZERO_ERROR;
+    free(*buf);
+    *cap = *len + 16;
+    if (!(*buf = malloc((size_t)*cap * sizeof **buf))) {
+      *cap = 0;
+      return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    }
+  }
+  if (U_FAILURE(st))
+    return tl_error_set(err, TL_ERR_ICU, "normalization: %s", u_errorName(st));
+  return TL_OK;
+}
+
 /* Normalizes a->u16[s..e) into the arena; fills w. */
 static int normalize(tl_analyzer *a, word *w, tl_error *err) {
   UErrorCode st = U_ZERO_ERROR;
   int32_t n, i, j, letters = 0, upper = 0, out_len = 0;
-  int digits = 0;
+  int digits = 0, rc;
   for (i = w->u_start; i < w->u_end && a->u16[i] < 0x80; i++)
     ;
   if (i == w->u_end)
@@ -314,28 +340,22 @@ static int normalize(tl_analyzer *a, word *w, tl_error *err) {
     }
   }
   set_kind(w, letters, upper, digits);
-  for (;;) {
-    n = unorm2_normalize(a->nfkc_cf, a->u16 + w->u_start, w->u_end - w->u_start, a->nbuf,
-                         a->nbuf_cap, &st);
-    if (st != U_BUFFER_OVERFLOW_ERROR)
-      break;
-    st = U_ZERO_ERROR;
-    free(a->nbuf);
-    a->nbuf_cap = n + 16;
-    if (!(a->nbuf = malloc((size_t)a->nbuf_cap * sizeof *a->nbuf)))
-      return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-  }
-  if (U_FAILURE(st))
-    return tl_error_set(err, TL_ERR_ICU, "normalization: %s", u_errorName(st));
+  if ((rc = normalized(a->nfkd_cf, a->u16 + w->u_start, w->u_end - w->u_start, &a->nbuf,
+                       &a->nbuf_cap, &n, err)) != TL_OK)
+    return rc;
+  /* diacritics left out, as Lucene's ASCIIFoldingFilter does (Niño as
+   * nino, café as cafe): decomposed, nonspacing marks removed, composed
+   * again (Unicode UAX #15) */
   for (i = j = 0; i < n; i++)
-    if (!is_apostrophe(a->nbuf[i]))
+    if (!is_apostrophe(a->nbuf[i]) && u_charType(a->nbuf[i]) != U_NON_SPACING_MARK)
       a->nbuf[j++] = a->nbuf[i];
-  n = j;
+  if ((rc = normalized(a->nfc, a->nbuf, j, &a->cbuf, &a->cbuf_cap, &n, err)) != TL_OK)
+    return rc;
   if (tl_array_reserve((void **)&a->arena, &a->arena_cap, a->arena_len + (size_t)n * 3 + 1, 1) !=
       TL_OK)
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
   st = U_ZERO_ERROR;
-  u_strToUTF8(a->arena + a->arena_len, (int32_t)(a->arena_cap - a->arena_len), &out_len, a->nbuf, n,
+  u_strToUTF8(a->arena + a->arena_len, (int32_t)(a->arena_cap - a->arena_len), &out_len, a->cbuf, n,
               &st);
   if (U_FAILURE(st))
     return tl_error_set(err, TL_ERR_ICU, "UTF-8 conversion: %s", u_errorName(st));
