@@ -117,11 +117,12 @@ static const acase cases[] = {
       {"yang", W | S, 3, 14, 18}}},
     /* multi-byte text: byte offsets, not characters; emoji is no word;
      * mathematical bold A (4 bytes) folds to a; diacritics are left out
-     * (schema 7), a Hangul syllable stays composed */
+     * (schema 7), a stroke too (ł), a Hangul syllable stays composed */
     {"none",
      "Caf\xC3\xA9 d\xC3\xA9j\xC3\xA0 \xF0\x9F\x98\x80 kata \xF0\x9D\x90\x80"
-     "bc Ni\xC3\xB1o \xEA\xB0\x80",
-     7,
+     "bc Ni\xC3\xB1o \xEA\xB0\x80 Wroc\xC5\x82"
+     "aw",
+     8,
      {{"cafe", 0, 1, 0, 5},
       {"cafe", S, 1, 0, 5},
       {"deja", 0, 2, 6, 12},
@@ -133,7 +134,9 @@ static const acase cases[] = {
       {"nino", 0, 5, 30, 35},
       {"nino", S, 5, 30, 35},
       {"\xEA\xB0\x80", 0, 6, 36, 39},
-      {"\xEA\xB0\x80", S, 6, 36, 39}}},
+      {"\xEA\xB0\x80", S, 6, 36, 39},
+      {"wroclaw", 0, 7, 40, 48},
+      {"wroclaw", S, 7, 40, 48}}},
     /* invalid UTF-8 reads as U+FFFD, which is no word */
     {"none",
      "ab\xFF\xFE"

@@ -295,6 +295,23 @@ static int normalize_ascii(tl_analyzer *a, word *w, tl_error *err) {
   return TL_OK;
 }
 
+/* The plain letter of a Latin letter whose stroke or bar no decomposition
+ * removes (Wrocław as wroclaw, Ørsted as orsted), as Lucene's
+ * ASCIIFoldingFilter folds them; any other character as it is. */
+static UChar plain_letter(UChar c) {
+  switch (c) {
+  case 0x0142: return 'l'; /* ł */
+  case 0x00F8: return 'o'; /* ø */
+  case 0x0111: return 'd'; /* đ */
+  case 0x0127: return 'h'; /* ħ */
+  case 0x0167: return 't'; /* ŧ */
+  case 0x0131: return 'i'; /* dotless ı */
+  case 0x0180: return 'b'; /* ƀ */
+  case 0x01B6: return 'z'; /* ƶ */
+  default: return c;
+  }
+}
+
 /* Normalizes the n UTF-16 units at u with nf into *buf (capacity *cap,
  * grown as needed), *len units. Errors: TL_ERR_ICU, TL_ERR_NOMEM. */
 static int normalized(const UNormalizer2 *nf, const UChar *u, int32_t n, UChar **buf, int32_t *cap,
@@ -348,7 +365,7 @@ static int normalize(tl_analyzer *a, word *w, tl_error *err) {
    * again (Unicode UAX #15) */
   for (i = j = 0; i < n; i++)
     if (!is_apostrophe(a->nbuf[i]) && u_charType(a->nbuf[i]) != U_NON_SPACING_MARK)
-      a->nbuf[j++] = a->nbuf[i];
+      a->nbuf[j++] = plain_letter(a->nbuf[i]);
   if ((rc = normalized(a->nfc, a->nbuf, j, &a->cbuf, &a->cbuf_cap, &n, err)) != TL_OK)
     return rc;
   if (tl_array_reserve((void **)&a->arena, &a->arena_cap, a->arena_len + (size_t)n * 3 + 1, 1) !=
