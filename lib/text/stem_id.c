@@ -772,7 +772,8 @@ static size_t letters_of(const char *s, size_t n, int vowels, char *c, size_t ca
  * consonants (sayur-mayur, lauk-pauk), the same consonants in order
  * (bolak-balik, mondar-mandir), the same vowels, length and ending
  * (gotong-royong, hiruk-pikuk), an ending of four letters or more shared
- * (tunggang-langgang), the first an affixed form of what the second
+ * (tunggang-langgang), the second the first with a suffix (besar-besaran),
+ * the first an affixed form of what the second
  * begins with (meniru-nirukan, keabu-abuan) or the second with an infix
  * (jari-jemari). A compound of two words (tanah-longsor,
  * ekspor-impor, Indonesia-Malaysia) does not. */
@@ -785,6 +786,8 @@ static int echoes(const char *x, size_t nx, const char *y, size_t ny) {
   kx = letters_of(x, nx, 0, cx, sizeof cx);
   ky = letters_of(y, ny, 0, cy, sizeof cy);
   if (kx > 1 && kx == ky && memcmp(cx, cy, kx) == 0)
+    return 1;
+  if (ny > nx && memcmp(x, y, nx) == 0) /* besar-besaran */
     return 1;
   while (end < nx && end < ny && x[nx - 1 - end] == y[ny - 1 - end])
     end++;
@@ -857,7 +860,9 @@ static const char *stem_hyphen(const tl_idstem *st, const char *w, size_t n, siz
     *out_len = ly; /* bersama-sama */
     return sy;
   }
-  if (known(st, sx, lx) && echoes(x, nx, y, ny)) { /* meniru-nirukan, sayur-mayur */
+  if (known(st, sx, lx) && (echoes(x, nx, y, ny) || echoes(sx, lx, y, ny) ||
+                            echoes(x, nx, sy, ly) || echoes(sx, lx, sy, ly))) {
+    /* meniru-nirukan, sayur-mayur, dibolak-balik, sayur-mayurnya */
     *out_len = lx;
     return sx;
   }
@@ -865,7 +870,7 @@ static const char *stem_hyphen(const tl_idstem *st, const char *w, size_t n, siz
     *out_len = n;
     return w;
   }
-  if (known(st, sy, ly) && echoes(x, nx, y, ny)) { /* sebaik-baiknya */
+  if (known(st, sy, ly) && (echoes(x, nx, y, ny) || echoes(x, nx, sy, ly))) { /* sebaik-baiknya */
     *out_len = ly;
     return sy;
   }
