@@ -405,21 +405,26 @@ END_TEST
 
 /* Words the parser reads as a phrase: a hyphenated compound beside NEAR
  * or ADJ is searched as its parts near the other words, not refused; a web
- * address, one word in the text, finds it. */
+ * address, one word in the text, finds it, beside NEAR too; a word in
+ * capitals with a diacritic finds the word without it. */
 START_TEST(words_read_as_phrases) {
   char *texts[] = {"Tanah-longsor menimbun rumah setelah banjir.",
                    "Banjir melanda desa kemarin sore. Warga mengungsi ke balai desa dan sekolah "
                    "terdekat bersama keluarga mereka. Tanah di bukit itu subur, tidak longsor.",
-                   "Data e-KTP warga bocor.", "Aduan dikirim lewat laman kppu.go.id kemarin."};
-  char *ids[] = {"near", "far", "ktp", "web"};
+                   "Data e-KTP warga bocor.", "Aduan dikirim lewat laman kppu.go.id kemarin.",
+                   "Kopi di Café Johns enak."};
+  char *ids[] = {"near", "far", "ktp", "web", "cafe"};
   const char *const cases[][2] = {{"tanah-longsor NEAR banjir", "near"},
                                   {"banjir NEAR/5 tanah-longsor", "near"},
                                   {"e-KTP NEAR data", "ktp"},
                                   {"data ADJ/3 e-KTP", "ktp"},
                                   {"kppu.go.id", "web"},
+                                  {"kppu.go.id NEAR aduan", "web"},
+                                  {"CAFÉ", "cafe"},
+                                  {"cafe", "cafe"},
                                   {"\"laman kppu.go.id\"", "web"}};
   char *dir = tu_tmpdir();
-  tl_searcher *s = make_index(dir, texts, ids, 4);
+  tl_searcher *s = make_index(dir, texts, ids, 5);
   size_t i;
   for (i = 0; i < sizeof cases / sizeof *cases; i++) {
     tl_results *res;
@@ -460,6 +465,11 @@ START_TEST(acronym_expansion_meets_operators) {
       {"perserikatan bangsa-bangsa -sidang", "report", "sidang"},
       {"\"Perserikatan Bangsa-Bangsa\" NEAR perang", "war", "sidang"},
       {"\"umum PBB\"", "long", "sidang"},
+      /* an exclusion leaves out both forms; a clitic after a hyphen is
+       * the acronym */
+      {"perang -PBB", "trade", "longwar"},
+      {"perang -\"perserikatan bangsa-bangsa\"", "trade", "war"},
+      {"PBB-nya -perang", "report", "war"},
   };
   char *dir = tu_tmpdir();
   tl_searcher *s = make_index(dir, texts, ids, 6);

@@ -213,11 +213,23 @@ START_TEST(operators_within_a_passage) {
      * read again as plain words ("-mengungsi AND desa" would search the
      * words "mengungsi", "and" and "desa") */
     {
-      const char *unread[] = {
-          "-mengungsi AND desa",       "desa OR -mengungsi",  "desa (-mengungsi)",
-          "desa -mengungsi OR polisi", "NOT(mengungsi)",      "desa NEAR NOT polisi",
-          "(-mengungsi AND desa)",     "desa NEAR (-polisi)", "desa AND -(mengungsi OR x)",
-          "desa NOT -polisi"};
+      const char *unread[] = {"-mengungsi AND desa",
+                              "desa OR -mengungsi",
+                              "desa (-mengungsi)",
+                              "desa -mengungsi OR polisi",
+                              "NOT(mengungsi)",
+                              "desa NEAR NOT polisi",
+                              "(-mengungsi AND desa)",
+                              "desa NEAR (-polisi)",
+                              "desa AND -(mengungsi OR x)",
+                              "desa NOT -polisi",
+                              "desa OR polisi -mengungsi",
+                              "desa NOT polisi OR lahar",
+                              "desa NEAR polisi*",
+                              "title:lahar NEAR desa",
+                              "desa NEAR",
+                              "desa NEAR NEAR polisi",
+                              "desa NEAR (polisi)"};
       for (k = 0; k < sizeof unread / sizeof *unread; k++) {
         r = NULL;
         ck_assert_msg(tl_search(sr, unread[k], 0, 10, 0, &r, &err) == TL_ERR_USAGE, "%s: %s",
@@ -241,7 +253,9 @@ START_TEST(operators_within_a_passage) {
           {"(NOT mengungsi) desa", "desa -mengungsi"},
           {"desa (NOT mengungsi) polisi", "(desa polisi) -mengungsi"},
           {"DESA -MENGUNGSI", "desa -mengungsi"},
-          {"DITUTUP", "ditutup"}};
+          {"DITUTUP", "ditutup"},
+          {"(desa OR polisi) -mengungsi", "(polisi OR desa) NOT mengungsi"},
+          {"desa-nya -mengungsi", "desa -mengungsi"}};
       char expected[4096];
       for (k = 0; k < sizeof same / sizeof *same; k++) {
         r = search(same[k][1], NULL, 0);

@@ -162,12 +162,13 @@ int tl_acronyms_has(const tl_acronyms *a, const char *acr, size_t len) {
  * (words split at spaces and hyphens). */
 static int spells(const tl_query *q, size_t i, const char *lng) {
   const char *p = lng;
+  int negated = q->terms[i].negated;
   for (; i < q->nterms && *p; i++) {
     const tl_query_term *t = &q->terms[i];
     size_t n;
     if (t->flags & (TL_TERM_STEM | TL_TERM_JOINED))
       continue;
-    if (t->negated)
+    if (t->negated != negated)
       return 0;
     n = strcspn(p, " -");
     if (n != t->len || memcmp(p, t->term, n) != 0)
@@ -201,7 +202,7 @@ tl_status tl_acronyms_expand(const tl_acronyms *a, const tl_query *q, tl_expansi
   *shown = NULL;
   for (i = 0; a && i < q->nterms; i++) {
     const tl_query_term *t = &q->terms[i];
-    if (t->flags & (TL_TERM_STEM | TL_TERM_JOINED) || t->negated)
+    if (t->flags & (TL_TERM_STEM | TL_TERM_JOINED))
       continue;
     for (k = 0; k < a->n; k++) {
       const pair *p = &a->p[k];

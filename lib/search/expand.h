@@ -41,8 +41,9 @@ int tl_acronyms_has(const tl_acronyms *a, const char *acr, size_t len);
  * searched as (tl_expansion: its long form, or the acronym), and *shown a
  * line for people ("BPS -> badan pusat statistik"); NULL, 0 and NULL when
  * nothing expands. The expansions' strings are the table's, valid while a
- * is; the caller frees the array *out and *shown. Negated words are not
- * expanded. Errors: TL_ERR_NOMEM.
+ * is; the caller frees the array *out and *shown. Excluded words are
+ * expanded too, so that an exclusion leaves out both forms.
+ * Errors: TL_ERR_NOMEM.
  */
 tl_status tl_acronyms_expand(const tl_acronyms *a, const tl_query *q, tl_expansion **out,
                              size_t *nout, char **shown, tl_error *err);

@@ -208,17 +208,47 @@ static tl_status check_limits(const tl_query *q, tl_error *err) {
   return TL_OK;
 }
 
-/* TL_OK, or the error of an operator beside a word or phrase led by '-':
- * NEAR or ADJ ("banjir NEAR -longsor") join what a passage holds, and
- * Xapian's parser would read the excluded word as wanted; AND, OR and NOT
- * ("hujan -banjir OR longsor") would exclude it from one side only, or
- * fail. */
-static tl_status check_near(const tl_query *q, tl_error *err) {
-  size_t i, k;
-  const char *after;
+/* The token of text that ends at end (exclusive): its first byte, a
+ * phrase in quotes whole ("a b"), a field's quoted value with its field. */
+static const char *token_before(const char *text, const char *end) {
+  const char *p = end;
+  if (p > text && p[-1] == '"') {
+    for (p--; p > text && p[-1] != '"'; p--)
+      ;
+    if (p > text)
+      p--;
+  }
+  while (p > text && !strchr(" \t\r\n()", p[-1]))
+    p--;
+  return p;
+}
+
+/* Whether the token [p, e) holds a field (a ':' before any quote) or ends
+ * in a wildcard. */
+static int field_or_wildcard(const char *p, const char *e) {
+  const char *quote = memchr(p, '"', (size_t)(e - p));
+  return memchr(p, ':', (size_t)((quote ? quote : e) - p)) != NULL || (e > p && e[-1] == '*');
+}
+
+/* TL_OK, or the error of an operator Xapian's parser would read otherwise
+ * than a person means it:
+ *  - NEAR or ADJ without a word on a side, or beside a bracket, a field or
+ *    a wildcard (they join plain words and phrases: a field's positions are
+ *    not the text's), or beside a word led by '-' (the parser would read it
+ *    as wanted);
+ *  - AND, OR or NOT beside a word led by '-' ("hujan -banjir OR longsor");
+ *  - OR beside an exclusion ('-word' or NOT) within the same brackets
+ *    ("hujan OR longsor -banjir" excludes banjir from longsor alone). */
+static tl_status check_operators(const tl_query *q, tl_error *err) {
+  enum { DEPTH = 32 };
+  unsigned char has_or[DEPTH] = {0}, has_not[DEPTH] = {0};
+  size_t i, k, depth = 0;
+  int in_quotes = 0;
+  const char *p;
   for (i = 0; i < q->nterms; i++) {
     const tl_query_term *t = &q->terms[i];
     size_t n = t->end - t->start;
+    const char *after, *next_end, *before, *prev;
     int near = (n == 4 && memcmp(q->text + t->start, "NEAR", 4) == 0) ||
                (n == 3 && memcmp(q->text + t->start, "ADJ", 3) == 0);
     if (!t->operator_)
@@ -226,22 +256,73 @@ static tl_status check_near(const tl_query *q, tl_error *err) {
     n += strcspn(q->text + t->end, " \t\r\n\"()"); /* NEAR/3 */
     after = q->text + t->start + n;
     after += strspn(after, " \t\r\n");
-    for (k = 0; k < q->nterms && *after != '-'; k++) {
+    next_end = after;
+    if (*next_end == '"' || (*next_end && next_end[1] == '"' && strchr("+-", *next_end))) {
+      const char *close = strchr(strchr(next_end, '"') + 1, '"');
+      next_end = close ? close + 1 : next_end + strlen(next_end);
+    }
+    next_end += strcspn(next_end, " \t\r\n()");
+    for (before = q->text + t->start; before > q->text && strchr(" \t\r\n", before[-1]); before--)
+      ;
+    prev = token_before(q->text, before);
+    if (near && (!*after || *after == ')' || before == q->text || before[-1] == '(' ||
+                 is_operator(after, (size_t)(next_end - after))))
+      return tl_error_set(err, TL_ERR_USAGE, "query: %.*s needs a word on each side", (int)n,
+                          q->text + t->start);
+    if (near && (*after == '(' || (before > q->text && before[-1] == ')') ||
+                 field_or_wildcard(after, next_end) || field_or_wildcard(prev, before)))
+      return tl_error_set(err, TL_ERR_USAGE,
+                          "query: %.*s beside a bracket, a field or a wildcard: NEAR and ADJ join "
+                          "plain words and phrases of the text (title:\"a b\" is a phrase of "
+                          "titles)",
+                          (int)n, q->text + t->start);
+    for (k = 0; near && k < q->nterms && *after != '-'; k++) {
       const tl_query_term *o = &q->terms[k];
       if (o->negated == 2 && o->pos + 1 == t->pos && !(o->flags & (TL_TERM_STEM | TL_TERM_JOINED)))
         break;
     }
-    if (*after == '-' || k < q->nterms)
-      return near
-                 ? tl_error_set(err, TL_ERR_USAGE,
-                                "query: %.*s beside an excluded word ('-'): NEAR and ADJ join "
-                                "words that a passage holds",
-                                (int)n, q->text + t->start)
-                 : tl_error_set(
-                       err, TL_ERR_USAGE,
-                       "query: %.*s beside an excluded word ('-'): write the exclusion "
-                       "after brackets ((hujan OR longsor) -banjir) or with NOT (hujan NOT banjir)",
-                       (int)n, q->text + t->start);
+    if (*after == '-' || (near && k < q->nterms) || (!near && prev < before && *prev == '-'))
+      return near ? tl_error_set(err, TL_ERR_USAGE,
+                                 "query: %.*s beside an excluded word ('-'): NEAR and ADJ join "
+                                 "words that a passage holds",
+                                 (int)n, q->text + t->start)
+                  : tl_error_set(err, TL_ERR_USAGE,
+                                 "query: %.*s beside an excluded word ('-'): write the exclusion "
+                                 "after brackets ((hujan OR longsor) -banjir) or with NOT (hujan "
+                                 "NOT banjir)",
+                                 (int)n, q->text + t->start);
+  }
+  /* OR and an exclusion side by side, within one pair of brackets */
+  for (p = q->text;; p++) {
+    if (*p == '"')
+      in_quotes = !in_quotes;
+    if (in_quotes && *p)
+      continue;
+    if (!*p || *p == ')') {
+      if (depth < DEPTH && has_or[depth] && has_not[depth])
+        return tl_error_set(err, TL_ERR_USAGE,
+                            "query: OR beside an exclusion ('-word' or NOT) in the same brackets: "
+                            "brackets say what it excludes from ((hujan OR longsor) -banjir, or "
+                            "hujan OR (longsor -banjir))");
+      if (!*p)
+        break;
+      if (depth < DEPTH)
+        has_or[depth] = has_not[depth] = 0;
+      if (depth)
+        depth--;
+    } else if (*p == '(') {
+      depth++;
+      if (depth < DEPTH)
+        has_or[depth] = has_not[depth] = 0;
+    } else if (p == q->text || strchr(" \t\r\n(", p[-1])) {
+      size_t w = strcspn(p, " \t\r\n()");
+      int is_or = w == 2 && memcmp(p, "OR", 2) == 0;
+      int is_not = (w == 3 && memcmp(p, "NOT", 3) == 0) || (*p == '-' && w > 1);
+      if (depth < DEPTH) {
+        has_or[depth] |= is_or;
+        has_not[depth] |= is_not;
+      }
+    }
   }
   return TL_OK;
 }
@@ -290,7 +371,7 @@ tl_status tl_query_parse(tl_analyzer *analyzer, const tl_analyzer *questions, co
     return (tl_status)rc;
   }
   mark_negated(q);
-  if ((rc = check_near(q, err)) != TL_OK) {
+  if ((rc = check_operators(q, err)) != TL_OK) {
     tl_query_free(q);
     return (tl_status)rc;
   }

@@ -701,9 +701,22 @@ static tl_status rewrite(const tl_searcher *s, const tl_query *pq, char **out, t
       } else if (query[t->end] == ':' || ((t->flags & TL_TERM_ACRONYM) &&
                                           !(tl_analyzer_is_known(s->analyzer, t->term, t->len) &&
                                             !tl_acronyms_has(s->acronyms, t->term, t->len)))) {
-        /* a field's name, an acronym; a word in capitals that is no
-         * acronym but a root (BANJIR) is searched as the word */
-        failed |= tl_buf_append(&o, word, wlen);
+        /* a field's name as typed; an acronym in capitals, folded as the
+         * analysis folds it (CAFÉ as CAFE: the parser would keep the
+         * accent), which keeps the parser from stemming it; a word in
+         * capitals that is no acronym but a root (BANJIR) is searched
+         * as the word */
+        if (query[t->end] == ':') {
+          failed |= tl_buf_append(&o, word, wlen);
+        } else {
+          size_t m;
+          for (m = 0; m < t->len; m++) {
+            char c = t->term[m];
+            if (c >= 'a' && c <= 'z')
+              c = (char)(c - 'a' + 'A');
+            failed |= tl_buf_append(&o, &c, 1);
+          }
+        }
       } else if (name_kept_whole(s, t)) {
         /* a capital keeps Xapian's parser from stemming the name */
         char first = t->term[0];
@@ -1357,8 +1370,8 @@ static char *excluded_alone(const tl_searcher *s, const tl_query *pq) {
 /* q with what Xapian's parser would stumble on, outside quotes, read as a
  * person means it: a ')' without its '(' and a dash standing alone
  * ("hujan -- banjir") as blanks, a '-' joining a word to a bracket or a
- * quote as a blank, and a clitic so joined ("(BPS)-nya") left out, and a
- * quote left open closed at the end.
+ * quote as a blank, a clitic joined by a hyphen ("KPK-nya", "(BPS)-nya")
+ * left out, and a quote left open closed at the end.
  * A new string, or NULL when nothing changes or out of memory. */
 static char *tidied(const char *q) {
   size_t n = strlen(q), i, depth = 0, quotes = 0;
@@ -1384,14 +1397,17 @@ static char *tidied(const char *q) {
         k++;
       if (!t[k] || strchr(" \t\r\n)", t[k]))
         memset(t + i, ' ', k - i);
-    } else if (t[i] == '-' && i > 0 && (t[i - 1] == ')' || t[i - 1] == '"') &&
-               (isalnum((unsigned char)t[i + 1]) || (unsigned char)t[i + 1] >= 0x80)) {
+    } else if (t[i] == '-' && i > 0 && !strchr(" \t\r\n(", t[i - 1])) {
       static const char *const clitics[] = {"nya", "ku", "mu", "lah", "kah", "pun"};
       size_t k, w = strcspn(t + i + 1, " \t\r\n()\"");
-      t[i] = ' ';
+      int joined = t[i - 1] == ')' || t[i - 1] == '"';
       for (k = 0; k < sizeof clitics / sizeof *clitics; k++)
-        if (strlen(clitics[k]) == w && strncasecmp(t + i + 1, clitics[k], w) == 0)
-          memset(t + i + 1, ' ', w); /* (BPS)-nya: the clitic adds nothing */
+        if (strlen(clitics[k]) == w && strncasecmp(t + i + 1, clitics[k], w) == 0) {
+          memset(t + i, ' ', w + 1); /* KPK-nya, (BPS)-nya: the clitic adds nothing */
+          joined = 0;
+        }
+      if (joined && (isalnum((unsigned char)t[i + 1]) || (unsigned char)t[i + 1] >= 0x80))
+        t[i] = ' ';
     }
   }
   if (quotes % 2)

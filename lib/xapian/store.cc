@@ -2029,8 +2029,8 @@ static Xapian::Query parse_strictly(Xapian::QueryParser &qp, const char *query, 
       qp.parse_query(query, flags & Xapian::QueryParser::FLAG_CJK_NGRAM).get_description() ==
           q.get_description())
     throw Xapian::QueryParserError(
-        "its operators cannot be read together ('-word' or '+word' beside AND, OR, NOT or NEAR; "
-        "a ')' without its '('; NOT before a bracket without a space): "
+        "its operators cannot be read together (an operator without a word on one side, "
+        "'+word' beside an operator, NOT before a bracket without a space): "
         "write NOT word (NOT banjir AND hujan), or brackets (-(banjir OR hujan))");
   return pure_nots_excluded(q);
 }
@@ -2257,32 +2257,42 @@ static std::vector<Xapian::Query> leaves_of(const Xapian::Query &q) {
   return out;
 }
 
-// q with each phrase of words, some of which the index also holds joined
-// by dots as one word (a web address, kppu.go.id: the text's segmentation
-// keeps it whole, Xapian's parser splits it), ORed with the phrase that
-// holds that word in their place (the longest run, the first).
+// q with each phrase or NEAR of words, some of which the index also
+// holds joined by dots as one word (a web address, kppu.go.id: the text's
+// segmentation keeps it whole, Xapian's parser splits it), ORed with the
+// same operator over that word in their place (the longest run, the first).
 static Xapian::Query dotted_words(const Xapian::Query &q, const Xapian::Database &db) {
-  if (!exact_phrase(q))
+  const Xapian::Query::op op = q.get_type();
+  size_t n = q.get_num_subqueries();
+  if (op != Xapian::Query::OP_PHRASE && op != Xapian::Query::OP_NEAR)
     return rebuilt(q, [&db](const Xapian::Query &sub) { return dotted_words(sub, db); });
-  std::vector<Xapian::Query> w = leaves_of(q);
-  for (const Xapian::Query &leaf : w) {
-    const std::string t = *leaf.get_terms_begin();
-    if (t.empty() || (t[0] >= 'A' && t[0] <= 'Z') || w.size() > 8)
+  std::vector<std::string> w;
+  for (size_t i = 0; i < n; i++) {
+    Xapian::Query k = q.get_subquery(i);
+    if (k.get_type() != Xapian::Query::LEAF_TERM || k.get_terms_begin() == k.get_terms_end())
+      return q;
+    w.push_back(*k.get_terms_begin());
+    if (w.back().empty() || (w.back()[0] >= 'A' && w.back()[0] <= 'Z') || n > 8)
       return q;
   }
-  for (size_t i = 0; i + 1 < w.size(); i++)
-    for (size_t j = w.size(); j > i + 1; j--) {
-      std::string joined = *w[i].get_terms_begin();
+  for (size_t i = 0; i + 1 < n; i++)
+    for (size_t j = n; j > i + 1; j--) {
+      std::string joined = w[i];
       for (size_t k = i + 1; k < j; k++)
-        joined += "." + *w[k].get_terms_begin();
+        joined += "." + w[k];
       if (!db.term_exists(joined))
         continue;
-      std::vector<Xapian::Query> v(w.begin(), w.begin() + static_cast<long>(i));
-      v.push_back(Xapian::Query(joined));
-      v.insert(v.end(), w.begin() + static_cast<long>(j), w.end());
-      Xapian::Query by = v.size() == 1 ? v[0]
-                                       : Xapian::Query(Xapian::Query::OP_PHRASE, v.begin(), v.end(),
-                                                       static_cast<unsigned>(v.size()));
+      std::vector<Xapian::Query> v;
+      for (size_t k = 0; k < n; k++)
+        if (k < i || k >= j)
+          v.push_back(q.get_subquery(k));
+        else if (k == i)
+          v.push_back(Xapian::Query(joined));
+      unsigned removed = static_cast<unsigned>(j - i - 1);
+      unsigned window = exact_phrase(q) ? static_cast<unsigned>(v.size())
+                                        : std::max<unsigned>(static_cast<unsigned>(v.size()),
+                                                             window_of(q) - removed);
+      Xapian::Query by = v.size() == 1 ? v[0] : Xapian::Query(op, v.begin(), v.end(), window);
       return Xapian::Query(Xapian::Query::OP_OR, q, by);
     }
   return q;
@@ -2393,10 +2403,10 @@ static Xapian::Query with_expansions(const Xapian::Query &q, const std::vector<A
     }
     return weighed(q, to);
   }
-  case Xapian::Query::OP_AND_NOT:
+  case Xapian::Query::OP_AND_NOT: // what is excluded, in both forms
   case Xapian::Query::OP_FILTER:
-    if (n) // what is excluded, or filters, is searched as typed
-      kids[0] = with_expansions(kids[0], alts, stem, weight);
+    for (Xapian::Query &k : kids)
+      k = with_expansions(k, alts, stem, weight);
     return Xapian::Query(op, kids.begin(), kids.end());
   case Xapian::Query::OP_AND:
   case Xapian::Query::OP_OR:
@@ -2506,7 +2516,7 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
     // q, and the passages' match, name each stem by its stem term (read as
     // TermPostings); dq, the documents' query for Xapian's matcher, searches
     // a stem with its word form (with_word_forms).
-    Xapian::Query match = matching(words, excluding(exact, typed_words));
+    Xapian::Query match = matching(words, excluding(exact, words));
     Xapian::Query matched_documents = matching(relaxed(words), relaxed(exact));
     // Its stems weigh with their counted frequencies, as in the passages'
     // scores (StemFreqs).
