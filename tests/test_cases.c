@@ -381,6 +381,12 @@ START_TEST(acronym_expansion) {
   ck_assert_ptr_nonnull(res->expanded);
   ck_assert_str_eq(res->expanded, "lembaga ilmu pengetahuan indonesia -> LIPI");
   tl_results_free(res);
+  /* a long form that the query holds otherwise (in a field) is not
+   * expanded, nor shown as expanded */
+  ck_assert_int_eq(tl_search(s, "title:lembaga ilmu pengetahuan indonesia", 0, 10, 0, &res, &err),
+                   TL_OK);
+  ck_assert_ptr_null(res->expanded);
+  tl_results_free(res);
   ck_assert_int_eq(tl_search(s, "LIPI", 0, 10, 0, &res, &err), TL_OK);
   ck_assert(has_article(res, "def") && has_article(res, "short") && !has_article(res, "long"));
   tl_results_free(res);

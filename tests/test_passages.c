@@ -229,7 +229,12 @@ START_TEST(operators_within_a_passage) {
                               "title:lahar NEAR desa",
                               "desa NEAR",
                               "desa NEAR NEAR polisi",
-                              "desa NEAR (polisi)"};
+                              "desa NEAR (polisi)",
+                              "title:",
+                              "title:-",
+                              "-date:",
+                              "date:..",
+                              "desa date:.."};
       for (k = 0; k < sizeof unread / sizeof *unread; k++) {
         r = NULL;
         ck_assert_msg(tl_search(sr, unread[k], 0, 10, 0, &r, &err) == TL_ERR_USAGE, "%s: %s",
@@ -255,7 +260,8 @@ START_TEST(operators_within_a_passage) {
           {"DESA -MENGUNGSI", "desa -mengungsi"},
           {"DITUTUP", "ditutup"},
           {"(desa OR polisi) -mengungsi", "(polisi OR desa) NOT mengungsi"},
-          {"desa-nya -mengungsi", "desa -mengungsi"}};
+          {"desa-nya -mengungsi", "desa -mengungsi"},
+          {"desa title:", "desa"}};
       char expected[4096];
       for (k = 0; k < sizeof same / sizeof *same; k++) {
         r = search(same[k][1], NULL, 0);

@@ -188,18 +188,17 @@ static int add_expansion(tl_expansion **out, size_t *n, size_t *cap, const char 
   (*out)[*n].from = from;
   (*out)[*n].to = to;
   (*out)[*n].to_acronym = to_acronym;
+  (*out)[*n].applied = 0;
   (*n)++;
   return 0;
 }
 
 tl_status tl_acronyms_expand(const tl_acronyms *a, const tl_query *q, tl_expansion **out,
-                             size_t *nout, char **shown, tl_error *err) {
-  tl_buf s = TL_BUF_INIT;
-  size_t i, k, m, cap = 0;
+                             size_t *nout, tl_error *err) {
+  size_t i, k, cap = 0;
   int failed = 0;
   *out = NULL;
   *nout = 0;
-  *shown = NULL;
   for (i = 0; a && i < q->nterms; i++) {
     const tl_query_term *t = &q->terms[i];
     if (t->flags & (TL_TERM_STEM | TL_TERM_JOINED))
@@ -207,29 +206,12 @@ tl_status tl_acronyms_expand(const tl_acronyms *a, const tl_query *q, tl_expansi
     for (k = 0; k < a->n; k++) {
       const pair *p = &a->p[k];
       if ((t->flags & TL_TERM_ACRONYM) && strlen(p->acr) == t->len &&
-          memcmp(p->acr, t->term, t->len) == 0) {
-        /* the acronym: its long form */
-        failed |= add_expansion(out, nout, &cap, p->acr, p->lng, 0);
-        failed |= tl_buf_append_str(&s, s.len ? "; " : "");
-        failed |= tl_buf_append(&s, q->text + t->start, t->end - t->start);
-        failed |= tl_buf_append_str(&s, " -> ");
-        failed |= tl_buf_append_str(&s, p->lng);
-      } else if (p->lng[0] == t->term[0] && spells(q, i, p->lng)) {
-        /* the long form: its acronym, in capitals (not stemmed) */
-        failed |= add_expansion(out, nout, &cap, p->lng, p->acr, 1);
-        failed |= tl_buf_append_str(&s, s.len ? "; " : "");
-        failed |= tl_buf_append_str(&s, p->lng);
-        failed |= tl_buf_append_str(&s, " -> ");
-        for (m = 0; p->acr[m]; m++) {
-          char c = (char)toupper((unsigned char)p->acr[m]);
-          failed |= tl_buf_append(&s, &c, 1);
-        }
-      }
+          memcmp(p->acr, t->term, t->len) == 0)
+        failed |= add_expansion(out, nout, &cap, p->acr, p->lng, 0); /* its long form */
+      else if (p->lng[0] == t->term[0] && spells(q, i, p->lng))
+        failed |= add_expansion(out, nout, &cap, p->lng, p->acr, 1); /* its acronym */
     }
   }
-  if (!failed && *nout)
-    failed = !(*shown = tl_buf_take(&s, NULL));
-  tl_buf_free(&s);
   if (failed) {
     free(*out);
     *out = NULL;
@@ -237,6 +219,35 @@ tl_status tl_acronyms_expand(const tl_acronyms *a, const tl_query *q, tl_expansi
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
   }
   return TL_OK;
+}
+
+/* Appends s to b, in capitals when upper. */
+static int append_cased(tl_buf *b, const char *s, int upper) {
+  int failed = 0;
+  for (; *s; s++) {
+    char c = upper ? (char)toupper((unsigned char)*s) : *s;
+    failed |= tl_buf_append(b, &c, 1);
+  }
+  return failed;
+}
+
+tl_status tl_expansions_shown(const tl_expansion *e, size_t n, char **out, tl_error *err) {
+  tl_buf s = TL_BUF_INIT;
+  size_t i;
+  int failed = 0;
+  *out = NULL;
+  for (i = 0; i < n; i++) {
+    if (!e[i].applied)
+      continue;
+    failed |= tl_buf_append_str(&s, s.len ? "; " : "");
+    failed |= append_cased(&s, e[i].from, !e[i].to_acronym);
+    failed |= tl_buf_append_str(&s, " -> ");
+    failed |= append_cased(&s, e[i].to, e[i].to_acronym);
+  }
+  if (!failed && s.len)
+    failed = !(*out = tl_buf_take(&s, NULL));
+  tl_buf_free(&s);
+  return failed ? tl_error_set(err, TL_ERR_NOMEM, "out of memory") : TL_OK;
 }
 
 /* Whether [s, s + n) is only ASCII letters a-z. */

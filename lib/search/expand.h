@@ -38,15 +38,23 @@ int tl_acronyms_has(const tl_acronyms *a, const char *acr, size_t len);
 /**
  * The expansion of query q: *out receives *nout expansions, each a run of
  * words of q (an acronym, or a long form it spells) and what it is also
- * searched as (tl_expansion: its long form, or the acronym), and *shown a
- * line for people ("BPS -> badan pusat statistik"); NULL, 0 and NULL when
- * nothing expands. The expansions' strings are the table's, valid while a
- * is; the caller frees the array *out and *shown. Excluded words are
- * expanded too, so that an exclusion leaves out both forms.
+ * searched as (tl_expansion: its long form, or the acronym), none applied
+ * yet; NULL and 0 when nothing expands. The expansions' strings are the
+ * table's, valid while a is; the caller frees the array *out. Excluded
+ * words are expanded too, so that an exclusion leaves out both forms.
  * Errors: TL_ERR_NOMEM.
  */
 tl_status tl_acronyms_expand(const tl_acronyms *a, const tl_query *q, tl_expansion **out,
-                             size_t *nout, char **shown, tl_error *err);
+                             size_t *nout, tl_error *err);
+
+/**
+ * A line for people of the n expansions at e that a search applied
+ * (tl_expansion.applied): "BPS -> badan pusat statistik; lembaga ilmu
+ * pengetahuan indonesia -> LIPI", acronyms in capitals. *out receives it,
+ * malloc'd (the caller frees it), or NULL when none was applied.
+ * Errors: TL_ERR_NOMEM.
+ */
+tl_status tl_expansions_shown(const tl_expansion *e, size_t n, char **out, tl_error *err);
 
 /**
  * A spelling suggestion for query q, whose words were analyzed from its

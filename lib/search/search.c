@@ -1201,8 +1201,7 @@ static tl_status search_once(tl_searcher *s, const char *query, unsigned offset,
   so.date_to = s->date_to;
   so.sort = s->sort;
   so.per_article = s->per_article;
-  if (s->acronyms &&
-      (rc = tl_acronyms_expand(s->acronyms, pq, &expand, &nexpand, &expanded, err)) != TL_OK) {
+  if (s->acronyms && (rc = tl_acronyms_expand(s->acronyms, pq, &expand, &nexpand, err)) != TL_OK) {
     free(q);
     tl_query_free(pq);
     return rc;
@@ -1241,6 +1240,8 @@ static tl_status search_once(tl_searcher *s, const char *query, unsigned offset,
     tl_store_reopen(s->store, err);
   }
   free(q);
+  if (rc == TL_OK)
+    rc = tl_expansions_shown(expand, nexpand, &expanded, err);
   free(expand);
   if (rc == TL_OK && (!recs || !order || !score)) {
     tl_error_set(err, TL_ERR_NOMEM, "out of memory");
@@ -1367,9 +1368,25 @@ static char *excluded_alone(const tl_searcher *s, const tl_query *pq) {
   return tl_buf_take(&o, NULL);
 }
 
+/* The length of a token at p that names title: or date: without a value
+ * ("title:", "-date:", "title:-"), or 0. */
+static size_t empty_field(const char *p) {
+  static const char *const names[] = {TL_FIELD_TITLE ":", TL_FIELD_DATE ":"};
+  size_t k, n = (*p == '-' || *p == '+') ? 1 : 0;
+  for (k = 0; k < sizeof names / sizeof *names; k++) {
+    size_t m = strlen(names[k]), e = n + m;
+    if (strncmp(p + n, names[k], m) != 0)
+      continue;
+    e += strspn(p + e, "-+");
+    if (!p[e] || strchr(" \t\r\n)", p[e]))
+      return e;
+  }
+  return 0;
+}
+
 /* q with what Xapian's parser would stumble on, outside quotes, read as a
- * person means it: a ')' without its '(' and a dash standing alone
- * ("hujan -- banjir") as blanks, a '-' joining a word to a bracket or a
+ * person means it: a ')' without its '(', a dash standing alone ("hujan --
+ * banjir") and title: or date: without a value as blanks, a '-' joining a word to a bracket or a
  * quote as a blank, a clitic joined by a hyphen ("KPK-nya", "(BPS)-nya")
  * left out, and a quote left open closed at the end.
  * A new string, or NULL when nothing changes or out of memory. */
@@ -1391,6 +1408,8 @@ static char *tidied(const char *q) {
         depth--;
       else
         t[i] = ' ';
+    } else if ((i == 0 || strchr(" \t\r\n(", t[i - 1])) && empty_field(t + i)) {
+      memset(t + i, ' ', empty_field(t + i)); /* title: alone, -date:, title:- */
     } else if ((t[i] == '-' || t[i] == '+') && (i == 0 || strchr(" \t\r\n(", t[i - 1]))) {
       size_t k = i;
       while (t[k] == '-' || t[k] == '+')

@@ -797,6 +797,8 @@ public:
     if ((!from.empty() && tl_date_bound(from.data(), from.size(), 0, &a, &e) != TL_OK) ||
         (!to.empty() && tl_date_bound(to.data(), to.size(), 1, &b, &e) != TL_OK))
       throw Xapian::QueryParserError(e.msg);
+    if (from.empty() && to.empty())
+      throw Xapian::QueryParserError("date range ..: a date is needed on one side at least");
     if (!from.empty() && !to.empty() && a > b)
       throw Xapian::QueryParserError("date range " + from + ".." + to +
                                      ": its start is after its end");
@@ -2303,6 +2305,7 @@ static Xapian::Query dotted_words(const Xapian::Query &q, const Xapian::Database
 struct Alternative {
   std::vector<std::string> from;
   Xapian::Query to;
+  int *applied; // set when the run is found
 };
 
 // Whether leaf is a word form or the stem (TL_PREFIX_STEM) of word.
@@ -2374,8 +2377,10 @@ static Xapian::Query with_expansions(const Xapian::Query &q, const std::vector<A
   case Xapian::Query::LEAF_TERM:
     kids.push_back(q);
     for (const Alternative &a : alts)
-      if (spelt_by(kids, 0, a.from, stem) == 1)
+      if (spelt_by(kids, 0, a.from, stem) == 1) {
         to.push_back(a.to);
+        *a.applied = 1;
+      }
     return weighed(q, to);
   case Xapian::Query::OP_PHRASE:
   case Xapian::Query::OP_NEAR: {
@@ -2387,6 +2392,7 @@ static Xapian::Query with_expansions(const Xapian::Query &q, const std::vector<A
         size_t len = spelt_by(kids, at, a.from, stem);
         if (!len)
           continue;
+        *a.applied = 1;
         if (len == n && op == Xapian::Query::OP_PHRASE) {
           to.push_back(a.to);
           continue;
@@ -2417,17 +2423,21 @@ static Xapian::Query with_expansions(const Xapian::Query &q, const std::vector<A
     for (size_t at = 0; at < n;) {
       size_t len = 0;
       std::vector<Xapian::Query> run_to;
+      std::vector<int *> run_applied;
       for (const Alternative &a : alts) {
         size_t l = a.from.size() > 1 ? spelt_by(kids, at, a.from, stem) : 0;
         if (l && (!len || l == len)) {
           len = l;
           run_to.push_back(a.to);
+          run_applied.push_back(a.applied);
         }
       }
       if (!len || (op == Xapian::Query::OP_AND_MAYBE && at == 0 && len < n)) {
         out.push_back(with_expansions(kids[at++], alts, stem, weight));
         continue;
       }
+      for (int *applied : run_applied)
+        *applied = 1;
       auto first = kids.begin() + static_cast<long>(at);
       Xapian::Query run =
           len == 1 ? *first : Xapian::Query(op, first, first + static_cast<long>(len));
@@ -2472,8 +2482,9 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
       std::vector<Alternative> alts;
       std::vector<Xapian::Query> all;
       for (size_t i = 0; i < opts->nexpand; i++) {
-        const tl_expansion &e = opts->expand[i];
+        tl_expansion &e = opts->expand[i];
         Alternative a;
+        a.applied = &e.applied;
         std::istringstream from(e.from);
         for (std::string w; from >> w;)
           a.from.push_back(w);

@@ -160,6 +160,8 @@ typedef struct tl_expansion {
                          separated by spaces (searched as a phrase) or, with
                          to_acronym, one acronym (searched in capitals) */
   int to_acronym;
+  int applied; /**< set to 1 by tl_store_search when the query holds the
+                    run where an expansion can stand */
 } tl_expansion;
 
 typedef struct tl_search_options {
@@ -177,17 +179,17 @@ typedef struct tl_search_options {
                                    must have: those of one field (the same
                                    prefix up to ':') ORed, fields ANDed */
   size_t nfilters;
-  int has_date;               /**< 1: only passages dated in the range: */
-  double date_from, date_to;  /**< POSIX seconds, both included */
-  int sort;                   /**< TL_SORT_RELEVANCE, _NEWEST or _OLDEST */
-  unsigned per_article;       /**< at most this many passages of an article
-                                   (Xapian's collapse on TL_SLOT_ARTICLE_ID);
-                                   0: no limit */
-  const tl_expansion *expand; /**< nexpand alternatives of runs of the
-                                   query's words, each searched in the run's
-                                   place with its weights scaled by
-                                   expand_weight: the acronym expansion
-                                   (search/expand.h) */
+  int has_date;              /**< 1: only passages dated in the range: */
+  double date_from, date_to; /**< POSIX seconds, both included */
+  int sort;                  /**< TL_SORT_RELEVANCE, _NEWEST or _OLDEST */
+  unsigned per_article;      /**< at most this many passages of an article
+                                  (Xapian's collapse on TL_SLOT_ARTICLE_ID);
+                                  0: no limit */
+  tl_expansion *expand;      /**< nexpand alternatives of runs of the
+                                        query's words, each searched in the run's
+                                        place with its weights scaled by
+                                        expand_weight: the acronym expansion
+                                        (search/expand.h) */
   size_t nexpand;
   double expand_weight;      /**< 0 to 1 */
   int count_matches;         /**< 1: count every match (tl_hits.passages_matched,
