@@ -77,8 +77,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   rc = tl_search_rewrite(searcher, q, &rewritten, &err);
   if (rc == TL_OK)
     free(rewritten);
-  else if (rc != TL_ERR_UTF8 && rc != TL_ERR_NOMEM)
-    abort();
+  else if ((rc != TL_ERR_UTF8 && rc != TL_ERR_NOMEM && rc != TL_ERR_USAGE &&
+            rc != TL_ERR_LIMIT) ||
+           err.msg[0] == '\0')
+    abort(); /* a query is refused only as bad input, saying why */
   tl_error_clear(&err);
   rc = tl_search(searcher, q, 0, 5, size % 2, &res, &err);
   if (rc == TL_OK) {
