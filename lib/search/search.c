@@ -743,11 +743,12 @@ static tl_status rewrite(const tl_searcher *s, const tl_query *pq, char **out, t
         }
     }
   }
-  if (failed || !(*out = tl_buf_take(&o, NULL)) || !(*out = date_days(*out)))
+  if (failed || !(*out = tl_buf_take(&o, NULL)) || !(*out = date_days(*out))) {
     rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-  else
-    blank_ranges(*out);
-  if (rc == TL_OK && strchr(*out, '-')) {
+    goto done;
+  }
+  blank_ranges(*out);
+  if (strchr(*out, '-')) {
     char *bracketed = excluded_fields(*out, 1);
     if (bracketed) {
       free(*out);

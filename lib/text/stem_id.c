@@ -773,14 +773,17 @@ static size_t letters_of(const char *s, size_t n, int vowels, char *c, size_t ca
  * (bolak-balik, mondar-mandir), the same vowels, length and ending
  * (gotong-royong, hiruk-pikuk), an ending of four letters or more shared
  * (tunggang-langgang), the second the first with a suffix (besar-besaran),
- * the first an affixed form of what the second
- * begins with (meniru-nirukan, keabu-abuan) or the second with an infix
- * (jari-jemari). A compound of two words (tanah-longsor,
- * ekspor-impor, Indonesia-Malaysia) does not. */
+ * the first an affixed form of what the second begins with
+ * (meniru-nirukan, keabu-abuan) or the second with an infix (jari-jemari).
+ * A compound of two words (tanah-longsor, ekspor-impor, Indonesia-Malaysia)
+ * does not. x and y are nx and ny bytes, not NUL-terminated. */
 static int echoes(const char *x, size_t nx, const char *y, size_t ny) {
   char cx[64], cy[64];
-  size_t i, kx, ky, sx = strspn(x, "bcdfghjklmnpqrstvwxyz"),
-                    sy = strspn(y, "bcdfghjklmnpqrstvwxyz"), end = 0;
+  size_t i, kx, ky, sx = 0, sy = 0, end = 0;
+  while (sx < nx && strchr("bcdfghjklmnpqrstvwxyz", x[sx]) && x[sx])
+    sx++; /* the first consonants; x and y are not NUL-terminated */
+  while (sy < ny && strchr("bcdfghjklmnpqrstvwxyz", y[sy]) && y[sy])
+    sy++;
   if (sx < nx && sy < ny && nx - sx == ny - sy && memcmp(x + sx, y + sy, nx - sx) == 0)
     return 1;
   kx = letters_of(x, nx, 0, cx, sizeof cx);
