@@ -417,9 +417,12 @@ START_TEST(words_read_as_phrases) {
   char *texts[] = {"Tanah-longsor menimbun rumah setelah banjir.",
                    "Banjir melanda desa kemarin sore. Warga mengungsi ke balai desa dan sekolah "
                    "terdekat bersama keluarga mereka. Tanah di bukit itu subur, tidak longsor.",
-                   "Data e-KTP warga bocor.", "Aduan dikirim lewat laman kppu.go.id kemarin.",
-                   "Kopi di Café Johns enak."};
-  char *ids[] = {"near", "far", "ktp", "web", "cafe"};
+                   "Data e-KTP warga bocor.",
+                   "Aduan dikirim lewat laman kppu.go.id kemarin.",
+                   "Kopi di Café Johns enak.",
+                   "Suku bunga dipotong menjadi -0,25% tahun ini.",
+                   "Rapat dimulai pukul 10:30 WIB."};
+  char *ids[] = {"near", "far", "ktp", "web", "cafe", "rate", "time"};
   const char *const cases[][2] = {{"tanah-longsor NEAR banjir", "near"},
                                   {"banjir NEAR/5 tanah-longsor", "near"},
                                   {"e-KTP NEAR data", "ktp"},
@@ -428,9 +431,16 @@ START_TEST(words_read_as_phrases) {
                                   {"kppu.go.id NEAR aduan", "web"},
                                   {"CAFÉ", "cafe"},
                                   {"cafe", "cafe"},
+                                  /* a negative decimal is no exclusion */
+                                  {"bunga -0,25%", "rate"},
+                                  /* words in capitals are words, derived too */
+                                  {"PEMOTONGAN AND BUNGA", "rate"},
+                                  /* a time beside NEAR, a NEAR beside other words */
+                                  {"10:30 NEAR WIB", "time"},
+                                  {"rapat dimulai NEAR WIB", "time"},
                                   {"\"laman kppu.go.id\"", "web"}};
   char *dir = tu_tmpdir();
-  tl_searcher *s = make_index(dir, texts, ids, 5);
+  tl_searcher *s = make_index(dir, texts, ids, 7);
   size_t i;
   for (i = 0; i < sizeof cases / sizeof *cases; i++) {
     tl_results *res;

@@ -4,6 +4,7 @@
 #include "text/reader.h"
 #include "util/buf.h"
 
+#include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -227,7 +228,11 @@ static const char *token_before(const char *text, const char *end) {
  * in a wildcard. */
 static int field_or_wildcard(const char *p, const char *e) {
   const char *quote = memchr(p, '"', (size_t)(e - p));
-  return memchr(p, ':', (size_t)((quote ? quote : e) - p)) != NULL || (e > p && e[-1] == '*');
+  const char *colon = memchr(p, ':', (size_t)((quote ? quote : e) - p));
+  if (p < e && (*p == '+' || *p == '-'))
+    p++;
+  /* a field's name begins with a letter (10:30 is a time) */
+  return (colon && p < colon && isalpha((unsigned char)*p)) || (e > p && e[-1] == '*');
 }
 
 /* TL_OK, or the error of an operator Xapian's parser would read otherwise

@@ -508,7 +508,7 @@ static size_t near_operator(const char *p) {
 /* Whether c is one of the characters Xapian's parser joins words with
  * into a phrase (tanah-longsor, kppu.go.id, banjir/hujan). */
 static int phrase_joiner(char c) {
-  return c && strchr(".-/\\@", c) != NULL;
+  return c && strchr(".-/\\@:", c) != NULL;
 }
 
 /* Whether c is a byte of a word: an ASCII letter or digit, or of UTF-8. */
@@ -572,7 +572,8 @@ static char *near_phrases(const char *q) {
     } else {
       for (e = p; *e && !strchr(" \t\r\n()\"", *e); e++)
         joined |= phrase_joiner(*e) && e > p && word_byte(e[-1]) && word_byte(e[1]);
-      if (!joined || strchr("+-", *p) || memchr(p, ':', (size_t)(e - p)) ||
+      if (!joined || strchr("+-", *p) ||
+          (isalpha((unsigned char)*p) && memchr(p, ':', (size_t)(e - p))) ||
           memchr(p, '*', (size_t)(e - p)) || *e == '"') {
         p = e - 1;
         continue;
@@ -601,6 +602,80 @@ static char *near_phrases(const char *q) {
     changed = 1;
   }
   if (!changed || failed || tl_buf_append_str(&o, copied)) {
+    tl_buf_free(&o);
+    return NULL;
+  }
+  return tl_buf_take(&o, NULL);
+}
+
+/* q with each chain of words joined by NEAR or ADJ in brackets when other
+ * words stand beside it ("hujan deras NEAR banjir" as "hujan (deras NEAR
+ * banjir)"): Xapian's parser reads such a chain only alone or in brackets
+ * (it fails on the first, and would read every word plainly). A new
+ * string, or NULL when nothing changes or out of memory. */
+static char *near_chains(const char *q) {
+  enum { MAXTOK = 256 };
+  const char *tb[MAXTOK], *te[MAXTOK];
+  size_t n = 0, i, j;
+  const char *p = q;
+  char open[MAXTOK] = {0}, close[MAXTOK] = {0};
+  int changed = 0, failed = 0;
+  tl_buf o = TL_BUF_INIT;
+  while (*p && n < MAXTOK) { /* tokens, a quoted phrase whole */
+    p += strspn(p, " \t\r\n");
+    if (!*p)
+      break;
+    tb[n] = p;
+    while (*p && !strchr(" \t\r\n", *p)) {
+      if (*p == '"') {
+        const char *e = strchr(p + 1, '"');
+        p = e ? e + 1 : p + strlen(p);
+      } else {
+        p++;
+      }
+    }
+    te[n++] = p;
+  }
+  if (*p && n == MAXTOK)
+    return NULL;
+  for (i = 1; i + 1 < n; i++) {
+    size_t first = i - 1, last;
+    if (near_operator(tb[i]) != (size_t)(te[i] - tb[i]))
+      continue;
+    for (j = i; j + 1 < n && near_operator(tb[j]) == (size_t)(te[j] - tb[j]); j += 2)
+      ;
+    last = j - 1;
+    i = j;
+    if (first == 0 && last + 1 == n)
+      continue; /* the whole query */
+    if (strchr(tb[first], '(') == tb[first] && te[last][-1] == ')')
+      continue; /* in its own brackets already */
+    open[first] = close[last] = 1;
+    changed = 1;
+  }
+  if (!changed)
+    return NULL;
+  for (i = 0, p = q; i < n; i++) {
+    const char *b = tb[i], *e = te[i];
+    failed |= tl_buf_append(&o, p, (size_t)(b - p));
+    if (open[i]) {
+      while (*b == '(')
+        failed |= tl_buf_append(&o, b++, 1);
+      failed |= tl_buf_append(&o, "(", 1);
+    }
+    if (close[i]) {
+      const char *c = e;
+      while (c > b && c[-1] == ')')
+        c--;
+      failed |= tl_buf_append(&o, b, (size_t)(c - b));
+      failed |= tl_buf_append(&o, ")", 1);
+      b = c;
+    }
+    failed |= tl_buf_append(&o, b, (size_t)(e - b));
+    p = e;
+  }
+  failed |= tl_buf_append_str(&o, p);
+  if (failed) {
     tl_buf_free(&o);
     return NULL;
   }
@@ -638,6 +713,19 @@ static void blank_ranges(char *q) {
  *    sebaik-baiknya) becomes the stem of the whole word; inside quotes it
  *    stays a phrase of its parts, so the exact form can still be asked for;
  *  - dots that would read as a range are blanked (blank_ranges). */
+/* Whether a case-folded word is a root of the lexicon, or a form of one
+ * (DIDUGA of duga, SOROTI of sorot) whose stem has four letters or more. */
+static int known_word(const tl_searcher *s, const char *w, size_t n) {
+  size_t sn = 0;
+  const char *stem;
+  if (tl_analyzer_is_known(s->analyzer, w, n))
+    return 1;
+  stem = tl_analyzer_stem(s->analyzer, w, n, &sn);
+  /* a stem of four letters or more: kemenkes is no form of kes */
+  return stem && sn >= 4 && (sn != n || memcmp(stem, w, n) != 0) &&
+         tl_analyzer_is_known(s->analyzer, stem, sn);
+}
+
 static tl_status rewrite(const tl_searcher *s, const tl_query *pq, char **out, tl_error *err) {
   const char *query = pq->text;
   const tl_query_term *terms = pq->terms;
@@ -699,7 +787,7 @@ static tl_status rewrite(const tl_searcher *s, const tl_query *pq, char **out, t
         else if (act[i] == ACT_OPERATOR)
           failed |= tl_buf_append(&o, word, wlen);
       } else if (query[t->end] == ':' || ((t->flags & TL_TERM_ACRONYM) &&
-                                          !(tl_analyzer_is_known(s->analyzer, t->term, t->len) &&
+                                          !(known_word(s, t->term, t->len) &&
                                             !tl_acronyms_has(s->acronyms, t->term, t->len)))) {
         /* a field's name as typed; an acronym in capitals, folded as the
          * analysis folds it (CAFÉ as CAFE: the parser would keep the
@@ -756,10 +844,14 @@ static tl_status rewrite(const tl_searcher *s, const tl_query *pq, char **out, t
     }
   }
   if (rc == TL_OK && (strstr(*out, "NEAR") || strstr(*out, "ADJ"))) {
-    char *joined = near_phrases(*out);
+    char *joined = near_phrases(*out), *grouped;
     if (joined) {
       free(*out);
       *out = joined;
+    }
+    if ((grouped = near_chains(*out))) {
+      free(*out);
+      *out = grouped;
     }
   }
 done:
@@ -1369,6 +1461,25 @@ static char *excluded_alone(const tl_searcher *s, const tl_query *pq) {
   return tl_buf_take(&o, NULL);
 }
 
+/* Whether the token at p, led by '-', is a negative number as news text
+ * writes one: a decimal or a percentage (-0,25%, -1.5), not a whole number
+ * (-2024 excludes the year). */
+static int negative_number(const char *p) {
+  size_t n = strcspn(p + 1, " \t\r\n()\""), k;
+  int digits = 0, point = 0;
+  if (n == 0 || !isdigit((unsigned char)p[1]))
+    return 0;
+  for (k = 1; k <= n; k++) {
+    if (isdigit((unsigned char)p[k]))
+      digits++;
+    else if ((p[k] == ',' || p[k] == '.') && k < n && isdigit((unsigned char)p[k + 1]))
+      point = 1;
+    else if (!(p[k] == '%' && k == n))
+      return 0;
+  }
+  return digits > 0 && (point || p[n] == '%');
+}
+
 /* The length of a token at p that names title: or date: without a value
  * ("title:", "-date:", "title:-"), or 0. */
 static size_t empty_field(const char *p) {
@@ -1411,6 +1522,8 @@ static char *tidied(const char *q) {
         t[i] = ' ';
     } else if ((i == 0 || strchr(" \t\r\n(", t[i - 1])) && empty_field(t + i)) {
       memset(t + i, ' ', empty_field(t + i)); /* title: alone, -date:, title:- */
+    } else if (t[i] == '-' && (i == 0 || strchr(" \t\r\n(", t[i - 1])) && negative_number(t + i)) {
+      t[i] = ' '; /* -0,25% in a pasted sentence: the number, not excluded */
     } else if ((t[i] == '-' || t[i] == '+') && (i == 0 || strchr(" \t\r\n(", t[i - 1]))) {
       size_t k = i;
       while (t[k] == '-' || t[k] == '+')
