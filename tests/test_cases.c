@@ -418,7 +418,7 @@ START_TEST(words_read_as_phrases) {
                    "Banjir melanda desa kemarin sore. Warga mengungsi ke balai desa dan sekolah "
                    "terdekat bersama keluarga mereka. Tanah di bukit itu subur, tidak longsor.",
                    "Data e-KTP warga bocor.",
-                   "Aduan dikirim lewat laman kppu.go.id kemarin.",
+                   "Aduan dikirim lewat laman kppu.go.id atau humas@kppu.go.id kemarin.",
                    "Kopi di Café Johns enak.",
                    "Suku bunga dipotong menjadi -0,25% tahun ini.",
                    "Rapat dimulai pukul 10:30 WIB."};
@@ -429,6 +429,7 @@ START_TEST(words_read_as_phrases) {
                                   {"data ADJ/3 e-KTP", "ktp"},
                                   {"kppu.go.id", "web"},
                                   {"kppu.go.id NEAR aduan", "web"},
+                                  {"humas@kppu.go.id", "web"},
                                   {"CAFÉ", "cafe"},
                                   {"cafe", "cafe"},
                                   /* a negative decimal is no exclusion */

@@ -2261,8 +2261,9 @@ static std::vector<Xapian::Query> leaves_of(const Xapian::Query &q) {
 
 // q with each phrase or NEAR of words, some of which the index also
 // holds joined by dots as one word (a web address, kppu.go.id: the text's
-// segmentation keeps it whole, Xapian's parser splits it), ORed with the
-// same operator over that word in their place (the longest run, the first).
+// segmentation keeps it whole, Xapian's parser splits it) or by '@' and
+// dots (an e-mail address or account, akun@instagram), ORed with the same
+// operator over that word in their place (the longest run, the first).
 static Xapian::Query dotted_words(const Xapian::Query &q, const Xapian::Database &db) {
   const Xapian::Query::op op = q.get_type();
   size_t n = q.get_num_subqueries();
@@ -2279,10 +2280,17 @@ static Xapian::Query dotted_words(const Xapian::Query &q, const Xapian::Database
   }
   for (size_t i = 0; i + 1 < n; i++)
     for (size_t j = n; j > i + 1; j--) {
-      std::string joined = w[i];
-      for (size_t k = i + 1; k < j; k++)
-        joined += "." + w[k];
-      if (!db.term_exists(joined))
+      // joined by dots, or an address (nama@kantor.go.id, akun@instagram)
+      std::string dots = w[i], at = w[i], joined;
+      for (size_t k = i + 1; k < j; k++) {
+        dots += "." + w[k];
+        at += (k == i + 1 ? "@" : ".") + w[k];
+      }
+      if (db.term_exists(dots))
+        joined = dots;
+      else if (db.term_exists(at))
+        joined = at;
+      else
         continue;
       std::vector<Xapian::Query> v;
       for (size_t k = 0; k < n; k++)
