@@ -2298,10 +2298,10 @@ static Xapian::Query dotted_words(const Xapian::Query &q, const Xapian::Database
           v.push_back(q.get_subquery(k));
         else if (k == i)
           v.push_back(Xapian::Query(joined));
-      unsigned removed = static_cast<unsigned>(j - i - 1);
+      unsigned removed = static_cast<unsigned>(j - i - 1), was = window_of(q);
       unsigned window = exact_phrase(q) ? static_cast<unsigned>(v.size())
                                         : std::max<unsigned>(static_cast<unsigned>(v.size()),
-                                                             window_of(q) - removed);
+                                                             was > removed ? was - removed : 0);
       Xapian::Query by = v.size() == 1 ? v[0] : Xapian::Query(op, v.begin(), v.end(), window);
       return Xapian::Query(Xapian::Query::OP_OR, q, by);
     }
@@ -2408,10 +2408,11 @@ static Xapian::Query with_expansions(const Xapian::Query &q, const std::vector<A
         std::vector<Xapian::Query> v(kids.begin(), kids.begin() + static_cast<long>(at));
         v.insert(v.end(), by.begin(), by.end());
         v.insert(v.end(), kids.begin() + static_cast<long>(at + len), kids.end());
-        unsigned w = exact ? static_cast<unsigned>(v.size())
-                           : std::max<unsigned>(static_cast<unsigned>(v.size()),
-                                                window + static_cast<unsigned>(by.size()) -
-                                                    static_cast<unsigned>(len));
+        unsigned grown = window + static_cast<unsigned>(by.size());
+        unsigned w = exact
+                         ? static_cast<unsigned>(v.size())
+                         : std::max<unsigned>(static_cast<unsigned>(v.size()),
+                                              grown > len ? grown - static_cast<unsigned>(len) : 0);
         to.push_back(Xapian::Query(op, v.begin(), v.end(), w));
       }
     }
