@@ -10,6 +10,7 @@
 #include "text/date.h"
 #include "text/fold.h"
 #include "text/reader.h"
+#include "text/stem_id.h"
 #include "util/buf.h"
 #include "util/data.h"
 #include "util/strset.h"
@@ -1503,7 +1504,7 @@ static size_t empty_field(const char *p) {
  * left out, and a quote left open closed at the end.
  * A new string, or NULL when nothing changes or out of memory. */
 static char *tidied(const char *q) {
-  size_t n = strlen(q), i, depth = 0, quotes = 0;
+  size_t n = strlen(q), i, depth = 0, quotes = 0, field;
   char *t = malloc(n + 2);
   if (!t)
     return NULL;
@@ -1520,8 +1521,8 @@ static char *tidied(const char *q) {
         depth--;
       else
         t[i] = ' ';
-    } else if ((i == 0 || strchr(" \t\r\n(", t[i - 1])) && empty_field(t + i)) {
-      memset(t + i, ' ', empty_field(t + i)); /* title: alone, -date:, title:- */
+    } else if ((i == 0 || strchr(" \t\r\n(", t[i - 1])) && (field = empty_field(t + i))) {
+      memset(t + i, ' ', field); /* title: alone, -date:, title:- */
     } else if (t[i] == '-' && (i == 0 || strchr(" \t\r\n(", t[i - 1])) && negative_number(t + i)) {
       t[i] = ' '; /* -0,25% in a pasted sentence: the number, not excluded */
     } else if ((t[i] == '-' || t[i] == '+') && (i == 0 || strchr(" \t\r\n(", t[i - 1]))) {
@@ -1531,14 +1532,12 @@ static char *tidied(const char *q) {
       if (!t[k] || strchr(" \t\r\n)", t[k]))
         memset(t + i, ' ', k - i);
     } else if (t[i] == '-' && i > 0 && !strchr(" \t\r\n(", t[i - 1])) {
-      static const char *const clitics[] = {"nya", "ku", "mu", "lah", "kah", "pun"};
-      size_t k, w = strcspn(t + i + 1, " \t\r\n()\"");
+      size_t w = strcspn(t + i + 1, " \t\r\n()\"");
       int joined = t[i - 1] == ')' || t[i - 1] == '"';
-      for (k = 0; k < sizeof clitics / sizeof *clitics; k++)
-        if (strlen(clitics[k]) == w && strncasecmp(t + i + 1, clitics[k], w) == 0) {
-          memset(t + i, ' ', w + 1); /* KPK-nya, (BPS)-nya: the clitic adds nothing */
-          joined = 0;
-        }
+      if (tl_idstem_is_clitic(t + i + 1, w)) {
+        memset(t + i, ' ', w + 1); /* KPK-nya, (BPS)-nya: the clitic adds nothing */
+        joined = 0;
+      }
       if (joined && (isalnum((unsigned char)t[i + 1]) || (unsigned char)t[i + 1] >= 0x80))
         t[i] = ' ';
     }

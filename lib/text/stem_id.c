@@ -46,6 +46,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <xxhash.h>
 
 /** Longest word the stemmer analyses; longer words are returned as is. */
@@ -730,12 +731,11 @@ static const char *stem_ketidak(const tl_idstem *st, const char *w, size_t n, si
   return usable_root(lex_find(st, r, *out_len)) ? r : NULL;
 }
 
-/** True when [s, s + n) is a clitic written after a hyphen ("-nya"). */
-static int is_clitic(const char *s, size_t n) {
+int tl_idstem_is_clitic(const char *s, size_t n) {
   static const char *const c[] = {"nya", "ku", "mu", "lah", "kah", "pun"};
   size_t i;
   for (i = 0; i < sizeof c / sizeof c[0]; i++)
-    if (strlen(c[i]) == n && memcmp(s, c[i], n) == 0)
+    if (strlen(c[i]) == n && strncasecmp(s, c[i], n) == 0)
       return 1;
   return 0;
 }
@@ -828,7 +828,7 @@ static const char *stem_hyphen(const tl_idstem *st, const char *w, size_t n, siz
     *out_len = n;
     return w;
   }
-  if (h2 && is_clitic(h2 + 1, (size_t)(w + n - h2 - 1)))
+  if (h2 && tl_idstem_is_clitic(h2 + 1, (size_t)(w + n - h2 - 1)))
     ny = (size_t)(h2 - y); /* malaikat-malaikat-nya */
   else if (h2) {           /* three or more parts: leave as is */
     *out_len = n;
@@ -838,7 +838,7 @@ static const char *stem_hyphen(const tl_idstem *st, const char *w, size_t n, siz
     *out_len = n;
     return w;
   }
-  if (is_clitic(y, ny))
+  if (tl_idstem_is_clitic(y, ny))
     return stem_simple(st, x, nx, out_len);
   if (is_hyphen_prefix(x, nx)) /* di-phk */
     return stem_simple(st, y, ny, out_len);

@@ -41,6 +41,12 @@ const char *tl_idstem_stem(tl_idstem *s, const char *word, size_t len, size_t *s
  */
 int tl_idstem_known(tl_idstem *s, const char *word, size_t len);
 
+/**
+ * Whether the n bytes at s are a clitic written after a hyphen (nya, ku,
+ * mu, lah, kah, pun: "rumah-nya", "KPK-nya"), in any ASCII letter case.
+ */
+int tl_idstem_is_clitic(const char *s, size_t n);
+
 /** Releases the handle; NULL is allowed. */
 void tl_idstem_free(tl_idstem *s);
 
