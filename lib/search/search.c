@@ -649,7 +649,7 @@ static char *near_chains(const char *q) {
     i = j;
     if (first == 0 && last + 1 == n)
       continue; /* the whole query */
-    if (strchr(tb[first], '(') == tb[first] && te[last][-1] == ')')
+    if (*tb[first] == '(' && *(te[last] - 1) == ')')
       continue; /* in its own brackets already */
     open[first] = close[last] = 1;
     changed = 1;
