@@ -36,26 +36,47 @@ EOT
   echo "$1|$2|$sec|$(awk -v b="$5" -v s="$sec" 'BEGIN {printf "%.2f", b / 1e6 / s}')|$(awk -v k="$kb" 'BEGIN {printf "%.0f", k / 1024}')|$4" >>"$rows"
 }
 
+# median OUT FILES...: the run of median wall time among FILES (as timed
+# writes them) copied to OUT
+median() {
+  out=$1; shift
+  for f in "$@"; do echo "$(tail -n 1 "$f") $f"; done | sort -n | awk '{l[NR] = $3} END {print l[int((NR + 1) / 2)]}' |
+    xargs -I{} cp {} "$out"
+}
+
+# Each build is timed ROUNDS times (env INDEX_BENCH_ROUNDS, default 3), the
+# systems in turn within a round, and its median run is reported: this VM's
+# speed drifts within minutes, and a drift during one system's only run
+# would move the ratios.
+rounds=${INDEX_BENCH_ROUNDS:-3}
+
 bench_corpus() { # NAME FILE
   name=$1 file=$2 w=$work/$1
   mkdir -p "$w"
   case "$file" in *.gz) bytes=$(gzip -dc "$file" | wc -c) ;; *) bytes=$(wc -c <"$file") ;; esac
   echo "== $name: $bytes bytes of JSON Lines" >&2
+  $py "$peers" split "$file" "$w/txt"
 
-  timed "$w/t.time" "$build/telusur-index" -q -d "$w/t.db" "$file"
+  r=1
+  while [ "$r" -le "$rounds" ]; do
+    rm -rf "$w/t.db" "$w"/ts.db* "$w/o.db" "$w/f.sqlite"
+    timed "$w/t.time.$r" "$build/telusur-index" -q -d "$w/t.db" "$file"
+    timed "$w/ts.time.$r" "$build/telusur-index" -q -d "$w/ts.db" --shards 2 "$file"
+    timed "$w/o.time.$r" omindex --db "$w/o.db" --url / --stemmer=indonesian "$w/txt"
+    timed "$w/f.time.$r" $py "$peers" fts5-build "$file" "$w/f.sqlite"
+    r=$((r + 1))
+  done
+  for s in t ts o f; do
+    median "$w/$s.time" $(seq 1 "$rounds" | sed "s|^|$w/$s.time.|")
+  done
+
   timed "$w/t2.time" "$build/telusur-index" -q -d "$w/t.db" "$file"
   timed "$w/tc.time" "$build/telusur-index" -q -d "$w/t.db" --compact
+  "$build/telusur-index" -q -d "$w/ts.db" --compact
   row "$name" "telusur -j$jobs" "$w/t.time" "$(size_mb "$w/t.db")" "$bytes"
   row "$name" "telusur, re-run unchanged" "$w/t2.time" "-" "$bytes"
-  timed "$w/ts.time" "$build/telusur-index" -q -d "$w/ts.db" --shards 2 "$file"
-  "$build/telusur-index" -q -d "$w/ts.db" --compact
   row "$name" "telusur --shards 2" "$w/ts.time" "$(size_mb "$w/ts.db" "$w"/ts.db.shard*)" "$bytes"
-
-  $py "$peers" split "$file" "$w/txt"
-  timed "$w/o.time" omindex --db "$w/o.db" --url / --stemmer=indonesian "$w/txt"
   row "$name" "omindex (1 doc per file)" "$w/o.time" "$(size_mb "$w/o.db")" "$bytes"
-
-  timed "$w/f.time" $py "$peers" fts5-build "$file" "$w/f.sqlite"
   row "$name" "FTS5 (1 row per paragraph)" "$w/f.time" "$(size_mb "$w/f.sqlite")" "$bytes"
 }
 
@@ -71,8 +92,22 @@ row mixed-30mb "Xapian TermGenerator (1 doc per paragraph)" "$w/x.time" "$(size_
 q=$work/queries.tsv
 { head -n 500 "$data/tydiqa-goldp-id-retrieval/queries.train.tsv"
   head -n 500 "$data/facqa-news-retrieval/queries.train.tsv"; } >"$q"
-lat_t=$("$build/index-query" "$w/t.db" "$q")
-lat_t0=$("$build/index-query" "$w/t.db" "$q" 0)
+# medians of p50 and of p99 over ROUNDS runs, telusur and Xapian in turn
+: >"$w/lat_t" && : >"$w/lat_t0" && : >"$w/lat_x"
+r=1
+while [ "$r" -le "$rounds" ]; do
+  "$build/index-query" "$w/t.db" "$q" >>"$w/lat_t"
+  "$build/index-query" "$w/t.db" "$q" 0 >>"$w/lat_t0"
+  $py "$peers" xapian-query "$w/x.db" "$q" >>"$w/lat_x"
+  r=$((r + 1))
+done
+medians() { # FILE of "p50 p99 n" lines
+  for c in 1 2; do cut -d' ' -f$c "$1" | sort -n | awk '{v[NR] = $1} END {printf "%s ", v[int((NR + 1) / 2)]}'; done
+  tail -n 1 "$1" | cut -d' ' -f3
+}
+lat_t=$(medians "$w/lat_t")
+lat_t0=$(medians "$w/lat_t0")
+lat_x=$(medians "$w/lat_x")
 # Archive queries: a filter on the commonest source, and facets by source.
 src=$(gzip -dc "$data/mixed-id-30mb/corpus.jsonl.gz" | $py -c 'import sys, json, collections
 print(collections.Counter(json.loads(l).get("source") for l in sys.stdin).most_common(1)[0][0])')
@@ -82,7 +117,6 @@ lat_tn=$("$build/index-query" "$w/t.db" "$q" - - +)
 # the same, as CPU time of the process (the counts run on a second thread)
 lat_tp=$(TELUSUR_CLOCK=cpu "$build/index-query" "$w/t.db" "$q")
 lat_tcp=$(TELUSUR_CLOCK=cpu "$build/index-query" "$w/t.db" "$q" - - source)
-lat_x=$($py "$peers" xapian-query "$w/x.db" "$q")
 lat_f=$($py "$peers" fts5-query "$w/f.sqlite" "$q")
 
 echo
