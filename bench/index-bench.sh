@@ -25,9 +25,11 @@ timed() {
   /usr/bin/time -f "%e %M" -o "$out" "$@" >/dev/null 2>"$out.err" || {
     rc=$?; [ $rc -eq 1 ] || { echo "failed ($rc): $*" >&2; cat "$out.err" >&2; exit 2; }; }
 }
+sec() { tail -n 1 "$1" | cut -d' ' -f1; } # the seconds a timed run took
 size_mb() { du -sb "$@" | awk '{s += $1} END {printf "%.1f", s / 1e6}'; }
 rows=$work/rows
 : >"$rows"
+: >"$work/rounds"
 # row CORPUS SYSTEM TIMEFILE SIZE_MB TEXT_BYTES
 row() {
   read -r sec kb <<EOT
@@ -64,6 +66,9 @@ bench_corpus() { # NAME FILE
     timed "$w/ts.time.$r" "$build/telusur-index" -q -d "$w/ts.db" --shards 2 "$file"
     timed "$w/o.time.$r" omindex --db "$w/o.db" --url / --stemmer=indonesian "$w/txt"
     timed "$w/f.time.$r" $py "$peers" fts5-build "$file" "$w/f.sqlite"
+    awk -v n="$name" -v r="$r" -v t="$(sec "$w/t.time.$r")" -v ts="$(sec "$w/ts.time.$r")" \
+      -v o="$(sec "$w/o.time.$r")" -v f="$(sec "$w/f.time.$r")" 'BEGIN {
+      printf "| %s | %d | %s | %s | %s | %s | %.2f | %.2f | %.2f |\n", n, r, t, ts, o, f, ts / t, o / t, f / t }' >>"$work/rounds"
     r=$((r + 1))
   done
   for s in t ts o f; do
@@ -130,6 +135,12 @@ awk -F'|' -v j="telusur -j$jobs" '
       tr = ts[f[1]] > 0 ? sprintf("%.2f", f[3] / ts[f[1]]) : "-";
       sr = (f[6] != "-" && sz[f[1]] > 0) ? sprintf("%.2f", f[6] / sz[f[1]]) : "-";
       printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", f[1], f[2], f[3], f[4], f[5], f[6], tr, sr } }' "$rows"
+echo
+echo "Each round (wall s; time / telusur as above: each system's wall time over telusur -j$jobs's)"
+echo
+printf '| corpus | round | telusur | --shards 2 | omindex | FTS5 | --shards 2 / telusur | omindex / telusur | FTS5 / telusur |\n'
+printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|\n'
+cat "$work/rounds"
 echo
 echo "Query latency, 1,000 queries (TyDi + FacQA), top 10, one process each, mixed-30mb passages"
 echo
