@@ -133,6 +133,41 @@ static void build(void) {
   tl_store_close(s);
 }
 
+/* A database built from nothing (TL_STORE_CREATE: commits not synced) and
+ * synced once at the end holds what was committed; the sync names what it
+ * cannot reach. */
+START_TEST(test_create_then_sync) {
+  tl_store *s = open_ok(db, TL_STORE_CREATE);
+  tl_hits *h;
+  tl_error err;
+  char missing[600];
+  OK(tl_store_begin(s, &err));
+  add_doc(s, "a1", d1, "doc1");
+  add_doc(s, "a2", d2, "doc2");
+  OK(tl_store_commit(s, &err));
+  OK(tl_store_sync(db, &err));
+  tl_store_close(s);
+  s = open_ok(db, TL_STORE_READ);
+  ck_assert_uint_eq(tl_store_doc_count(s), 2);
+  h = search(s, "anjing");
+  ck_assert_uint_eq(h->count, 1);
+  ck_assert_str_eq(h->items[0].data, "doc2");
+  tl_hits_free(h);
+  tl_store_close(s);
+  /* written to again as an existing database: commits synced as usual */
+  s = open_ok(db, TL_STORE_WRITE);
+  OK(tl_store_begin(s, &err));
+  add_doc(s, "a3", d3, "doc3");
+  OK(tl_store_commit(s, &err));
+  ck_assert_uint_eq(tl_store_doc_count(s), 3);
+  tl_store_close(s);
+
+  snprintf(missing, sizeof missing, "%s/no-such-dir", db);
+  ck_assert_int_eq(tl_store_sync(missing, &err), TL_ERR_IO);
+  ck_assert_msg(strstr(err.msg, missing) != NULL, "message: %s", err.msg);
+}
+END_TEST
+
 START_TEST(test_write_and_search) {
   tl_store *s;
   tl_hits *h;
@@ -708,6 +743,7 @@ static Suite *store_suite(void) {
   Suite *s = suite_create("store");
   TCase *tc = tcase_create("store");
   tcase_add_checked_fixture(tc, setup, tu_dir_teardown);
+  tcase_add_test(tc, test_create_then_sync);
   tcase_add_test(tc, test_write_and_search);
   tcase_add_test(tc, test_counts);
   tcase_add_test(tc, test_explain);

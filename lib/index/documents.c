@@ -160,7 +160,8 @@ int tl_index_open(const char *db_path, const tl_index_options *opts, tl_index **
     return tl_error_set(err, TL_ERR_USAGE, "unknown stemmer '%s'", want);
   if (!(ix = calloc(1, sizeof *ix)))
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-  if ((rc = tl_store_open(db_path, TL_STORE_WRITE, &ix->store, err)) != TL_OK ||
+  if ((rc = tl_store_open(db_path, opts && opts->create ? TL_STORE_CREATE : TL_STORE_WRITE,
+                          &ix->store, err)) != TL_OK ||
       (rc = tl_schema_check(ix->store, db_path, &keyed, err)) != TL_OK ||
       (!keyed && (rc = tl_schema_write(ix->store, err)) != TL_OK))
     goto fail;

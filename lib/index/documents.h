@@ -24,6 +24,10 @@ typedef struct tl_index tl_index;
 typedef struct tl_index_options {
   const char *stemmer;  /**< NULL: the index's own, or "indonesian" for a new one */
   const char *data_dir; /**< NULL: tl_data_dir() */
+  int create;           /**< 1: a new index, built from nothing: its commits
+                             are not synced to disk (TL_STORE_CREATE), and
+                             the caller syncs it once at the end
+                             (tl_store_sync) */
 } tl_index_options;
 
 /**

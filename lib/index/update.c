@@ -1353,6 +1353,10 @@ tl_status tl_update_finish(tl_update *u, tl_update_summary *sum, tl_error *err) 
   for (k = 0; !u->fatal && k < u->nw; k++)
     if (tl_writer_commit(u->w[k], &e) != TL_OK)
       stop(u, &e);
+  /* a new index is synced once, here, not at each commit */
+  for (k = 0; !u->fatal && k < u->nw; k++)
+    if (tl_writer_sync(u->w[k], &e) != TL_OK)
+      stop(u, &e);
   if (sum) {
     memset(sum, 0, sizeof *sum);
     for (k = 0; k < u->nw; k++) {

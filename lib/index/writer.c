@@ -3,10 +3,12 @@
 
 #include "xapian/store.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <xxhash.h>
 
@@ -38,6 +40,7 @@ typedef struct cmd {
 
 struct tl_writer {
   tl_index *ix;
+  char *created; /* the database's path, when this writer created it */
   pthread_t thread;
   int started;
   pthread_mutex_t mu;
@@ -56,11 +59,22 @@ struct tl_writer {
 int tl_writer_open(const char *path, const tl_index_options *opts, unsigned batch, tl_writer **out,
                    tl_error *err) {
   tl_writer *w = calloc(1, sizeof *w);
+  tl_index_options io;
+  struct stat sb;
   int rc;
   *out = NULL;
   if (!w)
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-  if ((rc = tl_index_open(path, opts, &w->ix, err)) != TL_OK) {
+  memset(&io, 0, sizeof io);
+  if (opts)
+    io = *opts;
+  io.create = stat(path, &sb) != 0 && errno == ENOENT;
+  if (io.create && !(w->created = strdup(path))) {
+    free(w);
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  }
+  if ((rc = tl_index_open(path, &io, &w->ix, err)) != TL_OK) {
+    free(w->created);
     free(w);
     return rc;
   }
@@ -91,6 +105,10 @@ static int commit(tl_writer *w, tl_error *err) {
 
 int tl_writer_commit(tl_writer *w, tl_error *err) {
   return commit(w, err);
+}
+
+int tl_writer_sync(tl_writer *w, tl_error *err) {
+  return w->created ? tl_store_sync(w->created, err) : TL_OK;
 }
 
 static int cmp_u64(const void *a, const void *b) {
@@ -311,6 +329,7 @@ void tl_writer_free(tl_writer *w) {
     return;
   tl_writer_stop(w, NULL);
   tl_index_close(w->ix);
+  free(w->created);
   pthread_mutex_destroy(&w->mu);
   pthread_cond_destroy(&w->cv);
   free(w);

@@ -27,8 +27,11 @@ typedef struct tl_writer tl_writer;
 
 /**
  * Opens (creating when missing) the index at path (tl_index_open) for a
- * writer that commits every batch articles (>= 1). Errors as
- * tl_index_open. Free with tl_writer_free().
+ * writer that commits every batch articles (>= 1). An index this call
+ * creates (nothing at path) is built without syncing each commit to disk
+ * (tl_index_options.create; opts->create is ignored): tl_writer_sync makes
+ * it durable at the end. Errors as tl_index_open. Free with
+ * tl_writer_free().
  */
 int tl_writer_open(const char *path, const tl_index_options *opts, unsigned batch, tl_writer **out,
                    tl_error *err);
@@ -69,6 +72,13 @@ int tl_writer_stop(tl_writer *w, tl_error *err);
  * must not be running. Errors: TL_ERR_XAPIAN.
  */
 int tl_writer_commit(tl_writer *w, tl_error *err);
+
+/**
+ * Syncs the index to disk (tl_store_sync) when the writer created it, after
+ * its last commit; nothing otherwise (Xapian synced each commit). The
+ * thread must not be running. Errors: TL_ERR_IO.
+ */
+int tl_writer_sync(tl_writer *w, tl_error *err);
 
 /** The writer's index (the thread must not be running to write it). */
 tl_index *tl_writer_index(tl_writer *w);

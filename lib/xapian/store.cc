@@ -7,6 +7,11 @@
 
 #include <xapian.h>
 
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <bitset>
 #include <cerrno>
@@ -424,14 +429,15 @@ extern "C" const char *tl_store_missing(const tl_store *s) {
 }
 
 extern "C" tl_status tl_store_open(const char *path, int mode, tl_store **out, tl_error *err) {
-  if (mode != TL_STORE_WRITE)
+  if (mode != TL_STORE_WRITE && mode != TL_STORE_CREATE)
     return tl_store_open_read(path, TL_STORE_TIMEOUT_DEFAULT, 0, out, err);
   *out = nullptr;
   tl_store *s = nullptr;
   try {
     s = new tl_store;
     s->path = path;
-    s->wdb = new Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN);
+    s->wdb = new Xapian::WritableDatabase(
+        path, Xapian::DB_CREATE_OR_OPEN | (mode == TL_STORE_CREATE ? Xapian::DB_NO_SYNC : 0));
     s->db = s->wdb;
     *out = s;
     return TL_OK;
@@ -541,6 +547,41 @@ extern "C" tl_status tl_store_begin(tl_store *s, tl_error *err) {
     return TL_OK;
   }
   TL_CATCH("starting a transaction")
+}
+
+// One file or directory to disk; 0, or errno.
+static int sync_path(const std::string &p) {
+  int fd = open(p.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return errno;
+  int rc = fsync(fd) == 0 ? 0 : errno;
+  close(fd);
+  return rc;
+}
+
+extern "C" tl_status tl_store_sync(const char *path, tl_error *err) {
+  DIR *d = opendir(path);
+  if (!d)
+    return tl_error_set(err, TL_ERR_IO, "%s: %s", path, std::strerror(errno));
+  int rc = 0;
+  std::string failed;
+  while (struct dirent *e = readdir(d)) {
+    std::string p = std::string(path) + "/" + e->d_name;
+    struct stat sb;
+    if (stat(p.c_str(), &sb) != 0 || !S_ISREG(sb.st_mode))
+      continue;
+    if ((rc = sync_path(p)) != 0) {
+      failed = p;
+      break;
+    }
+  }
+  closedir(d);
+  if (!rc && (rc = sync_path(path)) != 0)
+    failed = path;
+  if (rc)
+    return tl_error_set(err, TL_ERR_IO, "%s: cannot sync to disk: %s", failed.c_str(),
+                        std::strerror(rc));
+  return TL_OK;
 }
 
 extern "C" tl_status tl_store_commit(tl_store *s, tl_error *err) {
@@ -2346,16 +2387,15 @@ static size_t spelt_by(const std::vector<Xapian::Query> &kids, size_t at,
     };
     if (k >= kids.size())
       return 0;
-    if (parts.size() > 1 && each(kids, k)) {
+    // the word's parts as leaves side by side, or as one phrase, or the word
+    bool phrase = parts.size() > 1 && kids[k].get_type() == Xapian::Query::OP_PHRASE &&
+                  kids[k].get_num_subqueries() == parts.size() && each(leaves_of(kids[k]), 0);
+    if (parts.size() > 1 && each(kids, k))
       k += parts.size();
-    } else if (parts.size() > 1 && kids[k].get_type() == Xapian::Query::OP_PHRASE &&
-               kids[k].get_num_subqueries() == parts.size() && each(leaves_of(kids[k]), 0)) {
+    else if (phrase || leaf_spells(kids[k], word, stem))
       k++;
-    } else if (leaf_spells(kids[k], word, stem)) {
-      k++;
-    } else {
+    else
       return 0;
-    }
   }
   return k - at;
 }

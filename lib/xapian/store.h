@@ -27,9 +27,13 @@ typedef struct tl_doc tl_doc;
 
 /** Ways to open a store. */
 enum tl_store_mode {
-  TL_STORE_READ = 0, /**< read only; the database must exist */
-  TL_STORE_WRITE = 1 /**< read and write; created when missing; takes
+  TL_STORE_READ = 0,  /**< read only; the database must exist */
+  TL_STORE_WRITE = 1, /**< read and write; created when missing; takes
                           the database's writer lock */
+  TL_STORE_CREATE = 2 /**< as TL_STORE_WRITE, for a database being built
+                           from nothing: commits are not synced to disk
+                           (Xapian's DB_NO_SYNC); tl_store_sync makes the
+                           result durable once at the end */
 };
 
 /**
@@ -39,6 +43,14 @@ enum tl_store_mode {
  * TL_ERR_XAPIAN, TL_ERR_NOMEM. Release with tl_store_close().
  */
 tl_status tl_store_open(const char *path, int mode, tl_store **out, tl_error *err);
+
+/**
+ * Syncs every file of the database directory at path, and the directory
+ * itself, to disk (fsync(2)): what TL_STORE_CREATE leaves to the end.
+ * Errors: TL_ERR_IO (path is not a directory that can be read, or a file
+ * cannot be opened or synced; the message names it).
+ */
+tl_status tl_store_sync(const char *path, tl_error *err);
 
 /** Default timeout of a remote shard (connecting, and each exchange), ms. */
 #define TL_STORE_TIMEOUT_DEFAULT 10000
