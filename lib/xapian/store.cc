@@ -3117,6 +3117,15 @@ void compact_one(const std::string &path) {
     Xapian::Database src(path);
     src.compact(tmp);
   }
+  // The two directories swapped in one step (Linux's RENAME_EXCHANGE), so
+  // that a run killed here leaves path either as it was or compacted; where
+  // the file system cannot, two renames, with a moment between them where
+  // path is missing (its data in old).
+  if (renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, path.c_str(), RENAME_EXCHANGE) == 0) {
+    lock.close();
+    fs::remove_all(tmp, ec);
+    return;
+  }
   if (std::rename(path.c_str(), old.c_str()) != 0)
     throw std::runtime_error("renaming " + path + ": " + std::strerror(errno));
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
