@@ -109,14 +109,17 @@ tl_status from_std(tl_error *err, const std::exception &e, const char *what) {
 }
 
 // An error of a reader: Xapian reports blocks being rewritten by a writer's
-// commit as DatabaseCorruptError; when the database on disk has moved on
-// from the reader's revision, that is the index changing under the reader
-// (TL_ERR_MODIFIED), else real corruption.
+// commit as DatabaseCorruptError, or as a DatabaseError when a block read
+// half rewritten points past the end of its table ("EOF reading block");
+// when the database on disk has moved on from the reader's revision, that
+// is the index changing under the reader (TL_ERR_MODIFIED), else real
+// corruption.
 tl_status from_reader(tl_store *s, tl_error *err, const Xapian::Error &e, const char *what) {
   tl_status code = from_xapian(err, e, what);
   const std::string type = e.get_type();
   s->network_error = type == "NetworkError" || type == "NetworkTimeoutError";
-  if (code != TL_ERR_XAPIAN || s->wdb || !s->shards.empty() || type != "DatabaseCorruptError")
+  if (code != TL_ERR_XAPIAN || s->wdb || !s->shards.empty() ||
+      (type != "DatabaseCorruptError" && type != "DatabaseError"))
     return code;
   try {
     if (Xapian::Database(s->path).get_revision() != s->db->get_revision())
