@@ -844,7 +844,7 @@ static tl_status rewrite(const tl_searcher *s, const tl_query *pq, char **out, t
       *out = bracketed;
     }
   }
-  if (rc == TL_OK && (strstr(*out, "NEAR") || strstr(*out, "ADJ"))) {
+  if (strstr(*out, "NEAR") || strstr(*out, "ADJ")) {
     char *joined = near_phrases(*out), *grouped;
     if (joined) {
       free(*out);

@@ -751,6 +751,14 @@ static int is_hyphen_prefix(const char *s, size_t n) {
   return 0;
 }
 
+/** The number of consonants [s, s + n) begins with (s not NUL-terminated). */
+static size_t lead_consonants(const char *s, size_t n) {
+  size_t k = 0;
+  while (k < n && s[k] && strchr("bcdfghjklmnpqrstvwxyz", s[k]))
+    k++;
+  return k;
+}
+
 /** True when e is a root the lexicon knows (not only a fallback). */
 static int known(const tl_idstem *st, const char *s, size_t n) {
   return usable_root(lex_find(st, s, n));
@@ -779,11 +787,7 @@ static size_t letters_of(const char *s, size_t n, int vowels, char *c, size_t ca
  * does not. x and y are nx and ny bytes, not NUL-terminated. */
 static int echoes(const char *x, size_t nx, const char *y, size_t ny) {
   char cx[64], cy[64];
-  size_t i, kx, ky, sx = 0, sy = 0, end = 0;
-  while (sx < nx && strchr("bcdfghjklmnpqrstvwxyz", x[sx]) && x[sx])
-    sx++; /* the first consonants; x and y are not NUL-terminated */
-  while (sy < ny && strchr("bcdfghjklmnpqrstvwxyz", y[sy]) && y[sy])
-    sy++;
+  size_t i, kx, ky, sx = lead_consonants(x, nx), sy = lead_consonants(y, ny), end = 0;
   if (sx < nx && sy < ny && nx - sx == ny - sy && memcmp(x + sx, y + sy, nx - sx) == 0)
     return 1;
   kx = letters_of(x, nx, 0, cx, sizeof cx);

@@ -198,10 +198,10 @@ typedef struct tl_search_options {
                                   (Xapian's collapse on TL_SLOT_ARTICLE_ID);
                                   0: no limit */
   tl_expansion *expand;      /**< nexpand alternatives of runs of the
-                                        query's words, each searched in the run's
-                                        place with its weights scaled by
-                                        expand_weight: the acronym expansion
-                                        (search/expand.h) */
+                                  query's words, each searched in the run's
+                                  place with its weights scaled by
+                                  expand_weight: the acronym expansion
+                                  (search/expand.h); their applied is set */
   size_t nexpand;
   double expand_weight;      /**< 0 to 1 */
   int count_matches;         /**< 1: count every match (tl_hits.passages_matched,
