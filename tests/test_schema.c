@@ -32,9 +32,9 @@
  * longer buffer (not NUL-terminated where they end). */
 static const char full_buf[] = "Bab 1|Baris \"satu\"\n\tbaris dua / garis \x01 \xc3\xa9|rest";
 static const char full_json[] =
-    "{\"article_id\":\"a1\",\"title\":\"Judul \\\"A\\\"\",\"passage\":2,\"paragraphs\":3,"
-    "\"heading\":\"Bab 1\",\"text\":\"Baris \\\"satu\\\"\\n\\tbaris dua / garis \\u0001 "
-    "\xc3\xa9\",\"start\":42,\"path\":\"dir/f.jsonl\",\"date\":\"2024-01-02\",\"url\":"
+    "{\"passage\":2,\"heading\":\"Bab 1\",\"text\":\"Baris \\\"satu\\\"\\n\\tbaris dua / "
+    "garis \\u0001 \xc3\xa9\",\"start\":42,\"article_id\":\"a1\",\"title\":\"Judul "
+    "\\\"A\\\"\",\"paragraphs\":3,\"path\":\"dir/f.jsonl\",\"date\":\"2024-01-02\",\"url\":"
     "\"https://x.id/a?b=1\",\"source\":\"Kompas\"}";
 
 static tl_passage_record full_record(void) {
@@ -62,7 +62,7 @@ START_TEST(record_full_round_trip) {
   tl_error err;
   char *buf = NULL;
   size_t cap = 0, len = 0;
-  OK(tl_record_encode(&r, &buf, &cap, &len, &err));
+  OK(tl_record_encode(&r, TL_RECORD_WHOLE, &buf, &cap, &len, &err));
   ck_assert_uint_eq(len, strlen(full_json));
   ck_assert_str_eq(buf, full_json);
   ck_assert_uint_ge(cap, len + 1);
@@ -98,20 +98,20 @@ START_TEST(record_defaults_left_out) {
   tl_error err;
   char *buf = NULL;
   size_t cap = 0, len = 0;
-  static const char want[] = "{\"article_id\":\"b7\",\"passage\":1,\"text\":\"Isi.\",\"start\":0}";
+  static const char want[] = "{\"passage\":1,\"text\":\"Isi.\",\"start\":0,\"article_id\":\"b7\"}";
   memset(&r, 0, sizeof r);
   r.article_id = "b7";
   r.passage = 1;
   r.text = "Isi.";
   r.text_len = 4;
-  OK(tl_record_encode(&r, &buf, &cap, &len, &err)); /* NULL strings, paragraphs 0 */
+  OK(tl_record_encode(&r, TL_RECORD_WHOLE, &buf, &cap, &len, &err)); /* NULL strings, paragraphs 0 */
   ck_assert_str_eq(buf, want);
   r.title = r.date = r.url = r.source = "";
   r.heading = "ignored";
   r.heading_len = 0;
   r.paragraphs = 1;
   r.path = "b7";
-  OK(tl_record_encode(&r, &buf, &cap, &len, &err)); /* "" strings, path = id */
+  OK(tl_record_encode(&r, TL_RECORD_WHOLE, &buf, &cap, &len, &err)); /* "" strings, path = id */
   ck_assert_str_eq(buf, want);
   ck_assert_uint_eq(len, sizeof want - 1);
   OK(tl_record_decode(buf, len, &d, &err));
@@ -130,8 +130,8 @@ START_TEST(record_defaults_left_out) {
   ck_assert_str_eq(d.source, "");
   tl_record_release(&d);
   r.path = "";
-  OK(tl_record_encode(&r, &buf, &cap, &len, &err));
-  ck_assert_str_eq(buf, "{\"article_id\":\"b7\",\"passage\":1,\"text\":\"Isi.\",\"start\":0,"
+  OK(tl_record_encode(&r, TL_RECORD_WHOLE, &buf, &cap, &len, &err));
+  ck_assert_str_eq(buf, "{\"passage\":1,\"text\":\"Isi.\",\"start\":0,\"article_id\":\"b7\","
                         "\"path\":\"\"}");
   OK(tl_record_decode(buf, len, &d, &err));
   ck_assert_str_eq(d.path, "");
@@ -146,16 +146,49 @@ START_TEST(record_buffer_reused) {
   tl_error err;
   char *buf = NULL, *first;
   size_t cap = 0, len = 0, cap1;
-  OK(tl_record_encode(&r, &buf, &cap, &len, &err));
+  OK(tl_record_encode(&r, TL_RECORD_WHOLE, &buf, &cap, &len, &err));
   first = buf;
   cap1 = cap;
   memset(&r, 0, sizeof r);
   r.article_id = "x";
-  OK(tl_record_encode(&r, &buf, &cap, &len, &err));
+  OK(tl_record_encode(&r, TL_RECORD_WHOLE, &buf, &cap, &len, &err));
   ck_assert_ptr_eq(buf, first);
   ck_assert_uint_eq(cap, cap1);
-  ck_assert_str_eq(buf, "{\"article_id\":\"x\",\"passage\":0,\"text\":\"\",\"start\":0}");
+  ck_assert_str_eq(buf, "{\"passage\":0,\"text\":\"\",\"start\":0,\"article_id\":\"x\"}");
   ck_assert_uint_eq(len, strlen(buf));
+  free(buf);
+}
+END_TEST
+
+/* The two parts stored apart (the article's once per document) join into
+ * the whole record, byte for byte; a part that is not an object joins to
+ * nothing, and a record of no part is refused. */
+START_TEST(record_parts_join) {
+  tl_passage_record r = full_record();
+  tl_error err;
+  char *buf = NULL, *p, out[512];
+  size_t cap = 0, len = 0, plen;
+  OK(tl_record_encode(&r, TL_RECORD_PASSAGE, &buf, &cap, &len, &err));
+  ck_assert_str_eq(buf, "{\"passage\":2,\"heading\":\"Bab 1\",\"text\":\"Baris \\\"satu\\\"\\n\\tbaris "
+                        "dua / garis \\u0001 \xc3\xa9\",\"start\":42}");
+  p = strdup(buf);
+  plen = len;
+  OK(tl_record_encode(&r, TL_RECORD_ARTICLE, &buf, &cap, &len, &err));
+  ck_assert_str_eq(buf, "{\"article_id\":\"a1\",\"title\":\"Judul \\\"A\\\"\",\"paragraphs\":3,"
+                        "\"path\":\"dir/f.jsonl\",\"date\":\"2024-01-02\",\"url\":"
+                        "\"https://x.id/a?b=1\",\"source\":\"Kompas\"}");
+  ck_assert_uint_eq(plen + len - 1, strlen(full_json));
+  ck_assert_uint_eq(tl_record_join(p, plen, buf, len, out), strlen(full_json));
+  ck_assert_int_eq(memcmp(out, full_json, strlen(full_json)), 0);
+  memset(out, '#', sizeof out);
+  ck_assert_uint_eq(tl_record_join("{}", 2, buf, len, out), 0);
+  ck_assert_uint_eq(tl_record_join(p, plen, "[1]", 3, out), 0);
+  ck_assert_uint_eq(tl_record_join(p, plen - 1, buf, len, out), 0); /* cut short */
+  ck_assert_uint_eq(tl_record_join(p, plen, buf, 0, out), 0);
+  ck_assert_int_eq(out[0], '#');
+  ck_assert_int_eq(tl_record_encode(&r, 0, &buf, &cap, &len, &err), TL_ERR_USAGE);
+  ck_assert_uint_eq(len, 0);
+  free(p);
   free(buf);
 }
 END_TEST
@@ -237,8 +270,8 @@ static char *get_meta(const char *db, const char *key) {
   return v;
 }
 
-/* A new index records the version, and documents.c writes the record
- * through tl_record_encode, byte for byte as before. */
+/* A new index records the version, and a hit's record is its passage's
+ * part and its article's joined (documents.c writes them apart). */
 START_TEST(index_records_version_and_record) {
   char db[1024], *v;
   tl_store *s;
@@ -258,8 +291,8 @@ START_TEST(index_records_version_and_record) {
   OK(tl_store_search(s, "gempa", &o, &h, &err));
   ck_assert_uint_eq(h->count, 1);
   ck_assert_str_eq(h->items[0].data,
-                   "{\"article_id\":\"a1\",\"title\":\"Judul\",\"passage\":1,\"text\":\"Gempa bumi "
-                   "mengguncang pesisir.\",\"start\":0,\"path\":\"berita/a.jsonl\",\"date\":"
+                   "{\"passage\":1,\"text\":\"Gempa bumi mengguncang pesisir.\",\"start\":0,"
+                   "\"article_id\":\"a1\",\"title\":\"Judul\",\"path\":\"berita/a.jsonl\",\"date\":"
                    "\"2024-01-02\",\"url\":\"https://x.id/a\",\"source\":\"Kompas\"}");
   tl_hits_free(h);
   tl_store_close(s);
@@ -385,6 +418,7 @@ static Suite *schema_suite(void) {
   tcase_add_test(tc, record_full_round_trip);
   tcase_add_test(tc, record_defaults_left_out);
   tcase_add_test(tc, record_buffer_reused);
+  tcase_add_test(tc, record_parts_join);
   tcase_add_test(tc, record_decode_errors);
   suite_add_tcase(s, tc);
   tcase_add_checked_fixture(tv, tu_dir_setup, tu_dir_teardown);

@@ -39,16 +39,32 @@ static tl_store *open_ok(const char *path, int mode) {
     ck_assert_msg(rc_ == TL_OK, "%s: %d %s", #call, rc_, err.msg);                                 \
   } while (0)
 
+/* The record of a passage one_passage made with data: its own part and
+ * its article's, joined (schema.h). */
+#define REC(data) "{\"passage\":1,\"article_id\":\"" data "\"}"
+
+/* Appends a record (schema.h: its length in 4 bytes, then its bytes) to
+ * buf at *n. */
+static void put_record(char *buf, size_t cap, size_t *n, const char *rec) {
+  size_t len = strlen(rec);
+  ck_assert_uint_le(*n + 4 + len, cap);
+  for (int k = 0; k < 4; k++)
+    buf[*n + k] = (char)(unsigned char)(len >> (8 * k));
+  memcpy(buf + *n + 4, rec, len);
+  *n += 4 + len;
+}
+
 /*
  * Makes d one passage (schema.h): its positions first..end-1 and length in
- * TL_SLOT_PASSAGES, the passage counts' terms, data as its record.
+ * TL_SLOT_PASSAGES, the passage counts' terms, and as its data an article
+ * part whose id is data and the passage's own part (REC(data) joined).
  */
 static void one_passage(tl_doc *d, const char *data, unsigned first, unsigned end,
                         unsigned length) {
   tl_error err;
   unsigned char table[TL_PASSAGE_ENTRY];
-  char rec[256];
-  size_t n = strlen(data);
+  char rec[512], article[300];
+  size_t n = 0;
   const unsigned v[3] = {first, end, length};
   for (int i = 0; i < 3; i++)
     for (int k = 0; k < 4; k++)
@@ -56,11 +72,11 @@ static void one_passage(tl_doc *d, const char *data, unsigned first, unsigned en
   OK(tl_doc_set_value(d, TL_SLOT_PASSAGES, (const char *)table, sizeof table, &err));
   OK(tl_doc_add_term(d, TL_TERM_PASSAGES, strlen(TL_TERM_PASSAGES), 1, &err));
   OK(tl_doc_add_term(d, TL_TERM_LENGTH, strlen(TL_TERM_LENGTH), length, &err));
-  ck_assert_uint_lt(n + 5, sizeof rec);
-  for (int k = 0; k < 4; k++)
-    rec[k] = (char)(unsigned char)(n >> (8 * k));
-  memcpy(rec + 4, data, n + 1); /* its NUL, not stored */
-  OK(tl_doc_set_data(d, rec, n + 4, &err));
+  ck_assert_uint_lt(strlen(data), 200);
+  snprintf(article, sizeof article, "{\"article_id\":\"%s\"}", data);
+  put_record(rec, sizeof rec, &n, article);
+  put_record(rec, sizeof rec, &n, "{\"passage\":1}");
+  OK(tl_doc_set_data(d, rec, n, &err));
 }
 
 /*
@@ -151,7 +167,7 @@ START_TEST(test_create_then_sync) {
   ck_assert_uint_eq(tl_store_doc_count(s), 2);
   h = search(s, "anjing");
   ck_assert_uint_eq(h->count, 1);
-  ck_assert_str_eq(h->items[0].data, "doc2");
+  ck_assert_str_eq(h->items[0].data, REC("doc2"));
   tl_hits_free(h);
   tl_store_close(s);
   /* written to again as an existing database: commits synced as usual */
@@ -180,8 +196,8 @@ START_TEST(test_write_and_search) {
   /* a word: the passage holding it twice ranks first */
   h = search(s, "anjing");
   ck_assert_uint_eq(h->count, 1);
-  ck_assert_str_eq(h->items[0].data, "doc2");
-  ck_assert_uint_eq(h->items[0].data_len, 4);
+  ck_assert_str_eq(h->items[0].data, REC("doc2"));
+  ck_assert_uint_eq(h->items[0].data_len, strlen(REC("doc2")));
   ck_assert_double_gt(h->items[0].score, 0);
   ck_assert_uint_eq(h->nterms, 1);
   ck_assert_str_eq(h->terms[0], "Zanjing");
@@ -198,27 +214,27 @@ START_TEST(test_write_and_search) {
   /* a phrase: only the passage with the words side by side, in order */
   h = search(s, "\"kucing hitam\"");
   ck_assert_uint_eq(h->count, 1);
-  ck_assert_str_eq(h->items[0].data, "doc1");
+  ck_assert_str_eq(h->items[0].data, REC("doc1"));
   tl_hits_free(h);
   h = search(s, "\"hitam kucing\"");
   ck_assert_uint_eq(h->count, 0);
   tl_hits_free(h);
   h = search(s, "\"anjing hitam\"");
   ck_assert_uint_eq(h->count, 1);
-  ck_assert_str_eq(h->items[0].data, "doc2");
+  ck_assert_str_eq(h->items[0].data, REC("doc2"));
   tl_hits_free(h);
 
   /* OR of words: the passage with more of them first */
   h = search(s, "anjing mengejar burung");
   ck_assert_uint_eq(h->count, 2);
-  ck_assert_str_eq(h->items[0].data, "doc2");
-  ck_assert_str_eq(h->items[1].data, "doc3");
+  ck_assert_str_eq(h->items[0].data, REC("doc2"));
+  ck_assert_str_eq(h->items[1].data, REC("doc3"));
   tl_hits_free(h);
 
   /* boolean operators */
   h = search(s, "kucing NOT anjing");
   ck_assert_uint_eq(h->count, 1);
-  ck_assert_str_eq(h->items[0].data, "doc1");
+  ck_assert_str_eq(h->items[0].data, REC("doc1"));
   tl_hits_free(h);
 
   /* metadata round trip; an unset key reads as "" */
@@ -283,12 +299,12 @@ START_TEST(test_empty_query) {
   /* a query of stopwords only keeps them (Xapian's QueryParser rule) */
   OK(tl_store_search(s, "dan", &o, &h, &err));
   ck_assert_uint_eq(h->count, 1);
-  ck_assert_str_eq(h->items[0].data, "doc3");
+  ck_assert_str_eq(h->items[0].data, REC("doc3"));
   tl_hits_free(h);
   /* beside other words a stopword is dropped */
   OK(tl_store_search(s, "dan anjing", &o, &h, &err));
   ck_assert_uint_eq(h->count, 1);
-  ck_assert_str_eq(h->items[0].data, "doc2");
+  ck_assert_str_eq(h->items[0].data, REC("doc2"));
   ck_assert_uint_eq(h->nterms, 1);
   tl_hits_free(h);
   tl_store_close(s);
@@ -314,7 +330,7 @@ START_TEST(test_delete_term) {
   tl_hits_free(h);
   h = search(s, "kucing");
   ck_assert_uint_eq(h->count, 1);
-  ck_assert_str_eq(h->items[0].data, "doc1");
+  ck_assert_str_eq(h->items[0].data, REC("doc1"));
   tl_hits_free(h);
   tl_store_close(s);
 }

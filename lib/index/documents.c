@@ -217,29 +217,33 @@ static int put_u32(tl_buf *b, size_t v, tl_error *err) {
   return tl_buf_append(b, x, 4) == TL_OK ? TL_OK : tl_error_set(err, TL_ERR_NOMEM, "out of memory");
 }
 
-/* Appends the passage's record to the chunk's data (schema.h). */
-static int set_record(tl_analysis *ix, const tl_article *a, const tl_passage *p, size_t paragraphs,
-                      tl_error *err) {
+/* Appends a part of the passage's record to the chunk's data (schema.h):
+ * the article's part (p NULL), or p's own. */
+static int set_record(tl_analysis *ix, const tl_article *a, const tl_passage *p, tl_error *err) {
   tl_passage_record r;
   size_t n;
   int rc;
   memset(&r, 0, sizeof r);
-  r.article_id = a->id;
-  r.title = a->title;
-  r.passage = p->ordinal;
-  r.paragraphs = paragraphs;
-  r.heading = a->text + p->heading_start;
-  r.heading_len = p->heading_end > p->heading_start ? p->heading_end - p->heading_start : 0;
-  r.text = a->text + p->start;
-  r.text_len = p->end - p->start;
-  r.start = a->text_offset + p->start;
-  r.path = a->path;
-  r.date = *ix->date ? ix->date : a->date;
-  r.url = a->url;
-  r.source = a->source;
-  r.fields = a->fields;
-  r.nfields = a->nfields;
-  if ((rc = tl_record_encode(&r, &ix->record, &ix->record_cap, &n, err)) != TL_OK ||
+  if (p) {
+    r.passage = p->ordinal;
+    r.heading = a->text + p->heading_start;
+    r.heading_len = p->heading_end > p->heading_start ? p->heading_end - p->heading_start : 0;
+    r.text = a->text + p->start;
+    r.text_len = p->end - p->start;
+    r.start = a->text_offset + p->start;
+  } else {
+    r.article_id = a->id;
+    r.title = a->title;
+    r.paragraphs = ix->paragraphs;
+    r.path = a->path;
+    r.date = *ix->date ? ix->date : a->date;
+    r.url = a->url;
+    r.source = a->source;
+    r.fields = a->fields;
+    r.nfields = a->nfields;
+  }
+  if ((rc = tl_record_encode(&r, p ? TL_RECORD_PASSAGE : TL_RECORD_ARTICLE, &ix->record,
+                             &ix->record_cap, &n, err)) != TL_OK ||
       (rc = put_u32(&ix->data, n, err)) != TL_OK)
     return rc;
   return tl_buf_append(&ix->data, ix->record, n) == TL_OK
@@ -440,6 +444,8 @@ int tl_index_prepare_next(tl_analysis *ix, const tl_article *a, size_t max_passa
     if ((rc = tl_doc_create(&ix->doc, err)) != TL_OK)
       goto fail;
     pr->docs[pr->count++] = ix->doc;
+    if ((rc = set_record(ix, a, NULL, err)) != TL_OK)
+      goto fail;
     /* the title once, in positions of its own (another prefix: no phrase
      * runs into the text); it counts in every passage's length */
     rc = tl_analyzer_run(ix->analyzer, a->title, strlen(a->title), 1, on_term, &c, NULL, err);
@@ -479,7 +485,7 @@ int tl_index_prepare_next(tl_analysis *ix, const tl_article *a, size_t max_passa
       if ((rc = put_u32(&ix->table, first, err)) != TL_OK ||
           (rc = put_u32(&ix->table, pos, err)) != TL_OK ||
           (rc = put_u32(&ix->table, c.terms + title_terms, err)) != TL_OK ||
-          (rc = set_record(ix, a, p, ix->paragraphs, err)) != TL_OK)
+          (rc = set_record(ix, a, p, err)) != TL_OK)
         goto fail;
       total += c.terms + title_terms;
       pos += TL_PASSAGE_GAP;

@@ -90,38 +90,44 @@ size_t tl_field_term(const char *name, const char *folded, size_t flen, char *bu
   return p + n + 1 + flen;
 }
 
-int tl_record_encode(const tl_passage_record *r, char **buf, size_t *cap, size_t *len,
-                     tl_error *err) {
+int tl_record_encode(const tl_passage_record *r, unsigned parts, char **buf, size_t *cap,
+                     size_t *len, tl_error *err) {
   const char *id = or_empty(r->article_id), *s;
   json_object *o;
   size_t n;
   int bad = 0;
   *len = 0;
+  if (!(parts & TL_RECORD_WHOLE))
+    return tl_error_set(err, TL_ERR_USAGE, "a record of no part");
   if (r->heading_len > INT_MAX || r->text_len > INT_MAX)
     return tl_error_set(err, TL_ERR_LIMIT, "passage of %zu bytes: too large for its record",
                         r->text_len > r->heading_len ? r->text_len : r->heading_len);
   if (!(o = json_object_new_object()))
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-  bad |= add(o, "article_id", json_object_new_string(id));
-  if (r->title && *r->title)
-    bad |= add(o, "title", json_object_new_string(r->title));
-  bad |= add(o, "passage", json_object_new_int64((int64_t)r->passage));
-  if (r->paragraphs > 1)
-    bad |= add(o, "paragraphs", json_object_new_int64((int64_t)r->paragraphs));
-  if (r->heading && r->heading_len > 0)
-    bad |= add(o, "heading", json_object_new_string_len(r->heading, (int)r->heading_len));
-  bad |= add(o, "text", json_object_new_string_len(r->text ? r->text : "", (int)r->text_len));
-  bad |= add(o, "start", json_object_new_int64((int64_t)r->start));
-  if (r->path && strcmp(r->path, id) != 0)
-    bad |= add(o, "path", json_object_new_string(r->path));
-  if (r->date && *r->date)
-    bad |= add(o, "date", json_object_new_string(r->date));
-  if (r->url && *r->url)
-    bad |= add(o, "url", json_object_new_string(r->url));
-  if (r->source && *r->source)
-    bad |= add(o, "source", json_object_new_string(r->source));
-  if (!bad)
-    bad |= add_fields(o, r->fields, r->nfields);
+  if (parts & TL_RECORD_PASSAGE) {
+    bad |= add(o, "passage", json_object_new_int64((int64_t)r->passage));
+    if (r->heading && r->heading_len > 0)
+      bad |= add(o, "heading", json_object_new_string_len(r->heading, (int)r->heading_len));
+    bad |= add(o, "text", json_object_new_string_len(r->text ? r->text : "", (int)r->text_len));
+    bad |= add(o, "start", json_object_new_int64((int64_t)r->start));
+  }
+  if (parts & TL_RECORD_ARTICLE) {
+    bad |= add(o, "article_id", json_object_new_string(id));
+    if (r->title && *r->title)
+      bad |= add(o, "title", json_object_new_string(r->title));
+    if (r->paragraphs > 1)
+      bad |= add(o, "paragraphs", json_object_new_int64((int64_t)r->paragraphs));
+    if (r->path && strcmp(r->path, id) != 0)
+      bad |= add(o, "path", json_object_new_string(r->path));
+    if (r->date && *r->date)
+      bad |= add(o, "date", json_object_new_string(r->date));
+    if (r->url && *r->url)
+      bad |= add(o, "url", json_object_new_string(r->url));
+    if (r->source && *r->source)
+      bad |= add(o, "source", json_object_new_string(r->source));
+    if (!bad)
+      bad |= add_fields(o, r->fields, r->nfields);
+  }
   s = bad ? NULL
           : json_object_to_json_string_length(
                 o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
@@ -141,6 +147,17 @@ int tl_record_encode(const tl_passage_record *r, char **buf, size_t *cap, size_t
   *len = n;
   json_object_put(o);
   return TL_OK;
+}
+
+size_t tl_record_join(const char *passage, size_t plen, const char *article, size_t alen,
+                      char *out) {
+  if (plen < 3 || alen < 3 || passage[0] != '{' || passage[plen - 1] != '}' ||
+      article[0] != '{' || article[alen - 1] != '}')
+    return 0;
+  memcpy(out, passage, plen - 1);
+  out[plen - 1] = ',';
+  memcpy(out + plen, article + 1, alen - 1);
+  return plen + alen - 1;
 }
 
 /* A field as a string ("" when absent or null) and its length in bytes. */

@@ -56,9 +56,12 @@
  *    first document TL_SLOT_ARTICLE_HASH the article's content hash (16 hex
  *    digits, manifest.h) and TL_SLOT_FILE the canonical path of the file
  *    it was read from; slot 0 is unused;
- *  - data: its passages' records, in order, each a 32-bit length (least
- *    significant byte first) and the record, a JSON object
- *    (tl_passage_record below).
+ *  - data: records, each a 32-bit length (least significant byte first)
+ *    and the record, a JSON object (tl_passage_record below): first the
+ *    article's part of its passages' records (TL_RECORD_ARTICLE), once
+ *    per document since version 8, then each passage's own part
+ *    (TL_RECORD_PASSAGE), in order; a passage's record is the two joined
+ *    (tl_record_join).
  * The database's metadata: TL_META_SCHEMA (the layout's version),
  * TL_META_STEMMER (the stemmer, so that queries analyze their words the
  * same way), TL_META_UPDATED (time of the last update) and one key
@@ -86,7 +89,7 @@ extern "C" {
  * analysis of words) bumps it, so that older indexes are refused with the
  * way to rebuild them instead of giving wrong results.
  */
-#define TL_SCHEMA_VERSION 7
+#define TL_SCHEMA_VERSION 8
 
 /* ---- term prefixes (strings; PREFIX[0] is the letter) ---- */
 
@@ -194,18 +197,18 @@ extern "C" {
 /* ---- the passage record (document data) ---- */
 
 /**
- * A passage's record, stored as the document's data: a JSON object with,
- * in this order, "article_id", "title" (left out when ""), "passage",
- * "paragraphs" (left out when at most 1), "heading" (left out when empty),
- * "text", "start", "path" (left out when equal to the article id), "date",
- * "url", "source" (each left out when ""), "fields" (an object of the
- * article's keyword fields other than date, url and source, by name, each
- * a string or, for a name given several times, an array of strings, the
- * values as in the source, those over TL_INDEX_TERM_MAX bytes left out;
- * left out when there are none): fields at their
- * defaults are left out because the record is stored with every passage.
- * "date" is ISO 8601 UTC (text/date.h). The passage ends at byte
- * start + text_len of its source.
+ * A passage's record: a JSON object with, in this order, "passage",
+ * "heading" (left out when empty), "text", "start" (the passage's own part,
+ * TL_RECORD_PASSAGE), then "article_id", "title" (left out when ""),
+ * "paragraphs" (left out when at most 1), "path" (left out when equal to
+ * the article id), "date", "url", "source" (each left out when ""),
+ * "fields" (an object of the article's keyword fields other than date, url
+ * and source, by name, each a string or, for a name given several times, an
+ * array of strings, the values as in the source, those over
+ * TL_INDEX_TERM_MAX bytes left out; left out when there are none) (the
+ * article's part, TL_RECORD_ARTICLE, stored once per document). "date" is
+ * ISO 8601 UTC (text/date.h). The passage ends at byte start + text_len of
+ * its source.
  */
 typedef struct tl_passage_record {
   const char *article_id;   /**< the article's id */
@@ -230,18 +233,39 @@ typedef struct tl_passage_record {
                                 owns every string above; released by tl_record_release */
 } tl_passage_record;
 
+/** The passage's own members of its record (see tl_passage_record). */
+#define TL_RECORD_PASSAGE 1u
+/** The article's members of a passage's record (see tl_passage_record). */
+#define TL_RECORD_ARTICLE 2u
+/** A passage's whole record. */
+#define TL_RECORD_WHOLE (TL_RECORD_PASSAGE | TL_RECORD_ARTICLE)
+
 /**
- * Encodes r (its owner is ignored) as the JSON record described above, into
- * *buf: a malloc'd buffer of *cap bytes that is grown (realloc) as needed
- * and stays the caller's (*buf NULL and *cap 0 to start; free it when
- * done, even after an error). *len receives the record's length in bytes;
- * (*buf)[*len] is a NUL. The heading and the text are copied as they are
- * (heading_len and text_len bytes); NULL strings count as "" (article_id
- * and text included). Errors: TL_ERR_NOMEM, TL_ERR_LIMIT (a heading or text
- * of 2 GiB or more).
+ * Encodes the members of r that parts names (TL_RECORD_PASSAGE,
+ * TL_RECORD_ARTICLE or both; r's owner is ignored) as the JSON record
+ * described above, into *buf: a malloc'd buffer of *cap bytes that is
+ * grown (realloc) as needed and stays the caller's (*buf NULL and *cap 0 to
+ * start; free it when done, even after an error). *len receives the
+ * record's length in bytes; (*buf)[*len] is a NUL. The heading and the
+ * text are copied as they are (heading_len and text_len bytes); NULL
+ * strings count as "" (article_id and text included). Errors: TL_ERR_NOMEM,
+ * TL_ERR_LIMIT (a heading or text of 2 GiB or more), TL_ERR_USAGE (parts
+ * names neither part).
  */
-int tl_record_encode(const tl_passage_record *r, char **buf, size_t *cap, size_t *len,
-                     tl_error *err);
+int tl_record_encode(const tl_passage_record *r, unsigned parts, char **buf, size_t *cap,
+                     size_t *len, tl_error *err);
+
+/**
+ * Joins a passage's part of its record (plen bytes at passage) and its
+ * article's part (alen bytes at article), as tl_record_encode wrote them,
+ * into the passage's whole record: the members of the first, then those of
+ * the second, in one JSON object. out receives plen + alen - 1 bytes (not
+ * NUL-terminated) and must hold that many. Returns the length written, or 0
+ * when either part is not a JSON object with a member ("{...}", as when a
+ * document's data is damaged; out is then not written).
+ */
+size_t tl_record_join(const char *passage, size_t plen, const char *article, size_t alen,
+                      char *out);
 
 /**
  * Decodes a record of len bytes at data into *out. Every string of *out is

@@ -976,18 +976,34 @@ static std::vector<Span> passage_spans(const std::string &v) {
   return out;
 }
 
-// The record of passage k (0-based) of a document's data (schema.h: each
-// record after its length in 4 bytes); "" when the data has none.
-static std::string passage_record(const std::string &data, size_t k) {
-  for (size_t at = 0; at + 4 <= data.size(); k--) {
-    size_t n = get_u32(data, at);
-    if (n > data.size() - at - 4)
+// Record k (0-based) of a document's data, after its length in 4 bytes;
+// false when the data has none.
+static bool data_record(const std::string &data, size_t k, size_t *at, size_t *len) {
+  for (size_t p = 0; p + 4 <= data.size(); k--) {
+    size_t n = get_u32(data, p);
+    if (n > data.size() - p - 4)
       break;
-    if (k == 0)
-      return data.substr(at + 4, n);
-    at += 4 + n;
+    if (k == 0) {
+      *at = p + 4;
+      *len = n;
+      return true;
+    }
+    p += 4 + n;
   }
-  return std::string();
+  return false;
+}
+
+// The record of passage k (0-based) of a document's data (schema.h: the
+// article's part, then each passage's own, joined); "" when the data has
+// none.
+static std::string passage_record(const std::string &data, size_t k) {
+  size_t aat, alen, pat, plen;
+  if (!data_record(data, 0, &aat, &alen) || !data_record(data, k + 1, &pat, &plen) || !alen ||
+      !plen)
+    return std::string();
+  std::string r(plen + alen - 1, '\0');
+  r.resize(tl_record_join(data.data() + pat, plen, data.data() + aat, alen, &r[0]));
+  return r;
 }
 
 // Whether a term is its article's as a whole (title words and stems, the
