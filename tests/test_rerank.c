@@ -84,6 +84,7 @@ static void rerank(const double *weights, const char *query, const char *const *
   tl_query *q;
   tl_error err;
   size_t i;
+  memset(c, 0, sizeof c);
   for (i = 0; i < n; i++) {
     c[i].text = texts[i];
     c[i].len = strlen(texts[i]);
@@ -563,6 +564,7 @@ START_TEST(second_thread_same_features) {
   tl_error err;
   int k, round;
   char *long_texts[N];
+  memset(c, 0, sizeof c);
   for (i = 0; i < N; i++) {
     /* each passage its sentence 40 times: long enough (about 3 KB) that the
      * thread wakes up before the caller has done them all */
@@ -618,6 +620,117 @@ START_TEST(second_thread_same_features) {
   tl_query_free(q);
   for (i = 0; i < N; i++)
     free(long_texts[i]);
+}
+END_TEST
+
+static const char *stem_cb(void *ctx, const char *w, size_t len, size_t *n) {
+  (void)ctx;
+  return tl_analyzer_stem(analyzer, w, len, n);
+}
+
+/* The stems' positions that a search gives its hits (tl_search_options.
+ * term_positions) give the reranker the features that analyzing the
+ * passages gives, to the last bit: passages under headings, after others
+ * of their article, with names, numbers and acronyms whose stem terms the
+ * query does not search (2005 of 2005-2006, PBB of PBB-nya); a passage
+ * holding a hyphenated word whose joined form is a query stem (Toli-Toli:
+ * tolitoli, stem toli) is analyzed for its stems. */
+START_TEST(index_positions_same_features) {
+  static const char doc[] =
+      "{\"id\": \"a1\", \"title\": \"Sejarah PBB\", \"text\": \"Pembentukan PBB\\n\\n"
+      "Perserikatan Bangsa-Bangsa (PBB) mulai terbentuk pada 24 Oktober 1945. Sejak itu "
+      "PBB-nya makin besar dan mulai membentuk badan baru.\\n\\nAnggota Baru\\n\\nPada "
+      "2005-2006 anggota PBB bertambah. Bentuk kerja sama mulai terbentuk di Kota Kediri pada "
+      "2005.\\n\\nDi Toli-Toli PBB mulai membentuk dewan pada 2005.\"}\n"
+      "{\"id\": \"a2\", \"title\": \"Tolitoli\", \"text\": \"Kabupaten Tolitoli terbentuk pada "
+      "1959. Luas wilayah Tolitoli mulai diukur pada 2005 oleh PBB.\\n\\nTolitoli dan PBB "
+      "mulai bekerja sama pada 2005.\"}\n";
+  static const char question[] = "Kapan PBB mulai terbentuk di Tolitoli pada 2005?";
+  enum { N = 8 };
+  tl_rerank_collection coll = {100, 50.0, fake_df, NULL};
+  tl_rerank_candidate c[N];
+  tl_passage_record rec[N];
+  double x0[N * TL_RERANK_FEATURES], x1[N * TL_RERANK_FEATURES], s0[N], s1[N];
+  size_t o0[N], o1[N], i, n, nterms = 0;
+  char path[1024], terms[16][64];
+  const char *tp[16];
+  tl_search_options so;
+  tl_store *st;
+  tl_hits *h = NULL;
+  tl_reranker *r;
+  tl_query *q;
+  tl_error err;
+  index_doc(doc, sizeof doc - 1, path, sizeof path);
+  ck_assert_int_eq(tl_query_parse(analyzer, questions, question, &q, &err), TL_OK);
+  /* the query's stems as stem terms, as tl_search asks for them */
+  for (i = 0; i < q->nterms && nterms < 16; i++)
+    if (!q->terms[i].negated &&
+        (q->terms[i].flags & (TL_TERM_STEM | TL_TERM_JOINED)) == TL_TERM_STEM &&
+        !(q->terms[i].flags & TL_TERM_STOPWORD)) {
+      snprintf(terms[nterms], sizeof terms[nterms], "%s%s", TL_PREFIX_STEM, q->terms[i].term);
+      tp[nterms] = terms[nterms];
+      nterms++;
+    }
+  ck_assert_uint_ge(nterms, 4);
+  ck_assert_int_eq(tl_store_open(path, TL_STORE_READ, &st, &err), TL_OK);
+  memset(&so, 0, sizeof so);
+  so.stem = stem_cb;
+  so.count = N;
+  tl_rank_params_default(&so.rank);
+  so.term_positions = N;
+  so.position_terms = tp;
+  so.nposition_terms = nterms;
+  ck_assert_msg(tl_store_search(st, "pbb mulai terbentuk tolitoli 2005", &so, &h, &err) == TL_OK,
+                "%s", err.msg);
+  n = h->count;
+  ck_assert_uint_ge(n, 5);
+  ck_assert_uint_eq(h->npos_terms, nterms); /* Z2005 and Zpbb too, not searched */
+  memset(c, 0, sizeof c);
+  for (i = 0; i < n; i++) {
+    ck_assert_ptr_nonnull(h->items[i].term_pos);
+    ck_assert_int_eq(tl_record_decode(h->items[i].data, h->items[i].data_len, &rec[i], &err),
+                     TL_OK);
+    c[i].text = rec[i].text;
+    c[i].len = rec[i].text_len;
+    c[i].heading = rec[i].heading;
+    c[i].heading_len = rec[i].heading_len;
+    c[i].score = h->items[i].score;
+    c[i].rank = (unsigned)i + 1;
+    c[i].length = (double)h->items[i].length;
+  }
+  /* analyzed */
+  ck_assert_int_eq(tl_reranker_create(analyzer, questions, NULL, &r, &err), TL_OK);
+  ck_assert_msg(tl_rerank(r, q, &coll, c, n, x0, s0, o0, &err) == TL_OK, "%s", err.msg);
+  ck_assert_uint_eq(tl_reranker_indexed(r), 0);
+  tl_reranker_free(r);
+  /* from the index's positions */
+  for (i = 0; i < n; i++) {
+    c[i].pos_terms = (const char *const *)h->pos_terms;
+    c[i].npos_terms = h->npos_terms;
+    c[i].term_pos = h->items[i].term_pos;
+    c[i].term_at = h->items[i].term_at;
+  }
+  ck_assert_int_eq(tl_reranker_create(analyzer, questions, NULL, &r, &err), TL_OK);
+  ck_assert_msg(tl_rerank(r, q, &coll, c, n, x1, s1, o1, &err) == TL_OK, "%s", err.msg);
+  /* the Toli-Toli passage analyzed; the others not */
+  ck_assert_uint_eq(tl_reranker_indexed(r), n - 1);
+  ck_assert_msg(same_values(x0, x1, n * TL_RERANK_FEATURES), "features differ");
+  ck_assert(same_values(s0, s1, n));
+  ck_assert(memcmp(o0, o1, n * sizeof *o0) == 0);
+  /* the features see the matches: a passage holds all of the terms but one */
+  {
+    double best = 0;
+    for (i = 0; i < n; i++)
+      if (x1[i * TL_RERANK_FEATURES + feature("cov")] > best)
+        best = x1[i * TL_RERANK_FEATURES + feature("cov")];
+    ck_assert(best >= 0.75);
+  }
+  tl_reranker_free(r);
+  for (i = 0; i < n; i++)
+    tl_record_release(&rec[i]);
+  tl_hits_free(h);
+  tl_store_close(st);
+  tl_query_free(q);
 }
 END_TEST
 
@@ -904,6 +1017,11 @@ static Suite *rerank_suite(void) {
   tcase_add_test(tc, trees_uneven_and_missing);
   tcase_add_test(tc, trees_bad_models);
   tcase_add_test(tc, trees_shipped_and_searcher);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("positions");
+  tcase_add_checked_fixture(tc, tu_dir_setup, tu_dir_teardown);
+  tcase_add_checked_fixture(tc, analyzers_setup, analyzers_teardown);
+  tcase_add_test(tc, index_positions_same_features);
   suite_add_tcase(s, tc);
   return s;
 }

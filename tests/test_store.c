@@ -47,10 +47,10 @@ static tl_store *open_ok(const char *path, int mode) {
  * buf at *n. */
 static void put_record(char *buf, size_t cap, size_t *n, const char *rec) {
   size_t len = strlen(rec);
-  ck_assert_uint_le(*n + 4 + len, cap);
+  ck_assert_uint_lt(*n + 4 + len, cap);
   for (int k = 0; k < 4; k++)
     buf[*n + k] = (char)(unsigned char)(len >> (8 * k));
-  memcpy(buf + *n + 4, rec, len);
+  memcpy(buf + *n + 4, rec, len + 1); /* its NUL, not counted */
   *n += 4 + len;
 }
 

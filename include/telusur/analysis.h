@@ -96,6 +96,16 @@ tl_status tl_analyzer_run(tl_analyzer *a, const char *text, size_t len, unsigned
                           tl_term_fn fn, void *ctx, unsigned *next_pos, tl_error *err);
 
 /**
+ * As tl_analyzer_run, without the stems: fn is called for the same word
+ * forms and joined forms (never a term flagged TL_TERM_STEM), in the same
+ * order, with the same positions, flags and byte ranges; the stemmer runs
+ * only where it decides whether two words form a closed compound. Errors:
+ * as tl_analyzer_run.
+ */
+tl_status tl_analyzer_run_words(tl_analyzer *a, const char *text, size_t len, unsigned first_pos,
+                                tl_term_fn fn, void *ctx, unsigned *next_pos, tl_error *err);
+
+/**
  * Normalizes and stems one already case-folded word, as indexing does.
  * Returns memory owned by the analyzer, valid until its next call.
  */

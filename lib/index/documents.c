@@ -16,10 +16,6 @@
 #include <string.h>
 #include <xxhash.h>
 
-/* Positions left empty between the heading and the text, so that no
- * phrase runs from one into the other. */
-#define HEADING_GAP 8
-
 /* One thread's analysis: analyzer, passage list, the document being built. */
 struct tl_analysis {
   tl_analyzer *analyzer;
@@ -467,7 +463,7 @@ int tl_index_prepare_next(tl_analysis *ix, const tl_article *a, size_t max_passa
           rc = err->code ? err->code : TL_ERR_XAPIAN;
           goto fail;
         }
-        pos += HEADING_GAP;
+        pos += TL_HEADING_GAP;
       }
       rc = tl_analyzer_run(ix->analyzer, a->text + p->start, p->end - p->start, pos, on_term, &c,
                            &pos, err);

@@ -10,8 +10,9 @@
  *    so that no prefixed term is mistaken for a lowercase word form):
  *    - each passage's heading's and text's word forms (NFKC case folded,
  *      diacritics left out since version 7: nino for Niño), unprefixed, with
- *      positions (1-based: a passage's heading first, then a gap of 8, then
- *      its text; the next passage starts TL_PASSAGE_GAP positions after the
+ *      positions (1-based: a passage's heading first, then a gap of
+ *      TL_HEADING_GAP, then its text; the next passage starts
+ *      TL_PASSAGE_GAP positions after the
  *      last word of the one before, so that no phrase or NEAR crosses
  *      two; TL_SLOT_PASSAGES tells where each passage's words are);
  *    - TL_PREFIX_STEM + stem of each word, at the word's position (omega's
@@ -152,6 +153,10 @@ extern "C" {
 #define TL_SLOT_PASSAGES 7
 /** Bytes per passage in TL_SLOT_PASSAGES. */
 #define TL_PASSAGE_ENTRY 12
+
+/** Positions left empty between a passage's heading and its text, so
+ * that no phrase runs from one into the other. */
+#define TL_HEADING_GAP 8
 
 /** Positions left empty between two passages of a document, so that no
  * phrase or NEAR of up to this many words runs from one into the next. */

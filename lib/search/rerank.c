@@ -252,12 +252,16 @@ static int on_token(void *vctx, int flags, const char *term, size_t len, size_t 
   return 0;
 }
 
-static int analyze(tl_analyzer *a, const char *text, size_t len, tokens *out, tl_error *err) {
+/* The analyzer's terms of text into out: with its stems, or (words) only
+ * the word forms and joined forms. */
+static int analyze(tl_analyzer *a, const char *text, size_t len, int words, tokens *out,
+                   tl_error *err) {
   int rc;
   out->n = 0;
   tl_buf_reset(&out->arena);
   out->failed = 0;
-  rc = tl_analyzer_run(a, text, len, 1, on_token, out, NULL, err);
+  rc = words ? tl_analyzer_run_words(a, text, len, 1, on_token, out, NULL, err)
+             : tl_analyzer_run(a, text, len, 1, on_token, out, NULL, err);
   if (rc == TL_ERR_NOMEM || out->failed)
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
   return rc == TL_DONE ? TL_OK : rc;
@@ -330,6 +334,8 @@ typedef struct query_info {
   size_t head;                     /* typed_cap's term (index into stem[]), or nstems */
   tl_strset *stems, *words;        /* the terms of stem[] and word[], by index */
   enum tl_answer_type at;
+  int stems_fixed; /* every stem[] is its own stem: where the index gives
+                      its positions, they are those of the analysis */
 } query_info;
 
 /* What one thread needs to compute passages' features: the query (read
@@ -337,7 +343,11 @@ typedef struct query_info {
 typedef struct rr_work {
   const query_info *q;
   tl_analyzer *analyzer;
-  tokens ptok;    /* the passage being scored */
+  tokens ptok;             /* the passage being scored */
+  int indexed;             /* ptok without stems: stem_pos from the index */
+  atomic_size_t *nindexed; /* the reranker's count of such passages */
+  size_t *slot;            /* per query term: its positions' term in the candidate */
+  size_t slot_cap;
   posl *stem_pos; /* per query term */
   posl *word_pos; /* per query word form */
   size_t stem_pos_cap, word_pos_cap;
@@ -364,6 +374,7 @@ static void work_free(rr_work *w) {
   for (i = 0; i < w->word_pos_cap; i++)
     free(w->word_pos[i].p);
   free(w->stem_pos);
+  free(w->slot);
   free(w->word_pos);
   free(w->all.p);
   free(w->run_prev.p);
@@ -385,8 +396,9 @@ struct tl_reranker {
   double w[TL_RERANK_FEATURES];
   tl_trees *trees; /* NULL: the linear score */
   query_info q;
-  rr_work main;      /* the caller's thread */
-  rr_helper *helper; /* a second thread (tl_reranker_start_helper), or NULL */
+  rr_work main;           /* the caller's thread */
+  rr_helper *helper;      /* a second thread (tl_reranker_start_helper), or NULL */
+  atomic_size_t nindexed; /* passages whose stem positions came from the index */
 };
 
 int tl_reranker_create(tl_analyzer *analyzer, tl_analyzer *questions, const double *weights,
@@ -402,6 +414,8 @@ int tl_reranker_create(tl_analyzer *analyzer, tl_analyzer *questions, const doub
   }
   r->main.analyzer = analyzer;
   r->main.q = &r->q;
+  r->main.nindexed = &r->nindexed;
+  atomic_init(&r->nindexed, 0);
   r->questions = questions;
   memcpy(r->w, weights ? weights : default_weights, sizeof r->w);
   *out = r;
@@ -601,6 +615,16 @@ static int query_prepare(tl_reranker *r, const tl_query *query, const tl_rerank_
       q->seq[q->nseq++] = i;
   }
   q->at = tl_rerank_answer_type(wl, wlen, nw);
+  /* a stem that the stemmer changes again (stem(s) != s) has word forms
+   * spelt as it whose stem is another: the index's positions of s would
+   * hold them, so the passages are analyzed for their stems instead */
+  q->stems_fixed = 1;
+  for (k = 0; k < q->nstems && q->stems_fixed; k++) {
+    size_t sl;
+    const char *st =
+        tl_analyzer_stem(r->main.analyzer, TERM(ts, q->stem[k]), ts->t[q->stem[k]].len, &sl);
+    q->stems_fixed = sl == ts->t[q->stem[k]].len && memcmp(st, TERM(ts, q->stem[k]), sl) == 0;
+  }
   /* collection statistics */
   q->tot_idf = 0;
   q->rarest = 0;
@@ -775,14 +799,90 @@ typedef struct passage {
   double best_idf;  /* its idf sum */
 } passage;
 
+static int no_term(void *ctx, int flags, const char *term, size_t len, size_t start, size_t end,
+                   unsigned pos) {
+  (void)ctx;
+  (void)flags;
+  (void)term;
+  (void)len;
+  (void)start;
+  (void)end;
+  (void)pos;
+  return 0;
+}
+
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The index in c->pos_terms of query stem i's stem term (TL_PREFIX_STEM +
+ * stem), whose positions are its, or c->npos_terms when the index gave
+ * none. */
+static size_t stem_slot(const query_info *q, const tl_rerank_candidate *c, size_t i) {
+  char term[TL_TERM_MAX + 2];
+  const char *key = term, *const * at;
+  term[0] = TL_PREFIX_STEM[0];
+  memcpy(term + 1, TERM(&q->tok, q->stem[i]), q->tok.t[q->stem[i]].len + 1);
+  at = bsearch(&key, c->pos_terms, c->npos_terms, sizeof *c->pos_terms, cmp_str);
+  return at ? (size_t)(at - c->pos_terms) : c->npos_terms;
+}
+
+/* Lists the positions of the query's stems in the passage from those the
+ * index gave (c->term_pos, r->slot: their terms), shifted from the
+ * passage's first position (its heading's) to its text's and cut at
+ * p->maxpos. */
+static int indexed_positions(rr_work *r, passage *p, tl_error *err) {
+  const query_info *q = r->q;
+  const tl_rerank_candidate *c = p->c;
+  unsigned off = 0, next = 1;
+  size_t i, k;
+  if (c->heading && c->heading_len > 0) {
+    int rc = tl_analyzer_run_words(r->analyzer, c->heading, c->heading_len, 1, no_term, NULL, &next,
+                                   err);
+    if (rc != TL_OK)
+      return rc;
+    off = next - 1 + TL_HEADING_GAP;
+  }
+  for (i = 0; i < q->nstems; i++)
+    for (k = c->term_at[r->slot[i]]; k < c->term_at[r->slot[i] + 1]; k++) {
+      unsigned t = c->term_pos[k];
+      if (t > off && t - off <= p->maxpos && posl_add(&r->stem_pos[i], t - off))
+        return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    }
+  return TL_OK;
+}
+
 /* Analyzes the passage into r->ptok and lists the positions of the query's
- * stems and word forms (sorted), and the highest position. */
+ * stems and word forms (sorted), and the highest position. The stems'
+ * positions are the index's where it gave them for every query stem (the
+ * passage's words then analyzed without stemming them), else the
+ * analysis's: the same positions (the union of a stem term's and its word
+ * form's, schema.h, where no stem changes its own stem again and no
+ * hyphenated word's joined form is spelt as one). */
 static int find_positions(rr_work *r, passage *p, tl_error *err) {
   const query_info *q = r->q;
   tokens *ts = &r->ptok;
   size_t k, i;
-  int rc;
-  if ((rc = analyze(r->analyzer, p->c->text, p->len, ts, err)) != TL_OK)
+  int rc, indexed = q->stems_fixed && p->c->term_pos && p->c->pos_terms;
+  if (indexed &&
+      tl_array_reserve((void **)&r->slot, &r->slot_cap, q->nstems + 1, sizeof *r->slot) != TL_OK)
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  for (i = 0; indexed && i < q->nstems; i++)
+    indexed = (r->slot[i] = stem_slot(q, p->c, i)) < p->c->npos_terms;
+  if (indexed) {
+    if ((rc = analyze(r->analyzer, p->c->text, p->len, 1, ts, err)) != TL_OK)
+      return rc;
+    /* a hyphenated word's joined form spelt as a query stem (toli-toli:
+     * tolitoli) is at its position in the index whatever the stem there
+     * (toli): such a passage is analyzed with its stems */
+    for (k = 0; k < ts->n && indexed; k++)
+      indexed = (ts->t[k].flags & (TL_TERM_JOINED | TL_TERM_COMPOUND)) != TL_TERM_JOINED ||
+                find_stem(q, TERM(ts, k), ts->t[k].len) >= q->nstems;
+  }
+  r->indexed = indexed;
+  if (indexed)
+    atomic_fetch_add(r->nindexed, 1);
+  if (!indexed && (rc = analyze(r->analyzer, p->c->text, p->len, 0, ts, err)) != TL_OK)
     return rc;
   if (reserve_lists(&r->stem_pos, &r->stem_pos_cap, q->nstems + 1) ||
       reserve_lists(&r->word_pos, &r->word_pos_cap, q->nwords + 1))
@@ -806,6 +906,8 @@ static int find_positions(rr_work *r, passage *p, tl_error *err) {
         return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
     }
   }
+  if (indexed && (rc = indexed_positions(r, p, err)) != TL_OK)
+    return rc;
   for (i = 0; i < q->nstems; i++)
     posl_sort(&r->stem_pos[i]);
   for (i = 0; i < q->nwords; i++)
@@ -1014,11 +1116,19 @@ static int group_sentence(rr_work *r, const passage *p, double *x, tl_error *err
 
 /* Whether the word token k is a query word: its stem (the stem token at its
  * position, else the word itself) is a query term, or it is one of the
- * query's word forms. */
-static int is_query_word(const rr_work *r, size_t k) {
+ * query's word forms. Analyzed without stems (the index's positions), a
+ * word at a query stem's position is stemmed as the analyzer would (a name,
+ * number or acronym is its own stem): a joined form's stem shares it. */
+static int is_query_word(rr_work *r, size_t k) {
   const tokens *ts = &r->ptok;
   const char *stem = TERM(ts, k);
   size_t s, stem_len = ts->t[k].len;
+  if (r->indexed) {
+    for (s = 0; s < r->q->nstems && !holds(&r->stem_pos[s], ts->t[k].pos); s++)
+      ;
+    if (s < r->q->nstems && !(ts->t[k].flags & (TL_TERM_ACRONYM | TL_TERM_NUMBER | TL_TERM_NAME)))
+      stem = tl_analyzer_stem(r->analyzer, stem, stem_len, &stem_len);
+  }
   for (s = k + 1; s < ts->n && ts->t[s].pos == ts->t[k].pos; s++)
     if ((ts->t[s].flags & (TL_TERM_STEM | TL_TERM_JOINED)) == TL_TERM_STEM) {
       stem = TERM(ts, s);
@@ -1396,6 +1506,10 @@ static char *copy_or_null(const char *s, int *failed) {
   return c;
 }
 
+size_t tl_reranker_indexed(tl_reranker *r) {
+  return atomic_load(&r->nindexed);
+}
+
 enum tl_helper_state tl_reranker_helper(tl_reranker *r, size_t *passages) {
   enum tl_helper_state st;
   if (passages)
@@ -1424,6 +1538,7 @@ int tl_reranker_start_helper(tl_reranker *r, const tl_analyzer_options *opts, tl
   h->data_dir = copy_or_null(opts ? opts->data_dir : NULL, &failed);
   h->stopwords = copy_or_null(opts ? opts->stopwords : NULL, &failed);
   h->work.q = &r->q;
+  h->work.nindexed = &r->nindexed;
   if (failed) {
     helper_free(h);
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory");

@@ -76,15 +76,29 @@ typedef struct tl_rerank_collection {
   void *ctx;              /**< passed to df */
 } tl_rerank_collection;
 
-/** One first-stage candidate. */
+/** One first-stage candidate; zero-initialize it, then set what you have. */
 typedef struct tl_rerank_candidate {
-  const char *text; /**< the passage text, UTF-8 */
-  size_t len;       /**< bytes of text */
-  double score;     /**< first-stage score */
-  unsigned rank;    /**< first-stage rank, 1-based */
-  double length;    /**< passage length for BM25's length normalization
-                         (telusur: Xapian's document length, term
-                         occurrences) */
+  const char *text;    /**< the passage text, UTF-8 */
+  size_t len;          /**< bytes of text */
+  double score;        /**< first-stage score */
+  unsigned rank;       /**< first-stage rank, 1-based */
+  double length;       /**< passage length for BM25's length normalization
+                            (telusur: Xapian's document length, term
+                            occurrences) */
+  const char *heading; /**< the passage's heading (heading_len bytes), which
+                            the index's positions count before its text
+                            (schema.h); NULL or 0 bytes: none */
+  size_t heading_len;
+  const char *const *pos_terms; /**< with term_pos: the terms whose positions
+                                     the index gave (tl_hits.pos_terms, in byte
+                                     order); NULL: none */
+  size_t npos_terms;
+  const unsigned *term_pos; /**< the positions of pos_terms[i] in the
+                                 passage, term_pos[term_at[i]] to
+                                 term_pos[term_at[i + 1] - 1], as
+                                 tl_hit.term_pos; NULL: the stems are found by
+                                 analyzing the text */
+  const size_t *term_at;
 } tl_rerank_candidate;
 
 typedef struct tl_reranker tl_reranker;
@@ -142,6 +156,13 @@ enum tl_helper_state {
 };
 
 /**
+ * How many candidates r has taken the stems' positions of from the index
+ * (tl_rerank_candidate.term_pos) instead of analyzing their text for
+ * stems, since it was created, on both threads.
+ */
+size_t tl_reranker_indexed(tl_reranker *r);
+
+/**
  * The state of r's second thread; *passages (if not NULL): how many
  * candidates it has computed the features of so far.
  */
@@ -158,8 +179,9 @@ enum tl_helper_state tl_reranker_helper(tl_reranker *r, size_t *passages);
  * analyzer reported (about 128 words) are used. The weights were trained on questions
  * (bench/RESULTS-relevance.md), so tl_search reranks only queries that ask one (tl_query.question).
  * Cost: one analysis of each candidate's text, of its first 32 KiB at most (cut back to a space:
- * words past it count for nothing). Errors: TL_ERR_NOMEM, TL_ERR_ICU, TL_ERR_LIMIT (from
- * the analyzer), and whatever coll->df returns.
+ * words past it count for nothing); without stemming its words where the candidate carries the
+ * positions of the query's stem terms (term_pos), with the same features to the last bit. Errors:
+ * TL_ERR_NOMEM, TL_ERR_ICU, TL_ERR_LIMIT (from the analyzer), and whatever coll->df returns.
  */
 int tl_rerank(tl_reranker *r, const tl_query *query, const tl_rerank_collection *coll,
               const tl_rerank_candidate *candidates, size_t n, double *features, double *scores,

@@ -1073,6 +1073,14 @@ static int rerank_hits(tl_searcher *s, const tl_query *query, const tl_hits *hit
     c[i].score = hits->items[i].score;
     c[i].rank = (unsigned)i + 1;
     c[i].length = (double)hits->items[i].length;
+    c[i].heading = recs[i].heading;
+    c[i].heading_len = recs[i].heading_len;
+    if (hits->items[i].term_pos) {
+      c[i].pos_terms = (const char *const *)hits->pos_terms;
+      c[i].npos_terms = hits->npos_terms;
+      c[i].term_pos = hits->items[i].term_pos;
+      c[i].term_at = hits->items[i].term_at;
+    }
   }
   /* a searcher that reranks more than once gets a second thread for it,
    * where a second core is online (tl_reranker_start_helper; without it,
@@ -1234,6 +1242,34 @@ char *tl_results_facets_json(const tl_results *r, const char *qid) {
   return line;
 }
 
+/* The terms whose positions the reranker reads (rerank.h): each stem the
+ * query asks for (not a joined form's, not a stopword's) as a stem term,
+ * TL_PREFIX_STEM + stem. *terms: the *n terms, NUL-terminated, in one
+ * malloc'd block with their bytes: free(*terms) frees them all. */
+static int position_terms(const tl_query *pq, char ***terms, size_t *n, tl_error *err) {
+  size_t i, bytes = 0, k = 0;
+  char *at;
+  *n = 0;
+  for (i = 0; i < pq->nterms; i++)
+    bytes += pq->terms[i].len + 2;
+  if (!(*terms = malloc((pq->nterms + 1) * sizeof **terms + bytes)))
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  at = (char *)(*terms + pq->nterms + 1);
+  for (i = 0; i < pq->nterms; i++) {
+    const tl_query_term *t = &pq->terms[i];
+    if (t->negated || (t->flags & (TL_TERM_STEM | TL_TERM_JOINED)) != TL_TERM_STEM ||
+        (t->flags & TL_TERM_STOPWORD))
+      continue;
+    (*terms)[k++] = at;
+    memcpy(at, TL_PREFIX_STEM, 1);
+    memcpy(at + 1, t->term, t->len);
+    at[t->len + 1] = '\0';
+    at += t->len + 2;
+  }
+  *n = k;
+  return TL_OK;
+}
+
 /* One search of the query as given (tl_search without spelling). */
 static tl_status search_once(tl_searcher *s, const char *query, unsigned offset, unsigned count,
                              int explain, tl_results **out, tl_error *err) {
@@ -1245,7 +1281,7 @@ static tl_status search_once(tl_searcher *s, const char *query, unsigned offset,
   tl_passage_record *recs = NULL;
   size_t *order = NULL, nd = 0, from, i;
   double *score = NULL, *features = NULL, shift = 0;
-  char *q = NULL, *expanded = NULL;
+  char *q = NULL, *expanded = NULL, **pterms = NULL;
   tl_expansion *expand = NULL;
   size_t nexpand = 0;
   tl_status rc;
@@ -1284,9 +1320,17 @@ static tl_status search_once(tl_searcher *s, const char *query, unsigned offset,
   }
   so.explain = explain;
   so.rank = s->rank;
-  if (depth > 0) { /* the reranker reads the passages' own scores */
+  if (depth > 0) { /* the reranker reads the passages' own scores, and
+                    * their terms' positions */
     so.rank.article_weight = 0;
     so.rank.context_weight = 0;
+    so.term_positions = depth;
+    if ((rc = position_terms(pq, &pterms, &so.nposition_terms, err)) != TL_OK) {
+      free(q);
+      tl_query_free(pq);
+      return rc;
+    }
+    so.position_terms = (const char *const *)pterms;
   }
   so.filters = (const char *const *)s->fterms;
   so.nfilters = s->nfterms;
@@ -1297,6 +1341,7 @@ static tl_status search_once(tl_searcher *s, const char *query, unsigned offset,
   so.per_article = s->per_article;
   if (s->acronyms && (rc = tl_acronyms_expand(s->acronyms, pq, &expand, &nexpand, err)) != TL_OK) {
     free(q);
+    free(pterms);
     tl_query_free(pq);
     return rc;
   }
@@ -1334,6 +1379,7 @@ static tl_status search_once(tl_searcher *s, const char *query, unsigned offset,
     tl_store_reopen(s->store, err);
   }
   free(q);
+  free(pterms);
   if (rc == TL_OK)
     rc = tl_expansions_shown(expand, nexpand, &expanded, err);
   free(expand);

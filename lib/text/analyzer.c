@@ -48,6 +48,7 @@ struct tl_analyzer {
   word *words;
   size_t nwords, words_cap;
   char join[TL_TERM_MAX * 2 + 8];
+  int words_only; /* during tl_analyzer_run_words: no stems */
 };
 
 /* Adds every word of the list file at path ('#' starts a comment line). */
@@ -414,7 +415,7 @@ static int emit_word(tl_analyzer *a, const word *w, int name, unsigned pos, tl_t
   const char *stem;
   if (tl_analyzer_is_stopword(a, t, w->norm_len))
     flags |= TL_TERM_STOPWORD;
-  if ((rc = emit(fn, ctx, flags, t, w->norm_len, w->b_start, w->b_end, pos)))
+  if ((rc = emit(fn, ctx, flags, t, w->norm_len, w->b_start, w->b_end, pos)) || a->words_only)
     return rc;
   if (flags & (TL_TERM_ACRONYM | TL_TERM_NUMBER | TL_TERM_NAME)) {
     stem = t;
@@ -443,7 +444,7 @@ static int emit_group(tl_analyzer *a, const word *g, size_t n, unsigned pos, tl_
       hyph[hl++] = '-';
     flags |= g[i].flags & (TL_TERM_NUMBER | TL_TERM_ACRONYM);
   }
-  if ((rc = emit(fn, ctx, flags, a->join, jl, g[0].b_start, g[n - 1].b_end, pos)))
+  if ((rc = emit(fn, ctx, flags, a->join, jl, g[0].b_start, g[n - 1].b_end, pos)) || a->words_only)
     return rc;
   if (flags & (TL_TERM_NUMBER | TL_TERM_ACRONYM))
     return emit(fn, ctx, flags | TL_TERM_STEM, a->join, jl, g[0].b_start, g[n - 1].b_end, pos);
@@ -495,7 +496,7 @@ static int emit_compound(tl_analyzer *a, const word *v, const word *w, unsigned 
   {
     char joined[sizeof a->join];
     memcpy(joined, stem, sl);
-    if ((rc = emit(fn, ctx, flags, a->join, n, v->b_start, w->b_end, pos)))
+    if ((rc = emit(fn, ctx, flags, a->join, n, v->b_start, w->b_end, pos)) || a->words_only)
       return rc;
     return emit(fn, ctx, flags | TL_TERM_STEM, joined, sl, v->b_start, w->b_end, pos);
   }
@@ -562,4 +563,13 @@ tl_status tl_analyzer_run(tl_analyzer *a, const char *text, size_t len, unsigned
   if (next_pos)
     *next_pos = pos;
   return TL_OK;
+}
+
+tl_status tl_analyzer_run_words(tl_analyzer *a, const char *text, size_t len, unsigned first_pos,
+                                tl_term_fn fn, void *ctx, unsigned *next_pos, tl_error *err) {
+  tl_status rc;
+  a->words_only = 1;
+  rc = tl_analyzer_run(a, text, len, first_pos, fn, ctx, next_pos, err);
+  a->words_only = 0;
+  return rc;
 }

@@ -1523,6 +1523,7 @@ public:
     Xapian::docid doc; // the document (of the database read)
     unsigned k;        // the passage within it, 0-based
     unsigned length;
+    unsigned first;                         // its first position
     std::vector<unsigned> wdf;              // per term
     std::vector<std::vector<unsigned>> pos; // per term
   };
@@ -1531,8 +1532,11 @@ public:
 
   // Adds the passages of the documents, in that order. Positions are read
   // where they tell a term's passage (a document of several passages) or
-  // when asked for (with_positions: the match needs them, or proximity).
-  void add(const std::vector<Xapian::docid> &docids, bool with_positions) {
+  // when asked for (with_positions: the match needs them, or proximity);
+  // those of the terms of wanted (the reranker's) in every passage, their
+  // wdf still taken from the index where only wanted asks for them.
+  void add(const std::vector<Xapian::docid> &docids, bool with_positions,
+           const std::vector<bool> &wanted = std::vector<bool>()) {
     size_t nt = terms_.size();
     positions_ = positions_ && with_positions;
     std::vector<std::pair<Xapian::docid, size_t>> sorted; // document, its index in docids
@@ -1558,7 +1562,8 @@ public:
       sorted.emplace_back(docids[d], d);
       for (size_t k = 0; k < spans[d].size(); k++)
         passages.push_back({docids[d], static_cast<unsigned>(k), spans[d][k].length,
-                            std::vector<unsigned>(nt), std::vector<std::vector<unsigned>>(nt)});
+                            spans[d][k].first, std::vector<unsigned>(nt),
+                            std::vector<std::vector<unsigned>>(nt)});
     }
     std::sort(sorted.begin(), sorted.end());
     // The index's terms read, each once: the view's, and a stem's word
@@ -1577,6 +1582,9 @@ public:
       bool whole = article_term(t);
       return !(whole && !title_term(t)) && !((whole || spans[d].size() == 1) && !with_positions);
     };
+    auto read_positions = [&](size_t d, size_t i) {
+      return by_position(d, terms_[i]) || (i < wanted.size() && wanted[i]);
+    };
     std::vector<unsigned> at; // a term's positions in a document
     for (size_t r = 0, r_end; r < reads.size(); r = r_end) {
       const std::string &t = reads[r].first;
@@ -1592,16 +1600,22 @@ public:
           continue;
         const std::vector<Span> &sp = spans[dd.second];
         Passage *ps = &passages[first[dd.second]];
+        bool read = false;
+        for (size_t u = r; u < r_end && !read; u++)
+          read = read_positions(dd.second, reads[u].second);
         if (!by_position(dd.second, t)) {
           unsigned wdf = boolean ? 1 : p.get_wdf();
           for (size_t u = r; u < r_end; u++)
             for (size_t j = 0; j < sp.size(); j++)
               ps[j].wdf[reads[u].second] += wdf;
-          continue;
+          if (!read)
+            continue;
         }
         at.assign(p.positionlist_begin(), p.positionlist_end());
         for (size_t u = r; u < r_end; u++) {
           size_t i = reads[u].second, k = 0;
+          if (!read_positions(dd.second, i))
+            continue;
           for (unsigned q : at) {
             while (!whole && k + 1 < sp.size() && q >= sp[k].end)
               k++;
@@ -1617,7 +1631,7 @@ public:
       const std::vector<Span> &sp = spans[dd.second];
       Passage *ps = &passages[first[dd.second]];
       for (size_t i = 0; i < nt; i++) {
-        if (!by_position(dd.second, terms_[i]))
+        if (!read_positions(dd.second, i))
           continue;
         bool whole = article_term(terms_[i]);
         for (size_t j = 0; j < (whole ? 1 : sp.size()); j++) {
@@ -1627,7 +1641,7 @@ public:
             v.erase(std::unique(v.begin(), v.end()), v.end());
           }
         }
-        for (size_t j = 0; j < sp.size(); j++) {
+        for (size_t j = 0; j < sp.size() && by_position(dd.second, terms_[i]); j++) {
           if (whole && j > 0)
             ps[j].pos[i] = ps[0].pos[i];
           ps[j].wdf[i] = static_cast<unsigned>(ps[j].pos[i].size());
@@ -2695,10 +2709,29 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
     for (auto t = q.get_unique_terms_begin(); t != q.get_unique_terms_end(); ++t)
       if (!(*t).empty())
         terms.push_back(*t);
+    // and the terms whose positions the hits carry, searched or not (a
+    // number's stem term, 2005 of 2005-2006, where the query searches the
+    // number): they weigh nothing
+    for (size_t k = 0; opts->term_positions > 0 && k < opts->nposition_terms; k++)
+      if (*opts->position_terms[k] && !article_term(opts->position_terms[k]))
+        terms.push_back(opts->position_terms[k]);
+    std::sort(terms.begin(), terms.end());
+    terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
     auto index_of = [&terms](const std::string &t) {
       auto at = std::lower_bound(terms.begin(), terms.end(), t);
       return at != terms.end() && *at == t ? static_cast<size_t>(at - terms.begin()) : terms.size();
     };
+    // the view's terms whose positions the hits carry (indexes into terms)
+    std::vector<bool> wanted(terms.size());
+    std::vector<size_t> pos_terms;
+    for (size_t k = 0; opts->term_positions > 0 && k < opts->nposition_terms; k++) {
+      size_t i = index_of(opts->position_terms[k]);
+      if (i < terms.size() && !wanted[i]) {
+        wanted[i] = true;
+        pos_terms.push_back(i);
+      }
+    }
+    std::sort(pos_terms.begin(), pos_terms.end());
     std::vector<double> factor[NPARTS];
     for (auto &f : factor)
       f.assign(terms.size(), 0);
@@ -2844,7 +2877,7 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
              std::string(), it.get_weight(), false, false});
         ids.push_back(*it);
       }
-      view->add(ids, !pairs.empty() || !by_frequencies(match));
+      view->add(ids, !pairs.empty() || !by_frequencies(match), wanted);
       for (size_t j : view->match(match)) {
         const PassageView::Passage &p = view->passages[j];
         Ranked r{};
@@ -2939,6 +2972,15 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
         throw std::bad_alloc();
       h->nterms++;
     }
+    // the terms whose positions the hits carry, and their names
+    h->pos_terms = static_cast<char **>(std::calloc(pos_terms.size() + 1, sizeof *h->pos_terms));
+    if (!h->pos_terms)
+      throw std::bad_alloc();
+    for (size_t i : pos_terms) {
+      if (!(h->pos_terms[h->npos_terms] = dup_string(terms[i])))
+        throw std::bad_alloc();
+      h->npos_terms++;
+    }
     h->items = static_cast<tl_hit *>(std::calloc(ranked.size() + 1, sizeof *h->items));
     if (!h->items)
       throw std::bad_alloc();
@@ -2963,6 +3005,21 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
       if (!hit->data)
         throw std::bad_alloc();
       h->count++;
+      if (h->count <= opts->term_positions) {
+        size_t n = 0, at = 0;
+        for (size_t i : pos_terms)
+          n += p.pos[i].size();
+        hit->term_at = static_cast<size_t *>(std::calloc(pos_terms.size() + 1, sizeof(size_t)));
+        hit->term_pos = static_cast<unsigned *>(std::calloc(n + 1, sizeof(unsigned)));
+        if (!hit->term_at || !hit->term_pos)
+          throw std::bad_alloc();
+        for (size_t k = 0; k < pos_terms.size(); k++) {
+          hit->term_at[k] = at;
+          for (unsigned q : p.pos[pos_terms[k]])
+            hit->term_pos[at++] = q - p.first + 1;
+        }
+        hit->term_at[pos_terms.size()] = at;
+      }
       if (opts->explain) {
         // BM25 is a sum over the query's terms: each term's share, scaled
         // by its factor (exact forms by exact_weight), then the other
@@ -3047,8 +3104,13 @@ extern "C" void tl_hits_free(tl_hits *h) {
   for (size_t i = 0; i < h->count; i++) {
     std::free(h->items[i].data);
     std::free(h->items[i].explain);
+    std::free(h->items[i].term_pos);
+    std::free(h->items[i].term_at);
   }
   std::free(h->items);
+  for (size_t i = 0; i < h->npos_terms; i++)
+    std::free(h->pos_terms[i]);
+  std::free(h->pos_terms);
   for (size_t i = 0; i < h->nfacets; i++) {
     for (size_t k = 0; k < h->facets[i].nvalues; k++)
       std::free(const_cast<char *>(h->facets[i].values[k].value));

@@ -213,6 +213,15 @@ typedef struct tl_search_options {
                                   the matches, as count_matches); the names
                                   must live until tl_store_hits_counts */
   size_t nfacets;
+  unsigned term_positions;           /**< the first this many hits carry the positions
+                                          in their passage of the terms of
+                                          position_terms, searched or not (tl_hit.
+                                          term_pos: the reranker's candidates); 0:
+                                          none */
+  const char *const *position_terms; /**< terms as the index holds them (word
+                                          forms, TL_PREFIX_STEM + stem; other
+                                          prefixed terms are left out) */
+  size_t nposition_terms;
 } tl_search_options;
 
 /** One ranked passage. */
@@ -223,6 +232,17 @@ typedef struct tl_hit {
   size_t data_len;
   char *explain;        /**< with explain: "term=weight " pairs, else NULL */
   unsigned long length; /**< the passage's length (as tl_store_avg_length) */
+  unsigned *term_pos;   /**< with tl_search_options.term_positions, else NULL:
+                             the positions in the passage of the term
+                             tl_hits.pos_terms[i] (i from 0 to
+                             tl_hits.npos_terms - 1) at term_pos[term_at[i]]
+                             to term_pos[term_at[i + 1] - 1], ascending, each
+                             once; 1-based from the passage's first position
+                             (its heading's first word, else its text's). A
+                             stem term's are those of the words whose stem it
+                             is and of the word form spelt as it (a stem term
+                             is not written where it is its word's form) */
+  size_t *term_at;      /**< tl_hits.npos_terms + 1 offsets into term_pos */
 } tl_hit;
 
 /** Results of a search. */
@@ -233,6 +253,10 @@ typedef struct tl_hits {
   char *query;             /**< the parsed query, as Xapian describes it */
   char **terms;            /**< the query's terms (for highlighting) */
   size_t nterms;
+  char **pos_terms; /**< with tl_search_options.term_positions: the
+                         terms of position_terms but the prefixed ones
+                         other than stems, each once, in byte order */
+  size_t npos_terms;
   unsigned long passages_matched; /**< with count_matches: every matching passage (or
                                        an estimate: passages_estimated) */
   int passages_estimated;         /**< 1: passages_matched is estimated from a sample of the
