@@ -308,6 +308,51 @@ START_TEST(test_positions) {
 }
 END_TEST
 
+/* Without stems: the same word forms and joined forms, with the same
+ * flags, positions and byte ranges, and the same next position, as the
+ * run with stems gives besides its stems: hyphen groups, a closed
+ * compound (kerja sama), a name, a number, an acronym, a stopword. */
+START_TEST(test_words_only) {
+  static const char text[] = "Anak-anak di Kota Kediri bekerja sama dengan PBB-nya sejak "
+                             "2005-2006, memasukkan e-KTP ke kantor.";
+  tl_analyzer *a = make("indonesian", NULL);
+  static got all, words;
+  tl_error err;
+  unsigned next_all = 0, next_words = 0;
+  size_t i, k = 0, stems = 0;
+  memset(&all, 0, sizeof all);
+  memset(&words, 0, sizeof words);
+  ck_assert_int_eq(
+      tl_analyzer_run(a, text, sizeof text - 1, 5, collect, &all, &next_all, &err), TL_OK);
+  ck_assert_int_eq(tl_analyzer_run_words(a, text, sizeof text - 1, 5, collect, &words,
+                                         &next_words, &err),
+                   TL_OK);
+  ck_assert_uint_eq(next_words, next_all);
+  for (i = 0; i < all.n; i++) {
+    if (all.t[i].flags & TL_TERM_STEM) {
+      stems++;
+      continue;
+    }
+    ck_assert_uint_lt(k, words.n);
+    ck_assert_str_eq(words.t[k].text, all.t[i].text);
+    ck_assert_int_eq(words.t[k].flags, all.t[i].flags);
+    ck_assert_uint_eq(words.t[k].pos, all.t[i].pos);
+    ck_assert_uint_eq(words.t[k].start, all.t[i].start);
+    ck_assert_uint_eq(words.t[k].end, all.t[i].end);
+    k++;
+  }
+  ck_assert_uint_eq(k, words.n);
+  ck_assert_uint_gt(stems, 0);
+  ck_assert_uint_ge(words.n, 20); /* the words, and the joined anakanak, kerjasama, ektp */
+  /* the run after it stems again */
+  memset(&all, 0, sizeof all);
+  ck_assert_int_eq(tl_analyzer_run(a, "memasukkan", 10, 1, collect, &all, NULL, &err), TL_OK);
+  ck_assert_uint_eq(all.n, 2);
+  ck_assert_str_eq(all.t[1].text, "masuk");
+  tl_analyzer_free(a);
+}
+END_TEST
+
 /* A non-zero return from the callback stops the run and is returned. */
 START_TEST(test_callback_stops) {
   tl_analyzer *a = make("none", NULL);
@@ -494,6 +539,7 @@ static Suite *analyzer_suite(void) {
   TCase *tc = tcase_create("analyzer");
   tcase_add_loop_test(tc, test_table, 0, (int)(sizeof cases / sizeof *cases));
   tcase_add_test(tc, test_positions);
+  tcase_add_test(tc, test_words_only);
   tcase_add_test(tc, test_acronym_definitions);
   tcase_add_test(tc, test_callback_stops);
   tcase_add_test(tc, test_stopwords_and_names);
