@@ -181,6 +181,9 @@ START_TEST(test_create_then_sync) {
   snprintf(missing, sizeof missing, "%s/no-such-dir", db);
   ck_assert_int_eq(tl_store_sync(missing, &err), TL_ERR_IO);
   ck_assert_msg(strstr(err.msg, missing) != NULL, "message: %s", err.msg);
+  /* a file (a stub database) is synced with its entry */
+  snprintf(missing, sizeof missing, "%s/iamglass", db);
+  OK(tl_store_sync(missing, &err));
 }
 END_TEST
 

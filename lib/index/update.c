@@ -458,6 +458,7 @@ struct tl_update {
   tl_writer **w;
   size_t nw;
   int sharded; /* file states wait for the end (several databases) */
+  char *stub;  /* the stub this run wrote (new shards): synced at the end */
   worker *workers;
   void **wctx;
   size_t nworkers;
@@ -1353,10 +1354,13 @@ tl_status tl_update_finish(tl_update *u, tl_update_summary *sum, tl_error *err) 
   for (k = 0; !u->fatal && k < u->nw; k++)
     if (tl_writer_commit(u->w[k], &e) != TL_OK)
       stop(u, &e);
-  /* a new index is synced once, here, not at each commit */
+  /* a new index is synced once, here, not at each commit: its databases,
+   * and the stub that lists new shards */
   for (k = 0; !u->fatal && k < u->nw; k++)
     if (tl_writer_sync(u->w[k], &e) != TL_OK)
       stop(u, &e);
+  if (!u->fatal && u->stub && tl_store_sync(u->stub, &e) != TL_OK)
+    stop(u, &e);
   if (sum) {
     memset(sum, 0, sizeof *sum);
     for (k = 0; k < u->nw; k++) {
@@ -1524,6 +1528,8 @@ static int open_writers(tl_update *u, const char *db, shard_name *names, tl_erro
         return rc;
     if ((rc = tl_store_write_stub(db, list, u->nw, err)) != TL_OK)
       return rc;
+    if (!(u->stub = strdup(db)))
+      return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
   }
   return TL_OK;
 }
@@ -1611,6 +1617,7 @@ void tl_update_free(tl_update *u) {
   for (k = 0; k < u->nroots; k++)
     free(u->roots[k]);
   free(u->roots);
+  free(u->stub);
   for (k = 0; k < u->nkept; k++)
     free(u->kept[k]);
   free(u->kept);

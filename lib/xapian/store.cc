@@ -563,24 +563,33 @@ static int sync_path(const std::string &p) {
 }
 
 extern "C" tl_status tl_store_sync(const char *path, tl_error *err) {
-  DIR *d = opendir(path);
-  if (!d)
+  struct stat sb;
+  if (stat(path, &sb) != 0)
     return tl_error_set(err, TL_ERR_IO, "%s: %s", path, std::strerror(errno));
   int rc = 0;
   std::string failed;
-  while (struct dirent *e = readdir(d)) {
-    std::string p = std::string(path) + "/" + e->d_name;
-    struct stat sb;
-    if (stat(p.c_str(), &sb) != 0 || !S_ISREG(sb.st_mode))
-      continue;
-    if ((rc = sync_path(p)) != 0) {
-      failed = p;
-      break;
+  if (S_ISDIR(sb.st_mode)) {
+    DIR *d = opendir(path);
+    if (!d)
+      return tl_error_set(err, TL_ERR_IO, "%s: %s", path, std::strerror(errno));
+    while (struct dirent *e = readdir(d)) {
+      std::string p = std::string(path) + "/" + e->d_name;
+      if (stat(p.c_str(), &sb) != 0 || !S_ISREG(sb.st_mode))
+        continue;
+      if ((rc = sync_path(p)) != 0) {
+        failed = p;
+        break;
+      }
     }
+    closedir(d);
   }
-  closedir(d);
   if (!rc && (rc = sync_path(path)) != 0)
     failed = path;
+  // its entry in the directory that holds it
+  const char *slash = std::strrchr(path, '/');
+  std::string parent = !slash ? "." : slash == path ? "/" : std::string(path, slash - path);
+  if (!rc && (rc = sync_path(parent)) != 0)
+    failed = parent;
   if (rc)
     return tl_error_set(err, TL_ERR_IO, "%s: cannot sync to disk: %s", failed.c_str(),
                         std::strerror(rc));

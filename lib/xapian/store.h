@@ -45,10 +45,12 @@ enum tl_store_mode {
 tl_status tl_store_open(const char *path, int mode, tl_store **out, tl_error *err);
 
 /**
- * Syncs every file of the database directory at path, and the directory
- * itself, to disk (fsync(2)): what TL_STORE_CREATE leaves to the end.
- * Errors: TL_ERR_IO (path is not a directory that can be read, or a file
- * cannot be opened or synced; the message names it).
+ * Syncs every file of the database directory at path, the directory
+ * itself and its entry in the directory that holds it, to disk (fsync(2)):
+ * what TL_STORE_CREATE leaves to the end. path may also be a file (a stub
+ * database): the file and its entry. Errors: TL_ERR_IO (nothing at path, a
+ * directory that cannot be read, or a file or directory that cannot be
+ * opened or synced; the message names it).
  */
 tl_status tl_store_sync(const char *path, tl_error *err);
 
