@@ -4,7 +4,7 @@
  * value slot, a metadata key or a field of the passage record.
  *
  * An article's passages are kept together: one Xapian document holds a
- * chunk of up to 64 consecutive passages (and about 64 KiB of text) of one
+ * chunk of up to 64 consecutive passages (and about 16 KiB of text) of one
  * article, most articles in one document. A document has
  *  - terms (prefixes follow Xapian omega's conventions: a capital letter,
  *    so that no prefixed term is mistaken for a lowercase word form):

@@ -116,7 +116,7 @@ static unsigned long long content_size(const char *path, unsigned long long size
  * passages and about this many bytes of text, so that a huge article is
  * never held whole as documents. */
 #define CHUNK_PASSAGES 64
-#define CHUNK_BYTES (64u << 10)
+#define CHUNK_BYTES (16u << 10)
 
 typedef struct worker {
   tl_analysis *an;
