@@ -489,7 +489,8 @@ START_TEST(test_open_errors) {
   {
     char bin[200];
     memset(bin, 'x', sizeof bin);
-    memcpy(bin, "ab\x1b[31m\x01", 8);
+    static const char head[8] = {'a', 'b', 0x1b, '[', '3', '1', 'm', 0x01}; /* no NUL */
+    memcpy(bin, head, sizeof head);
     ck_assert_int_eq(tu_write_file(path, bin, sizeof bin), 0);
     ck_assert_int_eq(tl_store_open(path, TL_STORE_READ, &s, &err), TL_ERR_FORMAT);
     ck_assert_msg(strstr(err.msg, "file:1: 'ab\\x1b[31m\\x01xxx") != NULL, "%s", err.msg);

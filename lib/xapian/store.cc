@@ -2982,13 +2982,15 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
       h->nterms++;
     }
     // the terms whose positions the hits carry, and their names
-    h->pos_terms = static_cast<char **>(std::calloc(pos_terms.size() + 1, sizeof *h->pos_terms));
-    if (!h->pos_terms)
-      throw std::bad_alloc();
-    for (size_t i : pos_terms) {
-      if (!(h->pos_terms[h->npos_terms] = dup_string(terms[i])))
+    if (opts->term_positions > 0) {
+      h->pos_terms = static_cast<char **>(std::calloc(pos_terms.size() + 1, sizeof *h->pos_terms));
+      if (!h->pos_terms)
         throw std::bad_alloc();
-      h->npos_terms++;
+      for (size_t i : pos_terms) {
+        if (!(h->pos_terms[h->npos_terms] = dup_string(terms[i])))
+          throw std::bad_alloc();
+        h->npos_terms++;
+      }
     }
     h->items = static_cast<tl_hit *>(std::calloc(ranked.size() + 1, sizeof *h->items));
     if (!h->items)
