@@ -652,8 +652,7 @@ START_TEST(index_positions_same_features) {
   tl_passage_record rec[N];
   double x0[N * TL_RERANK_FEATURES], x1[N * TL_RERANK_FEATURES], s0[N], s1[N];
   size_t o0[N], o1[N], i, n, nterms = 0;
-  char path[1024], terms[16][64];
-  const char *tp[16];
+  char path[1024], **terms = NULL;
   tl_search_options so;
   tl_store *st;
   tl_hits *h = NULL;
@@ -663,14 +662,7 @@ START_TEST(index_positions_same_features) {
   index_doc(doc, sizeof doc - 1, path, sizeof path);
   ck_assert_int_eq(tl_query_parse(analyzer, questions, question, &q, &err), TL_OK);
   /* the query's stems as stem terms, as tl_search asks for them */
-  for (i = 0; i < q->nterms && nterms < 16; i++)
-    if (!q->terms[i].negated &&
-        (q->terms[i].flags & (TL_TERM_STEM | TL_TERM_JOINED)) == TL_TERM_STEM &&
-        !(q->terms[i].flags & TL_TERM_STOPWORD)) {
-      snprintf(terms[nterms], sizeof terms[nterms], "%s%s", TL_PREFIX_STEM, q->terms[i].term);
-      tp[nterms] = terms[nterms];
-      nterms++;
-    }
+  ck_assert_int_eq(tl_rerank_position_terms(q, &terms, &nterms, &err), TL_OK);
   ck_assert_uint_ge(nterms, 4);
   ck_assert_int_eq(tl_store_open(path, TL_STORE_READ, &st, &err), TL_OK);
   memset(&so, 0, sizeof so);
@@ -678,7 +670,7 @@ START_TEST(index_positions_same_features) {
   so.count = N;
   tl_rank_params_default(&so.rank);
   so.term_positions = N;
-  so.position_terms = tp;
+  so.position_terms = (const char *const *)terms;
   so.nposition_terms = nterms;
   ck_assert_msg(tl_store_search(st, "pbb mulai terbentuk tolitoli 2005", &so, &h, &err) == TL_OK,
                 "%s", err.msg);
@@ -731,6 +723,7 @@ START_TEST(index_positions_same_features) {
   tl_hits_free(h);
   tl_store_close(st);
   tl_query_free(q);
+  free(terms);
 }
 END_TEST
 

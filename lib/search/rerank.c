@@ -517,6 +517,12 @@ static int query_tokens(const tl_query *query, tokens *ts, tl_error *err) {
   return TL_OK;
 }
 
+/* Whether a query term of these flags is a stem the features look for
+ * (not a joined form's, not a stopword's; question words aside). */
+static int asked_stem(int flags) {
+  return (flags & (TL_TERM_STEM | TL_TERM_JOINED)) == TL_TERM_STEM && !(flags & TL_TERM_STOPWORD);
+}
+
 /* The query's terms, their idf, pairs, words, answer type. */
 static int query_prepare(tl_reranker *r, const tl_query *query, const tl_rerank_collection *coll,
                          tl_error *err) {
@@ -553,8 +559,7 @@ static int query_prepare(tl_reranker *r, const tl_query *query, const tl_rerank_
   for (k = 0; k < n; k++) {
     const token *t = &ts->t[k];
     size_t w, i;
-    if ((t->flags & (TL_TERM_STEM | TL_TERM_JOINED)) != TL_TERM_STEM ||
-        (t->flags & TL_TERM_STOPWORD))
+    if (!asked_stem(t->flags))
       continue;
     w = word_at(ts, k);
     if (w == (size_t)-1)
@@ -1504,6 +1509,29 @@ static char *copy_or_null(const char *s, int *failed) {
   if (s && !c)
     *failed = 1;
   return c;
+}
+
+int tl_rerank_position_terms(const tl_query *pq, char ***terms, size_t *n, tl_error *err) {
+  size_t i, bytes = 0, k = 0;
+  char *at;
+  *n = 0;
+  for (i = 0; i < pq->nterms; i++)
+    bytes += pq->terms[i].len + 2;
+  if (!(*terms = malloc((pq->nterms + 1) * sizeof **terms + bytes)))
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  at = (char *)(*terms + pq->nterms + 1);
+  for (i = 0; i < pq->nterms; i++) {
+    const tl_query_term *t = &pq->terms[i];
+    if (t->negated || !asked_stem(t->flags))
+      continue;
+    (*terms)[k++] = at;
+    memcpy(at, TL_PREFIX_STEM, 1);
+    memcpy(at + 1, t->term, t->len);
+    at[t->len + 1] = '\0';
+    at += t->len + 2;
+  }
+  *n = k;
+  return TL_OK;
 }
 
 size_t tl_reranker_indexed(tl_reranker *r) {

@@ -156,6 +156,16 @@ enum tl_helper_state {
 };
 
 /**
+ * The terms whose positions tl_rerank reads from its candidates
+ * (tl_rerank_candidate.term_pos), as the index holds them: each stem the
+ * query asks for (not negated, not a joined form's, not a stopword's) as
+ * TL_PREFIX_STEM + stem. *terms receives the *n terms, NUL-terminated, in
+ * one malloc'd block with their bytes: free(*terms) frees them all.
+ * Errors: TL_ERR_NOMEM.
+ */
+int tl_rerank_position_terms(const tl_query *query, char ***terms, size_t *n, tl_error *err);
+
+/**
  * How many candidates r has taken the stems' positions of from the index
  * (tl_rerank_candidate.term_pos) instead of analyzing their text for
  * stems, since it was created, on both threads.

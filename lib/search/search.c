@@ -1242,34 +1242,6 @@ char *tl_results_facets_json(const tl_results *r, const char *qid) {
   return line;
 }
 
-/* The terms whose positions the reranker reads (rerank.h): each stem the
- * query asks for (not a joined form's, not a stopword's) as a stem term,
- * TL_PREFIX_STEM + stem. *terms: the *n terms, NUL-terminated, in one
- * malloc'd block with their bytes: free(*terms) frees them all. */
-static int position_terms(const tl_query *pq, char ***terms, size_t *n, tl_error *err) {
-  size_t i, bytes = 0, k = 0;
-  char *at;
-  *n = 0;
-  for (i = 0; i < pq->nterms; i++)
-    bytes += pq->terms[i].len + 2;
-  if (!(*terms = malloc((pq->nterms + 1) * sizeof **terms + bytes)))
-    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-  at = (char *)(*terms + pq->nterms + 1);
-  for (i = 0; i < pq->nterms; i++) {
-    const tl_query_term *t = &pq->terms[i];
-    if (t->negated || (t->flags & (TL_TERM_STEM | TL_TERM_JOINED)) != TL_TERM_STEM ||
-        (t->flags & TL_TERM_STOPWORD))
-      continue;
-    (*terms)[k++] = at;
-    memcpy(at, TL_PREFIX_STEM, 1);
-    memcpy(at + 1, t->term, t->len);
-    at[t->len + 1] = '\0';
-    at += t->len + 2;
-  }
-  *n = k;
-  return TL_OK;
-}
-
 /* One search of the query as given (tl_search without spelling). */
 static tl_status search_once(tl_searcher *s, const char *query, unsigned offset, unsigned count,
                              int explain, tl_results **out, tl_error *err) {
@@ -1325,7 +1297,7 @@ static tl_status search_once(tl_searcher *s, const char *query, unsigned offset,
     so.rank.article_weight = 0;
     so.rank.context_weight = 0;
     so.term_positions = depth;
-    if ((rc = position_terms(pq, &pterms, &so.nposition_terms, err)) != TL_OK) {
+    if ((rc = tl_rerank_position_terms(pq, &pterms, &so.nposition_terms, err)) != TL_OK) {
       free(q);
       tl_query_free(pq);
       return rc;
