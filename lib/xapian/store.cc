@@ -108,24 +108,42 @@ tl_status from_std(tl_error *err, const std::exception &e, const char *what) {
   return tl_error_set(err, TL_ERR_XAPIAN, "%s: %s", what, e.what());
 }
 
-// An error of a reader: Xapian reports blocks being rewritten by a writer's
-// commit as DatabaseCorruptError, or as a DatabaseError when a block read
-// half rewritten points past the end of its table ("EOF reading block");
-// when the database on disk has moved on from the reader's revision, that
-// is the index changing under the reader (TL_ERR_MODIFIED), else real
-// corruption.
+// Whether e, an error of a reader, is the index changing under it. Xapian
+// reports blocks being rewritten by a writer's commit in more ways than
+// DatabaseModifiedError: as DatabaseCorruptError, as a DatabaseError when a
+// block read half rewritten points past the end of its table ("EOF reading
+// block"), as DocNotFoundError when a document's entry is looked up in a
+// block that now holds other keys. Whatever the error, when the database on
+// disk has moved on from the reader's revision it is taken for a change:
+// the reader reopens and reads again, and meets the error again if it is
+// real. A writer reads its own revision, and a stub or sharded database
+// has no one revision: neither sees a change but DatabaseModifiedError
+// (a reader of shards); nor is a network error a change.
+bool changed_under(const tl_store *s, const Xapian::Error &e) {
+  const std::string type = e.get_type();
+  if (s->wdb)
+    return false;
+  if (type == "DatabaseModifiedError")
+    return true;
+  if (!s->shards.empty() || type == "NetworkError" || type == "NetworkTimeoutError" ||
+      type == "DatabaseLockError" || type == "DatabaseNotFoundError" ||
+      type == "DatabaseOpeningError")
+    return false;
+  try {
+    return Xapian::Database(s->path).get_revision() != s->db->get_revision();
+  } catch (...) {
+    return false;
+  }
+}
+
+// An error of a reader, TL_ERR_MODIFIED when it is the index changing under
+// it (changed_under).
 tl_status from_reader(tl_store *s, tl_error *err, const Xapian::Error &e, const char *what) {
   tl_status code = from_xapian(err, e, what);
   const std::string type = e.get_type();
   s->network_error = type == "NetworkError" || type == "NetworkTimeoutError";
-  if (code != TL_ERR_XAPIAN || s->wdb || !s->shards.empty() ||
-      (type != "DatabaseCorruptError" && type != "DatabaseError"))
-    return code;
-  try {
-    if (Xapian::Database(s->path).get_revision() != s->db->get_revision())
-      err->code = code = TL_ERR_MODIFIED;
-  } catch (...) { // a stub database has no one revision: left as it is
-  }
+  if (code == TL_ERR_XAPIAN && changed_under(s, e))
+    err->code = code = TL_ERR_MODIFIED;
   return code;
 }
 
@@ -508,8 +526,8 @@ template <class Read> static void read_latest(tl_store *s, Read read) {
     try {
       read();
       return;
-    } catch (const Xapian::DatabaseModifiedError &) {
-      if (attempt >= 10 || s->wdb)
+    } catch (const Xapian::Error &e) {
+      if (attempt >= 10 || !changed_under(s, e))
         throw;
       s->db->reopen();
       s->spell_terms.clear();
