@@ -41,7 +41,6 @@ struct tl_reader {
   tl_field *fields;
   size_t fields_cap;
   tl_html_page page; /* the HTML article's strings */
-  int seen_text;     /* a record (JSON Lines: a non-blank line) was read */
   int pending;       /* the article is ready for the next call (a warning) */
   int warned;        /* the last call returned a warning */
   char warning[TL_ERROR_MSG_MAX];
@@ -713,9 +712,7 @@ static int next_jsonl(tl_reader *r, const tl_article **article, tl_error *err) {
     enum json_tokener_error jerr;
     json_object *text;
     if (rc == TL_DONE) {
-      r->done = 1;
-      if (!r->seen_text)
-        return tl_error_set(err, TL_ERR_FORMAT, "%s: no text (empty file), skipped", r->path);
+      r->done = 1; /* no record at all is a collection of none, not an error */
       return TL_DONE;
     }
     if (rc != TL_OK)
@@ -735,7 +732,6 @@ static int next_jsonl(tl_reader *r, const tl_article **article, tl_error *err) {
       if (k == len)
         continue; /* blank line */
     }
-    r->seen_text = 1;
     rc = tl_utf8_check(line, len, &bad);
     if (rc == TL_ERR_FORMAT)
       return tl_error_set(err, rc,

@@ -111,8 +111,9 @@ int tl_reader_set_date_format(tl_reader *r, const char *format, tl_error *err);
  * Reads the next article. Returns TL_OK and sets *article (valid until the
  * next call or tl_reader_free), TL_DONE at the end, or an error for one
  * record: TL_ERR_FORMAT (malformed JSON, missing "text", an "id" that is
- * an object, array or boolean, binary data, truncated gzip, a file with no
- * text: "PATH: no text (empty file), skipped"), TL_ERR_UTF8 (invalid
+ * an object, array or boolean, binary data, truncated gzip, a text or HTML
+ * file with no text: "PATH: no text (empty file), skipped"; a JSON Lines
+ * file with no record is TL_DONE at once), TL_ERR_UTF8 (invalid
  * UTF-8), TL_ERR_LIMIT (record over TL_READER_MAX_RECORD), TL_ERR_IO (read
  * error), TL_ERR_NOMEM. The message names the file and the line (JSON
  * Lines) or byte offset. After an error the caller may call again: the
