@@ -57,10 +57,10 @@ static void build(void) {
   FILE *f;
   int i;
   f = new_collection("news.jsonl", path, sizeof path);
-  fputs(
-      "{\"id\":\"erupsi\",\"title\":\"Laporan banjir lahar\",\"text\":\"Gunung Merapi meletus pagi "
-      "ini.\\n\\nWarga desa mengungsi ke balai.\\n\\nJalan desa ditutup polisi.\"}\n",
-      f);
+  fputs("{\"id\":\"erupsi\",\"title\":\"Laporan banjir "
+        "lahar\",\"topik\":\"bencana\",\"text\":\"Gunung Merapi meletus pagi "
+        "ini.\\n\\nWarga desa mengungsi ke balai.\\n\\nJalan desa ditutup polisi.\"}\n",
+        f);
   fputs(
       "{\"id\":\"ungsi\",\"title\":\"Kabar desa\",\"text\":\"Merapi tenang, warga tidak mengungsi "
       "dari desa.\"}\n",
@@ -233,6 +233,13 @@ START_TEST(operators_within_a_passage) {
                               "title:",
                               "title:-",
                               "-date:",
+                              "title:\"\"",
+                              "title:\"",
+                              "title:\" \"",
+                              "date:\"\"",
+                              "topik:",
+                              "topik:\"\"",
+                              "-topik:\"\"",
                               "date:..",
                               "desa date:.."};
       for (k = 0; k < sizeof unread / sizeof *unread; k++) {
@@ -261,7 +268,11 @@ START_TEST(operators_within_a_passage) {
           {"DITUTUP", "ditutup"},
           {"(desa OR polisi) -mengungsi", "(polisi OR desa) NOT mengungsi"},
           {"desa-nya -mengungsi", "desa -mengungsi"},
-          {"desa title:", "desa"}};
+          {"desa title:", "desa"},
+          {"desa title:\"\"", "desa"},
+          {"title:\" \" desa", "desa"},
+          {"desa topik:", "desa"},
+          {"desa topik:\"", "desa"}};
       char expected[4096];
       for (k = 0; k < sizeof same / sizeof *same; k++) {
         r = search(same[k][1], NULL, 0);
@@ -274,6 +285,18 @@ START_TEST(operators_within_a_passage) {
         tl_results_free(r);
       }
     }
+    /* a keyword field with a value filters; "field:" names no field
+     * unless the index holds it: "merapi:" is the word */
+    r = search("desa topik:bencana", NULL, 0);
+    ck_assert_uint_eq(r->count, 2);
+    ck_assert_ptr_nonnull(listed(r, "erupsi", 2));
+    ck_assert_ptr_nonnull(listed(r, "erupsi", 3));
+    tl_results_free(r);
+    r = search("merapi:", NULL, 0);
+    ck_assert_uint_eq(r->count, 2);
+    ck_assert_ptr_nonnull(listed(r, "erupsi", 1));
+    ck_assert_ptr_nonnull(listed(r, "ungsi", 1));
+    tl_results_free(r);
     /* '+' on a word alone is the word */
     r = search("+desa", NULL, 0);
     ck_assert_uint_eq(r->count, 3);

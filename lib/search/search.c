@@ -1499,29 +1499,63 @@ static int negative_number(const char *p) {
   return digits > 0 && (point || p[n] == '%');
 }
 
-/* The length of a token at p that names title: or date: without a value
- * ("title:", "-date:", "title:-"), or 0. */
-static size_t empty_field(const char *p) {
-  static const char *const names[] = {TL_FIELD_TITLE ":", TL_FIELD_DATE ":"};
-  size_t k, n = (*p == '-' || *p == '+') ? 1 : 0;
-  for (k = 0; k < sizeof names / sizeof *names; k++) {
-    size_t m = strlen(names[k]), e = n + m;
-    if (strncmp(p + n, names[k], m) != 0)
-      continue;
-    e += strspn(p + e, "-+");
-    if (!p[e] || strchr(" \t\r\n)", p[e]))
-      return e;
+static int found_term(void *ctx, const char *term, size_t len, unsigned long passages) {
+  (void)ctx;
+  (void)term;
+  (void)len;
+  (void)passages;
+  return TL_DONE; /* one is enough */
+}
+
+/* Whether the index holds the keyword field name (len bytes): a term of
+ * TL_PREFIX_FIELD NAME ":" (the name in capitals). */
+static int index_field(tl_searcher *s, const char *name, size_t len) {
+  char prefix[64];
+  size_t k;
+  tl_error err;
+  if (len + 3 > sizeof prefix)
+    return 0;
+  memcpy(prefix, TL_PREFIX_FIELD, 1);
+  for (k = 0; k < len; k++)
+    prefix[k + 1] = (char)toupper((unsigned char)name[k]);
+  memcpy(prefix + len + 1, ":", 2);
+  return tl_store_terms_each(s->store, prefix, found_term, NULL, &err) == TL_DONE;
+}
+
+/* The length of a token at p that names a field without a value: title:,
+ * date: or a keyword field of the index, alone ("title:", "-date:",
+ * "title:-") or with an empty phrase ("title:\"\"", "topic:\"", "title:\" \""),
+ * or 0. */
+static size_t empty_field(tl_searcher *s, const char *p) {
+  size_t n = (*p == '-' || *p == '+') ? 1 : 0, m, e;
+  for (m = 0; isalnum((unsigned char)p[n + m]) || p[n + m] == '_'; m++)
+    ;
+  if (m == 0 || p[n + m] != ':')
+    return 0;
+  e = n + m + 1;
+  e += strspn(p + e, "-+");
+  if (p[e] == '"') { /* an empty phrase, closed or not */
+    size_t q = e + 1 + strspn(p + e + 1, " \t\r\n");
+    if (p[q] && p[q] != '"')
+      return 0;
+    e = p[q] ? q + 1 : q;
   }
-  return 0;
+  if (p[e] && !strchr(" \t\r\n)", p[e]))
+    return 0;
+  if (!((m == strlen(TL_FIELD_TITLE) && strncmp(p + n, TL_FIELD_TITLE, m) == 0) ||
+        (m == strlen(TL_FIELD_DATE) && strncmp(p + n, TL_FIELD_DATE, m) == 0) ||
+        index_field(s, p + n, m)))
+    return 0;
+  return e;
 }
 
 /* q with what Xapian's parser would stumble on, outside quotes, read as a
  * person means it: a ')' without its '(', a dash standing alone ("hujan --
- * banjir") and title: or date: without a value as blanks, a '-' joining a word to a bracket or a
- * quote as a blank, a clitic joined by a hyphen ("KPK-nya", "(BPS)-nya")
- * left out, and a quote left open closed at the end.
- * A new string, or NULL when nothing changes or out of memory. */
-static char *tidied(const char *q) {
+ * banjir") and a field named without a value (empty_field) as blanks, a
+ * '-' joining a word to a bracket or a quote as a blank, a clitic joined by
+ * a hyphen ("KPK-nya", "(BPS)-nya") left out, and a quote left open closed
+ * at the end. A new string, or NULL when nothing changes or out of memory. */
+static char *tidied(tl_searcher *s, const char *q) {
   size_t n = strlen(q), i, depth = 0, quotes = 0, field;
   char *t = malloc(n + 2);
   if (!t)
@@ -1539,8 +1573,8 @@ static char *tidied(const char *q) {
         depth--;
       else
         t[i] = ' ';
-    } else if ((i == 0 || strchr(" \t\r\n(", t[i - 1])) && (field = empty_field(t + i))) {
-      memset(t + i, ' ', field); /* title: alone, -date:, title:- */
+    } else if ((i == 0 || strchr(" \t\r\n(", t[i - 1])) && (field = empty_field(s, t + i))) {
+      memset(t + i, ' ', field); /* title: alone, -date:, title:-, title:"" */
     } else if (t[i] == '-' && (i == 0 || strchr(" \t\r\n(", t[i - 1])) && negative_number(t + i)) {
       t[i] = ' '; /* -0,25% in a pasted sentence: the number, not excluded */
     } else if ((t[i] == '-' || t[i] == '+') && (i == 0 || strchr(" \t\r\n(", t[i - 1]))) {
@@ -1572,7 +1606,7 @@ static char *tidied(const char *q) {
 tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned count, int explain,
                     tl_results **out, tl_error *err) {
   tl_query *pq = NULL;
-  char *fix = NULL, *not_alone, *tidy = tidied(query), *moved;
+  char *fix = NULL, *not_alone, *tidy = tidied(s, query), *moved;
   tl_status rc;
   *out = NULL;
   if (tidy)
