@@ -1515,7 +1515,7 @@ static int index_field(tl_searcher *s, const char *name, size_t len) {
   tl_error err;
   if (len + 3 > sizeof prefix)
     return 0;
-  memcpy(prefix, TL_PREFIX_FIELD, 1);
+  prefix[0] = TL_PREFIX_FIELD[0];
   for (k = 0; k < len; k++)
     prefix[k + 1] = (char)toupper((unsigned char)name[k]);
   memcpy(prefix + len + 1, ":", 2);
