@@ -343,6 +343,88 @@ START_TEST(test_jsonl) {
 END_TEST
 
 /* A malformed line is reported with its line number; reading goes on. */
+/* A .json file holding a JSON array, or objects across lines (as "jq ."
+ * writes them), is read whole: each element or object an article, at the
+ * line where it starts; one that does not parse is named by its line and
+ * byte offset, and the next object read. One object per line stays JSON
+ * Lines. */
+START_TEST(test_json_whole) {
+  char p[512];
+  const tl_article *a;
+  tl_reader *r = open_ok(put("arr.json", "\xEF\xBB\xBF[\n  {\"id\": \"j1\", \"text\": \"satu\"},\n"
+                                         "  {\"id\": \"j2\",\n   \"text\": \"dua\"}\n]\n"));
+  a = next_ok(r);
+  ck_assert_str_eq(a->id, "j1");
+  ck_assert_uint_eq(a->line, 2);
+  expect_text(a, "satu");
+  a = next_ok(r);
+  ck_assert_str_eq(a->id, "j2");
+  ck_assert_uint_eq(a->line, 3);
+  expect_text(a, "dua");
+  expect_done(r);
+  tl_reader_free(r);
+
+  r = open_ok(put("pretty.json", "{\n  \"id\": \"p1\",\n  \"text\": \"satu\"\n}\n"
+                                 "{\n  \"text\": \"dua\"\n}"));
+  a = next_ok(r);
+  ck_assert_str_eq(a->id, "p1");
+  ck_assert_uint_eq(a->line, 1);
+  a = next_ok(r);
+  ck_assert_uint_eq(a->line, 5);
+  ck_assert_ptr_nonnull(strstr(a->id, "pretty.json:5"));
+  expect_text(a, "dua");
+  expect_done(r);
+  tl_reader_free(r);
+
+  /* one object per line: JSON Lines, a bad line skipped alone */
+  snprintf(p, sizeof p, "%s",
+           put("lines.json", "{\"text\": \"satu\"}\n{\"text\": \n{\"text\": \"tiga\"}\n"));
+  r = open_ok(p);
+  a = next_ok(r);
+  expect_text(a, "satu");
+  expect_error(r, TL_ERR_FORMAT, "lines.json:2:", "malformed JSON", (const char *)NULL);
+  a = next_ok(r);
+  ck_assert_uint_eq(a->line, 3);
+  expect_done(r);
+  tl_reader_free(r);
+
+  /* a bad element: named, the next one read; an array left open */
+  snprintf(p, sizeof p, "%s",
+           put("bad.json", "[\n  {\"id\": \"b1\", \"text\": \"satu\"},\n  {\"id\": \"b2\", \"text: "
+                           "\"dua\"},\n  {\"id\": \"b3\", \"text\": \"tiga\"},\n  7,\n"
+                           "  {\"id\": \"b5\", \"text\": \"lima\"}\n"));
+  r = open_ok(p);
+  ck_assert_str_eq(next_ok(r)->id, "b1");
+  expect_error(r, TL_ERR_FORMAT, "bad.json:3:", "malformed JSON at byte offset 57",
+               (const char *)NULL);
+  ck_assert_str_eq(next_ok(r)->id, "b3");
+  expect_error(r, TL_ERR_FORMAT, "bad.json:5:", "not a JSON object", (const char *)NULL);
+  ck_assert_str_eq(next_ok(r)->id, "b5");
+  expect_error(r, TL_ERR_FORMAT, "bad.json:7:", "not closed by ']'", (const char *)NULL);
+  expect_done(r);
+  tl_reader_free(r);
+
+  /* an empty array, data after the array, gzip */
+  r = open_ok(put("empty.json", " [ ]\n"));
+  expect_done(r);
+  tl_reader_free(r);
+  r = open_ok(put("after.json", "[{\"text\": \"satu\"}] x"));
+  expect_text(next_ok(r), "satu");
+  expect_error(r, TL_ERR_FORMAT, "after.json:1:", "after the end of the JSON array",
+               (const char *)NULL);
+  expect_done(r);
+  tl_reader_free(r);
+  {
+    static const char arr[] = "[{\"text\": \"satu\"},\n{\"text\": \"dua\"}]";
+    r = open_ok(put_gz("arr.json.gz", arr, sizeof arr - 1));
+    expect_text(next_ok(r), "satu");
+    expect_text(next_ok(r), "dua");
+    expect_done(r);
+    tl_reader_free(r);
+  }
+}
+END_TEST
+
 START_TEST(test_jsonl_bad_lines) {
   static const char data[] = "{\"text\": \"satu\"\n"               /* 1: unterminated object */
                              "{\"id\":\"ok2\",\"text\":\"dua\"}\n" /* 2 */
@@ -989,6 +1071,7 @@ static Suite *reader_suite(void) {
   tcase_add_test(tc, test_txt_nul);
   tcase_add_test(tc, test_jsonl);
   tcase_add_test(tc, test_jsonl_bad_lines);
+  tcase_add_test(tc, test_json_whole);
   tcase_add_test(tc, test_jsonl_utf8_nul);
   tcase_add_test(tc, test_gzip);
   tcase_add_test(tc, test_gzip_truncated);

@@ -28,7 +28,15 @@ struct tl_reader {
   uint64_t zin_total; /* compressed bytes read from the file */
   int done;           /* no more records can be read */
   uint64_t consumed;  /* decompressed bytes handed out so far */
-  uint64_t line;      /* lines read (JSON Lines) */
+  uint64_t line;      /* lines read (JSON Lines), or the line of the value read */
+  /* a .json file holding a JSON array, or objects across lines: read
+   * whole (buf), value after value from buf + at */
+  enum { JSON_LINES, JSON_ARRAY, JSON_VALUES } layout;
+  int layout_read;  /* the layout is known */
+  size_t at;        /* in buf: where the next value is looked for */
+  uint64_t at_line; /* the line of buf + at */
+  int array_closed; /* the array's ']' was read */
+  int whole_json;   /* a .json file (not .jsonl): it may be read whole */
   /* input buffer */
   char *buf;
   size_t buf_len, buf_pos, buf_cap;
@@ -104,6 +112,10 @@ int tl_reader_open(const char *path, tl_reader **out, tl_error *err) {
     return tl_error_set(err, TL_ERR_NOMEM, "%s: out of memory", path);
   }
   r->format = tl_reader_format(path);
+  {
+    size_t n = strlen(path);
+    r->whole_json = has_suffix(path, n, ".json") || has_suffix(path, n, ".json.gz");
+  }
   errno = 0;
   r->file = fopen(path, "rb");
   if (!r->file) {
@@ -703,6 +715,231 @@ static int json_fields(tl_reader *r, tl_error *err) {
   return has_site ? TL_OK : add_site(r, r->article.url, err);
 }
 
+/* The article of r->json, a value read from a line or a .json file:
+ * checked as one record of JSON Lines. */
+static int json_record(tl_reader *r, const tl_article **article, tl_error *err) {
+  size_t bad = 0;
+  int rc;
+  json_object *text;
+  if (!json_object_is_type(r->json, json_type_object))
+    return tl_error_set(err, TL_ERR_FORMAT, "%s:%llu: not a JSON object, line skipped", r->path,
+                        (unsigned long long)r->line);
+  if (!json_object_object_get_ex(r->json, "text", &text) ||
+      !json_object_is_type(text, json_type_string))
+    return tl_error_set(err, TL_ERR_FORMAT, "%s:%llu: no \"text\" string, line skipped", r->path,
+                        (unsigned long long)r->line);
+  memset(&r->article, 0, sizeof r->article);
+  r->warning[0] = '\0';
+  if ((rc = check_id_title(r, err)) != TL_OK)
+    return rc;
+  r->article.id = json_str(r->json, "id");
+  if (!*r->article.id) {
+    size_t n = strlen(r->path) + 32;
+    free(r->owned_id);
+    if (!(r->owned_id = malloc(n)))
+      return tl_error_set(err, TL_ERR_NOMEM, "%s: out of memory", r->path);
+    snprintf(r->owned_id, n, "%s:%llu", r->path, (unsigned long long)r->line);
+    r->article.id = r->owned_id;
+  }
+  r->article.title = json_str(r->json, "title");
+  r->article.text = json_object_get_string(text);
+  r->article.text_len = (size_t)json_object_get_string_len(text);
+  r->article.url = json_str(r->json, "url");
+  r->article.source = json_str(r->json, "source");
+  r->article.path = r->path;
+  r->article.line = r->line;
+  /* JSON escapes can still smuggle a NUL or a lone surrogate in. */
+  if (tl_utf8_check(r->article.text, r->article.text_len, &bad) != TL_OK)
+    return tl_error_set(err, TL_ERR_UTF8,
+                        "%s:%llu: \"text\" holds a NUL or invalid character "
+                        "at byte %zu of its value, line skipped",
+                        r->path, (unsigned long long)r->line, bad);
+  /* nothing to index: not an article added (and an article of that id
+   * the index holds is kept, as for any line skipped) */
+  if (!has_word(r->article.text, r->article.text_len))
+    return tl_error_set(err, TL_ERR_FORMAT, "%s:%llu: no word in \"text\", line skipped", r->path,
+                        (unsigned long long)r->line);
+  if ((rc = json_fields(r, err)) != TL_OK)
+    return rc;
+  return hand_out(r, article, err);
+}
+
+/* Whether c is JSON's white space (RFC 8259, section 2). */
+static int json_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Moves r->at past JSON white space in buf, counting the lines. */
+static void json_skip_space(tl_reader *r) {
+  while (r->at < r->buf_len && json_space(r->buf[r->at]))
+    r->at_line += r->buf[r->at++] == '\n';
+}
+
+/* Moves r->at to the next line whose first character past white space is
+ * '{' (where the next object of a file written by "jq ." or an indented
+ * array starts), or to the end. */
+static void json_resync(tl_reader *r) {
+  while (r->at < r->buf_len) {
+    char *nl = memchr(r->buf + r->at, '\n', r->buf_len - r->at);
+    size_t k;
+    if (!nl) {
+      r->at = r->buf_len;
+      return;
+    }
+    r->at = (size_t)(nl - r->buf) + 1;
+    r->at_line++;
+    for (k = r->at; k < r->buf_len && (r->buf[k] == ' ' || r->buf[k] == '\t'); k++)
+      ;
+    if (k < r->buf_len && r->buf[k] == '{')
+      return;
+  }
+}
+
+/* A .json file's layout, from its start: an array ('[' first), objects
+ * across lines (the first line holds the start of an object but not its
+ * end), else JSON Lines. For the first two the file is read whole (up to
+ * TL_READER_MAX_RECORD bytes) and checked as UTF-8. */
+static int json_layout(tl_reader *r, tl_error *err) {
+  size_t k = 0, bad = 0, end;
+  int rc;
+  r->layout_read = 1;
+  r->layout = JSON_LINES;
+  if (r->format != TL_FORMAT_JSONL || !r->whole_json)
+    return TL_OK;
+  for (;;) { /* the first line holding more than white space, in buf */
+    char *nl;
+    if (k == 0 && r->buf_len >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0)
+      k = 3;
+    while (k < r->buf_len && json_space(r->buf[k]))
+      k++;
+    nl = k < r->buf_len ? memchr(r->buf + k, '\n', r->buf_len - k) : NULL;
+    if (nl || r->eof)
+      break;
+    if (r->buf_len > TL_READER_MAX_RECORD)
+      return TL_OK; /* JSON Lines, whose reader skips the long line */
+    if ((rc = fill(r, err)) != TL_OK)
+      return rc;
+  }
+  if (k >= r->buf_len || (r->buf[k] != '[' && r->buf[k] != '{'))
+    return TL_OK;
+  if (r->buf[k] == '{') {
+    json_object *o;
+    const char *nl = memchr(r->buf + k, '\n', r->buf_len - k);
+    end = nl ? (size_t)(nl - r->buf) : r->buf_len;
+    if (!r->tok && !(r->tok = json_tokener_new()))
+      return tl_error_set(err, TL_ERR_NOMEM, "%s: out of memory", r->path);
+    json_tokener_reset(r->tok);
+    o = json_tokener_parse_ex(r->tok, r->buf + k, (int)(end - k < INT32_MAX ? end - k : INT32_MAX));
+    json_object_put(o);
+    if (o || json_tokener_get_error(r->tok) != json_tokener_continue)
+      return TL_OK; /* a whole object on the line, or bad JSON: JSON Lines */
+  }
+  while (!r->eof) {
+    if ((rc = fill(r, err)) != TL_OK)
+      return rc;
+    if (r->buf_len > TL_READER_MAX_RECORD) {
+      r->done = 1;
+      return tl_error_set(err, TL_ERR_LIMIT, "%s: a JSON %s larger than %zu MiB, skipped", r->path,
+                          r->buf[k] == '[' ? "array" : "file of objects across lines",
+                          TL_READER_MAX_RECORD >> 20);
+    }
+  }
+  r->buf[r->buf_len] = '\0';
+  r->consumed = r->buf_len;
+  rc = tl_utf8_check(r->buf, r->buf_len, &bad);
+  if (rc != TL_OK && rc != TL_ERR_NOMEM) {
+    r->done = 1;
+    return tl_error_set(err, rc, "%s: %s at byte offset %zu, skipped", r->path,
+                        rc == TL_ERR_FORMAT ? "binary data (NUL byte)" : "invalid UTF-8", bad);
+  }
+  if (rc != TL_OK)
+    return rc;
+  r->layout = r->buf[k] == '[' ? JSON_ARRAY : JSON_VALUES;
+  r->at_line = 1;
+  r->at = 0;
+  while (r->at < k)
+    r->at_line += r->buf[r->at++] == '\n';
+  r->at += r->layout == JSON_ARRAY; /* past the '[' */
+  return TL_OK;
+}
+
+/* The next value of a .json file read whole (JSON_ARRAY: its next element;
+ * JSON_VALUES: its next value): an article as a line of JSON Lines would
+ * give it, r->line the line where the value starts. A value that does not
+ * parse is reported at the line of the fault, and reading goes on at the
+ * next line that starts an object. */
+static int next_json_value(tl_reader *r, const tl_article **article, tl_error *err) {
+  enum json_tokener_error jerr;
+  size_t start, end;
+  json_skip_space(r);
+  if (r->layout == JSON_ARRAY && !r->array_closed) {
+    if (r->at < r->buf_len && r->buf[r->at] == ']') {
+      r->array_closed = 1;
+      r->at++;
+      json_skip_space(r);
+      if (r->at < r->buf_len) {
+        r->done = 1;
+        return tl_error_set(err, TL_ERR_FORMAT, "%s:%llu: data after the end of the JSON array",
+                            r->path, (unsigned long long)r->at_line);
+      }
+    } else if (r->at >= r->buf_len) {
+      r->done = 1;
+      return tl_error_set(err, TL_ERR_FORMAT, "%s:%llu: the JSON array is not closed by ']'",
+                          r->path, (unsigned long long)r->at_line);
+    }
+  }
+  if (r->at >= r->buf_len || r->array_closed) {
+    r->done = 1;
+    return TL_DONE;
+  }
+  if (r->json) {
+    json_object_put(r->json);
+    r->json = NULL;
+  }
+  if (!r->tok && !(r->tok = json_tokener_new()))
+    return tl_error_set(err, TL_ERR_NOMEM, "%s: out of memory", r->path);
+  json_tokener_reset(r->tok);
+  start = r->at;
+  r->line = r->at_line;
+  end = r->buf_len - start < INT32_MAX ? r->buf_len : start + INT32_MAX;
+  r->json = json_tokener_parse_ex(r->tok, r->buf + start, (int)(end - start));
+  jerr = json_tokener_get_error(r->tok);
+  if (!r->json || jerr != json_tokener_success) {
+    size_t fault = start + json_tokener_get_parse_end(r->tok), k;
+    uint64_t line = r->at_line;
+    for (k = start; k < fault && k < r->buf_len; k++)
+      line += r->buf[k] == '\n';
+    if (r->json) {
+      json_object_put(r->json);
+      r->json = NULL;
+    }
+    r->at = start;
+    json_resync(r);
+    return tl_error_set(err, TL_ERR_FORMAT,
+                        "%s:%llu: malformed JSON at byte offset %zu: %s, skipped", r->path,
+                        (unsigned long long)line, fault,
+                        jerr == json_tokener_success || jerr == json_tokener_continue
+                            ? "unexpected end"
+                            : json_tokener_error_desc(jerr));
+  }
+  for (r->at = start + json_tokener_get_parse_end(r->tok); start < r->at; start++)
+    r->at_line += r->buf[start] == '\n';
+  if (r->layout == JSON_ARRAY) { /* a ',' before the next element, or the ']' */
+    json_skip_space(r);
+    if (r->at < r->buf_len && r->buf[r->at] == ',')
+      r->at++;
+    else if (r->at < r->buf_len && r->buf[r->at] != ']') {
+      json_object_put(r->json);
+      r->json = NULL;
+      json_resync(r);
+      return tl_error_set(err, TL_ERR_FORMAT,
+                          "%s:%llu: ',' or ']' expected after an element, skipped", r->path,
+                          (unsigned long long)r->at_line);
+    }
+  }
+  return json_record(r, article, err);
+}
+
 static int next_jsonl(tl_reader *r, const tl_article **article, tl_error *err) {
   for (;;) {
     char *line = NULL;
@@ -710,7 +947,6 @@ static int next_jsonl(tl_reader *r, const tl_article **article, tl_error *err) {
     uint64_t offset = r->consumed;
     int rc = next_line(r, &line, &len, err);
     enum json_tokener_error jerr;
-    json_object *text;
     if (rc == TL_DONE) {
       r->done = 1; /* no record at all is a collection of none, not an error */
       return TL_DONE;
@@ -768,47 +1004,7 @@ static int next_jsonl(tl_reader *r, const tl_article **article, tl_error *err) {
                               ? "unexpected end or trailing data"
                               : json_tokener_error_desc(jerr));
     }
-    if (!json_object_is_type(r->json, json_type_object))
-      return tl_error_set(err, TL_ERR_FORMAT, "%s:%llu: not a JSON object, line skipped", r->path,
-                          (unsigned long long)r->line);
-    if (!json_object_object_get_ex(r->json, "text", &text) ||
-        !json_object_is_type(text, json_type_string))
-      return tl_error_set(err, TL_ERR_FORMAT, "%s:%llu: no \"text\" string, line skipped", r->path,
-                          (unsigned long long)r->line);
-    memset(&r->article, 0, sizeof r->article);
-    r->warning[0] = '\0';
-    if ((rc = check_id_title(r, err)) != TL_OK)
-      return rc;
-    r->article.id = json_str(r->json, "id");
-    if (!*r->article.id) {
-      size_t n = strlen(r->path) + 32;
-      free(r->owned_id);
-      if (!(r->owned_id = malloc(n)))
-        return tl_error_set(err, TL_ERR_NOMEM, "%s: out of memory", r->path);
-      snprintf(r->owned_id, n, "%s:%llu", r->path, (unsigned long long)r->line);
-      r->article.id = r->owned_id;
-    }
-    r->article.title = json_str(r->json, "title");
-    r->article.text = json_object_get_string(text);
-    r->article.text_len = (size_t)json_object_get_string_len(text);
-    r->article.url = json_str(r->json, "url");
-    r->article.source = json_str(r->json, "source");
-    r->article.path = r->path;
-    r->article.line = r->line;
-    /* JSON escapes can still smuggle a NUL or a lone surrogate in. */
-    if (tl_utf8_check(r->article.text, r->article.text_len, &bad) != TL_OK)
-      return tl_error_set(err, TL_ERR_UTF8,
-                          "%s:%llu: \"text\" holds a NUL or invalid character "
-                          "at byte %zu of its value, line skipped",
-                          r->path, (unsigned long long)r->line, bad);
-    /* nothing to index: not an article added (and an article of that id
-     * the index holds is kept, as for any line skipped) */
-    if (!has_word(r->article.text, r->article.text_len))
-      return tl_error_set(err, TL_ERR_FORMAT, "%s:%llu: no word in \"text\", line skipped", r->path,
-                          (unsigned long long)r->line);
-    if ((rc = json_fields(r, err)) != TL_OK)
-      return rc;
-    return hand_out(r, article, err);
+    return json_record(r, article, err);
   }
 }
 
@@ -822,6 +1018,7 @@ int tl_reader_set_date_format(tl_reader *r, const char *format, tl_error *err) {
 }
 
 int tl_reader_next(tl_reader *r, const tl_article **article, tl_error *err) {
+  int rc;
   *article = NULL;
   r->warned = 0;
   if (r->pending) {
@@ -836,6 +1033,10 @@ int tl_reader_next(tl_reader *r, const tl_article **article, tl_error *err) {
     return next_txt(r, article, err);
   if (r->format == TL_FORMAT_HTML)
     return next_html(r, article, err);
+  if (!r->layout_read && (rc = json_layout(r, err)) != TL_OK)
+    return rc;
+  if (r->layout != JSON_LINES)
+    return next_json_value(r, article, err);
   return next_jsonl(r, article, err);
 }
 
