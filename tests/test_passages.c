@@ -121,6 +121,92 @@ static const tl_result *listed(const tl_results *r, const char *id, unsigned pas
   return NULL;
 }
 
+/* "id#passage" of the hits of query from offset, count of them, on
+ * searcher s, appended to out (n bytes) with a space before each. */
+static void ranking(tl_searcher *s, const char *query, unsigned offset, unsigned count, char *out,
+                    size_t n, double *first_rise) {
+  tl_results *r = NULL;
+  tl_error err;
+  size_t i, len = strlen(out);
+  ck_assert_msg(tl_search(s, query, offset, count, 0, &r, &err) == TL_OK, "%s", err.msg);
+  for (i = 0; i < r->count && len < n; i++) {
+    len +=
+        (size_t)snprintf(out + len, n - len, " %s#%u", r->items[i].article_id, r->items[i].passage);
+    /* a passage scored above the one before it: read from a deeper block */
+    if (first_rise && i > 0 && r->items[i].score > r->items[i - 1].score && *first_rise == 0)
+      *first_rise = (double)(offset + i + 1);
+  }
+  tl_results_free(r);
+}
+
+/* Passages are ranked from the documents Xapian ranks first; a passage of
+ * a document ranked lower can score higher than one listed. The first n
+ * hits are still the first n of any deeper search, and pages taken with
+ * an offset join up: no passage repeated, none left out. */
+START_TEST(pages_join_up) {
+  static const char *const vocab[] = {"negara", "kota",  "desa",    "pasar", "harga", "beras",
+                                      "sungai", "hutan", "sekolah", "guru",  "kapal", "hujan"};
+  static const char *const queries[] = {"negara kota", "harga beras", "negara OR kota",
+                                        "Di kota mana harga beras naik?"};
+  char path[1024], full[8192], part[8192];
+  unsigned long long x = 12345;
+  tl_searcher_options so;
+  tl_searcher *s;
+  tl_rank_params p;
+  tl_error err;
+  FILE *f = new_collection("acak.jsonl", path, sizeof path);
+  size_t a, k, w, q, rises = 0;
+  for (a = 0; a < 300; a++) {
+    fprintf(f, "{\"id\":\"a%zu\",\"text\":\"", a);
+    for (k = 0; k < 3; k++) {
+      size_t words = 8 + (size_t)((x = x * 6364136223846793005ULL + 1442695040888963407ULL) >> 59);
+      fputs(k ? "\\n\\n" : "", f);
+      for (w = 0; w < words; w++) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        if ((x >> 60) < 5)
+          fprintf(f, "%s ", vocab[(x >> 33) % (sizeof vocab / sizeof *vocab)]);
+        else
+          fprintf(f, "kata%llu ", (x >> 33) % 2000);
+      }
+      fputs("akhir.", f);
+    }
+    fputs("\"}\n", f);
+  }
+  ck_assert_int_eq(fclose(f), 0);
+  index_file(path, 900);
+  memset(&so, 0, sizeof so);
+  so.data_dir = tu_source_dir();
+  so.no_snippets = 1;
+  tl_rank_params_default(&p); /* the question reranked, the rest BM25 */
+  ck_assert_msg(tl_searcher_open(db, &so, &p, &s, &err) == TL_OK, "%s", err.msg);
+  for (q = 0; q < sizeof queries / sizeof *queries; q++) {
+    static const unsigned counts[] = {1, 5, 10, 19, 20, 21, 35, 59};
+    unsigned offset;
+    double rise = 0;
+    full[0] = '\0';
+    ranking(s, queries[q], 0, 60, full, sizeof full, &rise);
+    rises += rise > 0;
+    for (k = 0; k < sizeof counts / sizeof *counts; k++) {
+      const char *end = full;
+      part[0] = '\0';
+      ranking(s, queries[q], 0, counts[k], part, sizeof part, NULL);
+      for (w = 0; w < counts[k] && (end = strchr(end + 1, ' ')); w++)
+        ;
+      ck_assert_msg(strncmp(part, full, strlen(part)) == 0 && (!end || *end == ' ') &&
+                        strlen(part) == (end ? (size_t)(end - full) : strlen(full)),
+                    "%s, first %u: %s\nnot the first of: %s", queries[q], counts[k], part, full);
+    }
+    part[0] = '\0';
+    for (offset = 0; offset < 60; offset += 7)
+      ranking(s, queries[q], offset, offset + 7 <= 60 ? 7 : 60 - offset, part, sizeof part, NULL);
+    ck_assert_msg(strcmp(part, full) == 0, "%s, pages of 7: %s\nnot: %s", queries[q], part, full);
+  }
+  /* the case arises: a passage of a deeper block scored above one before it */
+  ck_assert_uint_gt(rises, 0);
+  tl_searcher_close(s);
+}
+END_TEST
+
 START_TEST(operators_within_a_passage) {
   tl_results *r;
   build();
@@ -651,6 +737,7 @@ static Suite *passages_suite(void) {
   tcase_add_test(tc, many_matches_counted);
   tcase_add_test(tc, phrases_from_positions);
   tcase_add_test(tc, stems_searched_with_word_forms);
+  tcase_add_test(tc, pages_join_up);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -330,13 +330,17 @@ const char *tl_searcher_missing(const tl_searcher *s);
  * ranking: BM25 asked for max(depth, offset + count) passages, of which the
  * first depth are reranked (rerank.h; ties keep the BM25 order) and the
  * rest follow in BM25 order. Passages of equal score (and date, sorting by
- * date) are ordered by article id, then passage. With explain, each result's explain holds
+ * date) are ordered by article id, then passage. BM25's passages come from
+ * the documents Xapian ranks first, placed by blocks of them (20, 40, 80...
+ * documents; 30, 60... for a reranked search): the first n results of a
+ * search are the first n of any with a larger offset + count, so that
+ * pages join up. With explain, each result's explain holds
  * per-term weights and, reranked, per-feature contributions.
  * A reader that sees the index change under it reopens and retries.
  * Errors: TL_ERR_USAGE (empty query, or one with no searchable word),
  * TL_ERR_UTF8 (query not valid UTF-8), TL_ERR_XAPIAN (also a remote shard
  * that fails, without allow_partial: the message names it), TL_ERR_MODIFIED
- * (the index kept changing through five reopens), TL_ERR_NOMEM,
+ * (the index kept changing through ten tries), TL_ERR_NOMEM,
  * TL_ERR_FORMAT (an unreadable passage record, or a malformed default tree
  * model, read at the first search that reranks: tl_searcher_options.reranker),
  * TL_ERR_IO (that model unreadable), TL_ERR_ICU.

@@ -2822,7 +2822,28 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
     // at least one passage looked for, so that none found means none matches
     // (estimated 0), also with a count of 0
     Xapian::doccount want = std::max<Xapian::doccount>(opts->offset + opts->count, 1);
-    Xapian::doccount depth = std::max<Xapian::doccount>(20, want + 10);
+    // Documents are read by blocks (in Xapian's order): the first BLOCK,
+    // the next 2 BLOCK, then 4 BLOCK, and so on. Their passages are ranked
+    // by score, but the first BLOCK places of the ranking are settled by
+    // the first block alone, the first 3 BLOCK by the first two blocks, and
+    // so on (settle): reading more documents (a larger count or offset)
+    // leaves the places already settled as they are. The first n hits of a
+    // search are the first n of any deeper one, and pages taken with an
+    // offset join up.
+    const size_t BLOCK = opts->block ? opts->block : 20;
+    auto block_of = [BLOCK](size_t i) { // document i (0-based) of the ranking
+      size_t k = 0;
+      while (i >= BLOCK * ((size_t{2} << k) - 1))
+        k++;
+      return k;
+    };
+    auto blocks_end = [BLOCK](size_t n) { // the end of the block holding n - 1
+      size_t end = BLOCK;
+      while (end < n)
+        end = 2 * end + BLOCK;
+      return static_cast<Xapian::doccount>(end);
+    };
+    Xapian::doccount depth = blocks_end(want);
     Xapian::MSet mset;
     std::unique_ptr<PassageView> view;
     std::vector<Doc> docs;
@@ -2966,9 +2987,21 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
             kept.push_back(r);
         ranked.swap(kept);
       }
+      if (!opts->sort) { // settled place by place, ranked in that order
+        std::vector<Ranked> settled;
+        std::vector<bool> taken(ranked.size());
+        settled.reserve(ranked.size());
+        for (size_t k = 0, end = BLOCK; settled.size() < ranked.size(); k++, end = 2 * end + BLOCK)
+          for (size_t i = 0; i < ranked.size() && (end >= cand.size() || settled.size() < end); i++)
+            if (!taken[i] && (end >= cand.size() || block_of(ranked[i].doc) <= k)) {
+              taken[i] = true;
+              settled.push_back(ranked[i]);
+            }
+        ranked.swap(settled);
+      }
       if (ranked.size() >= want || mset.size() <= depth)
         break;
-      depth *= 4;
+      depth = blocks_end(depth * 4);
     }
     // the documents that match are read on while no passage of theirs
     // does: none ranked is none at all

@@ -199,6 +199,12 @@ typedef struct tl_search_options {
   unsigned per_article;      /**< at most this many passages of an article
                                   (Xapian's collapse on TL_SLOT_ARTICLE_ID);
                                   0: no limit */
+  unsigned block;            /**< documents per block of the ranking: sorting
+                                  by relevance, passages are ranked a block of
+                                  documents (in Xapian's order) after
+                                  another, so that the first n hits of a
+                                  search are the first n of any deeper one
+                                  and pages join up; 0: 20 */
   tl_expansion *expand;      /**< nexpand alternatives of runs of the
                                   query's words, each searched in the run's
                                   place with its weights scaled by
