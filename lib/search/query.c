@@ -41,10 +41,14 @@ static int on_term(void *vctx, int flags, const char *term, size_t len, size_t s
  * the rewrite turns it into the plain word "xor". */
 static int is_operator(const char *s, size_t n) {
   static const char *const ops[] = {"AND", "OR", "NOT", "NEAR", "ADJ"};
-  size_t i;
-  for (i = 0; i < sizeof ops / sizeof *ops; i++)
-    if (strlen(ops[i]) == n && memcmp(ops[i], s, n) == 0)
-      return 1;
+  size_t i, m;
+  for (i = 0; i < sizeof ops / sizeof *ops; i++) {
+    m = strlen(ops[i]);
+    if (m <= n && memcmp(ops[i], s, m) == 0 &&
+        (m == n ||
+         (i >= 3 && s[m] == '/' && m + 1 < n && strspn(s + m + 1, "0123456789") >= n - m - 1)))
+      return 1; /* NEAR/3, ADJ/2 too */
+  }
   return 0;
 }
 
@@ -271,7 +275,8 @@ static tl_status check_operators(const tl_query *q, tl_error *err) {
       ;
     prev = token_before(q->text, before);
     if (near && (!*after || *after == ')' || before == q->text || before[-1] == '(' ||
-                 is_operator(after, (size_t)(next_end - after))))
+                 is_operator(after, (size_t)(next_end - after)) ||
+                 is_operator(prev, (size_t)(before - prev))))
       return tl_error_set(err, TL_ERR_USAGE, "query: %.*s needs a word on each side", (int)n,
                           q->text + t->start);
     if (near && (*after == '(' || (before > q->text && before[-1] == ')') ||
