@@ -12,6 +12,7 @@
 #include "telusur/index.h"
 #include "telusur/search.h"
 #include "testutil.h"
+#include "text/reader.h"
 #include "xapian/store.h"
 
 #include <check.h>
@@ -203,6 +204,44 @@ START_TEST(pages_join_up) {
   }
   /* the case arises: a passage of a deeper block scored above one before it */
   ck_assert_uint_gt(rises, 0);
+  tl_searcher_close(s);
+}
+END_TEST
+
+/* A snippet is a window of words around the matches; words too long for
+ * any window (a run of 20,000 letters) are cut to about a kilobyte around
+ * the first match, at characters, the match still highlighted. */
+START_TEST(snippet_of_long_words) {
+  char path[1024];
+  tl_searcher_options so;
+  tl_searcher *s;
+  tl_rank_params p;
+  tl_results *r = NULL;
+  tl_error err;
+  size_t k, bad;
+  FILE *f = new_collection("panjang.jsonl", path, sizeof path);
+  fputs("{\"id\":\"p\",\"text\":\"", f);
+  for (k = 0; k < 20000; k++)
+    fputs("\xC3\xA9", f); /* é */
+  fputs(" durian ", f);
+  for (k = 0; k < 15000; k++)
+    fputc('x', f);
+  fputs(" akhir\"}\n", f);
+  ck_assert_int_eq(fclose(f), 0);
+  index_file(path, 1);
+  memset(&so, 0, sizeof so);
+  so.data_dir = tu_source_dir();
+  tl_rank_params_default(&p);
+  ck_assert_msg(tl_searcher_open(db, &so, &p, &s, &err) == TL_OK, "%s", err.msg);
+  ck_assert_msg(tl_search(s, "durian", 0, 10, 0, &r, &err) == TL_OK, "%s", err.msg);
+  ck_assert_uint_eq(r->count, 1);
+  ck_assert_uint_le(strlen(r->items[0].snippet), 1024 + 6);
+  ck_assert_int_eq(tl_utf8_check(r->items[0].snippet, strlen(r->items[0].snippet), &bad), TL_OK);
+  ck_assert_uint_eq(r->items[0].nhighlights, 1);
+  ck_assert_int_eq(strncmp(r->items[0].snippet + r->items[0].highlights[0].start, "durian", 6), 0);
+  ck_assert_uint_eq(r->items[0].highlights[0].end - r->items[0].highlights[0].start, 6);
+  ck_assert_int_eq(strncmp(r->items[0].snippet, "\xE2\x80\xA6", 3), 0); /* cut before */
+  tl_results_free(r);
   tl_searcher_close(s);
 }
 END_TEST
@@ -738,6 +777,7 @@ static Suite *passages_suite(void) {
   tcase_add_test(tc, phrases_from_positions);
   tcase_add_test(tc, stems_searched_with_word_forms);
   tcase_add_test(tc, pages_join_up);
+  tcase_add_test(tc, snippet_of_long_words);
   suite_add_tcase(s, tc);
   return s;
 }

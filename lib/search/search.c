@@ -31,6 +31,7 @@
  * a window of about SNIPPET_WORDS words around the best cluster of matches. */
 #define SNIPPET_WHOLE 320
 #define SNIPPET_WORDS 36
+#define SNIPPET_MAX_BYTES 1024 /* a window of very long words is cut */
 
 struct tl_searcher {
   tl_store *store;
@@ -940,7 +941,7 @@ static int make_snippet(tl_searcher *s, const tl_strset *terms, tl_result *r, tl
   match_ctx c;
   size_t from = 0, to, i, best = 0, best_hits = 0, nh = 0, lo, hi, k, len = strlen(r->text);
   tl_buf b = TL_BUF_INIT;
-  int rc, failed = 0;
+  int rc, failed = 0, open = 0;
   memset(&c, 0, sizeof c);
   c.terms = terms;
   rc = tl_analyzer_run(s->analyzer, r->text, len, 1, on_snippet_term, &c, NULL, err);
@@ -982,6 +983,25 @@ static int make_snippet(tl_searcher *s, const tl_strset *terms, tl_result *r, tl
         to++;
     }
   }
+  if (to - from > SNIPPET_MAX_BYTES) {
+    /* words too long for a window (a run of 70,000 letters): the bytes
+     * around the first match, cut at characters */
+    size_t first = from;
+    for (k = lo; k < hi; k++)
+      if (c.hit[k]) {
+        first = c.words[k].start;
+        break;
+      }
+    if (first > from + SNIPPET_MAX_BYTES / 4)
+      from = first - SNIPPET_MAX_BYTES / 4;
+    while (from > 0 && ((unsigned char)r->text[from] & 0xC0) == 0x80)
+      from--;
+    if (to - from > SNIPPET_MAX_BYTES) {
+      to = from + SNIPPET_MAX_BYTES;
+      while (to > from && ((unsigned char)r->text[to] & 0xC0) == 0x80)
+        to--;
+    }
+  }
   if (from > 0)
     failed |= tl_buf_append(&b, "\xE2\x80\xA6", 3);
   r->highlights = calloc(hi - lo + 1, sizeof *r->highlights);
@@ -994,17 +1014,23 @@ static int make_snippet(tl_searcher *s, const tl_strset *terms, tl_result *r, tl
     int space = r->text[i] == '\n' || r->text[i] == ' ' || r->text[i] == '\t' || r->text[i] == '\r';
     while (k < hi && c.words[k].end <= i)
       k++;
-    if (k < hi && c.hit[k] && c.words[k].start == i)
+    if (k < hi && c.hit[k] && c.words[k].start == i) {
       r->highlights[nh].start = b.len;
+      open = 1;
+    }
     if (space) {
       if (b.len > 0 && b.data[b.len - 1] != ' ')
         failed |= tl_buf_append(&b, " ", 1);
     } else {
       failed |= tl_buf_append(&b, r->text + i, 1);
     }
-    if (k < hi && c.hit[k] && c.words[k].end == i + 1)
+    if (open && k < hi && c.words[k].end == i + 1) {
       r->highlights[nh++].end = b.len;
+      open = 0;
+    }
   }
+  if (open) /* a match cut at the window's end */
+    r->highlights[nh++].end = b.len;
   r->nhighlights = nh;
   if (to < len)
     failed |= tl_buf_append(&b, "\xE2\x80\xA6", 3);
