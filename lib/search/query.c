@@ -184,10 +184,30 @@ static int ends_in_question_mark(const char *text, size_t n) {
   return (n > 0 && text[n - 1] == '?') || (n >= 3 && memcmp(text + n - 3, "\xEF\xBC\x9F", 3) == 0);
 }
 
-/* TL_OK, or the error of a query over TL_QUERY_MAX_WORDS words or with a
- * NEAR/N or ADJ/N distance out of range. */
+/* The words of text as typed: runs of characters between white space
+ * that hold a letter or digit (an operator among them; "negara-negara",
+ * "-negara" and "title:negara" are one each). */
+static size_t typed_words(const char *text) {
+  size_t n = 0, len, k;
+  const char *p = text;
+  while (*p) {
+    p += strspn(p, " \t\r\n");
+    len = strcspn(p, " \t\r\n");
+    for (k = 0; k < len; k++)
+      if (isalnum((unsigned char)p[k]) || (unsigned char)p[k] >= 0x80) {
+        n++;
+        break;
+      }
+    p += len;
+  }
+  return n;
+}
+
+/* TL_OK, or the error of a query over TL_QUERY_MAX_WORDS words as typed
+ * or TL_QUERY_MAX_TERMS terms, or with a NEAR/N or ADJ/N distance out of
+ * range. */
 static tl_status check_limits(const tl_query *q, tl_error *err) {
-  size_t i, words = 0;
+  size_t i, words = 0, typed = typed_words(q->text);
   for (i = 0; i < q->nterms; i++) {
     const tl_query_term *t = &q->terms[i];
     const char *after = q->text + t->end;
@@ -207,9 +227,13 @@ static tl_status check_limits(const tl_query *q, tl_error *err) {
             (int)(t->end - t->start + (n > 40 ? 40 : n)), q->text + t->start, TL_QUERY_MAX_NEAR);
     }
   }
-  if (words > TL_QUERY_MAX_WORDS)
-    return tl_error_set(err, TL_ERR_LIMIT, "query: %zu words, over the limit of %d", words,
+  if (typed > TL_QUERY_MAX_WORDS)
+    return tl_error_set(err, TL_ERR_LIMIT, "query: %zu words, over the limit of %d", typed,
                         TL_QUERY_MAX_WORDS);
+  if (words > TL_QUERY_MAX_TERMS)
+    return tl_error_set(err, TL_ERR_LIMIT,
+                        "query: %zu terms (its words, their parts and forms), over the limit of %d",
+                        words, TL_QUERY_MAX_TERMS);
   return TL_OK;
 }
 

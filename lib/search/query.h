@@ -35,11 +35,16 @@ typedef struct tl_query_term {
                           question word */
 } tl_query_term;
 
-/** The most words (word forms, operators among them) a query may hold:
- * Xapian's matcher works in time growing with the square of the terms
- * ORed (1,000 words 0.2 s, 2,000 0.5 s, 10,000 9 s on a 400-passage
- * index). */
+/** The most words a query may hold as typed (runs of characters between
+ * white space holding a letter or digit, operators among them): Xapian's
+ * matcher works in time growing with the square of the terms ORed (1,000
+ * words 0.2 s, 2,000 0.5 s, 10,000 9 s on a 400-passage index). */
 #define TL_QUERY_MAX_WORDS 2000
+
+/** The most terms other than stems a query may hold (a word's forms, the
+ * parts of a hyphenated word, an excluded word's other forms): twice the
+ * words, for words that each make several. */
+#define TL_QUERY_MAX_TERMS (2 * TL_QUERY_MAX_WORDS)
 
 /** The largest distance of NEAR/N and ADJ/N, in word positions. */
 #define TL_QUERY_MAX_NEAR 1000
@@ -67,8 +72,8 @@ typedef struct tl_query {
  * (NULL: no question words). Both analyzers are used, not kept.
  * Errors: TL_ERR_UTF8 ("query: invalid UTF-8 at byte offset N"),
  * TL_ERR_NOMEM, TL_ERR_ICU, TL_ERR_LIMIT (from the analyzer; more than
- * TL_QUERY_MAX_WORDS words), TL_ERR_USAGE (NEAR/N or ADJ/N with N out of
- * 1 .. TL_QUERY_MAX_NEAR).
+ * TL_QUERY_MAX_WORDS words or TL_QUERY_MAX_TERMS terms), TL_ERR_USAGE (NEAR/N or ADJ/N with N out
+ * of 1 .. TL_QUERY_MAX_NEAR).
  */
 tl_status tl_query_parse(tl_analyzer *analyzer, const tl_analyzer *questions, const char *text,
                          tl_query **out, tl_error *err);
