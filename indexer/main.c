@@ -260,7 +260,13 @@ int main(int argc, char **argv) {
   argv[0] = (char *)"telusur-index"; /* getopt names the tool so, not its path */
   while ((i = getopt_long(argc, argv, "d:j:qhV", longopts, NULL)) != -1) {
     switch (i) {
-    case 'd': db = optarg; break;
+    case 'd':
+      if (!*optarg) {
+        fputs("telusur-index: -d: an empty path\n", stderr);
+        return EXIT_FATAL;
+      }
+      db = optarg;
+      break;
     case O_STEMMER: opts.stemmer = optarg; break;
     case O_BATCH:
       if ((v = parse_num("batch", optarg, 1, 10000000)) < 0)

@@ -49,7 +49,7 @@ static const char usage[] =
     "                       output of one query, else 0: no limit)\n"
     "      --stopwords=LIST query stopword files (a name in stopwords/ or a path)\n"
     "                       comma separated (tala.txt,questions.txt; none: no list)\n"
-    "      --timeout=MS     wait for a remote shard at most MS ms (0: 10000)\n"
+    "      --timeout=MS     wait at most MS ms for a remote shard (default 10000)\n"
     "      --allow-partial  answer from the shards that answer, with a warning\n"
     "Ranking (defaults: the best found by bench/relevance.sh; 0 turns a weight off):\n"
     "      --k1=X, --b=X    BM25 parameters (default %g and %g; b from 0 to 1)\n"
@@ -267,7 +267,13 @@ int main(int argc, char **argv) {
   argv[0] = (char *)"telusur-query"; /* getopt names the tool so, not its path */
   while ((c = getopt_long(argc, argv, "d:n:f:hV", longopts, NULL)) != -1) {
     switch (c) {
-    case 'd': db = optarg; break;
+    case 'd':
+      if (!*optarg) {
+        fputs("telusur-query: -d: an empty path\n", stderr);
+        return EXIT_ERROR;
+      }
+      db = optarg;
+      break;
     case 'n':
       if (parse_uint(optarg, "-n", 100000, &o.count))
         return EXIT_ERROR;
@@ -297,10 +303,10 @@ int main(int argc, char **argv) {
     case OPT_FILTER: {
       char *eq = c == OPT_FILTER ? strchr(optarg, '=') : NULL;
       if (nf == MAX_FILTERS ||
-          (c == OPT_FILTER ? !eq || eq == optarg : strlen(optarg) > MAX_DATE)) {
+          (c == OPT_FILTER ? !eq || eq == optarg || !eq[1] : strlen(optarg) > MAX_DATE)) {
         fprintf(stderr, "telusur-query: '%.64s': %s\n", optarg,
                 nf == MAX_FILTERS ? "too many filters"
-                : c == OPT_FILTER ? "--filter takes FIELD=VALUE"
+                : c == OPT_FILTER ? "--filter takes FIELD=VALUE, both not empty"
                                   : "not a date");
         return EXIT_ERROR;
       }

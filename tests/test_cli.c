@@ -256,6 +256,20 @@ START_TEST(exit_statuses) {
                    2);
   ck_assert_ptr_nonnull(strstr(err, "--date-format: an empty format"));
   free(err);
+  {
+    static const char *const empty[][2] = {
+        {"telusur-query -d '' x", "-d: an empty path"},
+        {"telusur-index -d '' x.jsonl", "-d: an empty path"},
+        {"telusur-query --filter topic= x", "--filter takes FIELD=VALUE, both not empty"},
+        {"telusur-query --filter =x x", "--filter takes FIELD=VALUE, both not empty"}};
+    size_t k;
+    for (k = 0; k < sizeof empty / sizeof *empty; k++) {
+      ck_assert_int_eq(tu_runf(NULL, &err, "cd '%s' && '%s'/%s", tu_dir, tu_bin_dir(), empty[k][0]),
+                       2);
+      ck_assert_msg(strstr(err, empty[k][1]), "%s: %s", empty[k][0], err);
+      free(err);
+    }
+  }
   ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-index' --bogus", tu_bin_dir()), 2);
   ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-index' -d '%s/db'", tu_bin_dir(), tu_dir), 2);
   /* TELUSUR_DB is the default database */
