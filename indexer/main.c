@@ -190,7 +190,8 @@ static long parse_num(const char *opt, const char *arg, long lo, long hi) {
   errno = 0;
   v = strtol(arg, &end, 10);
   if (errno || *end || end == arg || v < lo || v > hi) {
-    fprintf(stderr, "telusur-index: --%s takes a number from %ld to %ld\n", opt, lo, hi);
+    fprintf(stderr, "telusur-index: --%s takes a number from %ld to %ld, not '%.40s'\n", opt, lo,
+            hi, arg);
     return -1;
   }
   return v;

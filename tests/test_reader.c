@@ -918,10 +918,11 @@ START_TEST(test_jsonl_id_title_types) {
 }
 END_TEST
 
-/* A byte order mark starts JSON Lines, plain or gzip, and HTML. */
+/* A byte order mark starts JSON Lines, plain or gzip, and HTML; in JSON
+ * Lines also a later line (files joined by cat). */
 START_TEST(test_bom) {
   static const char jsonl[] = "\xEF\xBB\xBF{\"id\":\"b1\",\"text\":\"satu\"}\n"
-                              "{\"id\":\"b2\",\"text\":\"dua\"}\n";
+                              "\xEF\xBB\xBF{\"id\":\"b2\",\"text\":\"dua\"}\n";
   static const char txt[] = "\xEF\xBB\xBF\nJudul\n\nIsi.\n";
   static const char html[] = "\xEF\xBB\xBF<title>Judul</title><p>Isi.</p>";
   const char *names[] = {"bom.jsonl", "bom.JSONL.GZ"};

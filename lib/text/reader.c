@@ -954,8 +954,8 @@ static int next_jsonl(tl_reader *r, const tl_article **article, tl_error *err) {
     if (rc != TL_OK)
       return rc;
     r->line++;
-    if (r->line == 1 && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
-      line += 3; /* byte order mark */
+    if (len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
+      line += 3; /* a byte order mark: a file's, or one's joined by cat */
       len -= 3;
       offset += 3;
     }
