@@ -212,15 +212,23 @@ START_TEST(test_txt_bom_crlf) {
 }
 END_TEST
 
-/* A title with no text, and text or HTML files with nothing in them:
- * noted, skipped; JSON Lines with no record: done. */
+/* A title with no text (the title is the text too), and text or HTML
+ * files with nothing in them: noted, skipped; JSON Lines with no record:
+ * done. */
 START_TEST(test_txt_title_only_and_empty) {
   char p[512];
   tl_reader *r = open_ok(put("t.txt", "Hanya Judul"));
   const tl_article *a = next_ok(r);
   ck_assert_str_eq(a->title, "Hanya Judul");
-  ck_assert_uint_eq(a->text_offset, 11);
-  expect_text(a, "");
+  /* the one line is the text too: a file of one paragraph is found */
+  ck_assert_uint_eq(a->text_offset, 0);
+  expect_text(a, "Hanya Judul");
+  expect_done(r);
+  tl_reader_free(r);
+  r = open_ok(put("t2.txt", "\n  Satu paragraf saja, tanpa judul.  \n\n \n"));
+  a = next_ok(r);
+  ck_assert_uint_eq(a->text_offset, 3);
+  expect_text(a, "Satu paragraf saja, tanpa judul.");
   expect_done(r);
   tl_reader_free(r);
 

@@ -543,6 +543,13 @@ static int next_txt(tl_reader *r, const tl_article **article, tl_error *err) {
   r->article.text = r->buf + i;
   r->article.text_len = r->buf_len - i;
   r->article.text_offset = i;
+  if (!has_word(r->article.text, r->article.text_len)) {
+    /* one line and nothing under it: the line is the text too, so that
+     * a file of one paragraph is found */
+    r->article.text = r->article.title;
+    r->article.text_len = title_end - title_start;
+    r->article.text_offset = title_start;
+  }
   r->article.date = r->article.url = r->article.source = "";
   r->article.path = r->path;
   return hand_out(r, article, err);
