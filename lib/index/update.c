@@ -1486,10 +1486,11 @@ static int open_writers(tl_update *u, const char *db, shard_name *names, tl_erro
   if (v == -2)
     return tl_error_set(err, TL_ERR_USAGE,
                         "%s lists remote databases: index each through a stub of its own", db);
-  if (v == 0 || (v > 0 && nshards && nshards != (unsigned)v))
-    return tl_error_set(err, TL_ERR_USAGE, "%s is %s", db,
-                        v == 0 ? "not a stub database"
-                               : "a stub database with another number of shards");
+  if (v == 0)
+    return tl_error_set(err, TL_ERR_USAGE, "%s is not a stub database", db);
+  if (v > 0 && nshards && nshards != (unsigned)v)
+    return tl_error_set(err, TL_ERR_USAGE, "%s is a stub database of %d shards, not %u", db, v,
+                        nshards);
   if (v < 0 && nshards > 1 && stat(db, &sb) == 0)
     return tl_error_set(err, TL_ERR_USAGE, "%s is a single database, not shards", db);
   u->sharded = v > 0 || nshards > 1;
