@@ -177,8 +177,8 @@ static int eq(const char *a, size_t alen, const char *b, size_t blen) {
 
 static int in_table(const char *w, size_t len, const char *const *table, size_t n) {
   size_t i;
-  for (i = 0; i < n; i++)
-    if (eq(w, len, table[i], strlen(table[i])))
+  for (i = 0; len > 0 && i < n; i++) /* the first byte first: most words differ there */
+    if (table[i][0] == w[0] && eq(w, len, table[i], strlen(table[i])))
       return 1;
   return 0;
 }
