@@ -3050,14 +3050,24 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
     // exchange instead of one each
     if (!ranked.empty() && remote)
       mset.fetch();
+    {
+      // the documents read in docid order: neighbours share the blocks
+      // of the docdata table that the cursor already holds
+      std::vector<size_t> by_docid;
+      for (const Ranked &r : ranked)
+        if (!docs[r.doc].data_read) {
+          docs[r.doc].data_read = true; // listed once
+          by_docid.push_back(r.doc);
+        }
+      std::sort(by_docid.begin(), by_docid.end(),
+                [&docs](size_t a, size_t b) { return docs[a].docid < docs[b].docid; });
+      for (size_t d : by_docid)
+        docs[d].data = s->db->get_document(docs[d].docid, Xapian::DOC_ASSUME_VALID).get_data();
+    }
     for (const Ranked &r : ranked) {
       const PassageView::Passage &p = view->passages[r.p];
       Doc &d = docs[r.doc];
       tl_hit *hit = &h->items[h->count];
-      if (!d.data_read) {
-        d.data = s->db->get_document(p.doc, Xapian::DOC_ASSUME_VALID).get_data();
-        d.data_read = true;
-      }
       std::string data = passage_record(d.data, p.k);
       hit->docid = p.doc;
       hit->score = r.key;
