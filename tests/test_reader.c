@@ -442,8 +442,9 @@ START_TEST(test_jsonl_bad_lines) {
                              "{\"id\":\"y\",\"text\":7}\n"         /* 6: text not a string */
                              "{\"text\":\"a\"} {\"text\":\"b\"}\n" /* 7: trailing data */
                              "{\"text\":\"a\\u0000b\"}\n"          /* 8: NUL through an escape */
-                             "{\"id\":\"ok9\",\"text\":\"sembilan\"}\n";
-  char p[512], l1[600], l3[600], l4[600], l5[600], l6[600], l7[600], l8[600];
+                             "{\"id\":\"ok9\",\"text\":\"sembilan\"}\n"
+                             " null\n"; /* 10: not an object */
+  char p[512], l1[600], l3[600], l4[600], l5[600], l6[600], l7[600], l8[600], l10[600];
   tl_reader *r;
   const tl_article *a;
   snprintf(p, sizeof p, "%s", put("bad.jsonl", data));
@@ -454,6 +455,7 @@ START_TEST(test_jsonl_bad_lines) {
   snprintf(l6, sizeof l6, "%s:6:", p);
   snprintf(l7, sizeof l7, "%s:7:", p);
   snprintf(l8, sizeof l8, "%s:8:", p);
+  snprintf(l10, sizeof l10, "%s:10:", p);
   r = open_ok(p);
   expect_error(r, TL_ERR_FORMAT, l1, "malformed JSON", (const char *)NULL);
   a = next_ok(r);
@@ -469,6 +471,7 @@ START_TEST(test_jsonl_bad_lines) {
   a = next_ok(r);
   ck_assert_str_eq(a->id, "ok9");
   ck_assert_uint_eq(a->line, 9);
+  expect_error(r, TL_ERR_FORMAT, l10, "not a JSON object (null)", (const char *)NULL);
   expect_done(r);
   tl_reader_free(r);
 }

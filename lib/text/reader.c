@@ -996,6 +996,9 @@ static int next_jsonl(tl_reader *r, const tl_article **article, tl_error *err) {
                           (unsigned long long)r->line);
     r->json = json_tokener_parse_ex(r->tok, line, (int)len);
     jerr = json_tokener_get_error(r->tok);
+    if (!r->json && len - strspn(line, " \t") == 4 && memcmp(line + len - 4, "null", 4) == 0)
+      return tl_error_set(err, TL_ERR_FORMAT, "%s:%llu: not a JSON object (null), line skipped",
+                          r->path, (unsigned long long)r->line);
     if (!r->json || jerr != json_tokener_success || json_tokener_get_parse_end(r->tok) != len) {
       size_t at = r->json ? json_tokener_get_parse_end(r->tok) : len;
       if (jerr != json_tokener_success && jerr != json_tokener_continue)
