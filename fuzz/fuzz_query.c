@@ -77,8 +77,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   rc = tl_search_rewrite(searcher, q, &rewritten, &err);
   if (rc == TL_OK)
     free(rewritten);
-  else if ((rc != TL_ERR_UTF8 && rc != TL_ERR_NOMEM && rc != TL_ERR_USAGE &&
-            rc != TL_ERR_LIMIT) ||
+  else if ((rc != TL_ERR_UTF8 && rc != TL_ERR_NOMEM && rc != TL_ERR_USAGE && rc != TL_ERR_LIMIT) ||
            err.msg[0] == '\0')
     abort(); /* a query is refused only as bad input, saying why */
   tl_error_clear(&err);
