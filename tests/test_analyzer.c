@@ -322,11 +322,11 @@ START_TEST(test_words_only) {
   size_t i, k = 0, stems = 0;
   memset(&all, 0, sizeof all);
   memset(&words, 0, sizeof words);
-  ck_assert_int_eq(
-      tl_analyzer_run(a, text, sizeof text - 1, 5, collect, &all, &next_all, &err), TL_OK);
-  ck_assert_int_eq(tl_analyzer_run_words(a, text, sizeof text - 1, 5, collect, &words,
-                                         &next_words, &err),
+  ck_assert_int_eq(tl_analyzer_run(a, text, sizeof text - 1, 5, collect, &all, &next_all, &err),
                    TL_OK);
+  ck_assert_int_eq(
+      tl_analyzer_run_words(a, text, sizeof text - 1, 5, collect, &words, &next_words, &err),
+      TL_OK);
   ck_assert_uint_eq(next_words, next_all);
   for (i = 0; i < all.n; i++) {
     if (all.t[i].flags & TL_TERM_STEM) {

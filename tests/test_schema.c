@@ -104,7 +104,8 @@ START_TEST(record_defaults_left_out) {
   r.passage = 1;
   r.text = "Isi.";
   r.text_len = 4;
-  OK(tl_record_encode(&r, TL_RECORD_WHOLE, &buf, &cap, &len, &err)); /* NULL strings, paragraphs 0 */
+  OK(tl_record_encode(&r, TL_RECORD_WHOLE, &buf, &cap, &len,
+                      &err)); /* NULL strings, paragraphs 0 */
   ck_assert_str_eq(buf, want);
   r.title = r.date = r.url = r.source = "";
   r.heading = "ignored";
@@ -169,8 +170,9 @@ START_TEST(record_parts_join) {
   char *buf = NULL, *p, out[512];
   size_t cap = 0, len = 0, plen;
   OK(tl_record_encode(&r, TL_RECORD_PASSAGE, &buf, &cap, &len, &err));
-  ck_assert_str_eq(buf, "{\"passage\":2,\"heading\":\"Bab 1\",\"text\":\"Baris \\\"satu\\\"\\n\\tbaris "
-                        "dua / garis \\u0001 \xc3\xa9\",\"start\":42}");
+  ck_assert_str_eq(buf,
+                   "{\"passage\":2,\"heading\":\"Bab 1\",\"text\":\"Baris \\\"satu\\\"\\n\\tbaris "
+                   "dua / garis \\u0001 \xc3\xa9\",\"start\":42}");
   p = strdup(buf);
   plen = len;
   OK(tl_record_encode(&r, TL_RECORD_ARTICLE, &buf, &cap, &len, &err));

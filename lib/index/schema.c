@@ -151,8 +151,8 @@ int tl_record_encode(const tl_passage_record *r, unsigned parts, char **buf, siz
 
 size_t tl_record_join(const char *passage, size_t plen, const char *article, size_t alen,
                       char *out) {
-  if (plen < 3 || alen < 3 || passage[0] != '{' || passage[plen - 1] != '}' ||
-      article[0] != '{' || article[alen - 1] != '}')
+  if (plen < 3 || alen < 3 || passage[0] != '{' || passage[plen - 1] != '}' || article[0] != '{' ||
+      article[alen - 1] != '}')
     return 0;
   memcpy(out, passage, plen - 1);
   out[plen - 1] = ',';

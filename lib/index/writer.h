@@ -5,8 +5,8 @@
  * that takes prepared articles and file states from a bounded queue and
  * writes them into the index's transaction, committing every `batch`
  * articles and whenever 2 MB of passage text wait uncommitted (512 KB in an
- * index the writer creates: COMMIT_BYTES and COMMIT_BYTES_NEW in writer.c). Before tl_writer_start and after
- * tl_writer_stop the index belongs to the calling thread (tl_writer_index,
+ * index the writer creates: COMMIT_BYTES and COMMIT_BYTES_NEW in writer.c). Before tl_writer_start
+ * and after tl_writer_stop the index belongs to the calling thread (tl_writer_index,
  * tl_writer_commit).
  */
 #ifndef TELUSUR_WRITER_H
