@@ -185,15 +185,15 @@ static int ends_in_question_mark(const char *text, size_t n) {
 }
 
 /* The words of text as typed: runs of characters between white space
- * that hold a letter or digit (an operator among them; "negara-negara",
- * "-negara" and "title:negara" are one each). */
+ * that hold a letter or digit, operators aside ("negara-negara", "-negara",
+ * "NOT negara" and "title:negara" are one each). */
 static size_t typed_words(const char *text) {
   size_t n = 0, len, k;
   const char *p = text;
   while (*p) {
     p += strspn(p, " \t\r\n");
     len = strcspn(p, " \t\r\n");
-    for (k = 0; k < len; k++)
+    for (k = 0; k < len && !is_operator(p, len); k++)
       if (isalnum((unsigned char)p[k]) || (unsigned char)p[k] >= 0x80) {
         n++;
         break;

@@ -36,7 +36,7 @@ typedef struct tl_query_term {
 } tl_query_term;
 
 /** The most words a query may hold as typed (runs of characters between
- * white space holding a letter or digit, operators among them): Xapian's
+ * white space holding a letter or digit, operators aside): Xapian's
  * matcher works in time growing with the square of the terms ORed (1,000
  * words 0.2 s, 2,000 0.5 s, 10,000 9 s on a 400-passage index). */
 #define TL_QUERY_MAX_WORDS 2000
