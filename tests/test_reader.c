@@ -433,6 +433,91 @@ START_TEST(test_json_whole) {
 }
 END_TEST
 
+/* Faults inside a .json file read whole: each costs its own value, never
+ * the rest of the file (a nested array, a null, a bad byte, a missing
+ * comma, a cut gzip stream); objects without "id" starting on one line get
+ * ids of their own. */
+START_TEST(test_json_whole_faults) {
+  tl_reader *r;
+  const tl_article *a;
+  char *data = malloc(100000), *gz, p[512];
+  size_t len = 0, gzlen = 0, i, n;
+  ck_assert_ptr_nonnull(data);
+  /* one line, no ids: PATH:1, PATH:1.2, PATH:1.3 */
+  r = open_ok(put("noid.json", "[{\"text\":\"satu\"},{\"text\":\"dua\"},{\"text\":\"tiga\"}]"));
+  ck_assert_ptr_nonnull(strstr(next_ok(r)->id, "noid.json:1"));
+  ck_assert_ptr_nonnull(strstr(next_ok(r)->id, "noid.json:1.2"));
+  ck_assert_ptr_nonnull(strstr(next_ok(r)->id, "noid.json:1.3"));
+  expect_done(r);
+  tl_reader_free(r);
+  /* a fault after a nested array of objects: the object skipped, not the
+   * rest of the array */
+  r = open_ok(put("nest.json",
+                  "[\n {\"id\": \"p1\", \"text\": \"satu\",\n  \"a\": [\n   {\"n\": 1}\n  ],\n"
+                  "  \"x\": tru\n },\n {\"id\": \"p2\", \"text\": \"dua\"}\n]\n"));
+  expect_error(r, TL_ERR_FORMAT, "nest.json:2:", "malformed JSON", "(line 6)", (const char *)NULL);
+  ck_assert_str_eq(next_ok(r)->id, "p2");
+  expect_done(r);
+  tl_reader_free(r);
+  /* a null, a bad byte, an empty element, a missing comma */
+  r = open_ok(
+      put("mixed.json",
+          "[null, {\"id\":\"o1\",\"text\":\"satu\"},\n{\"id\":\"o2\",\"text\":\"d\xFFua\"},\n"
+          "{\"id\":\"o3\",\"text\":\"tiga\"},,{\"id\":\"o4\",\"text\":\"empat\"} "
+          "{\"id\":\"o5\",\"text\":\"lima\"}]"));
+  expect_error(r, TL_ERR_FORMAT, "mixed.json:1:", "not a JSON object (null)", (const char *)NULL);
+  ck_assert_str_eq(next_ok(r)->id, "o1");
+  expect_error(r, TL_ERR_UTF8, "mixed.json:2:", "invalid UTF-8 at byte offset 54",
+               (const char *)NULL);
+  ck_assert_str_eq(next_ok(r)->id, "o3");
+  expect_error(r, TL_ERR_FORMAT, "mixed.json:3:", "malformed JSON", (const char *)NULL);
+  expect_error(r, TL_ERR_FORMAT, "mixed.json:3:", "no ',' after it in the array (article kept)",
+               (const char *)NULL);
+  ck_assert_str_eq(next_ok(r)->id, "o4"); /* the warned article, handed out next */
+  ck_assert_str_eq(next_ok(r)->id, "o5");
+  expect_done(r);
+  tl_reader_free(r);
+  /* a whole object on the first line, then objects across lines, joined
+   * by cat with their byte order marks */
+  r = open_ok(put("cat.json", "{\"id\":\"x1\",\"text\":\"satu\"}\n\xEF\xBB\xBF{\n \"id\": \"x2\",\n"
+                              " \"text\": \"dua\"\n}\n"));
+  ck_assert_str_eq(next_ok(r)->id, "x1");
+  a = next_ok(r);
+  ck_assert_str_eq(a->id, "x2");
+  ck_assert_uint_eq(a->line, 2);
+  expect_done(r);
+  tl_reader_free(r);
+  /* a gzip stream cut short: the objects before the cut, then the error */
+  len = (size_t)snprintf(data, 100000, "[\n");
+  for (i = 0; i < 2000; i++)
+    len +=
+        (size_t)snprintf(data + len, 100000 - len, " {\"id\": \"g%zu\", \"text\": \"kata%u\"},\n",
+                         i, (unsigned)(i * 2654435761u % 100000u));
+  len += (size_t)snprintf(data + len, 100000 - len, " {\"text\": \"akhir\"}\n]\n");
+  snprintf(p, sizeof p, "%s", put_gz("cut.json.gz", data, len));
+  gz = tu_read_file(p, &gzlen);
+  ck_assert_ptr_nonnull(gz);
+  ck_assert_int_eq(tu_write_file(p, gz, gzlen / 2), 0);
+  free(gz);
+  r = open_ok(p);
+  for (n = 0;; n++) {
+    tl_error err;
+    int rc = tl_reader_next(r, &a, &err);
+    if (rc != TL_OK) {
+      ck_assert_msg(rc == TL_ERR_FORMAT && strstr(err.msg, "malformed JSON"), "%d %s", rc, err.msg);
+      break;
+    }
+    ck_assert_uint_eq(a->line, n + 2);
+  }
+  ck_assert_uint_gt(n, 100);
+  ck_assert_uint_lt(n, 2000);
+  expect_error(r, TL_ERR_FORMAT, "cut.json.gz", "truncated", (const char *)NULL);
+  expect_done(r);
+  tl_reader_free(r);
+  free(data);
+}
+END_TEST
+
 START_TEST(test_jsonl_bad_lines) {
   static const char data[] = "{\"text\": \"satu\"\n"               /* 1: unterminated object */
                              "{\"id\":\"ok2\",\"text\":\"dua\"}\n" /* 2 */
@@ -1084,6 +1169,7 @@ static Suite *reader_suite(void) {
   tcase_add_test(tc, test_jsonl);
   tcase_add_test(tc, test_jsonl_bad_lines);
   tcase_add_test(tc, test_json_whole);
+  tcase_add_test(tc, test_json_whole_faults);
   tcase_add_test(tc, test_jsonl_utf8_nul);
   tcase_add_test(tc, test_gzip);
   tcase_add_test(tc, test_gzip_truncated);

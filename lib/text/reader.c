@@ -32,11 +32,15 @@ struct tl_reader {
   /* a .json file holding a JSON array, or objects across lines: read
    * whole (buf), value after value from buf + at */
   enum { JSON_LINES, JSON_ARRAY, JSON_VALUES } layout;
-  int layout_read;  /* the layout is known */
-  size_t at;        /* in buf: where the next value is looked for */
-  uint64_t at_line; /* the line of buf + at */
-  int array_closed; /* the array's ']' was read */
-  int whole_json;   /* a .json file (not .jsonl): it may be read whole */
+  int layout_read;     /* the layout is known */
+  size_t at;           /* in buf: where the next value is looked for */
+  uint64_t at_line;    /* the line of buf + at */
+  int array_closed;    /* the array's ']' was read */
+  uint64_t value_line; /* the line of the last value read, and */
+  unsigned value_nth;  /* its number among the values starting there */
+  char *late_error;    /* a read error met while reading the file whole,
+                          reported after the values read before it */
+  int whole_json;      /* a .json file (not .jsonl): it may be read whole */
   /* input buffer */
   char *buf;
   size_t buf_len, buf_pos, buf_cap;
@@ -724,7 +728,8 @@ static int json_fields(tl_reader *r, tl_error *err) {
 
 /* The article of r->json, a value read from a line or a .json file:
  * checked as one record of JSON Lines. */
-static int json_record(tl_reader *r, const tl_article **article, tl_error *err) {
+static int json_record(tl_reader *r, const char *warning, const tl_article **article,
+                       tl_error *err) {
   size_t bad = 0;
   int rc;
   json_object *text;
@@ -737,15 +742,20 @@ static int json_record(tl_reader *r, const tl_article **article, tl_error *err) 
                         (unsigned long long)r->line);
   memset(&r->article, 0, sizeof r->article);
   r->warning[0] = '\0';
+  if (warning)
+    warn(r, warning);
   if ((rc = check_id_title(r, err)) != TL_OK)
     return rc;
   r->article.id = json_str(r->json, "id");
   if (!*r->article.id) {
-    size_t n = strlen(r->path) + 32;
+    size_t n = strlen(r->path) + 48;
     free(r->owned_id);
     if (!(r->owned_id = malloc(n)))
       return tl_error_set(err, TL_ERR_NOMEM, "%s: out of memory", r->path);
-    snprintf(r->owned_id, n, "%s:%llu", r->path, (unsigned long long)r->line);
+    if (r->value_nth > 1) /* the second object starting on the line: PATH:LINE.2 */
+      snprintf(r->owned_id, n, "%s:%llu.%u", r->path, (unsigned long long)r->line, r->value_nth);
+    else
+      snprintf(r->owned_id, n, "%s:%llu", r->path, (unsigned long long)r->line);
     r->article.id = r->owned_id;
   }
   r->article.title = json_str(r->json, "title");
@@ -776,38 +786,77 @@ static int json_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-/* Moves r->at past JSON white space in buf, counting the lines. */
+/* Moves r->at past JSON white space (and byte order marks) in buf,
+ * counting the lines. */
 static void json_skip_space(tl_reader *r) {
-  while (r->at < r->buf_len && json_space(r->buf[r->at]))
-    r->at_line += r->buf[r->at++] == '\n';
-}
-
-/* Moves r->at to the next line whose first character past white space is
- * '{' (where the next object of a file written by "jq ." or an indented
- * array starts), or to the end. */
-static void json_resync(tl_reader *r) {
-  while (r->at < r->buf_len) {
-    char *nl = memchr(r->buf + r->at, '\n', r->buf_len - r->at);
-    size_t k;
-    if (!nl) {
-      r->at = r->buf_len;
+  for (;;) {
+    while (r->at < r->buf_len && json_space(r->buf[r->at]))
+      r->at_line += r->buf[r->at++] == '\n';
+    if (r->buf_len - r->at < 3 || memcmp(r->buf + r->at, "\xEF\xBB\xBF", 3) != 0)
       return;
-    }
-    r->at = (size_t)(nl - r->buf) + 1;
-    r->at_line++;
-    for (k = r->at; k < r->buf_len && (r->buf[k] == ' ' || r->buf[k] == '\t'); k++)
-      ;
-    if (k < r->buf_len && r->buf[k] == '{')
-      return;
+    r->at += 3; /* a byte order mark: files joined by cat */
   }
 }
 
-/* A .json file's layout, from its start: an array ('[' first), objects
- * across lines (the first line holds the start of an object but not its
- * end), else JSON Lines. For the first two the file is read whole (up to
- * TL_READER_MAX_RECORD bytes) and checked as UTF-8. */
+/* Moves r->at past a value that did not parse, from its start: to the
+ * ',' or ']' that ends it within an array, or past its closing bracket
+ * among objects across lines, matching brackets outside strings; to the
+ * next line that starts an object where the brackets never close. */
+static void json_resync(tl_reader *r, size_t start) {
+  size_t k = start, depth = 0;
+  int in_string = 0;
+  for (; k < r->buf_len; k++) {
+    char c = r->buf[k];
+    if (in_string) {
+      if (c == '\\')
+        k++;
+      else if (c == '"')
+        in_string = 0;
+      else if (c == '\n')
+        break; /* JSON strings hold no line end: the string was cut */
+      continue;
+    }
+    if (c == '"') {
+      in_string = 1;
+    } else if (c == '{' || c == '[') {
+      depth++;
+    } else if (c == '}' || c == ']') {
+      if (depth == 0) /* the array's own ']' */
+        break;
+      if (--depth == 0 && r->layout == JSON_VALUES) {
+        k++;
+        break;
+      }
+    } else if (c == ',' && depth == 0 && r->layout == JSON_ARRAY) {
+      break;
+    }
+  }
+  if (k >= r->buf_len || in_string) { /* unbalanced: the next line that starts an object */
+    k = start;
+    while (k < r->buf_len) {
+      char *nl = memchr(r->buf + k, '\n', r->buf_len - k);
+      size_t j;
+      if (!nl) {
+        k = r->buf_len;
+        break;
+      }
+      k = (size_t)(nl - r->buf) + 1;
+      for (j = k; j < r->buf_len && (r->buf[j] == ' ' || r->buf[j] == '\t'); j++)
+        ;
+      if (j < r->buf_len && r->buf[j] == '{')
+        break;
+    }
+  }
+  for (r->at = start; r->at < k; r->at++)
+    r->at_line += r->buf[r->at] == '\n';
+}
+
+/* A .json file's layout, from its start: an array ('[' first) or objects
+ * ('{' first: across lines as "jq ." writes them, or one a line), read
+ * whole (up to TL_READER_MAX_RECORD bytes; objects beyond it are read as
+ * JSON Lines), else JSON Lines. */
 static int json_layout(tl_reader *r, tl_error *err) {
-  size_t k = 0, bad = 0, end;
+  size_t k = 0;
   int rc;
   r->layout_read = 1;
   r->layout = JSON_LINES;
@@ -829,38 +878,26 @@ static int json_layout(tl_reader *r, tl_error *err) {
   }
   if (k >= r->buf_len || (r->buf[k] != '[' && r->buf[k] != '{'))
     return TL_OK;
-  if (r->buf[k] == '{') {
-    json_object *o;
-    const char *nl = memchr(r->buf + k, '\n', r->buf_len - k);
-    end = nl ? (size_t)(nl - r->buf) : r->buf_len;
-    if (!r->tok && !(r->tok = json_tokener_new()))
-      return tl_error_set(err, TL_ERR_NOMEM, "%s: out of memory", r->path);
-    json_tokener_reset(r->tok);
-    o = json_tokener_parse_ex(r->tok, r->buf + k, (int)(end - k < INT32_MAX ? end - k : INT32_MAX));
-    json_object_put(o);
-    if (o || json_tokener_get_error(r->tok) != json_tokener_continue)
-      return TL_OK; /* a whole object on the line, or bad JSON: JSON Lines */
-  }
   while (!r->eof) {
-    if ((rc = fill(r, err)) != TL_OK)
-      return rc;
+    if ((rc = fill(r, err)) != TL_OK) {
+      /* a read error (truncated gzip): the values read before it are
+       * still read, the error reported after them */
+      if (rc == TL_ERR_NOMEM || !(r->late_error = strdup(err->msg)))
+        return rc;
+      r->done = 0;
+      r->eof = 1;
+      break;
+    }
     if (r->buf_len > TL_READER_MAX_RECORD) {
+      if (r->buf[k] == '{') /* too large to read whole: read as JSON Lines */
+        return TL_OK;
       r->done = 1;
-      return tl_error_set(err, TL_ERR_LIMIT, "%s: a JSON %s larger than %zu MiB, skipped", r->path,
-                          r->buf[k] == '[' ? "array" : "file of objects across lines",
-                          TL_READER_MAX_RECORD >> 20);
+      return tl_error_set(err, TL_ERR_LIMIT, "%s: a JSON array larger than %zu MiB, skipped",
+                          r->path, TL_READER_MAX_RECORD >> 20);
     }
   }
   r->buf[r->buf_len] = '\0';
   r->consumed = r->buf_len;
-  rc = tl_utf8_check(r->buf, r->buf_len, &bad);
-  if (rc != TL_OK && rc != TL_ERR_NOMEM) {
-    r->done = 1;
-    return tl_error_set(err, rc, "%s: %s at byte offset %zu, skipped", r->path,
-                        rc == TL_ERR_FORMAT ? "binary data (NUL byte)" : "invalid UTF-8", bad);
-  }
-  if (rc != TL_OK)
-    return rc;
   r->layout = r->buf[k] == '[' ? JSON_ARRAY : JSON_VALUES;
   r->at_line = 1;
   r->at = 0;
@@ -877,26 +914,33 @@ static int json_layout(tl_reader *r, tl_error *err) {
  * next line that starts an object. */
 static int next_json_value(tl_reader *r, const tl_article **article, tl_error *err) {
   enum json_tokener_error jerr;
-  size_t start, end;
+  size_t start, end, bad = 0;
+  int rc, missing_comma = 0;
   json_skip_space(r);
   if (r->layout == JSON_ARRAY && !r->array_closed) {
     if (r->at < r->buf_len && r->buf[r->at] == ']') {
       r->array_closed = 1;
       r->at++;
       json_skip_space(r);
-      if (r->at < r->buf_len) {
-        r->done = 1;
+      if (r->at < r->buf_len && !r->late_error) {
+        r->at = r->buf_len;
         return tl_error_set(err, TL_ERR_FORMAT, "%s:%llu: data after the end of the JSON array",
                             r->path, (unsigned long long)r->at_line);
       }
-    } else if (r->at >= r->buf_len) {
-      r->done = 1;
+    } else if (r->at >= r->buf_len && !r->late_error) {
+      r->array_closed = 1;
       return tl_error_set(err, TL_ERR_FORMAT, "%s:%llu: the JSON array is not closed by ']'",
                           r->path, (unsigned long long)r->at_line);
     }
   }
   if (r->at >= r->buf_len || r->array_closed) {
     r->done = 1;
+    if (r->late_error) { /* the read error, after the values read before it */
+      tl_error_set(err, TL_ERR_FORMAT, "%s", r->late_error);
+      free(r->late_error);
+      r->late_error = NULL;
+      return err->code;
+    }
     return TL_DONE;
   }
   if (r->json) {
@@ -908,10 +952,16 @@ static int next_json_value(tl_reader *r, const tl_article **article, tl_error *e
   json_tokener_reset(r->tok);
   start = r->at;
   r->line = r->at_line;
+  /* several values starting on one line: the second is LINE.2 (ids) */
+  r->value_nth = r->line == r->value_line && r->value_nth > 0 ? r->value_nth + 1 : 1;
+  r->value_line = r->line;
   end = r->buf_len - start < INT32_MAX ? r->buf_len : start + INT32_MAX;
   r->json = json_tokener_parse_ex(r->tok, r->buf + start, (int)(end - start));
   jerr = json_tokener_get_error(r->tok);
-  if (!r->json || jerr != json_tokener_success) {
+  if (!r->json && jerr == json_tokener_success) { /* null */
+    rc = tl_error_set(err, TL_ERR_FORMAT, "%s:%llu: not a JSON object (null), skipped", r->path,
+                      (unsigned long long)r->line);
+  } else if (!r->json || jerr != json_tokener_success) {
     size_t fault = start + json_tokener_get_parse_end(r->tok), k;
     uint64_t line = r->at_line;
     for (k = start; k < fault && k < r->buf_len; k++)
@@ -920,31 +970,41 @@ static int next_json_value(tl_reader *r, const tl_article **article, tl_error *e
       json_object_put(r->json);
       r->json = NULL;
     }
-    r->at = start;
-    json_resync(r);
+    json_resync(r, start);
+    if (r->layout == JSON_ARRAY && r->at < r->buf_len && r->buf[r->at] == ',')
+      r->at++;
     return tl_error_set(err, TL_ERR_FORMAT,
-                        "%s:%llu: malformed JSON at byte offset %zu: %s, skipped", r->path,
-                        (unsigned long long)line, fault,
+                        "%s:%llu: malformed JSON at byte offset %zu (line %llu): %s, skipped",
+                        r->path, (unsigned long long)r->line, fault, (unsigned long long)line,
                         jerr == json_tokener_success || jerr == json_tokener_continue
                             ? "unexpected end"
                             : json_tokener_error_desc(jerr));
+  } else {
+    rc = TL_OK;
   }
-  for (r->at = start + json_tokener_get_parse_end(r->tok); start < r->at; start++)
-    r->at_line += r->buf[start] == '\n';
+  end = start + json_tokener_get_parse_end(r->tok);
+  /* the value's bytes, checked as a line of JSON Lines is */
+  if (rc == TL_OK && (rc = tl_utf8_check(r->buf + start, end - start, &bad)) != TL_OK &&
+      rc != TL_ERR_NOMEM)
+    rc = tl_error_set(
+        err, rc, "%s:%llu: %s at byte offset %zu, skipped", r->path, (unsigned long long)r->line,
+        rc == TL_ERR_FORMAT ? "binary data (NUL byte)" : "invalid UTF-8", start + bad);
+  for (r->at = start; r->at < end; r->at++)
+    r->at_line += r->buf[r->at] == '\n';
   if (r->layout == JSON_ARRAY) { /* a ',' before the next element, or the ']' */
     json_skip_space(r);
-    if (r->at < r->buf_len && r->buf[r->at] == ',')
+    if (r->at < r->buf_len && r->buf[r->at] == ',') {
       r->at++;
-    else if (r->at < r->buf_len && r->buf[r->at] != ']') {
-      json_object_put(r->json);
-      r->json = NULL;
-      json_resync(r);
-      return tl_error_set(err, TL_ERR_FORMAT,
-                          "%s:%llu: ',' or ']' expected after an element, skipped", r->path,
-                          (unsigned long long)r->at_line);
+    } else if (r->at < r->buf_len && r->buf[r->at] != ']') {
+      missing_comma = 1; /* the element is kept, the next read from here */
     }
   }
-  return json_record(r, article, err);
+  if (rc != TL_OK) {
+    json_object_put(r->json); /* NULL for null */
+    r->json = NULL;
+    return rc;
+  }
+  return json_record(r, missing_comma ? "no ',' after it in the array" : NULL, article, err);
 }
 
 static int next_jsonl(tl_reader *r, const tl_article **article, tl_error *err) {
@@ -1014,7 +1074,7 @@ static int next_jsonl(tl_reader *r, const tl_article **article, tl_error *err) {
                               ? "unexpected end or trailing data"
                               : json_tokener_error_desc(jerr));
     }
-    return json_record(r, article, err);
+    return json_record(r, NULL, article, err);
   }
 }
 
@@ -1068,6 +1128,7 @@ void tl_reader_free(tl_reader *r) {
   free(r->zin);
   if (r->json)
     json_object_put(r->json);
+  free(r->late_error);
   if (r->tok)
     json_tokener_free(r->tok);
   free(r->buf);
