@@ -31,16 +31,16 @@ struct tl_reader {
   uint64_t line;      /* lines read (JSON Lines), or the line of the value read */
   /* a .json file holding a JSON array, or objects across lines: read
    * whole (buf), value after value from buf + at */
-  enum { JSON_LINES, JSON_ARRAY, JSON_VALUES } layout;
-  int layout_read;     /* the layout is known */
   size_t at;           /* in buf: where the next value is looked for */
   uint64_t at_line;    /* the line of buf + at */
-  int array_closed;    /* the array's ']' was read */
-  uint64_t value_line; /* the line of the last value read, and */
-  unsigned value_nth;  /* its number among the values starting there */
+  uint64_t value_line; /* the line where the last value read starts */
   char *late_error;    /* a read error met while reading the file whole,
                           reported after the values read before it */
-  int whole_json;      /* a .json file (not .jsonl): it may be read whole */
+  unsigned value_nth;  /* that value's number among those starting on value_line */
+  enum { JSON_LINES, JSON_ARRAY, JSON_VALUES } layout;
+  int layout_read;  /* the layout is known */
+  int array_closed; /* the array's ']' was read */
+  int whole_json;   /* a .json file (not .jsonl): it may be read whole */
   /* input buffer */
   char *buf;
   size_t buf_len, buf_pos, buf_cap;
