@@ -1633,14 +1633,72 @@ static char *tidied(tl_searcher *s, const char *q) {
   return t;
 }
 
+/* The copies of one word a query of plain words keeps (once_each). */
+#define QUERY_WORD_COPIES 3
+
+/* q, a query of plain words (no quote, bracket, field, operator, or word
+ * led by '-' or '+'), with each word at most QUERY_WORD_COPIES times: a
+ * question may repeat a word it means (FacQA's questions do, and rank
+ * better for it), but a pasted run of one word or acronym made Xapian's
+ * matcher work for minutes (200 x "BPS", each with the long form of its
+ * acronym as a phrase). A new string, or NULL when nothing changes, the
+ * query is not plain, or out of memory. */
+static char *once_each(const char *q) {
+  size_t n = strlen(q), len, k, i, m = 0;
+  const char *p = q;
+  char *t;
+  int dup = 0;
+  if (strpbrk(q, "\"():"))
+    return NULL;
+  if (!(t = malloc(n + 1)))
+    return NULL;
+  while (*p) {
+    p += strspn(p, " \t\r\n");
+    len = strcspn(p, " \t\r\n");
+    if (!len)
+      break;
+    if (*p == '-' || *p == '+' || (len == 3 && (!memcmp(p, "AND", 3) || !memcmp(p, "NOT", 3))) ||
+        (len == 2 && !memcmp(p, "OR", 2)) || (len >= 4 && !memcmp(p, "NEAR", 4)) ||
+        (len >= 3 && !memcmp(p, "ADJ", 3)) || (len == 3 && !memcmp(p, "XOR", 3))) {
+      free(t);
+      return NULL;
+    }
+    for (i = 0, k = 0; i < m;) { /* the words kept so far, space-separated */
+      size_t w = strcspn(t + i, " ");
+      k += w == len && memcmp(t + i, p, len) == 0;
+      i += w + 1;
+    }
+    if (k >= QUERY_WORD_COPIES) {
+      dup = 1;
+    } else {
+      if (m)
+        t[m++] = ' ';
+      memcpy(t + m, p, len);
+      m += len;
+      t[m] = '\0';
+    }
+    p += len;
+  }
+  t[m] = '\0';
+  if (!dup) {
+    free(t);
+    return NULL;
+  }
+  return t;
+}
+
 tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned count, int explain,
                     tl_results **out, tl_error *err) {
   tl_query *pq = NULL;
-  char *fix = NULL, *not_alone, *tidy = tidied(s, query), *moved;
+  char *fix = NULL, *not_alone, *tidy = tidied(s, query), *moved, *once;
   tl_status rc;
   *out = NULL;
   if (tidy)
     query = tidy;
+  if ((once = once_each(query))) {
+    free(tidy);
+    query = tidy = once;
+  }
   if ((moved = excluded_fields(query, 0))) /* title:-banjir as -title:banjir */
     query = moved;
   /* the spelling suggestion: words the index does not hold, corrected */
