@@ -307,6 +307,11 @@ int main(int argc, char **argv) {
           stderr);
     return EXIT_FATAL;
   }
+  for (i = optind; i < argc; i++)
+    if (!*argv[i]) {
+      fputs("telusur-index: an empty PATH\n", stderr);
+      return EXIT_FATAL;
+    }
   if (optind >= argc) {
     if (compact && (status = do_compact(db, quiet)) != 0)
       return status;

@@ -294,9 +294,23 @@ int main(int argc, char **argv) {
     case OPT_EXPLAIN: o.explain = 1; break;
     case OPT_NO_EXPAND: so.no_expand = 1; break;
     case OPT_CORRECT: so.correct = 1; break;
-    case OPT_BATCH: batch = optarg; break;
-    case OPT_TAG: o.tag = optarg; break;
-    case OPT_STOP: so.query_stopwords = strcmp(optarg, "none") == 0 ? "" : optarg; break;
+    case OPT_BATCH:
+    case OPT_TAG:
+    case OPT_STOP:
+      if (!*optarg) {
+        fprintf(stderr, "telusur-query: %s: an empty value\n",
+                c == OPT_BATCH ? "--batch"
+                : c == OPT_TAG ? "--run-tag"
+                               : "--stopwords (none: no stopwords)");
+        return EXIT_ERROR;
+      }
+      if (c == OPT_BATCH)
+        batch = optarg;
+      else if (c == OPT_TAG)
+        o.tag = optarg;
+      else
+        so.query_stopwords = strcmp(optarg, "none") == 0 ? "" : optarg;
+      break;
     case 'r': so.reranker = optarg; break; /* --reranker: no short option */
     case OPT_SINCE:
     case OPT_UNTIL:

@@ -261,7 +261,11 @@ START_TEST(exit_statuses) {
         {"telusur-query -d '' x", "-d: an empty path"},
         {"telusur-index -d '' x.jsonl", "-d: an empty path"},
         {"telusur-query --filter topic= x", "--filter takes FIELD=VALUE, both not empty"},
-        {"telusur-query --filter =x x", "--filter takes FIELD=VALUE, both not empty"}};
+        {"telusur-query --filter =x x", "--filter takes FIELD=VALUE, both not empty"},
+        {"telusur-query --batch ''", "--batch: an empty value"},
+        {"telusur-query -f trec --run-tag '' x", "--run-tag: an empty value"},
+        {"telusur-query --stopwords '' x", "--stopwords (none: no stopwords): an empty value"},
+        {"telusur-index -d e.db ''", "an empty PATH"}};
     size_t k;
     for (k = 0; k < sizeof empty / sizeof *empty; k++) {
       ck_assert_int_eq(tu_runf(NULL, &err, "cd '%s' && '%s'/%s", tu_dir, tu_bin_dir(), empty[k][0]),
