@@ -143,7 +143,8 @@ static void ranking(tl_searcher *s, const char *query, unsigned offset, unsigned
 /* Passages are ranked from the documents Xapian ranks first; a passage of
  * a document ranked lower can score higher than one listed. The first n
  * hits are still the first n of any deeper search, and pages taken with
- * an offset join up: no passage repeated, none left out. */
+ * an offset join up: no passage repeated, none left out; also with one or
+ * two passages an article, long articles spanning two blocks among them. */
 START_TEST(pages_join_up) {
   static const char *const vocab[] = {"negara", "kota",  "desa",    "pasar", "harga", "beras",
                                       "sungai", "hutan", "sekolah", "guru",  "kapal", "hujan"};
@@ -157,6 +158,7 @@ START_TEST(pages_join_up) {
   tl_error err;
   FILE *f = new_collection("acak.jsonl", path, sizeof path);
   size_t a, k, w, q, rises = 0;
+  unsigned pa;
   for (a = 0; a < 300; a++) {
     fprintf(f, "{\"id\":\"a%zu\",\"text\":\"", a);
     for (k = 0; k < 3; k++) {
@@ -173,38 +175,60 @@ START_TEST(pages_join_up) {
     }
     fputs("\"}\n", f);
   }
+  /* long articles, each indexed as two documents or more (chunks of
+   * 16 KiB), which can fall into two blocks */
+  for (a = 0; a < 30; a++) {
+    fprintf(f, "{\"id\":\"p%zu\",\"text\":\"", a);
+    for (k = 0; k < 120; k++) {
+      fputs(k ? "\\n\\n" : "", f);
+      for (w = 0; w < 20; w++) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        if ((x >> 60) < 2)
+          fprintf(f, "%s ", vocab[(x >> 33) % (sizeof vocab / sizeof *vocab)]);
+        else
+          fprintf(f, "kata%llu ", (x >> 33) % 2000);
+      }
+      fputs("akhir.", f);
+    }
+    fputs("\"}\n", f);
+  }
   ck_assert_int_eq(fclose(f), 0);
-  index_file(path, 900);
+  index_file(path, 900 + 30 * 120);
   memset(&so, 0, sizeof so);
   so.data_dir = tu_source_dir();
   so.no_snippets = 1;
-  tl_rank_params_default(&p); /* the question reranked, the rest BM25 */
-  ck_assert_msg(tl_searcher_open(db, &so, &p, &s, &err) == TL_OK, "%s", err.msg);
-  for (q = 0; q < sizeof queries / sizeof *queries; q++) {
-    static const unsigned counts[] = {1, 5, 10, 19, 20, 21, 35, 59};
-    unsigned offset;
-    double rise = 0;
-    full[0] = '\0';
-    ranking(s, queries[q], 0, 60, full, sizeof full, &rise);
-    rises += rise > 0;
-    for (k = 0; k < sizeof counts / sizeof *counts; k++) {
-      const char *end = full;
+  tl_rank_params_default(&p);  /* the question reranked, the rest BM25 */
+  for (pa = 0; pa < 3; pa++) { /* every passage; one or two of an article */
+    so.per_article = pa;
+    ck_assert_msg(tl_searcher_open(db, &so, &p, &s, &err) == TL_OK, "%s", err.msg);
+    for (q = 0; q < sizeof queries / sizeof *queries; q++) {
+      static const unsigned counts[] = {1, 5, 10, 19, 20, 21, 35, 59};
+      unsigned offset;
+      double rise = 0;
+      full[0] = '\0';
+      ranking(s, queries[q], 0, 60, full, sizeof full, &rise);
+      rises += rise > 0;
+      for (k = 0; k < sizeof counts / sizeof *counts; k++) {
+        const char *end = full;
+        part[0] = '\0';
+        ranking(s, queries[q], 0, counts[k], part, sizeof part, NULL);
+        for (w = 0; w < counts[k] && (end = strchr(end + 1, ' ')); w++)
+          ;
+        ck_assert_msg(strncmp(part, full, strlen(part)) == 0 && (!end || *end == ' ') &&
+                          strlen(part) == (end ? (size_t)(end - full) : strlen(full)),
+                      "%s, per article %u, first %u: %s\nnot the first of: %s", queries[q], pa,
+                      counts[k], part, full);
+      }
       part[0] = '\0';
-      ranking(s, queries[q], 0, counts[k], part, sizeof part, NULL);
-      for (w = 0; w < counts[k] && (end = strchr(end + 1, ' ')); w++)
-        ;
-      ck_assert_msg(strncmp(part, full, strlen(part)) == 0 && (!end || *end == ' ') &&
-                        strlen(part) == (end ? (size_t)(end - full) : strlen(full)),
-                    "%s, first %u: %s\nnot the first of: %s", queries[q], counts[k], part, full);
+      for (offset = 0; offset < 60; offset += 7)
+        ranking(s, queries[q], offset, offset + 7 <= 60 ? 7 : 60 - offset, part, sizeof part, NULL);
+      ck_assert_msg(strcmp(part, full) == 0, "%s, per article %u, pages of 7: %s\nnot: %s",
+                    queries[q], pa, part, full);
     }
-    part[0] = '\0';
-    for (offset = 0; offset < 60; offset += 7)
-      ranking(s, queries[q], offset, offset + 7 <= 60 ? 7 : 60 - offset, part, sizeof part, NULL);
-    ck_assert_msg(strcmp(part, full) == 0, "%s, pages of 7: %s\nnot: %s", queries[q], part, full);
+    tl_searcher_close(s);
   }
   /* the case arises: a passage of a deeper block scored above one before it */
   ck_assert_uint_gt(rises, 0);
-  tl_searcher_close(s);
 }
 END_TEST
 

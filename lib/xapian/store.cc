@@ -2960,6 +2960,21 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
         return pa.doc != pb.doc ? pa.doc < pb.doc : pa.k < pb.k;
       };
       std::sort(ranked.begin(), ranked.end(), before);
+      if (opts->per_article && !opts->sort) {
+        // An article's passages taken from the first block that holds
+        // one (an article of several documents can span blocks): reading
+        // more blocks then changes neither its best passage nor its score.
+        std::unordered_map<std::string, size_t> first_block;
+        for (const Ranked &r : ranked) {
+          auto at = first_block.emplace(article_id(r.doc), block_of(r.doc)).first;
+          at->second = std::min(at->second, block_of(r.doc));
+        }
+        std::vector<Ranked> kept;
+        for (const Ranked &r : ranked)
+          if (block_of(r.doc) == first_block[article_id(r.doc)])
+            kept.push_back(r);
+        ranked.swap(kept);
+      }
       if (by_article) {
         // Articles ranked by their passages: the best one plus
         // article_weight times the next TL_ARTICLE_PASSAGES.
