@@ -140,14 +140,36 @@ static void ranking(tl_searcher *s, const char *query, unsigned offset, unsigned
   tl_results_free(r);
 }
 
+/* The next of a 64-bit linear congruential sequence (Knuth's MMIX). */
+static unsigned long long next_random(unsigned long long *x) {
+  return *x = *x * 6364136223846793005ULL + 1442695040888963407ULL;
+}
+
+/* A paragraph k of an article's JSON "text" (escaped blank lines between
+ * paragraphs) of `words` words: of every 16, about `common` from a small
+ * vocabulary that queries ask for, the rest from 2,000 rare words. */
+static void random_paragraph(FILE *f, size_t k, size_t words, unsigned common,
+                             unsigned long long *x) {
+  static const char *const vocab[] = {"negara", "kota",  "desa",    "pasar", "harga", "beras",
+                                      "sungai", "hutan", "sekolah", "guru",  "kapal", "hujan"};
+  size_t w;
+  fputs(k ? "\\n\\n" : "", f);
+  for (w = 0; w < words; w++) {
+    unsigned long long v = next_random(x);
+    if ((v >> 60) < common)
+      fprintf(f, "%s ", vocab[(v >> 33) % (sizeof vocab / sizeof *vocab)]);
+    else
+      fprintf(f, "kata%llu ", (v >> 33) % 2000);
+  }
+  fputs("akhir.", f);
+}
+
 /* Passages are ranked from the documents Xapian ranks first; a passage of
  * a document ranked lower can score higher than one listed. The first n
  * hits are still the first n of any deeper search, and pages taken with
  * an offset join up: no passage repeated, none left out; also with one or
  * two passages an article, long articles spanning two blocks among them. */
 START_TEST(pages_join_up) {
-  static const char *const vocab[] = {"negara", "kota",  "desa",    "pasar", "harga", "beras",
-                                      "sungai", "hutan", "sekolah", "guru",  "kapal", "hujan"};
   static const char *const queries[] = {"negara kota", "harga beras", "negara OR kota",
                                         "Di kota mana harga beras naik?"};
   char path[1024], full[8192], part[8192];
@@ -161,35 +183,16 @@ START_TEST(pages_join_up) {
   unsigned pa;
   for (a = 0; a < 300; a++) {
     fprintf(f, "{\"id\":\"a%zu\",\"text\":\"", a);
-    for (k = 0; k < 3; k++) {
-      size_t words = 8 + (size_t)((x = x * 6364136223846793005ULL + 1442695040888963407ULL) >> 59);
-      fputs(k ? "\\n\\n" : "", f);
-      for (w = 0; w < words; w++) {
-        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-        if ((x >> 60) < 5)
-          fprintf(f, "%s ", vocab[(x >> 33) % (sizeof vocab / sizeof *vocab)]);
-        else
-          fprintf(f, "kata%llu ", (x >> 33) % 2000);
-      }
-      fputs("akhir.", f);
-    }
+    for (k = 0; k < 3; k++)
+      random_paragraph(f, k, 8 + (size_t)(next_random(&x) >> 59), 5, &x);
     fputs("\"}\n", f);
   }
   /* long articles, each indexed as two documents or more (chunks of
    * 16 KiB), which can fall into two blocks */
   for (a = 0; a < 30; a++) {
     fprintf(f, "{\"id\":\"p%zu\",\"text\":\"", a);
-    for (k = 0; k < 120; k++) {
-      fputs(k ? "\\n\\n" : "", f);
-      for (w = 0; w < 20; w++) {
-        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-        if ((x >> 60) < 2)
-          fprintf(f, "%s ", vocab[(x >> 33) % (sizeof vocab / sizeof *vocab)]);
-        else
-          fprintf(f, "kata%llu ", (x >> 33) % 2000);
-      }
-      fputs("akhir.", f);
-    }
+    for (k = 0; k < 120; k++)
+      random_paragraph(f, k, 20, 2, &x);
     fputs("\"}\n", f);
   }
   ck_assert_int_eq(fclose(f), 0);
@@ -450,17 +453,17 @@ START_TEST(operators_within_a_passage) {
      * copies rank as three do (a pasted run of one word or acronym made
      * Xapian's matcher work for minutes) */
     {
-      char many[1024] = "", expected[4096];
+      char many[1024], expected[4096];
       double three;
-      size_t k;
+      size_t k, at = 0;
       for (k = 0; k < 100; k++)
-        strcat(many, "desa ");
+        at += (size_t)snprintf(many + at, sizeof many - at, "desa ");
+      snprintf(many + at, sizeof many - at, "polisi");
       r = search("desa polisi desa desa", NULL, 0);
       ck_assert_uint_gt(r->count, 0);
       three = r->items[0].score;
       snprintf(expected, sizeof expected, "%s", hits(r));
       tl_results_free(r);
-      strcat(many, "polisi");
       r = search(many, NULL, 0);
       ck_assert_str_eq(hits(r), expected);
       ck_assert_double_eq_tol(r->items[0].score, three, 1e-9);

@@ -36,10 +36,10 @@ static int on_term(void *vctx, int flags, const char *term, size_t len, size_t s
   return 0;
 }
 
-/* Xapian's operators, as typed. XOR is not among them: Xapian 1.4.22
- * crashes in get_mset on some queries that hold XOR (found by fuzzing), so
- * the rewrite turns it into the plain word "xor". */
-static int is_operator(const char *s, size_t n) {
+/* XOR is not among the operators: Xapian 1.4.22 crashes in get_mset on
+ * some queries that hold XOR (found by fuzzing), so the rewrite turns it
+ * into the plain word "xor". */
+int tl_query_is_operator(const char *s, size_t n) {
   static const char *const ops[] = {"AND", "OR", "NOT", "NEAR", "ADJ"};
   size_t i, m;
   for (i = 0; i < sizeof ops / sizeof *ops; i++) {
@@ -193,7 +193,7 @@ static size_t typed_words(const char *text) {
   while (*p) {
     p += strspn(p, " \t\r\n");
     len = strcspn(p, " \t\r\n");
-    for (k = 0; k < len && !is_operator(p, len); k++)
+    for (k = 0; k < len && !tl_query_is_operator(p, len); k++)
       if (isalnum((unsigned char)p[k]) || (unsigned char)p[k] >= 0x80) {
         n++;
         break;
@@ -299,8 +299,8 @@ static tl_status check_operators(const tl_query *q, tl_error *err) {
       ;
     prev = token_before(q->text, before);
     if (near && (!*after || *after == ')' || before == q->text || before[-1] == '(' ||
-                 is_operator(after, (size_t)(next_end - after)) ||
-                 is_operator(prev, (size_t)(before - prev))))
+                 tl_query_is_operator(after, (size_t)(next_end - after)) ||
+                 tl_query_is_operator(prev, (size_t)(before - prev))))
       return tl_error_set(err, TL_ERR_USAGE, "query: %.*s needs a word on each side", (int)n,
                           q->text + t->start);
     if (near && (*after == '(' || (before > q->text && before[-1] == ')') ||
@@ -390,7 +390,7 @@ tl_status tl_query_parse(tl_analyzer *analyzer, const tl_analyzer *questions, co
   for (i = 0; i < q->nterms; i++) {
     tl_query_term *t = &q->terms[i];
     t->term = q->arena_ + (uintptr_t)t->term;
-    t->operator_ = is_operator(q->text + t->start, t->end - t->start);
+    t->operator_ = tl_query_is_operator(q->text + t->start, t->end - t->start);
     t->question = !(t->flags & (TL_TERM_STEM | TL_TERM_JOINED)) && questions &&
                   tl_analyzer_is_stopword(questions, t->term, t->len);
     if (t->question && !q->question_word)

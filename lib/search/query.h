@@ -66,6 +66,13 @@ typedef struct tl_query {
 } tl_query;
 
 /**
+ * Whether the n bytes at s are one of Xapian's operators as typed: AND,
+ * OR, NOT, NEAR, ADJ, NEAR/N or ADJ/N (N digits). XOR is not: the rewrite
+ * reads it as a word.
+ */
+int tl_query_is_operator(const char *s, size_t n);
+
+/**
  * Analyzes text (UTF-8, NUL-terminated) with analyzer (the index's) into
  * *out; questions is an analyzer whose stopword list is the question words
  * (stopwords/questions.txt), asked only through tl_analyzer_is_stopword

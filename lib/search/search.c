@@ -1657,9 +1657,8 @@ static char *once_each(const char *q) {
     len = strcspn(p, " \t\r\n");
     if (!len)
       break;
-    if (*p == '-' || *p == '+' || (len == 3 && (!memcmp(p, "AND", 3) || !memcmp(p, "NOT", 3))) ||
-        (len == 2 && !memcmp(p, "OR", 2)) || (len >= 4 && !memcmp(p, "NEAR", 4)) ||
-        (len >= 3 && !memcmp(p, "ADJ", 3)) || (len == 3 && !memcmp(p, "XOR", 3))) {
+    if (*p == '-' || *p == '+' || tl_query_is_operator(p, len) ||
+        (len == 3 && !memcmp(p, "XOR", 3))) {
       free(t);
       return NULL;
     }

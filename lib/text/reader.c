@@ -781,6 +781,19 @@ static int json_record(tl_reader *r, const char *warning, const tl_article **art
   return hand_out(r, article, err);
 }
 
+/* Drops the last value read and readies the tokener for the next one.
+ * TL_OK or TL_ERR_NOMEM. */
+static int json_ready(tl_reader *r, tl_error *err) {
+  if (r->json) {
+    json_object_put(r->json);
+    r->json = NULL;
+  }
+  if (!r->tok && !(r->tok = json_tokener_new()))
+    return tl_error_set(err, TL_ERR_NOMEM, "%s: out of memory", r->path);
+  json_tokener_reset(r->tok);
+  return TL_OK;
+}
+
 /* Whether c is JSON's white space (RFC 8259, section 2). */
 static int json_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
@@ -943,13 +956,8 @@ static int next_json_value(tl_reader *r, const tl_article **article, tl_error *e
     }
     return TL_DONE;
   }
-  if (r->json) {
-    json_object_put(r->json);
-    r->json = NULL;
-  }
-  if (!r->tok && !(r->tok = json_tokener_new()))
-    return tl_error_set(err, TL_ERR_NOMEM, "%s: out of memory", r->path);
-  json_tokener_reset(r->tok);
+  if ((rc = json_ready(r, err)) != TL_OK)
+    return rc;
   start = r->at;
   r->line = r->at_line;
   /* several values starting on one line: the second is LINE.2 (ids) */
@@ -1044,13 +1052,8 @@ static int next_jsonl(tl_reader *r, const tl_article **article, tl_error *err) {
     if (rc != TL_OK)
       return tl_error_set(err, rc, "%s:%llu: invalid UTF-8 at byte offset %llu, line skipped",
                           r->path, (unsigned long long)r->line, (unsigned long long)offset + bad);
-    if (r->json) {
-      json_object_put(r->json);
-      r->json = NULL;
-    }
-    if (!r->tok && !(r->tok = json_tokener_new()))
-      return tl_error_set(err, TL_ERR_NOMEM, "%s: out of memory", r->path);
-    json_tokener_reset(r->tok);
+    if ((rc = json_ready(r, err)) != TL_OK)
+      return rc;
     if (len > INT32_MAX)
       return tl_error_set(err, TL_ERR_LIMIT, "%s:%llu: line too long, skipped", r->path,
                           (unsigned long long)r->line);
