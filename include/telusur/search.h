@@ -332,9 +332,9 @@ const char *tl_searcher_missing(const tl_searcher *s);
  * rest follow in BM25 order. Passages of equal score (and date, sorting by
  * date) are ordered by article id, then passage. BM25's passages come from
  * the documents Xapian ranks first, placed by blocks of them (20, 40, 80...
- * documents; 30, 60... for a reranked search): the first n results of a
- * search are the first n of any with a larger offset + count, so that
- * pages join up. With explain, each result's explain holds
+ * documents; a reranked search starts from a block of as many documents as
+ * it reranks): the first n results of a search are the first n of any with
+ * a larger offset + count, so that pages join up. With explain, each result's explain holds
  * per-term weights and, reranked, per-feature contributions.
  * A reader that sees the index change under it reopens and retries.
  * Errors: TL_ERR_USAGE (empty query, or one with no searchable word),
