@@ -265,6 +265,7 @@ tl_status tl_spelling_suggest(tl_store *st, tl_analyzer *an, const tl_query *q, 
   size_t i, copied = 0;
   int changed = 0, failed = 0;
   tl_status rc = TL_OK;
+  size_t lead = strspn(q->text, " \t\r\n"); /* where the first word starts */
   *out = NULL;
   for (i = 0; i < q->nterms && rc == TL_OK; i++) {
     const tl_query_term *t = &q->terms[i];
@@ -272,6 +273,7 @@ tl_status tl_spelling_suggest(tl_store *st, tl_analyzer *an, const tl_query *q, 
     if (t->flags & (TL_TERM_STEM | TL_TERM_JOINED | TL_TERM_NUMBER | TL_TERM_ACRONYM) ||
         t->negated || t->operator_ || t->start < copied || t->len < 3 ||
         !lower_letters(t->term, t->len) || q->text[t->end] == ':' || q->text[t->end] == '*' ||
+        (t->start > lead && q->text[t->start] >= 'A' && q->text[t->start] <= 'Z') ||
         tl_analyzer_is_known(an, t->term, t->len))
       continue;
     if ((rc = tl_store_spelling(st, t->term, &fix, err)) != TL_OK)

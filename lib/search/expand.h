@@ -66,7 +66,10 @@ tl_status tl_expansions_shown(const tl_expansion *e, size_t n, char **out, tl_er
  * its family already: mengulangi, not mengurangi) and a root the
  * analyzer's lexicon knows (tl_analyzer_is_known): a correction there would
  * only swap one real word for another (mendiang -> mending, lintah ->
- * lintas).
+ * lintas). Nor is a word typed with a capital letter after the query's
+ * first word: a name the index lacks, not a typo (Vardy -> vary,
+ * Pesawaran -> penawaran, Kempo -> kemp); the first word's capital is
+ * the sentence's.
  * Errors: TL_ERR_XAPIAN, TL_ERR_NOMEM.
  */
 tl_status tl_spelling_suggest(tl_store *st, tl_analyzer *an, const tl_query *q, char **out,
