@@ -279,6 +279,93 @@ START_TEST(test_explain) {
 }
 END_TEST
 
+/* berlari -> lari, other words their own stem. */
+static const char *stem_ber(void *ctx, const char *w, size_t len, size_t *n) {
+  (void)ctx;
+  if (len > 3 && memcmp(w, "ber", 3) == 0) {
+    *n = len - 3;
+    return w + 3;
+  }
+  *n = len;
+  return w;
+}
+
+/* Searches "berlari pagi" with the first stage's documents read one block
+ * of one after another, lean_words as given: the first passage's article
+ * into top, the score of each article's passage into score[0] (runs) and
+ * score[1] (ran), or -1 when it is not among the count hits. */
+static void lean_search(tl_store *s, unsigned lean_words, unsigned count, char *top,
+                        double score[2]) {
+  tl_search_options o;
+  tl_hits *h = NULL;
+  tl_error err;
+  memset(&o, 0, sizeof o);
+  o.rank.k1 = 1;
+  o.rank.b = 0.5;
+  o.rank.exact_weight = 2;
+  o.stem = stem_ber;
+  o.count = count;
+  o.block = 1;
+  o.lean_words = lean_words;
+  OK(tl_store_search(s, "berlari pagi", &o, &h, &err));
+  ck_assert_uint_ge(h->count, 1);
+  score[0] = score[1] = -1;
+  for (size_t i = 0; i < h->count; i++) {
+    tl_passage_record r;
+    OK(tl_record_decode(h->items[i].data, h->items[i].data_len, &r, &err));
+    if (i == 0)
+      snprintf(top, 16, "%s", r.article_id);
+    score[strcmp(r.article_id, "ran") == 0] = h->items[i].score;
+    tl_record_release(&r);
+  }
+  tl_hits_free(h);
+}
+
+/* A query of lean_words distinct words or more finds its documents by its
+ * stems alone: the exact form typed (berlari, weighted 2) no longer lifts
+ * the document that holds it in Xapian's ranking, so the first block of one
+ * document is the one with more of the stem (lari x 3); each passage's own
+ * score is the same either way. */
+START_TEST(test_lean_first_stage) {
+  static const char *const runs[] = {"lari", "lari", "lari", "pagi", NULL};
+  static const char *const ran[] = {"berlari", "pagi", "ini", "juga", NULL};
+  tl_store *s = open_ok(db, TL_STORE_WRITE);
+  tl_doc *d = NULL;
+  tl_error err;
+  char top[16];
+  double full[2], lean[2], one[2];
+  OK(tl_store_begin(s, &err));
+  add_doc(s, "runs", runs, "runs");
+  OK(tl_doc_create(&d, &err));
+  for (unsigned pos = 1; ran[pos - 1]; pos++)
+    OK(tl_doc_add_posting(d, ran[pos - 1], strlen(ran[pos - 1]), pos, &err));
+  OK(tl_doc_add_posting(d, TL_PREFIX_STEM "lari", strlen(TL_PREFIX_STEM "lari"), 1, &err));
+  OK(tl_doc_add_term(d, TL_PREFIX_ID "ran", strlen(TL_PREFIX_ID "ran"), 0, &err));
+  one_passage(d, "ran", 1, 5, 8);
+  OK(tl_doc_set_value(d, TL_SLOT_ARTICLE_ID, "ran", 3, &err));
+  OK(tl_store_add(s, d, &err));
+  tl_doc_free(d);
+  OK(tl_store_commit(s, &err));
+  tl_store_close(s);
+  s = open_ok(db, TL_STORE_READ);
+  lean_search(s, 0, 1, top, one); /* the exact form lifts ran */
+  ck_assert_str_eq(top, "ran");
+  lean_search(s, 3, 1, top, one); /* two words, under 3 */
+  ck_assert_str_eq(top, "ran");
+  lean_search(s, 2, 1, top, one); /* stems alone */
+  ck_assert_str_eq(top, "runs");
+  lean_search(s, 1, 1, top, one);
+  ck_assert_str_eq(top, "runs");
+  /* both documents read: the same passages with the same scores */
+  lean_search(s, 0, 3, top, full);
+  lean_search(s, 2, 3, top, lean);
+  ck_assert(full[0] > 0 && full[1] > 0);
+  ck_assert(full[0] == lean[0] && full[1] == lean[1]);
+  ck_assert(one[0] == lean[0]);
+  tl_store_close(s);
+}
+END_TEST
+
 /* Queries with nothing to search for are usage errors. */
 START_TEST(test_empty_query) {
   tl_store *s;
@@ -767,6 +854,7 @@ static Suite *store_suite(void) {
   tcase_add_test(tc, test_write_and_search);
   tcase_add_test(tc, test_counts);
   tcase_add_test(tc, test_explain);
+  tcase_add_test(tc, test_lean_first_stage);
   tcase_add_test(tc, test_empty_query);
   tcase_add_test(tc, test_delete_term);
   tcase_add_test(tc, test_uncommitted_transaction);

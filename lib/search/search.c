@@ -61,6 +61,11 @@ struct tl_searcher {
 /* Weight of the acronym expansion, against 1 for the words typed. */
 #define EXPAND_WEIGHT 0.5
 
+/* The distinct word forms from which a reranked question finds its
+ * documents by its stems alone (tl_search_options.lean_words): chosen on
+ * the train questions, the fewest that leave TyDi's figures unchanged. */
+#define LEAN_WORDS 8
+
 /* Reads the filters of opts into s: field terms, and one date range (the
  * intersection of the date filters). */
 static tl_status set_filters(tl_searcher *s, const tl_searcher_options *o, tl_error *err) {
@@ -1328,6 +1333,11 @@ static tl_status search_once(tl_searcher *s, const char *query, unsigned offset,
      * collections .001 more nDCG@10 for a millisecond more at p99:
      * bench/RESULTS-index.md) */
     so.block = depth;
+    /* a question of LEAN_WORDS words or more finds its documents by its
+     * stems alone: its passages are weighed as before (so are the
+     * reranker's features), and reading half the posting lists takes a
+     * quarter off the slowest questions (bench/RESULTS-index.md) */
+    so.lean_words = LEAN_WORDS;
     if ((rc = tl_rerank_position_terms(pq, &pterms, &so.nposition_terms, err)) != TL_OK) {
       free(q);
       tl_query_free(pq);

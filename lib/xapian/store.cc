@@ -2645,12 +2645,21 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
     StemFreqs freqs(*s->db, s->term_freqs);
     StemScale scale = [&freqs](const std::string &t) { return freqs.scale(t); };
     auto xq = [&scale](const Xapian::Query &part) { return with_word_forms(part, false, scale); };
-    Xapian::Query q = match, dq = matching(xq(relaxed(words)), relaxed(exact));
-    auto weigh = [&q, &dq, &xq](const Xapian::Query &part, double factor) {
+    // A long query finds its documents by its stems alone (lean_words):
+    // half the posting lists for Xapian's matcher, the passages weighed as
+    // before.
+    size_t nexact = 0;
+    for (auto it = exact.get_unique_terms_begin(); it != exact.get_unique_terms_end(); ++it)
+      nexact++;
+    bool lean = opts->lean_words > 0 && nexact >= opts->lean_words;
+    Xapian::Query q = match,
+                  dq = lean ? xq(relaxed(words)) : matching(xq(relaxed(words)), relaxed(exact));
+    auto weigh = [&q, &dq, &xq, lean](const Xapian::Query &part, double factor) {
       q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q,
                         Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, part, factor));
-      dq = Xapian::Query(Xapian::Query::OP_AND_MAYBE, dq,
-                         Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, xq(part), factor));
+      if (!lean)
+        dq = Xapian::Query(Xapian::Query::OP_AND_MAYBE, dq,
+                           Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, xq(part), factor));
     };
     if (!title.empty())
       weigh(title, rp->title_weight);

@@ -205,6 +205,12 @@ typedef struct tl_search_options {
                                   another, so that the first n hits of a
                                   search are the first n of any deeper one
                                   and pages join up; 0: 20 */
+  unsigned lean_words;       /**< a query of this many distinct word forms
+                                  or more finds its documents by its stems
+                                  alone: the exact forms and the title weigh
+                                  its passages only (the passages' scores are
+                                  the same, the documents read may differ);
+                                  0: never */
   tl_expansion *expand;      /**< nexpand alternatives of runs of the
                                   query's words, each searched in the run's
                                   place with its weights scaled by
