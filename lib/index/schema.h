@@ -62,7 +62,9 @@
  *    article's part of its passages' records (TL_RECORD_ARTICLE), once
  *    per document since version 8, then each passage's own part
  *    (TL_RECORD_PASSAGE), in order; a passage's record is the two joined
- *    (tl_record_join).
+ *    (tl_record_join). Since version 9 stored compressed: the records'
+ *    size in bytes as 4 bytes (least significant first), then the records
+ *    deflated (RFC 1951, raw: no zlib header or checksum).
  * The database's metadata: TL_META_SCHEMA (the layout's version),
  * TL_META_STEMMER (the stemmer, so that queries analyze their words the
  * same way), TL_META_UPDATED (time of the last update) and one key
@@ -90,7 +92,7 @@ extern "C" {
  * analysis of words) bumps it, so that older indexes are refused with the
  * way to rebuild them instead of giving wrong results.
  */
-#define TL_SCHEMA_VERSION 8
+#define TL_SCHEMA_VERSION 9
 
 /* ---- term prefixes (strings; PREFIX[0] is the letter) ---- */
 

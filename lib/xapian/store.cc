@@ -6,6 +6,7 @@
 #include "text/date.h"
 
 #include <xapian.h>
+#include <zlib.h>
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -832,9 +833,65 @@ extern "C" tl_status tl_doc_add_term(tl_doc *d, const char *term, size_t len, un
   TL_CATCH("adding a term")
 }
 
+// A document's data as stored (schema.h): its records' bytes deflated
+// (RFC 1951, zlib's default level, no header or checksum: glass keeps the
+// index's own) after their number as 4 bytes, least significant first; ""
+// for none. Compressed where the document is made (an analysis thread),
+// not by glass on the writer's thread, which the build waits on: glass
+// stores as it is a tag it cannot make smaller.
+static std::string packed_data(const char *data, size_t len) {
+  if (len == 0)
+    return std::string();
+  if (len > 0xffffffffu)
+    throw std::length_error("a document's records of over 4 GiB");
+  z_stream z{};
+  if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    throw std::bad_alloc();
+  std::string out(4 + deflateBound(&z, static_cast<uLong>(len)), '\0');
+  for (int k = 0; k < 4; k++)
+    out[k] = static_cast<char>((len >> (8 * k)) & 0xff);
+  z.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data));
+  z.avail_in = static_cast<uInt>(len);
+  z.next_out = reinterpret_cast<Bytef *>(&out[4]);
+  z.avail_out = static_cast<uInt>(out.size() - 4);
+  int rc = deflate(&z, Z_FINISH);
+  size_t n = z.total_out;
+  deflateEnd(&z);
+  if (rc != Z_STREAM_END)
+    throw std::bad_alloc();
+  out.resize(4 + n);
+  return out;
+}
+
+// The records of a document's stored data (packed_data); a datum that does
+// not inflate to its stated size is a damaged index.
+static std::string unpacked_data(const std::string &stored) {
+  if (stored.empty())
+    return stored;
+  if (stored.size() < 4)
+    throw Xapian::DatabaseCorruptError("a document's data of under 4 bytes");
+  size_t len = 0;
+  for (int k = 3; k >= 0; k--)
+    len = (len << 8) | static_cast<unsigned char>(stored[k]);
+  std::string out(len, '\0');
+  z_stream z{};
+  if (inflateInit2(&z, -15) != Z_OK)
+    throw std::bad_alloc();
+  z.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(stored.data() + 4));
+  z.avail_in = static_cast<uInt>(stored.size() - 4);
+  z.next_out = reinterpret_cast<Bytef *>(&out[0]);
+  z.avail_out = static_cast<uInt>(len);
+  int rc = inflate(&z, Z_FINISH);
+  size_t got = z.total_out;
+  inflateEnd(&z);
+  if (rc != Z_STREAM_END || got != len)
+    throw Xapian::DatabaseCorruptError("a document's data does not inflate to its size");
+  return out;
+}
+
 extern "C" tl_status tl_doc_set_data(tl_doc *d, const char *data, size_t len, tl_error *err) {
   try {
-    d->doc.set_data(std::string(data, len));
+    d->doc.set_data(packed_data(data, len));
     return TL_OK;
   }
   TL_CATCH("setting document data")
@@ -3086,7 +3143,8 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
       std::sort(by_docid.begin(), by_docid.end(),
                 [&docs](size_t a, size_t b) { return docs[a].docid < docs[b].docid; });
       for (size_t d : by_docid)
-        docs[d].data = s->db->get_document(docs[d].docid, Xapian::DOC_ASSUME_VALID).get_data();
+        docs[d].data =
+            unpacked_data(s->db->get_document(docs[d].docid, Xapian::DOC_ASSUME_VALID).get_data());
     }
     for (const Ranked &r : ranked) {
       const PassageView::Passage &p = view->passages[r.p];
@@ -3394,7 +3452,7 @@ extern "C" tl_status tl_store_term_values(tl_store *s, const char *term, size_t 
 extern "C" tl_status tl_store_each_data(tl_store *s, tl_data_fn fn, void *ctx, tl_error *err) {
   try {
     for (auto it = s->db->postlist_begin(""); it != s->db->postlist_end(""); ++it) {
-      std::string d = s->db->get_document(*it).get_data(), r;
+      std::string d = unpacked_data(s->db->get_document(*it).get_data()), r;
       for (size_t k = 0; !(r = passage_record(d, k)).empty(); k++) {
         int rc = fn(ctx, r.c_str(), r.size());
         if (rc)
@@ -3536,7 +3594,7 @@ extern "C" tl_status tl_store_digest(tl_store *s, unsigned long long *out, tl_er
     for (auto it = s->db->postlist_begin(""); it != s->db->postlist_end(""); ++it) {
       Xapian::Document d = s->db->get_document(*it);
       num(*it);
-      put(d.get_data());
+      put(unpacked_data(d.get_data()));
       for (auto t = d.termlist_begin(); t != d.termlist_end(); ++t) {
         put(*t);
         num(t.get_wdf());
