@@ -414,9 +414,10 @@ END_TEST
  * address, one word in the text, finds it, beside NEAR too; a word in
  * capitals with a diacritic finds the word without it. */
 START_TEST(words_read_as_phrases) {
+  char far[] = "Banjir melanda desa kemarin sore. Warga mengungsi ke balai desa dan sekolah "
+               "terdekat bersama keluarga mereka. Tanah di bukit itu subur, tidak longsor.";
   char *texts[] = {"Tanah-longsor menimbun rumah setelah banjir.",
-                   "Banjir melanda desa kemarin sore. Warga mengungsi ke balai desa dan sekolah "
-                   "terdekat bersama keluarga mereka. Tanah di bukit itu subur, tidak longsor.",
+                   far,
                    "Data e-KTP warga bocor.",
                    "Aduan dikirim lewat laman kppu.go.id atau humas@kppu.go.id kemarin.",
                    "Kopi di Café Johns enak.",
