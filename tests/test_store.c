@@ -113,18 +113,26 @@ static int stop_dan(void *ctx, const char *w, size_t len) {
   return len == 3 && memcmp(w, "dan", 3) == 0;
 }
 
+/* Search options with Xapian's BM25 defaults (k1 1, b 0.5), stem and count;
+ * the rest zero. */
+static tl_search_options options(tl_stem_fn stem, unsigned count) {
+  tl_search_options o;
+  memset(&o, 0, sizeof o);
+  o.rank.k1 = 1;
+  o.rank.b = 0.5;
+  o.stem = stem;
+  o.count = count;
+  return o;
+}
+
 /* Searches, which must succeed. */
 static tl_hits *search(tl_store *s, const char *q) {
   tl_search_options o;
   tl_hits *h = NULL;
   tl_error err;
   int rc;
-  memset(&o, 0, sizeof o);
-  o.rank.k1 = 1; /* Xapian's BM25 defaults */
-  o.rank.b = 0.5;
-  o.stem = stem_same;
+  o = options(stem_same, 10);
   o.stop = stop_dan;
-  o.count = 10;
   rc = tl_store_search(s, q, &o, &h, &err);
   ck_assert_msg(rc == TL_OK, "search '%s': %d %s", q, rc, err.msg);
   ck_assert_ptr_nonnull(h);
@@ -262,11 +270,7 @@ START_TEST(test_explain) {
   tl_error err;
   build();
   s = open_ok(db, TL_STORE_READ);
-  memset(&o, 0, sizeof o);
-  o.rank.k1 = 1; /* Xapian's BM25 defaults */
-  o.rank.b = 0.5;
-  o.stem = stem_same;
-  o.count = 10;
+  o = options(stem_same, 10);
   o.explain = 1;
   OK(tl_store_search(s, "anjing burung", &o, &h, &err));
   ck_assert_uint_eq(h->count, 2);
@@ -299,12 +303,8 @@ static void lean_search(tl_store *s, unsigned lean_words, unsigned count, char *
   tl_search_options o;
   tl_hits *h = NULL;
   tl_error err;
-  memset(&o, 0, sizeof o);
-  o.rank.k1 = 1;
-  o.rank.b = 0.5;
+  o = options(stem_ber, count);
   o.rank.exact_weight = 2;
-  o.stem = stem_ber;
-  o.count = count;
   o.block = 1;
   o.lean_words = lean_words;
   OK(tl_store_search(s, "berlari pagi", &o, &h, &err));
@@ -374,12 +374,8 @@ START_TEST(test_empty_query) {
   tl_error err;
   build();
   s = open_ok(db, TL_STORE_READ);
-  memset(&o, 0, sizeof o);
-  o.rank.k1 = 1; /* Xapian's BM25 defaults */
-  o.rank.b = 0.5;
-  o.stem = stem_same;
+  o = options(stem_same, 10);
   o.stop = stop_dan;
-  o.count = 10;
   ck_assert_int_eq(tl_store_search(s, "", &o, &h, &err), TL_ERR_USAGE);
   ck_assert_ptr_null(h);
   ck_assert_str_ne(err.msg, "");
@@ -695,11 +691,7 @@ START_TEST(test_modified) {
   /* counted once and kept by the reader: forgotten when it reopens (below) */
   OK(tl_store_term_count(r, "Zanjing", 7, &n, &err));
   ck_assert_uint_eq(n, 3000);
-  memset(&o, 0, sizeof o);
-  o.rank.k1 = 1;
-  o.rank.b = 0.5;
-  o.stem = stem_same;
-  o.count = 10;
+  o = options(stem_same, 10);
   for (commit = 0; commit < 20 && rc == TL_OK; commit++) {
     OK(tl_store_begin(w, &err));
     for (i = 0; i < 300; i++) {
@@ -772,11 +764,7 @@ static tl_hits *start_count(tl_store *s) {
   tl_search_options o;
   tl_hits *h = NULL;
   tl_error err;
-  memset(&o, 0, sizeof o);
-  o.rank.k1 = 1;
-  o.rank.b = 0.5;
-  o.stem = stem_same;
-  o.count = 5;
+  o = options(stem_same, 5);
   o.count_matches = 1;
   o.facets = topic;
   o.nfacets = 1;
