@@ -379,8 +379,8 @@ START_TEST(damaged_index) {
       "f='%s/bad/postlist.glass'; truncate -s $(($(stat -c %%s \"$f\") / 2)) \"$f\"",
       "truncate -s 0 '%s/bad/postlist.glass'",
       "rm '%s/bad/postlist.glass'",
-      "truncate -s 0 '%s/bad/docdata.glass'",
-      "rm '%s/bad/docdata.glass'",
+      "truncate -s 0 '%s/bad/position.glass'",
+      "dd if=/dev/zero of='%s/bad/postlist.glass' bs=8192 seek=1 count=2 conv=notrunc 2>/dev/null",
       "truncate -s 0 '%s/bad/iamglass'",
       "head -c 100000 /dev/zero > '%s/bad/postlist.glass'",
   };

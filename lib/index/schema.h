@@ -57,14 +57,16 @@
  *    first document TL_SLOT_ARTICLE_HASH the article's content hash (16 hex
  *    digits, manifest.h) and TL_SLOT_FILE the canonical path of the file
  *    it was read from; slot 0 is unused;
- *  - data: records, each a 32-bit length (least significant byte first)
- *    and the record, a JSON object (tl_passage_record below): first the
- *    article's part of its passages' records (TL_RECORD_ARTICLE), once
- *    per document since version 8, then each passage's own part
- *    (TL_RECORD_PASSAGE), in order; a passage's record is the two joined
- *    (tl_record_join). Since version 9 stored compressed: the records'
- *    size in bytes as 4 bytes (least significant first), then the records
- *    deflated (RFC 1951, raw: no zlib header or checksum).
+ *  - value TL_SLOT_RECORDS: records, each a 32-bit length (least significant
+ *    byte first) and the record, a JSON object (tl_passage_record below):
+ *    first the article's part of its passages' records
+ *    (TL_RECORD_ARTICLE), once per document since version 8, then each
+ *    passage's own part (TL_RECORD_PASSAGE), in order; a passage's record
+ *    is the two joined (tl_record_join). Since version 9 stored
+ *    compressed: the records' size in bytes as 4 bytes (least significant
+ *    first), then the records deflated (RFC 1951, raw: no zlib header or
+ *    checksum); since version 10 in this value slot, not the document's
+ *    data (left empty).
  * The database's metadata: TL_META_SCHEMA (the layout's version),
  * TL_META_STEMMER (the stemmer, so that queries analyze their words the
  * same way), TL_META_UPDATED (time of the last update) and one key
@@ -92,7 +94,7 @@ extern "C" {
  * analysis of words) bumps it, so that older indexes are refused with the
  * way to rebuild them instead of giving wrong results.
  */
-#define TL_SCHEMA_VERSION 9
+#define TL_SCHEMA_VERSION 10
 
 /* ---- term prefixes (strings; PREFIX[0] is the letter) ---- */
 
@@ -153,6 +155,9 @@ extern "C" {
  * heading, text and the article's title as analyzed, a stem counted also
  * where it is not written: BM25's document length). */
 #define TL_SLOT_PASSAGES 7
+/** Value slot holding a document's records, compressed (see the layout
+ * above). */
+#define TL_SLOT_RECORDS 8
 /** Bytes per passage in TL_SLOT_PASSAGES. */
 #define TL_PASSAGE_ENTRY 12
 

@@ -833,19 +833,21 @@ extern "C" tl_status tl_doc_add_term(tl_doc *d, const char *term, size_t len, un
   TL_CATCH("adding a term")
 }
 
-// A document's data as stored (schema.h): its records' bytes deflated
-// (RFC 1951, zlib's default level, no header or checksum: glass keeps the
-// index's own) after their number as 4 bytes, least significant first; ""
-// for none. Compressed where the document is made (an analysis thread),
-// not by glass on the writer's thread, which the build waits on: glass
-// stores as it is a tag it cannot make smaller.
+// A document's records as stored (schema.h, TL_SLOT_RECORDS): their bytes
+// deflated (RFC 1951 at zlib's fastest level, a small hash table: no
+// header or checksum, glass keeps the index's own) after their number as 4
+// bytes, least significant first; "" for none. Compressed where the
+// document is made (an analysis thread), not by glass on the writer's
+// thread, which the build waits on; kept in a value slot, which glass
+// stores as it is, not as the document's data, which glass would try to
+// deflate again (bench/RESULTS-index.md, schema 10).
 static std::string packed_data(const char *data, size_t len) {
   if (len == 0)
     return std::string();
   if (len > 0xffffffffu)
     throw std::length_error("a document's records of over 4 GiB");
   z_stream z{};
-  if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+  if (deflateInit2(&z, Z_BEST_SPEED, Z_DEFLATED, -15, 5, Z_DEFAULT_STRATEGY) != Z_OK)
     throw std::bad_alloc();
   std::string out(4 + deflateBound(&z, static_cast<uLong>(len)), '\0');
   for (int k = 0; k < 4; k++)
@@ -863,8 +865,8 @@ static std::string packed_data(const char *data, size_t len) {
   return out;
 }
 
-// The records of a document's stored data (packed_data); a datum that does
-// not inflate to its stated size is a damaged index.
+// The records of a document as stored (packed_data); a value that does not
+// inflate to its stated size is a damaged index.
 static std::string unpacked_data(const std::string &stored) {
   if (stored.empty())
     return stored;
@@ -891,7 +893,7 @@ static std::string unpacked_data(const std::string &stored) {
 
 extern "C" tl_status tl_doc_set_data(tl_doc *d, const char *data, size_t len, tl_error *err) {
   try {
-    d->doc.set_data(packed_data(data, len));
+    d->doc.add_value(TL_SLOT_RECORDS, packed_data(data, len));
     return TL_OK;
   }
   TL_CATCH("setting document data")
@@ -3143,8 +3145,8 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
       std::sort(by_docid.begin(), by_docid.end(),
                 [&docs](size_t a, size_t b) { return docs[a].docid < docs[b].docid; });
       for (size_t d : by_docid)
-        docs[d].data =
-            unpacked_data(s->db->get_document(docs[d].docid, Xapian::DOC_ASSUME_VALID).get_data());
+        docs[d].data = unpacked_data(s->db->get_document(docs[d].docid, Xapian::DOC_ASSUME_VALID)
+                                         .get_value(TL_SLOT_RECORDS));
     }
     for (const Ranked &r : ranked) {
       const PassageView::Passage &p = view->passages[r.p];
@@ -3452,7 +3454,7 @@ extern "C" tl_status tl_store_term_values(tl_store *s, const char *term, size_t 
 extern "C" tl_status tl_store_each_data(tl_store *s, tl_data_fn fn, void *ctx, tl_error *err) {
   try {
     for (auto it = s->db->postlist_begin(""); it != s->db->postlist_end(""); ++it) {
-      std::string d = unpacked_data(s->db->get_document(*it).get_data()), r;
+      std::string d = unpacked_data(s->db->get_document(*it).get_value(TL_SLOT_RECORDS)), r;
       for (size_t k = 0; !(r = passage_record(d, k)).empty(); k++) {
         int rc = fn(ctx, r.c_str(), r.size());
         if (rc)
@@ -3594,7 +3596,7 @@ extern "C" tl_status tl_store_digest(tl_store *s, unsigned long long *out, tl_er
     for (auto it = s->db->postlist_begin(""); it != s->db->postlist_end(""); ++it) {
       Xapian::Document d = s->db->get_document(*it);
       num(*it);
-      put(unpacked_data(d.get_data()));
+      put(unpacked_data(d.get_value(TL_SLOT_RECORDS)));
       for (auto t = d.termlist_begin(); t != d.termlist_end(); ++t) {
         put(*t);
         num(t.get_wdf());
@@ -3602,6 +3604,8 @@ extern "C" tl_status tl_store_digest(tl_store *s, unsigned long long *out, tl_er
           num(*p);
       }
       for (auto v = d.values_begin(); v != d.values_end(); ++v) {
+        if (v.get_valueno() == TL_SLOT_RECORDS)
+          continue; // as read, above
         num(v.get_valueno());
         put(*v);
       }

@@ -143,7 +143,10 @@ tl_status tl_doc_add_posting(tl_doc *d, const char *term, size_t len, unsigned p
 /** Adds a term without position, raising its frequency by wdf. Errors as above. */
 tl_status tl_doc_add_term(tl_doc *d, const char *term, size_t len, unsigned wdf, tl_error *err);
 
-/** Sets the document's data (the passage record). Errors: TL_ERR_NOMEM. */
+/**
+ * Sets the document's records (len bytes at data, index/schema.h), stored
+ * compressed in value slot TL_SLOT_RECORDS. Errors: TL_ERR_NOMEM.
+ */
 tl_status tl_doc_set_data(tl_doc *d, const char *data, size_t len, tl_error *err);
 
 /** Sets value slot to a string. Errors: TL_ERR_NOMEM. */
