@@ -172,6 +172,35 @@ START_TEST(test_utf8_check) {
 }
 END_TEST
 
+/* Long runs of ASCII (read eight bytes at a time) with a bad byte, a NUL
+ * or a good character at every offset, up to the last byte. */
+START_TEST(test_utf8_check_long) {
+  char buf[40];
+  size_t at, bad;
+  for (at = 0; at < sizeof buf; at++) {
+    memset(buf, 'a', sizeof buf);
+    buf[at] = '\xFF';
+    bad = 99;
+    ck_assert_int_eq(tl_utf8_check(buf, sizeof buf, &bad), TL_ERR_UTF8);
+    ck_assert_uint_eq(bad, at);
+    buf[at] = '\0';
+    bad = 99;
+    ck_assert_int_eq(tl_utf8_check(buf, sizeof buf, &bad), TL_ERR_FORMAT);
+    ck_assert_uint_eq(bad, at);
+    buf[at] = '\x7F'; /* DEL: ASCII, not NUL */
+    ck_assert_int_eq(tl_utf8_check(buf, sizeof buf, &bad), TL_OK);
+    if (at + 2 <= sizeof buf) {
+      buf[at] = '\xC3'; /* é */
+      buf[at + 1] = '\xA9';
+      ck_assert_int_eq(tl_utf8_check(buf, sizeof buf, &bad), TL_OK);
+      /* cut by the length: the lead byte is bad */
+      ck_assert_int_eq(tl_utf8_check(buf, at + 1, &bad), TL_ERR_UTF8);
+      ck_assert_uint_eq(bad, at);
+    }
+  }
+}
+END_TEST
+
 /* Title: the first non-empty line, trimmed; text after its line end. */
 START_TEST(test_txt) {
   static const char data[] = "\n  \n  Judul Artikel \t\r\n\nParagraf satu.\n\nParagraf dua.\n";
@@ -1161,6 +1190,7 @@ static Suite *reader_suite(void) {
   tcase_add_checked_fixture(tc, tu_dir_setup, tu_dir_teardown);
   tcase_add_test(tc, test_format_names);
   tcase_add_test(tc, test_utf8_check);
+  tcase_add_test(tc, test_utf8_check_long);
   tcase_add_test(tc, test_txt);
   tcase_add_test(tc, test_txt_bom_crlf);
   tcase_add_test(tc, test_txt_title_only_and_empty);
