@@ -63,10 +63,9 @@
  *    (TL_RECORD_ARTICLE), once per document since version 8, then each
  *    passage's own part (TL_RECORD_PASSAGE), in order; a passage's record
  *    is the two joined (tl_record_join). Since version 9 stored
- *    compressed: the records' size in bytes as 4 bytes (least significant
- *    first), then the records deflated (RFC 1951, raw: no zlib header or
- *    checksum); since version 10 in this value slot, not the document's
- *    data (left empty).
+ *    compressed, since version 10 in this value slot, not the document's
+ *    data (left empty), since version 11 as one Zstandard frame (RFC 8878,
+ *    with the records' size in its header).
  * The database's metadata: TL_META_SCHEMA (the layout's version),
  * TL_META_STEMMER (the stemmer, so that queries analyze their words the
  * same way), TL_META_UPDATED (time of the last update) and one key
@@ -94,7 +93,7 @@ extern "C" {
  * analysis of words) bumps it, so that older indexes are refused with the
  * way to rebuild them instead of giving wrong results.
  */
-#define TL_SCHEMA_VERSION 10
+#define TL_SCHEMA_VERSION 11
 
 /* ---- term prefixes (strings; PREFIX[0] is the letter) ---- */
 

@@ -6,7 +6,7 @@
 #include "text/date.h"
 
 #include <xapian.h>
-#include <zlib.h>
+#include <zstd.h>
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -47,6 +47,9 @@ struct tl_shard {
 };
 
 struct tl_store {
+  ~tl_store() {
+    ZSTD_freeDCtx(zd);
+  }
   Xapian::Database *db = nullptr;
   Xapian::WritableDatabase *wdb = nullptr; // same object as db when writable
   std::string path;
@@ -72,6 +75,8 @@ struct tl_store {
   // as searches and the reranker ask for them again and again: kept for the
   // revision read (a reader), forgotten when the database is reopened.
   std::unordered_map<std::string, std::pair<double, double>> term_freqs;
+  // Decompresses the records of hits (unpacked_data); made on first use.
+  ZSTD_DCtx *zd = nullptr;
 };
 
 struct tl_doc {
@@ -833,61 +838,39 @@ extern "C" tl_status tl_doc_add_term(tl_doc *d, const char *term, size_t len, un
   TL_CATCH("adding a term")
 }
 
-// A document's records as stored (schema.h, TL_SLOT_RECORDS): their bytes
-// deflated (RFC 1951 at zlib's fastest level, a small hash table: no
-// header or checksum, glass keeps the index's own) after their number as 4
-// bytes, least significant first; "" for none. Compressed where the
-// document is made (an analysis thread), not by glass on the writer's
-// thread, which the build waits on; kept in a value slot, which glass
-// stores as it is, not as the document's data, which glass would try to
-// deflate again (bench/RESULTS-index.md, schema 10).
+// A document's records as stored (schema.h, TL_SLOT_RECORDS): one
+// Zstandard frame (RFC 8878) at level 1, which records the records' size;
+// "" for none. Compressed where the document is made (an analysis thread),
+// not by glass on the writer's thread, which the build waits on; kept in a
+// value slot, which glass stores as it is, not as the document's data,
+// which glass would try to deflate again (bench/RESULTS-index.md, schema
+// 10 and 11).
 static std::string packed_data(const char *data, size_t len) {
   if (len == 0)
     return std::string();
-  if (len > 0xffffffffu)
-    throw std::length_error("a document's records of over 4 GiB");
-  z_stream z{};
-  if (deflateInit2(&z, Z_BEST_SPEED, Z_DEFLATED, -15, 5, Z_DEFAULT_STRATEGY) != Z_OK)
+  std::string out(ZSTD_compressBound(len), '\0');
+  size_t n = ZSTD_compress(&out[0], out.size(), data, len, 1);
+  if (ZSTD_isError(n))
     throw std::bad_alloc();
-  std::string out(4 + deflateBound(&z, static_cast<uLong>(len)), '\0');
-  for (int k = 0; k < 4; k++)
-    out[k] = static_cast<char>((len >> (8 * k)) & 0xff);
-  z.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data));
-  z.avail_in = static_cast<uInt>(len);
-  z.next_out = reinterpret_cast<Bytef *>(&out[4]);
-  z.avail_out = static_cast<uInt>(out.size() - 4);
-  int rc = deflate(&z, Z_FINISH);
-  size_t n = z.total_out;
-  deflateEnd(&z);
-  if (rc != Z_STREAM_END)
-    throw std::bad_alloc();
-  out.resize(4 + n);
+  out.resize(n);
   return out;
 }
 
-// The records of a document as stored (packed_data); a value that does not
-// inflate to its stated size is a damaged index.
-static std::string unpacked_data(const std::string &stored) {
+// The records of a document as stored (packed_data), decompressed with the
+// reader's context *zd (made on first use); a value that does not
+// decompress to the size it states is a damaged index.
+static std::string unpacked_data(ZSTD_DCtx **zd, const std::string &stored) {
   if (stored.empty())
     return stored;
-  if (stored.size() < 4)
-    throw Xapian::DatabaseCorruptError("a document's data of under 4 bytes");
-  size_t len = 0;
-  for (int k = 3; k >= 0; k--)
-    len = (len << 8) | static_cast<unsigned char>(stored[k]);
-  std::string out(len, '\0');
-  z_stream z{};
-  if (inflateInit2(&z, -15) != Z_OK)
+  unsigned long long len = ZSTD_getFrameContentSize(stored.data(), stored.size());
+  if (len == ZSTD_CONTENTSIZE_ERROR || len == ZSTD_CONTENTSIZE_UNKNOWN || len > 0xffffffffu)
+    throw Xapian::DatabaseCorruptError("a document's records are not a Zstandard frame");
+  if (!*zd && !(*zd = ZSTD_createDCtx()))
     throw std::bad_alloc();
-  z.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(stored.data() + 4));
-  z.avail_in = static_cast<uInt>(stored.size() - 4);
-  z.next_out = reinterpret_cast<Bytef *>(&out[0]);
-  z.avail_out = static_cast<uInt>(len);
-  int rc = inflate(&z, Z_FINISH);
-  size_t got = z.total_out;
-  inflateEnd(&z);
-  if (rc != Z_STREAM_END || got != len)
-    throw Xapian::DatabaseCorruptError("a document's data does not inflate to its size");
+  std::string out(static_cast<size_t>(len), '\0');
+  size_t got = ZSTD_decompressDCtx(*zd, &out[0], out.size(), stored.data(), stored.size());
+  if (ZSTD_isError(got) || got != len)
+    throw Xapian::DatabaseCorruptError("a document's records do not decompress to their size");
   return out;
 }
 
@@ -3145,8 +3128,9 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
       std::sort(by_docid.begin(), by_docid.end(),
                 [&docs](size_t a, size_t b) { return docs[a].docid < docs[b].docid; });
       for (size_t d : by_docid)
-        docs[d].data = unpacked_data(s->db->get_document(docs[d].docid, Xapian::DOC_ASSUME_VALID)
-                                         .get_value(TL_SLOT_RECORDS));
+        docs[d].data =
+            unpacked_data(&s->zd, s->db->get_document(docs[d].docid, Xapian::DOC_ASSUME_VALID)
+                                      .get_value(TL_SLOT_RECORDS));
     }
     for (const Ranked &r : ranked) {
       const PassageView::Passage &p = view->passages[r.p];
@@ -3454,7 +3438,7 @@ extern "C" tl_status tl_store_term_values(tl_store *s, const char *term, size_t 
 extern "C" tl_status tl_store_each_data(tl_store *s, tl_data_fn fn, void *ctx, tl_error *err) {
   try {
     for (auto it = s->db->postlist_begin(""); it != s->db->postlist_end(""); ++it) {
-      std::string d = unpacked_data(s->db->get_document(*it).get_value(TL_SLOT_RECORDS)), r;
+      std::string d = unpacked_data(&s->zd, s->db->get_document(*it).get_value(TL_SLOT_RECORDS)), r;
       for (size_t k = 0; !(r = passage_record(d, k)).empty(); k++) {
         int rc = fn(ctx, r.c_str(), r.size());
         if (rc)
@@ -3596,7 +3580,7 @@ extern "C" tl_status tl_store_digest(tl_store *s, unsigned long long *out, tl_er
     for (auto it = s->db->postlist_begin(""); it != s->db->postlist_end(""); ++it) {
       Xapian::Document d = s->db->get_document(*it);
       num(*it);
-      put(unpacked_data(d.get_value(TL_SLOT_RECORDS)));
+      put(unpacked_data(&s->zd, d.get_value(TL_SLOT_RECORDS)));
       for (auto t = d.termlist_begin(); t != d.termlist_end(); ++t) {
         put(*t);
         num(t.get_wdf());
