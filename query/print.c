@@ -212,8 +212,10 @@ void print_results(const tl_results *res, const opts *o, const char *qid) {
 static void put_counts(FILE *out, const tl_results *res, const char *qid) {
   size_t i, k;
   put_qid(out, qid);
-  fprintf(out, "%s%lu passages of %lu articles matched\n", res->passages_estimated ? "about " : "",
-          res->passages_matched, res->articles_matched);
+  fprintf(out, "%s%lu passage%s of %lu article%s matched\n",
+          res->passages_estimated ? "about " : "", res->passages_matched,
+          res->passages_matched == 1 ? "" : "s", res->articles_matched,
+          res->articles_matched == 1 ? "" : "s");
   for (i = 0; i < res->nfacets; i++) {
     putc('\n', out);
     put_qid(out, qid);

@@ -373,6 +373,26 @@ START_TEST(dots_are_not_ranges) {
 }
 END_TEST
 
+/* The text output's match counts: the plural only where it is not one. */
+START_TEST(match_counts_in_words) {
+  static const struct {
+    const char *query, *line;
+  } cases[] = {{"ekonomi", "\n1 passage of 1 article matched\n"},
+               {"dunia", "\n1 passage of 1 article matched\n"},
+               {"bilateral OR dunia", "\n2 passages of 1 article matched\n"},
+               {"kerjasama", "\n3 passages of 2 articles matched\n"}};
+  size_t i;
+  make_index();
+  for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+    char *out = NULL;
+    int rc = tu_runf(&out, NULL, "'%s/telusur-query' -d '%s' --color=never '%s'", tu_bin_dir(), db,
+                     cases[i].query);
+    ck_assert_msg(rc == 0 && strstr(out, cases[i].line), "%s: %d %s", cases[i].query, rc, out);
+    free(out);
+  }
+}
+END_TEST
+
 /* A damaged copy of an index: status 2 and a one-line message. */
 START_TEST(damaged_index) {
   static const char *const damage[] = {
@@ -487,6 +507,7 @@ static Suite *edges_suite(void) {
   tcase_add_test(tc, option_ranges);
   tcase_add_test(tc, query_limits);
   tcase_add_test(tc, dots_are_not_ranges);
+  tcase_add_test(tc, match_counts_in_words);
   tcase_add_test(tc, damaged_index);
   tcase_add_test(tc, batch_bad_lines);
   tcase_add_test(tc, duplicate_ids_noted);
