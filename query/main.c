@@ -408,6 +408,9 @@ int main(int argc, char **argv) {
     fprintf(stderr, "telusur-query: %s\n", err.msg);
     return EXIT_ERROR;
   }
+  if (tl_searcher_unknown_fields(s))
+    fprintf(stderr, "telusur-query: warning: %s: no article has a field named %s\n", db,
+            tl_searcher_unknown_fields(s));
   if (batch) {
     status = run_batch(s, batch, &o);
   } else {

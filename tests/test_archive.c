@@ -524,6 +524,35 @@ START_TEST(bad_filters_refused) {
 }
 END_TEST
 
+/* Filter and facet fields that no article has are named, each once, in
+ * the order given; the date filter and the fields the articles have are
+ * not. */
+START_TEST(unknown_fields_named) {
+  tl_searcher_options so;
+  tl_searcher *s = NULL;
+  tl_filter f[] = {{"topik", "Ekonomi"}, {"source", "Kompas"}, {"date", "2025"}, {"TOPIK", "x"}};
+  const char *facets[] = {"site", "kota", "Topic", "year"};
+  tl_error err;
+  build();
+  memset(&so, 0, sizeof so);
+  so.filters = f;
+  so.nfilters = 4;
+  so.facets = facets;
+  so.nfacets = 4;
+  ck_assert_msg(tl_searcher_open(db, &so, NULL, &s, &err) == TL_OK, "%s", err.msg);
+  ck_assert_ptr_nonnull(tl_searcher_unknown_fields(s));
+  ck_assert_str_eq(tl_searcher_unknown_fields(s), "topik, kota");
+  tl_searcher_close(s);
+  so.nfilters = 3;
+  f[0].field = "topic";
+  so.nfacets = 1;
+  ck_assert_msg(tl_searcher_open(db, &so, NULL, &s, &err) == TL_OK, "%s", err.msg);
+  ck_assert_ptr_null(tl_searcher_unknown_fields(s));
+  tl_searcher_close(s);
+  tu_dir_teardown();
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("archive");
   TCase *tc = tcase_create("archive");
@@ -537,6 +566,7 @@ int main(void) {
   tcase_add_test(tc, facets_count_articles);
   tcase_add_test(tc, facets_with_collapse_and_filter);
   tcase_add_test(tc, bad_filters_refused);
+  tcase_add_test(tc, unknown_fields_named);
   suite_add_tcase(s, tc);
   return tu_run_suite(s);
 }

@@ -393,6 +393,28 @@ START_TEST(match_counts_in_words) {
 }
 END_TEST
 
+/* A filter or facet field that no article has: a warning naming it, the
+ * search done (nothing matched: status 1). */
+START_TEST(unknown_field_warned) {
+  char *out = NULL, *err = NULL;
+  int rc;
+  make_index();
+  rc = tu_runf(&out, &err, "'%s/telusur-query' -d '%s' --filter topik=ekonomi kerjasama",
+               tu_bin_dir(), db);
+  ck_assert_msg(rc == 1 && strstr(err, "warning: ") &&
+                    strstr(err, "no article has a field named topik\n") &&
+                    count_char(err, '\n') == 1,
+                "%d %s", rc, err);
+  free(out);
+  free(err);
+  out = err = NULL;
+  rc = tu_runf(&out, &err, "'%s/telusur-query' -d '%s' kerjasama", tu_bin_dir(), db);
+  ck_assert_msg(rc == 0 && !*err, "%d %s", rc, err);
+  free(out);
+  free(err);
+}
+END_TEST
+
 /* A damaged copy of an index: status 2 and a one-line message. */
 START_TEST(damaged_index) {
   static const char *const damage[] = {
@@ -508,6 +530,7 @@ static Suite *edges_suite(void) {
   tcase_add_test(tc, query_limits);
   tcase_add_test(tc, dots_are_not_ranges);
   tcase_add_test(tc, match_counts_in_words);
+  tcase_add_test(tc, unknown_field_warned);
   tcase_add_test(tc, damaged_index);
   tcase_add_test(tc, batch_bad_lines);
   tcase_add_test(tc, duplicate_ids_noted);

@@ -318,6 +318,15 @@ tl_status tl_searcher_open(const char *db_path, const tl_searcher_options *opts,
 void tl_searcher_close(tl_searcher *s);
 
 /**
+ * The fields of the searcher's filters and facets (tl_searcher_options)
+ * that no article of the index has a value of (the date filter aside),
+ * ", "-separated in the order given, each once; NULL when there is none.
+ * Such a field is most likely misspelt: its filter matches nothing and its
+ * facet counts nothing. Owned by s, valid until tl_searcher_close().
+ */
+const char *tl_searcher_unknown_fields(const tl_searcher *s);
+
+/**
  * The shards of a stub database left out with allow_partial since the
  * searcher opened or last searched (they did not answer), ", "-separated
  * (HOST:PORT, or a path); "" when every shard answers. Owned by s, valid

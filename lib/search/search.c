@@ -56,6 +56,7 @@ struct tl_searcher {
   size_t nfacets;
   tl_acronyms *acronyms; /* NULL: no acronym expansion */
   int correct;           /* search the spelling suggestion instead */
+  tl_buf unknown;        /* tl_searcher_unknown_fields, ", "-separated */
 };
 
 /* Weight of the acronym expansion, against 1 for the words typed. */
@@ -130,6 +131,39 @@ static tl_status set_filters(tl_searcher *s, const tl_searcher_options *o, tl_er
       s->nfterms++;
     }
   }
+  return TL_OK;
+}
+
+static int index_field(tl_searcher *s, const char *name, size_t len);
+
+/* Adds to s->unknown the field name if the index holds no term of it (no
+ * article has a value of it), and if it is not there yet. */
+static tl_status check_field(tl_searcher *s, const char *name, tl_error *err) {
+  if (index_field(s, name, strlen(name)))
+    return TL_OK;
+  for (const char *p = s->unknown.data; p && *p;) { /* named twice: listed once */
+    size_t n = strcspn(p, ",");
+    if (n == strlen(name) && strncasecmp(p, name, n) == 0)
+      return TL_OK;
+    p += n + (p[n] ? 2 : 0);
+  }
+  if ((s->unknown.len && tl_buf_append_str(&s->unknown, ", ") != TL_OK) ||
+      tl_buf_append_str(&s->unknown, name) != TL_OK)
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  return TL_OK;
+}
+
+/* The fields of the filters and facets that no article of the index has
+ * (tl_searcher_unknown_fields). */
+static tl_status find_unknown(tl_searcher *s, const tl_searcher_options *o, tl_error *err) {
+  tl_status rc;
+  for (size_t i = 0; i < o->nfilters; i++)
+    if (strcmp(o->filters[i].field, TL_FIELD_DATE) != 0 &&
+        (rc = check_field(s, o->filters[i].field, err)) != TL_OK)
+      return rc;
+  for (size_t i = 0; i < s->nfacets; i++)
+    if ((rc = check_field(s, s->facets[i], err)) != TL_OK)
+      return rc;
   return TL_OK;
 }
 
@@ -316,7 +350,8 @@ tl_status tl_searcher_open(const char *db_path, const tl_searcher_options *opts,
       (rc = tl_acronyms_load(s->store, opts && opts->data_dir ? opts->data_dir : tl_data_dir(),
                              &s->acronyms, err)) != TL_OK)
     goto fail;
-  if (opts && (rc = set_filters(s, opts, err)) != TL_OK)
+  if (opts &&
+      ((rc = set_filters(s, opts, err)) != TL_OK || (rc = find_unknown(s, opts, err)) != TL_OK))
     goto fail;
   free(stemmer);
   *out = s;
@@ -325,6 +360,10 @@ fail:
   free(stemmer);
   tl_searcher_close(s);
   return rc;
+}
+
+const char *tl_searcher_unknown_fields(const tl_searcher *s) {
+  return s->unknown.len ? s->unknown.data : NULL;
 }
 
 const char *tl_searcher_missing(const tl_searcher *s) {
@@ -349,6 +388,7 @@ void tl_searcher_close(tl_searcher *s) {
   for (size_t i = 0; i < s->nfacets; i++)
     free(s->facets[i]);
   free(s->facets);
+  tl_buf_free(&s->unknown);
   free(s);
 }
 
