@@ -530,18 +530,19 @@ END_TEST
 START_TEST(unknown_fields_named) {
   tl_searcher_options so;
   tl_searcher *s = NULL;
-  tl_filter f[] = {{"topik", "Ekonomi"}, {"source", "Kompas"}, {"date", "2025"}, {"TOPIK", "x"}};
+  tl_filter f[] = {
+      {"topik", "Ekonomi"}, {"source", "Kompas"}, {"date", "2025"}, {"TOPIK", "x"}, {"kota,", "x"}};
   const char *facets[] = {"site", "kota", "Topic", "year"};
   tl_error err;
   build();
   memset(&so, 0, sizeof so);
   so.filters = f;
-  so.nfilters = 4;
+  so.nfilters = 5;
   so.facets = facets;
   so.nfacets = 4;
   ck_assert_msg(tl_searcher_open(db, &so, NULL, &s, &err) == TL_OK, "%s", err.msg);
   ck_assert_ptr_nonnull(tl_searcher_unknown_fields(s));
-  ck_assert_str_eq(tl_searcher_unknown_fields(s), "topik, kota");
+  ck_assert_str_eq(tl_searcher_unknown_fields(s), "topik, kota,, kota");
   tl_searcher_close(s);
   so.nfilters = 3;
   f[0].field = "topic";

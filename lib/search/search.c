@@ -136,34 +136,32 @@ static tl_status set_filters(tl_searcher *s, const tl_searcher_options *o, tl_er
 
 static int index_field(tl_searcher *s, const char *name, size_t len);
 
-/* Adds to s->unknown the field name if the index holds no term of it (no
- * article has a value of it), and if it is not there yet. */
-static tl_status check_field(tl_searcher *s, const char *name, tl_error *err) {
-  if (index_field(s, name, strlen(name)))
-    return TL_OK;
-  for (const char *p = s->unknown.data; p && *p;) { /* named twice: listed once */
-    size_t n = strcspn(p, ",");
-    if (n == strlen(name) && strncasecmp(p, name, n) == 0)
-      return TL_OK;
-    p += n + (p[n] ? 2 : 0);
-  }
-  if ((s->unknown.len && tl_buf_append_str(&s->unknown, ", ") != TL_OK) ||
-      tl_buf_append_str(&s->unknown, name) != TL_OK)
-    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-  return TL_OK;
+/* The field of filter or facet k of o (filters first, then facets), or NULL
+ * for the date filter. */
+static const char *unknown_candidate(const tl_searcher *s, const tl_searcher_options *o, size_t k) {
+  if (k < o->nfilters)
+    return strcmp(o->filters[k].field, TL_FIELD_DATE) == 0 ? NULL : o->filters[k].field;
+  return s->facets[k - o->nfilters];
 }
 
 /* The fields of the filters and facets that no article of the index has
- * (tl_searcher_unknown_fields). */
+ * (tl_searcher_unknown_fields): each once, in any letter case. */
 static tl_status find_unknown(tl_searcher *s, const tl_searcher_options *o, tl_error *err) {
-  tl_status rc;
-  for (size_t i = 0; i < o->nfilters; i++)
-    if (strcmp(o->filters[i].field, TL_FIELD_DATE) != 0 &&
-        (rc = check_field(s, o->filters[i].field, err)) != TL_OK)
-      return rc;
-  for (size_t i = 0; i < s->nfacets; i++)
-    if ((rc = check_field(s, s->facets[i], err)) != TL_OK)
-      return rc;
+  size_t n = o->nfilters + s->nfacets;
+  for (size_t k = 0; k < n; k++) {
+    const char *name = unknown_candidate(s, o, k);
+    size_t j;
+    if (!name || index_field(s, name, strlen(name)))
+      continue;
+    for (j = 0; j < k; j++) /* named before: listed once */
+      if (unknown_candidate(s, o, j) && strcasecmp(unknown_candidate(s, o, j), name) == 0)
+        break;
+    if (j < k)
+      continue;
+    if ((s->unknown.len && tl_buf_append_str(&s->unknown, ", ") != TL_OK) ||
+        tl_buf_append_str(&s->unknown, name) != TL_OK)
+      return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  }
   return TL_OK;
 }
 
