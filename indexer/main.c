@@ -116,6 +116,11 @@ static void on_progress(void *ctx, const tl_update_progress *p) {
             p->files + p->skipped_files, p->articles, p->passages, mbs);
 }
 
+/* The plural ending of a count's noun: "" for one, else "s". */
+static const char *plural(unsigned long n) {
+  return n == 1 ? "" : "s";
+}
+
 static void print_summary(const tl_update_summary *s) {
   char why[256] = "", undated[64] = "";
   size_t wl = 0;
@@ -127,14 +132,16 @@ static void print_summary(const tl_update_summary *s) {
   if (wl)
     snprintf(why + wl, sizeof why - wl, ")");
   if (s->undated)
-    snprintf(undated, sizeof undated, "%lu articles without a parseable date; ", s->undated);
+    snprintf(undated, sizeof undated, "%lu article%s without a parseable date; ", s->undated,
+             plural(s->undated));
   fprintf(stderr,
-          "telusur-index: %lu articles (%lu passages) from %lu files, %.1f MB, "
+          "telusur-index: %lu article%s (%lu passage%s) from %lu file%s, %.1f MB, "
           "in %.2f s; added %lu, replaced %lu, unchanged %lu, removed %lu; "
-          "skipped: %lu files, %lu records%s; %sindex: %lu passages%s\n",
-          s->articles, s->passages, s->files, (double)s->bytes / 1e6, s->seconds, s->added,
-          s->replaced, s->unchanged, s->removed, s->skipped_files, s->skipped_records, why, undated,
-          s->index_passages,
+          "skipped: %lu file%s, %lu record%s%s; %sindex: %lu passage%s%s\n",
+          s->articles, plural(s->articles), s->passages, plural(s->passages), s->files,
+          plural(s->files), (double)s->bytes / 1e6, s->seconds, s->added, s->replaced, s->unchanged,
+          s->removed, s->skipped_files, plural(s->skipped_files), s->skipped_records,
+          plural(s->skipped_records), why, undated, s->index_passages, plural(s->index_passages),
           s->stopped ? "; stopped by an error, the index keeps its last commit" : "");
 }
 

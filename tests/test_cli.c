@@ -367,7 +367,7 @@ START_TEST(bad_inputs) {
   ck_assert_msg(strstr(err, "cut.jsonl.gz: truncated gzip data") != NULL, "%s", err);
   ck_assert_msg(strstr(err, "missing.txt: No such file or directory") != NULL, "%s", err);
   ck_assert_msg(strstr(err, "/line?break.jsonl:1: malformed JSON") != NULL, "%s", err);
-  ck_assert_msg(strstr(err, "skipped: 1 files, 5 records") != NULL, "%s", err);
+  ck_assert_msg(strstr(err, "skipped: 1 file, 5 records") != NULL, "%s", err);
   free(out);
   free(err);
   out = err = NULL;
@@ -408,7 +408,7 @@ START_TEST(earlier_index_kept) {
   ck_assert_int_eq(tu_runf(NULL, &err, "'%s/telusur-index' -d '%s/db' '%s/seed.txt'", tu_bin_dir(),
                            tu_dir, tu_dir),
                    0);
-  ck_assert_msg(strstr(err, "1 articles (0 passages)") && strstr(err, "unchanged 1") &&
+  ck_assert_msg(strstr(err, "1 article (0 passages)") && strstr(err, "unchanged 1") &&
                     strstr(err, "index: 48 passages"),
                 "%s", err);
   free(err);

@@ -141,6 +141,24 @@ static void set_mtime(const char *name, long sec) {
   ck_assert_int_eq(utimes(path, tv), 0);
 }
 
+/* The run's summary: a count of one takes its noun in the singular. */
+START_TEST(summary_in_words) {
+  char args[4096], *err;
+  snprintf(cmd, sizeof cmd, "%s/one", tu_dir);
+  ck_assert_int_eq(mkdir(cmd, 0700), 0);
+  put("one/a.jsonl",
+      "{\"id\":\"a1\",\"title\":\"Gempa\",\"text\":\"Gempa di Lombok.\",\"date\":\"kemarin\"}\n"
+      "not json\n");
+  snprintf(args, sizeof args, "-d '%s/db1' '%s/one/a.jsonl' '%s/one/gone.txt'", tu_dir, tu_dir,
+           tu_dir);
+  err = index_run(1, args);
+  ASSERT_HAS(err, "telusur-index: 1 article (1 passage) from 1 file, ");
+  ASSERT_HAS(err, "skipped: 1 file, 1 record (");
+  ASSERT_HAS(err, "; 1 article without a parseable date; index: 1 passage\n");
+  free(err);
+}
+END_TEST
+
 /* Part 2: unchanged files are skipped, changed articles replaced, gone
  * files pruned. */
 START_TEST(incremental_runs) {
@@ -409,7 +427,7 @@ START_TEST(huge_article_in_chunks) {
   put_many("big.txt", 20000, "Kalimat terakhir menyebut kerbau albino.");
   snprintf(args, sizeof args, "-j 2 -d '%s' '%s'", db, path);
   err = index_run(0, args);
-  ASSERT_HAS(err, "1 articles (20000 passages) from 1 files");
+  ASSERT_HAS(err, "1 article (20000 passages) from 1 file,");
   ASSERT_HAS(err, "added 1, replaced 0");
   ASSERT_HAS(err, "index: 20000 passages");
   free(err);
@@ -443,7 +461,7 @@ START_TEST(huge_article_in_chunks) {
 
   /* the next run sees the article incomplete and indexes it again */
   err = index_run(0, args);
-  ASSERT_HAS(err, "1 articles (20000 passages) from 1 files");
+  ASSERT_HAS(err, "1 article (20000 passages) from 1 file,");
   ASSERT_HAS(err, "index: 20000 passages");
   free(err);
   ck_assert_int_eq(run(NULL, NULL, "'%s/telusur-query' -d '%s' albino", tu_bin_dir(), db), 1);
@@ -460,6 +478,7 @@ int main(void) {
   tcase_set_timeout(tc, 120);
   tcase_add_test(tc, same_output_any_jobs);
   tcase_add_test(tc, pipeline_keeps_order);
+  tcase_add_test(tc, summary_in_words);
   tcase_add_test(tc, incremental_runs);
   tcase_add_test(tc, manifest_roundtrip);
   tcase_add_test(tc, compact_and_stats);
