@@ -76,7 +76,7 @@ static void one_passage(tl_doc *d, const char *data, unsigned first, unsigned en
   snprintf(article, sizeof article, "{\"article_id\":\"%s\"}", data);
   put_record(rec, sizeof rec, &n, article);
   put_record(rec, sizeof rec, &n, "{\"passage\":1}");
-  OK(tl_doc_set_data(d, rec, n, &err));
+  OK(tl_doc_set_records(d, rec, n, &err));
 }
 
 /*
@@ -493,7 +493,7 @@ START_TEST(test_term_limits) {
   ck_assert_int_eq(tl_doc_add_posting(d, t, 0, 1, &err), TL_ERR_USAGE);
   /* 245 bytes is the most Xapian takes: stored and found */
   OK(tl_doc_add_posting(d, t, 245, 1, &err));
-  OK(tl_doc_set_data(d, "long", 4, &err));
+  OK(tl_doc_set_records(d, "long", 4, &err));
   s = open_ok(db, TL_STORE_WRITE);
   OK(tl_store_add(s, d, &err));
   OK(tl_store_commit(s, &err));

@@ -512,7 +512,7 @@ int tl_index_prepare_next(tl_analysis *ix, const tl_article *a, size_t max_passa
         (ix->next == 0 && ix->file &&
          (rc = tl_doc_set_value(ix->doc, TL_SLOT_FILE, ix->file, strlen(ix->file), err)) !=
              TL_OK) ||
-        (rc = tl_doc_set_data(ix->doc, ix->data.data, ix->data.len, err)) != TL_OK)
+        (rc = tl_doc_set_records(ix->doc, ix->data.data, ix->data.len, err)) != TL_OK)
       goto fail;
   }
   ix->next += n;

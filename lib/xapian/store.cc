@@ -874,12 +874,12 @@ static std::string unpacked_data(ZSTD_DCtx **zd, const std::string &stored) {
   return out;
 }
 
-extern "C" tl_status tl_doc_set_data(tl_doc *d, const char *data, size_t len, tl_error *err) {
+extern "C" tl_status tl_doc_set_records(tl_doc *d, const char *data, size_t len, tl_error *err) {
   try {
     d->doc.add_value(TL_SLOT_RECORDS, packed_data(data, len));
     return TL_OK;
   }
-  TL_CATCH("setting document data")
+  TL_CATCH("setting document records")
 }
 
 extern "C" tl_status tl_doc_set_value(tl_doc *d, unsigned slot, const char *v, size_t len,

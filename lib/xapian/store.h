@@ -147,7 +147,7 @@ tl_status tl_doc_add_term(tl_doc *d, const char *term, size_t len, unsigned wdf,
  * Sets the document's records (len bytes at data, index/schema.h), stored
  * compressed in value slot TL_SLOT_RECORDS. Errors: TL_ERR_NOMEM.
  */
-tl_status tl_doc_set_data(tl_doc *d, const char *data, size_t len, tl_error *err);
+tl_status tl_doc_set_records(tl_doc *d, const char *data, size_t len, tl_error *err);
 
 /** Sets value slot to a string. Errors: TL_ERR_NOMEM. */
 tl_status tl_doc_set_value(tl_doc *d, unsigned slot, const char *v, size_t len, tl_error *err);
