@@ -264,12 +264,25 @@ START_TEST(test_spelling_variants) {
                                         {"meletakan", "meletakkan"},
                                         {"menaikan", "menaikkan"},
                                         {"kwalitas", "kualitas"},
-                                        {"merubah", "mengubah"}};
+                                        {"merubah", "mengubah"},
+                                        /* loan endings (loan_endings) */
+                                        {"geomorfologis", "geomorfologi"},
+                                        {"kriptografis", "kriptografi"},
+                                        {"homeostatis", "homeostasis"},
+                                        {"epigenetika", "epigenetik"},
+                                        {"matematik", "matematika"},
+                                        {"antibiotika", "antibiotik"},
+                                        {"herbivora", "herbivor"},
+                                        {"omnivora", "omnivor"}};
   static const char *const apart[][2] = {{"mengenakan", "mengenakkan"}, /* kena, enak */
                                          {"merapikan", "rapik"},
                                          {"perombakan", "ombak"},
                                          {"goes", "gus"},
-                                         {"koefisien", "kufisien"}};
+                                         {"koefisien", "kufisien"},
+                                         /* words of their own with a loan ending */
+                                         {"fisik", "fisika"},
+                                         {"kritis", "krisis"},
+                                         {"praktis", "praksis"}};
   tl_idstem *s = make_stemmer();
   char a[256], b[256];
   size_t i;

@@ -930,6 +930,48 @@ static int explained(tl_idstem *s, const char *w, size_t n) {
   return e && (usable_root(e) || (e->kind & LEX_EXCEPTION));
 }
 
+/* Loan endings that come in two forms, the first the one kept when the
+ * lexicon explains neither (Pedoman Umum Pembentukan Istilah, 3rd ed.,
+ * Pusat Bahasa, 2007, on adapting affixes):
+ *  - English -ical -> -is beside the noun in -i: geomorfologis,
+ *    geomorfologi;
+ *  - -sis beside -tis after a, e or o: homeostasis, homeostatis (not the
+ *    -itis of medicine);
+ *  - -ic / -ics -> -ik / -ika: genetik, genetika;
+ *  - Latin -vora: herbivora beside herbivor, taken only where the lexicon
+ *    knows the -vor form (survivor is none). */
+static const char *const loan_endings[][2] = {
+    {"logi", "logis"},   {"grafi", "grafis"}, {"nomi", "nomis"}, {"sofi", "sofis"},
+    {"metri", "metris"}, {"asis", "atis"},    {"esis", "etis"},  {"osis", "otis"},
+    {"tik", "tika"},     {"nik", "nika"},     {"vor", "vora"}};
+
+/*
+ * The other form of a word of 7 bytes or more with a loan ending
+ * (loan_endings) that the lexicon does not explain, into out (cap bytes,
+ * NUL-terminated): the other form when the lexicon explains it, else the
+ * first form of the pair. Returns its length, 0 when w has no such ending
+ * or is itself the form kept.
+ */
+static size_t loan_form(tl_idstem *s, const char *w, size_t n, char *out, size_t cap) {
+  size_t r, k;
+  if (n < 7 || explained(s, w, n))
+    return 0;
+  for (r = 0; r < sizeof loan_endings / sizeof *loan_endings; r++)
+    for (k = 0; k < 2; k++) {
+      const char *e = loan_endings[r][k], *o = loan_endings[r][1 - k];
+      size_t el = strlen(e), ol = strlen(o), base = n - el;
+      if (!ends(w, n, e) || base < 4 || base + ol + 1 > cap)
+        continue;
+      memcpy(out, w, base);
+      memcpy(out + base, o, ol);
+      out[base + ol] = '\0';
+      if (k == 1 || explained(s, out, base + ol))
+        return base + ol;
+      return 0;
+    }
+  return 0;
+}
+
 /**
  * The standard spelling of a variant, or NULL when w is none (Sneddon,
  * Indonesian: A Comprehensive Grammar, 2nd ed., 2010, sec. 1.3 on the
@@ -941,6 +983,8 @@ static int explained(tl_idstem *s, const char *w, size_t n) {
  *    only when the respelled word is explained by the lexicon;
  *  - an unknown loan with f for v or p for f (aktifitas -> aktivitas,
  *    positip -> positif), when the respelled word is explained;
+ *  - an unexplained word with a loan ending in two forms (loan_form:
+ *    geomorfologis -> geomorfologi, homeostatis -> homeostasis);
  *  - a -kan form missing the k of a root in -k (memasukan -> memasukkan),
  *    when the doubled form stems to a root in -k and the word as written is
  *    not explained by a licensed reading of a root in -k.
@@ -997,6 +1041,13 @@ static const char *variant_of(tl_idstem *s, const char *w, size_t n, size_t *vle
       return s->var;
     }
     return NULL;
+  }
+  /* loan endings in two forms: the form the lexicon explains, else the
+   * first of the pair */
+  if ((na = loan_form(s, w, n, a, sizeof a)) > 0) {
+    memcpy(s->var, a, na + 1);
+    *vlen = na;
+    return s->var;
   }
   /* a lost doubled k: memasukan, meletakan, menaikan; not mengenakan,
    * merapikan, perombakan, whose written form has a root with affix flags
