@@ -566,10 +566,11 @@ START_TEST(acronyms_follow_the_passages) {
 }
 END_TEST
 
-/* Spelling: words the index does not hold get the likely correction;
- * with correct set, the correction is searched instead. A real word is not
- * "corrected" into another: a root of the lexicon, or a word whose stem the
- * index holds. */
+/* Spelling: words the index does not hold get the likely correction, and
+ * are also searched as it, at half weight (no_expand: not); with correct
+ * set, the correction is searched instead. A real word is not "corrected"
+ * into another: a root of the lexicon, or a word whose stem the index
+ * holds. */
 START_TEST(spelling_suggestion) {
   char *texts[] = {"Kerjasama bilateral adalah hubungan kerjasama antara dua negara.",
                    "Indonesia menjalin kerjasama bilateral dengan Jepang.",
@@ -578,12 +579,21 @@ START_TEST(spelling_suggestion) {
   char *ids[] = {"a", "b", "c"};
   const char *real[] = {"mendiang", "lintah", "mengulangi"};
   char *dir = tu_tmpdir(), db[1024], *j;
-  tl_searcher *s = make_index(dir, texts, ids, 3), *fix;
+  tl_searcher *s = make_index(dir, texts, ids, 3), *fix, *plain;
   tl_searcher_options so;
-  tl_results *res;
+  tl_results *res, *typed;
   tl_error err;
   ck_assert_int_eq(tl_search(s, "kerjsama bilatral", 0, 10, 0, &res, &err), TL_OK);
-  ck_assert_uint_eq(res->count, 0);
+  /* found by the corrections, which weigh half what the words typed do */
+  ck_assert_uint_eq(res->count, 2);
+  ck_assert_ptr_nonnull(res->expanded);
+  ck_assert_str_eq(res->expanded, "kerjsama -> kerjasama; bilatral -> bilateral");
+  ck_assert_int_eq(tl_search(s, "kerjasama bilateral", 0, 10, 0, &typed, &err), TL_OK);
+  ck_assert_uint_eq(typed->count, 2);
+  ck_assert_ptr_null(typed->expanded);
+  ck_assert_str_eq(typed->items[0].article_id, res->items[0].article_id);
+  ck_assert_double_lt(res->items[0].score, typed->items[0].score);
+  tl_results_free(typed);
   ck_assert_ptr_nonnull(res->suggestion);
   ck_assert_str_eq(res->suggestion, "kerjasama bilateral");
   ck_assert_int_eq(res->corrected, 0);
@@ -614,8 +624,17 @@ START_TEST(spelling_suggestion) {
   ck_assert_str_eq(res->suggestion, "mendiang macet");
   tl_results_free(res);
   memset(&so, 0, sizeof so);
-  so.correct = 1;
   snprintf(db, sizeof db, "%s/db", dir);
+  so.no_expand = 1; /* suggested, not searched */
+  ck_assert_int_eq(tl_searcher_open(db, &so, NULL, &plain, &err), TL_OK);
+  ck_assert_int_eq(tl_search(plain, "kerjsama bilatral", 0, 10, 0, &res, &err), TL_OK);
+  ck_assert_uint_eq(res->count, 0);
+  ck_assert_ptr_null(res->expanded);
+  ck_assert_str_eq(res->suggestion, "kerjasama bilateral");
+  tl_results_free(res);
+  tl_searcher_close(plain);
+  so.no_expand = 0;
+  so.correct = 1;
   ck_assert_int_eq(tl_searcher_open(db, &so, NULL, &fix, &err), TL_OK);
   ck_assert_int_eq(tl_search(fix, "kerjsama bilatral", 0, 10, 0, &res, &err), TL_OK);
   ck_assert_uint_eq(res->count, 2);

@@ -195,9 +195,10 @@ typedef struct tl_results {
                                        in that order (a field named twice: once) */
   size_t nfacets;
   double *features_; /**< private: the items' features */
-  char *expanded;    /**< the acronym expansion searched besides the words
-                          typed, for people ("BPS -> badan pusat statistik;
-                          ..."), or NULL */
+  char *expanded;    /**< the expansion searched besides the words typed
+                          (acronyms, spelling corrections), for people ("BPS
+                          -> badan pusat statistik; stalakmit -> stalagmit"),
+                          or NULL */
   char *suggestion;  /**< the query with the words the index does not hold
                           replaced by their likely spelling correction
                           (tl_searcher_options.correct), or
@@ -233,13 +234,17 @@ typedef struct tl_searcher_options {
   const char *data_dir;        /**< NULL: tl_data_dir() */
   const char *query_stopwords; /**< stopword files for queries, comma separated;
                                   NULL: "tala.txt,questions.txt" */
-  int no_expand;               /**< do not expand acronyms: by default a query's
-                                    acronym (a word in capitals) is also
-                                    searched by its long forms and a long
-                                    form by its acronym, at half weight; the
-                                    table is lexicon/acronyms.txt and the
-                                    definitions the index found in its text
-                                    ("Badan Pusat Statistik (BPS)") */
+  int no_expand;               /**< do not expand acronyms or misspelt
+                                    words: by default a query's acronym (a
+                                    word in capitals) is also searched by
+                                    its long forms and a long form by its
+                                    acronym, at half weight (the table is
+                                    lexicon/acronyms.txt and the definitions
+                                    the index found in its text, "Badan
+                                    Pusat Statistik (BPS)"), and a word with
+                                    a spelling correction (tl_results.
+                                    suggestion) by the correction, at half
+                                    weight */
   int correct;                 /**< when a query has a spelling suggestion
                                     (tl_results.suggestion), search it
                                     instead of the query as typed */

@@ -1,4 +1,5 @@
-/* expand.c - acronym expansion of queries (see expand.h). */
+/* expand.c - expansion of queries: acronyms, spelling corrections (see
+ * expand.h). */
 #include "search/expand.h"
 
 #include "index/schema.h"
@@ -185,10 +186,10 @@ static int add_expansion(tl_expansion **out, size_t *n, size_t *cap, const char 
                          const char *to, int to_acronym) {
   if (tl_array_reserve((void **)out, cap, *n + 1, sizeof **out) != TL_OK)
     return 1;
+  memset(&(*out)[*n], 0, sizeof **out);
   (*out)[*n].from = from;
   (*out)[*n].to = to;
   (*out)[*n].to_acronym = to_acronym;
-  (*out)[*n].applied = 0;
   (*n)++;
   return 0;
 }
@@ -240,7 +241,7 @@ tl_status tl_expansions_shown(const tl_expansion *e, size_t n, char **out, tl_er
     if (!e[i].applied)
       continue;
     failed |= tl_buf_append_str(&s, s.len ? "; " : "");
-    failed |= append_cased(&s, e[i].from, !e[i].to_acronym);
+    failed |= append_cased(&s, e[i].from, !e[i].to_acronym && !e[i].correction);
     failed |= tl_buf_append_str(&s, " -> ");
     failed |= append_cased(&s, e[i].to, e[i].to_acronym);
   }
@@ -259,19 +260,19 @@ static int lower_letters(const char *s, size_t n) {
   return n > 0;
 }
 
-tl_status tl_spelling_suggest(tl_store *st, tl_analyzer *an, const tl_query *q, char **out,
-                              tl_error *err) {
-  tl_buf b = TL_BUF_INIT;
-  size_t i, copied = 0;
-  int changed = 0, failed = 0;
+/* Calls on(ctx, t, fix) for each word t of q that the index st does not
+ * hold and has a correction fix, as tl_spelling_suggest tells them. */
+static tl_status each_correction(tl_store *st, tl_analyzer *an, const tl_query *q,
+                                 int (*on)(void *ctx, const tl_query_term *t, const char *fix),
+                                 void *ctx, tl_error *err) {
+  size_t i, done = 0;
   tl_status rc = TL_OK;
   size_t lead = strspn(q->text, " \t\r\n"); /* where the first word starts */
-  *out = NULL;
   for (i = 0; i < q->nterms && rc == TL_OK; i++) {
     const tl_query_term *t = &q->terms[i];
     char *fix = NULL;
     if (t->flags & (TL_TERM_STEM | TL_TERM_JOINED | TL_TERM_NUMBER | TL_TERM_ACRONYM) ||
-        t->negated || t->operator_ || t->start < copied || t->len < 3 ||
+        t->negated || t->operator_ || t->start < done || t->len < 3 ||
         !lower_letters(t->term, t->len) || q->text[t->end] == ':' || q->text[t->end] == '*' ||
         (t->start > lead && q->text[t->start] >= 'A' && q->text[t->start] <= 'Z') ||
         tl_analyzer_is_known(an, t->term, t->len))
@@ -297,18 +298,74 @@ tl_status tl_spelling_suggest(tl_store *st, tl_analyzer *an, const tl_query *q, 
       }
     }
     if (*fix) {
-      failed |= tl_buf_append(&b, q->text + copied, t->start - copied);
-      failed |= tl_buf_append_str(&b, fix);
-      copied = t->end;
-      changed = 1;
+      done = t->end;
+      if (on(ctx, t, fix))
+        rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
     }
     free(fix);
   }
-  if (rc == TL_OK && changed) {
-    failed |= tl_buf_append_str(&b, q->text + copied);
-    if (failed || !(*out = tl_buf_take(&b, NULL)))
-      rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  return rc;
+}
+
+/* What each_correction finds: the corrected text, and "from\0to\0" for
+ * each word corrected. */
+typedef struct corrected {
+  const tl_query *q;
+  tl_buf text, pairs;
+  size_t copied; /* q->text's bytes copied so far */
+} corrected;
+
+static int on_correction(void *ctx, const tl_query_term *t, const char *fix) {
+  corrected *c = ctx;
+  int failed = tl_buf_append(&c->text, c->q->text + c->copied, t->start - c->copied);
+  failed |= tl_buf_append_str(&c->text, fix);
+  c->copied = t->end;
+  failed |= tl_buf_append(&c->pairs, t->term, t->len + 1);
+  return failed | tl_buf_append(&c->pairs, fix, strlen(fix) + 1);
+}
+
+/* The pairs of c as n expansions in one block (their strings after them). */
+static tl_expansion *pairs_block(const corrected *c, size_t n) {
+  tl_expansion *e = calloc(1, n * sizeof *e + c->pairs.len);
+  char *words;
+  size_t i, at = 0;
+  if (!e)
+    return NULL;
+  words = memcpy(e + n, c->pairs.data, c->pairs.len);
+  for (i = 0; i < n; i++) {
+    e[i].from = words + at;
+    at += strlen(words + at) + 1;
+    e[i].to = words + at;
+    at += strlen(words + at) + 1;
+    e[i].correction = 1;
   }
-  tl_buf_free(&b);
+  return e;
+}
+
+tl_status tl_spelling_suggest(tl_store *st, tl_analyzer *an, const tl_query *q, char **out,
+                              tl_expansion **fixes, size_t *nfixes, tl_error *err) {
+  corrected c = {q, TL_BUF_INIT, TL_BUF_INIT, 0};
+  tl_status rc = each_correction(st, an, q, on_correction, &c, err);
+  size_t n = 0, at;
+  *out = NULL;
+  if (fixes) {
+    *fixes = NULL;
+    *nfixes = 0;
+  }
+  for (at = 0; at < c.pairs.len; at += strlen(c.pairs.data + at) + 1)
+    n++;
+  n /= 2;
+  if (rc == TL_OK && n > 0) {
+    if (tl_buf_append_str(&c.text, q->text + c.copied) || !(*out = tl_buf_take(&c.text, NULL)) ||
+        (fixes && !(*fixes = pairs_block(&c, n)))) {
+      free(*out);
+      *out = NULL;
+      rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    } else if (fixes) {
+      *nfixes = n;
+    }
+  }
+  tl_buf_free(&c.text);
+  tl_buf_free(&c.pairs);
   return rc;
 }

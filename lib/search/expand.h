@@ -1,8 +1,9 @@
 /*
- * expand.h - acronym expansion of queries: a query's acronym (a word typed
- * in capitals, BPS) is also searched by its long forms ("badan pusat
- * statistik"), and a long form typed in full by its acronym, both weighted
- * below what was typed (tl_search_options.expand_weight).
+ * expand.h - expansion of queries: a query's acronym (a word typed in
+ * capitals, BPS) is also searched by its long forms ("badan pusat
+ * statistik"), a long form typed in full by its acronym, and a word the
+ * index does not hold by its spelling correction, all weighted below what
+ * was typed (tl_search_options.expand_weight).
  *
  * The table joins the project's list lexicon/acronyms.txt ("SHORT<TAB>long
  * form") and the acronyms the index found defined in its text
@@ -50,7 +51,8 @@ tl_status tl_acronyms_expand(const tl_acronyms *a, const tl_query *q, tl_expansi
 /**
  * A line for people of the n expansions at e that a search applied
  * (tl_expansion.applied): "BPS -> badan pusat statistik; lembaga ilmu
- * pengetahuan indonesia -> LIPI", acronyms in capitals. *out receives it,
+ * pengetahuan indonesia -> LIPI; stalakmit -> stalagmit", acronyms in
+ * capitals, spelling corrections in lower case. *out receives it,
  * malloc'd (the caller frees it), or NULL when none was applied.
  * Errors: TL_ERR_NOMEM.
  */
@@ -61,18 +63,21 @@ tl_status tl_expansions_shown(const tl_expansion *e, size_t n, char **out, tl_er
  * text by analyzer an: each word of letters a-z that the index st does not
  * hold is replaced by its correction (tl_store_spelling), the rest of the
  * text is kept. *out receives the corrected query, or NULL when no word was
- * corrected; the caller frees it. Left alone: operators, negated words,
- * numbers, acronyms, a word whose stem the index holds (the search finds
- * its family already: mengulangi, not mengurangi) and a root the
- * analyzer's lexicon knows (tl_analyzer_is_known): a correction there would
- * only swap one real word for another (mendiang -> mending, lintah ->
- * lintas). Nor is a word typed with a capital letter after the query's
- * first word: a name the index lacks, not a typo (Vardy -> vary,
- * Pesawaran -> penawaran, Kempo -> kemp); the first word's capital is
- * the sentence's.
+ * corrected; the caller frees it. Unless fixes is NULL, *fixes receives the
+ * *nfixes corrections as expansions (tl_expansion: from a word's lower-case
+ * form, to its correction, correction set; NULL and 0 when none), their
+ * strings in the same block: the caller frees *fixes alone. Left alone:
+ * operators, negated words, numbers, acronyms, a word whose stem the index
+ * holds (the search finds its family already: mengulangi, not mengurangi)
+ * and a root the analyzer's lexicon knows (tl_analyzer_is_known): a
+ * correction there would only swap one real word for another (mendiang ->
+ * mending, lintah -> lintas). Nor is a word typed with a capital letter
+ * after the query's first word: a name the index lacks, not a typo (Vardy
+ * -> vary, Pesawaran -> penawaran, Kempo -> kemp); the first word's
+ * capital is the sentence's.
  * Errors: TL_ERR_XAPIAN, TL_ERR_NOMEM.
  */
 tl_status tl_spelling_suggest(tl_store *st, tl_analyzer *an, const tl_query *q, char **out,
-                              tl_error *err);
+                              tl_expansion **fixes, size_t *nfixes, tl_error *err);
 
 #endif

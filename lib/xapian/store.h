@@ -177,8 +177,10 @@ typedef struct tl_expansion {
                          separated by spaces (searched as a phrase) or, with
                          to_acronym, one acronym (searched in capitals) */
   int to_acronym;
-  int applied; /**< set to 1 by tl_store_search when the query holds the
-                    run where an expansion can stand */
+  int correction; /**< 1: a spelling correction of the word from (shown in
+                       lower case), not an acronym's */
+  int applied;    /**< set to 1 by tl_store_search when the query holds the
+                       run where an expansion can stand */
 } tl_expansion;
 
 typedef struct tl_search_options {
