@@ -595,6 +595,14 @@ START_TEST(spelling_suggestion) {
   ck_assert_double_lt(res->items[0].score, typed->items[0].score);
   tl_results_free(typed);
   ck_assert_ptr_nonnull(res->suggestion);
+  tl_results_free(res);
+  /* a correction that is a stopword is suggested, not searched */
+  ck_assert_int_eq(tl_search(s, "jepang dengn", 0, 10, 0, &res, &err), TL_OK);
+  ck_assert_str_eq(res->suggestion, "jepang dengan");
+  ck_assert_ptr_null(res->expanded);
+  ck_assert_uint_eq(res->count, 1);
+  tl_results_free(res);
+  ck_assert_int_eq(tl_search(s, "kerjsama bilatral", 0, 10, 0, &res, &err), TL_OK);
   ck_assert_str_eq(res->suggestion, "kerjasama bilateral");
   ck_assert_int_eq(res->corrected, 0);
   j = tl_results_suggestion_json(res, NULL);

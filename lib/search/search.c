@@ -1403,7 +1403,9 @@ static tl_status search_once(tl_searcher *s, const char *query, const tl_expansi
     tl_query_free(pq);
     return rc;
   }
-  if (nfixes) { /* the corrections after the acronyms */
+  if (nfixes) { /* the corrections after the acronyms, but for stopwords
+                 * (dand -> dan), which are not searched as typed either */
+    size_t k;
     tl_expansion *all = realloc(expand, (nexpand + nfixes) * sizeof *all);
     if (!all) {
       free(q);
@@ -1412,9 +1414,10 @@ static tl_status search_once(tl_searcher *s, const char *query, const tl_expansi
       tl_query_free(pq);
       return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
     }
-    memcpy(all + nexpand, fixes, nfixes * sizeof *all);
     expand = all;
-    nexpand += nfixes;
+    for (k = 0; k < nfixes; k++)
+      if (!tl_analyzer_is_stopword(s->query_stop, fixes[k].to, strlen(fixes[k].to)))
+        expand[nexpand++] = fixes[k];
   }
   so.expand = expand;
   so.nexpand = nexpand;
