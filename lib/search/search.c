@@ -62,7 +62,8 @@ struct tl_searcher {
 
 /* Weight of the expansion (acronyms, spelling corrections), against 1 for
  * the words typed: at 0.5 the corrections of the train questions' words put
- * three judged passages first and moved none down (bench/RESULTS-relevance.md). */
+ * two judged passages first, raised a third and moved none down
+ * (bench/RESULTS-relevance.md). */
 #define EXPAND_WEIGHT 0.5
 
 /* The distinct word forms from which a reranked question finds its

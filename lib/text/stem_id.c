@@ -938,8 +938,8 @@ static int explained(tl_idstem *s, const char *w, size_t n) {
  *  - -sis beside -tis after a, e or o: homeostasis, homeostatis (not the
  *    -itis of medicine);
  *  - -ic / -ics -> -ik / -ika: genetik, genetika;
- *  - Latin -vora: herbivora beside herbivor, taken only where the lexicon
- *    knows the -vor form (survivor is none). */
+ *  - Latin -vora beside -vor: herbivora, herbivor (a word in -vor takes
+ *    -vora only where the lexicon knows that form: survivor stays). */
 static const char *const loan_endings[][2] = {
     {"logi", "logis"},   {"grafi", "grafis"}, {"nomi", "nomis"}, {"sofi", "sofis"},
     {"metri", "metris"}, {"asis", "atis"},    {"esis", "etis"},  {"osis", "otis"},
