@@ -167,6 +167,21 @@ START_TEST(exit_statuses) {
       tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' bilateral", tu_bin_dir(), tu_dir), 0);
   ck_assert_int_eq(
       tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' zzzqqqxxx", tu_bin_dir(), tu_dir), 1);
+  {
+    /* a misspelt word matches by its correction (an expansion), as
+     * suggested; --no-expand: suggested only, nothing matched */
+    char *out = NULL;
+    ck_assert_int_eq(
+        tu_runf(&out, NULL, "'%s/telusur-query' -d '%s/db' bilatral", tu_bin_dir(), tu_dir), 0);
+    ck_assert_msg(strstr(out, "did you mean: bilateral\n") && strstr(out, "\n1. "), "%s", out);
+    free(out);
+    out = NULL;
+    ck_assert_int_eq(tu_runf(&out, NULL, "'%s/telusur-query' -d '%s/db' --no-expand bilatral",
+                             tu_bin_dir(), tu_dir),
+                     1);
+    ck_assert_msg(strstr(out, "did you mean: bilateral\n") && !strstr(out, "\n1. "), "%s", out);
+    free(out);
+  }
   /* a match listed or not: -n 0, an offset past the last, in each format */
   ck_assert_int_eq(
       tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' -n 0 bilateral", tu_bin_dir(), tu_dir), 0);
