@@ -231,9 +231,10 @@ static const char *const queries[] = {
  * written again when a hyphenated compound (tanah-longsor) stopped being
  * stemmed as its first word, and again when compounds sharing a few letters
  * (ekspor-impor) did, when affixed reduplications were (sayur-mayurnya,
- * besar-besaran), when diacritics were left out (schema 7), and when loan
- * endings came to share a stem (antibiotika, antibiotik): the term
- * statistics moved, the passages and their order did not. */
+ * besar-besaran), when diacritics were left out (schema 7), when loan
+ * endings came to share a stem (antibiotika, antibiotik), and when more
+ * spelling variants did (milyar, miliar): the term statistics moved, the
+ * passages and their order did not. */
 static const struct {
   int set;
   size_t query;
@@ -270,36 +271,36 @@ static const struct {
                 {0, 6, "corpus/000_2094494d46160138.txt", 21, 2, 0.78073732490447401},
                 {0, 6, "corpus/000_2094494d46160138.txt", 26, 4, 0.77335552519989903},
                 {0, 6, "corpus/000_2094494d46160138.txt", 24, 5, 0.7709197822980659},
-                {1, 0, "tydi-id-00421", 1, 1, 26.20206329279161},
-                {1, 0, "tydi-id-00649", 1, 2, 13.845444377617909},
+                {1, 0, "tydi-id-00421", 1, 1, 26.2019433716717},
+                {1, 0, "tydi-id-00649", 1, 2, 13.845471466172405},
                 {1, 0, "tydi-id-00553", 1, 3, 10.713985032365201},
                 {1, 0, "tydi-id-04225", 1, 4, 8.4980020052740297},
                 {1, 0, "tydi-id-01273", 1, 5, 8.2618261713300676},
-                {1, 1, "tydi-id-00013", 1, 1, 23.928071201354591},
-                {1, 1, "tydi-id-03541", 1, 2, 21.657686437995185},
+                {1, 1, "tydi-id-00013", 1, 1, 23.928138662829447},
+                {1, 1, "tydi-id-03541", 1, 2, 21.657839075332497},
                 {1, 1, "tydi-id-02701", 1, 3, 4.3889071884202941},
                 {1, 1, "tydi-id-03385", 1, 4, 3.8626651471963838},
                 {1, 1, "tydi-id-03889", 1, 5, 3.8097035321187334},
-                {1, 2, "tydi-id-00001", 1, 1, 43.342985868282362},
-                {1, 2, "tydi-id-04297", 1, 2, 12.393445971132184},
+                {1, 2, "tydi-id-00001", 1, 1, 43.342913595895403},
+                {1, 2, "tydi-id-04297", 1, 2, 12.393278434420793},
                 {1, 2, "tydi-id-02329", 1, 3, 6.1628998861926192},
-                {1, 3, "tydi-id-03541", 1, 1, 22.913435373444052},
-                {1, 3, "tydi-id-00037", 1, 2, 5.2232569833393683},
+                {1, 3, "tydi-id-03541", 1, 1, 22.913623036967778},
+                {1, 3, "tydi-id-00037", 1, 2, 5.2232910297064761},
                 {1, 3, "tydi-id-02701", 1, 3, 4.3889071884202941},
                 {1, 3, "tydi-id-03385", 1, 4, 3.8626651471963838},
                 {1, 3, "tydi-id-03889", 1, 5, 3.8097035321187334},
-                {1, 4, "tydi-id-00025", 3, 1, 21.941873123606236},
-                {1, 4, "tydi-id-00025", 1, 2, 18.368072136862683},
-                {1, 5, "tydi-id-03673", 1, 1, 16.096020014364417},
-                {1, 5, "tydi-id-01381", 1, 2, 13.047746865261956},
+                {1, 4, "tydi-id-00025", 3, 1, 21.941906836701548},
+                {1, 4, "tydi-id-00025", 1, 2, 18.36807953323094},
+                {1, 5, "tydi-id-03673", 1, 1, 16.096039280954461},
+                {1, 5, "tydi-id-01381", 1, 2, 13.04775996917045},
                 {1, 5, "tydi-id-00649", 1, 3, 8.3070554562075909},
                 {1, 5, "tydi-id-02341", 1, 4, 6.9269767072197137},
                 {1, 5, "tydi-id-04225", 1, 5, 6.0439655888076631},
-                {1, 6, "tydi-id-02305", 1, 1, 13.825876629863547},
-                {1, 6, "corpus/000_2094494d46160138.txt", 19, 2, 10.85411630743414},
-                {1, 6, "corpus/000_2094494d46160138.txt", 24, 3, 10.260131957303329},
-                {1, 6, "corpus/000_2094494d46160138.txt", 45, 4, 10.143999357842883},
-                {1, 6, "corpus/000_2094494d46160138.txt", 20, 5, 9.6409854374158854}};
+                {1, 6, "tydi-id-02305", 1, 1, 13.825908138925877},
+                {1, 6, "corpus/000_2094494d46160138.txt", 19, 2, 10.854125419577812},
+                {1, 6, "corpus/000_2094494d46160138.txt", 24, 3, 10.260132903347547},
+                {1, 6, "corpus/000_2094494d46160138.txt", 45, 4, 10.144000187042359},
+                {1, 6, "corpus/000_2094494d46160138.txt", 20, 5, 9.640994722868129}};
 
 /* Whether an article id is the one expected: a file's id is its path, as
  * given under the source directory ("corpus/..." expected). */

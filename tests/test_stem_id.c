@@ -265,6 +265,11 @@ START_TEST(test_spelling_variants) {
                                         {"menaikan", "menaikkan"},
                                         {"kwalitas", "kualitas"},
                                         {"merubah", "mengubah"},
+                                        {"samudera", "samudra"},
+                                        {"hadist", "hadis"},
+                                        {"kesusasteraan", "kesusastraan"},
+                                        {"menghembuskan", "mengembuskan"},
+                                        {"milyar", "miliar"},
                                         /* loan endings (loan_endings) */
                                         {"geomorfologis", "geomorfologi"},
                                         {"kriptografis", "kriptografi"},
