@@ -308,11 +308,12 @@ static tl_status each_correction(tl_store *st, tl_analyzer *an, const tl_query *
 }
 
 /* What each_correction finds: the corrected text, and "from\0to\0" for
- * each word corrected. */
+ * each of the n words corrected. */
 typedef struct corrected {
   const tl_query *q;
   tl_buf text, pairs;
   size_t copied; /* q->text's bytes copied so far */
+  size_t n;
 } corrected;
 
 static int on_correction(void *ctx, const tl_query_term *t, const char *fix) {
@@ -320,12 +321,15 @@ static int on_correction(void *ctx, const tl_query_term *t, const char *fix) {
   int failed = tl_buf_append(&c->text, c->q->text + c->copied, t->start - c->copied);
   failed |= tl_buf_append_str(&c->text, fix);
   c->copied = t->end;
+  c->n++;
   failed |= tl_buf_append(&c->pairs, t->term, t->len + 1);
   return failed | tl_buf_append(&c->pairs, fix, strlen(fix) + 1);
 }
 
-/* The pairs of c as n expansions in one block (their strings after them). */
-static tl_expansion *pairs_block(const corrected *c, size_t n) {
+/* The pairs of c as c->n expansions in one block (their strings after
+ * them). */
+static tl_expansion *pairs_block(const corrected *c) {
+  size_t n = c->n;
   tl_expansion *e = calloc(1, n * sizeof *e + c->pairs.len);
   char *words;
   size_t i, at = 0;
@@ -344,25 +348,21 @@ static tl_expansion *pairs_block(const corrected *c, size_t n) {
 
 tl_status tl_spelling_suggest(tl_store *st, tl_analyzer *an, const tl_query *q, char **out,
                               tl_expansion **fixes, size_t *nfixes, tl_error *err) {
-  corrected c = {q, TL_BUF_INIT, TL_BUF_INIT, 0};
+  corrected c = {q, TL_BUF_INIT, TL_BUF_INIT, 0, 0};
   tl_status rc = each_correction(st, an, q, on_correction, &c, err);
-  size_t n = 0, at;
   *out = NULL;
   if (fixes) {
     *fixes = NULL;
     *nfixes = 0;
   }
-  for (at = 0; at < c.pairs.len; at += strlen(c.pairs.data + at) + 1)
-    n++;
-  n /= 2;
-  if (rc == TL_OK && n > 0) {
+  if (rc == TL_OK && c.n > 0) {
     if (tl_buf_append_str(&c.text, q->text + c.copied) || !(*out = tl_buf_take(&c.text, NULL)) ||
-        (fixes && !(*fixes = pairs_block(&c, n)))) {
+        (fixes && !(*fixes = pairs_block(&c)))) {
       free(*out);
       *out = NULL;
       rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
     } else if (fixes) {
-      *nfixes = n;
+      *nfixes = c.n;
     }
   }
   tl_buf_free(&c.text);
