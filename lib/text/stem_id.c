@@ -954,7 +954,7 @@ static const char *const loan_endings[][2] = {
  */
 static size_t loan_form(tl_idstem *s, const char *w, size_t n, char *out, size_t cap) {
   size_t r, k;
-  if (n < 7 || explained(s, w, n))
+  if (n < 7)
     return 0;
   for (r = 0; r < sizeof loan_endings / sizeof *loan_endings; r++)
     for (k = 0; k < 2; k++) {
@@ -962,12 +962,13 @@ static size_t loan_form(tl_idstem *s, const char *w, size_t n, char *out, size_t
       size_t el = strlen(e), ol = strlen(o), base = n - el;
       if (!ends(w, n, e) || base < 4 || base + ol + 1 > cap)
         continue;
+      /* the lexicon asked only for a word with a loan ending */
+      if (explained(s, w, n))
+        return 0;
       memcpy(out, w, base);
       memcpy(out + base, o, ol);
       out[base + ol] = '\0';
-      if (k == 1 || explained(s, out, base + ol))
-        return base + ol;
-      return 0;
+      return k == 1 || explained(s, out, base + ol) ? base + ol : 0;
     }
   return 0;
 }
