@@ -575,11 +575,13 @@ START_TEST(spelling_suggestion) {
   char *texts[] = {"Kerjasama bilateral adalah hubungan kerjasama antara dua negara.",
                    "Indonesia menjalin kerjasama bilateral dengan Jepang.",
                    "Mending lewat jalur lintas selatan untuk mengurangi macet. Mereka mengulang "
-                   "ujian."};
-  char *ids[] = {"a", "b", "c"};
+                   "ujian.",
+                   "Sebuah stalagmit besar berdiri di dasar gua.",
+                   "Stalagmitnya tumbuh dari lantai gua yang lembap."};
+  char *ids[] = {"a", "b", "c", "d", "e"};
   const char *real[] = {"mendiang", "lintah", "mengulangi"};
   char *dir = tu_tmpdir(), db[1024], *j;
-  tl_searcher *s = make_index(dir, texts, ids, 3), *fix, *plain;
+  tl_searcher *s = make_index(dir, texts, ids, 5), *fix, *plain;
   tl_searcher_options so;
   tl_results *res, *typed;
   tl_error err;
@@ -595,6 +597,14 @@ START_TEST(spelling_suggestion) {
   ck_assert_double_lt(res->items[0].score, typed->items[0].score);
   tl_results_free(typed);
   ck_assert_ptr_nonnull(res->suggestion);
+  tl_results_free(res);
+  /* a correction is searched by its stem: it finds every form of it, the
+   * form itself (d, which holds no stem term of its own) among them */
+  ck_assert_int_eq(tl_search(s, "stalakmit", 0, 10, 0, &res, &err), TL_OK);
+  ck_assert_str_eq(res->expanded, "stalakmit -> stalagmit");
+  ck_assert_uint_eq(res->count, 2);
+  ck_assert(!strcmp(res->items[0].article_id, "d") || !strcmp(res->items[1].article_id, "d"));
+  ck_assert(!strcmp(res->items[0].article_id, "e") || !strcmp(res->items[1].article_id, "e"));
   tl_results_free(res);
   /* a correction that is a stopword is suggested, not searched */
   ck_assert_int_eq(tl_search(s, "jepang dengn", 0, 10, 0, &res, &err), TL_OK);

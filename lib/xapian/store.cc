@@ -1290,10 +1290,13 @@ static double bm25_idf(double df, double n) {
 // itself and its word form: one term to BM25, its wdf the two summed,
 // its weight scaled by scale(term) when given (StemFreqs). In the
 // operators rebuilt rewrites; with unweighted (a match that weighs
-// nothing), under OP_SCALE_WEIGHT too, the scale left out.
+// nothing), under OP_SCALE_WEIGHT too, the scale left out. Weighted, under
+// an OP_SCALE_WEIGHT by factor (the expansion's, with_expansions: Xapian
+// 1.4 does not tell a query's factor, so a scaled query is recognised by
+// its description), the factor kept.
 using StemScale = std::function<double(const std::string &)>;
 static Xapian::Query with_word_forms(const Xapian::Query &q, bool unweighted = false,
-                                     const StemScale &scale = nullptr) {
+                                     const StemScale &scale = nullptr, double factor = 0) {
   if (q.get_type() == Xapian::Query::LEAF_TERM && q.get_terms_begin() != q.get_terms_end()) {
     const std::string t = *q.get_terms_begin(), word = word_form_of(t);
     if (word.empty())
@@ -1302,10 +1305,17 @@ static Xapian::Query with_word_forms(const Xapian::Query &q, bool unweighted = f
     double f = scale ? scale(t) : 1;
     return f == 1 ? syn : Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, syn, f);
   }
-  if (unweighted && q.get_type() == Xapian::Query::OP_SCALE_WEIGHT && q.get_num_subqueries() == 1)
-    return with_word_forms(q.get_subquery(0), true);
-  return rebuilt(q, [unweighted, &scale](const Xapian::Query &sub) {
-    return with_word_forms(sub, unweighted, scale);
+  if (q.get_type() == Xapian::Query::OP_SCALE_WEIGHT && q.get_num_subqueries() == 1) {
+    if (unweighted)
+      return with_word_forms(q.get_subquery(0), true);
+    if (factor > 0 && Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q.get_subquery(0), factor)
+                              .get_description() == q.get_description())
+      return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                           with_word_forms(q.get_subquery(0), false, scale, factor), factor);
+    return q;
+  }
+  return rebuilt(q, [unweighted, &scale, factor](const Xapian::Query &sub) {
+    return with_word_forms(sub, unweighted, scale, factor);
   });
 }
 
@@ -2639,8 +2649,9 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
         std::istringstream from(e.from);
         for (std::string w; from >> w;)
           a.from.push_back(w);
-        a.to = e.to_acronym ? Xapian::Query(e.to)
-                            : qp.parse_query(std::string("\"") + e.to + "\"", flags);
+        a.to = e.to_acronym   ? Xapian::Query(e.to)
+               : e.correction ? qp.parse_query(e.to, flags)
+                              : qp.parse_query(std::string("\"") + e.to + "\"", flags);
         if (a.from.empty() || a.to.empty())
           continue;
         alts.push_back(a);
@@ -2686,7 +2697,10 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
       s->term_freqs.clear();
     StemFreqs freqs(*s->db, s->term_freqs);
     StemScale scale = [&freqs](const std::string &t) { return freqs.scale(t); };
-    auto xq = [&scale](const Xapian::Query &part) { return with_word_forms(part, false, scale); };
+    double expand_weight = opts->expand_weight;
+    auto xq = [&scale, expand_weight](const Xapian::Query &part) {
+      return with_word_forms(part, false, scale, expand_weight);
+    };
     // A long query finds its documents by its stems alone (lean_words):
     // half the posting lists for Xapian's matcher, the passages weighed as
     // before.

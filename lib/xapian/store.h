@@ -178,7 +178,8 @@ typedef struct tl_expansion {
                          to_acronym, one acronym (searched in capitals) */
   int to_acronym;
   int correction; /**< 1: a spelling correction of the word from (shown in
-                       lower case), not an acronym's */
+                       lower case, searched by its stem, so that every
+                       form of the word is found), not an acronym's */
   int applied;    /**< set to 1 by tl_store_search when the query holds the
                        run where an expansion can stand */
 } tl_expansion;
