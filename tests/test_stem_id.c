@@ -278,7 +278,31 @@ START_TEST(test_spelling_variants) {
                                         {"matematik", "matematika"},
                                         {"antibiotika", "antibiotik"},
                                         {"herbivora", "herbivor"},
-                                        {"omnivora", "omnivor"}};
+                                        {"omnivora", "omnivor"},
+                                        /* loan letters (loan_letters) */
+                                        {"fitamin", "vitamin"},
+                                        {"fariasi", "variasi"},
+                                        {"aktifis", "aktivis"},
+                                        {"motiv", "motif"},
+                                        {"hapal", "hafal"},
+                                        {"menghapal", "menghafal"},
+                                        {"konpirmasi", "konfirmasi"},
+                                        {"profinsi", "provinsi"},
+                                        {"kwartal", "kuartal"},
+                                        {"rejeki", "rezeki"},
+                                        {"katholik", "katolik"},
+                                        {"ethiopia", "etiopia"},
+                                        /* English spellings of loans (english_form) */
+                                        {"music", "musik"},
+                                        {"industry", "industri"},
+                                        {"university", "universitas"},
+                                        {"information", "informasi"},
+                                        {"international", "internasional"},
+                                        {"technology", "teknologi"},
+                                        {"electronic", "elektronik"},
+                                        {"alternative", "alternatif"},
+                                        {"structure", "struktur"},
+                                        {"oxigen", "oksigen"}};
   static const char *const apart[][2] = {{"mengenakan", "mengenakkan"}, /* kena, enak */
                                          {"merapikan", "rapik"},
                                          {"perombakan", "ombak"},
@@ -287,7 +311,21 @@ START_TEST(test_spelling_variants) {
                                          /* words of their own with a loan ending */
                                          {"fisik", "fisika"},
                                          {"kritis", "krisis"},
-                                         {"praktis", "praksis"}};
+                                         {"praktis", "praksis"},
+                                         /* names and English words kept from
+                                          * the roots a respelling would give */
+                                         {"kevin", "pin"},
+                                         {"kenneth", "net"},
+                                         {"vedanta", "danta"},
+                                         {"khurasan", "kuras"},
+                                         {"idham", "idam"},
+                                         {"farah", "parah"},
+                                         {"rizal", "rijal"},
+                                         {"firing", "piring"},
+                                         {"director", "rektor"},
+                                         {"chemistry", "mistri"},
+                                         {"barry", "bari"},
+                                         {"pemenntah", "mentah"}};
   tl_idstem *s = make_stemmer();
   char a[256], b[256];
   size_t i;

@@ -922,12 +922,18 @@ static size_t replace_all(const char *w, size_t n, const char *from, const char 
   return any ? o : 0;
 }
 
+/** True when the stem [r, r + rl) explains the word it is the stem of: a
+ * root of the lexicon or an exception's. */
+static int explaining_stem(tl_idstem *s, const char *r, size_t rl) {
+  const lex_entry *e = lex_find(s, r, rl);
+  return e && (usable_root(e) || (e->kind & LEX_EXCEPTION));
+}
+
 /** True when [w, w + n) is a word the lexicon knows or explains. */
 static int explained(tl_idstem *s, const char *w, size_t n) {
   size_t rl;
   const char *r = stem_word(s, w, n, &rl);
-  const lex_entry *e = lex_find(s, r, rl);
-  return e && (usable_root(e) || (e->kind & LEX_EXCEPTION));
+  return explaining_stem(s, r, rl);
 }
 
 /* Loan endings that come in two forms, the first the one kept when the
@@ -971,6 +977,143 @@ static size_t loan_form(tl_idstem *s, const char *w, size_t n, char *out, size_t
       return k == 1 || explained(s, out, base + ol) ? base + ol : 0;
     }
   return 0;
+}
+
+/* Letters of a loan spelt in two ways: the second written for the first
+ * (KBBI lists such forms as non-standard beside their lemma: fitamin,
+ * fariasi, hapal and persi for vitamin, variasi, hafal and versi; kwartal,
+ * kharisma, ramadhan, ijin, rejeki for kuartal, karisma, ramadan, izin,
+ * rezeki). Each is tried at one place of the word at a time. Not p for f
+ * or v, nor j for z: most words respelt so are English (firing, foster,
+ * Vegas) or names (Farah, Rizal), not loans. */
+static const char *const loan_letters[][2] = {{"v", "f"},  {"f", "v"},   {"f", "p"},
+                                              {"v", "p"},  {"ku", "kw"}, {"k", "kh"},
+                                              {"d", "dh"}, {"t", "th"},  {"z", "j"}};
+
+/* English endings of loans and their Indonesian forms (Pedoman Umum
+ * Pembentukan Istilah, 3rd ed., Pusat Bahasa, 2007, on adapting affixes),
+ * longest first; each taken where 5 bytes or more come before it (energy,
+ * not Barry). */
+static const char *const english_endings[][2] = {
+    {"tional", "sional"}, {"ical", "is"},  {"tion", "si"}, {"sion", "si"}, {"ity", "itas"},
+    {"ics", "ika"},       {"ism", "isme"}, {"ive", "if"},  {"ous", "us"},  {"ure", "ur"},
+    {"ute", "ut"},        {"ic", "ik"},    {"y", "i"}};
+
+/*
+ * The Indonesian spelling of a loan written in English's (industry ->
+ * industri, university -> universitas, electronic -> elektronik), by the
+ * rules of Pedoman Umum Pembentukan Istilah on adapting letters and
+ * endings: the ending (english_endings), then ph -> f, th -> t, ch -> k,
+ * ck -> k, qu -> ku, x -> ks, c before e, i or y -> s, other c -> k, z -> s,
+ * y between consonants -> i, and a doubled consonant -> one; only for a
+ * word with c, q or x or one of the endings. Written into out (cap bytes,
+ * NUL-terminated); returns its length, 0 when it is w, is none or does not
+ * fit.
+ */
+static size_t english_form(const char *w, size_t n, char *out, size_t cap) {
+  char a[2 * MAX_WORD + 8];
+  size_t na = n, i, o = 0, r;
+  if (n + 8 > sizeof a || 2 * n + 8 > cap) /* x -> ks: up to twice as long */
+    return 0;
+  /* only a word with a letter Indonesian spells otherwise (c, q, x) or an
+   * English ending: not an Indonesian word with a doubled letter */
+  for (i = 0; i < n && !strchr("cqx", w[i]); i++)
+    ;
+  for (r = 0; i == n && r < sizeof english_endings / sizeof *english_endings; r++)
+    if (ends(w, n, english_endings[r][0]) && n >= strlen(english_endings[r][0]) + 5)
+      i = 0;
+  if (i == n)
+    return 0;
+  memcpy(a, w, n);
+  for (r = 0; r < sizeof english_endings / sizeof *english_endings; r++) {
+    const char *e = english_endings[r][0], *t = english_endings[r][1];
+    size_t el = strlen(e), tl = strlen(t);
+    if (ends(w, n, e) && n >= el + 5) {
+      memcpy(a + n - el, t, tl + 1);
+      na = n - el + tl;
+      break;
+    }
+  }
+  for (i = 0; i < na; i++) {
+    char c = a[i], next = i + 1 < na ? a[i + 1] : '\0';
+    if ((c == 'p' && next == 'h') || (c == 't' && next == 'h') || (c == 'c' && next == 'h') ||
+        (c == 'c' && next == 'k')) {
+      out[o++] = c == 'p' ? 'f' : c == 't' ? 't' : 'k';
+      i++;
+    } else if (c == 'q' && next == 'u') {
+      out[o++] = 'k';
+    } else if (c == 'x') {
+      out[o++] = 'k';
+      out[o++] = 's';
+    } else if (c == 'c') {
+      out[o++] = next == 'e' || next == 'i' || next == 'y' ? 's' : 'k';
+    } else if (c == 'z') {
+      out[o++] = 's';
+    } else if (c == 'y' && o > 0 && !is_vowel(out[o - 1]) && next && !is_vowel(next)) {
+      out[o++] = 'i';
+    } else if (o > 1 && out[o - 1] == c && !is_vowel(c)) {
+      continue; /* a doubled consonant, not a first letter typed twice */
+    } else {
+      out[o++] = c;
+    }
+  }
+  out[o] = '\0';
+  return o != n || memcmp(out, w, n) != 0 ? o : 0;
+}
+
+/* Whether [w, w + n) is a root of the lexicon, or a word it explains by a
+ * root of 5 bytes or more, written in it, that holds the bytes [at, at +
+ * len) respelt: what a respelt loan must be, so that a name is not respelt
+ * into a short root behind an affix (Kevin: kepin, ke-pin), nor its letter
+ * into an affix (Vedanta: pedanta, pe-danta). */
+static int respelt_word(tl_idstem *s, const char *w, size_t n, size_t at, size_t len) {
+  size_t rl, i;
+  const char *r;
+  if (known(s, w, n))
+    return 1;
+  r = stem_word(s, w, n, &rl);
+  if (rl < 5 || !explaining_stem(s, r, rl))
+    return 0;
+  for (i = 0; i <= at && i + rl <= n; i++)
+    if (at + len <= i + rl && memcmp(w + i, r, rl) == 0)
+      return 1;
+  return 0;
+}
+
+/*
+ * The loan spelling of a word of 5 bytes or more that the lexicon does not
+ * explain, respelt into a word it knows (respelt_word), into out (cap
+ * bytes, NUL-terminated): one of its loan letters in the other form
+ * (loan_letters: fitamin -> vitamin, kwartal -> kuartal), else its
+ * English spelling in Indonesian's (english_form: structure -> struktur).
+ * Returns its length, 0 when there is none. The caller knows that w is not
+ * explained.
+ */
+static size_t loan_respelling(tl_idstem *s, const char *w, size_t n, char *out, size_t cap) {
+  size_t r, i, m;
+  if (n < 5 || n + 8 > cap || memchr(w, '-', n))
+    return 0;
+  for (r = 0; r < sizeof loan_letters / sizeof *loan_letters; r++) {
+    const char *f = loan_letters[r][1], *t = loan_letters[r][0];
+    size_t fl = strlen(f), tl = strlen(t);
+    for (i = 0; i + fl <= n; i++) {
+      if (memcmp(w + i, f, fl) != 0 || (fl < tl && memcmp(w + i, t, tl) == 0))
+        continue;
+      memcpy(out, w, i);
+      memcpy(out + i, t, tl);
+      memcpy(out + i + tl, w + i + fl, n - i - fl);
+      m = n - fl + tl;
+      out[m] = '\0';
+      /* kh, dh, th: most words that hold them unexplained are names
+       * (Khurasan, Idham): respelt into a root alone */
+      if (f[1] == 'h' ? m >= 5 && known(s, out, m) : respelt_word(s, out, m, i, tl))
+        return m;
+    }
+  }
+  m = english_form(w, n, out, cap);
+  /* with no prefix: English words begin as Indonesian prefixes do
+   * (director: di-rektor, chemistry: ke-mistri) */
+  return m >= 5 && respelt_word(s, out, m, 0, 1) ? m : 0;
 }
 
 /**
@@ -1112,6 +1255,24 @@ const char *tl_idstem_stem(tl_idstem *s, const char *word, size_t len, size_t *s
       }
     } else {
       r = stem_word(s, word, len, &rl);
+      if (len >= 5 && !explaining_stem(s, r, rl)) {
+        /* an unexplained word: its loan spelling, respelt (fitamin,
+         * music), when that is explained */
+        char std[2 * MAX_WORD + 8], kept[2 * MAX_WORD + 8];
+        size_t m, kl = rl;
+        memcpy(kept, r, rl); /* loan_respelling stems other words */
+        if ((m = loan_respelling(s, word, len, std, sizeof std)) > 0) {
+          r = stem_word(s, std, m, &rl);
+        } else {
+          memcpy(std, kept, kl);
+          r = std;
+          rl = kl;
+        }
+        if (r >= std && r < std + sizeof std) {
+          memmove(s->out, r, rl);
+          r = s->out;
+        }
+      }
     }
   }
   {
