@@ -254,6 +254,12 @@ START_TEST(test_spelling_variants) {
   static const char *const same[][2] = {{"djakarta", "jakarta"},
                                         {"tjinta", "cinta"},
                                         {"oentoek", "untuk"},
+                                        {"masjarakat", "masyarakat"},
+                                        {"achir", "akhir"},
+                                        {"njawa", "nyawa"},
+                                        {"sjukur", "syukur"},
+                                        {"tjahaja", "cahaya"},
+                                        {"njanji", "nyanyi"},
                                         {"analisa", "analisis"},
                                         {"menganalisa", "menganalisis"},
                                         {"praktek", "praktik"},
@@ -325,7 +331,11 @@ START_TEST(test_spelling_variants) {
                                          {"director", "rektor"},
                                          {"chemistry", "mistri"},
                                          {"barry", "bari"},
-                                         {"pemenntah", "mentah"}};
+                                         {"pemenntah", "mentah"},
+                                         /* j is y only beside another old sign */
+                                         {"jatim", "yatim"},
+                                         {"menjabut", "sabut"},
+                                         {"chat", "khat"}};
   tl_idstem *s = make_stemmer();
   char a[256], b[256];
   size_t i;

@@ -1081,18 +1081,66 @@ static int respelt_word(tl_idstem *s, const char *w, size_t n, size_t at, size_t
 }
 
 /*
- * The loan spelling of a word of 5 bytes or more that the lexicon does not
- * explain, respelt into a word it knows (respelt_word), into out (cap
- * bytes, NUL-terminated): one of its loan letters in the other form
- * (loan_letters: fitamin -> vitamin, kwartal -> kuartal), else its
- * English spelling in Indonesian's (english_form: structure -> struktur).
- * Returns its length, 0 when there is none. The caller knows that w is not
- * explained.
+ * The word [w, w + n) in today's spelling, read as written before 1972
+ * (Sneddon, Indonesian: A Comprehensive Grammar, 2nd ed., 2010, sec. 1.3):
+ * dj -> j, tj -> c, nj -> ny, sj -> sy, ch -> kh, oe -> u and, with y set,
+ * every other j -> y (masjarakat, achir, njonja, tjahaja). Into out
+ * (cap bytes, NUL-terminated); returns its length, 0 when nothing changes
+ * or it does not fit.
+ */
+static size_t today_spelling(const char *w, size_t n, int y, char *out, size_t cap) {
+  static const char *const old[][2] = {{"dj", "j"},  {"tj", "c"},  {"nj", "ny"},
+                                       {"sj", "sy"}, {"ch", "kh"}, {"oe", "u"}};
+  const size_t nold = sizeof old / sizeof *old;
+  size_t i = 0, o = 0, k;
+  while (i < n) {
+    const char *t;
+    for (k = 0; k < nold && !(i + 1 < n && w[i] == old[k][0][0] && w[i + 1] == old[k][0][1]); k++)
+      ;
+    t = k < nold ? old[k][1] : y && w[i] == 'j' ? "y" : NULL;
+    if (o + (t ? strlen(t) : 1) + 1 > cap)
+      return 0;
+    if (t) {
+      memcpy(out + o, t, strlen(t));
+      o += strlen(t);
+    } else {
+      out[o++] = w[i];
+    }
+    i += k < nold ? 2 : 1;
+  }
+  out[o] = '\0';
+  return o != n || memcmp(out, w, n) != 0 ? o : 0;
+}
+
+/*
+ * The spelling of a word of 5 bytes or more that the lexicon does not
+ * explain, respelt into a word it knows, into out (cap bytes,
+ * NUL-terminated): the word read as written before 1972 (today_spelling,
+ * when that is a root), else one of its loan letters in the other form
+ * (loan_letters: fitamin -> vitamin, kwartal -> kuartal; respelt_word),
+ * else its English spelling in Indonesian's (english_form: structure ->
+ * struktur). Returns its length, 0 when there is none. The caller knows
+ * that w is not explained.
  */
 static size_t loan_respelling(tl_idstem *s, const char *w, size_t n, char *out, size_t cap) {
   size_t r, i, m;
-  if (n < 5 || n + 8 > cap || memchr(w, '-', n))
+  if (n < 5 || 2 * n + 8 > cap || memchr(w, '-', n))
     return 0;
+  /* a root in today's spelling (njawa, sjukur, ichwan); with j for y too
+   * (tjahaja, rakjat), only in a word with a sign of the old spelling
+   * besides nj, which is today's too (menjadi): a j alone is mostly today's
+   * (Jatim, not yatim; menujuk, a slip for menunjuk) */
+  if ((m = today_spelling(w, n, 0, out, cap)) > 0) {
+    if (known(s, out, m))
+      return m;
+    for (i = 0; i + 1 < n; i++)
+      if ((w[i + 1] == 'j' && strchr("dts", w[i])) || (w[i] == 'c' && w[i + 1] == 'h') ||
+          (w[i] == 'o' && w[i + 1] == 'e')) {
+        if ((m = today_spelling(w, n, 1, out, cap)) > 0 && known(s, out, m))
+          return m;
+        break;
+      }
+  }
   for (r = 0; r < sizeof loan_letters / sizeof *loan_letters; r++) {
     const char *f = loan_letters[r][1], *t = loan_letters[r][0];
     size_t fl = strlen(f), tl = strlen(t);
@@ -1124,7 +1172,9 @@ static size_t loan_respelling(tl_idstem *s, const char *w, size_t n, char *out, 
  *    praktik);
  *  - an unknown word in the spelling before 1972: dj -> j, tj -> c,
  *    oe -> u (djalan -> jalan, tjinta -> cinta, oentoek -> untuk); taken
- *    only when the respelled word is explained by the lexicon;
+ *    only when the respelled word is explained by the lexicon (the other
+ *    letters of that spelling and loan spellings: loan_respelling, for a
+ *    word the stemmer does not explain);
  *  - an unknown loan with f for v or p for f (aktifitas -> aktivitas,
  *    positip -> positif), when the respelled word is explained;
  *  - an unexplained word with a loan ending in two forms (loan_form:
