@@ -1017,7 +1017,7 @@ static size_t english_form(const char *w, size_t n, char *out, size_t cap) {
     return 0;
   /* only a word with a letter Indonesian spells otherwise (c, q, x) or an
    * English ending: not an Indonesian word with a doubled letter */
-  for (i = 0; i < n && !strchr("cqx", w[i]); i++)
+  for (i = 0; i < n && w[i] != 'c' && w[i] != 'q' && w[i] != 'x'; i++)
     ;
   for (r = 0; i == n && r < sizeof english_endings / sizeof *english_endings; r++)
     if (ends(w, n, english_endings[r][0]) && n >= strlen(english_endings[r][0]) + 5)
@@ -1134,8 +1134,8 @@ static size_t loan_respelling(tl_idstem *s, const char *w, size_t n, char *out, 
     if (known(s, out, m))
       return m;
     for (i = 0; i + 1 < n; i++)
-      if ((w[i + 1] == 'j' && strchr("dts", w[i])) || (w[i] == 'c' && w[i + 1] == 'h') ||
-          (w[i] == 'o' && w[i + 1] == 'e')) {
+      if ((w[i + 1] == 'j' && (w[i] == 'd' || w[i] == 't' || w[i] == 's')) ||
+          (w[i] == 'c' && w[i + 1] == 'h') || (w[i] == 'o' && w[i + 1] == 'e')) {
         if ((m = today_spelling(w, n, 1, out, cap)) > 0 && known(s, out, m))
           return m;
         break;
