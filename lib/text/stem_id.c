@@ -1011,28 +1011,28 @@ static const char *const english_endings[][2] = {
  * fit.
  */
 static size_t english_form(const char *w, size_t n, char *out, size_t cap) {
+  const size_t nendings = sizeof english_endings / sizeof *english_endings;
   char a[2 * MAX_WORD + 8];
   size_t na = n, i, o = 0, r;
   if (n + 8 > sizeof a || 2 * n + 8 > cap) /* x -> ks: up to twice as long */
     return 0;
+  for (r = 0; r < nendings &&
+              !(ends(w, n, english_endings[r][0]) && n >= strlen(english_endings[r][0]) + 5);
+       r++)
+    ;
   /* only a word with a letter Indonesian spells otherwise (c, q, x) or an
    * English ending: not an Indonesian word with a doubled letter */
-  for (i = 0; i < n && w[i] != 'c' && w[i] != 'q' && w[i] != 'x'; i++)
+  for (i = 0; r == nendings && i < n && w[i] != 'c' && w[i] != 'q' && w[i] != 'x'; i++)
     ;
-  for (r = 0; i == n && r < sizeof english_endings / sizeof *english_endings; r++)
-    if (ends(w, n, english_endings[r][0]) && n >= strlen(english_endings[r][0]) + 5)
-      i = 0;
-  if (i == n)
+  if (r == nendings && i == n)
     return 0;
   memcpy(a, w, n);
-  for (r = 0; r < sizeof english_endings / sizeof *english_endings; r++) {
-    const char *e = english_endings[r][0], *t = english_endings[r][1];
-    size_t el = strlen(e), tl = strlen(t);
-    if (ends(w, n, e) && n >= el + 5) {
-      memcpy(a + n - el, t, tl + 1);
-      na = n - el + tl;
-      break;
-    }
+  if (r < nendings) {
+    const char *t = english_endings[r][1];
+    size_t tl = strlen(t);
+    na = n - strlen(english_endings[r][0]);
+    memcpy(a + na, t, tl + 1);
+    na += tl;
   }
   for (i = 0; i < na; i++) {
     char c = a[i], next = i + 1 < na ? a[i + 1] : '\0';
@@ -1083,15 +1083,15 @@ static int respelt_word(tl_idstem *s, const char *w, size_t n, size_t at, size_t
 /*
  * The word [w, w + n) in today's spelling, read as written before 1972
  * (Sneddon, Indonesian: A Comprehensive Grammar, 2nd ed., 2010, sec. 1.3):
- * dj -> j, tj -> c, nj -> ny, sj -> sy, ch -> kh, oe -> u and, with y set,
- * every other j -> y (masjarakat, achir, njonja, tjahaja). Into out
- * (cap bytes, NUL-terminated); returns its length, 0 when nothing changes
- * or it does not fit.
+ * dj -> j, tj -> c, oe -> u; with all set nj -> ny, sj -> sy, ch -> kh too
+ * and, with y set, every other j -> y (masjarakat, achir, njonja, tjahaja).
+ * Into out (cap bytes, NUL-terminated); returns its length, 0 when nothing
+ * changes or it does not fit.
  */
-static size_t today_spelling(const char *w, size_t n, int y, char *out, size_t cap) {
-  static const char *const old[][2] = {{"dj", "j"},  {"tj", "c"},  {"nj", "ny"},
-                                       {"sj", "sy"}, {"ch", "kh"}, {"oe", "u"}};
-  const size_t nold = sizeof old / sizeof *old;
+static size_t today_spelling(const char *w, size_t n, int all, int y, char *out, size_t cap) {
+  static const char *const old[][2] = {{"dj", "j"},  {"tj", "c"},  {"oe", "u"},
+                                       {"nj", "ny"}, {"sj", "sy"}, {"ch", "kh"}};
+  const size_t nold = all ? sizeof old / sizeof *old : 3;
   size_t i = 0, o = 0, k;
   while (i < n) {
     const char *t;
@@ -1130,13 +1130,13 @@ static size_t loan_respelling(tl_idstem *s, const char *w, size_t n, char *out, 
    * (tjahaja, rakjat), only in a word with a sign of the old spelling
    * besides nj, which is today's too (menjadi): a j alone is mostly today's
    * (Jatim, not yatim; menujuk, a slip for menunjuk) */
-  if ((m = today_spelling(w, n, 0, out, cap)) > 0) {
+  if ((m = today_spelling(w, n, 1, 0, out, cap)) > 0) {
     if (known(s, out, m))
       return m;
     for (i = 0; i + 1 < n; i++)
       if ((w[i + 1] == 'j' && (w[i] == 'd' || w[i] == 't' || w[i] == 's')) ||
           (w[i] == 'c' && w[i + 1] == 'h') || (w[i] == 'o' && w[i + 1] == 'e')) {
-        if ((m = today_spelling(w, n, 1, out, cap)) > 0 && known(s, out, m))
+        if ((m = today_spelling(w, n, 1, 1, out, cap)) > 0 && known(s, out, m))
           return m;
         break;
       }
@@ -1186,8 +1186,8 @@ static size_t loan_respelling(tl_idstem *s, const char *w, size_t n, char *out, 
  */
 static const char *variant_of(tl_idstem *s, const char *w, size_t n, size_t *vlen) {
   const lex_entry *e = lex_find(s, w, n);
-  char a[2 * MAX_WORD + 8], b[2 * MAX_WORD + 8];
-  size_t na, nb;
+  char a[2 * MAX_WORD + 8];
+  size_t na;
   if (e && (e->kind & LEX_VARIANT)) {
     memcpy(s->var, s->targets.data + e->voff, e->vlen);
     *vlen = e->vlen;
@@ -1197,23 +1197,8 @@ static const char *variant_of(tl_idstem *s, const char *w, size_t n, size_t *vle
     return NULL;
   if (memchr(w, '-', n))
     return NULL;
-  /* spelling before 1972 */
-  na = replace_all(w, n, "dj", "j", a, sizeof a);
-  if (!na) {
-    memcpy(a, w, n);
-    a[n] = '\0';
-  }
-  nb = replace_all(a, na ? na : n, "tj", "c", b, sizeof b);
-  if (!nb) {
-    memcpy(b, a, (na ? na : n) + 1);
-    nb = na ? na : n;
-  }
-  na = replace_all(b, nb, "oe", "u", a, sizeof a);
-  if (!na) {
-    memcpy(a, b, nb + 1);
-    na = nb;
-  }
-  if (na != n || memcmp(a, w, n) != 0) {
+  /* spelling before 1972: dj, tj, oe (the rest of it: loan_respelling) */
+  if ((na = today_spelling(w, n, 0, 0, a, sizeof a)) > 0) {
     if (na >= 4 && !explained(s, w, n) && explained(s, a, na)) { /* not goes -> gus */
       memcpy(s->var, a, na);
       *vlen = na;
