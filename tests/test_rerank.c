@@ -263,6 +263,34 @@ START_TEST(sentence_and_answer_cues) {
 }
 END_TEST
 
+/* at_beside: what is asked directly after or before a run of matched
+ * words, in one sentence, passing over one stopword at a time. */
+START_TEST(answer_beside_run) {
+  const char *minister[2] = {
+      "Sumber dana, menurut Menteri Kesehatan Siti Fadilah Supari, berasal dari WHO.",
+      "Menteri Kesehatan Indonesia bertemu Wakil Presiden."};
+  const char *governor[2] = {"Kemarin Gubernur dari Papua Barnabas Suebu hadir.",
+                             "Kemarin gubernur yang dari Papua, Barnabas, hadir."};
+  const char *passengers[2] = {"Pesawat itu membawa 84 penumpang.",
+                               "Pesawat itu jatuh pada 2005. Penumpang selamat."};
+  double x[2 * TL_RERANK_FEATURES], s[2];
+  double i5 = idf(5), ii = idf(50);
+  size_t order[2];
+  /* Siti after menteri kesehatan; in the second, Wakil follows bertemu */
+  rerank(NULL, "Siapa Menteri Kesehatan Indonesia?", minister, 2, x, s, order);
+  NEAR(X(0, "at_beside"), 2 * i5 / (2 * i5 + ii));
+  NEAR(X(1, "at_beside"), 0.0);
+  /* the stopword dari passed over; dari and yang, two in a row, are not */
+  rerank(NULL, "Siapa gubernur dari Papua?", governor, 2, x, s, order);
+  NEAR(X(0, "at_beside"), 1.0);
+  NEAR(X(1, "at_beside"), 0.5);
+  /* a number question: 84 before penumpang; 2005 ends its sentence */
+  rerank(NULL, "Berapa penumpang pesawat itu?", passengers, 2, x, s, order);
+  NEAR(X(0, "at_beside"), 0.5);
+  NEAR(X(1, "at_beside"), 0.0);
+}
+END_TEST
+
 static enum tl_answer_type answer_type(const char *words) {
   const char *w[16];
   size_t len[16], n = 0;
@@ -995,6 +1023,7 @@ static Suite *rerank_suite(void) {
   tcase_add_test(tc, lead_and_definition);
   tcase_add_test(tc, answer_types);
   tcase_add_test(tc, sentence_and_answer_cues);
+  tcase_add_test(tc, answer_beside_run);
   tcase_add_test(tc, answer_type_table);
   tcase_add_test(tc, huge_passage_prefix);
   tcase_add_test(tc, questions_only);

@@ -398,7 +398,7 @@ char *tl_results_suggestion_json(const tl_results *r, const char *qid);
 void tl_results_free(tl_results *r);
 
 /** Number of the reranker's features of a passage (tl_result.features). */
-#define TL_RERANK_FEATURES 32
+#define TL_RERANK_FEATURES 33
 
 /** Default reranking depth: how many first-stage passages are reranked
  * (chosen in bench/RESULTS-relevance.md, "Reranking"). */

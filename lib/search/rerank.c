@@ -34,6 +34,8 @@
 /* lead8 looks at the first RR_LEAD words; defcue at the first RR_DEF_LEAD. */
 #define RR_LEAD 8
 #define RR_DEF_LEAD 12
+/* at_beside's run counts at most RR_RUN_TERMS distinct query terms. */
+#define RR_RUN_TERMS 16
 
 /*
  * The features, each declared once here and in this order (their indices;
@@ -47,74 +49,77 @@
 #define RR_FEATURES(X)                                                                             \
   X(BM25N, "bm25n", 1, group_first_stage,                                                          \
     "first-stage score / the first candidate's first-stage score")                                 \
-  X(LOGRANK, "logrank", -0.0684053, group_first_stage, "-ln(first-stage rank) / ln(100)")          \
-  X(BM25S, "bm25s_n", 0.17831, group_bm25,                                                         \
+  X(LOGRANK, "logrank", -0.0723991, group_first_stage, "-ln(first-stage rank) / ln(100)")          \
+  X(BM25S, "bm25s_n", 0.0100631, group_bm25,                                                       \
     "BM25 (k1 0.6, b 0.75; Robertson & Zaragoza 2009) of the query terms' stems in the passage, "  \
     "/ its maximum over the candidates")                                                           \
-  X(BM25E, "bm25e_n", -0.0152492, group_bm25,                                                      \
-    "bm25s_n over the query terms' unstemmed word forms")                                          \
-  X(COV, "cov", 0, group_coverage, "share of the query terms in the passage")                      \
-  X(IDFCOV, "idfcov", -0.011815, group_coverage,                                                   \
+  X(BM25E, "bm25e_n", 0, group_bm25, "bm25s_n over the query terms' unstemmed word forms")         \
+  X(COV, "cov", 0.00647623, group_coverage, "share of the query terms in the passage")             \
+  X(IDFCOV, "idfcov", -0.0211414, group_coverage,                                                  \
     "idf-weighted share of the query terms in the passage")                                        \
-  X(MISSING, "missing", -0.032208, group_coverage, "number of query terms not in the passage")     \
-  X(RAREST, "rarest", 0.130754, group_coverage,                                                    \
+  X(MISSING, "missing", -0.0011897, group_coverage, "number of query terms not in the passage")    \
+  X(RAREST, "rarest", 0.114225, group_coverage,                                                    \
     "1 when the query term of highest idf is in the passage")                                      \
-  X(BIGRAM, "bigram", -0.0898057, group_proximity,                                                 \
+  X(BIGRAM, "bigram", 0.121973, group_proximity,                                                   \
     "share of neighbouring query-term pairs found next to each other, in order")                   \
-  X(WIN8, "win8", 0.0295123, group_proximity,                                                      \
+  X(WIN8, "win8", 0.0530059, group_proximity,                                                      \
     "share of neighbouring query-term pairs found near each other")                                \
-  X(SPAN, "span", -0.00392922, group_span,                                                         \
+  X(SPAN, "span", 0.00349232, group_span,                                                          \
     "matched terms / the shortest window (in positions) holding them all "                         \
     "(0 under two matched terms)")                                                                 \
-  X(SENTCOV, "sentcov", 0.475277, group_sentence,                                                  \
+  X(SENTCOV, "sentcov", 0.204048, group_sentence,                                                  \
     "the largest idf-weighted share of the query terms in one sentence")                           \
-  X(AT_PERSON_CAP, "at_person_cap", 0.194487, group_answer,                                        \
+  X(AT_PERSON_CAP, "at_person_cap", 0.294564, group_answer,                                        \
     "the question asks for a person (tl_rerank_answer_type) and cap_near")                         \
-  X(AT_TIME_YEAR, "at_time_year", 0.195372, group_answer,                                          \
+  X(AT_TIME_YEAR, "at_time_year", 0.176798, group_answer,                                          \
     "the question asks for a time and year_near")                                                  \
-  X(AT_TIME_MONTH, "at_time_month", 0.0465722, group_answer,                                       \
+  X(AT_TIME_MONTH, "at_time_month", 0.0849224, group_answer,                                       \
     "the question asks for a time and a month name that is not a query word lies near a "          \
     "matched term")                                                                                \
-  X(AT_NUMBER_NUM, "at_number_num", 0.0507658, group_answer,                                       \
+  X(AT_NUMBER_NUM, "at_number_num", 0.153578, group_answer,                                        \
     "the question asks for a number and num_near")                                                 \
-  X(AT_PLACE_CAP, "at_place_cap", 0.191753, group_answer,                                          \
+  X(AT_PLACE_CAP, "at_place_cap", 0.198115, group_answer,                                          \
     "the question asks for a place and cap_near")                                                  \
-  X(CAP_NEAR, "cap_near", -0.00130189, group_answer,                                               \
+  X(CAP_NEAR, "cap_near", -0.0411203, group_answer,                                                \
     "a capitalised word (not first in its sentence nor a stopword, or an acronym) that is not a "  \
     "query word lies near a matched term")                                                         \
-  X(NUM_NEAR, "num_near", -0.00400529, group_answer,                                               \
+  X(NUM_NEAR, "num_near", -0.00509026, group_answer,                                               \
     "a number that is not a query word lies near a matched term")                                  \
-  X(YEAR_NEAR, "year_near", -0.0433517, group_answer,                                              \
+  X(YEAR_NEAR, "year_near", -0.0275219, group_answer,                                              \
     "a year (1000-2099, four digits) that is not a query word lies near a matched term")           \
-  X(LOGLEN, "loglen", 0, group_length, "ln(1 + words of the passage)")                             \
-  X(LEAD8, "lead8", 0.484787, group_lead,                                                          \
+  X(LOGLEN, "loglen", 0.00239793, group_length, "ln(1 + words of the passage)")                    \
+  X(LEAD8, "lead8", 0.251085, group_lead,                                                          \
     "idf-weighted share of query terms first seen in the passage's first 8 words")                 \
-  X(FIRSTMATCH, "firstmatch", 0.128626, group_lead,                                                \
+  X(FIRSTMATCH, "firstmatch", 0.163199, group_lead,                                                \
     "1 / (1 + position of the first match, 0-based)")                                              \
-  X(DEFCUE, "defcue", 0, group_lead,                                                               \
+  X(DEFCUE, "defcue", 0.00425425, group_lead,                                                      \
     "the first match precedes a definition word (adalah, merupakan, ialah, yaitu) within the "     \
     "first 12 words, in the same sentence")                                                        \
-  X(AT_OTHER_DEF, "at_other_def", 0.0545545, group_lead,                                           \
+  X(AT_OTHER_DEF, "at_other_def", 0.0323762, group_lead,                                           \
     "defcue for a question of no answer type above")                                               \
-  X(LCSUB, "lcsub", 0.132422, group_verbatim,                                                      \
+  X(LCSUB, "lcsub", 0.018527, group_verbatim,                                                      \
     "the longest run of consecutive query words (word forms, stopwords kept, question words left " \
     "out) found consecutively in the passage, / the query's words")                                \
-  X(EXBIGRAM, "exbigram", 0.0582321, group_verbatim,                                               \
+  X(EXBIGRAM, "exbigram", 0.0296255, group_verbatim,                                               \
     "share of consecutive query word pairs found consecutively")                                   \
-  X(DEFTERM, "defterm", 0.0858099, group_defterm,                                                  \
+  X(DEFTERM, "defterm", 0.0883799, group_defterm,                                                  \
     "a query term directly followed by a definition word (adalah, merupakan, ialah, yaitu)")       \
-  X(AT_TIME_DATE, "at_time_date", 0.215532, group_answer,                                          \
+  X(AT_TIME_DATE, "at_time_date", 0.1311, group_answer,                                            \
     "the question asks for a time and a day/month date (21/9) or a weekday name lies near a "      \
     "matched term")                                                                                \
-  X(AT_NUMBER_UNIT, "at_number_unit", 0.227611, group_answer,                                      \
+  X(AT_NUMBER_UNIT, "at_number_unit", 0.204041, group_answer,                                      \
     "the question asks for a number and a number that is not a query word is directly followed "   \
     "by a query term")                                                                             \
-  X(TYPED_CAP, "typed_cap", 0.196939, group_answer,                                                \
+  X(TYPED_CAP, "typed_cap", 0.155668, group_answer,                                                \
     "the query term just before the question word apa, apakah, mana or manakah (partai apakah) "   \
     "is directly followed by a capitalised word that is not a query word")                         \
-  X(AT_SENT, "at_sent", 0.0788966, group_answer,                                                   \
+  X(AT_SENT, "at_sent", 0.0370947, group_answer,                                                   \
     "what the question asks for (a capitalised word for a person or place; a year, month, date "   \
-    "or weekday for a time; a number) lies in the sentence of sentcov, not a query word")
+    "or weekday for a time; a number) lies in the sentence of sentcov, not a query word")          \
+  X(AT_BESIDE, "at_beside", 0.0496954, group_answer,                                               \
+    "the largest idf-weighted share of the query terms in a run of matched words (stopwords "      \
+    "between them passed over) directly before or after what the question asks for (as for "       \
+    "at_sent; a capitalised word for other questions), in one sentence")
 
 #define RR_ENUM(id, name, weight, group, doc) F_##id,
 enum { RR_FEATURES(RR_ENUM) F_COUNT };
@@ -1119,6 +1124,14 @@ static int group_sentence(rr_work *r, const passage *p, double *x, tl_error *err
   return TL_OK;
 }
 
+/* The query term matched at position pos (index into q->stem), or nstems. */
+static size_t term_at(const rr_work *r, unsigned pos) {
+  size_t s;
+  for (s = 0; s < r->q->nstems && !holds(&r->stem_pos[s], pos); s++)
+    ;
+  return s;
+}
+
 /* Whether the word token k is a query word: its stem (the stem token at its
  * position, else the word itself) is a query term, or it is one of the
  * query's word forms. Analyzed without stems (the index's positions), a
@@ -1129,8 +1142,7 @@ static int is_query_word(rr_work *r, size_t k) {
   const char *stem = TERM(ts, k);
   size_t s, stem_len = ts->t[k].len;
   if (r->indexed) {
-    for (s = 0; s < r->q->nstems && !holds(&r->stem_pos[s], ts->t[k].pos); s++)
-      ;
+    s = term_at(r, ts->t[k].pos);
     if (s < r->q->nstems && !(ts->t[k].flags & (TL_TERM_ACRONYM | TL_TERM_NUMBER | TL_TERM_NAME)))
       stem = tl_analyzer_stem(r->analyzer, stem, stem_len, &stem_len);
   }
@@ -1150,6 +1162,49 @@ static int is_day_month(const char *text, size_t len, size_t end) {
   return end + 1 < len && text[end] == '/' && text[end + 1] >= '0' && text[end + 1] <= '9';
 }
 
+/* The idf-weighted share of the query terms (each counted once) in the run
+ * of matched words that ends next to word token k, going back (dir < 0) or
+ * forward (dir > 0): within k's sentence, passing over one stopword at a
+ * time, up to RR_RUN_TERMS terms. */
+static double run_beside(const rr_work *r, size_t k, int dir) {
+  const tokens *ts = &r->ptok;
+  const query_info *q = r->q;
+  unsigned sent = r->sent[ts->t[k].pos], pos = ts->t[k].pos;
+  size_t seen[RR_RUN_TERMS], nseen = 0, j = k, i;
+  double idf = 0;
+  int skipped = 0;
+  for (;;) {
+    const token *t;
+    size_t s;
+    if (dir < 0 ? j == 0 : j + 1 >= ts->n)
+      break;
+    j = dir < 0 ? j - 1 : j + 1;
+    t = &ts->t[j];
+    if (!IS_WORD(t->flags) || t->pos == pos)
+      continue;
+    pos = t->pos;
+    if (r->sent[pos] != sent)
+      break;
+    s = term_at(r, pos);
+    if (s < q->nstems) {
+      for (i = 0; i < nseen && seen[i] != s; i++)
+        ;
+      if (i == nseen) {
+        seen[nseen++] = s;
+        idf += q->idf[s];
+      }
+      skipped = 0;
+      if (nseen == RR_RUN_TERMS)
+        break;
+    } else if ((t->flags & TL_TERM_STOPWORD) && !skipped) {
+      skipped = 1;
+    } else {
+      break;
+    }
+  }
+  return idf / (q->tot_idf > 0 ? q->tot_idf : 1.0);
+}
+
 /* Capitalised words, numbers, years, dates and month names that are not
  * query words, near the matches or in the best sentence, and what the
  * question asks for. */
@@ -1160,12 +1215,13 @@ static int group_answer(rr_work *r, const passage *p, double *x, tl_error *err) 
   enum tl_answer_type at = q->at;
   unsigned last_sent = UINT32_MAX;
   int capn = 0, numn = 0, yearn = 0, monthn = 0, daten = 0, unit = 0, typed = 0, insent = 0;
+  double beside = 0;
   size_t k;
   (void)err;
   for (k = 0; k < ts->n; k++) {
     const token *t = &ts->t[k];
     int upper_first, all_upper, cap, num, year, month, date, sentence_start, is_near, in_best,
-        after_head;
+        after_head, asked;
     size_t chars;
     if (!IS_WORD(t->flags))
       continue;
@@ -1190,13 +1246,16 @@ static int group_answer(rr_work *r, const passage *p, double *x, tl_error *err) 
     if (!(cap || num || year || month || date) || is_query_word(r, k))
       continue;
     typed |= after_head && cap;
-    if (in_best)
-      insent |= at == TL_ANSWER_PERSON || at == TL_ANSWER_PLACE ? cap
-                : at == TL_ANSWER_TIME                          ? year || month || date
-                : at == TL_ANSWER_NUMBER                        ? num
-                                                                : 0;
+    asked = at == TL_ANSWER_TIME ? year || month || date : at == TL_ANSWER_NUMBER ? num : cap;
+    if (in_best && at != TL_ANSWER_OTHER)
+      insent |= asked;
     if (!is_near)
       continue;
+    if (asked) {
+      double b = run_beside(r, k, -1), a = run_beside(r, k, 1);
+      beside = b > beside ? b : beside;
+      beside = a > beside ? a : beside;
+    }
     capn |= cap;
     numn |= num;
     yearn |= year;
@@ -1216,6 +1275,7 @@ static int group_answer(rr_work *r, const passage *p, double *x, tl_error *err) 
   x[F_AT_NUMBER_UNIT] = unit && at == TL_ANSWER_NUMBER;
   x[F_TYPED_CAP] = typed;
   x[F_AT_SENT] = insent;
+  x[F_AT_BESIDE] = beside;
   return TL_OK;
 }
 
