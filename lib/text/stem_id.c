@@ -1258,6 +1258,17 @@ static const char *variant_of(tl_idstem *s, const char *w, size_t n, size_t *vle
   return NULL;
 }
 
+/* stem_word of [w, w + n), a copy in the caller's buffer that ends with
+ * the caller's block: a stem that is part of it is moved into s->out. */
+static const char *stem_of_copy(tl_idstem *s, const char *w, size_t n, size_t *rl) {
+  const char *r = stem_word(s, w, n, rl);
+  if (r >= w && r <= w + n) {
+    memmove(s->out, r, *rl);
+    r = s->out;
+  }
+  return r;
+}
+
 int tl_idstem_known(tl_idstem *s, const char *word, size_t len) {
   size_t vl;
   if (len == 0 || len > MAX_WORD)
@@ -1283,11 +1294,7 @@ const char *tl_idstem_stem(tl_idstem *s, const char *word, size_t len, size_t *s
     if (v) {
       char std[2 * MAX_WORD + 8];
       memcpy(std, v, vl);
-      r = stem_word(s, std, vl, &rl);
-      if (r >= std && r < std + sizeof std) { /* the stem is part of std */
-        memmove(s->out, r, rl);
-        r = s->out;
-      }
+      r = stem_of_copy(s, std, vl, &rl);
     } else {
       r = stem_word(s, word, len, &rl);
       if (len >= 5 && !explaining_stem(s, r, rl)) {
@@ -1297,15 +1304,11 @@ const char *tl_idstem_stem(tl_idstem *s, const char *word, size_t len, size_t *s
         size_t m, kl = rl;
         memcpy(kept, r, rl); /* loan_respelling stems other words */
         if ((m = loan_respelling(s, word, len, std, sizeof std)) > 0) {
-          r = stem_word(s, std, m, &rl);
+          r = stem_of_copy(s, std, m, &rl);
         } else {
-          memcpy(std, kept, kl);
-          r = std;
-          rl = kl;
-        }
-        if (r >= std && r < std + sizeof std) {
-          memmove(s->out, r, rl);
+          memcpy(s->out, kept, kl);
           r = s->out;
+          rl = kl;
         }
       }
     }
@@ -1316,11 +1319,7 @@ const char *tl_idstem_stem(tl_idstem *s, const char *word, size_t len, size_t *s
     if (e && (e->kind & LEX_VARIANT)) {
       char std[2 * MAX_WORD + 8];
       memcpy(std, s->targets.data + e->voff, e->vlen);
-      r = stem_word(s, std, e->vlen, &rl);
-      if (r >= std && r < std + sizeof std) {
-        memmove(s->out, r, rl);
-        r = s->out;
-      }
+      r = stem_of_copy(s, std, e->vlen, &rl);
     }
   }
   if (len < CACHE_WORD && rl < CACHE_WORD) {
