@@ -524,7 +524,25 @@ START_TEST(test_acronym_definitions) {
       {"Ia pulang. (BPS) mencatat", ""}, /* nothing before the short form */
       {"harga naik (BPS tidak mencatat)", ""},
       {"(", ""},
-      {"KPK (Komisi Pemberantasan Korupsi)", "KPK=komisi pemberantasan korupsi;"}};
+      {"KPK (Komisi Pemberantasan Korupsi)", "KPK=komisi pemberantasan korupsi;"},
+      /* syllabic acronyms: prefixes of the long form's words, the fewest
+       * words before "(" that spell it */
+      {"Kata Wakil Presiden (Wapres) kemarin.", "Wapres=wakil presiden;"},
+      {"Kepala Badan Perencanaan Pembangunan Nasional (Bappenas) hadir.",
+       "Bappenas=badan perencanaan pembangunan nasional;"},
+      {"Menteri Komunikasi dan Informatika (Menkominfo) menjawab.",
+       "Menkominfo=menteri komunikasi dan informatika;"},
+      {"Presiden Joko Widodo (Jokowi) tiba.", "Jokowi=joko widodo;"},
+      {"Bulog (Badan Urusan Logistik) menjual beras.", "Bulog=badan urusan logistik;"},
+      /* not syllabic: a long form in lower case, a name that no prefixes
+       * spell, too few letters, a single word, initials in mixed case,
+       * a long form beginning with a connecting word */
+      {"Ia mendarat di bandar udara (Bandara) itu.", ""},
+      {"kata Robert Evans (Reuters) kemarin", ""},
+      {"Hak Asasi Manusia (Ham) dijunjung.", ""},
+      {"Kota Jakarta (Jakarta) ramai.", ""},
+      {"Badan Pusat Statistik Nasional (Bpsn) baru.", ""},
+      {"Dan Sosial (Danso) baru.", ""}};
   size_t i;
   for (i = 0; i < sizeof cases / sizeof *cases; i++) {
     char out[512] = "";

@@ -409,6 +409,51 @@ START_TEST(acronym_expansion) {
 }
 END_TEST
 
+/* A syllabic acronym defined in the text (Bappenas, Wapres) expands both
+ * ways, however it is typed, and is shown with a capital first letter;
+ * initials typed in lower case are words, not acronyms. */
+START_TEST(syllabic_acronym_expansion) {
+  char *texts[] = {"Wakil Presiden (Wapres) membuka rapat Badan Perencanaan Pembangunan "
+                   "Nasional (Bappenas) kemarin.",
+                   "Badan Perencanaan Pembangunan Nasional merilis laporan tahunan.",
+                   "Wapres meninjau banjir di Bekasi.",
+                   "Peneliti Lembaga Ilmu Pengetahuan Indonesia (LIPI) menemukan spesies baru.",
+                   "Laporan Lembaga Ilmu Pengetahuan Indonesia terbit.",
+                   "Harga beras naik lagi."};
+  char *ids[] = {"def", "long", "short", "lipi", "lipilong", "other"};
+  const char *const cases[][4] = {
+      /* query, expansion shown, an article found only through it, count */
+      {"bappenas", "Bappenas -> badan perencanaan pembangunan nasional", "long", "2"},
+      {"Bappenas", "Bappenas -> badan perencanaan pembangunan nasional", "long", "2"},
+      {"BAPPENAS", "Bappenas -> badan perencanaan pembangunan nasional", "long", "2"},
+      {"wapres", "Wapres -> wakil presiden", "def", "2"},
+      {"wakil presiden", "wakil presiden -> Wapres", "short", "2"},
+      {"LIPI", "LIPI -> lembaga ilmu pengetahuan indonesia", "lipilong", "2"}};
+  char *dir = tu_tmpdir();
+  tl_searcher *s = make_index(dir, texts, ids, 6);
+  tl_results *res;
+  tl_error err;
+  size_t i;
+  for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+    ck_assert_int_eq(tl_search(s, cases[i][0], 0, 10, 0, &res, &err), TL_OK);
+    ck_assert_msg(res->expanded && strcmp(res->expanded, cases[i][1]) == 0, "%s: expanded '%s'",
+                  cases[i][0], res->expanded ? res->expanded : "(none)");
+    ck_assert_msg(has_article(res, cases[i][2]), "%s: %s not found", cases[i][0], cases[i][2]);
+    ck_assert_msg(res->count == (size_t)atoi(cases[i][3]), "%s: %zu results", cases[i][0],
+                  res->count);
+    tl_results_free(res);
+  }
+  /* initials in lower case: the word lipi, not expanded */
+  ck_assert_int_eq(tl_search(s, "lipi", 0, 10, 0, &res, &err), TL_OK);
+  ck_assert_ptr_null(res->expanded);
+  ck_assert(!has_article(res, "lipilong"));
+  tl_results_free(res);
+  tl_searcher_close(s);
+  tu_rmtree(dir);
+  free(dir);
+}
+END_TEST
+
 /* Words the parser reads as a phrase: a hyphenated compound beside NEAR
  * or ADJ is searched as its parts near the other words, not refused; a web
  * address, one word in the text, finds it, beside NEAR too; a word in
@@ -746,6 +791,7 @@ int main(void) {
   tcase_add_test(tc, query_cases);
   tcase_add_test(tc, more_query_cases);
   tcase_add_test(tc, acronym_expansion);
+  tcase_add_test(tc, syllabic_acronym_expansion);
   tcase_add_test(tc, acronym_expansion_meets_operators);
   tcase_add_test(tc, words_read_as_phrases);
   tcase_add_test(tc, acronyms_follow_the_passages);

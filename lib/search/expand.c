@@ -194,6 +194,19 @@ static int add_expansion(tl_expansion **out, size_t *n, size_t *cap, const char 
   return 0;
 }
 
+/* Whether the short form acr of the long form lng is syllabic (Bappenas,
+ * Wapres): more letters than lng has words, split at spaces and hyphens.
+ * A syllabic form is a word written with a capital first letter, so it is
+ * expanded however it is typed; initials only when typed in capitals (AKU,
+ * not aku "I"). */
+static int is_syllabic(const char *acr, const char *lng) {
+  size_t words = 0;
+  const char *s;
+  for (s = lng; *s; s++)
+    words += (s == lng || s[-1] == ' ' || s[-1] == '-') && *s != ' ' && *s != '-';
+  return strlen(acr) > words;
+}
+
 tl_status tl_acronyms_expand(const tl_acronyms *a, const tl_query *q, tl_expansion **out,
                              size_t *nout, tl_error *err) {
   size_t i, k, cap = 0;
@@ -206,8 +219,8 @@ tl_status tl_acronyms_expand(const tl_acronyms *a, const tl_query *q, tl_expansi
       continue;
     for (k = 0; k < a->n; k++) {
       const pair *p = &a->p[k];
-      if ((t->flags & TL_TERM_ACRONYM) && strlen(p->acr) == t->len &&
-          memcmp(p->acr, t->term, t->len) == 0)
+      if (((t->flags & TL_TERM_ACRONYM) || is_syllabic(p->acr, p->lng)) &&
+          strlen(p->acr) == t->len && memcmp(p->acr, t->term, t->len) == 0)
         failed |= add_expansion(out, nout, &cap, p->acr, p->lng, 0); /* its long form */
       else if (p->lng[0] == t->term[0] && spells(q, i, p->lng))
         failed |= add_expansion(out, nout, &cap, p->lng, p->acr, 1); /* its acronym */
@@ -222,11 +235,12 @@ tl_status tl_acronyms_expand(const tl_acronyms *a, const tl_query *q, tl_expansi
   return TL_OK;
 }
 
-/* Appends s to b, in capitals when upper. */
-static int append_cased(tl_buf *b, const char *s, int upper) {
-  int failed = 0;
-  for (; *s; s++) {
-    char c = upper ? (char)toupper((unsigned char)*s) : *s;
+/* Appends s to b, as an acronym when acronym (in capitals; a syllabic one
+ * of the long form lng with a capital first letter: Bappenas). */
+static int append_cased(tl_buf *b, const char *s, int acronym, const char *lng) {
+  int failed = 0, first = 1, all = acronym && !is_syllabic(s, lng);
+  for (; *s; s++, first = 0) {
+    char c = (all || (acronym && first)) ? (char)toupper((unsigned char)*s) : *s;
     failed |= tl_buf_append(b, &c, 1);
   }
   return failed;
@@ -241,9 +255,9 @@ tl_status tl_expansions_shown(const tl_expansion *e, size_t n, char **out, tl_er
     if (!e[i].applied)
       continue;
     failed |= tl_buf_append_str(&s, s.len ? "; " : "");
-    failed |= append_cased(&s, e[i].from, !e[i].to_acronym && !e[i].correction);
+    failed |= append_cased(&s, e[i].from, !e[i].to_acronym && !e[i].correction, e[i].to);
     failed |= tl_buf_append_str(&s, " -> ");
-    failed |= append_cased(&s, e[i].to, e[i].to_acronym);
+    failed |= append_cased(&s, e[i].to, e[i].to_acronym, e[i].from);
   }
   if (!failed && s.len)
     failed = !(*out = tl_buf_take(&s, NULL));

@@ -40,7 +40,8 @@ int tl_acronyms_has(const tl_acronyms *a, const char *acr, size_t len);
  * The expansion of query q: *out receives *nout expansions, each a run of
  * words of q (an acronym, or a long form it spells) and what it is also
  * searched as (tl_expansion: its long form, or the acronym), none applied
- * yet; NULL and 0 when nothing expands. The expansions' strings are the
+ * yet; NULL and 0 when nothing expands. Initials (BPS) expand when typed in
+ * capitals, a syllabic acronym (Bappenas) however it is typed. The expansions' strings are the
  * table's, valid while a is; the caller frees the array *out. Excluded
  * words are expanded too, so that an exclusion leaves out both forms.
  * Errors: TL_ERR_NOMEM.

@@ -4,8 +4,11 @@
 #include <ctype.h>
 #include <string.h>
 
-/** Longest short form, in letters. */
+/** Longest short form of initials, in letters. */
 #define ACR_MAX 8
+/** Shortest and longest syllabic short form (Sumut, Bapedalda), in letters. */
+#define SYL_MIN 4
+#define SYL_MAX 12
 /** At most this many words are looked at for a long form. */
 #define MAX_WORDS 20
 
@@ -47,6 +50,18 @@ static int is_short_form(const char *s, size_t n) {
     caps += isupper((unsigned char)s[i]) != 0;
   }
   return caps >= 2 && isupper((unsigned char)s[0]);
+}
+
+/** True when [s, s + n) may be a syllabic short form: SYL_MIN-SYL_MAX ASCII
+ * letters, the first a capital. */
+static int is_syllabic_form(const char *s, size_t n) {
+  size_t i;
+  if (n < SYL_MIN || n > SYL_MAX || !isupper((unsigned char)s[0]))
+    return 0;
+  for (i = 0; i < n; i++)
+    if (!isalpha((unsigned char)s[i]))
+      return 0;
+  return 1;
 }
 
 /** Splits [s, s + n) into words (at most max); returns their number. */
@@ -92,6 +107,59 @@ static int match(const char *acr, size_t an, const span *w, size_t nw, int whole
   return (int)i;
 }
 
+/**
+ * Whether the short form's letters acr[0..an) are, in order, a non-empty
+ * prefix of each word of w[0..nw) but connecting words, which may give
+ * none; the last word gives one. Backtracks over the prefixes' lengths;
+ * failed[an][nw] remembers what failed, so that each state is tried once.
+ */
+static int prefixes(const char *acr, size_t an, const span *w, size_t nw,
+                    unsigned char failed[SYL_MAX + 1][MAX_WORDS + 1]) {
+  size_t p;
+  if (nw == 0 || an == 0)
+    return nw == 0 && an == 0;
+  if (failed[an][nw])
+    return 0;
+  if (nw > 1 && is_connector(w->s, w->n) && prefixes(acr, an, w + 1, nw - 1, failed))
+    return 1;
+  for (p = 1; p <= an && p <= w->n &&
+              tolower((unsigned char)w->s[p - 1]) == tolower((unsigned char)acr[p - 1]);
+       p++)
+    if (prefixes(acr + p, an - p, w + 1, nw - 1, failed))
+      return 1;
+  failed[an][nw] = 1;
+  return 0;
+}
+
+/**
+ * Whether the syllabic short form acr[0..an) (an akronim: Wakil Presiden is
+ * Wapres, Badan Perencanaan Pembangunan Nasional is Bappenas) is built from
+ * the words w[0..nw): two or more words, each a capital but connecting
+ * words, which give prefixes() of more letters than there are words (not
+ * initials alone).
+ */
+static int syllabic(const char *acr, size_t an, const span *w, size_t nw) {
+  unsigned char failed[SYL_MAX + 1][MAX_WORDS + 1];
+  size_t i;
+  if (nw < 2 || nw > MAX_WORDS || an > SYL_MAX || an <= nw || is_connector(w[0].s, w[0].n))
+    return 0;
+  for (i = 0; i < nw; i++)
+    if (!isupper((unsigned char)w[i].s[0]) && !is_connector(w[i].s, w[i].n))
+      return 0;
+  memset(failed, 0, sizeof failed);
+  return prefixes(acr, an, w, nw, failed);
+}
+
+/** The first of the last words w[0..nw) that spell the syllabic short form
+ * acr[0..an) (the fewest such words), or -1. */
+static int syllabic_tail(const char *acr, size_t an, const span *w, size_t nw) {
+  size_t k;
+  for (k = 2; k <= nw && k <= an + 2; k++)
+    if (syllabic(acr, an, w + nw - k, k))
+      return (int)(nw - k);
+  return -1;
+}
+
 int tl_acronym_scan(const char *text, size_t len, tl_acronym_fn fn, void *ctx) {
   size_t i;
   for (i = 0; i < len; i++) {
@@ -112,18 +180,22 @@ int tl_acronym_scan(const char *text, size_t len, tl_acronym_fn fn, void *ctx) {
     }
     while (nin && isspace((unsigned char)in[nin - 1]))
       nin--;
-    if (is_short_form(in, nin)) {
-      /* Long Form (LF): the words before '(' in the same sentence */
+    if (is_short_form(in, nin) || is_syllabic_form(in, nin)) {
+      /* Long Form (LF), or Long Form (Lofo): the words before '(' in the
+       * same sentence */
       const char *from = open;
       size_t nw, max = 2 * nin + 2, back = 0, k;
-      int first;
+      int first = -1;
       while (from > text && !strchr(".!?;:()\n\"", from[-1]) && back < 300) {
         from--;
         back++;
       }
       nw = split(from, (size_t)(open - from), w, MAX_WORDS);
       k = nw > max ? nw - max : 0;
-      first = nw > 0 ? match(in, nin, w + k, nw - k, 0) : -1;
+      if (nw > 0 && is_short_form(in, nin))
+        first = match(in, nin, w + k, nw - k, 0);
+      if (first < 0 && nw > 0 && is_syllabic_form(in, nin))
+        first = syllabic_tail(in, nin, w + k, nw - k);
       if (first >= 0 && (size_t)first < nw - k) {
         const span *a = &w[k + (size_t)first], *b = &w[nw - 1];
         int rc = fn(ctx, in, nin, a->s, (size_t)(b->s + b->n - a->s));
@@ -140,10 +212,12 @@ int tl_acronym_scan(const char *text, size_t len, tl_acronym_fn fn, void *ctx) {
         ;
       if (s > text && !isspace((unsigned char)s[-1]) && !strchr("\"'(", s[-1]))
         continue;
-      if (!is_short_form(s, (size_t)(e - s)))
+      if (!is_short_form(s, (size_t)(e - s)) && !is_syllabic_form(s, (size_t)(e - s)))
         continue;
       nw = split(in, nin, w, MAX_WORDS);
-      if (nw < 2 || nw > 2 * (size_t)(e - s) + 2 || match(s, (size_t)(e - s), w, nw, 1) != 0)
+      if (nw < 2 || nw > 2 * (size_t)(e - s) + 2 ||
+          ((!is_short_form(s, (size_t)(e - s)) || match(s, (size_t)(e - s), w, nw, 1) != 0) &&
+           !syllabic(s, (size_t)(e - s), w, nw)))
         continue;
       {
         int rc = fn(ctx, s, (size_t)(e - s), w[0].s, (size_t)(w[nw - 1].s + w[nw - 1].n - w[0].s));

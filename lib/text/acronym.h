@@ -11,6 +11,17 @@
  * words (dan, untuk, dari, di, ke, pada, serta, yang, atas, bagi; and, of,
  * for, the) may be skipped inside the long form. The long form is at most
  * 2 * letters + 2 words long and never crosses a sentence end.
+ *
+ * Syllabic acronyms (akronim, the Indonesian way of shortening names:
+ * Wakil Presiden (Wapres), Badan Perencanaan Pembangunan Nasional
+ * (Bappenas), Joko Widodo (Jokowi)) when the initials do not match: the
+ * short form is one word of 4 to 12 ASCII letters, the first a capital, and
+ * is, in order, a prefix of each word of a long form of two or more
+ * capitalised words (connecting words may give none), with more letters
+ * than the long form has words. Of the words before "(", the fewest that
+ * spell it are the long form. The spelling rules write such an acronym of
+ * a name with a capital first letter (Pedoman Umum Ejaan Bahasa Indonesia,
+ * 2015, "Singkatan dan Akronim": Bulog, Bappenas).
  */
 #ifndef TELUSUR_TEXT_ACRONYM_H
 #define TELUSUR_TEXT_ACRONYM_H
