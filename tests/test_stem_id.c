@@ -238,7 +238,29 @@ START_TEST(test_affix_rules) {
       /* ministries and ministers by their short names stay whole */
       {"kemenkes", "kemenkes"},
       {"menpora", "menpora"},
-      {"kementan", "kementan"}};
+      {"kementan", "kementan"},
+      {"kejagung", "kejagung"},
+      {"perpres", "perpres"},
+      /* clitics never change a word's root: the word with them stems as
+       * the word alone, unless a root holds the clitic's letters */
+      {"peluangnya", "peluang"},
+      {"meriahnya", "meriah"},
+      {"mediasinya", "mediasi"},
+      {"merekalah", "mereka"},
+      {"sesuatupun", "sesuatu"},
+      {"menikah", "nikah"},
+      {"memangku", "pangku"},
+      {"berilmu", "ilmu"},
+      {"selangkah", "langkah"},
+      /* ke- inside another prefix takes a suffix (di-ke-tahu-i), or is
+       * "ke" before a noun of direction (ter-ke-muka) */
+      {"diketuai", "ketua"},
+      {"berkerangka", "kerangka"},
+      {"mengejari", "kejar"},
+      {"diketahui", "tahu"},
+      {"berkelanjutan", "lanjut"},
+      {"terkemuka", "muka"},
+      {"mengedepankan", "depan"}};
   tl_idstem *s = make_stemmer();
   char buf[256];
   size_t i;

@@ -8,7 +8,12 @@
  * Ciptaningtyas 2009) is generated, with the nasal of me(N)-/pe(N)-
  * restored (menulis -> tulis, mengirim -> kirim, memukul -> pukul,
  * menyapu -> sapu) and menge-/penge- allowed before one-syllable roots.
- * Only decompositions whose ROOT is in the lexicon survive. Among them the
+ * Only decompositions whose ROOT is in the lexicon survive; ke- inside
+ * another prefix needs a suffix with it (di-ke-tahu-i) unless the root is a
+ * noun of direction (ter-ke-muka), so diketuai is di-ketua-i. A word that is
+ * a lexicon word plus clitics (-lah/-kah/-tah/-pun, -ku/-mu/-nya) stems as
+ * that word (peluangnya as peluang), unless the decomposition's root ends
+ * in the clitic's letters (menikah: nikah). Among the decompositions the
  * best is chosen by:
  *   1. licence: the hunspell-id affix flags of the root allow the prefix
  *      and suffix that were removed (hunspell-id marks, for instance, that
@@ -585,6 +590,29 @@ static int usable_root(const lex_entry *e) {
 }
 
 /**
+ * True when r removed ke- inside another prefix, from a root of n bytes
+ * that is not a noun of direction: such a ke- forms a confix with a suffix
+ * (di-ke-tahu-i, ber-ke-lanjut-an, di-ke-temu-kan), never alone (diketuai
+ * is di-ketua-i, not di-ke-tuai; berkerangka is ber-kerangka); only "ke"
+ * with a noun of direction is a word that takes prefixes on its own
+ * (ke muka: terkemuka, mengemuka; ke depan: mengedepan).
+ */
+static int inner_ke(const reading *r, size_t n) {
+  static const char *const direction[] = {"muka", "depan", "belakang", "tengah", "samping",
+                                          "atas", "bawah", "dalam",    "luar",   "pinggir"};
+  size_t k;
+  int i;
+  for (i = 1; i < r->n && r->chain[i] != PRE_KE; i++)
+    ;
+  if (i >= r->n)
+    return 0;
+  for (k = 0; k < sizeof direction / sizeof *direction; k++)
+    if (strlen(direction[k]) == n && memcmp(r->s, direction[k], n) == 0)
+      return 0;
+  return 1;
+}
+
+/**
  * Tries every suffix reading of prefix reading r; keeps the best candidate
  * in *best (best->root NULL when none yet).
  */
@@ -614,7 +642,8 @@ static void try_suffixes(const tl_idstem *st, const reading *r, candidate *best,
         if (!ends(r->s, n2, derivs[c].s))
           continue;
         n3 = n2 - strlen(derivs[c].s);
-        if (n3 < 2 || bad_confix(pre_out, derivs[c].suf))
+        if (n3 < 2 || bad_confix(pre_out, derivs[c].suf) ||
+            (derivs[c].suf == SUF_NONE && inner_ke(r, n3)))
           continue;
         if (r->menge && syllables(r->s, n3) != 1)
           continue;
@@ -659,11 +688,56 @@ static size_t fallback(const char *w, size_t n) {
 }
 
 /**
+ * The length of w without its clitics (a particle -lah/-kah/-tah/-pun
+ * and/or a possessive -ku/-mu/-nya) when what remains, 4 bytes or more, is
+ * a word of the lexicon; else n. Clitics never change a word's root, so a
+ * word with them stems as the word alone: peluangnya as peluang (a root),
+ * not pe-luang-nya.
+ */
+static size_t clitic_host(const tl_idstem *st, const char *w, size_t n) {
+  static const char *const particles[] = {"lah", "kah", "tah", "pun"};
+  static const char *const possessives[] = {"nya", "ku", "mu"};
+  size_t a, b, m = n;
+  for (a = 0; a < 4 && m == n; a++)
+    if (ends(w, n, particles[a]))
+      m = n - strlen(particles[a]);
+  for (b = 0; b < 3; b++)
+    if (ends(w, m, possessives[b])) {
+      size_t k = m - strlen(possessives[b]);
+      if (k >= 4 && lex_find(st, w, k))
+        return k;
+      break;
+    }
+  return m < n && m >= 4 && lex_find(st, w, m) ? m : n;
+}
+
+static const char *stem_decomposed(const tl_idstem *st, const char *w, size_t n, const lex_entry *e,
+                                   size_t *out_len);
+
+/**
  * Stems a word without hyphens. Returns a pointer to the stem bytes (the
  * word itself, the lexicon, or buf) and sets *out_len.
  */
 static const char *stem_simple(const tl_idstem *st, const char *w, size_t n, size_t *out_len) {
   const lex_entry *e = lex_find(st, w, n);
+  size_t host = e ? n : clitic_host(st, w, n);
+  if (host < n) {
+    /* peluangnya as peluang; but the root of a decomposition may end in
+     * the clitic's letters (menikah: me-nikah, not meni-kah) */
+    const char *r = stem_decomposed(st, w, n, e, out_len);
+    if (*out_len >= n - host && memcmp(r + *out_len - (n - host), w + host, n - host) == 0)
+      return r;
+    return stem_simple(st, w, host, out_len);
+  }
+  return stem_decomposed(st, w, n, e, out_len);
+}
+
+/**
+ * stem_simple for a word w[0..n) whose lexicon entry is e (NULL: none),
+ * its clitics left as they are.
+ */
+static const char *stem_decomposed(const tl_idstem *st, const char *w, size_t n, const lex_entry *e,
+                                   size_t *out_len) {
   readings *rs;
   candidate best;
   int i, order = 0;
