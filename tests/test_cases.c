@@ -331,7 +331,9 @@ START_TEST(query_rewrite_table) {
       {"damai yang AND perang", "damai  AND perang"},
       {"NOT damai", "NOT damai"},
       /* a name the stemmer would change is searched as written */
-      {"gunung semeru", "gunung Semeru"},
+      {"kota kediri", "kota Kediri"},
+      /* a place name the stemmer keeps whole needs no capital */
+      {"gunung semeru", "gunung semeru"},
       {"Kediri", "Kediri"},
       {"kota malang", "kota malang"},
   };

@@ -235,6 +235,15 @@ START_TEST(test_affix_rules) {
       {"ketidakadilan", "adil"},
       {"penyair", "syair"},
       {"kediri", "diri"},
+      /* the gazetteer's other place names stay whole in lower case too */
+      {"bekasi", "bekasi"},
+      {"maluku", "maluku"},
+      {"semeru", "semeru"},
+      {"bekasinya", "bekasi"},
+      /* hunspell-id entries that are KBBI sub-entries (exceptions.txt) */
+      {"perhatian", "hati"},
+      {"ketahui", "tahu"},
+      {"ketidakseimbangan", "imbang"},
       /* ministries and ministers by their short names stay whole */
       {"kemenkes", "kemenkes"},
       {"menpora", "menpora"},

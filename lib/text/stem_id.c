@@ -33,7 +33,9 @@
  * /usr/share/hunspell/id_ID.dic or the file named by TELUSUR_HUNSPELL_DIC,
  * read at run time, plus the project's lists in DATA_DIR/lexicon/:
  * roots.txt (extra roots), compounds.txt (closed compounds), protected.txt
- * (words never stemmed) and exceptions.txt (word -> root overrides). All of
+ * (words never stemmed), exceptions.txt (word -> root overrides), and the
+ * gazetteer places.txt and mountains.txt (place names, kept whole but never
+ * the root of another word). All of
  * them live in one string set (util/strset.h), read-only after loading,
  * whose dense ids index the array of entries.
  *
@@ -76,7 +78,8 @@ enum {
   LEX_EXCEPTION = 16, /* mapped by lexicon/exceptions.txt */
   LEX_PROPER = 32,    /* a capitalised hunspell entry (a name) */
   LEX_COMMON = 64,    /* a lower-case hunspell entry */
-  LEX_VARIANT = 128   /* a spelling variant (lexicon/variants.txt) */
+  LEX_VARIANT = 128,  /* a spelling variant (lexicon/variants.txt) */
+  LEX_PLACE = 256     /* a place name of the gazetteer (places.txt, mountains.txt) */
 };
 
 /* Derivational suffixes. */
@@ -318,11 +321,10 @@ int tl_idstem_create(const char *data_dir, tl_idstem **out, tl_error *err) {
   static const struct {
     const char *name;
     uint32_t kind;
-  } lists[] = {{"roots.txt", LEX_ROOT},
-               {"compounds.txt", LEX_COMPOUND},
-               {"protected.txt", LEX_PROTECTED},
-               {"exceptions.txt", LEX_EXCEPTION},
-               {"variants.txt", LEX_VARIANT}};
+  } lists[] = {{"roots.txt", LEX_ROOT},          {"compounds.txt", LEX_COMPOUND},
+               {"protected.txt", LEX_PROTECTED}, {"exceptions.txt", LEX_EXCEPTION},
+               {"variants.txt", LEX_VARIANT},    {"places.txt", LEX_PLACE},
+               {"mountains.txt", LEX_PLACE}};
   const char *dic = getenv("TELUSUR_HUNSPELL_DIC");
   tl_idstem *st;
   char path[4096];
@@ -745,9 +747,9 @@ static const char *stem_decomposed(const tl_idstem *st, const char *w, size_t n,
     *out_len = e->tlen;
     return st->targets.data + e->toff;
   }
-  if (e && !(weak_root(e))) {
+  if (e && (!weak_root(e) || (e->kind & LEX_PLACE))) {
     *out_len = n;
-    return w; /* a root, a compound or a protected word */
+    return w; /* a root, a compound, a protected word or a place name */
   }
   if (n < 4 || n > MAX_WORD) {
     *out_len = n;

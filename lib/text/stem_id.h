@@ -21,8 +21,9 @@ typedef struct tl_idstem tl_idstem;
 /**
  * Loads the root lexicon: the hunspell-id dictionary (env
  * TELUSUR_HUNSPELL_DIC, else /usr/share/hunspell/id_ID.dic) and
- * data_dir/lexicon/{roots,compounds,protected,exceptions}.txt. Errors: TL_ERR_NOTFOUND (a lexicon
- * file is missing), TL_ERR_IO, TL_ERR_NOMEM. *out is released with tl_idstem_free().
+ * data_dir/lexicon/{roots,compounds,protected,exceptions,variants,places,mountains}.txt.
+ * Errors: TL_ERR_NOTFOUND (a lexicon file is missing), TL_ERR_IO, TL_ERR_NOMEM. *out is
+ * released with tl_idstem_free().
  */
 int tl_idstem_create(const char *data_dir, tl_idstem **out, tl_error *err);
 
