@@ -244,6 +244,17 @@ START_TEST(test_affix_rules) {
       {"perhatian", "hati"},
       {"ketahui", "tahu"},
       {"ketidakseimbangan", "imbang"},
+      /* me- keeps no nasal only before l, r, w, y: megawati is a name */
+      {"megawati", "megawati"},
+      {"pemecatan", "pecat"},
+      {"melihat", "lihat"},
+      {"mewarnai", "warna"},
+      {"tapi", "tapi"},
+      {"selasa", "selasa"},
+      {"pasukannya", "pasukan"},
+      {"pemasukan", "masuk"},
+      {"kejari", "kejari"},
+      {"mengejari", "kejar"},
       /* ministries and ministers by their short names stay whole */
       {"kemenkes", "kemenkes"},
       {"menpora", "menpora"},

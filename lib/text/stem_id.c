@@ -475,7 +475,10 @@ static void nasal_readings(readings *rs, const reading *p, int pre, const char *
       add_reading(rs, p, pre, "", s + 1, n - 1, 0); /* membaca, memproses */
     return;
   }
-  add_reading(rs, p, pre, "", s, n, 0); /* melihat, merawat, pekerja */
+  /* me- keeps no nasal only before l, r, w, y (melihat, merawat, mewarnai,
+   * meyakini): megawati is no me-gawat-i; pe- before any (pekerja) */
+  if (pre == PRE_PE || strchr("lrwy", s[0]))
+    add_reading(rs, p, pre, "", s, n, 0); /* melihat, merawat, pekerja */
 }
 
 /** Adds every reading one prefix further in than parent rs->r[idx]. */
