@@ -309,6 +309,8 @@ START_TEST(test_spelling_variants) {
                                         {"aktifitas", "aktivitas"},
                                         {"positip", "positif"},
                                         {"memasukan", "memasukkan"},
+                                        {"dikoordinir", "koordinasi"},
+                                        {"terisolir", "isolasi"},
                                         {"meletakan", "meletakkan"},
                                         {"menaikan", "menaikkan"},
                                         {"kwalitas", "kualitas"},

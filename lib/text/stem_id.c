@@ -1237,6 +1237,15 @@ static size_t loan_respelling(tl_idstem *s, const char *w, size_t n, char *out, 
         return m;
     }
   }
+  /* a loan verb in -ir from Dutch -eren, which KBBI lists as the
+   * non-standard form of the noun in -asi (koordinir, legalisir,
+   * akomodir: koordinasi, legalisasi, akomodasi) */
+  if (n >= 7 && ends(w, n, "ir")) {
+    memcpy(out, w, n - 2);
+    memcpy(out + n - 2, "asi", 4);
+    if (respelt_word(s, out, n + 1, n - 2, 3))
+      return n + 1;
+  }
   m = english_form(w, n, out, cap);
   /* with no prefix: English words begin as Indonesian prefixes do
    * (director: di-rektor, chemistry: ke-mistri) */
@@ -1258,6 +1267,9 @@ static size_t loan_respelling(tl_idstem *s, const char *w, size_t n, char *out, 
  *    positip -> positif), when the respelled word is explained;
  *  - an unexplained word with a loan ending in two forms (loan_form:
  *    geomorfologis -> geomorfologi, homeostatis -> homeostasis);
+ *  - an unexplained loan verb in -ir, KBBI's non-standard form of the noun
+ *    in -asi (loan_respelling: dikoordinir -> koordinasi, terisolir ->
+ *    isolasi), when the lexicon explains the noun;
  *  - a -kan form missing the k of a root in -k (memasukan -> memasukkan),
  *    when the doubled form stems to a root in -k and the word as written is
  *    not explained by a licensed reading of a root in -k.
