@@ -415,8 +415,9 @@ END_TEST
  * ways, however it is typed, and is shown with a capital first letter;
  * initials typed in lower case are words, not acronyms. */
 START_TEST(syllabic_acronym_expansion) {
-  char *texts[] = {"Wakil Presiden (Wapres) membuka rapat Badan Perencanaan Pembangunan "
-                   "Nasional (Bappenas) kemarin.",
+  char def[] = "Wakil Presiden (Wapres) membuka rapat Badan Perencanaan Pembangunan "
+               "Nasional (Bappenas) kemarin.";
+  char *texts[] = {def,
                    "Badan Perencanaan Pembangunan Nasional merilis laporan tahunan.",
                    "Wapres meninjau banjir di Bekasi.",
                    "Peneliti Lembaga Ilmu Pengetahuan Indonesia (LIPI) menemukan spesies baru.",
@@ -619,10 +620,10 @@ END_TEST
  * into another: a root of the lexicon, or a word whose stem the index
  * holds. */
 START_TEST(spelling_suggestion) {
+  char c[] = "Mending lewat jalur lintas selatan untuk mengurangi macet. Mereka mengulang "
+             "ujian.";
   char *texts[] = {"Kerjasama bilateral adalah hubungan kerjasama antara dua negara.",
-                   "Indonesia menjalin kerjasama bilateral dengan Jepang.",
-                   "Mending lewat jalur lintas selatan untuk mengurangi macet. Mereka mengulang "
-                   "ujian.",
+                   "Indonesia menjalin kerjasama bilateral dengan Jepang.", c,
                    "Sebuah stalagmit besar berdiri di dasar gua.",
                    "Stalagmitnya tumbuh dari lantai gua yang lembap."};
   char *ids[] = {"a", "b", "c", "d", "e"};
