@@ -41,9 +41,10 @@ int tl_acronyms_has(const tl_acronyms *a, const char *acr, size_t len);
  * words of q (an acronym, or a long form it spells) and what it is also
  * searched as (tl_expansion: its long form, or the acronym), none applied
  * yet; NULL and 0 when nothing expands. Initials (BPS) expand when typed in
- * capitals, a syllabic acronym (Bappenas) however it is typed. The expansions' strings are the
- * table's, valid while a is; the caller frees the array *out. Excluded
- * words are expanded too, so that an exclusion leaves out both forms.
+ * capitals, a syllabic acronym (Bappenas) however it is typed. The
+ * expansions' strings are the table's, valid while a is; the caller frees
+ * the array *out. Excluded words are expanded too, so that an exclusion
+ * leaves out both forms.
  * Errors: TL_ERR_NOMEM.
  */
 tl_status tl_acronyms_expand(const tl_acronyms *a, const tl_query *q, tl_expansion **out,

@@ -477,7 +477,7 @@ static void nasal_readings(readings *rs, const reading *p, int pre, const char *
   }
   /* me- keeps no nasal only before l, r, w, y (melihat, merawat, mewarnai,
    * meyakini): megawati is no me-gawat-i; pe- before any (pekerja) */
-  if (pre == PRE_PE || strchr("lrwy", s[0]))
+  if (pre == PRE_PE || (s[0] && strchr("lrwy", s[0])))
     add_reading(rs, p, pre, "", s, n, 0); /* melihat, merawat, pekerja */
 }
 
@@ -713,7 +713,14 @@ static size_t clitic_host(const tl_idstem *st, const char *w, size_t n) {
         return k;
       break;
     }
-  return m < n && m >= 4 && lex_find(st, w, m) ? m : n;
+  /* a particle after a place name alone is rather the end of a name
+   * (Delilah, not Deli-lah) */
+  if (m < n && m >= 4) {
+    const lex_entry *e = lex_find(st, w, m);
+    if (e && e->kind != LEX_PLACE)
+      return m;
+  }
+  return n;
 }
 
 static const char *stem_decomposed(const tl_idstem *st, const char *w, size_t n, const lex_entry *e,
@@ -730,7 +737,8 @@ static const char *stem_simple(const tl_idstem *st, const char *w, size_t n, siz
     /* peluangnya as peluang; but the root of a decomposition may end in
      * the clitic's letters (menikah: me-nikah, not meni-kah) */
     const char *r = stem_decomposed(st, w, n, e, out_len);
-    if (*out_len >= n - host && memcmp(r + *out_len - (n - host), w + host, n - host) == 0)
+    if (r != w && *out_len >= n - host &&
+        memcmp(r + *out_len - (n - host), w + host, n - host) == 0)
       return r;
     return stem_simple(st, w, host, out_len);
   }
