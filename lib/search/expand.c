@@ -219,8 +219,8 @@ tl_status tl_acronyms_expand(const tl_acronyms *a, const tl_query *q, tl_expansi
       continue;
     for (k = 0; k < a->n; k++) {
       const pair *p = &a->p[k];
-      if (((t->flags & TL_TERM_ACRONYM) || is_syllabic(p->acr, p->lng)) &&
-          strlen(p->acr) == t->len && memcmp(p->acr, t->term, t->len) == 0)
+      if (strlen(p->acr) == t->len && memcmp(p->acr, t->term, t->len) == 0 &&
+          ((t->flags & TL_TERM_ACRONYM) || is_syllabic(p->acr, p->lng)))
         failed |= add_expansion(out, nout, &cap, p->acr, p->lng, 0); /* its long form */
       else if (p->lng[0] == t->term[0] && spells(q, i, p->lng))
         failed |= add_expansion(out, nout, &cap, p->lng, p->acr, 1); /* its acronym */
