@@ -617,25 +617,29 @@ static int inner_ke(const reading *r, size_t n) {
   return 1;
 }
 
+/* The clitics: particles and possessives, each after "" (none). */
+static const char *const particles[] = {"", "lah", "kah", "tah", "pun"};
+static const char *const possessives[] = {"", "ku", "mu", "nya"};
+#define NPARTICLES (sizeof particles / sizeof *particles)
+#define NPOSSESSIVES (sizeof possessives / sizeof *possessives)
+
 /**
  * Tries every suffix reading of prefix reading r; keeps the best candidate
  * in *best (best->root NULL when none yet).
  */
 static void try_suffixes(const tl_idstem *st, const reading *r, candidate *best, int *order) {
-  static const char *const particles[] = {"", "lah", "kah", "tah", "pun"};
-  static const char *const possessives[] = {"", "ku", "mu", "nya"};
   static const struct {
     const char *s;
     int suf;
   } derivs[] = {{"", SUF_NONE}, {"kan", SUF_KAN}, {"an", SUF_AN}, {"i", SUF_I}};
   size_t a, b, c;
   int pre_out = r->n ? r->chain[0] : PRE_NONE;
-  for (a = 0; a < 5; a++) {
+  for (a = 0; a < NPARTICLES; a++) {
     size_t n1;
     if (!ends(r->s, r->len, particles[a]))
       continue;
     n1 = r->len - strlen(particles[a]);
-    for (b = 0; b < 4; b++) {
+    for (b = 0; b < NPOSSESSIVES; b++) {
       size_t n2;
       if (!ends(r->s, n1, possessives[b]))
         continue;
@@ -700,13 +704,11 @@ static size_t fallback(const char *w, size_t n) {
  * not pe-luang-nya.
  */
 static size_t clitic_host(const tl_idstem *st, const char *w, size_t n) {
-  static const char *const particles[] = {"lah", "kah", "tah", "pun"};
-  static const char *const possessives[] = {"nya", "ku", "mu"};
   size_t a, b, m = n;
-  for (a = 0; a < 4 && m == n; a++)
+  for (a = 1; a < NPARTICLES && m == n; a++)
     if (ends(w, n, particles[a]))
       m = n - strlen(particles[a]);
-  for (b = 0; b < 3; b++)
+  for (b = 1; b < NPOSSESSIVES; b++)
     if (ends(w, m, possessives[b])) {
       size_t k = m - strlen(possessives[b]);
       if (k >= 4 && lex_find(st, w, k))
@@ -723,30 +725,8 @@ static size_t clitic_host(const tl_idstem *st, const char *w, size_t n) {
   return n;
 }
 
-static const char *stem_decomposed(const tl_idstem *st, const char *w, size_t n, const lex_entry *e,
-                                   size_t *out_len);
-
 /**
- * Stems a word without hyphens. Returns a pointer to the stem bytes (the
- * word itself, the lexicon, or buf) and sets *out_len.
- */
-static const char *stem_simple(const tl_idstem *st, const char *w, size_t n, size_t *out_len) {
-  const lex_entry *e = lex_find(st, w, n);
-  size_t host = e ? n : clitic_host(st, w, n);
-  if (host < n) {
-    /* peluangnya as peluang; but the root of a decomposition may end in
-     * the clitic's letters (menikah: me-nikah, not meni-kah) */
-    const char *r = stem_decomposed(st, w, n, e, out_len);
-    if (r != w && *out_len >= n - host &&
-        memcmp(r + *out_len - (n - host), w + host, n - host) == 0)
-      return r;
-    return stem_simple(st, w, host, out_len);
-  }
-  return stem_decomposed(st, w, n, e, out_len);
-}
-
-/**
- * stem_simple for a word w[0..n) whose lexicon entry is e (NULL: none),
+ * stem_simple() for a word w[0..n) whose lexicon entry is e (NULL: none),
  * its clitics left as they are.
  */
 static const char *stem_decomposed(const tl_idstem *st, const char *w, size_t n, const lex_entry *e,
@@ -799,6 +779,25 @@ static const char *stem_decomposed(const tl_idstem *st, const char *w, size_t n,
   }
   *out_len = fallback(w, n);
   return w;
+}
+
+/**
+ * Stems a word without hyphens. Returns a pointer to the stem bytes (the
+ * word itself, the lexicon, or buf) and sets *out_len.
+ */
+static const char *stem_simple(const tl_idstem *st, const char *w, size_t n, size_t *out_len) {
+  const lex_entry *e = lex_find(st, w, n);
+  size_t host = e ? n : clitic_host(st, w, n);
+  if (host < n) {
+    /* peluangnya as peluang; but the root of a decomposition may end in
+     * the clitic's letters (menikah: me-nikah, not meni-kah) */
+    const char *r = stem_decomposed(st, w, n, e, out_len);
+    if (r != w && *out_len >= n - host &&
+        memcmp(r + *out_len - (n - host), w + host, n - host) == 0)
+      return r;
+    return stem_simple(st, w, host, out_len);
+  }
+  return stem_decomposed(st, w, n, e, out_len);
 }
 
 /**
