@@ -409,6 +409,8 @@ int main(int argc, char **argv) {
     fprintf(stderr, "telusur-query: %s\n", err.msg);
     return EXIT_ERROR;
   }
+  if (tl_searcher_stale(s))
+    fprintf(stderr, "telusur-query: warning: %s\n", tl_searcher_stale(s));
   if (tl_searcher_unknown_fields(s))
     fprintf(stderr, "telusur-query: warning: %s: no article has a field named %s\n", db,
             tl_searcher_unknown_fields(s));

@@ -5,6 +5,7 @@
  */
 #include "index/documents.h"
 #include "index/schema.h"
+#include "telusur/analysis.h"
 #include "telusur/search.h"
 #include "testutil.h"
 #include "xapian/store.h"
@@ -252,14 +253,19 @@ static void make_index(const char *db) {
   tl_index_close(ix);
 }
 
-/* Sets (value "" deletes) the index's schema key. */
-static void set_schema(const char *db, const char *value) {
+/* Sets (value "" deletes) a metadata key of the index. */
+static void set_meta(const char *db, const char *key, const char *value) {
   tl_store *s;
   tl_error err;
   OK(tl_store_open(db, TL_STORE_WRITE, &s, &err));
-  OK(tl_store_set_metadata(s, TL_META_SCHEMA, value, &err));
+  OK(tl_store_set_metadata(s, key, value, &err));
   OK(tl_store_commit(s, &err));
   tl_store_close(s);
+}
+
+/* Sets (value "" deletes) the index's schema key. */
+static void set_schema(const char *db, const char *value) {
+  set_meta(db, TL_META_SCHEMA, value);
 }
 
 static char *get_meta(const char *db, const char *key) {
@@ -413,6 +419,115 @@ START_TEST(stub_reads_first_shard) {
 }
 END_TEST
 
+/* The fingerprint of an analyzer of the data directory dir (NULL: the
+ * project's), malloc'd. */
+static char *fingerprint_of(const char *dir) {
+  tl_analyzer_options ao;
+  tl_analyzer *an;
+  tl_error err;
+  char *fp;
+  memset(&ao, 0, sizeof ao);
+  ao.data_dir = dir;
+  OK(tl_analyzer_create(&ao, &an, &err));
+  fp = strdup(tl_analyzer_fingerprint(an));
+  tl_analyzer_free(an);
+  return fp;
+}
+
+/* An index records the analysis of words that built it. One built by
+ * another (an earlier telusur, another lexicon), or before the key
+ * existed, still answers and takes updates, with a warning that says how
+ * to rebuild it; the update keeps the old record. */
+START_TEST(other_analysis_warned) {
+  char db[512], file[1024], want[4096], *v, *fp, *out = NULL, *errs = NULL;
+  tl_searcher *se;
+  tl_results *res = NULL;
+  tl_error err;
+  snprintf(db, sizeof db, "%.500s/db", tu_dir);
+  make_index(db);
+  fp = fingerprint_of(NULL);
+  ck_assert_uint_eq(strncmp(fp, "indonesian 1 ", 13), 0);
+  ck_assert_uint_eq(strlen(fp), 13 + 16);
+  v = get_meta(db, TL_META_ANALYSIS);
+  ck_assert_str_eq(v, fp);
+  free(v);
+  OK(tl_searcher_open(db, NULL, NULL, &se, &err));
+  ck_assert_ptr_null(tl_searcher_stale(se));
+  tl_searcher_close(se);
+  /* another analysis */
+  set_meta(db, TL_META_ANALYSIS, "indonesian 0 0123456789abcdef");
+  snprintf(want, sizeof want,
+           "%s: the index was built by another analysis of words (indonesian 0 "
+           "0123456789abcdef) than this telusur's (%s): the words whose terms changed are not "
+           "found in what it held before; rebuild it: rm -r %s && telusur-index -d %s PATH...",
+           db, fp, db, db);
+  OK(tl_searcher_open(db, NULL, NULL, &se, &err));
+  ck_assert_str_eq(tl_searcher_stale(se), want);
+  OK(tl_search(se, "gempa", 0, 10, 0, &res, &err));
+  ck_assert_uint_eq(res->count, 1);
+  tl_results_free(res);
+  tl_searcher_close(se);
+  /* telusur-query says it and answers */
+  ck_assert_int_eq(tu_runf(&out, &errs, "'%s/telusur-query' -d '%s' gempa", tu_bin_dir(), db), 0);
+  ASSERT_HAS(errs, "telusur-query: warning: ");
+  ASSERT_HAS(errs, want);
+  ASSERT_HAS(out, "Gempa bumi mengguncang pesisir.");
+  free(out);
+  free(errs);
+  /* an index with documents and no key was built before it existed */
+  set_meta(db, TL_META_ANALYSIS, "");
+  OK(tl_searcher_open(db, NULL, NULL, &se, &err));
+  ck_assert_ptr_nonnull(tl_searcher_stale(se));
+  ASSERT_HAS(tl_searcher_stale(se), "another analysis of words (not recorded) than this");
+  tl_searcher_close(se);
+  /* telusur-index notes it once, updates, and keeps the record as it was */
+  snprintf(file, sizeof file, "%.500s/b.txt", tu_dir);
+  ck_assert_int_eq(tu_write_file(file, "Banjir melanda kota.\n", 21), 0);
+  ck_assert_int_eq(tu_runf(&out, &errs, "'%s/telusur-index' -d '%s' '%s'", tu_bin_dir(), db, file),
+                   0);
+  ASSERT_HAS(errs, "telusur-index: ");
+  ASSERT_HAS(errs, "another analysis of words (not recorded) than this");
+  ck_assert_ptr_null(strstr(strstr(errs, "another analysis") + 1, "another analysis"));
+  free(out);
+  free(errs);
+  v = get_meta(db, TL_META_ANALYSIS);
+  ck_assert_str_eq(v, "");
+  free(v);
+  OK(tl_searcher_open(db, NULL, NULL, &se, &err));
+  OK(tl_search(se, "banjir", 0, 10, 0, &res, &err));
+  ck_assert_uint_eq(res->count, 1);
+  tl_results_free(res);
+  tl_searcher_close(se);
+  free(fp);
+}
+END_TEST
+
+/* The fingerprint follows the lexicon: a copy of the data directory gives
+ * the same one, a root more another. */
+START_TEST(fingerprint_follows_lexicon) {
+  char dir[1024], roots[1200];
+  char *a, *b, *c;
+  FILE *f;
+  snprintf(dir, sizeof dir, "%.500s/data", tu_dir);
+  ck_assert_int_eq(tu_runf(NULL, NULL, "mkdir '%s' && cp -r '%s/lexicon' '%s/stopwords' '%s'", dir,
+                           tu_source_dir(), tu_source_dir(), dir),
+                   0);
+  a = fingerprint_of(NULL);
+  b = fingerprint_of(dir);
+  ck_assert_str_eq(a, b);
+  snprintf(roots, sizeof roots, "%s/lexicon/roots.txt", dir);
+  ck_assert_ptr_nonnull(f = fopen(roots, "a"));
+  fputs("zzkata\n", f);
+  fclose(f);
+  c = fingerprint_of(dir);
+  ck_assert_str_ne(a, c);
+  ck_assert_uint_eq(strncmp(a, c, 13), 0); /* the same stemmer and code */
+  free(a);
+  free(b);
+  free(c);
+}
+END_TEST
+
 static Suite *schema_suite(void) {
   Suite *s = suite_create("schema");
   TCase *tc = tcase_create("record");
@@ -429,6 +544,8 @@ static Suite *schema_suite(void) {
   tcase_add_test(tv, older_version_says_how_to_rebuild);
   tcase_add_test(tv, no_key_with_documents_is_version_1);
   tcase_add_test(tv, stub_reads_first_shard);
+  tcase_add_test(tv, other_analysis_warned);
+  tcase_add_test(tv, fingerprint_follows_lexicon);
   suite_add_tcase(s, tv);
   return s;
 }

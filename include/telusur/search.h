@@ -332,6 +332,16 @@ void tl_searcher_close(tl_searcher *s);
 const char *tl_searcher_unknown_fields(const tl_searcher *s);
 
 /**
+ * NULL, or a line for people when the index was built by another analysis
+ * of words than the searcher's (an earlier telusur, another lexicon: see
+ * tl_analyzer_fingerprint), saying so, what it means (a word whose terms
+ * changed is not found in the passages indexed before) and the commands
+ * that rebuild the index. The searcher answers all the same. Owned by s,
+ * valid until tl_searcher_close().
+ */
+const char *tl_searcher_stale(const tl_searcher *s);
+
+/**
  * The shards of a stub database left out with allow_partial since the
  * searcher opened or last searched (they did not answer), ", "-separated
  * (HOST:PORT, or a path); "" when every shard answers. Owned by s, valid

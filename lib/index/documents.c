@@ -119,6 +119,10 @@ int tl_analysis_create(const char *stemmer, const char *data_dir, tl_analysis **
   return TL_OK;
 }
 
+const tl_analyzer *tl_analysis_analyzer(const tl_analysis *an) {
+  return an->analyzer;
+}
+
 int tl_analysis_set_file(tl_analysis *an, const char *file, tl_error *err) {
   char *f = file ? strdup(file) : NULL;
   if (file && !f)
@@ -559,10 +563,20 @@ int tl_index_add(tl_index *ix, const tl_article *a, size_t *npassages, tl_error 
   int rc;
   if (npassages)
     *npassages = 0;
-  if (!ix->an && (rc = tl_analysis_create(ix->stemmer, ix->data_dir, &ix->an, err)) != TL_OK)
-    return rc;
-  if (!ix->an)
-    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  if (!ix->an) {
+    char *stale = NULL;
+    if ((rc = tl_analysis_create(ix->stemmer, ix->data_dir, &ix->an, err)) != TL_OK)
+      return rc;
+    if (!ix->an)
+      return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    /* a new index records its analysis (an update notes another one:
+     * tl_update_open) */
+    rc = tl_schema_check_analysis(ix->store, "", tl_analyzer_fingerprint(ix->an->analyzer), 1,
+                                  &stale, err);
+    free(stale);
+    if (rc != TL_OK)
+      return rc;
+  }
   if ((rc = tl_index_prepare(ix->an, a, &p, err)) != TL_OK)
     return rc;
   if (!p)

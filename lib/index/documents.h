@@ -8,6 +8,7 @@
 #define TELUSUR_DOCUMENTS_H
 
 #include "index/schema.h"
+#include "telusur/analysis.h"
 #include "telusur/error.h"
 #include "text/reader.h"
 #include "xapian/store.h"
@@ -69,6 +70,9 @@ typedef struct tl_analysis tl_analysis;
  * TL_ERR_NOMEM. Free with tl_analysis_free().
  */
 int tl_analysis_create(const char *stemmer, const char *data_dir, tl_analysis **out, tl_error *err);
+
+/** The analysis's analyzer (owned by an). */
+const tl_analyzer *tl_analysis_analyzer(const tl_analysis *an);
 
 /**
  * Names the file whose term (tl_file_term) marks the passages of the

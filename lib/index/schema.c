@@ -2,6 +2,7 @@
 #include "index/schema.h"
 
 #include "telusur/analysis.h"
+#include "util/buf.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -236,10 +237,10 @@ void tl_record_release(tl_passage_record *r) {
   memset(r, 0, sizeof *r);
 }
 
-/* The refusal of an older index, with the command line that rebuilds it:
- * a stub database (a file) has its shards beside it, STUB.shardN, and a
- * shard (as telusur-index opens them) is rebuilt through its stub. */
-static int older(const char *path, long version, tl_error *err) {
+/* The command line that rebuilds the index at path, into buf: a stub
+ * database (a file) has its shards beside it, STUB.shardN, and a shard (as
+ * telusur-index opens them) is rebuilt through its stub. */
+static void rebuild_command(const char *path, char *buf, size_t size) {
   struct stat sb;
   char stub[4096];
   const char *dot = strrchr(path, '.');
@@ -251,14 +252,19 @@ static int older(const char *path, long version, tl_error *err) {
   } else
     snprintf(stub, sizeof stub, "%s", path);
   if (stat(stub, &sb) == 0 && S_ISREG(sb.st_mode))
-    return tl_error_set(err, TL_ERR_SCHEMA,
-                        "%s: index schema %ld is older than this telusur's %d; rebuild it: "
-                        "rm -r %s %s.shard* && telusur-index -d %s --shards=N PATH...",
-                        path, version, TL_SCHEMA_VERSION, stub, stub, stub);
+    snprintf(buf, size, "rm -r %s %s.shard* && telusur-index -d %s --shards=N PATH...", stub, stub,
+             stub);
+  else
+    snprintf(buf, size, "rm -r %s && telusur-index -d %s PATH...", path, path);
+}
+
+/* The refusal of an older index, with the command line that rebuilds it. */
+static int older(const char *path, long version, tl_error *err) {
+  char cmd[3 * 4096 + 64];
+  rebuild_command(path, cmd, sizeof cmd);
   return tl_error_set(err, TL_ERR_SCHEMA,
-                      "%s: index schema %ld is older than this telusur's %d; rebuild it: "
-                      "rm -r %s && telusur-index -d %s PATH...",
-                      path, version, TL_SCHEMA_VERSION, path, path);
+                      "%s: index schema %ld is older than this telusur's %d; rebuild it: %s", path,
+                      version, TL_SCHEMA_VERSION, cmd);
 }
 
 int tl_schema_check(tl_store *s, const char *path, int *keyed, tl_error *err) {
@@ -294,6 +300,35 @@ int tl_schema_check(tl_store *s, const char *path, int *keyed, tl_error *err) {
                         path, version, TL_SCHEMA_VERSION);
   if (version < TL_SCHEMA_VERSION)
     return older(path, version, err);
+  return TL_OK;
+}
+
+int tl_schema_check_analysis(tl_store *s, const char *path, const char *fingerprint, int record,
+                             char **stale, tl_error *err) {
+  char *v = NULL, cmd[3 * 4096 + 64];
+  tl_buf b = TL_BUF_INIT;
+  int rc;
+  *stale = NULL;
+  if ((rc = tl_store_get_metadata(s, TL_META_ANALYSIS, &v, err)) != TL_OK)
+    return rc;
+  if (strcmp(v, fingerprint) == 0 || (!*v && tl_store_doc_count(s) == 0)) {
+    /* the same analysis, or a new index */
+    if (!*v && record)
+      rc = tl_store_set_metadata(s, TL_META_ANALYSIS, fingerprint, err);
+    free(v);
+    return rc;
+  }
+  rebuild_command(path, cmd, sizeof cmd);
+  rc = tl_buf_printf(&b,
+                     "%s: the index was built by another analysis of words (%s) than this "
+                     "telusur's (%s): the words whose terms changed are not found in what it held "
+                     "before; rebuild it: %s",
+                     path, *v ? v : "not recorded", fingerprint, cmd);
+  free(v);
+  if (rc != TL_OK || !(*stale = tl_buf_take(&b, NULL))) {
+    tl_buf_free(&b);
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  }
   return TL_OK;
 }
 

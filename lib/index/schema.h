@@ -68,8 +68,9 @@
  *    with the records' size in its header).
  * The database's metadata: TL_META_SCHEMA (the layout's version),
  * TL_META_STEMMER (the stemmer, so that queries analyze their words the
- * same way), TL_META_UPDATED (time of the last update) and one key
- * TL_META_FILE_PREFIX + path per file indexed (manifest.h), and one key
+ * same way), TL_META_ANALYSIS (what else decides the terms: the analysis
+ * code's version and its lexicon, tl_analyzer_fingerprint), TL_META_UPDATED (time of the last
+ * update) and one key TL_META_FILE_PREFIX + path per file indexed (manifest.h), and one key
  * TL_META_HOLD_PREFIX + id term per article id that several files hold. A stub database
  * (shards) reads its metadata from its first shard, as Xapian does.
  */
@@ -89,9 +90,11 @@ extern "C" {
 /**
  * Version of the layout described above. Indexes written before the
  * version was recorded have no TL_META_SCHEMA key and this same layout
- * (version 1). Any change to the layout (a prefix, a slot, the record, the
- * analysis of words) bumps it, so that older indexes are refused with the
- * way to rebuild them instead of giving wrong results.
+ * (version 1). Any change to the layout (a prefix, a slot, the record)
+ * bumps it, so that older indexes are refused with the way to rebuild them
+ * instead of giving wrong results. A change to the analysis of words (a
+ * stem, a name kept whole) is told by TL_META_ANALYSIS instead: such an
+ * index still answers, with a warning (tl_schema_check_analysis).
  */
 #define TL_SCHEMA_VERSION 11
 
@@ -188,6 +191,8 @@ extern "C" {
 
 /** The layout's version (decimal integer, TL_SCHEMA_VERSION). */
 #define TL_META_SCHEMA "telusur.schema"
+/** The analysis of words that built the index (tl_analyzer_fingerprint). */
+#define TL_META_ANALYSIS "telusur.analysis"
 /** The stemmer the index was built with. */
 #define TL_META_STEMMER "telusur.stemmer"
 /** Time of the last update, ISO 8601 UTC. */
@@ -316,6 +321,22 @@ size_t tl_field_term(const char *name, const char *folded, size_t flen, char *bu
  * integer), TL_ERR_XAPIAN, TL_ERR_NOMEM.
  */
 int tl_schema_check(tl_store *s, const char *path, int *keyed, tl_error *err);
+
+/**
+ * Compares the analysis of words that built the index open in s
+ * (TL_META_ANALYSIS) with fingerprint (tl_analyzer_fingerprint of the
+ * analyzer at hand); path names the index in the message. *stale receives
+ * NULL when they are equal or the index is new (no key, no documents: with
+ * record set, the store being writable, fingerprint is then recorded),
+ * else a line for people, malloc'd (the caller frees it): the index was
+ * built by another analysis (or before the key existed), what that means,
+ * and the commands that rebuild it. Such an index still opens: its words
+ * whose terms did not change are found as before.
+ * Errors: TL_ERR_XAPIAN, TL_ERR_USAGE (record on a read-only store),
+ * TL_ERR_NOMEM.
+ */
+int tl_schema_check_analysis(tl_store *s, const char *path, const char *fingerprint, int record,
+                             char **stale, tl_error *err);
 
 /**
  * Records TL_SCHEMA_VERSION as the index's TL_META_SCHEMA (write mode).

@@ -1535,6 +1535,23 @@ static int open_writers(tl_update *u, const char *db, shard_name *names, tl_erro
   return TL_OK;
 }
 
+/* Compares the analysis of words that built the index (each shard) with
+ * the workers' (tl_schema_check_analysis): a new index records it, one
+ * built by another is noted once, and updated all the same. */
+static int check_analysis(tl_update *u, const char *db, tl_error *err) {
+  const char *fp = tl_analyzer_fingerprint(tl_analysis_analyzer(u->workers[0].an));
+  size_t k;
+  int rc = TL_OK, noted = 0;
+  for (k = 0; k < u->nw && rc == TL_OK; k++) {
+    char *stale = NULL;
+    rc = tl_schema_check_analysis(tl_index_store(tl_writer_index(u->w[k])), db, fp, 1, &stale, err);
+    if (stale && !noted++)
+      note(u, TL_OK, stale);
+    free(stale);
+  }
+  return rc;
+}
+
 /* Starts the workers (an analysis and a read-only view of the index each:
  * the database, or the stub), the writer threads and the pipeline. */
 static int start(tl_update *u, const char *db, tl_error *err) {
@@ -1555,6 +1572,8 @@ static int start(tl_update *u, const char *db, tl_error *err) {
     u->workers[k].date_format = u->o.date_format;
     u->wctx[k] = &u->workers[k];
   }
+  if ((rc = check_analysis(u, db, err)) != TL_OK)
+    return rc;
   for (k = 0; k < u->nw; k++)
     if ((rc = tl_writer_start(u->w[k], err)) != TL_OK)
       return rc;

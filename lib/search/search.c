@@ -58,6 +58,7 @@ struct tl_searcher {
   int correct;           /* search the spelling suggestion instead */
   int expand_spelling;   /* also search a word the index lacks by its correction */
   tl_buf unknown;        /* tl_searcher_unknown_fields, ", "-separated */
+  char *stale;           /* tl_searcher_stale, or NULL */
 };
 
 /* Weight of the expansion (acronyms, spelling corrections), against 1 for
@@ -325,7 +326,9 @@ tl_status tl_searcher_open(const char *db_path, const tl_searcher_options *opts,
   memset(&ao, 0, sizeof ao);
   ao.data_dir = opts ? opts->data_dir : NULL;
   ao.stemmer = stemmer && *stemmer ? stemmer : "indonesian";
-  if ((rc = tl_analyzer_create(&ao, &s->analyzer, err)) != TL_OK)
+  if ((rc = tl_analyzer_create(&ao, &s->analyzer, err)) != TL_OK ||
+      (rc = tl_schema_check_analysis(s->store, db_path, tl_analyzer_fingerprint(s->analyzer), 0,
+                                     &s->stale, err)) != TL_OK)
     goto fail;
   if (!(s->stemmer = strdup(ao.stemmer)) || (ao.data_dir && !(s->data_dir = strdup(ao.data_dir)))) {
     rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
@@ -373,9 +376,14 @@ const char *tl_searcher_missing(const tl_searcher *s) {
   return tl_store_missing(s->store);
 }
 
+const char *tl_searcher_stale(const tl_searcher *s) {
+  return s->stale;
+}
+
 void tl_searcher_close(tl_searcher *s) {
   if (!s)
     return;
+  free(s->stale);
   tl_store_close(s->store);
   tl_analyzer_free(s->analyzer);
   tl_analyzer_free(s->query_stop);

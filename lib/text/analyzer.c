@@ -17,6 +17,7 @@
 #include <unicode/ustring.h>
 #include <unicode/utf16.h>
 #include <unicode/utf8.h>
+#include <xxhash.h>
 
 /* Words joined by hyphens: at most this many parts form one group. */
 #define MAX_GROUP 6
@@ -49,10 +50,19 @@ struct tl_analyzer {
   size_t nwords, words_cap;
   char join[TL_TERM_MAX * 2 + 8];
   int words_only; /* during tl_analyzer_run_words: no stems */
+  uint64_t hash;  /* of the lexicon, then of compounds.txt and the gazetteer */
+  char fingerprint[64];
 };
 
-/* Adds every word of the list file at path ('#' starts a comment line). */
-static int load_list(tl_strset *set, const char *path, tl_error *err) {
+/* The version of the analysis of words by this code (the word breaks, the
+ * stemmer's rules, the names kept, the acronyms an index finds defined):
+ * one more at each change of what a text's terms are, so that an index
+ * built before it is told from one built by it (tl_analyzer_fingerprint). */
+#define ANALYSIS_VERSION 1
+
+/* Adds every word of the list file at path ('#' starts a comment line);
+ * hashes its bytes into *hash unless hash is NULL. */
+static int load_list(tl_strset *set, const char *path, uint64_t *hash, tl_error *err) {
   char lbuf[512];
   FILE *f = fopen(path, "r");
   if (!f)
@@ -60,6 +70,8 @@ static int load_list(tl_strset *set, const char *path, tl_error *err) {
                         strerror(errno));
   while (fgets(lbuf, sizeof lbuf, f)) {
     size_t k = strcspn(lbuf, "\r\n#");
+    if (hash)
+      *hash = XXH64(lbuf, strlen(lbuf), *hash);
     while (k > 0 && (lbuf[k - 1] == ' ' || lbuf[k - 1] == '\t'))
       k--;
     if (k == 0)
@@ -90,7 +102,7 @@ static int load_stopwords(tl_analyzer *a, const char *dir, const char *names, tl
                   : snprintf(path, sizeof path, "%s/stopwords/%.*s", dir, (int)n, p);
       if (w < 0 || (size_t)w >= sizeof path)
         return tl_error_set(err, TL_ERR_USAGE, "stopword list %.*s...: name too long", 64, p);
-      if ((rc = load_list(a->stop, path, err)) != TL_OK)
+      if ((rc = load_list(a->stop, path, NULL, err)) != TL_OK)
         return rc;
     }
     p += n + (p[n] == ',');
@@ -105,7 +117,7 @@ static int load_compounds(tl_analyzer *a, const char *dir, tl_error *err) {
   size_t i;
   int rc;
   snprintf(path, sizeof path, "%s/lexicon/compounds.txt", dir);
-  if ((rc = load_list(a->compounds, path, err)) != TL_OK)
+  if ((rc = load_list(a->compounds, path, &a->hash, err)) != TL_OK)
     return rc;
   for (i = 0; i < tl_strset_count(a->compounds); i++) {
     size_t n, k;
@@ -138,7 +150,7 @@ static int load_names(tl_analyzer *a, const char *dir, tl_error *err) {
   int rc;
   for (i = 0; i < sizeof files / sizeof *files; i++) {
     snprintf(path, sizeof path, "%s/lexicon/%s", dir, files[i]);
-    if ((rc = load_list(a->names, path, err)) != TL_OK)
+    if ((rc = load_list(a->names, path, &a->hash, err)) != TL_OK)
       return rc;
   }
   return TL_OK;
@@ -159,12 +171,15 @@ tl_status tl_analyzer_create(const tl_analyzer_options *opts, tl_analyzer **out,
     tl_analyzer_free(a);
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
   }
-  if ((rc = tl_stemmer_create(stem, dir, &a->stemmer, err)) != TL_OK ||
-      (rc = load_stopwords(a, dir, stop, err)) != TL_OK ||
+  if ((rc = tl_stemmer_create(stem, dir, &a->stemmer, err)) == TL_OK)
+    a->hash = tl_stemmer_lexicon_hash(a->stemmer);
+  if (rc != TL_OK || (rc = load_stopwords(a, dir, stop, err)) != TL_OK ||
       (rc = load_compounds(a, dir, err)) != TL_OK || (rc = load_names(a, dir, err)) != TL_OK) {
     tl_analyzer_free(a);
     return rc;
   }
+  snprintf(a->fingerprint, sizeof a->fingerprint, "%s %d %016llx", tl_stemmer_name(a->stemmer),
+           ANALYSIS_VERSION, (unsigned long long)a->hash);
   a->nfkd_cf = unorm2_getInstance(NULL, "nfkc_cf", UNORM2_DECOMPOSE, &st);
   if (U_SUCCESS(st))
     a->nfc = unorm2_getNFCInstance(&st);
@@ -207,6 +222,10 @@ int tl_analyzer_is_name(const tl_analyzer *a, const char *word, size_t len) {
 
 int tl_analyzer_is_known(tl_analyzer *a, const char *word, size_t len) {
   return tl_stemmer_known(a->stemmer, word, len);
+}
+
+const char *tl_analyzer_fingerprint(const tl_analyzer *a) {
+  return a->fingerprint;
 }
 
 const char *tl_analyzer_stemmer_name(const tl_analyzer *a) {

@@ -131,6 +131,7 @@ struct tl_idstem {
   cache_slot *cache;
   char out[2 * MAX_WORD + 8]; /* result of the last uncached call */
   char var[2 * MAX_WORD + 8]; /* a rewritten spelling being stemmed */
+  uint64_t hash;              /* of the lexicon files' bytes (tl_idstem_lexicon_hash) */
 };
 
 /** A prefix reading of a word: what remains after stripping prefixes. */
@@ -239,6 +240,7 @@ static int lex_load(tl_idstem *st, const char *path, uint32_t kind, int hunspell
     size_t n = strlen(line), nflags = 0, ntarget = 0, i;
     char low[sizeof line];
     lex_entry *e;
+    st->hash = XXH64(line, n, st->hash);
     if (hunspell) {
       if (first) { /* the count line: room for that many words, and the lists after them */
         unsigned long count = strtoul(line, NULL, 10);
@@ -356,6 +358,10 @@ int tl_idstem_create(const char *data_dir, tl_idstem **out, tl_error *err) {
   }
   *out = st;
   return TL_OK;
+}
+
+uint64_t tl_idstem_lexicon_hash(const tl_idstem *s) {
+  return s->hash;
 }
 
 void tl_idstem_free(tl_idstem *s) {

@@ -11,6 +11,7 @@
 #include "telusur/error.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -47,6 +48,12 @@ int tl_idstem_known(tl_idstem *s, const char *word, size_t len);
  * mu, lah, kah, pun: "rumah-nya", "KPK-nya"), in any ASCII letter case.
  */
 int tl_idstem_is_clitic(const char *s, size_t n);
+
+/**
+ * A hash (XXH64, https://xxhash.com) of the bytes of the lexicon files the
+ * handle read, in the order read: it changes with any of them.
+ */
+uint64_t tl_idstem_lexicon_hash(const tl_idstem *s);
 
 /** Releases the handle; NULL is allowed. */
 void tl_idstem_free(tl_idstem *s);

@@ -77,6 +77,10 @@ const char *tl_stemmer_name(const tl_stemmer *s) {
   return "none";
 }
 
+uint64_t tl_stemmer_lexicon_hash(const tl_stemmer *s) {
+  return s->kind == KIND_INDONESIAN ? tl_idstem_lexicon_hash(s->idstem) : 0;
+}
+
 void tl_stemmer_free(tl_stemmer *s) {
   if (!s)
     return;

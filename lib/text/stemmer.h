@@ -14,6 +14,7 @@
 #include "telusur/error.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -51,6 +52,12 @@ int tl_stemmer_known(tl_stemmer *s, const char *word, size_t len);
 
 /** The name the handle was created with (static string). */
 const char *tl_stemmer_name(const tl_stemmer *s);
+
+/**
+ * A hash of the stemmer's lexicon files (tl_idstem_lexicon_hash); 0 for
+ * the stemmers without a lexicon (snowball, none).
+ */
+uint64_t tl_stemmer_lexicon_hash(const tl_stemmer *s);
 
 /** Releases the handle; NULL is allowed. */
 void tl_stemmer_free(tl_stemmer *s);
