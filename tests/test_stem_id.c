@@ -195,6 +195,11 @@ START_TEST(test_reduplication_and_hyphens) {
       {"besar-besaran", "besar"},
       {"sayur-mayurnya", "sayur"},
       {"dibolak-balik", "bolak"},
+      /* affixed reduplications of a base found only reduplicated */
+      {"mengiming-imingi", "iming"},
+      {"diiming-imingi", "iming"},
+      {"mewanti-wanti", "wanti"},
+      {"ketidakhati-hatian", "hati"},
       {"tanah-longsor", "tanah-longsor"},
       {"rumah-sakit", "rumah-sakit"},
       {"ekspor-impor", "ekspor-impor"},
@@ -280,7 +285,15 @@ START_TEST(test_affix_rules) {
       {"diketahui", "tahu"},
       {"berkelanjutan", "lanjut"},
       {"terkemuka", "muka"},
-      {"mengedepankan", "depan"}};
+      {"mengedepankan", "depan"},
+      /* peN- makes nouns with -an: its -kan is a misspelling, below a
+       * reading with -an (the doubled k of penegakkan is the rule's) */
+      {"penumpukan", "tumpuk"},
+      {"penegakkan", "tegak"},
+      {"penyampaikan", "sampai"},
+      /* KBBI roots where hunspell-id lists another */
+      {"mengembara", "kembara"},
+      {"pengembaraan", "kembara"}};
   tl_idstem *s = make_stemmer();
   char buf[256];
   size_t i;
@@ -352,7 +365,9 @@ START_TEST(test_spelling_variants) {
                                         {"electronic", "elektronik"},
                                         {"alternative", "alternatif"},
                                         {"structure", "struktur"},
-                                        {"oxigen", "oksigen"}};
+                                        {"oxigen", "oksigen"},
+                                        {"vocal", "vokal"},
+                                        {"vocalnya", "vokal"}};
   static const char *const apart[][2] = {{"mengenakan", "mengenakkan"}, /* kena, enak */
                                          {"merapikan", "rapik"},
                                          {"perombakan", "ombak"},
@@ -379,7 +394,10 @@ START_TEST(test_spelling_variants) {
                                          /* j is y only beside another old sign */
                                          {"jatim", "yatim"},
                                          {"menjabut", "sabut"},
-                                         {"chat", "khat"}};
+                                         {"chat", "khat"},
+                                         /* c alone is no sign of a loan:
+                                          * an Indonesian c stays (kecapi) */
+                                         {"kacapi", "kakap"}};
   tl_idstem *s = make_stemmer();
   char a[256], b[256];
   size_t i;

@@ -669,6 +669,13 @@ static void try_suffixes(const tl_idstem *st, const reading *r, candidate *best,
           continue;
         cand.root = e;
         cand.licence = licence(e, r, derivs[c].suf);
+        /* peN- makes nouns, with -an: peN-...-kan and -i are only
+         * misspellings (penyampaikan; the doubled k of penegakkan, read
+         * as tegak, is the rule's), so such a reading ranks below one
+         * with -an: penumpukan is tumpuk, not tumpu */
+        if (pre_out == PRE_PE && (derivs[c].suf == SUF_KAN || derivs[c].suf == SUF_I) &&
+            cand.licence > 1 && !(derivs[c].suf == SUF_KAN && r->s[n3 - 1] == 'k'))
+          cand.licence = 1;
         if (cand.licence == 0 && r->n == 0 && e->nflags == 0 && (e->kind & LEX_DIC) &&
             !(e->kind & LEX_ROOT) && !(derivs[c].suf == SUF_KAN && n3 >= 5))
           continue; /* asean is not ase-an: ase takes no suffix */
@@ -904,6 +911,36 @@ static int echoes(const char *x, size_t nx, const char *y, size_t ny) {
          memcmp(y + 3, x + 1, nx - 1) == 0;
 }
 
+/*
+ * The base b of an affixed reduplication x-y whose base the lexicon holds
+ * only reduplicated, b-b (iming-iming, wanti-wanti): x is a prefix and b,
+ * y is b and a suffix (mengiming-imingi, diiming-imingi, mewanti-wanti,
+ * ketidakhati-hatian). Returns the length of b (the start of y), or 0.
+ * buf: room for 2 * MAX_WORD + 8 bytes.
+ */
+static size_t redup_base(const tl_idstem *st, const char *x, size_t nx, const char *y, size_t ny,
+                         char *buf) {
+  static const char *const prefixes[] = {"me",  "meng", "mem", "men", "meny",   "di",
+                                         "ber", "ter",  "se",  "ke",  "ketidak"};
+  static const char *const suffixes[] = {"", "i", "kan", "an"};
+  size_t a, b;
+  for (a = 0; a < sizeof suffixes / sizeof *suffixes; a++) {
+    size_t m = ny - strlen(suffixes[a]);
+    if (!ends(y, ny, suffixes[a]) || m < 3 || m >= nx || 2 * m + 1 > MAX_WORD ||
+        memcmp(x + nx - m, y, m) != 0)
+      continue;
+    for (b = 0; b < sizeof prefixes / sizeof *prefixes; b++)
+      if (strlen(prefixes[b]) == nx - m && memcmp(x, prefixes[b], nx - m) == 0)
+        break;
+    if (b == sizeof prefixes / sizeof *prefixes)
+      continue;
+    snprintf(buf, 2 * MAX_WORD + 8, "%.*s-%.*s", (int)m, y, (int)m, y);
+    if (lex_find(st, buf, 2 * m + 1))
+      return m;
+  }
+  return 0;
+}
+
 /**
  * Stems a hyphenated word: reduplication (negara-negara, bersama-sama,
  * sebaik-baiknya, meniru-nirukan) or a hyphenated prefix (di-phk).
@@ -972,6 +1009,10 @@ static const char *stem_hyphen(const tl_idstem *st, const char *w, size_t n, siz
   if (known(st, sy, ly) && (echoes(x, nx, y, ny) || echoes(x, nx, sy, ly))) { /* sebaik-baiknya */
     *out_len = ly;
     return sy;
+  }
+  if ((ly = redup_base(st, x, nx, y, ny, buf)) > 0) { /* mengiming-imingi */
+    *out_len = ly;
+    return y;
   }
   *out_len = n;
   return w;
@@ -1153,6 +1194,15 @@ static size_t english_form(const char *w, size_t n, char *out, size_t cap) {
   return o != n || memcmp(out, w, n) != 0 ? o : 0;
 }
 
+/* Whether b is a, n bytes each, but for some c of a that are k in b. */
+static int only_c_to_k(const char *a, const char *b, size_t n) {
+  size_t i;
+  for (i = 0; i < n; i++)
+    if (a[i] != b[i] && !(a[i] == 'c' && b[i] == 'k'))
+      return 0;
+  return 1;
+}
+
 /* Whether [w, w + n) is a root of the lexicon, or a word it explains by a
  * root of 5 bytes or more, written in it, that holds the bytes [at, at +
  * len) respelt: what a respelt loan must be, so that a name is not respelt
@@ -1261,7 +1311,12 @@ static size_t loan_respelling(tl_idstem *s, const char *w, size_t n, char *out, 
   }
   m = english_form(w, n, out, cap);
   /* with no prefix: English words begin as Indonesian prefixes do
-   * (director: di-rektor, chemistry: ke-mistri) */
+   * (director: di-rektor, chemistry: ke-mistri); a word whose only
+   * change is c -> k may be Indonesian (c is a letter of its own there:
+   * kacapi is no kakap-i), so it must be a root as respelt, clitics
+   * aside (vokal, vokalnya) */
+  if (m == n && only_c_to_k(w, out, n))
+    return m >= 5 && (known(s, out, m) || clitic_host(s, out, m) < m) ? m : 0;
   return m >= 5 && respelt_word(s, out, m, 0, 1) ? m : 0;
 }
 
