@@ -244,8 +244,10 @@ static const char *const queries[] = {
  * l, r, w, y (megawati), and when names outside the gazetteer were kept
  * whole (berlin, persia), and when loan verbs in -ir met their nouns
  * (dikoordinir, koordinasi), and when peN- with -kan came to rank below
- * -an (penumpukan) and loans hunspell-id lacks became roots (memvalidasi):
- * the term statistics moved, the passages and their order did not. */
+ * -an (penumpukan) and loans hunspell-id lacks became roots (memvalidasi),
+ * and when di- and meN- stopped taking peN- (dipecat) and names and
+ * syllabic acronyms were kept whole (asian, mentan): the term statistics
+ * moved, the passages and their order did not. */
 static const struct {
   int set;
   size_t query;
@@ -282,36 +284,36 @@ static const struct {
                 {0, 6, "corpus/000_2094494d46160138.txt", 26, 4, 0.876138154573669},
                 {0, 6, "corpus/000_2094494d46160138.txt", 24, 5, 0.874216130209128},
                 {0, 6, "corpus/000_2094494d46160138.txt", 4, 6, 0.873842903374128},
-                {1, 0, "tydi-id-00421", 1, 1, 26.201130313231733},
-                {1, 0, "tydi-id-00649", 1, 2, 13.845655211034174},
+                {1, 0, "tydi-id-00421", 1, 1, 26.201121761132118},
+                {1, 0, "tydi-id-00649", 1, 2, 13.845657144538830},
                 {1, 0, "tydi-id-00553", 1, 3, 10.713985032365201},
                 {1, 0, "tydi-id-04225", 1, 4, 8.498002005274030},
                 {1, 0, "tydi-id-01273", 1, 5, 8.261826171330068},
-                {1, 1, "tydi-id-00013", 1, 1, 23.928596120103897},
-                {1, 1, "tydi-id-03541", 1, 2, 21.658874109801150},
+                {1, 1, "tydi-id-00013", 1, 1, 23.928600932506637},
+                {1, 1, "tydi-id-03541", 1, 2, 21.658884998240755},
                 {1, 1, "tydi-id-02701", 1, 3, 4.388907188420294},
                 {1, 1, "tydi-id-03385", 1, 4, 3.862665147196384},
                 {1, 1, "tydi-id-03889", 1, 5, 3.809703532118733},
-                {1, 2, "tydi-id-00001", 1, 1, 43.342423463543362},
-                {1, 2, "tydi-id-04297", 1, 2, 12.392142385559886},
+                {1, 2, "tydi-id-00001", 1, 1, 43.342418306918475},
+                {1, 2, "tydi-id-04297", 1, 2, 12.392130434630552},
                 {1, 2, "tydi-id-02329", 1, 3, 6.162899886192619},
-                {1, 3, "tydi-id-03541", 1, 1, 22.914895595125380},
-                {1, 3, "tydi-id-00037", 1, 2, 5.223521908929660},
+                {1, 3, "tydi-id-03541", 1, 1, 22.914908982387516},
+                {1, 3, "tydi-id-00037", 1, 2, 5.223524337850362},
                 {1, 3, "tydi-id-02701", 1, 3, 4.388907188420294},
                 {1, 3, "tydi-id-03385", 1, 4, 3.862665147196384},
                 {1, 3, "tydi-id-03889", 1, 5, 3.809703532118733},
-                {1, 4, "tydi-id-00025", 3, 1, 21.942425502474570},
-                {1, 4, "tydi-id-00025", 1, 2, 18.368193461131181},
-                {1, 5, "tydi-id-03673", 1, 1, 16.096169984627934},
-                {1, 5, "tydi-id-01381", 1, 2, 13.047848872855365},
+                {1, 4, "tydi-id-00025", 3, 1, 21.942427908918070},
+                {1, 4, "tydi-id-00025", 1, 2, 18.368193990319401},
+                {1, 5, "tydi-id-03673", 1, 1, 16.096171360141760},
+                {1, 5, "tydi-id-01381", 1, 2, 13.047849808538016},
                 {1, 5, "tydi-id-00649", 1, 3, 8.307055456207591},
                 {1, 5, "tydi-id-02341", 1, 4, 6.926976707219714},
                 {1, 5, "tydi-id-04225", 1, 5, 6.043965588807663},
-                {1, 6, "tydi-id-02305", 1, 1, 13.826208353157401},
-                {1, 6, "corpus/000_2094494d46160138.txt", 19, 2, 10.854076100119727},
-                {1, 6, "corpus/000_2094494d46160138.txt", 24, 3, 10.260006697072010},
-                {1, 6, "corpus/000_2094494d46160138.txt", 45, 4, 10.143876030266320},
-                {1, 6, "corpus/000_2094494d46160138.txt", 20, 5, 9.641050744659847}};
+                {1, 6, "tydi-id-02305", 1, 1, 13.826197723738598},
+                {1, 6, "corpus/000_2094494d46160138.txt", 19, 2, 10.854093234548838},
+                {1, 6, "corpus/000_2094494d46160138.txt", 24, 3, 10.260026447093555},
+                {1, 6, "corpus/000_2094494d46160138.txt", 45, 4, 10.143895350256466},
+                {1, 6, "corpus/000_2094494d46160138.txt", 20, 5, 9.641052431420448}};
 
 /* Whether an article id is the one expected: a file's id is its path, as
  * given under the source directory ("corpus/..." expected). */

@@ -293,7 +293,20 @@ START_TEST(test_affix_rules) {
       {"penyampaikan", "sampai"},
       /* KBBI roots where hunspell-id lists another */
       {"mengembara", "kembara"},
-      {"pengembaraan", "kembara"}};
+      {"pengembaraan", "kembara"},
+      {"diperagakan", "peraga"},
+      {"dipenyet", "penyet"},
+      /* verbs take no peN- inside di- or meN-: pecat, not pe-cat */
+      {"dipecat", "pecat"},
+      {"memecat", "pecat"},
+      /* menge- only before one syllable; tu-a is two: meng-ketua-i */
+      {"mengetuai", "ketua"},
+      {"mengebom", "bom"},
+      /* syllabic acronyms and names kept from a common word's root */
+      {"mentan", "mentan"},
+      {"peruri", "peruri"},
+      {"asian", "asian"},
+      {"barack", "barack"}};
   tl_idstem *s = make_stemmer();
   char buf[256];
   size_t i;
@@ -367,6 +380,9 @@ START_TEST(test_spelling_variants) {
                                         {"structure", "struktur"},
                                         {"oxigen", "oksigen"},
                                         {"vocal", "vokal"},
+                                        {"kebon", "kebun"},
+                                        {"otentikasi", "autentikasi"},
+                                        {"diketik", "mengetik"},
                                         {"vocalnya", "vokal"}};
   static const char *const apart[][2] = {{"mengenakan", "mengenakkan"}, /* kena, enak */
                                          {"merapikan", "rapik"},

@@ -381,16 +381,15 @@ static int is_vowel(char c) {
   return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
 }
 
-/** Number of vowel groups (syllable nuclei) in [s, s + n). */
+/** Number of syllables in [s, s + n): its vowels, a diphthong (ai, au, ei,
+ * oi) counted once; other vowels side by side are two (tu-a, bu-ah). */
 static int syllables(const char *s, size_t n) {
-  int k = 0, prev = 0;
+  int k = 0;
   size_t i;
-  for (i = 0; i < n; i++) {
-    int v = is_vowel(s[i]);
-    if (v && !prev)
+  for (i = 0; i < n; i++)
+    if (is_vowel(s[i]) && !(i > 0 && ((s[i - 1] == 'a' && (s[i] == 'i' || s[i] == 'u')) ||
+                                      ((s[i - 1] == 'e' || s[i - 1] == 'o') && s[i] == 'i'))))
       k++;
-    prev = v;
-  }
   return k;
 }
 
@@ -675,6 +674,11 @@ static void try_suffixes(const tl_idstem *st, const reading *r, candidate *best,
          * with -an: penumpukan is tumpuk, not tumpu */
         if (pre_out == PRE_PE && (derivs[c].suf == SUF_KAN || derivs[c].suf == SUF_I) &&
             cand.licence > 1 && !(derivs[c].suf == SUF_KAN && r->s[n3 - 1] == 'k'))
+          cand.licence = 1;
+        /* nor do verbs take peN- inside di- or meN- (mempekerjakan's pe-
+         * is per-'s): dipecat and memecat are pecat, not cat */
+        if ((pre_out == PRE_DI || pre_out == PRE_ME) && r->n > 1 && r->chain[1] == PRE_PE &&
+            cand.licence > 1)
           cand.licence = 1;
         if (cand.licence == 0 && r->n == 0 && e->nflags == 0 && (e->kind & LEX_DIC) &&
             !(e->kind & LEX_ROOT) && !(derivs[c].suf == SUF_KAN && n3 >= 5))
