@@ -883,7 +883,8 @@ static size_t letters_of(const char *s, size_t n, int vowels, char *c, size_t ca
  * consonants (sayur-mayur, lauk-pauk), the same consonants in order
  * (bolak-balik, mondar-mandir), the same vowels, length and ending
  * (gotong-royong, hiruk-pikuk), an ending of four letters or more shared
- * (tunggang-langgang), the second the first with a suffix (besar-besaran),
+ * by words of one length or with be- (tunggang-langgang, terang-benderang;
+ * not Afrika-Amerika), the second the first with a suffix (besar-besaran),
  * the first an affixed form of what the second begins with
  * (meniru-nirukan, keabu-abuan) or the second with an infix (jari-jemari).
  * A compound of two words (tanah-longsor, ekspor-impor, Indonesia-Malaysia)
@@ -901,7 +902,7 @@ static int echoes(const char *x, size_t nx, const char *y, size_t ny) {
     return 1;
   while (end < nx && end < ny && x[nx - 1 - end] == y[ny - 1 - end])
     end++;
-  if (end >= 4 && end < nx && end < ny)
+  if (end >= 4 && end < nx && (nx == ny || (ny > nx && y[0] == 'b' && y[1] == 'e')))
     return 1;
   kx = letters_of(x, nx, 1, cx, sizeof cx);
   ky = letters_of(y, ny, 1, cy, sizeof cy);
