@@ -299,6 +299,7 @@ START_TEST(test_affix_rules) {
       {"mengembara", "kembara"},
       {"pengembaraan", "kembara"},
       {"diperagakan", "peraga"},
+      {"penobatan", "nobat"},
       {"dipenyet", "penyet"},
       /* verbs take no peN- inside di- or meN-: pecat, not pe-cat */
       {"dipecat", "pecat"},
@@ -341,6 +342,8 @@ START_TEST(test_spelling_variants) {
                                         {"memasukan", "memasukkan"},
                                         {"dikoordinir", "koordinasi"},
                                         {"terisolir", "isolasi"},
+                                        {"memproklamirkan", "memproklamasikan"},
+                                        {"merespon", "merespons"},
                                         {"meletakan", "meletakkan"},
                                         {"menaikan", "menaikkan"},
                                         {"kwalitas", "kualitas"},

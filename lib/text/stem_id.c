@@ -1270,7 +1270,7 @@ static size_t today_spelling(const char *w, size_t n, int all, int y, char *out,
  * that w is not explained.
  */
 static size_t loan_respelling(tl_idstem *s, const char *w, size_t n, char *out, size_t cap) {
-  size_t r, i, m;
+  size_t r, i, m, k;
   if (n < 5 || 2 * n + 8 > cap || memchr(w, '-', n))
     return 0;
   /* a root in today's spelling (njawa, sjukur, ichwan); with j for y too
@@ -1307,12 +1307,18 @@ static size_t loan_respelling(tl_idstem *s, const char *w, size_t n, char *out, 
   }
   /* a loan verb in -ir from Dutch -eren, which KBBI lists as the
    * non-standard form of the noun in -asi (koordinir, legalisir,
-   * akomodir: koordinasi, legalisasi, akomodasi) */
-  if (n >= 7 && ends(w, n, "ir")) {
-    memcpy(out, w, n - 2);
-    memcpy(out + n - 2, "asi", 4);
-    if (respelt_word(s, out, n + 1, n - 2, 3))
-      return n + 1;
+   * akomodir: koordinasi, legalisasi, akomodasi), also before -kan
+   * (memproklamirkan: memproklamasikan) */
+  for (k = 0; k < 2; k++) {
+    const char *tail = k ? "irkan" : "ir";
+    size_t tl = strlen(tail);
+    if (n >= 5 + tl && ends(w, n, tail) && n + 1 < cap) {
+      memcpy(out, w, n - tl);
+      memcpy(out + n - tl, "asi", 3);
+      memcpy(out + n - tl + 3, tail + 2, tl - 1); /* the NUL too */
+      if (respelt_word(s, out, n + 1, n - tl, 3))
+        return n + 1;
+    }
   }
   m = english_form(w, n, out, cap);
   /* with no prefix: English words begin as Indonesian prefixes do
