@@ -301,7 +301,6 @@ START_TEST(test_affix_rules) {
       {"pengembaraan", "kembara"},
       {"diperagakan", "peraga"},
       {"penobatan", "nobat"},
-      {"dimulai", "mulai"},
       {"bermula", "mula"},
       {"dipenyet", "penyet"},
       /* verbs take no peN- inside di- or meN-: pecat, not pe-cat */
