@@ -232,7 +232,8 @@ static const char *stem_same(void *ctx, const char *w, size_t len, size_t *n) {
 }
 
 /* Indexes one article into a new index at db. */
-static void make_index(const char *db) {
+static void make_index_with(const char *db, const char *stemmer) {
+  tl_index_options io;
   tl_index *ix;
   tl_error err;
   tl_article a;
@@ -246,11 +247,17 @@ static void make_index(const char *db) {
   a.url = "https://x.id/a";
   a.source = "Kompas";
   a.path = "berita/a.jsonl";
-  OK(tl_index_open(db, NULL, &ix, &err));
+  memset(&io, 0, sizeof io);
+  io.stemmer = stemmer;
+  OK(tl_index_open(db, &io, &ix, &err));
   OK(tl_index_add(ix, &a, &n, &err));
   ck_assert_uint_eq(n, 1);
   OK(tl_index_commit(ix, &err));
   tl_index_close(ix);
+}
+
+static void make_index(const char *db) {
+  make_index_with(db, NULL);
 }
 
 /* Sets (value "" deletes) a metadata key of the index. */
@@ -406,9 +413,9 @@ START_TEST(stub_reads_first_shard) {
   set_schema(sh[0], "0");
   snprintf(want, sizeof want,
            "%s: index schema 0 is older than this telusur's " VERSION
-           "; rebuild it: rm -r %s %s.shard* && "
-           "telusur-index -d %s --shards=N PATH...",
-           stub, stub, stub, stub);
+           "; rebuild it: rm -r %s %s %s && "
+           "telusur-index -d %s --shards=2 PATH...",
+           stub, stub, sh[0], sh[1], stub);
   ck_assert_int_eq(tl_searcher_open(stub, NULL, NULL, &se, &err), TL_ERR_SCHEMA);
   ck_assert_str_eq(err.msg, want);
   /* a writer opens the shard itself, and is told to rebuild the stub */
@@ -485,7 +492,7 @@ START_TEST(other_analysis_warned) {
   ck_assert_int_eq(tu_write_file(file, "Banjir melanda kota.\n", 21), 0);
   ck_assert_int_eq(tu_runf(&out, &errs, "'%s/telusur-index' -d '%s' '%s'", tu_bin_dir(), db, file),
                    0);
-  ASSERT_HAS(errs, "telusur-index: ");
+  ASSERT_HAS(errs, "telusur-index: warning: ");
   ASSERT_HAS(errs, "another analysis of words (not recorded) than this");
   ck_assert_ptr_null(strstr(strstr(errs, "another analysis") + 1, "another analysis"));
   free(out);
@@ -522,9 +529,99 @@ START_TEST(fingerprint_follows_lexicon) {
   c = fingerprint_of(dir);
   ck_assert_str_ne(a, c);
   ck_assert_uint_eq(strncmp(a, c, 13), 0); /* the same stemmer and code */
+  /* what a line says counts, not comments or line ends */
+  ck_assert_int_eq(tu_runf(NULL, NULL, "printf '# note\\r\\n\\n' >> '%s'", roots), 0);
+  free(b);
+  b = fingerprint_of(dir);
+  ck_assert_str_eq(b, c);
+  /* nor does a word count the same in another list */
+  ck_assert_int_eq(
+      tu_runf(NULL, NULL,
+              "cd '%s/lexicon' && grep -v '^zzkata$' roots.txt > r && mv r roots.txt && "
+              "echo zzkata >> protected.txt",
+              dir),
+      0);
+  free(b);
+  b = fingerprint_of(dir);
+  ck_assert_str_ne(b, c);
+  ck_assert_str_ne(b, a);
   free(a);
   free(b);
   free(c);
+}
+END_TEST
+
+/* An index with nothing in it takes the analysis of what is indexed
+ * next; the rebuild command is one a shell runs on that path alone, with
+ * the index's stemmer and its shards. */
+START_TEST(rebuild_command_and_empty_index) {
+  char db[1024], data[1024], dir[1024], out_db[1200], want[4096], *v, *out = NULL, *errs = NULL;
+  char *stale = NULL;
+  tl_store *st;
+  tl_error err;
+  /* an empty index, created with one analysis, updated with another */
+  snprintf(db, sizeof db, "%.500s/empty", tu_dir);
+  snprintf(data, sizeof data, "%.500s/data", tu_dir);
+  snprintf(dir, sizeof dir, "%.500s/none", tu_dir);
+  ck_assert_int_eq(
+      tu_runf(NULL, NULL,
+              "mkdir '%s' '%s' && cp -r '%s/lexicon' '%s/stopwords' '%s' && echo zzkata "
+              ">> '%s/lexicon/roots.txt'",
+              dir, data, tu_source_dir(), tu_source_dir(), data, data),
+      0);
+  ck_assert_int_eq(
+      tu_runf(NULL, &errs, "'%s/telusur-index' -q -d '%s' '%s'", tu_bin_dir(), db, dir), 0);
+  free(errs);
+  ck_assert_int_eq(tu_runf(NULL, &errs,
+                           "echo 'Banjir melanda kota.' > '%s/a.txt' && "
+                           "TELUSUR_DATA_DIR='%s' '%s/telusur-index' -q -d '%s' '%s/a.txt'",
+                           tu_dir, data, tu_bin_dir(), db, tu_dir),
+                   0);
+  ck_assert_ptr_null(strstr(errs, "analysis"));
+  free(errs);
+  v = get_meta(db, TL_META_ANALYSIS);
+  ck_assert_int_eq(tu_runf(&out, &errs, "TELUSUR_DATA_DIR='%s' '%s/telusur-query' -d '%s' banjir",
+                           data, tu_bin_dir(), db),
+                   0);
+  ck_assert_str_eq(errs, "");
+  free(out);
+  free(errs);
+  ck_assert_int_eq(tu_runf(&out, &errs, "'%s/telusur-query' -d '%s' banjir", tu_bin_dir(), db), 0);
+  ASSERT_HAS(errs, v);
+  free(v);
+  free(out);
+  free(errs);
+  /* a path a shell would split or read, and a stemmer not the default */
+  snprintf(out_db, sizeof out_db, "%.500s/db x'y", tu_dir);
+  make_index_with(out_db, "snowball");
+  set_meta(out_db, TL_META_ANALYSIS, "snowball 0 0123456789abcdef");
+  OK(tl_store_open(out_db, TL_STORE_READ, &st, &err));
+  OK(tl_schema_check_analysis(st, out_db, "snowball 1 0", 0, &stale, &err));
+  snprintf(want, sizeof want,
+           "rebuild it: rm -r '%s/db x'\\''y' && telusur-index -d '%s/db x'\\''y' "
+           "--stemmer=snowball PATH...",
+           tu_dir, tu_dir);
+  ASSERT_HAS(stale, want);
+  free(stale);
+  /* a path with a line break: no command, the line stays one */
+  OK(tl_schema_check_analysis(st, "a\nb", "snowball 1 0", 0, &stale, &err));
+  ck_assert_ptr_null(strchr(stale + 2, '\n'));
+  ASSERT_HAS(stale, "rebuild it: remove it and index its files again into a new index");
+  free(stale);
+  tl_store_close(st);
+  /* a database named like a shard beside a file its stub would be is no
+   * shard unless that file lists it */
+  snprintf(db, sizeof db, "%.500s/report.shard1", tu_dir);
+  make_index(db);
+  snprintf(dir, sizeof dir, "%.500s/report", tu_dir);
+  ck_assert_int_eq(tu_write_file(dir, "not a stub\n", 11), 0);
+  set_schema(db, "0");
+  {
+    tl_index *ix = NULL;
+    snprintf(want, sizeof want, "rebuild it: rm -r %s && telusur-index -d %s PATH...", db, db);
+    ck_assert_int_eq(tl_index_open(db, NULL, &ix, &err), TL_ERR_SCHEMA);
+    ASSERT_HAS(err.msg, want);
+  }
 }
 END_TEST
 
@@ -546,6 +643,7 @@ static Suite *schema_suite(void) {
   tcase_add_test(tv, stub_reads_first_shard);
   tcase_add_test(tv, other_analysis_warned);
   tcase_add_test(tv, fingerprint_follows_lexicon);
+  tcase_add_test(tv, rebuild_command_and_empty_index);
   suite_add_tcase(s, tv);
   return s;
 }

@@ -136,9 +136,10 @@ const char *tl_analyzer_stemmer_name(const tl_analyzer *a);
 /**
  * What decides a's terms, as a short string: the stemmer's name, the
  * version of the analysis code (one more at each change of the terms a text
- * gives) and a hash (XXH64, https://xxhash.com) of the lexicon files read
- * (hunspell-id, the lists of lexicon/; not the stopword lists, which only queries
- * read): "indonesian 1 5f0c2a9e13d4b7a1". Two analyzers of equal
+ * gives) and a hash (XXH64, https://xxhash.com) of what the lexicon files
+ * read say (hunspell-id, the lists of lexicon/, each by its name; comments
+ * and line ends aside; not the stopword lists, which only queries read):
+ * "indonesian 1 5f0c2a9e13d4b7a1". Two analyzers of equal
  * fingerprints give a text the same terms. An index records the
  * fingerprint of the analysis that built it (TL_META_ANALYSIS). Owned by a.
  */

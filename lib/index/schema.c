@@ -237,34 +237,126 @@ void tl_record_release(tl_passage_record *r) {
   memset(r, 0, sizeof *r);
 }
 
-/* The command line that rebuilds the index at path, into buf: a stub
- * database (a file) has its shards beside it, STUB.shardN, and a shard (as
- * telusur-index opens them) is rebuilt through its stub. */
-static void rebuild_command(const char *path, char *buf, size_t size) {
+/* Appends p to b as one word of a POSIX shell: as it is when it holds only
+ * letters, digits and _./:@%+=,-, else in single quotes (a quote in it as
+ * '\''), so that a command pasted from a message touches that path only. */
+static int shell_word(tl_buf *b, const char *p) {
+  int rc = TL_OK;
+  if (*p && strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./:@%+=,-") ==
+                strlen(p))
+    return tl_buf_append_str(b, p);
+  rc = tl_buf_append_str(b, "'");
+  for (; *p && rc == TL_OK; p++)
+    rc = *p == '\'' ? tl_buf_append_str(b, "'\\''") : tl_buf_append(b, p, 1);
+  return rc == TL_OK ? tl_buf_append_str(b, "'") : rc;
+}
+
+/* The databases a stub database at stub lists ("auto NAME", NAME relative
+ * to the stub's folder), as shell words after a space each, into b; their
+ * number into *n. Returns 0 when it cannot be read or lists a remote
+ * shard (removed where it is served, not here); *has is set when one of
+ * them is path. */
+static int stub_shards(const char *stub, const char *path, tl_buf *b, size_t *n, int *has) {
+  char line[4200], full[8400];
+  const char *slash = strrchr(stub, '/');
+  int dir = slash ? (int)(slash - stub) : -1, ok = 1;
+  FILE *f = fopen(stub, "r");
+  *n = 0;
+  *has = 0;
+  if (!f)
+    return 0;
+  while (ok && fgets(line, sizeof line, f)) {
+    size_t k = strcspn(line, "\r\n");
+    line[k] = '\0';
+    if (k == 0 || line[0] == '#')
+      continue;
+    if (strncmp(line, "auto ", 5) != 0) {
+      ok = 0;
+      break;
+    }
+    if (line[5] == '/' || dir < 0)
+      snprintf(full, sizeof full, "%s", line + 5);
+    else
+      snprintf(full, sizeof full, "%.*s/%s", dir, stub, line + 5);
+    *has |= strcmp(full, path) == 0;
+    ok = tl_buf_append_str(b, " ") == TL_OK && shell_word(b, full) == TL_OK;
+    (*n)++;
+  }
+  fclose(f);
+  return ok && *n > 0;
+}
+
+/* The way to rebuild the index at path (open in s), into b: the commands
+ * that remove it and index again, with its stemmer. A stub database (a
+ * file) is removed with the shards it lists and built again with as many;
+ * a shard that its stub lists is rebuilt through the stub. */
+static int rebuild_command(tl_store *s, const char *path, tl_buf *b) {
   struct stat sb;
-  char stub[4096];
+  char stub[4096], *stemmer = NULL, opt[128] = "";
   const char *dot = strrchr(path, '.');
-  size_t n = dot ? (size_t)(dot - path) : 0;
-  if (dot && strncmp(dot, ".shard", 6) == 0 && dot[6] &&
-      strspn(dot + 6, "0123456789") == strlen(dot + 6) && n < sizeof stub) {
+  size_t n = dot ? (size_t)(dot - path) : 0, nshards = 0;
+  tl_buf shards = TL_BUF_INIT;
+  tl_error e;
+  int rc, has = 0, sharded = 0;
+  const char *p;
+  for (p = path; *p && (unsigned char)*p >= 0x20 && *p != 0x7f; p++)
+    ;
+  if (*p) /* no command to paste on one line */
+    return tl_buf_append_str(b, "remove it and index its files again into a new index");
+  if (tl_store_get_metadata(s, TL_META_STEMMER, &stemmer, &e) == TL_OK && stemmer && *stemmer &&
+      strcmp(stemmer, "indonesian") != 0)
+    snprintf(opt, sizeof opt, " --stemmer=%.100s", stemmer);
+  free(stemmer);
+  if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode)) {
+    snprintf(stub, sizeof stub, "%s", path);
+    sharded = stub_shards(stub, path, &shards, &nshards, &has);
+  } else if (dot && strncmp(dot, ".shard", 6) == 0 && dot[6] &&
+             strspn(dot + 6, "0123456789") == strlen(dot + 6) && n < sizeof stub) {
     memcpy(stub, path, n);
     stub[n] = '\0';
-  } else
-    snprintf(stub, sizeof stub, "%s", path);
-  if (stat(stub, &sb) == 0 && S_ISREG(sb.st_mode))
-    snprintf(buf, size, "rm -r %s %s.shard* && telusur-index -d %s --shards=N PATH...", stub, stub,
-             stub);
-  else
-    snprintf(buf, size, "rm -r %s && telusur-index -d %s PATH...", path, path);
+    sharded = stat(stub, &sb) == 0 && S_ISREG(sb.st_mode) &&
+              stub_shards(stub, path, &shards, &nshards, &has) && has;
+  }
+  if (sharded) {
+    rc = tl_buf_append_str(b, "rm -r ");
+    if (rc == TL_OK)
+      rc = shell_word(b, stub);
+    if (rc == TL_OK)
+      rc = tl_buf_append(b, shards.data, shards.len);
+    if (rc == TL_OK)
+      rc = tl_buf_append_str(b, " && telusur-index -d ");
+    if (rc == TL_OK)
+      rc = shell_word(b, stub);
+    if (rc == TL_OK)
+      rc = tl_buf_printf(b, " --shards=%zu%s PATH...", nshards, opt);
+  } else {
+    rc = tl_buf_append_str(b, "rm -r ");
+    if (rc == TL_OK)
+      rc = shell_word(b, path);
+    if (rc == TL_OK)
+      rc = tl_buf_append_str(b, " && telusur-index -d ");
+    if (rc == TL_OK)
+      rc = shell_word(b, path);
+    if (rc == TL_OK)
+      rc = tl_buf_printf(b, "%s PATH...", opt);
+  }
+  tl_buf_free(&shards);
+  return rc;
 }
 
 /* The refusal of an older index, with the command line that rebuilds it. */
-static int older(const char *path, long version, tl_error *err) {
-  char cmd[3 * 4096 + 64];
-  rebuild_command(path, cmd, sizeof cmd);
-  return tl_error_set(err, TL_ERR_SCHEMA,
-                      "%s: index schema %ld is older than this telusur's %d; rebuild it: %s", path,
-                      version, TL_SCHEMA_VERSION, cmd);
+static int older(tl_store *s, const char *path, long version, tl_error *err) {
+  tl_buf cmd = TL_BUF_INIT;
+  int rc;
+  if (rebuild_command(s, path, &cmd) != TL_OK || tl_buf_append(&cmd, "", 1) != TL_OK) {
+    tl_buf_free(&cmd);
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  }
+  rc = tl_error_set(err, TL_ERR_SCHEMA,
+                    "%s: index schema %ld is older than this telusur's %d; rebuild it: %s", path,
+                    version, TL_SCHEMA_VERSION, cmd.data);
+  tl_buf_free(&cmd);
+  return rc;
 }
 
 int tl_schema_check(tl_store *s, const char *path, int *keyed, tl_error *err) {
@@ -299,33 +391,33 @@ int tl_schema_check(tl_store *s, const char *path, int *keyed, tl_error *err) {
                         "built by a newer telusur",
                         path, version, TL_SCHEMA_VERSION);
   if (version < TL_SCHEMA_VERSION)
-    return older(path, version, err);
+    return older(s, path, version, err);
   return TL_OK;
 }
 
 int tl_schema_check_analysis(tl_store *s, const char *path, const char *fingerprint, int record,
                              char **stale, tl_error *err) {
-  char *v = NULL, cmd[3 * 4096 + 64];
+  char *v = NULL;
   tl_buf b = TL_BUF_INIT;
   int rc;
   *stale = NULL;
   if ((rc = tl_store_get_metadata(s, TL_META_ANALYSIS, &v, err)) != TL_OK)
     return rc;
-  if (strcmp(v, fingerprint) == 0 || (!*v && tl_store_doc_count(s) == 0)) {
-    /* the same analysis, or a new index */
-    if (!*v && record)
+  if (tl_store_doc_count(s) == 0 || strcmp(v, fingerprint) == 0) {
+    /* the same analysis, or an index with nothing in it yet: what is
+     * indexed next is of this analysis */
+    if (record && strcmp(v, fingerprint) != 0)
       rc = tl_store_set_metadata(s, TL_META_ANALYSIS, fingerprint, err);
     free(v);
     return rc;
   }
-  rebuild_command(path, cmd, sizeof cmd);
   rc = tl_buf_printf(&b,
                      "%s: the index was built by another analysis of words (%s) than this "
                      "telusur's (%s): the words whose terms changed are not found in what it held "
-                     "before; rebuild it: %s",
-                     path, *v ? v : "not recorded", fingerprint, cmd);
+                     "before; rebuild it: ",
+                     path, *v ? v : "not recorded", fingerprint);
   free(v);
-  if (rc != TL_OK || !(*stale = tl_buf_take(&b, NULL))) {
+  if (rc != TL_OK || rebuild_command(s, path, &b) != TL_OK || !(*stale = tl_buf_take(&b, NULL))) {
     tl_buf_free(&b);
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
   }

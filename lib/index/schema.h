@@ -326,12 +326,16 @@ int tl_schema_check(tl_store *s, const char *path, int *keyed, tl_error *err);
  * Compares the analysis of words that built the index open in s
  * (TL_META_ANALYSIS) with fingerprint (tl_analyzer_fingerprint of the
  * analyzer at hand); path names the index in the message. *stale receives
- * NULL when they are equal or the index is new (no key, no documents: with
- * record set, the store being writable, fingerprint is then recorded),
- * else a line for people, malloc'd (the caller frees it): the index was
- * built by another analysis (or before the key existed), what that means,
- * and the commands that rebuild it. Such an index still opens: its words
- * whose terms did not change are found as before.
+ * NULL when they are equal or the index holds no document yet (with record
+ * set, the store being writable, fingerprint is then recorded: what is
+ * indexed next is of that analysis), else a line for people, malloc'd (the
+ * caller frees it): the index was built by another analysis (or before the
+ * key existed), what that means, and how to rebuild it: the shell commands,
+ * each path one shell word (quoted where a shell would read it otherwise),
+ * with the index's stemmer and, for a stub database or a shard it lists,
+ * the shards and their number; for a path holding a control character,
+ * words instead of commands, so that the line stays one. Such an index
+ * still opens: its words whose terms did not change are found as before.
  * Errors: TL_ERR_XAPIAN, TL_ERR_USAGE (record on a read-only store),
  * TL_ERR_NOMEM.
  */

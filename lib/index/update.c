@@ -1545,8 +1545,12 @@ static int check_analysis(tl_update *u, const char *db, tl_error *err) {
   for (k = 0; k < u->nw && rc == TL_OK; k++) {
     char *stale = NULL;
     rc = tl_schema_check_analysis(tl_index_store(tl_writer_index(u->w[k])), db, fp, 1, &stale, err);
-    if (stale && !noted++)
-      note(u, TL_OK, stale);
+    if (stale && !noted++) {
+      tl_buf msg = TL_BUF_INIT;
+      if (tl_buf_printf(&msg, "warning: %s", stale) == TL_OK)
+        note(u, TL_OK, msg.data);
+      tl_buf_free(&msg);
+    }
     free(stale);
   }
   return rc;

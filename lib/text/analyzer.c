@@ -17,7 +17,6 @@
 #include <unicode/ustring.h>
 #include <unicode/utf16.h>
 #include <unicode/utf8.h>
-#include <xxhash.h>
 
 /* Words joined by hyphens: at most this many parts form one group. */
 #define MAX_GROUP 6
@@ -68,10 +67,12 @@ static int load_list(tl_strset *set, const char *path, uint64_t *hash, tl_error 
   if (!f)
     return tl_error_set(err, errno == ENOENT ? TL_ERR_NOTFOUND : TL_ERR_IO, "%s: %s", path,
                         strerror(errno));
+  if (hash)
+    *hash = tl_data_hash_file(*hash, path);
   while (fgets(lbuf, sizeof lbuf, f)) {
     size_t k = strcspn(lbuf, "\r\n#");
     if (hash)
-      *hash = XXH64(lbuf, strlen(lbuf), *hash);
+      *hash = tl_data_hash_line(*hash, lbuf);
     while (k > 0 && (lbuf[k - 1] == ' ' || lbuf[k - 1] == '\t'))
       k--;
     if (k == 0)

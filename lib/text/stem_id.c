@@ -45,6 +45,7 @@
 #include "text/stem_id.h"
 
 #include "util/buf.h"
+#include "util/data.h"
 #include "util/strset.h"
 
 #include <ctype.h>
@@ -235,12 +236,14 @@ static int lex_load(tl_idstem *st, const char *path, uint32_t kind, int hunspell
       return tl_error_set(err, TL_ERR_NOTFOUND, "lexicon file missing: %s", path);
     return tl_error_set(err, TL_ERR_IO, "%s: %s", path, strerror(errno));
   }
+  /* the dictionary by its role, not its name: a copy elsewhere is the same */
+  st->hash = tl_data_hash_file(st->hash, hunspell ? "hunspell" : path);
   while (fgets(line, sizeof line, f)) {
     const char *w = line, *flags = NULL, *target = NULL;
     size_t n = strlen(line), nflags = 0, ntarget = 0, i;
     char low[sizeof line];
     lex_entry *e;
-    st->hash = XXH64(line, n, st->hash);
+    st->hash = tl_data_hash_line(st->hash, line);
     if (hunspell) {
       if (first) { /* the count line: room for that many words, and the lists after them */
         unsigned long count = strtoul(line, NULL, 10);
