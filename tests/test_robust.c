@@ -670,6 +670,37 @@ typedef struct bad_query {
   const char *message;      /* with status 2: a part of the message */
 } bad_query;
 
+/* A data file that cannot be read (a directory where a list should be) is
+ * an error naming it, exit status 2, not an empty list. */
+START_TEST(unreadable_data_files) {
+  static const char *const lists[] = {"acronyms.txt", "roots.txt"};
+  char *out = NULL, *errs = NULL;
+  size_t i;
+  ck_assert_int_eq(tu_runf(NULL, NULL,
+                           "echo 'Gempa di pesisir.' > '%s/a.txt' && '%s/telusur-index' -q -d "
+                           "'%s/db' '%s/a.txt'",
+                           tu_dir, tu_bin_dir(), tu_dir, tu_dir),
+                   0);
+  for (i = 0; i < sizeof lists / sizeof *lists; i++) {
+    ck_assert_int_eq(tu_runf(NULL, NULL,
+                             "rm -rf '%s/data' && mkdir '%s/data' && cp -r '%s/lexicon' "
+                             "'%s/stopwords' '%s/data' && rm '%s/data/lexicon/%s' && mkdir "
+                             "'%s/data/lexicon/%s'",
+                             tu_dir, tu_dir, tu_source_dir(), tu_source_dir(), tu_dir, tu_dir,
+                             lists[i], tu_dir, lists[i]),
+                     0);
+    ck_assert_int_eq(tu_runf(&out, &errs,
+                             "TELUSUR_DATA_DIR='%s/data' '%s/telusur-query' -d '%s/db' gempa",
+                             tu_dir, tu_bin_dir(), tu_dir),
+                     2);
+    ck_assert_msg(strstr(errs, lists[i]) && strstr(errs, ": Is a directory"), "%s", errs);
+    ck_assert_str_eq(out, "");
+    free(out);
+    free(errs);
+  }
+}
+END_TEST
+
 START_TEST(bad_queries) {
   static const bad_query cases[] = {
       {"invalid UTF-8", "\"$(printf 'kerja\\377sama')\"", 1 << 2, "invalid UTF-8"},
@@ -799,6 +830,7 @@ static Suite *robust_suite(void) {
   tcase_add_checked_fixture(tc, tu_dir_setup, tu_dir_teardown);
   tcase_set_timeout(tc, 300);
   tcase_add_test(tc, bad_queries);
+  tcase_add_test(tc, unreadable_data_files);
   suite_add_tcase(s, tc);
   return s;
 }

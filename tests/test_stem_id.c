@@ -471,6 +471,19 @@ START_TEST(test_missing_lexicon_is_error) {
 }
 END_TEST
 
+/* A list that cannot be read (a directory) is an error naming it, not an
+ * empty list. */
+START_TEST(test_unreadable_lexicon_is_error) {
+  tl_idstem *s = NULL;
+  tl_error err;
+  setenv("TELUSUR_HUNSPELL_DIC", "/", 1);
+  ck_assert_int_eq(tl_idstem_create(tu_source_dir(), &s, &err), TL_ERR_IO);
+  unsetenv("TELUSUR_HUNSPELL_DIC");
+  ck_assert_ptr_null(s);
+  ck_assert_str_eq(err.msg, "/: Is a directory");
+}
+END_TEST
+
 START_TEST(test_missing_hunspell_is_error) {
   tl_idstem *s = NULL;
   tl_error err;
@@ -500,6 +513,7 @@ static Suite *stem_id_suite(void) {
   tcase_add_test(tc, test_cache_is_stable);
   tcase_add_test(tc, test_missing_lexicon_is_error);
   tcase_add_test(tc, test_missing_hunspell_is_error);
+  tcase_add_test(tc, test_unreadable_lexicon_is_error);
   suite_add_tcase(su, tc);
   return su;
 }

@@ -125,6 +125,8 @@ tl_status tl_acronyms_load(tl_store *st, const char *data_dir, tl_acronyms **out
     if (add_pair(a, line, an, line + an + 1, n - an - 1, 0) != TL_OK)
       rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
   }
+  if (rc == TL_OK && ferror(f)) /* a directory, a read error: not an empty list */
+    rc = tl_error_set(err, TL_ERR_IO, "%s: %s", path, strerror(errno));
   fclose(f);
   if (rc == TL_OK && st)
     rc = tl_store_terms_each(st, TL_PREFIX_ACRONYM, on_term, a, err);

@@ -315,8 +315,9 @@ static int lex_load(tl_idstem *st, const char *path, uint32_t kind, int hunspell
     }
   }
   if (ferror(f)) {
+    int e = errno;
     fclose(f);
-    return tl_error_set(err, TL_ERR_IO, "%s: read error", path);
+    return tl_error_set(err, TL_ERR_IO, "%s: %s", path, strerror(e));
   }
   fclose(f);
   return TL_OK;
