@@ -838,6 +838,25 @@ static const char *stem_ketidak(const tl_idstem *st, const char *w, size_t n, si
   return usable_root(lex_find(st, r, *out_len)) ? r : NULL;
 }
 
+/*
+ * Partial reduplication (Sneddon, Indonesian: A Comprehensive Grammar,
+ * 2.4.3): the first consonant copied with e before the word, mostly with
+ * -an, for a collective (dedaunan, rerumputan, reruntuhan, jejaring).
+ * Stems the word after the copy when that gives a root of the lexicon, for
+ * a word of 7 bytes or more that is no lexicon word (tetangga, pepatah and
+ * leluhur are, and so are some collectives: dedaunan) and not after m
+ * (mem- is meN-); NULL otherwise. The caller takes it only where no other
+ * reading explains the word (pepohonan is pohon either way).
+ */
+static const char *stem_dwipurwa(const tl_idstem *st, const char *w, size_t n, size_t *out_len) {
+  const lex_entry *e = lex_find(st, w, n);
+  const char *r;
+  if (n < 7 || is_vowel(w[0]) || w[0] == 'm' || w[1] != 'e' || w[2] != w[0] || e)
+    return NULL;
+  r = stem_simple(st, w + 2, n - 2, out_len);
+  return usable_root(lex_find(st, r, *out_len)) ? r : NULL;
+}
+
 int tl_idstem_is_clitic(const char *s, size_t n) {
   static const char *const c[] = {"nya", "ku", "mu", "lah", "kah", "pun"};
   size_t i;
@@ -1034,7 +1053,16 @@ static const char *stem_word(tl_idstem *s, const char *word, size_t len, size_t 
     return stem_hyphen(s, word, len, rl, s->out);
   if ((r = stem_ketidak(s, word, len, rl)))
     return r;
-  return stem_simple(s, word, len, rl);
+  r = stem_simple(s, word, len, rl);
+  if (!usable_root(lex_find(s, r, *rl))) {
+    size_t dl;
+    const char *d = stem_dwipurwa(s, word, len, &dl);
+    if (d) {
+      *rl = dl;
+      return d;
+    }
+  }
+  return r;
 }
 
 /**
