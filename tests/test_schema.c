@@ -423,6 +423,15 @@ START_TEST(stub_reads_first_shard) {
   ck_assert_ptr_null(ix);
   ck_assert_uint_eq(strncmp(err.msg, sh[0], strlen(sh[0])), 0);
   ASSERT_HAS(err.msg, strchr(want, ';'));
+  /* a stub that names its backend, as one listing remote shards does, is
+   * not removed by a command: its shards may be anywhere */
+  {
+    char line[1200];
+    snprintf(line, sizeof line, "glass %s\n", names[0]);
+    ck_assert_int_eq(tu_write_file(stub, line, strlen(line)), 0);
+  }
+  ck_assert_int_eq(tl_searcher_open(stub, NULL, NULL, &se, &err), TL_ERR_SCHEMA);
+  ASSERT_HAS(err.msg, "; rebuild it: index each of its shards again, then list them in a new stub");
 }
 END_TEST
 

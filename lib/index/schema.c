@@ -310,6 +310,10 @@ static int rebuild_command(tl_store *s, const char *path, tl_buf *b) {
   if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode)) {
     snprintf(stub, sizeof stub, "%s", path);
     sharded = stub_shards(stub, path, &shards, &nshards, &has);
+    if (!sharded) { /* remote shards, or a stub not to be read here */
+      tl_buf_free(&shards);
+      return tl_buf_append_str(b, "index each of its shards again, then list them in a new stub");
+    }
   } else if (dot && strncmp(dot, ".shard", 6) == 0 && dot[6] &&
              strspn(dot + 6, "0123456789") == strlen(dot + 6) && n < sizeof stub) {
     memcpy(stub, path, n);
@@ -351,6 +355,14 @@ static int older(tl_store *s, const char *path, long version, tl_error *err) {
   if (rebuild_command(s, path, &cmd) != TL_OK || tl_buf_append(&cmd, "", 1) != TL_OK) {
     tl_buf_free(&cmd);
     return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  }
+  if (strlen(path) + cmd.len + 80 >= TL_ERROR_MSG_MAX) { /* a command cut short is no command */
+    tl_buf_reset(&cmd);
+    if (tl_buf_append_str(&cmd, "remove it and index its files again into a new index") != TL_OK ||
+        tl_buf_append(&cmd, "", 1) != TL_OK) {
+      tl_buf_free(&cmd);
+      return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+    }
   }
   rc = tl_error_set(err, TL_ERR_SCHEMA,
                     "%s: index schema %ld is older than this telusur's %d; rebuild it: %s", path,
