@@ -60,7 +60,8 @@ struct tl_analyzer {
 #define ANALYSIS_VERSION 1
 
 /* Adds every word of the list file at path ('#' starts a comment line);
- * hashes its bytes into *hash unless hash is NULL. */
+ * hashes its name and what its lines say into *hash unless hash is NULL
+ * (tl_data_hash_file, tl_data_hash_line). */
 static int load_list(tl_strset *set, const char *path, uint64_t *hash, tl_error *err) {
   char lbuf[512];
   FILE *f = fopen(path, "r");

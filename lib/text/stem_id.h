@@ -50,8 +50,9 @@ int tl_idstem_known(tl_idstem *s, const char *word, size_t len);
 int tl_idstem_is_clitic(const char *s, size_t n);
 
 /**
- * A hash (XXH64, https://xxhash.com) of the bytes of the lexicon files the
- * handle read, in the order read: it changes with any of them.
+ * A hash (XXH64, https://xxhash.com) of what the lexicon files the handle
+ * read say, each by its name (the dictionary by its role), in the order
+ * read (tl_data_hash_file, tl_data_hash_line): it changes with any entry.
  */
 uint64_t tl_idstem_lexicon_hash(const tl_idstem *s);
 
