@@ -132,7 +132,7 @@ struct tl_idstem {
   cache_slot *cache;
   char out[2 * MAX_WORD + 8]; /* result of the last uncached call */
   char var[2 * MAX_WORD + 8]; /* a rewritten spelling being stemmed */
-  uint64_t hash;              /* of the lexicon files' bytes (tl_idstem_lexicon_hash) */
+  uint64_t hash;              /* of what the lexicon files say (tl_idstem_lexicon_hash) */
 };
 
 /** A prefix reading of a word: what remains after stripping prefixes. */
