@@ -18,6 +18,8 @@
  *   1. licence: the hunspell-id affix flags of the root allow the prefix
  *      and suffix that were removed (hunspell-id marks, for instance, that
  *      `urus` takes pe(N)- but `kurus` does not, so pengurus -> urus);
+ *      pe(N)- with -kan or -i, and pe(N)- inside di- or me(N)-, count as
+ *      unlicensed (penumpukan -> tumpuk, dipecat -> pecat);
  *   2. the more productive root: more hunspell affix flags, a proxy for
  *      how common the root is (mengukur -> ukur, not kukur; beradu -> adu,
  *      not radu); roots from the project's own lists count as productive;
@@ -25,9 +27,10 @@
  *   4. the fewest affixes, then rule order (suffix before prefix).
  * A word hunspell-id lists that has no affix flags (or is only a name) is
  * a weak root: a fully licensed reading still wins (kepulauan -> pulau).
- * A word no decomposition explains gets the conservative fallback: only
- * the possessive -nya is removed, and only when at least four letters
- * remain (see fallback()).
+ * A word no decomposition explains is read as a partial reduplication
+ * when it is one (reruntuhan -> runtuh: stem_dwipurwa()), else gets the
+ * conservative fallback: only the possessive -nya is removed, and only
+ * when at least four letters remain (see fallback()).
  *
  * Lexicon. The root words of Debian's hunspell-id dictionary (LGPL-3),
  * /usr/share/hunspell/id_ID.dic or the file named by TELUSUR_HUNSPELL_DIC,
