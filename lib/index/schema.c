@@ -297,7 +297,7 @@ static int rebuild_command(tl_store *s, const char *path, tl_buf *b) {
   size_t n = dot ? (size_t)(dot - path) : 0, nshards = 0;
   tl_buf shards = TL_BUF_INIT;
   tl_error e;
-  int rc, has = 0, sharded = 0;
+  int has = 0, sharded = 0;
   const char *p;
   for (p = path; *p && (unsigned char)*p >= 0x20 && *p != 0x7f; p++)
     ;
@@ -321,31 +321,16 @@ static int rebuild_command(tl_store *s, const char *path, tl_buf *b) {
     sharded = stat(stub, &sb) == 0 && S_ISREG(sb.st_mode) &&
               stub_shards(stub, path, &shards, &nshards, &has) && has;
   }
-  if (sharded) {
-    rc = tl_buf_append_str(b, "rm -r ");
-    if (rc == TL_OK)
-      rc = shell_word(b, stub);
-    if (rc == TL_OK)
-      rc = tl_buf_append(b, shards.data, shards.len);
-    if (rc == TL_OK)
-      rc = tl_buf_append_str(b, " && telusur-index -d ");
-    if (rc == TL_OK)
-      rc = shell_word(b, stub);
-    if (rc == TL_OK)
-      rc = tl_buf_printf(b, " --shards=%zu%s PATH...", nshards, opt);
-  } else {
-    rc = tl_buf_append_str(b, "rm -r ");
-    if (rc == TL_OK)
-      rc = shell_word(b, path);
-    if (rc == TL_OK)
-      rc = tl_buf_append_str(b, " && telusur-index -d ");
-    if (rc == TL_OK)
-      rc = shell_word(b, path);
-    if (rc == TL_OK)
-      rc = tl_buf_printf(b, "%s PATH...", opt);
+  {
+    const char *target = sharded ? stub : path;
+    int failed = tl_buf_append_str(b, "rm -r ") | shell_word(b, target);
+    failed |= sharded ? tl_buf_append(b, shards.data, shards.len) : TL_OK;
+    failed |= tl_buf_append_str(b, " && telusur-index -d ") | shell_word(b, target);
+    failed |= sharded ? tl_buf_printf(b, " --shards=%zu", nshards) : TL_OK;
+    failed |= tl_buf_printf(b, "%s PATH...", opt);
+    tl_buf_free(&shards);
+    return failed ? TL_ERR_NOMEM : TL_OK;
   }
-  tl_buf_free(&shards);
-  return rc;
 }
 
 /* The refusal of an older index, with the command line that rebuilds it. */

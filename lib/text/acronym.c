@@ -205,22 +205,24 @@ int tl_acronym_scan(const char *text, size_t len, tl_acronym_fn fn, void *ctx) {
     } else if (open > text) {
       /* LF (Long Form): the token right before '(' is the short form */
       const char *e = open, *s;
-      size_t nw;
+      size_t nw, an;
+      int initials;
       while (e > text && isspace((unsigned char)e[-1]))
         e--;
       for (s = e; s > text && isalpha((unsigned char)s[-1]); s--)
         ;
       if (s > text && !isspace((unsigned char)s[-1]) && !strchr("\"'(", s[-1]))
         continue;
-      if (!is_short_form(s, (size_t)(e - s)) && !is_syllabic_form(s, (size_t)(e - s)))
+      an = (size_t)(e - s);
+      initials = is_short_form(s, an);
+      if (!initials && !is_syllabic_form(s, an))
         continue;
       nw = split(in, nin, w, MAX_WORDS);
-      if (nw < 2 || nw > 2 * (size_t)(e - s) + 2 ||
-          ((!is_short_form(s, (size_t)(e - s)) || match(s, (size_t)(e - s), w, nw, 1) != 0) &&
-           !syllabic(s, (size_t)(e - s), w, nw)))
+      if (nw < 2 || nw > 2 * an + 2 ||
+          (!(initials && match(s, an, w, nw, 1) == 0) && !syllabic(s, an, w, nw)))
         continue;
       {
-        int rc = fn(ctx, s, (size_t)(e - s), w[0].s, (size_t)(w[nw - 1].s + w[nw - 1].n - w[0].s));
+        int rc = fn(ctx, s, an, w[0].s, (size_t)(w[nw - 1].s + w[nw - 1].n - w[0].s));
         if (rc)
           return rc;
       }

@@ -19,7 +19,8 @@
  *      and suffix that were removed (hunspell-id marks, for instance, that
  *      `urus` takes pe(N)- but `kurus` does not, so pengurus -> urus);
  *      pe(N)- with -kan or -i, and pe(N)- inside di- or me(N)-, count as
- *      unlicensed (penumpukan -> tumpuk, dipecat -> pecat);
+ *      licensed by half at most (licence(): penumpukan -> tumpuk, dipecat
+ *      -> pecat);
  *   2. the more productive root: more hunspell affix flags, a proxy for
  *      how common the root is (mengukur -> ukur, not kukur; beradu -> adu,
  *      not radu); roots from the project's own lists count as productive;
@@ -556,7 +557,7 @@ static int bad_confix(int pre, int suf) {
  * allow one of them, 0 when they allow neither. Roots from the project's
  * own lists (no flags) count as licensed.
  */
-static int licence(const lex_entry *e, const reading *r, int suf) {
+static int flag_licence(const lex_entry *e, const reading *r, int suf) {
   int pre = r->n ? r->chain[r->n - 1] : PRE_NONE;
   int outer = r->n ? r->chain[0] : PRE_NONE;
   uint32_t bit, obit;
@@ -575,6 +576,22 @@ static int licence(const lex_entry *e, const reading *r, int suf) {
   got = (pre != PRE_NONE && (e->pmask & (bit | obit))) +
         (suf != SUF_NONE && ((e->smask & (1u << suf)) || e->circ[suf]));
   return got == need ? 2 : got > 0 ? 1 : 0;
+}
+
+/**
+ * The licence of a decomposition (flag_licence), at most 1 for what
+ * Indonesian does not form though the flags may allow it: peN- makes nouns,
+ * with -an, so peN-...-kan and -i are misspellings (penyampaikan; the
+ * doubled k of penegakkan, read as tegak, is the rule's) and rank below a
+ * reading with -an (penumpukan is tumpuk, not tumpu); nor do verbs take
+ * peN- inside di- or meN- (mempekerjakan's pe- is per-'s): dipecat and
+ * memecat are pecat, not cat.
+ */
+static int licence(const lex_entry *e, const reading *r, int suf) {
+  int got = flag_licence(e, r, suf), outer = r->n ? r->chain[0] : PRE_NONE;
+  int misspelt = outer == PRE_PE && (suf == SUF_I || (suf == SUF_KAN && r->s[e->len - 1] != 'k'));
+  int nested = (outer == PRE_DI || outer == PRE_ME) && r->n > 1 && r->chain[1] == PRE_PE;
+  return (misspelt || nested) && got > 1 ? 1 : got;
 }
 
 /** True when cand a is better than cand b. */
@@ -675,18 +692,6 @@ static void try_suffixes(const tl_idstem *st, const reading *r, candidate *best,
           continue;
         cand.root = e;
         cand.licence = licence(e, r, derivs[c].suf);
-        /* peN- makes nouns, with -an: peN-...-kan and -i are only
-         * misspellings (penyampaikan; the doubled k of penegakkan, read
-         * as tegak, is the rule's), so such a reading ranks below one
-         * with -an: penumpukan is tumpuk, not tumpu */
-        if (pre_out == PRE_PE && (derivs[c].suf == SUF_KAN || derivs[c].suf == SUF_I) &&
-            cand.licence > 1 && !(derivs[c].suf == SUF_KAN && r->s[n3 - 1] == 'k'))
-          cand.licence = 1;
-        /* nor do verbs take peN- inside di- or meN- (mempekerjakan's pe-
-         * is per-'s): dipecat and memecat are pecat, not cat */
-        if ((pre_out == PRE_DI || pre_out == PRE_ME) && r->n > 1 && r->chain[1] == PRE_PE &&
-            cand.licence > 1)
-          cand.licence = 1;
         if (cand.licence == 0 && r->n == 0 && e->nflags == 0 && (e->kind & LEX_DIC) &&
             !(e->kind & LEX_ROOT) && !(derivs[c].suf == SUF_KAN && n3 >= 5))
           continue; /* asean is not ase-an: ase takes no suffix */
