@@ -333,7 +333,7 @@ START_TEST(test_affix_rules) {
 END_TEST
 
 /* Spelling variants conflate (old spellings, loanword forms, a lost doubled
- * k) without joining distinct words. */
+ * k or n) without joining distinct words. */
 START_TEST(test_spelling_variants) {
   static const char *const same[][2] = {{"djakarta", "jakarta"},
                                         {"tjinta", "cinta"},
@@ -357,6 +357,15 @@ START_TEST(test_spelling_variants) {
                                         {"merespon", "merespons"},
                                         {"meletakan", "meletakkan"},
                                         {"menaikan", "menaikkan"},
+                                        /* a lost doubled n before -nya */
+                                        {"pekerjaanya", "pekerjaannya"},
+                                        {"kemungkinanya", "kemungkinan"},
+                                        {"menempatkanya", "menempatkan"},
+                                        {"dipimpinya", "memimpin"},
+                                        {"denganya", "dengan"},
+                                        {"lainya", "lainnya"},
+                                        {"puteranya", "putra"},
+                                        {"puteri", "putri"},
                                         {"kwalitas", "kualitas"},
                                         {"merubah", "mengubah"},
                                         {"samudera", "samudra"},
@@ -403,6 +412,12 @@ START_TEST(test_spelling_variants) {
                                         {"diketik", "mengetik"},
                                         {"vocalnya", "vokal"}};
   static const char *const apart[][2] = {{"mengenakan", "mengenakkan"}, /* kena, enak */
+                                         /* -nya after a word as written */
+                                         {"jalanya", "jalannya"},
+                                         {"bahasanya", "bahasan"},
+                                         {"kenya", "ken"},
+                                         {"perdanya", "dan"},
+                                         {"tetanganya", "tangan"},
                                          {"merapikan", "rapik"},
                                          {"perombakan", "ombak"},
                                          {"goes", "gus"},

@@ -1391,7 +1391,11 @@ static size_t loan_respelling(tl_idstem *s, const char *w, size_t n, char *out, 
  *    isolasi), when the lexicon explains the noun;
  *  - a -kan form missing the k of a root in -k (memasukan -> memasukkan),
  *    when the doubled form stems to a root in -k and the word as written is
- *    not explained by a licensed reading of a root in -k.
+ *    not explained by a licensed reading of a root in -k;
+ *  - a -nya form missing the n of -an or of a root in -n (pekerjaanya ->
+ *    pekerjaannya, dipimpinya -> dipimpinnya), when the word as written is
+ *    not explained and the doubled form stems to a root of four letters or
+ *    more.
  * The result is written into s->var.
  */
 static const char *variant_of(tl_idstem *s, const char *w, size_t n, size_t *vlen) {
@@ -1463,6 +1467,24 @@ static const char *variant_of(tl_idstem *s, const char *w, size_t n, size_t *vle
           return s->var;
         }
       }
+    }
+  }
+  /* a lost doubled n before -nya: pekerjaanya, tujuanya, kemungkinanya
+   * (pekerjaannya), when the doubled form stems to a root of four letters
+   * or more; not bahasanya, jalanya (bahasa, jala: the word as written is
+   * explained), kenya (a base under five letters), perdanya (per-dan),
+   * nor a word shaped as a partial reduplication (tetanganya: te-tangan) */
+  if (n >= 7 && n < MAX_WORD && ends(w, n, "nya") && is_vowel(w[n - 4]) &&
+      !(w[1] == 'e' && w[0] == w[2]) && !explained(s, w, n)) {
+    size_t rl;
+    const char *r;
+    memcpy(a, w, n - 3);
+    memcpy(a + n - 3, "nnya", 5);
+    r = stem_word(s, a, n + 1, &rl);
+    if (rl >= 4 && explaining_stem(s, r, rl)) {
+      memcpy(s->var, a, n + 2);
+      *vlen = n + 1;
+      return s->var;
     }
   }
   return NULL;
