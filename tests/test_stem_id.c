@@ -368,6 +368,11 @@ START_TEST(test_spelling_variants) {
                                         {"puteri", "putri"},
                                         {"kwalitas", "kualitas"},
                                         {"merubah", "mengubah"},
+                                        {"dirubah", "diubah"},
+                                        {"kaos", "kaus"},
+                                        {"cabe", "cabai"},
+                                        {"berlobang", "lubang"},
+                                        {"mesjid", "masjid"},
                                         {"samudera", "samudra"},
                                         {"hadist", "hadis"},
                                         {"kesusasteraan", "kesusastraan"},
@@ -412,6 +417,7 @@ START_TEST(test_spelling_variants) {
                                         {"diketik", "mengetik"},
                                         {"vocalnya", "vokal"}};
   static const char *const apart[][2] = {{"mengenakan", "mengenakkan"}, /* kena, enak */
+                                         {"rubah", "ubah"},             /* a fox */
                                          /* -nya after a word as written */
                                          {"jalanya", "jalannya"},
                                          {"bahasanya", "bahasan"},
