@@ -82,16 +82,33 @@ static const acase cases[] = {
       {"jumat", S, 1, 0, 6},
       {"jumat", 0, 2, 7, 15},
       {"jumat", S, 2, 7, 15}}},
-    /* numbers stay whole, and are flagged */
+    /* numbers stay whole, and are flagged; the periods that group
+     * thousands are left out, other periods stay (a time, a date, a
+     * decimal point, a group of four digits) */
     {"none",
-     "3,5 dan 10.000",
-     4,
+     "3,5 dan 10.000 1.500.000,50 08.30 12.10.2005 2.5 1.0000",
+     9,
      {{"3,5", N, 1, 0, 3},
       {"3,5", N | S, 1, 0, 3},
       {"dan", W, 2, 4, 7},
       {"dan", W | S, 2, 4, 7},
-      {"10.000", N, 3, 8, 14},
-      {"10.000", N | S, 3, 8, 14}}},
+      {"10000", N, 3, 8, 14},
+      {"10000", N | S, 3, 8, 14},
+      {"1500000,50", N, 4, 15, 27},
+      {"1500000,50", N | S, 4, 15, 27},
+      {"08.30", N, 5, 28, 33},
+      {"08.30", N | S, 5, 28, 33},
+      {"12.10.2005", N, 6, 34, 44},
+      {"12.10.2005", N | S, 6, 34, 44},
+      {"2.5", N, 7, 45, 48},
+      {"2.5", N | S, 7, 45, 48},
+      {"1.0000", N, 8, 49, 55},
+      {"1.0000", N | S, 8, 49, 55}}},
+    /* the same through NFKC: fullwidth 1.000 (3 bytes a character) */
+    {"none",
+     "\xEF\xBC\x91\xEF\xBC\x8E\xEF\xBC\x90\xEF\xBC\x90\xEF\xBC\x90",
+     2,
+     {{"1000", N, 1, 0, 15}, {"1000", N | S, 1, 0, 15}}},
     /* COVID-19: the parts, then the joined form at the first part's position */
     {"none",
      "COVID-19",

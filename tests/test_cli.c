@@ -484,6 +484,30 @@ START_TEST(query_syntax) {
 }
 END_TEST
 
+/* A number found however its thousands are written: 7.380 by 7380 and back
+ * (the analyzer leaves out the periods that group thousands). */
+START_TEST(grouped_numbers) {
+  char *out = NULL;
+  write_in_dir("a.txt", "Kayu sitaan\n\nPolisi menyita 7.380 meter kubik kayu log.\n", 56);
+  write_in_dir("b.txt", "Harga kayu\n\nHarganya Rp 1500000 per ton, pukul 08.30.\n", 54);
+  ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-index' -q -d '%s/db' '%s/a.txt' '%s/b.txt'",
+                           tu_bin_dir(), tu_dir, tu_dir, tu_dir),
+                   0);
+  ck_assert_int_eq(
+      tu_runf(&out, NULL, "'%s/telusur-query' -d '%s/db' -f tsv 7380", tu_bin_dir(), tu_dir), 0);
+  ck_assert_msg(strstr(out, "a.txt") && !strstr(out, "b.txt"), "%s", out);
+  free(out);
+  ck_assert_int_eq(tu_runf(&out, NULL, "'%s/telusur-query' -d '%s/db' -f tsv '\"1.500.000 per\"'",
+                           tu_bin_dir(), tu_dir),
+                   0);
+  ck_assert_msg(strstr(out, "b.txt") && !strstr(out, "a.txt"), "%s", out);
+  free(out);
+  /* a time is no grouped number */
+  ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' 0830", tu_bin_dir(), tu_dir),
+                   1);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("cli");
   TCase *tc = tcase_create("end-to-end");
@@ -499,6 +523,7 @@ int main(void) {
   tcase_add_test(tc, earlier_index_kept);
   tcase_add_test(tc, paths_from_stdin_and_gzip);
   tcase_add_test(tc, query_syntax);
+  tcase_add_test(tc, grouped_numbers);
   suite_add_tcase(s, tc);
   return tu_run_suite(s);
 }

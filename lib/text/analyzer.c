@@ -57,7 +57,7 @@ struct tl_analyzer {
  * stemmer's rules, the names kept, the acronyms an index finds defined):
  * one more at each change of what a text's terms are, so that an index
  * built before it is told from one built by it (tl_analyzer_fingerprint). */
-#define ANALYSIS_VERSION 2
+#define ANALYSIS_VERSION 3
 
 /* Adds every word of the list file at path ('#' starts a comment line);
  * hashes its name and what its lines say into *hash unless hash is NULL
@@ -285,6 +285,41 @@ static void set_kind(word *w, int32_t letters, int32_t upper, int digits) {
     w->flags |= TL_TERM_ACRONYM;
 }
 
+static int is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+/* A number whose periods group its thousands, as Indonesian writes them
+ * (7.380, 1.500.000,50: Pedoman Umum Ejaan Bahasa Indonesia, 2016, on the
+ * period), as its digits alone (7380, 1500000,50), so that either way of
+ * writing it finds the other. Other numbers stay: times (08.30), dates
+ * (12.10.2005), a decimal point (2.5). s is the n bytes of a normalized
+ * word; returns its new length. */
+static size_t ungroup_thousands(char *s, size_t n) {
+  size_t i, k;
+  for (i = 0; i < n && is_digit(s[i]); i++)
+    ;
+  if (i == 0 || i > 3 || i == n || s[i] != '.')
+    return n;
+  while (i < n && s[i] == '.') {
+    if (i + 3 >= n || !is_digit(s[i + 1]) || !is_digit(s[i + 2]) || !is_digit(s[i + 3]) ||
+        (i + 4 < n && is_digit(s[i + 4])))
+      return n;
+    i += 4;
+  }
+  if (i < n) { /* a decimal comma and its digits, to the end */
+    if (s[i] != ',' || i + 1 == n)
+      return n;
+    for (k = i + 1; k < n; k++)
+      if (!is_digit(s[k]))
+        return n;
+  }
+  for (i = k = 0; i < n; i++)
+    if (s[i] != '.')
+      s[k++] = s[i];
+  return k;
+}
+
 /* normalize for a word of ASCII alone, whose NFKC case folding is its
  * letters in lower case: the same result, without ICU. */
 static int normalize_ascii(tl_analyzer *a, word *w, tl_error *err) {
@@ -313,6 +348,8 @@ static int normalize_ascii(tl_analyzer *a, word *w, tl_error *err) {
   set_kind(w, letters, upper, digits);
   w->norm = a->arena_len;
   w->norm_len = (size_t)(out - (a->arena + a->arena_len));
+  if (digits)
+    w->norm_len = ungroup_thousands(a->arena + w->norm, w->norm_len);
   a->arena_len += w->norm_len;
   return TL_OK;
 }
@@ -400,7 +437,9 @@ static int normalize(tl_analyzer *a, word *w, tl_error *err) {
     return tl_error_set(err, TL_ERR_ICU, "UTF-8 conversion: %s", u_errorName(st));
   w->norm = a->arena_len;
   w->norm_len = (size_t)out_len;
-  a->arena_len += (size_t)out_len;
+  if (digits)
+    w->norm_len = ungroup_thousands(a->arena + w->norm, w->norm_len);
+  a->arena_len += w->norm_len;
   return TL_OK;
 }
 
