@@ -1394,8 +1394,9 @@ static size_t loan_respelling(tl_idstem *s, const char *w, size_t n, char *out, 
  *    not explained by a licensed reading of a root in -k;
  *  - a -nya form missing the n of -an or of a root in -n (pekerjaanya ->
  *    pekerjaannya, dipimpinya -> dipimpinnya), when the word as written is
- *    not explained and the doubled form stems to a root of four letters or
- *    more.
+ *    not explained and the doubled form has a vowel and a before -nya, or a
+ *    prefix and a root of four letters or more (three before -kan, five in
+ *    -n).
  * The result is written into s->var.
  */
 static const char *variant_of(tl_idstem *s, const char *w, size_t n, size_t *vlen) {
@@ -1469,19 +1470,27 @@ static const char *variant_of(tl_idstem *s, const char *w, size_t n, size_t *vle
       }
     }
   }
-  /* a lost doubled n before -nya: pekerjaanya, tujuanya, kemungkinanya
-   * (pekerjaannya), when the doubled form stems to a root of four letters
-   * or more; not bahasanya, jalanya (bahasa, jala: the word as written is
-   * explained), kenya (a base under five letters), perdanya (per-dan),
-   * nor a word shaped as a partial reduplication (tetanganya: te-tangan) */
+  /* a lost doubled n before -nya (pekerjaanya for pekerjaannya), when the
+   * word as written is unexplained and the doubled form stems to a root,
+   * and either a vowel and a end the word before -nya (pekerjaa-nya,
+   * tujua-nya: few words end so) or the doubled form has a prefix
+   * (memberika-nya, kekuata-nya) and a root of four letters or more, three
+   * before -kan (disahka-nya), five in n (dipimpi-nya). Not what a name or
+   * a loan unknown to the lexicon with -nya gives: sabunya, Kolakanya,
+   * Toyotanya (sabun, kolak, toyot: no prefix), Beraunya (au), selainya
+   * (lain: four letters in n), nor a word shaped as a partial reduplication
+   * (tetanganya: te-tangan; but mem-, ke-k are prefixes). */
   if (n >= 7 && n < MAX_WORD && ends(w, n, "nya") && is_vowel(w[n - 4]) &&
-      !(w[1] == 'e' && w[0] == w[2]) && !explained(s, w, n)) {
+      (w[1] != 'e' || w[0] != w[2] || w[0] == 'm' || w[0] == 'k') && !explained(s, w, n)) {
     size_t rl;
     const char *r;
+    int vowels = w[n - 4] == 'a' && is_vowel(w[n - 5]);
+    size_t least = ends(w, n - 3, "ka") ? 3 : 4;
     memcpy(a, w, n - 3);
     memcpy(a + n - 3, "nnya", 5);
     r = stem_word(s, a, n + 1, &rl);
-    if (rl >= 4 && explaining_stem(s, r, rl)) {
+    if (rl >= 3 && explaining_stem(s, r, rl) &&
+        (vowels || (memcmp(a, r, rl) != 0 && rl >= (r[rl - 1] == 'n' ? 5 : least)))) {
       memcpy(s->var, a, n + 2);
       *vlen = n + 1;
       return s->var;
