@@ -84,10 +84,10 @@ static const acase cases[] = {
       {"jumat", S, 2, 7, 15}}},
     /* numbers stay whole, and are flagged; the periods that group
      * thousands are left out, other periods stay (a time, a date, a
-     * decimal point, a group of four digits) */
+     * decimal point, a group of four digits, a leading 0) */
     {"none",
-     "3,5 dan 10.000 1.500.000,50 08.30 12.10.2005 2.5 1.0000",
-     9,
+     "3,5 dan 10.000 1.500.000,50 08.30 12.10.2005 2.5 1.0000 0.125",
+     10,
      {{"3,5", N, 1, 0, 3},
       {"3,5", N | S, 1, 0, 3},
       {"dan", W, 2, 4, 7},
@@ -103,7 +103,9 @@ static const acase cases[] = {
       {"2.5", N, 7, 45, 48},
       {"2.5", N | S, 7, 45, 48},
       {"1.0000", N, 8, 49, 55},
-      {"1.0000", N | S, 8, 49, 55}}},
+      {"1.0000", N | S, 8, 49, 55},
+      {"0.125", N, 9, 56, 61},
+      {"0.125", N | S, 9, 56, 61}}},
     /* the same through NFKC: fullwidth 1.000 (3 bytes a character) */
     {"none",
      "\xEF\xBC\x91\xEF\xBC\x8E\xEF\xBC\x90\xEF\xBC\x90\xEF\xBC\x90",

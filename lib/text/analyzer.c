@@ -293,13 +293,13 @@ static int is_digit(char c) {
  * (7.380, 1.500.000,50: Pedoman Umum Ejaan Bahasa Indonesia, 2016, on the
  * period), as its digits alone (7380, 1500000,50), so that either way of
  * writing it finds the other. Other numbers stay: times (08.30), dates
- * (12.10.2005), a decimal point (2.5). s is the n bytes of a normalized
+ * (12.10.2005), a decimal point (2.5, 0.125). s is the n bytes of a normalized
  * word; returns its new length. */
 static size_t ungroup_thousands(char *s, size_t n) {
   size_t i, k;
   for (i = 0; i < n && is_digit(s[i]); i++)
     ;
-  if (i == 0 || i > 3 || i == n || s[i] != '.')
+  if (i == 0 || i > 3 || i == n || s[i] != '.' || s[0] == '0') /* 0.125: a decimal point */
     return n;
   while (i < n && s[i] == '.') {
     if (i + 3 >= n || !is_digit(s[i + 1]) || !is_digit(s[i + 2]) || !is_digit(s[i + 3]) ||
