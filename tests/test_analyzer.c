@@ -106,6 +106,21 @@ static const acase cases[] = {
       {"1.0000", N | S, 8, 49, 55},
       {"0.125", N, 9, 56, 61},
       {"0.125", N | S, 9, 56, 61}}},
+    /* a currency code against its amount is two words, as with a space;
+     * other letters against digits stay one word */
+    {"none",
+     "Rp15.000 USD1.000 G20",
+     6,
+     {{"rp", 0, 1, 0, 2},
+      {"rp", S, 1, 0, 2},
+      {"15000", N, 2, 2, 8},
+      {"15000", N | S, 2, 2, 8},
+      {"usd", A, 3, 9, 12},
+      {"usd", A | S, 3, 9, 12},
+      {"1000", N, 4, 12, 17},
+      {"1000", N | S, 4, 12, 17},
+      {"g20", N, 5, 18, 21},
+      {"g20", N | S, 5, 18, 21}}},
     /* the same through NFKC: fullwidth 1.000 (3 bytes a character) */
     {"none",
      "\xEF\xBC\x91\xEF\xBC\x8E\xEF\xBC\x90\xEF\xBC\x90\xEF\xBC\x90",

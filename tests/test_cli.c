@@ -485,7 +485,8 @@ START_TEST(query_syntax) {
 END_TEST
 
 /* A number found however its thousands are written: 7.380 by 7380 and back
- * (the analyzer leaves out the periods that group thousands). */
+ * (the analyzer leaves out the periods that group thousands), and with its
+ * currency against it (Rp15.000). */
 START_TEST(grouped_numbers) {
   char *out = NULL;
   write_in_dir("a.txt", "Kayu sitaan\n\nPolisi menyita 7.380 meter kubik kayu log.\n", 56);
@@ -501,6 +502,21 @@ START_TEST(grouped_numbers) {
                            tu_bin_dir(), tu_dir),
                    0);
   ck_assert_msg(strstr(out, "b.txt") && !strstr(out, "a.txt"), "%s", out);
+  free(out);
+  /* a currency written against its amount: found by the amount alone,
+   * and by a phrase with a space */
+  write_in_dir("c.txt", "Tiket\n\nTiket masuk Rp15.000 per orang.\n", 39);
+  ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-index' -q -d '%s/db' '%s/c.txt'", tu_bin_dir(),
+                           tu_dir, tu_dir),
+                   0);
+  ck_assert_int_eq(
+      tu_runf(&out, NULL, "'%s/telusur-query' -d '%s/db' -f tsv 15000", tu_bin_dir(), tu_dir), 0);
+  ck_assert_msg(strstr(out, "c.txt") != NULL, "%s", out);
+  free(out);
+  ck_assert_int_eq(tu_runf(&out, NULL, "'%s/telusur-query' -d '%s/db' -f tsv '\"Rp 15.000\"'",
+                           tu_bin_dir(), tu_dir),
+                   0);
+  ck_assert_msg(strstr(out, "c.txt") != NULL, "%s", out);
   free(out);
   /* a time is no grouped number */
   ck_assert_int_eq(tu_runf(NULL, NULL, "'%s/telusur-query' -d '%s/db' 0830", tu_bin_dir(), tu_dir),

@@ -57,7 +57,7 @@ struct tl_analyzer {
  * stemmer's rules, the names kept, the acronyms an index finds defined):
  * one more at each change of what a text's terms are, so that an index
  * built before it is told from one built by it (tl_analyzer_fingerprint). */
-#define ANALYSIS_VERSION 4
+#define ANALYSIS_VERSION 5
 
 /* Adds every word of the list file at path ('#' starts a comment line);
  * hashes its name and what its lines say into *hash unless hash is NULL
@@ -562,6 +562,43 @@ static int emit_compound(tl_analyzer *a, const word *v, const word *w, unsigned 
   }
 }
 
+/* The length of the currency code that [u, u + n) begins with when a digit
+ * follows it (Rp15.000, USD1.000: written against the amount, as the
+ * Indonesian spelling rules have it for Rp), else 0. */
+static int32_t currency_prefix(const UChar *u, int32_t n) {
+  static const char *const codes[] = {"rp",  "idr", "usd", "sgd", "eur", "jpy", "aud",
+                                      "gbp", "myr", "cny", "hkd", "sar", "rm"};
+  size_t c;
+  for (c = 0; c < sizeof codes / sizeof *codes; c++) {
+    int32_t k = (int32_t)strlen(codes[c]), i;
+    if (n <= k || u[k] < '0' || u[k] > '9')
+      continue;
+    for (i = 0; i < k && (u[i] | 0x20) == codes[c][i]; i++)
+      ;
+    if (i == k)
+      return k;
+  }
+  return 0;
+}
+
+/* Adds the word a->u16[s..e) to a->words, unless it normalizes to nothing. */
+static int add_word(tl_analyzer *a, int32_t s, int32_t e, tl_error *err) {
+  word *w;
+  int rc;
+  if (tl_array_reserve((void **)&a->words, &a->words_cap, a->nwords + 1, sizeof *a->words) != TL_OK)
+    return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  w = &a->words[a->nwords];
+  w->u_start = s;
+  w->u_end = e;
+  w->b_start = a->off[s];
+  w->b_end = a->off[e];
+  if ((rc = normalize(a, w, err)) != TL_OK)
+    return rc;
+  if (w->norm_len > 0)
+    a->nwords++;
+  return TL_OK;
+}
+
 tl_status tl_analyzer_run(tl_analyzer *a, const char *text, size_t len, unsigned first_pos,
                           tl_term_fn fn, void *ctx, unsigned *next_pos, tl_error *err) {
   size_t n16, i;
@@ -582,21 +619,14 @@ tl_status tl_analyzer_run(tl_analyzer *a, const char *text, size_t len, unsigned
   a->nwords = 0;
   prev = 0;
   for (b = ubrk_next(a->bi); b != UBRK_DONE; prev = b, b = ubrk_next(a->bi)) {
-    word *w;
+    int32_t cut;
     if (ubrk_getRuleStatus(a->bi) < UBRK_WORD_NONE_LIMIT)
       continue;
-    if (tl_array_reserve((void **)&a->words, &a->words_cap, a->nwords + 1, sizeof *a->words) !=
-        TL_OK)
-      return tl_error_set(err, TL_ERR_NOMEM, "out of memory");
-    w = &a->words[a->nwords];
-    w->u_start = prev;
-    w->u_end = b;
-    w->b_start = a->off[prev];
-    w->b_end = a->off[b];
-    if ((rc = normalize(a, w, err)) != TL_OK)
+    /* a currency against its amount is two words, as with a space */
+    cut = currency_prefix(a->u16 + prev, b - prev);
+    if ((cut && (rc = add_word(a, prev, prev + cut, err)) != TL_OK) ||
+        (rc = add_word(a, prev + cut, b, err)) != TL_OK)
       return rc;
-    if (w->norm_len > 0)
-      a->nwords++;
   }
   for (i = 0; i < a->nwords;) {
     size_t n = 1, k;
