@@ -1394,9 +1394,9 @@ static size_t loan_respelling(tl_idstem *s, const char *w, size_t n, char *out, 
  *    not explained by a licensed reading of a root in -k;
  *  - a -nya form missing the n of -an or of a root in -n (pekerjaanya ->
  *    pekerjaannya, dipimpinya -> dipimpinnya), when the word as written is
- *    not explained and the doubled form has a vowel and a before -nya, or a
- *    prefix and a root of four letters or more (three before -kan, five in
- *    -n).
+ *    not explained and the word before -nya ends in a vowel and a, or the
+ *    doubled form has a prefix and a root of four letters or more (three
+ *    before -kan, five in -n).
  * The result is written into s->var.
  */
 static const char *variant_of(tl_idstem *s, const char *w, size_t n, size_t *vlen) {
@@ -1472,7 +1472,7 @@ static const char *variant_of(tl_idstem *s, const char *w, size_t n, size_t *vle
   }
   /* a lost doubled n before -nya (pekerjaanya for pekerjaannya), when the
    * word as written is unexplained and the doubled form stems to a root,
-   * and either a vowel and a end the word before -nya (pekerjaa-nya,
+   * and either the word before -nya ends in a vowel and a (pekerjaa-nya,
    * tujua-nya: few words end so) or the doubled form has a prefix
    * (memberika-nya, kekuata-nya) and a root of four letters or more, three
    * before -kan (disahka-nya), five in n (dipimpi-nya). Not what a name or
