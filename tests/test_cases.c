@@ -366,14 +366,19 @@ static int has_article(const tl_results *r, const char *id) {
 }
 
 /* Acronyms: a definition in the text (LIPI) and the shipped list (PBB)
- * expand a query both ways, below the literal form; --no-expand is off. */
+ * expand a query both ways, below the literal form; a long form with a
+ * stopword (dan) too, which the query drops outside quotes; --no-expand is
+ * off. */
 START_TEST(acronym_expansion) {
   char *texts[] = {"Peneliti Lembaga Ilmu Pengetahuan Indonesia (LIPI) menemukan spesies baru.",
                    "Laporan tahunan LIPI terbit kemarin.",
-                   "Sidang umum Perserikatan Bangsa-Bangsa dibuka.", "Harga beras naik lagi."};
-  char *ids[] = {"def", "short", "long", "other"};
+                   "Sidang umum Perserikatan Bangsa-Bangsa dibuka.",
+                   "Harga beras naik lagi.",
+                   "Anggaran Pendapatan dan Belanja Negara (APBN) disahkan.",
+                   "Defisit APBN melebar."};
+  char *ids[] = {"def", "short", "long", "other", "apbn", "defisit"};
   char *dir = tu_tmpdir(), db[1024];
-  tl_searcher *s = make_index(dir, texts, ids, 4), *plain;
+  tl_searcher *s = make_index(dir, texts, ids, 6), *plain;
   tl_searcher_options so;
   tl_results *res;
   tl_error err;
@@ -391,6 +396,12 @@ START_TEST(acronym_expansion) {
   tl_results_free(res);
   ck_assert_int_eq(tl_search(s, "LIPI", 0, 10, 0, &res, &err), TL_OK);
   ck_assert(has_article(res, "def") && has_article(res, "short") && !has_article(res, "long"));
+  tl_results_free(res);
+  ck_assert_int_eq(tl_search(s, "anggaran pendapatan dan belanja negara", 0, 10, 0, &res, &err),
+                   TL_OK);
+  ck_assert_str_eq(res->items[0].article_id, "apbn");
+  ck_assert(has_article(res, "defisit"));
+  ck_assert_str_eq(res->expanded, "anggaran pendapatan dan belanja negara -> APBN");
   tl_results_free(res);
   ck_assert_int_eq(tl_search(s, "PBB", 0, 10, 0, &res, &err), TL_OK);
   ck_assert(has_article(res, "long"));

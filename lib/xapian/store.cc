@@ -2465,6 +2465,7 @@ static Xapian::Query dotted_words(const Xapian::Query &q, const Xapian::Database
 // of its run, and what the run is also searched as.
 struct Alternative {
   std::vector<std::string> from;
+  std::vector<bool> stopword; // from[i] is a stopword, which the query may have dropped
   Xapian::Query to;
   int *applied; // set when the run is found
 };
@@ -2478,14 +2479,17 @@ static bool leaf_spells(const Xapian::Query &leaf, const std::string &word,
   return t == word || t == st || t == TL_PREFIX_STEM + st;
 }
 
-// How many of kids, from kids[at] on, spell the words w, 0 when they do
-// not: a hyphenated word one leaf per part, one phrase of its parts or
-// one leaf (a reduplication's stem); any other word one leaf (its form or
-// stem).
-static size_t spelt_by(const std::vector<Xapian::Query> &kids, size_t at,
-                       const std::vector<std::string> &w, const Xapian::Stem &stem) {
+// How many of kids, from kids[at] on, spell the words of a's run, 0 when
+// they do not: a hyphenated word one leaf per part, one phrase of its parts
+// or one leaf (a reduplication's stem); any other word one leaf (its form
+// or stem); a stopword one leaf or none, as the query drops stopwords
+// outside quotes ("anggaran pendapatan dan belanja negara").
+static size_t spelt_by(const std::vector<Xapian::Query> &kids, size_t at, const Alternative &a,
+                       const Xapian::Stem &stem) {
   size_t k = at;
-  for (const std::string &word : w) {
+  for (size_t wi = 0; wi < a.from.size(); wi++) {
+    const std::string &word = a.from[wi];
+    bool optional = wi > 0 && wi + 1 < a.from.size() && a.stopword[wi];
     std::vector<std::string> parts;
     for (size_t p = 0, e; p <= word.size(); p = e + 1) {
       e = std::min(word.find('-', p), word.size());
@@ -2506,7 +2510,7 @@ static size_t spelt_by(const std::vector<Xapian::Query> &kids, size_t at,
       k += parts.size();
     else if (phrase || leaf_spells(kids[k], word, stem))
       k++;
-    else
+    else if (!optional)
       return 0;
   }
   return k - at;
@@ -2537,7 +2541,7 @@ static Xapian::Query with_expansions(const Xapian::Query &q, const std::vector<A
   case Xapian::Query::LEAF_TERM:
     kids.push_back(q);
     for (const Alternative &a : alts)
-      if (spelt_by(kids, 0, a.from, stem) == 1) {
+      if (spelt_by(kids, 0, a, stem) == 1) {
         to.push_back(a.to);
         *a.applied = 1;
       }
@@ -2549,7 +2553,7 @@ static Xapian::Query with_expansions(const Xapian::Query &q, const std::vector<A
     for (const Alternative &a : alts) {
       std::vector<Xapian::Query> by = leaves_of(a.to);
       for (size_t at = 0; !by.empty() && at < n; at++) {
-        size_t len = spelt_by(kids, at, a.from, stem);
+        size_t len = spelt_by(kids, at, a, stem);
         if (!len)
           continue;
         *a.applied = 1;
@@ -2586,7 +2590,7 @@ static Xapian::Query with_expansions(const Xapian::Query &q, const std::vector<A
       std::vector<Xapian::Query> run_to;
       std::vector<int *> run_applied;
       for (const Alternative &a : alts) {
-        size_t l = a.from.size() > 1 ? spelt_by(kids, at, a.from, stem) : 0;
+        size_t l = a.from.size() > 1 ? spelt_by(kids, at, a, stem) : 0;
         if (l && (!len || l == len)) {
           len = l;
           run_to.push_back(a.to);
@@ -2647,8 +2651,10 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
         Alternative a;
         a.applied = &e.applied;
         std::istringstream from(e.from);
-        for (std::string w; from >> w;)
+        for (std::string w; from >> w;) {
           a.from.push_back(w);
+          a.stopword.push_back(opts->stop && opts->stop(opts->ctx, w.data(), w.size()));
+        }
         a.to = e.to_acronym   ? Xapian::Query(e.to)
                : e.correction ? qp.parse_query(e.to, flags)
                               : qp.parse_query(std::string("\"") + e.to + "\"", flags);
