@@ -686,8 +686,8 @@ END_TEST
 
 /* Exact phrases (quoted, or a hyphenated word) are matched in each passage
  * from its words' positions: in order and one after another, a word
- * repeated at two positions, never across passages, and with the other
- * operators as for single words. */
+ * repeated at two positions, an open compound among other words, never
+ * across passages, and with the other operators as for single words. */
 START_TEST(phrases_from_positions) {
   char path[1024];
   FILE *f;
@@ -695,6 +695,9 @@ START_TEST(phrases_from_positions) {
     const char *query, *hits;
   } cases[] = {
       {"\"kerja sama\"", "frasa#1"},
+      /* an open compound inside a longer phrase: its parts' positions */
+      {"\"kerja sama bilateral\"", "frasa#1"},
+      {"\"kerja sama bilateral kedua\" AND negara", "frasa#1"},
       {"\"sama kerja\"", ""},
       {"\"dan dan\"", "frasa#3"},
       {"\"dan kerja keras\"", "frasa#3"},

@@ -784,6 +784,17 @@ static int known_word(const tl_searcher *s, const char *w, size_t n) {
          tl_analyzer_is_known(s->analyzer, stem, sn);
 }
 
+/* Whether query[start, end) is all that its quotes hold: a quote before it
+ * and one after it (or the end, which closes a quote left open), with
+ * nothing but spaces between. */
+static int whole_quote(const char *query, size_t len, size_t start, size_t end) {
+  while (start > 0 && query[start - 1] == ' ')
+    start--;
+  while (end < len && query[end] == ' ')
+    end++;
+  return start > 0 && query[start - 1] == '"' && (end == len || query[end] == '"');
+}
+
 static tl_status rewrite(const tl_searcher *s, const tl_query *pq, char **out, tl_error *err) {
   const char *query = pq->text;
   const tl_query_term *terms = pq->terms;
@@ -824,7 +835,12 @@ static tl_status rewrite(const tl_searcher *s, const tl_query *pq, char **out, t
           in_quotes = !in_quotes;
       failed |= tl_buf_append(&o, query + copied, t->start - copied);
       copied = t->end;
+      /* an open compound as its joined word (kerja sama: kerjasama), but
+       * inside a longer phrase, whose positions are its parts' ("kerja
+       * sama bilateral") */
       j = tl_query_find(pq, i + 1, t->start, TL_TERM_JOINED | TL_TERM_COMPOUND, TL_TERM_STEM);
+      if (j && in_quotes && !whole_quote(query, len, t->start, j->end))
+        j = NULL;
       if (!j && !in_quotes)
         j = tl_query_find(pq, i + 1, t->start, TL_TERM_JOINED | TL_TERM_STEM,
                           TL_TERM_COMPOUND | TL_TERM_NUMBER | TL_TERM_ACRONYM);
