@@ -724,6 +724,48 @@ START_TEST(spelling_suggestion) {
 }
 END_TEST
 
+/* A typo in the text (kebijkan, in one passage) is still taken for one
+ * when the word it misses is in fifty times as many passages (54 here), and
+ * twenty at least; a rare word beside a word in fewer passages is not
+ * (tarif, tarik), nor a rare word that the lexicon explains (dibalas). */
+START_TEST(spelling_of_rare_typos) {
+  char *texts[56], *ids[56], buf[56][96], idb[56][8];
+  char *dir = tu_tmpdir();
+  tl_searcher *s;
+  tl_results *res;
+  tl_error err;
+  int k;
+  for (k = 0; k < 56; k++) {
+    snprintf(buf[k], sizeof buf[k], "Kebijakan fiskal nomor %d dibahas.", k);
+    snprintf(idb[k], sizeof idb[k], "k%d", k);
+    texts[k] = buf[k];
+    ids[k] = idb[k];
+  }
+  snprintf(buf[0], sizeof buf[0], "Kebijkan itu berlaku, dan tarif impor naik.");
+  snprintf(buf[1], sizeof buf[1], "Tarik tambang di lapangan; suratnya dibalas.");
+  s = make_index(dir, texts, ids, 56);
+  ck_assert_int_eq(tl_search(s, "kebijkan", 0, 60, 0, &res, &err), TL_OK);
+  ck_assert_ptr_nonnull(res->suggestion);
+  ck_assert_str_eq(res->suggestion, "kebijakan");
+  ck_assert_uint_eq(res->items[0].article_id[1], '0'); /* the words typed first */
+  ck_assert_uint_eq(res->count, 55);
+  tl_results_free(res);
+  ck_assert_int_eq(tl_search(s, "tarif", 0, 60, 0, &res, &err), TL_OK);
+  ck_assert_ptr_null(res->suggestion);
+  ck_assert_uint_eq(res->count, 1);
+  tl_results_free(res);
+  /* a rare word whose stem is a root of the lexicon is a word (balas),
+   * though dibahas, one edit away, is in 54 passages */
+  ck_assert_int_eq(tl_search(s, "dibalas", 0, 60, 0, &res, &err), TL_OK);
+  ck_assert_ptr_null(res->suggestion);
+  ck_assert_uint_eq(res->count, 1);
+  tl_results_free(res);
+  tl_searcher_close(s);
+  tu_rmtree(dir);
+  free(dir);
+}
+END_TEST
+
 /* A word typed with a capital after the query's first word is a name the
  * index lacks, not a typo: left alone whatever the word one edit away
  * (Kempo: kemp, in one document; Jakrta: jakarta, in twelve); typed in lower
@@ -810,6 +852,7 @@ int main(void) {
   tcase_add_test(tc, words_read_as_phrases);
   tcase_add_test(tc, acronyms_follow_the_passages);
   tcase_add_test(tc, spelling_suggestion);
+  tcase_add_test(tc, spelling_of_rare_typos);
   tcase_add_test(tc, spelling_of_names);
   tcase_add_test(tc, gold_groups_find_each_other);
   tcase_add_test(tc, gold_pairs_stay_apart);

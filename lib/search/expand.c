@@ -277,7 +277,8 @@ static int lower_letters(const char *s, size_t n) {
 }
 
 /* Calls on(ctx, t, fix) for each word t of q that the index st does not
- * hold and has a correction fix, as tl_spelling_suggest tells them. */
+ * hold, or holds as a rare typo, and has a correction fix, as
+ * tl_store_spelling tells them. */
 static tl_status each_correction(tl_store *st, tl_analyzer *an, const tl_query *q,
                                  int (*on)(void *ctx, const tl_query_term *t, const char *fix),
                                  void *ctx, tl_error *err) {
@@ -298,20 +299,27 @@ static tl_status each_correction(tl_store *st, tl_analyzer *an, const tl_query *
     if (*fix) {
       /* a word whose stem the index holds finds its family already: a
        * "correction" would only change the word (mengulangi -> mengurangi);
-       * looked up only for a word the index lacks that has a correction */
+       * looked up only for a word that has a correction. For a word the
+       * index holds, as a rare typo (tl_store_spelling), its stem counts
+       * where it is in more passages than the word itself; and a stem that
+       * is a root of the lexicon makes it a real word however rare
+       * (memikat: pikat), as the gazetteer's names are. */
       const tl_query_term *stem = tl_query_find(q, i, t->start, TL_TERM_STEM, TL_TERM_JOINED);
       char zt[TL_TERM_MAX + 2];
-      unsigned long n = 0;
+      unsigned long n = 0, own = 0;
       if (stem && stem->end == t->end && stem->len <= TL_TERM_MAX) {
         zt[0] = TL_PREFIX_STEM[0];
         memcpy(zt + 1, stem->term, stem->len);
-        if ((rc = tl_store_term_count(st, zt, stem->len + 1, &n, err)) != TL_OK) {
+        if ((rc = tl_store_term_count(st, zt, stem->len + 1, &n, err)) != TL_OK ||
+            (rc = tl_store_term_count(st, t->term, t->len, &own, err)) != TL_OK) {
           free(fix);
           break;
         }
-        if (n > 0)
+        if (n > own || (own > 0 && tl_analyzer_is_known(an, stem->term, stem->len)))
           *fix = '\0';
       }
+      if (*fix && own > 0 && tl_analyzer_is_name(an, t->term, t->len)) /* lamongan */
+        *fix = '\0';
     }
     if (*fix) {
       done = t->end;

@@ -713,15 +713,14 @@ static unsigned bag_distance(const unsigned (&want)[26], unsigned other, const s
   return std::max(more, fewer);
 }
 
-// The indexed word form (an unprefixed term of letters a-z) nearest to
-// word within max edits, the one in most passages among the nearest; ""
-// when none, among terms (spelling_candidates: words are taken to begin
-// with the letter typed). Read from the term list, the suggestions follow
-// the index as it is (deletions included), in one database or over shards
-// alike.
+// The indexed word form (an unprefixed term of letters a-z) in least
+// passages or more nearest to word within max edits, the one in most
+// passages among the nearest; "" when none, among terms (spelling_candidates: words are taken to
+// begin with the letter typed). Read from the term list, the suggestions follow the index as it is
+// (deletions included), in one database or over shards alike.
 static std::string
 spelling_suggestion(const std::vector<std::pair<std::string, Xapian::doccount>> &terms,
-                    const std::string &word, unsigned max) {
+                    const std::string &word, unsigned max, Xapian::doccount least) {
   std::string best;
   unsigned best_d = max + 1;
   Xapian::doccount best_f = 0;
@@ -736,7 +735,8 @@ spelling_suggestion(const std::vector<std::pair<std::string, Xapian::doccount>> 
   for (const auto &tf : terms) {
     const std::string &t = tf.first;
     size_t len_diff = t.size() > word.size() ? t.size() - word.size() : word.size() - t.size();
-    if (len_diff > std::min(max, best_d) || bag_distance(want, other, t) > std::min(max, best_d))
+    if (tf.second < least || len_diff > std::min(max, best_d) ||
+        bag_distance(want, other, t) > std::min(max, best_d))
       continue;
     unsigned d = edit_distance(word, t, std::min(max, best_d), rows);
     if (d == 0 || d > max)
@@ -776,9 +776,16 @@ extern "C" tl_status tl_store_spelling(tl_store *s, const char *word, char **out
     const std::string word_s(word);
     std::string w;
     read_latest(s, [&] {
-      if (!word_s.empty() && s->db->get_termfreq(word_s) == 0) // held: no correction
+      if (word_s.empty())
+        return;
+      // a word the index lacks; or a typo in the text, of 6 letters or more:
+      // in 1 or 2 passages, while a word one edit away is in 50 times as
+      // many (kebijkan; not card, an English word, beside cara)
+      Xapian::doccount f = s->db->get_termfreq(word_s);
+      if (f == 0 || (f <= TL_SPELLING_RARE && word_s.size() >= 6))
         w = spelling_suggestion(spelling_candidates(s, word_s[0]), word_s,
-                                word_s.size() > 6 ? 2 : 1);
+                                word_s.size() > 6 && f == 0 ? 2 : 1,
+                                f ? std::max<Xapian::doccount>(20, 50 * f) : 0);
     });
     *out = dup_string(w);
     return *out ? TL_OK : tl_error_set(err, TL_ERR_NOMEM, "out of memory");

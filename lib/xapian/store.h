@@ -340,11 +340,16 @@ tl_status tl_store_search(tl_store *s, const char *query, const tl_search_option
  * (letters a-z) with the same first letter nearest to it by the optimal
  * string alignment distance (Levenshtein with transpositions), within 1
  * edit, 2 edits for words over 6 bytes; of the nearest, the one in most
- * passages. Read from the term list at query time, so it needs no data at
- * index time and follows deletions and shards. *out receives "" when the
- * index holds the word or knows no correction; free it with free().
+ * passages. A word of 6 bytes or more that the index holds in
+ * TL_SPELLING_RARE passages or fewer (f) is taken for a typo in the text
+ * when a word one edit away is in 50 f passages or more, and 20 at least
+ * (kebijkan, kebijakan). Read from the
+ * term list at query time, so it needs no data at index time and follows
+ * deletions and shards. *out receives "" when the index holds the word
+ * more often or knows no correction; free it with free().
  * Errors: TL_ERR_XAPIAN, TL_ERR_NOMEM.
  */
+#define TL_SPELLING_RARE 2
 tl_status tl_store_spelling(tl_store *s, const char *word, char **out, tl_error *err);
 
 /**
