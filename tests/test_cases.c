@@ -375,10 +375,12 @@ START_TEST(acronym_expansion) {
                    "Sidang umum Perserikatan Bangsa-Bangsa dibuka.",
                    "Harga beras naik lagi.",
                    "Anggaran Pendapatan dan Belanja Negara (APBN) disahkan.",
-                   "Defisit APBN melebar."};
-  char *ids[] = {"def", "short", "long", "other", "apbn", "defisit"};
+                   "Defisit APBN melebar.",
+                   "Kementerian Pekerjaan Umum dan Perumahan Rakyat (PUPR) membangun jalan.",
+                   "Dinas Pekerjaan Umum (PU) memperbaiki jembatan."};
+  char *ids[] = {"def", "short", "long", "other", "apbn", "defisit", "pupr", "pu"};
   char *dir = tu_tmpdir(), db[1024];
-  tl_searcher *s = make_index(dir, texts, ids, 6), *plain;
+  tl_searcher *s = make_index(dir, texts, ids, 8), *plain;
   tl_searcher_options so;
   tl_results *res;
   tl_error err;
@@ -402,6 +404,11 @@ START_TEST(acronym_expansion) {
   ck_assert_str_eq(res->items[0].article_id, "apbn");
   ck_assert(has_article(res, "defisit"));
   ck_assert_str_eq(res->expanded, "anggaran pendapatan dan belanja negara -> APBN");
+  tl_results_free(res);
+  /* the longest long form the words spell, not the one of their first two */
+  ck_assert_int_eq(tl_search(s, "pekerjaan umum dan perumahan rakyat", 0, 10, 0, &res, &err),
+                   TL_OK);
+  ck_assert_str_eq(res->expanded, "pekerjaan umum dan perumahan rakyat -> PUPR");
   tl_results_free(res);
   ck_assert_int_eq(tl_search(s, "PBB", 0, 10, 0, &res, &err), TL_OK);
   ck_assert(has_article(res, "long"));

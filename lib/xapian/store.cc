@@ -2596,14 +2596,15 @@ static Xapian::Query with_expansions(const Xapian::Query &q, const std::vector<A
       size_t len = 0;
       std::vector<Xapian::Query> run_to;
       std::vector<int *> run_applied;
-      for (const Alternative &a : alts) {
-        size_t l = a.from.size() > 1 ? spelt_by(kids, at, a, stem) : 0;
-        if (l && (!len || l == len)) {
-          len = l;
+      // the longest run spelt from here (pekerjaan umum dan perumahan
+      // rakyat: PUPR, not the PU of its first two words)
+      for (const Alternative &a : alts)
+        len = std::max(len, a.from.size() > 1 ? spelt_by(kids, at, a, stem) : 0);
+      for (const Alternative &a : alts)
+        if (len && a.from.size() > 1 && spelt_by(kids, at, a, stem) == len) {
           run_to.push_back(a.to);
           run_applied.push_back(a.applied);
         }
-      }
       if (!len || (op == Xapian::Query::OP_AND_MAYBE && at == 0 && len < n)) {
         out.push_back(with_expansions(kids[at++], alts, stem, weight));
         continue;
