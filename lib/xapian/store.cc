@@ -715,8 +715,9 @@ static unsigned bag_distance(const unsigned (&want)[26], unsigned other, const s
 
 // The indexed word form (an unprefixed term of letters a-z) in least
 // passages or more nearest to word within max edits, the one in most
-// passages among the nearest; "" when none, among terms (spelling_candidates: words are taken to
-// begin with the letter typed). Read from the term list, the suggestions follow the index as it is
+// passages among the nearest; "" when none, among terms
+// (spelling_candidates: words are taken to begin with the letter typed).
+// Read from the term list, the suggestions follow the index as it is
 // (deletions included), in one database or over shards alike.
 static std::string
 spelling_suggestion(const std::vector<std::pair<std::string, Xapian::doccount>> &terms,

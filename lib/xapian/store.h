@@ -343,10 +343,10 @@ tl_status tl_store_search(tl_store *s, const char *query, const tl_search_option
  * passages. A word of 6 bytes or more that the index holds in
  * TL_SPELLING_RARE passages or fewer (f) is taken for a typo in the text
  * when a word one edit away is in 50 f passages or more, and 20 at least
- * (kebijkan, kebijakan). Read from the
- * term list at query time, so it needs no data at index time and follows
- * deletions and shards. *out receives "" when the index holds the word
- * more often or knows no correction; free it with free().
+ * (kebijkan, kebijakan). Read from the term list at query time, so it
+ * needs no data at index time and follows deletions and shards. *out
+ * receives "" when the index holds the word more often or knows no
+ * correction; free it with free().
  * Errors: TL_ERR_XAPIAN, TL_ERR_NOMEM.
  */
 #define TL_SPELLING_RARE 2
