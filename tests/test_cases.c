@@ -731,23 +731,30 @@ START_TEST(spelling_suggestion) {
 }
 END_TEST
 
+/* Fills n texts from fmt (one %zu: the text's number) into text, their ids
+ * (prefix, then the number) into id, and points texts and ids at them. */
+static void numbered(size_t n, const char *fmt, char prefix, char (*text)[96], char (*id)[24],
+                     char **texts, char **ids) {
+  size_t k;
+  for (k = 0; k < n; k++) {
+    snprintf(text[k], sizeof text[k], fmt, k);
+    snprintf(id[k], sizeof id[k], "%c%zu", prefix, k);
+    texts[k] = text[k];
+    ids[k] = id[k];
+  }
+}
+
 /* A typo in the text (kebijkan, in one passage) is still taken for one
  * when the word it misses is in fifty times as many passages (54 here), and
  * twenty at least; a rare word beside a word in fewer passages is not
  * (tarif, tarik), nor a rare word that the lexicon explains (dibalas). */
 START_TEST(spelling_of_rare_typos) {
-  char *texts[56], *ids[56], buf[56][96], idb[56][8];
+  char *texts[56], *ids[56], buf[56][96], idb[56][24];
   char *dir = tu_tmpdir();
   tl_searcher *s;
   tl_results *res;
   tl_error err;
-  int k;
-  for (k = 0; k < 56; k++) {
-    snprintf(buf[k], sizeof buf[k], "Kebijakan fiskal nomor %d dibahas.", k);
-    snprintf(idb[k], sizeof idb[k], "k%d", k);
-    texts[k] = buf[k];
-    ids[k] = idb[k];
-  }
+  numbered(56, "Kebijakan fiskal nomor %zu dibahas.", 'k', buf, idb, texts, ids);
   snprintf(buf[0], sizeof buf[0], "Kebijkan itu berlaku, dan tarif impor naik.");
   snprintf(buf[1], sizeof buf[1], "Tarik tambang di lapangan; suratnya dibalas.");
   s = make_index(dir, texts, ids, 56);
@@ -778,7 +785,7 @@ END_TEST
  * (Kempo: kemp, in one document; Jakrta: jakarta, in twelve); typed in lower
  * case, or first in the query, it is corrected. */
 START_TEST(spelling_of_names) {
-  char *texts[13], *ids[13], text[12][96], id[13][8];
+  char *texts[13], *ids[13], text[12][96], id[13][24];
   char *dir = tu_tmpdir();
   const char *q[][2] = {{"banjir di Jakrta", NULL},
                         {"banjir di jakrta", "banjir di jakarta"},
@@ -791,12 +798,7 @@ START_TEST(spelling_of_names) {
   tl_results *res;
   tl_error err;
   size_t k;
-  for (k = 0; k < 12; k++) {
-    snprintf(text[k], sizeof text[k], "Hujan deras ke-%zu membuat banjir di Jakarta pagi ini.", k);
-    snprintf(id[k], sizeof id[k], "j%zu", k);
-    texts[k] = text[k];
-    ids[k] = id[k];
-  }
+  numbered(12, "Hujan deras ke-%zu membuat banjir di Jakarta pagi ini.", 'j', text, id, texts, ids);
   texts[12] = "Jonathan Kemp menjadi juara lomba lari.";
   snprintf(id[12], sizeof id[12], "k");
   ids[12] = id[12];

@@ -2599,12 +2599,15 @@ static Xapian::Query with_expansions(const Xapian::Query &q, const std::vector<A
       std::vector<int *> run_applied;
       // the longest run spelt from here (pekerjaan umum dan perumahan
       // rakyat: PUPR, not the PU of its first two words)
-      for (const Alternative &a : alts)
-        len = std::max(len, a.from.size() > 1 ? spelt_by(kids, at, a, stem) : 0);
-      for (const Alternative &a : alts)
-        if (len && a.from.size() > 1 && spelt_by(kids, at, a, stem) == len) {
-          run_to.push_back(a.to);
-          run_applied.push_back(a.applied);
+      std::vector<size_t> spelt(alts.size());
+      for (size_t k = 0; k < alts.size(); k++) {
+        spelt[k] = alts[k].from.size() > 1 ? spelt_by(kids, at, alts[k], stem) : 0;
+        len = std::max(len, spelt[k]);
+      }
+      for (size_t k = 0; k < alts.size(); k++)
+        if (len && spelt[k] == len) {
+          run_to.push_back(alts[k].to);
+          run_applied.push_back(alts[k].applied);
         }
       if (!len || (op == Xapian::Query::OP_AND_MAYBE && at == 0 && len < n)) {
         out.push_back(with_expansions(kids[at++], alts, stem, weight));
