@@ -475,6 +475,52 @@ START_TEST(syllabic_acronym_expansion) {
 }
 END_TEST
 
+/* The shipped list's acronyms that news writes without defining them: a
+ * syllabic one (Polri, Kemenkeu, Jabar) however typed, initials (KUHP) in
+ * capitals; an acronym with two long forms (PMI) searches both. */
+START_TEST(listed_acronym_expansion) {
+  char *texts[] = {"Kepolisian Negara Republik Indonesia menangkap tersangka.",
+                   "Kementerian Keuangan menerbitkan obligasi.",
+                   "Banjir melanda tiga kabupaten di Jawa Barat.",
+                   "Pasal itu ada dalam Kitab Undang-Undang Hukum Pidana.",
+                   "Palang Merah Indonesia mengirim relawan.",
+                   "Pekerja Migran Indonesia pulang kampung.",
+                   "Polri dan Kemenkeu bertemu di Jabar.",
+                   "Harga beras naik lagi."};
+  char *ids[] = {"polri", "kemenkeu", "jabar", "kuhp", "pmi1", "pmi2", "short", "other"};
+  const char *const cases[][4] = {
+      /* query, expansion shown, an article found only through it, count */
+      {"polri", "Polri -> kepolisian negara republik indonesia", "polri", "2"},
+      {"Kemenkeu", "Kemenkeu -> kementerian keuangan", "kemenkeu", "2"},
+      {"JABAR", "Jabar -> jawa barat", "jabar", "2"},
+      {"jawa barat", "jawa barat -> Jabar", "short", "2"},
+      {"KUHP", "KUHP -> kitab undang-undang hukum pidana", "kuhp", "1"},
+      {"PMI", "PMI -> palang merah indonesia; PMI -> pekerja migran indonesia", "pmi2", "2"}};
+  char *dir = tu_tmpdir();
+  tl_searcher *s = make_index(dir, texts, ids, 8);
+  tl_results *res;
+  tl_error err;
+  size_t i;
+  for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+    ck_assert_int_eq(tl_search(s, cases[i][0], 0, 10, 0, &res, &err), TL_OK);
+    ck_assert_msg(res->expanded && strcmp(res->expanded, cases[i][1]) == 0, "%s: expanded '%s'",
+                  cases[i][0], res->expanded ? res->expanded : "(none)");
+    ck_assert_msg(has_article(res, cases[i][2]), "%s: %s not found", cases[i][0], cases[i][2]);
+    ck_assert_msg(res->count == (size_t)atoi(cases[i][3]), "%s: %zu results", cases[i][0],
+                  res->count);
+    tl_results_free(res);
+  }
+  /* initials in lower case are a word: kuhp finds no long form */
+  ck_assert_int_eq(tl_search(s, "kuhp", 0, 10, 0, &res, &err), TL_OK);
+  ck_assert_ptr_null(res->expanded);
+  ck_assert_uint_eq(res->count, 0);
+  tl_results_free(res);
+  tl_searcher_close(s);
+  tu_rmtree(dir);
+  free(dir);
+}
+END_TEST
+
 /* Words the parser reads as a phrase: a hyphenated compound beside NEAR
  * or ADJ is searched as its parts near the other words, not refused; a web
  * address, one word in the text, finds it, beside NEAR too; a word in
@@ -857,6 +903,7 @@ int main(void) {
   tcase_add_test(tc, more_query_cases);
   tcase_add_test(tc, acronym_expansion);
   tcase_add_test(tc, syllabic_acronym_expansion);
+  tcase_add_test(tc, listed_acronym_expansion);
   tcase_add_test(tc, acronym_expansion_meets_operators);
   tcase_add_test(tc, words_read_as_phrases);
   tcase_add_test(tc, acronyms_follow_the_passages);
