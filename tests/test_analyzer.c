@@ -568,6 +568,16 @@ START_TEST(test_acronym_definitions) {
        "Menkominfo=menteri komunikasi dan informatika;"},
       {"Presiden Joko Widodo (Jokowi) tiba.", "Jokowi=joko widodo;"},
       {"Bulog (Badan Urusan Logistik) menjual beras.", "Bulog=badan urusan logistik;"},
+      /* pieces after a noun prefix and word ends; a reduplication counts
+       * once in initials */
+      {"Kepolisian Resor Kota (Polresta) Bogor.", "Polresta=kepolisian resor kota;"},
+      {"Menurut Kementerian Perhubungan (Kemenhub) kemarin.", "Kemenhub=kementerian perhubungan;"},
+      {"Kepala Satuan Tugas (Satgas) dan Kejaksaan Negeri (Kejari) hadir.",
+       "Satgas=satuan tugas;Kejari=kejaksaan negeri;"},
+      {"Ketua Badan Pengawas Pemilu (Bawaslu) bicara.", "Bawaslu=badan pengawas pemilu;"},
+      {"Pasal itu di Kitab Undang-Undang Hukum Pidana (KUHP) lama.",
+       "KUHP=kitab undang-undang hukum pidana;"},
+      {"dengan tarif efektif rata-rata (TER) baru", "TER=tarif efektif rata-rata;"},
       /* not syllabic: a long form in lower case, a name that no prefixes
        * spell, too few letters, a single word, initials in mixed case,
        * a long form beginning with a connecting word */
@@ -576,7 +586,13 @@ START_TEST(test_acronym_definitions) {
       {"Hak Asasi Manusia (Ham) dijunjung.", ""},
       {"Kota Jakarta (Jakarta) ramai.", ""},
       {"Badan Pusat Statistik Nasional (Bpsn) baru.", ""},
-      {"Dan Sosial (Danso) baru.", ""}};
+      {"Dan Sosial (Danso) baru.", ""},
+      /* no end piece in the first word, none of a word in capitals, not a
+       * word of the long form itself */
+      {"Sekretaris Negara Pratikno (Senin) tiba.", ""},
+      {"Badan Pengelola BUMN (BP BUMN) dan BUMN (BP BUMN) baru.", ""},
+      {"Pilih Format - Bagan (Bagan) lalu.", ""},
+      {"Menurut Dewan Pertimbangan (Negara) itu.", ""}};
   size_t i;
   for (i = 0; i < sizeof cases / sizeof *cases; i++) {
     char out[512] = "";

@@ -462,7 +462,7 @@ START_TEST(other_analysis_warned) {
   snprintf(db, sizeof db, "%.500s/db", tu_dir);
   make_index(db);
   fp = fingerprint_of(NULL);
-  ck_assert_uint_eq(strncmp(fp, "indonesian 5 ", 13), 0);
+  ck_assert_uint_eq(strncmp(fp, "indonesian 6 ", 13), 0);
   ck_assert_uint_eq(strlen(fp), 13 + 16);
   v = get_meta(db, TL_META_ANALYSIS);
   ck_assert_str_eq(v, fp);

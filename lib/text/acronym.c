@@ -83,10 +83,24 @@ static size_t split(const char *s, size_t n, span *w, size_t max) {
   return k;
 }
 
+/** Whether w[i] is the first half of a reduplication, the same word after
+ * a hyphen (Undang-Undang), which initials count once (KUHP). */
+static int doubled(const span *w, size_t i, size_t nw) {
+  size_t k;
+  if (i + 1 >= nw || w[i].n != w[i + 1].n || w[i].s + w[i].n + 1 != w[i + 1].s ||
+      w[i].s[w[i].n] != '-')
+    return 0;
+  for (k = 0; k < w[i].n; k++)
+    if (tolower((unsigned char)w[i].s[k]) != tolower((unsigned char)w[i + 1].s[k]))
+      return 0;
+  return 1;
+}
+
 /**
  * Matches the short form's letters against the first letters of words
  * w[0..nw), from the right; returns the index of the long form's first
- * word, or -1. whole: every word must be used.
+ * word, or -1. whole: every word must be used. Connecting words and the
+ * first half of a reduplication may give no letter.
  */
 static int match(const char *acr, size_t an, const span *w, size_t nw, int whole) {
   size_t j = an;
@@ -96,7 +110,7 @@ static int match(const char *acr, size_t an, const span *w, size_t nw, int whole
     if (c == tolower((unsigned char)acr[j - 1])) {
       j--;
       i--;
-    } else if (j < an && is_connector(w[i - 1].s, w[i - 1].n)) {
+    } else if (j < an && (is_connector(w[i - 1].s, w[i - 1].n) || doubled(w, i - 1, nw))) {
       i--;
     } else {
       return -1;
@@ -107,25 +121,66 @@ static int match(const char *acr, size_t an, const span *w, size_t nw, int whole
   return (int)i;
 }
 
+/** Whether [s, s + n) begins with the lower-case ASCII string p. */
+static int starts_with(const char *s, size_t n, const char *p) {
+  size_t k;
+  for (k = 0; p[k]; k++)
+    if (k >= n || tolower((unsigned char)s[k]) != p[k])
+      return 0;
+  return 1;
+}
+
+/** How many letters of acr[0..an) stand, in the same case-folded order, in
+ * s[0..n) from its start. */
+static size_t common(const char *acr, size_t an, const char *s, size_t n) {
+  size_t p;
+  for (p = 0; p < an && p < n && tolower((unsigned char)s[p]) == tolower((unsigned char)acr[p]);
+       p++)
+    ;
+  return p;
+}
+
 /**
  * Whether the short form's letters acr[0..an) are, in order, a non-empty
- * prefix of each word of w[0..nw) but connecting words, which may give
- * none; the last word gives one. Backtracks over the prefixes' lengths;
- * failed[an][nw] remembers what failed, so that each state is tried once.
+ * piece of each word of w[0..nw) but connecting words, which may give
+ * none; the last word gives one. A piece is the word's start; or the start
+ * of what follows a noun prefix (ke-, per-, pe-, pem-, pen-, peng-, penge-,
+ * ber-, ter-: Kepolisian gives pol, Perhubungan hub), as an akronim takes
+ * the syllables of the root; or, but for the first word, the word's end
+ * (Satuan Tugas is Satgas, Kejaksaan Negeri Kejari); a word in capitals
+ * (an acronym of its own) gives its start alone. Backtracks over the
+ * pieces; failed[an][nw] remembers what failed, so that each state is
+ * tried once.
  */
-static int prefixes(const char *acr, size_t an, const span *w, size_t nw,
+static int prefixes(const char *acr, size_t an, const span *w, size_t nw, int first,
                     unsigned char failed[SYL_MAX + 1][MAX_WORDS + 1]) {
-  size_t p;
+  static const char *const noun_prefix[] = {"ke",   "per",   "pe",  "pem", "pen",
+                                            "peng", "penge", "ber", "ter"};
+  size_t p, k, most;
   if (nw == 0 || an == 0)
     return nw == 0 && an == 0;
   if (failed[an][nw])
     return 0;
-  if (nw > 1 && is_connector(w->s, w->n) && prefixes(acr, an, w + 1, nw - 1, failed))
+  if (nw > 1 && is_connector(w->s, w->n) && prefixes(acr, an, w + 1, nw - 1, 0, failed))
     return 1;
-  for (p = 1; p <= an && p <= w->n &&
-              tolower((unsigned char)w->s[p - 1]) == tolower((unsigned char)acr[p - 1]);
-       p++)
-    if (prefixes(acr + p, an - p, w + 1, nw - 1, failed))
+  for (p = 1, most = common(acr, an, w->s, w->n); p <= most; p++)
+    if (prefixes(acr + p, an - p, w + 1, nw - 1, 0, failed))
+      return 1;
+  if (w->n < 2 || !islower((unsigned char)w->s[1])) { /* an acronym: BP */
+    failed[an][nw] = 1;
+    return 0;
+  }
+  for (k = 0; k < sizeof noun_prefix / sizeof *noun_prefix; k++) {
+    size_t l = strlen(noun_prefix[k]);
+    if (w->n < l + 3 || !starts_with(w->s, w->n, noun_prefix[k]))
+      continue;
+    for (p = 1, most = common(acr, an, w->s + l, w->n - l); p <= most; p++)
+      if (prefixes(acr + p, an - p, w + 1, nw - 1, 0, failed))
+        return 1;
+  }
+  for (p = 1; !first && p <= an && p < w->n; p++)
+    if (common(acr, p, w->s + w->n - p, p) == p &&
+        prefixes(acr + p, an - p, w + 1, nw - 1, 0, failed))
       return 1;
   failed[an][nw] = 1;
   return 0;
@@ -144,10 +199,11 @@ static int syllabic(const char *acr, size_t an, const span *w, size_t nw) {
   if (nw < 2 || nw > MAX_WORDS || an > SYL_MAX || an <= nw || is_connector(w[0].s, w[0].n))
     return 0;
   for (i = 0; i < nw; i++)
-    if (!isupper((unsigned char)w[i].s[0]) && !is_connector(w[i].s, w[i].n))
+    if ((!isupper((unsigned char)w[i].s[0]) && !is_connector(w[i].s, w[i].n)) ||
+        (w[i].n == an && common(acr, an, w[i].s, an) == an)) /* Bagan - Bagan (Bagan) */
       return 0;
   memset(failed, 0, sizeof failed);
-  return prefixes(acr, an, w, nw, failed);
+  return prefixes(acr, an, w, nw, 1, failed);
 }
 
 /** The first of the last words w[0..nw) that spell the syllabic short form

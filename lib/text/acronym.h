@@ -9,17 +9,23 @@
  * be the first letter of a word of the long form (words split at spaces
  * and hyphens: Perserikatan Bangsa-Bangsa is PBB), in order; connecting
  * words (dan, untuk, dari, di, ke, pada, serta, yang, atas, bagi; and, of,
- * for, the) may be skipped inside the long form. The long form is at most
+ * for, the) and the first half of a reduplication (Kitab Undang-Undang
+ * Hukum Pidana is KUHP) may be skipped inside the long form. The long form is at most
  * 2 * letters + 2 words long and never crosses a sentence end.
  *
  * Syllabic acronyms (akronim, the Indonesian way of shortening names:
  * Wakil Presiden (Wapres), Badan Perencanaan Pembangunan Nasional
  * (Bappenas), Joko Widodo (Jokowi)) when the initials do not match: the
  * short form is one word of 4 to 12 ASCII letters, the first a capital, and
- * is, in order, a prefix of each word of a long form of two or more
+ * is, in order, a piece of each word of a long form of two or more
  * capitalised words (connecting words may give none), with more letters
- * than the long form has words. Of the words before "(", the fewest that
- * spell it are the long form. The spelling rules write such an acronym of
+ * than the long form has words, none of them the short form itself. A
+ * piece is the word's start, the start of its root after a noun prefix
+ * (ke-, per-, pe-, pem-, pen-, peng-, penge-, ber-, ter-: Kepolisian
+ * Resor Kota is Polresta, Kementerian Perhubungan Kemenhub) or, but in the
+ * first word, the word's end (Satuan Tugas is Satgas, Kejaksaan Negeri
+ * Kejari); a word in capitals gives its start alone. Of the words before
+ * "(", the fewest that spell it are the long form. The spelling rules write such an acronym of
  * a name with a capital first letter (Pedoman Umum Ejaan Bahasa Indonesia,
  * 2015, "Singkatan dan Akronim": Bulog, Bappenas).
  */

@@ -57,7 +57,7 @@ struct tl_analyzer {
  * stemmer's rules, the names kept, the acronyms an index finds defined):
  * one more at each change of what a text's terms are, so that an index
  * built before it is told from one built by it (tl_analyzer_fingerprint). */
-#define ANALYSIS_VERSION 5
+#define ANALYSIS_VERSION 6
 
 /* Adds every word of the list file at path ('#' starts a comment line);
  * hashes its name and what its lines say into *hash unless hash is NULL
