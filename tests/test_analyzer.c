@@ -578,6 +578,14 @@ START_TEST(test_acronym_definitions) {
       {"Pasal itu di Kitab Undang-Undang Hukum Pidana (KUHP) lama.",
        "KUHP=kitab undang-undang hukum pidana;"},
       {"dengan tarif efektif rata-rata (TER) baru", "TER=tarif efektif rata-rata;"},
+      /* a short form of two words */
+      {"Ketua Komisi Nasional Hak Asasi Manusia (Komnas HAM) hadir.",
+       "Komnas HAM=komisi nasional hak asasi manusia;"},
+      {"Revisi Undang-Undang Informasi dan Transaksi Elektronik ( UU ITE ) dibahas.",
+       "UU ITE=undang-undang informasi dan transaksi elektronik;"},
+      {"Badan Pengelola BUMN (BP BUMN) dibentuk.", "BP BUMN=badan pengelola bumn;"},
+      {"Saham PT Bank DBS Indonesia (Bank DBS) naik.", ""},
+      {"Kata Ketua Umum (Ketua umum) itu.", ""},
       /* not syllabic: a long form in lower case, a name that no prefixes
        * spell, too few letters, a single word, initials in mixed case,
        * a long form beginning with a connecting word */
@@ -590,7 +598,7 @@ START_TEST(test_acronym_definitions) {
       /* no end piece in the first word, none of a word in capitals, not a
        * word of the long form itself */
       {"Sekretaris Negara Pratikno (Senin) tiba.", ""},
-      {"Badan Pengelola BUMN (BP BUMN) dan BUMN (BP BUMN) baru.", ""},
+      {"Pada BUMN (BP BUMN) baru.", ""},
       {"Pilih Format - Bagan (Bagan) lalu.", ""},
       {"Menurut Dewan Pertimbangan (Negara) itu.", ""}};
   size_t i;

@@ -477,7 +477,9 @@ END_TEST
 
 /* The shipped list's acronyms that news writes without defining them: a
  * syllabic one (Polri, Kemenkeu, Jabar) however typed, initials (KUHP) in
- * capitals; an acronym with two long forms (PMI) searches both. */
+ * capitals; an acronym with two long forms (PMI) searches both. A short
+ * form of two words (Satpol PP; TP PKK as the text defines it) expands
+ * both ways; a part of a long form does not. */
 START_TEST(listed_acronym_expansion) {
   char *texts[] = {"Kepolisian Negara Republik Indonesia menangkap tersangka.",
                    "Kementerian Keuangan menerbitkan obligasi.",
@@ -486,8 +488,13 @@ START_TEST(listed_acronym_expansion) {
                    "Palang Merah Indonesia mengirim relawan.",
                    "Pekerja Migran Indonesia pulang kampung.",
                    "Polri dan Kemenkeu bertemu di Jabar.",
-                   "Harga beras naik lagi."};
-  char *ids[] = {"polri", "kemenkeu", "jabar", "kuhp", "pmi1", "pmi2", "short", "other"};
+                   "Harga beras naik lagi.",
+                   "Satuan Polisi Pamong Praja menertibkan pedagang.",
+                   "Satpol PP berjaga di pasar.",
+                   "Ketua Tim Penggerak Pemberdayaan Kesejahteraan Keluarga (TP PKK) hadir.",
+                   "Rapat TP PKK digelar."};
+  char *ids[] = {"polri", "kemenkeu", "jabar",  "kuhp",  "pmi1",  "pmi2",
+                 "short", "other",    "satpol", "satpp", "tpdef", "tp"};
   const char *const cases[][4] = {
       /* query, expansion shown, an article found only through it, count */
       {"polri", "Polri -> kepolisian negara republik indonesia", "polri", "2"},
@@ -495,16 +502,25 @@ START_TEST(listed_acronym_expansion) {
       {"JABAR", "Jabar -> jawa barat", "jabar", "2"},
       {"jawa barat", "jawa barat -> Jabar", "short", "2"},
       {"KUHP", "KUHP -> kitab undang-undang hukum pidana", "kuhp", "1"},
-      {"PMI", "PMI -> palang merah indonesia; PMI -> pekerja migran indonesia", "pmi2", "2"}};
+      {"PMI", "PMI -> palang merah indonesia; PMI -> pekerja migran indonesia", "pmi2", "2"},
+      /* a short form of two words, from the list and from a definition */
+      {"satpol pp", "Satpol PP -> satuan polisi pamong praja", "satpol", "2"},
+      {"Pamong Praja", NULL, "satpol", "1"},
+      {"TP PKK", "TP PKK -> tim penggerak pemberdayaan kesejahteraan keluarga", "tpdef", "2"},
+      {"tim penggerak pemberdayaan kesejahteraan keluarga",
+       "tim penggerak pemberdayaan kesejahteraan keluarga -> TP PKK", "tp", "2"}};
   char *dir = tu_tmpdir();
-  tl_searcher *s = make_index(dir, texts, ids, 8);
+  tl_searcher *s = make_index(dir, texts, ids, 12);
   tl_results *res;
   tl_error err;
   size_t i;
   for (i = 0; i < sizeof cases / sizeof *cases; i++) {
     ck_assert_int_eq(tl_search(s, cases[i][0], 0, 10, 0, &res, &err), TL_OK);
-    ck_assert_msg(res->expanded && strcmp(res->expanded, cases[i][1]) == 0, "%s: expanded '%s'",
-                  cases[i][0], res->expanded ? res->expanded : "(none)");
+    if (!cases[i][1])
+      ck_assert_msg(!res->expanded, "%s: expanded '%s'", cases[i][0], res->expanded);
+    else
+      ck_assert_msg(res->expanded && strcmp(res->expanded, cases[i][1]) == 0, "%s: expanded '%s'",
+                    cases[i][0], res->expanded ? res->expanded : "(none)");
     ck_assert_msg(has_article(res, cases[i][2]), "%s: %s not found", cases[i][0], cases[i][2]);
     ck_assert_msg(res->count == (size_t)atoi(cases[i][3]), "%s: %zu results", cases[i][0],
                   res->count);

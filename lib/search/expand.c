@@ -202,11 +202,31 @@ static int add_expansion(tl_expansion **out, size_t *n, size_t *cap, const char 
  * expanded however it is typed; initials only when typed in capitals (AKU,
  * not aku "I"). */
 static int is_syllabic(const char *acr, const char *lng) {
-  size_t words = 0;
+  size_t words = 0, letters = 0;
   const char *s;
   for (s = lng; *s; s++)
     words += (s == lng || s[-1] == ' ' || s[-1] == '-') && *s != ' ' && *s != '-';
-  return strlen(acr) > words;
+  for (s = acr; *s; s++)
+    letters += *s != ' ';
+  return letters > words;
+}
+
+/* Whether the query's words from term i on are the short form acr: one
+ * word (BPS), or the words of a short form of two (komnas ham, uu ite);
+ * *typed receives whether one of them was typed as an acronym. */
+static int is_short(const tl_query *q, size_t i, const char *acr, int *typed) {
+  const tl_query_term *t = &q->terms[i];
+  *typed = (t->flags & TL_TERM_ACRONYM) != 0;
+  if (!strchr(acr, ' '))
+    return strlen(acr) == t->len && memcmp(acr, t->term, t->len) == 0;
+  if (!spells(q, i, acr))
+    return 0;
+  for (i++; i < q->nterms; i++) /* its second word */
+    if (!(q->terms[i].flags & (TL_TERM_STEM | TL_TERM_JOINED))) {
+      *typed |= (q->terms[i].flags & TL_TERM_ACRONYM) != 0;
+      break;
+    }
+  return 1;
 }
 
 tl_status tl_acronyms_expand(const tl_acronyms *a, const tl_query *q, tl_expansion **out,
@@ -221,8 +241,8 @@ tl_status tl_acronyms_expand(const tl_acronyms *a, const tl_query *q, tl_expansi
       continue;
     for (k = 0; k < a->n; k++) {
       const pair *p = &a->p[k];
-      if (strlen(p->acr) == t->len && memcmp(p->acr, t->term, t->len) == 0 &&
-          ((t->flags & TL_TERM_ACRONYM) || is_syllabic(p->acr, p->lng)))
+      int typed = 0;
+      if (is_short(q, i, p->acr, &typed) && (typed || is_syllabic(p->acr, p->lng)))
         failed |= add_expansion(out, nout, &cap, p->acr, p->lng, 0); /* its long form */
       else if (p->lng[0] == t->term[0] && spells(q, i, p->lng))
         failed |= add_expansion(out, nout, &cap, p->lng, p->acr, 1); /* its acronym */
@@ -238,11 +258,17 @@ tl_status tl_acronyms_expand(const tl_acronyms *a, const tl_query *q, tl_expansi
 }
 
 /* Appends s to b, as an acronym when acronym (in capitals; a syllabic one
- * of the long form lng with a capital first letter: Bappenas). */
+ * of the long form lng with a capital first letter: Bappenas; of a short
+ * form of two words, the second in capitals, and the first too when of
+ * three letters or fewer: Komnas HAM, BP BUMN). */
 static int append_cased(tl_buf *b, const char *s, int acronym, const char *lng) {
   int failed = 0, first = 1, all = acronym && !is_syllabic(s, lng);
+  const char *sp = strchr(s, ' ');
+  if (acronym && sp && sp - s <= 3)
+    all = 1;
   for (; *s; s++, first = 0) {
-    char c = (all || (acronym && first)) ? (char)toupper((unsigned char)*s) : *s;
+    char c =
+        (all || (acronym && (first || (sp && s > sp)))) ? (char)toupper((unsigned char)*s) : *s;
     failed |= tl_buf_append(b, &c, 1);
   }
   return failed;

@@ -41,7 +41,9 @@ int tl_acronyms_has(const tl_acronyms *a, const char *acr, size_t len);
  * words of q (an acronym, or a long form it spells) and what it is also
  * searched as (tl_expansion: its long form, or the acronym), none applied
  * yet; NULL and 0 when nothing expands. Initials (BPS) expand when typed in
- * capitals, a syllabic acronym (Bappenas) however it is typed. The
+ * capitals, a syllabic acronym (Bappenas) however it is typed; a short form
+ * of two words (Komnas HAM, UU ITE) as either of its words would, and is
+ * searched as a phrase where a long form stands for it. The
  * expansions' strings are the table's, valid while a is; the caller frees
  * the array *out. Excluded words are expanded too, so that an exclusion
  * leaves out both forms.

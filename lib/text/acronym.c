@@ -216,12 +216,38 @@ static int syllabic_tail(const char *acr, size_t an, const span *w, size_t nw) {
   return -1;
 }
 
+/**
+ * Whether [s, s + n) is a short form of two words (Komnas HAM, UU ITE, DK
+ * PBB): two runs of ASCII letters parted by one space, the first with a
+ * capital first letter, the second in capitals, SYL_MAX letters at most.
+ * If so, out receives them joined ("KomnasHAM"), NUL-terminated, and their
+ * number of letters is returned; if not, 0.
+ */
+static size_t two_words(const char *s, size_t n, char out[SYL_MAX + 2]) {
+  const char *sp = memchr(s, ' ', n);
+  size_t i, k = 0;
+  if (!sp || sp == s || sp + 1 == s + n || n - 1 > SYL_MAX || !isupper((unsigned char)s[0]))
+    return 0;
+  for (i = 0; i < n; i++) {
+    if (s + i == sp)
+      continue;
+    if (!isalpha((unsigned char)s[i]) || (s + i > sp && !isupper((unsigned char)s[i])))
+      return 0;
+    out[k++] = s[i];
+  }
+  out[k] = '\0';
+  return k;
+}
+
 int tl_acronym_scan(const char *text, size_t len, tl_acronym_fn fn, void *ctx) {
   size_t i;
   for (i = 0; i < len; i++) {
     const char *open, *close, *in;
     size_t nin;
     span w[MAX_WORDS];
+    char joined[SYL_MAX + 2];
+    const char *written;
+    size_t nwritten, njoined;
     if (text[i] != '(')
       continue;
     open = text + i;
@@ -236,6 +262,14 @@ int tl_acronym_scan(const char *text, size_t len, tl_acronym_fn fn, void *ctx) {
     }
     while (nin && isspace((unsigned char)in[nin - 1]))
       nin--;
+    written = in;
+    nwritten = nin;
+    /* a short form of two words (Komnas HAM, UU ITE) is read as one */
+    njoined = two_words(in, nin, joined);
+    if (njoined && (is_short_form(joined, njoined) || is_syllabic_form(joined, njoined))) {
+      in = joined;
+      nin = njoined;
+    }
     if (is_short_form(in, nin) || is_syllabic_form(in, nin)) {
       /* Long Form (LF), or Long Form (Lofo): the words before '(' in the
        * same sentence */
@@ -254,7 +288,7 @@ int tl_acronym_scan(const char *text, size_t len, tl_acronym_fn fn, void *ctx) {
         first = syllabic_tail(in, nin, w + k, nw - k);
       if (first >= 0 && (size_t)first < nw - k) {
         const span *a = &w[k + (size_t)first], *b = &w[nw - 1];
-        int rc = fn(ctx, in, nin, a->s, (size_t)(b->s + b->n - a->s));
+        int rc = fn(ctx, written, nwritten, a->s, (size_t)(b->s + b->n - a->s));
         if (rc)
           return rc;
       }

@@ -25,7 +25,11 @@
  * Resor Kota is Polresta, Kementerian Perhubungan Kemenhub) or, but in the
  * first word, the word's end (Satuan Tugas is Satgas, Kejaksaan Negeri
  * Kejari); a word in capitals gives its start alone. Of the words before
- * "(", the fewest that spell it are the long form. The spelling rules write such an acronym of
+ * "(", the fewest that spell it are the long form.
+ *
+ * A short form in parentheses may be two words, the second in capitals
+ * (Komnas HAM, UU ITE, BP BUMN): their letters are matched as one short
+ * form's, and the definition gives the two words as written. The spelling rules write such an acronym of
  * a name with a capital first letter (Pedoman Umum Ejaan Bahasa Indonesia,
  * 2015, "Singkatan dan Akronim": Bulog, Bappenas).
  */

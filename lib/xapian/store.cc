@@ -2667,8 +2667,9 @@ static tl_status search_once(tl_store *s, const char *query, const tl_search_opt
           a.from.push_back(w);
           a.stopword.push_back(opts->stop && opts->stop(opts->ctx, w.data(), w.size()));
         }
-        a.to = e.to_acronym   ? Xapian::Query(e.to)
-               : e.correction ? qp.parse_query(e.to, flags)
+        // an acronym of two words (Komnas HAM) as a phrase, as a long form
+        a.to = e.to_acronym && !strchr(e.to, ' ') ? Xapian::Query(e.to)
+               : e.correction                     ? qp.parse_query(e.to, flags)
                               : qp.parse_query(std::string("\"") + e.to + "\"", flags);
         if (a.from.empty() || a.to.empty())
           continue;
