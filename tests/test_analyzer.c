@@ -585,6 +585,15 @@ START_TEST(test_acronym_definitions) {
        "UU ITE=undang-undang informasi dan transaksi elektronik;"},
       {"Badan Pengelola BUMN (BP BUMN) dibentuk.", "BP BUMN=badan pengelola bumn;"},
       {"Saham PT Bank DBS Indonesia (Bank DBS) naik.", ""},
+      /* definitions in words: atau disingkat, (selanjutnya disebut) */
+      {"Majelis Ulama Indonesia atau disingkat MUI merilis fatwa.", "MUI=majelis ulama indonesia;"},
+      {"memakai inter-process communication, atau disingkat IPC, di sini",
+       "IPC=inter-process communication;"},
+      {"Badan Pusat Statistik (selanjutnya disebut BPS) mencatat.", "BPS=badan pusat statistik;"},
+      {"Sebuah Virtual Private Network (disingkat VPN) adalah", "VPN=virtual private network;"},
+      {"Komisi Nasional Hak Asasi Manusia yang disingkat dengan Komnas HAM hadir.",
+       "Komnas HAM=komisi nasional hak asasi manusia;"},
+      {"Kota itu disebut Jakarta. Ia disingkat saja. Harga disebut BPS naik (disingkat)", ""},
       {"Kata Ketua Umum (Ketua umum) itu.", ""},
       /* not syllabic: a long form in lower case, a name that no prefixes
        * spell, too few letters, a single word, initials in mixed case,

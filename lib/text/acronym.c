@@ -239,15 +239,132 @@ static size_t two_words(const char *s, size_t n, char out[SYL_MAX + 2]) {
   return k;
 }
 
+/**
+ * The definition of the short form sf[0..sn) (as written; two words are
+ * read as one) by the words before end in the same sentence (Long Form
+ * (LF), Long Form atau disingkat LF): calls fn for it and returns 1 with
+ * *rc its value, or returns 0 when no long form spells the short form.
+ */
+static int defined_before(const char *text, const char *end, const char *sf, size_t sn,
+                          tl_acronym_fn fn, void *ctx, int *rc) {
+  span w[MAX_WORDS];
+  char joined[SYL_MAX + 2];
+  const char *in = sf, *from = end;
+  size_t nin = sn, nw, max, back = 0, k, njoined = two_words(sf, sn, joined);
+  int first = -1;
+  if (njoined && (is_short_form(joined, njoined) || is_syllabic_form(joined, njoined))) {
+    in = joined; /* a short form of two words (Komnas HAM, UU ITE) is read as one */
+    nin = njoined;
+  }
+  if (!is_short_form(in, nin) && !is_syllabic_form(in, nin))
+    return 0;
+  while (from > text && !strchr(".!?;:()\n\"", from[-1]) && back < 300) {
+    from--;
+    back++;
+  }
+  nw = split(from, (size_t)(end - from), w, MAX_WORDS);
+  max = 2 * nin + 2;
+  k = nw > max ? nw - max : 0;
+  if (nw > 0 && is_short_form(in, nin))
+    first = match(in, nin, w + k, nw - k, 0);
+  if (first < 0 && nw > 0 && is_syllabic_form(in, nin))
+    first = syllabic_tail(in, nin, w + k, nw - k);
+  if (first < 0 || (size_t)first >= nw - k)
+    return 0;
+  *rc = fn(ctx, sf, sn, w[k + (size_t)first].s,
+           (size_t)(w[nw - 1].s + w[nw - 1].n - w[k + (size_t)first].s));
+  return 1;
+}
+
+/** The length of the word that [s, e) begins with, ASCII letters. */
+static size_t word_at(const char *s, const char *e) {
+  const char *p = s;
+  while (p < e && isalpha((unsigned char)*p))
+    p++;
+  return (size_t)(p - s);
+}
+
+/** Whether the word w (lower case) stands at [s, e), whole. */
+static int word_is(const char *s, const char *e, const char *w) {
+  size_t n = strlen(w);
+  return word_at(s, e) == n && starts_with(s, n, w);
+}
+
+/**
+ * The written definitions "(disingkat LF)", "(selanjutnya disebut LF)",
+ * "atau disingkat LF", "yang disingkat dengan LF": where the word
+ * "disingkat" or "disebut" stands at s, the short form after it (one word
+ * or two, before "(" or the text's end e) into *sf and *sn, and where the
+ * long form before it ends (before "atau", "yang", "selanjutnya", a comma
+ * or "(") into *lf_end. Returns 0 when s holds none.
+ */
+static int written_definition(const char *text, const char *s, const char *e, const char **sf,
+                              size_t *sn, const char **lf_end) {
+  static const char *const lead[] = {"atau", "yang", "selanjutnya", "biasa", "lebih"};
+  const char *p, *b = s;
+  size_t n, i;
+  if (!word_is(s, e, "disingkat") && !word_is(s, e, "disebut"))
+    return 0;
+  p = s + word_at(s, e);
+  for (i = 0; i < 2; i++) { /* disingkat dengan / menjadi LF */
+    while (p < e && *p == ' ')
+      p++;
+    if (word_is(p, e, "dengan") || word_is(p, e, "menjadi") || word_is(p, e, "sebagai"))
+      p += word_at(p, e);
+  }
+  while (p < e && *p == ' ')
+    p++;
+  if (!(n = word_at(p, e)))
+    return 0;
+  if (p + n + 1 < e && p[n] == ' ' && isupper((unsigned char)p[n + 1]) &&
+      word_at(p + n + 1, e) > 1) { /* two words: Komnas HAM */
+    size_t m = word_at(p + n + 1, e), k;
+    for (k = 0; k < m && isupper((unsigned char)p[n + 1 + k]); k++)
+      ;
+    if (k == m)
+      n += 1 + m;
+  }
+  if (p + n < e && isalnum((unsigned char)p[n]))
+    return 0;
+  *sf = p;
+  *sn = n;
+  /* back over the words that lead to it */
+  for (;;) {
+    const char *q = b;
+    while (q > text && (q[-1] == ' ' || q[-1] == ','))
+      q--;
+    for (i = 0; i < sizeof lead / sizeof *lead; i++) {
+      size_t l = strlen(lead[i]);
+      if ((size_t)(q - text) >= l && starts_with(q - l, l, lead[i]) &&
+          (q - l == text || !isalpha((unsigned char)q[-(long)l - 1])))
+        break;
+    }
+    if (i == sizeof lead / sizeof *lead) {
+      b = q;
+      break;
+    }
+    b = q - strlen(lead[i]);
+  }
+  if (b > text && b[-1] == '(')
+    b--;
+  *lf_end = b;
+  return 1;
+}
+
 int tl_acronym_scan(const char *text, size_t len, tl_acronym_fn fn, void *ctx) {
   size_t i;
   for (i = 0; i < len; i++) {
-    const char *open, *close, *in;
-    size_t nin;
+    const char *open, *close, *in, *sf, *lf_end;
+    size_t nin, sn;
     span w[MAX_WORDS];
-    char joined[SYL_MAX + 2];
-    const char *written;
-    size_t nwritten, njoined;
+    int rc = 0;
+    if ((text[i] == 'd' || text[i] == 'D') && (i == 0 || !isalpha((unsigned char)text[i - 1])) &&
+        written_definition(text, text + i, text + len, &sf, &sn, &lf_end)) {
+      /* Long Form atau disingkat LF; Long Form (selanjutnya disebut LF) */
+      if (defined_before(text, lf_end, sf, sn, fn, ctx, &rc) && rc)
+        return rc;
+      continue;
+    }
     if (text[i] != '(')
       continue;
     open = text + i;
@@ -262,36 +379,12 @@ int tl_acronym_scan(const char *text, size_t len, tl_acronym_fn fn, void *ctx) {
     }
     while (nin && isspace((unsigned char)in[nin - 1]))
       nin--;
-    written = in;
-    nwritten = nin;
-    /* a short form of two words (Komnas HAM, UU ITE) is read as one */
-    njoined = two_words(in, nin, joined);
-    if (njoined && (is_short_form(joined, njoined) || is_syllabic_form(joined, njoined))) {
-      in = joined;
-      nin = njoined;
-    }
-    if (is_short_form(in, nin) || is_syllabic_form(in, nin)) {
-      /* Long Form (LF), or Long Form (Lofo): the words before '(' in the
-       * same sentence */
-      const char *from = open;
-      size_t nw, max = 2 * nin + 2, back = 0, k;
-      int first = -1;
-      while (from > text && !strchr(".!?;:()\n\"", from[-1]) && back < 300) {
-        from--;
-        back++;
-      }
-      nw = split(from, (size_t)(open - from), w, MAX_WORDS);
-      k = nw > max ? nw - max : 0;
-      if (nw > 0 && is_short_form(in, nin))
-        first = match(in, nin, w + k, nw - k, 0);
-      if (first < 0 && nw > 0 && is_syllabic_form(in, nin))
-        first = syllabic_tail(in, nin, w + k, nw - k);
-      if (first >= 0 && (size_t)first < nw - k) {
-        const span *a = &w[k + (size_t)first], *b = &w[nw - 1];
-        int rc = fn(ctx, written, nwritten, a->s, (size_t)(b->s + b->n - a->s));
-        if (rc)
-          return rc;
-      }
+    if (word_is(in, in + nin, "disingkat") || word_is(in, in + nin, "selanjutnya"))
+      continue; /* read at its word, above */
+    if (defined_before(text, open, in, nin, fn, ctx, &rc)) {
+      /* Long Form (LF), or Long Form (Lofo) */
+      if (rc)
+        return rc;
     } else if (open > text) {
       /* LF (Long Form): the token right before '(' is the short form */
       const char *e = open, *s;
@@ -311,11 +404,8 @@ int tl_acronym_scan(const char *text, size_t len, tl_acronym_fn fn, void *ctx) {
       if (nw < 2 || nw > 2 * an + 2 ||
           (!(initials && match(s, an, w, nw, 1) == 0) && !syllabic(s, an, w, nw)))
         continue;
-      {
-        int rc = fn(ctx, s, an, w[0].s, (size_t)(w[nw - 1].s + w[nw - 1].n - w[0].s));
-        if (rc)
-          return rc;
-      }
+      if ((rc = fn(ctx, s, an, w[0].s, (size_t)(w[nw - 1].s + w[nw - 1].n - w[0].s))))
+        return rc;
     }
   }
   return 0;

@@ -29,7 +29,13 @@
  *
  * A short form in parentheses may be two words, the second in capitals
  * (Komnas HAM, UU ITE, BP BUMN): their letters are matched as one short
- * form's, and the definition gives the two words as written. The spelling rules write such an acronym of
+ * form's, and the definition gives the two words as written.
+ *
+ * The same definitions written in words, as Indonesian laws and news write
+ * them: "Long Form atau disingkat LF", "Long Form yang selanjutnya disebut
+ * LF", "Long Form (disingkat dengan LF)": the short form after "disingkat"
+ * or "disebut" (and "dengan", "menjadi", "sebagai"), the long form before
+ * the words that lead to it (atau, yang, selanjutnya, biasa, lebih). The spelling rules write such an acronym of
  * a name with a capital first letter (Pedoman Umum Ejaan Bahasa Indonesia,
  * 2015, "Singkatan dan Akronim": Bulog, Bappenas).
  */
