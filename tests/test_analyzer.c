@@ -58,6 +58,15 @@ static const acase cases[] = {
       {"gunung", S, 3, 14, 20},
       {"bulan", NM, 4, 21, 26},
       {"bulan", S | NM, 4, 21, 26}}},
+    /* a district's name (districts.txt) likewise, with the Indonesian
+     * stemmer, which reads it as pe-tambur-an in lower case */
+    {"indonesian",
+     "Petamburan petamburan",
+     3,
+     {{"petamburan", NM, 1, 0, 10},
+      {"petamburan", S | NM, 1, 0, 10},
+      {"petamburan", 0, 2, 11, 21},
+      {"tambur", S, 2, 11, 21}}},
     /* NFKC case folding: fullwidth letters (3 bytes each) */
     {"none",
      "\xEF\xBC\xA1\xEF\xBC\xA2\xEF\xBC\xA3 \xEF\xBC\xAB"

@@ -19,9 +19,9 @@
  *  4. Stemming through the stemmer interface (stemmer.h); acronyms (all
  *     capitals, 2 to 6 letters) and tokens with digits are never stemmed.
  *     Names stay names: a capitalised word that the gazetteer
- *     (lexicon/places.txt, lexicon/mountains.txt) lists, or that follows a
- *     place word (gunung, kota, kabupaten, provinsi, pulau, ...), is its own
- *     stem and is flagged TL_TERM_NAME (Kediri stays kediri), while the
+ *     (lexicon/places.txt, lexicon/mountains.txt, lexicon/districts.txt)
+ *     lists, or that follows a place word (gunung, kota, kabupaten,
+ *     provinsi, pulau, ...), is its own stem and is flagged TL_TERM_NAME (Kediri stays kediri), while the
  *     same word in lower case is stemmed as a common word (kediri -> diri).
  *  5. Stopwords (a list under stopwords/) are flagged, not removed: they
  *     keep their positions so phrases still match; query parsing drops them
@@ -116,7 +116,7 @@ int tl_analyzer_is_stopword(const tl_analyzer *a, const char *word, size_t len);
 
 /**
  * Whether a case-folded word (len bytes) is a name of the gazetteer
- * (lexicon/places.txt, lexicon/mountains.txt).
+ * (lexicon/places.txt, lexicon/mountains.txt, lexicon/districts.txt).
  */
 int tl_analyzer_is_name(const tl_analyzer *a, const char *word, size_t len);
 

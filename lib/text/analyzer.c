@@ -146,7 +146,7 @@ static int is_place_word(const char *t, size_t n) {
 
 /* Loads the gazetteer of names that are never stemmed when capitalised. */
 static int load_names(tl_analyzer *a, const char *dir, tl_error *err) {
-  static const char *const files[] = {"places.txt", "mountains.txt"};
+  static const char *const files[] = {"places.txt", "mountains.txt", "districts.txt"};
   char path[4096];
   size_t i;
   int rc;
