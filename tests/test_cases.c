@@ -842,6 +842,45 @@ START_TEST(spelling_of_rare_typos) {
 }
 END_TEST
 
+/* A typo of an acronym typed in capitals (DRP, BMGK, DPRR) is corrected
+ * to the acronym of the table one edit away that the index holds most
+ * (DPR, not DPD), in capitals; an acronym the table knows (KPU) or the
+ * index holds is left alone. Typed in lower case it is a word, and
+ * corrected as a word is. */
+START_TEST(spelling_of_acronyms) {
+  char *texts[] = {"Rapat paripurna DPR membahas anggaran.", "Anggota DPR hadir.",
+                   "Senator DPD bicara.", "Data BMKG menunjukkan hujan.",
+                   "Kantor KPK dan BPS buka."};
+  char *ids[] = {"a", "b", "c", "d", "e"};
+  const char *const cases[][2] = {{"DRP", "DPR"},  {"rapat DRP", "rapat DPR"},
+                                  {"DPRR", "DPR"}, {"BMGK", "BMKG"},
+                                  {"KPU", NULL},   {"BPS", NULL},
+                                  {"drp", "dpr"}};
+  char *dir = tu_tmpdir();
+  tl_searcher *s = make_index(dir, texts, ids, 5);
+  tl_results *res;
+  tl_error err;
+  size_t i;
+  for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+    ck_assert_int_eq(tl_search(s, cases[i][0], 0, 10, 0, &res, &err), TL_OK);
+    if (cases[i][1])
+      ck_assert_msg(res->suggestion && strcmp(res->suggestion, cases[i][1]) == 0,
+                    "%s: suggested '%s'", cases[i][0], res->suggestion ? res->suggestion : "");
+    else
+      ck_assert_msg(!res->suggestion, "%s: suggested '%s'", cases[i][0], res->suggestion);
+    tl_results_free(res);
+  }
+  /* the correction is searched beside the typo */
+  ck_assert_int_eq(tl_search(s, "DRP", 0, 10, 0, &res, &err), TL_OK);
+  ck_assert_uint_eq(res->count, 2);
+  ck_assert_str_eq(res->expanded, "drp -> DPR");
+  tl_results_free(res);
+  tl_searcher_close(s);
+  tu_rmtree(dir);
+  free(dir);
+}
+END_TEST
+
 /* A word typed with a capital after the query's first word is a name the
  * index lacks, not a typo: left alone whatever the word one edit away
  * (Kempo: kemp, in one document; Jakrta: jakarta, in twelve); typed in lower
@@ -926,6 +965,7 @@ int main(void) {
   tcase_add_test(tc, spelling_suggestion);
   tcase_add_test(tc, spelling_of_rare_typos);
   tcase_add_test(tc, spelling_of_names);
+  tcase_add_test(tc, spelling_of_acronyms);
   tcase_add_test(tc, gold_groups_find_each_other);
   tcase_add_test(tc, gold_pairs_stay_apart);
   tcase_add_test(tc, startup_errors);

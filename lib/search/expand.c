@@ -302,10 +302,64 @@ static int lower_letters(const char *s, size_t n) {
   return n > 0;
 }
 
+/* Whether a[0..an) and b[0..bn) are one edit apart: a letter changed,
+ * added or dropped, or two neighbours swapped (Damerau 1964). */
+static int one_edit(const char *a, size_t an, const char *b, size_t bn) {
+  size_t i = 0;
+  if (an < bn)
+    return one_edit(b, bn, a, an);
+  if (an - bn > 1)
+    return 0;
+  while (i < bn && a[i] == b[i])
+    i++;
+  if (an > bn) /* a letter of a dropped */
+    return memcmp(a + i + 1, b + i, bn - i) == 0;
+  if (i == an)
+    return 0; /* the same */
+  if (memcmp(a + i + 1, b + i + 1, an - i - 1) == 0)
+    return 1; /* changed */
+  return i + 1 < an && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+         memcmp(a + i + 2, b + i + 2, an - i - 2) == 0; /* swapped */
+}
+
+/* The correction of the acronym t (typed in capitals) that neither the
+ * index st nor the table a holds: the acronym of a one edit away that is
+ * in most passages of the index (DRP -> DPR, BMGK -> BMKG), in capitals
+ * into fix (capacity TL_TERM_MAX + 1), "" when none. */
+static tl_status acronym_correction(tl_store *st, const tl_acronyms *a, const tl_query_term *t,
+                                    char *fix, tl_error *err) {
+  unsigned long own = 0, best = 0;
+  size_t k, n;
+  tl_status rc;
+  *fix = '\0';
+  if (!a || t->len < 3 || t->len > TL_TERM_MAX || !lower_letters(t->term, t->len) ||
+      tl_acronyms_has(a, t->term, t->len))
+    return TL_OK;
+  if ((rc = tl_store_term_count(st, t->term, t->len, &own, err)) != TL_OK || own > 0)
+    return rc;
+  for (k = 0; k < a->n; k++) {
+    const char *c = a->p[k].acr;
+    unsigned long m = 0;
+    if ((k > 0 && strcmp(c, a->p[k - 1].acr) == 0) || !one_edit(c, strlen(c), t->term, t->len))
+      continue;
+    if ((rc = tl_store_term_count(st, c, strlen(c), &m, err)) != TL_OK)
+      return rc;
+    if (m > best) {
+      best = m;
+      for (n = 0; c[n]; n++)
+        fix[n] = (char)toupper((unsigned char)c[n]);
+      fix[n] = '\0';
+    }
+  }
+  return TL_OK;
+}
+
 /* Calls on(ctx, t, fix) for each word t of q that the index st does not
  * hold, or holds as a rare typo, and has a correction fix, as
- * tl_store_spelling tells them. */
-static tl_status each_correction(tl_store *st, tl_analyzer *an, const tl_query *q,
+ * tl_store_spelling tells them; and for each acronym t that is a typo of
+ * one of the table acr (acronym_correction). */
+static tl_status each_correction(tl_store *st, tl_analyzer *an, const tl_acronyms *acr,
+                                 const tl_query *q,
                                  int (*on)(void *ctx, const tl_query_term *t, const char *fix),
                                  void *ctx, tl_error *err) {
   size_t i, done = 0;
@@ -314,6 +368,17 @@ static tl_status each_correction(tl_store *st, tl_analyzer *an, const tl_query *
   for (i = 0; i < q->nterms && rc == TL_OK; i++) {
     const tl_query_term *t = &q->terms[i];
     char *fix = NULL;
+    if ((t->flags & TL_TERM_ACRONYM) && !(t->flags & (TL_TERM_STEM | TL_TERM_JOINED)) &&
+        !t->negated && !t->operator_ && t->start >= done && q->text[t->end] != ':' &&
+        q->text[t->end] != '*') {
+      char afix[TL_TERM_MAX + 1];
+      if ((rc = acronym_correction(st, acr, t, afix, err)) == TL_OK && *afix) {
+        done = t->end;
+        if (on(ctx, t, afix))
+          rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+      }
+      continue;
+    }
     if (t->flags & (TL_TERM_STEM | TL_TERM_JOINED | TL_TERM_NUMBER | TL_TERM_ACRONYM) ||
         t->negated || t->operator_ || t->start < done || t->len < 3 ||
         !lower_letters(t->term, t->len) || q->text[t->end] == ':' || q->text[t->end] == '*' ||
@@ -396,10 +461,11 @@ static tl_expansion *pairs_block(const corrected *c) {
   return e;
 }
 
-tl_status tl_spelling_suggest(tl_store *st, tl_analyzer *an, const tl_query *q, char **out,
-                              tl_expansion **fixes, size_t *nfixes, tl_error *err) {
+tl_status tl_spelling_suggest(tl_store *st, tl_analyzer *an, const tl_acronyms *acr,
+                              const tl_query *q, char **out, tl_expansion **fixes, size_t *nfixes,
+                              tl_error *err) {
   corrected c = {q, TL_BUF_INIT, TL_BUF_INIT, 0, 0};
-  tl_status rc = each_correction(st, an, q, on_correction, &c, err);
+  tl_status rc = each_correction(st, an, acr, q, on_correction, &c, err);
   *out = NULL;
   if (fixes) {
     *fixes = NULL;

@@ -78,10 +78,15 @@ tl_status tl_expansions_shown(const tl_expansion *e, size_t n, char **out, tl_er
  * mending, lintah -> lintas). Nor is a word typed with a capital letter
  * after the query's first word: a name the index lacks, not a typo (Vardy
  * -> vary, Pesawaran -> penawaran, Kempo -> kemp); the first word's
- * capital is the sentence's.
+ * capital is the sentence's. An acronym typed in capitals, of 3 letters or
+ * more, that neither the index nor the acronym table acr (NULL: none)
+ * holds is replaced by the acronym of the table one edit away (a letter
+ * changed, added or dropped, or two neighbours swapped: Damerau 1964) that
+ * is in most passages of the index, in capitals (DRP -> DPR, BMGK -> BMKG).
  * Errors: TL_ERR_XAPIAN, TL_ERR_NOMEM.
  */
-tl_status tl_spelling_suggest(tl_store *st, tl_analyzer *an, const tl_query *q, char **out,
-                              tl_expansion **fixes, size_t *nfixes, tl_error *err);
+tl_status tl_spelling_suggest(tl_store *st, tl_analyzer *an, const tl_acronyms *acr,
+                              const tl_query *q, char **out, tl_expansion **fixes, size_t *nfixes,
+                              tl_error *err);
 
 #endif

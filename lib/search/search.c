@@ -1807,8 +1807,8 @@ tl_status tl_search(tl_searcher *s, const char *query, unsigned offset, unsigned
   }
   /* a suggestion that cannot be made (a remote shard that does not answer)
    * is left out: the search itself says what failed */
-  if (tl_spelling_suggest(s->store, s->analyzer, pq, &fix, s->expand_spelling ? &fixes : NULL,
-                          &nfixes, err) != TL_OK)
+  if (tl_spelling_suggest(s->store, s->analyzer, s->acronyms, pq, &fix,
+                          s->expand_spelling ? &fixes : NULL, &nfixes, err) != TL_OK)
     tl_error_clear(err);
   not_alone = excluded_alone(s, pq);
   tl_query_free(pq);
