@@ -392,6 +392,64 @@ START_TEST(shards_rank_as_one) {
 }
 END_TEST
 
+/* Shards behind a stub are searched by one analysis of the query, read
+ * from the first shard: shards built with different stemmers are refused,
+ * naming both, and a shard built by another analysis of words than the
+ * first is warned of; shards that agree say nothing, nor does an empty one
+ * (here of another stemmer). */
+START_TEST(shards_must_agree) {
+  const char *names[] = {"a", "b", "c", "e"};
+  const char *stemmers[] = {"", "--stemmer snowball", "", "--stemmer snowball"};
+  char args[4096], path[1024], stub[1024], *out = NULL, *err = NULL;
+  size_t i;
+  tl_store *st;
+  tl_error e;
+  for (i = 0; i < 4; i++) {
+    FILE *f;
+    snprintf(path, sizeof path, "%s/agree-%s", tu_dir, names[i]);
+    ck_assert_int_eq(mkdir(path, 0755), 0);
+    snprintf(path, sizeof path, "%s/agree-%s/%s.txt", tu_dir, names[i], names[i]);
+    if (i < 3) { /* e: an empty shard */
+      ck_assert_ptr_nonnull(f = fopen(path, "w"));
+      fprintf(f, "Judul %s\n\nPemerintah menjalin kerjasama ekonomi.\n", names[i]);
+      fclose(f);
+    }
+    snprintf(args, sizeof args, "-q %s -d '%s/agree-%s.db' '%s/agree-%s'", stemmers[i], tu_dir,
+             names[i], tu_dir, names[i]);
+    free(index_run(0, args));
+  }
+  /* a and b: another stemmer */
+  snprintf(stub, sizeof stub, "%s/agree-ab.stub", tu_dir);
+  ck_assert_int_eq(tu_write_file(stub, "auto agree-a.db\nauto agree-b.db\n", 32), 0);
+  ck_assert_int_eq(run(&out, &err, "'%s/telusur-query' -d '%s' kerjasama", tu_bin_dir(), stub), 2);
+  ASSERT_HAS(err, "its shards were built with different stemmers");
+  ASSERT_HAS(err, "agree-a.db 'indonesian', ");
+  ASSERT_HAS(err, "agree-b.db 'snowball'");
+  free(out);
+  free(err);
+  /* a, c and the empty e: one analysis, found in both */
+  snprintf(stub, sizeof stub, "%s/agree-ace.stub", tu_dir);
+  ck_assert_int_eq(tu_write_file(stub, "auto agree-a.db\nauto agree-c.db\nauto agree-e.db\n", 48),
+                   0);
+  ck_assert_int_eq(run(&out, &err, "'%s/telusur-query' -d '%s' kerjasama", tu_bin_dir(), stub), 0);
+  ASSERT_HAS(out, "2 passages of 2 articles matched");
+  ck_assert_msg(strstr(err, "analys") == NULL, "%s", err);
+  free(out);
+  free(err);
+  /* c recorded by another analysis: warned of, and still searched */
+  snprintf(path, sizeof path, "%s/agree-c.db", tu_dir);
+  ck_assert_int_eq(tl_store_open(path, TL_STORE_WRITE, &st, &e), TL_OK);
+  ck_assert_int_eq(tl_store_set_metadata(st, "telusur.analysis", "indonesian 1 0", &e), TL_OK);
+  tl_store_close(st);
+  ck_assert_int_eq(run(&out, &err, "'%s/telusur-query' -d '%s' kerjasama", tu_bin_dir(), stub), 0);
+  ASSERT_HAS(out, "2 passages of 2 articles matched");
+  ASSERT_HAS(err, "its shards were built by different analyses of words");
+  ASSERT_HAS(err, "agree-c.db 'indonesian 1 0'");
+  free(out);
+  free(err);
+}
+END_TEST
+
 /* An article of many passages goes to the index in chunks, with commits
  * inside it (COMMIT_BYTES in lib/index/writer.c): all its passages arrive, a
  * re-run skips it, and an article cut short by an interrupted run is
@@ -483,6 +541,7 @@ int main(void) {
   tcase_add_test(tc, manifest_roundtrip);
   tcase_add_test(tc, compact_and_stats);
   tcase_add_test(tc, shards_rank_as_one);
+  tcase_add_test(tc, shards_must_agree);
   suite_add_tcase(s, tc);
   /* 20,000 passages: minutes under the sanitizers on a loaded machine */
   tc = tcase_create("huge");

@@ -390,7 +390,8 @@ START_TEST(no_key_with_documents_is_version_1) {
 }
 END_TEST
 
-/* A stub database reads the version of its first shard; the rebuild
+/* A stub database reads the version of its first shard, and refuses
+ * shards of another version than the first's, naming both; the rebuild
  * command removes the shards too. */
 START_TEST(stub_reads_first_shard) {
   char stub[512], sh[2][1024], want[4096];
@@ -407,9 +408,11 @@ START_TEST(stub_reads_first_shard) {
   OK(tl_store_write_stub(stub, names, 2, &err));
   OK(tl_searcher_open(stub, NULL, NULL, &se, &err));
   tl_searcher_close(se);
-  set_schema(sh[1], "0"); /* not read */
-  OK(tl_searcher_open(stub, NULL, NULL, &se, &err));
-  tl_searcher_close(se);
+  set_schema(sh[1], "0");
+  ck_assert_int_eq(tl_searcher_open(stub, NULL, NULL, &se, &err), TL_ERR_SCHEMA);
+  snprintf(want, sizeof want, "%s: its shards have different index layouts (%s '%d', %s '0')", stub,
+           sh[0], TL_SCHEMA_VERSION, sh[1]);
+  ck_assert_uint_eq(strncmp(err.msg, want, strlen(want)), 0);
   set_schema(sh[0], "0");
   snprintf(want, sizeof want,
            "%s: index schema 0 is older than this telusur's " VERSION

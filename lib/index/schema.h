@@ -72,7 +72,9 @@
  * code's version and its lexicon, tl_analyzer_fingerprint), TL_META_UPDATED (time of the last
  * update) and one key TL_META_FILE_PREFIX + path per file indexed (manifest.h), and one key
  * TL_META_HOLD_PREFIX + id term per article id that several files hold. A stub database
- * (shards) reads its metadata from its first shard, as Xapian does.
+ * (shards) reads its metadata from its first shard, as Xapian does; a
+ * searcher checks that the others agree on the layout and the stemmer, and
+ * warns when their analysis differs (tl_store_shards_differ).
  */
 #ifndef TELUSUR_SCHEMA_H
 #define TELUSUR_SCHEMA_H

@@ -302,6 +302,47 @@ tl_status tl_rank_params_set(tl_rank_params *p, const char *name, const char *va
   return TL_OK;
 }
 
+/* Sets s->stale to say that the shards of db_path were built by different
+ * analyses of words (d: the two that differ). */
+static tl_status set_shards_stale(tl_searcher *s, const char *db_path, const char *d) {
+  tl_buf b = TL_BUF_INIT;
+  if (tl_buf_printf(&b,
+                    "%s: its shards were built by different analyses of words (%s): the words "
+                    "whose terms changed are found in one and not the other; rebuild the older",
+                    db_path, d) != TL_OK)
+    return TL_ERR_NOMEM;
+  s->stale = tl_buf_take(&b, NULL);
+  return s->stale ? TL_OK : TL_ERR_NOMEM;
+}
+
+/* For shards behind a stub, whose metadata is read from the first: that
+ * they share the layout and the stemmer, as one analysis of a query
+ * searches them all. Errors: TL_ERR_SCHEMA, TL_ERR_FORMAT (naming the two
+ * that differ), the store's. */
+static tl_status shards_agree(tl_store *st, const char *db_path, tl_error *err) {
+  char *d = NULL;
+  tl_status rc;
+  if ((rc = tl_store_shards_differ(st, TL_META_SCHEMA, "1", &d, err)) != TL_OK)
+    return rc;
+  if (d) {
+    rc = tl_error_set(err, TL_ERR_SCHEMA,
+                      "%s: its shards have different index layouts (%s): rebuild the older",
+                      db_path, d);
+    free(d);
+    return rc;
+  }
+  if ((rc = tl_store_shards_differ(st, TL_META_STEMMER, "indonesian", &d, err)) != TL_OK)
+    return rc;
+  if (d) {
+    rc = tl_error_set(err, TL_ERR_FORMAT,
+                      "%s: its shards were built with different stemmers (%s), and a query is "
+                      "analyzed one way: rebuild one with the other's --stemmer",
+                      db_path, d);
+    free(d);
+  }
+  return rc;
+}
+
 tl_status tl_searcher_open(const char *db_path, const tl_searcher_options *opts,
                            const tl_rank_params *rank, tl_searcher **out, tl_error *err) {
   tl_searcher *s;
@@ -319,7 +360,8 @@ tl_status tl_searcher_open(const char *db_path, const tl_searcher_options *opts,
     tl_rank_params_default(&s->rank);
   if ((rc = tl_store_open_read(db_path, opts ? opts->timeout_ms : 0, opts ? opts->allow_partial : 0,
                                &s->store, err)) != TL_OK ||
-      (rc = tl_schema_check(s->store, db_path, NULL, err)) != TL_OK)
+      (rc = tl_schema_check(s->store, db_path, NULL, err)) != TL_OK ||
+      (rc = shards_agree(s->store, db_path, err)) != TL_OK)
     goto fail;
   if ((rc = tl_store_get_metadata(s->store, TL_META_STEMMER, &stemmer, err)) != TL_OK)
     goto fail;
@@ -330,6 +372,17 @@ tl_status tl_searcher_open(const char *db_path, const tl_searcher_options *opts,
       (rc = tl_schema_check_analysis(s->store, db_path, tl_analyzer_fingerprint(s->analyzer), 0,
                                      &s->stale, err)) != TL_OK)
     goto fail;
+  if (!s->stale) { /* the first shard's analysis is this telusur's; the others'? */
+    char *d = NULL;
+    if ((rc = tl_store_shards_differ(s->store, TL_META_ANALYSIS, "", &d, err)) != TL_OK)
+      goto fail;
+    if (d && set_shards_stale(s, db_path, d) != TL_OK) {
+      free(d);
+      rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+      goto fail;
+    }
+    free(d);
+  }
   if (!(s->stemmer = strdup(ao.stemmer)) || (ao.data_dir && !(s->data_dir = strdup(ao.data_dir)))) {
     rc = tl_error_set(err, TL_ERR_NOMEM, "out of memory");
     goto fail;

@@ -55,6 +55,9 @@ struct tl_store {
   std::string path;
   bool in_transaction = false;
   std::vector<tl_shard> shards; // read mode, a stub: its databases
+  // the shards that answered, each on its own (handles on the databases
+  // of db): their metadata, which db reads from the first alone
+  std::vector<std::pair<std::string, Xapian::Database>> live;
   unsigned timeout_ms = TL_STORE_TIMEOUT_DEFAULT;
   bool allow_partial = false;
   std::string missing;        // the shards left out (allow_partial), ", "-separated
@@ -380,11 +383,12 @@ ShardError shard_error(const tl_shard &sh, const Xapian::Error &e) {
 void open_shards(tl_store *s) {
   auto *db = new Xapian::Database();
   std::string missing;
-  size_t live = 0;
+  std::vector<std::pair<std::string, Xapian::Database>> live;
   for (const auto &sh : s->shards) {
     try {
-      db->add_database(open_shard(sh, s->timeout_ms));
-      live++;
+      Xapian::Database one = open_shard(sh, s->timeout_ms);
+      db->add_database(one);
+      live.emplace_back(sh.name, one);
     } catch (const Xapian::Error &e) {
       if (!s->allow_partial) {
         delete db;
@@ -393,12 +397,13 @@ void open_shards(tl_store *s) {
       missing += (missing.empty() ? "" : ", ") + sh.name;
     }
   }
-  if (live == 0) {
+  if (live.empty()) {
     delete db;
     throw ShardError("no shard of " + s->path + " answers: " + missing, TL_ERR_XAPIAN);
   }
   delete s->db;
   s->db = db;
+  s->live = std::move(live);
   s->missing = missing;
   s->spell_terms.clear();
   s->term_freqs.clear();
@@ -552,6 +557,37 @@ extern "C" tl_status tl_store_get_metadata(tl_store *s, const char *key, char **
     return *value ? TL_OK : tl_error_set(err, TL_ERR_NOMEM, "out of memory");
   }
   TL_CATCH("reading metadata")
+}
+
+extern "C" tl_status tl_store_shards_differ(tl_store *s, const char *key, const char *dflt,
+                                            char **out, tl_error *err) {
+  *out = nullptr;
+  try {
+    std::string first, first_name, diff;
+    read_latest(s, [&] {
+      first_name.clear();
+      diff.clear();
+      for (auto &one : s->live) {
+        if (one.second.get_doccount() == 0)
+          continue; // nothing indexed by any analysis yet
+        std::string v = one.second.get_metadata(key);
+        if (v.empty())
+          v = dflt;
+        if (first_name.empty()) {
+          first = v;
+          first_name = one.first;
+        } else if (v != first) {
+          diff = first_name + " '" + first + "', " + one.first + " '" + v + "'";
+          break;
+        }
+      }
+    });
+    if (diff.empty())
+      return TL_OK;
+    *out = dup_string(diff);
+    return *out ? TL_OK : tl_error_set(err, TL_ERR_NOMEM, "out of memory");
+  }
+  TL_CATCH("reading the shards' metadata")
 }
 
 extern "C" tl_status tl_store_set_metadata(tl_store *s, const char *key, const char *value,

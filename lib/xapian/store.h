@@ -105,6 +105,18 @@ double tl_store_avg_length(const tl_store *s);
  */
 tl_status tl_store_get_metadata(tl_store *s, const char *key, char **value, tl_error *err);
 
+/**
+ * For a stub database, whose metadata tl_store_get_metadata reads from its
+ * first shard (as Xapian does): whether the shards that answer and hold
+ * documents differ in the value of metadata key (an unset value counts as
+ * dflt). *out receives NULL when they agree (and for one database), else
+ * the first two that differ with their values ("a.db 'indonesian', b.db
+ * 'snowball'"), malloc'd; the caller frees it.
+ * Errors: TL_ERR_XAPIAN, TL_ERR_NOMEM.
+ */
+tl_status tl_store_shards_differ(tl_store *s, const char *key, const char *dflt, char **out,
+                                 tl_error *err);
+
 /** Sets metadata key (write mode). Errors: TL_ERR_XAPIAN, TL_ERR_USAGE. */
 tl_status tl_store_set_metadata(tl_store *s, const char *key, const char *value, tl_error *err);
 
