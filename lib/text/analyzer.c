@@ -6,6 +6,7 @@
 #include "util/data.h"
 #include "util/strset.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -285,10 +286,6 @@ static void set_kind(word *w, int32_t letters, int32_t upper, int digits) {
     w->flags |= TL_TERM_ACRONYM;
 }
 
-static int is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-
 /* A number whose periods group its thousands, as Indonesian writes them
  * (7.380, 1.500.000,50: Pedoman Umum Ejaan Bahasa Indonesia, 2016, on the
  * period), as its digits alone (7380, 1500000,50), so that either way of
@@ -297,13 +294,13 @@ static int is_digit(char c) {
  * word; returns its new length. */
 static size_t ungroup_thousands(char *s, size_t n) {
   size_t i, k;
-  for (i = 0; i < n && is_digit(s[i]); i++)
+  for (i = 0; i < n && isdigit((unsigned char)s[i]); i++)
     ;
   if (i == 0 || i > 3 || i == n || s[i] != '.' || s[0] == '0') /* 0.125: a decimal point */
     return n;
   while (i < n && s[i] == '.') {
-    if (i + 3 >= n || !is_digit(s[i + 1]) || !is_digit(s[i + 2]) || !is_digit(s[i + 3]) ||
-        (i + 4 < n && is_digit(s[i + 4])))
+    if (i + 3 >= n || !isdigit((unsigned char)s[i + 1]) || !isdigit((unsigned char)s[i + 2]) ||
+        !isdigit((unsigned char)s[i + 3]) || (i + 4 < n && isdigit((unsigned char)s[i + 4])))
       return n;
     i += 4;
   }
@@ -311,7 +308,7 @@ static size_t ungroup_thousands(char *s, size_t n) {
     if (s[i] != ',' || i + 1 == n)
       return n;
     for (k = i + 1; k < n; k++)
-      if (!is_digit(s[k]))
+      if (!isdigit((unsigned char)s[k]))
         return n;
   }
   for (i = k = 0; i < n; i++)

@@ -4,6 +4,7 @@
 #endif
 #include "text/date.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -15,10 +16,6 @@ typedef struct parts {
   int offset; /* seconds east of UTC */
   int date_only;
 } parts;
-
-static int is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
 
 static int is_space(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';
@@ -34,7 +31,7 @@ static const char *skip_space(const char *p) {
 static int digits(const char **p, int n, int *v) {
   int i, x = 0;
   for (i = 0; i < n; i++) {
-    if (!is_digit((*p)[i]))
+    if (!isdigit((unsigned char)(*p)[i]))
       return 0;
     x = x * 10 + ((*p)[i] - '0');
   }
@@ -54,7 +51,7 @@ static int numeric_zone(const char **p, int *offset) {
     return 0;
   if (*q == ':')
     q++;
-  if (is_digit(*q) && !digits(&q, 2, &m))
+  if (isdigit((unsigned char)*q) && !digits(&q, 2, &m))
     return 0;
   if (h > 23 || m > 59)
     return 0;
@@ -84,9 +81,9 @@ static int parse_iso(const char *p, parts *t) {
       return 0;
     if (*p == '.' || *p == ',') {
       p++;
-      if (!is_digit(*p))
+      if (!isdigit((unsigned char)*p))
         return 0;
-      while (is_digit(*p))
+      while (isdigit((unsigned char)*p))
         p++;
     }
   }
@@ -121,9 +118,9 @@ static int parse_rfc2822(const char *p, parts *t) {
       p = skip_space(p);
       break;
     }
-  if (!is_digit(*p))
+  if (!isdigit((unsigned char)*p))
     return 0;
-  if (!digits(&p, is_digit(p[1]) ? 2 : 1, &t->day) || !is_space(*p))
+  if (!digits(&p, isdigit((unsigned char)p[1]) ? 2 : 1, &t->day) || !is_space(*p))
     return 0;
   p = skip_space(p);
   for (i = 0; i < 12; i++)
@@ -137,7 +134,7 @@ static int parse_rfc2822(const char *p, parts *t) {
     return 0;
   p = skip_space(p);
   if (digits(&p, 4, &t->year)) {
-    if (is_digit(*p))
+    if (isdigit((unsigned char)*p))
       return 0;
   } else if (digits(&p, 2, &t->year)) {
     t->year += t->year >= 50 ? 1900 : 2000;
