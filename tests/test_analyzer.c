@@ -67,6 +67,11 @@ static const acase cases[] = {
       {"petamburan", S | NM, 1, 0, 10},
       {"petamburan", 0, 2, 11, 21},
       {"tambur", S, 2, 11, 21}}},
+    /* an acronym with -nya unhyphenated is two words, as with the hyphen */
+    {"indonesian",
+     "BPSnya",
+     3,
+     {{"bps", A, 1, 0, 3}, {"bps", A | S, 1, 0, 3}, {"nya", 0, 2, 3, 6}, {"nya", S, 2, 3, 6}}},
     /* NFKC case folding: fullwidth letters (3 bytes each) */
     {"none",
      "\xEF\xBC\xA1\xEF\xBC\xA2\xEF\xBC\xA3 \xEF\xBC\xAB"

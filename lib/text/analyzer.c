@@ -578,6 +578,19 @@ static int32_t currency_prefix(const UChar *u, int32_t n) {
   return 0;
 }
 
+/* The length of the acronym that [u, u + n) begins with when the clitic
+ * -nya follows it unhyphenated (BPSnya, KPKnya: 2 to 6 capitals A-Z, then
+ * "nya" to the end), else 0: the acronym and nya are two words, as in
+ * DPR-nya. */
+static int32_t acronym_nya(const UChar *u, int32_t n) {
+  int32_t k = 0;
+  while (k < n && u[k] >= 'A' && u[k] <= 'Z')
+    k++;
+  if (k < 2 || k > 6 || n != k + 3 || u[k] != 'n' || u[k + 1] != 'y' || u[k + 2] != 'a')
+    return 0;
+  return k;
+}
+
 /* Adds the word a->u16[s..e) to a->words, unless it normalizes to nothing. */
 static int add_word(tl_analyzer *a, int32_t s, int32_t e, tl_error *err) {
   word *w;
@@ -619,8 +632,11 @@ tl_status tl_analyzer_run(tl_analyzer *a, const char *text, size_t len, unsigned
     int32_t cut;
     if (ubrk_getRuleStatus(a->bi) < UBRK_WORD_NONE_LIMIT)
       continue;
-    /* a currency against its amount is two words, as with a space */
+    /* a currency against its amount is two words, as with a space; an
+     * acronym with -nya two, as with a hyphen */
     cut = currency_prefix(a->u16 + prev, b - prev);
+    if (!cut)
+      cut = acronym_nya(a->u16 + prev, b - prev);
     if ((cut && (rc = add_word(a, prev, prev + cut, err)) != TL_OK) ||
         (rc = add_word(a, prev + cut, b, err)) != TL_OK)
       return rc;
