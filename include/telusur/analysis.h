@@ -21,7 +21,8 @@
  *     Names stay names: a capitalised word that the gazetteer
  *     (lexicon/places.txt, lexicon/mountains.txt, lexicon/districts.txt)
  *     lists, or that follows a place word (gunung, kota, kabupaten,
- *     provinsi, pulau, ...), is its own stem and is flagged TL_TERM_NAME
+ *     provinsi, pulau, ...) and is not ter- and its root (Kota Termacet, a
+ *     headline's superlative), is its own stem and is flagged TL_TERM_NAME
  *     (Kediri stays kediri), while the same word in lower case is stemmed
  *     as a common word (kediri -> diri).
  *  5. Stopwords (a list under stopwords/) are flagged, not removed: they

@@ -450,15 +450,28 @@ static int emit(tl_term_fn fn, void *ctx, int flags, const char *t, size_t n, si
 
 static int space_between(const tl_analyzer *a, const word *v, const word *w);
 
+/* Whether w is ter- and its root, as the stemmer reads it: a superlative
+ * or a state (terbesar, termacet, tertinggal), not a name. */
+static int ter_root(const tl_analyzer *a, const word *w) {
+  const char *t = a->arena + w->norm, *stem;
+  size_t sl;
+  if (w->norm_len < 6 || memcmp(t, "ter", 3) != 0)
+    return 0;
+  stem = tl_stemmer_stem(a->stemmer, t, w->norm_len, &sl);
+  return sl + 3 == w->norm_len && memcmp(stem, t + 3, sl) == 0;
+}
+
 /* Whether word i is a name: capitalised, and in the gazetteer or after a
- * place word (Gunung Semeru). */
+ * place word (Gunung Semeru; not Kota Termacet of a headline in Title
+ * Case). */
 static int is_name(const tl_analyzer *a, size_t i) {
   const word *w = &a->words[i], *v = i > 0 ? &a->words[i - 1] : NULL;
   if (!w->capital || (w->flags & (TL_TERM_NUMBER | TL_TERM_ACRONYM)))
     return 0;
   if (tl_strset_has(a->names, a->arena + w->norm, w->norm_len, NULL))
     return 1;
-  return v && space_between(a, v, w) && is_place_word(a->arena + v->norm, v->norm_len);
+  return v && space_between(a, v, w) && is_place_word(a->arena + v->norm, v->norm_len) &&
+         !ter_root(a, w);
 }
 
 /* Emits the terms of one word: its surface form and its stem (the word
