@@ -97,8 +97,9 @@ static const acase cases[] = {
       {"jumat", 0, 2, 7, 15},
       {"jumat", S, 2, 7, 15}}},
     /* numbers stay whole, and are flagged; the periods that group
-     * thousands are left out, other periods stay (a time, a date, a
-     * decimal point, a group of four digits, a leading 0) */
+     * thousands are left out, one period before other than three digits
+     * (or after a leading 0) is a decimal point, written as the Indonesian
+     * decimal comma (a time too), the periods of a date stay */
     {"none",
      "3,5 dan 10.000 1.500.000,50 08.30 12.10.2005 2.5 1.0000 0.125",
      10,
@@ -110,16 +111,16 @@ static const acase cases[] = {
       {"10000", N | S, 3, 8, 14},
       {"1500000,50", N, 4, 15, 27},
       {"1500000,50", N | S, 4, 15, 27},
-      {"08.30", N, 5, 28, 33},
-      {"08.30", N | S, 5, 28, 33},
+      {"08,30", N, 5, 28, 33},
+      {"08,30", N | S, 5, 28, 33},
       {"12.10.2005", N, 6, 34, 44},
       {"12.10.2005", N | S, 6, 34, 44},
-      {"2.5", N, 7, 45, 48},
-      {"2.5", N | S, 7, 45, 48},
-      {"1.0000", N, 8, 49, 55},
-      {"1.0000", N | S, 8, 49, 55},
-      {"0.125", N, 9, 56, 61},
-      {"0.125", N | S, 9, 56, 61}}},
+      {"2,5", N, 7, 45, 48},
+      {"2,5", N | S, 7, 45, 48},
+      {"1,0000", N, 8, 49, 55},
+      {"1,0000", N | S, 8, 49, 55},
+      {"0,125", N, 9, 56, 61},
+      {"0,125", N | S, 9, 56, 61}}},
     /* a currency code against its amount is two words, as with a space;
      * other letters against digits stay one word */
     {"none",

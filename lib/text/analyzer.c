@@ -289,14 +289,25 @@ static void set_kind(word *w, int32_t letters, int32_t upper, int digits) {
 /* A number whose periods group its thousands, as Indonesian writes them
  * (7.380, 1.500.000,50: Pedoman Umum Ejaan Bahasa Indonesia, 2016, on the
  * period), as its digits alone (7380, 1500000,50), so that either way of
- * writing it finds the other. Other numbers stay: times (08.30), dates
- * (12.10.2005), a decimal point (2.5, 0.125). s is the n bytes of a normalized
- * word; returns its new length. */
-static size_t ungroup_thousands(char *s, size_t n) {
+ * writing it finds the other; a number with one period and other than three
+ * digits after it (or a 0 before it), a decimal point as English writes it
+ * (2.5, 0.125, 3.14), with the Indonesian decimal comma (2,5, 0,125, 3,14);
+ * a time (08.30) so too, in the text and in queries alike. Dates
+ * (12.10.2005) stay. s is the n bytes of a normalized word; returns its new
+ * length. */
+static size_t indonesian_number(char *s, size_t n) {
   size_t i, k;
   for (i = 0; i < n && isdigit((unsigned char)s[i]); i++)
     ;
-  if (i == 0 || i > 3 || i == n || s[i] != '.' || s[0] == '0') /* 0.125: a decimal point */
+  if (i == 0 || i == n || s[i] != '.')
+    return n;
+  for (k = i + 1; k < n && isdigit((unsigned char)s[k]); k++)
+    ;
+  if (k == n && k > i + 1 && (k - i - 1 != 3 || s[0] == '0')) { /* 2.5, 0.125: decimal points */
+    s[i] = ',';
+    return n;
+  }
+  if (i > 3 || s[0] == '0')
     return n;
   while (i < n && s[i] == '.') {
     if (i + 3 >= n || !isdigit((unsigned char)s[i + 1]) || !isdigit((unsigned char)s[i + 2]) ||
@@ -346,7 +357,7 @@ static int normalize_ascii(tl_analyzer *a, word *w, tl_error *err) {
   w->norm = a->arena_len;
   w->norm_len = (size_t)(out - (a->arena + a->arena_len));
   if (digits)
-    w->norm_len = ungroup_thousands(a->arena + w->norm, w->norm_len);
+    w->norm_len = indonesian_number(a->arena + w->norm, w->norm_len);
   a->arena_len += w->norm_len;
   return TL_OK;
 }
@@ -435,7 +446,7 @@ static int normalize(tl_analyzer *a, word *w, tl_error *err) {
   w->norm = a->arena_len;
   w->norm_len = (size_t)out_len;
   if (digits)
-    w->norm_len = ungroup_thousands(a->arena + w->norm, w->norm_len);
+    w->norm_len = indonesian_number(a->arena + w->norm, w->norm_len);
   a->arena_len += w->norm_len;
   return TL_OK;
 }
