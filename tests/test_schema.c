@@ -392,7 +392,7 @@ END_TEST
 
 /* A stub database reads the version of its first shard, and refuses
  * shards of another version than the first's, naming both; the rebuild
- * command removes the shards too. */
+ * command of a stub that --shards wrote removes the shards too. */
 START_TEST(stub_reads_first_shard) {
   char stub[512], sh[2][1024], want[4096];
   const char *names[2] = {"s.shard0", "s.shard1"};
@@ -404,6 +404,7 @@ START_TEST(stub_reads_first_shard) {
   for (k = 0; k < 2; k++) {
     snprintf(sh[k], sizeof sh[k], "%s/%s", tu_dir, names[k]);
     make_index(sh[k]);
+    set_meta(sh[k], TL_META_SHARDS, "2"); /* as telusur-index --shards=2 writes */
   }
   OK(tl_store_write_stub(stub, names, 2, &err));
   OK(tl_searcher_open(stub, NULL, NULL, &se, &err));
@@ -426,6 +427,12 @@ START_TEST(stub_reads_first_shard) {
   ck_assert_ptr_null(ix);
   ck_assert_uint_eq(strncmp(err.msg, sh[0], strlen(sh[0])), 0);
   ASSERT_HAS(err.msg, strchr(want, ';'));
+  /* a stub written by hand, whose shards need not be the ones --shards
+   * hashed articles to (here one records no count), is not removed by a
+   * command either: its shards may be other indexes' */
+  set_meta(sh[1], TL_META_SHARDS, "");
+  ck_assert_int_eq(tl_searcher_open(stub, NULL, NULL, &se, &err), TL_ERR_SCHEMA);
+  ASSERT_HAS(err.msg, "; rebuild it: index each of its shards again, then list them in a new stub");
   /* a stub that names its backend, as one listing remote shards does, is
    * not removed by a command: its shards may be anywhere */
   {

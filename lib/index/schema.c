@@ -286,10 +286,25 @@ static int stub_shards(const char *stub, const char *path, tl_buf *b, size_t *n,
   return ok && *n > 0;
 }
 
+/* Whether the shards of the stub open in s are the n that telusur-index
+ * --shards=n wrote, which each record n (TL_META_SHARDS). */
+static int made_by_shards(tl_store *s, size_t n) {
+  char *v = NULL, *d = NULL, want[24];
+  tl_error e;
+  int made;
+  snprintf(want, sizeof want, "%zu", n);
+  made = tl_store_get_metadata(s, TL_META_SHARDS, &v, &e) == TL_OK && strcmp(v, want) == 0 &&
+         tl_store_shards_differ(s, TL_META_SHARDS, "", &d, &e) == TL_OK && !d;
+  free(v);
+  free(d);
+  return made;
+}
+
 /* The way to rebuild the index at path (open in s), into b: the commands
  * that remove it and index again, with its stemmer. A stub database (a
- * file) is removed with the shards it lists and built again with as many;
- * a shard that its stub lists is rebuilt through the stub. */
+ * file) that --shards wrote is removed with the shards it lists and built
+ * again with as many (another stub: its shards are to be rebuilt one by
+ * one); a shard that its stub lists is rebuilt through the stub. */
 static int rebuild_command(tl_store *s, const char *path, tl_buf *b) {
   struct stat sb;
   char stub[4096], *stemmer = NULL, opt[128] = "";
@@ -309,8 +324,9 @@ static int rebuild_command(tl_store *s, const char *path, tl_buf *b) {
   free(stemmer);
   if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode)) {
     snprintf(stub, sizeof stub, "%s", path);
-    sharded = stub_shards(stub, path, &shards, &nshards, &has);
-    if (!sharded) { /* remote shards, or a stub not to be read here */
+    sharded = stub_shards(stub, path, &shards, &nshards, &has) && made_by_shards(s, nshards);
+    if (!sharded) { /* remote shards, a stub not to be read here, or one
+                     * written by hand, whose shards may be other indexes' */
       tl_buf_free(&shards);
       return tl_buf_append_str(b, "index each of its shards again, then list them in a new stub");
     }
@@ -319,7 +335,7 @@ static int rebuild_command(tl_store *s, const char *path, tl_buf *b) {
     memcpy(stub, path, n);
     stub[n] = '\0';
     sharded = stat(stub, &sb) == 0 && S_ISREG(sb.st_mode) &&
-              stub_shards(stub, path, &shards, &nshards, &has) && has;
+              stub_shards(stub, path, &shards, &nshards, &has) && has && made_by_shards(s, nshards);
   }
   {
     const char *target = sharded ? stub : path;

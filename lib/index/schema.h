@@ -72,7 +72,7 @@
  * code's version and its lexicon, tl_analyzer_fingerprint), TL_META_UPDATED (time of the last
  * update) and one key TL_META_FILE_PREFIX + path per file indexed (manifest.h), and one key
  * TL_META_HOLD_PREFIX + id term per article id that several files hold. A stub database
- * (shards) reads its metadata from its first shard, as Xapian does; a
+ * (shards) reads its metadata from its first shard that holds documents; a
  * searcher checks that the others agree on the layout and the stemmer, and
  * warns when their analysis differs (tl_store_shards_differ).
  */

@@ -552,7 +552,16 @@ extern "C" tl_status tl_store_get_metadata(tl_store *s, const char *key, char **
   *value = nullptr;
   try {
     std::string v;
-    read_latest(s, [&] { v = s->db->get_metadata(key); });
+    read_latest(s, [&] {
+      // of a stub's shards, the first that holds documents: an empty one
+      // records what it was created with, not what it holds
+      for (auto &one : s->live)
+        if (one.second.get_doccount() > 0) {
+          v = one.second.get_metadata(key);
+          return;
+        }
+      v = s->db->get_metadata(key);
+    });
     *value = dup_string(v);
     return *value ? TL_OK : tl_error_set(err, TL_ERR_NOMEM, "out of memory");
   }

@@ -101,13 +101,15 @@ double tl_store_avg_length(const tl_store *s);
 
 /**
  * Reads metadata key into *value (malloc'd, NUL-terminated, "" when unset;
- * the caller frees it). Errors: TL_ERR_XAPIAN, TL_ERR_NOMEM.
+ * the caller frees it); of a stub database, from the first of its shards
+ * that holds documents (the first when none does). Errors: TL_ERR_XAPIAN,
+ * TL_ERR_NOMEM.
  */
 tl_status tl_store_get_metadata(tl_store *s, const char *key, char **value, tl_error *err);
 
 /**
- * For a stub database, whose metadata tl_store_get_metadata reads from its
- * first shard (as Xapian does): whether the shards that answer and hold
+ * For a stub database, whose metadata tl_store_get_metadata reads from one
+ * shard: whether the shards that answer and hold
  * documents differ in the value of metadata key (an unset value counts as
  * dflt). *out receives NULL when they agree (and for one database), else
  * the first two that differ with their values ("a.db 'indonesian', b.db
