@@ -842,10 +842,11 @@ START_TEST(spelling_of_rare_typos) {
 }
 END_TEST
 
-/* A typo of an acronym typed in capitals (DRP, BMGK, DPRR) is corrected
- * to the acronym of the table one edit away that the index holds most
- * (DPR, not DPD), in capitals; an acronym the table knows (KPU) or the
- * index holds is left alone. Typed in lower case it is a word, and
+/* A slip of an acronym typed in capitals (DRP, BMGK swapped; DPRR, BPSS
+ * doubled) is corrected to the acronym of the table that the index holds
+ * most (DPR, not DPD), in capitals; an acronym the table knows (KPU), the
+ * index holds, or that is a letter away from another (DPT, GPS: other
+ * acronyms) is left alone. Typed in lower case it is a word, and
  * corrected as a word is. */
 START_TEST(spelling_of_acronyms) {
   char *texts[] = {"Rapat paripurna DPR membahas anggaran.", "Anggota DPR hadir.",
@@ -855,7 +856,8 @@ START_TEST(spelling_of_acronyms) {
   const char *const cases[][2] = {{"DRP", "DPR"},  {"rapat DRP", "rapat DPR"},
                                   {"DPRR", "DPR"}, {"BMGK", "BMKG"},
                                   {"KPU", NULL},   {"BPS", NULL},
-                                  {"drp", "dpr"}};
+                                  {"drp", "dpr"},  {"DPT", NULL},
+                                  {"GPS", NULL},   {"BPSS", "BPS"}};
   char *dir = tu_tmpdir();
   tl_searcher *s = make_index(dir, texts, ids, 5);
   tl_results *res;
@@ -873,7 +875,7 @@ START_TEST(spelling_of_acronyms) {
   /* the correction is searched beside the typo */
   ck_assert_int_eq(tl_search(s, "DRP", 0, 10, 0, &res, &err), TL_OK);
   ck_assert_uint_eq(res->count, 2);
-  ck_assert_str_eq(res->expanded, "drp -> DPR");
+  ck_assert_str_eq(res->expanded, "DRP -> DPR");
   tl_results_free(res);
   tl_searcher_close(s);
   tu_rmtree(dir);

@@ -283,7 +283,15 @@ tl_status tl_expansions_shown(const tl_expansion *e, size_t n, char **out, tl_er
     if (!e[i].applied)
       continue;
     failed |= tl_buf_append_str(&s, s.len ? "; " : "");
-    failed |= append_cased(&s, e[i].from, !e[i].to_acronym && !e[i].correction, e[i].to);
+    if (e[i].correction && isupper((unsigned char)e[i].to[0])) { /* an acronym's: DRP -> DPR */
+      const char *c;
+      for (c = e[i].from; *c; c++) {
+        char u = (char)toupper((unsigned char)*c);
+        failed |= tl_buf_append(&s, &u, 1);
+      }
+    } else {
+      failed |= append_cased(&s, e[i].from, !e[i].to_acronym && !e[i].correction, e[i].to);
+    }
     failed |= tl_buf_append_str(&s, " -> ");
     failed |= append_cased(&s, e[i].to, e[i].to_acronym, e[i].from);
   }
@@ -302,30 +310,25 @@ static int lower_letters(const char *s, size_t n) {
   return n > 0;
 }
 
-/* Whether a[0..an) and b[0..bn) are one edit apart: a letter changed,
- * added or dropped, or two neighbours swapped (Damerau 1964). */
-static int one_edit(const char *a, size_t an, const char *b, size_t bn) {
+/* Whether the typed t[0..tn) is the acronym a[0..an) with a slip of the
+ * hand: two neighbours swapped (DRP for DPR) or a letter doubled (DPRR for
+ * DPR). A letter changed, added or dropped is not one: acronyms one such
+ * edit apart are mostly other acronyms (DPT, DPR; GPS, BPS; UNJ, UN). */
+static int acronym_slip(const char *a, size_t an, const char *t, size_t tn) {
   size_t i = 0;
-  if (an < bn)
-    return one_edit(b, bn, a, an);
-  if (an - bn > 1)
-    return 0;
-  while (i < bn && a[i] == b[i])
+  while (i < an && i < tn && a[i] == t[i])
     i++;
-  if (an > bn) /* a letter of a dropped */
-    return memcmp(a + i + 1, b + i, bn - i) == 0;
-  if (i == an)
-    return 0; /* the same */
-  if (memcmp(a + i + 1, b + i + 1, an - i - 1) == 0)
-    return 1; /* changed */
-  return i + 1 < an && a[i] == b[i + 1] && a[i + 1] == b[i] &&
-         memcmp(a + i + 2, b + i + 2, an - i - 2) == 0; /* swapped */
+  if (tn == an + 1) /* t[i] doubles a neighbour, and the rest is a's */
+    return ((i > 0 && t[i] == t[i - 1]) || (i + 1 < tn && t[i] == t[i + 1])) &&
+           memcmp(t + i + 1, a + i, an - i) == 0;
+  return tn == an && i + 1 < an && a[i] == t[i + 1] && a[i + 1] == t[i] &&
+         memcmp(a + i + 2, t + i + 2, an - i - 2) == 0;
 }
 
 /* The correction of the acronym t (typed in capitals) that neither the
- * index st nor the table a holds: the acronym of a one edit away that is
- * in most passages of the index (DRP -> DPR, BMGK -> BMKG), in capitals
- * into fix (capacity TL_TERM_MAX + 1), "" when none. */
+ * index st nor the table a holds: the acronym of a it is a slip of
+ * (acronym_slip) that is in most passages of the index (DRP -> DPR, BMGK
+ * -> BMKG), in capitals into fix (capacity TL_TERM_MAX + 1), "" when none. */
 static tl_status acronym_correction(tl_store *st, const tl_acronyms *a, const tl_query_term *t,
                                     char *fix, tl_error *err) {
   unsigned long own = 0, best = 0;
@@ -340,7 +343,7 @@ static tl_status acronym_correction(tl_store *st, const tl_acronyms *a, const tl
   for (k = 0; k < a->n; k++) {
     const char *c = a->p[k].acr;
     unsigned long m = 0;
-    if ((k > 0 && strcmp(c, a->p[k - 1].acr) == 0) || !one_edit(c, strlen(c), t->term, t->len))
+    if ((k > 0 && strcmp(c, a->p[k - 1].acr) == 0) || !acronym_slip(c, strlen(c), t->term, t->len))
       continue;
     if ((rc = tl_store_term_count(st, c, strlen(c), &m, err)) != TL_OK)
       return rc;

@@ -80,9 +80,10 @@ tl_status tl_expansions_shown(const tl_expansion *e, size_t n, char **out, tl_er
  * -> vary, Pesawaran -> penawaran, Kempo -> kemp); the first word's
  * capital is the sentence's. An acronym typed in capitals, of 3 letters or
  * more, that neither the index nor the acronym table acr (NULL: none)
- * holds is replaced by the acronym of the table one edit away (a letter
- * changed, added or dropped, or two neighbours swapped: Damerau 1964) that
- * is in most passages of the index, in capitals (DRP -> DPR, BMGK -> BMKG).
+ * holds is replaced by the acronym of the table it is a slip of (two
+ * neighbours swapped, a letter doubled: DRP -> DPR, BMGK -> BMKG, DPRR ->
+ * DPR) that is in most passages of the index, in capitals; not by one a
+ * letter changed, added or dropped away, mostly another acronym (DPT, DPR).
  * Errors: TL_ERR_XAPIAN, TL_ERR_NOMEM.
  */
 tl_status tl_spelling_suggest(tl_store *st, tl_analyzer *an, const tl_acronyms *acr,
