@@ -430,8 +430,9 @@ START_TEST(acronym_expansion) {
 END_TEST
 
 /* A syllabic acronym defined in the text (Bappenas, Wapres) expands both
- * ways, however it is typed, and is shown with a capital first letter;
- * initials typed in lower case are words, not acronyms. */
+ * ways, however it is typed (but one that is a common word, in lower case),
+ * and is shown with a capital first letter; initials typed in lower case
+ * are words, not acronyms. */
 START_TEST(syllabic_acronym_expansion) {
   char def[] = "Wakil Presiden (Wapres) membuka rapat Badan Perencanaan Pembangunan "
                "Nasional (Bappenas) kemarin.";
@@ -440,8 +441,9 @@ START_TEST(syllabic_acronym_expansion) {
                    "Wapres meninjau banjir di Bekasi.",
                    "Peneliti Lembaga Ilmu Pengetahuan Indonesia (LIPI) menemukan spesies baru.",
                    "Laporan Lembaga Ilmu Pengetahuan Indonesia terbit.",
-                   "Harga beras naik lagi."};
-  char *ids[] = {"def", "long", "short", "lipi", "lipilong", "other"};
+                   "Harga beras naik lagi.",
+                   "Rakyat memilih dalam Pemilihan Umum (Pemilu) tahun ini."};
+  char *ids[] = {"def", "long", "short", "lipi", "lipilong", "other", "pemilu"};
   const char *const cases[][4] = {
       /* query, expansion shown, an article found only through it, count */
       {"bappenas", "Bappenas -> badan perencanaan pembangunan nasional", "long", "2"},
@@ -451,7 +453,7 @@ START_TEST(syllabic_acronym_expansion) {
       {"wakil presiden", "wakil presiden -> Wapres", "short", "2"},
       {"LIPI", "LIPI -> lembaga ilmu pengetahuan indonesia", "lipilong", "2"}};
   char *dir = tu_tmpdir();
-  tl_searcher *s = make_index(dir, texts, ids, 6);
+  tl_searcher *s = make_index(dir, texts, ids, 7);
   tl_results *res;
   tl_error err;
   size_t i;
@@ -464,6 +466,14 @@ START_TEST(syllabic_acronym_expansion) {
                   res->count);
     tl_results_free(res);
   }
+  /* a syllabic acronym a text defines that is also a common word expands
+   * typed with a capital, not in lower case (pemilu, a word of its own) */
+  ck_assert_int_eq(tl_search(s, "pemilu", 0, 10, 0, &res, &err), TL_OK);
+  ck_assert_ptr_null(res->expanded);
+  tl_results_free(res);
+  ck_assert_int_eq(tl_search(s, "Pemilu", 0, 10, 0, &res, &err), TL_OK);
+  ck_assert_str_eq(res->expanded, "Pemilu -> pemilihan umum");
+  tl_results_free(res);
   /* initials in lower case: the word lipi, not expanded */
   ck_assert_int_eq(tl_search(s, "lipi", 0, 10, 0, &res, &err), TL_OK);
   ck_assert_ptr_null(res->expanded);

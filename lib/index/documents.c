@@ -261,6 +261,12 @@ void tl_prepared_free(tl_prepared *p) {
   free(p);
 }
 
+/* Whether word is a word of the analyzer's lexicon or a name of its
+ * gazetteer (tl_acronym_word_fn). */
+static int is_word(void *an, const char *word, size_t len) {
+  return tl_analyzer_is_known(an, word, len) || tl_analyzer_is_name(an, word, len);
+}
+
 /* What on_acronym adds its terms to. */
 typedef struct acronym_ctx {
   tl_doc *doc;
@@ -477,7 +483,8 @@ int tl_index_prepare_next(tl_analysis *ix, const tl_article *a, size_t max_passa
       }
       {
         acronym_ctx ac = {ix->doc, err};
-        if (tl_acronym_scan(a->text + p->start, p->end - p->start, on_acronym, &ac)) {
+        if (tl_acronym_scan(a->text + p->start, p->end - p->start, is_word, ix->analyzer,
+                            on_acronym, &ac)) {
           rc = err->code;
           goto fail;
         }

@@ -229,8 +229,17 @@ static int is_short(const tl_query *q, size_t i, const char *acr, int *typed) {
   return 1;
 }
 
-tl_status tl_acronyms_expand(const tl_acronyms *a, const tl_query *q, tl_expansion **out,
-                             size_t *nout, tl_error *err) {
+/* Whether the query's word t was typed in lower case and is a word of the
+ * analyzer an's lexicon or a name of its gazetteer (redam, asia): a common
+ * word, not the syllabic acronym that a text defined it as (the list's are
+ * acronyms first: jabar, kemenkes). */
+static int common_word(tl_analyzer *an, const tl_query *q, const tl_query_term *t) {
+  return an && !isupper((unsigned char)q->text[t->start]) &&
+         (tl_analyzer_is_known(an, t->term, t->len) || tl_analyzer_is_name(an, t->term, t->len));
+}
+
+tl_status tl_acronyms_expand(const tl_acronyms *a, tl_analyzer *an, const tl_query *q,
+                             tl_expansion **out, size_t *nout, tl_error *err) {
   size_t i, k, cap = 0;
   int failed = 0;
   *out = NULL;
@@ -242,7 +251,8 @@ tl_status tl_acronyms_expand(const tl_acronyms *a, const tl_query *q, tl_expansi
     for (k = 0; k < a->n; k++) {
       const pair *p = &a->p[k];
       int typed = 0;
-      if (is_short(q, i, p->acr, &typed) && (typed || is_syllabic(p->acr, p->lng)))
+      if (is_short(q, i, p->acr, &typed) &&
+          (typed || (is_syllabic(p->acr, p->lng) && (p->passages == 0 || !common_word(an, q, t)))))
         failed |= add_expansion(out, nout, &cap, p->acr, p->lng, 0); /* its long form */
       else if (p->lng[0] == t->term[0] && spells(q, i, p->lng))
         failed |= add_expansion(out, nout, &cap, p->lng, p->acr, 1); /* its acronym */

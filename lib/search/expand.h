@@ -41,7 +41,9 @@ int tl_acronyms_has(const tl_acronyms *a, const char *acr, size_t len);
  * words of q (an acronym, or a long form it spells) and what it is also
  * searched as (tl_expansion: its long form, or the acronym), none applied
  * yet; NULL and 0 when nothing expands. Initials (BPS) expand when typed in
- * capitals, a syllabic acronym (Bappenas) however it is typed; a short form
+ * capitals, a syllabic acronym (Bappenas) however it is typed, but one a
+ * text defined not in lower case when it is a word of the analyzer an's
+ * lexicon or a name (redam, asia; an NULL: no such check); a short form
  * of two words (Komnas HAM, UU ITE) as either of its words would, and is
  * searched as a phrase where a long form stands for it. The
  * expansions' strings are the table's, valid while a is; the caller frees
@@ -49,8 +51,8 @@ int tl_acronyms_has(const tl_acronyms *a, const char *acr, size_t len);
  * leaves out both forms.
  * Errors: TL_ERR_NOMEM.
  */
-tl_status tl_acronyms_expand(const tl_acronyms *a, const tl_query *q, tl_expansion **out,
-                             size_t *nout, tl_error *err);
+tl_status tl_acronyms_expand(const tl_acronyms *a, tl_analyzer *an, const tl_query *q,
+                             tl_expansion **out, size_t *nout, tl_error *err);
 
 /**
  * A line for people of the n expansions at e that a search applied

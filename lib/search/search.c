@@ -1475,7 +1475,8 @@ static tl_status search_once(tl_searcher *s, const char *query, const tl_expansi
   so.date_to = s->date_to;
   so.sort = s->sort;
   so.per_article = s->per_article;
-  if (s->acronyms && (rc = tl_acronyms_expand(s->acronyms, pq, &expand, &nexpand, err)) != TL_OK) {
+  if (s->acronyms &&
+      (rc = tl_acronyms_expand(s->acronyms, s->analyzer, pq, &expand, &nexpand, err)) != TL_OK) {
     free(q);
     free(pterms);
     tl_query_free(pq);

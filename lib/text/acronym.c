@@ -130,6 +130,18 @@ static int starts_with(const char *s, size_t n, const char *p) {
   return 1;
 }
 
+/** Whether [s, s + n) is a suffix or clitic of Indonesian (-an, -kan,
+ * -nya, -lah, -kah, -pun, -ku, -mu), which an akronim does not take as a
+ * piece. */
+static int is_suffix(const char *s, size_t n) {
+  static const char *const w[] = {"an", "kan", "nya", "lah", "kah", "pun", "ku", "mu"};
+  size_t i;
+  for (i = 0; i < sizeof w / sizeof *w; i++)
+    if (strlen(w[i]) == n && starts_with(s, n, w[i]))
+      return 1;
+  return 0;
+}
+
 /** How many letters of acr[0..an) stand, in the same case-folded order, in
  * s[0..n) from its start. */
 static size_t common(const char *acr, size_t an, const char *s, size_t n) {
@@ -152,7 +164,7 @@ static size_t common(const char *acr, size_t an, const char *s, size_t n) {
  * pieces; failed[an][nw] remembers what failed, so that each state is
  * tried once.
  */
-static int prefixes(const char *acr, size_t an, const span *w, size_t nw, int first,
+static int prefixes(const char *acr, size_t an, const span *w, size_t nw, int first, int strict,
                     unsigned char failed[SYL_MAX + 1][MAX_WORDS + 1]) {
   static const char *const noun_prefix[] = {"ke",   "per",   "pe",  "pem", "pen",
                                             "peng", "penge", "ber", "ter"};
@@ -161,12 +173,12 @@ static int prefixes(const char *acr, size_t an, const span *w, size_t nw, int fi
     return nw == 0 && an == 0;
   if (failed[an][nw])
     return 0;
-  if (nw > 1 && is_connector(w->s, w->n) && prefixes(acr, an, w + 1, nw - 1, 0, failed))
+  if (nw > 1 && is_connector(w->s, w->n) && prefixes(acr, an, w + 1, nw - 1, 0, strict, failed))
     return 1;
   for (p = 1, most = common(acr, an, w->s, w->n); p <= most; p++)
-    if (prefixes(acr + p, an - p, w + 1, nw - 1, 0, failed))
+    if (prefixes(acr + p, an - p, w + 1, nw - 1, 0, strict, failed))
       return 1;
-  if (w->n < 2 || !islower((unsigned char)w->s[1])) { /* an acronym: BP */
+  if (strict || w->n < 2 || !islower((unsigned char)w->s[1])) { /* an acronym: BP */
     failed[an][nw] = 1;
     return 0;
   }
@@ -175,12 +187,12 @@ static int prefixes(const char *acr, size_t an, const span *w, size_t nw, int fi
     if (w->n < l + 3 || !starts_with(w->s, w->n, noun_prefix[k]))
       continue;
     for (p = 1, most = common(acr, an, w->s + l, w->n - l); p <= most; p++)
-      if (prefixes(acr + p, an - p, w + 1, nw - 1, 0, failed))
+      if (prefixes(acr + p, an - p, w + 1, nw - 1, 0, strict, failed))
         return 1;
   }
-  for (p = 1; !first && p <= an && p < w->n; p++)
-    if (common(acr, p, w->s + w->n - p, p) == p &&
-        prefixes(acr + p, an - p, w + 1, nw - 1, 0, failed))
+  for (p = 2; !first && p <= an && p < w->n; p++)
+    if (common(acr, p, w->s + w->n - p, p) == p && !is_suffix(w->s + w->n - p, p) &&
+        prefixes(acr + p, an - p, w + 1, nw - 1, 0, strict, failed))
       return 1;
   failed[an][nw] = 1;
   return 0;
@@ -193,7 +205,7 @@ static int prefixes(const char *acr, size_t an, const span *w, size_t nw, int fi
  * words, which give prefixes() of more letters than there are words (not
  * initials alone).
  */
-static int syllabic(const char *acr, size_t an, const span *w, size_t nw) {
+static int syllabic(const char *acr, size_t an, const span *w, size_t nw, int strict) {
   unsigned char failed[SYL_MAX + 1][MAX_WORDS + 1];
   size_t i;
   if (nw < 2 || nw > MAX_WORDS || an > SYL_MAX || an <= nw || is_connector(w[0].s, w[0].n))
@@ -203,15 +215,15 @@ static int syllabic(const char *acr, size_t an, const span *w, size_t nw) {
         (w[i].n == an && common(acr, an, w[i].s, an) == an)) /* Bagan - Bagan (Bagan) */
       return 0;
   memset(failed, 0, sizeof failed);
-  return prefixes(acr, an, w, nw, 1, failed);
+  return prefixes(acr, an, w, nw, 1, strict, failed);
 }
 
 /** The first of the last words w[0..nw) that spell the syllabic short form
  * acr[0..an) (the fewest such words), or -1. */
-static int syllabic_tail(const char *acr, size_t an, const span *w, size_t nw) {
+static int syllabic_tail(const char *acr, size_t an, const span *w, size_t nw, int strict) {
   size_t k;
   for (k = 2; k <= nw && k <= an + 2; k++)
-    if (syllabic(acr, an, w + nw - k, k))
+    if (syllabic(acr, an, w + nw - k, k, strict))
       return (int)(nw - k);
   return -1;
 }
@@ -245,8 +257,30 @@ static size_t two_words(const char *s, size_t n, char out[SYL_MAX + 2]) {
  * (LF), Long Form atau disingkat LF): calls fn for it and returns 1 with
  * *rc its value, or returns 0 when no long form spells the short form.
  */
-static int defined_before(const char *text, const char *end, const char *sf, size_t sn,
-                          tl_acronym_fn fn, void *ctx, int *rc) {
+/** What a scan calls: fn for a definition, is_word (NULL: none) to tell a
+ * short form that is a word. */
+typedef struct scan {
+  const char *text;
+  tl_acronym_word_fn is_word;
+  void *word_ctx;
+  tl_acronym_fn fn;
+  void *ctx;
+} scan;
+
+/** Whether the syllabic short form [s, s + n) is a word (sc->is_word, given
+ * it in lower case): then its long form must give it prefixes alone. */
+static int known(const scan *sc, const char *s, size_t n) {
+  char low[SYL_MAX + 1];
+  size_t i;
+  if (!sc->is_word || n > SYL_MAX)
+    return 0;
+  for (i = 0; i < n; i++)
+    low[i] = (char)tolower((unsigned char)s[i]);
+  return sc->is_word(sc->word_ctx, low, n);
+}
+
+static int defined_before(const scan *sc, const char *end, const char *sf, size_t sn, int *rc) {
+  const char *text = sc->text;
   span w[MAX_WORDS];
   char joined[SYL_MAX + 2];
   const char *in = sf, *from = end;
@@ -268,11 +302,11 @@ static int defined_before(const char *text, const char *end, const char *sf, siz
   if (nw > 0 && is_short_form(in, nin))
     first = match(in, nin, w + k, nw - k, 0);
   if (first < 0 && nw > 0 && is_syllabic_form(in, nin))
-    first = syllabic_tail(in, nin, w + k, nw - k);
+    first = syllabic_tail(in, nin, w + k, nw - k, known(sc, in, nin));
   if (first < 0 || (size_t)first >= nw - k)
     return 0;
-  *rc = fn(ctx, sf, sn, w[k + (size_t)first].s,
-           (size_t)(w[nw - 1].s + w[nw - 1].n - w[k + (size_t)first].s));
+  *rc = sc->fn(sc->ctx, sf, sn, w[k + (size_t)first].s,
+               (size_t)(w[nw - 1].s + w[nw - 1].n - w[k + (size_t)first].s));
   return 1;
 }
 
@@ -351,7 +385,9 @@ static int written_definition(const char *text, const char *s, const char *e, co
   return 1;
 }
 
-int tl_acronym_scan(const char *text, size_t len, tl_acronym_fn fn, void *ctx) {
+int tl_acronym_scan(const char *text, size_t len, tl_acronym_word_fn is_word, void *word_ctx,
+                    tl_acronym_fn fn, void *ctx) {
+  const scan sc = {text, is_word, word_ctx, fn, ctx};
   size_t i;
   for (i = 0; i < len; i++) {
     const char *open, *close, *in, *sf, *lf_end;
@@ -361,7 +397,7 @@ int tl_acronym_scan(const char *text, size_t len, tl_acronym_fn fn, void *ctx) {
     if ((text[i] == 'd' || text[i] == 'D') && (i == 0 || !isalpha((unsigned char)text[i - 1])) &&
         written_definition(text, text + i, text + len, &sf, &sn, &lf_end)) {
       /* Long Form atau disingkat LF; Long Form (selanjutnya disebut LF) */
-      if (defined_before(text, lf_end, sf, sn, fn, ctx, &rc) && rc)
+      if (defined_before(&sc, lf_end, sf, sn, &rc) && rc)
         return rc;
       continue;
     }
@@ -381,7 +417,7 @@ int tl_acronym_scan(const char *text, size_t len, tl_acronym_fn fn, void *ctx) {
       nin--;
     if (word_is(in, in + nin, "disingkat") || word_is(in, in + nin, "selanjutnya"))
       continue; /* read at its word, above */
-    if (defined_before(text, open, in, nin, fn, ctx, &rc)) {
+    if (defined_before(&sc, open, in, nin, &rc)) {
       /* Long Form (LF), or Long Form (Lofo) */
       if (rc)
         return rc;
@@ -402,7 +438,8 @@ int tl_acronym_scan(const char *text, size_t len, tl_acronym_fn fn, void *ctx) {
         continue;
       nw = split(in, nin, w, MAX_WORDS);
       if (nw < 2 || nw > 2 * an + 2 ||
-          (!(initials && match(s, an, w, nw, 1) == 0) && !syllabic(s, an, w, nw)))
+          (!(initials && match(s, an, w, nw, 1) == 0) &&
+           !syllabic(s, an, w, nw, known(&sc, s, an))))
         continue;
       if ((rc = fn(ctx, s, an, w[0].s, (size_t)(w[nw - 1].s + w[nw - 1].n - w[0].s))))
         return rc;

@@ -23,8 +23,9 @@
  * piece is the word's start, the start of its root after a noun prefix
  * (ke-, per-, pe-, pem-, pen-, peng-, penge-, ber-, ter-: Kepolisian
  * Resor Kota is Polresta, Kementerian Perhubungan Kemenhub) or, but in the
- * first word, the word's end (Satuan Tugas is Satgas, Kejaksaan Negeri
- * Kejari); a word in capitals gives its start alone. Of the words before
+ * first word, the word's end of two letters or more that is not a suffix
+ * (-an, -kan, -nya, ...: Satuan Tugas is Satgas, Kejaksaan Negeri Kejari);
+ * a word in capitals gives its start alone. Of the words before
  * "(", the fewest that spell it are the long form.
  *
  * A short form in parentheses may be two words, the second in capitals
@@ -35,9 +36,9 @@
  * them: "Long Form atau disingkat LF", "Long Form yang selanjutnya disebut
  * LF", "Long Form (disingkat dengan LF)": the short form after "disingkat"
  * or "disebut" (and "dengan", "menjadi", "sebagai"), the long form before
- * the words that lead to it (atau, yang, selanjutnya, biasa, lebih). The spelling rules write such an acronym of
- * a name with a capital first letter (Pedoman Umum Ejaan Bahasa Indonesia,
- * 2015, "Singkatan dan Akronim": Bulog, Bappenas).
+ * the words that lead to it (atau, yang, selanjutnya, biasa, lebih). The spelling rules write such
+ * an acronym of a name with a capital first letter (Pedoman Umum Ejaan Bahasa Indonesia, 2015,
+ * "Singkatan dan Akronim": Bulog, Bappenas).
  */
 #ifndef TELUSUR_TEXT_ACRONYM_H
 #define TELUSUR_TEXT_ACRONYM_H
@@ -53,10 +54,21 @@ typedef int (*tl_acronym_fn)(void *ctx, const char *acr, size_t acr_len, const c
                              size_t lng_len);
 
 /**
- * Scans len bytes of UTF-8 text for acronym definitions, calling fn for
- * each. Returns 0 or fn's non-zero value. Never reads outside the text.
+ * Whether word (len bytes, ASCII lower case) is a word of the language or a
+ * name (tl_analyzer_is_known, tl_analyzer_is_name): nonzero if so.
  */
-int tl_acronym_scan(const char *text, size_t len, tl_acronym_fn fn, void *ctx);
+typedef int (*tl_acronym_word_fn)(void *ctx, const char *word, size_t len);
+
+/**
+ * Scans len bytes of UTF-8 text for acronym definitions, calling fn for
+ * each. A syllabic short form that is_word (NULL: none) calls a word
+ * (Redam, Asia, Medan) is defined only by a long form whose words give it
+ * prefixes, their starts alone: a word's end or its root's start would
+ * read common words as acronyms of what stands before them. Returns 0 or
+ * fn's non-zero value. Never reads outside the text.
+ */
+int tl_acronym_scan(const char *text, size_t len, tl_acronym_word_fn is_word, void *word_ctx,
+                    tl_acronym_fn fn, void *ctx);
 
 /**
  * Writes the long form lng (lng_len bytes) normalized for storage into out
