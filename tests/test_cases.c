@@ -489,7 +489,8 @@ END_TEST
  * syllabic one (Polri, Kemenkeu, Jabar) however typed, initials (KUHP) in
  * capitals; an acronym with two long forms (PMI) searches both. A short
  * form of two words (Satpol PP; TP PKK as the text defines it) expands
- * both ways; a part of a long form does not. */
+ * both ways, shown as the list writes it (Menko Perekonomian); a part of a
+ * long form does not. */
 START_TEST(listed_acronym_expansion) {
   char *texts[] = {"Kepolisian Negara Republik Indonesia menangkap tersangka.",
                    "Kementerian Keuangan menerbitkan obligasi.",
@@ -502,9 +503,11 @@ START_TEST(listed_acronym_expansion) {
                    "Satuan Polisi Pamong Praja menertibkan pedagang.",
                    "Satpol PP berjaga di pasar.",
                    "Ketua Tim Penggerak Pemberdayaan Kesejahteraan Keluarga (TP PKK) hadir.",
-                   "Rapat TP PKK digelar."};
-  char *ids[] = {"polri", "kemenkeu", "jabar",  "kuhp",  "pmi1",  "pmi2",
-                 "short", "other",    "satpol", "satpp", "tpdef", "tp"};
+                   "Rapat TP PKK digelar.",
+                   "Menteri Koordinator Bidang Perekonomian hadir.",
+                   "Peraturan Pemerintah tentang pajak pedagang terbit."};
+  char *ids[] = {"polri", "kemenkeu", "jabar", "kuhp",  "pmi1", "pmi2",  "short",
+                 "other", "satpol",   "satpp", "tpdef", "tp",   "menko", "ppdoc"};
   const char *const cases[][4] = {
       /* query, expansion shown, an article found only through it, count */
       {"polri", "Polri -> kepolisian negara republik indonesia", "polri", "2"},
@@ -515,12 +518,14 @@ START_TEST(listed_acronym_expansion) {
       {"PMI", "PMI -> palang merah indonesia; PMI -> pekerja migran indonesia", "pmi2", "2"},
       /* a short form of two words, from the list and from a definition */
       {"satpol pp", "Satpol PP -> satuan polisi pamong praja", "satpol", "2"},
+      {"menko perekonomian", "Menko Perekonomian -> menteri koordinator bidang perekonomian",
+       "menko", "1"},
       {"Pamong Praja", NULL, "satpol", "1"},
       {"TP PKK", "TP PKK -> tim penggerak pemberdayaan kesejahteraan keluarga", "tpdef", "2"},
       {"tim penggerak pemberdayaan kesejahteraan keluarga",
        "tim penggerak pemberdayaan kesejahteraan keluarga -> TP PKK", "tp", "2"}};
   char *dir = tu_tmpdir();
-  tl_searcher *s = make_index(dir, texts, ids, 12);
+  tl_searcher *s = make_index(dir, texts, ids, 14);
   tl_results *res;
   tl_error err;
   size_t i;
@@ -536,6 +541,16 @@ START_TEST(listed_acronym_expansion) {
                   res->count);
     tl_results_free(res);
   }
+  /* NOT before a short form of two words excludes it and its long form,
+   * and not what one of its words stands for alone (PP: peraturan
+   * pemerintah); a wildcard's prefix is no acronym */
+  ck_assert_int_eq(tl_search(s, "pedagang NOT Satpol PP", 0, 10, 0, &res, &err), TL_OK);
+  ck_assert_str_eq(res->expanded, "Satpol PP -> satuan polisi pamong praja");
+  ck_assert(has_article(res, "ppdoc") && !has_article(res, "satpol"));
+  tl_results_free(res);
+  ck_assert_int_eq(tl_search(s, "Satpol PP*", 0, 10, 0, &res, &err), TL_OK);
+  ck_assert_ptr_null(res->expanded);
+  tl_results_free(res);
   /* initials in lower case are a word: kuhp finds no long form */
   ck_assert_int_eq(tl_search(s, "kuhp", 0, 10, 0, &res, &err), TL_OK);
   ck_assert_ptr_null(res->expanded);

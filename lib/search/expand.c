@@ -17,6 +17,7 @@
 typedef struct pair {
   char *acr;
   char *lng;
+  char *shown; /* the acronym as the list writes it; NULL: the index's */
   unsigned long passages;
 } pair;
 
@@ -46,6 +47,16 @@ static int add_pair(tl_acronyms *a, const char *acr, size_t an, const char *lng,
   l[ln] = '\0';
   a->p[a->n].acr = s;
   a->p[a->n].lng = l;
+  a->p[a->n].shown = NULL;
+  if (passages == 0 && !(a->p[a->n].shown = malloc(an + 1))) {
+    free(s);
+    free(l);
+    return TL_ERR_NOMEM;
+  }
+  if (passages == 0) {
+    memcpy(a->p[a->n].shown, acr, an);
+    a->p[a->n].shown[an] = '\0';
+  }
   a->p[a->n].passages = passages;
   a->n++;
   return TL_OK;
@@ -95,6 +106,7 @@ static void keep_best(tl_acronyms *a) {
     if (dup || (p->passages > 0 && from_index >= TL_ACRONYM_FORMS)) {
       free(p->acr);
       free(p->lng);
+      free(p->shown);
       continue;
     }
     from_index += p->passages > 0;
@@ -148,6 +160,7 @@ void tl_acronyms_free(tl_acronyms *a) {
   for (i = 0; i < a->n; i++) {
     free(a->p[i].acr);
     free(a->p[i].lng);
+    free(a->p[i].shown);
   }
   free(a->p);
   free(a);
@@ -162,8 +175,10 @@ int tl_acronyms_has(const tl_acronyms *a, const char *acr, size_t len) {
 }
 
 /* Whether the word forms from term index i on spell the long form lng
- * (words split at spaces and hyphens). */
-static int spells(const tl_query *q, size_t i, const char *lng) {
+ * (words split at spaces and hyphens); one_sign: all negated or none, as
+ * the first (the query marks the word after NOT negated, and Xapian reads
+ * NOT as taking the words after it up to an operator: NOT Satpol PP). */
+static int spells(const tl_query *q, size_t i, const char *lng, int one_sign) {
   const char *p = lng;
   int negated = q->terms[i].negated;
   for (; i < q->nterms && *p; i++) {
@@ -171,8 +186,8 @@ static int spells(const tl_query *q, size_t i, const char *lng) {
     size_t n;
     if (t->flags & (TL_TERM_STEM | TL_TERM_JOINED))
       continue;
-    if (t->negated != negated)
-      return 0;
+    if ((one_sign && t->negated != negated) || q->text[t->end] == '*')
+      return 0; /* a wildcard's prefix spells no word */
     n = strcspn(p, " -");
     if (n != t->len || memcmp(p, t->term, n) != 0)
       return 0;
@@ -185,13 +200,14 @@ static int spells(const tl_query *q, size_t i, const char *lng) {
 
 /* Appends one expansion of the words from to *out. */
 static int add_expansion(tl_expansion **out, size_t *n, size_t *cap, const char *from,
-                         const char *to, int to_acronym) {
+                         const char *to, int to_acronym, const char *shown) {
   if (tl_array_reserve((void **)out, cap, *n + 1, sizeof **out) != TL_OK)
     return 1;
   memset(&(*out)[*n], 0, sizeof **out);
   (*out)[*n].from = from;
   (*out)[*n].to = to;
   (*out)[*n].to_acronym = to_acronym;
+  (*out)[*n].shown = shown;
   (*n)++;
   return 0;
 }
@@ -219,7 +235,7 @@ static int is_short(const tl_query *q, size_t i, const char *acr, int *typed) {
   *typed = (t->flags & TL_TERM_ACRONYM) != 0;
   if (!strchr(acr, ' '))
     return strlen(acr) == t->len && memcmp(acr, t->term, t->len) == 0;
-  if (!spells(q, i, acr))
+  if (!spells(q, i, acr, 0)) /* NOT Satpol PP: Xapian's NOT takes both */
     return 0;
   for (i++; i < q->nterms; i++) /* its second word */
     if (!(q->terms[i].flags & (TL_TERM_STEM | TL_TERM_JOINED))) {
@@ -246,16 +262,16 @@ tl_status tl_acronyms_expand(const tl_acronyms *a, tl_analyzer *an, const tl_que
   *nout = 0;
   for (i = 0; a && i < q->nterms; i++) {
     const tl_query_term *t = &q->terms[i];
-    if (t->flags & (TL_TERM_STEM | TL_TERM_JOINED))
-      continue;
+    if (t->flags & (TL_TERM_STEM | TL_TERM_JOINED) || q->text[t->end] == '*')
+      continue; /* a stem, a joined word, a wildcard's prefix */
     for (k = 0; k < a->n; k++) {
       const pair *p = &a->p[k];
       int typed = 0;
       if (is_short(q, i, p->acr, &typed) &&
           (typed || (is_syllabic(p->acr, p->lng) && (p->passages == 0 || !common_word(an, q, t)))))
-        failed |= add_expansion(out, nout, &cap, p->acr, p->lng, 0); /* its long form */
-      else if (p->lng[0] == t->term[0] && spells(q, i, p->lng))
-        failed |= add_expansion(out, nout, &cap, p->lng, p->acr, 1); /* its acronym */
+        failed |= add_expansion(out, nout, &cap, p->acr, p->lng, 0, p->shown); /* its long form */
+      else if (p->lng[0] == t->term[0] && spells(q, i, p->lng, 1))
+        failed |= add_expansion(out, nout, &cap, p->lng, p->acr, 1, p->shown); /* its acronym */
     }
   }
   if (failed) {
@@ -299,11 +315,16 @@ tl_status tl_expansions_shown(const tl_expansion *e, size_t n, char **out, tl_er
         char u = (char)toupper((unsigned char)*c);
         failed |= tl_buf_append(&s, &u, 1);
       }
+    } else if (e[i].shown && !e[i].to_acronym && !e[i].correction) {
+      failed |= tl_buf_append_str(&s, e[i].shown);
     } else {
       failed |= append_cased(&s, e[i].from, !e[i].to_acronym && !e[i].correction, e[i].to);
     }
     failed |= tl_buf_append_str(&s, " -> ");
-    failed |= append_cased(&s, e[i].to, e[i].to_acronym, e[i].from);
+    if (e[i].shown && e[i].to_acronym)
+      failed |= tl_buf_append_str(&s, e[i].shown);
+    else
+      failed |= append_cased(&s, e[i].to, e[i].to_acronym, e[i].from);
   }
   if (!failed && s.len)
     failed = !(*out = tl_buf_take(&s, NULL));

@@ -189,13 +189,18 @@ typedef struct tl_expansion {
                          spaces (a word may hold hyphens) */
   const char *to;   /**< what it is also searched as: words, lower case,
                          separated by spaces (searched as a phrase) or, with
-                         to_acronym, one acronym (searched in capitals) */
+                         to_acronym, one acronym of one word or two (a
+                         phrase), lower case */
   int to_acronym;
-  int correction; /**< 1: a spelling correction of the word from (shown in
-                       lower case, searched by its stem, so that every
-                       form of the word is found), not an acronym's */
-  int applied;    /**< set to 1 by tl_store_search when the query holds the
-                       run where an expansion can stand */
+  const char *shown; /**< the acronym (from, or to with to_acronym) as the
+                          list writes it (Menko Perekonomian), or NULL:
+                          shown in capitals, a syllabic one with a capital
+                          first letter */
+  int correction;    /**< 1: a spelling correction of the word from (shown in
+                          lower case, searched by its stem, so that every
+                          form of the word is found), not an acronym's */
+  int applied;       /**< set to 1 by tl_store_search when the query holds the
+                          run where an expansion can stand */
 } tl_expansion;
 
 typedef struct tl_search_options {
