@@ -253,6 +253,14 @@ START_TEST(test_affix_rules) {
       {"ketidakadilan", "adil"},
       {"penyair", "syair"},
       {"kediri", "diri"},
+      /* the proclitics ku-, kau- take verbs, alone or with a suffix, not
+       * nouns or names (kukang, a loris; kusumo) */
+      {"kulihat", "lihat"},
+      {"kaulihat", "lihat"},
+      {"kukerjakan", "kerja"},
+      {"kukang", "kukang"},
+      {"kusumo", "kusumo"},
+      {"kumaha", "kumaha"},
       /* the gazetteer's other place names stay whole in lower case too */
       {"bekasi", "bekasi"},
       {"maluku", "maluku"},

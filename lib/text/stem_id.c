@@ -594,6 +594,15 @@ static int licence(const lex_entry *e, const reading *r, int suf) {
   return (misspelt || nested) && got > 1 ? 1 : got;
 }
 
+/** Whether e may be the root of a verb that the proclitics ku-, kau- take:
+ * its hunspell-id flags allow di-, meN- or ku-, alone or with a suffix
+ * (lihat, harap, kerja), or one of the project's lists vouches for it. */
+static int verb_root(const lex_entry *e) {
+  uint32_t verb = (1u << ('D' - 'A')) | (1u << ('M' - 'A')) | (1u << ('O' - 'A'));
+  return (e->kind & (LEX_ROOT | LEX_COMPOUND | LEX_PROTECTED | LEX_VARIANT)) ||
+         ((e->pmask | e->circ[0] | e->circ[1] | e->circ[2] | e->circ[3]) & verb);
+}
+
 /** True when cand a is better than cand b. */
 static int better(const candidate *a, const candidate *b) {
   if (a->licence != b->licence)
@@ -692,6 +701,8 @@ static void try_suffixes(const tl_idstem *st, const reading *r, candidate *best,
           continue;
         cand.root = e;
         cand.licence = licence(e, r, derivs[c].suf);
+        if (r->n && (r->chain[0] == PRE_KU || r->chain[0] == PRE_KAU) && !verb_root(e))
+          continue; /* ku-, kau- take verbs: kulihat, kuharap; not kukang, kusumo */
         if (cand.licence == 0 && r->n == 0 && e->nflags == 0 && (e->kind & LEX_DIC) &&
             !(e->kind & LEX_ROOT) && !(derivs[c].suf == SUF_KAN && n3 >= 5))
           continue; /* asean is not ase-an: ase takes no suffix */
