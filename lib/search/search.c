@@ -315,7 +315,7 @@ static tl_status set_shards_stale(tl_searcher *s, const char *db_path, const cha
   return s->stale ? TL_OK : TL_ERR_NOMEM;
 }
 
-/* For shards behind a stub, whose metadata is read from the first: that
+/* For shards behind a stub, whose metadata is read from one of them: that
  * they share the layout and the stemmer, as one analysis of a query
  * searches them all. Errors: TL_ERR_SCHEMA, TL_ERR_FORMAT (naming the two
  * that differ), the store's. */

@@ -158,11 +158,12 @@ static size_t common(const char *acr, size_t an, const char *s, size_t n) {
  * none; the last word gives one. A piece is the word's start; or the start
  * of what follows a noun prefix (ke-, per-, pe-, pem-, pen-, peng-, penge-,
  * ber-, ter-: Kepolisian gives pol, Perhubungan hub), as an akronim takes
- * the syllables of the root; or, but for the first word, the word's end
- * (Satuan Tugas is Satgas, Kejaksaan Negeri Kejari); a word in capitals
- * (an acronym of its own) gives its start alone. Backtracks over the
- * pieces; failed[an][nw] remembers what failed, so that each state is
- * tried once.
+ * the syllables of the root; or, but for the first word (first), the
+ * word's end of two letters or more that is no suffix (Satuan Tugas is
+ * Satgas, Kejaksaan Negeri Kejari). A word in capitals (an acronym of its
+ * own) gives its start alone, and so does every word when strict.
+ * Backtracks over the pieces; failed[an][nw] remembers what failed, so that
+ * each state is tried once.
  */
 static int prefixes(const char *acr, size_t an, const span *w, size_t nw, int first, int strict,
                     unsigned char failed[SYL_MAX + 1][MAX_WORDS + 1]) {
@@ -251,12 +252,6 @@ static size_t two_words(const char *s, size_t n, char out[SYL_MAX + 2]) {
   return k;
 }
 
-/**
- * The definition of the short form sf[0..sn) (as written; two words are
- * read as one) by the words before end in the same sentence (Long Form
- * (LF), Long Form atau disingkat LF): calls fn for it and returns 1 with
- * *rc its value, or returns 0 when no long form spells the short form.
- */
 /** What a scan calls: fn for a definition, is_word (NULL: none) to tell a
  * short form that is a word. */
 typedef struct scan {
@@ -279,6 +274,12 @@ static int known(const scan *sc, const char *s, size_t n) {
   return sc->is_word(sc->word_ctx, low, n);
 }
 
+/**
+ * The definition of the short form sf[0..sn) (as written; two words are
+ * read as one) by the words before end in the same sentence (Long Form
+ * (LF), Long Form atau disingkat LF): calls sc->fn for it and returns 1 with
+ * *rc its value, or returns 0 when no long form spells the short form.
+ */
 static int defined_before(const scan *sc, const char *end, const char *sf, size_t sn, int *rc) {
   const char *text = sc->text;
   span w[MAX_WORDS];
@@ -415,7 +416,8 @@ int tl_acronym_scan(const char *text, size_t len, tl_acronym_word_fn is_word, vo
     }
     while (nin && isspace((unsigned char)in[nin - 1]))
       nin--;
-    if (word_is(in, in + nin, "disingkat") || word_is(in, in + nin, "selanjutnya"))
+    if (word_is(in, in + nin, "disingkat") || word_is(in, in + nin, "disebut") ||
+        word_is(in, in + nin, "selanjutnya"))
       continue; /* read at its word, above */
     if (defined_before(&sc, open, in, nin, &rc)) {
       /* Long Form (LF), or Long Form (Lofo) */
