@@ -365,6 +365,26 @@ static int has_article(const tl_results *r, const char *id) {
   return 0;
 }
 
+/* Searches each of the n cases {query, expansion shown (NULL: none), an
+ * article found only through it, count} in s, and checks all three. */
+static void check_expansions(tl_searcher *s, const char *const (*cases)[4], size_t n) {
+  tl_results *res;
+  tl_error err;
+  size_t i;
+  for (i = 0; i < n; i++) {
+    ck_assert_int_eq(tl_search(s, cases[i][0], 0, 10, 0, &res, &err), TL_OK);
+    if (!cases[i][1])
+      ck_assert_msg(!res->expanded, "%s: expanded '%s'", cases[i][0], res->expanded);
+    else
+      ck_assert_msg(res->expanded && strcmp(res->expanded, cases[i][1]) == 0, "%s: expanded '%s'",
+                    cases[i][0], res->expanded ? res->expanded : "(none)");
+    ck_assert_msg(has_article(res, cases[i][2]), "%s: %s not found", cases[i][0], cases[i][2]);
+    ck_assert_msg(res->count == (size_t)atoi(cases[i][3]), "%s: %zu results", cases[i][0],
+                  res->count);
+    tl_results_free(res);
+  }
+}
+
 /* Acronyms: a definition in the text (LIPI) and the shipped list (PBB)
  * expand a query both ways, below the literal form; a long form with a
  * stopword (dan) too, which the query drops outside quotes; --no-expand is
@@ -456,16 +476,7 @@ START_TEST(syllabic_acronym_expansion) {
   tl_searcher *s = make_index(dir, texts, ids, 7);
   tl_results *res;
   tl_error err;
-  size_t i;
-  for (i = 0; i < sizeof cases / sizeof *cases; i++) {
-    ck_assert_int_eq(tl_search(s, cases[i][0], 0, 10, 0, &res, &err), TL_OK);
-    ck_assert_msg(res->expanded && strcmp(res->expanded, cases[i][1]) == 0, "%s: expanded '%s'",
-                  cases[i][0], res->expanded ? res->expanded : "(none)");
-    ck_assert_msg(has_article(res, cases[i][2]), "%s: %s not found", cases[i][0], cases[i][2]);
-    ck_assert_msg(res->count == (size_t)atoi(cases[i][3]), "%s: %zu results", cases[i][0],
-                  res->count);
-    tl_results_free(res);
-  }
+  check_expansions(s, cases, sizeof cases / sizeof *cases);
   /* a syllabic acronym a text defines that is also a common word expands
    * typed with a capital, not in lower case (pemilu, a word of its own) */
   ck_assert_int_eq(tl_search(s, "pemilu", 0, 10, 0, &res, &err), TL_OK);
@@ -528,19 +539,7 @@ START_TEST(listed_acronym_expansion) {
   tl_searcher *s = make_index(dir, texts, ids, 14);
   tl_results *res;
   tl_error err;
-  size_t i;
-  for (i = 0; i < sizeof cases / sizeof *cases; i++) {
-    ck_assert_int_eq(tl_search(s, cases[i][0], 0, 10, 0, &res, &err), TL_OK);
-    if (!cases[i][1])
-      ck_assert_msg(!res->expanded, "%s: expanded '%s'", cases[i][0], res->expanded);
-    else
-      ck_assert_msg(res->expanded && strcmp(res->expanded, cases[i][1]) == 0, "%s: expanded '%s'",
-                    cases[i][0], res->expanded ? res->expanded : "(none)");
-    ck_assert_msg(has_article(res, cases[i][2]), "%s: %s not found", cases[i][0], cases[i][2]);
-    ck_assert_msg(res->count == (size_t)atoi(cases[i][3]), "%s: %zu results", cases[i][0],
-                  res->count);
-    tl_results_free(res);
-  }
+  check_expansions(s, cases, sizeof cases / sizeof *cases);
   /* NOT before a short form of two words excludes it and its long form,
    * and not what one of its words stands for alone (PP: peraturan
    * pemerintah); a wildcard's prefix is no acronym */
