@@ -601,6 +601,11 @@ START_TEST(test_acronym_definitions) {
       {"Kepala Satuan Tugas (Satgas) dan Kejaksaan Negeri (Kejari) hadir.",
        "Satgas=satuan tugas;Kejari=kejaksaan negeri;"},
       {"Ketua Badan Pengawas Pemilu (Bawaslu) bicara.", "Bawaslu=badan pengawas pemilu;"},
+      /* kepala gives ka */
+      {"Menurut Kepala Kepolisian Daerah (Kapolda) Jawa Timur.",
+       "Kapolda=kepala kepolisian daerah;"},
+      {"Kepala Satuan Reserse Kriminal (Kasatreskrim) dan Kepala Dinas Kesehatan (Kadinkes).",
+       "Kasatreskrim=kepala satuan reserse kriminal;Kadinkes=kepala dinas kesehatan;"},
       {"Pasal itu di Kitab Undang-Undang Hukum Pidana (KUHP) lama.",
        "KUHP=kitab undang-undang hukum pidana;"},
       {"dengan tarif efektif rata-rata (TER) baru", "TER=tarif efektif rata-rata;"},

@@ -160,7 +160,8 @@ static size_t common(const char *acr, size_t an, const char *s, size_t n) {
  * ber-, ter-: Kepolisian gives pol, Perhubungan hub), as an akronim takes
  * the syllables of the root; or, but for the first word (first), the
  * word's end of two letters or more that is no suffix (Satuan Tugas is
- * Satgas, Kejaksaan Negeri Kejari). A word in capitals (an acronym of its
+ * Satgas, Kejaksaan Negeri Kejari); kepala gives ka (Kapolda), as the
+ * spelling rules' akronim of it does. A word in capitals (an acronym of its
  * own) gives its start alone, and so does every word when strict.
  * Backtracks over the pieces; failed[an][nw] remembers what failed, so that
  * each state is tried once.
@@ -179,6 +180,10 @@ static int prefixes(const char *acr, size_t an, const span *w, size_t nw, int fi
   for (p = 1, most = common(acr, an, w->s, w->n); p <= most; p++)
     if (prefixes(acr + p, an - p, w + 1, nw - 1, 0, strict, failed))
       return 1;
+  /* kepala gives ka: Kepala Kepolisian Daerah is Kapolda */
+  if (w->n == 6 && starts_with(w->s, 6, "kepala") && an > 2 && common(acr, 2, "ka", 2) == 2 &&
+      prefixes(acr + 2, an - 2, w + 1, nw - 1, 0, strict, failed))
+    return 1;
   if (strict || w->n < 2 || !islower((unsigned char)w->s[1])) { /* an acronym: BP */
     failed[an][nw] = 1;
     return 0;

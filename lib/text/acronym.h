@@ -25,7 +25,8 @@
  * Resor Kota is Polresta, Kementerian Perhubungan Kemenhub) or, but in the
  * first word, the word's end of two letters or more that is not a suffix
  * (-an, -kan, -nya, ...: Satuan Tugas is Satgas, Kejaksaan Negeri Kejari);
- * a word in capitals gives its start alone. Of the words before
+ * kepala gives ka (Kepala Kepolisian Daerah is Kapolda); a word in
+ * capitals gives its start alone. Of the words before
  * "(", the fewest that spell it are the long form.
  *
  * A short form in parentheses may be two words, the second in capitals
