@@ -47,15 +47,11 @@ static int add_pair(tl_acronyms *a, const char *acr, size_t an, const char *lng,
   l[ln] = '\0';
   a->p[a->n].acr = s;
   a->p[a->n].lng = l;
-  a->p[a->n].shown = NULL;
-  if (passages == 0 && !(a->p[a->n].shown = malloc(an + 1))) {
+  a->p[a->n].shown = NULL; /* the list's as written: Menko Perekonomian */
+  if (passages == 0 && !(a->p[a->n].shown = strndup(acr, an))) {
     free(s);
     free(l);
     return TL_ERR_NOMEM;
-  }
-  if (passages == 0) {
-    memcpy(a->p[a->n].shown, acr, an);
-    a->p[a->n].shown[an] = '\0';
   }
   a->p[a->n].passages = passages;
   a->n++;
